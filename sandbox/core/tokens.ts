@@ -1,0 +1,56 @@
+/**
+ * Sandbox-issued access tokens: `sbx_<payload>.<mac>`, stateless and HMAC-signed so they survive
+ * a sandbox restart (the broker keeps them in its vault across `npm start`s). The payload names
+ * the vendor and the tenant whose dataset the token opens; a token for one vendor is refused by
+ * another, and a token for `other` never reads `demo`.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { SANDBOX_TENANTS, type SandboxTenant, type Vendor } from '../seed/types.js';
+
+const VENDORS: readonly Vendor[] = ['hubspot', 'salesforce', 'netsuite', 'vitally'];
+
+/** Local-only signing secret; the sandbox holds no real credentials. */
+const SECRET = process.env.SANDBOX_TOKEN_SECRET ?? 'concord-sandbox-local-only';
+
+export interface TokenClaims {
+  vendor: Vendor;
+  tenant: SandboxTenant;
+  /** Issue time, ms since epoch. Expiry is enforced per vendor by the emulators. */
+  iat: number;
+  /** Kind of credential: short-lived access token or refresh token. */
+  kind: 'access' | 'refresh';
+}
+
+function mac(payload: string): string {
+  return createHmac('sha256', SECRET).update(payload).digest('base64url').slice(0, 32);
+}
+
+export function issueToken(vendor: Vendor, tenant: SandboxTenant, kind: TokenClaims['kind'] = 'access', now = Date.now()): string {
+  const payload = Buffer.from(JSON.stringify({ v: vendor, t: tenant, i: now, k: kind })).toString('base64url');
+  return `sbx_${payload}.${mac(payload)}`;
+}
+
+export function verifyToken(token: string | undefined | null): TokenClaims | null {
+  if (!token || !token.startsWith('sbx_')) return null;
+  const [payload, sig] = token.slice(4).split('.');
+  if (!payload || !sig) return null;
+  const expected = Buffer.from(mac(payload));
+  const given = Buffer.from(sig);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  try {
+    const raw = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { v: unknown; t: unknown; i: unknown; k: unknown };
+    if (!VENDORS.includes(raw.v as Vendor) || !SANDBOX_TENANTS.includes(raw.t as SandboxTenant)) return null;
+    if (typeof raw.i !== 'number') return null;
+    return { vendor: raw.v as Vendor, tenant: raw.t as SandboxTenant, iat: raw.i, kind: raw.k === 'refresh' ? 'refresh' : 'access' };
+  } catch {
+    return null;
+  }
+}
+
+export function isSandboxTenant(value: unknown): value is SandboxTenant {
+  return SANDBOX_TENANTS.includes(value as SandboxTenant);
+}
+
+export function isVendor(value: unknown): value is Vendor {
+  return VENDORS.includes(value as Vendor);
+}

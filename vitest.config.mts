@@ -1,0 +1,75 @@
+/**
+ * One `npm test` runs every suite as a vitest project:
+ * - unit: pure code in Node (model, policies, parsers);
+ * - worker: the broker inside workerd (Cloudflare's vitest pool), D1 migrations applied;
+ * - contract: the official vendor clients against the sandbox emulators over HTTP;
+ * - e2e: the whole estate (sandbox + `wrangler dev`) as a user runs it, browser included;
+ * - browser: the Preact widgets in real Chromium (playwright-core + Debian chromium);
+ * - cards: the HubSpot app card with @hubspot/ui-extensions/testing.
+ */
+import { defineConfig } from 'vitest/config';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+
+const migrations = await readD1Migrations('worker/storage/migrations');
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: migrations,
+                CONCORD_OPERATOR_KEY: 'test-operator-key',
+                CONCORD_VAULT_KEYS: 'k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8',
+                CONCORD_LOG_LEVEL: 'error',
+              },
+            },
+          }),
+        ],
+        test: { name: 'worker', include: ['test/worker/**/*.test.ts'], setupFiles: ['test/worker/apply-migrations.ts'] },
+      },
+      {
+        test: {
+          name: 'contract',
+          include: ['test/contract/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/contract/global-setup.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/e2e/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'cards',
+          include: ['extensions/hubspot/**/*.test.{ts,tsx}'],
+          environment: 'node',
+        },
+      },
+    ],
+  },
+});
