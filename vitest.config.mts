@@ -20,19 +20,27 @@ export default defineConfig({
       },
       {
         plugins: [
-          cloudflareTest({
+          cloudflareTest(({ inject }) => ({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
               bindings: {
                 TEST_MIGRATIONS: migrations,
-                CONCORD_OPERATOR_KEY: 'test-operator-key',
+                // The worker tests talk to a real sandbox estate started by their global setup.
+                SANDBOX_URL: inject<string>('workerSandboxUrl'),
+                CONCORD_OPERATOR_KEY: 'test-operator-key-0123456789',
                 CONCORD_VAULT_KEYS: 'k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8',
                 CONCORD_LOG_LEVEL: 'error',
               },
             },
-          }),
+          })),
         ],
-        test: { name: 'worker', include: ['test/worker/**/*.test.ts'], setupFiles: ['test/worker/apply-migrations.ts'] },
+        test: {
+          name: 'worker',
+          include: ['test/worker/**/*.test.ts'],
+          setupFiles: ['test/worker/apply-migrations.ts'],
+          globalSetup: ['test/support/worker-sandbox.ts'],
+          testTimeout: 30_000,
+        },
       },
       {
         test: {

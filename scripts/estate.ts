@@ -1,0 +1,171 @@
+/**
+ * Starts the whole local estate: the sandbox (vendor emulators, in this process) and the broker
+ * (`wrangler dev` on workerd, a child process), then provisions the sandbox tenants, connects
+ * their systems with sandbox-issued tokens and links identities. Used by `npm start`, the e2e
+ * tests' global setup and the benchmarks, so all three run exactly what a user runs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createSandbox } from '../sandbox/server.js';
+import { ensureDevVars } from './dev-vars.js';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+
+export interface EstateOptions {
+  brokerPort: number;
+  sandboxPort: number;
+  /** Where wrangler keeps D1/KV state (`.wrangler/state` for `npm start`). */
+  persistDir: string;
+  /** Print progress lines. */
+  log?: (line: string) => void;
+  /** Forward wrangler's own output (npm start does; tests keep it in a buffer). */
+  inheritWranglerOutput?: boolean;
+}
+
+export interface TenantInfo {
+  id: string;
+  apiKey: string;
+  sync: unknown;
+}
+
+export interface Estate {
+  brokerUrl: string;
+  sandboxUrl: string;
+  tenants: Record<'demo' | 'other', TenantInfo>;
+  /** wrangler's output so far (when not inherited), for diagnosing a failed start. */
+  brokerOutput(): string;
+  stop(): Promise<void>;
+}
+
+const SYSTEM_PATHS = { hubspot: '/hubspot', netsuite: '/netsuite', vitally: '/vitally', salesforce: '/salesforce' } as const;
+
+export async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${out.slice(-2000)}`))));
+  });
+}
+
+async function waitFor(url: string, child: ChildProcess, timeoutMs: number, output: () => string): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}:\n${output().slice(-3000)}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`broker did not answer ${url} within ${timeoutMs} ms:\n${output().slice(-3000)}`);
+}
+
+async function call(method: string, url: string, token: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url} -> ${res.status}: ${text.slice(0, 500)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+export async function startEstate(opts: EstateOptions): Promise<Estate> {
+  const log = opts.log ?? (() => {});
+  const { vars } = ensureDevVars(ROOT);
+  for (const name of ['CONCORD_OPERATOR_KEY', 'CONCORD_DEMO_API_KEY', 'CONCORD_OTHER_API_KEY', 'CONCORD_VAULT_KEYS']) {
+    if (!vars[name] || vars[name] === 'generate') throw new Error(`.dev.vars has no value for ${name}; delete .dev.vars to regenerate it`);
+  }
+  for (const port of [opts.brokerPort, opts.sandboxPort]) {
+    if (!(await portIsFree(port))) throw new Error(`port ${port} on 127.0.0.1 is in use (another Concord still running?). Set CONCORD_PORT / SANDBOX_PORT to use others.`);
+  }
+
+  const sandbox = createSandbox(process.env.SANDBOX_ANCHOR_DATE ? { anchorDate: process.env.SANDBOX_ANCHOR_DATE } : {});
+  const sandboxListener = await sandbox.listen(opts.sandboxPort);
+  log(`sandbox   ${sandboxListener.url} (estate "today" = ${sandbox.state.anchorDate})`);
+
+  const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', FORCE_COLOR: '0' };
+  const wrangler = `${ROOT}/node_modules/.bin/wrangler`;
+  await run(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', opts.persistDir], { ...env, CI: 'true' });
+  log('database  migrations applied');
+
+  let output = '';
+  const child = spawn(
+    wrangler,
+    ['dev', '--ip', '127.0.0.1', '--port', String(opts.brokerPort), '--persist-to', opts.persistDir, '--show-interactive-dev-session=false', '--log-level', 'warn'],
+    { cwd: ROOT, env, stdio: ['ignore', opts.inheritWranglerOutput ? 'inherit' : 'pipe', opts.inheritWranglerOutput ? 'inherit' : 'pipe'], detached: false },
+  );
+  child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
+  child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          child.kill('SIGKILL');
+          resolve();
+        }, 5000);
+        child.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+    await sandboxListener.close();
+  };
+
+  try {
+    const brokerUrl = `http://127.0.0.1:${opts.brokerPort}`;
+    await waitFor(`${brokerUrl}/health`, child, 60_000, () => output);
+    log(`broker    ${brokerUrl}`);
+
+    const tenants = {} as Estate['tenants'];
+    for (const [tenant, keyVar, name] of [
+      ['demo', 'CONCORD_DEMO_API_KEY', 'Demo Co (sandbox)'],
+      ['other', 'CONCORD_OTHER_API_KEY', 'Other Co (sandbox)'],
+    ] as const) {
+      const apiKey = vars[keyVar]!;
+      await call('PUT', `${brokerUrl}/v1/operator/tenants/${tenant}`, vars.CONCORD_OPERATOR_KEY!, { name, apiKey });
+      for (const [system, path] of Object.entries(SYSTEM_PATHS)) {
+        const { accessToken } = (await call('POST', `${sandboxListener.url}/__sandbox/tokens`, 'unused', { vendor: system, tenant })) as { accessToken: string };
+        const credentials = system === 'vitally' ? { type: 'api_key', apiKey: accessToken } : { type: 'bearer', accessToken };
+        await call('PUT', `${brokerUrl}/v1/tenants/${tenant}/connections/${system}`, apiKey, { baseUrl: `${sandboxListener.url}${path}`, credentials });
+      }
+      const started = Date.now();
+      const sync = await call('POST', `${brokerUrl}/v1/tenants/${tenant}/identity/sync`, apiKey);
+      log(`tenant    ${tenant}: connected hubspot, netsuite, vitally, salesforce; identity linked in ${Date.now() - started} ms`);
+      tenants[tenant] = { id: tenant, apiKey, sync };
+    }
+    return { brokerUrl, sandboxUrl: sandboxListener.url, tenants, brokerOutput: () => output, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

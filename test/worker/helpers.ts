@@ -1,0 +1,50 @@
+/** Helpers for the worker tests: provision tenants and connect them to the sandbox estate. */
+import { SELF, env } from 'cloudflare:test';
+
+export const OPERATOR_KEY = 'test-operator-key-0123456789';
+
+export function keyFor(tenant: string): string {
+  return `test-key-${tenant}-0123456789abcdef`;
+}
+
+export async function api(path: string, init: RequestInit & { key?: string } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (init.key) headers.set('authorization', `Bearer ${init.key}`);
+  if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  return SELF.fetch(`http://broker.test${path}`, { ...init, headers });
+}
+
+export async function provision(tenant: string): Promise<string> {
+  const res = await api(`/v1/operator/tenants/${tenant}`, {
+    method: 'PUT',
+    key: OPERATOR_KEY,
+    body: JSON.stringify({ name: `Tenant ${tenant}`, apiKey: keyFor(tenant) }),
+  });
+  if (!res.ok) throw new Error(`provision ${tenant}: ${res.status} ${await res.text()}`);
+  return keyFor(tenant);
+}
+
+export async function sandboxToken(vendor: string, tenant: string): Promise<string> {
+  const res = await fetch(`${env.SANDBOX_URL}/__sandbox/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ vendor, tenant }),
+  });
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+/** Provision `tenant` and connect HubSpot, NetSuite and Vitally to the sandbox tenant of the same name. */
+export async function connectAll(tenant: 'demo' | 'other'): Promise<string> {
+  const key = await provision(tenant);
+  for (const system of ['hubspot', 'netsuite', 'vitally'] as const) {
+    const token = await sandboxToken(system, tenant);
+    const credentials = system === 'vitally' ? { type: 'api_key', apiKey: token } : { type: 'bearer', accessToken: token };
+    const res = await api(`/v1/tenants/${tenant}/connections/${system}`, {
+      method: 'PUT',
+      key,
+      body: JSON.stringify({ baseUrl: `${env.SANDBOX_URL}/${system}`, credentials }),
+    });
+    if (!res.ok) throw new Error(`connect ${system}: ${res.status} ${await res.text()}`);
+  }
+  return key;
+}

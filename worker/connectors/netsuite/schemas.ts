@@ -1,0 +1,106 @@
+/** Raw NetSuite response shapes (vendor field names), validated at the boundary. */
+import { z } from 'zod';
+
+/** SuiteQL numbers arrive as numbers or numeric strings depending on column type. */
+const num = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+const id = z.union([z.string(), z.number().transform(String)]);
+
+export const SuiteQlPageSchema = z.object({
+  hasMore: z.boolean(),
+  count: z.number().optional(),
+  offset: z.number().optional(),
+  totalResults: z.number().optional(),
+  items: z.array(z.record(z.string(), z.unknown())),
+});
+
+export const InvoiceRowSchema = z.object({
+  id,
+  tranid: z.string().nullable(),
+  trandate: z.string(),
+  duedate: z.string().nullable(),
+  status: z.string().nullable(),
+  foreigntotal: num,
+  foreignamountremaining: num,
+  currency: id,
+  custbody_concord_disputed: z.enum(['T', 'F']).nullable().optional(),
+});
+export type InvoiceRow = z.infer<typeof InvoiceRowSchema>;
+
+export const SubscriptionRowSchema = z.object({
+  id,
+  name: z.string(),
+  customer: id,
+  startdate: z.string(),
+  enddate: z.string(),
+  status: z.string(),
+  currency: id,
+  autorenewal: z.enum(['T', 'F']).nullable().optional(),
+  custrecord_concord_arr: num.nullable().optional(),
+});
+export type SubscriptionRow = z.infer<typeof SubscriptionRowSchema>;
+
+export const CustomerRowSchema = z.object({
+  id,
+  companyname: z.string().nullable(),
+  entityid: z.string().nullable().optional(),
+  externalid: z.string().nullable().optional(),
+  email: z.string().nullable().optional(),
+  url: z.string().nullable().optional(),
+  vatregnumber: z.string().nullable().optional(),
+  currency: id.nullable().optional(),
+});
+export type CustomerRow = z.infer<typeof CustomerRowSchema>;
+
+export const CurrencyRowSchema = z.object({ id, name: z.string(), symbol: z.string() });
+export type CurrencyRow = z.infer<typeof CurrencyRowSchema>;
+
+export const ItemRowSchema = z.object({ id, itemid: z.string(), displayname: z.string().nullable(), itemtype: z.string(), isinactive: z.enum(['T', 'F']).optional() });
+export const PricingRowSchema = z.object({ item: id, pricelevel: id, pricelevelname: z.string().nullable().optional(), currency: id, unitprice: num });
+
+/** record/v1/customer/{id}, the fields Concord reads. */
+export const CustomerRecordSchema = z
+  .object({
+    id: id,
+    companyName: z.string().nullable().optional(),
+    entityId: z.string().nullable().optional(),
+    email: z.string().nullable().optional(),
+    url: z.string().nullable().optional(),
+    vatRegNumber: z.string().nullable().optional(),
+    currency: z.object({ id, refName: z.string().optional() }).nullable().optional(),
+    subsidiary: z.object({ id, refName: z.string().optional() }).nullable().optional(),
+    parent: z.object({ id }).nullable().optional(),
+    addressBook: z
+      .object({
+        items: z.array(
+          z.object({
+            label: z.string().nullable().optional(),
+            defaultBilling: z.boolean().optional(),
+            defaultShipping: z.boolean().optional(),
+            addressBookAddress: z
+              .object({
+                addr1: z.string().nullable().optional(),
+                addr2: z.string().nullable().optional(),
+                city: z.string().nullable().optional(),
+                state: z.string().nullable().optional(),
+                zip: z.string().nullable().optional(),
+                country: z.union([z.string(), z.object({ id: z.string() })]).nullable().optional(),
+              })
+              .optional(),
+          }).passthrough(),
+        ),
+      })
+      .nullable()
+      .optional(),
+  })
+  .passthrough();
+export type CustomerRecord = z.infer<typeof CustomerRecordSchema>;
+
+/** `{type, title, status, "o:errorDetails":[{detail, "o:errorCode"}]}` -> short detail for logs. */
+export function describeNetSuiteError(body: unknown): string {
+  const parsed = z
+    .object({ title: z.string().optional(), 'o:errorDetails': z.array(z.object({ detail: z.string().optional(), 'o:errorCode': z.string().optional() })).optional() })
+    .safeParse(body);
+  if (!parsed.success) return '';
+  const first = parsed.data['o:errorDetails']?.[0];
+  return [first?.['o:errorCode'], first?.detail ?? parsed.data.title].filter(Boolean).join(': ');
+}

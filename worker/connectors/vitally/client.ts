@@ -1,0 +1,68 @@
+/** Vitally REST client with cursor paging. */
+import type { z } from 'zod';
+import { callUpstream, type CallContext } from '../http.js';
+import type { Connection } from '../../storage/connections.js';
+import { vitallyDescriptor as d } from './descriptor.js';
+import { AccountSchema, ConversationSchema, HealthScoreSchema, ProjectSchema, describeVitallyError, page, type VitallyAccount } from './schemas.js';
+
+export class VitallyClient {
+  constructor(
+    private readonly conn: Connection,
+    private readonly ctx: CallContext,
+  ) {}
+
+  private authHeader(): Record<string, string> {
+    const c = this.conn.credentials;
+    const key = c.type === 'api_key' ? c.apiKey : c.accessToken;
+    // Basic auth with the API key as the user and an empty password.
+    return { authorization: `Basic ${btoa(`${key}:`)}` };
+  }
+
+  private async get<S extends z.ZodType>(op: string, path: string, schema: S): Promise<z.infer<S>> {
+    const { data } = await callUpstream(
+      this.ctx,
+      { system: d.system, op, url: `${this.conn.baseUrl}${path}`, headers: this.authHeader(), timeoutMs: d.timeoutMs },
+      schema,
+      describeVitallyError,
+    );
+    return data;
+  }
+
+  /** Every page of a cursor-paged collection, yielded one page at a time. */
+  async *pages<S extends z.ZodType>(op: string, path: string, item: S, pageSize: number = d.pageSize): AsyncGenerator<z.infer<S>[]> {
+    let from: string | null | undefined = undefined;
+    const sep = path.includes('?') ? '&' : '?';
+    do {
+      const cursor: string = from ? `&from=${encodeURIComponent(from)}` : '';
+      const data = (await this.get(op, `${path}${sep}limit=${pageSize}${cursor}`, page(item))) as { results: z.infer<S>[]; next?: string | null };
+      yield data.results;
+      from = data.next;
+    } while (from);
+  }
+
+  async all<S extends z.ZodType>(op: string, path: string, item: S): Promise<z.infer<S>[]> {
+    const out: z.infer<S>[] = [];
+    for await (const p of this.pages(op, path, item)) out.push(...p);
+    return out;
+  }
+
+  listAccounts(): AsyncGenerator<VitallyAccount[]> {
+    return this.pages('accounts.list', '/resources/accounts', AccountSchema);
+  }
+
+  account(id: string) {
+    return this.get('account.get', `/resources/accounts/${encodeURIComponent(id)}`, AccountSchema);
+  }
+
+  healthScores(id: string) {
+    return this.all('healthScores.list', `/resources/accounts/${encodeURIComponent(id)}/healthScores`, HealthScoreSchema);
+  }
+
+  projects(id: string) {
+    return this.all('projects.list', `/resources/accounts/${encodeURIComponent(id)}/projects`, ProjectSchema);
+  }
+
+  conversations(id: string) {
+    return this.all('conversations.list', `/resources/accounts/${encodeURIComponent(id)}/conversations`, ConversationSchema);
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Bindings and configuration of the broker. Bindings come from wrangler.toml; secrets and vars
+ * from `.dev.vars` locally (see .dev.vars.example) or `wrangler secret put` in production, and are
+ * checked with zod once per isolate so a misconfiguration fails loudly instead of half-working.
+ */
+import { z } from 'zod';
+
+export interface Env {
+  DB: D1Database;
+  KV: KVNamespace;
+  /** Operator key for provisioning tenants (`PUT /v1/operator/tenants/:tenant`). */
+  CONCORD_OPERATOR_KEY?: string;
+  /** Vault keys, `kid:base64url(32 bytes)` comma-separated; the first one seals new secrets. */
+  CONCORD_VAULT_KEYS: string;
+  /** debug | info | warn | error (default info). */
+  CONCORD_LOG_LEVEL?: string;
+}
+
+const ConfigSchema = z.object({
+  CONCORD_OPERATOR_KEY: z.string().min(16).optional(),
+  CONCORD_VAULT_KEYS: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+:[A-Za-z0-9_-]{43}=?(,[A-Za-z0-9_-]+:[A-Za-z0-9_-]{43}=?)*$/, 'kid:base64url(32 bytes)[,kid:key...]'),
+  CONCORD_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+let cached: { source: Env; config: Config } | undefined;
+
+/** Validated configuration; throws a ConfigError naming the bad variable. */
+export function config(env: Env): Config {
+  if (cached?.source === env) return cached.config;
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
+    throw new Error(`Invalid Concord configuration: ${names}`);
+  }
+  cached = { source: env, config: parsed.data };
+  return parsed.data;
+}

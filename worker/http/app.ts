@@ -1,0 +1,58 @@
+/**
+ * The broker's HTTP edge: correlation ids on everything, one `onError` that turns every failure
+ * into `application/problem+json` with a stable `code`, and the route modules.
+ */
+import { Hono } from 'hono';
+import { ConcordError, toProblem, type Problem } from '../errors.js';
+import { createLogger } from '../ops/log.js';
+import type { AppEnv } from './context.js';
+import { correlation } from './middleware/correlation.js';
+import { tenantAuth } from './middleware/tenant-auth.js';
+import { operatorRoutes } from './routes/operator.js';
+import { connectionRoutes } from './routes/connections.js';
+import { identityRoutes } from './routes/identity.js';
+import { accountRoutes } from './routes/accounts.js';
+import { auditRoutes } from './routes/audit.js';
+import { referenceRoutes } from './routes/reference.js';
+
+export function problemResponse(problem: Problem, correlationId: string | undefined): Response {
+  return new Response(JSON.stringify({ ...problem, correlationId }), {
+    status: problem.status,
+    headers: { 'content-type': 'application/problem+json', ...(correlationId ? { 'x-correlation-id': correlationId } : {}) },
+  });
+}
+
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', correlation());
+
+  app.get('/health', (c) => c.json({ ok: true, service: 'concord-broker' }));
+  app.route('/v1/operator', operatorRoutes());
+
+  const tenant = new Hono<AppEnv>();
+  tenant.use('*', tenantAuth());
+  tenant.route('/connections', connectionRoutes());
+  tenant.route('/identity', identityRoutes());
+  tenant.route('/accounts', accountRoutes());
+  tenant.route('/audit', auditRoutes());
+  tenant.route('/reference', referenceRoutes());
+  app.route('/v1/tenants/:tenant', tenant);
+
+  app.notFound((c) =>
+    problemResponse({ type: 'https://concord.dev/problems/not-found', title: 'No such route', status: 404, code: 'route_not_found' }, c.get('correlationId')),
+  );
+
+  app.onError((err, c) => {
+    const correlationId = c.get('correlationId');
+    const log = c.get('log') ?? createLogger('info', { correlationId });
+    if (err instanceof ConcordError) {
+      const problem = toProblem(err.error);
+      if (problem.status >= 500) log.error('request.failed', { kind: err.error.kind, code: problem.code });
+      return problemResponse(problem, correlationId);
+    }
+    // Unknown errors: log the name and message for operators; callers get a generic problem.
+    log.error('request.crashed', { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+    return problemResponse(toProblem({ kind: 'internal', message: 'unexpected' }), correlationId);
+  });
+  return app;
+}

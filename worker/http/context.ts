@@ -1,0 +1,14 @@
+/** The hono context type shared by routes and middleware. */
+import type { Env } from '../env.js';
+import type { Logger } from '../ops/log.js';
+
+export interface RequestContext {
+  correlationId: string;
+  log: Logger;
+  /** Set by the tenant-auth middleware. */
+  tenantId: string;
+  /** Who is acting, for the audit log: 'api_key:<label>' or 'operator'. */
+  actor: string;
+}
+
+export type AppEnv = { Bindings: Env; Variables: RequestContext };

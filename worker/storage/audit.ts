@@ -1,0 +1,68 @@
+/** Audit log writes: every create/update Concord makes, with actor and correlation id. */
+
+export interface AuditEntry {
+  tenantId: string;
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+  correlationId: string;
+}
+
+/** A prepared INSERT so callers can put the audit row in the same D1 batch (transaction) as the change. */
+export function auditStatement(db: D1Database, e: AuditEntry): D1PreparedStatement {
+  return db
+    .prepare(
+      'INSERT INTO audit_log (tenant_id, id, at, actor, action, entity_type, entity_id, before_json, after_json, correlation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    )
+    .bind(
+      e.tenantId,
+      crypto.randomUUID(),
+      new Date().toISOString(),
+      e.actor,
+      e.action,
+      e.entityType,
+      e.entityId,
+      e.before === undefined ? null : JSON.stringify(e.before),
+      e.after === undefined ? null : JSON.stringify(e.after),
+      e.correlationId,
+    );
+}
+
+export interface AuditRow {
+  at: string;
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before: unknown;
+  after: unknown;
+  correlationId: string;
+}
+
+/** Newest first, paged by `at` cursor. */
+export async function listAudit(
+  db: D1Database,
+  tenantId: string,
+  filter: { entityType?: string; entityId?: string; before?: string; limit: number },
+): Promise<AuditRow[]> {
+  const where = ['tenant_id = ?'];
+  const args: unknown[] = [tenantId];
+  if (filter.entityType) (where.push('entity_type = ?'), args.push(filter.entityType));
+  if (filter.entityId) (where.push('entity_id = ?'), args.push(filter.entityId));
+  if (filter.before) (where.push('at < ?'), args.push(filter.before));
+  const { results } = await db
+    .prepare(
+      `SELECT at, actor, action, entity_type AS entityType, entity_id AS entityId, before_json, after_json, correlation_id AS correlationId
+       FROM audit_log WHERE ${where.join(' AND ')} ORDER BY at DESC LIMIT ?`,
+    )
+    .bind(...args, filter.limit)
+    .all<Omit<AuditRow, 'before' | 'after'> & { before_json: string | null; after_json: string | null }>();
+  return results.map(({ before_json, after_json, ...r }) => ({
+    ...r,
+    before: before_json ? JSON.parse(before_json) : null,
+    after: after_json ? JSON.parse(after_json) : null,
+  }));
+}
