@@ -1,0 +1,80 @@
+/**
+ * The loaded card: actions, risk, receivables, contract, health and onboarding, each with its
+ * provenance. Pure: it renders what it is given and reports clicks through callbacks.
+ */
+import { Divider, Flex, LoadingButton, Text } from '@hubspot/ui-extensions';
+import type { ReactElement } from 'react';
+import type { AccountView, SectionKey } from '../lib/account-view.ts';
+import { sectionMeta } from '../lib/sections.ts';
+import { ArSummary } from './ArSummary.tsx';
+import { ContractSection } from './ContractSection.tsx';
+import { HealthSection } from './HealthSection.tsx';
+import { InvoicesTable } from './InvoicesTable.tsx';
+import { OnboardingSection } from './OnboardingSection.tsx';
+import { RiskAlert } from './RiskAlert.tsx';
+import { SectionHeader, SectionUnavailable } from './SectionHeader.tsx';
+
+/** Props of {@link AccountReviewView}. */
+export interface AccountReviewViewProps {
+  view: AccountView;
+  locale: string;
+  refreshing: boolean;
+  creatingTask: boolean;
+  onRefresh: () => void;
+  onCreateTask: () => void;
+}
+
+const TITLES: Record<Exclude<SectionKey, 'escalations'>, string> = {
+  receivables: 'Receivables',
+  contract: 'Contract and renewal',
+  health: 'Customer health',
+  onboarding: 'Onboarding',
+};
+
+/** Renders a titled section, or the "unavailable" line when its data is null. */
+function Section<T>(props: { view: AccountView; id: Exclude<SectionKey, 'escalations'>; data: T | null; render: (data: T) => ReactElement }) {
+  const meta = sectionMeta(props.view, props.id);
+  return (
+    <Flex direction="column" gap="xs">
+      <SectionHeader title={TITLES[props.id]} id={props.id} meta={meta} />
+      {props.data === null ? <SectionUnavailable id={props.id} meta={meta} /> : props.render(props.data)}
+    </Flex>
+  );
+}
+
+/** The whole data view of the card. */
+export function AccountReviewView({ view, locale, refreshing, creatingTask, onRefresh, onCreateTask }: AccountReviewViewProps) {
+  return (
+    <Flex direction="column" gap="md">
+      <Flex direction="row" justify="between" align="center" wrap>
+        <Text format={{ fontWeight: 'bold' }}>{view.account.name}</Text>
+        <Flex direction="row" gap="sm">
+          <LoadingButton variant="secondary" size="sm" loading={refreshing} onClick={onRefresh} testId="refresh">
+            Refresh
+          </LoadingButton>
+          <LoadingButton variant="primary" size="sm" loading={creatingTask} onClick={onCreateTask} testId="create-task">
+            Create follow-up task
+          </LoadingButton>
+        </Flex>
+      </Flex>
+      {view.risk ? <RiskAlert risk={view.risk} escalations={view.escalations ?? []} /> : null}
+      <Section
+        view={view}
+        id="receivables"
+        data={view.receivables}
+        render={(r) => (
+          <>
+            <ArSummary receivables={r} locale={locale} />
+            <InvoicesTable invoices={r.openInvoices} totalCount={r.openInvoiceCount} locale={locale} />
+          </>
+        )}
+      />
+      <Divider />
+      <Section view={view} id="contract" data={view.contract} render={(c) => <ContractSection contract={c} locale={locale} />} />
+      <Divider />
+      <Section view={view} id="health" data={view.health} render={(h) => <HealthSection health={h} locale={locale} />} />
+      <Divider />
+      <Section view={view} id="onboarding" data={view.onboarding} render={(o) => <OnboardingSection onboarding={o} locale={locale} />} />
+    </Flex>
+  );
+}

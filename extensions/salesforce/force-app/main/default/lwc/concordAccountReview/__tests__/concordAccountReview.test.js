@@ -1,0 +1,225 @@
+/**
+ * concordAccountReview: what a CSM sees on an Account/Opportunity page for each answer of
+ * ConcordController, and what the Refresh and "Create follow-up task" actions do.
+ */
+import { createElement } from 'lwc';
+import ConcordAccountReview from 'c/concordAccountReview';
+import getAccountView from '@salesforce/apex/ConcordController.getAccountView';
+import createFollowUpTask from '@salesforce/apex/ConcordController.createFollowUpTask';
+
+const VIEW = require('./data/accountView.json');
+const RECORD_ID = '001000000000001AAA';
+
+jest.mock('@salesforce/apex/ConcordController.getAccountView', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/ConcordController.createFollowUpTask', () => ({ default: jest.fn() }), { virtual: true });
+
+/** Lets pending promises (Apex calls) settle and the template re-render. */
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+const clone = (value) => JSON.parse(JSON.stringify(value));
+
+/** Apex errors reach LWC as `{ body: { message } }`. */
+const apexError = (message) => ({ body: { message }, status: 500 });
+
+async function mount() {
+    const el = createElement('c-concord-account-review', { is: ConcordAccountReview });
+    el.recordId = RECORD_ID;
+    document.body.appendChild(el);
+    await flush();
+    return el;
+}
+
+const $ = (el, id) => el.shadowRoot.querySelector(`[data-id="${id}"]`);
+const $$ = (el, id) => Array.from(el.shadowRoot.querySelectorAll(`[data-id="${id}"]`));
+const text = (node) => node.textContent.replace(/\s+/g, ' ').trim();
+
+afterEach(() => {
+    while (document.body.firstChild) {
+        document.body.removeChild(document.body.firstChild);
+    }
+    jest.clearAllMocks();
+});
+
+describe('c-concord-account-review', () => {
+    it('shows a spinner while the view loads', async () => {
+        getAccountView.mockReturnValue(new Promise(() => {}));
+        const el = createElement('c-concord-account-review', { is: ConcordAccountReview });
+        el.recordId = RECORD_ID;
+        document.body.appendChild(el);
+        await flush();
+        const spinner = el.shadowRoot.querySelector('lightning-spinner');
+        expect(spinner).not.toBeNull();
+        expect(spinner.alternativeText).toBe('Loading Concord account review');
+        expect($(el, 'receivables')).toBeNull();
+        expect(getAccountView).toHaveBeenCalledWith({ recordId: RECORD_ID, refresh: false });
+    });
+
+    it('renders receivables, invoices, contract, health, onboarding, risk and freshness', async () => {
+        getAccountView.mockResolvedValue({ status: 'linked', view: clone(VIEW) });
+        const el = await mount();
+
+        expect(el.shadowRoot.querySelector('lightning-spinner')).toBeNull();
+        expect(text($(el, 'account-name'))).toBe('Acme Analytics');
+        expect($(el, 'risk').label).toBe('High risk');
+        expect($(el, 'risk').className).toContain('slds-theme_error');
+        expect(Array.from($(el, 'risk-reasons').querySelectorAll('li')).map(text)).toEqual([
+            'Overdue receivables',
+            'Health declining',
+            'Renewal within 90 days'
+        ]);
+
+        expect(text($(el, 'ar-open'))).toBe('$12,500.00 (3 open invoices)');
+        expect(text($(el, 'ar-overdue'))).toBe('$4,200.00');
+        expect(text($(el, 'ar-disputed'))).toBe('$1,000.00');
+        expect(text($(el, 'receivables'))).toContain('Source of truth: NetSuite');
+
+        const rows = $$(el, 'invoice-row');
+        expect(rows.map((row) => text(row.querySelector('th')))).toEqual(['INV-000901', 'INV-000915', 'INV-000930']);
+        const badges = rows.map((row) => row.querySelector('lightning-badge'));
+        expect(badges.map((b) => b.label)).toEqual(['Overdue', 'Disputed', 'Open']);
+        expect(badges[0].className).toContain('slds-theme_error');
+        expect(text(rows[0])).toContain('Oct 1, 2026');
+        expect(text(rows[0])).toContain('$4,200.00');
+        expect(text(rows[0])).toContain('56 days');
+
+        expect(text($(el, 'renewal-countdown'))).toBe('Renews in 50 days (Jan 15, 2027)');
+        expect(text($(el, 'contract-arr'))).toBe('$48,000.00');
+
+        expect(text($(el, 'health-score'))).toBe('64 / 100');
+        expect(text($(el, 'health-trend'))).toBe('Trending down was 78 on Sep 7, 2026');
+        expect($(el, 'health-trend').querySelector('lightning-icon').iconName).toBe('utility:arrowdown');
+        expect(text($(el, 'health'))).toContain('Source of truth: Vitally');
+
+        expect(text($(el, 'onboarding-progress'))).toBe('Active · 1 of 2 milestones completed');
+        expect($$(el, 'milestone').map(text)).toEqual([
+            'Kickoff · Completed · Completed Jan 30, 2026',
+            'Go-live · In progress · Due Dec 1, 2026'
+        ]);
+
+        const escalation = $(el, 'escalation');
+        expect(text(escalation)).toBe('Invoice dispute INV-000915 Opened Nov 20, 2026');
+        expect(escalation.querySelector('lightning-badge').label).toBe('High priority');
+
+        expect(Array.from($(el, 'freshness').querySelectorAll('li')).map(text)).toEqual([
+            'NetSuite · 2 min ago',
+            'Vitally · 1 min ago'
+        ]);
+    });
+
+    it('explains a section whose source failed instead of hiding it', async () => {
+        const view = clone(VIEW);
+        view.health = null;
+        view.onboarding = null;
+        view.escalations = null;
+        view.freshness.vitally = { status: 'error', fetchedAt: null, ageSeconds: null, error: 'upstream_timeout' };
+        getAccountView.mockResolvedValue({ status: 'linked', view });
+        const el = await mount();
+
+        expect(text($(el, 'health-unavailable'))).toBe('Health unavailable from Vitally (Upstream timeout).');
+        expect(text($(el, 'onboarding-unavailable'))).toBe('Onboarding unavailable from Vitally (Upstream timeout).');
+        expect(text($(el, 'escalations-unavailable'))).toBe('Escalations unavailable from Vitally (Upstream timeout).');
+        expect(text($(el, 'ar-overdue'))).toBe('$4,200.00');
+        const vitally = Array.from($(el, 'freshness').querySelectorAll('li'))[1];
+        expect(text(vitally)).toBe('Vitally · unavailable (Upstream timeout)');
+        expect(vitally.className).toContain('slds-text-color_error');
+    });
+
+    it('shows the not-linked state and disables the task action', async () => {
+        getAccountView.mockResolvedValue({ status: 'not_linked', message: 'This Account is not linked to an account in Concord yet.' });
+        const el = await mount();
+
+        expect(text($(el, 'not-linked'))).toContain('This Account is not linked to an account in Concord yet.');
+        expect($(el, 'receivables')).toBeNull();
+        expect($(el, 'create-task').disabled).toBe(true);
+        expect($(el, 'refresh').disabled).toBe(false);
+    });
+
+    it('shows the controller error message in an alert', async () => {
+        getAccountView.mockRejectedValue(apexError('Concord could not load this account right now (HTTP 503). Try again shortly.'));
+        const el = await mount();
+
+        const alert = $(el, 'error');
+        expect(alert.getAttribute('role')).toBe('alert');
+        expect(text(alert)).toContain('Concord could not load this account right now (HTTP 503). Try again shortly.');
+        expect($(el, 'receivables')).toBeNull();
+    });
+
+    it('Refresh asks the broker for fresh data and shows it', async () => {
+        getAccountView.mockResolvedValueOnce({ status: 'linked', view: clone(VIEW) });
+        const el = await mount();
+        expect(text($(el, 'health-score'))).toBe('64 / 100');
+
+        const fresher = clone(VIEW);
+        fresher.health.score = 70;
+        fresher.freshness.netsuite.ageSeconds = 3;
+        let answer;
+        getAccountView.mockReturnValueOnce(new Promise((resolve) => (answer = resolve)));
+        $(el, 'refresh').click();
+        await flush();
+
+        // While the broker works, the old data stays readable under a spinner and Refresh is off.
+        expect(getAccountView).toHaveBeenLastCalledWith({ recordId: RECORD_ID, refresh: true });
+        expect(el.shadowRoot.querySelector('lightning-spinner').alternativeText).toBe('Refreshing Concord account review');
+        expect(text($(el, 'health-score'))).toBe('64 / 100');
+        expect($(el, 'refresh').disabled).toBe(true);
+
+        answer({ status: 'linked', view: fresher });
+        await flush();
+
+        expect(el.shadowRoot.querySelector('lightning-spinner')).toBeNull();
+        expect($(el, 'refresh').disabled).toBe(false);
+        expect(text($(el, 'health-score'))).toBe('70 / 100');
+        expect(text($(el, 'freshness').querySelector('li'))).toBe('NetSuite · just now');
+        expect(text($(el, 'status'))).toBe('Account review refreshed.');
+    });
+
+    it('Refresh after an error recovers', async () => {
+        getAccountView.mockRejectedValueOnce(apexError('Could not reach Concord.'));
+        const el = await mount();
+        expect($(el, 'error')).not.toBeNull();
+
+        getAccountView.mockResolvedValueOnce({ status: 'linked', view: clone(VIEW) });
+        $(el, 'refresh').click();
+        await flush();
+
+        expect($(el, 'error')).toBeNull();
+        expect(text($(el, 'ar-overdue'))).toBe('$4,200.00');
+    });
+
+    it('creates a follow-up task on the record with what the user saw, and confirms it', async () => {
+        getAccountView.mockResolvedValue({ status: 'linked', view: clone(VIEW) });
+        createFollowUpTask.mockResolvedValue('00T000000000001AAA');
+        const el = await mount();
+        const toasts = [];
+        el.addEventListener('lightning__showtoast', (event) => toasts.push(event.detail));
+
+        $(el, 'create-task').click();
+        await flush();
+
+        expect(createFollowUpTask).toHaveBeenCalledTimes(1);
+        const args = createFollowUpTask.mock.calls[0][0];
+        expect(args.recordId).toBe(RECORD_ID);
+        expect(args.subject).toBe('Follow up on Acme Analytics: High risk');
+        expect(args.description).toContain('Risk reasons: Overdue receivables, Health declining, Renewal within 90 days');
+        expect(args.description).toContain('Receivables: $12,500.00 open, $4,200.00 overdue, $1,000.00 disputed');
+        expect(args.description).toContain('Contract: Renews in 50 days (Jan 15, 2027)');
+        expect(toasts).toEqual([{ title: 'Follow-up task created', message: 'Follow up on Acme Analytics: High risk', variant: 'success' }]);
+        expect(text($(el, 'status'))).toBe('Follow-up task created.');
+    });
+
+    it('tells the user when the task cannot be created', async () => {
+        getAccountView.mockResolvedValue({ status: 'linked', view: clone(VIEW) });
+        createFollowUpTask.mockRejectedValue(apexError('You do not have permission to create tasks on this record.'));
+        const el = await mount();
+        const toasts = [];
+        el.addEventListener('lightning__showtoast', (event) => toasts.push(event.detail));
+
+        $(el, 'create-task').click();
+        await flush();
+
+        expect(toasts[0].variant).toBe('error');
+        expect(toasts[0].message).toBe('You do not have permission to create tasks on this record.');
+        expect(text($(el, 'status'))).toBe('Could not create the task: You do not have permission to create tasks on this record.');
+        expect($(el, 'create-task').disabled).toBe(false);
+    });
+});
