@@ -14,6 +14,13 @@ export interface Env {
   CONCORD_VAULT_KEYS: string;
   /** debug | info | warn | error (default info). */
   CONCORD_LOG_LEVEL?: string;
+  /** The HubSpot app's client secret: verifies `X-HubSpot-Signature-v3` on card requests. */
+  HUBSPOT_CLIENT_SECRET?: string;
+  /** HS256 key (>= 32 chars) for the CSM panel's embed tokens. */
+  CONCORD_EMBED_SECRET?: string;
+  /** Public origin (and base path) callers use, e.g. https://concord.example.com, when a proxy
+   * or tunnel rewrites the URL: signed URIs are rebuilt from it. */
+  CONCORD_PUBLIC_URL?: string;
 }
 
 const ConfigSchema = z.object({
@@ -22,6 +29,14 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+:[A-Za-z0-9_-]{43}=?(,[A-Za-z0-9_-]+:[A-Za-z0-9_-]{43}=?)*$/, 'kid:base64url(32 bytes)[,kid:key...]'),
   CONCORD_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  HUBSPOT_CLIENT_SECRET: z.string().min(8).optional(),
+  CONCORD_EMBED_SECRET: z.string().min(32).optional(),
+  CONCORD_PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((v) => !/[?#]/.test(v), 'an origin with an optional base path, no query or fragment')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -14,6 +14,10 @@ import { identityRoutes } from './routes/identity.js';
 import { accountRoutes } from './routes/accounts.js';
 import { auditRoutes } from './routes/audit.js';
 import { referenceRoutes } from './routes/reference.js';
+import { cardRoutes } from './routes/cards.js';
+import { embedRoutes } from './routes/embed.js';
+import { embedTokenRoutes } from './routes/embed-tokens.js';
+import { inboundSecretRoutes } from './routes/inbound-secrets.js';
 
 export function problemResponse(problem: Problem, correlationId: string | undefined): Response {
   return new Response(JSON.stringify({ ...problem, correlationId }), {
@@ -36,7 +40,12 @@ export function createApp(): Hono<AppEnv> {
   tenant.route('/accounts', accountRoutes());
   tenant.route('/audit', auditRoutes());
   tenant.route('/reference', referenceRoutes());
+  tenant.route('/inbound-secrets', inboundSecretRoutes());
+  tenant.route('/embed-tokens', embedTokenRoutes());
   app.route('/v1/tenants/:tenant', tenant);
+  // Embedded surfaces: authenticated by CRM request signatures / embed tokens, not API keys.
+  app.route('/v1/cards', cardRoutes());
+  app.route('/v1/embed', embedRoutes());
 
   app.notFound((c) =>
     problemResponse({ type: 'https://concord.dev/problems/not-found', title: 'No such route', status: 404, code: 'route_not_found' }, c.get('correlationId')),

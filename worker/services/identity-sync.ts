@@ -91,6 +91,9 @@ export async function syncIdentity(env: Env, ctx: ServiceContext & { actor: stri
   }
 
   const crm = new HubSpotCrm(await loadConnection(env, ctx.tenantId, crmSystem), ctx);
+  // CRM records are candidates too: a company typed in twice is found by its twin's keys even
+  // when neither copy matches the ERP (e.g. the copy without a domain).
+  stats.candidates[crmSystem] = await ingest(env, ctx, crmSystem, crm.companies());
   const audit = (action: string, entityType: string, entityId: string, after: unknown) =>
     auditStatement(env.DB, { tenantId: ctx.tenantId, actor: 'system:identity-sync', action, entityType, entityId, after, correlationId: ctx.correlationId });
 
@@ -103,6 +106,7 @@ export async function syncIdentity(env: Env, ctx: ServiceContext & { actor: stri
       return [
         linksOf(env.DB, ctx.tenantId, crmSystem, company.externalId),
         ...targets.map((t) => findCandidates(env.DB, ctx.tenantId, t, { hints, nameKey: keys.name, domainKey: keys.domain, taxKey: keys.taxId })),
+        findCandidates(env.DB, ctx.tenantId, crmSystem, { hints: ['', ''], nameKey: keys.name, domainKey: keys.domain, taxKey: keys.taxId }),
       ];
     });
     const results = await env.DB.batch(lookups);
@@ -111,7 +115,7 @@ export async function syncIdentity(env: Env, ctx: ServiceContext & { actor: stri
     const claimed = new Map<string, string>();
 
     page.forEach((company, i) => {
-      const base = i * (1 + targets.length);
+      const base = i * (2 + targets.length);
       const existing = results[base]!.results as { accountId: string; system: System; externalId: string }[];
       let accountId = existing[0]?.accountId ?? null;
       const have = new Set(existing.map((l) => l.system));
@@ -145,8 +149,16 @@ export async function syncIdentity(env: Env, ctx: ServiceContext & { actor: stri
         }
       });
 
+      // Its CRM twin, if one has the same keys (never itself; name-only twins with different
+      // domains are two companies, which the matcher reports as ambiguous and we leave apart).
+      const twins = (results[base + 1 + targets.length]!.results as CandidateRow[])
+        .filter((row) => row.externalId !== company.externalId)
+        .map((row) => ({ system: row.system, externalId: row.externalId, name: row.name, domain: row.domainKey, taxId: row.taxKey, row }));
+      const twin = matchIdentity({ system: crmSystem, externalId: company.externalId, name: company.name, domain: company.domain, taxId: company.taxId }, twins);
+      const twinAccount = twin.kind === 'matched' ? (twin.candidate.row.linkedTo ?? claimed.get(`${crmSystem}:${twin.candidate.externalId}`) ?? null) : null;
+
       // A matched record that already belongs to an account makes this company a duplicate of it.
-      const owner = decisions.map((d) => d.candidate.linkedTo ?? claimed.get(`${d.system}:${d.candidate.externalId}`)).find(Boolean) ?? null;
+      const owner = decisions.map((d) => d.candidate.linkedTo ?? claimed.get(`${d.system}:${d.candidate.externalId}`)).find(Boolean) ?? twinAccount;
       let isPrimary = true;
       if (!accountId && owner) {
         accountId = owner;
@@ -162,7 +174,10 @@ export async function syncIdentity(env: Env, ctx: ServiceContext & { actor: stri
         stats.accountsCreated++;
         writes.push(insertAccount(env.DB, ctx.tenantId, accountId, company.name), audit('account.create', 'account', accountId, { name: company.name }));
       }
-      if (existing.length === 0) writes.push(insertLink(env.DB, ctx.tenantId, accountId, { system: crmSystem, externalId: company.externalId, rule: 'source', isPrimary }));
+      if (existing.length === 0) {
+        writes.push(insertLink(env.DB, ctx.tenantId, accountId, { system: crmSystem, externalId: company.externalId, rule: 'source', isPrimary }));
+        claimed.set(`${crmSystem}:${company.externalId}`, accountId);
+      }
       for (const d of decisions) {
         const key = `${d.system}:${d.candidate.externalId}`;
         if (d.candidate.linkedTo || claimed.has(key)) continue;

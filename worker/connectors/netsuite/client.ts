@@ -19,6 +19,9 @@ export function internalId(value: string): string {
   return value;
 }
 
+/** Authorization for a refreshed access token (refresh-and-retry path of callUpstream). */
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
 export class NetSuiteClient {
   constructor(
     private readonly conn: Connection,
@@ -44,6 +47,7 @@ export class NetSuiteClient {
           url: `${this.conn.baseUrl}${d.suiteqlPath}?limit=${pageSize}&offset=${offset}`,
           method: 'POST',
           headers: { ...this.authHeader(), prefer: 'transient' },
+          auth: bearer,
           body: { q },
           timeoutMs: d.timeoutMs,
         },
@@ -71,6 +75,7 @@ export class NetSuiteClient {
         op: 'customer.get',
         url: `${this.conn.baseUrl}${d.recordPath}/customer/${internalId(id)}?expandSubResources=true`,
         headers: this.authHeader(),
+        auth: bearer,
         timeoutMs: d.timeoutMs,
       },
       CustomerRecordSchema,

@@ -26,8 +26,9 @@ export class NetSuiteErp implements ErpPort {
     this.client = new NetSuiteClient(conn, ctx);
   }
 
+  /** Inactive customers too: a churned customer is still the same company, with invoices. */
   async *customers(): AsyncIterable<MatchRecord[]> {
-    const q = `SELECT id, companyname, entityid, externalid, url, vatregnumber FROM customer WHERE isinactive = 'F' ORDER BY id`;
+    const q = `SELECT id, companyname, entityid, externalid, url, vatregnumber FROM customer ORDER BY id`;
     for await (const page of this.client.suiteql(q, CustomerRowSchema)) yield page.map(matchRecordFromRow);
   }
 

@@ -1,0 +1,129 @@
+/**
+ * Identity sync and the account view inside workerd, against the real sandbox estate:
+ * matching accuracy graded by the sandbox's ground truth, idempotent re-runs, secrets sealed.
+ */
+import { env } from 'cloudflare:test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { api, connectAll } from './helpers.js';
+
+interface Truth {
+  key: string;
+  hubspotCompanyIds: string[];
+  netsuiteCustomerIds: string[];
+  vitallyAccountIds: string[];
+}
+interface Item {
+  id: string;
+  name: string;
+  links: { system: string; externalId: string }[];
+}
+
+let key: string;
+let stats: { accountsCreated: number; crmRecords: number; linksCreated: Record<string, number>; duplicatesFolded: number };
+
+async function allAccounts(): Promise<Item[]> {
+  const out: Item[] = [];
+  let cursor: string | null = null;
+  do {
+    const res = await api(`/v1/tenants/demo/accounts?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { key });
+    const body = (await res.json()) as { items: Item[]; next: string | null };
+    out.push(...body.items);
+    cursor = body.next;
+  } while (cursor);
+  return out;
+}
+
+beforeAll(async () => {
+  key = await connectAll('demo');
+  const res = await api('/v1/tenants/demo/identity/sync', { method: 'POST', key });
+  expect(res.status).toBe(200);
+  stats = (await res.json()) as typeof stats;
+});
+
+describe('identity sync', () => {
+  it('creates one account per real customer and folds CRM duplicates into it', async () => {
+    const truth = (await (await fetch(`${env.SANDBOX_URL}/__sandbox/truth?tenant=demo`)).json()) as Truth[];
+    const accounts = await allAccounts();
+    const accountOfCompany = new Map<string, string>();
+    for (const a of accounts) for (const l of a.links) if (l.system === 'hubspot') accountOfCompany.set(l.externalId, a.id);
+
+    let wrongErp = 0;
+    let missedErp = 0;
+    let wrongCs = 0;
+    for (const t of truth) {
+      if (t.hubspotCompanyIds.length === 0) continue;
+      const ids = new Set(t.hubspotCompanyIds.map((c) => accountOfCompany.get(c)));
+      // Every HubSpot copy of one real customer lands in the same canonical account.
+      expect(ids.size, `duplicates of ${t.key} split`).toBe(1);
+      const account = accounts.find((a) => a.id === [...ids][0])!;
+      const erp = account.links.filter((l) => l.system === 'netsuite').map((l) => l.externalId);
+      if (erp.some((e) => !t.netsuiteCustomerIds.includes(e))) wrongErp++;
+      const cs = account.links.filter((l) => l.system === 'vitally').map((l) => l.externalId);
+      if (cs.some((e) => !t.vitallyAccountIds.includes(e))) wrongCs++;
+      if (t.netsuiteCustomerIds.length > 0 && erp.length === 0) missedErp++;
+    }
+    // Precision matters most: a wrong link shows another customer's money.
+    expect(wrongErp).toBe(0);
+    expect(wrongCs).toBe(0);
+    // The seed makes every CRM/ERP pair matchable by exact keys: nothing may be missed.
+    expect(missedErp).toBe(0);
+    expect(stats.duplicatesFolded).toBeGreaterThan(0);
+  });
+
+  it('is idempotent: a second run creates nothing', async () => {
+    const before = (await allAccounts()).length;
+    const again = (await (await api('/v1/tenants/demo/identity/sync', { method: 'POST', key })).json()) as typeof stats;
+    expect(again.accountsCreated).toBe(0);
+    expect(Object.values(again.linksCreated).reduce((a, b) => a + b, 0)).toBe(0);
+    expect((await allAccounts()).length).toBe(before);
+  });
+
+  it('keeps sandbox tokens out of D1 and KV in plain text', async () => {
+    const { results } = await env.DB.prepare('SELECT * FROM connections').all();
+    const dump = JSON.stringify(results) + JSON.stringify(await env.DB.prepare('SELECT * FROM audit_log').all());
+    expect(results.length).toBe(3);
+    expect(dump).not.toMatch(/sbx_/);
+    const keys = await env.KV.list();
+    for (const k of keys.keys) expect((await env.KV.get(k.name)) ?? '').not.toMatch(/sbx_/);
+  });
+
+  it('records links in the audit log with the correlation id of the sync', async () => {
+    const res = await api('/v1/tenants/demo/audit?entityType=account&limit=5', { key });
+    const body = (await res.json()) as { items: { action: string; correlationId: string; actor: string }[] };
+    expect(body.items.length).toBe(5);
+    expect(body.items[0]!.actor).toBe('system:identity-sync');
+  });
+});
+
+describe('account view', () => {
+  it('serves the 360 view with sections from NetSuite and Vitally', async () => {
+    const account = (await allAccounts()).find((a) => a.links.some((l) => l.system === 'netsuite') && a.links.some((l) => l.system === 'vitally'))!;
+    const res = await api(`/v1/tenants/demo/accounts/${account.id}/view`, { key, headers: { 'x-correlation-id': 'view-test-0001' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-correlation-id')).toBe('view-test-0001');
+    const view = (await res.json()) as Record<string, any>;
+    expect(view.account.id).toBe(account.id);
+    expect(view.receivables.openTotal).toBeGreaterThanOrEqual(0);
+    expect(view.freshness.netsuite.status).toBe('fresh');
+    expect(view.owners.receivables).toBe('netsuite');
+    // The second call is served from cache: same figures.
+    const again = (await (await api(`/v1/tenants/demo/accounts/${account.id}/view`, { key })).json()) as Record<string, any>;
+    expect(again.receivables).toEqual(view.receivables);
+  });
+
+  it('reports a source as failed, with a stable code, instead of failing the view', async () => {
+    const account = (await allAccounts()).find((a) => a.links.some((l) => l.system === 'vitally'))!;
+    // Give Vitally a key it refuses: the view still renders its ERP sections.
+    await api('/v1/tenants/demo/connections/vitally', {
+      method: 'PUT',
+      key,
+      body: JSON.stringify({ baseUrl: `${env.SANDBOX_URL}/vitally`, credentials: { type: 'api_key', apiKey: 'sbx-wrong-key-123' } }),
+    });
+    const res = await api(`/v1/tenants/demo/accounts/${account.id}/view?refresh=1`, { key });
+    expect(res.status).toBe(200);
+    const view = (await res.json()) as Record<string, any>;
+    expect(view.freshness.vitally.status).toMatch(/stale|error/);
+    expect(view.freshness.vitally.error).toBe('upstream_auth_failed');
+    expect(view.receivables).not.toBeNull();
+  });
+});

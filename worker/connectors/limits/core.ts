@@ -1,0 +1,269 @@
+/**
+ * The limiter's decision logic, pure and synchronous (time is passed in), so the same code runs
+ * inside the `RateLimiter` Durable Object (one per tenant and vendor), in Node for tests and the
+ * benchmark, and in unit tests with a fake clock. It grants permits, learns from what the vendor
+ * said (limit headers, 429s) and keeps the quota counters the ops view shows.
+ */
+import type { ConcurrencyPolicy, DailyPolicy, LimitPolicy, WindowPolicy, WindowRule } from './policy.js';
+
+/** What the caller asks for. */
+export interface PermitRequest {
+  /** Permits wanted (a gate may reserve several at once for window policies). */
+  permits?: number;
+  /** Extra window to pass as well (HubSpot `search`). */
+  bucket?: string;
+  /** How long the caller has waited so far (recorded for the ops view when the grant comes). */
+  waitedMs?: number;
+}
+
+/** The limiter's answer. */
+export type Grant =
+  | { ok: true; permits: number; leaseId?: string }
+  | { ok: false; waitMs: number; exhausted: boolean };
+
+/** What the vendor said about one call, parsed from its answer (see headers.ts). */
+export interface Observation {
+  status: number;
+  /** Calls the vendor says are left in its window, with the window it counts in. */
+  remaining?: number;
+  max?: number;
+  intervalMs?: number;
+  /** Server-given wait (Retry-After, RateLimit-Reset), when the vendor sends one. */
+  retryAfterMs?: number | null;
+  /** Daily allocation (Salesforce). */
+  dailyUsed?: number;
+  dailyMax?: number;
+  /** A NetSuite slot to give back. */
+  leaseId?: string;
+  /** The answer was the vendor telling us to slow down (429, Salesforce 403 REQUEST_LIMIT_EXCEEDED). */
+  rateLimited?: boolean;
+}
+
+/** Quota consumption for the ops view. */
+export interface QuotaSnapshot {
+  policy: LimitPolicy['kind'];
+  /** Calls that reached the vendor (observed answers). */
+  calls: number;
+  /** Answers telling us to slow down (429 / REQUEST_LIMIT_EXCEEDED). */
+  rateLimited: number;
+  /** Times a caller had to wait for a permit, and the total wait. */
+  throttled: number;
+  waitedMs: number;
+  /** The vendor's own view when it gave one (window remaining or daily allocation). */
+  remaining: number | null;
+  max: number | null;
+  /** Slots in use (concurrency policy). */
+  inFlight: number | null;
+  lastStatus: number | null;
+  blockedUntil: string | null;
+  updatedAt: string | null;
+}
+
+/** Persistent part of the state (the DO stores it; windows are rebuilt from headers). */
+export interface QuotaCounters {
+  calls: number;
+  rateLimited: number;
+  throttled: number;
+  waitedMs: number;
+  remaining: number | null;
+  max: number | null;
+  lastStatus: number | null;
+  updatedAt: number | null;
+}
+
+const emptyCounters = (): QuotaCounters => ({ calls: 0, rateLimited: 0, throttled: 0, waitedMs: 0, remaining: null, max: null, lastStatus: null, updatedAt: null });
+
+/** A rolling log of grant times, paced by GCRA (https://en.wikipedia.org/wiki/Generic_cell_rate_algorithm). */
+class Window {
+  private log: number[] = [];
+  /** Theoretical arrival time of the next evenly paced call. */
+  private tat = 0;
+
+  constructor(
+    private readonly rule: WindowRule,
+    private readonly cap: number,
+    private readonly burst: number,
+    private readonly slackMs: number,
+  ) {}
+
+  private get span(): number {
+    return this.rule.intervalMs + this.slackMs;
+  }
+
+  private prune(now: number): void {
+    const from = now - this.span;
+    let i = 0;
+    while (i < this.log.length && this.log[i]! <= from) i++;
+    if (i) this.log.splice(0, i);
+  }
+
+  /** 0 when one more call may go now, else how long until it may. */
+  waitFor(now: number): number {
+    this.prune(now);
+    const spacing = this.rule.intervalMs / this.cap;
+    const paced = Math.max(0, this.tat - (this.burst - 1) * spacing - now);
+    const full = this.log.length >= this.cap ? this.log[this.log.length - this.cap]! + this.span - now : 0;
+    return Math.max(paced, full);
+  }
+
+  take(now: number): void {
+    const spacing = this.rule.intervalMs / this.cap;
+    this.log.push(now);
+    this.tat = Math.max(this.tat, now) + spacing;
+  }
+
+  /** Calls we believe the vendor has counted in its current window. */
+  used(now: number): number {
+    this.prune(now);
+    return this.log.length;
+  }
+
+  /** The vendor has seen more than we did (someone else uses the account): count those too. */
+  catchUp(vendorUsed: number, now: number): void {
+    const missing = vendorUsed - this.used(now);
+    for (let i = 0; i < missing; i++) this.take(now);
+  }
+
+  /** After a 429: treat the window as full from now. */
+  fill(now: number): void {
+    this.catchUp(this.cap, now);
+  }
+}
+
+/** One tenant's limiter for one vendor. */
+export class LimiterCore {
+  private readonly windows = new Map<string, Window>();
+  private readonly leases = new Map<string, number>();
+  private blockedUntil = 0;
+  private daily: { used: number; max: number; pending: number } | null = null;
+  private nextLease = 1;
+  counters: QuotaCounters;
+
+  constructor(
+    readonly policy: LimitPolicy,
+    counters?: QuotaCounters,
+  ) {
+    this.counters = counters ?? emptyCounters();
+    if (policy.kind === 'window') {
+      const slack = policy.reserve > 1 ? policy.reserveTtlMs : 0;
+      this.windows.set('', new Window(policy.rule, policy.rule.max - policy.headroom, policy.burst, slack));
+      for (const [name, rule] of Object.entries(policy.buckets)) this.windows.set(name, new Window(rule, rule.max, 1, slack));
+    }
+  }
+
+  /** Ask for permits; a denial says how long to wait (or that the allocation is spent). */
+  acquire(req: PermitRequest, now: number): Grant {
+    if (this.blockedUntil > now) return { ok: false, waitMs: this.blockedUntil - now, exhausted: false };
+    const grant = this.decide(req, now);
+    if (grant.ok && req.waitedMs) this.noteWait(req.waitedMs);
+    return grant;
+  }
+
+  private decide(req: PermitRequest, now: number): Grant {
+    switch (this.policy.kind) {
+      case 'window':
+        return this.acquireWindow(req, now);
+      case 'daily':
+        return this.acquireDaily(this.policy, now);
+      case 'concurrency':
+        return this.acquireSlot(this.policy, now);
+    }
+  }
+
+  private acquireWindow(req: PermitRequest, now: number): Grant {
+    const p = this.policy as WindowPolicy;
+    const main = this.windows.get('')!;
+    const extra = req.bucket ? this.windows.get(req.bucket) : undefined;
+    const want = Math.max(1, Math.min(req.permits ?? 1, p.reserve));
+    let granted = 0;
+    for (; granted < want; granted++) {
+      const wait = Math.max(main.waitFor(now), extra?.waitFor(now) ?? 0);
+      if (wait > 0) {
+        if (granted === 0) return { ok: false, waitMs: Math.ceil(wait), exhausted: false };
+        break;
+      }
+      main.take(now);
+      extra?.take(now);
+    }
+    return { ok: true, permits: granted };
+  }
+
+  private acquireDaily(p: DailyPolicy, now: number): Grant {
+    if (!this.daily) return { ok: true, permits: 1 }; // nothing known yet: the first answer tells us
+    const reserve = Math.max(p.minReserve, Math.ceil(this.daily.max * p.reserveFraction));
+    if (this.daily.used + this.daily.pending >= this.daily.max - reserve) {
+      return { ok: false, waitMs: msToNextUtcMidnight(now), exhausted: true };
+    }
+    this.daily.pending += 1;
+    return { ok: true, permits: 1 };
+  }
+
+  private acquireSlot(p: ConcurrencyPolicy, now: number): Grant {
+    for (const [id, until] of this.leases) if (until <= now) this.leases.delete(id);
+    if (this.leases.size >= p.slots) {
+      const soonest = Math.min(...this.leases.values());
+      // Slots are usually given back long before their lease ends: poll briefly.
+      return { ok: false, waitMs: Math.max(1, Math.min(25, soonest - now)), exhausted: false };
+    }
+    const leaseId = `l${this.nextLease++}`;
+    this.leases.set(leaseId, now + p.leaseMs);
+    return { ok: true, permits: 1, leaseId };
+  }
+
+  /** Record that a caller waited `ms` for a permit (for the ops view). */
+  noteWait(ms: number): void {
+    this.counters.throttled += 1;
+    this.counters.waitedMs += Math.round(ms);
+  }
+
+  /** Learn from one answer: give back the slot, count it, follow the vendor's own numbers. */
+  observe(o: Observation, now: number): void {
+    if (o.leaseId) this.leases.delete(o.leaseId);
+    const c = this.counters;
+    c.updatedAt = now;
+    c.lastStatus = o.status;
+    if (o.status > 0) c.calls += 1;
+    if (this.daily) this.daily.pending = Math.max(0, this.daily.pending - 1);
+    if (o.dailyUsed !== undefined && o.dailyMax !== undefined) {
+      this.daily = { used: o.dailyUsed, max: o.dailyMax, pending: this.daily?.pending ?? 0 };
+      c.remaining = o.dailyMax - o.dailyUsed;
+      c.max = o.dailyMax;
+    }
+    const main = this.windows.get('');
+    if (o.remaining !== undefined && o.max !== undefined) {
+      c.remaining = o.remaining;
+      c.max = o.max;
+      main?.catchUp(o.max - o.remaining, now);
+    }
+    if (o.rateLimited) {
+      c.rateLimited += 1;
+      if (o.retryAfterMs != null) this.blockedUntil = Math.max(this.blockedUntil, now + o.retryAfterMs);
+      else if (main) main.fill(now); // HubSpot sends no Retry-After: wait out the window
+      else if (this.policy.kind === 'concurrency') this.blockedUntil = Math.max(this.blockedUntil, now + 100);
+    }
+  }
+
+  /** Quota consumption now. */
+  snapshot(now: number): QuotaSnapshot {
+    const c = this.counters;
+    return {
+      policy: this.policy.kind,
+      calls: c.calls,
+      rateLimited: c.rateLimited,
+      throttled: c.throttled,
+      waitedMs: c.waitedMs,
+      remaining: c.remaining,
+      max: c.max,
+      inFlight: this.policy.kind === 'concurrency' ? [...this.leases.values()].filter((u) => u > now).length : null,
+      lastStatus: c.lastStatus,
+      blockedUntil: this.blockedUntil > now ? new Date(this.blockedUntil).toISOString() : null,
+      updatedAt: c.updatedAt === null ? null : new Date(c.updatedAt).toISOString(),
+    };
+  }
+}
+
+/** Milliseconds until the next UTC midnight (when a daily allocation is next worth retrying). */
+export function msToNextUtcMidnight(now: number): number {
+  const d = new Date(now);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1) - now;
+}

@@ -1,0 +1,44 @@
+/**
+ * Verifies Concord's signed Salesforce callouts (extensions/salesforce `ConcordClient`):
+ * `X-Concord-Org-Id`, `X-Concord-Timestamp` (epoch ms) and `X-Concord-Signature` =
+ * base64(HMAC-SHA256(secret, METHOD\npathWithQuery\ntimestamp\nbody)). The secret is the org's
+ * inbound secret (issued by `POST /v1/tenants/:tenant/inbound-secrets/salesforce`); the org id
+ * selects both the secret and the tenant, so a request can only ever reach its own tenant.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { config } from '../../env.js';
+import { fail } from '../../errors.js';
+import { inboundSecretsFor } from '../../storage/inbound-secrets.js';
+import { invalidSignature, readRawBody, type CardEnv } from './card-context.js';
+import { salesforceStringToSign, signedUri, timestampProblem, verifyHmacBase64 } from './signature-verify.js';
+
+/** Salesforce org ids: key prefix 00D, 15 or 18 characters. */
+export const ORG_ID = /^00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/;
+
+export const salesforceSignature = (): MiddlewareHandler<CardEnv> => async (c, next) => {
+  const orgId = c.req.header('x-concord-org-id');
+  const timestamp = c.req.header('x-concord-timestamp');
+  const signature = c.req.header('x-concord-signature');
+  if (!orgId || !ORG_ID.test(orgId)) return invalidSignature(c, 'Missing or malformed X-Concord-Org-Id header.');
+  if (!signature) return invalidSignature(c, 'Missing X-Concord-Signature header.');
+  const stale = timestampProblem(timestamp, Date.now());
+  if (stale) return invalidSignature(c, `X-Concord-Timestamp refused: ${stale}.`);
+
+  const registered = await inboundSecretsFor(c.env, 'salesforce', orgId);
+  // Same answer as a bad signature: the admin's fix is the same (issue a secret for this org).
+  if (!registered) return invalidSignature(c, 'No signing secret is registered for this Salesforce org.');
+  const body = await readRawBody(c);
+  if (body === null) fail({ kind: 'validation', status: 400, message: 'Body too large', issues: [{ path: '(body)', message: 'at most 64 KiB', code: 'too_big' }] });
+  const { pathWithQuery } = signedUri(c.req.url, config(c.env).CONCORD_PUBLIC_URL);
+  const ok = await verifyHmacBase64(registered.secrets, salesforceStringToSign(c.req.method, pathWithQuery, timestamp!, body), signature);
+  if (!ok) {
+    c.get('log').warn('salesforce_signature.mismatch', { orgId, path: pathWithQuery.split('?')[0] });
+    return invalidSignature(c, 'X-Concord-Signature does not match this request.');
+  }
+  c.set('caller', { system: 'salesforce', externalAccount: orgId, userId: null });
+  c.set('rawBody', body);
+  c.set('tenantId', registered.tenantId);
+  c.set('actor', `salesforce_org:${orgId}`);
+  c.set('log', c.get('log').with({ tenant: registered.tenantId }));
+  await next();
+};

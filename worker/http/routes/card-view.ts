@@ -1,0 +1,27 @@
+/**
+ * The shared last step of every card view: CRM record -> canonical account -> AccountView, or
+ * 404 `account_not_linked` (the code both the HubSpot card and the Salesforce component show as
+ * their "not linked yet" empty state).
+ */
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { fail } from '../../errors.js';
+import { accountView } from '../../services/account-view.js';
+import { resolveCrmRecord, type CrmRecordRef } from '../../services/crm-record.js';
+import type { CardEnv } from '../middleware/card-context.js';
+
+/** `refresh=1` (HubSpot card) or `refresh=true` (Salesforce component) bypasses the view cache. */
+export const RefreshParam = z
+  .enum(['0', '1', 'true', 'false'])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+
+export async function serveCardView(c: Context<CardEnv>, ref: CrmRecordRef, refresh: boolean): Promise<Response> {
+  const ctx = { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log') };
+  const { accountId } = await resolveCrmRecord(c.env, ctx, ref);
+  if (!accountId) fail({ kind: 'not_found', entity: 'account', code: 'account_not_linked' });
+  const view = await accountView(c.env, ctx, accountId, { refresh });
+  // Views carry customer financials: never cached by browsers or proxies between HubSpot and us.
+  c.header('cache-control', 'no-store');
+  return c.json(view);
+}

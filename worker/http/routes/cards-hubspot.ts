@@ -1,0 +1,68 @@
+/**
+ * HubSpot app card endpoints (extensions/hubspot, `broker-client.ts`), behind the v3 signature:
+ * - GET  /v1/cards/hubspot/view?objectType=companies|deals&objectId=..[&refresh=1]  (+ HubSpot's portalId, userId, ...)
+ * - POST /v1/cards/hubspot/tasks  {objectType, objectId, subject, dueDate}
+ * The tenant is the verified portal's; nothing in the query or body can choose it.
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { fail } from '../../errors.js';
+import { createCardTask } from '../../services/card-task.js';
+import { hubspotSignature } from '../middleware/hubspot-signature.js';
+import type { CardEnv } from '../middleware/card-context.js';
+import { parseWith, query } from '../validate.js';
+import { RefreshParam, serveCardView } from './card-view.js';
+
+/** The card's `objectTypes` names; HubSpot's ids 0-2/0-3 and singular names are accepted too. */
+const ObjectType = z.preprocess(
+  (v) => (typeof v === 'string' ? ({ '0-2': 'companies', company: 'companies', '0-3': 'deals', deal: 'deals' } as Record<string, string>)[v.toLowerCase()] ?? v : v),
+  z.enum(['companies', 'deals']),
+);
+const ObjectId = z.string().regex(/^\d{1,20}$/, 'a HubSpot record id (digits)');
+
+const ViewQuery = z.object({ objectType: ObjectType, objectId: ObjectId, refresh: RefreshParam });
+
+function isRealDate(value: string): boolean {
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+const TaskBody = z
+  .object({
+    objectType: ObjectType,
+    objectId: z.union([ObjectId, z.number().int().nonnegative().transform(String)]),
+    subject: z.string().trim().min(1, 'required').max(255),
+    dueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine(isRealDate, 'not a calendar date'),
+  })
+  .strict();
+
+const IdempotencyKey = z.string().min(1).max(255).optional();
+
+export function hubspotCardRoutes() {
+  const r = new Hono<CardEnv>();
+  r.use('*', hubspotSignature());
+
+  r.get('/view', async (c) => {
+    const q = query(c, ViewQuery);
+    return serveCardView(c, { system: 'hubspot', objectType: q.objectType, objectId: q.objectId }, q.refresh);
+  });
+
+  r.post('/tasks', async (c) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(c.get('rawBody'));
+    } catch {
+      fail({ kind: 'validation', status: 400, message: 'The body is not valid JSON', issues: [{ path: '(body)', message: 'invalid JSON', code: 'invalid_json' }] });
+    }
+    const task = parseWith(TaskBody, value);
+    const key = parseWith(IdempotencyKey, c.req.header('idempotency-key'), 400);
+    const result = await createCardTask(
+      c.env,
+      { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log'), actor: c.get('actor') },
+      task,
+      key,
+    );
+    return c.json(result, result.replayed ? 200 : 201);
+  });
+  return r;
+}
