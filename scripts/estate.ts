@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createSandbox } from '../sandbox/server.js';
+import { buildWidgets } from './build-widgets.js';
 import { ensureDevVars } from './dev-vars.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
@@ -110,6 +111,10 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
   const sandbox = createSandbox(process.env.SANDBOX_ANCHOR_DATE ? { anchorDate: process.env.SANDBOX_ANCHOR_DATE } : {});
   const sandboxListener = await sandbox.listen(opts.sandboxPort);
   log(`sandbox   ${sandboxListener.url} (estate "today" = ${sandbox.state.anchorDate})`);
+
+  // The broker serves the widgets as static assets: build them before wrangler starts.
+  const built = await buildWidgets({ log: false });
+  log(`widgets   ${built.length} files built into widgets/dist`);
 
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', FORCE_COLOR: '0' };
   const wrangler = `${ROOT}/node_modules/.bin/wrangler`;

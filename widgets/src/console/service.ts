@@ -1,0 +1,62 @@
+/**
+ * The admin console's data service over the broker's tenant admin API. Authenticates with the
+ * admin session cookie (`credentials: 'include'`); the fetch and the navigation are injectable.
+ */
+import { joinUrl, requestJson, type FetchLike } from '../shared/http.js';
+import type { Result } from '../shared/result.js';
+import { parseConnections, parseDeadLetters, parseOwnership } from './parse.js';
+import type { Connection, DeadLetter, NetSuiteCredentials, OwnershipRule, SystemId, VitallyCredentials } from './types.js';
+
+/** What the console needs from the broker. */
+export interface ConsoleService {
+  listConnections(): Promise<Result<Connection[]>>;
+  /** URL that starts the OAuth dance for HubSpot / Salesforce. */
+  connectUrl(system: SystemId): string;
+  connectNetSuite(creds: NetSuiteCredentials): Promise<Result<unknown>>;
+  connectVitally(creds: VitallyCredentials): Promise<Result<unknown>>;
+  disconnect(system: SystemId): Promise<Result<unknown>>;
+  getOwnership(): Promise<Result<OwnershipRule[]>>;
+  saveOwnership(rules: OwnershipRule[]): Promise<Result<unknown>>;
+  listDeadLetters(): Promise<Result<DeadLetter[]>>;
+  replay(id: string): Promise<Result<unknown>>;
+}
+
+/** Options for {@link createFetchConsoleService}. */
+export interface FetchConsoleServiceOptions {
+  apiBase: string;
+  tenant: string;
+  fetch?: FetchLike;
+}
+
+/** Service over `{apiBase}/v1/tenants/{tenant}/...`. */
+export function createFetchConsoleService(opts: FetchConsoleServiceOptions): ConsoleService {
+  const fetchFn: FetchLike = opts.fetch ?? ((u, i) => globalThis.fetch(u, i));
+  const base = joinUrl(opts.apiBase, `/v1/tenants/${encodeURIComponent(opts.tenant)}`);
+  const call = (method: string, path: string, body?: unknown) =>
+    requestJson(fetchFn, base + path, {
+      method,
+      credentials: 'include',
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+  return {
+    async listConnections() {
+      const r = await call('GET', '/connections');
+      return r.ok ? parseConnections(r.value) : r;
+    },
+    connectUrl: (system) => `${base}/connect/${system}/start`,
+    connectNetSuite: (creds) => call('POST', '/connections/netsuite', creds),
+    connectVitally: (creds) => call('POST', '/connections/vitally', creds),
+    disconnect: (system) => call('DELETE', `/connections/${system}`),
+    async getOwnership() {
+      const r = await call('GET', '/ownership');
+      return r.ok ? parseOwnership(r.value) : r;
+    },
+    // `allowed` is read-only metadata from the broker; only the assignments are sent back.
+    saveOwnership: (rules) => call('PUT', '/ownership', { rules: rules.map(({ entity, field, owner }) => ({ entity, field, owner })) }),
+    async listDeadLetters() {
+      const r = await call('GET', '/dead-letters');
+      return r.ok ? parseDeadLetters(r.value) : r;
+    },
+    replay: (id) => call('POST', `/dead-letters/${encodeURIComponent(id)}/replay`),
+  };
+}
