@@ -1,12 +1,12 @@
-/** Bindings the worker tests add on top of the broker's own (see vitest.config.mts). */
-import type { Env } from '../../worker/env.js';
+/** Bindings the worker tests see: the broker's own plus what vitest.config.mts adds. */
+import type { D1Migration } from 'cloudflare:test';
+import type { Env as ConcordEnv } from '../../worker/env.js';
 
 declare global {
   namespace Cloudflare {
-    interface Env extends import('../../worker/env.js').Env {
-      TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
+    interface Env extends ConcordEnv {
+      TEST_MIGRATIONS: D1Migration[];
       SANDBOX_URL: string;
     }
   }
 }
-export type { Env };
