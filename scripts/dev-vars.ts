@@ -3,7 +3,7 @@
  * replaced by a fresh random secret of the right shape; read back as a plain record.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 function secretFor(name: string): string {
   if (name === 'CONCORD_VAULT_KEYS') return `k1:${randomBytes(32).toString('base64url')}`;
@@ -20,15 +20,25 @@ export function parseDevVars(text: string): Record<string, string> {
   return out;
 }
 
-/** Make sure `.dev.vars` exists; returns its values and whether it was just created. */
+const fill = (text: string) => text.replace(/^([A-Z0-9_]+)=generate$/gm, (_, name: string) => `${name}=${secretFor(name)}`);
+
+/**
+ * Make sure `.dev.vars` exists and has every variable `.dev.vars.example` lists (a checkout that
+ * gained a new variable gets it appended, generated if secret); returns the values.
+ */
 export function ensureDevVars(root: string): { vars: Record<string, string>; created: boolean } {
   const target = `${root}/.dev.vars`;
-  let created = false;
+  const example = readFileSync(`${root}/.dev.vars.example`, 'utf8');
   if (!existsSync(target)) {
-    const example = readFileSync(`${root}/.dev.vars.example`, 'utf8');
-    const filled = example.replace(/^([A-Z0-9_]+)=generate$/gm, (_, name: string) => `${name}=${secretFor(name)}`);
-    writeFileSync(target, filled, { mode: 0o600 });
-    created = true;
+    writeFileSync(target, fill(example), { mode: 0o600 });
+    return { vars: parseDevVars(readFileSync(target, 'utf8')), created: true };
   }
-  return { vars: parseDevVars(readFileSync(target, 'utf8')), created };
+  const current = readFileSync(target, 'utf8');
+  const have = parseDevVars(current);
+  const missing = example.split(/\r?\n/).filter((line) => {
+    const m = /^([A-Z0-9_]+)=/.exec(line);
+    return m !== null && !(m[1]! in have);
+  });
+  if (missing.length > 0) appendFileSync(target, `${current.endsWith('\n') ? '' : '\n'}${fill(missing.join('\n'))}\n`);
+  return { vars: parseDevVars(readFileSync(target, 'utf8')), created: false };
 }

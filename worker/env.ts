@@ -8,6 +8,8 @@ import { z } from 'zod';
 export interface Env {
   DB: D1Database;
   KV: KVNamespace;
+  /** One ViewCoordinator per (tenant, account): coalesces account-view builds. */
+  VIEWS: DurableObjectNamespace<import('./storage/objects/view-coordinator.js').ViewCoordinator>;
   /** Operator key for provisioning tenants (`PUT /v1/operator/tenants/:tenant`). */
   CONCORD_OPERATOR_KEY?: string;
   /** Vault keys, `kid:base64url(32 bytes)` comma-separated; the first one seals new secrets. */
@@ -18,6 +20,8 @@ export interface Env {
   HUBSPOT_CLIENT_SECRET?: string;
   /** HS256 key (>= 32 chars) for the CSM panel's embed tokens. */
   CONCORD_EMBED_SECRET?: string;
+  /** Tenant shown by the local landing page `GET /demo`; unset in production (404). */
+  CONCORD_DEMO_TENANT?: string;
   /** Public origin (and base path) callers use, e.g. https://concord.example.com, when a proxy
    * or tunnel rewrites the URL: signed URIs are rebuilt from it. */
   CONCORD_PUBLIC_URL?: string;
@@ -31,6 +35,7 @@ const ConfigSchema = z.object({
   CONCORD_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   HUBSPOT_CLIENT_SECRET: z.string().min(8).optional(),
   CONCORD_EMBED_SECRET: z.string().min(32).optional(),
+  CONCORD_DEMO_TENANT: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/).optional(),
   CONCORD_PUBLIC_URL: z
     .string()
     .url()

@@ -5,6 +5,10 @@
 import { createApp } from './http/app.js';
 import type { Env } from './env.js';
 
+export { ViewCoordinator } from './storage/objects/view-coordinator.js';
+export { RateLimiter } from './storage/objects/rate-limiter.js';
+export { TokenRefresher } from './storage/objects/token-refresher.js';
+
 const app = createApp();
 
 export default {

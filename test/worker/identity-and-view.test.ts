@@ -127,3 +127,17 @@ describe('account view', () => {
     expect(view.receivables).not.toBeNull();
   });
 });
+
+describe('account view under load', () => {
+  it('coalesces concurrent cold views of one account into one build', async () => {
+    const accounts = await allAccounts();
+    const account = accounts.filter((a) => a.links.some((l) => l.system === 'netsuite'))[7]!;
+    const views = await Promise.all(
+      Array.from({ length: 20 }, () => api(`/v1/tenants/demo/accounts/${account.id}/view`, { key }).then((r) => r.json() as Promise<Record<string, any>>)),
+    );
+    // One build: every response carries the same fetch instant for the ERP.
+    const stamps = new Set(views.map((v) => v.freshness.netsuite.fetchedAt));
+    expect(stamps.size).toBe(1);
+    expect(views.every((v) => v.receivables.openTotal === views[0]!.receivables.openTotal)).toBe(true);
+  });
+});

@@ -10,10 +10,13 @@ import { correlation } from './middleware/correlation.js';
 import { tenantAuth } from './middleware/tenant-auth.js';
 import { operatorRoutes } from './routes/operator.js';
 import { connectionRoutes } from './routes/connections.js';
+import { connectRoutes, oauthCallbackRoutes } from './routes/connect.js';
+import { credentialConnectionRoutes } from './routes/credential-connections.js';
 import { identityRoutes } from './routes/identity.js';
 import { accountRoutes } from './routes/accounts.js';
 import { auditRoutes } from './routes/audit.js';
 import { referenceRoutes } from './routes/reference.js';
+import { demoRoutes } from './routes/demo.js';
 import { cardRoutes } from './routes/cards.js';
 import { embedRoutes } from './routes/embed.js';
 import { embedTokenRoutes } from './routes/embed-tokens.js';
@@ -35,6 +38,9 @@ export function createApp(): Hono<AppEnv> {
 
   const tenant = new Hono<AppEnv>();
   tenant.use('*', tenantAuth());
+  tenant.route('/', connectRoutes());
+  // Before connectionRoutes: POST netsuite|vitally, and DELETE that also revokes at the vendor.
+  tenant.route('/connections', credentialConnectionRoutes());
   tenant.route('/connections', connectionRoutes());
   tenant.route('/identity', identityRoutes());
   tenant.route('/accounts', accountRoutes());
@@ -43,9 +49,12 @@ export function createApp(): Hono<AppEnv> {
   tenant.route('/inbound-secrets', inboundSecretRoutes());
   tenant.route('/embed-tokens', embedTokenRoutes());
   app.route('/v1/tenants/:tenant', tenant);
+  // OAuth redirect target: authenticated by the session cookie and the single-use state.
+  app.route('/v1/oauth', oauthCallbackRoutes());
   // Embedded surfaces: authenticated by CRM request signatures / embed tokens, not API keys.
   app.route('/v1/cards', cardRoutes());
   app.route('/v1/embed', embedRoutes());
+  app.route('/demo', demoRoutes());
 
   app.notFound((c) =>
     problemResponse({ type: 'https://concord.dev/problems/not-found', title: 'No such route', status: 404, code: 'route_not_found' }, c.get('correlationId')),

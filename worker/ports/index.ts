@@ -42,6 +42,22 @@ export interface CsPort {
   escalations(accountId: string): Promise<Escalation[]>;
 }
 
+/** A change to one CRM company: properties by the CRM's own names (the flow's mapping picks them). */
+export interface CompanyPropertyUpdate {
+  externalId: string;
+  properties: Record<string, string>;
+}
+
+/** What a bulk company update did. */
+export interface CompanyUpdateResult {
+  updated: number;
+  /** Upstream calls made (batches). */
+  calls: number;
+  failed: { externalId: string; message: string }[];
+}
+
 export interface CrmPort {
   companies(): AsyncIterable<MatchRecord[]>;
+  /** Write properties to many companies, batched and paced by the tenant's limiter. */
+  updateCompanies?(updates: CompanyPropertyUpdate[], opts?: { concurrency?: number }): Promise<CompanyUpdateResult>;
 }

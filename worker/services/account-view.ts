@@ -2,9 +2,15 @@
  * The account 360 view: canonical account + links from D1, ERP and CS sections fetched in
  * parallel through the ports, cached in KV (`view:v1:<tenant>:<account>`).
  *
- * Freshness: a cached view younger than FRESH_MS is served as is (warm path: one KV read). Older,
- * it is rebuilt; a source that fails then keeps its last good sections, marked `stale`, or
- * shows `error` with a stable code when there is nothing to fall back on (stale-if-error).
+ * Freshness, per request:
+ * - cached and younger than FRESH_MS: served as is (warm path: one KV read, no upstream call);
+ * - cached but older: served at once, marked `stale` with its age, and rebuilt in the background
+ *   (stale-while-revalidate), so a slow ERP never sits on the request path;
+ * - not cached (or `refresh`): built now.
+ * Builds go through the account's ViewCoordinator Durable Object, which runs one build at a time
+ * per account: 50 concurrent cold requests cause one upstream fetch per source, not 50.
+ * A source that fails keeps its last good sections, marked `stale`, or shows `error` with a
+ * stable code when there is nothing to fall back on (stale-if-error).
  */
 import { z } from 'zod';
 import { NetSuiteErp } from '../connectors/netsuite/index.js';
@@ -82,21 +88,55 @@ async function readCache(env: Env, key: string): Promise<Cached | null> {
   return parsed.success ? (parsed.data as Cached) : null;
 }
 
-/** Build (or serve from cache) the account 360 view. */
-export async function accountView(env: Env, ctx: ServiceContext, accountId: string, opts: { refresh?: boolean } = {}): Promise<AccountView> {
-  const key = cacheKey(ctx.tenantId, accountId);
-  const cached = await readCache(env, key);
-  if (cached && !opts.refresh) {
+/** The cached view with its freshness stamps recomputed for now. */
+function servedFromCache(cached: Cached, status: 'fresh' | 'stale'): AccountView {
+  const freshness = { ...cached.view.freshness };
+  for (const [system, s] of Object.entries(cached.sources) as [System, { fetchedAt: string }][]) {
+    const previous = cached.view.freshness[system];
+    // A source that was already failing keeps its error code next to its age.
+    freshness[system] = freshnessOf(s.fetchedAt, previous?.status === 'fresh' ? status : 'stale', previous?.error);
+  }
+  return { ...cached.view, freshness };
+}
+
+export interface ViewOptions {
+  refresh?: boolean;
+  /** Keeps a background revalidation alive after the response (ExecutionContext.waitUntil). */
+  waitUntil?: (promise: Promise<unknown>) => void;
+}
+
+/** Serve the account 360 view: from cache when fresh, stale-while-revalidate, or built now. */
+export async function accountView(env: Env, ctx: ServiceContext, accountId: string, opts: ViewOptions = {}): Promise<AccountView> {
+  const cached = opts.refresh ? null : await readCache(env, cacheKey(ctx.tenantId, accountId));
+  if (cached) {
     const oldest = Math.min(...Object.values(cached.sources).map((s) => Date.parse(s.fetchedAt)));
-    if (Number.isFinite(oldest) && Date.now() - oldest < FRESH_MS) {
-      const freshness = { ...cached.view.freshness };
-      for (const [system, s] of Object.entries(cached.sources) as [System, { fetchedAt: string }][]) {
-        freshness[system] = freshnessOf(s.fetchedAt, 'fresh');
-      }
-      return { ...cached.view, freshness };
+    if (Number.isFinite(oldest) && Date.now() - oldest < FRESH_MS) return servedFromCache(cached, 'fresh');
+    if (opts.waitUntil) {
+      opts.waitUntil(
+        coordinatedBuild(env, ctx, accountId).catch((err: unknown) => ctx.log.warn('account_view.revalidate_failed', { code: errorCode(err) })),
+      );
+      return servedFromCache(cached, 'stale');
     }
   }
+  return coordinatedBuild(env, ctx, accountId);
+}
 
+/** Build through the account's coordinator so concurrent builds of one account coalesce. */
+function coordinatedBuild(env: Env, ctx: ServiceContext, accountId: string): Promise<AccountView> {
+  const stub = env.VIEWS.get(env.VIEWS.idFromName(`${ctx.tenantId}:${accountId}`));
+  return stub.build({ tenantId: ctx.tenantId, accountId, correlationId: ctx.correlationId }).then((result) => {
+    if (!result.ok) throw new ConcordError(result.error);
+    return result.view as AccountView;
+  });
+}
+
+/**
+ * Fetch every source and store the result; runs inside the ViewCoordinator. Rebuilds on top of
+ * whatever is cached so a failing source can fall back to its last good sections.
+ */
+export async function buildAccountView(env: Env, ctx: ServiceContext, accountId: string): Promise<AccountView> {
+  const key = cacheKey(ctx.tenantId, accountId);
+  const cached = await readCache(env, key);
   const account = await getAccount(env.DB, ctx.tenantId, accountId);
   if (!account) fail({ kind: 'not_found', entity: 'account', id: accountId });
   const primary = (system: System) => account.links.find((l) => l.system === system && l.isPrimary)?.externalId ?? account.links.find((l) => l.system === system)?.externalId;

@@ -7,10 +7,10 @@
  * automatic retry repeats exactly the same request. The key is claimed in D1 before HubSpot is
  * called and completed with the task id in the same batch as the audit row.
  */
-import { HubSpotCrm } from '../connectors/hubspot/index.js';
+import { createFollowUpTask } from '../connectors/hubspot/cards.js';
 import type { HubSpotCardObject } from '../connectors/hubspot/map.js';
 import type { Env } from '../env.js';
-import { fail } from '../errors.js';
+import { ConcordError, fail } from '../errors.js';
 import { auditStatement } from '../storage/audit.js';
 import { claimAction, completeAction, releaseAction } from '../storage/card-actions.js';
 import { loadConnection } from '../storage/connections.js';
@@ -59,14 +59,17 @@ export async function createCardTask(
   let companyId: string | null;
   try {
     ({ accountId, crmAccountId: companyId } = await resolveCrmRecord(env, ctx, { system: 'hubspot', objectType: req.objectType, objectId: req.objectId }));
-    const crm = new HubSpotCrm(await loadConnection(env, ctx.tenantId, 'hubspot'), ctx);
-    created = await crm.createFollowUpTask(
+    created = await createFollowUpTask(
+      await loadConnection(env, ctx.tenantId, 'hubspot'),
+      ctx,
       { subject: req.subject, dueDate: req.dueDate, body: 'Follow-up created from the Concord account review card.' },
       { companyId, from: { type: req.objectType, id: req.objectId } },
     );
   } catch (err) {
-    // Nothing was created (or HubSpot refused it): let the user's retry try again.
-    await releaseAction(env.DB, ctx.tenantId, key);
+    // HubSpot refused (or was never called): let the user's retry try again. After a timeout or
+    // 5xx the task may exist: keep the claim, so retries get 409 until it is retaken (60 s).
+    const unknownOutcome = err instanceof ConcordError && (err.error.kind === 'timeout' || err.error.kind === 'upstream');
+    if (!unknownOutcome) await releaseAction(env.DB, ctx.tenantId, key);
     throw err;
   }
 

@@ -8,7 +8,7 @@
  * tenant only, and vendor lookups use that tenant's own connection.
  */
 import { z } from 'zod';
-import { HubSpotCrm } from '../connectors/hubspot/index.js';
+import { dealCompanies } from '../connectors/hubspot/cards.js';
 import type { HubSpotCardObject } from '../connectors/hubspot/map.js';
 import type { Env } from '../env.js';
 import { loadConnection } from '../storage/connections.js';
@@ -49,7 +49,7 @@ export async function resolveCrmRecord(env: Env, ctx: ServiceContext, ref: CrmRe
       return { accountId: await accountIdFor(env.DB, ctx.tenantId, 'hubspot', ref.objectId), crmAccountId: ref.objectId };
     }
     const companies = await cachedParents(env, parentKey(ctx.tenantId, 'hubspot', 'deals', ref.objectId), async () =>
-      new HubSpotCrm(await loadConnection(env, ctx.tenantId, 'hubspot'), ctx).companiesOfDeal(ref.objectId),
+      dealCompanies(await loadConnection(env, ctx.tenantId, 'hubspot'), ctx, ref.objectId),
     );
     // Primary company first; if it is not linked, a secondary company that is still gives a view.
     for (const companyId of companies) {

@@ -22,7 +22,8 @@ function describe(body: unknown): string {
 
 /** The Account an Opportunity belongs to, or null for an Opportunity without one. */
 export async function opportunityAccountId(conn: Connection, ctx: CallContext, opportunityId: string): Promise<string | null> {
-  const token = conn.credentials.type === 'bearer' ? conn.credentials.accessToken : conn.credentials.apiKey;
+  const c = conn.credentials;
+  const token = c.type === 'api_key' ? c.apiKey : (c.accessToken ?? '');
   const { data } = await callUpstream(
     ctx,
     {

@@ -5,15 +5,44 @@
 import { z } from 'zod';
 import type { Env } from '../env.js';
 import { fail } from '../errors.js';
-import { open, seal } from './vault.js';
+import { open, reseal, seal } from './vault.js';
 
 export const SYSTEMS = ['hubspot', 'salesforce', 'netsuite', 'vitally'] as const;
 export type System = (typeof SYSTEMS)[number];
 
-/** What a connection may hold. OAuth refresh tokens and M2M keys arrive with the connectors issue. */
+/**
+ * What a connection may hold. `bearer` and `api_key` are static (sandbox tokens, Vitally keys);
+ * `oauth2` (HubSpot, Salesforce) and `netsuite_m2m` (NetSuite client credentials with a JWT
+ * assertion) carry what the token refresher needs. `expiresAt` is ms since epoch, null when the
+ * vendor does not say (Salesforce without introspection): then only a 401 triggers a refresh.
+ */
 export const CredentialsSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('bearer'), accessToken: z.string().min(8).max(4096) }).strict(),
   z.object({ type: z.literal('api_key'), apiKey: z.string().min(8).max(4096) }).strict(),
+  z
+    .object({
+      type: z.literal('oauth2'),
+      accessToken: z.string().min(8).max(4096),
+      refreshToken: z.string().min(8).max(4096),
+      expiresAt: z.number().int().nullable(),
+      scope: z.string().max(2000).optional(),
+      instanceUrl: z.string().url().max(500).optional(),
+      /** Salesforce: which login host issued the tokens ('login', 'test' or a My Domain host). */
+      authHost: z.string().max(253).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('netsuite_m2m'),
+      accountId: z.string().min(1).max(64),
+      clientId: z.string().min(1).max(500),
+      certificateId: z.string().min(1).max(500),
+      privateKeyPem: z.string().min(64).max(16_384),
+      algorithm: z.enum(['PS256', 'ES256']),
+      accessToken: z.string().min(8).max(4096).optional(),
+      expiresAt: z.number().int().nullable().optional(),
+    })
+    .strict(),
 ]);
 export type Credentials = z.infer<typeof CredentialsSchema>;
 
@@ -34,7 +63,9 @@ export interface ConnectionSummary {
   updatedAt: string;
 }
 
-const aad = (tenantId: string, system: System) => `connection:${tenantId}:${system}`;
+/** AAD binds a ciphertext to its row: moved to another tenant or system, it no longer opens. */
+export const connectionAad = (tenantId: string, system: System) => `connection:${tenantId}:${system}`;
+const aad = connectionAad;
 
 export async function saveConnection(env: Env, c: Connection): Promise<D1PreparedStatement> {
   const sealed = await seal(env, aad(c.tenantId, c.system), JSON.stringify(c.credentials));
@@ -74,6 +105,29 @@ export async function loadConnection(env: Env, tenantId: string, system: System)
   return conn;
 }
 
+/** Read a row and open its credentials, bypassing the per-isolate cache (the token refresher's view). */
+export async function loadConnectionFresh(env: Env, tenantId: string, system: System): Promise<Connection> {
+  forgetConnection(tenantId, system);
+  return loadConnection(env, tenantId, system);
+}
+
+/**
+ * Replace a connection's credentials (after a token refresh) and refresh this isolate's cache.
+ * Only the sealed columns change: base URL, account and status stay as the connect flow set them.
+ */
+export async function updateCredentials(env: Env, conn: Connection, credentials: Credentials): Promise<Connection> {
+  const sealed = await seal(env, aad(conn.tenantId, conn.system), JSON.stringify(CredentialsSchema.parse(credentials)));
+  await env.DB.prepare(
+    `UPDATE connections SET credentials_kid = ?, credentials_iv = ?, credentials_ct = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+     WHERE tenant_id = ? AND system = ?`,
+  )
+    .bind(sealed.kid, sealed.iv, sealed.ct, conn.tenantId, conn.system)
+    .run();
+  const next = { ...conn, credentials };
+  opened.set(`${conn.tenantId}:${conn.system}`, { conn: next, until: Date.now() + 60_000 });
+  return next;
+}
+
 export function forgetConnection(tenantId: string, system: System): void {
   opened.delete(`${tenantId}:${system}`);
 }
@@ -87,4 +141,54 @@ export async function listConnections(db: D1Database, tenantId: string): Promise
     .bind(tenantId)
     .all<ConnectionSummary>();
   return results;
+}
+
+/** Outcome of re-sealing stored secrets under the active vault key. */
+export interface ResealReport {
+  resealed: number;
+  alreadyCurrent: number;
+  /** Rows whose ciphertext did not open (key missing from CONCORD_VAULT_KEYS, tampered row). */
+  failed: { tenantId: string; system: string }[];
+}
+
+/**
+ * Re-encrypt every connection's credentials under the active vault key, a page at a time so a
+ * large estate never sits in memory. Each row is updated only if it still holds the ciphertext
+ * that was read (a concurrent token refresh wins and is already sealed under the active key).
+ */
+export async function resealConnections(env: Env, pageSize = 50): Promise<ResealReport> {
+  const report: ResealReport = { resealed: 0, alreadyCurrent: 0, failed: [] };
+  let after = '';
+  for (;;) {
+    const { results } = await env.DB.prepare(
+      `SELECT tenant_id, system, credentials_kid, credentials_iv, credentials_ct FROM connections
+       WHERE tenant_id || char(31) || system > ? ORDER BY tenant_id || char(31) || system LIMIT ?`,
+    )
+      .bind(after, pageSize)
+      .all<{ tenant_id: string; system: System; credentials_kid: string; credentials_iv: string; credentials_ct: string }>();
+    const updates: D1PreparedStatement[] = [];
+    for (const row of results) {
+      try {
+        const next = await reseal(env, aad(row.tenant_id, row.system), { kid: row.credentials_kid, iv: row.credentials_iv, ct: row.credentials_ct });
+        if (!next) {
+          report.alreadyCurrent += 1;
+          continue;
+        }
+        updates.push(
+          env.DB.prepare(
+            `UPDATE connections SET credentials_kid = ?, credentials_iv = ?, credentials_ct = ?
+             WHERE tenant_id = ? AND system = ? AND credentials_ct = ?`,
+          ).bind(next.kid, next.iv, next.ct, row.tenant_id, row.system, row.credentials_ct),
+        );
+        report.resealed += 1;
+      } catch {
+        report.failed.push({ tenantId: row.tenant_id, system: row.system });
+      }
+      forgetConnection(row.tenant_id, row.system);
+    }
+    if (updates.length) await env.DB.batch(updates);
+    if (results.length < pageSize) return report;
+    const last = results[results.length - 1]!;
+    after = `${last.tenant_id}\u001f${last.system}`;
+  }
 }

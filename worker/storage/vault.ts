@@ -58,3 +58,17 @@ export async function open(env: Env, aad: string, sealed: Sealed): Promise<strin
   );
   return new TextDecoder().decode(pt);
 }
+
+/** The key id that seals new secrets (the first entry of CONCORD_VAULT_KEYS). */
+export async function activeKeyId(env: Env): Promise<string> {
+  return (await keyring(env)).active;
+}
+
+/**
+ * Re-encrypt a sealed value under the active key; null when it is already sealed by it.
+ * Throws when the value does not open (unknown key id, wrong AAD, tampered ciphertext).
+ */
+export async function reseal(env: Env, aad: string, sealed: Sealed): Promise<Sealed | null> {
+  if (sealed.kid === (await activeKeyId(env))) return null;
+  return seal(env, aad, await open(env, aad, sealed));
+}

@@ -1,28 +1,58 @@
 /**
  * HubSpot through the official client (`@hubspot/api-client`), pointed at the connection's base
- * URL so the same code talks to the sandbox or to api.hubapi.com.
+ * URL so the same code talks to the sandbox or to api.hubapi.com. Every SDK call runs under the
+ * tenant's limiter with Concord's retries (`guarded`); the SDK's own retries are off.
  */
 import { Client } from '@hubspot/api-client';
-import type { CallContext } from '../http.js';
-import { ConcordError } from '../../errors.js';
-import { classify } from '../http.js';
+import { z } from 'zod';
+import { callUpstream, classify, type CallContext } from '../http.js';
+import { ConcordError, type DomainError } from '../../errors.js';
+import { guarded, type AttemptResult } from '../limits/guard.js';
 import type { Connection } from '../../storage/connections.js';
+import { currentAccessToken } from '../auth.js';
 import { hubspotDescriptor as d } from './descriptor.js';
-import type { AssociationSpec } from '@hubspot/api-client/lib/codegen/crm/objects/tasks/models/AssociationSpec.js';
 
 export interface HubSpotCompany {
   id: string;
   properties: Record<string, string | null>;
 }
 
+/** One company's property changes for a batch upsert. */
+export interface HubSpotCompanyInput {
+  id: string;
+  properties: Record<string, string>;
+}
+
+/** Outcome of a batch upsert (HubSpot answers 200, or 207 with per-input errors). */
+export interface HubSpotBatchResult {
+  ok: number;
+  errors: { message: string; ids: string[] }[];
+}
+
 /** The official client throws `ApiException`-like errors with `code`, `headers` and `body`. */
-function rethrow(err: unknown): never {
+function failure(err: unknown): { error: DomainError; status: number; headers: Record<string, string> } {
   const e = err as { code?: number; headers?: Record<string, string>; body?: unknown };
-  if (typeof e?.code === 'number') {
-    const body = e.body as { message?: string; category?: string } | undefined;
-    throw new ConcordError(classify(d.system, e.code, new Headers(e.headers ?? {}), [body?.category, body?.message].filter(Boolean).join(': ').slice(0, 300)));
+  if (typeof e?.code === 'number' && e.code > 0) {
+    const raw = typeof e.body === 'string' ? safeJson(e.body) : e.body;
+    const body = raw as { message?: string; category?: string } | undefined;
+    const detail = [body?.category, body?.message].filter(Boolean).join(': ').slice(0, 300);
+    const headers = e.headers ?? {};
+    return { error: classify(d.system, e.code, headers, detail), status: e.code, headers };
   }
-  throw new ConcordError({ kind: 'upstream', system: d.system, status: 0, detail: 'network error' });
+  const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+  return {
+    error: timedOut ? { kind: 'timeout', system: d.system, afterMs: 10_000 } : { kind: 'upstream', system: d.system, status: 0, detail: 'network error' },
+    status: 0,
+    headers: {},
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An association as v4 lists it: the other record's id and the association type ids. */
@@ -31,69 +61,103 @@ export interface HubSpotAssociation {
   typeIds: number[];
 }
 
-/** A create request for an engagement (task), already in HubSpot property names (map.ts). */
-export interface HubSpotEngagementInput {
-  properties: Record<string, string>;
-  associations: { toObjectId: string; associationTypeId: number }[];
-}
-
 export class HubSpotClient {
   private readonly client: Client;
+  /** For calls made with `fetch` (writes); kept in step with the SDK's token on refresh. */
+  private readonly baseUrl: string;
+  private token: string;
 
-  constructor(conn: Connection, ctx: CallContext) {
-    const token = conn.credentials.type === 'bearer' ? conn.credentials.accessToken : conn.credentials.apiKey;
+  constructor(
+    conn: Connection,
+    private readonly ctx: CallContext,
+  ) {
+    // The stored token; callers get connections through freshConnection (connectors/auth.ts).
+    const token = currentAccessToken(conn);
+    this.token = token;
+    this.baseUrl = conn.baseUrl.replace(/\/+$/, '');
     this.client = new Client({
       accessToken: token,
       basePath: conn.baseUrl,
       defaultHeaders: { 'x-correlation-id': ctx.correlationId },
-      // Retries and pacing are Concord's limiter's job (connectors issue), not the SDK's.
+      // Retries and pacing are Concord's limiter's job, not the SDK's.
       numberOfApiCallRetries: 0,
     });
   }
 
+  /** Run one SDK call (a `...WithHttpInfo` method, for the limit headers) under the limiter. */
+  private run<T>(op: string, call: () => Promise<{ httpStatusCode: number; headers: Record<string, string>; data: T }>, opts: { bucket?: string; idempotent?: boolean } = {}): Promise<T> {
+    const refresh = async (system: string) => {
+      const token = this.ctx.refreshToken ? await this.ctx.refreshToken(system) : null;
+      if (token) {
+        this.token = token;
+        this.client.setAccessToken(token);
+      }
+      return token !== null;
+    };
+    return guarded(
+      { system: d.system, op, ...opts },
+      { log: this.ctx.log, gate: this.ctx.limits?.(d.system), refresh },
+      async (): Promise<AttemptResult<T>> => {
+        try {
+          const res = await call();
+          return { ok: true, value: res.data, status: res.httpStatusCode, headers: res.headers };
+        } catch (err) {
+          if (err instanceof ConcordError) throw err;
+          return { ok: false, ...failure(err) };
+        }
+      },
+    );
+  }
+
   /** One page of companies; `after` is HubSpot's paging cursor. */
   async companiesPage(after?: string): Promise<{ results: HubSpotCompany[]; after: string | undefined }> {
-    try {
-      const page = await this.client.crm.companies.basicApi.getPage(d.pageSize, after, d.companyProperties);
-      return {
-        results: page.results.map((c) => ({ id: c.id, properties: c.properties as Record<string, string | null> })),
-        after: page.paging?.next?.after,
-      };
-    } catch (err) {
-      rethrow(err);
-    }
+    // https://developers.hubspot.com/docs/api/crm/companies (GET /crm/v3/objects/companies)
+    const page = await this.run('companies.page', () => this.client.crm.companies.basicApi.getPageWithHttpInfo(d.pageSize, after, d.companyProperties));
+    return {
+      results: page.results.map((c) => ({ id: c.id, properties: c.properties as Record<string, string | null> })),
+      after: page.paging?.next?.after,
+    };
   }
 
   /**
-   * Records of `toType` associated with one record (v4, first page of up to 500).
-   * https://developers.hubspot.com/docs/api/crm/associations/v4 (GET /crm/v4/objects/{type}/{id}/associations/{toType})
+   * Batch upsert of company properties, at most `d.batchSize` (100) inputs per call.
+   * https://developers.hubspot.com/docs/api/crm/companies (POST /crm/v3/objects/companies/batch/upsert)
+   * Sent with the platform `fetch` through `callUpstream`, not the SDK: the SDK sends through
+   * node-fetch, whose request bodies fail on workerd's `node:http` (GETs work). Same wire format.
+   * Upsert by `idProperty` is idempotent, so timeouts and 5xx may be retried.
    */
-  async associations(fromType: string, id: string, toType: string): Promise<HubSpotAssociation[]> {
-    try {
-      const page = await this.client.crm.associations.v4.basicApi.getPage(fromType, id, toType, undefined, 500);
-      return page.results.map((r) => ({ toObjectId: String(r.toObjectId), typeIds: r.associationTypes.map((t) => t.typeId) }));
-    } catch (err) {
-      rethrow(err);
-    }
+  async upsertCompanies(inputs: HubSpotCompanyInput[], idProperty = 'hs_object_id'): Promise<HubSpotBatchResult> {
+    if (inputs.length > d.batchSize) throw new RangeError(`HubSpot batch upsert takes at most ${d.batchSize} inputs, got ${inputs.length}`);
+    const { data } = await callUpstream(
+      this.ctx,
+      {
+        system: d.system,
+        op: 'companies.batch_upsert',
+        url: `${this.baseUrl}/crm/v3/objects/companies/batch/upsert`,
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.token}` },
+        auth: (token) => {
+          this.token = token;
+          this.client.setAccessToken(token);
+          return { authorization: `Bearer ${token}` };
+        },
+        body: { inputs: inputs.map((i) => ({ id: i.id, idProperty, properties: i.properties })) },
+      },
+      BatchUpsertAnswerSchema,
+      describeHubSpotError,
+    );
+    return { ok: data.results.length, errors: (data.errors ?? []).map((e) => ({ message: e.message, ids: Object.values(e.context ?? {}).flat() })) };
   }
+}
 
-  /**
-   * Create a task with its associations in one call.
-   * https://developers.hubspot.com/docs/api-reference/latest/crm/activities/tasks/guide (POST /crm/v3/objects/tasks)
-   */
-  async createTask(input: HubSpotEngagementInput): Promise<{ id: string }> {
-    try {
-      const created = await this.client.crm.objects.tasks.basicApi.create({
-        properties: input.properties,
-        associations: input.associations.map((a) => ({
-          to: { id: a.toObjectId },
-          // HubSpot-defined (unlabelled) association types; the SDK types the category as an enum.
-          types: [{ associationCategory: 'HUBSPOT_DEFINED' as AssociationSpec['associationCategory'], associationTypeId: a.associationTypeId }],
-        })),
-      });
-      return { id: created.id };
-    } catch (err) {
-      rethrow(err);
-    }
-  }
+/** 200/207 answer of a batch upsert (only what Concord reads). */
+const BatchUpsertAnswerSchema = z.object({
+  results: z.array(z.object({ id: z.string() }).passthrough()),
+  errors: z.array(z.object({ message: z.string(), context: z.record(z.string(), z.array(z.string())).optional() }).passthrough()).optional(),
+});
+
+/** `{category, message}` of HubSpot's error envelope, for logs. */
+function describeHubSpotError(body: unknown): string {
+  const parsed = z.object({ category: z.string().optional(), message: z.string().optional() }).safeParse(body);
+  return parsed.success ? [parsed.data.category, parsed.data.message].filter(Boolean).join(': ') : '';
 }

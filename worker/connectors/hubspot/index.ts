@@ -1,9 +1,10 @@
-/** HubSpot as Concord's CRM port: companies for identity matching, card lookups and follow-up tasks. */
-import type { CrmPort, MatchRecord } from '../../ports/index.js';
+/** HubSpot as Concord's CRM port. */
+import type { CompanyPropertyUpdate, CompanyUpdateResult, CrmPort, MatchRecord } from '../../ports/index.js';
 import type { Connection } from '../../storage/connections.js';
 import type { CallContext } from '../http.js';
 import { HubSpotClient } from './client.js';
-import { ASSOCIATION_TYPE, companiesOfDeal, matchRecordFromCompany, taskProperties, type FollowUpTask, type HubSpotCardObject } from './map.js';
+import { hubspotDescriptor as d } from './descriptor.js';
+import { matchRecordFromCompany } from './map.js';
 
 export class HubSpotCrm implements CrmPort {
   readonly client: HubSpotClient;
@@ -21,16 +22,25 @@ export class HubSpotCrm implements CrmPort {
     } while (after);
   }
 
-  /** The companies a deal is associated with, primary first. */
-  async companiesOfDeal(dealId: string): Promise<string[]> {
-    return companiesOfDeal(await this.client.associations('deals', dealId, 'companies'));
-  }
-
-  /** Create a follow-up task associated with the company (and the deal it was created from, if any). */
-  async createFollowUpTask(task: FollowUpTask, on: { companyId: string | null; from: { type: HubSpotCardObject; id: string } }): Promise<{ id: string }> {
-    const associations: { toObjectId: string; associationTypeId: number }[] = [];
-    if (on.companyId) associations.push({ toObjectId: on.companyId, associationTypeId: ASSOCIATION_TYPE.taskToCompany });
-    if (on.from.type === 'deals') associations.push({ toObjectId: on.from.id, associationTypeId: ASSOCIATION_TYPE.taskToDeal });
-    return this.client.createTask({ properties: taskProperties(task), associations });
+  /**
+   * Batches of 100 (HubSpot's batch limit), `concurrency` in flight so the limiter, not the
+   * round-trip time, sets the pace. Per-input failures (207) are reported, not thrown.
+   */
+  async updateCompanies(updates: CompanyPropertyUpdate[], opts: { concurrency?: number } = {}): Promise<CompanyUpdateResult> {
+    const batches: CompanyPropertyUpdate[][] = [];
+    for (let i = 0; i < updates.length; i += d.batchSize) batches.push(updates.slice(i, i + d.batchSize));
+    const result: CompanyUpdateResult = { updated: 0, calls: 0, failed: [] };
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) {
+        const batch = batches[next++]!;
+        const res = await this.client.upsertCompanies(batch.map((u) => ({ id: u.externalId, properties: u.properties })));
+        result.calls += 1;
+        result.updated += res.ok;
+        for (const e of res.errors) result.failed.push(...e.ids.map((externalId) => ({ externalId, message: e.message })));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, batches.length)) }, worker));
+    return result;
   }
 }

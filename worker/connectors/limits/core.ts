@@ -37,6 +37,8 @@ export interface Observation {
   leaseId?: string;
   /** The answer was the vendor telling us to slow down (429, Salesforce 403 REQUEST_LIMIT_EXCEEDED). */
   rateLimited?: boolean;
+  /** The extra window the call used (HubSpot `search`). */
+  bucket?: string;
 }
 
 /** Quota consumption for the ops view. */
@@ -120,8 +122,9 @@ class Window {
 
   /** The vendor has seen more than we did (someone else uses the account): count those too. */
   catchUp(vendorUsed: number, now: number): void {
+    // Only the log: others' calls count against the cap but do not shift our own pacing.
     const missing = vendorUsed - this.used(now);
-    for (let i = 0; i < missing; i++) this.take(now);
+    for (let i = 0; i < missing; i++) this.log.push(now);
   }
 
   /** After a 429: treat the window as full from now. */
@@ -238,7 +241,10 @@ export class LimiterCore {
     if (o.rateLimited) {
       c.rateLimited += 1;
       if (o.retryAfterMs != null) this.blockedUntil = Math.max(this.blockedUntil, now + o.retryAfterMs);
-      else if (main) main.fill(now); // HubSpot sends no Retry-After: wait out the window
+      else if (o.bucket && this.windows.has(o.bucket) && (o.remaining ?? 0) > 0) {
+        // The main window still has room, so it was the bucket's limit (HubSpot SECONDLY search).
+        this.windows.get(o.bucket)!.fill(now);
+      } else if (main) main.fill(now); // HubSpot sends no Retry-After: wait out the window
       else if (this.policy.kind === 'concurrency') this.blockedUntil = Math.max(this.blockedUntil, now + 100);
     }
   }

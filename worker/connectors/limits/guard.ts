@@ -68,7 +68,7 @@ export async function guarded<T>(spec: GuardSpec, deps: GuardDeps, attempt: () =
       result = { ok: false, error: err.error, status: 0, headers: {} };
     }
     const observed = readLimitHeaders(spec.system, result.status, result.headers);
-    await permit?.settle({ ...observed, rateLimited: !result.ok && result.error.kind === 'rate_limited' });
+    await permit?.settle({ ...observed, rateLimited: !result.ok && result.error.kind === 'rate_limited', ...(spec.bucket ? { bucket: spec.bucket } : {}) });
     if (result.ok) return result.value;
 
     const error = result.error;

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { callUpstream, type CallContext } from '../http.js';
 import type { Connection } from '../../storage/connections.js';
+import { currentAccessToken } from '../auth.js';
 import { netsuiteDescriptor as d } from './descriptor.js';
 import { CustomerRecordSchema, SuiteQlPageSchema, describeNetSuiteError, type CustomerRecord } from './schemas.js';
 
@@ -29,8 +30,7 @@ export class NetSuiteClient {
   ) {}
 
   private authHeader(): Record<string, string> {
-    const c = this.conn.credentials;
-    return { authorization: `Bearer ${c.type === 'bearer' ? c.accessToken : c.apiKey}` };
+    return { authorization: `Bearer ${currentAccessToken(this.conn)}` };
   }
 
   /**

@@ -3,6 +3,7 @@
  * account view does not look currency ids up on every call.
  */
 import type { CurrencyCode, ReceivableInvoice } from '../../model/index.js';
+import { normalizeDomain } from '../../policies/identity/index.js';
 import type { ErpPort, MatchRecord } from '../../ports/index.js';
 import type { Connection } from '../../storage/connections.js';
 import type { CallContext } from '../http.js';
@@ -35,7 +36,7 @@ export class NetSuiteErp implements ErpPort {
   async accountFacts(customerId: string) {
     const rec = await this.client.customer(customerId);
     const currency = rec.currency?.id ? await this.currencyCode(String(rec.currency.id)) : null;
-    return accountFactsFromRecord(rec, currency, null);
+    return accountFactsFromRecord(rec, currency, normalizeDomain(rec.url));
   }
 
   async openInvoices(customerId: string): Promise<ReceivableInvoice[]> {

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { callUpstream, type CallContext } from '../http.js';
 import type { Connection } from '../../storage/connections.js';
+import { currentAccessToken } from '../auth.js';
 import { vitallyDescriptor as d } from './descriptor.js';
 import { AccountSchema, ConversationSchema, HealthScoreSchema, ProjectSchema, describeVitallyError, page, type VitallyAccount } from './schemas.js';
 
@@ -12,8 +13,7 @@ export class VitallyClient {
   ) {}
 
   private authHeader(): Record<string, string> {
-    const c = this.conn.credentials;
-    const key = c.type === 'api_key' ? c.apiKey : c.accessToken;
+    const key = currentAccessToken(this.conn);
     // Basic auth with the API key as the user and an empty password.
     return { authorization: `Basic ${btoa(`${key}:`)}` };
   }

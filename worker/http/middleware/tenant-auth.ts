@@ -2,17 +2,31 @@
  * Admin API authentication: `Authorization: Bearer <tenant API key>`. Keys are stored as SHA-256
  * hashes; the key must belong to the tenant named in the path, so one tenant's key never opens
  * another tenant's data (401 for an unknown key, 403 for a key of another tenant).
+ * Without an Authorization header, a valid admin session cookie (POST /v1/tenants/:tenant/session,
+ * see services/oauth/session.ts) authenticates the browser console the same way.
  */
 import type { MiddlewareHandler } from 'hono';
 import { fail } from '../../errors.js';
 import { findApiKey } from '../../storage/tenants.js';
 import { sha256Hex } from '../../storage/crypto.js';
 import type { AppEnv } from '../context.js';
+import { assertSameOrigin, readSession } from '../../services/oauth/session.js';
 
 export const tenantAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const tenant = c.req.param('tenant');
   if (!tenant) fail({ kind: 'not_found', entity: 'tenant' });
   const header = c.req.header('authorization') ?? '';
+  if (!header) {
+    const session = await readSession(c);
+    if (session) {
+      if (session.tenantId !== tenant) fail({ kind: 'forbidden', message: 'This session belongs to another tenant.' });
+      assertSameOrigin(c);
+      c.set('tenantId', session.tenantId);
+      c.set('actor', `session:${session.sessionId.slice(0, 8)}`);
+      c.set('log', c.get('log').with({ tenant: session.tenantId }));
+      return next();
+    }
+  }
   const match = /^Bearer\s+(\S{16,256})$/i.exec(header);
   if (!match) fail({ kind: 'unauthorized', message: 'Send the tenant API key as "Authorization: Bearer <key>".' });
   const hash = await sha256Hex(match[1]!);

@@ -59,6 +59,7 @@ export function accountRoutes() {
     const q = query(c, ViewQuery);
     const view = await accountView(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log') }, id, {
       refresh: q.refresh === '1' || q.refresh === 'true',
+      waitUntil: (p) => c.executionCtx.waitUntil(p),
     });
     return c.json(view);
   });

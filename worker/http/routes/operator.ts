@@ -11,6 +11,7 @@ import { sha256Hex, timingSafeEqual } from '../../storage/crypto.js';
 import { upsertTenant } from '../../storage/tenants.js';
 import type { AppEnv } from '../context.js';
 import { jsonBody, parseWith } from '../validate.js';
+import { vaultRoutes } from './vault.js';
 
 export const TenantIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes, 2-63 characters');
 
@@ -50,5 +51,8 @@ export function operatorRoutes() {
     }).run();
     return c.json({ id: tenantId, name: body.name, created }, created ? 201 : 200);
   });
+
+  /** Vault maintenance (key rotation), behind the same operator key. */
+  r.route('/vault', vaultRoutes());
   return r;
 }

@@ -1,0 +1,91 @@
+/**
+ * `GET /demo`: the local landing page a new user opens after `npm start`. It lists a few of the
+ * demo tenant's linked accounts with links to the CSM panel (each with its own short-lived embed
+ * token, minted here so no API key reaches the browser) and the admin console, and renders the
+ * panel of the first account inline. Only served when CONCORD_DEMO_TENANT names a tenant
+ * (set in .dev.vars for local use); production leaves it unset and the route answers 404.
+ */
+import { Hono } from 'hono';
+import { config } from '../../env.js';
+import { fail } from '../../errors.js';
+import { listAccounts } from '../../storage/identity.js';
+import { mintEmbedToken } from '../../services/embed-token.js';
+import type { AppEnv } from '../context.js';
+
+const SHOWN = 8;
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+
+export function demoRoutes() {
+  const r = new Hono<AppEnv>();
+  r.get('/', async (c) => {
+    const tenantId = config(c.env).CONCORD_DEMO_TENANT;
+    if (!tenantId) fail({ kind: 'not_found', entity: 'page', code: 'route_not_found' });
+    // Accounts linked to both the ERP and the CS platform show every section of the panel.
+    const page = await listAccounts(c.env.DB, tenantId, 120, null);
+    const rich = page.filter((a) => a.links.some((l) => l.system === 'netsuite') && a.links.some((l) => l.system === 'vitally')).slice(0, SHOWN);
+    const origin = new URL(c.req.url).origin;
+    const rows = await Promise.all(
+      rich.map(async (a) => {
+        const { token } = await mintEmbedToken(c.env, { tenantId, accountId: a.id }, 3600);
+        const href = `/widgets/panel.html?account=${encodeURIComponent(a.id)}&token=${encodeURIComponent(token)}`;
+        const systems = a.links.map((l) => l.system).filter((s, i, all) => all.indexOf(s) === i).join(', ');
+        return { account: a, token, href, systems };
+      }),
+    );
+    const first = rows[0];
+    const list = rows
+      .map(
+        (row) =>
+          `<li><a href="${escape(row.href)}">${escape(row.account.name)}</a> <span class="muted">${escape(row.account.id)} · ${escape(row.systems)}</span></li>`,
+      )
+      .join('\n');
+    const html = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta name="referrer" content="no-referrer">
+  <title>Concord · Demo</title>
+  <link rel="stylesheet" href="/widgets/concord.css">
+  <style>
+    body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1f2933; background: #f5f7fa; }
+    header, main { max-width: 1100px; margin: 0 auto; padding: 16px 24px; }
+    header h1 { margin: 8px 0 4px; font-size: 1.6rem; }
+    .muted { color: #52606d; font-size: .85rem; }
+    .grid { display: grid; grid-template-columns: minmax(220px, 320px) 1fr; gap: 24px; align-items: start; }
+    nav ul { list-style: none; padding: 0; margin: 0; }
+    nav li { padding: 8px 0; border-bottom: 1px solid #e4e7eb; }
+    nav a { color: #0b5cad; font-weight: 600; }
+    a:focus-visible { outline: 3px solid #0b5cad; outline-offset: 2px; }
+    @media (max-width: 760px) { .grid { grid-template-columns: 1fr; } }
+  </style>
+</head>
+<body>
+  <header>
+    <h1>Concord demo</h1>
+    <p class="muted">Tenant <strong>${escape(tenantId)}</strong> on the local sandbox estate: HubSpot companies linked to NetSuite customers and Vitally accounts.
+    API: <code>${escape(origin)}/v1/tenants/${escape(tenantId)}/accounts</code> with <code>CONCORD_DEMO_API_KEY</code> from .dev.vars.
+    Admin console: <a href="/widgets/console.html?tenant=${encodeURIComponent(tenantId)}">/widgets/console.html</a>.</p>
+  </header>
+  <main class="grid">
+    <nav aria-label="Demo accounts">
+      <h2>Accounts</h2>
+      <p class="muted">Each opens the CSM account-review panel with its own embed token (valid 1 hour).</p>
+      <ul>
+${list || '<li>No linked accounts yet: run the identity sync (npm start does).</li>'}
+      </ul>
+    </nav>
+    <section aria-label="Account review of ${escape(first?.account.name ?? 'no account')}">
+      ${first ? `<script src="/widgets/panel.js" data-concord-account="${escape(first.account.id)}" data-concord-token="${escape(first.token)}" data-concord-api="${escape(origin)}"></script>` : '<p>No account to show.</p>'}
+    </section>
+  </main>
+</body>
+</html>`;
+    return c.html(html, 200, {
+      'cache-control': 'no-store',
+      'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+    });
+  });
+  return r;
+}

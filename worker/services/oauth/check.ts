@@ -1,0 +1,46 @@
+/**
+ * "Does this connection work?": one cheap authenticated read per system with a fresh token; a 401
+ * forces one refresh and one retry (the path every connector call should follow).
+ */
+import { z } from 'zod';
+import { accessTokenFor } from '../../connectors/auth.js';
+import { callUpstream, type CallContext } from '../../connectors/http.js';
+import { ConcordError } from '../../errors.js';
+import { loadConnection, type Connection, type System } from '../../storage/connections.js';
+import type { OAuthEnv } from './config.js';
+
+/** Salesforce REST version for the probe (the sandbox serves 58.0-65.0). */
+const SF_API = 'v62.0';
+
+function probe(conn: Connection, token: string) {
+  const bearer = { authorization: `Bearer ${token}` };
+  switch (conn.system) {
+    case 'hubspot':
+      // https://developers.hubspot.com/docs/api/crm/companies (GET /crm/v3/objects/companies)
+      return { url: `${conn.baseUrl}/crm/v3/objects/companies?limit=1`, headers: bearer };
+    case 'salesforce':
+      // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm
+      return { url: `${conn.baseUrl}/services/data/${SF_API}/query?q=${encodeURIComponent('SELECT Id FROM Account LIMIT 1')}`, headers: bearer };
+    case 'netsuite':
+      // https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
+      return { url: `${conn.baseUrl}/services/rest/query/v1/suiteql?limit=1`, method: 'POST' as const, body: { q: 'SELECT id FROM customer' }, headers: { ...bearer, prefer: 'transient' } };
+    case 'vitally':
+      return { url: `${conn.baseUrl}/resources/accounts?limit=1`, headers: { authorization: `Basic ${btoa(`${token}:`)}` } };
+  }
+}
+
+export async function checkConnection(env: OAuthEnv, ctx: CallContext & { tenantId: string }, system: System): Promise<{ system: System; ok: true; refreshed: boolean }> {
+  const conn = await loadConnection(env, ctx.tenantId, system);
+  let token = await accessTokenFor(env, conn, ctx);
+  let refreshed = false;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await callUpstream(ctx, { system, op: 'connect.check', timeoutMs: 10_000, ...probe(conn, token) }, z.unknown());
+      return { system, ok: true, refreshed };
+    } catch (err) {
+      if (attempt > 0 || !(err instanceof ConcordError) || err.error.kind !== 'auth_expired') throw err;
+      token = await accessTokenFor(env, conn, ctx, { rejected: token });
+      refreshed = true;
+    }
+  }
+}

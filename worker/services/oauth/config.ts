@@ -1,0 +1,103 @@
+/**
+ * Configuration of the OAuth connect flows and the bindings they use, zod-checked once per env.
+ * Everything defaults to the real vendor hosts; `.dev.vars.example` points them at the sandbox.
+ * (Kept beside the flows rather than in worker/env.ts so the connect work lands in one place;
+ * `OAuthEnv` is `Env` plus these.)
+ */
+import { z } from 'zod';
+import type { Env } from '../../env.js';
+import { fail } from '../../errors.js';
+import type { TokenRefresher } from '../../storage/objects/token-refresher.js';
+
+/** Bindings and variables the connect flows add to the broker's Env. */
+export interface OAuthBindings {
+  /** Durable Object that single-flights token refreshes per connection (wrangler.toml). */
+  TOKEN_REFRESHER?: DurableObjectNamespace<TokenRefresher>;
+  /** HS256 key (>= 32 chars) that signs the admin session cookie. */
+  CONCORD_SESSION_SECRET?: string;
+  /** Where the OAuth callback sends the browser afterwards (default `/widgets/console.html`). */
+  CONCORD_CONSOLE_URL?: string;
+  HUBSPOT_CLIENT_ID?: string;
+  HUBSPOT_CLIENT_SECRET?: string;
+  HUBSPOT_AUTH_URL?: string;
+  HUBSPOT_API_URL?: string;
+  HUBSPOT_SCOPES?: string;
+  SALESFORCE_CLIENT_ID?: string;
+  SALESFORCE_CLIENT_SECRET?: string;
+  SALESFORCE_LOGIN_URL?: string;
+  SALESFORCE_TEST_LOGIN_URL?: string;
+  SALESFORCE_MY_DOMAIN_URL?: string;
+  SALESFORCE_SCOPES?: string;
+  NETSUITE_API_URL?: string;
+  VITALLY_API_URL?: string;
+  CONCORD_PUBLIC_URL?: string;
+}
+
+export type OAuthEnv = Env & OAuthBindings;
+
+const url = z
+  .string()
+  .url()
+  .refine((v) => {
+    const u = new URL(v);
+    return u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname));
+  }, 'https (http only for 127.0.0.1/localhost)')
+  .transform((v) => v.replace(/\/+$/, ''));
+
+const OAuthConfigSchema = z.object({
+  CONCORD_SESSION_SECRET: z.string().min(32).optional(),
+  CONCORD_CONSOLE_URL: z.string().min(1).default('/widgets/console.html'),
+  CONCORD_PUBLIC_URL: url.optional(),
+  HUBSPOT_CLIENT_ID: z.string().min(3).optional(),
+  HUBSPOT_CLIENT_SECRET: z.string().min(8).optional(),
+  HUBSPOT_AUTH_URL: url.default('https://app.hubspot.com'),
+  HUBSPOT_API_URL: url.default('https://api.hubapi.com'),
+  HUBSPOT_SCOPES: z.string().default('oauth crm.objects.companies.read crm.objects.contacts.read crm.objects.deals.read crm.objects.deals.write'),
+  SALESFORCE_CLIENT_ID: z.string().min(3).optional(),
+  SALESFORCE_CLIENT_SECRET: z.string().min(8).optional(),
+  SALESFORCE_LOGIN_URL: url.default('https://login.salesforce.com'),
+  SALESFORCE_TEST_LOGIN_URL: url.default('https://test.salesforce.com'),
+  /** `{domain}` is replaced by the My Domain name; a URL without it sends every My Domain there (sandbox). */
+  SALESFORCE_MY_DOMAIN_URL: z.string().default('https://{domain}.my.salesforce.com'),
+  SALESFORCE_SCOPES: z.string().default('api refresh_token'),
+  /** `{accountId}` is the account id in host form (lower case, `_` as `-`). */
+  NETSUITE_API_URL: z.string().default('https://{accountId}.suitetalk.api.netsuite.com'),
+  /** `{subdomain}` is the tenant's Vitally subdomain. */
+  VITALLY_API_URL: z.string().default('https://{subdomain}.rest.vitally.io'),
+});
+
+export type OAuthConfig = z.infer<typeof OAuthConfigSchema>;
+
+const cache = new WeakMap<object, OAuthConfig>();
+
+/** The validated OAuth configuration; a bad value is a clear 500-class config error, once. */
+export function oauthConfig(env: OAuthEnv): OAuthConfig {
+  const hit = cache.get(env);
+  if (hit) return hit;
+  const parsed = OAuthConfigSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`Invalid Concord OAuth configuration: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  cache.set(env, parsed.data);
+  return parsed.data;
+}
+
+/** A vendor app's client credentials, or a 409 naming the missing variable. */
+export function clientCredentials(env: OAuthEnv, system: 'hubspot' | 'salesforce'): { clientId: string; clientSecret: string } {
+  const cfg = oauthConfig(env);
+  const [id, secret] = system === 'hubspot' ? [cfg.HUBSPOT_CLIENT_ID, cfg.HUBSPOT_CLIENT_SECRET] : [cfg.SALESFORCE_CLIENT_ID, cfg.SALESFORCE_CLIENT_SECRET];
+  const prefix = system.toUpperCase();
+  if (!id || !secret) fail({ kind: 'conflict', message: `${system} OAuth is not configured: set ${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET.` });
+  return { clientId: id, clientSecret: secret };
+}
+
+/** Fill a `{name}` URL template and check the result is a usable base URL. */
+export function fillTemplate(template: string, name: string, value: string): string {
+  const filled = template.replace(`{${name}}`, value);
+  const parsed = url.safeParse(filled);
+  if (!parsed.success) throw new Error(`URL template for ${name} gives an invalid URL`);
+  return parsed.data;
+}
+
+/** Origin (and base path) the browser and the vendors reach the broker on. */
+export function publicBase(env: OAuthEnv, requestUrl: string): string {
+  return oauthConfig(env).CONCORD_PUBLIC_URL ?? new URL(requestUrl).origin;
+}

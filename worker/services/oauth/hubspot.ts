@@ -1,0 +1,89 @@
+/**
+ * HubSpot's OAuth: the authorize URL (with PKCE S256), code exchange and refresh at the
+ * 2026-03 token endpoint (form body), and refresh-token revocation on disconnect.
+ * https://developers.hubspot.com/docs/api/oauth/tokens
+ */
+import { z } from 'zod';
+import type { CallContext } from '../../connectors/http.js';
+import { fail } from '../../errors.js';
+import type { Credentials } from '../../storage/connections.js';
+import { clientCredentials, oauthConfig, type OAuthEnv } from './config.js';
+import { postForm } from './token-endpoint.js';
+
+const TokenResponseSchema = z.object({
+  access_token: z.string().min(8),
+  refresh_token: z.string().min(8),
+  expires_in: z.coerce.number().int().positive(),
+  token_type: z.string(),
+  hub_id: z.coerce.number().int().positive().optional(),
+});
+
+/** The token URL refreshes go to; kept in the refresh plan so the refresher needs no config. */
+export function hubspotTokenUrl(env: OAuthEnv): string {
+  return `${oauthConfig(env).HUBSPOT_API_URL}/oauth/2026-03/token`;
+}
+
+export function hubspotAuthorizeUrl(env: OAuthEnv, p: { redirectUri: string; state: string; codeChallenge: string }): string {
+  const cfg = oauthConfig(env);
+  const u = new URL(`${cfg.HUBSPOT_AUTH_URL}/oauth/authorize`);
+  u.searchParams.set('client_id', clientCredentials(env, 'hubspot').clientId);
+  u.searchParams.set('scope', cfg.HUBSPOT_SCOPES);
+  u.searchParams.set('redirect_uri', p.redirectUri);
+  u.searchParams.set('state', p.state);
+  u.searchParams.set('code_challenge', p.codeChallenge);
+  u.searchParams.set('code_challenge_method', 'S256');
+  return u.toString();
+}
+
+export interface HubSpotInstall {
+  credentials: Extract<Credentials, { type: 'oauth2' }>;
+  hubId: string | null;
+  baseUrl: string;
+}
+
+/** Exchange the callback's code; a refused code is a 422 the admin can act on (start again). */
+export async function exchangeHubSpotCode(env: OAuthEnv, ctx: CallContext, p: { code: string; redirectUri: string; codeVerifier: string }): Promise<HubSpotInstall> {
+  const { clientId, clientSecret } = clientCredentials(env, 'hubspot');
+  const res = await postForm(
+    ctx,
+    {
+      system: 'hubspot',
+      op: 'oauth.exchange',
+      url: hubspotTokenUrl(env),
+      fields: { grant_type: 'authorization_code', client_id: clientId, client_secret: clientSecret, redirect_uri: p.redirectUri, code: p.code, code_verifier: p.codeVerifier },
+    },
+    TokenResponseSchema,
+  );
+  if (!res.ok) fail({ kind: 'upstream_validation', system: 'hubspot', detail: `HubSpot refused the authorization code (${res.error}); start the connection again.` });
+  const t = res.data;
+  return {
+    credentials: { type: 'oauth2', accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt: Date.now() + t.expires_in * 1000, scope: oauthConfig(env).HUBSPOT_SCOPES },
+    hubId: t.hub_id === undefined ? null : String(t.hub_id),
+    baseUrl: oauthConfig(env).HUBSPOT_API_URL,
+  };
+}
+
+/** Refresh with the refresh_token grant; null when HubSpot refuses the refresh token (reconnect needed). */
+export async function refreshHubSpot(
+  ctx: CallContext,
+  plan: { tokenUrl: string; clientId: string; clientSecret: string },
+  creds: Extract<Credentials, { type: 'oauth2' }>,
+): Promise<Extract<Credentials, { type: 'oauth2' }> | null> {
+  const res = await postForm(
+    ctx,
+    { system: 'hubspot', op: 'oauth.refresh', url: plan.tokenUrl, fields: { grant_type: 'refresh_token', client_id: plan.clientId, client_secret: plan.clientSecret, refresh_token: creds.refreshToken } },
+    TokenResponseSchema,
+  );
+  if (!res.ok) return null;
+  return { ...creds, accessToken: res.data.access_token, refreshToken: res.data.refresh_token, expiresAt: Date.now() + res.data.expires_in * 1000 };
+}
+
+/** https://developers.hubspot.com/docs/api/oauth/tokens: DELETE /oauth/v1/refresh-tokens/:token. Best effort. */
+export async function revokeHubSpot(env: OAuthEnv, ctx: CallContext, refreshToken: string): Promise<boolean> {
+  const res = await postForm(
+    ctx,
+    { system: 'hubspot', op: 'oauth.revoke', method: 'DELETE', url: `${oauthConfig(env).HUBSPOT_API_URL}/oauth/v1/refresh-tokens/${encodeURIComponent(refreshToken)}`, fields: {} },
+    z.unknown(),
+  );
+  return res.ok;
+}

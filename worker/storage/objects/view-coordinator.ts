@@ -1,0 +1,43 @@
+/**
+ * ViewCoordinator: one Durable Object per (tenant, account) that builds the account view. A
+ * build already in flight is shared by every caller that arrives meanwhile, so a burst of cold
+ * requests for one account costs one upstream fetch per source. The object keeps no durable
+ * state: the view itself lives in KV.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import { ConcordError, type DomainError } from '../../errors.js';
+import type { AccountView } from '../../model/index.js';
+import { config, type Env } from '../../env.js';
+import { createLogger } from '../../ops/log.js';
+import { buildAccountView } from '../../services/account-view.js';
+
+export interface BuildRequest {
+  tenantId: string;
+  accountId: string;
+  correlationId: string;
+}
+
+/** Domain errors come back as values: exceptions thrown across RPC lose their kind. */
+export type BuildResult = { ok: true; view: AccountView } | { ok: false; error: DomainError };
+
+export class ViewCoordinator extends DurableObject<Env> {
+  private inflight: Promise<BuildResult> | null = null;
+
+  /** The view, built once for all concurrent callers. */
+  async build(req: BuildRequest): Promise<BuildResult> {
+    if (!this.inflight) {
+      const log = createLogger(config(this.env).CONCORD_LOG_LEVEL, { correlationId: req.correlationId, tenant: req.tenantId });
+      this.inflight = buildAccountView(this.env, { tenantId: req.tenantId, correlationId: req.correlationId, log }, req.accountId)
+        .then((view): BuildResult => ({ ok: true, view }))
+        .catch((err: unknown): BuildResult => {
+          if (err instanceof ConcordError) return { ok: false, error: err.error };
+          log.error('account_view.build_crashed', { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+          return { ok: false, error: { kind: 'internal', message: 'account view build failed' } };
+        })
+        .finally(() => {
+          this.inflight = null;
+        });
+    }
+    return this.inflight;
+  }
+}
