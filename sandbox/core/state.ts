@@ -2,7 +2,8 @@
  * The sandbox's in-memory world: one seeded dataset per tenant, mutated in place by the
  * emulators' write endpoints, reset by `POST /__sandbox/seed`.
  */
-import type { SandboxTenant, TenantDataset, Vendor } from '../seed/types.js';
+import { generateTenant } from '../seed/generate.js';
+import { SANDBOX_TENANTS, type SandboxTenant, type TenantDataset, type Vendor } from '../seed/types.js';
 
 /** Fault knobs per vendor (set through POST /__sandbox/faults; `{}` clears them). */
 export interface VendorFaults {
@@ -18,7 +19,35 @@ export interface SandboxState {
   /** "Today" for the estate, YYYY-MM-DD. */
   readonly anchorDate: string;
   dataset(tenant: SandboxTenant): TenantDataset;
-  /** Drop every change and regenerate both tenants' datasets. */
-  reseed(): void;
+  /** Drop every change and regenerate both tenants' datasets (optionally for a new anchor date). */
+  reseed(anchorDate?: string): void;
   faults: Partial<Record<Vendor, VendorFaults>>;
+}
+
+/**
+ * The in-memory state: both tenants are generated up front so the first request is not slow,
+ * and `reseed` swaps in fresh datasets (faults are left as they are; clear them with `{}`).
+ */
+export function createSandboxState(anchorDate: string): SandboxState {
+  let anchor = anchorDate;
+  let datasets = generateAll(anchor);
+  return {
+    get anchorDate() {
+      return anchor;
+    },
+    dataset(tenant) {
+      const ds = datasets.get(tenant);
+      if (!ds) throw new Error(`unknown sandbox tenant ${String(tenant)}`);
+      return ds;
+    },
+    reseed(next) {
+      anchor = next ?? anchor;
+      datasets = generateAll(anchor);
+    },
+    faults: {},
+  };
+}
+
+function generateAll(anchorDate: string): Map<SandboxTenant, TenantDataset> {
+  return new Map(SANDBOX_TENANTS.map((t) => [t, generateTenant(t, anchorDate)]));
 }

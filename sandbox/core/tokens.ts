@@ -54,3 +54,22 @@ export function isSandboxTenant(value: unknown): value is SandboxTenant {
 export function isVendor(value: unknown): value is Vendor {
   return VENDORS.includes(value as Vendor);
 }
+
+/**
+ * How long an access token issued by the sandbox's OAuth servers lives, per vendor (null: never
+ * expires, e.g. Vitally API keys). Emulators that enforce expiry compare `Date.now() - iat` to this.
+ * HubSpot: 30 min (https://developers.hubspot.com/docs/api/oauth/tokens); Salesforce: the org's
+ * session timeout, 2 h by default, and no `expires_in` in the response; NetSuite M2M: 60 min.
+ */
+export function expiresInMs(vendor: Vendor): number | null {
+  switch (vendor) {
+    case 'hubspot':
+      return 30 * 60_000;
+    case 'salesforce':
+      return 2 * 60 * 60_000;
+    case 'netsuite':
+      return 60 * 60_000;
+    case 'vitally':
+      return null;
+  }
+}

@@ -137,7 +137,20 @@ export interface NetSuiteTransaction {
   custbody_concord_disputed: 'T' | 'F';
   /** For CustPymt: the invoice ids it applies to (record/v1 'apply' sublist). */
   appliesTo?: string[];
+  /** For CustPymt written through the API: amount applied per invoice id (seeded payments apply in full). */
+  appliedAmounts?: Record<string, number>;
+  /** Item lines (record/v1 'item' sublist); seeded transactions carry none and show one summary line. */
+  lines?: NetSuiteLine[];
   lastmodifieddate: string;
+}
+
+/** An item line of a sales transaction. */
+export interface NetSuiteLine {
+  item: string; // item internal id
+  quantity: number;
+  rate: number;
+  amount: number;
+  description: string | null;
 }
 
 /** A row of SuiteQL table `subscription` (SuiteBilling). ARR is a custom field. */
@@ -152,6 +165,8 @@ export interface NetSuiteSubscription {
   autorenewal: 'T' | 'F';
   custrecord_concord_arr: number;
   lastmodifieddate: string;
+  /** External id set by an integration (upsert key); the seed leaves it unset. */
+  externalid?: string | null;
 }
 
 /** SuiteQL table `currency`. */
@@ -243,12 +258,26 @@ export interface VitallyConversation {
   createdAt: string;
 }
 
+/** A note posted to an account (POST /resources/accounts/:id/notes). */
+export interface VitallyNote {
+  id: string;
+  accountId: string;
+  subject: string | null;
+  note: string;
+  noteDate: string; // ISO
+  authorId: string | null;
+  externalId: string | null;
+  createdAt: string;
+}
+
 export interface VitallyDataset {
   subdomain: string;
   accounts: VitallyAccount[];
   healthScores: VitallyHealthScore[];
   projects: VitallyProject[];
   conversations: VitallyConversation[];
+  /** Notes written through the API (the seed starts with none). */
+  notes: VitallyNote[];
 }
 
 // ---------------------------------------------------------------- the whole estate

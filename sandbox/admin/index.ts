@@ -1,0 +1,86 @@
+/**
+ * The sandbox's own admin API under `/__sandbox`: health and counts, reseed, token issuing,
+ * fault knobs and the ground-truth list. Local tooling only; never part of a vendor's surface.
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { faultsBodySchema } from '../core/faults.js';
+import { problem, readJson } from '../core/http.js';
+import type { SandboxState } from '../core/state.js';
+import { isSandboxTenant, issueToken } from '../core/tokens.js';
+import { isAnchorDate } from '../seed/generate.js';
+import { SANDBOX_TENANTS, type TenantDataset } from '../seed/types.js';
+
+const seedBody = z.object({ anchorDate: z.string().refine(isAnchorDate, 'anchorDate must be a real date, YYYY-MM-DD').optional() }).strict();
+const tokenBody = z.object({ vendor: z.enum(['hubspot', 'salesforce', 'netsuite', 'vitally']), tenant: z.enum(['demo', 'other']) }).strict();
+
+/** Record counts per tenant for the health endpoint. */
+export function counts(ds: TenantDataset): Record<string, number> {
+  const tx = ds.netsuite.transaction;
+  return {
+    truth: ds.truth.length,
+    companies: ds.hubspot.companies.length,
+    contacts: ds.hubspot.contacts.length,
+    deals: ds.hubspot.deals.length,
+    salesforceAccounts: ds.salesforce.Account.length,
+    opportunities: ds.salesforce.Opportunity.length,
+    customers: ds.netsuite.customer.length,
+    invoices: tx.filter((t) => t.type === 'CustInvc').length,
+    payments: tx.filter((t) => t.type === 'CustPymt').length,
+    salesOrders: tx.filter((t) => t.type === 'SalesOrd').length,
+    subscriptions: ds.netsuite.subscription.length,
+    items: ds.netsuite.item.length,
+    vitallyAccounts: ds.vitally.accounts.length,
+    healthScores: ds.vitally.healthScores.length,
+    projects: ds.vitally.projects.length,
+    conversations: ds.vitally.conversations.length,
+  };
+}
+
+const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+
+/** Build the admin routes (mounted at `/__sandbox`). */
+export function adminApp(state: SandboxState): Hono {
+  const app = new Hono();
+
+  app.get('/health', (c) =>
+    c.json({ ok: true, anchorDate: state.anchorDate, tenants: Object.fromEntries(SANDBOX_TENANTS.map((t) => [t, counts(state.dataset(t))])) }),
+  );
+
+  app.post('/seed', async (c) => {
+    const body = await readJson(c, {});
+    if (!body.ok) return problem(c, 400, 'bad_json', 'Request body is not valid JSON', body.error);
+    const parsed = seedBody.safeParse(body.value);
+    if (!parsed.success) return problem(c, 400, 'invalid_seed_request', 'Invalid seed request', issues(parsed.error));
+    state.reseed(parsed.data.anchorDate);
+    return c.json({ ok: true, anchorDate: state.anchorDate, tenants: Object.fromEntries(SANDBOX_TENANTS.map((t) => [t, counts(state.dataset(t))])) });
+  });
+
+  app.post('/tokens', async (c) => {
+    const body = await readJson(c);
+    if (!body.ok) return problem(c, 400, 'bad_json', 'Request body is not valid JSON', body.error);
+    const parsed = tokenBody.safeParse(body.value);
+    if (!parsed.success) return problem(c, 400, 'invalid_token_request', 'vendor must be hubspot|salesforce|netsuite|vitally and tenant demo|other', issues(parsed.error));
+    return c.json({ accessToken: issueToken(parsed.data.vendor, parsed.data.tenant), tokenType: 'Bearer', vendor: parsed.data.vendor, tenant: parsed.data.tenant });
+  });
+
+  app.get('/faults', (c) => c.json(state.faults));
+  app.post('/faults', async (c) => {
+    const body = await readJson(c, {});
+    if (!body.ok) return problem(c, 400, 'bad_json', 'Request body is not valid JSON', body.error);
+    const parsed = faultsBodySchema.safeParse(body.value);
+    if (!parsed.success) return problem(c, 400, 'invalid_faults', 'Invalid fault configuration', issues(parsed.error));
+    // Replace, not merge: the body is the whole fault picture, so `{}` means "no faults".
+    state.faults = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
+    return c.json(state.faults);
+  });
+
+  app.get('/truth', (c) => {
+    const tenant = c.req.query('tenant') ?? 'demo';
+    if (!isSandboxTenant(tenant)) return problem(c, 400, 'unknown_tenant', 'Unknown tenant', `tenant must be one of ${SANDBOX_TENANTS.join(', ')}`);
+    return c.json(state.dataset(tenant).truth);
+  });
+
+  app.notFound((c) => problem(c, 404, 'not_found', 'No such sandbox admin endpoint', `${c.req.method} ${c.req.path}`));
+  return app;
+}

@@ -1,0 +1,114 @@
+/**
+ * Associations: v4 per-object list and default create, v4/v3 batch read.
+ * https://developers.hubspot.com/docs/api/crm/associations/v4
+ * https://developers.hubspot.com/docs/api/crm/associations/v3
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { invalid } from '../errors.js';
+import { nowIso, readJson, type HubSpotEnv } from '../context.js';
+import { SINGULAR, associate, dissociate, associatedIds, associationTypeId, findObject, getObject, resolveType, type ObjectType } from '../store.js';
+
+const batchSchema = z.object({ inputs: z.array(z.object({ id: z.union([z.string(), z.number()]).transform(String) })).max(1000) });
+
+function typesOf(from: ObjectType, to: ObjectType): { category: string; typeId: number; label: null }[] {
+  const typeId = associationTypeId(from, to);
+  return typeId === undefined ? [] : [{ category: 'HUBSPOT_DEFINED', typeId, label: null }];
+}
+
+/** Routes under /crm/v4. */
+export function associationV4Routes(): Hono<HubSpotEnv> {
+  const app = new Hono<HubSpotEnv>();
+
+  app.get('/objects/:from/:id/associations/:to', (c) => {
+    const from = resolveType(c.req.param('from'));
+    const to = resolveType(c.req.param('to'));
+    const ds = c.get('ds');
+    getObject(ds, from, c.req.param('id'));
+    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? '500') || 500, 1), 500);
+    const after = Math.max(Number(c.req.query('after') ?? '0') || 0, 0);
+    const ids = associatedIds(ds, from, c.req.param('id'), to);
+    const body: Record<string, unknown> = {
+      results: ids.slice(after, after + limit).map((id) => ({ toObjectId: Number(id), associationTypes: typesOf(from, to) })),
+    };
+    if (after + limit < ids.length) body.paging = { next: { after: String(after + limit) } };
+    return c.json(body);
+  });
+
+  app.put('/objects/:from/:id/associations/default/:to/:toId', (c) => {
+    const started = nowIso();
+    const from = resolveType(c.req.param('from'));
+    const to = resolveType(c.req.param('to'));
+    associate(c.get('ds'), from, c.req.param('id'), to, c.req.param('toId'));
+    const spec = (f: ObjectType, t: ObjectType) => ({ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: associationTypeId(f, t) });
+    return c.json({
+      status: 'COMPLETE',
+      results: [
+        { from: { id: c.req.param('id') }, to: { id: c.req.param('toId') }, associationSpec: spec(from, to) },
+        { from: { id: c.req.param('toId') }, to: { id: c.req.param('id') }, associationSpec: spec(to, from) },
+      ],
+      startedAt: started,
+      completedAt: nowIso(),
+    });
+  });
+
+  // Labelled create: only HubSpot-defined default type ids exist in the sandbox.
+  app.put('/objects/:from/:id/associations/:to/:toId', async (c) => {
+    const from = resolveType(c.req.param('from'));
+    const to = resolveType(c.req.param('to'));
+    const parsed = z.array(z.object({ associationCategory: z.string(), associationTypeId: z.number().int() })).min(1).safeParse(await readJson(c));
+    if (!parsed.success) throw invalid('Invalid input JSON: expected [{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":n}]');
+    const expected = associationTypeId(from, to);
+    const unknown = parsed.data.find((s) => s.associationTypeId !== expected);
+    if (unknown) throw invalid(`association type id ${unknown.associationTypeId} does not exist between ${from} and ${to}`);
+    associate(c.get('ds'), from, c.req.param('id'), to, c.req.param('toId'));
+    return c.json({ fromObjectTypeId: from, fromObjectId: Number(c.req.param('id')), toObjectTypeId: to, toObjectId: Number(c.req.param('toId')), labels: [] }, 201);
+  });
+
+  app.delete('/objects/:from/:id/associations/:to/:toId', (c) => {
+    dissociate(c.get('ds'), resolveType(c.req.param('from')), c.req.param('id'), resolveType(c.req.param('to')), c.req.param('toId'));
+    return c.body(null, 204);
+  });
+
+  app.post('/associations/:from/:to/batch/read', async (c) => {
+    const started = nowIso();
+    const from = resolveType(c.req.param('from'));
+    const to = resolveType(c.req.param('to'));
+    const ds = c.get('ds');
+    const parsed = batchSchema.safeParse(await readJson(c));
+    if (!parsed.success) throw invalid('Invalid input JSON: expected {"inputs":[{"id":"..."}]}');
+    const results = parsed.data.inputs
+      .filter(({ id }) => findObject(ds, from, id))
+      .map(({ id }) => ({ from: { id }, to: associatedIds(ds, from, id, to).map((toId) => ({ toObjectId: Number(toId), associationTypes: typesOf(from, to) })) }));
+    return c.json({ status: 'COMPLETE', results, startedAt: started, completedAt: nowIso() });
+  });
+
+  return app;
+}
+
+/** Routes under /crm/v3/associations. */
+export function associationV3Routes(): Hono<HubSpotEnv> {
+  const app = new Hono<HubSpotEnv>();
+  app.post('/:from/:to/batch/read', async (c) => {
+    const started = nowIso();
+    const from = resolveType(c.req.param('from'));
+    const to = resolveType(c.req.param('to'));
+    const ds = c.get('ds');
+    const parsed = batchSchema.safeParse(await readJson(c));
+    if (!parsed.success) throw invalid('Invalid input JSON: expected {"inputs":[{"id":"..."}]}');
+    const results: unknown[] = [];
+    const without: string[] = [];
+    for (const { id } of parsed.data.inputs) {
+      const ids = findObject(ds, from, id) ? associatedIds(ds, from, id, to) : [];
+      if (ids.length) results.push({ from: { id }, to: ids.map((toId) => ({ id: toId, type: `${SINGULAR[from]}_to_${SINGULAR[to]}` })) });
+      else without.push(id);
+    }
+    const body: Record<string, unknown> = { status: 'COMPLETE', results, startedAt: started, completedAt: nowIso() };
+    if (!without.length) return c.json(body);
+    // HubSpot reports inputs without associations as per-input errors in a 207.
+    body.numErrors = without.length;
+    body.errors = without.map((id) => ({ status: 'error', category: 'OBJECT_NOT_FOUND', message: `No ${SINGULAR[to]} is associated with ${SINGULAR[from]} ${id}.`, context: { fromObjectId: [id] } }));
+    return c.json(body, 207);
+  });
+  return app;
+}

@@ -1,0 +1,135 @@
+/**
+ * CRM v3 batch endpoints: read, create, update, upsert, archive — at most 100 inputs each;
+ * partial failures answer 207 multi-status with `errors`.
+ * https://developers.hubspot.com/docs/api/crm/companies (Batch tab)
+ * https://developers.hubspot.com/docs/api/crm/objects#upsert-records
+ */
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { invalid } from '../errors.js';
+import { nowIso, readJson, type HubSpotEnv } from '../context.js';
+import { checkWrite, listParam, present } from '../shape.js';
+import { findObject, records, resolveType, type ObjectType } from '../store.js';
+import { associationInputSchema, createObject, updateObject } from './objects.js';
+
+const MAX_INPUTS = 100;
+const idSchema = z.union([z.string(), z.number()]).transform(String);
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const arr = (body as { inputs?: unknown } | null)?.inputs;
+  if (Array.isArray(arr) && arr.length > MAX_INPUTS) {
+    throw invalid(`Batch input limit exceeded: ${arr.length} inputs were sent, the maximum is ${MAX_INPUTS}.`);
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw invalid(`Invalid input JSON: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+/** The batch envelope: 200/201 COMPLETE, or 207 with `errors` when some inputs failed. */
+function batchAnswer(c: Context<HubSpotEnv>, okStatus: 200 | 201, startedAt: string, results: unknown[], missing: string[], type: ObjectType): Response {
+  const body: Record<string, unknown> = { status: 'COMPLETE', results, startedAt, completedAt: nowIso() };
+  if (missing.length === 0) return c.json(body, okStatus);
+  body.numErrors = 1;
+  body.errors = [
+    {
+      status: 'error',
+      category: 'OBJECT_NOT_FOUND',
+      message: `Could not get some ${type.toUpperCase()} objects, they may be deleted or not exist. Check that ids are valid.`,
+      context: { ids: missing },
+    },
+  ];
+  return c.json(body, 207);
+}
+
+/** Routes under /crm/v3/objects/{type}/batch. */
+export function batchRoutes(): Hono<HubSpotEnv> {
+  const app = new Hono<HubSpotEnv>();
+
+  app.post('/:type/batch/read', async (c) => {
+    const started = nowIso();
+    const type = resolveType(c.req.param('type'));
+    const ds = c.get('ds');
+    const body = parse(
+      z.object({ inputs: z.array(z.object({ id: idSchema })), properties: z.array(z.string()).optional(), idProperty: z.string().optional() }),
+      await readJson(c),
+    );
+    const props = listParam(body.properties);
+    const results: unknown[] = [];
+    const missing: string[] = [];
+    for (const { id } of body.inputs) {
+      const obj = findObject(ds, type, id, body.idProperty);
+      if (obj) results.push(present(ds, type, obj, props));
+      else missing.push(id);
+    }
+    return batchAnswer(c, 200, started, results, missing, type);
+  });
+
+  app.post('/:type/batch/create', async (c) => {
+    const started = nowIso();
+    const type = resolveType(c.req.param('type'));
+    const ds = c.get('ds');
+    const body = parse(z.object({ inputs: z.array(z.object({ properties: z.unknown(), associations: associationInputSchema.optional() })) }), await readJson(c));
+    // Validate every input before writing any, so a bad input leaves the portal unchanged.
+    for (const input of body.inputs) checkWrite(ds, type, input.properties);
+    const created = body.inputs.map((input) => createObject(ds, type, input.properties, input.associations));
+    return batchAnswer(c, 201, started, created.map((o) => present(ds, type, o, Object.keys(o.properties))), [], type);
+  });
+
+  app.post('/:type/batch/update', async (c) => {
+    const started = nowIso();
+    const type = resolveType(c.req.param('type'));
+    const ds = c.get('ds');
+    const body = parse(z.object({ inputs: z.array(z.object({ id: idSchema, idProperty: z.string().optional(), properties: z.unknown() })) }), await readJson(c));
+    for (const input of body.inputs) checkWrite(ds, type, input.properties);
+    const results: unknown[] = [];
+    const missing: string[] = [];
+    for (const input of body.inputs) {
+      const obj = findObject(ds, type, input.id, input.idProperty);
+      if (!obj) {
+        missing.push(input.id);
+        continue;
+      }
+      updateObject(ds, type, obj, input.properties);
+      results.push(present(ds, type, obj, Object.keys(obj.properties)));
+    }
+    return batchAnswer(c, 200, started, results, missing, type);
+  });
+
+  app.post('/:type/batch/upsert', async (c) => {
+    const started = nowIso();
+    const type = resolveType(c.req.param('type'));
+    const ds = c.get('ds');
+    const body = parse(
+      z.object({ inputs: z.array(z.object({ id: idSchema, idProperty: z.string().min(1).optional(), properties: z.record(z.string(), z.unknown()).default({}) })) }),
+      await readJson(c),
+    );
+    for (const input of body.inputs) checkWrite(ds, type, input.properties);
+    const results: unknown[] = [];
+    const missing: string[] = [];
+    for (const input of body.inputs) {
+      const idProperty = input.idProperty ?? 'hs_object_id';
+      const existing = findObject(ds, type, input.id, idProperty);
+      if (existing) {
+        results.push({ ...present(ds, type, updateObject(ds, type, existing, input.properties), Object.keys(existing.properties)), new: false });
+      } else if (idProperty === 'hs_object_id') {
+        // Record ids are assigned by HubSpot: an unknown one cannot be created, only reported.
+        missing.push(input.id);
+      } else {
+        const obj = createObject(ds, type, { ...input.properties, [idProperty]: input.id });
+        results.push({ ...present(ds, type, obj, Object.keys(obj.properties)), new: true });
+      }
+    }
+    return batchAnswer(c, 200, started, results, missing, type);
+  });
+
+  app.post('/:type/batch/archive', async (c) => {
+    const type = resolveType(c.req.param('type'));
+    const ds = c.get('ds');
+    const body = parse(z.object({ inputs: z.array(z.object({ id: idSchema })) }), await readJson(c));
+    const ids = new Set(body.inputs.map((i) => i.id));
+    for (const o of records(ds, type)) if (ids.has(o.id)) o.archived = true;
+    return c.body(null, 204);
+  });
+
+  return app;
+}

@@ -1,0 +1,124 @@
+/**
+ * CRM v3 basic object endpoints: list (paged), read, create, update, archive.
+ * https://developers.hubspot.com/docs/api/crm/companies (same shape for every object type)
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { HubSpotDataset, HubSpotObject } from '../../seed/types.js';
+import { invalid } from '../errors.js';
+import { nowIso, readJson, type HubSpotEnv } from '../context.js';
+import { checkWrite, listParam, present } from '../shape.js';
+import { REQUIRED_ON_CREATE, associate, getObject, nextObjectId, records, resolveType, targetTypeForAssociation, type ObjectType } from '../store.js';
+
+/** `associations` of a create body: `[{to:{id}, types:[{associationCategory, associationTypeId}]}]`. */
+export const associationInputSchema = z.array(
+  z.object({
+    to: z.object({ id: z.union([z.string(), z.number()]).transform(String) }),
+    types: z.array(z.object({ associationCategory: z.string().optional(), associationTypeId: z.number().int() })).min(1),
+  }),
+);
+
+const createSchema = z.object({ properties: z.unknown(), associations: associationInputSchema.optional() });
+
+/** Creates an object (used by POST and the batch create/upsert endpoints). */
+export function createObject(ds: HubSpotDataset, type: ObjectType, rawProps: unknown, associations?: z.infer<typeof associationInputSchema>): HubSpotObject {
+  const props = checkWrite(ds, type, rawProps);
+  const absent = (REQUIRED_ON_CREATE[type] ?? []).filter((name) => !props[name]);
+  if (absent.length) {
+    throw invalid(`Property values were not valid: missing required properties ${absent.join(', ')}`, absent.map((name) => ({ message: `${name} is required`, code: 'REQUIRED_PROPERTY', context: { propertyName: [name] } })));
+  }
+  const links = (associations ?? []).map((a) => {
+    const typeId = a.types[0]?.associationTypeId ?? 0;
+    const to = targetTypeForAssociation(type, typeId);
+    if (!to) throw invalid(`association type id ${typeId} is not valid for ${type}`);
+    getObject(ds, to, a.to.id); // 404 before anything is written
+    return { to, id: a.to.id };
+  });
+  const now = nowIso();
+  const obj: HubSpotObject = { id: nextObjectId(ds), properties: { ...props, createdate: now, hs_lastmodifieddate: now }, createdAt: now, updatedAt: now, archived: false };
+  records(ds, type).push(obj);
+  for (const link of links) associate(ds, type, obj.id, link.to, link.id);
+  return obj;
+}
+
+/** Applies a property update to an object. */
+export function updateObject(ds: HubSpotDataset, type: ObjectType, obj: HubSpotObject, rawProps: unknown): HubSpotObject {
+  const props = checkWrite(ds, type, rawProps);
+  const now = nowIso();
+  Object.assign(obj.properties, props, { hs_lastmodifieddate: now });
+  obj.updatedAt = now;
+  return obj;
+}
+
+function limitParam(raw: string | undefined, max: number, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw invalid(`limit must be a positive integer, got ${raw}`);
+  return Math.min(n, max);
+}
+
+/** Routes under /crm/v3/objects/{type}. */
+export function objectRoutes(): Hono<HubSpotEnv> {
+  const app = new Hono<HubSpotEnv>();
+
+  app.get('/:type', (c) => {
+    const type = resolveType(c.req.param('type'));
+    const ds = c.get('ds');
+    const limit = limitParam(c.req.query('limit'), 100, 10);
+    const after = Number(c.req.query('after') ?? '0');
+    if (!Number.isInteger(after) || after < 0) throw invalid(`after must be a paging cursor from a previous page`);
+    const archived = c.req.query('archived') === 'true';
+    const list = records(ds, type).filter((o) => o.archived === archived).sort((a, b) => Number(a.id) - Number(b.id));
+    const page = list.slice(after, after + limit);
+    const props = listParam(c.req.queries('properties'));
+    const assoc = listParam(c.req.queries('associations'))?.map(resolveType);
+    const body: Record<string, unknown> = { results: page.map((o) => present(ds, type, o, props, assoc)) };
+    if (after + limit < list.length) {
+      const next = String(after + limit);
+      const url = new URL(c.req.url);
+      url.searchParams.set('after', next);
+      body.paging = { next: { after: next, link: url.toString() } };
+    }
+    return c.json(body);
+  });
+
+  app.get('/:type/:id', (c) => {
+    const type = resolveType(c.req.param('type'));
+    const ds = c.get('ds');
+    const obj = getObject(ds, type, c.req.param('id'), c.req.query('idProperty'));
+    return c.json(present(ds, type, obj, listParam(c.req.queries('properties')), listParam(c.req.queries('associations'))?.map(resolveType)));
+  });
+
+  app.post('/:type', async (c) => {
+    const type = resolveType(c.req.param('type'));
+    const ds = c.get('ds');
+    const parsed = createSchema.safeParse(await readJson(c));
+    if (!parsed.success) throw invalid(`Invalid input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const obj = createObject(ds, type, parsed.data.properties, parsed.data.associations);
+    return c.json(present(ds, type, obj, Object.keys(obj.properties)), 201);
+  });
+
+  app.patch('/:type/:id', async (c) => {
+    const type = resolveType(c.req.param('type'));
+    const ds = c.get('ds');
+    const obj = getObject(ds, type, c.req.param('id'), c.req.query('idProperty'));
+    const body = z.object({ properties: z.unknown() }).safeParse(await readJson(c));
+    if (!body.success) throw invalid('Invalid input JSON: expected {"properties":{...}}');
+    updateObject(ds, type, obj, body.data.properties);
+    return c.json(present(ds, type, obj, Object.keys(obj.properties)));
+  });
+
+  app.delete('/:type/:id', (c) => {
+    const type = resolveType(c.req.param('type'));
+    const ds = c.get('ds');
+    // Archiving an unknown id answers 204 on HubSpot as well.
+    const obj = records(ds, type).find((o) => o.id === c.req.param('id') && !o.archived);
+    if (obj) {
+      obj.archived = true;
+      obj.updatedAt = nowIso();
+    }
+    return c.body(null, 204);
+  });
+
+  return app;
+}

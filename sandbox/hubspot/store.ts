@@ -1,0 +1,263 @@
+/**
+ * The portal's CRM records as the emulator sees them: the seeded companies/contacts/deals of
+ * `HubSpotDataset`, plus engagements (tasks, notes), custom properties, property groups and
+ * non-seeded associations kept beside the dataset (a WeakMap, so a reseed drops them too).
+ */
+import type { HubSpotDataset, HubSpotObject, HubSpotProperty } from '../seed/types.js';
+import { invalid, notFound } from './errors.js';
+
+/** Object types the emulator serves. */
+export type ObjectType = 'companies' | 'contacts' | 'deals' | 'tasks' | 'notes';
+
+/** HubSpot object type ids and singular names, accepted wherever a type appears in a path.
+ * https://developers.hubspot.com/docs/api/crm/understanding-the-crm#object-type-ids */
+const TYPE_ALIASES: Record<string, ObjectType> = {
+  companies: 'companies', company: 'companies', '0-2': 'companies',
+  contacts: 'contacts', contact: 'contacts', '0-1': 'contacts',
+  deals: 'deals', deal: 'deals', '0-3': 'deals',
+  tasks: 'tasks', task: 'tasks', '0-27': 'tasks',
+  notes: 'notes', note: 'notes', '0-46': 'notes',
+};
+
+/** Singular name used in association type labels (`contact_to_company`). */
+export const SINGULAR: Record<ObjectType, string> = {
+  companies: 'company', contacts: 'contact', deals: 'deal', tasks: 'task', notes: 'note',
+};
+
+/** Maps a path segment to an object type, or throws HubSpot's 400 for an unknown one. */
+export function resolveType(raw: string): ObjectType {
+  const type = TYPE_ALIASES[raw.toLowerCase()];
+  if (!type) throw invalid(`Unable to infer object type from: ${raw}`);
+  return type;
+}
+
+/** Properties every object returns whether asked for or not. */
+export const DEFAULT_PROPERTIES = ['hs_object_id', 'createdate', 'hs_lastmodifieddate'];
+
+/** Properties a create must set: engagements need their timestamp.
+ * https://developers.hubspot.com/docs/api/crm/tasks */
+export const REQUIRED_ON_CREATE: Partial<Record<ObjectType, string[]>> = { tasks: ['hs_timestamp'], notes: ['hs_timestamp'] };
+
+/** Properties HubSpot returns when the caller names none (per object type). */
+export const LIST_DEFAULTS: Record<ObjectType, string[]> = {
+  companies: ['name', 'domain'],
+  contacts: ['firstname', 'lastname', 'email'],
+  deals: ['dealname', 'amount', 'dealstage', 'pipeline', 'closedate'],
+  tasks: ['hs_task_subject', 'hs_task_status', 'hs_timestamp'],
+  notes: ['hs_note_body', 'hs_timestamp'],
+};
+
+function prop(name: string, label: string, type: HubSpotProperty['type'], groupName: string): HubSpotProperty {
+  const fieldType = type === 'number' ? 'number' : type === 'enumeration' ? 'select' : type === 'bool' ? 'booleancheckbox' : type === 'date' || type === 'datetime' ? 'date' : 'text';
+  return { name, label, type, fieldType, groupName, hubspotDefined: true };
+}
+
+function withOptions(p: HubSpotProperty, values: string[]): HubSpotProperty {
+  return { ...p, options: values.map((value, i) => ({ label: value.replace(/_/g, ' ').toLowerCase(), value, displayOrder: i, hidden: false })) };
+}
+
+/** Read-only system properties present on every object type. */
+const SYSTEM_PROPERTIES = (group: string): HubSpotProperty[] => [
+  prop('hs_object_id', 'Record ID', 'number', group),
+  prop('createdate', 'Create Date', 'datetime', group),
+  prop('hs_lastmodifieddate', 'Last Modified Date', 'datetime', group),
+  prop('hubspot_owner_id', 'Owner', 'enumeration', group),
+];
+
+/** Engagement properties (tasks and notes are not seeded). */
+const ENGAGEMENT_PROPERTIES: Record<'tasks' | 'notes', HubSpotProperty[]> = {
+  tasks: [
+    prop('hs_task_subject', 'Task Title', 'string', 'task'),
+    prop('hs_task_body', 'Task notes', 'string', 'task'),
+    withOptions(prop('hs_task_status', 'Task Status', 'enumeration', 'task'), ['NOT_STARTED', 'IN_PROGRESS', 'WAITING', 'COMPLETED', 'DEFERRED']),
+    withOptions(prop('hs_task_priority', 'Priority', 'enumeration', 'task'), ['NONE', 'LOW', 'MEDIUM', 'HIGH']),
+    prop('hs_task_type', 'Task Type', 'enumeration', 'task'),
+    prop('hs_timestamp', 'Due date', 'datetime', 'task'),
+  ],
+  notes: [prop('hs_note_body', 'Note body', 'string', 'note'), prop('hs_timestamp', 'Activity date', 'datetime', 'note')],
+};
+
+/** A property group (`GET /crm/v3/properties/{type}/groups`). */
+export interface PropertyGroup {
+  name: string;
+  label: string;
+  displayOrder: number;
+  archived: boolean;
+}
+
+/** An association the seed does not hold (anything but contact->company and deal->company). */
+interface ExtraAssociation {
+  fromType: ObjectType;
+  fromId: string;
+  toType: ObjectType;
+  toId: string;
+}
+
+interface Extras {
+  tasks: HubSpotObject[];
+  notes: HubSpotObject[];
+  engagementProperties: Record<'tasks' | 'notes', HubSpotProperty[]>;
+  groups: Partial<Record<ObjectType, PropertyGroup[]>>;
+  associations: ExtraAssociation[];
+  nextId: number;
+}
+
+const extrasByDataset = new WeakMap<HubSpotDataset, Extras>();
+
+function extras(ds: HubSpotDataset): Extras {
+  let ex = extrasByDataset.get(ds);
+  if (!ex) {
+    const maxId = Math.max(1_000_000, ...[...ds.companies, ...ds.contacts, ...ds.deals].map((o) => Number(o.id)).filter(Number.isFinite));
+    ex = {
+      tasks: [],
+      notes: [],
+      engagementProperties: { tasks: [...ENGAGEMENT_PROPERTIES.tasks], notes: [...ENGAGEMENT_PROPERTIES.notes] },
+      groups: {},
+      associations: [],
+      nextId: maxId + 1,
+    };
+    extrasByDataset.set(ds, ex);
+  }
+  return ex;
+}
+
+/** All records of a type, archived included (callers filter). */
+export function records(ds: HubSpotDataset, type: ObjectType): HubSpotObject[] {
+  if (type === 'tasks' || type === 'notes') return extras(ds)[type];
+  return ds[type];
+}
+
+/** Property definitions of a type: seeded ones, engagement ones and the system ones. */
+export function properties(ds: HubSpotDataset, type: ObjectType): HubSpotProperty[] {
+  const own = type === 'tasks' || type === 'notes' ? extras(ds).engagementProperties[type] : ds.properties[type];
+  const names = new Set(own.map((p) => p.name));
+  return [...own, ...SYSTEM_PROPERTIES(type === 'tasks' || type === 'notes' ? SINGULAR[type] : `${SINGULAR[type]}information`).filter((p) => !names.has(p.name))];
+}
+
+/** Adds a custom property definition (the caller checked it is new). */
+export function addProperty(ds: HubSpotDataset, type: ObjectType, property: HubSpotProperty): void {
+  if (type === 'tasks' || type === 'notes') extras(ds).engagementProperties[type].push(property);
+  else ds.properties[type].push(property);
+}
+
+/** Property groups of a type: the ones implied by existing properties plus created ones. */
+export function groups(ds: HubSpotDataset, type: ObjectType): PropertyGroup[] {
+  const ex = extras(ds);
+  const created = ex.groups[type] ?? [];
+  const implied = [...new Set(properties(ds, type).map((p) => p.groupName))]
+    .filter((name) => !created.some((g) => g.name === name))
+    .map((name, i) => ({ name, label: name.replace(/_/g, ' ').replace(/^\w/, (ch) => ch.toUpperCase()), displayOrder: i, archived: false }));
+  return [...implied, ...created];
+}
+
+/** Adds a property group. */
+export function addGroup(ds: HubSpotDataset, type: ObjectType, group: PropertyGroup): void {
+  const ex = extras(ds);
+  (ex.groups[type] ??= []).push(group);
+}
+
+/** Next numeric object id, unique across the portal. */
+export function nextObjectId(ds: HubSpotDataset): string {
+  const ex = extras(ds);
+  return String(ex.nextId++);
+}
+
+/** Finds a live record by id (or by a unique property when `idProperty` is given). */
+export function findObject(ds: HubSpotDataset, type: ObjectType, id: string, idProperty?: string): HubSpotObject | undefined {
+  const list = records(ds, type);
+  if (idProperty && idProperty !== 'hs_object_id') {
+    return list.find((o) => !o.archived && o.properties[idProperty] === id);
+  }
+  return list.find((o) => !o.archived && o.id === id);
+}
+
+/** Like findObject but throws HubSpot's 404. */
+export function getObject(ds: HubSpotDataset, type: ObjectType, id: string, idProperty?: string): HubSpotObject {
+  const found = findObject(ds, type, id, idProperty);
+  if (!found) throw notFound(type, id);
+  return found;
+}
+
+// ------------------------------------------------------------------------------ associations
+
+/** HubSpot-defined association type ids for the default (unlabelled) association.
+ * https://developers.hubspot.com/docs/api/crm/associations/v4#association-type-id-values */
+const TYPE_IDS: Record<string, number> = {
+  'contacts>companies': 279, 'companies>contacts': 280,
+  'deals>companies': 341, 'companies>deals': 342,
+  'contacts>deals': 4, 'deals>contacts': 3,
+  'tasks>companies': 192, 'companies>tasks': 191,
+  'tasks>contacts': 204, 'contacts>tasks': 203,
+  'tasks>deals': 216, 'deals>tasks': 215,
+  'notes>companies': 190, 'companies>notes': 189,
+  'notes>contacts': 202, 'contacts>notes': 201,
+  'notes>deals': 214, 'deals>notes': 213,
+};
+
+/** The default association type id from one type to another, or undefined if unsupported. */
+export function associationTypeId(from: ObjectType, to: ObjectType): number | undefined {
+  return TYPE_IDS[`${from}>${to}`];
+}
+
+function seededPairs(ds: HubSpotDataset, a: ObjectType, b: ObjectType): { pairs: [string, string][]; flipped: boolean } | null {
+  if (a === 'contacts' && b === 'companies') return { pairs: ds.associations.contactToCompany, flipped: false };
+  if (a === 'companies' && b === 'contacts') return { pairs: ds.associations.contactToCompany, flipped: true };
+  if (a === 'deals' && b === 'companies') return { pairs: ds.associations.dealToCompany, flipped: false };
+  if (a === 'companies' && b === 'deals') return { pairs: ds.associations.dealToCompany, flipped: true };
+  return null;
+}
+
+/** Ids of `to` records associated with (`from`, `fromId`), in insertion order, no duplicates. */
+export function associatedIds(ds: HubSpotDataset, from: ObjectType, fromId: string, to: ObjectType): string[] {
+  const out = new Set<string>();
+  const seeded = seededPairs(ds, from, to);
+  if (seeded) {
+    for (const [x, y] of seeded.pairs) {
+      if (!seeded.flipped && x === fromId) out.add(y);
+      if (seeded.flipped && y === fromId) out.add(x);
+    }
+  }
+  for (const a of extras(ds).associations) {
+    if (a.fromType === from && a.fromId === fromId && a.toType === to) out.add(a.toId);
+    if (a.toType === from && a.toId === fromId && a.fromType === to) out.add(a.fromId);
+  }
+  const live = new Set(records(ds, to).filter((o) => !o.archived).map((o) => o.id));
+  return [...out].filter((id) => live.has(id));
+}
+
+/** Creates the default association between two existing records (idempotent). */
+export function associate(ds: HubSpotDataset, from: ObjectType, fromId: string, to: ObjectType, toId: string): void {
+  if (associationTypeId(from, to) === undefined) throw invalid(`Associations from ${from} to ${to} are not supported.`);
+  getObject(ds, from, fromId);
+  getObject(ds, to, toId);
+  if (associatedIds(ds, from, fromId, to).includes(toId)) return;
+  const seeded = seededPairs(ds, from, to);
+  if (seeded) seeded.pairs.push(seeded.flipped ? [toId, fromId] : [fromId, toId]);
+  else extras(ds).associations.push({ fromType: from, fromId, toType: to, toId });
+}
+
+/** Finds the target type of an association given by type id from `from` (v3/v4 create bodies).
+ * Also accepts the legacy primary ids 1 (contact->company) and 5 (deal->company). */
+export function targetTypeForAssociation(from: ObjectType, typeId: number): ObjectType | undefined {
+  if (from === 'contacts' && typeId === 1) return 'companies';
+  if (from === 'deals' && typeId === 5) return 'companies';
+  for (const [key, id] of Object.entries(TYPE_IDS)) {
+    const [f, t] = key.split('>') as [ObjectType, ObjectType];
+    if (f === from && id === typeId) return t;
+  }
+  return undefined;
+}
+
+/** Removes every association between two records (either direction). */
+export function dissociate(ds: HubSpotDataset, from: ObjectType, fromId: string, to: ObjectType, toId: string): void {
+  const seeded = seededPairs(ds, from, to);
+  if (seeded) {
+    const [a, b] = seeded.flipped ? [toId, fromId] : [fromId, toId];
+    const kept = seeded.pairs.filter(([x, y]) => !(x === a && y === b));
+    seeded.pairs.splice(0, seeded.pairs.length, ...kept);
+  }
+  const ex = extras(ds);
+  ex.associations = ex.associations.filter(
+    (x) => !((x.fromType === from && x.fromId === fromId && x.toType === to && x.toId === toId) || (x.fromType === to && x.fromId === toId && x.toType === from && x.toId === fromId)),
+  );
+}

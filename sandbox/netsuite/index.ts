@@ -1,0 +1,32 @@
+/**
+ * NetSuite SuiteTalk REST emulator, mounted at `/netsuite`: record/v1 CRUD and upsert, SuiteQL.
+ * Every request needs `Authorization: Bearer <sandbox token for netsuite>`; the token's tenant
+ * selects the dataset. Errors use NetSuite's shape (see errors.ts).
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requireVendorToken, type SandboxEnv } from '../core/auth.js';
+import type { SandboxState } from '../core/state.js';
+import { NetSuiteError, nsError, nsUnauthorized } from './errors.js';
+import { recordRoutes } from './records/routes.js';
+import { suiteqlRoutes } from './suiteql/route.js';
+
+/** Largest request body accepted (bytes). */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+/** Build the NetSuite routes (mounted at `/netsuite`). */
+export function netsuiteApp(state: SandboxState): Hono<SandboxEnv> {
+  const app = new Hono<SandboxEnv>();
+  app.use('/services/rest/*', requireVendorToken('netsuite', nsUnauthorized));
+  // NetSuite refuses oversized requests too; the cap keeps a hostile body from eating memory.
+  app.use('/services/rest/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => nsError(c, 413, 'INVALID_CONTENT', `The request body exceeds ${MAX_BODY_BYTES} bytes.`) }));
+  app.route('/services/rest/record/v1', recordRoutes(state));
+  app.route('/services/rest/query/v1', suiteqlRoutes(state));
+  app.notFound((c) => nsError(c, 404, 'INVALID_PARAMETER', `No REST resource at ${c.req.method} ${c.req.path}.`));
+  app.onError((err, c) => {
+    if (err instanceof NetSuiteError) return nsError(c, err.status, err.code, err.message, err.path);
+    console.error('[sandbox/netsuite] unexpected error', err);
+    return nsError(c, 500, 'UNEXPECTED_ERROR', 'An unexpected error occurred. Error ID: sandbox');
+  });
+  return app;
+}

@@ -1,0 +1,74 @@
+/**
+ * sObject describe metadata in the REST API's shape, built from schema.ts.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
+ */
+import { FIELDS, KEY_PREFIX, SOBJECT_TYPES, type FieldDef, type SObjectType } from './schema.js';
+
+const LABELS: Record<SObjectType, [string, string]> = {
+  Account: ['Account', 'Accounts'],
+  Contact: ['Contact', 'Contacts'],
+  Opportunity: ['Opportunity', 'Opportunities'],
+  OpportunityLineItem: ['Opportunity Product', 'Opportunity Product'],
+  Task: ['Task', 'Tasks'],
+};
+
+const SOAP_TYPES: Record<FieldDef['type'], string> = {
+  id: 'tns:ID', reference: 'tns:ID', string: 'xsd:string', textarea: 'xsd:string', url: 'xsd:string', email: 'xsd:string', phone: 'xsd:string',
+  picklist: 'xsd:string', currency: 'xsd:double', double: 'xsd:double', percent: 'xsd:double', date: 'xsd:date', datetime: 'xsd:dateTime', boolean: 'xsd:boolean',
+};
+
+function urls(version: string, type: SObjectType): Record<string, string> {
+  const base = `/services/data/v${version}/sobjects/${type}`;
+  return { sobject: base, describe: `${base}/describe`, rowTemplate: `${base}/{ID}` };
+}
+
+/** The short form listed by `GET /sobjects` (describeGlobal). */
+export function globalEntry(version: string, type: SObjectType): Record<string, unknown> {
+  const [label, labelPlural] = LABELS[type];
+  return {
+    name: type, label, labelPlural, keyPrefix: KEY_PREFIX[type], custom: false, createable: true, updateable: true, deletable: true,
+    queryable: true, retrieveable: true, searchable: type !== 'OpportunityLineItem', layoutable: true, urls: urls(version, type),
+  };
+}
+
+function describeField(f: FieldDef): Record<string, unknown> {
+  const defaulted = f.defaultValue !== undefined || ['Id', 'CreatedDate', 'LastModifiedDate', 'IsDeleted', 'IsClosed', 'IsWon'].includes(f.name);
+  return {
+    name: f.name,
+    label: f.label,
+    type: f.type,
+    soapType: SOAP_TYPES[f.type],
+    length: f.length ?? 0,
+    precision: f.type === 'currency' ? 18 : 0,
+    scale: f.type === 'currency' ? 2 : 0,
+    nillable: !f.required && f.type !== 'boolean' && f.name !== 'Id',
+    createable: f.writable,
+    updateable: f.writable && f.name !== 'OpportunityId',
+    defaultedOnCreate: defaulted,
+    custom: f.custom ?? false,
+    externalId: f.externalId ?? false,
+    idLookup: f.name === 'Id' || (f.externalId ?? false),
+    unique: f.externalId ?? false,
+    filterable: f.type !== 'textarea',
+    sortable: f.type !== 'textarea',
+    referenceTo: f.referenceTo ?? (f.name === 'OwnerId' ? ['User'] : []),
+    relationshipName: f.relationshipName ?? null,
+    restrictedPicklist: f.restricted ?? false,
+    picklistValues: (f.picklist ?? []).map((value) => ({ active: true, defaultValue: value === f.defaultValue, label: value, validFor: null, value })),
+    defaultValue: f.defaultValue ?? null,
+  };
+}
+
+/** Full describe of one sObject type. */
+export function describeSObject(version: string, type: SObjectType): Record<string, unknown> {
+  return {
+    ...globalEntry(version, type),
+    fields: FIELDS[type].map(describeField),
+    childRelationships: SOBJECT_TYPES.flatMap((child) =>
+      FIELDS[child]
+        .filter((f) => f.referenceTo?.includes(type))
+        .map((f) => ({ childSObject: child, field: f.name, relationshipName: child === 'Task' ? 'Tasks' : `${child}s`, cascadeDelete: false })),
+    ),
+    recordTypeInfos: [],
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Composite: up to 25 subrequests in one call, later ones referring to earlier results with
+ * `@{referenceId.path}`. Subrequests run through the emulator itself, one after another.
+ * Known gap: with `allOrNone` the emulator stops at the first failure (later subrequests answer
+ * PROCESSING_HALTED) but does not undo the earlier writes.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite.htm
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { SalesforceError } from '../errors.js';
+import { apiVersion, readJson, type SalesforceEnv } from '../context.js';
+
+/** Subrequests per composite call. */
+export const MAX_SUBREQUESTS = 25;
+
+const schema = z.object({
+  allOrNone: z.boolean().default(false),
+  collateSubrequests: z.boolean().optional(),
+  compositeRequest: z.array(
+    z.object({
+      method: z.enum(['GET', 'POST', 'PATCH', 'PUT', 'DELETE']),
+      url: z.string().startsWith('/services/data/'),
+      referenceId: z.string().regex(/^[A-Za-z0-9_]+$/),
+      body: z.unknown().optional(),
+      httpHeaders: z.record(z.string(), z.string()).optional(),
+    }),
+  ),
+});
+
+/** Dispatches one subrequest through the emulator (same tenant, no extra API-usage count). */
+export type SubrequestDispatcher = (method: string, url: string, body: string | undefined, headers: Record<string, string>) => Promise<Response>;
+
+/** Reads `a.b[0].c` from a previous subrequest's JSON body. */
+function lookup(results: Map<string, unknown>, expr: string): string {
+  const [ref, ...rest] = expr.split('.');
+  let cur: unknown = results.get(ref ?? '');
+  if (cur === undefined) throw new SalesforceError(400, 'INVALID_REFERENCE', `Invalid reference specified. No value for ${expr} found in ${ref}.`);
+  for (const part of rest.join('.').split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '')) {
+    cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[part] : undefined;
+  }
+  if (cur === undefined || cur === null || typeof cur === 'object') throw new SalesforceError(400, 'INVALID_REFERENCE', `Invalid reference specified. No value for ${expr} found.`);
+  return String(cur);
+}
+
+function substitute(text: string, results: Map<string, unknown>): string {
+  return text.replace(/@\{([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+|\[\d+\])*)\}/g, (_m, expr: string) => lookup(results, expr));
+}
+
+/** Routes under /services/data/:version/composite. */
+export function compositeRoutes(dispatch: SubrequestDispatcher): Hono<SalesforceEnv> {
+  const app = new Hono<SalesforceEnv>();
+  app.post('/', async (c) => {
+    apiVersion(c);
+    const raw = await readJson(c);
+    const count = (raw as { compositeRequest?: unknown[] } | null)?.compositeRequest?.length ?? 0;
+    if (count > MAX_SUBREQUESTS) throw new SalesforceError(400, 'LIMIT_EXCEEDED', `Composite requests cannot have more than ${MAX_SUBREQUESTS} subrequests (got ${count})`);
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) throw new SalesforceError(400, 'JSON_PARSER_ERROR', `Invalid composite request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const results = new Map<string, unknown>();
+    const out: unknown[] = [];
+    let halted = false;
+    for (const sub of parsed.data.compositeRequest) {
+      if (halted) {
+        out.push({ body: [{ errorCode: 'PROCESSING_HALTED', message: 'The transaction was rolled back since another operation in the same transaction failed.' }], httpHeaders: {}, httpStatusCode: 400, referenceId: sub.referenceId });
+        continue;
+      }
+      let status: number;
+      let body: unknown;
+      try {
+        const url = substitute(sub.url, results);
+        const payload = sub.body === undefined ? undefined : substitute(JSON.stringify(sub.body), results);
+        // Subrequests run with the caller's session.
+        const headers = { ...(sub.httpHeaders ?? {}), authorization: c.req.header('authorization') ?? '', 'content-type': 'application/json' };
+        const res = await dispatch(sub.method, url, payload, headers);
+        status = res.status;
+        const text = await res.text();
+        body = text ? (JSON.parse(text) as unknown) : null;
+      } catch (err) {
+        if (!(err instanceof SalesforceError)) throw err;
+        status = err.status;
+        body = err.items;
+      }
+      results.set(sub.referenceId, body);
+      out.push({ body, httpHeaders: {}, httpStatusCode: status, referenceId: sub.referenceId });
+      if (status >= 400 && parsed.data.allOrNone) halted = true;
+    }
+    return c.json({ compositeResponse: out });
+  });
+  return app;
+}

@@ -1,0 +1,105 @@
+/**
+ * sObject basics: describeGlobal, describe, create, retrieve, update, delete, and get/upsert by
+ * external id (`PATCH /sobjects/{Type}/{ExtIdField}/{value}`: 201 created, 200 updated).
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_basic_info.htm
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm
+ */
+import { Hono, type Context } from 'hono';
+import { SalesforceError, notFound } from '../errors.js';
+import { apiVersion, readJson, sobjectParam, type SalesforceEnv } from '../context.js';
+import { describeSObject, globalEntry } from '../describe.js';
+import { applyUpdate, checkWrite, deleteRecord, insertRecord, presentRecord } from '../records.js';
+import { SOBJECT_TYPES, findField, type FieldDef, type SObjectType } from '../schema.js';
+import { allRecords, getRecord, isDeleted } from '../store.js';
+
+function fieldsParam(c: Context<SalesforceEnv>): string[] | undefined {
+  const raw = c.req.query('fields');
+  return raw ? raw.split(',').map((f) => f.trim()).filter(Boolean) : undefined;
+}
+
+function externalIdField(type: SObjectType, name: string): FieldDef {
+  const def = findField(type, name);
+  if (!def) throw new SalesforceError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${name}`);
+  if (!def.externalId && def.name !== 'Id') throw new SalesforceError(400, 'INVALID_FIELD', `Field ${def.name} is not an external id field on ${type}`, [def.name]);
+  return def;
+}
+
+/** Routes under /services/data/:version/sobjects. */
+export function sobjectRoutes(): Hono<SalesforceEnv> {
+  const app = new Hono<SalesforceEnv>();
+
+  app.get('/', (c) => {
+    const version = apiVersion(c);
+    return c.json({ encoding: 'UTF-8', maxBatchSize: 200, sobjects: SOBJECT_TYPES.map((t) => globalEntry(version, t)) });
+  });
+
+  app.get('/:type', (c) => {
+    const version = apiVersion(c);
+    const type = sobjectParam(c);
+    return c.json({ objectDescribe: globalEntry(version, type), recentItems: [] });
+  });
+
+  app.get('/:type/describe', (c) => c.json(describeSObject(apiVersion(c), sobjectParam(c))));
+
+  app.post('/:type', async (c) => {
+    apiVersion(c);
+    const type = sobjectParam(c);
+    const ds = c.get('ds');
+    const rec = insertRecord(ds, type, checkWrite(ds, type, await readJson(c)));
+    return c.json({ id: rec.Id, success: true, errors: [] }, 201);
+  });
+
+  app.get('/:type/:id', (c) => {
+    const version = apiVersion(c);
+    const type = sobjectParam(c);
+    return c.json(presentRecord(version, type, getRecord(c.get('ds'), type, c.req.param('id')), fieldsParam(c)));
+  });
+
+  app.patch('/:type/:id', async (c) => {
+    apiVersion(c);
+    const type = sobjectParam(c);
+    const ds = c.get('ds');
+    const rec = getRecord(ds, type, c.req.param('id'));
+    applyUpdate(type, rec, checkWrite(ds, type, await readJson(c), rec));
+    return c.body(null, 204);
+  });
+
+  app.delete('/:type/:id', (c) => {
+    apiVersion(c);
+    const type = sobjectParam(c);
+    deleteRecord(getRecord(c.get('ds'), type, c.req.param('id')));
+    return c.body(null, 204);
+  });
+
+  app.get('/:type/:field/:value', (c) => {
+    const version = apiVersion(c);
+    const type = sobjectParam(c);
+    const def = externalIdField(type, c.req.param('field'));
+    const matches = allRecords(c.get('ds'), type).filter((r) => !isDeleted(r) && r[def.name] === c.req.param('value'));
+    if (matches.length === 0) throw notFound();
+    if (matches.length > 1) return c.json(matches.map((r) => `/services/data/v${version}/sobjects/${type}/${r.Id}`), 300);
+    return c.json(presentRecord(version, type, matches[0]!, fieldsParam(c)));
+  });
+
+  app.patch('/:type/:field/:value', async (c) => {
+    const version = apiVersion(c);
+    const type = sobjectParam(c);
+    const ds = c.get('ds');
+    const def = externalIdField(type, c.req.param('field'));
+    const value = c.req.param('value');
+    const body = await readJson(c);
+    const matches = allRecords(ds, type).filter((r) => !isDeleted(r) && r[def.name] === value);
+    if (matches.length > 1) return c.json(matches.map((r) => `/services/data/v${version}/sobjects/${type}/${r.Id}`), 300);
+    const existing = matches[0];
+    if (existing) {
+      applyUpdate(type, existing, checkWrite(ds, type, body, existing));
+      return c.json({ id: existing.Id, success: true, errors: [], created: false }, 200);
+    }
+    if (def.name === 'Id') throw notFound();
+    const values = checkWrite(ds, type, { ...(body as Record<string, unknown>), [def.name]: value });
+    const rec = insertRecord(ds, type, values);
+    return c.json({ id: rec.Id, success: true, errors: [], created: true }, 201);
+  });
+
+  return app;
+}

@@ -1,0 +1,72 @@
+/**
+ * The org's records as the emulator sees them: the seeded Account/Contact/Opportunity/Task
+ * arrays of `SalesforceDataset`, plus OpportunityLineItems kept beside the dataset (a WeakMap,
+ * so a reseed drops them). Deleted records stay with `IsDeleted = true`, as in the Recycle Bin,
+ * so `queryAll` still sees them.
+ */
+import type { SalesforceDataset, SalesforceRecord } from '../seed/types.js';
+import { notFound, SalesforceError } from './errors.js';
+import { KEY_PREFIX, idSuffix, isWellFormedId, type SObjectType } from './schema.js';
+
+interface Extras {
+  OpportunityLineItem: SalesforceRecord[];
+  counter: number;
+}
+
+const extrasByDataset = new WeakMap<SalesforceDataset, Extras>();
+
+function extras(ds: SalesforceDataset): Extras {
+  let ex = extrasByDataset.get(ds);
+  if (!ex) {
+    ex = { OpportunityLineItem: [], counter: 0 };
+    extrasByDataset.set(ds, ex);
+  }
+  return ex;
+}
+
+/** Every record of a type, deleted ones included. */
+export function allRecords(ds: SalesforceDataset, type: SObjectType): SalesforceRecord[] {
+  return type === 'OpportunityLineItem' ? extras(ds).OpportunityLineItem : ds[type];
+}
+
+/** True when the record is in the Recycle Bin. */
+export function isDeleted(r: SalesforceRecord): boolean {
+  return r.IsDeleted === true;
+}
+
+/** Ids compare on their case-sensitive 15-character form (15 and 18 char ids are the same record). */
+export function sameId(a: string, b: string): boolean {
+  return a.slice(0, 15) === b.slice(0, 15);
+}
+
+/** Finds a live record (or a deleted one when `includeDeleted`). */
+export function findRecord(ds: SalesforceDataset, type: SObjectType, id: string, includeDeleted = false): SalesforceRecord | undefined {
+  if (!isWellFormedId(id)) return undefined;
+  return allRecords(ds, type).find((r) => sameId(r.Id, id) && (includeDeleted || !isDeleted(r)));
+}
+
+/** Like findRecord, but a malformed id is 400 MALFORMED_ID and a missing one 404 NOT_FOUND. */
+export function getRecord(ds: SalesforceDataset, type: SObjectType, id: string): SalesforceRecord {
+  if (!isWellFormedId(id)) throw new SalesforceError(400, 'MALFORMED_ID', `${type} ID: id value of incorrect type: ${id}`, ['Id']);
+  if (!id.startsWith(KEY_PREFIX[type])) throw notFound(`Provided external ID field does not exist or is not accessible: ${id}`);
+  const r = findRecord(ds, type, id);
+  if (!r) throw notFound();
+  return r;
+}
+
+/** A fresh 18-character id with the type's key prefix, never colliding with seeded ones. */
+export function newId(ds: SalesforceDataset, type: SObjectType): string {
+  const ex = extras(ds);
+  for (;;) {
+    ex.counter++;
+    // 'Sx' in the pod/instance position keeps emulator-made ids apart from seeded ones ('5g').
+    const id15 = `${KEY_PREFIX[type]}Sx${ex.counter.toString(36).toUpperCase().padStart(10, '0')}`;
+    const id = id15 + idSuffix(id15);
+    if (!findRecord(ds, type, id, true)) return id;
+  }
+}
+
+/** Salesforce's datetime format: `2024-01-31T09:00:00.000+0000`. */
+export function sfDateTime(d = new Date()): string {
+  return d.toISOString().replace('Z', '+0000');
+}

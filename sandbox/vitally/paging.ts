@@ -1,0 +1,43 @@
+/**
+ * Vitally cursor paging: `limit` (1..100, default 20) and `from` (the `next` cursor of the
+ * previous page); responses are `{results, next}` with `next: null` on the last page. The cursor
+ * holds the sort key of the last row returned, so rows added meanwhile neither repeat nor vanish.
+ * https://docs.vitally.io/en/articles/9880209-rest-api-overview (pagination)
+ */
+import type { Context } from 'hono';
+
+/** A client error a Vitally route answers with 400. */
+export class VitallyBadRequest extends Error {}
+
+/** Read `limit` and `from` from the query string. */
+export function pageParams(c: Context): { limit: number; from: string | null } {
+  const limitText = c.req.query('limit');
+  const limit = limitText === undefined ? 20 : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new VitallyBadRequest(`limit must be an integer from 1 to 100, got ${limitText}`);
+  const from = c.req.query('from');
+  return { limit, from: from === undefined || from === '' ? null : from };
+}
+
+function encode(key: string): string {
+  return Buffer.from(JSON.stringify({ k: key })).toString('base64url');
+}
+
+function decode(cursor: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { k?: unknown };
+    if (typeof parsed.k === 'string') return parsed.k;
+  } catch {
+    // fall through to the error below
+  }
+  throw new VitallyBadRequest('from is not a valid cursor (pass the `next` value of the previous page)');
+}
+
+/** One page of `rows` ordered by `key` ascending, starting after the cursor. */
+export function paginate<T>(rows: readonly T[], key: (row: T) => string, limit: number, from: string | null): { results: T[]; next: string | null } {
+  const after = from === null ? null : decode(from);
+  const sorted = rows.map((row) => ({ row, k: key(row) })).filter((r) => after === null || r.k > after);
+  sorted.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  const page = sorted.slice(0, limit);
+  const last = page[page.length - 1];
+  return { results: page.map((p) => p.row), next: sorted.length > limit && last ? encode(last.k) : null };
+}

@@ -1,0 +1,172 @@
+/**
+ * The official `@hubspot/api-client` against the sandbox's HubSpot emulator: paging, search,
+ * batch read/upsert, properties, pipelines, associations, errors and tenant isolation, checked
+ * against the seeded portal.
+ */
+import { Client } from '@hubspot/api-client';
+import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/deals/models/Filter.js';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { generateTenant } from '../../sandbox/seed/generate.js';
+import type { TenantDataset } from '../../sandbox/seed/types.js';
+
+const sandboxUrl = inject('sandboxUrl');
+
+async function token(tenant: 'demo' | 'other'): Promise<string> {
+  const res = await fetch(`${sandboxUrl}/__sandbox/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor: 'hubspot', tenant }) });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+/** The error the client throws for a non-2xx answer (ApiException: code + parsed body). */
+async function failure(p: Promise<unknown>): Promise<{ code: number; body: Record<string, unknown> }> {
+  try {
+    await p;
+  } catch (err) {
+    const e = err as { code?: number; body?: unknown };
+    const body = typeof e.body === 'string' ? (JSON.parse(e.body) as Record<string, unknown>) : (e.body as Record<string, unknown>);
+    return { code: e.code ?? 0, body };
+  }
+  throw new Error('expected the call to fail');
+}
+
+let demo: Client;
+let other: Client;
+/** The seed the sandbox serves, regenerated here (the generator is deterministic per anchor date).
+ * No reseed: other contract files share the sandbox and run in parallel. */
+let seed: Record<'demo' | 'other', TenantDataset>;
+
+beforeAll(async () => {
+  const { anchorDate } = (await (await fetch(`${sandboxUrl}/__sandbox/health`)).json()) as { anchorDate: string };
+  seed = { demo: generateTenant('demo', anchorDate), other: generateTenant('other', anchorDate) };
+  demo = new Client({ accessToken: await token('demo'), basePath: `${sandboxUrl}/hubspot` });
+  other = new Client({ accessToken: await token('other'), basePath: `${sandboxUrl}/hubspot` });
+});
+
+describe('HubSpot emulator with @hubspot/api-client', () => {
+  it('getAll pages through every seeded company exactly once', async () => {
+    const all = await demo.crm.companies.getAll(100, undefined, ['name', 'domain']);
+    const ids = all.map((c) => c.id);
+    expect(all.length).toBeGreaterThan(300); // several pages of 100
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(seed.demo.hubspot.companies.map((c) => c.id).sort());
+    const byId = new Map(seed.demo.hubspot.companies.map((c) => [c.id, c.properties]));
+    expect(all.every((c) => c.properties.name === byId.get(c.id)?.name && c.properties.domain === byId.get(c.id)?.domain)).toBe(true);
+    const first = await demo.crm.companies.basicApi.getPage(5, undefined, ['name']);
+    expect(first.results).toHaveLength(5);
+    expect(first.paging?.next?.after).toBeTruthy();
+    expect(first.results[0]!.createdAt).toBeInstanceOf(Date);
+    expect(Object.keys(first.results[0]!.properties)).toEqual(expect.arrayContaining(['name', 'hs_object_id', 'createdate', 'hs_lastmodifieddate']));
+  });
+
+  it("a tenant's token never sees the other tenant's records", async () => {
+    const demoCompanies = await demo.crm.companies.getAll(100, undefined, ['name']);
+    const otherCompanies = await other.crm.companies.getAll(100, undefined, ['name']);
+    expect(otherCompanies.map((c) => c.properties.name).sort()).toEqual(seed.other.hubspot.companies.map((c) => c.properties.name).sort());
+    expect(otherCompanies.length).toBeLessThan(demoCompanies.length);
+    const otherNames = new Set(otherCompanies.map((c) => c.properties.name));
+    const demoOnly = demoCompanies.find((c) => !otherNames.has(c.properties.name))!;
+    // Ids overlap between portals, but the content served is the other portal's.
+    const seenByOther = await other.crm.companies.basicApi.getById(demoOnly.id, ['name']).catch(() => null);
+    expect(seenByOther?.properties.name).not.toBe(demoOnly.properties.name);
+  });
+
+  it('searchApi.doSearch filters, sorts and pages closed-won deals', async () => {
+    const request = {
+      filterGroups: [{ filters: [{ propertyName: 'dealstage', operator: FilterOperatorEnum.Eq, value: 'closedwon' }] }],
+      sorts: [JSON.stringify({ propertyName: 'amount', direction: 'DESCENDING' })],
+      properties: ['dealname', 'amount', 'dealstage'],
+      limit: 20,
+      after: '0',
+    };
+    const page1 = await demo.crm.deals.searchApi.doSearch(request);
+    expect(page1.total).toBe(seed.demo.hubspot.deals.filter((d) => d.properties.dealstage === 'closedwon').length);
+    expect(page1.total).toBeGreaterThan(20);
+    expect(page1.results.every((d) => d.properties.dealstage === 'closedwon')).toBe(true);
+    const amounts = page1.results.map((d) => Number(d.properties.amount));
+    expect(amounts).toEqual([...amounts].sort((a, b) => b - a));
+    const page2 = await demo.crm.deals.searchApi.doSearch({ ...request, after: page1.paging!.next!.after });
+    expect(page2.results[0]!.id).not.toBe(page1.results[0]!.id);
+    expect(Number(page2.results[0]!.properties.amount)).toBeLessThanOrEqual(amounts[amounts.length - 1]!);
+  });
+
+  it('batchApi.read returns requested companies and reports unknown ids (207)', async () => {
+    const some = await demo.crm.companies.basicApi.getPage(3);
+    const ids = some.results.map((c) => c.id);
+    const read = await demo.crm.companies.batchApi.read({ inputs: [...ids.map((id) => ({ id })), { id: '999' }], properties: ['name'], propertiesWithHistory: [] });
+    expect(read.results.map((r) => r.id).sort()).toEqual([...ids].sort());
+    expect('errors' in read && read.errors?.[0]?.category).toBe('OBJECT_NOT_FOUND');
+  });
+
+  it('batch upsert by a unique property creates, then updates the same record', async () => {
+    const input = { inputs: [{ id: 'NS-CONTRACT-1', idProperty: 'concord_erp_customer_id', properties: { name: 'Contract Test Co', domain: 'contract-test.example' } }] };
+    const created = await demo.crm.companies.batchApi.upsert(input);
+    expect(created.results[0]!._new).toBe(true);
+    const updated = await demo.crm.companies.batchApi.upsert({ inputs: [{ ...input.inputs[0]!, properties: { name: 'Contract Test Co (renamed)' } }] });
+    expect(updated.results[0]).toMatchObject({ id: created.results[0]!.id, _new: false });
+    const byExternalId = await demo.crm.companies.basicApi.getById('NS-CONTRACT-1', ['name'], undefined, undefined, undefined, 'concord_erp_customer_id');
+    expect(byExternalId.properties.name).toBe('Contract Test Co (renamed)');
+  });
+
+  it('writes with an unknown property fail with VALIDATION_ERROR; unknown ids with OBJECT_NOT_FOUND', async () => {
+    const bad = await failure(demo.crm.companies.basicApi.create({ properties: { name: 'X', favourite_colour: 'teal' }, associations: [] }));
+    expect(bad.code).toBe(400);
+    expect(bad.body).toMatchObject({ status: 'error', category: 'VALIDATION_ERROR' });
+    expect(String(bad.body.message)).toContain('Property values were not valid');
+    const missing = await failure(demo.crm.deals.basicApi.getById('424242'));
+    expect(missing.code).toBe(404);
+    expect(missing.body.category).toBe('OBJECT_NOT_FOUND');
+    const tooMany = await failure(demo.crm.companies.batchApi.read({ inputs: Array.from({ length: 101 }, (_, i) => ({ id: String(i) })), properties: [], propertiesWithHistory: [] }));
+    expect(tooMany.code).toBe(400);
+  });
+
+  it('creates a custom property, reads it back, and refuses a duplicate with 409', async () => {
+    const groups = await demo.crm.properties.groupsApi.getAll('companies');
+    const groupName = groups.results[0]!.name;
+    const created = await demo.crm.properties.coreApi.create('companies', { name: 'concord_contract_tier', label: 'Contract tier', type: 'enumeration' as never, fieldType: 'select' as never, groupName, options: [{ label: 'Gold', value: 'gold', displayOrder: 0, hidden: false }] });
+    expect(created.name).toBe('concord_contract_tier');
+    const read = await demo.crm.properties.coreApi.getByName('companies', 'concord_contract_tier');
+    expect(read.options.map((o) => o.value)).toEqual(['gold']);
+    const dup = await failure(demo.crm.properties.coreApi.create('companies', { name: 'concord_contract_tier', label: 'again', type: 'string' as never, fieldType: 'text' as never, groupName }));
+    expect(dup.code).toBe(409);
+    const company = (await demo.crm.companies.basicApi.getPage(1)).results[0]!;
+    const patched = await demo.crm.companies.basicApi.update(company.id, { properties: { concord_contract_tier: 'gold' } });
+    expect(patched.properties.concord_contract_tier).toBe('gold');
+  });
+
+  it('lists deal pipelines with a closed-won stage', async () => {
+    const pipelines = await demo.crm.pipelines.pipelinesApi.getAll('deals');
+    const def = pipelines.results.find((p) => p.id === 'default')!;
+    const won = def.stages.find((s) => s.id === 'closedwon')!;
+    expect(won.metadata).toMatchObject({ isClosed: 'true', probability: '1.0' });
+    const custom = pipelines.results.find((p) => p.id !== 'default')!;
+    const stages = await demo.crm.pipelines.pipelineStagesApi.getAll('deals', custom.id);
+    expect(stages.results.length).toBe(custom.stages.length);
+  });
+
+  it('v4 associations: list, create default, and see it from both sides', async () => {
+    const company = (await demo.crm.companies.basicApi.getPage(1)).results[0]!;
+    const contacts = await demo.crm.associations.v4.basicApi.getPage('companies', company.id, 'contacts');
+    for (const r of contacts.results) {
+      const back = await demo.crm.associations.v4.basicApi.getPage('contacts', String(r.toObjectId), 'companies');
+      expect(back.results.map((x) => String(x.toObjectId))).toContain(company.id);
+    }
+    const v3 = await demo.crm.associations.batchApi.read('companies', 'contacts', { inputs: [{ id: company.id }] });
+    expect(v3.results[0]?._from.id ?? company.id).toBe(company.id);
+    expect((v3.results[0]?.to ?? []).map((t) => t.id).sort()).toEqual(contacts.results.map((r) => String(r.toObjectId)).sort());
+    const note = await demo.crm.objects.basicApi.create('notes', { properties: { hs_note_body: 'Spoke to finance', hs_timestamp: new Date().toISOString() }, associations: [] });
+    await demo.crm.associations.v4.basicApi.createDefault('notes', note.id, 'companies', company.id);
+    const fromCompany = await demo.crm.associations.v4.basicApi.getPage('companies', company.id, 'notes');
+    expect(fromCompany.results.map((r) => String(r.toObjectId))).toContain(note.id);
+    const withAssoc = await demo.crm.objects.basicApi.getById('notes', note.id, ['hs_note_body'], undefined, ['companies']);
+    expect(withAssoc.associations?.companies?.results.map((r) => r.id)).toEqual([company.id]);
+  });
+
+  it('every answer carries the rate-limit headers', async () => {
+    const res = await fetch(`${sandboxUrl}/hubspot/crm/v3/objects/contacts?limit=1`, { headers: { authorization: `Bearer ${await token('demo')}` } });
+    expect(res.headers.get('x-hubspot-ratelimit-max')).toBe('110');
+    expect(Number(res.headers.get('x-hubspot-ratelimit-remaining'))).toBeLessThan(110);
+    const unauth = await fetch(`${sandboxUrl}/hubspot/crm/v3/objects/contacts?limit=1`);
+    expect(unauth.status).toBe(401);
+    expect(await unauth.json()).toMatchObject({ status: 'error', category: 'INVALID_AUTHENTICATION' });
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * The Vitally emulator over HTTP with plain fetch: cursor paging to the end, lookup by Vitally id
+ * or externalId, health history, projects, notes and trait updates, auth and rate-limit headers.
+ */
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+
+const base = `${inject('sandboxUrl')}/vitally/resources`;
+let apiKey: string;
+let basic: Record<string, string>;
+
+async function token(vendor: string, tenant: string): Promise<string> {
+  const res = await fetch(`${inject('sandboxUrl')}/__sandbox/tokens`, { method: 'POST', body: JSON.stringify({ vendor, tenant }) });
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+const basicAuth = (key: string) => ({ authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}`, 'content-type': 'application/json' });
+
+interface Account {
+  id: string;
+  externalId: string | null;
+  name: string;
+  traits: Record<string, unknown>;
+  healthScore: number | null;
+}
+interface Page<T> {
+  results: T[];
+  next: string | null;
+}
+async function get<T>(path: string, headers = basic): Promise<T> {
+  const res = await fetch(`${base}${path}`, { headers });
+  expect(res.status).toBe(200);
+  return (await res.json()) as T;
+}
+
+beforeAll(async () => {
+  apiKey = await token('vitally', 'demo');
+  basic = basicAuth(apiKey);
+});
+
+describe('accounts', () => {
+  it('pages every account with the cursor until next is null, without repeats', async () => {
+    const ids: string[] = [];
+    let from: string | null = null;
+    let pages = 0;
+    do {
+      const page: Page<Account> = await get(`/accounts?limit=100${from ? `&from=${encodeURIComponent(from)}` : ''}`);
+      ids.push(...page.results.map((a) => a.id));
+      from = page.next;
+      pages++;
+      expect(pages).toBeLessThan(20);
+    } while (from);
+    expect(pages).toBe(5);
+    expect(ids.length).toBeGreaterThanOrEqual(430);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('defaults to 20 per page and rejects a limit above 100', async () => {
+    expect((await get<Page<Account>>('/accounts')).results).toHaveLength(20);
+    const res = await fetch(`${base}/accounts?limit=500`, { headers: basic });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: expect.any(String), message: expect.stringMatching(/limit/) });
+    const badCursor = await fetch(`${base}/accounts?from=not-a-cursor`, { headers: basic });
+    expect(badCursor.status).toBe(400);
+  });
+
+  it('finds the same account by Vitally id and by externalId', async () => {
+    const page = await get<Page<Account>>('/accounts?limit=100');
+    const keyed = page.results.find((a) => a.externalId)!;
+    const byId = await get<Account>(`/accounts/${keyed.id}`);
+    const byExternal = await get<Account>(`/accounts/${keyed.externalId}`);
+    expect(byExternal).toEqual(byId);
+    expect(byId.name).toBe(keyed.name);
+  });
+
+  it('answers an unknown account with 404 {error}', async () => {
+    const res = await fetch(`${base}/accounts/does-not-exist`, { headers: basic });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: 'Not found' });
+  });
+});
+
+describe('account details', () => {
+  let account: Account;
+  beforeAll(async () => {
+    const page = await get<Page<Account>>('/accounts?limit=100');
+    account = page.results.find((a) => a.healthScore !== null)!;
+  });
+
+  it('serves 12 weekly health scores, newest last, matching the account score', async () => {
+    const first = await get<Page<{ date: string; score: number; categories: Record<string, number> }>>(`/accounts/${account.id}/healthScores?limit=5`);
+    expect(first.results).toHaveLength(5);
+    expect(first.next).not.toBeNull();
+    const all = [...first.results];
+    let from = first.next;
+    while (from) {
+      const page: Page<{ date: string; score: number; categories: Record<string, number> }> = await get(`/accounts/${account.id}/healthScores?limit=5&from=${encodeURIComponent(from)}`);
+      all.push(...page.results);
+      from = page.next;
+    }
+    expect(all).toHaveLength(12);
+    const dates = all.map((h) => h.date);
+    expect(dates).toEqual([...dates].sort());
+    expect(all[11]!.score).toBe(account.healthScore);
+    expect(Object.keys(all[0]!.categories).sort()).toEqual(['engagement', 'productUsage', 'support']);
+  });
+
+  it('lists onboarding projects with ordered tasks for some accounts', async () => {
+    const page = await get<Page<Account>>('/accounts?limit=100');
+    let found = false;
+    for (const a of page.results.slice(0, 30)) {
+      const projects = await get<Page<{ name: string; tasks: { order: number; name: string; status: string }[] }>>(`/accounts/${a.id}/projects`);
+      if (projects.results.length === 0) continue;
+      found = true;
+      const tasks = projects.results[0]!.tasks;
+      expect(tasks[0]!.name).toBe('Kickoff');
+      expect(tasks[tasks.length - 1]!.name).toBe('Go-live');
+      expect(tasks.map((t) => t.order)).toEqual(tasks.map((_, i) => i + 1));
+    }
+    expect(found).toBe(true);
+  });
+
+  it('stores a note and lists it back', async () => {
+    const res = await fetch(`${base}/accounts/${account.id}/notes`, { method: 'POST', headers: basic, body: JSON.stringify({ subject: 'Renewal risk', note: 'Invoice INV-000123 disputed; CFO escalated.' }) });
+    expect(res.status).toBe(200);
+    const note = (await res.json()) as { id: string; accountId: string; note: string };
+    expect(note).toMatchObject({ accountId: account.id, note: 'Invoice INV-000123 disputed; CFO escalated.' });
+    const notes = await get<Page<{ id: string }>>(`/accounts/${account.id}/notes`);
+    expect(notes.results.map((n) => n.id)).toContain(note.id);
+    const bad = await fetch(`${base}/accounts/${account.id}/notes`, { method: 'POST', headers: basic, body: JSON.stringify({ text: 'wrong field' }) });
+    expect(bad.status).toBe(400);
+  });
+
+  it('merges trait updates and keeps other traits', async () => {
+    const before = await get<Account>(`/accounts/${account.id}`);
+    const res = await fetch(`${base}/accounts/${account.id}`, { method: 'PATCH', headers: basic, body: JSON.stringify({ traits: { 'concord.openAr': 1234.56 } }) });
+    expect(res.status).toBe(200);
+    const after = await get<Account>(`/accounts/${account.id}`);
+    expect(after.traits).toEqual({ ...before.traits, 'concord.openAr': 1234.56 });
+  });
+});
+
+describe('auth and limits', () => {
+  it('accepts Basic (key as user) and Bearer, and refuses other tokens with 401', async () => {
+    expect((await fetch(`${base}/accounts?limit=1`, { headers: { authorization: `Bearer ${apiKey}` } })).status).toBe(200);
+    const none = await fetch(`${base}/accounts`);
+    expect(none.status).toBe(401);
+    expect(await none.json()).toMatchObject({ error: 'Unauthorized' });
+    const netsuite = await token('netsuite', 'demo');
+    expect((await fetch(`${base}/accounts`, { headers: basicAuth(netsuite) })).status).toBe(401);
+  });
+
+  it('reports the 1,000/min budget in RateLimit-* headers', async () => {
+    const a = await fetch(`${base}/accounts?limit=1`, { headers: basic });
+    // The bucket refills continuously (1 per 60 ms), so spend several before comparing.
+    await Promise.all(Array.from({ length: 10 }, () => fetch(`${base}/accounts?limit=1`, { headers: basic })));
+    const b = await fetch(`${base}/accounts?limit=1`, { headers: basic });
+    expect(a.headers.get('ratelimit-limit')).toBe('1000');
+    expect(Number(b.headers.get('ratelimit-remaining'))).toBeLessThan(Number(a.headers.get('ratelimit-remaining')));
+    expect(a.headers.get('ratelimit-reset')).toMatch(/^\d+$/);
+  });
+
+  it('keeps tenants apart', async () => {
+    const otherKey = basicAuth(await token('vitally', 'other'));
+    const demoIds = new Set((await get<Page<Account>>('/accounts?limit=100')).results.map((a) => a.id));
+    const otherPage = await get<Page<Account>>('/accounts?limit=100', otherKey);
+    expect(otherPage.results.length).toBeGreaterThan(10);
+    expect(otherPage.results.some((a) => demoIds.has(a.id))).toBe(false);
+    const res = await fetch(`${base}/accounts/${[...demoIds][0]}`, { headers: otherKey });
+    expect(res.status).toBe(404);
+  });
+});
