@@ -30,6 +30,9 @@ export default defineConfig({
                 CONCORD_OPERATOR_KEY: 'test-operator-key-0123456789',
                 CONCORD_VAULT_KEYS: 'k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8',
                 CONCORD_LOG_LEVEL: 'error',
+                // Card and embed APIs (docs/cards-api.md): test-only secrets.
+                HUBSPOT_CLIENT_SECRET: 'test-hubspot-client-secret-0123456789',
+                CONCORD_EMBED_SECRET: 'test-embed-secret-0123456789abcdef0123456789',
               },
             },
           })),

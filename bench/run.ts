@@ -9,12 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startEstate } from '../scripts/estate.js';
 import { benchAccountView } from './account-view.js';
+import { benchWriteThroughput } from './write-throughput.js';
 
 const persistDir = mkdtempSync(join(tmpdir(), 'concord-bench-'));
 console.log('Starting a bench estate (sandbox + wrangler dev)...');
 const estate = await startEstate({ brokerPort: await freePort(), sandboxPort: await freePort(), persistDir, log: (l) => console.log(`  ${l}`) });
 try {
   await benchAccountView(estate, { accounts: Number(process.env.BENCH_ACCOUNTS ?? 200), warmRounds: Number(process.env.BENCH_WARM_ROUNDS ?? 5) });
+  await benchWriteThroughput(estate, { records: Number(process.env.BENCH_WRITE_RECORDS ?? 10_000) });
 } finally {
   await estate.stop();
   rmSync(persistDir, { recursive: true, force: true });

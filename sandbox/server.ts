@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import type { ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { adminApp } from './admin/index.js';
+import { limitsAdminApp } from './core/limits.js';
 import { applyFaults } from './core/faults.js';
 import { problem } from './core/http.js';
 import { createSandboxState, type SandboxState } from './core/state.js';
@@ -47,6 +48,7 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
   for (const vendor of ['hubspot', 'salesforce', 'netsuite', 'vitally'] as const) app.use(`/${vendor}/*`, applyFaults(state, vendor));
   // OAuth servers first: their token endpoints live under the vendors' bearer-protected prefixes.
   app.route('/', oauthApp(state));
+  app.route('/__sandbox', limitsAdminApp(state));
   app.route('/__sandbox', adminApp(state));
   app.route('/hubspot', hubspotApp(state));
   app.route('/salesforce', salesforceApp(state));

@@ -5,6 +5,7 @@
  * tests' global setup and the benchmarks, so all three run exactly what a user runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createSandbox } from '../sandbox/server.js';
@@ -22,6 +23,8 @@ export interface EstateOptions {
   log?: (line: string) => void;
   /** Forward wrangler's own output (npm start does; tests keep it in a buffer). */
   inheritWranglerOutput?: boolean;
+  /** Extra broker vars (`wrangler dev --var`), overriding .dev.vars. */
+  vars?: Record<string, string>;
 }
 
 export interface TenantInfo {
@@ -98,6 +101,38 @@ async function call(method: string, url: string, token: string, body?: unknown):
   return text ? JSON.parse(text) : null;
 }
 
+/**
+ * OAuth settings for the broker in this estate (docs/oauth.md): vendor URLs point at this sandbox
+ * (whatever its port), and client ids, secrets and the session secret fall back to local values
+ * when an older .dev.vars lacks them. Passed as `--var`, which wins over .dev.vars.
+ */
+function oauthVarsFor(sandboxUrl: string, devVars: Record<string, string>, extra: Record<string, string>): Record<string, string> {
+  const local = (name: string, fallback: string) => (devVars[name] && devVars[name] !== 'generate' ? devVars[name]! : fallback);
+  const random = () => randomBytes(24).toString('base64url');
+  return {
+    HUBSPOT_AUTH_URL: `${sandboxUrl}/hubspot`,
+    HUBSPOT_API_URL: `${sandboxUrl}/hubspot`,
+    SALESFORCE_LOGIN_URL: `${sandboxUrl}/salesforce`,
+    SALESFORCE_TEST_LOGIN_URL: `${sandboxUrl}/salesforce`,
+    SALESFORCE_MY_DOMAIN_URL: `${sandboxUrl}/salesforce`,
+    NETSUITE_API_URL: `${sandboxUrl}/netsuite`,
+    VITALLY_API_URL: `${sandboxUrl}/vitally`,
+    HUBSPOT_CLIENT_ID: local('HUBSPOT_CLIENT_ID', 'concord-local'),
+    HUBSPOT_CLIENT_SECRET: local('HUBSPOT_CLIENT_SECRET', random()),
+    SALESFORCE_CLIENT_ID: local('SALESFORCE_CLIENT_ID', 'concord-local-salesforce'),
+    SALESFORCE_CLIENT_SECRET: local('SALESFORCE_CLIENT_SECRET', random()),
+    CONCORD_SESSION_SECRET: local('CONCORD_SESSION_SECRET', random()),
+    ...extra,
+  };
+}
+
+/** Register the broker's HubSpot and Salesforce apps with the sandbox's OAuth servers (as a developer would with the vendors). */
+async function registerOAuthClients(sandboxUrl: string, v: Record<string, string>): Promise<void> {
+  for (const [id, secret] of [['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET'], ['SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET']] as const) {
+    await call('POST', `${sandboxUrl}/__sandbox/oauth/clients`, 'unused', { clientId: v[id], clientSecret: v[secret] });
+  }
+}
+
 export async function startEstate(opts: EstateOptions): Promise<Estate> {
   const log = opts.log ?? (() => {});
   const { vars } = ensureDevVars(ROOT);
@@ -111,6 +146,8 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
   const sandbox = createSandbox(process.env.SANDBOX_ANCHOR_DATE ? { anchorDate: process.env.SANDBOX_ANCHOR_DATE } : {});
   const sandboxListener = await sandbox.listen(opts.sandboxPort);
   log(`sandbox   ${sandboxListener.url} (estate "today" = ${sandbox.state.anchorDate})`);
+  const brokerVars = oauthVarsFor(sandboxListener.url, vars, opts.vars ?? {});
+  await registerOAuthClients(sandboxListener.url, brokerVars);
 
   // The broker serves the widgets as static assets: build them before wrangler starts.
   const built = await buildWidgets({ log: false });
@@ -124,7 +161,7 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
   let output = '';
   const child = spawn(
     wrangler,
-    ['dev', '--ip', '127.0.0.1', '--port', String(opts.brokerPort), '--persist-to', opts.persistDir, '--show-interactive-dev-session=false', '--log-level', 'warn'],
+    ['dev', '--ip', '127.0.0.1', '--port', String(opts.brokerPort), '--persist-to', opts.persistDir, '--show-interactive-dev-session=false', '--log-level', 'warn', ...Object.entries(brokerVars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
     { cwd: ROOT, env, stdio: ['ignore', opts.inheritWranglerOutput ? 'inherit' : 'pipe', opts.inheritWranglerOutput ? 'inherit' : 'pipe'], detached: false },
   );
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
@@ -159,7 +196,7 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
       const apiKey = vars[keyVar]!;
       await call('PUT', `${brokerUrl}/v1/operator/tenants/${tenant}`, vars.CONCORD_OPERATOR_KEY!, { name, apiKey });
       for (const [system, path] of Object.entries(SYSTEM_PATHS)) {
-        const { accessToken } = (await call('POST', `${sandboxListener.url}/__sandbox/tokens`, 'unused', { vendor: system, tenant })) as { accessToken: string };
+        const { accessToken } = (await call('POST', `${sandboxListener.url}/__sandbox/tokens`, 'unused', { vendor: system, tenant, lifetime: 'static' })) as { accessToken: string };
         const credentials = system === 'vitally' ? { type: 'api_key', apiKey: accessToken } : { type: 'bearer', accessToken };
         await call('PUT', `${brokerUrl}/v1/tenants/${tenant}/connections/${system}`, apiKey, { baseUrl: `${sandboxListener.url}${path}`, credentials });
       }

@@ -4,8 +4,11 @@
  * checked with zod once per isolate so a misconfiguration fails loudly instead of half-working.
  */
 import { z } from 'zod';
+import type { LimiterEnv } from './connectors/limits/durable.js';
+import type { OAuthBindings } from './services/oauth/config.js';
 
-export interface Env {
+/** Bindings and vars; the OAuth flows' and the limiter's own are declared beside them. */
+export interface Env extends OAuthBindings, LimiterEnv {
   DB: D1Database;
   KV: KVNamespace;
   /** One ViewCoordinator per (tenant, account): coalesces account-view builds. */

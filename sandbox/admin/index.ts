@@ -12,7 +12,14 @@ import { isAnchorDate } from '../seed/generate.js';
 import { SANDBOX_TENANTS, type TenantDataset } from '../seed/types.js';
 
 const seedBody = z.object({ anchorDate: z.string().refine(isAnchorDate, 'anchorDate must be a real date, YYYY-MM-DD').optional() }).strict();
-const tokenBody = z.object({ vendor: z.enum(['hubspot', 'salesforce', 'netsuite', 'vitally']), tenant: z.enum(['demo', 'other']) }).strict();
+/**
+ * `lifetime`: `expiring` (default) behaves like an OAuth access token (HubSpot 30 min, NetSuite
+ * 1 h); `static` like a private-app / integration token that never expires (what `npm start`
+ * uses, so a long demo keeps working).
+ */
+const tokenBody = z
+  .object({ vendor: z.enum(['hubspot', 'salesforce', 'netsuite', 'vitally']), tenant: z.enum(['demo', 'other']), lifetime: z.enum(['expiring', 'static']).default('expiring') })
+  .strict();
 
 /** Record counts per tenant for the health endpoint. */
 export function counts(ds: TenantDataset): Record<string, number> {
@@ -61,7 +68,8 @@ export function adminApp(state: SandboxState): Hono {
     if (!body.ok) return problem(c, 400, 'bad_json', 'Request body is not valid JSON', body.error);
     const parsed = tokenBody.safeParse(body.value);
     if (!parsed.success) return problem(c, 400, 'invalid_token_request', 'vendor must be hubspot|salesforce|netsuite|vitally and tenant demo|other', issues(parsed.error));
-    return c.json({ accessToken: issueToken(parsed.data.vendor, parsed.data.tenant), tokenType: 'Bearer', vendor: parsed.data.vendor, tenant: parsed.data.tenant });
+    const kind = parsed.data.lifetime === 'static' ? 'static' : 'access';
+    return c.json({ accessToken: issueToken(parsed.data.vendor, parsed.data.tenant, kind), tokenType: 'Bearer', vendor: parsed.data.vendor, tenant: parsed.data.tenant, lifetime: parsed.data.lifetime });
   });
 
   app.get('/faults', (c) => c.json(state.faults));

@@ -35,7 +35,7 @@ export function extractToken(header: string | undefined | null): string | null {
 /** Claims of a valid token for `vendor` in the request, or null (missing, forged, other vendor). */
 export function claimsFor(c: Context, vendor: Vendor): TokenClaims | null {
   const claims = verifyToken(extractToken(c.req.header('authorization')));
-  if (!claims || claims.vendor !== vendor || claims.kind !== 'access') return null;
+  if (!claims || claims.vendor !== vendor || claims.kind === 'refresh') return null;
   return claims;
 }
 

@@ -85,7 +85,7 @@ function claimsOf(c: Context, vendor: Vendor): TokenClaims | null {
   const header = c.req.header('authorization') ?? '';
   const token = /^OAuth\s+/i.test(header) ? header.replace(/^OAuth\s+/i, '') : extractToken(header);
   const claims = verifyToken(token);
-  return claims && claims.vendor === vendor && claims.kind === 'access' ? claims : null;
+  return claims && claims.vendor === vendor && claims.kind !== 'refresh' ? claims : null;
 }
 
 /** Waits `ms`, or less when the client hangs up first (its abort reaches the request signal). */
@@ -114,12 +114,14 @@ export function applyFaults(state: SandboxState, vendor: Vendor): MiddlewareHand
     };
 
     const now = sandboxNow(state);
-    if (claims && profile.tokenTtlMs !== undefined && limitRuntime(state).tokenExpiry && now - claims.iat >= profile.tokenTtlMs) {
+    if (claims && claims.kind !== 'static' && profile.tokenTtlMs !== undefined && limitRuntime(state).tokenExpiry && now - claims.iat >= profile.tokenTtlMs) {
       return answer(profile.expired(c, claims, now), 'expired');
     }
 
-    // Faults run inside the vendor's limit, so a slow request holds its NetSuite slot.
-    const faulted = async (): Promise<Response | undefined> => {
+    // Faults are drawn (and hangs and latency spent) inside the vendor's limit, so a slow request
+    // holds its NetSuite slot; the fault's answer is built afterwards so its headers win.
+    let fault: 'timeout' | 'error' | 'limit' | undefined;
+    const faulted = async (): Promise<void> => {
       const f = state.faults[vendor] as SandboxFaults | undefined;
       if (f) {
         if (f.latencyMs) await new Promise((resolve) => setTimeout(resolve, f.latencyMs));
@@ -128,25 +130,23 @@ export function applyFaults(state: SandboxState, vendor: Vendor): MiddlewareHand
         const [timeoutDraw, errorDraw, limitDraw] = [random(), random(), random()];
         if (timeoutDraw < (f.timeoutRate ?? 0)) {
           await hang(c, f.hangMs ?? DEFAULT_HANG_MS);
-          return answer(c.text('Gateway Timeout', 504), 'serverErrors');
-        }
-        if (errorDraw < (f.errorRate ?? 0)) return answer(profile.serverError(c), 'serverErrors');
-        if (limitDraw < (f.rateLimitRate ?? 0)) return answer(profile.rateLimited(c), 'rateLimited');
+          fault = 'timeout';
+        } else if (errorDraw < (f.errorRate ?? 0)) fault = 'error';
+        else if (limitDraw < (f.rateLimitRate ?? 0)) fault = 'limit';
+        if (fault) return;
       }
       await next();
-      return undefined;
     };
 
-    let early: Response | undefined;
     if (profile.enforce && claims) {
-      const refused = await profile.enforce(c, state, tenant, async () => {
-        early = await faulted();
-      });
+      const refused = await profile.enforce(c, state, tenant, faulted);
       if (refused) return answer(refused, 'rateLimited');
     } else {
-      early = await faulted();
+      await faulted();
     }
-    if (early) return early;
+    if (fault === 'timeout') return answer(c.text('Gateway Timeout', 504), 'serverErrors');
+    if (fault === 'error') return answer(profile.serverError(c), 'serverErrors');
+    if (fault === 'limit') return answer(profile.rateLimited(c), 'rateLimited');
     if (profile.isRateLimited(c.res)) counters.rateLimited += 1;
     else if (c.res.status >= 500) counters.serverErrors += 1;
   };

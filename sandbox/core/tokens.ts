@@ -18,7 +18,8 @@ export interface TokenClaims {
   /** Issue time, ms since epoch. Expiry is enforced per vendor by the emulators. */
   iat: number;
   /** Kind of credential: short-lived access token or refresh token. */
-  kind: 'access' | 'refresh';
+  /** `static`: a long-lived integration token (HubSpot private app, NetSuite TBA) that never expires. */
+  kind: 'access' | 'refresh' | 'static';
 }
 
 function mac(payload: string): string {
@@ -41,7 +42,7 @@ export function verifyToken(token: string | undefined | null): TokenClaims | nul
     const raw = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { v: unknown; t: unknown; i: unknown; k: unknown };
     if (!VENDORS.includes(raw.v as Vendor) || !SANDBOX_TENANTS.includes(raw.t as SandboxTenant)) return null;
     if (typeof raw.i !== 'number') return null;
-    return { vendor: raw.v as Vendor, tenant: raw.t as SandboxTenant, iat: raw.i, kind: raw.k === 'refresh' ? 'refresh' : 'access' };
+    return { vendor: raw.v as Vendor, tenant: raw.t as SandboxTenant, iat: raw.i, kind: raw.k === 'refresh' ? 'refresh' : raw.k === 'static' ? 'static' : 'access' };
   } catch {
     return null;
   }

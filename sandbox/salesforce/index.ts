@@ -35,7 +35,7 @@ export function salesforceApp(state: SandboxState): Hono {
   app.use('/services/data/*', async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const claims = verifyToken(header.replace(/^(Bearer|OAuth)\s+/i, ''));
-    if (!claims || claims.vendor !== 'salesforce' || claims.kind !== 'access') {
+    if (!claims || claims.vendor !== 'salesforce' || claims.kind === 'refresh') {
       return c.json([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }], 401);
     }
     const key = usageKey(claims.tenant);

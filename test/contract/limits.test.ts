@@ -7,6 +7,7 @@
  */
 import { Client } from '@hubspot/api-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { issueToken } from '../../sandbox/core/tokens.js';
 import { generateTenant } from '../../sandbox/seed/generate.js';
 import { callUpstream, type CallContext } from '../../worker/connectors/http.js';
@@ -113,6 +114,43 @@ describe('paging through faults loses and repeats nothing', () => {
     expect([...ids].sort()).toEqual(seed.hubspot.companies.map((c) => c.id).sort());
     expect((await sb.counters('hubspot')).rateLimited).toBeGreaterThanOrEqual(1);
   }, 60_000);
+});
+
+/** Vitally cursor paging exactly as VitallyClient.pages does it (`limit` + `from` = previous `next`). */
+async function allVitallyAccounts(ctx: CallContext, key: string): Promise<string[]> {
+  const ids: string[] = [];
+  let from: string | null | undefined;
+  do {
+    const { data } = await callUpstream(
+      ctx,
+      {
+        system: 'vitally',
+        op: 'accounts.list',
+        url: `${sb.url}/vitally/resources/accounts?limit=100${from ? `&from=${encodeURIComponent(from)}` : ''}`,
+        headers: { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` },
+      },
+      VitallyPage,
+    );
+    ids.push(...data.results.map((a) => a.id));
+    from = data.next;
+  } while (from);
+  return ids;
+}
+const VitallyPage = z.object({ results: z.array(z.object({ id: z.string() }).passthrough()), next: z.string().nullable().optional() });
+
+describe('Vitally cursor paging through 429s', () => {
+  it('waits RateLimit-Reset and loses nothing', async () => {
+    const key = await sb.token('vitally');
+    await sb.faults({ vitally: { rateLimitRate: 0.3, seed: 5 } });
+    const started = Date.now();
+    const ids = await allVitallyAccounts(context(), key);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(seed.vitally.accounts.map((a) => a.id).sort());
+    const seen = await sb.counters('vitally');
+    expect(seen.rateLimited).toBeGreaterThan(0);
+    // Each injected 429 says RateLimit-Reset: 1 (second); the client waited that long each time.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(seen.rateLimited * 1000 - 50);
+  });
 });
 
 describe('a 429 storm is not fed', () => {

@@ -6,14 +6,19 @@ import { describe, expect, it } from 'vitest';
 import { LimiterCore, msToNextUtcMidnight } from '../../worker/connectors/limits/core.js';
 import { policyFor } from '../../worker/connectors/limits/policy.js';
 
-/** Take `n` permits one by one, advancing the fake clock by each wait; returns grant times. */
-function drain(core: LimiterCore, n: number, start = 0, bucket?: string): number[] {
+/**
+ * Take `n` permits one by one, advancing the fake clock by each wait; each call is answered
+ * `latencyMs` after its grant. Returns grant times.
+ */
+function drain(core: LimiterCore, n: number, start = 0, bucket?: string, latencyMs = 0): number[] {
   const times: number[] = [];
   let now = start;
   while (times.length < n) {
     const g = core.acquire(bucket ? { bucket } : {}, now);
-    if (g.ok) times.push(now);
-    else now += g.waitMs;
+    if (g.ok) {
+      times.push(now);
+      core.observe({ status: 200, ...(g.leaseId ? { leaseId: g.leaseId } : {}) }, now + latencyMs);
+    } else now += g.waitMs;
   }
   return times;
 }
@@ -38,6 +43,13 @@ describe('HubSpot window (110 / 10 s rolling, search 5 / s)', () => {
     expect(ratePerSec).toBeLessThanOrEqual(11);
   });
 
+  it('counts a call until 10 s after its answer, so slow answers cannot squeeze the vendor window', () => {
+    const core = new LimiterCore(policyFor('hubspot'));
+    // Every call takes 2 s to answer: the vendor may count it as late as 2 s after our grant.
+    const times = drain(core, 300, 0, undefined, 2000);
+    for (let i = 108; i < times.length; i++) expect(times[i]! - times[i - 108]!).toBeGreaterThanOrEqual(12_000);
+  });
+
   it('lets a short burst through at once (a card reading in parallel is not serialised)', () => {
     const core = new LimiterCore(policyFor('hubspot'));
     const granted = Array.from({ length: 10 }, () => core.acquire({}, 0)).filter((g) => g.ok).length;
@@ -57,7 +69,7 @@ describe('HubSpot window (110 / 10 s rolling, search 5 / s)', () => {
     const times = drain(core, 10, 0);
     // Only the 1 permit below our 108 cap is left in this window; the rest wait for it to roll.
     expect(times.filter((t) => t < 10_000).length).toBeLessThanOrEqual(1);
-    expect(core.snapshot(0)).toMatchObject({ remaining: 3, max: 110, calls: 1 });
+    expect(core.snapshot(0)).toMatchObject({ remaining: 3, max: 110, calls: 11 });
   });
 
   it('after a 429 without Retry-After waits out the whole window', () => {
@@ -76,6 +88,13 @@ describe('HubSpot window (110 / 10 s rolling, search 5 / s)', () => {
     expect(search.ok).toBe(false);
     if (!search.ok) expect(search.waitMs).toBeLessThanOrEqual(1000);
     expect(core.acquire({}, 0).ok).toBe(true); // other calls go on
+  });
+
+  it("Vitally's 429 with RateLimit-Reset waits the reset, not a whole minute for \"0 remaining\"", () => {
+    const core = new LimiterCore(policyFor('vitally'));
+    core.observe({ status: 429, rateLimited: true, retryAfterMs: 1000, remaining: 0, max: 1000, intervalMs: 60_000 }, 0);
+    expect(core.acquire({}, 500)).toMatchObject({ ok: false, waitMs: 500 });
+    expect(core.acquire({}, 1000)).toMatchObject({ ok: true });
   });
 
   it('honours Retry-After when the vendor sends one', () => {

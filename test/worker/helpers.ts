@@ -33,10 +33,10 @@ export async function sandboxToken(vendor: string, tenant: string): Promise<stri
   return ((await res.json()) as { accessToken: string }).accessToken;
 }
 
-/** Provision `tenant` and connect HubSpot, NetSuite and Vitally to the sandbox tenant of the same name. */
+/** Provision `tenant` and connect HubSpot, Salesforce, NetSuite and Vitally to the sandbox tenant of the same name. */
 export async function connectAll(tenant: 'demo' | 'other'): Promise<string> {
   const key = await provision(tenant);
-  for (const system of ['hubspot', 'netsuite', 'vitally'] as const) {
+  for (const system of ['hubspot', 'salesforce', 'netsuite', 'vitally'] as const) {
     const token = await sandboxToken(system, tenant);
     const credentials = system === 'vitally' ? { type: 'api_key', apiKey: token } : { type: 'bearer', accessToken: token };
     const res = await api(`/v1/tenants/${tenant}/connections/${system}`, {

@@ -9,6 +9,7 @@ import { api, connectAll } from './helpers.js';
 interface Truth {
   key: string;
   hubspotCompanyIds: string[];
+  salesforceAccountIds: string[];
   netsuiteCustomerIds: string[];
   vitallyAccountIds: string[];
 }
@@ -70,6 +71,20 @@ describe('identity sync', () => {
     expect(stats.duplicatesFolded).toBeGreaterThan(0);
   });
 
+  it('joins Salesforce accounts to the account of the same customer', async () => {
+    const truth = (await (await fetch(`${env.SANDBOX_URL}/__sandbox/truth?tenant=demo`)).json()) as Truth[];
+    const accounts = await allAccounts();
+    const accountOf = new Map<string, string>();
+    for (const a of accounts) for (const l of a.links) accountOf.set(`${l.system}:${l.externalId}`, a.id);
+    let both = 0;
+    for (const t of truth) {
+      if (t.salesforceAccountIds.length === 0 || t.hubspotCompanyIds.length === 0) continue;
+      both++;
+      for (const sf of t.salesforceAccountIds) expect(accountOf.get(`salesforce:${sf}`), `${t.key}`).toBe(accountOf.get(`hubspot:${t.hubspotCompanyIds[0]}`));
+    }
+    expect(both).toBeGreaterThan(50);
+  });
+
   it('is idempotent: a second run creates nothing', async () => {
     const before = (await allAccounts()).length;
     const again = (await (await api('/v1/tenants/demo/identity/sync', { method: 'POST', key })).json()) as typeof stats;
@@ -81,7 +96,7 @@ describe('identity sync', () => {
   it('keeps sandbox tokens out of D1 and KV in plain text', async () => {
     const { results } = await env.DB.prepare('SELECT * FROM connections').all();
     const dump = JSON.stringify(results) + JSON.stringify(await env.DB.prepare('SELECT * FROM audit_log').all());
-    expect(results.length).toBe(3);
+    expect(results.length).toBe(4);
     expect(dump).not.toMatch(/sbx_/);
     const keys = await env.KV.list();
     for (const k of keys.keys) expect((await env.KV.get(k.name)) ?? '').not.toMatch(/sbx_/);

@@ -70,3 +70,32 @@ function withToken(conn: Connection, token: string): Connection {
   if (c.type === 'oauth2' || c.type === 'netsuite_m2m' || c.type === 'bearer') return { ...conn, credentials: { ...c, accessToken: token } };
   return conn;
 }
+
+/**
+ * A per-call token holder for retrying callers (the limiter's `guarded` takes `refresh` as its
+ * RefreshHook): `token()` for the auth header, `refresh()` after a 401 forces one single-flight
+ * refresh with the refused token and answers whether a new token is available.
+ */
+export interface TokenSource {
+  token(): Promise<string>;
+  refresh(system?: string): Promise<boolean>;
+}
+
+export function tokenSource(env: OAuthEnv, conn: Connection, ctx: CallContext): TokenSource {
+  let current: string | null = null;
+  return {
+    async token() {
+      current ??= await accessTokenFor(env, conn, ctx);
+      return current;
+    },
+    async refresh() {
+      try {
+        current = await accessTokenFor(env, conn, ctx, current ? { rejected: current } : {});
+        return true;
+      } catch (err) {
+        if (err instanceof ConcordError && err.error.kind === 'auth_expired') return false;
+        throw err;
+      }
+    },
+  };
+}

@@ -17,6 +17,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { auditRoutes } from './routes/audit.js';
 import { referenceRoutes } from './routes/reference.js';
 import { demoRoutes } from './routes/demo.js';
+import { opsRoutes } from './routes/ops.js';
 import { cardRoutes } from './routes/cards.js';
 import { embedRoutes } from './routes/embed.js';
 import { embedTokenRoutes } from './routes/embed-tokens.js';
@@ -46,6 +47,7 @@ export function createApp(): Hono<AppEnv> {
   tenant.route('/accounts', accountRoutes());
   tenant.route('/audit', auditRoutes());
   tenant.route('/reference', referenceRoutes());
+  tenant.route('/ops', opsRoutes());
   tenant.route('/inbound-secrets', inboundSecretRoutes());
   tenant.route('/embed-tokens', embedTokenRoutes());
   app.route('/v1/tenants/:tenant', tenant);

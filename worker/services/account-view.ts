@@ -28,9 +28,9 @@ import {
   type AccountView,
   type FreshnessEntry,
 } from '../model/index.js';
-import { loadConnection, type System } from '../storage/connections.js';
+import type { System } from '../storage/connections.js';
 import { getAccount } from '../storage/identity.js';
-import type { ServiceContext } from './context.js';
+import { connectionFor, type ServiceContext } from './context.js';
 import { currencyLookup } from './reference.js';
 
 /** A cached view younger than this is served without asking the sources. */
@@ -66,7 +66,7 @@ function freshnessOf(fetchedAt: string | null, status: FreshnessEntry['status'],
 }
 
 async function fetchNetSuite(env: Env, ctx: ServiceContext, customerId: string, today: string): Promise<SourceSections['netsuite']> {
-  const erp = new NetSuiteErp(await loadConnection(env, ctx.tenantId, 'netsuite'), ctx, currencyLookup(env, ctx));
+  const erp = new NetSuiteErp(await connectionFor(env, ctx, 'netsuite'), ctx, currencyLookup(env, ctx));
   const [facts, invoices, contract] = await Promise.all([erp.accountFacts(customerId), erp.openInvoices(customerId), erp.currentContract(customerId, today)]);
   const currency = facts.currency ?? invoices[0]?.currency ?? contract?.currency;
   const receivables = currency ? summarizeReceivables(invoices, today, currency) : summarizeReceivables(invoices, today);
@@ -78,7 +78,7 @@ async function fetchNetSuite(env: Env, ctx: ServiceContext, customerId: string, 
 }
 
 async function fetchVitally(env: Env, ctx: ServiceContext, accountId: string): Promise<SourceSections['vitally']> {
-  const cs = new VitallyCs(await loadConnection(env, ctx.tenantId, 'vitally'), ctx);
+  const cs = new VitallyCs(await connectionFor(env, ctx, 'vitally'), ctx);
   const [health, onboarding, escalations] = await Promise.all([cs.health(accountId), cs.onboarding(accountId), cs.escalations(accountId)]);
   return { health: health ? { ...health, trend: healthTrend(health.history) } : null, onboarding, escalations };
 }
@@ -118,13 +118,13 @@ export async function accountView(env: Env, ctx: ServiceContext, accountId: stri
       return servedFromCache(cached, 'stale');
     }
   }
-  return coordinatedBuild(env, ctx, accountId);
+  return coordinatedBuild(env, ctx, accountId, opts.refresh ?? false);
 }
 
 /** Build through the account's coordinator so concurrent builds of one account coalesce. */
-function coordinatedBuild(env: Env, ctx: ServiceContext, accountId: string): Promise<AccountView> {
+function coordinatedBuild(env: Env, ctx: ServiceContext, accountId: string, refresh = false): Promise<AccountView> {
   const stub = env.VIEWS.get(env.VIEWS.idFromName(`${ctx.tenantId}:${accountId}`));
-  return stub.build({ tenantId: ctx.tenantId, accountId, correlationId: ctx.correlationId }).then((result) => {
+  return stub.build({ tenantId: ctx.tenantId, accountId, correlationId: ctx.correlationId, refresh }).then((result) => {
     if (!result.ok) throw new ConcordError(result.error);
     return result.view as AccountView;
   });
@@ -134,7 +134,13 @@ function coordinatedBuild(env: Env, ctx: ServiceContext, accountId: string): Pro
  * Fetch every source and store the result; runs inside the ViewCoordinator. Rebuilds on top of
  * whatever is cached so a failing source can fall back to its last good sections.
  */
-export async function buildAccountView(env: Env, ctx: ServiceContext, accountId: string): Promise<AccountView> {
+export async function buildAccountView(
+  env: Env,
+  ctx: ServiceContext,
+  accountId: string,
+  /** Lets the KV write finish after the view is returned (it is off the request's critical path). */
+  waitUntil: (p: Promise<unknown>) => void = () => {},
+): Promise<AccountView> {
   const key = cacheKey(ctx.tenantId, accountId);
   const cached = await readCache(env, key);
   const account = await getAccount(env.DB, ctx.tenantId, accountId);
@@ -214,7 +220,11 @@ export async function buildAccountView(env: Env, ctx: ServiceContext, accountId:
     fail({ kind: 'internal', message: 'account view failed validation' });
   }
   if (Object.keys(sources).length > 0) {
-    await env.KV.put(key, JSON.stringify({ v: 1, view: checked.data, sources } satisfies Cached), { expirationTtl: KEEP_SECONDS });
+    waitUntil(
+      env.KV.put(key, JSON.stringify({ v: 1, view: checked.data, sources } satisfies Cached), { expirationTtl: KEEP_SECONDS }).catch((err: unknown) =>
+        ctx.log.warn('account_view.cache_write_failed', { error: err instanceof Error ? err.message : String(err) }),
+      ),
+    );
   }
   return checked.data;
 }

@@ -13,9 +13,8 @@ import type { Env } from '../env.js';
 import { ConcordError, fail } from '../errors.js';
 import { auditStatement } from '../storage/audit.js';
 import { claimAction, completeAction, releaseAction } from '../storage/card-actions.js';
-import { loadConnection } from '../storage/connections.js';
 import { sha256Hex } from '../storage/crypto.js';
-import type { ServiceContext } from './context.js';
+import { connectionFor, type ServiceContext } from './context.js';
 import { resolveCrmRecord } from './crm-record.js';
 
 export interface CardTaskRequest {
@@ -60,7 +59,7 @@ export async function createCardTask(
   try {
     ({ accountId, crmAccountId: companyId } = await resolveCrmRecord(env, ctx, { system: 'hubspot', objectType: req.objectType, objectId: req.objectId }));
     created = await createFollowUpTask(
-      await loadConnection(env, ctx.tenantId, 'hubspot'),
+      await connectionFor(env, ctx, 'hubspot'),
       ctx,
       { subject: req.subject, dueDate: req.dueDate, body: 'Follow-up created from the Concord account review card.' },
       { companyId, from: { type: req.objectType, id: req.objectId } },

@@ -11,9 +11,8 @@ import { z } from 'zod';
 import { dealCompanies } from '../connectors/hubspot/cards.js';
 import type { HubSpotCardObject } from '../connectors/hubspot/map.js';
 import type { Env } from '../env.js';
-import { loadConnection } from '../storage/connections.js';
 import { accountIdFor } from '../storage/identity.js';
-import type { ServiceContext } from './context.js';
+import { connectionFor, type ServiceContext } from './context.js';
 import { to18 } from './salesforce-ids.js';
 import { opportunityAccountId } from './salesforce-opportunity.js';
 
@@ -49,7 +48,7 @@ export async function resolveCrmRecord(env: Env, ctx: ServiceContext, ref: CrmRe
       return { accountId: await accountIdFor(env.DB, ctx.tenantId, 'hubspot', ref.objectId), crmAccountId: ref.objectId };
     }
     const companies = await cachedParents(env, parentKey(ctx.tenantId, 'hubspot', 'deals', ref.objectId), async () =>
-      dealCompanies(await loadConnection(env, ctx.tenantId, 'hubspot'), ctx, ref.objectId),
+      dealCompanies(await connectionFor(env, ctx, 'hubspot'), ctx, ref.objectId),
     );
     // Primary company first; if it is not linked, a secondary company that is still gives a view.
     for (const companyId of companies) {
@@ -63,7 +62,7 @@ export async function resolveCrmRecord(env: Env, ctx: ServiceContext, ref: CrmRe
   let sfAccountId: string | null = recordId;
   if (ref.objectType === 'Opportunity') {
     const parents = await cachedParents(env, parentKey(ctx.tenantId, 'salesforce', 'Opportunity', recordId), async () => {
-      const accountId = await opportunityAccountId(await loadConnection(env, ctx.tenantId, 'salesforce'), ctx, recordId);
+      const accountId = await opportunityAccountId(await connectionFor(env, ctx, 'salesforce'), ctx, recordId);
       return accountId ? [to18(accountId)] : [];
     });
     sfAccountId = parents[0] ?? null;

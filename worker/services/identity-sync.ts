@@ -1,5 +1,6 @@
 /**
- * Identity sync: links the tenant's CRM companies to ERP customers and CS accounts.
+ * Identity sync: links the tenant's CRM companies (HubSpot, then Salesforce when both are
+ * connected) to ERP customers and CS accounts.
  *
  * 1. Ingest: page through the ERP's customers and the CS platform's accounts and store each
  *    record's match keys (normalised name, domain, tax id, CRM hint) in `identity_candidates`.
@@ -13,6 +14,7 @@
  */
 import { HubSpotCrm } from '../connectors/hubspot/index.js';
 import { NetSuiteErp } from '../connectors/netsuite/index.js';
+import { SalesforceCrm } from '../connectors/salesforce/index.js';
 import { VitallyCs } from '../connectors/vitally/index.js';
 import type { Env } from '../env.js';
 import { ConcordError } from '../errors.js';
@@ -30,7 +32,7 @@ import {
   upsertCandidate,
   type CandidateRow,
 } from '../storage/identity.js';
-import type { ServiceContext } from './context.js';
+import { connectionFor, type ServiceContext } from './context.js';
 import { currencyLookup } from './reference.js';
 
 export interface SyncStats {
@@ -70,43 +72,79 @@ async function ingest(env: Env, ctx: ServiceContext, system: System, pages: Asyn
   return count;
 }
 
+/** The CRMs a tenant may have, in the order their records become accounts. */
+const CRMS: System[] = ['hubspot', 'salesforce'];
+
+function crmPort(env: Env, ctx: ServiceContext, system: System, conn: Awaited<ReturnType<typeof loadConnection>>): { companies(): AsyncIterable<MatchRecord[]> } {
+  return system === 'hubspot' ? new HubSpotCrm(conn, ctx) : new SalesforceCrm(conn, ctx);
+}
+
 export async function syncIdentity(env: Env, ctx: ServiceContext & { actor: string }): Promise<SyncStats> {
   const stats: SyncStats = { candidates: {}, crmRecords: 0, accountsCreated: 0, linksCreated: {}, duplicatesFolded: 0, ambiguous: 0, skippedSystems: [] };
-  const crmSystem: System = 'hubspot';
-  if (!(await connected(env, ctx.tenantId, crmSystem))) {
-    throw new ConcordError({ kind: 'not_connected', system: crmSystem });
+  const crms: System[] = [];
+  for (const system of CRMS) {
+    if (await connected(env, ctx.tenantId, system)) crms.push(system);
+    else stats.skippedSystems.push(system);
   }
+  if (crms.length === 0) throw new ConcordError({ kind: 'not_connected', system: 'hubspot' });
   const targets: System[] = [];
   for (const system of TARGETS) {
     if (await connected(env, ctx.tenantId, system)) targets.push(system);
     else stats.skippedSystems.push(system);
   }
   if (targets.includes('netsuite')) {
-    const erp = new NetSuiteErp(await loadConnection(env, ctx.tenantId, 'netsuite'), ctx, currencyLookup(env, ctx));
+    const erp = new NetSuiteErp(await connectionFor(env, ctx, 'netsuite'), ctx, currencyLookup(env, ctx));
     stats.candidates.netsuite = await ingest(env, ctx, 'netsuite', erp.customers());
   }
   if (targets.includes('vitally')) {
-    const cs = new VitallyCs(await loadConnection(env, ctx.tenantId, 'vitally'), ctx);
+    const cs = new VitallyCs(await connectionFor(env, ctx, 'vitally'), ctx);
     stats.candidates.vitally = await ingest(env, ctx, 'vitally', cs.accounts());
   }
-
-  const crm = new HubSpotCrm(await loadConnection(env, ctx.tenantId, crmSystem), ctx);
   // CRM records are candidates too: a company typed in twice is found by its twin's keys even
-  // when neither copy matches the ERP (e.g. the copy without a domain).
-  stats.candidates[crmSystem] = await ingest(env, ctx, crmSystem, crm.companies());
+  // when neither copy matches the ERP (e.g. the copy without a domain), and a second CRM's
+  // account finds the first CRM's company.
+  const ports = new Map<System, { companies(): AsyncIterable<MatchRecord[]> }>();
+  for (const system of crms) {
+    const port = crmPort(env, ctx, system, await connectionFor(env, ctx, system));
+    ports.set(system, port);
+    stats.candidates[system] = await ingest(env, ctx, system, port.companies());
+  }
+  for (const [index, system] of crms.entries()) {
+    await linkCrm(env, ctx, stats, { crmSystem: system, primaryCrm: index === 0, pages: ports.get(system)!.companies(), targets, crms });
+  }
+  ctx.log.info('identity_sync.done', { ...stats });
+  return stats;
+}
+
+interface LinkPlan {
+  crmSystem: System;
+  /** The first CRM's records become accounts; a later CRM's records join them where they match. */
+  primaryCrm: boolean;
+  pages: AsyncIterable<MatchRecord[]>;
+  targets: System[];
+  crms: System[];
+}
+
+async function linkCrm(env: Env, ctx: ServiceContext, stats: SyncStats, plan: LinkPlan): Promise<void> {
+  const { crmSystem, targets, crms } = plan;
   const audit = (action: string, entityType: string, entityId: string, after: unknown) =>
     auditStatement(env.DB, { tenantId: ctx.tenantId, actor: 'system:identity-sync', action, entityType, entityId, after, correlationId: ctx.correlationId });
+  const asCandidates = (rows: CandidateRow[]): (IdentityCandidate & { row: CandidateRow })[] =>
+    rows.map((row) => ({ system: row.system, externalId: row.externalId, name: row.name, domain: row.domainKey, taxId: row.taxKey, externalIdHint: row.hint, row }));
+  const perRecord = 1 + targets.length + crms.length;
 
-  for await (const page of crm.companies()) {
+  for await (const page of plan.pages) {
     stats.crmRecords += page.length;
-    // One round trip for all lookups of the page: existing links, then candidates per target.
+    // One round trip for all lookups of the page: existing links, candidates per target system,
+    // then candidates among every CRM's records (twins).
     const lookups = page.flatMap((company) => {
       const keys = matchKeys(company);
       const hints: [string, string] = [externalIdHintFor({ system: crmSystem, externalId: company.externalId }), company.externalId];
+      const byKeys = { nameKey: keys.name, domainKey: keys.domain, taxKey: keys.taxId };
       return [
         linksOf(env.DB, ctx.tenantId, crmSystem, company.externalId),
-        ...targets.map((t) => findCandidates(env.DB, ctx.tenantId, t, { hints, nameKey: keys.name, domainKey: keys.domain, taxKey: keys.taxId })),
-        findCandidates(env.DB, ctx.tenantId, crmSystem, { hints: ['', ''], nameKey: keys.name, domainKey: keys.domain, taxKey: keys.taxId }),
+        ...targets.map((t) => findCandidates(env.DB, ctx.tenantId, t, { hints, ...byKeys })),
+        ...crms.map((c) => findCandidates(env.DB, ctx.tenantId, c, { hints: ['', ''], ...byKeys })),
       ];
     });
     const results = await env.DB.batch(lookups);
@@ -115,7 +153,8 @@ export async function syncIdentity(env: Env, ctx: ServiceContext & { actor: stri
     const claimed = new Map<string, string>();
 
     page.forEach((company, i) => {
-      const base = i * (2 + targets.length);
+      const base = i * perRecord;
+      const source = { system: crmSystem, externalId: company.externalId, name: company.name, domain: company.domain, taxId: company.taxId };
       const existing = results[base]!.results as { accountId: string; system: System; externalId: string }[];
       let accountId = existing[0]?.accountId ?? null;
       const have = new Set(existing.map((l) => l.system));
@@ -123,17 +162,7 @@ export async function syncIdentity(env: Env, ctx: ServiceContext & { actor: stri
 
       targets.forEach((system, t) => {
         if (have.has(system)) return;
-        const rows = results[base + 1 + t]!.results as CandidateRow[];
-        const candidates: (IdentityCandidate & { row: CandidateRow })[] = rows.map((row) => ({
-          system: row.system,
-          externalId: row.externalId,
-          name: row.name,
-          domain: row.domainKey,
-          taxId: row.taxKey,
-          externalIdHint: row.hint,
-          row,
-        }));
-        const decision = matchIdentity({ system: crmSystem, externalId: company.externalId, name: company.name, domain: company.domain, taxId: company.taxId }, candidates);
+        const decision = matchIdentity(source, asCandidates(results[base + 1 + t]!.results as CandidateRow[]));
         if (decision.kind === 'matched') {
           decisions.push({ system, candidate: decision.candidate.row, rule: decision.rule });
         } else if (decision.kind === 'ambiguous') {
@@ -151,23 +180,31 @@ export async function syncIdentity(env: Env, ctx: ServiceContext & { actor: stri
 
       // Its CRM twin, if one has the same keys (never itself; name-only twins with different
       // domains are two companies, which the matcher reports as ambiguous and we leave apart).
-      const twins = (results[base + 1 + targets.length]!.results as CandidateRow[])
-        .filter((row) => row.externalId !== company.externalId)
-        .map((row) => ({ system: row.system, externalId: row.externalId, name: row.name, domain: row.domainKey, taxId: row.taxKey, row }));
-      const twin = matchIdentity({ system: crmSystem, externalId: company.externalId, name: company.name, domain: company.domain, taxId: company.taxId }, twins);
-      const twinAccount = twin.kind === 'matched' ? (twin.candidate.row.linkedTo ?? claimed.get(`${crmSystem}:${twin.candidate.externalId}`) ?? null) : null;
+      let twinAccount: string | null = null;
+      let twinSameSystem = false;
+      crms.forEach((system, k) => {
+        if (twinAccount) return;
+        const rows = (results[base + 1 + targets.length + k]!.results as CandidateRow[]).filter((row) => !(row.system === crmSystem && row.externalId === company.externalId));
+        const twin = matchIdentity(source, asCandidates(rows));
+        if (twin.kind !== 'matched') return;
+        twinAccount = twin.candidate.row.linkedTo ?? claimed.get(`${system}:${twin.candidate.externalId}`) ?? null;
+        twinSameSystem = system === crmSystem;
+      });
 
-      // A matched record that already belongs to an account makes this company a duplicate of it.
-      const owner = decisions.map((d) => d.candidate.linkedTo ?? claimed.get(`${d.system}:${d.candidate.externalId}`)).find(Boolean) ?? twinAccount;
-      let isPrimary = true;
+      // A matched record that already belongs to an account makes this company part of it: a
+      // duplicate when the account already has a record of this CRM, else its first record there.
+      const erpOwner = decisions.map((d) => d.candidate.linkedTo ?? claimed.get(`${d.system}:${d.candidate.externalId}`)).find(Boolean) ?? null;
+      const owner = erpOwner ?? twinAccount;
+      const duplicate = owner !== null && (plan.primaryCrm || (erpOwner === null && twinSameSystem));
       if (!accountId && owner) {
         accountId = owner;
-        isPrimary = false;
-        stats.duplicatesFolded++;
-        writes.push(
-          insertException(env.DB, ctx.tenantId, { kind: 'crm_duplicate', system: crmSystem, externalId: company.externalId, detail: { accountId: owner, name: company.name } }),
-          audit('identity.fold_duplicate', 'account', owner, { system: crmSystem, externalId: company.externalId }),
-        );
+        if (duplicate) {
+          stats.duplicatesFolded++;
+          writes.push(
+            insertException(env.DB, ctx.tenantId, { kind: 'crm_duplicate', system: crmSystem, externalId: company.externalId, detail: { accountId: owner, name: company.name } }),
+            audit('identity.fold_duplicate', 'account', owner, { system: crmSystem, externalId: company.externalId }),
+          );
+        }
       }
       if (!accountId) {
         accountId = newAccountId();
@@ -175,7 +212,11 @@ export async function syncIdentity(env: Env, ctx: ServiceContext & { actor: stri
         writes.push(insertAccount(env.DB, ctx.tenantId, accountId, company.name), audit('account.create', 'account', accountId, { name: company.name }));
       }
       if (existing.length === 0) {
-        writes.push(insertLink(env.DB, ctx.tenantId, accountId, { system: crmSystem, externalId: company.externalId, rule: 'source', isPrimary }));
+        writes.push(insertLink(env.DB, ctx.tenantId, accountId, { system: crmSystem, externalId: company.externalId, rule: owner && !duplicate ? 'crm_match' : 'source', isPrimary: !duplicate }));
+        if (!plan.primaryCrm) {
+          stats.linksCreated[crmSystem] = (stats.linksCreated[crmSystem] ?? 0) + 1;
+          writes.push(audit('identity.link', 'account', accountId, { system: crmSystem, externalId: company.externalId }));
+        }
         claimed.set(`${crmSystem}:${company.externalId}`, accountId);
       }
       for (const d of decisions) {
@@ -191,6 +232,4 @@ export async function syncIdentity(env: Env, ctx: ServiceContext & { actor: stri
     });
     if (writes.length) await env.DB.batch(writes);
   }
-  ctx.log.info('identity_sync.done', { ...stats });
-  return stats;
 }

@@ -8,8 +8,7 @@ import { NetSuiteClient } from '../connectors/netsuite/client.js';
 import { CurrencyRowSchema, ItemRowSchema, PricingRowSchema } from '../connectors/netsuite/schemas.js';
 import type { Env } from '../env.js';
 import type { CurrencyCode } from '../model/index.js';
-import { loadConnection } from '../storage/connections.js';
-import type { ServiceContext } from './context.js';
+import { connectionFor, type ServiceContext } from './context.js';
 
 const TTL_SECONDS = 6 * 3600;
 const MEMO_MS = 5 * 60_000;
@@ -37,7 +36,7 @@ const ITEM_TYPE: Record<string, string> = { InvtPart: 'one_time', NonInvtPart: '
 
 /** Fetch reference data from NetSuite (SuiteQL, fully paged) and store it in KV. */
 export async function refreshReference(env: Env, ctx: ServiceContext): Promise<Reference> {
-  const client = new NetSuiteClient(await loadConnection(env, ctx.tenantId, 'netsuite'), ctx);
+  const client = new NetSuiteClient(await connectionFor(env, ctx, 'netsuite'), ctx);
   const currencyRows = await client.suiteqlAll('SELECT id, name, symbol FROM currency ORDER BY id', CurrencyRowSchema);
   const currencies = currencyRows.map((c) => ({ id: c.id, code: c.symbol.toUpperCase(), name: c.name }));
   const codeOf = new Map(currencies.map((c) => [c.id, c.code]));

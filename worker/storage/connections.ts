@@ -92,7 +92,13 @@ export async function loadConnection(env: Env, tenantId: string, system: System)
     .bind(tenantId, system)
     .first<{ base_url: string; external_account: string | null; status: string; credentials_kid: string; credentials_iv: string; credentials_ct: string }>();
   if (!row || row.status !== 'connected') fail({ kind: 'not_connected', system });
-  const plaintext = await open(env, aad(tenantId, system), { kid: row.credentials_kid, iv: row.credentials_iv, ct: row.credentials_ct });
+  let plaintext: string;
+  try {
+    plaintext = await open(env, aad(tenantId, system), { kid: row.credentials_kid, iv: row.credentials_iv, ct: row.credentials_ct });
+  } catch {
+    // Key id not configured, ciphertext tampered with or copied from another row (AAD mismatch).
+    fail({ kind: 'conflict', message: `The stored ${system} credentials cannot be opened (vault key missing or row altered); connect ${system} again.` });
+  }
   const conn: Connection = {
     tenantId,
     system,

@@ -29,6 +29,9 @@ export interface HubSpotBatchResult {
   errors: { message: string; ids: string[] }[];
 }
 
+/** Longest an SDK call may take (the SDK itself never times out). */
+const SDK_TIMEOUT_MS = 10_000;
+
 /** The official client throws `ApiException`-like errors with `code`, `headers` and `body`. */
 function failure(err: unknown): { error: DomainError; status: number; headers: Record<string, string> } {
   const e = err as { code?: number; headers?: Record<string, string>; body?: unknown };
@@ -41,7 +44,7 @@ function failure(err: unknown): { error: DomainError; status: number; headers: R
   }
   const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
   return {
-    error: timedOut ? { kind: 'timeout', system: d.system, afterMs: 10_000 } : { kind: 'upstream', system: d.system, status: 0, detail: 'network error' },
+    error: timedOut ? { kind: 'timeout', system: d.system, afterMs: SDK_TIMEOUT_MS } : { kind: 'upstream', system: d.system, status: 0, detail: 'network error' },
     status: 0,
     headers: {},
   };
@@ -53,12 +56,6 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** An association as v4 lists it: the other record's id and the association type ids. */
-export interface HubSpotAssociation {
-  toObjectId: string;
-  typeIds: number[];
 }
 
 export class HubSpotClient {
@@ -98,12 +95,18 @@ export class HubSpotClient {
       { system: d.system, op, ...opts },
       { log: this.ctx.log, gate: this.ctx.limits?.(d.system), refresh },
       async (): Promise<AttemptResult<T>> => {
+        // The SDK's fetch has no timeout: race it, so a hanging HubSpot is a `timeout` (retried).
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), SDK_TIMEOUT_MS)));
         try {
-          const res = await call();
+          const res = await Promise.race([call(), timedOut]);
+          if (res === 'timeout') return { ok: false, error: { kind: 'timeout', system: d.system, afterMs: SDK_TIMEOUT_MS }, status: 0, headers: {} };
           return { ok: true, value: res.data, status: res.httpStatusCode, headers: res.headers };
         } catch (err) {
           if (err instanceof ConcordError) throw err;
           return { ok: false, ...failure(err) };
+        } finally {
+          clearTimeout(timer);
         }
       },
     );

@@ -75,9 +75,23 @@ export interface QuotaCounters {
 
 const emptyCounters = (): QuotaCounters => ({ calls: 0, rateLimited: 0, throttled: 0, waitedMs: 0, remaining: null, max: null, lastStatus: null, updatedAt: null });
 
-/** A rolling log of grant times, paced by GCRA (https://en.wikipedia.org/wiki/Generic_cell_rate_algorithm). */
+/** One call in a window: open from grant until its answer arrives, then timed at the answer. */
+interface Entry {
+  t: number;
+  open: boolean;
+}
+
+/** An answer that never came back (crashed caller) stops holding the window after this long. */
+const OPEN_MAX_MS = 30_000;
+
+/**
+ * A rolling log of calls, paced by GCRA (https://en.wikipedia.org/wiki/Generic_cell_rate_algorithm).
+ * The vendor counts a call when it arrives, somewhere between our grant and its answer; so a call
+ * occupies the window from its grant until `interval` after its answer. Load-dependent delays
+ * between grant and arrival then cannot squeeze more than the cap into the vendor's window.
+ */
 class Window {
-  private log: number[] = [];
+  private log: Entry[] = [];
   /** Theoretical arrival time of the next evenly paced call. */
   private tat = 0;
 
@@ -92,11 +106,13 @@ class Window {
     return this.rule.intervalMs + this.slackMs;
   }
 
+  private isOpen(e: Entry, now: number): boolean {
+    return e.open && now - e.t < OPEN_MAX_MS;
+  }
+
   private prune(now: number): void {
     const from = now - this.span;
-    let i = 0;
-    while (i < this.log.length && this.log[i]! <= from) i++;
-    if (i) this.log.splice(0, i);
+    this.log = this.log.filter((e) => this.isOpen(e, now) || e.t > from);
   }
 
   /** 0 when one more call may go now, else how long until it may. */
@@ -104,14 +120,24 @@ class Window {
     this.prune(now);
     const spacing = this.rule.intervalMs / this.cap;
     const paced = Math.max(0, this.tat - (this.burst - 1) * spacing - now);
-    const full = this.log.length >= this.cap ? this.log[this.log.length - this.cap]! + this.span - now : 0;
+    let full = 0;
+    if (this.log.length >= this.cap) {
+      // The (length - cap)-th answered call to expire frees the first place; open calls do not
+      // expire until answered, so when they alone fill the window, poll briefly.
+      const answered = this.log.filter((e) => !this.isOpen(e, now)).map((e) => e.t).sort((a, b) => a - b);
+      const k = this.log.length - this.cap;
+      full = k < answered.length ? answered[k]! + this.span - now : 25;
+    }
     return Math.max(paced, full);
   }
 
-  take(now: number): void {
+  /** Count a call granted now; `open` until `settle` (when the caller reports the answer). */
+  take(now: number, open: boolean): Entry {
     const spacing = this.rule.intervalMs / this.cap;
-    this.log.push(now);
+    const entry = { t: now, open };
+    this.log.push(entry);
     this.tat = Math.max(this.tat, now) + spacing;
+    return entry;
   }
 
   /** Calls we believe the vendor has counted in its current window. */
@@ -124,7 +150,7 @@ class Window {
   catchUp(vendorUsed: number, now: number): void {
     // Only the log: others' calls count against the cap but do not shift our own pacing.
     const missing = vendorUsed - this.used(now);
-    for (let i = 0; i < missing; i++) this.log.push(now);
+    for (let i = 0; i < missing; i++) this.log.push({ t: now, open: false });
   }
 
   /** After a 429: treat the window as full from now. */
@@ -133,10 +159,20 @@ class Window {
   }
 }
 
+/** Answer time becomes the entry's time: the window holds it for `interval` from there. */
+function settle(entries: Entry[], now: number): void {
+  for (const e of entries) {
+    e.t = Math.max(e.t, now);
+    e.open = false;
+  }
+}
+
 /** One tenant's limiter for one vendor. */
 export class LimiterCore {
   private readonly windows = new Map<string, Window>();
   private readonly leases = new Map<string, number>();
+  /** Window calls granted and not yet answered, by lease id. */
+  private readonly pending = new Map<string, { at: number; entries: Entry[] }>();
   private blockedUntil = 0;
   private daily: { used: number; max: number; pending: number } | null = null;
   private nextLease = 1;
@@ -177,18 +213,26 @@ export class LimiterCore {
     const p = this.policy as WindowPolicy;
     const main = this.windows.get('')!;
     const extra = req.bucket ? this.windows.get(req.bucket) : undefined;
+    // Reserved permits are counted at grant (the window is widened by their TTL instead);
+    // single permits stay open until answered (see Window).
     const want = Math.max(1, Math.min(req.permits ?? 1, p.reserve));
+    const open = want === 1;
+    for (const [id, v] of this.pending) if (now - v.at > OPEN_MAX_MS) this.pending.delete(id);
     let granted = 0;
+    const entries: Entry[] = [];
     for (; granted < want; granted++) {
       const wait = Math.max(main.waitFor(now), extra?.waitFor(now) ?? 0);
       if (wait > 0) {
         if (granted === 0) return { ok: false, waitMs: Math.ceil(wait), exhausted: false };
         break;
       }
-      main.take(now);
-      extra?.take(now);
+      entries.push(main.take(now, open));
+      if (extra) entries.push(extra.take(now, open));
     }
-    return { ok: true, permits: granted };
+    if (!open) return { ok: true, permits: granted };
+    const leaseId = `w${this.nextLease++}`;
+    this.pending.set(leaseId, { at: now, entries });
+    return { ok: true, permits: 1, leaseId };
   }
 
   private acquireDaily(p: DailyPolicy, now: number): Grant {
@@ -221,7 +265,12 @@ export class LimiterCore {
 
   /** Learn from one answer: give back the slot, count it, follow the vendor's own numbers. */
   observe(o: Observation, now: number): void {
-    if (o.leaseId) this.leases.delete(o.leaseId);
+    if (o.leaseId) {
+      this.leases.delete(o.leaseId);
+      const p = this.pending.get(o.leaseId);
+      if (p) settle(p.entries, now);
+      this.pending.delete(o.leaseId);
+    }
     const c = this.counters;
     c.updatedAt = now;
     c.lastStatus = o.status;
@@ -236,7 +285,9 @@ export class LimiterCore {
     if (o.remaining !== undefined && o.max !== undefined) {
       c.remaining = o.remaining;
       c.max = o.max;
-      main?.catchUp(o.max - o.remaining, now);
+      // A 429 that says when to come back (Vitally's bucket refills continuously) is followed
+      // by that wait alone; reading "0 remaining" as a full window would wait a whole minute.
+      if (!(o.rateLimited && o.retryAfterMs != null)) main?.catchUp(o.max - o.remaining, now);
     }
     if (o.rateLimited) {
       c.rateLimited += 1;

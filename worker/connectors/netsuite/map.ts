@@ -11,8 +11,8 @@ const PAID = new Set(['B', 'Paid In Full', 'paidInFull']);
 const VOID = new Set(['V', 'Voided', 'voided']);
 
 export function invoiceFromRow(row: InvoiceRow, currencyCode: string): ReceivableInvoice {
-  const voided = row.status !== null && VOID.has(row.status);
-  const paid = row.status !== null && PAID.has(row.status);
+  const voided = row.status != null && VOID.has(row.status);
+  const paid = row.status != null && PAID.has(row.status);
   const disputed = row.custbody_concord_disputed === 'T';
   const balance = voided || paid ? 0 : roundMoney(row.foreignamountremaining);
   return {

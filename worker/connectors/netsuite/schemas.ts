@@ -1,4 +1,7 @@
-/** Raw NetSuite response shapes (vendor field names), validated at the boundary. */
+/**
+ * Raw NetSuite response shapes (vendor field names), validated at the boundary. SuiteQL leaves
+ * NULL columns out of a row, so every nullable column is `nullish`.
+ */
 import { z } from 'zod';
 
 /** SuiteQL numbers arrive as numbers or numeric strings depending on column type. */
@@ -15,14 +18,14 @@ export const SuiteQlPageSchema = z.object({
 
 export const InvoiceRowSchema = z.object({
   id,
-  tranid: z.string().nullable(),
+  tranid: z.string().nullish(),
   trandate: z.string(),
-  duedate: z.string().nullable(),
-  status: z.string().nullable(),
+  duedate: z.string().nullish(),
+  status: z.string().nullish(),
   foreigntotal: num,
   foreignamountremaining: num,
   currency: id,
-  custbody_concord_disputed: z.enum(['T', 'F']).nullable().optional(),
+  custbody_concord_disputed: z.enum(['T', 'F']).nullish().optional(),
 });
 export type InvoiceRow = z.infer<typeof InvoiceRowSchema>;
 
@@ -34,28 +37,28 @@ export const SubscriptionRowSchema = z.object({
   enddate: z.string(),
   status: z.string(),
   currency: id,
-  autorenewal: z.enum(['T', 'F']).nullable().optional(),
-  custrecord_concord_arr: num.nullable().optional(),
+  autorenewal: z.enum(['T', 'F']).nullish().optional(),
+  custrecord_concord_arr: num.nullish().optional(),
 });
 export type SubscriptionRow = z.infer<typeof SubscriptionRowSchema>;
 
 export const CustomerRowSchema = z.object({
   id,
-  companyname: z.string().nullable(),
-  entityid: z.string().nullable().optional(),
-  externalid: z.string().nullable().optional(),
-  email: z.string().nullable().optional(),
-  url: z.string().nullable().optional(),
-  vatregnumber: z.string().nullable().optional(),
-  currency: id.nullable().optional(),
+  companyname: z.string().nullish(),
+  entityid: z.string().nullish().optional(),
+  externalid: z.string().nullish().optional(),
+  email: z.string().nullish().optional(),
+  url: z.string().nullish().optional(),
+  vatregnumber: z.string().nullish().optional(),
+  currency: id.nullish().optional(),
 });
 export type CustomerRow = z.infer<typeof CustomerRowSchema>;
 
 export const CurrencyRowSchema = z.object({ id, name: z.string(), symbol: z.string() });
 export type CurrencyRow = z.infer<typeof CurrencyRowSchema>;
 
-export const ItemRowSchema = z.object({ id, itemid: z.string(), displayname: z.string().nullable(), itemtype: z.string(), isinactive: z.enum(['T', 'F']).optional() });
-export const PricingRowSchema = z.object({ item: id, pricelevel: id, pricelevelname: z.string().nullable().optional(), currency: id, unitprice: num });
+export const ItemRowSchema = z.object({ id, itemid: z.string(), displayname: z.string().nullish(), itemtype: z.string(), isinactive: z.enum(['T', 'F']).optional() });
+export const PricingRowSchema = z.object({ item: id, pricelevel: id, pricelevelname: z.string().nullish().optional(), currency: id, unitprice: num });
 
 /** record/v1/customer/{id}, the fields Concord reads. */
 export const CustomerRecordSchema = z

@@ -9,6 +9,7 @@ import { fromBase64Url, toBase64Url } from '../../storage/crypto.js';
 import { accountView } from '../../services/account-view.js';
 import type { AppEnv } from '../context.js';
 import { parseWith, query } from '../validate.js';
+import { serviceContext } from '../../services/context.js';
 
 const AccountIdSchema = z.string().regex(/^acc_[a-f0-9]{32}$/, 'an account id like acc_<32 hex>');
 
@@ -57,7 +58,7 @@ export function accountRoutes() {
   r.get('/:id/view', async (c) => {
     const id = parseWith(AccountIdSchema, c.req.param('id'), 400);
     const q = query(c, ViewQuery);
-    const view = await accountView(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log') }, id, {
+    const view = await accountView(c.env, serviceContext(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log') }, { maxWaitMs: 3_000 }), id, {
       refresh: q.refresh === '1' || q.refresh === 'true',
       waitUntil: (p) => c.executionCtx.waitUntil(p),
     });

@@ -9,6 +9,7 @@ import { fail } from '../../errors.js';
 import { accountView } from '../../services/account-view.js';
 import { resolveCrmRecord, type CrmRecordRef } from '../../services/crm-record.js';
 import type { CardEnv } from '../middleware/card-context.js';
+import { serviceContext } from '../../services/context.js';
 
 /** `refresh=1` (HubSpot card) or `refresh=true` (Salesforce component) bypasses the view cache. */
 export const RefreshParam = z
@@ -17,7 +18,7 @@ export const RefreshParam = z
   .transform((v) => v === '1' || v === 'true');
 
 export async function serveCardView(c: Context<CardEnv>, ref: CrmRecordRef, refresh: boolean): Promise<Response> {
-  const ctx = { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log') };
+  const ctx = serviceContext(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log') }, { maxWaitMs: 3_000 });
   const { accountId } = await resolveCrmRecord(c.env, ctx, ref);
   if (!accountId) fail({ kind: 'not_found', entity: 'account', code: 'account_not_linked' });
   const view = await accountView(c.env, ctx, accountId, { refresh });

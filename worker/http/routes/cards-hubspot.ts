@@ -12,6 +12,7 @@ import { hubspotSignature } from '../middleware/hubspot-signature.js';
 import type { CardEnv } from '../middleware/card-context.js';
 import { parseWith, query } from '../validate.js';
 import { RefreshParam, serveCardView } from './card-view.js';
+import { serviceContext } from '../../services/context.js';
 
 /** The card's `objectTypes` names; HubSpot's ids 0-2/0-3 and singular names are accepted too. */
 const ObjectType = z.preprocess(
@@ -58,7 +59,7 @@ export function hubspotCardRoutes() {
     const key = parseWith(IdempotencyKey, c.req.header('idempotency-key'), 400);
     const result = await createCardTask(
       c.env,
-      { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log'), actor: c.get('actor') },
+      { ...serviceContext(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log') }, { maxWaitMs: 3_000 }), actor: c.get('actor') },
       task,
       key,
     );

@@ -1,6 +1,6 @@
 /**
  * Connections admin: list (never with credentials) and set a system's base URL and credentials.
- * OAuth connect flows arrive with the connectors issue; this is the credential-entry path.
+ * Disconnect (with revocation at the vendor) lives with the connect flows (`credential-connections.ts`).
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -65,14 +65,5 @@ export function connectionRoutes() {
     return c.json({ system, baseUrl: input.baseUrl, externalAccount: input.externalAccount ?? null, status: 'connected' });
   });
 
-  r.delete('/:system', async (c) => {
-    const system = parseWith(z.enum(SYSTEMS), c.req.param('system'), 400) as System;
-    const tenantId = c.get('tenantId');
-    const res = await c.env.DB.prepare('DELETE FROM connections WHERE tenant_id = ? AND system = ?').bind(tenantId, system).run();
-    if (!res.meta.changes) fail({ kind: 'not_found', entity: 'connection', id: system });
-    await auditStatement(c.env.DB, { tenantId, actor: c.get('actor'), action: 'connection.delete', entityType: 'connection', entityId: system, correlationId: c.get('correlationId') }).run();
-    forgetConnection(tenantId, system);
-    return c.body(null, 204);
-  });
   return r;
 }

@@ -22,7 +22,7 @@ import { jsonBody, parseWith } from '../validate.js';
 
 const envOf = (c: Context<AppEnv>) => c.env as OAuthEnv;
 
-const NetSuiteInput = z
+const NetSuiteFields = z
   .object({
     // Account ids look like 1234567, TSTDRV1234567 or 1234567_SB1.
     accountId: z.string().trim().regex(/^[A-Za-z0-9]{1,30}(_[A-Za-z0-9]{1,10})?$/, 'a NetSuite account id such as 1234567 or 1234567_SB1'),
@@ -32,10 +32,20 @@ const NetSuiteInput = z
   })
   .strict();
 
+/** `privateKeyPem` (the console's field name) is accepted as an alias of `privateKey`. */
+const NetSuiteInput = z.preprocess((v) => {
+  if (v && typeof v === 'object' && 'privateKeyPem' in v && !('privateKey' in v)) {
+    const { privateKeyPem, ...rest } = v as Record<string, unknown>;
+    return { ...rest, privateKey: privateKeyPem };
+  }
+  return v;
+}, NetSuiteFields);
+
 const VitallyInput = z
   .object({
     apiKey: z.string().trim().min(8).max(4096),
-    subdomain: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'your Vitally subdomain').optional(),
+    // An empty field from a form means "not given".
+    subdomain: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'your Vitally subdomain').optional()),
   })
   .strict();
 

@@ -28,7 +28,7 @@ export function demoRoutes() {
     const rows = await Promise.all(
       rich.map(async (a) => {
         const { token } = await mintEmbedToken(c.env, { tenantId, accountId: a.id }, 3600);
-        const href = `/widgets/panel.html?account=${encodeURIComponent(a.id)}&token=${encodeURIComponent(token)}`;
+        const href = `/widgets/panel?account=${encodeURIComponent(a.id)}&token=${encodeURIComponent(token)}`;
         const systems = a.links.map((l) => l.system).filter((s, i, all) => all.indexOf(s) === i).join(', ');
         return { account: a, token, href, systems };
       }),
@@ -47,6 +47,7 @@ export function demoRoutes() {
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <meta name="referrer" content="no-referrer">
   <title>Concord · Demo</title>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/widgets/concord.css">
   <style>
     body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1f2933; background: #f5f7fa; }
@@ -66,7 +67,7 @@ export function demoRoutes() {
     <h1>Concord demo</h1>
     <p class="muted">Tenant <strong>${escape(tenantId)}</strong> on the local sandbox estate: HubSpot companies linked to NetSuite customers and Vitally accounts.
     API: <code>${escape(origin)}/v1/tenants/${escape(tenantId)}/accounts</code> with <code>CONCORD_DEMO_API_KEY</code> from .dev.vars.
-    Admin console: <a href="/widgets/console.html?tenant=${encodeURIComponent(tenantId)}">/widgets/console.html</a>.</p>
+    Admin console: <a href="/widgets/console?tenant=${encodeURIComponent(tenantId)}">/widgets/console</a>.</p>
   </header>
   <main class="grid">
     <nav aria-label="Demo accounts">

@@ -16,6 +16,7 @@ import { verifyEmbedToken } from '../../services/embed-token.js';
 import { listAudit } from '../../storage/audit.js';
 import type { AppEnv } from '../context.js';
 import { parseWith, query } from '../validate.js';
+import { serviceContext } from '../../services/context.js';
 
 const AccountId = z.string().regex(/^acc_[a-f0-9]{32}$/, 'an account id like acc_<32 hex>');
 const ViewQuery = z.object({ refresh: z.enum(['0', '1', 'true', 'false']).optional() });
@@ -54,7 +55,7 @@ export function embedRoutes() {
 
   r.get('/accounts/:id/view', async (c) => {
     const q = query(c, ViewQuery);
-    const view = await accountView(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log') }, c.req.param('id'), {
+    const view = await accountView(c.env, serviceContext(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log') }, { maxWaitMs: 3_000 }), c.req.param('id'), {
       refresh: q.refresh === '1' || q.refresh === 'true',
     });
     c.header('cache-control', 'no-store');

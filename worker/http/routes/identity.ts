@@ -2,11 +2,12 @@
 import { Hono } from 'hono';
 import { syncIdentity } from '../../services/identity-sync.js';
 import type { AppEnv } from '../context.js';
+import { serviceContext } from '../../services/context.js';
 
 export function identityRoutes() {
   const r = new Hono<AppEnv>();
   r.post('/sync', async (c) => {
-    const stats = await syncIdentity(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log'), actor: c.get('actor') });
+    const stats = await syncIdentity(c.env, { ...serviceContext(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log') }, { maxWaitMs: 60_000 }), actor: c.get('actor') });
     return c.json(stats);
   });
   r.get('/exceptions', async (c) => {

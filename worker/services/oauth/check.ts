@@ -3,7 +3,7 @@
  * forces one refresh and one retry (the path every connector call should follow).
  */
 import { z } from 'zod';
-import { accessTokenFor } from '../../connectors/auth.js';
+import { tokenSource } from '../../connectors/auth.js';
 import { callUpstream, type CallContext } from '../../connectors/http.js';
 import { ConcordError } from '../../errors.js';
 import { loadConnection, type Connection, type System } from '../../storage/connections.js';
@@ -31,15 +31,16 @@ function probe(conn: Connection, token: string) {
 
 export async function checkConnection(env: OAuthEnv, ctx: CallContext & { tenantId: string }, system: System): Promise<{ system: System; ok: true; refreshed: boolean }> {
   const conn = await loadConnection(env, ctx.tenantId, system);
-  let token = await accessTokenFor(env, conn, ctx);
+  const tokens = tokenSource(env, conn, ctx);
   let refreshed = false;
   for (let attempt = 0; ; attempt++) {
     try {
-      await callUpstream(ctx, { system, op: 'connect.check', timeoutMs: 10_000, ...probe(conn, token) }, z.unknown());
+      await callUpstream(ctx, { system, op: 'connect.check', timeoutMs: 10_000, ...probe(conn, await tokens.token()) }, z.unknown());
       return { system, ok: true, refreshed };
     } catch (err) {
       if (attempt > 0 || !(err instanceof ConcordError) || err.error.kind !== 'auth_expired') throw err;
-      token = await accessTokenFor(env, conn, ctx, { rejected: token });
+      // A 401: one forced refresh with the refused token, then one retry.
+      if (!(await tokens.refresh())) throw err;
       refreshed = true;
     }
   }

@@ -15,7 +15,7 @@ export interface OAuthBindings {
   TOKEN_REFRESHER?: DurableObjectNamespace<TokenRefresher>;
   /** HS256 key (>= 32 chars) that signs the admin session cookie. */
   CONCORD_SESSION_SECRET?: string;
-  /** Where the OAuth callback sends the browser afterwards (default `/widgets/console.html`). */
+  /** Where the OAuth callback sends the browser afterwards (default `/widgets/console`, the assets' canonical URL for console.html). */
   CONCORD_CONSOLE_URL?: string;
   HUBSPOT_CLIENT_ID?: string;
   HUBSPOT_CLIENT_SECRET?: string;
@@ -46,7 +46,7 @@ const url = z
 
 const OAuthConfigSchema = z.object({
   CONCORD_SESSION_SECRET: z.string().min(32).optional(),
-  CONCORD_CONSOLE_URL: z.string().min(1).default('/widgets/console.html'),
+  CONCORD_CONSOLE_URL: z.string().min(1).default('/widgets/console'),
   CONCORD_PUBLIC_URL: url.optional(),
   HUBSPOT_CLIENT_ID: z.string().min(3).optional(),
   HUBSPOT_CLIENT_SECRET: z.string().min(8).optional(),

@@ -10,25 +10,38 @@ import type { AccountView } from '../../model/index.js';
 import { config, type Env } from '../../env.js';
 import { createLogger } from '../../ops/log.js';
 import { buildAccountView } from '../../services/account-view.js';
+import { serviceContext } from '../../services/context.js';
 
 export interface BuildRequest {
   tenantId: string;
   accountId: string;
   correlationId: string;
+  /** Skip the just-built copy (an explicit refresh); a build in flight is still shared. */
+  refresh?: boolean;
 }
+
+/** How long a finished build answers late arrivals while its KV write settles. */
+const RECENT_MS = 5_000;
 
 /** Domain errors come back as values: exceptions thrown across RPC lose their kind. */
 export type BuildResult = { ok: true; view: AccountView } | { ok: false; error: DomainError };
 
 export class ViewCoordinator extends DurableObject<Env> {
   private inflight: Promise<BuildResult> | null = null;
+  private recent: { at: number; view: AccountView } | null = null;
 
   /** The view, built once for all concurrent callers. */
   async build(req: BuildRequest): Promise<BuildResult> {
+    if (!this.inflight && !req.refresh && this.recent && Date.now() - this.recent.at < RECENT_MS) {
+      return { ok: true, view: this.recent.view };
+    }
     if (!this.inflight) {
       const log = createLogger(config(this.env).CONCORD_LOG_LEVEL, { correlationId: req.correlationId, tenant: req.tenantId });
-      this.inflight = buildAccountView(this.env, { tenantId: req.tenantId, correlationId: req.correlationId, log }, req.accountId)
-        .then((view): BuildResult => ({ ok: true, view }))
+      this.inflight = buildAccountView(this.env, serviceContext(this.env, { tenantId: req.tenantId, correlationId: req.correlationId, log }, { maxWaitMs: 3_000 }), req.accountId, (p) => this.ctx.waitUntil(p))
+        .then((view): BuildResult => {
+          this.recent = { at: Date.now(), view };
+          return { ok: true, view };
+        })
         .catch((err: unknown): BuildResult => {
           if (err instanceof ConcordError) return { ok: false, error: err.error };
           log.error('account_view.build_crashed', { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });

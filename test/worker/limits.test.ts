@@ -1,0 +1,122 @@
+/**
+ * The per-tenant limiter inside workerd: the `RateLimiter` Durable Object (NetSuite slots with
+ * leases, HubSpot windows learned from headers), the real connectors paced by it against the
+ * sandbox estate, the bulk company-update path, and the ops quota view.
+ */
+import { env } from 'cloudflare:test';
+import { Hono } from 'hono';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HubSpotCrm } from '../../worker/connectors/hubspot/index.js';
+import { limiterStub, limitsFor, type LimiterEnv } from '../../worker/connectors/limits/durable.js';
+import { NetSuiteErp } from '../../worker/connectors/netsuite/index.js';
+import { ConcordError, toProblem } from '../../worker/errors.js';
+import type { AppEnv } from '../../worker/http/context.js';
+import { correlation } from '../../worker/http/middleware/correlation.js';
+import { tenantAuth } from '../../worker/http/middleware/tenant-auth.js';
+import { opsRoutes } from '../../worker/http/routes/ops.js';
+import { createLogger } from '../../worker/ops/log.js';
+import type { Connection } from '../../worker/storage/connections.js';
+import { api, provision, sandboxToken } from './helpers.js';
+
+const limitEnv = env as unknown as typeof env & LimiterEnv;
+const TENANT = 'limits-t';
+/** Sandbox tenant behind each connection: HubSpot `demo` has several hundred companies to batch. */
+const SANDBOX_TENANT = { hubspot: 'demo', netsuite: 'other' } as const;
+const log = createLogger('error');
+
+/** The ops routes mounted as app.ts mounts tenant routes (until app.ts mounts them itself). */
+function opsApp() {
+  const app = new Hono<AppEnv>();
+  app.use('*', correlation());
+  const tenant = new Hono<AppEnv>();
+  tenant.use('*', tenantAuth());
+  tenant.route('/ops', opsRoutes());
+  app.route('/v1/tenants/:tenant', tenant);
+  app.onError((err, c) => (err instanceof ConcordError ? c.json(toProblem(err.error), toProblem(err.error).status as 400) : c.json({ code: 'internal_error' }, 500)));
+  return app;
+}
+
+async function connection(system: 'hubspot' | 'netsuite'): Promise<Connection> {
+  return { tenantId: TENANT, system, baseUrl: `${env.SANDBOX_URL}/${system}`, externalAccount: null, status: 'connected', credentials: { type: 'bearer', accessToken: await sandboxToken(system, SANDBOX_TENANT[system]) } };
+}
+
+let key: string;
+beforeAll(async () => {
+  key = await provision(TENANT);
+  for (const system of ['hubspot', 'netsuite'] as const) {
+    const res = await api(`/v1/tenants/${TENANT}/connections/${system}`, {
+      method: 'PUT',
+      key,
+      body: JSON.stringify({ baseUrl: `${env.SANDBOX_URL}/${system}`, credentials: { type: 'bearer', accessToken: await sandboxToken(system, SANDBOX_TENANT[system]) } }),
+    });
+    if (!res.ok) throw new Error(`connect ${system}: ${res.status} ${await res.text()}`);
+  }
+});
+
+describe('RateLimiter Durable Object', () => {
+  it('hands out NetSuite slots, refuses the 6th, and takes released slots back', async () => {
+    const stub = limiterStub(limitEnv, 'do-slots', 'netsuite')!;
+    const grants = [];
+    for (let i = 0; i < 5; i++) grants.push(await stub.acquire({ system: 'netsuite' }, {}));
+    expect(grants.every((g) => g.ok)).toBe(true);
+    expect(await stub.acquire({ system: 'netsuite' }, {})).toMatchObject({ ok: false, exhausted: false });
+    expect((await stub.snapshot({ system: 'netsuite' })).inFlight).toBe(5);
+    const first = grants[0]!;
+    await stub.observe({ system: 'netsuite' }, { status: 200, ...(first.ok && first.leaseId ? { leaseId: first.leaseId } : {}) });
+    expect(await stub.acquire({ system: 'netsuite' }, {})).toMatchObject({ ok: true });
+    // An account with more slots (SuiteCloud Plus) is a per-connection override.
+    expect(await stub.acquire({ system: 'netsuite', overrides: { netsuiteSlots: 10 } }, {})).toMatchObject({ ok: true });
+  });
+
+  it('stops Salesforce calls before the daily cap with the wait until midnight UTC', async () => {
+    const stub = limiterStub(limitEnv, 'do-daily', 'salesforce')!;
+    await stub.observe({ system: 'salesforce' }, { status: 200, dailyUsed: 14_990, dailyMax: 15_000 });
+    const g = await stub.acquire({ system: 'salesforce' }, {});
+    expect(g).toMatchObject({ ok: false, exhausted: true });
+    if (!g.ok) expect(g.waitMs).toBeLessThanOrEqual(24 * 3600_000);
+    const gate = limitsFor(limitEnv, 'do-daily')('salesforce')!;
+    await expect(gate.acquire()).rejects.toMatchObject({ error: { kind: 'rate_limited', system: 'salesforce' } });
+  });
+});
+
+describe('connectors paced by the tenant limiter', () => {
+  it('NetSuite paging and HubSpot paging count every call in the quota view', async () => {
+    const ctx = { correlationId: 'limits-test-1', log, limits: limitsFor(limitEnv, TENANT) };
+    const erp = new NetSuiteErp(await connection('netsuite'), ctx, async () => 'USD');
+    let customers = 0;
+    let nsPages = 0;
+    for await (const page of erp.customers()) ((customers += page.length), (nsPages += 1));
+    expect(customers).toBeGreaterThan(0);
+    const crm = new HubSpotCrm(await connection('hubspot'), ctx);
+    let hsPages = 0;
+    for await (const _ of crm.companies()) hsPages += 1;
+    expect(hsPages).toBeGreaterThan(0);
+
+    const res = await opsApp().request(`/v1/tenants/${TENANT}/ops/quota`, { headers: { authorization: `Bearer ${key}` } }, env);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { vendors: { system: string; limit: string; usage: { calls: number; inFlight: number | null; remaining: number | null; max: number | null } }[] };
+    const by = Object.fromEntries(body.vendors.map((v) => [v.system, v]));
+    expect(by.netsuite!.usage).toMatchObject({ calls: nsPages, inFlight: 0 });
+    expect(by.hubspot!.usage.calls).toBe(hsPages);
+    expect(by.hubspot!.usage.max).toBe(110); // learned from X-HubSpot-RateLimit-Max
+    expect(by.hubspot!.limit).toContain('110 requests / 10 s');
+  });
+
+  it('the bulk company update batches 100 per call and reports per-record failures', async () => {
+    const crm = new HubSpotCrm(await connection('hubspot'), { correlationId: 'limits-test-2', log });
+    const ids: string[] = [];
+    for await (const page of crm.companies()) ids.push(...page.map((r) => r.externalId));
+    expect(ids.length).toBeGreaterThanOrEqual(150);
+    const updates = ids.slice(0, 150).map((externalId, i) => ({ externalId, properties: { concord_health_score: String(i % 100) } }));
+    const res = await opsApp().request(`/v1/tenants/${TENANT}/ops/crm/company-updates`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ updates }) }, env);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ updated: 150, calls: 2, failed: [] });
+
+    const bad = await opsApp().request(`/v1/tenants/${TENANT}/ops/crm/company-updates`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ updates: [{ externalId: 'x', properties: {} }] }) }, env);
+    expect(bad.status).toBe(422);
+    // A property HubSpot refuses is a validation failure of the vendor, reported, not retried.
+    const refused = await opsApp().request(`/v1/tenants/${TENANT}/ops/crm/company-updates`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ updates: [{ externalId: ids[0], properties: { no_such_property: '1' } }] }) }, env);
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ code: 'upstream_rejected' });
+  });
+});
