@@ -2,7 +2,7 @@
  * `npm run bench`: starts its own estate (sandbox + `wrangler dev`, fresh state, free ports) so
  * figures do not depend on what else is running, runs each scenario and prints the figures.
  * Benchmarks print; they never fail on a number (timed assertions flake on shared machines).
- *   BENCH_ACCOUNTS (default 200), BENCH_WARM_ROUNDS (default 5)
+ *   BENCH_ACCOUNTS (default 100), BENCH_WARM_ROUNDS (default 5)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ const persistDir = mkdtempSync(join(tmpdir(), 'concord-bench-'));
 console.log('Starting a bench estate (sandbox + wrangler dev)...');
 const estate = await startEstate({ brokerPort: await freePort(), sandboxPort: await freePort(), persistDir, log: (l) => console.log(`  ${l}`) });
 try {
-  await benchAccountView(estate, { accounts: Number(process.env.BENCH_ACCOUNTS ?? 200), warmRounds: Number(process.env.BENCH_WARM_ROUNDS ?? 5) });
+  await benchAccountView(estate, { accounts: Number(process.env.BENCH_ACCOUNTS ?? 100), warmRounds: Number(process.env.BENCH_WARM_ROUNDS ?? 5) });
   await benchWriteThroughput(estate, { records: Number(process.env.BENCH_WRITE_RECORDS ?? 10_000) });
 } finally {
   await estate.stop();

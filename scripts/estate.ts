@@ -161,7 +161,7 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
   let output = '';
   const child = spawn(
     wrangler,
-    ['dev', '--ip', '127.0.0.1', '--port', String(opts.brokerPort), '--persist-to', opts.persistDir, '--show-interactive-dev-session=false', '--log-level', 'warn', ...Object.entries(brokerVars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
+    ['dev', '--ip', '127.0.0.1', '--port', String(opts.brokerPort), '--persist-to', opts.persistDir, '--show-interactive-dev-session=false', '--log-level', process.env.CONCORD_WRANGLER_LOG_LEVEL ?? 'warn', ...Object.entries(brokerVars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
     { cwd: ROOT, env, stdio: ['ignore', opts.inheritWranglerOutput ? 'inherit' : 'pipe', opts.inheritWranglerOutput ? 'inherit' : 'pipe'], detached: false },
   );
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));

@@ -105,12 +105,42 @@ export interface ViewOptions {
   waitUntil?: (promise: Promise<unknown>) => void;
 }
 
+/**
+ * Per-isolate copies of recently served views (LRU, bounded): the warm path then costs no KV
+ * read. Only ever served while fresh; a stale copy sends the request back to KV.
+ */
+const hot = new Map<string, Cached>();
+const HOT_MAX = 256;
+
+function remember(key: string, cached: Cached): void {
+  hot.delete(key);
+  hot.set(key, cached);
+  if (hot.size > HOT_MAX) hot.delete(hot.keys().next().value!);
+}
+
+function isFresh(cached: Cached): boolean {
+  const oldest = Math.min(...Object.values(cached.sources).map((s) => Date.parse(s.fetchedAt)));
+  return Number.isFinite(oldest) && Date.now() - oldest < FRESH_MS;
+}
+
+/** The serving-side record of a view just built (sections stay in KV for stale-if-error). */
+function cachedFromView(view: AccountView): Cached {
+  const sources: Cached['sources'] = {};
+  for (const [system, f] of Object.entries(view.freshness) as [keyof SourceSections, FreshnessEntry][]) {
+    if (f.fetchedAt) (sources as Record<string, { fetchedAt: string; sections: unknown }>)[system] = { fetchedAt: f.fetchedAt, sections: null };
+  }
+  return { v: 1, view, sources };
+}
+
 /** Serve the account 360 view: from cache when fresh, stale-while-revalidate, or built now. */
 export async function accountView(env: Env, ctx: ServiceContext, accountId: string, opts: ViewOptions = {}): Promise<AccountView> {
-  const cached = opts.refresh ? null : await readCache(env, cacheKey(ctx.tenantId, accountId));
+  const key = cacheKey(ctx.tenantId, accountId);
+  const mem = opts.refresh ? undefined : hot.get(key);
+  if (mem && isFresh(mem)) return servedFromCache(mem, 'fresh');
+  const cached = opts.refresh ? null : await readCache(env, key);
   if (cached) {
-    const oldest = Math.min(...Object.values(cached.sources).map((s) => Date.parse(s.fetchedAt)));
-    if (Number.isFinite(oldest) && Date.now() - oldest < FRESH_MS) return servedFromCache(cached, 'fresh');
+    remember(key, cached);
+    if (isFresh(cached)) return servedFromCache(cached, 'fresh');
     if (opts.waitUntil) {
       opts.waitUntil(
         coordinatedBuild(env, ctx, accountId).catch((err: unknown) => ctx.log.warn('account_view.revalidate_failed', { code: errorCode(err) })),
@@ -118,7 +148,9 @@ export async function accountView(env: Env, ctx: ServiceContext, accountId: stri
       return servedFromCache(cached, 'stale');
     }
   }
-  return coordinatedBuild(env, ctx, accountId, opts.refresh ?? false);
+  const view = await coordinatedBuild(env, ctx, accountId, opts.refresh ?? false);
+  remember(key, cachedFromView(view));
+  return view;
 }
 
 /** Build through the account's coordinator so concurrent builds of one account coalesce. */

@@ -67,8 +67,9 @@ export function policyFor(system: LimitedSystem, overrides: PolicyOverrides = {}
       return { kind: 'window', rule: { max: r.requests, intervalMs: r.intervalMs }, headroom: 2, burst: 10, buckets: { search: { max: r.searchPerSecond, intervalMs: 1000 } }, reserve: 1, reserveTtlMs: 0 };
     }
     case 'vitally':
-      // 1,000/min is generous: gates reserve 10 permits per round trip to the limiter.
-      return { kind: 'window', rule: { max: vitallyDescriptor.requestsPerMinute, intervalMs: 60_000 }, headroom: 10, burst: 50, buckets: {}, reserve: 10, reserveTtlMs: 1000 };
+      // 1,000/min as a token bucket: a burst of 500 lets a page of cold views through at once;
+      // one permit per round trip (a reservation left unused would sit idle in the window).
+      return { kind: 'window', rule: { max: vitallyDescriptor.requestsPerMinute, intervalMs: 60_000 }, headroom: 10, burst: 500, buckets: {}, reserve: 1, reserveTtlMs: 0 };
     case 'netsuite':
       return { kind: 'concurrency', slots: overrides.netsuiteSlots ?? netsuiteDescriptor.defaultConcurrency, leaseMs: netsuiteDescriptor.timeoutMs * 3 };
     case 'salesforce':

@@ -16,9 +16,10 @@ export class VitallyCs implements CsPort {
     for await (const page of this.client.listAccounts()) yield page.map(matchRecordFromAccount);
   }
 
+  /** From the score history; the account itself is read only when it has no history (saves quota). */
   async health(accountId: string) {
-    const [account, scores] = await Promise.all([this.client.account(accountId), this.client.healthScores(accountId)]);
-    return healthFromScores(scores, account);
+    const scores = await this.client.healthScores(accountId);
+    return healthFromScores(scores, scores.length > 0 ? null : await this.client.account(accountId));
   }
 
   async onboarding(accountId: string) {

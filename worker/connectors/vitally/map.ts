@@ -12,17 +12,17 @@ export function matchRecordFromAccount(a: VitallyAccount): MatchRecord {
   return { externalId: a.id, name: a.name, domain, taxId: null, crmHint: a.externalId ?? null };
 }
 
-/** History oldest first; the latest point is the current score. */
-export function healthFromScores(scores: VitallyHealthScore[], account: VitallyAccount): Omit<HealthSection, 'trend'> | null {
+/** History oldest first; the latest point is the current score (the account's own score when there is no history). */
+export function healthFromScores(scores: VitallyHealthScore[], account: VitallyAccount | null): Omit<HealthSection, 'trend'> | null {
   const history = [...scores]
     .sort((a, b) => a.date.localeCompare(b.date))
     .map((s) => ({ date: s.date.slice(0, 10), score: toCanonicalScore(s.score) }));
   const latest = [...scores].sort((a, b) => a.date.localeCompare(b.date)).at(-1);
-  const current = account.healthScore ?? latest?.score;
+  const current = latest?.score ?? account?.healthScore;
   if (current === undefined || current === null) return null;
   return {
     score: toCanonicalScore(current),
-    asOf: (latest?.date ?? account.updatedAt ?? new Date().toISOString()).slice(0, 10),
+    asOf: (latest?.date ?? account?.updatedAt ?? new Date().toISOString()).slice(0, 10),
     history: history.slice(-26),
     signals: Object.entries(latest?.categories ?? {}).map(([name, score]) => ({ name, score: toCanonicalScore(score) })),
   };

@@ -9,6 +9,7 @@ import { fail } from '../../errors.js';
 import { auditStatement } from '../../storage/audit.js';
 import { sha256Hex, timingSafeEqual } from '../../storage/crypto.js';
 import { upsertTenant } from '../../storage/tenants.js';
+import { forgetApiKeys } from '../middleware/tenant-auth.js';
 import type { AppEnv } from '../context.js';
 import { jsonBody, parseWith } from '../validate.js';
 import { vaultRoutes } from './vault.js';
@@ -40,6 +41,8 @@ export function operatorRoutes() {
     const tenantId = parseWith(TenantIdSchema, c.req.param('tenant'), 400);
     const body = await jsonBody(c, ProvisionSchema);
     const { created } = await upsertTenant(c.env.DB, { id: tenantId, name: body.name }, { hash: await sha256Hex(body.apiKey), label: body.label });
+    // The replaced key must stop working in this isolate now, not when its cache entry ages out.
+    forgetApiKeys();
     await auditStatement(c.env.DB, {
       tenantId,
       actor: 'operator',
