@@ -18,6 +18,7 @@ import { auditRoutes } from './routes/audit.js';
 import { referenceRoutes } from './routes/reference.js';
 import { demoRoutes } from './routes/demo.js';
 import { opsRoutes } from './routes/ops.js';
+import { ownershipRoutes } from './routes/ownership.js';
 import { cardRoutes } from './routes/cards.js';
 import { embedRoutes } from './routes/embed.js';
 import { embedTokenRoutes } from './routes/embed-tokens.js';
@@ -48,6 +49,7 @@ export function createApp(): Hono<AppEnv> {
   tenant.route('/audit', auditRoutes());
   tenant.route('/reference', referenceRoutes());
   tenant.route('/ops', opsRoutes());
+  tenant.route('/ownership', ownershipRoutes());
   tenant.route('/inbound-secrets', inboundSecretRoutes());
   tenant.route('/embed-tokens', embedTokenRoutes());
   app.route('/v1/tenants/:tenant', tenant);
