@@ -2,13 +2,16 @@
  * `npm run bench`: starts its own estate (sandbox + `wrangler dev`, fresh state, free ports) so
  * figures do not depend on what else is running, runs each scenario and prints the figures.
  * Benchmarks print; they never fail on a number (timed assertions flake on shared machines).
- *   BENCH_ACCOUNTS (default 100), BENCH_WARM_ROUNDS (default 5)
+ *   BENCH_ACCOUNTS (default 100), BENCH_WARM_ROUNDS (default 5), BENCH_CARD_ACCOUNTS (default 50),
+ *   BENCH_STALE_WAIT_MS (default 61000: how long the card bench lets views go stale),
+ *   BENCH_WRITE_RECORDS (default 10000)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startEstate } from '../scripts/estate.js';
 import { benchAccountView } from './account-view.js';
+import { benchCard } from './card.js';
 import { benchWriteThroughput } from './write-throughput.js';
 
 const persistDir = mkdtempSync(join(tmpdir(), 'concord-bench-'));
@@ -16,6 +19,12 @@ console.log('Starting a bench estate (sandbox + wrangler dev)...');
 const estate = await startEstate({ brokerPort: await freePort(), sandboxPort: await freePort(), persistDir, log: (l) => console.log(`  ${l}`) });
 try {
   await benchAccountView(estate, { accounts: Number(process.env.BENCH_ACCOUNTS ?? 100), warmRounds: Number(process.env.BENCH_WARM_ROUNDS ?? 5) });
+  await benchCard(estate, {
+    accounts: Number(process.env.BENCH_CARD_ACCOUNTS ?? 50),
+    warmRounds: Number(process.env.BENCH_WARM_ROUNDS ?? 5),
+    staleWaitMs: Number(process.env.BENCH_STALE_WAIT_MS ?? 61_000),
+    skip: Number(process.env.BENCH_ACCOUNTS ?? 100) + 10,
+  });
   await benchWriteThroughput(estate, { records: Number(process.env.BENCH_WRITE_RECORDS ?? 10_000) });
 } finally {
   await estate.stop();

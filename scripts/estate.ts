@@ -196,9 +196,9 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
       const apiKey = vars[keyVar]!;
       await call('PUT', `${brokerUrl}/v1/operator/tenants/${tenant}`, vars.CONCORD_OPERATOR_KEY!, { name, apiKey });
       for (const [system, path] of Object.entries(SYSTEM_PATHS)) {
-        const { accessToken } = (await call('POST', `${sandboxListener.url}/__sandbox/tokens`, 'unused', { vendor: system, tenant, lifetime: 'static' })) as { accessToken: string };
+        const { accessToken, externalAccount } = (await call('POST', `${sandboxListener.url}/__sandbox/tokens`, 'unused', { vendor: system, tenant, lifetime: 'static' })) as { accessToken: string; externalAccount: string };
         const credentials = system === 'vitally' ? { type: 'api_key', apiKey: accessToken } : { type: 'bearer', accessToken };
-        await call('PUT', `${brokerUrl}/v1/tenants/${tenant}/connections/${system}`, apiKey, { baseUrl: `${sandboxListener.url}${path}`, credentials });
+        await call('PUT', `${brokerUrl}/v1/tenants/${tenant}/connections/${system}`, apiKey, { baseUrl: `${sandboxListener.url}${path}`, externalAccount, credentials });
       }
       const started = Date.now();
       const sync = await call('POST', `${brokerUrl}/v1/tenants/${tenant}/identity/sync`, apiKey);

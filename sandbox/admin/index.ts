@@ -69,7 +69,11 @@ export function adminApp(state: SandboxState): Hono {
     const parsed = tokenBody.safeParse(body.value);
     if (!parsed.success) return problem(c, 400, 'invalid_token_request', 'vendor must be hubspot|salesforce|netsuite|vitally and tenant demo|other', issues(parsed.error));
     const kind = parsed.data.lifetime === 'static' ? 'static' : 'access';
-    return c.json({ accessToken: issueToken(parsed.data.vendor, parsed.data.tenant, kind), tokenType: 'Bearer', vendor: parsed.data.vendor, tenant: parsed.data.tenant, lifetime: parsed.data.lifetime });
+    const ds = state.dataset(parsed.data.tenant);
+    // The vendor account the token opens, as the vendor names it (HubSpot hub id, Salesforce org
+    // id, NetSuite account id, Vitally subdomain): what a broker stores beside the credentials.
+    const externalAccount = { hubspot: String(ds.hubspot.portalId), salesforce: ds.salesforce.orgId, netsuite: ds.netsuite.accountId, vitally: ds.vitally.subdomain }[parsed.data.vendor];
+    return c.json({ accessToken: issueToken(parsed.data.vendor, parsed.data.tenant, kind), tokenType: 'Bearer', vendor: parsed.data.vendor, tenant: parsed.data.tenant, lifetime: parsed.data.lifetime, externalAccount });
   });
 
   app.get('/faults', (c) => c.json(state.faults));

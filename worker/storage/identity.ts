@@ -3,6 +3,7 @@
  * candidates and match exceptions. Every statement is tenant-scoped.
  */
 import type { System } from './connections.js';
+import { TtlMemo } from './memo.js';
 
 export interface LinkRow {
   system: System;
@@ -142,8 +143,16 @@ export async function getAccount(db: D1Database, tenantId: string, id: string): 
   return { ...row, links: linkRows.map((l) => ({ system: l.system, externalId: l.externalId, rule: l.rule, isPrimary: l.isPrimary === 1 })) };
 }
 
+/** Links found, remembered 30 s per isolate: a card asks for the same record again and again. */
+const linked = new TtlMemo<string | null>(30_000);
+
 /** The canonical account a system record is linked to (e.g. a HubSpot company id). */
 export async function accountIdFor(db: D1Database, tenantId: string, system: System, externalId: string): Promise<string | null> {
+  // Only found links are remembered: a record linked a moment ago must show at once.
+  return linked.get(`${tenantId}:${system}:${externalId}`, () => lookupAccountId(db, tenantId, system, externalId), (id) => id !== null);
+}
+
+async function lookupAccountId(db: D1Database, tenantId: string, system: System, externalId: string): Promise<string | null> {
   const row = await db
     .prepare(`SELECT canonical_id AS id FROM identity_links WHERE tenant_id = ? AND entity = 'account' AND system = ? AND external_id = ?`)
     .bind(tenantId, system, externalId)

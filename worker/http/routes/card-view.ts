@@ -21,7 +21,7 @@ export async function serveCardView(c: Context<CardEnv>, ref: CrmRecordRef, refr
   const ctx = serviceContext(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log') }, { maxWaitMs: 3_000 });
   const { accountId } = await resolveCrmRecord(c.env, ctx, ref);
   if (!accountId) fail({ kind: 'not_found', entity: 'account', code: 'account_not_linked' });
-  const view = await accountView(c.env, ctx, accountId, { refresh });
+  const view = await accountView(c.env, ctx, accountId, { refresh, waitUntil: (p) => c.executionCtx.waitUntil(p) });
   // Views carry customer financials: never cached by browsers or proxies between HubSpot and us.
   c.header('cache-control', 'no-store');
   return c.json(view);

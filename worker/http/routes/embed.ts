@@ -57,6 +57,7 @@ export function embedRoutes() {
     const q = query(c, ViewQuery);
     const view = await accountView(c.env, serviceContext(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log') }, { maxWaitMs: 3_000 }), c.req.param('id'), {
       refresh: q.refresh === '1' || q.refresh === 'true',
+      waitUntil: (p) => c.executionCtx.waitUntil(p),
     });
     c.header('cache-control', 'no-store');
     return c.json(view);

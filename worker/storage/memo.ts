@@ -1,0 +1,29 @@
+/**
+ * A small per-isolate memo with expiry, for lookups that are read on every card request and
+ * change rarely (portal -> tenant, CRM record -> account). Bounded; values are never secrets.
+ */
+export class TtlMemo<T> {
+  private readonly entries = new Map<string, { value: T; until: number }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly max = 5_000,
+  ) {}
+
+  async get(key: string, load: () => Promise<T>, keep: (value: T) => boolean = () => true): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit && hit.until > Date.now()) return hit.value;
+    const value = await load();
+    if (keep(value)) {
+      if (this.entries.size >= this.max) this.entries.clear();
+      this.entries.set(key, { value, until: Date.now() + this.ttlMs });
+    } else {
+      this.entries.delete(key);
+    }
+    return value;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
