@@ -83,6 +83,8 @@ export async function benchCard(estate: Estate, opts: { accounts: number; warmRo
   await faults(estate.sandboxUrl, { netsuite: { latencyMs: 300 } });
   await new Promise((r) => setTimeout(r, opts.staleWaitMs));
   const warmSlow = await round(warmSet);
+  // Let those background revalidations finish: they hold NetSuite's concurrency slots.
+  await new Promise((r) => setTimeout(r, 20_000));
   const coldSlow = await round(coldSlowSet);
 
   // 50 concurrent views of one cold account: count what reached the sandbox.
