@@ -59,7 +59,7 @@ describe('/demo', () => {
     expect(text).toContain(money(v.receivables.openTotal, v.receivables.currency));
     expect(text).toContain(String(v.contract.daysToRenewal));
     expect(text).toContain(String(Math.round(v.health.score)));
-    for (const m of v.onboarding.milestones.slice(0, 3)) expect(text).toContain(m.name);
+    for (const m of (v.onboarding?.milestones ?? []).slice(0, 3)) expect(text).toContain(m.name);
     expect(text).toMatch(/NetSuite · (just now|\d+ (s|sec|min))/);
     await page.screenshot({ path: join(SHOTS, 'demo.png'), fullPage: true });
     expect(errors).toEqual([]);
@@ -80,6 +80,23 @@ describe('/demo', () => {
     await page.getByText(money(v.receivables.openTotal, v.receivables.currency)).first().waitFor({ timeout: 20_000 });
     await page.screenshot({ path: join(SHOTS, 'panel.png'), fullPage: true });
     expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('admin console from /demo', () => {
+  it('opens with a session and shows the connections and the ownership matrix', async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${broker}/demo`);
+    await page.getByRole('button', { name: 'Open the admin console' }).click();
+    await page.waitForURL(/\/widgets\/console/);
+    for (const name of ['HubSpot', 'Salesforce', 'NetSuite', 'Vitally']) await page.getByText(name).first().waitFor({ timeout: 20_000 });
+    await page.getByText('Ownership matrix').first().waitFor({ timeout: 20_000 });
+    await page.locator('code', { hasText: 'account.billTo' }).first().waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: join(SHOTS, 'console.png'), fullPage: true });
+    // Failed items (dead letters) arrive with the write-back queues; until then the console says
+    // "not available yet" for that section, and the browser logs that 404.
+    expect(errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
     await page.close();
   });
 });

@@ -10,6 +10,7 @@ import { config } from '../../env.js';
 import { fail } from '../../errors.js';
 import { listAccounts } from '../../storage/identity.js';
 import { mintEmbedToken } from '../../services/embed-token.js';
+import { assertSameOrigin, startSession } from '../../services/oauth/session.js';
 import type { AppEnv } from '../context.js';
 
 const SHOWN = 8;
@@ -18,6 +19,20 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<'
 
 export function demoRoutes() {
   const r = new Hono<AppEnv>();
+
+  /**
+   * Local only (same CONCORD_DEMO_TENANT guard): opens an admin session for the demo tenant and
+   * goes to the console, so a new user can try the connect flows without pasting an API key.
+   * A POST from the demo page's own form: a cross-site link cannot start it.
+   */
+  r.post('/console', async (c) => {
+    const tenantId = config(c.env).CONCORD_DEMO_TENANT;
+    if (!tenantId) fail({ kind: 'not_found', entity: 'page', code: 'route_not_found' });
+    assertSameOrigin(c);
+    await startSession(c, tenantId);
+    return c.redirect(`/widgets/console?tenant=${encodeURIComponent(tenantId)}`, 303);
+  });
+
   r.get('/', async (c) => {
     const tenantId = config(c.env).CONCORD_DEMO_TENANT;
     if (!tenantId) fail({ kind: 'not_found', entity: 'page', code: 'route_not_found' });
@@ -45,7 +60,6 @@ export function demoRoutes() {
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <meta name="referrer" content="no-referrer">
   <title>Concord · Demo</title>
   <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/widgets/concord.css">
@@ -58,7 +72,8 @@ export function demoRoutes() {
     nav ul { list-style: none; padding: 0; margin: 0; }
     nav li { padding: 8px 0; border-bottom: 1px solid #e4e7eb; }
     nav a { color: #0b5cad; font-weight: 600; }
-    a:focus-visible { outline: 3px solid #0b5cad; outline-offset: 2px; }
+    a:focus-visible, button:focus-visible { outline: 3px solid #0b5cad; outline-offset: 2px; }
+    .demo-console { font: inherit; padding: 6px 12px; border-radius: 6px; border: 1px solid #0b5cad; background: #0b5cad; color: #fff; cursor: pointer; }
     @media (max-width: 760px) { .grid { grid-template-columns: 1fr; } }
   </style>
 </head>
@@ -67,7 +82,8 @@ export function demoRoutes() {
     <h1>Concord demo</h1>
     <p class="muted">Tenant <strong>${escape(tenantId)}</strong> on the local sandbox estate: HubSpot companies linked to NetSuite customers and Vitally accounts.
     API: <code>${escape(origin)}/v1/tenants/${escape(tenantId)}/accounts</code> with <code>CONCORD_DEMO_API_KEY</code> from .dev.vars.
-    Admin console: <a href="/widgets/console?tenant=${encodeURIComponent(tenantId)}">/widgets/console</a>.</p>
+    </p>
+    <form method="post" action="/demo/console"><button type="submit" class="demo-console">Open the admin console</button> <span class="muted">connect systems, ownership matrix (opens an admin session for ${escape(tenantId)})</span></form>
   </header>
   <main class="grid">
     <nav aria-label="Demo accounts">
