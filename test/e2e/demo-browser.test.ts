@@ -57,8 +57,8 @@ describe('/demo', () => {
     const v = await view(accountId);
     const text = await page.locator('body').innerText();
     expect(text).toContain(money(v.receivables.openTotal, v.receivables.currency));
-    expect(text).toContain(String(v.contract.daysToRenewal));
-    expect(text).toContain(String(Math.round(v.health.score)));
+    if (v.contract) expect(text).toContain(String(v.contract.daysToRenewal));
+    if (v.health) expect(text).toContain(String(Math.round(v.health.score)));
     for (const m of (v.onboarding?.milestones ?? []).slice(0, 3)) expect(text).toContain(m.name);
     expect(text).toMatch(/NetSuite · (just now|\d+ (s|sec|min))/);
     await page.screenshot({ path: join(SHOTS, 'demo.png'), fullPage: true });
@@ -73,9 +73,9 @@ describe('/demo', () => {
     const accountId = new URL((await link.getAttribute('href'))!, broker).searchParams.get('account')!;
     await link.click();
     await page.waitForURL(/\/widgets\/panel/);
+    await page.getByText(/Receivables/i).first().waitFor({ timeout: 20_000 });
     // The embed token is taken out of the address bar once read.
     expect(page.url()).not.toContain('token=');
-    await page.getByText(/Receivables/i).first().waitFor({ timeout: 20_000 });
     const v = await view(accountId);
     await page.getByText(money(v.receivables.openTotal, v.receivables.currency)).first().waitFor({ timeout: 20_000 });
     await page.screenshot({ path: join(SHOTS, 'panel.png'), fullPage: true });

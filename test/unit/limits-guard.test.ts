@@ -105,13 +105,24 @@ describe('guarded calls', () => {
 });
 
 describe('gates', () => {
-  it('reserve Vitally permits in tens: 25 calls cost 3 limiter round trips', async () => {
-    const { gate, limiter } = localGate(policyFor('vitally'), { system: 'vitally' });
+  it('reserve permits in batches when the policy asks: 25 calls at 10 per reservation cost 3 round trips', async () => {
+    const policy = policyFor('vitally');
+    if (policy.kind !== 'window') throw new Error('vitally has a window policy');
+    const { gate, limiter } = localGate({ ...policy, reserve: 10, reserveTtlMs: 1000 }, { system: 'vitally' });
     let trips = 0;
     const acquire = limiter.acquire.bind(limiter);
     limiter.acquire = async (req) => ((trips += 1), acquire(req));
     for (let i = 0; i < 25; i++) await gate.acquire();
     expect(trips).toBe(3);
+  });
+
+  it('take Vitally permits one at a time by default, so none sit reserved and unused in the window', async () => {
+    const { gate, limiter } = localGate(policyFor('vitally'), { system: 'vitally' });
+    let trips = 0;
+    const acquire = limiter.acquire.bind(limiter);
+    limiter.acquire = async (req) => ((trips += 1), acquire(req));
+    for (let i = 0; i < 25; i++) await gate.acquire();
+    expect(trips).toBe(25);
   });
 
   it('give up with rate_limited and the wait when it exceeds the caller’s patience', async () => {
