@@ -5,12 +5,8 @@
  * Targets (2-core machine): warm p95 <= 15 ms; cold p95 <= 1.15 x the slowest single call's p95.
  */
 import type { Estate } from '../scripts/estate.js';
+import { demoAccounts, fullyLinked } from './lib/accounts.js';
 import { fmt, summarize, timed } from './lib/stats.js';
-
-interface Item {
-  id: string;
-  links: { system: string; externalId: string }[];
-}
 
 async function token(sandbox: string, vendor: string): Promise<string> {
   const res = await fetch(`${sandbox}/__sandbox/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor, tenant: 'demo' }) });
@@ -42,14 +38,8 @@ async function slowestSingleCall(sandbox: string, ns: string, vt: string, custom
 export async function benchAccountView(estate: Estate, opts: { accounts: number; warmRounds: number }): Promise<Record<string, unknown>> {
   const key = estate.tenants.demo.apiKey;
   const headers = { authorization: `Bearer ${key}` };
-  const items: Item[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = (await (await fetch(`${estate.brokerUrl}/v1/tenants/demo/accounts?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { headers })).json()) as { items: Item[]; next: string | null };
-    items.push(...page.items);
-    cursor = page.next;
-  } while (cursor);
-  const linked = items.filter((a) => a.links.some((l) => l.system === 'netsuite') && a.links.some((l) => l.system === 'vitally')).slice(0, opts.accounts);
+  const items = await demoAccounts(estate);
+  const linked = items.filter(fullyLinked).slice(0, opts.accounts);
 
   const view = (id: string, refresh = false) =>
     fetch(`${estate.brokerUrl}/v1/tenants/demo/accounts/${id}/view${refresh ? '?refresh=1' : ''}`, { headers }).then(async (r) => {

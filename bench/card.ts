@@ -9,12 +9,8 @@
 import { createHmac } from 'node:crypto';
 import { ensureDevVars } from '../scripts/dev-vars.js';
 import { ROOT, type Estate } from '../scripts/estate.js';
+import { demoAccounts, fullyLinked } from './lib/accounts.js';
 import { fmt, summarize, timed } from './lib/stats.js';
-
-interface Item {
-  id: string;
-  links: { system: string; externalId: string }[];
-}
 
 /** The escapes HubSpot decodes in the URI before signing (v3 rule). */
 const DECODED: [string, string][] = [['%3A', ':'], ['%2F', '/'], ['%3F', '?'], ['%40', '@'], ['%21', '!'], ['%24', '$'], ['%27', "'"], ['%28', '('], ['%29', ')'], ['%2A', '*'], ['%2C', ','], ['%3B', ';']];
@@ -42,16 +38,8 @@ export async function benchCard(estate: Estate, opts: { accounts: number; warmRo
   const portal = ((await (
     await fetch(`${estate.sandboxUrl}/__sandbox/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor: 'hubspot', tenant: 'demo' }) })
   ).json()) as { externalAccount: string }).externalAccount;
-  const headers = { authorization: `Bearer ${estate.tenants.demo.apiKey}` };
-  const items: Item[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = (await (await fetch(`${estate.brokerUrl}/v1/tenants/demo/accounts?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { headers })).json()) as { items: Item[]; next: string | null };
-    items.push(...page.items);
-    cursor = page.next;
-  } while (cursor);
-  const companies = items
-    .filter((a) => a.links.some((l) => l.system === 'netsuite') && a.links.some((l) => l.system === 'vitally'))
+  const companies = (await demoAccounts(estate))
+    .filter(fullyLinked)
     .map((a) => a.links.find((l) => l.system === 'hubspot')!.externalId)
     // Skip the accounts the account-view bench already warmed.
     .slice(opts.skip);
