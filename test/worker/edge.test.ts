@@ -67,3 +67,33 @@ describe('tenant authentication', () => {
     expect((await api('/v1/tenants/acme/connections', { key: keyFor('acme') })).status).toBe(401);
   });
 });
+
+describe('hostile input', () => {
+  it('refuses control characters in a tenant name', async () => {
+    const res = await api('/v1/operator/tenants/acme', { method: 'PUT', key: OPERATOR_KEY, body: JSON.stringify({ name: 'Acme\u0000', apiKey: keyFor('acme') }) });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe('name');
+  });
+
+  it('refuses a connection base URL that is not https (or loopback http)', async () => {
+    const key = await provision('acme');
+    for (const baseUrl of ['http://169.254.169.254/latest', 'file:///etc/passwd', 'https://user:pw@api.example.com']) {
+      const res = await api('/v1/tenants/acme/connections/netsuite', {
+        method: 'PUT',
+        key,
+        body: JSON.stringify({ baseUrl, credentials: { type: 'bearer', accessToken: 'token-0123456789' } }),
+      });
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe('baseUrl');
+    }
+  });
+
+  it('answers deeply nested or non-object JSON with a 4xx, never a 500', async () => {
+    const key = await provision('acme');
+    for (const body of ['[1,2,3]', 'null', '['.repeat(3000) + ']'.repeat(3000), '{"baseUrl": "\\ud800"}']) {
+      const res = await api('/v1/tenants/acme/connections/netsuite', { method: 'PUT', key, body });
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+    }
+  });
+});

@@ -8,6 +8,7 @@ import { fail } from '../../errors.js';
 import { auditStatement } from '../../storage/audit.js';
 import { CredentialsSchema, SYSTEMS, forgetConnection, listConnections, saveConnection, type System } from '../../storage/connections.js';
 import type { AppEnv } from '../context.js';
+import { isAllowedBaseUrl } from '../urls.js';
 import { jsonBody, parseWith } from '../validate.js';
 
 /** https anywhere; plain http only to this machine (the sandbox estate). */
@@ -15,12 +16,7 @@ const BaseUrlSchema = z
   .string()
   .url()
   .max(500)
-  .refine((value) => {
-    const u = new URL(value);
-    if (u.username || u.password || u.search || u.hash) return false;
-    if (u.protocol === 'https:') return true;
-    return u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
-  }, 'must be an https URL (http only for 127.0.0.1/localhost), without credentials, query or fragment')
+  .refine((value) => isAllowedBaseUrl(value), 'must be an https URL (http only for 127.0.0.1/localhost), without credentials, query or fragment')
   .transform((v) => v.replace(/\/+$/, ''));
 
 const ConnectionInputSchema = z

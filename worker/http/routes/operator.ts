@@ -18,7 +18,13 @@ export const TenantIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'low
 
 const ProvisionSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      // No control characters or lone surrogates: the name is shown in consoles and logs.
+      .regex(/^[^\p{Cc}\p{Cs}]*$/u, 'no control characters'),
     apiKey: z.string().min(24, 'at least 24 characters').max(256).regex(/^\S+$/, 'no whitespace'),
     label: z.string().regex(/^[a-z0-9_-]{1,40}$/).default('default'),
   })

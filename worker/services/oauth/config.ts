@@ -5,6 +5,7 @@
  * `OAuthEnv` is `Env` plus these.)
  */
 import { z } from 'zod';
+import { isAllowedBaseUrl } from '../../http/urls.js';
 import type { Env } from '../../env.js';
 import { fail } from '../../errors.js';
 import type { TokenRefresher } from '../../storage/objects/token-refresher.js';
@@ -38,10 +39,7 @@ export type OAuthEnv = Env & OAuthBindings;
 const url = z
   .string()
   .url()
-  .refine((v) => {
-    const u = new URL(v);
-    return u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname));
-  }, 'https (http only for 127.0.0.1/localhost)')
+  .refine((v) => isAllowedBaseUrl(v, { allowQuery: true }), 'https (http only for 127.0.0.1/localhost)')
   .transform((v) => v.replace(/\/+$/, ''));
 
 const OAuthConfigSchema = z.object({

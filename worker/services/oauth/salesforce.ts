@@ -4,6 +4,7 @@
  * revocation. https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_web_server_flow.htm
  */
 import { z } from 'zod';
+import { isAllowedBaseUrl } from '../../http/urls.js';
 import type { CallContext } from '../../connectors/http.js';
 import { fail } from '../../errors.js';
 import type { Credentials } from '../../storage/connections.js';
@@ -31,10 +32,7 @@ export function loginBase(env: OAuthEnv, authHost: string): string {
 const InstanceUrlSchema = z
   .string()
   .url()
-  .refine((v) => {
-    const u = new URL(v);
-    return u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(u.hostname));
-  })
+  .refine((v) => isAllowedBaseUrl(v))
   .transform((v) => v.replace(/\/+$/, ''));
 
 const TokenResponseSchema = z.object({
