@@ -21,7 +21,10 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** True for a real calendar date in YYYY-MM-DD form. */
 export function isAnchorDate(value: unknown): value is string {
-  return typeof value === 'string' && DATE.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
+  if (typeof value !== 'string' || !DATE.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  // "2026-02-30" parses to March 2; "9999-99-99" does not parse at all (and toISOString would throw).
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
 }
 
 /** Today's UTC date, the default anchor. */

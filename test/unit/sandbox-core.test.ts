@@ -69,3 +69,12 @@ describe('seed PRNG and dates', () => {
     }
   });
 });
+
+describe('anchor dates from outside', () => {
+  it('refuses impossible dates without throwing', async () => {
+    const { isAnchorDate } = await import('../../sandbox/seed/generate.js');
+    expect(isAnchorDate('9999-99-99')).toBe(false);
+    expect(isAnchorDate('2026-02-30')).toBe(false);
+    expect(isAnchorDate('2026-11-26')).toBe(true);
+  });
+});
