@@ -27,7 +27,7 @@ export function runSuiteQl(query: string, ds: NetSuiteDataset, limit: number, of
   const c = new Compiler(ast, table);
   const where = ast.where ? c.predicate(ast.where) : null;
   const matches: Row[] = [];
-  for (const row of table.rows(ds)) if (!where || where(row) === true) matches.push(row);
+  for (const row of candidates(ast, table, ds)) if (!where || where(row) === true) matches.push(row);
 
   if (ast.select !== '*' && ast.select.some((s) => s.kind === 'aggregate')) {
     return { items: offset > 0 ? [] : [c.aggregateRow(ast.select, matches)], totalResults: 1 };
@@ -45,6 +45,56 @@ export function runSuiteQl(query: string, ds: NetSuiteDataset, limit: number, of
   const page = matches.slice(offset, offset + limit);
   const project = c.projector();
   return { items: page.map(project), totalResults: matches.length };
+}
+
+/**
+ * Rows worth evaluating: when the WHERE is `idColumn = literal` (alone or AND-ed with more), the
+ * rows with that value from a lazily built index instead of the whole table, so one customer's
+ * invoices are found without scanning every transaction. The full predicate still runs on them.
+ * The index is rebuilt when the table grows or is a second old (writes change rows in place).
+ */
+const INDEX_MAX_AGE_MS = 1000;
+const indexes = new WeakMap<readonly Row[], { builtAt: number; length: number; byColumn: Map<string, Map<string, Row[]>> }>();
+
+/** Ids compare as numbers when they look like numbers ('0042' = 42), as text otherwise. */
+const idKey = (v: unknown): string => {
+  const text = String(v).trim();
+  return /^-?\d{1,15}$/.test(text) ? String(Number(text)) : text;
+};
+
+function equalityOnId(expr: Expr | null, table: TableDef): { column: string; value: string } | null {
+  if (!expr) return null;
+  if (expr.kind === 'and') return equalityOnId(expr.left, table) ?? equalityOnId(expr.right, table);
+  if (expr.kind !== 'compare' || expr.op !== '=') return null;
+  const [col, lit] = expr.left.kind === 'column' ? [expr.left, expr.right] : [expr.right, expr.left];
+  if (col.kind !== 'column' || lit.kind !== 'literal' || lit.value === null) return null;
+  const name = col.name.toLowerCase();
+  return table.columns[name] === 'id' ? { column: name, value: idKey(lit.value) } : null;
+}
+
+function candidates(ast: SelectQuery, table: TableDef, ds: NetSuiteDataset): readonly Row[] {
+  const rows = table.rows(ds);
+  const eq = equalityOnId(ast.where, table);
+  if (!eq || rows.length < 256) return rows;
+  let idx = indexes.get(rows);
+  if (!idx || idx.length !== rows.length || Date.now() - idx.builtAt > INDEX_MAX_AGE_MS) {
+    idx = { builtAt: Date.now(), length: rows.length, byColumn: new Map() };
+    indexes.set(rows, idx);
+  }
+  let byValue = idx.byColumn.get(eq.column);
+  if (!byValue) {
+    byValue = new Map();
+    for (const row of rows) {
+      const v = row[eq.column];
+      if (v === null || v === undefined) continue;
+      const key = idKey(v);
+      const list = byValue.get(key);
+      if (list) list.push(row);
+      else byValue.set(key, [row]);
+    }
+    idx.byColumn.set(eq.column, byValue);
+  }
+  return byValue.get(eq.value) ?? [];
 }
 
 class Compiler {

@@ -1,0 +1,25 @@
+/** The SuiteQL emulator's equality index must never change an answer, only its cost. */
+import { describe, expect, it } from 'vitest';
+import { runSuiteQl } from '../../sandbox/netsuite/suiteql/evaluate.js';
+import { generateTenant } from '../../sandbox/seed/generate.js';
+
+describe('SuiteQL id-equality index', () => {
+  const ds = generateTenant('demo', '2026-11-26').netsuite;
+  const ids = (q: string) => runSuiteQl(q, ds, 1000, 0).items.map((r) => r['id']);
+
+  it('finds exactly the rows a full scan finds (IN is not indexed)', () => {
+    for (const entity of ['1000', '1015', '1292', '1431', '999999']) {
+      const indexed = ids(`SELECT id FROM transaction WHERE entity = ${entity} AND type = 'CustInvc' ORDER BY id`);
+      const scanned = ids(`SELECT id FROM transaction WHERE entity IN (${entity}) AND type = 'CustInvc' ORDER BY id`);
+      expect(indexed).toEqual(scanned);
+    }
+    expect(ids(`SELECT id FROM transaction WHERE entity = '1015' ORDER BY id`)).toEqual(ids(`SELECT id FROM transaction WHERE entity IN (1015) ORDER BY id`));
+  });
+
+  it('sees a row added after the index was built', () => {
+    const before = ids(`SELECT id FROM transaction WHERE entity = 1015 ORDER BY id`).length;
+    const template = ds.transaction.find((t) => t.entity === '1015')!;
+    ds.transaction.push({ ...template, id: '990001' });
+    expect(ids(`SELECT id FROM transaction WHERE entity = 1015 ORDER BY id`).length).toBe(before + 1);
+  });
+});
