@@ -156,3 +156,19 @@ describe('account view under load', () => {
     expect(views.every((v) => v.receivables.openTotal === views[0]!.receivables.openTotal)).toBe(true);
   });
 });
+
+describe('HubSpot install setup', () => {
+  it("creates Concord's property group and properties in the portal once", async () => {
+    const token = await (await fetch(`${env.SANDBOX_URL}/__sandbox/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor: 'hubspot', tenant: 'demo' }) })).json() as { accessToken: string };
+    const props = (await (await fetch(`${env.SANDBOX_URL}/hubspot/crm/v3/properties/companies`, { headers: { authorization: `Bearer ${token.accessToken}` } })).json()) as { results: { name: string; groupName: string }[] };
+    const own = props.results.filter((p) => p.groupName === 'concord').map((p) => p.name);
+    expect(own).toEqual(expect.arrayContaining(['concord_health_score', 'concord_renewal_risk', 'concord_open_ar']));
+    // Connecting again finds them and creates nothing.
+    const again = await api('/v1/tenants/demo/connections/hubspot', {
+      method: 'PUT',
+      key,
+      body: JSON.stringify({ baseUrl: `${env.SANDBOX_URL}/hubspot`, credentials: { type: 'bearer', accessToken: token.accessToken } }),
+    });
+    expect(((await again.json()) as { setup: { status: string; created: string[] } }).setup).toEqual({ status: 'ready', created: [] });
+  });
+});

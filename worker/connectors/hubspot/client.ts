@@ -151,7 +151,68 @@ export class HubSpotClient {
     );
     return { ok: data.results.length, errors: (data.errors ?? []).map((e) => ({ message: e.message, ids: Object.values(e.context ?? {}).flat() })) };
   }
+
+  private async send<S extends z.ZodType>(op: string, method: 'GET' | 'POST', path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+    const { data } = await callUpstream(
+      this.ctx,
+      {
+        system: d.system,
+        op,
+        url: `${this.baseUrl}${path}`,
+        method,
+        headers: { authorization: `Bearer ${this.token}` },
+        auth: (token) => {
+          this.token = token;
+          this.client.setAccessToken(token);
+          return { authorization: `Bearer ${token}` };
+        },
+        ...(body === undefined ? {} : { body }),
+      },
+      schema,
+      describeHubSpotError,
+    );
+    return data;
+  }
+
+  /**
+   * Create the app's property group and properties on companies where missing (install step).
+   * Idempotent: existing ones are left alone, and a 409 from a concurrent install counts as done.
+   * https://developers.hubspot.com/docs/api/crm/properties (GET/POST /crm/v3/properties/companies[/groups])
+   */
+  async ensureOwnProperties(): Promise<{ created: string[] }> {
+    const created: string[] = [];
+    const tolerate409 = async (name: string, create: () => Promise<unknown>) => {
+      try {
+        await create();
+        created.push(name);
+      } catch (err) {
+        if (!(err instanceof ConcordError && err.error.kind === 'conflict')) throw err;
+      }
+    };
+    const groups = await this.send('properties.groups', 'GET', '/crm/v3/properties/companies/groups', NamesSchema);
+    if (!groups.results.some((g) => g.name === d.propertyGroup.name)) {
+      await tolerate409(`group:${d.propertyGroup.name}`, () => this.send('properties.group_create', 'POST', '/crm/v3/properties/companies/groups', CreatedSchema, d.propertyGroup));
+    }
+    const existing = new Set((await this.send('properties.list', 'GET', '/crm/v3/properties/companies', NamesSchema)).results.map((p) => p.name));
+    for (const p of d.ownProperties) {
+      if (existing.has(p.name)) continue;
+      const body = {
+        name: p.name,
+        label: p.label,
+        type: p.type,
+        fieldType: p.fieldType,
+        groupName: d.propertyGroup.name,
+        ...(p.options ? { options: p.options.map((value, displayOrder) => ({ label: value, value, displayOrder, hidden: false })) } : {}),
+      };
+      await tolerate409(p.name, () => this.send('properties.create', 'POST', '/crm/v3/properties/companies', CreatedSchema, body));
+    }
+    return { created };
+  }
 }
+
+/** A property or group listing: only the names matter here. */
+const NamesSchema = z.object({ results: z.array(z.object({ name: z.string() }).passthrough()) });
+const CreatedSchema = z.object({ name: z.string() }).passthrough();
 
 /** 200/207 answer of a batch upsert (only what Concord reads). */
 const BatchUpsertAnswerSchema = z.object({

@@ -15,6 +15,8 @@ import { checkConnection } from '../../services/oauth/check.js';
 import { oauthConfig, publicBase, type OAuthEnv } from '../../services/oauth/config.js';
 import { exchangeHubSpotCode, hubspotAuthorizeUrl } from '../../services/oauth/hubspot.js';
 import { installConnection } from '../../services/oauth/install.js';
+import { setUpCrm } from '../../services/crm-setup.js';
+import { serviceContext } from '../../services/context.js';
 import { exchangeSalesforceCode, LoginHostSchema, salesforceAuthorizeUrl } from '../../services/oauth/salesforce.js';
 import { endSession, readSession, startSession } from '../../services/oauth/session.js';
 import { createState, takeState, type OAuthSystem } from '../../services/oauth/states.js';
@@ -110,7 +112,8 @@ export function oauthCallbackRoutes() {
       const got = await exchangeSalesforceCode(envOf(c), ctx, { authHost, code: q.code, redirectUri: taken.redirectUri, codeVerifier: taken.codeVerifier });
       await installConnection(envOf(c), { tenantId, system, baseUrl: got.instanceUrl, externalAccount: got.orgId, credentials: got.credentials, actor, correlationId: ctx.correlationId, action: 'connection.oauth_connect' });
     }
-    ctx.log.info('oauth.connected', { system });
+    const setup = await setUpCrm(envOf(c), serviceContext(envOf(c), { tenantId, correlationId: ctx.correlationId, log: ctx.log }), system, actor);
+    ctx.log.info('oauth.connected', { system, setup: setup.status });
     return c.redirect(consoleUrl(c, tenantId, { connected: system }), 302);
   });
   return r;

@@ -4,9 +4,10 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { fail } from '../../errors.js';
-import { auditStatement } from '../../storage/audit.js';
-import { CredentialsSchema, SYSTEMS, forgetConnection, listConnections, saveConnection, type System } from '../../storage/connections.js';
+import { CredentialsSchema, SYSTEMS, listConnections, type System } from '../../storage/connections.js';
+import { installConnection } from '../../services/oauth/install.js';
+import { setUpCrm } from '../../services/crm-setup.js';
+import { serviceContext } from '../../services/context.js';
 import type { AppEnv } from '../context.js';
 import { isAllowedBaseUrl } from '../urls.js';
 import { jsonBody, parseWith } from '../validate.js';
@@ -36,29 +37,20 @@ export function connectionRoutes() {
     const system = parseWith(z.enum(SYSTEMS), c.req.param('system'), 400) as System;
     const input = await jsonBody(c, ConnectionInputSchema);
     const tenantId = c.get('tenantId');
-    const stmt = await saveConnection(c.env, {
+    const externalAccount = input.externalAccount ?? null;
+    // The same path as the connect flows: refuses a CRM account already connected to another tenant.
+    await installConnection(c.env, {
       tenantId,
       system,
       baseUrl: input.baseUrl,
-      externalAccount: input.externalAccount ?? null,
-      status: 'connected',
+      externalAccount,
       credentials: input.credentials,
+      actor: c.get('actor'),
+      correlationId: c.get('correlationId'),
+      action: 'connection.upsert',
     });
-    await c.env.DB.batch([
-      stmt,
-      auditStatement(c.env.DB, {
-        tenantId,
-        actor: c.get('actor'),
-        action: 'connection.upsert',
-        entityType: 'connection',
-        entityId: system,
-        // Never the credentials: only what kind they are.
-        after: { baseUrl: input.baseUrl, externalAccount: input.externalAccount ?? null, credentialType: input.credentials.type },
-        correlationId: c.get('correlationId'),
-      }),
-    ]);
-    forgetConnection(tenantId, system);
-    return c.json({ system, baseUrl: input.baseUrl, externalAccount: input.externalAccount ?? null, status: 'connected' });
+    const setup = await setUpCrm(c.env, serviceContext(c.env, { tenantId, correlationId: c.get('correlationId'), log: c.get('log') }), system, c.get('actor'));
+    return c.json({ system, baseUrl: input.baseUrl, externalAccount, status: 'connected', setup });
   });
 
   return r;
