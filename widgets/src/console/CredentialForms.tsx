@@ -16,7 +16,7 @@ const NETSUITE_FIELDS: Field<keyof NetSuiteCredentials>[] = [
   { name: 'certificateId', label: 'Certificate ID', help: 'Setup › Integration › OAuth 2.0 Client Credentials (M2M) Setup' },
   { name: 'privateKeyPem', label: 'Private key (PEM)', multiline: true, secret: true,
     check: (v) => (/^-----BEGIN (RSA |EC )?PRIVATE KEY-----[\s\S]+-----END (RSA |EC )?PRIVATE KEY-----\s*$/.test(v.trim())
-      ? null : 'Paste the whole PEM, from -----BEGIN PRIVATE KEY----- to -----END PRIVATE KEY-----.') },
+      ? null : 'Paste the whole PEM file, from its BEGIN PRIVATE KEY line to its END PRIVATE KEY line.') },
 ];
 
 const VITALLY_FIELDS: Field<keyof VitallyCredentials>[] = [
