@@ -1,6 +1,7 @@
 /**
- * Concord broker entry point (Cloudflare Worker). HTTP only for now; queue consumers, workflows
- * and Durable Objects join as the flows land.
+ * Concord broker entry point (Cloudflare Worker): the HTTP app and the Durable Object classes
+ * (view coordinator, rate limiter, token refresher). Queue consumers and workflows join with the
+ * write-back flows.
  */
 import { createApp } from './http/app.js';
 import type { Env } from './env.js';
