@@ -93,6 +93,12 @@ export function vitallyApp(state: SandboxState): Hono<SandboxEnv> {
     const parsed = noteBody.safeParse(await body(c));
     if (!parsed.success) throw new VitallyBadRequest(issues(parsed.error));
     const now = new Date().toISOString();
+    // A note with a known externalId is updated, not duplicated (how integrations stay idempotent).
+    const existing = parsed.data.externalId ? ds(c).notes.find((n) => n.accountId === a.id && n.externalId === parsed.data.externalId) : undefined;
+    if (existing) {
+      Object.assign(existing, { subject: parsed.data.subject ?? existing.subject, note: parsed.data.note, noteDate: parsed.data.noteDate ?? existing.noteDate });
+      return c.json(existing);
+    }
     const note = {
       id: crypto.randomUUID(), accountId: a.id, subject: parsed.data.subject ?? null, note: parsed.data.note,
       noteDate: parsed.data.noteDate ?? now, authorId: parsed.data.authorId ?? null, externalId: parsed.data.externalId ?? null, createdAt: now,

@@ -37,6 +37,10 @@ export interface ErpPort {
 
 export interface CsPort {
   accounts(): AsyncIterable<MatchRecord[]>;
+  /** Write canonical facts onto the CS account as traits (merged; other traits stay). */
+  setTraits(accountId: string, traits: Record<string, string | number | boolean | null>): Promise<void>;
+  /** Add a note; `idempotencyKey` makes a retried write update the same note, not add one. */
+  addNote(accountId: string, note: { subject: string; body: string; idempotencyKey: string }): Promise<{ id: string }>;
   health(accountId: string): Promise<Omit<HealthSection, 'trend'> | null>;
   onboarding(accountId: string): Promise<OnboardingSection | null>;
   escalations(accountId: string): Promise<Escalation[]>;

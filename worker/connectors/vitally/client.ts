@@ -4,7 +4,7 @@ import { callUpstream, type CallContext } from '../http.js';
 import type { Connection } from '../../storage/connections.js';
 import { currentAccessToken } from '../auth.js';
 import { vitallyDescriptor as d } from './descriptor.js';
-import { AccountSchema, ConversationSchema, HealthScoreSchema, ProjectSchema, describeVitallyError, page, type VitallyAccount } from './schemas.js';
+import { AccountSchema, ConversationSchema, HealthScoreSchema, NoteSchema, ProjectSchema, describeVitallyError, page, type VitallyAccount } from './schemas.js';
 
 export class VitallyClient {
   constructor(
@@ -64,5 +64,28 @@ export class VitallyClient {
 
   conversations(id: string) {
     return this.all('conversations.list', `/resources/accounts/${encodeURIComponent(id)}/conversations`, ConversationSchema);
+  }
+
+  private async write<S extends z.ZodType>(op: string, method: 'PATCH' | 'POST', path: string, body: unknown, schema: S): Promise<z.infer<S>> {
+    const { data } = await callUpstream(
+      this.ctx,
+      { system: d.system, op, url: `${this.conn.baseUrl}${path}`, method, headers: this.authHeader(), body, timeoutMs: d.timeoutMs },
+      schema,
+      describeVitallyError,
+    );
+    return data;
+  }
+
+  /** Merge traits into an account (other traits stay). https://docs.vitally.io/pushing-data-to-vitally/rest-api/accounts */
+  updateTraits(id: string, traits: Record<string, string | number | boolean | null>) {
+    return this.write('account.traits', 'PATCH', `/resources/accounts/${encodeURIComponent(id)}`, { traits }, AccountSchema);
+  }
+
+  /**
+   * Add a note, upserted by `externalId` so a retried write never makes a second note.
+   * https://docs.vitally.io/pushing-data-to-vitally/rest-api/notes
+   */
+  addNote(id: string, note: { subject: string; note: string; externalId: string }) {
+    return this.write('note.create', 'POST', `/resources/accounts/${encodeURIComponent(id)}/notes`, note, NoteSchema);
   }
 }

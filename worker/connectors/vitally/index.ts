@@ -22,6 +22,15 @@ export class VitallyCs implements CsPort {
     return healthFromScores(scores, scores.length > 0 ? null : await this.client.account(accountId));
   }
 
+  async setTraits(accountId: string, traits: Record<string, string | number | boolean | null>): Promise<void> {
+    await this.client.updateTraits(accountId, traits);
+  }
+
+  async addNote(accountId: string, note: { subject: string; body: string; idempotencyKey: string }): Promise<{ id: string }> {
+    const created = await this.client.addNote(accountId, { subject: note.subject, note: note.body, externalId: note.idempotencyKey });
+    return { id: created.id };
+  }
+
   async onboarding(accountId: string) {
     return onboardingFromProjects(await this.client.projects(accountId));
   }

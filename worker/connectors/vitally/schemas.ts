@@ -56,3 +56,6 @@ export function describeVitallyError(body: unknown): string {
   const parsed = z.object({ error: z.string().optional(), message: z.string().optional() }).safeParse(body);
   return parsed.success ? (parsed.data.message ?? parsed.data.error ?? '') : '';
 }
+
+export const NoteSchema = z.object({ id: z.string(), externalId: z.string().nullable().optional(), subject: z.string().nullable().optional(), note: z.string() }).passthrough();
+export type VitallyNote = z.infer<typeof NoteSchema>;
