@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { HubSpotProperty } from '../seed/types.js';
+import { wildcardMatch as matchWildcard } from '../core/wildcard.js';
 
 const OPERATORS = ['EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'IN', 'NOT_IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN'] as const;
 
@@ -75,31 +76,10 @@ function tokens(text: string): string[] {
 
 /**
  * `*` in a CONTAINS_TOKEN value is a wildcard; the rest matches literally (case-insensitive).
- * A two-pointer matcher rather than a RegExp, so `*a*a*a*...` cannot backtrack exponentially.
+ * Linear-time (sandbox/core/wildcard.ts), so `*a*a*a*...` cannot backtrack exponentially.
  */
 export function wildcardMatch(pattern: string, text: string): boolean {
-  const p = pattern.toLowerCase();
-  const s = text.toLowerCase();
-  let i = 0;
-  let j = 0;
-  let star = -1;
-  let mark = 0;
-  while (j < s.length) {
-    if (i < p.length && p[i] !== '*' && p[i] === s[j]) {
-      i++;
-      j++;
-    } else if (i < p.length && p[i] === '*') {
-      star = i++;
-      mark = j;
-    } else if (star >= 0) {
-      i = star + 1;
-      j = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p[i] === '*') i++;
-  return i === p.length;
+  return matchWildcard(Array.from(text.toLowerCase()), Array.from(pattern.toLowerCase()), (c) => c === '*', (c, ch) => c === ch);
 }
 
 /** True when the record's properties satisfy one filter. */

@@ -8,6 +8,7 @@ import type { NetSuiteDataset } from '../../seed/types.js';
 import { SuiteQlError } from './errors.js';
 import { parseSuiteQl, type Expr, type Operand, type SelectItem, type SelectQuery } from './parser.js';
 import { TABLES, type ColumnKind, type Row, type TableDef } from './tables.js';
+import { wildcardMatch } from '../../core/wildcard.js';
 
 /** One page of results plus the total match count. */
 export interface SuiteQlPage {
@@ -320,30 +321,9 @@ function compareForSort(a: unknown, b: unknown, mode: Mode, desc: boolean): numb
 
 /**
  * SQL LIKE: % matches any run, _ one character, everything else itself (case-sensitive, as in
- * Oracle). Classic two-pointer wildcard match, O(text x pattern) at worst, so hostile patterns
+ * Oracle). Linear-time (sandbox/core/wildcard.ts), so hostile patterns
  * such as '%a%a%a%…' cannot cause the catastrophic backtracking a RegExp could.
  */
 export function likeMatch(text: string, pattern: string): boolean {
-  const t = Array.from(text);
-  const p = Array.from(pattern);
-  let ti = 0;
-  let pi = 0;
-  let star = -1;
-  let mark = 0;
-  while (ti < t.length) {
-    if (pi < p.length && p[pi] !== '%' && (p[pi] === '_' || p[pi] === t[ti])) {
-      ti++;
-      pi++;
-    } else if (pi < p.length && p[pi] === '%') {
-      star = pi++;
-      mark = ti;
-    } else if (star >= 0) {
-      pi = star + 1;
-      ti = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (pi < p.length && p[pi] === '%') pi++;
-  return pi === p.length;
+  return wildcardMatch(Array.from(text), Array.from(pattern), (c) => c === '%', (c, ch) => c === '_' || c === ch);
 }

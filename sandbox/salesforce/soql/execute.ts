@@ -10,6 +10,7 @@ import { fieldValue, recordUrl } from '../records.js';
 import { FIELDS, findField, resolveSObject, typeOfId, type FieldDef, type SObjectType } from '../schema.js';
 import { allRecords, findRecord, isDeleted } from '../store.js';
 import type { Condition, Literal, SoqlQuery } from './parser.js';
+import { wildcardMatch } from '../../core/wildcard.js';
 
 /** Salesforce caps OFFSET at 2,000. */
 export const MAX_OFFSET = 2000;
@@ -201,36 +202,14 @@ function compileLike(pattern: string): LikePart[] {
 }
 
 /**
- * LIKE matcher. A two-pointer scan instead of a RegExp so hostile patterns ('%a%a%a...%b')
- * run in O(pattern x text) rather than backtracking exponentially.
+ * LIKE matcher, linear-time (sandbox/core/wildcard.ts) so hostile patterns ('%a%a%a...%b')
+ * cannot backtrack exponentially.
  */
 export function likeMatcher(pattern: string): (text: string) => boolean {
   const p = compileLike(pattern);
-  const isAny = (x: LikePart | undefined) => typeof x === 'object' && 'any' in x;
-  return (text) => {
-    const s = text.toLowerCase();
-    let i = 0;
-    let j = 0;
-    let star = -1;
-    let mark = 0;
-    while (j < s.length) {
-      const part = p[i];
-      if (part !== undefined && !isAny(part) && (typeof part === 'object' || part === s[j])) {
-        i++;
-        j++;
-      } else if (isAny(part)) {
-        star = i++;
-        mark = j;
-      } else if (star >= 0) {
-        i = star + 1;
-        j = ++mark;
-      } else {
-        return false;
-      }
-    }
-    while (isAny(p[i])) i++;
-    return i === p.length;
-  };
+  const isAny = (x: LikePart) => typeof x === 'object' && 'any' in x;
+  const one = (x: LikePart, ch: string) => typeof x === 'object' || x === ch;
+  return (text) => wildcardMatch(Array.from(text.toLowerCase()), p, isAny, one);
 }
 
 type Predicate = (rec: SalesforceRecord) => boolean;
