@@ -5,7 +5,7 @@
  * own vendor's error shape, so the 401 body is supplied by the caller.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { verifyToken, type TokenClaims } from './tokens.js';
+import { verifyToken, type TokenClaims, opensApi } from './tokens.js';
 import type { SandboxTenant, Vendor } from '../seed/types.js';
 
 /** Hono env for vendor routes: the auth middleware sets `tenant` and `claims`. */
@@ -35,7 +35,7 @@ export function extractToken(header: string | undefined | null): string | null {
 /** Claims of a valid token for `vendor` in the request, or null (missing, forged, other vendor). */
 export function claimsFor(c: Context, vendor: Vendor): TokenClaims | null {
   const claims = verifyToken(extractToken(c.req.header('authorization')));
-  if (!claims || claims.vendor !== vendor || claims.kind === 'refresh') return null;
+  if (!claims || claims.vendor !== vendor || !opensApi(claims)) return null;
   return claims;
 }
 

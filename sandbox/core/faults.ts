@@ -21,7 +21,7 @@ import { vitallyLimits } from '../vitally/limits.js';
 import { extractToken } from './auth.js';
 import { countersFor, limitRuntime, sandboxNow, type VendorLimitProfile } from './limits.js';
 import type { SandboxState, VendorFaults } from './state.js';
-import { verifyToken, type TokenClaims } from './tokens.js';
+import { verifyToken, type TokenClaims, opensApi } from './tokens.js';
 
 const rate = z.number().min(0).max(1);
 
@@ -85,7 +85,7 @@ function claimsOf(c: Context, vendor: Vendor): TokenClaims | null {
   const header = c.req.header('authorization') ?? '';
   const token = /^OAuth\s+/i.test(header) ? header.replace(/^OAuth\s+/i, '') : extractToken(header);
   const claims = verifyToken(token);
-  return claims && claims.vendor === vendor && claims.kind !== 'refresh' ? claims : null;
+  return claims && claims.vendor === vendor && opensApi(claims) ? claims : null;
 }
 
 /** Waits `ms`, or less when the client hangs up first (its abort reaches the request signal). */

@@ -48,6 +48,11 @@ export function verifyToken(token: string | undefined | null): TokenClaims | nul
   }
 }
 
+/** Whether the token may call the vendor's API (refresh tokens may only be exchanged). */
+export function opensApi(claims: TokenClaims): boolean {
+  return claims.kind !== 'refresh';
+}
+
 export function isSandboxTenant(value: unknown): value is SandboxTenant {
   return SANDBOX_TENANTS.includes(value as SandboxTenant);
 }

@@ -7,7 +7,7 @@
  */
 import { Hono } from 'hono';
 import type { SandboxState } from '../core/state.js';
-import { verifyToken } from '../core/tokens.js';
+import { verifyToken, opensApi } from '../core/tokens.js';
 import { SalesforceError } from './errors.js';
 import type { SalesforceEnv } from './context.js';
 import { collectionRoutes } from './routes/collections.js';
@@ -35,7 +35,7 @@ export function salesforceApp(state: SandboxState): Hono {
   app.use('/services/data/*', async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const claims = verifyToken(header.replace(/^(Bearer|OAuth)\s+/i, ''));
-    if (!claims || claims.vendor !== 'salesforce' || claims.kind === 'refresh') {
+    if (!claims || claims.vendor !== 'salesforce' || !opensApi(claims)) {
       return c.json([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }], 401);
     }
     const key = usageKey(claims.tenant);

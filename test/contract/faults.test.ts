@@ -5,18 +5,14 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { issueToken } from '../../sandbox/core/tokens.js';
-import { startLimitSandbox, type LimitSandbox } from './limits-support.js';
+import { resetLimitSandbox, startLimitSandbox, type LimitSandbox } from './limits-support.js';
 
 let sb: LimitSandbox;
 beforeAll(async () => {
   sb = await startLimitSandbox();
 });
 afterAll(() => sb.listener.close());
-beforeEach(async () => {
-  await sb.faults({});
-  await sb.post('/__sandbox/clock', { offsetMs: 0 });
-  await sb.post('/__sandbox/limits', { reset: true, netsuiteConcurrency: 5 });
-});
+beforeEach(() => resetLimitSandbox(sb));
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 const suiteql = (token: string, q = 'SELECT id FROM customer ORDER BY id') =>

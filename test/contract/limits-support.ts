@@ -4,7 +4,7 @@
  * other files in parallel) and mounts the limit admin routes on it.
  */
 import { createSandbox, type Sandbox, type SandboxListener } from '../../sandbox/server.js';
-import { limitsAdminApp, type LimitCounters } from '../../sandbox/core/limits.js';
+import type { LimitCounters } from '../../sandbox/core/limits.js';
 import type { SandboxTenant, Vendor } from '../../sandbox/seed/types.js';
 import type { Logger } from '../../worker/ops/log.js';
 
@@ -20,10 +20,9 @@ export interface LimitSandbox {
   faults(body: unknown): Promise<void>;
 }
 
-/** A private sandbox (pinned anchor date) with `/__sandbox/clock` and `/__sandbox/limits` mounted. */
+/** A private sandbox (pinned anchor date); its `/__sandbox/clock` and `/__sandbox/limits` are the server's own. */
 export async function startLimitSandbox(): Promise<LimitSandbox> {
   const sandbox = createSandbox({ anchorDate: '2026-11-26' });
-  sandbox.app.route('/__sandbox', limitsAdminApp(sandbox.state));
   const listener = await sandbox.listen(0);
   const url = listener.url;
   const post = (path: string, body: unknown) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -45,4 +44,11 @@ export async function startLimitSandbox(): Promise<LimitSandbox> {
       if (!res.ok) throw new Error(`faults: ${res.status} ${await res.text()}`);
     },
   };
+}
+
+/** Back to a calm vendor between tests: no faults, real clock, fresh counters, 5 NetSuite slots. */
+export async function resetLimitSandbox(sb: LimitSandbox): Promise<void> {
+  await sb.faults({});
+  await sb.post('/__sandbox/clock', { offsetMs: 0 });
+  await sb.post('/__sandbox/limits', { reset: true, netsuiteConcurrency: 5 });
 }

@@ -16,7 +16,7 @@ import { guarded, type AttemptResult } from '../../worker/connectors/limits/guar
 import { policyFor, type LimitedSystem } from '../../worker/connectors/limits/policy.js';
 import { SuiteQlPageSchema, describeNetSuiteError } from '../../worker/connectors/netsuite/schemas.js';
 import { ConcordError } from '../../worker/errors.js';
-import { quietLog, startLimitSandbox, type LimitSandbox } from './limits-support.js';
+import { quietLog, resetLimitSandbox, startLimitSandbox, type LimitSandbox } from './limits-support.js';
 
 let sb: LimitSandbox;
 const seed = generateTenant('demo', '2026-11-26');
@@ -26,11 +26,7 @@ beforeAll(async () => {
   sb = await startLimitSandbox();
 });
 afterAll(() => sb.listener.close());
-beforeEach(async () => {
-  await sb.faults({});
-  await sb.post('/__sandbox/clock', { offsetMs: 0 });
-  await sb.post('/__sandbox/limits', { reset: true, netsuiteConcurrency: 5 });
-});
+beforeEach(() => resetLimitSandbox(sb));
 
 /** A CallContext with fresh in-process gates (one per system), like a Worker request's. */
 function context(extra: Partial<CallContext> = {}): CallContext {

@@ -75,7 +75,7 @@ async function ingest(env: Env, ctx: ServiceContext, system: System, pages: Asyn
 /** The CRMs a tenant may have, in the order their records become accounts. */
 const CRMS: System[] = ['hubspot', 'salesforce'];
 
-function crmPort(env: Env, ctx: ServiceContext, system: System, conn: Awaited<ReturnType<typeof loadConnection>>): { companies(): AsyncIterable<MatchRecord[]> } {
+function crmPort(ctx: ServiceContext, system: System, conn: Awaited<ReturnType<typeof loadConnection>>): { companies(): AsyncIterable<MatchRecord[]> } {
   return system === 'hubspot' ? new HubSpotCrm(conn, ctx) : new SalesforceCrm(conn, ctx);
 }
 
@@ -105,7 +105,7 @@ export async function syncIdentity(env: Env, ctx: ServiceContext & { actor: stri
   // account finds the first CRM's company.
   const ports = new Map<System, { companies(): AsyncIterable<MatchRecord[]> }>();
   for (const system of crms) {
-    const port = crmPort(env, ctx, system, await connectionFor(env, ctx, system));
+    const port = crmPort(ctx, system, await connectionFor(env, ctx, system));
     ports.set(system, port);
     stats.candidates[system] = await ingest(env, ctx, system, port.companies());
   }

@@ -3,7 +3,7 @@
  * https://developers.hubspot.com/docs/api/crm/associations/v4
  * https://developers.hubspot.com/docs/api/crm/associations/v3
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { invalid } from '../errors.js';
 import { nowIso, readJson, type HubSpotEnv } from '../context.js';
@@ -71,13 +71,8 @@ export function associationV4Routes(): Hono<HubSpotEnv> {
   });
 
   app.post('/associations/:from/:to/batch/read', async (c) => {
-    const started = nowIso();
-    const from = resolveType(c.req.param('from'));
-    const to = resolveType(c.req.param('to'));
-    const ds = c.get('ds');
-    const parsed = batchSchema.safeParse(await readJson(c));
-    if (!parsed.success) throw invalid('Invalid input JSON: expected {"inputs":[{"id":"..."}]}');
-    const results = parsed.data.inputs
+    const { started, from, to, ds, inputs } = await batchReadRequest(c);
+    const results = inputs
       .filter(({ id }) => findObject(ds, from, id))
       .map(({ id }) => ({ from: { id }, to: associatedIds(ds, from, id, to).map((toId) => ({ toObjectId: Number(toId), associationTypes: typesOf(from, to) })) }));
     return c.json({ status: 'COMPLETE', results, startedAt: started, completedAt: nowIso() });
@@ -86,19 +81,22 @@ export function associationV4Routes(): Hono<HubSpotEnv> {
   return app;
 }
 
+/** The common part of the v3 and v4 association batch reads: types, dataset, validated inputs. */
+async function batchReadRequest(c: Context<HubSpotEnv>) {
+  const started = nowIso();
+  const parsed = batchSchema.safeParse(await readJson(c));
+  if (!parsed.success) throw invalid('Invalid input JSON: expected {"inputs":[{"id":"..."}]}');
+  return { started, from: resolveType(c.req.param('from') ?? ''), to: resolveType(c.req.param('to') ?? ''), ds: c.get('ds'), inputs: parsed.data.inputs };
+}
+
 /** Routes under /crm/v3/associations. */
 export function associationV3Routes(): Hono<HubSpotEnv> {
   const app = new Hono<HubSpotEnv>();
   app.post('/:from/:to/batch/read', async (c) => {
-    const started = nowIso();
-    const from = resolveType(c.req.param('from'));
-    const to = resolveType(c.req.param('to'));
-    const ds = c.get('ds');
-    const parsed = batchSchema.safeParse(await readJson(c));
-    if (!parsed.success) throw invalid('Invalid input JSON: expected {"inputs":[{"id":"..."}]}');
+    const { started, from, to, ds, inputs } = await batchReadRequest(c);
     const results: unknown[] = [];
     const without: string[] = [];
-    for (const { id } of parsed.data.inputs) {
+    for (const { id } of inputs) {
       const ids = findObject(ds, from, id) ? associatedIds(ds, from, id, to) : [];
       if (ids.length) results.push({ from: { id }, to: ids.map((toId) => ({ id: toId, type: `${SINGULAR[from]}_to_${SINGULAR[to]}` })) });
       else without.push(id);

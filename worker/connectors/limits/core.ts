@@ -41,9 +41,8 @@ export interface Observation {
   bucket?: string;
 }
 
-/** Quota consumption for the ops view. */
-export interface QuotaSnapshot {
-  policy: LimitPolicy['kind'];
+/** Persistent part of the state (the DO stores it; windows are rebuilt from headers). */
+export interface QuotaCounters {
   /** Calls that reached the vendor (observed answers). */
   calls: number;
   /** Answers telling us to slow down (429 / REQUEST_LIMIT_EXCEEDED). */
@@ -54,23 +53,17 @@ export interface QuotaSnapshot {
   /** The vendor's own view when it gave one (window remaining or daily allocation). */
   remaining: number | null;
   max: number | null;
-  /** Slots in use (concurrency policy). */
-  inFlight: number | null;
-  lastStatus: number | null;
-  blockedUntil: string | null;
-  updatedAt: string | null;
-}
-
-/** Persistent part of the state (the DO stores it; windows are rebuilt from headers). */
-export interface QuotaCounters {
-  calls: number;
-  rateLimited: number;
-  throttled: number;
-  waitedMs: number;
-  remaining: number | null;
-  max: number | null;
   lastStatus: number | null;
   updatedAt: number | null;
+}
+
+/** Quota consumption for the ops view: the counters plus live state, times as ISO instants. */
+export interface QuotaSnapshot extends Omit<QuotaCounters, 'updatedAt'> {
+  policy: LimitPolicy['kind'];
+  /** Slots in use (concurrency policy). */
+  inFlight: number | null;
+  blockedUntil: string | null;
+  updatedAt: string | null;
 }
 
 const emptyCounters = (): QuotaCounters => ({ calls: 0, rateLimited: 0, throttled: 0, waitedMs: 0, remaining: null, max: null, lastStatus: null, updatedAt: null });
