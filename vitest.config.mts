@@ -7,6 +7,8 @@
  * - browser: the Preact widgets in real Chromium (playwright-core + Debian chromium);
  * - cards: the HubSpot app card with @hubspot/ui-extensions/testing.
  */
+import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 
@@ -37,9 +39,21 @@ export default defineConfig({
             },
           })),
         ],
+        // Same module alias as wrangler.toml: the vendor SDKs' node-fetch is the platform fetch.
+        resolve: { alias: { 'node-fetch': fileURLToPath(new URL('./worker/shims/node-fetch.ts', import.meta.url)) } },
         test: {
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],
+          // Pre-bundle the CommonJS vendor clients so the node-fetch alias above reaches their requires.
+          deps: {
+            optimizer: {
+              ssr: {
+                enabled: true,
+                include: ['@hubspot/api-client', 'jsforce/lib/connection'],
+                rolldownOptions: { platform: 'node', external: [...builtinModules, /^node:/] },
+              },
+            },
+          },
           setupFiles: ['test/worker/apply-migrations.ts'],
           globalSetup: ['test/support/worker-sandbox.ts'],
           testTimeout: 30_000,
