@@ -60,8 +60,69 @@ export interface CompanyUpdateResult {
   failed: { externalId: string; message: string }[];
 }
 
+/** A person at a CRM company. */
+export interface CrmContact {
+  externalId: string;
+  firstName: string | null;
+  lastName: string | null;
+  /** Lower-cased. */
+  email: string | null;
+  title: string | null;
+}
+
+/** A CRM deal / opportunity; `won` and `closed` come from the CRM's own stage definitions. */
+export interface CrmDeal {
+  externalId: string;
+  name: string;
+  amount: number | null;
+  /** ISO 4217, when the CRM records it per deal. */
+  currency: string | null;
+  pipeline: string | null;
+  stage: string | null;
+  /** As the CRM gives it (date or ISO instant). */
+  closeDate: string | null;
+  closed: boolean;
+  won: boolean;
+}
+
+/** The record an activity (task, note) is filed on: a company, and optionally one of its deals. */
+export interface CrmActivityTarget {
+  companyId: string;
+  dealId?: string;
+}
+
+/** Outcome of an idempotent CRM write. */
+export interface CrmWriteResult {
+  id: string;
+  /** True when an earlier write with the same idempotency key already created it. */
+  replayed: boolean;
+}
+
+/**
+ * Where idempotent writes record "key -> created id", so a retried write returns the first
+ * result instead of creating a second object (the D1 implementation is in services/card-task.ts).
+ * `request` is what the key was first used for: the same key with another request is a conflict.
+ */
+export interface IdempotencyLedger {
+  once(action: string, idempotencyKey: string, request: unknown, create: () => Promise<string>): Promise<CrmWriteResult>;
+}
+
 export interface CrmPort {
   companies(): AsyncIterable<MatchRecord[]>;
   /** Write properties to many companies, batched and paced by the tenant's limiter. */
   updateCompanies?(updates: CompanyPropertyUpdate[], opts?: { concurrency?: number }): Promise<CompanyUpdateResult>;
+  /** Companies by id (batched reads); unknown ids are left out. */
+  companiesByIds?(ids: string[]): Promise<MatchRecord[]>;
+  /** Contacts by id (batched reads); unknown ids are left out. */
+  contactsByIds?(ids: string[]): Promise<CrmContact[]>;
+  /** Deals by id (batched reads), each with its canonical `won` flag; unknown ids are left out. */
+  dealsByIds?(ids: string[]): Promise<CrmDeal[]>;
+  /** Every contact associated with the company. */
+  contactsOfCompany?(companyId: string): Promise<CrmContact[]>;
+  /** Every deal associated with the company. */
+  dealsOfCompany?(companyId: string): Promise<CrmDeal[]>;
+  /** Create a task on the company (and deal); a retry with the same key creates nothing new. */
+  createTask?(on: CrmActivityTarget, task: { subject: string; body: string; dueDate: string; idempotencyKey: string }): Promise<CrmWriteResult>;
+  /** Add a note to the company (and deal); a retry with the same key creates nothing new. */
+  addNote?(on: CrmActivityTarget, note: { body: string; idempotencyKey: string; at?: string }): Promise<CrmWriteResult>;
 }
