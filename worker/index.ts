@@ -1,10 +1,12 @@
 /**
- * Concord broker entry point (Cloudflare Worker): the HTTP app and the Durable Object classes
- * (view coordinator, rate limiter, token refresher). Queue consumers and workflows join with the
- * write-back flows.
+ * Concord broker entry point (Cloudflare Worker): the HTTP app, the queue consumers (change
+ * events and their dead-letter queue) and the Durable Object classes (view coordinator, rate
+ * limiter, token refresher). Workflows join with the write-back flows.
  */
 import { createApp } from './http/app.js';
 import type { Env } from './env.js';
+import { consumeDeadLetters, consumeEvents } from './services/events-consumer.js';
+import { EVENTS_DLQ, EVENTS_QUEUE } from './services/events-message.js';
 
 export { ViewCoordinator } from './storage/objects/view-coordinator.js';
 export { RateLimiter } from './storage/objects/rate-limiter.js';
@@ -14,4 +16,12 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
+  async queue(batch, env) {
+    if (batch.queue === EVENTS_QUEUE) return consumeEvents(batch, env);
+    if (batch.queue === EVENTS_DLQ) return consumeDeadLetters(batch, env);
+    // A queue this Worker does not know: leave every message unacked so it is redelivered
+    // (and dead-lettered) rather than silently dropped.
+    console.error(JSON.stringify({ level: 'error', msg: 'queue.unknown', queue: batch.queue }));
+    batch.retryAll();
+  },
 } satisfies ExportedHandler<Env>;

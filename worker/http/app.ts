@@ -23,6 +23,8 @@ import { cardRoutes } from './routes/cards.js';
 import { embedRoutes } from './routes/embed.js';
 import { embedTokenRoutes } from './routes/embed-tokens.js';
 import { inboundSecretRoutes } from './routes/inbound-secrets.js';
+import { deadLetterRoutes } from './routes/dead-letters.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export function problemResponse(problem: Problem, correlationId: string | undefined): Response {
   return new Response(JSON.stringify({ ...problem, correlationId }), {
@@ -52,12 +54,15 @@ export function createApp(): Hono<AppEnv> {
   tenant.route('/ownership', ownershipRoutes());
   tenant.route('/inbound-secrets', inboundSecretRoutes());
   tenant.route('/embed-tokens', embedTokenRoutes());
+  tenant.route('/dead-letters', deadLetterRoutes());
   app.route('/v1/tenants/:tenant', tenant);
   // OAuth redirect target: authenticated by the session cookie and the single-use state.
   app.route('/v1/oauth', oauthCallbackRoutes());
   // Embedded surfaces: authenticated by CRM request signatures / embed tokens, not API keys.
   app.route('/v1/cards', cardRoutes());
   app.route('/v1/embed', embedRoutes());
+  // CRM webhooks: signature-verified, tenant from each event's portal (routes/webhooks.ts).
+  app.route('/v1/webhooks', webhookRoutes());
   app.route('/demo', demoRoutes());
 
   app.notFound((c) =>

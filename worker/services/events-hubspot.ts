@@ -1,0 +1,75 @@
+/**
+ * HubSpot webhook events -> canonical change messages.
+ *
+ * Payload: https://developers.hubspot.com/docs/api/webhooks (a JSON array of up to 100 events)
+ * and https://developers.hubspot.com/docs/apps/developer-platform/add-features/configure-webhooks
+ * (subscription types: `company.propertyChange`, `deal.creation`, generic `object.propertyChange`
+ * with `objectTypeId`, ...). The event schema is not `.strict()`: HubSpot adds fields over time
+ * (`sourceId`, `changeFlag`, `isSensitive`, ...) and refusing a whole batch for a new field would
+ * lose events; only the fields below are kept.
+ */
+import { z } from 'zod';
+import { hubspotIdempotencyKey, type CrmChange } from './events-message.js';
+
+/** HubSpot ids arrive as JSON numbers (int64 in their docs); a digit string is accepted too. */
+const numericId = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d{1,20}$/)]).transform(String);
+
+/** Property values are strings on the wire; a scalar is tolerated and kept as its text. */
+const propertyValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+const SUBSCRIPTION_TYPE = /^[a-z][a-z_]{0,40}\.(creation|deletion|propertyChange|merge|restore|associationChange|privacyDeletion)$/;
+
+export const HubSpotWebhookEventSchema = z.object({
+  eventId: numericId,
+  subscriptionId: numericId,
+  portalId: numericId,
+  appId: numericId,
+  occurredAt: z.number().int().positive().max(8.64e15),
+  subscriptionType: z.string().regex(SUBSCRIPTION_TYPE, 'expected <object>.<event>, e.g. company.propertyChange'),
+  attemptNumber: z.number().int().nonnegative(),
+  objectId: numericId,
+  /** Generic `object.*` subscriptions name the type by id (0-1 contact, 0-2 company, 0-3 deal). */
+  objectTypeId: z.string().regex(/^\d+-\d+$/).optional(),
+  propertyName: z.string().min(1).max(256).optional(),
+  propertyValue: propertyValue.optional(),
+  changeSource: z.string().max(64).optional(),
+});
+
+/** The body HubSpot posts: 1..100 events. */
+export const HubSpotWebhookBodySchema = z.array(HubSpotWebhookEventSchema).min(1).max(100);
+
+export type HubSpotWebhookEvent = z.infer<typeof HubSpotWebhookEventSchema>;
+
+/** https://developers.hubspot.com/docs/api/crm/understanding-the-crm#object-type-ids */
+const TYPE_IDS: Record<string, string> = { '0-1': 'contact', '0-2': 'company', '0-3': 'deal', '0-5': 'ticket', '0-7': 'product', '0-8': 'line_item' };
+
+/** The canonical change for one event of a portal that belongs to `tenantId`. */
+export async function hubspotChange(e: HubSpotWebhookEvent, tenantId: string, correlationId: string): Promise<CrmChange> {
+  const [prefix, change] = e.subscriptionType.split('.') as [string, string];
+  const objectType = prefix === 'object' ? (e.objectTypeId ? (TYPE_IDS[e.objectTypeId] ?? e.objectTypeId) : 'object') : prefix;
+  const property = e.propertyName ?? null;
+  const value = e.propertyValue ?? null;
+  return {
+    v: 1,
+    kind: 'crm.change',
+    tenantId,
+    system: 'hubspot',
+    externalAccount: e.portalId,
+    objectType,
+    objectId: e.objectId,
+    change,
+    property,
+    value,
+    occurredAt: e.occurredAt,
+    sourceEventId: e.eventId,
+    correlationId,
+    idempotencyKey: await hubspotIdempotencyKey({
+      portalId: e.portalId,
+      subscriptionType: e.subscriptionType,
+      objectId: e.objectId,
+      propertyName: property,
+      propertyValue: value,
+      occurredAt: e.occurredAt,
+    }),
+  };
+}
