@@ -153,6 +153,17 @@ export async function accountView(env: Env, ctx: ServiceContext, accountId: stri
   return view;
 }
 
+/**
+ * Drops the cached view of an account (this isolate's copy and KV) after a source record changed,
+ * so the next request builds it anew. Other isolates' fresh copies age out within FRESH_MS, and
+ * KV deletes reach every location within its ~60 s propagation.
+ */
+export async function invalidateAccountView(env: Env, tenantId: string, accountId: string): Promise<void> {
+  const key = cacheKey(tenantId, accountId);
+  hot.delete(key);
+  await env.KV.delete(key);
+}
+
 /** Build through the account's coordinator so concurrent builds of one account coalesce. */
 function coordinatedBuild(env: Env, ctx: ServiceContext, accountId: string, refresh = false): Promise<AccountView> {
   const stub = env.VIEWS.get(env.VIEWS.idFromName(`${ctx.tenantId}:${accountId}`));
