@@ -34,6 +34,11 @@ export interface UpstreamRequest {
   headers?: Record<string, string>;
   body?: unknown;
   timeoutMs?: number;
+  /**
+   * Headers computed afresh for every attempt (NetSuite TBA: a new nonce, timestamp and OAuth 1.0a
+   * signature each time, since a retry must never reuse a nonce). Applied after `headers`.
+   */
+  sign?: (method: string, url: string) => Promise<Record<string, string>>;
   /** Authorization headers for a refreshed token (needed for the refresh-and-retry path). */
   auth?: (accessToken: string) => Record<string, string>;
   /** Extra limit window (HubSpot `search`). */
@@ -102,7 +107,7 @@ export async function callUpstream<S extends z.ZodType>(
   const answer = await guarded<RawAnswer>(
     { system: req.system, op: req.op, ...(req.bucket ? { bucket: req.bucket } : {}), ...(req.idempotent === false ? { idempotent: false } : {}), ...(req.maxAttempts ? { maxAttempts: req.maxAttempts } : {}) },
     { log: ctx.log, gate: ctx.limits?.(req.system), refresh },
-    () => attemptOnce(ctx, { ...req, headers: { ...req.headers, ...authHeaders } }, describeError),
+    async () => attemptOnce(ctx, { ...req, headers: { ...req.headers, ...authHeaders, ...(req.sign ? await req.sign(req.method ?? 'GET', req.url) : {}) } }, describeError),
   );
   const parsed = schema.safeParse(answer.body ?? null);
   if (!parsed.success) {

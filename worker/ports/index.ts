@@ -33,6 +33,106 @@ export interface ErpPort {
   currentContract(customerId: string, today: string): Promise<Omit<ContractSection, 'daysToRenewal'> | null>;
   /** The customer's currency (when it has no open invoice to tell). */
   currency(customerId: string): Promise<CurrencyCode | null>;
+  /** Create or update the customer Concord knows by `externalId` (repeating the call changes nothing). */
+  upsertCustomer?(input: ErpCustomerInput): Promise<ErpWriteResult>;
+  /** Create or update a sales order by `externalId` (idempotent). */
+  upsertSalesOrder?(input: ErpSalesOrderInput): Promise<ErpWriteResult>;
+  /** Record a customer payment by `externalId` (idempotent: a retry never pays twice). */
+  recordPayment?(input: ErpPaymentInput): Promise<ErpWriteResult>;
+  /** One sales order or invoice by ERP id. */
+  document?(kind: ErpDocument['kind'], id: string): Promise<ErpDocument>;
+  /** One customer payment by ERP id. */
+  payment?(id: string): Promise<ErpPayment>;
+  /** Sellable items (inventory and non-inventory), page by page. */
+  products?(): AsyncIterable<ErpProduct[]>;
+}
+
+/** What an ERP write produced: the ERP's own id for Concord's external id. */
+export interface ErpWriteResult {
+  id: string;
+  externalId: string;
+}
+
+export interface ErpCustomerInput {
+  externalId: string;
+  name: string;
+  email?: string | null;
+  website?: string | null;
+  taxId?: string | null;
+  currency?: CurrencyCode;
+}
+
+export interface ErpLineInput {
+  /** ERP item id. */
+  itemId: string;
+  quantity: number;
+  /** Absent: the item's base price in the order's currency. */
+  unitPrice?: number;
+  description?: string;
+}
+
+export interface ErpSalesOrderInput {
+  externalId: string;
+  /** ERP customer id. */
+  customerId: string;
+  /** YYYY-MM-DD; absent: today in the ERP. */
+  date?: string;
+  memo?: string;
+  lines: ErpLineInput[];
+}
+
+export interface ErpPaymentInput {
+  externalId: string;
+  customerId: string;
+  amount: number;
+  date?: string;
+  memo?: string;
+  /** Invoices the payment settles; absent: unapplied (a deposit on account). */
+  applyTo?: { invoiceId: string; amount: number }[];
+}
+
+export interface ErpDocumentLine {
+  itemId: string;
+  quantity: number;
+  unitPrice: number | null;
+  amount: number;
+  description: string | null;
+}
+
+export interface ErpDocument {
+  kind: 'sales_order' | 'invoice';
+  id: string;
+  externalId: string | null;
+  number: string;
+  customerId: string;
+  date: string;
+  dueDate: string | null;
+  currency: CurrencyCode | null;
+  total: number;
+  /** Invoices: what is still due; sales orders: null. */
+  balance: number | null;
+  lines: ErpDocumentLine[];
+}
+
+export interface ErpPayment {
+  id: string;
+  externalId: string | null;
+  number: string;
+  customerId: string;
+  date: string;
+  amount: number;
+  currency: CurrencyCode | null;
+  applied: { invoiceId: string; amount: number }[];
+}
+
+export interface ErpProduct {
+  id: string;
+  sku: string;
+  name: string;
+  kind: 'inventory' | 'non_inventory';
+  active: boolean;
+  /** Base prices per currency. */
+  prices: { currency: CurrencyCode; amount: number }[];
 }
 
 export interface CsPort {

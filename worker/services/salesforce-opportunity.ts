@@ -23,7 +23,7 @@ function describe(body: unknown): string {
 /** The Account an Opportunity belongs to, or null for an Opportunity without one. */
 export async function opportunityAccountId(conn: Connection, ctx: CallContext, opportunityId: string): Promise<string | null> {
   const c = conn.credentials;
-  const token = c.type === 'api_key' ? c.apiKey : (c.accessToken ?? '');
+  const token = c.type === 'api_key' ? c.apiKey : 'accessToken' in c ? (c.accessToken ?? '') : '';
   const { data } = await callUpstream(
     ctx,
     {

@@ -13,7 +13,7 @@ export type System = (typeof SYSTEMS)[number];
 /**
  * What a connection may hold. `bearer` and `api_key` are static (sandbox tokens, Vitally keys);
  * `oauth2` (HubSpot, Salesforce) and `netsuite_m2m` (NetSuite client credentials with a JWT
- * assertion) carry what the token refresher needs. `expiresAt` is ms since epoch, null when the
+ * assertion) carry what the token refresher needs; `netsuite_tba` holds the four TBA secrets. `expiresAt` is ms since epoch, null when the
  * vendor does not say (Salesforce without introspection): then only a 401 triggers a refresh.
  */
 export const CredentialsSchema = z.discriminatedUnion('type', [
@@ -41,6 +41,17 @@ export const CredentialsSchema = z.discriminatedUnion('type', [
       algorithm: z.enum(['PS256', 'ES256']),
       accessToken: z.string().min(8).max(4096).optional(),
       expiresAt: z.number().int().nullable().optional(),
+    })
+    .strict(),
+  /** NetSuite token-based authentication (OAuth 1.0a, HMAC-SHA256): every request is signed, no token to refresh. */
+  z
+    .object({
+      type: z.literal('netsuite_tba'),
+      accountId: z.string().min(1).max(64),
+      consumerKey: z.string().min(8).max(500),
+      consumerSecret: z.string().min(8).max(500),
+      tokenId: z.string().min(8).max(500),
+      tokenSecret: z.string().min(8).max(500),
     })
     .strict(),
 ]);

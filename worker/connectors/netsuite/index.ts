@@ -1,15 +1,42 @@
 /**
  * NetSuite as Concord's ERP port. Reference data (currencies) comes from the KV cache so the
- * account view does not look currency ids up on every call.
+ * account view does not look currency ids up on every call. Writes are upserts by external id
+ * (`PUT …/eid:`), so a retried or redelivered write never creates a second record.
  */
+import { fail } from '../../errors.js';
 import type { CurrencyCode, ReceivableInvoice } from '../../model/index.js';
 import { normalizeDomain } from '../../policies/identity/index.js';
-import type { ErpPort, MatchRecord } from '../../ports/index.js';
+import type {
+  ErpCustomerInput,
+  ErpDocument,
+  ErpPayment,
+  ErpPaymentInput,
+  ErpPort,
+  ErpProduct,
+  ErpSalesOrderInput,
+  ErpWriteResult,
+  MatchRecord,
+} from '../../ports/index.js';
 import type { Connection } from '../../storage/connections.js';
 import type { CallContext } from '../http.js';
-import { NetSuiteClient, internalId } from './client.js';
-import { accountFactsFromRecord, contractFromRow, currentSubscription, invoiceFromRow, matchRecordFromRow } from './map.js';
-import { CustomerRowSchema, InvoiceRowSchema, SubscriptionRowSchema } from './schemas.js';
+import { NetSuiteClient, internalId, sqlString } from './client.js';
+import { checkCustomerInput, checkPaymentInput, checkSalesOrderInput } from './inputs.js';
+import {
+  DOCUMENT_RECORD,
+  PRODUCT_RECORD,
+  accountFactsFromRecord,
+  contractFromRow,
+  currentSubscription,
+  customerBody,
+  documentFromRecord,
+  invoiceFromRow,
+  matchRecordFromRow,
+  paymentBody,
+  paymentFromRecord,
+  productFromRecord,
+  salesOrderBody,
+} from './map.js';
+import { CurrencyRowSchema, CustomerRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema } from './schemas.js';
 
 export { NetSuiteClient } from './client.js';
 
@@ -68,5 +95,54 @@ export class NetSuiteErp implements ErpPort {
     const rows = await this.client.suiteqlAll(`SELECT id, companyname, currency FROM customer WHERE id = ${internalId(customerId)}`, CustomerRowSchema);
     const id = rows[0]?.currency;
     return id ? this.currencyCode(id) : null;
+  }
+
+  async upsertCustomer(input: ErpCustomerInput): Promise<ErpWriteResult> {
+    const c = checkCustomerInput(input);
+    const currencyId = c.currency ? await this.currencyId(c.currency) : null;
+    const { id } = await this.client.upsert('customer', c.externalId, customerBody(c, currencyId));
+    return { id, externalId: c.externalId };
+  }
+
+  async upsertSalesOrder(input: ErpSalesOrderInput): Promise<ErpWriteResult> {
+    const o = checkSalesOrderInput(input);
+    const { id } = await this.client.upsert('salesOrder', o.externalId, salesOrderBody(o));
+    return { id, externalId: o.externalId };
+  }
+
+  async recordPayment(input: ErpPaymentInput): Promise<ErpWriteResult> {
+    const p = checkPaymentInput(input);
+    const { id } = await this.client.upsert('customerPayment', p.externalId, paymentBody(p));
+    return { id, externalId: p.externalId };
+  }
+
+  async document(kind: ErpDocument['kind'], id: string): Promise<ErpDocument> {
+    const rec = await this.client.record(DOCUMENT_RECORD[kind], id, TransactionRecordSchema);
+    return documentFromRecord(kind, rec, rec.currency ? await this.currencyCode(rec.currency.id) : null);
+  }
+
+  async payment(id: string): Promise<ErpPayment> {
+    const rec = await this.client.record('customerPayment', id, PaymentRecordSchema);
+    return paymentFromRecord(rec, rec.currency ? await this.currencyCode(rec.currency.id) : null);
+  }
+
+  /** Items through record/v1: each collection page of ids, then the items themselves. */
+  async *products(): AsyncIterable<ErpProduct[]> {
+    for (const kind of ['inventory', 'non_inventory'] as const) {
+      for await (const ids of this.client.recordIds(PRODUCT_RECORD[kind])) {
+        const records = await Promise.all(ids.map((id) => this.client.record(PRODUCT_RECORD[kind], id, ItemRecordSchema)));
+        const codes = new Map<string, CurrencyCode | null>();
+        for (const rec of records) for (const p of rec.price?.items ?? []) if (!codes.has(p.currency.id)) codes.set(p.currency.id, await this.currencyCode(p.currency.id));
+        yield records.map((rec) => productFromRecord(kind, rec, (cid) => codes.get(cid) ?? null));
+      }
+    }
+  }
+
+  /** The NetSuite id of an ISO currency; an unknown code is the caller's mistake (422). */
+  private async currencyId(code: CurrencyCode): Promise<string> {
+    const rows = await this.client.suiteqlAll(`SELECT id, name, symbol FROM currency WHERE symbol = ${sqlString(code)}`, CurrencyRowSchema);
+    const row = rows[0];
+    if (!row) fail({ kind: 'validation', issues: [{ path: 'currency', message: `NetSuite has no currency ${code}`, code: 'unknown_currency' }] });
+    return row.id;
   }
 }

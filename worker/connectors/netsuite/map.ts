@@ -2,9 +2,9 @@
  * NetSuite raw rows/records -> canonical shapes. The only file that knows NetSuite field names
  * (tranid, foreignamountremaining, custbody_concord_disputed, ...).
  */
-import { renewalDate, roundMoney, type Address, type ContractSection, type ReceivableInvoice } from '../../model/index.js';
-import type { MatchRecord } from '../../ports/index.js';
-import type { CustomerRecord, CustomerRow, InvoiceRow, SubscriptionRow } from './schemas.js';
+import { renewalDate, roundMoney, type Address, type ContractSection, type CurrencyCode, type ReceivableInvoice } from '../../model/index.js';
+import type { ErpCustomerInput, ErpDocument, ErpPayment, ErpPaymentInput, ErpProduct, ErpSalesOrderInput, MatchRecord } from '../../ports/index.js';
+import type { CustomerRecord, CustomerRow, InvoiceRow, ItemRecord, PaymentRecord, SubscriptionRow, TransactionRecord } from './schemas.js';
 
 /** Invoice status codes of SuiteQL `transaction.status` (and their display names). */
 const PAID = new Set(['B', 'Paid In Full', 'paidInFull']);
@@ -99,3 +99,92 @@ export function matchRecordFromRow(row: CustomerRow): MatchRecord {
     crmHint: row.externalid ?? null,
   };
 }
+
+// ---- record/v1 writes (canonical -> REST bodies) and reads (REST records -> canonical) ----
+
+/** customer body for the upsert; `currencyId` is the NetSuite id of the input's ISO code. */
+export function customerBody(input: ErpCustomerInput, currencyId: string | null): Record<string, unknown> {
+  return {
+    companyName: input.name,
+    ...(input.email !== undefined ? { email: input.email } : {}),
+    ...(input.website !== undefined ? { url: input.website } : {}),
+    ...(input.taxId !== undefined ? { vatRegNumber: input.taxId } : {}),
+    ...(currencyId ? { currency: { id: currencyId } } : {}),
+  };
+}
+
+export function salesOrderBody(input: ErpSalesOrderInput): Record<string, unknown> {
+  return {
+    entity: { id: input.customerId },
+    ...(input.date ? { tranDate: input.date } : {}),
+    ...(input.memo !== undefined ? { memo: input.memo } : {}),
+    item: {
+      items: input.lines.map((l) => ({
+        item: { id: l.itemId },
+        quantity: l.quantity,
+        ...(l.unitPrice !== undefined ? { rate: l.unitPrice } : {}),
+        ...(l.description !== undefined ? { description: l.description } : {}),
+      })),
+    },
+  };
+}
+
+export function paymentBody(input: ErpPaymentInput): Record<string, unknown> {
+  return {
+    customer: { id: input.customerId },
+    payment: input.amount,
+    ...(input.date ? { tranDate: input.date } : {}),
+    ...(input.memo !== undefined ? { memo: input.memo } : {}),
+    ...(input.applyTo?.length ? { apply: { items: input.applyTo.map((a) => ({ doc: { id: a.invoiceId }, apply: true, amount: a.amount })) } } : {}),
+  };
+}
+
+export function documentFromRecord(kind: ErpDocument['kind'], rec: TransactionRecord, currency: CurrencyCode | null): ErpDocument {
+  return {
+    kind,
+    id: rec.id,
+    externalId: rec.externalId ?? null,
+    number: rec.tranId ?? rec.id,
+    customerId: rec.entity.id,
+    date: rec.tranDate.slice(0, 10),
+    dueDate: rec.dueDate ? rec.dueDate.slice(0, 10) : null,
+    currency,
+    total: roundMoney(rec.total),
+    balance: kind === 'invoice' ? roundMoney(rec.amountRemaining ?? 0) : null,
+    lines: (rec.item?.items ?? []).map((l) => ({
+      itemId: l.item.id,
+      quantity: l.quantity,
+      unitPrice: l.rate ?? null,
+      amount: roundMoney(l.amount),
+      description: l.description ?? null,
+    })),
+  };
+}
+
+export function paymentFromRecord(rec: PaymentRecord, currency: CurrencyCode | null): ErpPayment {
+  return {
+    id: rec.id,
+    externalId: rec.externalId ?? null,
+    number: rec.tranId ?? rec.id,
+    customerId: rec.customer.id,
+    date: rec.tranDate.slice(0, 10),
+    amount: roundMoney(rec.payment),
+    currency,
+    applied: (rec.apply?.items ?? []).filter((a) => a.apply !== false).map((a) => ({ invoiceId: a.doc.id, amount: roundMoney(a.amount) })),
+  };
+}
+
+/** Base prices (price level 1) per currency; `codeOf` maps NetSuite currency ids to ISO codes. */
+export function productFromRecord(kind: ErpProduct['kind'], rec: ItemRecord, codeOf: (currencyId: string) => CurrencyCode | null): ErpProduct {
+  const prices: ErpProduct['prices'] = [];
+  for (const p of rec.price?.items ?? []) {
+    if (p.priceLevel && p.priceLevel.id !== '1') continue;
+    const currency = codeOf(p.currency.id);
+    if (currency) prices.push({ currency, amount: roundMoney(p.price) });
+  }
+  return { id: rec.id, sku: rec.itemId, name: rec.displayName || rec.itemId, kind, active: rec.isInactive !== true, prices };
+}
+
+/** REST record type of each canonical kind. */
+export const DOCUMENT_RECORD = { sales_order: 'salesOrder', invoice: 'invoice' } as const;
+export const PRODUCT_RECORD = { inventory: 'inventoryItem', non_inventory: 'nonInventorySaleItem' } as const;

@@ -107,3 +107,69 @@ export function describeNetSuiteError(body: unknown): string {
   const first = parsed.data['o:errorDetails']?.[0];
   return [first?.['o:errorCode'], first?.detail ?? parsed.data.title].filter(Boolean).join(': ');
 }
+
+/** A record/v1 collection page: ids and links only (https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_156414087576.html). */
+export const CollectionPageSchema = z.object({
+  links: z.array(z.object({ rel: z.string(), href: z.string() })),
+  count: z.number().int().nonnegative(),
+  hasMore: z.boolean(),
+  items: z.array(z.object({ id })),
+  offset: z.number().int().nonnegative().optional(),
+  totalResults: z.number().int().nonnegative().optional(),
+});
+
+const ref = z.object({ id, refName: z.string().optional() });
+
+/** record/v1 salesOrder and invoice, the fields Concord reads. */
+export const TransactionRecordSchema = z.object({
+  id,
+  tranId: z.string().nullish(),
+  tranDate: z.string(),
+  dueDate: z.string().nullish(),
+  externalId: z.string().nullish(),
+  memo: z.string().nullish(),
+  entity: ref,
+  currency: ref.nullish(),
+  status: ref.nullish(),
+  total: num,
+  amountRemaining: num.nullish(),
+  item: z
+    .object({
+      items: z.array(
+        z.object({
+          item: ref,
+          quantity: num,
+          rate: num.nullish(),
+          amount: num,
+          description: z.string().nullish(),
+        }),
+      ),
+    })
+    .nullish(),
+});
+export type TransactionRecord = z.infer<typeof TransactionRecordSchema>;
+
+/** record/v1 customerPayment. */
+export const PaymentRecordSchema = z.object({
+  id,
+  tranId: z.string().nullish(),
+  tranDate: z.string(),
+  externalId: z.string().nullish(),
+  customer: ref,
+  currency: ref.nullish(),
+  payment: num,
+  apply: z.object({ items: z.array(z.object({ doc: ref, apply: z.boolean().optional(), amount: num })) }).nullish(),
+});
+export type PaymentRecord = z.infer<typeof PaymentRecordSchema>;
+
+/** record/v1 inventoryItem / nonInventorySaleItem with the pricing sublist. */
+export const ItemRecordSchema = z.object({
+  id,
+  itemId: z.string(),
+  displayName: z.string().nullish(),
+  isInactive: z.boolean().optional(),
+  price: z
+    .object({ items: z.array(z.object({ priceLevel: ref.nullish(), currency: ref, price: num })) })
+    .nullish(),
+});
+export type ItemRecord = z.infer<typeof ItemRecordSchema>;

@@ -30,12 +30,15 @@ export function storedToken(creds: Credentials): string | null {
       return creds.apiKey;
     case 'netsuite_m2m':
       return creds.accessToken ?? null;
+    case 'netsuite_tba':
+      // Signed per request (OAuth 1.0a): there is no bearer token.
+      return null;
   }
 }
 
 /** Whether the stored token is still good for at least the skew (unknown expiry counts as good). */
 export function isFresh(creds: Credentials, now = Date.now()): boolean {
-  if (creds.type === 'bearer' || creds.type === 'api_key') return true;
+  if (creds.type === 'bearer' || creds.type === 'api_key' || creds.type === 'netsuite_tba') return true;
   if (!storedToken(creds)) return false;
   return creds.expiresAt == null || creds.expiresAt - EXPIRY_SKEW_MS > now;
 }
