@@ -58,7 +58,7 @@ export async function applyChange(db: D1Database, m: CrmChange, actor: string): 
     ),
     stmt(
         `INSERT INTO audit_log (tenant_id, id, at, actor, action, entity_type, entity_id, before_json, after_json, correlation_id)
-         SELECT ?1, ?16, ?13, ?15, 'crm.change.' || e.status, ?3 || '.' || ?5, ?6, NULL, json_set(?17, '$.status', e.status), ?12
+         SELECT ?1, ?16, ?13, ?15, 'crm.change.' || e.status, ?3 || '_' || ?5, ?6, NULL, json_set(?17, '$.status', e.status), ?12
          FROM events e WHERE e.tenant_id = ?1 AND e.idem_key = ?2 AND ${CLAIMED}`,
     ),
     stmt('DELETE FROM event_failures WHERE tenant_id = ?1 AND idem_key = ?2'),
