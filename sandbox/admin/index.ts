@@ -8,6 +8,7 @@ import { faultsBodySchema } from '../core/faults.js';
 import { problem, readJson } from '../core/http.js';
 import type { SandboxState } from '../core/state.js';
 import { isSandboxTenant, issueToken } from '../core/tokens.js';
+import { tbaAdminApp } from '../netsuite/tba.js';
 import { isAnchorDate } from '../seed/generate.js';
 import { SANDBOX_TENANTS, type TenantDataset } from '../seed/types.js';
 
@@ -75,6 +76,9 @@ export function adminApp(state: SandboxState): Hono {
     const externalAccount = { hubspot: String(ds.hubspot.portalId), salesforce: ds.salesforce.orgId, netsuite: ds.netsuite.accountId, vitally: ds.vitally.subdomain }[parsed.data.vendor];
     return c.json({ accessToken: issueToken(parsed.data.vendor, parsed.data.tenant, kind), tokenType: 'Bearer', vendor: parsed.data.vendor, tenant: parsed.data.tenant, lifetime: parsed.data.lifetime, externalAccount });
   });
+
+  // NetSuite TBA credentials per tenant (POST /__sandbox/netsuite/tba-credentials).
+  app.route('/', tbaAdminApp(state));
 
   app.get('/faults', (c) => c.json(state.faults));
   app.post('/faults', async (c) => {

@@ -57,3 +57,28 @@ export function requireVendorToken(vendor: Vendor, unauthorized: (c: Context) =>
     await next();
   };
 }
+
+/**
+ * The parameters of an OAuth 1.0a `Authorization: OAuth realm="…", oauth_…="…"` header (RFC 5849
+ * 3.5.1, values percent-decoded), or null when the header is not one (Salesforce's `OAuth <token>`
+ * and bearer tokens are not).
+ */
+export function oauth1Params(header: string | undefined | null): Record<string, string> | null {
+  if (!header || !/^OAuth\s+/i.test(header)) return null;
+  const params: Record<string, string> = {};
+  const re = /([A-Za-z0-9_]+)="([^"]*)"\s*(?:,\s*|$)/y;
+  const rest = header.replace(/^OAuth\s+/i, '');
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let end = 0;
+  while ((m = re.exec(rest))) {
+    try {
+      params[m[1]!] = decodeURIComponent(m[2]!);
+    } catch {
+      return null;
+    }
+    end = re.lastIndex;
+  }
+  if (end !== rest.length || !('oauth_token' in params)) return null;
+  return params;
+}

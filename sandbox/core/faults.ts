@@ -18,10 +18,10 @@ import { salesforceLimits } from '../salesforce/limits.js';
 import { Prng } from '../seed/prng.js';
 import type { Vendor } from '../seed/types.js';
 import { vitallyLimits } from '../vitally/limits.js';
-import { extractToken } from './auth.js';
+import { extractToken, oauth1Params } from './auth.js';
 import { countersFor, limitRuntime, sandboxNow, type VendorLimitProfile } from './limits.js';
 import type { SandboxState, VendorFaults } from './state.js';
-import { verifyToken, type TokenClaims, opensApi } from './tokens.js';
+import { verifyTbaToken, verifyToken, type TokenClaims, opensApi } from './tokens.js';
 
 const rate = z.number().min(0).max(1);
 
@@ -83,6 +83,9 @@ function randomFor(f: SandboxFaults): () => number {
 /** The request's sandbox token claims (Bearer, Salesforce's `OAuth`, or Vitally's Basic user). */
 function claimsOf(c: Context, vendor: Vendor): TokenClaims | null {
   const header = c.req.header('authorization') ?? '';
+  // NetSuite TBA: the token id names the tenant (the emulator checks the signature itself).
+  const tba = vendor === 'netsuite' ? oauth1Params(header) : null;
+  if (tba) return verifyTbaToken(tba['oauth_token'])?.claims ?? null;
   const token = /^OAuth\s+/i.test(header) ? header.replace(/^OAuth\s+/i, '') : extractToken(header);
   const claims = verifyToken(token);
   return claims && claims.vendor === vendor && opensApi(claims) ? claims : null;

@@ -79,3 +79,54 @@ export function expiresInMs(vendor: Vendor): number | null {
       return null;
   }
 }
+
+/**
+ * NetSuite token-based authentication (TBA) credentials, stateless like the tokens above: the
+ * token id carries the tenant (`tba_<payload>.<mac>`, never accepted as a bearer token) and every
+ * secret is derived from the sandbox secret, so a restart keeps stored credentials working.
+ */
+export interface TbaCredentials {
+  consumerKey: string;
+  consumerSecret: string;
+  tokenId: string;
+  tokenSecret: string;
+}
+
+const derive = (label: string, value: string) => createHmac('sha256', SECRET).update(`${label}:${value}`).digest('hex');
+
+/** The integration record's consumer key of a tenant's account. */
+export function tbaConsumerKey(tenant: SandboxTenant): string {
+  return derive('tba-consumer-key', tenant);
+}
+
+/** Issue a TBA token (id and secret) for `tenant`, with the account's consumer key and secret. */
+export function issueTbaCredentials(tenant: SandboxTenant, now = Date.now()): TbaCredentials {
+  const payload = Buffer.from(JSON.stringify({ v: 'netsuite', t: tenant, i: now, k: 'static' })).toString('base64url');
+  const tokenId = `tba_${payload}.${mac(`tba:${payload}`)}`;
+  const consumerKey = tbaConsumerKey(tenant);
+  return { consumerKey, consumerSecret: derive('tba-consumer-secret', consumerKey), tokenId, tokenSecret: derive('tba-token-secret', tokenId) };
+}
+
+/** The claims of a TBA token id with both secrets, or null for a token id the sandbox did not issue. */
+export function verifyTbaToken(tokenId: string | undefined | null): { claims: TokenClaims; consumerKey: string; consumerSecret: string; tokenSecret: string } | null {
+  if (!tokenId || !tokenId.startsWith('tba_')) return null;
+  const [payload, sig] = tokenId.slice(4).split('.');
+  if (!payload || !sig) return null;
+  const expected = Buffer.from(mac(`tba:${payload}`));
+  const given = Buffer.from(sig);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  try {
+    const raw = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { t: unknown; i: unknown };
+    if (!SANDBOX_TENANTS.includes(raw.t as SandboxTenant) || typeof raw.i !== 'number') return null;
+    const tenant = raw.t as SandboxTenant;
+    const consumerKey = tbaConsumerKey(tenant);
+    return {
+      claims: { vendor: 'netsuite', tenant, iat: raw.i, kind: 'static' },
+      consumerKey,
+      consumerSecret: derive('tba-consumer-secret', consumerKey),
+      tokenSecret: derive('tba-token-secret', tokenId),
+    };
+  } catch {
+    return null;
+  }
+}

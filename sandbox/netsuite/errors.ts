@@ -18,6 +18,7 @@ const TITLES: Partial<Record<number, [string, string]>> = {
 /** NetSuite error codes the emulator uses. */
 export type NetSuiteErrorCode =
   | 'INVALID_LOGIN'
+  | 'INVALID_LOGIN_ATTEMPT'
   | 'INVALID_PARAMETER'
   | 'USER_ERROR'
   | 'NONEXISTENT_ID'

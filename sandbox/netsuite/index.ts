@@ -1,15 +1,16 @@
 /**
  * NetSuite SuiteTalk REST emulator, mounted at `/netsuite`: record/v1 CRUD and upsert, SuiteQL.
- * Every request needs `Authorization: Bearer <sandbox token for netsuite>`; the token's tenant
- * selects the dataset. Errors use NetSuite's shape (see errors.ts).
+ * Every request needs `Authorization: Bearer <sandbox token for netsuite>` or a TBA-signed
+ * `Authorization: OAuth realm=…` header (tba.ts); the token's tenant selects the dataset. Errors use NetSuite's shape (see errors.ts).
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { requireVendorToken, type SandboxEnv } from '../core/auth.js';
+import type { SandboxEnv } from '../core/auth.js';
 import type { SandboxState } from '../core/state.js';
-import { NetSuiteError, nsError, nsUnauthorized } from './errors.js';
+import { NetSuiteError, nsError } from './errors.js';
 import { recordRoutes } from './records/routes.js';
 import { suiteqlRoutes } from './suiteql/route.js';
+import { requireNetSuiteAuth } from './tba.js';
 
 /** Largest request body accepted (bytes). */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -17,7 +18,7 @@ export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 /** Build the NetSuite routes (mounted at `/netsuite`). */
 export function netsuiteApp(state: SandboxState): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
-  app.use('/services/rest/*', requireVendorToken('netsuite', nsUnauthorized));
+  app.use('/services/rest/*', requireNetSuiteAuth(state));
   // NetSuite refuses oversized requests too; the cap keeps a hostile body from eating memory.
   app.use('/services/rest/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => nsError(c, 413, 'INVALID_CONTENT', `The request body exceeds ${MAX_BODY_BYTES} bytes.`) }));
   app.route('/services/rest/record/v1', recordRoutes(state));

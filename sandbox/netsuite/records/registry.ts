@@ -42,8 +42,14 @@ function transactionKind(type: NetSuiteTransaction['type']): RecordKind {
     toRest: (ds, l, row) => transactionToRest(ds, l, row as NetSuiteTransaction),
     write: (ds, existing, body, partial) => {
       if (type === 'CustPymt') {
-        if (existing) throw new NetSuiteError(400, 'USER_ERROR', 'The sandbox does not edit customer payments; void and re-enter instead.');
-        return createPayment(ds, parseBody(paymentBody, body, false));
+        const b = parseBody(paymentBody, body, false);
+        if (existing) {
+          // An upsert repeating the payment as recorded changes nothing (the idempotent retry);
+          // real edits to a payment are not emulated.
+          if (samePayment(existing as NetSuiteTransaction, b)) return existing;
+          throw new NetSuiteError(400, 'USER_ERROR', 'The sandbox does not edit customer payments; void and re-enter instead.');
+        }
+        return createPayment(ds, b);
       }
       return writeTransaction(ds, type, existing as NetSuiteTransaction | null, parseBody(transactionBody, body, partial));
     },
@@ -64,6 +70,16 @@ function transactionKind(type: NetSuiteTransaction['type']): RecordKind {
       removeFrom(ds.transaction, t);
     },
   };
+}
+
+/** Whether a payment body says what the recorded payment already is (customer, amount, applications). */
+function samePayment(p: NetSuiteTransaction, b: ReturnType<typeof paymentBody.parse>): boolean {
+  if (p.entity !== b.customer.id || Math.abs(p.foreigntotal - b.payment) > 1e-9) return false;
+  const applied: Record<string, number> = {};
+  for (const a of b.apply?.items ?? []) if (a.apply) applied[a.doc.id] = (applied[a.doc.id] ?? 0) + a.amount;
+  const recorded = p.appliedAmounts ?? {};
+  const keys = new Set([...Object.keys(applied), ...Object.keys(recorded)]);
+  return [...keys].every((k) => Math.abs((applied[k] ?? 0) - (recorded[k] ?? 0)) < 1e-9);
 }
 
 function itemKind(itemtype: NetSuiteItem['itemtype']): RecordKind {
