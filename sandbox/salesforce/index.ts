@@ -2,7 +2,8 @@
  * Salesforce REST emulator, mounted by the sandbox server at `/salesforce`, so
  * `new jsforce.Connection({ instanceUrl: `${sandboxUrl}/salesforce`, accessToken, version })`
  * works unchanged. The bearer token's tenant selects the org; every answer carries
- * `Sforce-Limit-Info: api-usage=N/15000`, counted per tenant per UTC day.
+ * `Sforce-Limit-Info: api-usage=N/15000`, counted per tenant per UTC day. Tests script one
+ * session's answers (limits, 5xx, timeouts, expiry) under `/salesforce/__sandbox/session`.
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_rest.htm
  */
 import { Hono } from 'hono';
@@ -15,6 +16,7 @@ import { compositeRoutes } from './routes/composite.js';
 import { metaRoutes, versionList } from './routes/meta.js';
 import { queryRoutes } from './routes/query.js';
 import { sobjectRoutes } from './routes/sobjects.js';
+import { SessionScripts } from './sessions.js';
 
 /** Daily API request allocation of the sandbox orgs (Enterprise Edition base). */
 export const DAILY_API_REQUESTS = 15_000;
@@ -28,6 +30,12 @@ export function salesforceApp(state: SandboxState): Hono {
   // Composite subrequests re-enter the app carrying this per-process marker so they are not
   // counted again (a composite call counts as one API request).
   const internal = crypto.randomUUID();
+
+  // Sandbox-only: per-session scripted answers and counters for tests (sessions.ts).
+  const sessions = new SessionScripts();
+  app.put('/__sandbox/session', (c) => sessions.put(c));
+  app.get('/__sandbox/session', (c) => sessions.get(c));
+  app.use('/services/data/*', sessions.middleware((c) => c.req.header('x-sandbox-subrequest') === internal));
 
   app.get('/services/data', (c) => c.json(versionList()));
   app.get('/services/data/', (c) => c.json(versionList()));

@@ -1,6 +1,6 @@
 /**
  * The sObjects the emulator serves and their fields, as `describe` reports them. Only what the
- * seed holds plus the fields Concord writes (the external id `Concord_Id__c`).
+ * seed holds plus the fields Concord writes (`Concord_Id__c`: an external id, except on Task).
  * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/
  */
 
@@ -111,6 +111,9 @@ export const FIELDS: Record<SObjectType, FieldDef[]> = {
     { name: 'Priority', type: 'picklist', label: 'Priority', writable: true, picklist: ['High', 'Normal', 'Low'], restricted: true, defaultValue: 'Normal' },
     { name: 'ActivityDate', type: 'date', label: 'Due Date Only', writable: true },
     { name: 'Description', type: 'textarea', label: 'Description', writable: true, length: 32000 },
+    // Activities cannot carry External ID fields, so Concord's key on a Task is a plain custom
+    // text field it looks up before writing (connectors/salesforce: the documented Task key).
+    text('Concord_Id__c', 'Concord Id', { custom: true, length: 64 }),
   ],
 };
 

@@ -225,4 +225,52 @@ export interface CrmPort {
   createTask?(on: CrmActivityTarget, task: { subject: string; body: string; dueDate: string; idempotencyKey: string }): Promise<CrmWriteResult>;
   /** Add a note to the company (and deal); a retry with the same key creates nothing new. */
   addNote?(on: CrmActivityTarget, note: { body: string; idempotencyKey: string; at?: string }): Promise<CrmWriteResult>;
+  /** Create or update contacts by Concord's key (batched; a re-run updates, never duplicates). */
+  upsertContacts?(contacts: CrmContactInput[]): Promise<CrmBatchWriteResult>;
+  /** Create or update deals by Concord's key (batched; a re-run updates, never duplicates). */
+  upsertDeals?(deals: CrmDealInput[]): Promise<CrmBatchWriteResult>;
+  /** The line items (products) of the given deals. */
+  dealLines?(dealIds: string[]): Promise<CrmDealLine[]>;
+}
+
+/** A contact to write; `key` is Concord's idempotency key for it (stored on the CRM record). */
+export interface CrmContactInput {
+  key: string;
+  /** The CRM company it belongs to; null detaches, absent leaves it as is. */
+  companyId?: string | null;
+  firstName?: string | null;
+  lastName: string;
+  email?: string | null;
+  title?: string | null;
+}
+
+/** A deal to write; `key` is Concord's idempotency key for it (stored on the CRM record). */
+export interface CrmDealInput {
+  key: string;
+  companyId?: string | null;
+  name: string;
+  /** The CRM's own stage name. */
+  stage: string;
+  /** YYYY-MM-DD. */
+  closeDate: string;
+  amount?: number | null;
+  currency?: string | null;
+}
+
+/** A product line of a deal. */
+export interface CrmDealLine {
+  externalId: string;
+  dealId: string;
+  name: string | null;
+  sku: string | null;
+  quantity: number | null;
+  unitPrice: number | null;
+  total: number | null;
+}
+
+/** Per-record outcome of a batched CRM write, in input order. */
+export interface CrmBatchWriteResult {
+  results: ({ key: string; ok: true; id: string; created: boolean } | { key: string; ok: false; errors: { code: string; message: string; fields: string[] }[] })[];
+  /** Upstream calls made (batches). */
+  calls: number;
 }

@@ -1,21 +1,271 @@
-/** Salesforce as Concord's CRM port (read side for now). */
-import type { MatchRecord } from '../../ports/index.js';
+/**
+ * Salesforce as Concord's CRM port, on jsforce (client.ts): Accounts (companies), Contacts,
+ * Opportunities (deals) with their line items, and Tasks. Reads are SOQL with full paging;
+ * batched writes are sObject Collections upserts by Concord's key (200 per call, allOrNone
+ * false, per-record errors reported); dependent writes (a Task filed on an Account that must
+ * exist) are Composite calls of at most 25 subrequests.
+ */
+import type { z } from 'zod';
+import { ConcordError, type FieldIssue } from '../../errors.js';
+import type {
+  CompanyPropertyUpdate,
+  CompanyUpdateResult,
+  CrmActivityTarget,
+  CrmBatchWriteResult,
+  CrmContact,
+  CrmContactInput,
+  CrmDeal,
+  CrmDealInput,
+  CrmDealLine,
+  CrmPort,
+  CrmWriteResult,
+  MatchRecord,
+} from '../../ports/index.js';
 import type { Connection } from '../../storage/connections.js';
 import type { CallContext } from '../http.js';
-import { SalesforceClient } from './client.js';
-import { ACCOUNT_FIELDS, matchRecordFromAccount } from './map.js';
-import { AccountRowSchema } from './schemas.js';
+import { SalesforceClient, type SalesforceClientOptions, type SaveOutcome } from './client.js';
+import { salesforceDescriptor as d } from './descriptor.js';
+import {
+  ACCOUNT_FIELDS,
+  CONTACT_FIELDS,
+  LINE_ITEM_FIELDS,
+  OPPORTUNITY_FIELDS,
+  SOBJECT,
+  accountUpdateRecord,
+  contactFromRow,
+  contactRecord,
+  dealFromRow,
+  dealLineFromRow,
+  dealRecord,
+  matchRecordFromAccount,
+  soqlIn,
+  soqlString,
+  taskRecord,
+} from './map.js';
+import { AccountRowSchema, ContactRowSchema, KeyedIdRowSchema, LineItemRowSchema, OpportunityRowSchema, errorItems, type CompositeSubrequest } from './schemas.js';
 
-export class SalesforceCrm {
+/** A task or note to file, with Concord's idempotency key. */
+export interface SalesforceActivity {
+  on: CrmActivityTarget;
+  subject: string;
+  body: string;
+  dueDate?: string;
+  /** A note is filed as a completed Task (what "Log a Call" does). */
+  completed?: boolean;
+  idempotencyKey: string;
+}
+
+/** Per-activity outcome of `createTasks`, in input order. */
+export type ActivityOutcome = ({ ok: true } & CrmWriteResult) | { ok: false; errors: { code: string; message: string; fields: string[] }[] };
+
+const ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Refuse input Salesforce would refuse anyway, before spending an API call (field paths as given). */
+function check(issues: FieldIssue[]): void {
+  if (issues.length) throw new ConcordError({ kind: 'validation', issues, status: 422 });
+}
+
+function keyIssues(path: string, key: string): FieldIssue[] {
+  return key.length === 0 || key.length > 64 ? [{ path, message: 'must be 1..64 characters', code: 'invalid_key' }] : [];
+}
+
+function idIssues(path: string, id: string | null | undefined): FieldIssue[] {
+  return id && !ID.test(id) ? [{ path, message: 'not a Salesforce record id', code: 'invalid_id' }] : [];
+}
+
+function batchResult(keys: string[], outcomes: SaveOutcome[]): CrmBatchWriteResult {
+  return {
+    results: outcomes.map((o, i) => {
+      const key = keys[i]!;
+      return o.ok ? { key, ok: true, id: o.id, created: o.created ?? false } : { key, ok: false, errors: o.errors.map((e) => ({ code: e.errorCode, message: e.message, fields: e.fields })) };
+    }),
+    calls: Math.ceil(keys.length / d.collectionsSize),
+  };
+}
+
+export class SalesforceCrm implements CrmPort {
   readonly client: SalesforceClient;
 
-  constructor(conn: Connection, ctx: CallContext) {
-    this.client = new SalesforceClient(conn, ctx);
+  constructor(conn: Connection, ctx: CallContext, opts: SalesforceClientOptions = {}) {
+    this.client = new SalesforceClient(conn, ctx, opts);
   }
 
   async *companies(): AsyncIterable<MatchRecord[]> {
-    for await (const page of this.client.query(`SELECT ${ACCOUNT_FIELDS} FROM Account ORDER BY Id`, AccountRowSchema)) {
+    for await (const page of this.client.query(`SELECT ${ACCOUNT_FIELDS} FROM ${SOBJECT.account} ORDER BY Id`, AccountRowSchema)) {
       yield page.map(matchRecordFromAccount);
     }
+  }
+
+  /** Every row of `soql` built per chunk of `values` (an `IN` list per query). */
+  private async collect<T, R>(values: readonly string[], soql: (inList: string[]) => string, row: z.ZodType<R>, map: (r: R) => T): Promise<T[]> {
+    const wanted = [...new Set(values.filter((v) => ID.test(v)))];
+    const out: T[] = [];
+    for (const part of chunks(wanted, d.soqlInChunk)) {
+      for await (const page of this.client.query(soql(part), row)) out.push(...page.map(map));
+    }
+    return out;
+  }
+
+  companiesByIds(ids: string[]): Promise<MatchRecord[]> {
+    return this.collect(ids, (part) => `SELECT ${ACCOUNT_FIELDS} FROM ${SOBJECT.account} WHERE ${soqlIn('Id', part)}`, AccountRowSchema, matchRecordFromAccount);
+  }
+
+  contactsByIds(ids: string[]): Promise<CrmContact[]> {
+    return this.collect(ids, (part) => `SELECT ${CONTACT_FIELDS} FROM ${SOBJECT.contact} WHERE ${soqlIn('Id', part)}`, ContactRowSchema, contactFromRow);
+  }
+
+  dealsByIds(ids: string[]): Promise<CrmDeal[]> {
+    return this.collect(ids, (part) => `SELECT ${OPPORTUNITY_FIELDS} FROM ${SOBJECT.deal} WHERE ${soqlIn('Id', part)}`, OpportunityRowSchema, dealFromRow);
+  }
+
+  contactsOfCompany(companyId: string): Promise<CrmContact[]> {
+    return this.collect([companyId], (part) => `SELECT ${CONTACT_FIELDS} FROM ${SOBJECT.contact} WHERE ${soqlIn('AccountId', part)} ORDER BY Id`, ContactRowSchema, contactFromRow);
+  }
+
+  dealsOfCompany(companyId: string): Promise<CrmDeal[]> {
+    return this.collect([companyId], (part) => `SELECT ${OPPORTUNITY_FIELDS} FROM ${SOBJECT.deal} WHERE ${soqlIn('AccountId', part)} ORDER BY CloseDate DESC`, OpportunityRowSchema, dealFromRow);
+  }
+
+  dealLines(dealIds: string[]): Promise<CrmDealLine[]> {
+    return this.collect(dealIds, (part) => `SELECT ${LINE_ITEM_FIELDS} FROM ${SOBJECT.dealLine} WHERE ${soqlIn('OpportunityId', part)} ORDER BY Id`, LineItemRowSchema, dealLineFromRow);
+  }
+
+  /** The Account an Opportunity belongs to (null: none, or no such Opportunity). */
+  async dealCompanyId(dealId: string): Promise<string | null> {
+    if (!ID.test(dealId)) return null;
+    const row = await this.client.retrieve(SOBJECT.deal, dealId, ['AccountId'], OpportunityRowSchema.pick({ AccountId: true }));
+    return row?.AccountId ?? null;
+  }
+
+  async upsertContacts(contacts: CrmContactInput[]): Promise<CrmBatchWriteResult> {
+    check(contacts.flatMap((c, i) => [...keyIssues(`${i}.key`, c.key), ...idIssues(`${i}.companyId`, c.companyId)]));
+    const outcomes = await this.client.saveMany('upsert', SOBJECT.contact, contacts.map(contactRecord), d.keyField);
+    return batchResult(contacts.map((c) => c.key), outcomes);
+  }
+
+  async upsertDeals(deals: CrmDealInput[]): Promise<CrmBatchWriteResult> {
+    check(
+      deals.flatMap((o, i) => [
+        ...keyIssues(`${i}.key`, o.key),
+        ...idIssues(`${i}.companyId`, o.companyId),
+        ...(DATE.test(o.closeDate) ? [] : [{ path: `${i}.closeDate`, message: 'must be YYYY-MM-DD', code: 'invalid_date' }]),
+      ]),
+    );
+    const outcomes = await this.client.saveMany('upsert', SOBJECT.deal, deals.map(dealRecord), d.keyField);
+    return batchResult(deals.map((o) => o.key), outcomes);
+  }
+
+  /** Company field updates by Account id, 200 per Collections call; failures per record. */
+  async updateCompanies(updates: CompanyPropertyUpdate[]): Promise<CompanyUpdateResult> {
+    check(updates.flatMap((u, i) => (ID.test(u.externalId) ? [] : [{ path: `${i}.externalId`, message: 'not a Salesforce record id', code: 'invalid_id' }])));
+    const outcomes = await this.client.saveMany('update', SOBJECT.account, updates.map((u) => accountUpdateRecord(u.externalId, u.properties)));
+    const failed = outcomes.flatMap((o, i) => (o.ok ? [] : [{ externalId: updates[i]!.externalId, message: o.errors.map((e) => `${e.errorCode}: ${e.message}`).join('; ') }]));
+    return { updated: outcomes.length - failed.length, calls: Math.ceil(updates.length / d.collectionsSize), failed };
+  }
+
+  async createTask(on: CrmActivityTarget, task: { subject: string; body: string; dueDate: string; idempotencyKey: string }): Promise<CrmWriteResult> {
+    return this.one(await this.createTasks([{ on, subject: task.subject, body: task.body, dueDate: task.dueDate, idempotencyKey: task.idempotencyKey }]));
+  }
+
+  async addNote(on: CrmActivityTarget, note: { body: string; idempotencyKey: string; at?: string }): Promise<CrmWriteResult> {
+    const firstLine = note.body.split('\n', 1)[0]!.trim().slice(0, 80) || 'Note';
+    return this.one(
+      await this.createTasks([{ on, subject: `Note: ${firstLine}`, body: note.body, ...(note.at ? { dueDate: note.at.slice(0, 10) } : {}), completed: true, idempotencyKey: note.idempotencyKey }]),
+    );
+  }
+
+  private one(outcomes: ActivityOutcome[]): CrmWriteResult {
+    const o = outcomes[0]!;
+    if (o.ok) return { id: o.id, replayed: o.replayed };
+    const detail = o.errors.map((e) => `${e.code}: ${e.message}${e.fields.length ? ` [${e.fields.join(', ')}]` : ''}`).join('; ');
+    if (o.errors.some((e) => e.code === 'NOT_FOUND')) throw new ConcordError({ kind: 'not_found', entity: 'salesforce_record', code: 'crm_record_not_found' });
+    throw new ConcordError({ kind: 'upstream_validation', system: d.system, detail: detail.slice(0, 300) });
+  }
+
+  /**
+   * File Tasks on Accounts (and Opportunities), idempotently: Tasks cannot carry an External ID
+   * field, so Concord's key sits in the Task's `Concord_Id__c` text field and is looked up first;
+   * missing ones are created by Composite calls in which each Task depends on reading its
+   * Account (and Opportunity) first (`@{ref.Id}`), at most 25 subrequests per call. Two
+   * concurrent writers with the same new key could both create: callers serialise per key
+   * (card tasks go through the D1 idempotency ledger).
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite.htm
+   */
+  async createTasks(items: SalesforceActivity[]): Promise<ActivityOutcome[]> {
+    check(
+      items.flatMap((t, i) => [
+        ...keyIssues(`${i}.idempotencyKey`, t.idempotencyKey),
+        ...(ID.test(t.on.companyId) ? [] : [{ path: `${i}.on.companyId`, message: 'not a Salesforce record id', code: 'invalid_id' }]),
+        ...idIssues(`${i}.on.dealId`, t.on.dealId),
+        ...(t.dueDate === undefined || DATE.test(t.dueDate) ? [] : [{ path: `${i}.dueDate`, message: 'must be YYYY-MM-DD', code: 'invalid_date' }]),
+        ...(t.subject.trim() ? [] : [{ path: `${i}.subject`, message: 'required', code: 'required' }]),
+      ]),
+    );
+    const existing = new Map<string, string>();
+    for (const part of chunks([...new Set(items.map((t) => t.idempotencyKey))], d.soqlInChunk)) {
+      for await (const page of this.client.query(`SELECT Id, ${d.keyField} FROM ${SOBJECT.task} WHERE ${soqlIn(d.keyField, part)}`, KeyedIdRowSchema)) {
+        for (const r of page) if (r.Concord_Id__c) existing.set(r.Concord_Id__c, r.Id);
+      }
+    }
+    const out: (ActivityOutcome | undefined)[] = items.map((t) => {
+      const id = existing.get(t.idempotencyKey);
+      return id ? { ok: true, id, replayed: true } : undefined;
+    });
+    // Pack the missing ones into Composite calls (a key repeated in the batch is created once).
+    const pending = new Map<string, number[]>();
+    items.forEach((t, i) => {
+      if (out[i]) return;
+      pending.set(t.idempotencyKey, [...(pending.get(t.idempotencyKey) ?? []), i]);
+    });
+    let batch: { subs: CompositeSubrequest[]; taskRef: Map<string, string> } = { subs: [], taskRef: new Map() };
+    const flush = async () => {
+      if (batch.subs.length === 0) return;
+      const answers = await this.client.composite(batch.subs, { allOrNone: false, idempotent: false });
+      const byRef = new Map(answers.map((a) => [a.referenceId, a]));
+      for (const [key, ref] of batch.taskRef) {
+        const a = byRef.get(ref);
+        const id = a && a.status < 300 ? (a.body as { id?: unknown } | null)?.id : undefined;
+        // A failed read of the Account/Opportunity explains a failed Task better than INVALID_REFERENCE.
+        const cause = [...byRef.values()].find((r) => r.referenceId.startsWith(`${ref}_`) && r.status >= 400);
+        const outcome: ActivityOutcome =
+          typeof id === 'string'
+            ? { ok: true, id, replayed: false }
+            : { ok: false, errors: errorItems((cause ?? a)?.body).map((e) => ({ code: e.errorCode, message: e.message, fields: e.fields })) };
+        if (!outcome.ok && outcome.errors.length === 0) outcome.errors.push({ code: 'UNKNOWN_EXCEPTION', message: `composite answered ${a?.status ?? 'nothing'}`, fields: [] });
+        for (const i of pending.get(key) ?? []) out[i] = outcome;
+      }
+      batch = { subs: [], taskRef: new Map() };
+    };
+    let n = 0;
+    for (const [key, indexes] of pending) {
+      const t = items[indexes[0]!]!;
+      const ref = `t${n++}`;
+      const subs: CompositeSubrequest[] = [{ method: 'GET', path: `/sobjects/${SOBJECT.account}/${t.on.companyId}?fields=Id`, referenceId: `${ref}_company` }];
+      if (t.on.dealId) subs.push({ method: 'GET', path: `/sobjects/${SOBJECT.deal}/${t.on.dealId}?fields=Id,AccountId`, referenceId: `${ref}_deal` });
+      const whatId = t.on.dealId ? `@{${ref}_deal.Id}` : `@{${ref}_company.Id}`;
+      subs.push({
+        method: 'POST',
+        path: `/sobjects/${SOBJECT.task}`,
+        referenceId: ref,
+        body: taskRecord({ whatId, subject: t.subject, body: t.body, ...(t.dueDate ? { dueDate: t.dueDate } : {}), completed: t.completed === true, key }),
+      });
+      if (batch.subs.length + subs.length > d.compositeSize) await flush();
+      batch.subs.push(...subs);
+      batch.taskRef.set(key, ref);
+    }
+    await flush();
+    return out.map((o) => o ?? { ok: false, errors: [{ code: 'UNKNOWN_EXCEPTION', message: 'not written', fields: [] }] });
+  }
+
+  /** Tasks carrying Concord's key `key` (0 or 1 when written through Concord). */
+  async tasksWithKey(key: string): Promise<number> {
+    return this.client.count(`SELECT COUNT() FROM ${SOBJECT.task} WHERE ${d.keyField} = ${soqlString(key)}`);
   }
 }

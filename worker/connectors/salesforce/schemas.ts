@@ -15,9 +15,96 @@ export const AccountRowSchema = z.object({
 });
 export type AccountRow = z.infer<typeof AccountRowSchema>;
 
+export const ContactRowSchema = z.object({
+  Id: z.string(),
+  AccountId: z.string().nullish(),
+  FirstName: z.string().nullish(),
+  LastName: z.string().nullish(),
+  Email: z.string().nullish(),
+  Title: z.string().nullish(),
+  Phone: z.string().nullish(),
+  Concord_Id__c: z.string().nullish(),
+});
+export type ContactRow = z.infer<typeof ContactRowSchema>;
+
+export const OpportunityRowSchema = z.object({
+  Id: z.string(),
+  AccountId: z.string().nullish(),
+  Name: z.string().nullish(),
+  Amount: z.number().nullish(),
+  StageName: z.string().nullish(),
+  CloseDate: z.string().nullish(),
+  IsClosed: z.boolean().nullish(),
+  IsWon: z.boolean().nullish(),
+  CurrencyIsoCode: z.string().nullish(),
+  Concord_Id__c: z.string().nullish(),
+});
+export type OpportunityRow = z.infer<typeof OpportunityRowSchema>;
+
+export const LineItemRowSchema = z.object({
+  Id: z.string(),
+  OpportunityId: z.string(),
+  Name: z.string().nullish(),
+  ProductCode: z.string().nullish(),
+  Quantity: z.number().nullish(),
+  UnitPrice: z.number().nullish(),
+  TotalPrice: z.number().nullish(),
+});
+export type LineItemRow = z.infer<typeof LineItemRowSchema>;
+
+export const TaskRowSchema = z.object({
+  Id: z.string(),
+  WhatId: z.string().nullish(),
+  Subject: z.string().nullish(),
+  Status: z.string().nullish(),
+  ActivityDate: z.string().nullish(),
+  Concord_Id__c: z.string().nullish(),
+});
+export type TaskRow = z.infer<typeof TaskRowSchema>;
+
+export const IdRowSchema = z.object({ Id: z.string() });
+export const KeyedIdRowSchema = z.object({ Id: z.string(), Concord_Id__c: z.string().nullish() });
+
+/** One entry of a Salesforce error array (REST: `errorCode`; Collections results: `statusCode`). */
+export interface SalesforceErrorItem {
+  errorCode: string;
+  message: string;
+  fields: string[];
+}
+
+const ErrorItemSchema = z
+  .object({ errorCode: z.string().optional(), statusCode: z.string().optional(), message: z.string().optional(), fields: z.array(z.string()).optional() })
+  .passthrough();
+
+/** Salesforce's error entries, whitelisted to code, message and field names. */
+export function errorItems(raw: unknown): SalesforceErrorItem[] {
+  const parsed = z.array(ErrorItemSchema).safeParse(raw);
+  if (!parsed.success) return [];
+  return parsed.data.map((e) => ({ errorCode: e.errorCode ?? e.statusCode ?? 'UNKNOWN_EXCEPTION', message: (e.message ?? '').slice(0, 300), fields: e.fields ?? [] }));
+}
+
+/** Per-record results of an sObject Collections create/update/upsert. */
+export const SaveResultsSchema = z.array(
+  z.object({ id: z.string().nullish(), success: z.boolean(), created: z.boolean().optional(), errors: z.array(z.unknown()).default([]) }).passthrough(),
+);
+
+/** Upsert by external id: 201/200 `{id, success, created}`. */
+export const UpsertAnswerSchema = z.object({ id: z.string().nullish(), created: z.boolean().default(false) }).passthrough();
+
+/** One Composite subrequest as the client builds it (`path` after `/services/data/vXX.X`). */
+export interface CompositeSubrequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  referenceId: string;
+  body?: unknown;
+}
+
+export const CompositeAnswerSchema = z.object({
+  compositeResponse: z.array(z.object({ body: z.unknown(), httpStatusCode: z.number(), referenceId: z.string() }).passthrough()),
+});
+
 /** Errors are arrays `[{message, errorCode, fields}]`; keep the code and message only. */
 export function describeSalesforceError(body: unknown): string {
-  const parsed = z.array(z.object({ errorCode: z.string().optional(), message: z.string().optional() })).safeParse(body);
-  if (!parsed.success || !parsed.data[0]) return '';
-  return [parsed.data[0].errorCode, parsed.data[0].message].filter(Boolean).join(': ');
+  const first = errorItems(body)[0];
+  return first ? [first.errorCode, first.message].filter(Boolean).join(': ') : '';
 }
