@@ -1,21 +1,76 @@
 /**
- * "Create follow-up task" from the HubSpot card: a HubSpot task associated with the record's
- * company (and the deal it was created from), created at most once per request.
+ * Idempotent CRM writes, and the card's "Create follow-up task" built on them.
  *
- * Idempotency: the key is the caller's `Idempotency-Key` when given, else a hash of the request
- * itself (record, subject, due date) — the card sends no key, and a double click or HubSpot's
- * automatic retry repeats exactly the same request. The key is claimed in D1 before HubSpot is
- * called and completed with the task id in the same batch as the audit row.
+ * `runOnce` is the one path for "create at most once per key": the key is claimed in D1
+ * (`card_actions`) before the vendor is called and completed with the created id afterwards (in
+ * the same batch as any audit row); a retry finds the first result. `d1Ledger` offers it to
+ * connectors as the port's IdempotencyLedger (CRM tasks and notes).
+ *
+ * The card's key is the caller's `Idempotency-Key` when given, else a hash of the request itself
+ * (record, subject, due date) — the card sends no key, and a double click or HubSpot's automatic
+ * retry repeats exactly the same request.
  */
 import { createFollowUpTask } from '../connectors/hubspot/cards.js';
 import type { HubSpotCardObject } from '../connectors/hubspot/map.js';
 import type { Env } from '../env.js';
 import { ConcordError, fail } from '../errors.js';
+import type { CrmWriteResult, IdempotencyLedger } from '../ports/index.js';
 import { auditStatement } from '../storage/audit.js';
 import { claimAction, completeAction, releaseAction } from '../storage/card-actions.js';
 import { sha256Hex } from '../storage/crypto.js';
 import { connectionFor, type ServiceContext } from './context.js';
 import { resolveCrmRecord } from './crm-record.js';
+
+/** One idempotent create: what it is, the caller's key (else the request decides), the request. */
+export interface OnceSpec {
+  action: string;
+  idempotencyKey?: string | undefined;
+  /** Canonical request fields: the same key with a different request is refused (409). */
+  request: unknown;
+}
+
+/**
+ * Create at most once per (tenant, action, key). `create` returns the vendor's id; `recordWith`
+ * adds statements (audit) to the batch that completes the claim.
+ */
+export async function runOnce(
+  db: D1Database,
+  tenantId: string,
+  spec: OnceSpec,
+  create: () => Promise<string>,
+  recordWith: (id: string) => D1PreparedStatement[] = () => [],
+): Promise<CrmWriteResult> {
+  const requestHash = await sha256Hex(JSON.stringify(spec.request));
+  const key = await sha256Hex(`${spec.action}|${spec.idempotencyKey ? `k:${spec.idempotencyKey}` : `r:${requestHash}`}`);
+  const claim = await claimAction(db, tenantId, key, spec.action, requestHash);
+  switch (claim.kind) {
+    case 'done':
+      return { id: claim.resultId, replayed: true };
+    case 'in_progress':
+      fail({ kind: 'conflict', message: 'The same write is in progress right now; try again in a moment.' });
+    case 'mismatch':
+      fail({ kind: 'conflict', message: 'This Idempotency-Key was already used for a different request.' });
+    case 'claimed':
+      break;
+  }
+  let id: string;
+  try {
+    id = await create();
+  } catch (err) {
+    // The vendor refused (or was never called): let a retry try again. After a timeout or 5xx
+    // the object may exist: keep the claim, so retries get 409 until it is retaken (60 s).
+    const unknownOutcome = err instanceof ConcordError && (err.error.kind === 'timeout' || err.error.kind === 'upstream');
+    if (!unknownOutcome) await releaseAction(db, tenantId, key);
+    throw err;
+  }
+  await db.batch([completeAction(db, tenantId, key, id), ...recordWith(id)]);
+  return { id, replayed: false };
+}
+
+/** The D1 ledger connectors record idempotent writes in (one tenant). */
+export function d1Ledger(db: D1Database, tenantId: string): IdempotencyLedger {
+  return { once: (action, idempotencyKey, request, create) => runOnce(db, tenantId, { action, idempotencyKey, request }, create) };
+}
 
 export interface CardTaskRequest {
   objectType: HubSpotCardObject;
@@ -39,52 +94,35 @@ export async function createCardTask(
   req: CardTaskRequest,
   idempotencyKey: string | undefined,
 ): Promise<CardTaskResult> {
-  const requestHash = await sha256Hex(JSON.stringify([req.objectType, req.objectId, req.subject, req.dueDate]));
-  const key = await sha256Hex(`${ACTION}|${idempotencyKey ? `k:${idempotencyKey}` : `r:${requestHash}`}`);
-  const claim = await claimAction(env.DB, ctx.tenantId, key, ACTION, requestHash);
-  switch (claim.kind) {
-    case 'done':
-      return { id: claim.resultId, replayed: true };
-    case 'in_progress':
-      fail({ kind: 'conflict', message: 'The same task is being created right now; try again in a moment.' });
-    case 'mismatch':
-      fail({ kind: 'conflict', message: 'This Idempotency-Key was already used for a different task.' });
-    case 'claimed':
-      break;
-  }
-
-  let created: { id: string };
-  let accountId: string | null;
-  let companyId: string | null;
-  try {
-    ({ accountId, crmAccountId: companyId } = await resolveCrmRecord(env, ctx, { system: 'hubspot', objectType: req.objectType, objectId: req.objectId }));
-    created = await createFollowUpTask(
-      await connectionFor(env, ctx, 'hubspot'),
-      ctx,
-      { subject: req.subject, dueDate: req.dueDate, body: 'Follow-up created from the Concord account review card.' },
-      { companyId, from: { type: req.objectType, id: req.objectId } },
-    );
-  } catch (err) {
-    // HubSpot refused (or was never called): let the user's retry try again. After a timeout or
-    // 5xx the task may exist: keep the claim, so retries get 409 until it is retaken (60 s).
-    const unknownOutcome = err instanceof ConcordError && (err.error.kind === 'timeout' || err.error.kind === 'upstream');
-    if (!unknownOutcome) await releaseAction(env.DB, ctx.tenantId, key);
-    throw err;
-  }
-
-  await env.DB.batch([
-    completeAction(env.DB, ctx.tenantId, key, created.id),
-    auditStatement(env.DB, {
-      tenantId: ctx.tenantId,
-      actor: ctx.actor,
-      action: 'crm.task.create',
-      // Filed under the canonical account when linked, so the CSM panel's history shows it.
-      entityType: accountId ? 'account' : 'hubspot_company',
-      entityId: accountId ?? companyId ?? `deal:${req.objectId}`,
-      after: { system: 'hubspot', taskId: created.id, subject: req.subject, dueDate: req.dueDate, objectType: req.objectType, objectId: req.objectId, companyId },
-      correlationId: ctx.correlationId,
-    }),
-  ]);
-  ctx.log.info('card_task.created', { taskId: created.id, objectType: req.objectType });
-  return { id: created.id, replayed: false };
+  let accountId: string | null = null;
+  let companyId: string | null = null;
+  const result = await runOnce(
+    env.DB,
+    ctx.tenantId,
+    { action: ACTION, idempotencyKey, request: [req.objectType, req.objectId, req.subject, req.dueDate] },
+    async () => {
+      ({ accountId, crmAccountId: companyId } = await resolveCrmRecord(env, ctx, { system: 'hubspot', objectType: req.objectType, objectId: req.objectId }));
+      const created = await createFollowUpTask(
+        await connectionFor(env, ctx, 'hubspot'),
+        ctx,
+        { subject: req.subject, dueDate: req.dueDate, body: 'Follow-up created from the Concord account review card.' },
+        { companyId, from: { type: req.objectType, id: req.objectId } },
+      );
+      return created.id;
+    },
+    (taskId) => [
+      auditStatement(env.DB, {
+        tenantId: ctx.tenantId,
+        actor: ctx.actor,
+        action: 'crm.task.create',
+        // Filed under the canonical account when linked, so the CSM panel's history shows it.
+        entityType: accountId ? 'account' : 'hubspot_company',
+        entityId: accountId ?? companyId ?? `deal:${req.objectId}`,
+        after: { system: 'hubspot', taskId, subject: req.subject, dueDate: req.dueDate, objectType: req.objectType, objectId: req.objectId, companyId },
+        correlationId: ctx.correlationId,
+      }),
+    ],
+  );
+  if (!result.replayed) ctx.log.info('card_task.created', { taskId: result.id, objectType: req.objectType });
+  return result;
 }

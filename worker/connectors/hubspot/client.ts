@@ -1,21 +1,19 @@
 /**
  * HubSpot through the official client (`@hubspot/api-client`), pointed at the connection's base
  * URL so the same code talks to the sandbox or to api.hubapi.com. Every SDK call runs under the
- * tenant's limiter with Concord's retries (`guarded`); the SDK's own retries are off.
+ * tenant's limiter with Concord's retries (`guarded`); the SDK's own retries are off. Request
+ * bodies go through the platform fetch (node-fetch is aliased to worker/shims/node-fetch.ts).
  */
 import { Client } from '@hubspot/api-client';
-import { z } from 'zod';
-import { callUpstream, classify, type CallContext } from '../http.js';
+import { classify, type CallContext } from '../http.js';
 import { ConcordError, type DomainError } from '../../errors.js';
 import { guarded, type AttemptResult } from '../limits/guard.js';
 import type { Connection } from '../../storage/connections.js';
 import { currentAccessToken } from '../auth.js';
 import { hubspotDescriptor as d } from './descriptor.js';
+import { RECORD_ID_PROPERTY, type AssociationInput, type HubSpotObject, type HubSpotObjectType, type HubSpotPipeline } from './map.js';
 
-export interface HubSpotCompany {
-  id: string;
-  properties: Record<string, string | null>;
-}
+export type { HubSpotCompany } from './map.js';
 
 /** One company's property changes for a batch upsert. */
 export interface HubSpotCompanyInput {
@@ -29,22 +27,36 @@ export interface HubSpotBatchResult {
   errors: { message: string; ids: string[] }[];
 }
 
-/** Longest an SDK call may take (the SDK itself never times out). */
-const SDK_TIMEOUT_MS = 10_000;
+/** Per-client call settings (the card uses fewer, shorter attempts). */
+export interface HubSpotClientOptions {
+  timeoutMs?: number;
+  maxAttempts?: number;
+}
+
+/** What the SDK's `...WithHttpInfo` methods resolve to. */
+interface HttpInfo<T> {
+  httpStatusCode: number;
+  headers: Record<string, string>;
+  data: T;
+}
+
+/** A HubSpot batch answer (200, or 207 multi-status with `errors`). */
+interface BatchAnswer<R> {
+  results: R[];
+  errors?: { message: string; category?: string; context?: Record<string, string[]> }[];
+}
 
 /** The official client throws `ApiException`-like errors with `code`, `headers` and `body`. */
-function failure(err: unknown): { error: DomainError; status: number; headers: Record<string, string> } {
+function failure(err: unknown, timeoutMs: number): { error: DomainError; status: number; headers: Record<string, string> } {
   const e = err as { code?: number; headers?: Record<string, string>; body?: unknown };
   if (typeof e?.code === 'number' && e.code > 0) {
     const raw = typeof e.body === 'string' ? safeJson(e.body) : e.body;
-    const body = raw as { message?: string; category?: string } | undefined;
-    const detail = [body?.category, body?.message].filter(Boolean).join(': ').slice(0, 300);
     const headers = e.headers ?? {};
-    return { error: classify(d.system, e.code, headers, detail), status: e.code, headers };
+    return { error: classify(d.system, e.code, headers, describeHubSpotError(raw).slice(0, 300)), status: e.code, headers };
   }
   const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
   return {
-    error: timedOut ? { kind: 'timeout', system: d.system, afterMs: SDK_TIMEOUT_MS } : { kind: 'upstream', system: d.system, status: 0, detail: 'network error' },
+    error: timedOut ? { kind: 'timeout', system: d.system, afterMs: timeoutMs } : { kind: 'upstream', system: d.system, status: 0, detail: 'network error' },
     status: 0,
     headers: {},
   };
@@ -58,53 +70,75 @@ function safeJson(text: string): unknown {
   }
 }
 
+/** `{category, message}` of HubSpot's error envelope (whitelisted: never the raw body). */
+export function describeHubSpotError(body: unknown): string {
+  if (!body || typeof body !== 'object') return '';
+  const b = body as { category?: unknown; message?: unknown };
+  return [b.category, b.message].filter((v): v is string => typeof v === 'string' && v.length > 0).join(': ');
+}
+
+/** Split into chunks of at most `size`. */
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const asObject = (o: { id: string; properties: Record<string, string | null> }): HubSpotObject => ({ id: o.id, properties: o.properties });
+
 export class HubSpotClient {
   private readonly client: Client;
-  /** For calls made with `fetch` (writes); kept in step with the SDK's token on refresh. */
-  private readonly baseUrl: string;
-  private token: string;
+  private readonly timeoutMs: number;
+  private readonly maxAttempts: number | undefined;
 
   constructor(
     conn: Connection,
     private readonly ctx: CallContext,
+    opts: HubSpotClientOptions = {},
   ) {
     // The stored token; callers get connections through freshConnection (connectors/auth.ts).
-    const token = currentAccessToken(conn);
-    this.token = token;
-    this.baseUrl = conn.baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = opts.timeoutMs ?? d.timeoutMs;
+    this.maxAttempts = opts.maxAttempts;
     this.client = new Client({
-      accessToken: token,
-      basePath: conn.baseUrl,
+      accessToken: currentAccessToken(conn),
+      basePath: conn.baseUrl.replace(/\/+$/, ''),
       defaultHeaders: { 'x-correlation-id': ctx.correlationId },
       // Retries and pacing are Concord's limiter's job, not the SDK's.
       numberOfApiCallRetries: 0,
     });
   }
 
-  /** Run one SDK call (a `...WithHttpInfo` method, for the limit headers) under the limiter. */
-  private run<T>(op: string, call: () => Promise<{ httpStatusCode: number; headers: Record<string, string>; data: T }>, opts: { bucket?: string; idempotent?: boolean } = {}): Promise<T> {
+  /**
+   * Run one SDK call (a `...WithHttpInfo` method, for the limit headers) under the limiter.
+   * `idempotent: false` for creates: a timeout or 5xx is then not retried (HubSpot may have acted).
+   */
+  private run<T>(op: string, call: () => Promise<HttpInfo<T>>, opts: { bucket?: string; idempotent?: boolean } = {}): Promise<T> {
     const refresh = async (system: string) => {
       const token = this.ctx.refreshToken ? await this.ctx.refreshToken(system) : null;
-      if (token) {
-        this.token = token;
-        this.client.setAccessToken(token);
-      }
+      if (token) this.client.setAccessToken(token);
       return token !== null;
     };
     return guarded(
-      { system: d.system, op, ...opts },
+      { system: d.system, op, ...opts, ...(this.maxAttempts ? { maxAttempts: this.maxAttempts } : {}) },
       { log: this.ctx.log, gate: this.ctx.limits?.(d.system), refresh },
       async (): Promise<AttemptResult<T>> => {
         // The SDK's fetch has no timeout: race it, so a hanging HubSpot is a `timeout` (retried).
         let timer: ReturnType<typeof setTimeout> | undefined;
-        const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), SDK_TIMEOUT_MS)));
+        const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.timeoutMs)));
+        const started = Date.now();
         try {
           const res = await Promise.race([call(), timedOut]);
-          if (res === 'timeout') return { ok: false, error: { kind: 'timeout', system: d.system, afterMs: SDK_TIMEOUT_MS }, status: 0, headers: {} };
+          if (res === 'timeout') {
+            this.ctx.log.warn('upstream.failed', { system: d.system, op, ms: Date.now() - started, reason: 'timeout' });
+            return { ok: false, error: { kind: 'timeout', system: d.system, afterMs: this.timeoutMs }, status: 0, headers: {} };
+          }
+          this.ctx.log.debug('upstream.ok', { system: d.system, op, status: res.httpStatusCode, ms: Date.now() - started });
           return { ok: true, value: res.data, status: res.httpStatusCode, headers: res.headers };
         } catch (err) {
           if (err instanceof ConcordError) throw err;
-          return { ok: false, ...failure(err) };
+          const f = failure(err, this.timeoutMs);
+          this.ctx.log.warn('upstream.error', { system: d.system, op, status: f.status, kind: f.error.kind, ms: Date.now() - started });
+          return { ok: false, ...f };
         } finally {
           clearTimeout(timer);
         }
@@ -113,65 +147,86 @@ export class HubSpotClient {
   }
 
   /** One page of companies; `after` is HubSpot's paging cursor. */
-  async companiesPage(after?: string): Promise<{ results: HubSpotCompany[]; after: string | undefined }> {
+  async companiesPage(after?: string): Promise<{ results: HubSpotObject[]; after: string | undefined }> {
     // https://developers.hubspot.com/docs/api/crm/companies (GET /crm/v3/objects/companies)
     const page = await this.run('companies.page', () => this.client.crm.companies.basicApi.getPageWithHttpInfo(d.pageSize, after, d.companyProperties));
-    return {
-      results: page.results.map((c) => ({ id: c.id, properties: c.properties as Record<string, string | null> })),
-      after: page.paging?.next?.after,
-    };
+    return { results: page.results.map(asObject), after: page.paging?.next?.after };
+  }
+
+  /**
+   * Objects by id, 100 ids per call; ids HubSpot does not know (reported in a 207) are left out.
+   * https://developers.hubspot.com/docs/api/crm/companies (POST /crm/v3/objects/{type}/batch/read)
+   */
+  async batchRead(type: HubSpotObjectType, ids: string[], properties: string[]): Promise<HubSpotObject[]> {
+    const unique = [...new Set(ids)];
+    const out: HubSpotObject[] = [];
+    for (const batch of chunks(unique, d.batchSize)) {
+      const input = { inputs: batch.map((id) => ({ id })), properties, propertiesWithHistory: [] };
+      const api = this.client.crm[type].batchApi;
+      // A read changes nothing: retried on timeouts and 5xx like any GET.
+      const res = (await this.run(`${type}.batch_read`, () => api.readWithHttpInfo(input, false))) as BatchAnswer<{ id: string; properties: Record<string, string | null> }>;
+      out.push(...res.results.map(asObject));
+    }
+    const order = new Map(unique.map((id, i) => [id, i]));
+    return out.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  }
+
+  /**
+   * Ids of the `to` records associated with one record, every page, with their association types.
+   * https://developers.hubspot.com/docs/api/crm/associations/v4 (GET /crm/v4/objects/{from}/{id}/associations/{to})
+   */
+  async associations(from: string, id: string, to: string): Promise<{ toObjectId: string; typeIds: number[] }[]> {
+    const out: { toObjectId: string; typeIds: number[] }[] = [];
+    let after: string | undefined;
+    do {
+      const page = await this.run(`associations.${from}_${to}`, () => this.client.crm.associations.v4.basicApi.getPageWithHttpInfo(from, id, to, after, d.associationPageSize));
+      out.push(...page.results.map((r) => ({ toObjectId: String(r.toObjectId), typeIds: (r.associationTypes ?? []).map((t) => t.typeId) })));
+      after = page.paging?.next?.after;
+    } while (after);
+    return out;
+  }
+
+  /**
+   * Every deal pipeline with its stages.
+   * https://developers.hubspot.com/docs/api/crm/pipelines (GET /crm/v3/pipelines/deals)
+   */
+  async dealPipelines(): Promise<HubSpotPipeline[]> {
+    const res = await this.run('pipelines.deals', () => this.client.crm.pipelines.pipelinesApi.getAllWithHttpInfo('deals'));
+    return res.results.map((p) => ({ id: p.id, stages: p.stages.map((s) => ({ id: s.id, archived: s.archived, metadata: s.metadata })) }));
   }
 
   /**
    * Batch upsert of company properties, at most `d.batchSize` (100) inputs per call.
    * https://developers.hubspot.com/docs/api/crm/companies (POST /crm/v3/objects/companies/batch/upsert)
-   * Sent with the platform `fetch` through `callUpstream`, not the SDK: the SDK sends through
-   * node-fetch, whose request bodies fail on workerd's `node:http` (GETs work). Same wire format.
-   * Upsert by `idProperty` is idempotent, so timeouts and 5xx may be retried.
+   * Upsert by `idProperty` is idempotent, so timeouts and 5xx may be retried. 207 multi-status
+   * answers carry per-input errors; they are reported, not thrown.
    */
-  async upsertCompanies(inputs: HubSpotCompanyInput[], idProperty = 'hs_object_id'): Promise<HubSpotBatchResult> {
+  async upsertCompanies(inputs: HubSpotCompanyInput[], idProperty = RECORD_ID_PROPERTY): Promise<HubSpotBatchResult> {
     if (inputs.length > d.batchSize) throw new RangeError(`HubSpot batch upsert takes at most ${d.batchSize} inputs, got ${inputs.length}`);
-    const { data } = await callUpstream(
-      this.ctx,
-      {
-        system: d.system,
-        op: 'companies.batch_upsert',
-        url: `${this.baseUrl}/crm/v3/objects/companies/batch/upsert`,
-        method: 'POST',
-        headers: { authorization: `Bearer ${this.token}` },
-        auth: (token) => {
-          this.token = token;
-          this.client.setAccessToken(token);
-          return { authorization: `Bearer ${token}` };
-        },
-        body: { inputs: inputs.map((i) => ({ id: i.id, idProperty, properties: i.properties })) },
-      },
-      BatchUpsertAnswerSchema,
-      describeHubSpotError,
-    );
-    return { ok: data.results.length, errors: (data.errors ?? []).map((e) => ({ message: e.message, ids: Object.values(e.context ?? {}).flat() })) };
+    const body = { inputs: inputs.map((i) => ({ id: i.id, idProperty, properties: i.properties })) };
+    const res = (await this.run('companies.batch_upsert', () => this.client.crm.companies.batchApi.upsertWithHttpInfo(body))) as BatchAnswer<{ id: string }>;
+    return { ok: res.results.length, errors: (res.errors ?? []).map((e) => ({ message: e.message, ids: Object.values(e.context ?? {}).flat() })) };
   }
 
-  private async send<S extends z.ZodType>(op: string, method: 'GET' | 'POST', path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
-    const { data } = await callUpstream(
-      this.ctx,
-      {
-        system: d.system,
-        op,
-        url: `${this.baseUrl}${path}`,
-        method,
-        headers: { authorization: `Bearer ${this.token}` },
-        auth: (token) => {
-          this.token = token;
-          this.client.setAccessToken(token);
-          return { authorization: `Bearer ${token}` };
-        },
-        ...(body === undefined ? {} : { body }),
-      },
-      schema,
-      describeHubSpotError,
-    );
-    return data;
+  /**
+   * Create a task with its associations. Not idempotent on HubSpot's side: callers dedupe through
+   * an IdempotencyLedger, and a timeout or 5xx is not retried here.
+   * https://developers.hubspot.com/docs/api-reference/latest/crm/activities/tasks/guide (POST /crm/v3/objects/tasks)
+   */
+  async createTask(properties: Record<string, string>, associations: AssociationInput[]): Promise<{ id: string }> {
+    const input = { properties, associations } as Parameters<Client['crm']['objects']['tasks']['basicApi']['createWithHttpInfo']>[0];
+    const created = await this.run('tasks.create', () => this.client.crm.objects.tasks.basicApi.createWithHttpInfo(input), { idempotent: false });
+    return { id: created.id };
+  }
+
+  /**
+   * Create a note with its associations (same idempotency rule as tasks).
+   * https://developers.hubspot.com/docs/api-reference/latest/crm/activities/notes/guide (POST /crm/v3/objects/notes)
+   */
+  async createNote(properties: Record<string, string>, associations: AssociationInput[]): Promise<{ id: string }> {
+    const input = { properties, associations } as Parameters<Client['crm']['objects']['notes']['basicApi']['createWithHttpInfo']>[0];
+    const created = await this.run('notes.create', () => this.client.crm.objects.notes.basicApi.createWithHttpInfo(input), { idempotent: false });
+    return { id: created.id };
   }
 
   /**
@@ -189,11 +244,12 @@ export class HubSpotClient {
         if (!(err instanceof ConcordError && err.error.kind === 'conflict')) throw err;
       }
     };
-    const groups = await this.send('properties.groups', 'GET', '/crm/v3/properties/companies/groups', NamesSchema);
+    const props = this.client.crm.properties;
+    const groups = await this.run('properties.groups', () => props.groupsApi.getAllWithHttpInfo('companies'));
     if (!groups.results.some((g) => g.name === d.propertyGroup.name)) {
-      await tolerate409(`group:${d.propertyGroup.name}`, () => this.send('properties.group_create', 'POST', '/crm/v3/properties/companies/groups', CreatedSchema, d.propertyGroup));
+      await tolerate409(`group:${d.propertyGroup.name}`, () => this.run('properties.group_create', () => props.groupsApi.createWithHttpInfo('companies', d.propertyGroup)));
     }
-    const existing = new Set((await this.send('properties.list', 'GET', '/crm/v3/properties/companies', NamesSchema)).results.map((p) => p.name));
+    const existing = new Set((await this.run('properties.list', () => props.coreApi.getAllWithHttpInfo('companies'))).results.map((p) => p.name));
     for (const p of d.ownProperties) {
       if (existing.has(p.name)) continue;
       const body = {
@@ -203,25 +259,9 @@ export class HubSpotClient {
         fieldType: p.fieldType,
         groupName: d.propertyGroup.name,
         ...(p.options ? { options: p.options.map((value, displayOrder) => ({ label: value, value, displayOrder, hidden: false })) } : {}),
-      };
-      await tolerate409(p.name, () => this.send('properties.create', 'POST', '/crm/v3/properties/companies', CreatedSchema, body));
+      } as Parameters<typeof props.coreApi.createWithHttpInfo>[1];
+      await tolerate409(p.name, () => this.run('properties.create', () => props.coreApi.createWithHttpInfo('companies', body)));
     }
     return { created };
   }
-}
-
-/** A property or group listing: only the names matter here. */
-const NamesSchema = z.object({ results: z.array(z.object({ name: z.string() }).passthrough()) });
-const CreatedSchema = z.object({ name: z.string() }).passthrough();
-
-/** 200/207 answer of a batch upsert (only what Concord reads). */
-const BatchUpsertAnswerSchema = z.object({
-  results: z.array(z.object({ id: z.string() }).passthrough()),
-  errors: z.array(z.object({ message: z.string(), context: z.record(z.string(), z.array(z.string())).optional() }).passthrough()).optional(),
-});
-
-/** `{category, message}` of HubSpot's error envelope, for logs. */
-function describeHubSpotError(body: unknown): string {
-  const parsed = z.object({ category: z.string().optional(), message: z.string().optional() }).safeParse(body);
-  return parsed.success ? [parsed.data.category, parsed.data.message].filter(Boolean).join(': ') : '';
 }

@@ -1,15 +1,39 @@
 /**
  * HubSpot's quirks as data. CRM v3: https://developers.hubspot.com/docs/api/crm/companies
  * Limits (marketplace OAuth app): 110 requests / 10 s per installed account; search 5 req/s.
+ * https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details
  */
 export const hubspotDescriptor = {
   system: 'hubspot',
   /** basic list endpoints page at most 100 objects. */
   pageSize: 100,
+  /** Batch read/create/update/upsert take at most 100 inputs per call. */
   batchSize: 100,
   searchPageSize: 200,
+  /** v4 association lists page at most 500 associations. */
+  associationPageSize: 500,
   rateLimit: { requests: 110, intervalMs: 10_000, searchPerSecond: 5 },
+  /** Longest one SDK call may take (the SDK itself never times out). */
+  timeoutMs: 10_000,
+  /** Card calls: a user waits, so fewer, shorter attempts. */
+  card: { maxAttempts: 3, timeoutMs: 5_000 },
+  /**
+   * OAuth scopes each capability needs (the install asks for what the tenant enables).
+   * https://developers.hubspot.com/docs/api/scopes
+   */
+  scopes: {
+    companies: ['crm.objects.companies.read', 'crm.objects.companies.write'],
+    contacts: ['crm.objects.contacts.read'],
+    deals: ['crm.objects.deals.read'],
+    pipelines: ['crm.objects.deals.read'],
+    properties: ['crm.schemas.companies.read', 'crm.schemas.companies.write'],
+    // Tasks and notes are engagements; HubSpot gates them behind the contacts scopes.
+    // https://developers.hubspot.com/docs/api-reference/latest/crm/activities/tasks/guide
+    activities: ['crm.objects.contacts.read', 'crm.objects.contacts.write'],
+  },
   companyProperties: ['name', 'domain', 'country', 'city'] as string[],
+  contactProperties: ['firstname', 'lastname', 'email', 'jobtitle'] as string[],
+  dealProperties: ['dealname', 'amount', 'deal_currency_code', 'dealstage', 'pipeline', 'closedate'] as string[],
   /**
    * The app-owned property group and the company properties Concord writes back (health, risk,
    * receivables, renewal), created on install when missing.

@@ -1,16 +1,47 @@
 /** HubSpot as Concord's CRM port. */
-import type { CompanyPropertyUpdate, CompanyUpdateResult, CrmPort, MatchRecord } from '../../ports/index.js';
+import type {
+  CompanyPropertyUpdate,
+  CompanyUpdateResult,
+  CrmActivityTarget,
+  CrmContact,
+  CrmDeal,
+  CrmPort,
+  CrmWriteResult,
+  IdempotencyLedger,
+  MatchRecord,
+} from '../../ports/index.js';
+import { fail } from '../../errors.js';
 import type { Connection } from '../../storage/connections.js';
 import type { CallContext } from '../http.js';
-import { HubSpotClient } from './client.js';
+import { HubSpotClient, type HubSpotClientOptions } from './client.js';
 import { hubspotDescriptor as d } from './descriptor.js';
-import { matchRecordFromCompany } from './map.js';
+import {
+  activityAssociations,
+  contactFromHubSpot,
+  dealFromHubSpot,
+  dealOutcome,
+  matchRecordFromCompany,
+  noteProperties,
+  stageOutcomes,
+  taskProperties,
+  type StageOutcomes,
+} from './map.js';
+
+export interface HubSpotCrmOptions extends HubSpotClientOptions {
+  /** Records idempotent writes (tasks, notes); without it those writes are refused. */
+  ledger?: IdempotencyLedger;
+}
 
 export class HubSpotCrm implements CrmPort {
   readonly client: HubSpotClient;
+  private readonly ledger: IdempotencyLedger | undefined;
+  /** Won/closed stages per pipeline, fetched once per connector instance (one request, one job). */
+  private outcomes: Promise<StageOutcomes> | undefined;
 
-  constructor(conn: Connection, ctx: CallContext) {
-    this.client = new HubSpotClient(conn, ctx);
+  constructor(conn: Connection, ctx: CallContext, opts: HubSpotCrmOptions = {}) {
+    const { ledger, ...clientOpts } = opts;
+    this.client = new HubSpotClient(conn, ctx, clientOpts);
+    this.ledger = ledger;
   }
 
   async *companies(): AsyncIterable<MatchRecord[]> {
@@ -42,5 +73,71 @@ export class HubSpotCrm implements CrmPort {
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, batches.length)) }, worker));
     return result;
+  }
+
+  async companiesByIds(ids: string[]): Promise<MatchRecord[]> {
+    return (await this.client.batchRead('companies', ids, d.companyProperties)).map(matchRecordFromCompany);
+  }
+
+  async contactsByIds(ids: string[]): Promise<CrmContact[]> {
+    return (await this.client.batchRead('contacts', ids, d.contactProperties)).map(contactFromHubSpot);
+  }
+
+  async dealsByIds(ids: string[]): Promise<CrmDeal[]> {
+    const [deals, outcomes] = await Promise.all([this.client.batchRead('deals', ids, d.dealProperties), this.stageOutcomes()]);
+    return deals.map((deal) => dealFromHubSpot(deal, outcomes));
+  }
+
+  async contactsOfCompany(companyId: string): Promise<CrmContact[]> {
+    const ids = (await this.client.associations('companies', companyId, 'contacts')).map((a) => a.toObjectId);
+    return ids.length ? this.contactsByIds(ids) : [];
+  }
+
+  async dealsOfCompany(companyId: string): Promise<CrmDeal[]> {
+    const ids = (await this.client.associations('companies', companyId, 'deals')).map((a) => a.toObjectId);
+    return ids.length ? this.dealsByIds(ids) : [];
+  }
+
+  /** Won stage ids per pipeline id, from the pipelines API (cached for this instance). */
+  async wonStages(): Promise<Map<string, Set<string>>> {
+    const outcomes = await this.stageOutcomes();
+    return new Map([...outcomes].map(([pipeline, o]) => [pipeline, o.won]));
+  }
+
+  /** Whether a deal (pipeline + stage ids, as HubSpot stores them) sits in a won stage. */
+  async isWon(deal: { pipeline: string | null; stage: string | null }): Promise<boolean> {
+    return dealOutcome(await this.stageOutcomes(), deal.pipeline, deal.stage).won;
+  }
+
+  private stageOutcomes(): Promise<StageOutcomes> {
+    if (!this.outcomes) {
+      this.outcomes = this.client.dealPipelines().then(stageOutcomes);
+      // A failed lookup is not cached: the next caller asks again.
+      this.outcomes.catch(() => (this.outcomes = undefined));
+    }
+    return this.outcomes;
+  }
+
+  async createTask(on: CrmActivityTarget, task: { subject: string; body: string; dueDate: string; idempotencyKey: string }): Promise<CrmWriteResult> {
+    const ledger = this.requireLedger();
+    const request = { on, subject: task.subject, body: task.body, dueDate: task.dueDate };
+    return ledger.once('hubspot.task.create', task.idempotencyKey, request, async () => {
+      const created = await this.client.createTask(taskProperties(task), activityAssociations('task', { companyId: on.companyId, dealId: on.dealId ?? null }));
+      return created.id;
+    });
+  }
+
+  async addNote(on: CrmActivityTarget, note: { body: string; idempotencyKey: string; at?: string }): Promise<CrmWriteResult> {
+    const ledger = this.requireLedger();
+    // The note's timeline instant is fixed on the first attempt: a retry must describe the same note.
+    const request = { on, body: note.body, at: note.at ?? null };
+    return ledger.once('hubspot.note.create', note.idempotencyKey, request, async () => {
+      const created = await this.client.createNote(noteProperties({ body: note.body, at: note.at ?? new Date().toISOString() }), activityAssociations('note', { companyId: on.companyId, dealId: on.dealId ?? null }));
+      return created.id;
+    });
+  }
+
+  private requireLedger(): IdempotencyLedger {
+    return this.ledger ?? fail({ kind: 'internal', message: 'HubSpot writes need an idempotency ledger' });
   }
 }

@@ -1,10 +1,98 @@
 /** HubSpot raw objects -> canonical. The only file that knows HubSpot property names. */
-import type { MatchRecord } from '../../ports/index.js';
-import type { HubSpotCompany } from './client.js';
+import type { CrmContact, CrmDeal, MatchRecord } from '../../ports/index.js';
 
-export function matchRecordFromCompany(c: HubSpotCompany): MatchRecord {
+/** A CRM object as the client hands it over: id and raw property values. */
+export interface HubSpotObject {
+  id: string;
+  properties: Record<string, string | null>;
+}
+/** Kept for callers that name companies specifically. */
+export type HubSpotCompany = HubSpotObject;
+
+/** The CRM object types Concord reads, as HubSpot's API names them. */
+export type HubSpotObjectType = 'companies' | 'contacts' | 'deals';
+
+/** The property every object is addressed by when no unique property is given. */
+export const RECORD_ID_PROPERTY = 'hs_object_id';
+
+export function matchRecordFromCompany(c: HubSpotObject): MatchRecord {
   const name = c.properties.name?.trim();
   return { externalId: c.id, name: name || `HubSpot company ${c.id}`, domain: c.properties.domain ?? null, taxId: null, crmHint: null };
+}
+
+const text = (v: string | null | undefined): string | null => {
+  const t = v?.trim();
+  return t ? t : null;
+};
+
+export function contactFromHubSpot(c: HubSpotObject): CrmContact {
+  return {
+    externalId: c.id,
+    firstName: text(c.properties.firstname),
+    lastName: text(c.properties.lastname),
+    email: text(c.properties.email)?.toLowerCase() ?? null,
+    title: text(c.properties.jobtitle),
+  };
+}
+
+/** Closed and won stage ids of one pipeline. */
+export interface PipelineOutcomes {
+  closed: Set<string>;
+  won: Set<string>;
+}
+/** Pipeline id -> its closed/won stages. */
+export type StageOutcomes = Map<string, PipelineOutcomes>;
+
+/** A pipeline as the pipelines API returns it (only what the won-stage rule reads). */
+export interface HubSpotPipeline {
+  id: string;
+  stages: { id: string; archived?: boolean; metadata?: Record<string, string> }[];
+}
+
+/**
+ * Won stages per pipeline: a stage is closed when `metadata.isClosed` is "true" and won when it
+ * is also certain (`metadata.probability` 1.0). The default pipeline's won stage is `closedwon`;
+ * custom pipelines use numeric ids, so nothing may be inferred from the id itself.
+ * https://developers.hubspot.com/docs/api/crm/pipelines
+ */
+export function stageOutcomes(pipelines: HubSpotPipeline[]): StageOutcomes {
+  const out: StageOutcomes = new Map();
+  for (const p of pipelines) {
+    const closed = new Set<string>();
+    const won = new Set<string>();
+    for (const s of p.stages) {
+      if (s.archived) continue;
+      if (String(s.metadata?.isClosed).toLowerCase() !== 'true') continue;
+      closed.add(s.id);
+      if (Number(s.metadata?.probability) === 1) won.add(s.id);
+    }
+    out.set(p.id, { closed, won });
+  }
+  return out;
+}
+
+/** Closed/won for a deal's stage; a deal without a pipeline is looked up in every pipeline. */
+export function dealOutcome(outcomes: StageOutcomes, pipeline: string | null, stage: string | null): { closed: boolean; won: boolean } {
+  if (!stage) return { closed: false, won: false };
+  const candidates = pipeline ? [outcomes.get(pipeline)].filter((p): p is PipelineOutcomes => !!p) : [...outcomes.values()];
+  return { closed: candidates.some((p) => p.closed.has(stage)), won: candidates.some((p) => p.won.has(stage)) };
+}
+
+export function dealFromHubSpot(d: HubSpotObject, outcomes: StageOutcomes): CrmDeal {
+  const amount = text(d.properties.amount);
+  const pipeline = text(d.properties.pipeline);
+  const stage = text(d.properties.dealstage);
+  const n = amount === null ? NaN : Number(amount);
+  return {
+    externalId: d.id,
+    name: text(d.properties.dealname) ?? `HubSpot deal ${d.id}`,
+    amount: Number.isFinite(n) ? n : null,
+    currency: text(d.properties.deal_currency_code)?.toUpperCase() ?? null,
+    pipeline,
+    stage,
+    closeDate: text(d.properties.closedate),
+    ...dealOutcome(outcomes, pipeline, stage),
+  };
 }
 
 /**
@@ -16,6 +104,8 @@ export const ASSOCIATION_TYPE = {
   dealToPrimaryCompany: 5,
   taskToCompany: 192,
   taskToDeal: 216,
+  noteToCompany: 190,
+  noteToDeal: 214,
 } as const;
 
 /** CRM object types the card runs on, as HubSpot's API names them. */
@@ -43,6 +133,30 @@ export function taskProperties(task: FollowUpTask): Record<string, string> {
     hs_task_type: 'TODO',
     hs_timestamp: `${task.dueDate}T12:00:00.000Z`,
   };
+}
+
+/**
+ * Canonical note -> HubSpot note properties; `hs_timestamp` places it on the record's timeline.
+ * https://developers.hubspot.com/docs/api-reference/latest/crm/activities/notes/guide
+ */
+export function noteProperties(note: { body: string; at: string }): Record<string, string> {
+  return { hs_note_body: note.body, hs_timestamp: note.at };
+}
+
+/** One `associations` entry of a create body. */
+export interface AssociationInput {
+  to: { id: string };
+  types: { associationCategory: 'HUBSPOT_DEFINED'; associationTypeId: number }[];
+}
+
+/** The associations of a new task or note: its company, and the deal when there is one. */
+export function activityAssociations(kind: 'task' | 'note', on: { companyId: string | null; dealId?: string | null }): AssociationInput[] {
+  const ids = kind === 'task' ? { company: ASSOCIATION_TYPE.taskToCompany, deal: ASSOCIATION_TYPE.taskToDeal } : { company: ASSOCIATION_TYPE.noteToCompany, deal: ASSOCIATION_TYPE.noteToDeal };
+  const out: AssociationInput[] = [];
+  const link = (id: string, typeId: number) => out.push({ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: typeId }] });
+  if (on.companyId) link(on.companyId, ids.company);
+  if (on.dealId) link(on.dealId, ids.deal);
+  return out;
 }
 
 /** The deal's companies, primary first (a deal may have several; the card shows the primary's view). */
