@@ -4,6 +4,7 @@
  * bearer-token middleware never sees the token endpoints).
  */
 import { Hono } from 'hono';
+import { sandboxNow } from '../core/limits.js';
 import type { SandboxState } from '../core/state.js';
 import { oauthAdmin } from './admin.js';
 import { hubspotOAuth } from './hubspot.js';
@@ -19,7 +20,7 @@ export function oauthApp(state: SandboxState): Hono {
   const app = new Hono();
   app.route('/', hubspotOAuth(state, store));
   app.route('/', salesforceOAuth(state, store));
-  app.route('/', netsuiteOAuth(store));
+  app.route('/', netsuiteOAuth(store, () => sandboxNow(state)));
   app.route('/', oauthAdmin(state, store));
   return app;
 }

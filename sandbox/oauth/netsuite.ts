@@ -25,7 +25,8 @@ function ownUrl(c: Context): string {
   return `${u.origin}${u.pathname}`;
 }
 
-export function netsuiteOAuth(store: OAuthStore): Hono {
+/** `now` is the sandbox clock, so a token issued after `POST /__sandbox/clock` is fresh on that clock. */
+export function netsuiteOAuth(store: OAuthStore, now: () => number = Date.now): Hono {
   const app = new Hono();
   app.post('/netsuite/services/rest/auth/oauth2/v1/token', async (c) => {
     const form = await readForm(c);
@@ -55,7 +56,7 @@ export function netsuiteOAuth(store: OAuthStore): Hono {
     if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number' || payload.exp - payload.iat > 3600) return fail(c, 'invalid_grant');
     store.countGrant(payload.iss, 'client_credentials');
     // NetSuite sends expires_in as a string.
-    return c.json({ access_token: issueToken('netsuite', cert.tenant), expires_in: String(expiresInMs('netsuite')! / 1000), token_type: 'bearer' });
+    return c.json({ access_token: issueToken('netsuite', cert.tenant, 'access', now()), expires_in: String(expiresInMs('netsuite')! / 1000), token_type: 'bearer' });
   });
   return app;
 }

@@ -37,10 +37,16 @@ export function internalId(value: string): string {
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export class NetSuiteClient {
+  private readonly timeoutMs: number;
+
+  /** `timeoutMs`: per-attempt timeout (default the descriptor's 10 s; interactive callers may want less). */
   constructor(
     private readonly conn: Connection,
     private readonly ctx: CallContext,
-  ) {}
+    opts: { timeoutMs?: number } = {},
+  ) {
+    this.timeoutMs = opts.timeoutMs ?? d.timeoutMs;
+  }
 
   /** How a request authenticates: TBA signs each attempt; bearer tokens can be refreshed after a 401. */
   private authFor(): Pick<UpstreamRequest, 'headers' | 'sign' | 'auth'> {
@@ -53,7 +59,7 @@ export class NetSuiteClient {
 
   private request(op: string, path: string, init: Pick<UpstreamRequest, 'method' | 'body' | 'headers' | 'idempotent'> = {}): UpstreamRequest {
     const a = this.authFor();
-    return { system: d.system, op, url: `${this.conn.baseUrl}${path}`, timeoutMs: d.timeoutMs, ...init, ...a, headers: { ...init.headers, ...a.headers } };
+    return { system: d.system, op, url: `${this.conn.baseUrl}${path}`, timeoutMs: this.timeoutMs, ...init, ...a, headers: { ...init.headers, ...a.headers } };
   }
 
   /**
@@ -72,6 +78,16 @@ export class NetSuiteClient {
       yield data.items.map((item) => row.parse(item) as z.infer<S>);
       if (!data.hasMore || data.items.length === 0) return;
     }
+  }
+
+  /**
+   * One cheap authenticated read (the first customer id): proves credentials before they are stored.
+   * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
+   */
+  async probe(): Promise<void> {
+    const rows = this.suiteql('SELECT id FROM customer', z.object({ id: z.unknown() }), 1);
+    await rows.next();
+    await rows.return(undefined);
   }
 
   /** All rows of a query; only for queries bounded by construction (one customer's open invoices). */

@@ -50,8 +50,9 @@ export class NetSuiteErp implements ErpPort {
     conn: Connection,
     ctx: CallContext,
     private readonly currencyCode: CurrencyLookup,
+    opts: { timeoutMs?: number } = {},
   ) {
-    this.client = new NetSuiteClient(conn, ctx);
+    this.client = new NetSuiteClient(conn, ctx, opts);
   }
 
   /** Inactive customers too: a churned customer is still the same company, with invoices. */

@@ -1,13 +1,16 @@
 /**
  * Connections made with pasted credentials, checked before they are stored:
  * - `POST /connections/netsuite` `{accountId, clientId, certificateId, privateKey}`: NetSuite M2M,
- *   proven by fetching a token (JWT assertion signed with the key);
+ *   proven by fetching a token (JWT assertion signed with the key); or
+ *   `{accountId, consumerKey, consumerSecret, tokenId, tokenSecret}`: NetSuite TBA, proven by one
+ *   signed read;
  * - `POST /connections/vitally` `{apiKey, subdomain?}`: proven by one read;
  * - `DELETE /connections/:system`: revokes OAuth tokens at the vendor (best effort), then deletes.
  * Responses carry metadata only, never a secret.
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
+import { NetSuiteClient } from '../../connectors/netsuite/client.js';
 import { ConcordError, fail } from '../../errors.js';
 import type { OAuthEnv } from '../../services/oauth/config.js';
 import { installConnection } from '../../services/oauth/install.js';
@@ -31,6 +34,20 @@ const NetSuiteFields = z
     privateKey: z.string().trim().min(64).max(16_384).includes('PRIVATE KEY', { message: 'a PEM private key (PKCS#8, "BEGIN PRIVATE KEY")' }),
   })
   .strict();
+
+/** NetSuite token-based authentication: the integration's consumer key/secret and an access token. */
+const NetSuiteTbaInput = z
+  .object({
+    accountId: NetSuiteFields.shape.accountId,
+    consumerKey: z.string().trim().min(8).max(500),
+    consumerSecret: z.string().trim().min(8).max(500),
+    tokenId: z.string().trim().min(8).max(500),
+    tokenSecret: z.string().trim().min(8).max(500),
+  })
+  .strict();
+
+/** A body naming any TBA field is a TBA connection; otherwise M2M (so errors name the right fields). */
+const isTbaBody = (v: unknown) => !!v && typeof v === 'object' && ['consumerKey', 'consumerSecret', 'tokenId', 'tokenSecret'].some((k) => k in v);
 
 /** `privateKeyPem` (the console's field name) is accepted as an alias of `privateKey`. */
 const NetSuiteInput = z.preprocess((v) => {
@@ -56,7 +73,9 @@ export function credentialConnectionRoutes() {
   const ctxOf = (c: Context<AppEnv>) => ({ correlationId: c.get('correlationId'), log: c.get('log') });
 
   r.post('/netsuite', async (c) => {
-    const input = await jsonBody(c, NetSuiteInput);
+    const body: unknown = await jsonBody(c, z.unknown());
+    if (isTbaBody(body)) return connectNetSuiteTba(c, parseWith(NetSuiteTbaInput, body));
+    const input = parseWith(NetSuiteInput, body);
     const algorithm = await algorithmFor(input.privateKey);
     if (!algorithm) invalid('privateKey', 'not a PKCS#8 EC P-256 (ES256) or RSA (PS256) private key', 'invalid_key');
     const baseUrl = netsuiteBaseUrl(envOf(c), input.accountId);
@@ -75,6 +94,24 @@ export function credentialConnectionRoutes() {
     await installConnection(envOf(c), { tenantId, system: 'netsuite', baseUrl, externalAccount: input.accountId, credentials, actor: c.get('actor'), correlationId: c.get('correlationId'), action: 'connection.m2m_connect' });
     return c.json({ system: 'netsuite', baseUrl, externalAccount: input.accountId, status: 'connected' }, 201);
   });
+
+  /** TBA: proven by one signed read (NetSuite has no token endpoint to ask for TBA). */
+  async function connectNetSuiteTba(c: Context<AppEnv>, input: z.infer<typeof NetSuiteTbaInput>) {
+    const baseUrl = netsuiteBaseUrl(envOf(c), input.accountId);
+    const credentials: Extract<Credentials, { type: 'netsuite_tba' }> = { type: 'netsuite_tba', ...input };
+    const tenantId = c.get('tenantId');
+    const probe = new NetSuiteClient({ tenantId, system: 'netsuite', baseUrl, externalAccount: input.accountId, status: 'connected', credentials }, ctxOf(c));
+    try {
+      await probe.probe();
+    } catch (err) {
+      if (err instanceof ConcordError && (err.error.kind === 'auth_expired' || err.error.kind === 'upstream_validation')) {
+        invalid('(body)', 'NetSuite refused these credentials: check the account id, consumer key/secret and token id/secret', 'credentials_refused');
+      }
+      throw err;
+    }
+    await installConnection(envOf(c), { tenantId, system: 'netsuite', baseUrl, externalAccount: input.accountId, credentials, actor: c.get('actor'), correlationId: c.get('correlationId'), action: 'connection.tba_connect' });
+    return c.json({ system: 'netsuite', baseUrl, externalAccount: input.accountId, status: 'connected', auth: 'tba' }, 201);
+  }
 
   r.post('/vitally', async (c) => {
     const input = await jsonBody(c, VitallyInput);

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { tokenSource } from '../../connectors/auth.js';
 import { callUpstream, type CallContext } from '../../connectors/http.js';
+import { NetSuiteClient } from '../../connectors/netsuite/client.js';
 import { ConcordError } from '../../errors.js';
 import { loadConnection, type Connection, type System } from '../../storage/connections.js';
 import type { OAuthEnv } from './config.js';
@@ -31,6 +32,11 @@ function probe(conn: Connection, token: string) {
 
 export async function checkConnection(env: OAuthEnv, ctx: CallContext & { tenantId: string }, system: System): Promise<{ system: System; ok: true; refreshed: boolean }> {
   const conn = await loadConnection(env, ctx.tenantId, system);
+  // NetSuite TBA signs each request; there is no token to fetch or refresh.
+  if (conn.credentials.type === 'netsuite_tba') {
+    await new NetSuiteClient(conn, ctx).probe();
+    return { system, ok: true, refreshed: false };
+  }
   const tokens = tokenSource(env, conn, ctx);
   let refreshed = false;
   for (let attempt = 0; ; attempt++) {
