@@ -1,6 +1,7 @@
 /**
  * The sandbox's own admin API under `/__sandbox`: health and counts, reseed, token issuing,
- * fault knobs and the ground-truth list. Local tooling only; never part of a vendor's surface.
+ * fault knobs, outgoing webhook subscriptions and the ground-truth list. Local tooling only; never
+ * part of a vendor's surface.
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -9,6 +10,7 @@ import { problem, readJson } from '../core/http.js';
 import type { SandboxState } from '../core/state.js';
 import { isSandboxTenant, issueToken } from '../core/tokens.js';
 import { tbaAdminApp } from '../netsuite/tba.js';
+import { webhooksAdminApp } from '../hubspot/webhooks.js';
 import { isAnchorDate } from '../seed/generate.js';
 import { SANDBOX_TENANTS, type TenantDataset } from '../seed/types.js';
 
@@ -96,6 +98,9 @@ export function adminApp(state: SandboxState): Hono {
     if (!isSandboxTenant(tenant)) return problem(c, 400, 'unknown_tenant', 'Unknown tenant', `tenant must be one of ${SANDBOX_TENANTS.join(', ')}`);
     return c.json(state.dataset(tenant).truth);
   });
+
+  // Outgoing HubSpot webhooks: subscriptions, deliveries, flush (sandbox/hubspot/webhooks.ts).
+  app.route('/webhooks', webhooksAdminApp(state));
 
   app.notFound((c) => problem(c, 404, 'not_found', 'No such sandbox admin endpoint', `${c.req.method} ${c.req.path}`));
   return app;

@@ -36,8 +36,9 @@ export const vendorFaultsSchema = z
     hangMs: z.number().int().min(1).max(120_000).optional(),
     /** Makes the draws deterministic (same sequence of faults for the same request order). */
     seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
-    /** Stored for outgoing webhooks (sent by a later issue). */
+    /** Outgoing webhooks (sandbox/hubspot/webhooks.ts): share of events sent again later, same eventId. */
     webhookDuplicateRate: rate.optional(),
+    /** Outgoing webhooks: shuffle each batch and hold some events back for a later batch. */
     webhookReorder: z.boolean().optional(),
   })
   .strict() satisfies z.ZodType<VendorFaults>;

@@ -261,3 +261,34 @@ export function dissociate(ds: HubSpotDataset, from: ObjectType, fromId: string,
     (x) => !((x.fromType === from && x.fromId === fromId && x.toType === to && x.toId === toId) || (x.fromType === to && x.fromId === toId && x.toType === from && x.toId === fromId)),
   );
 }
+
+// ------------------------------------------------------------------------------ change hook
+
+/** A record change made through the emulated API (what HubSpot turns into webhook events). */
+export interface ObjectChange {
+  type: ObjectType;
+  objectId: string;
+  kind: 'creation' | 'propertyChange';
+  /** The properties the change set, with their new values (only those that changed). */
+  properties: Record<string, string | null>;
+}
+
+type ChangeListener = (ds: HubSpotDataset, change: ObjectChange) => void;
+const changeListeners = new Set<ChangeListener>();
+
+/** Registers a listener for record changes (sandbox/hubspot/webhooks.ts); returns its removal. */
+export function onObjectChange(listener: ChangeListener): () => void {
+  changeListeners.add(listener);
+  return () => changeListeners.delete(listener);
+}
+
+/** Tells the listeners about a change; a listener's failure never fails the API call. */
+export function notifyObjectChange(ds: HubSpotDataset, change: ObjectChange): void {
+  for (const listener of changeListeners) {
+    try {
+      listener(ds, change);
+    } catch (err) {
+      console.error('[sandbox] hubspot change listener failed', err);
+    }
+  }
+}

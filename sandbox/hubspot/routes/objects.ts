@@ -8,7 +8,7 @@ import type { HubSpotDataset, HubSpotObject } from '../../seed/types.js';
 import { invalid } from '../errors.js';
 import { nowIso, readJson, type HubSpotEnv } from '../context.js';
 import { checkWrite, listParam, present } from '../shape.js';
-import { REQUIRED_ON_CREATE, associate, getObject, nextObjectId, records, resolveType, targetTypeForAssociation, type ObjectType } from '../store.js';
+import { REQUIRED_ON_CREATE, associate, getObject, nextObjectId, notifyObjectChange, records, resolveType, targetTypeForAssociation, type ObjectType } from '../store.js';
 
 /** `associations` of a create body: `[{to:{id}, types:[{associationCategory, associationTypeId}]}]`. */
 export const associationInputSchema = z.array(
@@ -38,15 +38,18 @@ export function createObject(ds: HubSpotDataset, type: ObjectType, rawProps: unk
   const obj: HubSpotObject = { id: nextObjectId(ds), properties: { ...props, createdate: now, hs_lastmodifieddate: now }, createdAt: now, updatedAt: now, archived: false };
   records(ds, type).push(obj);
   for (const link of links) associate(ds, type, obj.id, link.to, link.id);
+  notifyObjectChange(ds, { type, objectId: obj.id, kind: 'creation', properties: props });
   return obj;
 }
 
 /** Applies a property update to an object. */
 export function updateObject(ds: HubSpotDataset, type: ObjectType, obj: HubSpotObject, rawProps: unknown): HubSpotObject {
   const props = checkWrite(ds, type, rawProps);
+  const changed = Object.fromEntries(Object.entries(props).filter(([name, value]) => (obj.properties[name] ?? null) !== value));
   const now = nowIso();
   Object.assign(obj.properties, props, { hs_lastmodifieddate: now });
   obj.updatedAt = now;
+  if (Object.keys(changed).length > 0) notifyObjectChange(ds, { type, objectId: obj.id, kind: 'propertyChange', properties: changed });
   return obj;
 }
 
