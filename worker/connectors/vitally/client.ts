@@ -7,10 +7,16 @@ import { vitallyDescriptor as d } from './descriptor.js';
 import { AccountSchema, ConversationSchema, HealthScoreSchema, NoteSchema, ProjectSchema, describeVitallyError, page, type VitallyAccount } from './schemas.js';
 
 export class VitallyClient {
+  private readonly timeoutMs: number;
+
+  /** `timeoutMs`: per-attempt timeout (default the descriptor's 10 s). */
   constructor(
     private readonly conn: Connection,
     private readonly ctx: CallContext,
-  ) {}
+    opts: { timeoutMs?: number } = {},
+  ) {
+    this.timeoutMs = opts.timeoutMs ?? d.timeoutMs;
+  }
 
   private authHeader(): Record<string, string> {
     const key = currentAccessToken(this.conn);
@@ -21,7 +27,7 @@ export class VitallyClient {
   private async get<S extends z.ZodType>(op: string, path: string, schema: S): Promise<z.infer<S>> {
     const { data } = await callUpstream(
       this.ctx,
-      { system: d.system, op, url: `${this.conn.baseUrl}${path}`, headers: this.authHeader(), timeoutMs: d.timeoutMs },
+      { system: d.system, op, url: `${this.conn.baseUrl}${path}`, headers: this.authHeader(), timeoutMs: this.timeoutMs },
       schema,
       describeVitallyError,
     );
@@ -69,7 +75,7 @@ export class VitallyClient {
   private async write<S extends z.ZodType>(op: string, method: 'PATCH' | 'POST', path: string, body: unknown, schema: S): Promise<z.infer<S>> {
     const { data } = await callUpstream(
       this.ctx,
-      { system: d.system, op, url: `${this.conn.baseUrl}${path}`, method, headers: this.authHeader(), body, timeoutMs: d.timeoutMs },
+      { system: d.system, op, url: `${this.conn.baseUrl}${path}`, method, headers: this.authHeader(), body, timeoutMs: this.timeoutMs },
       schema,
       describeVitallyError,
     );

@@ -8,8 +8,8 @@ import { escalationsFromConversations, healthFromScores, matchRecordFromAccount,
 export class VitallyCs implements CsPort {
   readonly client: VitallyClient;
 
-  constructor(conn: Connection, ctx: CallContext) {
-    this.client = new VitallyClient(conn, ctx);
+  constructor(conn: Connection, ctx: CallContext, opts: { timeoutMs?: number } = {}) {
+    this.client = new VitallyClient(conn, ctx, opts);
   }
 
   async *accounts(): AsyncIterable<MatchRecord[]> {

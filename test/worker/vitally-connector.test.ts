@@ -1,0 +1,157 @@
+/**
+ * The Vitally connector inside workerd against a private sandbox estate: cursor paging past
+ * several pages, the 1,000/min token bucket (429 with RateLimit-* honoured), 5xx and timeouts
+ * retried (an idempotent note write included), and refusals that retrying cannot fix reported
+ * after one request. (test/worker/vitally-writes.test.ts covers trait merging and note upserts.)
+ */
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { VitallyCs } from '../../worker/connectors/vitally/index.js';
+import { AccountSchema, NoteSchema } from '../../worker/connectors/vitally/schemas.js';
+import { ConcordError } from '../../worker/errors.js';
+import type { Logger } from '../../worker/ops/log.js';
+import type { Connection } from '../../worker/storage/connections.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    vitallyConnectorSandboxUrl: string;
+  }
+}
+
+const V = inject('vitallyConnectorSandboxUrl');
+
+interface Counters {
+  requests: number;
+  rateLimited: number;
+  serverErrors: number;
+}
+
+const post = (path: string, body: unknown) => fetch(`${V}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function counters(): Promise<Counters> {
+  const body = (await (await fetch(`${V}/__sandbox/limits`)).json()) as { counters: Record<string, Record<string, Counters>> };
+  return body.counters['vitally']?.['demo'] ?? { requests: 0, rateLimited: 0, serverErrors: 0 };
+}
+async function faults(body: unknown): Promise<void> {
+  const res = await post('/__sandbox/faults', body);
+  if (!res.ok) throw new Error(`faults: ${res.status}`);
+}
+
+function recordingLog(): Logger & { events: { msg: string; fields?: Record<string, unknown> }[] } {
+  const events: { msg: string; fields?: Record<string, unknown> }[] = [];
+  const log = {
+    events,
+    debug() {},
+    info() {},
+    warn: (msg: string, fields?: Record<string, unknown>) => void events.push({ msg, ...(fields ? { fields } : {}) }),
+    error: (msg: string, fields?: Record<string, unknown>) => void events.push({ msg, ...(fields ? { fields } : {}) }),
+    with: () => log,
+  };
+  return log;
+}
+
+let apiKey = '';
+async function connection(): Promise<Connection> {
+  if (!apiKey) apiKey = ((await (await post('/__sandbox/tokens', { vendor: 'vitally', tenant: 'demo' })).json()) as { accessToken: string }).accessToken;
+  return { tenantId: 'vitally-conn', system: 'vitally', baseUrl: `${V}/vitally`, externalAccount: null, status: 'connected', credentials: { type: 'api_key', apiKey } };
+}
+
+beforeEach(async () => {
+  await faults({});
+  await post('/__sandbox/limits', { reset: true });
+});
+afterEach(async () => {
+  await faults({});
+  await post('/__sandbox/clock', { offsetMs: 0 });
+});
+
+describe('cursor paging', () => {
+  it('follows `next` past several pages and returns every account once', async () => {
+    const cs = new VitallyCs(await connection(), { correlationId: 'vitally-paging', log: recordingLog() });
+    const { vitallyAccounts } = ((await (await fetch(`${V}/__sandbox/health`)).json()) as { tenants: { demo: { vitallyAccounts: number } } }).tenants.demo;
+    const ids: string[] = [];
+    let pages = 0;
+    for await (const page of cs.client.pages('accounts.list', '/resources/accounts', AccountSchema, 25)) ((pages += 1), ids.push(...page.map((a) => a.id)));
+    expect(pages).toBe(Math.ceil(vitallyAccounts / 25));
+    expect(pages).toBeGreaterThanOrEqual(3);
+    expect(new Set(ids).size).toBe(vitallyAccounts);
+    expect((await counters()).requests).toBe(pages);
+    // The port's own paging (100 per page) sees the same accounts.
+    const viaPort: string[] = [];
+    for await (const page of cs.accounts()) viaPort.push(...page.map((r) => r.externalId));
+    expect(viaPort.sort()).toEqual([...ids].sort());
+  });
+});
+
+describe('the 1,000/min bucket', () => {
+  it('an empty bucket answers 429; the connector waits RateLimit-Reset and the read completes', async () => {
+    const conn = await connection();
+    const auth = { authorization: `Basic ${btoa(`${apiKey}:`)}` };
+    // Empty the tenant's bucket from outside the connector (another integration using the key).
+    let refused: Response | undefined;
+    for (let round = 0; round < 12 && !refused; round++) {
+      const answers = await Promise.all(Array.from({ length: 100 }, () => fetch(`${V}/vitally/resources/accounts?limit=1`, { headers: auth })));
+      for (const a of answers) await a.body?.cancel();
+      refused = answers.find((a) => a.status === 429);
+    }
+    expect(refused?.headers.get('ratelimit-remaining')).toBe('0');
+    expect(Number(refused?.headers.get('ratelimit-reset'))).toBeGreaterThanOrEqual(1);
+
+    const log = recordingLog();
+    const cs = new VitallyCs(conn, { correlationId: 'vitally-bucket', log });
+    const before = await counters();
+    const started = Date.now();
+    const page = await cs.client.pages('accounts.list', '/resources/accounts', AccountSchema, 10).next();
+    expect(page.value).toHaveLength(10);
+    const waited = Date.now() - started;
+    const retries = log.events.filter((ev) => ev.msg === 'upstream.retry' && ev.fields?.['kind'] === 'rate_limited');
+    expect(retries.length).toBeGreaterThan(0);
+    // The wait is the vendor's RateLimit-Reset (seconds), not a guess.
+    for (const r of retries) expect(r.fields?.['delayMs']).toBe(1000);
+    expect(waited).toBeGreaterThanOrEqual(1000 * retries.length - 50);
+    const after = await counters();
+    expect(after.rateLimited - before.rateLimited).toBe(retries.length);
+  });
+});
+
+describe('retries', () => {
+  it('5xx answers are retried for reads and for the note upsert, which still makes one note', async () => {
+    const cs = new VitallyCs(await connection(), { correlationId: 'vitally-5xx', log: recordingLog() });
+    const accounts = (await cs.client.pages('accounts.list', '/resources/accounts', AccountSchema, 5).next()).value!;
+    await post('/__sandbox/limits', { reset: true });
+    await faults({ vitally: { errorRate: 0.4, seed: 3 } });
+    for (const a of accounts) expect((await cs.client.account(a.id)).id).toBe(a.id);
+    const key = `concord-note-${crypto.randomUUID()}`;
+    const first = await cs.addNote(accounts[0]!.id, { subject: 'Renewal', body: 'Open invoices reviewed', idempotencyKey: key });
+    const again = await cs.addNote(accounts[0]!.id, { subject: 'Renewal', body: 'Open invoices reviewed', idempotencyKey: key });
+    expect(again.id).toBe(first.id);
+    const c = await counters();
+    expect(c.serverErrors).toBeGreaterThan(0);
+    expect(c.requests).toBe(accounts.length + 2 + c.serverErrors);
+    await faults({});
+    const notes = await cs.client.all('notes.list', `/resources/accounts/${accounts[0]!.id}/notes`, NoteSchema);
+    expect(notes.filter((n) => n.externalId === key)).toHaveLength(1);
+  });
+
+  it('a request that times out is abandoned and sent again', async () => {
+    const log = recordingLog();
+    const cs = new VitallyCs(await connection(), { correlationId: 'vitally-timeout', log }, { timeoutMs: 300 });
+    const accounts = (await cs.client.pages('accounts.list', '/resources/accounts', AccountSchema, 5).next()).value!;
+    await faults({ vitally: { timeoutRate: 0.35, hangMs: 5_000, seed: 5 } });
+    for (const a of accounts) expect((await cs.client.account(a.id)).id).toBe(a.id);
+    const timeouts = log.events.filter((ev) => ev.msg === 'upstream.failed' && ev.fields?.['reason'] === 'timeout');
+    expect(timeouts.length).toBeGreaterThan(0);
+    expect(log.events.filter((ev) => ev.msg === 'upstream.retry' && ev.fields?.['kind'] === 'timeout')).toHaveLength(timeouts.length);
+  });
+});
+
+describe('refusals are reported after one request', () => {
+  it('a 400 (limit above 100) is upstream_validation with the vendor message; a 404 is not_found', async () => {
+    const cs = new VitallyCs(await connection(), { correlationId: 'vitally-400', log: recordingLog() });
+    const bad = await cs.client.pages('accounts.list', '/resources/accounts', AccountSchema, 101).next().catch((x: unknown) => x);
+    expect(bad).toBeInstanceOf(ConcordError);
+    expect((bad as ConcordError).error).toMatchObject({ kind: 'upstream_validation', system: 'vitally', detail: expect.stringContaining('limit must be an integer from 1 to 100') });
+    expect((await counters()).requests).toBe(1);
+    const missing = await cs.client.account('no-such-account').catch((x: unknown) => x);
+    expect((missing as ConcordError).error).toMatchObject({ kind: 'not_found' });
+    expect((await counters()).requests).toBe(2);
+  });
+});
