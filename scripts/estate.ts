@@ -205,6 +205,16 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
       log(`tenant    ${tenant}: connected hubspot, netsuite, vitally, salesforce; identity linked in ${Date.now() - started} ms`);
       tenants[tenant] = { id: tenant, apiKey, sync };
     }
+    // The sandbox's HubSpot sends the demo portal's CRM changes to the broker, signed with the
+    // app's client secret, as HubSpot does for an installed app (sandbox/hubspot/webhooks.ts).
+    await call('PUT', `${sandboxListener.url}/__sandbox/webhooks`, 'unused', {
+      vendor: 'hubspot',
+      tenant: 'demo',
+      targetUrl: `${brokerUrl}/v1/webhooks/hubspot`,
+      clientSecret: brokerVars.HUBSPOT_CLIENT_SECRET,
+      subscriptions: ['company.creation', 'company.propertyChange', 'contact.creation', 'contact.propertyChange', 'deal.creation', 'deal.propertyChange'],
+    });
+    log(`webhooks  sandbox HubSpot (demo) -> ${brokerUrl}/v1/webhooks/hubspot: company, contact and deal changes`);
     return { brokerUrl, sandboxUrl: sandboxListener.url, tenants, brokerOutput: () => output, stop };
   } catch (err) {
     await stop();
