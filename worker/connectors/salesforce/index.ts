@@ -26,11 +26,10 @@ import type { CallContext } from '../http.js';
 import { SalesforceClient, type SalesforceClientOptions, type SaveOutcome } from './client.js';
 import { salesforceDescriptor as d } from './descriptor.js';
 import {
-  ACCOUNT_FIELDS,
-  CONTACT_FIELDS,
-  LINE_ITEM_FIELDS,
-  OPPORTUNITY_FIELDS,
+  DEAL_ACCOUNT_FIELDS,
   SOBJECT,
+  SOQL,
+  accountIdOfDeal,
   accountUpdateRecord,
   contactFromRow,
   contactRecord,
@@ -38,11 +37,10 @@ import {
   dealLineFromRow,
   dealRecord,
   matchRecordFromAccount,
-  soqlIn,
-  soqlString,
-  taskRecord,
+  taskKey,
+  taskSubrequests,
 } from './map.js';
-import { AccountRowSchema, ContactRowSchema, KeyedIdRowSchema, LineItemRowSchema, OpportunityRowSchema, errorItems, type CompositeSubrequest } from './schemas.js';
+import { AccountRowSchema, ContactRowSchema, DealAccountRowSchema, KeyedIdRowSchema, LineItemRowSchema, OpportunityRowSchema, errorItems, type CompositeSubrequest } from './schemas.js';
 
 /** A task or note to file, with Concord's idempotency key. */
 export interface SalesforceActivity {
@@ -98,7 +96,7 @@ export class SalesforceCrm implements CrmPort {
   }
 
   async *companies(): AsyncIterable<MatchRecord[]> {
-    for await (const page of this.client.query(`SELECT ${ACCOUNT_FIELDS} FROM ${SOBJECT.account} ORDER BY Id`, AccountRowSchema)) {
+    for await (const page of this.client.query(SOQL.accounts(), AccountRowSchema)) {
       yield page.map(matchRecordFromAccount);
     }
   }
@@ -114,34 +112,38 @@ export class SalesforceCrm implements CrmPort {
   }
 
   companiesByIds(ids: string[]): Promise<MatchRecord[]> {
-    return this.collect(ids, (part) => `SELECT ${ACCOUNT_FIELDS} FROM ${SOBJECT.account} WHERE ${soqlIn('Id', part)}`, AccountRowSchema, matchRecordFromAccount);
+    return this.collect(ids, SOQL.accountsByIds, AccountRowSchema, matchRecordFromAccount);
   }
 
   contactsByIds(ids: string[]): Promise<CrmContact[]> {
-    return this.collect(ids, (part) => `SELECT ${CONTACT_FIELDS} FROM ${SOBJECT.contact} WHERE ${soqlIn('Id', part)}`, ContactRowSchema, contactFromRow);
+    return this.collect(ids, SOQL.contactsByIds, ContactRowSchema, contactFromRow);
   }
 
   dealsByIds(ids: string[]): Promise<CrmDeal[]> {
-    return this.collect(ids, (part) => `SELECT ${OPPORTUNITY_FIELDS} FROM ${SOBJECT.deal} WHERE ${soqlIn('Id', part)}`, OpportunityRowSchema, dealFromRow);
+    return this.collect(ids, SOQL.dealsByIds, OpportunityRowSchema, dealFromRow);
   }
 
   contactsOfCompany(companyId: string): Promise<CrmContact[]> {
-    return this.collect([companyId], (part) => `SELECT ${CONTACT_FIELDS} FROM ${SOBJECT.contact} WHERE ${soqlIn('AccountId', part)} ORDER BY Id`, ContactRowSchema, contactFromRow);
+    return this.collect([companyId], SOQL.contactsOfAccounts, ContactRowSchema, contactFromRow);
   }
 
   dealsOfCompany(companyId: string): Promise<CrmDeal[]> {
-    return this.collect([companyId], (part) => `SELECT ${OPPORTUNITY_FIELDS} FROM ${SOBJECT.deal} WHERE ${soqlIn('AccountId', part)} ORDER BY CloseDate DESC`, OpportunityRowSchema, dealFromRow);
+    return this.collect([companyId], SOQL.dealsOfAccounts, OpportunityRowSchema, dealFromRow);
   }
 
   dealLines(dealIds: string[]): Promise<CrmDealLine[]> {
-    return this.collect(dealIds, (part) => `SELECT ${LINE_ITEM_FIELDS} FROM ${SOBJECT.dealLine} WHERE ${soqlIn('OpportunityId', part)} ORDER BY Id`, LineItemRowSchema, dealLineFromRow);
+    return this.collect(dealIds, SOQL.linesOfDeals, LineItemRowSchema, dealLineFromRow);
   }
 
-  /** The Account an Opportunity belongs to (null: none, or no such Opportunity). */
+  /**
+   * The Account an Opportunity belongs to (null: it has none). A missing Opportunity is
+   * `not_found`, as the REST API answers.
+   */
   async dealCompanyId(dealId: string): Promise<string | null> {
-    if (!ID.test(dealId)) return null;
-    const row = await this.client.retrieve(SOBJECT.deal, dealId, ['AccountId'], OpportunityRowSchema.pick({ AccountId: true }));
-    return row?.AccountId ?? null;
+    if (!ID.test(dealId)) throw new ConcordError({ kind: 'not_found', entity: 'salesforce_record', id: dealId });
+    const row = await this.client.retrieve(SOBJECT.deal, dealId, DEAL_ACCOUNT_FIELDS, DealAccountRowSchema);
+    if (!row) throw new ConcordError({ kind: 'not_found', entity: 'salesforce_record', id: dealId });
+    return accountIdOfDeal(row);
   }
 
   async upsertContacts(contacts: CrmContactInput[]): Promise<CrmBatchWriteResult> {
@@ -210,8 +212,11 @@ export class SalesforceCrm implements CrmPort {
     );
     const existing = new Map<string, string>();
     for (const part of chunks([...new Set(items.map((t) => t.idempotencyKey))], d.soqlInChunk)) {
-      for await (const page of this.client.query(`SELECT Id, ${d.keyField} FROM ${SOBJECT.task} WHERE ${soqlIn(d.keyField, part)}`, KeyedIdRowSchema)) {
-        for (const r of page) if (r.Concord_Id__c) existing.set(r.Concord_Id__c, r.Id);
+      for await (const page of this.client.query(SOQL.tasksByKeys(part), KeyedIdRowSchema)) {
+        for (const r of page) {
+          const k = taskKey(r);
+          if (k) existing.set(k, r.Id);
+        }
       }
     }
     const out: (ActivityOutcome | undefined)[] = items.map((t) => {
@@ -247,15 +252,7 @@ export class SalesforceCrm implements CrmPort {
     for (const [key, indexes] of pending) {
       const t = items[indexes[0]!]!;
       const ref = `t${n++}`;
-      const subs: CompositeSubrequest[] = [{ method: 'GET', path: `/sobjects/${SOBJECT.account}/${t.on.companyId}?fields=Id`, referenceId: `${ref}_company` }];
-      if (t.on.dealId) subs.push({ method: 'GET', path: `/sobjects/${SOBJECT.deal}/${t.on.dealId}?fields=Id,AccountId`, referenceId: `${ref}_deal` });
-      const whatId = t.on.dealId ? `@{${ref}_deal.Id}` : `@{${ref}_company.Id}`;
-      subs.push({
-        method: 'POST',
-        path: `/sobjects/${SOBJECT.task}`,
-        referenceId: ref,
-        body: taskRecord({ whatId, subject: t.subject, body: t.body, ...(t.dueDate ? { dueDate: t.dueDate } : {}), completed: t.completed === true, key }),
-      });
+      const subs = taskSubrequests(ref, t.on, { subject: t.subject, body: t.body, ...(t.dueDate ? { dueDate: t.dueDate } : {}), completed: t.completed === true, key });
       if (batch.subs.length + subs.length > d.compositeSize) await flush();
       batch.subs.push(...subs);
       batch.taskRef.set(key, ref);
@@ -266,6 +263,6 @@ export class SalesforceCrm implements CrmPort {
 
   /** Tasks carrying Concord's key `key` (0 or 1 when written through Concord). */
   async tasksWithKey(key: string): Promise<number> {
-    return this.client.count(`SELECT COUNT() FROM ${SOBJECT.task} WHERE ${d.keyField} = ${soqlString(key)}`);
+    return this.client.count(SOQL.countTasksWithKey(key));
   }
 }

@@ -1,7 +1,7 @@
 /** Salesforce raw records <-> canonical. The only file that knows Salesforce field names. */
 import type { CrmContact, CrmContactInput, CrmDeal, CrmDealInput, CrmDealLine, MatchRecord } from '../../ports/index.js';
 import { salesforceDescriptor as d } from './descriptor.js';
-import type { AccountRow, ContactRow, LineItemRow, OpportunityRow } from './schemas.js';
+import type { AccountRow, CompositeSubrequest, ContactRow, LineItemRow, OpportunityRow } from './schemas.js';
 
 export const ACCOUNT_FIELDS = 'Id, Name, Website';
 export const CONTACT_FIELDS = `Id, AccountId, FirstName, LastName, Email, Title, Phone, ${d.keyField}`;
@@ -9,6 +9,41 @@ export const OPPORTUNITY_FIELDS = `Id, AccountId, Name, Amount, StageName, Close
 export const LINE_ITEM_FIELDS = 'Id, OpportunityId, Name, ProductCode, Quantity, UnitPrice, TotalPrice';
 
 export const SOBJECT = { account: 'Account', contact: 'Contact', deal: 'Opportunity', dealLine: 'OpportunityLineItem', task: 'Task' } as const;
+
+/** The SOQL Concord runs (values always go through `soqlString`). */
+export const SOQL = {
+  accounts: () => `SELECT ${ACCOUNT_FIELDS} FROM Account ORDER BY Id`,
+  accountsByIds: (ids: string[]) => `SELECT ${ACCOUNT_FIELDS} FROM Account WHERE ${soqlIn('Id', ids)}`,
+  contactsByIds: (ids: string[]) => `SELECT ${CONTACT_FIELDS} FROM Contact WHERE ${soqlIn('Id', ids)}`,
+  contactsOfAccounts: (ids: string[]) => `SELECT ${CONTACT_FIELDS} FROM Contact WHERE ${soqlIn('AccountId', ids)} ORDER BY Id`,
+  dealsByIds: (ids: string[]) => `SELECT ${OPPORTUNITY_FIELDS} FROM Opportunity WHERE ${soqlIn('Id', ids)}`,
+  dealsOfAccounts: (ids: string[]) => `SELECT ${OPPORTUNITY_FIELDS} FROM Opportunity WHERE ${soqlIn('AccountId', ids)} ORDER BY CloseDate DESC`,
+  linesOfDeals: (ids: string[]) => `SELECT ${LINE_ITEM_FIELDS} FROM OpportunityLineItem WHERE ${soqlIn('OpportunityId', ids)} ORDER BY Id`,
+  tasksByKeys: (keys: string[]) => `SELECT Id, ${d.keyField} FROM Task WHERE ${soqlIn(d.keyField, keys)}`,
+  countTasksWithKey: (key: string) => `SELECT COUNT() FROM Task WHERE ${d.keyField} = ${soqlString(key)}`,
+};
+
+/** Fields read to find an Opportunity's Account. */
+export const DEAL_ACCOUNT_FIELDS = ['AccountId'] as const;
+
+/** The subrequests that file one Task: read its Account (and Opportunity), then create it on that record. */
+export function taskSubrequests(ref: string, on: { companyId: string; dealId?: string | undefined }, task: { subject: string; body: string; dueDate?: string; completed?: boolean; key: string }): CompositeSubrequest[] {
+  const subs: CompositeSubrequest[] = [{ method: 'GET', path: `/sobjects/Account/${on.companyId}?fields=Id`, referenceId: `${ref}_company` }];
+  if (on.dealId) subs.push({ method: 'GET', path: `/sobjects/Opportunity/${on.dealId}?fields=Id,AccountId`, referenceId: `${ref}_deal` });
+  const whatId = on.dealId ? `@{${ref}_deal.Id}` : `@{${ref}_company.Id}`;
+  subs.push({ method: 'POST', path: '/sobjects/Task', referenceId: ref, body: taskRecord({ whatId, ...task }) });
+  return subs;
+}
+
+/** The Account id of an Opportunity row read with DEAL_ACCOUNT_FIELDS. */
+export function accountIdOfDeal(row: { AccountId?: string | null | undefined }): string | null {
+  return row.AccountId ?? null;
+}
+
+/** Concord's key of a Task row. */
+export function taskKey(row: { Concord_Id__c?: string | null | undefined }): string | null {
+  return row.Concord_Id__c ?? null;
+}
 
 /** A SOQL string literal: backslash and quote escaped (SOQL's own escapes). */
 export function soqlString(value: string): string {

@@ -40,6 +40,8 @@ export const OpportunityRowSchema = z.object({
   Concord_Id__c: z.string().nullish(),
 });
 export type OpportunityRow = z.infer<typeof OpportunityRowSchema>;
+/** An Opportunity read for its Account only. */
+export const DealAccountRowSchema = OpportunityRowSchema.pick({ AccountId: true });
 
 export const LineItemRowSchema = z.object({
   Id: z.string(),
