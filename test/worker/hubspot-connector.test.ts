@@ -197,6 +197,20 @@ describe('idempotent tasks and notes', () => {
     expect(stored.properties).toMatchObject({ hs_note_body: note.body, hs_timestamp: note.at });
   });
 
+  it('refuses a malformed task or note with 422 naming each field, before anything is sent', async () => {
+    const c = await crm();
+    const before = await counters();
+    const bad = await failureOf(c.createTask({ companyId: 'abc' }, { subject: '  ', body: '', dueDate: '2026-02-30', idempotencyKey: 'k' }));
+    expect(bad.error.kind).toBe('validation');
+    const paths = bad.error.kind === 'validation' ? bad.error.issues.map((i) => i.path) : [];
+    expect(paths).toEqual(['on.companyId']);
+    const badTask = await failureOf(c.createTask({ companyId: '1' }, { subject: '  ', body: '', dueDate: '2026-02-30', idempotencyKey: '' }));
+    expect(badTask.error.kind === 'validation' && badTask.error.issues.map((i) => i.path).sort()).toEqual(['task.dueDate', 'task.idempotencyKey', 'task.subject']);
+    const badNote = await failureOf(c.addNote({ companyId: '1' }, { body: 'x', idempotencyKey: 'k', at: 'yesterday' }));
+    expect(badNote.error.kind === 'validation' && badNote.error.issues.map((i) => i.path)).toEqual(['note.at']);
+    expect((await counters()).requests - before.requests).toBe(0);
+  });
+
   it('a create that met a 5xx is not resent, and its key stays claimed so a retry cannot duplicate it', async () => {
     const { companyId } = await companyAndDeal();
     const c = await crm();

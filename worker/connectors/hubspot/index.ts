@@ -10,7 +10,9 @@ import type {
   IdempotencyLedger,
   MatchRecord,
 } from '../../ports/index.js';
-import { fail } from '../../errors.js';
+import { z } from 'zod';
+import { fail, zodIssues } from '../../errors.js';
+import { InstantSchema, IsoDateSchema } from '../../model/primitives.js';
 import type { Connection } from '../../storage/connections.js';
 import type { CallContext } from '../http.js';
 import { HubSpotClient, type HubSpotClientOptions } from './client.js';
@@ -26,6 +28,21 @@ import {
   taskProperties,
   type StageOutcomes,
 } from './map.js';
+
+/** HubSpot record ids are numeric strings. */
+const RecordId = z.string().regex(/^\d{1,20}$/, 'a HubSpot record id (digits)');
+/** Idempotency keys after Stripe's convention: up to 255 characters. */
+const IdempotencyKey = z.string().min(1).max(255);
+const TargetSchema = z.object({ companyId: RecordId, dealId: RecordId.optional() }).strict();
+const TaskSchema = z.object({ subject: z.string().trim().min(1).max(512), body: z.string().max(65_536), dueDate: IsoDateSchema, idempotencyKey: IdempotencyKey }).strict();
+const NoteSchema = z.object({ body: z.string().trim().min(1).max(65_536), idempotencyKey: IdempotencyKey, at: InstantSchema.optional() }).strict();
+
+/** Parse a write's input or refuse it (422, every bad field named), before anything is claimed or sent. */
+function checked<T>(schema: z.ZodType<T>, value: unknown, at: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) fail({ kind: 'validation', issues: zodIssues(parsed.error.issues).map((i) => ({ ...i, path: i.path === '(root)' ? at : `${at}.${i.path}` })) });
+  return parsed.data;
+}
 
 export interface HubSpotCrmOptions extends HubSpotClientOptions {
   /** Records idempotent writes (tasks, notes); without it those writes are refused. */
@@ -118,7 +135,9 @@ export class HubSpotCrm implements CrmPort {
     return this.outcomes;
   }
 
-  async createTask(on: CrmActivityTarget, task: { subject: string; body: string; dueDate: string; idempotencyKey: string }): Promise<CrmWriteResult> {
+  async createTask(target: CrmActivityTarget, input: { subject: string; body: string; dueDate: string; idempotencyKey: string }): Promise<CrmWriteResult> {
+    const on = checked(TargetSchema, target, 'on');
+    const task = checked(TaskSchema, input, 'task');
     const ledger = this.requireLedger();
     const request = { on, subject: task.subject, body: task.body, dueDate: task.dueDate };
     return ledger.once('hubspot.task.create', task.idempotencyKey, request, async () => {
@@ -127,7 +146,9 @@ export class HubSpotCrm implements CrmPort {
     });
   }
 
-  async addNote(on: CrmActivityTarget, note: { body: string; idempotencyKey: string; at?: string }): Promise<CrmWriteResult> {
+  async addNote(target: CrmActivityTarget, input: { body: string; idempotencyKey: string; at?: string }): Promise<CrmWriteResult> {
+    const on = checked(TargetSchema, target, 'on');
+    const note = checked(NoteSchema, input, 'note');
     const ledger = this.requireLedger();
     // The note's timeline instant is fixed on the first attempt: a retry must describe the same note.
     const request = { on, body: note.body, at: note.at ?? null };
