@@ -263,6 +263,26 @@ describe('console.js', () => {
     expect(JSON.parse(post?.body ?? '{}')).toEqual({ accountId: '1234567_SB1', clientId: 'client-abc', certificateId: 'cert-1', privateKeyPem: pem });
   });
 
+  it('posts NetSuite token-based (TBA) credentials when TBA is chosen', async () => {
+    await openConsole();
+    await page.getByRole('button', { name: 'Connect NetSuite' }).click();
+    const form = page.getByRole('form', { name: 'Connect NetSuite' });
+    await form.getByLabel('Token-based (TBA)').check();
+    expect(await form.getByLabel('Private key (PEM)').count()).toBe(0);
+    await form.getByLabel('Account ID').fill('1234567_SB1');
+    await form.getByLabel('Consumer key').fill('ck-0123456789');
+    await form.getByRole('button', { name: 'Save and connect' }).click();
+    expect(await form.getByText('Token secret is required.').isVisible()).toBe(true);
+    expect(broker.requests.some((r) => r.path.endsWith('/connections/netsuite'))).toBe(false);
+    await form.getByLabel('Consumer secret').fill('cs-0123456789');
+    await form.getByLabel('Token ID').fill('tk-0123456789');
+    await form.getByLabel('Token secret').fill('ts-0123456789');
+    await form.getByRole('button', { name: 'Save and connect' }).click();
+    await page.getByText('NetSuite connected.').waitFor();
+    const post = broker.requests.find((r) => r.method === 'POST' && r.path === '/v1/tenants/demo/connections/netsuite');
+    expect(JSON.parse(post?.body ?? '{}')).toEqual({ accountId: '1234567_SB1', consumerKey: 'ck-0123456789', consumerSecret: 'cs-0123456789', tokenId: 'tk-0123456789', tokenSecret: 'ts-0123456789' });
+  });
+
   it('Connect for an OAuth system goes to the broker start URL; Disconnect asks to confirm', async () => {
     await openConsole();
     await page.getByRole('button', { name: 'Disconnect HubSpot' }).click();

@@ -1,11 +1,13 @@
 /**
  * Credential forms for the non-OAuth systems: NetSuite (OAuth 2.0 client credentials with a
- * certificate: account id, client id, certificate id = JWT `kid`, private key PEM) and Vitally
- * (subdomain + API key). Secrets are posted once and never shown again.
+ * certificate: account id, client id, certificate id = JWT `kid`, private key PEM; or token-based
+ * authentication: consumer key/secret and token id/secret) and Vitally (subdomain + API key).
+ * Secrets are posted once and never shown again.
  */
 import { useId, useState } from 'preact/hooks';
 import { describeError, type Result } from '../shared/result.js';
-import type { NetSuiteCredentials, VitallyCredentials } from './types.js';
+import type { ComponentChildren } from 'preact';
+import type { NetSuiteCredentials, NetSuiteTbaCredentials, VitallyCredentials } from './types.js';
 
 interface Field<K extends string> { name: K; label: string; help?: string; multiline?: boolean; secret?: boolean; check?: (v: string) => string | null }
 
@@ -17,6 +19,14 @@ const NETSUITE_FIELDS: Field<keyof NetSuiteCredentials>[] = [
   { name: 'privateKeyPem', label: 'Private key (PEM)', multiline: true, secret: true,
     check: (v) => (/^-----BEGIN (RSA |EC )?PRIVATE KEY-----[\s\S]+-----END (RSA |EC )?PRIVATE KEY-----\s*$/.test(v.trim())
       ? null : 'Paste the whole PEM file, from its BEGIN PRIVATE KEY line to its END PRIVATE KEY line.') },
+];
+
+const NETSUITE_TBA_FIELDS: Field<keyof NetSuiteTbaCredentials>[] = [
+  NETSUITE_FIELDS[0] as Field<'accountId'>,
+  { name: 'consumerKey', label: 'Consumer key', help: 'From the integration record (Token-based Authentication enabled)' },
+  { name: 'consumerSecret', label: 'Consumer secret', secret: true },
+  { name: 'tokenId', label: 'Token ID', help: 'Setup › Users/Roles › Access Tokens › New' },
+  { name: 'tokenSecret', label: 'Token secret', secret: true },
 ];
 
 const VITALLY_FIELDS: Field<keyof VitallyCredentials>[] = [
@@ -32,9 +42,23 @@ export interface CredentialFormProps<T> {
   onCancel: () => void;
 }
 
-/** NetSuite credential form. */
-export function NetSuiteForm(props: CredentialFormProps<NetSuiteCredentials>) {
-  return <CredentialForm title="Connect NetSuite" fields={NETSUITE_FIELDS} {...props} />;
+/** NetSuite credential form: OAuth 2.0 M2M (the default, NetSuite's preferred method) or TBA. */
+export function NetSuiteForm(props: CredentialFormProps<NetSuiteCredentials | NetSuiteTbaCredentials>) {
+  const id = useId();
+  const [mode, setMode] = useState<'m2m' | 'tba'>('m2m');
+  const chooser = (
+    <fieldset class="cc-field">
+      <legend>Authentication</legend>
+      {([['m2m', 'OAuth 2.0 (M2M certificate)'], ['tba', 'Token-based (TBA)']] as const).map(([value, label]) => (
+        <label key={value} for={`${id}-${value}`}>
+          <input id={`${id}-${value}`} type="radio" name={`${id}-auth`} value={value} checked={mode === value} onChange={() => setMode(value)} /> {label}
+        </label>
+      ))}
+    </fieldset>
+  );
+  return mode === 'm2m'
+    ? <CredentialForm key="m2m" title="Connect NetSuite" fields={NETSUITE_FIELDS} chooser={chooser} {...props} />
+    : <CredentialForm key="tba" title="Connect NetSuite" fields={NETSUITE_TBA_FIELDS} chooser={chooser} {...props} />;
 }
 
 /** Vitally API key form. */
@@ -42,7 +66,7 @@ export function VitallyForm(props: CredentialFormProps<VitallyCredentials>) {
   return <CredentialForm title="Connect Vitally" fields={VITALLY_FIELDS} {...props} />;
 }
 
-function CredentialForm<K extends string>(props: CredentialFormProps<Record<K, string>> & { title: string; fields: Field<K>[] }) {
+function CredentialForm<K extends string>(props: CredentialFormProps<Record<K, string>> & { title: string; fields: Field<K>[]; chooser?: ComponentChildren }) {
   const id = useId();
   const [values, setValues] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -76,6 +100,7 @@ function CredentialForm<K extends string>(props: CredentialFormProps<Record<K, s
   return (
     <form class="cc-form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{props.title}</h3>
+      {props.chooser ?? null}
       {props.fields.map((f) => {
         const fid = `${id}-${f.name}`;
         const err = errors[f.name];

@@ -5,14 +5,14 @@
 import { joinUrl, requestJson, type FetchLike } from '../shared/http.js';
 import type { Result } from '../shared/result.js';
 import { parseConnections, parseDeadLetters, parseOwnership } from './parse.js';
-import type { Connection, DeadLetter, NetSuiteCredentials, OwnershipRule, SystemId, VitallyCredentials } from './types.js';
+import type { Connection, DeadLetter, NetSuiteCredentials, NetSuiteTbaCredentials, OwnershipRule, SystemId, VitallyCredentials } from './types.js';
 
 /** What the console needs from the broker. */
 export interface ConsoleService {
   listConnections(): Promise<Result<Connection[]>>;
   /** URL that starts the OAuth dance for HubSpot / Salesforce. */
   connectUrl(system: SystemId): string;
-  connectNetSuite(creds: NetSuiteCredentials): Promise<Result<unknown>>;
+  connectNetSuite(creds: NetSuiteCredentials | NetSuiteTbaCredentials): Promise<Result<unknown>>;
   connectVitally(creds: VitallyCredentials): Promise<Result<unknown>>;
   disconnect(system: SystemId): Promise<Result<unknown>>;
   getOwnership(): Promise<Result<OwnershipRule[]>>;

@@ -26,6 +26,11 @@ export interface NetSuiteCredentials {
   accountId: string; clientId: string; certificateId: string; privateKeyPem: string;
 }
 
+/** NetSuite token-based authentication (TBA): integration consumer key/secret plus an access token. */
+export interface NetSuiteTbaCredentials {
+  accountId: string; consumerKey: string; consumerSecret: string; tokenId: string; tokenSecret: string;
+}
+
 /** Vitally REST credentials: `https://{subdomain}.rest.vitally.io`, Basic auth with the key. */
 export interface VitallyCredentials { subdomain: string; apiKey: string }
 
