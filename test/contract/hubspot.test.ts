@@ -161,6 +161,74 @@ describe('HubSpot emulator with @hubspot/api-client', () => {
     expect(withAssoc.associations?.companies?.results.map((r) => r.id)).toEqual([company.id]);
   });
 
+  it('a custom pipeline has numeric stage ids; its won stage is the closed one with probability 1.0', async () => {
+    const pipelines = await demo.crm.pipelines.pipelinesApi.getAll('deals');
+    const custom = pipelines.results.find((p) => p.id !== 'default')!;
+    expect(custom.id).toMatch(/^\d+$/);
+    expect(custom.stages.every((s) => /^\d+$/.test(s.id) && s.writePermissions === 'CRUD_ALL')).toBe(true);
+    const won = custom.stages.filter((s) => s.metadata?.isClosed === 'true' && Number(s.metadata?.probability) === 1);
+    expect(won).toHaveLength(1);
+    // Deals in that stage exist in the seed, under the custom pipeline.
+    const seededWon = seed.demo.hubspot.deals.filter((d) => d.properties.pipeline === custom.id && d.properties.dealstage === won[0]!.id);
+    expect(seededWon.length).toBeGreaterThan(0);
+    const stage = await demo.crm.pipelines.pipelineStagesApi.getById('deals', custom.id, won[0]!.id);
+    expect(stage.metadata).toEqual({ isClosed: 'true', probability: won[0]!.metadata!.probability });
+  });
+
+  it('tasks and notes are created with their associations to a company and a deal, visible from both sides', async () => {
+    const deal = seed.demo.hubspot.deals[0]!;
+    const companyId = seed.demo.hubspot.associations.dealToCompany.find(([d]) => d === deal.id)![1];
+    const link = (id: string, typeId: number) => ({ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: typeId }] });
+    const task = await demo.crm.objects.tasks.basicApi.create({
+      properties: { hs_task_subject: 'Contract renewal call', hs_task_status: 'NOT_STARTED', hs_timestamp: '2026-12-01T12:00:00.000Z' },
+      associations: [link(companyId, 192), link(deal.id, 216)],
+    });
+    const note = await demo.crm.objects.notes.basicApi.create({ properties: { hs_note_body: 'Renewal discussed', hs_timestamp: '2026-11-20T10:00:00.000Z' }, associations: [link(companyId, 190), link(deal.id, 214)] });
+    const ids = async (from: string, id: string, to: string) => (await demo.crm.associations.v4.basicApi.getPage(from, id, to)).results.map((r) => String(r.toObjectId));
+    expect(await ids('companies', companyId, 'tasks')).toContain(task.id);
+    expect(await ids('deals', deal.id, 'tasks')).toContain(task.id);
+    expect(await ids('tasks', task.id, 'companies')).toEqual([companyId]);
+    expect(await ids('companies', companyId, 'notes')).toContain(note.id);
+    expect(await ids('notes', note.id, 'deals')).toEqual([deal.id]);
+    const read = await demo.crm.objects.tasks.batchApi.read({ inputs: [{ id: task.id }], properties: ['hs_task_subject'], propertiesWithHistory: [] });
+    expect(read.results[0]!.properties.hs_task_subject).toBe('Contract renewal call');
+    // A task without its required timestamp is HubSpot's VALIDATION_ERROR, nothing created.
+    const bad = await failure(demo.crm.objects.tasks.basicApi.create({ properties: { hs_task_subject: 'No date' }, associations: [link(companyId, 192)] }));
+    expect(bad.code).toBe(400);
+    expect(bad.body).toMatchObject({ status: 'error', category: 'VALIDATION_ERROR' });
+    // An association type that does not exist for tasks is refused too.
+    const wrongType = await failure(demo.crm.objects.tasks.basicApi.create({ properties: { hs_timestamp: '2026-12-01T12:00:00.000Z' }, associations: [link(companyId, 279)] }));
+    expect(wrongType.code).toBe(400);
+  });
+
+  it('batch upsert answers 207 multi-status when some inputs fail, applying the others', async () => {
+    const [a, b] = seed.demo.hubspot.companies.slice(10, 12);
+    const res = await fetch(`${sandboxUrl}/hubspot/crm/v3/objects/companies/batch/upsert`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await token('demo')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: [{ id: a!.id, properties: { concord_health_score: '77' } }, { id: b!.id, properties: { concord_health_score: '78' } }, { id: '98765432', properties: { concord_health_score: '1' } }] }),
+    });
+    expect(res.status).toBe(207);
+    const body = (await res.json()) as { status: string; results: { id: string }[]; numErrors: number; errors: { status: string; category: string; message: string; context: Record<string, string[]> }[] };
+    expect(body.status).toBe('COMPLETE');
+    expect(body.results.map((r) => r.id).sort()).toEqual([a!.id, b!.id].sort());
+    expect(body.errors[0]).toMatchObject({ status: 'error', category: 'OBJECT_NOT_FOUND', context: { ids: ['98765432'] } });
+    // Through the official client the same answer arrives as the WithErrors variant.
+    const viaSdk = await demo.crm.companies.batchApi.upsert({ inputs: [{ id: a!.id, properties: { concord_health_score: '79' } }, { id: '98765433', properties: { concord_health_score: '1' } }] });
+    expect('errors' in viaSdk && viaSdk.errors?.[0]?.context).toEqual({ ids: ['98765433'] });
+    const read = await demo.crm.companies.basicApi.getById(a!.id, ['concord_health_score']);
+    expect(read.properties.concord_health_score).toBe('79');
+  });
+
+  it('errors use the HubSpot envelope: status, message, correlationId, category', async () => {
+    const res = await fetch(`${sandboxUrl}/hubspot/crm/v3/objects/deals/424242`, { headers: { authorization: `Bearer ${await token('demo')}` } });
+    expect(res.status).toBe(404);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ status: 'error', category: 'OBJECT_NOT_FOUND' });
+    expect(typeof body.message).toBe('string');
+    expect(body.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('every answer carries the rate-limit headers', async () => {
     const res = await fetch(`${sandboxUrl}/hubspot/crm/v3/objects/contacts?limit=1`, { headers: { authorization: `Bearer ${await token('demo')}` } });
     expect(res.headers.get('x-hubspot-ratelimit-max')).toBe('110');
