@@ -35,7 +35,16 @@ export function salesforceApp(state: SandboxState): Hono {
   const sessions = new SessionScripts();
   app.put('/__sandbox/session', (c) => sessions.put(c));
   app.get('/__sandbox/session', (c) => sessions.get(c));
-  app.use('/services/data/*', sessions.middleware((c) => c.req.header('x-sandbox-subrequest') === internal));
+  app.use(
+    '/services/data/*',
+    sessions.middleware(
+      (c) => c.req.header('x-sandbox-subrequest') === internal,
+      (c) => {
+        const claims = verifyToken((c.req.header('authorization') ?? '').replace(/^(Bearer|OAuth)\s+/i, ''));
+        return claims ? usageOf(claims.tenant) : null;
+      },
+    ),
+  );
 
   app.get('/services/data', (c) => c.json(versionList()));
   app.get('/services/data/', (c) => c.json(versionList()));

@@ -12,7 +12,8 @@
  * hangs until the client gives up, `expired` 401 INVALID_SESSION_ID. `apiUsage` gives the
  * session its own daily allocation: once `used` reaches `max`, every request is 403
  * REQUEST_LIMIT_EXCEEDED ("TotalRequests Limit exceeded."), as the org answers past its cap.
- * Both refusals carry `Sforce-Limit-Info: api-usage=N/M` like every REST answer.
+ * Both refusals carry `Sforce-Limit-Info: api-usage=N/M` like every REST answer (the session's
+ * allocation when scripted, else the org's).
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
  */
 import type { Context, MiddlewareHandler } from 'hono';
@@ -95,7 +96,7 @@ export class SessionScripts {
    * Middleware for `/services/data/*` requests of scripted sessions (others pass untouched).
    * `isSubrequest` tells composite subrequests apart: they are part of one counted call.
    */
-  middleware(isSubrequest: (c: Context) => boolean): MiddlewareHandler {
+  middleware(isSubrequest: (c: Context) => boolean, orgUsage: (c: Context) => { used: number; max: number } | null): MiddlewareHandler {
     return async (c, next) => {
       const s = this.sessions.get(tokenOf(c));
       if (!s || isSubrequest(c)) return next();
@@ -104,7 +105,11 @@ export class SessionScripts {
       const key = routeKey(c.req.method, c.req.path);
       st.routes[key] = (st.routes[key] ?? 0) + 1;
       const usage = s.script.apiUsage;
-      const limitInfo = () => (usage ? `api-usage=${usage.used}/${usage.max}` : undefined);
+      // The session's own allocation when scripted, else the org's (every answer carries one).
+      const limitInfo = () => {
+        const u = usage ?? orgUsage(c);
+        return u ? `api-usage=${u.used}/${u.max}` : undefined;
+      };
       const fault = s.script.faults.shift();
       if (fault === 'limit' || (usage && usage.used >= usage.max)) {
         st.refused += 1;
@@ -130,8 +135,7 @@ export class SessionScripts {
       if (usage) usage.used += 1;
       await next();
       st.served += 1;
-      const info = limitInfo();
-      if (info) c.header('Sforce-Limit-Info', info);
+      if (usage) c.header('Sforce-Limit-Info', `api-usage=${usage.used}/${usage.max}`);
     };
   }
 }

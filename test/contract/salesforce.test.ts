@@ -178,4 +178,51 @@ describe('Salesforce emulator with jsforce', () => {
     const acctId = (res.compositeResponse[0]!.body as { id: string }).id;
     expect((res.compositeResponse[2]!.body as { AccountId: string }).AccountId).toBe(acctId);
   });
+  it('composite refuses more than 25 subrequests without running any of them', async () => {
+    const name = `Over the limit ${Date.now()}`;
+    const subs = Array.from({ length: 26 }, (_, i) => ({ method: 'POST', url: `/services/data/v${VERSION}/sobjects/Account`, referenceId: `a${i}`, body: { Name: name } }));
+    const res = await fetch(`${sandboxUrl}/salesforce/services/data/v${VERSION}/composite`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${demoToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ allOrNone: false, compositeRequest: subs }),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { compositeResponse: { body: { errorCode: string; message: string }[]; httpStatusCode: number; referenceId: null }[] };
+    expect(body.compositeResponse).toHaveLength(1);
+    expect(body.compositeResponse[0]).toMatchObject({ httpStatusCode: 400, referenceId: null, body: [{ errorCode: 'LIMIT_EXCEEDED' }] });
+    expect((await demo.query(`SELECT Id FROM Account WHERE Name = '${name}'`)).totalSize).toBe(0);
+    const ok = await demo.request<{ compositeResponse: { httpStatusCode: number }[] }>({
+      method: 'POST',
+      url: `/services/data/v${VERSION}/composite`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ allOrNone: false, compositeRequest: subs.slice(0, 25).map((s) => ({ ...s, method: 'GET', url: `/services/data/v${VERSION}/limits`, body: undefined })) }),
+    });
+    expect(ok.compositeResponse).toHaveLength(25);
+  });
+
+  it('Task carries Concord_Id__c as plain text: Activities cannot have External ID fields', async () => {
+    const d = await demo.sobject('Task').describe();
+    expect(d.fields.find((f) => f.name === 'Concord_Id__c')).toMatchObject({ custom: true, externalId: false });
+    expect(await errorCodeOf(demo.sobject('Task').upsert({ Concord_Id__c: 'k1', Subject: 'x' }, 'Concord_Id__c'))).toBe('INVALID_FIELD');
+  });
+
+  it('a scripted session answers REQUEST_LIMIT_EXCEEDED with Sforce-Limit-Info, then its cap', async () => {
+    const t = await token('other');
+    const admin = (method: string, body?: unknown) =>
+      fetch(`${sandboxUrl}/salesforce/__sandbox/session`, { method, headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    expect((await admin('PUT', { faults: ['limit', 'ok'], apiUsage: { used: 9, max: 10 } })).status).toBe(200);
+    const get = () => fetch(`${sandboxUrl}/salesforce/services/data/v${VERSION}/limits`, { headers: { authorization: `Bearer ${t}` } });
+    const first = await get();
+    expect(first.status).toBe(403);
+    expect(first.headers.get('sforce-limit-info')).toBe('api-usage=9/10');
+    expect(await first.json()).toEqual([{ message: 'ConcurrentPerOrgLongTxn Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]);
+    const second = await get();
+    expect(second.status).toBe(200);
+    expect(second.headers.get('sforce-limit-info')).toBe('api-usage=10/10');
+    const third = await get();
+    expect(third.status).toBe(403);
+    expect(((await third.json()) as { errorCode: string }[])[0]!.errorCode).toBe('REQUEST_LIMIT_EXCEEDED');
+    expect(await (await admin('GET')).json()).toMatchObject({ requests: 3, served: 1, refused: 2 });
+    expect((await admin('PUT', { faults: ['sometimes'] })).status).toBe(400);
+  });
 });

@@ -53,7 +53,14 @@ export function compositeRoutes(dispatch: SubrequestDispatcher): Hono<Salesforce
     apiVersion(c);
     const raw = await readJson(c);
     const count = (raw as { compositeRequest?: unknown[] } | null)?.compositeRequest?.length ?? 0;
-    if (count > MAX_SUBREQUESTS) throw new SalesforceError(400, 'LIMIT_EXCEEDED', `Composite requests cannot have more than ${MAX_SUBREQUESTS} subrequests (got ${count})`);
+    // Over the limit nothing runs; the refusal comes wrapped as one subrequest answer, as
+    // observed from the real API: {"compositeResponse":[{"body":[{"errorCode":"LIMIT_EXCEEDED",
+    // "message":"The request can’t contain more than 25 operations."}],"httpHeaders":{},
+    // "httpStatusCode":400,"referenceId":null}]} (guardian/support-service-lambdas#766).
+    if (count > MAX_SUBREQUESTS) {
+      const refusal = [{ errorCode: 'LIMIT_EXCEEDED', message: `The request can’t contain more than ${MAX_SUBREQUESTS} operations.` }];
+      return c.json({ compositeResponse: [{ body: refusal, httpHeaders: {}, httpStatusCode: 400, referenceId: null }] }, 400);
+    }
     const parsed = schema.safeParse(raw);
     if (!parsed.success) throw new SalesforceError(400, 'JSON_PARSER_ERROR', `Invalid composite request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const results = new Map<string, unknown>();

@@ -54,11 +54,28 @@ interface JsforceHttpError {
 }
 
 function describe(err: JsforceHttpError): string {
-  const items = Array.isArray(err.data) ? errorItems(err.data) : [{ errorCode: err.errorCode ?? '', message: err.message ?? '', fields: fieldsOf(err.data) }];
+  const items = Array.isArray(err.data) ? errorItems(err.data) : /^ERROR_HTTP_\d+$/.test(err.errorCode ?? '') ? unexpectedBody(err) : [{ errorCode: err.errorCode ?? '', message: err.message ?? '', fields: fieldsOf(err.data) }];
   return items
     .map((i) => [i.errorCode, i.message].filter(Boolean).join(': ') + (i.fields.length ? ` [${i.fields.join(', ')}]` : ''))
     .join('; ')
     .slice(0, 300);
+}
+
+/**
+ * jsforce names a body that is not an error array `ERROR_HTTP_<status>` with the raw body as
+ * message: keep only Salesforce error entries found in it (e.g. a Composite refusal wrapped in
+ * `compositeResponse`), never the raw text.
+ */
+function unexpectedBody(err: JsforceHttpError): SalesforceErrorItem[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(err.message ?? '');
+  } catch {
+    return [{ errorCode: err.errorCode ?? '', message: '', fields: [] }];
+  }
+  const wrapped = (body as { compositeResponse?: { body?: unknown }[] } | null)?.compositeResponse;
+  const items = Array.isArray(wrapped) ? wrapped.flatMap((r) => errorItems(r.body)) : errorItems(body);
+  return items.length ? items : [{ errorCode: err.errorCode ?? '', message: '', fields: [] }];
 }
 
 function fieldsOf(data: unknown): string[] {
