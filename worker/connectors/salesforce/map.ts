@@ -45,9 +45,14 @@ export function taskKey(row: { Concord_Id__c?: string | null | undefined }): str
   return row.Concord_Id__c ?? null;
 }
 
-/** A SOQL string literal: backslash and quote escaped (SOQL's own escapes). */
+const SOQL_ESCAPES: Record<string, string> = { '\\': '\\\\', "'": "\\'", '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+
+/**
+ * A SOQL string literal with SOQL's escape sequences, so a value can never end the literal.
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_quotedstringescapes.htm
+ */
 export function soqlString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return `'${value.replace(/[\\'"\n\r\t\b\f]/g, (ch) => SOQL_ESCAPES[ch]!)}'`;
 }
 
 /** `WHERE <field> IN (...)` over ids or keys. */
