@@ -107,7 +107,8 @@ export class NetSuiteClient {
    * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_1545141395.html (getting a record instance)
    */
   async record<S extends z.ZodType>(type: NetSuiteRecordType, key: string, schema: S, opts: { expandSubResources?: boolean } = {}): Promise<z.infer<S>> {
-    const id = key.startsWith('eid:') ? key : internalId(key);
+    // `eid:` keys come from externalIdSegment (already URL-encoded); nothing else may shape the path.
+    const id = key.startsWith('eid:') && /^eid:[A-Za-z0-9%._~!*'()-]{1,800}$/.test(key) ? key : internalId(key);
     const { data } = await callUpstream(
       this.ctx,
       this.request(`${type}.get`, `${d.recordPath}/${type}/${id}${opts.expandSubResources ? '?expandSubResources=true' : ''}`),

@@ -36,7 +36,8 @@ import {
   productFromRecord,
   salesOrderBody,
 } from './map.js';
-import { CurrencyRowSchema, CustomerRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema } from './schemas.js';
+import { netsuiteDescriptor as d } from './descriptor.js';
+import { CurrencyRowSchema, CustomerRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema, type ItemRecord } from './schemas.js';
 
 export { NetSuiteClient } from './client.js';
 
@@ -131,7 +132,11 @@ export class NetSuiteErp implements ErpPort {
   async *products(): AsyncIterable<ErpProduct[]> {
     for (const kind of ['inventory', 'non_inventory'] as const) {
       for await (const ids of this.client.recordIds(PRODUCT_RECORD[kind])) {
-        const records = await Promise.all(ids.map((id) => this.client.record(PRODUCT_RECORD[kind], id, ItemRecordSchema)));
+        // A few at a time: the account's concurrency pool is shared with every other integration.
+        const records: ItemRecord[] = [];
+        for (let i = 0; i < ids.length; i += d.defaultConcurrency) {
+          records.push(...(await Promise.all(ids.slice(i, i + d.defaultConcurrency).map((id) => this.client.record(PRODUCT_RECORD[kind], id, ItemRecordSchema)))));
+        }
         const codes = new Map<string, CurrencyCode | null>();
         for (const rec of records) for (const p of rec.price?.items ?? []) if (!codes.has(p.currency.id)) codes.set(p.currency.id, await this.currencyCode(p.currency.id));
         yield records.map((rec) => productFromRecord(kind, rec, (cid) => codes.get(cid) ?? null));
