@@ -165,7 +165,7 @@ describe('HubSpot emulator with @hubspot/api-client', () => {
     const pipelines = await demo.crm.pipelines.pipelinesApi.getAll('deals');
     const custom = pipelines.results.find((p) => p.id !== 'default')!;
     expect(custom.id).toMatch(/^\d+$/);
-    expect(custom.stages.every((s) => /^\d+$/.test(s.id) && s.writePermissions === 'CRUD_ALL')).toBe(true);
+    expect(custom.stages.every((s) => /^\d+$/.test(s.id) && String(s.writePermissions) === 'CRUD_ALL')).toBe(true);
     const won = custom.stages.filter((s) => s.metadata?.isClosed === 'true' && Number(s.metadata?.probability) === 1);
     expect(won).toHaveLength(1);
     // Deals in that stage exist in the seed, under the custom pipeline.
