@@ -216,13 +216,16 @@ export class WebhookSender {
   async flush(tenant: SandboxTenant): Promise<void> {
     const hooks = this.hooks.get(tenant);
     if (!hooks || hooks.pending.length === 0) return;
-    if (hooks.timer) clearTimeout(hooks.timer), (hooks.timer = undefined);
+    if (hooks.timer) {
+      clearTimeout(hooks.timer);
+      hooks.timer = undefined;
+    }
     const taken = hooks.pending.splice(0, hooks.pending.length);
     const f = this.state.faults.hubspot;
     const duplicateRate = f?.webhookDuplicateRate ?? 0;
     const reorder = f?.webhookReorder ?? false;
     const random = this.random();
-    let batch: Queued[] = [];
+    const batch: Queued[] = [];
     const later: Queued[] = [];
     for (const q of taken) {
       // Two draws per event whatever the knobs, so one knob does not shift the other's sequence.
@@ -247,7 +250,6 @@ export class WebhookSender {
     } finally {
       this.active -= 1;
     }
-    batch = [];
   }
 
   /** One POST of `events`; on failure a retry is scheduled with attemptNumber + 1. */

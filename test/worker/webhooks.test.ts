@@ -78,7 +78,7 @@ async function consume(queue: string, bodies: unknown[], attempts = 1) {
     bodies.map((body, i) => ({ id: `m${nextId++}-${i}`, timestamp: new Date(), attempts, body })),
   );
   const ctx = createExecutionContext();
-  await worker.queue(batch, testEnv, ctx);
+  await worker.queue(batch, testEnv);
   return getQueueResult(batch, ctx);
 }
 
