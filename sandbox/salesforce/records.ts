@@ -103,7 +103,7 @@ export function checkWrite(ds: SalesforceDataset, type: SObjectType, body: unkno
     if (key === 'attributes' || key.toLowerCase() === 'id') continue;
     const def = findField(type, key);
     if (!def) throw new SalesforceError(400, 'INVALID_FIELD', `No such column '${key}' on sobject of type ${type}`, [key]);
-    if (!def.writable) {
+    if (!def.writable || (existing && def.createOnly)) {
       readOnly.push(def.name);
       continue;
     }

@@ -14,6 +14,8 @@ export interface FieldDef {
   label: string;
   /** Writable on create/update (false for system and formula fields). */
   writable: boolean;
+  /** Writable on create only (`createable` but not `updateable` in describe, e.g. a line item's OpportunityId). */
+  createOnly?: boolean;
   /** Must be present on create. */
   required?: boolean;
   externalId?: boolean;
@@ -93,7 +95,7 @@ export const FIELDS: Record<SObjectType, FieldDef[]> = {
   ],
   OpportunityLineItem: [
     ...common().filter((f) => f.name !== 'OwnerId'),
-    ref('OpportunityId', 'Opportunity ID', ['Opportunity'], 'Opportunity', { required: true, writable: true }),
+    ref('OpportunityId', 'Opportunity ID', ['Opportunity'], 'Opportunity', { required: true, writable: true, createOnly: true }),
     text('Name', 'Opportunity Product Name', { writable: false }),
     text('ProductCode', 'Product Code'),
     { name: 'Quantity', type: 'double', label: 'Quantity', writable: true, required: true },
@@ -101,6 +103,7 @@ export const FIELDS: Record<SObjectType, FieldDef[]> = {
     { name: 'TotalPrice', type: 'currency', label: 'Total Price', writable: true },
     { name: 'ServiceDate', type: 'date', label: 'Date', writable: true },
     { name: 'Description', type: 'textarea', label: 'Line Description', writable: true, length: 255 },
+    concordId(),
   ],
   Task: [
     ...common(),

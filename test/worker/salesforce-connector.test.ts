@@ -136,6 +136,37 @@ describe('Salesforce connector on jsforce', () => {
     expect(await crm.tasksWithKey(task.idempotencyKey)).toBe(1);
   });
 
+  it('upserts an Opportunity and its line items by key: a re-run updates them in place', async () => {
+    const { token, crm } = await connector('other');
+    const accountId = await firstAccountId(crm);
+    const deal = { key: `deal-${run}`, companyId: accountId, name: `Expansion ${run}`, stage: 'Prospecting', closeDate: '2026-12-31', amount: 12_000, currency: 'EUR' };
+    const first = await crm.upsertDeals([deal]);
+    const dealId = (first.results[0] as { id: string; created: boolean }).id;
+    expect(first.results[0]).toMatchObject({ ok: true, created: true });
+    expect((await crm.upsertDeals([{ ...deal, stage: 'Closed Won' }])).results[0]).toMatchObject({ ok: true, id: dealId, created: false });
+    expect((await crm.dealsOfCompany(accountId)).find((d) => d.externalId === dealId)).toMatchObject({ name: deal.name, amount: 12_000, currency: 'EUR', closed: true, won: true });
+
+    const lines = [
+      { key: `line-${run}-1`, sku: 'PLAT', quantity: 10, unitPrice: 1000 },
+      { key: `line-${run}-2`, sku: 'SEAT', quantity: 2, unitPrice: 1000 },
+    ];
+    const created = await crm.upsertDealLines(dealId, lines);
+    expect(created.results.map((r) => r.ok && r.created)).toEqual([true, true]);
+    const before = await stats(token);
+    const rerun = await crm.upsertDealLines(dealId, [{ ...lines[0]!, quantity: 12 }, lines[1]!]);
+    expect(rerun.results.map((r) => r.ok && r.created)).toEqual([false, false]);
+    expect(rerun.results.map((r) => r.ok && r.id)).toEqual(created.results.map((r) => r.ok && r.id));
+    const after = await stats(token);
+    // One key lookup and one Collections update; nothing created the second time.
+    expect((after.routes['PATCH /composite/sobjects'] ?? 0) - (before.routes['PATCH /composite/sobjects'] ?? 0)).toBe(1);
+    expect(after.routes['POST /composite/sobjects'] ?? 0).toBe(before.routes['POST /composite/sobjects'] ?? 0);
+    const stored = await crm.dealLines([dealId]);
+    expect(stored.map((l) => [l.sku, l.quantity, l.total]).sort()).toEqual([
+      ['PLAT', 12, 12_000],
+      ['SEAT', 2, 2_000],
+    ]);
+  });
+
   it('files Tasks on their Account in Composite calls of at most 25 subrequests', async () => {
     const { token, crm } = await connector('other');
     const accountId = await firstAccountId(crm);

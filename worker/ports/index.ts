@@ -231,6 +231,17 @@ export interface CrmPort {
   upsertDeals?(deals: CrmDealInput[]): Promise<CrmBatchWriteResult>;
   /** The line items (products) of the given deals. */
   dealLines?(dealIds: string[]): Promise<CrmDealLine[]>;
+  /** Create or update a deal's line items by Concord's key (a re-run updates, never duplicates). */
+  upsertDealLines?(dealId: string, lines: CrmDealLineInput[]): Promise<CrmBatchWriteResult>;
+}
+
+/** A product line to write on a deal; `key` is Concord's idempotency key for it. */
+export interface CrmDealLineInput {
+  key: string;
+  sku?: string | null;
+  quantity: number;
+  unitPrice?: number | null;
+  description?: string | null;
 }
 
 /** A contact to write; `key` is Concord's idempotency key for it (stored on the CRM record). */

@@ -17,6 +17,7 @@ import type {
   CrmDeal,
   CrmDealInput,
   CrmDealLine,
+  CrmDealLineInput,
   CrmPort,
   CrmWriteResult,
   MatchRecord,
@@ -36,8 +37,10 @@ import {
   dealFromRow,
   dealLineFromRow,
   dealRecord,
+  lineCreateRecord,
+  lineUpdateRecord,
   matchRecordFromAccount,
-  taskKey,
+  concordKey,
   taskSubrequests,
 } from './map.js';
 import { AccountRowSchema, ContactRowSchema, DealAccountRowSchema, KeyedIdRowSchema, LineItemRowSchema, OpportunityRowSchema, errorItems, type CompositeSubrequest } from './schemas.js';
@@ -164,6 +167,43 @@ export class SalesforceCrm implements CrmPort {
     return batchResult(deals.map((o) => o.key), outcomes);
   }
 
+  /**
+   * A deal's line items by Concord's key: the keys already on the org are looked up, missing lines
+   * are created (Collections create, with the Opportunity) and existing ones updated (Collections
+   * update; a line's Opportunity cannot change). A re-run updates, never duplicates.
+   */
+  async upsertDealLines(dealId: string, lines: CrmDealLineInput[]): Promise<CrmBatchWriteResult> {
+    check([
+      ...(ID.test(dealId) ? [] : [{ path: 'dealId', message: 'not a Salesforce record id', code: 'invalid_id' }]),
+      ...lines.flatMap((l, i) => [
+        ...keyIssues(`${i}.key`, l.key),
+        ...(Number.isFinite(l.quantity) && l.quantity > 0 ? [] : [{ path: `${i}.quantity`, message: 'must be a positive number', code: 'invalid_quantity' }]),
+      ]),
+    ]);
+    const existing = new Map<string, string>();
+    for (const part of chunks([...new Set(lines.map((l) => l.key))], d.soqlInChunk)) {
+      for await (const page of this.client.query(SOQL.linesByKeys(part), KeyedIdRowSchema)) {
+        for (const r of page) {
+          const k = concordKey(r);
+          if (k) existing.set(k, r.Id);
+        }
+      }
+    }
+    const toCreate = lines.map((l, i) => ({ l, i })).filter(({ l }) => !existing.has(l.key));
+    const toUpdate = lines.map((l, i) => ({ l, i })).filter(({ l }) => existing.has(l.key));
+    const created = await this.client.saveMany('create', SOBJECT.dealLine, toCreate.map(({ l }) => lineCreateRecord(dealId, l)));
+    const updated = await this.client.saveMany('update', SOBJECT.dealLine, toUpdate.map(({ l }) => lineUpdateRecord(existing.get(l.key)!, l)));
+    const results: CrmBatchWriteResult['results'] = new Array(lines.length);
+    const put = (part: { l: CrmDealLineInput; i: number }[], outcomes: SaveOutcome[], isNew: boolean) =>
+      part.forEach(({ l, i }, n) => {
+        const o = outcomes[n]!;
+        results[i] = o.ok ? { key: l.key, ok: true, id: o.id, created: isNew } : { key: l.key, ok: false, errors: o.errors.map((e) => ({ code: e.errorCode, message: e.message, fields: e.fields })) };
+      });
+    put(toCreate, created, true);
+    put(toUpdate, updated, false);
+    return { results, calls: Math.ceil(toCreate.length / d.collectionsSize) + Math.ceil(toUpdate.length / d.collectionsSize) };
+  }
+
   /** Company field updates by Account id, 200 per Collections call; failures per record. */
   async updateCompanies(updates: CompanyPropertyUpdate[]): Promise<CompanyUpdateResult> {
     check(updates.flatMap((u, i) => (ID.test(u.externalId) ? [] : [{ path: `${i}.externalId`, message: 'not a Salesforce record id', code: 'invalid_id' }])));
@@ -214,7 +254,7 @@ export class SalesforceCrm implements CrmPort {
     for (const part of chunks([...new Set(items.map((t) => t.idempotencyKey))], d.soqlInChunk)) {
       for await (const page of this.client.query(SOQL.tasksByKeys(part), KeyedIdRowSchema)) {
         for (const r of page) {
-          const k = taskKey(r);
+          const k = concordKey(r);
           if (k) existing.set(k, r.Id);
         }
       }

@@ -1,5 +1,5 @@
 /** Salesforce raw records <-> canonical. The only file that knows Salesforce field names. */
-import type { CrmContact, CrmContactInput, CrmDeal, CrmDealInput, CrmDealLine, MatchRecord } from '../../ports/index.js';
+import type { CrmContact, CrmContactInput, CrmDeal, CrmDealInput, CrmDealLine, CrmDealLineInput, MatchRecord } from '../../ports/index.js';
 import { salesforceDescriptor as d } from './descriptor.js';
 import type { AccountRow, CompositeSubrequest, ContactRow, LineItemRow, OpportunityRow } from './schemas.js';
 
@@ -19,6 +19,7 @@ export const SOQL = {
   dealsByIds: (ids: string[]) => `SELECT ${OPPORTUNITY_FIELDS} FROM Opportunity WHERE ${soqlIn('Id', ids)}`,
   dealsOfAccounts: (ids: string[]) => `SELECT ${OPPORTUNITY_FIELDS} FROM Opportunity WHERE ${soqlIn('AccountId', ids)} ORDER BY CloseDate DESC`,
   linesOfDeals: (ids: string[]) => `SELECT ${LINE_ITEM_FIELDS} FROM OpportunityLineItem WHERE ${soqlIn('OpportunityId', ids)} ORDER BY Id`,
+  linesByKeys: (keys: string[]) => `SELECT Id, ${d.keyField} FROM OpportunityLineItem WHERE ${soqlIn(d.keyField, keys)}`,
   tasksByKeys: (keys: string[]) => `SELECT Id, ${d.keyField} FROM Task WHERE ${soqlIn(d.keyField, keys)}`,
   countTasksWithKey: (key: string) => `SELECT COUNT() FROM Task WHERE ${d.keyField} = ${soqlString(key)}`,
 };
@@ -40,8 +41,8 @@ export function accountIdOfDeal(row: { AccountId?: string | null | undefined }):
   return row.AccountId ?? null;
 }
 
-/** Concord's key of a Task row. */
-export function taskKey(row: { Concord_Id__c?: string | null | undefined }): string | null {
+/** Concord's key of a row read with it (Task, OpportunityLineItem). */
+export function concordKey(row: { Concord_Id__c?: string | null | undefined }): string | null {
   return row.Concord_Id__c ?? null;
 }
 
@@ -119,6 +120,26 @@ export function dealRecord(o: CrmDealInput): Record<string, unknown> {
     ...(o.amount !== undefined ? { Amount: o.amount } : {}),
     ...(o.currency !== undefined ? { CurrencyIsoCode: o.currency } : {}),
   };
+}
+
+/** A line item's writable values (OpportunityId is set on create only: it is not updateable). */
+function lineValues(l: CrmDealLineInput): Record<string, unknown> {
+  return {
+    Quantity: l.quantity,
+    ...(l.unitPrice !== undefined ? { UnitPrice: l.unitPrice } : {}),
+    ...(l.sku !== undefined ? { ProductCode: l.sku } : {}),
+    ...(l.description !== undefined ? { Description: l.description } : {}),
+  };
+}
+
+/** A new OpportunityLineItem on `dealId` carrying Concord's key. */
+export function lineCreateRecord(dealId: string, l: CrmDealLineInput): Record<string, unknown> {
+  return { OpportunityId: dealId, [d.keyField]: l.key, ...lineValues(l) };
+}
+
+/** An update of an existing OpportunityLineItem. */
+export function lineUpdateRecord(id: string, l: CrmDealLineInput): Record<string, unknown> {
+  return { ...lineValues(l), Id: id };
 }
 
 /** A Task filed on an Account or Opportunity (`whatId` may be a Composite `@{ref.Id}`). */
