@@ -40,6 +40,9 @@ export interface CompositeOutcome {
 /** jsforce's request retries switched off: Concord's `guarded` is the only retry layer. */
 const NO_RETRY: NonNullable<HttpRequestOptions['retry']> = { maxRetries: 0, methods: [], statusCodes: [], errorCodes: [] };
 
+/** How long past the exchange timeout a response body may still take to arrive. */
+const BODY_GRACE_MS = 2_000;
+
 interface Capture {
   status: number;
   headers: Record<string, string>;
@@ -137,8 +140,13 @@ export class SalesforceClient {
       async (): Promise<AttemptResult<T>> => {
         const capture: Capture = { status: 0, headers: {} };
         const started = Date.now();
+        // jsforce's timeout ends at the response headers; a body that stalls is caught here.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const stalled = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(Object.assign(new Error('Request Timeout'), { name: 'TimeoutError' })), this.timeoutMs + BODY_GRACE_MS);
+        });
         try {
-          const value = await call(this.connection(capture));
+          const value = await Promise.race([call(this.connection(capture)), stalled]);
           this.ctx.log.debug('upstream.ok', { system: d.system, op, status: capture.status, ms: Date.now() - started });
           return { ok: true, value, status: capture.status, headers: capture.headers };
         } catch (err) {
@@ -146,12 +154,16 @@ export class SalesforceClient {
           const error = this.failure(err, capture);
           this.ctx.log.warn('upstream.error', { system: d.system, op, status: capture.status, kind: error.kind, ms: Date.now() - started });
           return { ok: false, error, status: capture.status, headers: capture.headers };
+        } finally {
+          clearTimeout(timer);
         }
       },
     );
   }
 
   private failure(err: unknown, capture: Capture): DomainError {
+    // 300: an upsert's external id matches several records (the answer lists their URLs).
+    if (capture.status === 300) return { kind: 'conflict', message: 'salesforce: several records carry this external id' };
     if (capture.status >= 400) return classify(d.system, capture.status, capture.headers, describe(err as JsforceHttpError));
     const name = (err as { name?: string } | null)?.name;
     const timedOut = name === 'AbortError' || name === 'TimeoutError' || (err instanceof Error && err.message === 'Request Timeout');
