@@ -149,8 +149,8 @@ export function applyFaults(state: SandboxState, vendor: Vendor): MiddlewareHand
       await faulted();
     }
     if (fault === 'timeout') return answer(c.text('Gateway Timeout', 504), 'serverErrors');
-    if (fault === 'error') return answer(profile.serverError(c), 'serverErrors');
-    if (fault === 'limit') return answer(profile.rateLimited(c), 'rateLimited');
+    if (fault === 'error') return answer(profile.serverError(c, state, tenant), 'serverErrors');
+    if (fault === 'limit') return answer(profile.rateLimited(c, state, tenant), 'rateLimited');
     if (profile.isRateLimited(c.res)) counters.rateLimited += 1;
     else if (c.res.status >= 500) counters.serverErrors += 1;
   };

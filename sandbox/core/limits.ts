@@ -85,10 +85,10 @@ export interface VendorLimitProfile {
   tokenTtlMs?: number;
   /** The vendor's 401 for an expired access token. */
   expired(c: Context, claims: TokenClaims, now: number): Response;
-  /** The vendor's "slow down" answer (injected by `rateLimitRate`). */
-  rateLimited(c: Context): Response;
-  /** The vendor's 5xx (injected by `errorRate`). */
-  serverError(c: Context): Response;
+  /** The vendor's "slow down" answer (injected by `rateLimitRate`) to `tenant`'s request. */
+  rateLimited(c: Context, state: SandboxState, tenant: string): Response;
+  /** The vendor's 5xx (injected by `errorRate`) to `tenant`'s request. */
+  serverError(c: Context, state: SandboxState, tenant: string): Response;
   /** True when a response is the vendor telling the client to slow down (counted). */
   isRateLimited(res: Response): boolean;
   /** The vendor's own limit enforced in this layer (NetSuite pool, Vitally bucket), if any. */

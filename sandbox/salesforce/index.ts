@@ -17,16 +17,14 @@ import { metaRoutes, versionList } from './routes/meta.js';
 import { queryRoutes } from './routes/query.js';
 import { sobjectRoutes } from './routes/sobjects.js';
 import { SessionScripts } from './sessions.js';
+import { apiUsage } from './limits.js';
 
-/** Daily API request allocation of the sandbox orgs (Enterprise Edition base). */
-export const DAILY_API_REQUESTS = 15_000;
 
 /** Builds the Salesforce emulator over the sandbox's state. */
 export function salesforceApp(state: SandboxState): Hono {
   const app = new Hono<SalesforceEnv>();
-  const usage = new Map<string, number>(); // `${tenant}|${YYYY-MM-DD}` -> requests
-  const usageKey = (tenant: string) => `${tenant}|${new Date().toISOString().slice(0, 10)}`;
-  const usageOf = (tenant: string) => ({ used: usage.get(usageKey(tenant)) ?? 0, max: DAILY_API_REQUESTS });
+  const usage = apiUsage(state);
+  const usageOf = usage.of;
   // Composite subrequests re-enter the app carrying this per-process marker so they are not
   // counted again (a composite call counts as one API request).
   const internal = crypto.randomUUID();
@@ -55,20 +53,19 @@ export function salesforceApp(state: SandboxState): Hono {
     if (!claims || claims.vendor !== 'salesforce' || !opensApi(claims)) {
       return c.json([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }], 401);
     }
-    const key = usageKey(claims.tenant);
     if (c.req.header('x-sandbox-subrequest') !== internal) {
-      const used = usage.get(key) ?? 0;
-      if (used >= DAILY_API_REQUESTS) {
-        c.header('Sforce-Limit-Info', `api-usage=${used}/${DAILY_API_REQUESTS}`);
+      const { used, max } = usage.of(claims.tenant);
+      if (used >= max) {
+        c.header('Sforce-Limit-Info', usage.header(claims.tenant));
         return c.json([{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }], 403);
       }
-      usage.set(key, used + 1);
+      usage.count(claims.tenant);
     }
     c.set('tenant', claims.tenant);
     c.set('ds', state.dataset(claims.tenant).salesforce);
     c.set('today', state.anchorDate);
     await next();
-    c.header('Sforce-Limit-Info', `api-usage=${usage.get(key) ?? 0}/${DAILY_API_REQUESTS}`);
+    c.header('Sforce-Limit-Info', usage.header(claims.tenant));
   });
 
   const base = '/services/data/:version';

@@ -42,11 +42,16 @@ describe('vendor-shaped answers to injected faults', () => {
     expect(await sb.counters('hubspot')).toMatchObject({ requests: 2, rateLimited: 1, serverErrors: 1 });
   });
 
-  it('Salesforce: 403 REQUEST_LIMIT_EXCEEDED as an error array', async () => {
+  it('Salesforce: 403 REQUEST_LIMIT_EXCEEDED as an error array, with the org usage in Sforce-Limit-Info', async () => {
     const token = await sb.token('salesforce');
+    const before = await fetch(`${sb.url}/salesforce/services/data/v62.0/limits`, { headers: auth(token) });
+    const used = /api-usage=(\d+)\/15000/.exec(before.headers.get('sforce-limit-info') ?? '');
+    expect(used).not.toBeNull();
     await sb.faults({ salesforce: { rateLimitRate: 1 } });
     const res = await fetch(`${sb.url}/salesforce/services/data/v62.0/limits`, { headers: auth(token) });
     expect(res.status).toBe(403);
+    // A refused request is not counted against the allocation; the header still reports it.
+    expect(res.headers.get('sforce-limit-info')).toBe(`api-usage=${used![1]}/15000`);
     expect(await res.json()).toEqual([{ message: expect.any(String), errorCode: 'REQUEST_LIMIT_EXCEEDED' }]);
   });
 
