@@ -5,7 +5,7 @@
  */
 import { hubspotDescriptor } from '../hubspot/descriptor.js';
 import { netsuiteDescriptor } from '../netsuite/descriptor.js';
-import { salesforceLimitsDescriptor } from './salesforce-descriptor.js';
+import { salesforceDescriptor } from '../salesforce/descriptor.js';
 import { vitallyDescriptor } from '../vitally/descriptor.js';
 
 /** A rolling window: at most `max` calls in any `intervalMs`. */
@@ -73,6 +73,6 @@ export function policyFor(system: LimitedSystem, overrides: PolicyOverrides = {}
     case 'netsuite':
       return { kind: 'concurrency', slots: overrides.netsuiteSlots ?? netsuiteDescriptor.defaultConcurrency, leaseMs: netsuiteDescriptor.timeoutMs * 3 };
     case 'salesforce':
-      return { kind: 'daily', reserveFraction: salesforceLimitsDescriptor.reserveFraction, minReserve: salesforceLimitsDescriptor.minReserve };
+      return { kind: 'daily', ...salesforceDescriptor.dailyAllocation };
   }
 }

@@ -27,4 +27,11 @@ export const salesforceDescriptor = {
    * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm
    */
   keyField: 'Concord_Id__c',
+  /**
+   * The org's daily API allocation, reported on every REST answer as
+   * `Sforce-Limit-Info: api-usage=N/M`; over it, REST answers 403 `REQUEST_LIMIT_EXCEEDED`.
+   * Concord keeps 1 % of it (at least 25 calls) for the people working in the org.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm
+   */
+  dailyAllocation: { reserveFraction: 0.01, minReserve: 25 },
 } as const;
