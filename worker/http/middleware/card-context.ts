@@ -43,11 +43,11 @@ export function invalidSignature(c: Context, detail: string): Response {
   );
 }
 
-/** The raw body as text (what the caller signed), refusing oversized bodies. */
-export async function readRawBody(c: Context): Promise<string | null> {
+/** The raw body as text (what the caller signed), or null when it is larger than `maxBytes`. */
+export async function readRawBody(c: Context, maxBytes: number = MAX_CARD_BODY_BYTES): Promise<string | null> {
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return '';
   const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > MAX_CARD_BODY_BYTES) return null;
+  if (declared > maxBytes) return null;
   const text = await c.req.text();
-  return new TextEncoder().encode(text).length > MAX_CARD_BODY_BYTES ? null : text;
+  return new TextEncoder().encode(text).length > maxBytes ? null : text;
 }

@@ -6,37 +6,69 @@
  * The signature covers the full public URL (query included), so `portalId` cannot be changed
  * without breaking it: the tenant comes only from a portal HubSpot vouched for.
  */
-import type { MiddlewareHandler } from 'hono';
-import { config } from '../../env.js';
+import type { Context, MiddlewareHandler } from 'hono';
+import { config, type Env } from '../../env.js';
 import { fail } from '../../errors.js';
 import { tenantForExternalAccount } from '../../storage/external-accounts.js';
-import { invalidSignature, readRawBody, type CardEnv } from './card-context.js';
+import type { RequestContext } from '../context.js';
+import { invalidSignature, MAX_CARD_BODY_BYTES, readRawBody, type CardEnv } from './card-context.js';
 import { hubspotStringToSign, signedUri, timestampProblem, verifyHmacBase64 } from './signature-verify.js';
 
 const PORTAL_ID = /^\d{1,20}$/;
 const USER_ID = /^\d{1,20}$/;
 
-export const hubspotSignature = (): MiddlewareHandler<CardEnv> => async (c, next) => {
+/** What differs between the endpoints HubSpot signs: how large a body may be, and the log event names. */
+export interface HubSpotV3Options {
+  /** Largest body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** The limit as the 400 `too_big` issue states it. */
+  maxBodyText: string;
+  /** Logged (error) when HUBSPOT_CLIENT_SECRET is not configured. */
+  notConfiguredEvent: string;
+  /** Logged (warn, with the signed URI) when the signature does not match. */
+  mismatchEvent: string;
+}
+
+/**
+ * HubSpot's v3 check, shared by the card middleware and the webhook route: secret configured,
+ * signature header present, timestamp inside the window, body within `maxBodyBytes`, then the
+ * HMAC over method + public URI + body + timestamp. Answers `{ body }` (the raw body the signature
+ * covers) or `{ refused }` (the 401 `invalid_signature` to return); throws for a missing secret
+ * (500) or an oversized body (400 `too_big`).
+ */
+export async function verifyHubSpotV3<E extends { Bindings: Env; Variables: RequestContext }>(c: Context<E>, opts: HubSpotV3Options): Promise<{ body: string } | { refused: Response }> {
   const cfg = config(c.env);
   if (!cfg.HUBSPOT_CLIENT_SECRET) {
-    c.get('log').error('hubspot_signature.not_configured', { missing: 'HUBSPOT_CLIENT_SECRET' });
+    c.get('log').error(opts.notConfiguredEvent, { missing: 'HUBSPOT_CLIENT_SECRET' });
     fail({ kind: 'internal', message: 'HUBSPOT_CLIENT_SECRET is not set' });
   }
   const signature = c.req.header('x-hubspot-signature-v3');
   const timestamp = c.req.header('x-hubspot-request-timestamp');
-  if (!signature) return invalidSignature(c, 'Missing X-HubSpot-Signature-v3 header.');
+  if (!signature) return { refused: invalidSignature(c, 'Missing X-HubSpot-Signature-v3 header.') };
   const stale = timestampProblem(timestamp, Date.now());
-  if (stale) return invalidSignature(c, `X-HubSpot-Request-Timestamp refused: ${stale}.`);
+  if (stale) return { refused: invalidSignature(c, `X-HubSpot-Request-Timestamp refused: ${stale}.`) };
 
-  const body = await readRawBody(c);
-  if (body === null) fail({ kind: 'validation', status: 400, message: 'Body too large', issues: [{ path: '(body)', message: 'at most 64 KiB', code: 'too_big' }] });
+  const body = await readRawBody(c, opts.maxBodyBytes);
+  if (body === null) fail({ kind: 'validation', status: 400, message: 'Body too large', issues: [{ path: '(body)', message: opts.maxBodyText, code: 'too_big' }] });
   const uri = signedUri(c.req.url, cfg.CONCORD_PUBLIC_URL).full;
   const ok = await verifyHmacBase64([cfg.HUBSPOT_CLIENT_SECRET], hubspotStringToSign(c.req.method, uri, body, timestamp!), signature);
   if (!ok) {
     // The URI is logged (no secret in it) because a proxy rewriting it is the usual cause.
-    c.get('log').warn('hubspot_signature.mismatch', { uri });
-    return invalidSignature(c, 'X-HubSpot-Signature-v3 does not match this request.');
+    c.get('log').warn(opts.mismatchEvent, { uri });
+    return { refused: invalidSignature(c, 'X-HubSpot-Signature-v3 does not match this request.') };
   }
+  return { body };
+}
+
+export const hubspotSignature = (): MiddlewareHandler<CardEnv> => async (c, next) => {
+  const verified = await verifyHubSpotV3(c, {
+    maxBodyBytes: MAX_CARD_BODY_BYTES,
+    maxBodyText: 'at most 64 KiB',
+    notConfiguredEvent: 'hubspot_signature.not_configured',
+    mismatchEvent: 'hubspot_signature.mismatch',
+  });
+  if ('refused' in verified) return verified.refused;
+  const { body } = verified;
 
   const portalId = c.req.query('portalId');
   if (!portalId || !PORTAL_ID.test(portalId)) {

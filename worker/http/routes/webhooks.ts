@@ -9,23 +9,17 @@
  * verifies, validates, normalises and enqueues, and answers at once: no vendor call here.
  */
 import { Hono } from 'hono';
-import { config } from '../../env.js';
 import { fail, zodIssues } from '../../errors.js';
 import { tenantForExternalAccount } from '../../storage/external-accounts.js';
 import { HubSpotWebhookBodySchema, hubspotChange } from '../../services/events-hubspot.js';
 import type { CrmChange } from '../../services/events-message.js';
 import type { AppEnv } from '../context.js';
-import { invalidSignature } from '../middleware/card-context.js';
-import { hubspotStringToSign, signedUri, timestampProblem, verifyHmacBase64 } from '../middleware/signature-verify.js';
+import { verifyHubSpotV3 } from '../middleware/hubspot-signature.js';
 
 /** 100 events with long property values fit; anything larger is not a HubSpot delivery. */
 const MAX_WEBHOOK_BYTES = 1024 * 1024;
 /** Cloudflare Queues: at most 100 messages and 256 KB per sendBatch. */
 const SEND_BATCH_BYTES = 200 * 1024;
-
-function tooLarge(): never {
-  fail({ kind: 'validation', status: 400, message: 'Body too large', issues: [{ path: '(body)', message: `at most ${MAX_WEBHOOK_BYTES} bytes`, code: 'too_big' }] });
-}
 
 /** Sends messages in sendBatch calls that respect the queue's count and size limits. */
 async function enqueue(queue: Queue<CrmChange>, messages: CrmChange[]): Promise<void> {
@@ -47,25 +41,14 @@ export function webhookRoutes() {
   const r = new Hono<AppEnv>();
 
   r.post('/hubspot', async (c) => {
-    const cfg = config(c.env);
-    if (!cfg.HUBSPOT_CLIENT_SECRET) {
-      c.get('log').error('hubspot_webhook.not_configured', { missing: 'HUBSPOT_CLIENT_SECRET' });
-      fail({ kind: 'internal', message: 'HUBSPOT_CLIENT_SECRET is not set' });
-    }
-    const signature = c.req.header('x-hubspot-signature-v3');
-    const timestamp = c.req.header('x-hubspot-request-timestamp');
-    if (!signature) return invalidSignature(c, 'Missing X-HubSpot-Signature-v3 header.');
-    const stale = timestampProblem(timestamp, Date.now());
-    if (stale) return invalidSignature(c, `X-HubSpot-Request-Timestamp refused: ${stale}.`);
-
-    if (Number(c.req.header('content-length') ?? '0') > MAX_WEBHOOK_BYTES) tooLarge();
-    const body = await c.req.text();
-    if (new TextEncoder().encode(body).length > MAX_WEBHOOK_BYTES) tooLarge();
-    const uri = signedUri(c.req.url, cfg.CONCORD_PUBLIC_URL).full;
-    if (!(await verifyHmacBase64([cfg.HUBSPOT_CLIENT_SECRET], hubspotStringToSign('POST', uri, body, timestamp!), signature))) {
-      c.get('log').warn('hubspot_webhook.signature_mismatch', { uri });
-      return invalidSignature(c, 'X-HubSpot-Signature-v3 does not match this request.');
-    }
+    const verified = await verifyHubSpotV3(c, {
+      maxBodyBytes: MAX_WEBHOOK_BYTES,
+      maxBodyText: `at most ${MAX_WEBHOOK_BYTES} bytes`,
+      notConfiguredEvent: 'hubspot_webhook.not_configured',
+      mismatchEvent: 'hubspot_webhook.signature_mismatch',
+    });
+    if ('refused' in verified) return verified.refused;
+    const { body } = verified;
 
     let json: unknown;
     try {
