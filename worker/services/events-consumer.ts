@@ -66,13 +66,8 @@ async function apply(env: Env, m: CrmChange, log: Logger): Promise<void> {
 /** The `EVENTS` queue consumer. */
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const msg of batch.messages) {
-    const parsed = CrmChangeSchema.safeParse(msg.body);
-    if (!parsed.success) {
-      await deadLetterMalformed(env, msg, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
-      msg.ack();
-      continue;
-    }
-    const m = parsed.data;
+    const m = await parseOrDeadLetter(env, msg);
+    if (!m) continue;
     const log = loggerFor(env, { correlationId: m.correlationId, tenant: m.tenantId, eventKey: m.idempotencyKey.slice(0, 12), attempt: msg.attempts });
     try {
       await apply(env, m, log);
@@ -114,17 +109,24 @@ async function deadLetterMalformed(env: Env, msg: Message<unknown>, reason: stri
   });
 }
 
+/**
+ * The message as a change, or null when it does not parse: then it is dead-lettered as malformed
+ * and acked (redelivering it cannot help). A failure to store it propagates to the caller.
+ */
+async function parseOrDeadLetter(env: Env, msg: Message<unknown>): Promise<CrmChange | null> {
+  const parsed = CrmChangeSchema.safeParse(msg.body);
+  if (parsed.success) return parsed.data;
+  await deadLetterMalformed(env, msg, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+  msg.ack();
+  return null;
+}
+
 /** The dead-letter queue consumer: every message ends in `dead_letters` (or was applied after all). */
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const msg of batch.messages) {
     try {
-      const parsed = CrmChangeSchema.safeParse(msg.body);
-      if (!parsed.success) {
-        await deadLetterMalformed(env, msg, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
-        msg.ack();
-        continue;
-      }
-      const m = parsed.data;
+      const m = await parseOrDeadLetter(env, msg);
+      if (!m) continue;
       const log = loggerFor(env, { correlationId: m.correlationId, tenant: m.tenantId, eventKey: m.idempotencyKey.slice(0, 12) });
       if (await isProcessed(env.DB, m.tenantId, m.idempotencyKey)) {
         log.info('event.dead_letter_skipped', { why: 'already applied by another delivery' });
