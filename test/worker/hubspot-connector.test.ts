@@ -7,7 +7,6 @@
 import { env } from 'cloudflare:test';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { issueToken } from '../../sandbox/core/tokens.js';
-import type { LimitCounters } from '../../sandbox/core/limits.js';
 import { HubSpotCrm, type HubSpotCrmOptions } from '../../worker/connectors/hubspot/index.js';
 import type { CallContext } from '../../worker/connectors/http.js';
 import { limitsFor, type LimiterEnv } from '../../worker/connectors/limits/durable.js';
@@ -15,6 +14,7 @@ import { ConcordError } from '../../worker/errors.js';
 import { createLogger } from '../../worker/ops/log.js';
 import { d1Ledger } from '../../worker/services/card-task.js';
 import type { Connection } from '../../worker/storage/connections.js';
+import { privateSandbox } from './sandbox-helpers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,6 +26,7 @@ declare module 'vitest' {
 const SB = inject('hubspotConnectorSandboxUrl');
 const TENANT = 'hs-connector';
 const log = createLogger('error');
+const { counters } = privateSandbox(SB, 'hubspot');
 type SandboxTenant = 'demo' | 'other';
 
 async function post(path: string, body: unknown): Promise<Response> {
@@ -35,10 +36,6 @@ async function post(path: string, body: unknown): Promise<Response> {
 }
 async function token(tenant: SandboxTenant = 'demo'): Promise<string> {
   return ((await (await post('/__sandbox/tokens', { vendor: 'hubspot', tenant })).json()) as { accessToken: string }).accessToken;
-}
-async function counters(tenant: SandboxTenant = 'demo'): Promise<LimitCounters> {
-  const body = (await (await fetch(`${SB}/__sandbox/limits`)).json()) as { counters: Record<string, Record<string, LimitCounters>> };
-  return body.counters.hubspot?.[tenant] ?? { requests: 0, rateLimited: 0, serverErrors: 0, expired: 0, maxInFlight: 0 };
 }
 /** The sandbox's own answer (no connector involved), for ground truth. */
 async function sandboxGet<T>(path: string, tenant: SandboxTenant = 'demo'): Promise<T> {

@@ -10,12 +10,12 @@ import { limitsFor, type LimiterEnv } from '../../worker/connectors/limits/durab
 import { NetSuiteClient, NetSuiteErp } from '../../worker/connectors/netsuite/index.js';
 import { CustomerRowSchema } from '../../worker/connectors/netsuite/schemas.js';
 import { ConcordError } from '../../worker/errors.js';
-import type { Logger } from '../../worker/ops/log.js';
 import type { OAuthEnv } from '../../worker/services/oauth/config.js';
 import { connectionFor, serviceContext } from '../../worker/services/context.js';
 import type { Env } from '../../worker/env.js';
 import type { Connection } from '../../worker/storage/connections.js';
 import { call, provision, rawStorage } from './connect-flow.js';
+import { privateSandbox, recordingLog } from './sandbox-helpers.js';
 import { z } from 'zod';
 
 declare module 'vitest' {
@@ -28,39 +28,9 @@ const S = inject('netsuiteConnectorSandboxUrl');
 /** The broker's env with NetSuite pointed at the private sandbox. */
 const e = { ...(env as unknown as OAuthEnv), NETSUITE_API_URL: `${S}/netsuite`, CONCORD_SESSION_SECRET: 'test-session-secret-0123456789abcdef' } as OAuthEnv;
 
-interface Counters {
-  requests: number;
-  rateLimited: number;
-  serverErrors: number;
-  expired: number;
-  maxInFlight: number;
-}
-
-const post = (path: string, body: unknown) => fetch(`${S}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-async function counters(): Promise<Counters> {
-  const body = (await (await fetch(`${S}/__sandbox/limits`)).json()) as { counters: Record<string, Record<string, Counters>> };
-  return body.counters['netsuite']?.['demo'] ?? { requests: 0, rateLimited: 0, serverErrors: 0, expired: 0, maxInFlight: 0 };
-}
+const { post, counters, faults } = privateSandbox(S, 'netsuite');
 async function seedCounts(tenant: 'demo' | 'other' = 'demo'): Promise<{ customers: number; items: number }> {
   return ((await (await fetch(`${S}/__sandbox/health`)).json()) as { tenants: Record<string, { customers: number; items: number }> }).tenants[tenant]!;
-}
-async function faults(body: unknown): Promise<void> {
-  const res = await post('/__sandbox/faults', body);
-  if (!res.ok) throw new Error(`faults: ${res.status}`);
-}
-
-/** A logger that keeps what the connector reported (to see timeouts and retries). */
-function recordingLog(): Logger & { events: { msg: string; fields?: Record<string, unknown> }[] } {
-  const events: { msg: string; fields?: Record<string, unknown> }[] = [];
-  const log = {
-    events,
-    debug() {},
-    info() {},
-    warn: (msg: string, fields?: Record<string, unknown>) => void events.push({ msg, ...(fields ? { fields } : {}) }),
-    error: (msg: string, fields?: Record<string, unknown>) => void events.push({ msg, ...(fields ? { fields } : {}) }),
-    with: () => log,
-  };
-  return log;
 }
 
 async function bearerConnection(tenantId = 'ns-conn'): Promise<Connection> {

@@ -8,8 +8,8 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { VitallyCs } from '../../worker/connectors/vitally/index.js';
 import { AccountSchema, NoteSchema } from '../../worker/connectors/vitally/schemas.js';
 import { ConcordError } from '../../worker/errors.js';
-import type { Logger } from '../../worker/ops/log.js';
 import type { Connection } from '../../worker/storage/connections.js';
+import { privateSandbox, recordingLog } from './sandbox-helpers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,34 +19,7 @@ declare module 'vitest' {
 
 const V = inject('vitallyConnectorSandboxUrl');
 
-interface Counters {
-  requests: number;
-  rateLimited: number;
-  serverErrors: number;
-}
-
-const post = (path: string, body: unknown) => fetch(`${V}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-async function counters(): Promise<Counters> {
-  const body = (await (await fetch(`${V}/__sandbox/limits`)).json()) as { counters: Record<string, Record<string, Counters>> };
-  return body.counters['vitally']?.['demo'] ?? { requests: 0, rateLimited: 0, serverErrors: 0 };
-}
-async function faults(body: unknown): Promise<void> {
-  const res = await post('/__sandbox/faults', body);
-  if (!res.ok) throw new Error(`faults: ${res.status}`);
-}
-
-function recordingLog(): Logger & { events: { msg: string; fields?: Record<string, unknown> }[] } {
-  const events: { msg: string; fields?: Record<string, unknown> }[] = [];
-  const log = {
-    events,
-    debug() {},
-    info() {},
-    warn: (msg: string, fields?: Record<string, unknown>) => void events.push({ msg, ...(fields ? { fields } : {}) }),
-    error: (msg: string, fields?: Record<string, unknown>) => void events.push({ msg, ...(fields ? { fields } : {}) }),
-    with: () => log,
-  };
-  return log;
-}
+const { post, counters, faults } = privateSandbox(V, 'vitally');
 
 let apiKey = '';
 async function connection(): Promise<Connection> {
