@@ -55,7 +55,7 @@ export default defineConfig({
             },
           },
           setupFiles: ['test/worker/apply-migrations.ts'],
-          globalSetup: ['test/support/worker-sandbox.ts', 'test/support/hubspot-connector-sandbox.ts', 'test/support/netsuite-vitally-sandboxes.ts'],
+          globalSetup: ['test/support/worker-sandbox.ts'],
           testTimeout: 30_000,
         },
       },

@@ -1,15 +1,42 @@
-/** Starts a sandbox estate for the worker tests (they run inside workerd and call it over HTTP). */
+/**
+ * Global setup of the worker tests (they run inside workerd and call sandbox estates over HTTP):
+ * one estate the test files share, plus a private estate for each connector test file that injects
+ * faults, moves the sandbox clock, burns a rate window, shrinks NetSuite's concurrency pool or
+ * counts requests. All of that is global to a sandbox, so those files must not share the estate
+ * other files use in parallel.
+ */
 import type { TestProject } from 'vitest/node';
-import { createSandbox } from '../../sandbox/server.js';
+import { createSandbox, type SandboxListener } from '../../sandbox/server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** The estate the worker test files share (the worker's SANDBOX_URL binding). */
     workerSandboxUrl: string;
+    /** Private to test/worker/hubspot-connector.test.ts. */
+    hubspotConnectorSandboxUrl: string;
+    /** Private to test/worker/netsuite-connector.test.ts. */
+    netsuiteConnectorSandboxUrl: string;
+    /** Private to test/worker/vitally-connector.test.ts. */
+    vitallyConnectorSandboxUrl: string;
   }
 }
 
+const ESTATES = ['workerSandboxUrl', 'hubspotConnectorSandboxUrl', 'netsuiteConnectorSandboxUrl', 'vitallyConnectorSandboxUrl'] as const;
+
 export default async function setup(project: TestProject) {
-  const listener = await createSandbox().listen(0);
-  project.provide('workerSandboxUrl', listener.url);
-  return async () => listener.close();
+  const listeners: SandboxListener[] = [];
+  const closeAll = async () => {
+    for (const listener of listeners) await listener.close();
+  };
+  try {
+    for (const name of ESTATES) {
+      const listener = await createSandbox().listen(0);
+      listeners.push(listener);
+      project.provide(name, listener.url);
+    }
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+  return closeAll;
 }

@@ -18,7 +18,7 @@ import { privateSandbox } from './sandbox-helpers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** Provided by test/support/hubspot-connector-sandbox.ts. */
+    /** Provided by test/support/worker-sandbox.ts. */
     hubspotConnectorSandboxUrl: string;
   }
 }
