@@ -8,6 +8,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { SessionStats } from '../../sandbox/salesforce/sessions.js';
 import { SalesforceCrm } from '../../worker/connectors/salesforce/index.js';
 import { limitsFor, type LimiterEnv } from '../../worker/connectors/limits/durable.js';
 import { ConcordError } from '../../worker/errors.js';
@@ -22,16 +23,6 @@ const SANDBOX = (env as unknown as { SANDBOX_URL: string }).SANDBOX_URL;
 const limitEnv = env as unknown as typeof env & LimiterEnv;
 const log = createLogger('error');
 const run = crypto.randomUUID().slice(0, 8);
-
-interface SessionStats {
-  requests: number;
-  served: number;
-  refused: number;
-  faulted: number;
-  routes: Record<string, number>;
-  compositeSizes: number[];
-  collectionSizes: number[];
-}
 
 async function script(token: string, body: { faults?: string[]; apiUsage?: { used: number; max: number }; hangMs?: number }): Promise<void> {
   const res = await fetch(`${SANDBOX}/salesforce/__sandbox/session`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
