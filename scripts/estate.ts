@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createSandbox } from '../sandbox/server.js';
@@ -13,6 +14,27 @@ import { buildWidgets } from './build-widgets.js';
 import { ensureDevVars } from './dev-vars.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+
+/** A webhook subscription in the sandbox's terms (`company.propertyChange` + propertyName). */
+interface SandboxSubscription {
+  subscriptionType: string;
+  propertyName?: string;
+}
+
+/**
+ * The CRM object subscriptions the HubSpot app declares (extensions/hubspot webhooks-hsmeta.json),
+ * in the sandbox's terms; kinds the sandbox does not send (deletion, merge) are left out.
+ */
+export async function appWebhookSubscriptions(): Promise<SandboxSubscription[]> {
+  const file = `${ROOT}/extensions/hubspot/src/app/webhooks/webhooks-hsmeta.json`;
+  const meta = JSON.parse(await readFile(file, 'utf8')) as {
+    config: { subscriptions: { crmObjects: { subscriptionType: string; objectType: string; propertyName?: string; active?: boolean }[] } };
+  };
+  const kinds: Record<string, string> = { 'object.creation': 'creation', 'object.propertyChange': 'propertyChange' };
+  return meta.config.subscriptions.crmObjects
+    .filter((s) => s.active !== false && kinds[s.subscriptionType] && ['company', 'contact', 'deal'].includes(s.objectType))
+    .map((s) => ({ subscriptionType: `${s.objectType}.${kinds[s.subscriptionType]}`, ...(s.propertyName ? { propertyName: s.propertyName } : {}) }));
+}
 
 export interface EstateOptions {
   brokerPort: number;
@@ -206,15 +228,19 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
       tenants[tenant] = { id: tenant, apiKey, sync };
     }
     // The sandbox's HubSpot sends the demo portal's CRM changes to the broker, signed with the
-    // app's client secret, as HubSpot does for an installed app (sandbox/hubspot/webhooks.ts).
+    // app's client secret, as HubSpot does for an installed app (sandbox/hubspot/webhooks.ts),
+    // for the subscriptions the app itself declares (not every property: Concord's own writes
+    // to its concord_* properties would otherwise come straight back as webhooks).
+    const subscriptions = await appWebhookSubscriptions();
     await call('PUT', `${sandboxListener.url}/__sandbox/webhooks`, 'unused', {
       vendor: 'hubspot',
       tenant: 'demo',
       targetUrl: `${brokerUrl}/v1/webhooks/hubspot`,
       clientSecret: brokerVars.HUBSPOT_CLIENT_SECRET,
-      subscriptions: ['company.creation', 'company.propertyChange', 'contact.creation', 'contact.propertyChange', 'deal.creation', 'deal.propertyChange'],
+      subscriptions,
     });
-    log(`webhooks  sandbox HubSpot (demo) -> ${brokerUrl}/v1/webhooks/hubspot: company, contact and deal changes`);
+    const described = subscriptions.map((s) => `${s.subscriptionType.replace('.propertyChange', '')}${s.propertyName ? `.${s.propertyName}` : ''}`).join(', ');
+    log(`webhooks  sandbox HubSpot (demo) -> ${brokerUrl}/v1/webhooks/hubspot: ${described}`);
     return { brokerUrl, sandboxUrl: sandboxListener.url, tenants, brokerOutput: () => output, stop };
   } catch (err) {
     await stop();
