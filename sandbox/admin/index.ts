@@ -10,6 +10,7 @@ import { problem, readJson } from '../core/http.js';
 import type { SandboxState } from '../core/state.js';
 import { isSandboxTenant, issueToken } from '../core/tokens.js';
 import { tbaAdminApp } from '../netsuite/tba.js';
+import { installsAdminApp } from '../hubspot/installs.js';
 import { webhooksAdminApp } from '../hubspot/webhooks.js';
 import { isAnchorDate } from '../seed/generate.js';
 import { SANDBOX_TENANTS, type TenantDataset } from '../seed/types.js';
@@ -101,6 +102,9 @@ export function adminApp(state: SandboxState): Hono {
 
   // Outgoing HubSpot webhooks: subscriptions, deliveries, flush (sandbox/hubspot/webhooks.ts).
   app.route('/webhooks', webhooksAdminApp(state));
+
+  // HubSpot app uninstalls: POST /hubspot/uninstall {tenant} (as from HubSpot's UI), GET /hubspot/uninstalls.
+  app.route('/hubspot', installsAdminApp(state));
 
   app.notFound((c) => problem(c, 404, 'not_found', 'No such sandbox admin endpoint', `${c.req.method} ${c.req.path}`));
   return app;

@@ -10,6 +10,7 @@ import type { SandboxState } from '../core/state.js';
 import { claimsFor } from '../core/auth.js';
 import { HubSpotError, errorBody, sendError } from './errors.js';
 import type { HubSpotEnv } from './context.js';
+import { revokedByUninstall, uninstallApp } from './installs.js';
 import { RollingWindow, rateLimitBody } from './rate-limit.js';
 import { associationV3Routes, associationV4Routes } from './routes/associations.js';
 import { batchRoutes } from './routes/batch.js';
@@ -37,6 +38,10 @@ export function hubspotApp(state: SandboxState): Hono {
         401,
       );
     }
+    // The app was uninstalled from this portal after the token was issued (installs.ts).
+    if (revokedByUninstall(state, claims)) {
+      return c.json(errorBody('INVALID_AUTHENTICATION', 'The OAuth token used to make this call is not valid: the app is not installed in this portal.'), 401);
+    }
     const key = claims.tenant;
     const setHeaders = () => {
       c.header('X-HubSpot-RateLimit-Interval-Milliseconds', String(HUBSPOT_BURST.intervalMs));
@@ -55,6 +60,15 @@ export function hubspotApp(state: SandboxState): Hono {
     c.set('ds', state.dataset(claims.tenant).hubspot);
     await next();
     setHeaders();
+  });
+
+  // https://developers.hubspot.com/docs/api-reference/latest/app-management/app-uninstalls/guide
+  app.delete('/appinstalls/2026-03/external-install', (c) => {
+    const claims = claimsFor(c, 'hubspot')!;
+    // Private-app tokens (static sandbox tokens) belong to the portal, not to an installed app.
+    if (claims.kind === 'static') return c.json(errorBody('INVALID_AUTHENTICATION', 'Uninstalling needs an OAuth access token of the installed app; private app tokens cannot uninstall.'), 403);
+    uninstallApp(state, claims.tenant, 'api');
+    return c.body(null, 204);
   });
 
   app.route('/crm/v3/objects', batchRoutes());

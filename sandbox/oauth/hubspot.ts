@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { SandboxState } from '../core/state.js';
 import { issueToken, expiresInMs, verifyToken } from '../core/tokens.js';
+import { revokedByUninstall } from '../hubspot/installs.js';
 import { consentDecision, consentPage } from './consent.js';
 import { acceptRefresh, clientOf, readForm, redeemCode, type GrantFailure } from './grants.js';
 import type { OAuthStore } from './store.js';
@@ -49,6 +50,8 @@ function tokenEndpoint(state: SandboxState, store: OAuthStore) {
     if (form['grant_type'] === 'refresh_token') {
       const refreshed = acceptRefresh(store, 'hubspot', form);
       if (!refreshed.ok) return oauthError(c, refreshed.failure, refreshed.message);
+      // The app was uninstalled from the portal since this refresh token was issued.
+      if (revokedByUninstall(state, refreshed.value)) return oauthError(c, 'invalid_refresh_token', 'refresh token is invalid or revoked');
       store.countGrant(app.value.clientId, 'refresh_token');
       // HubSpot refresh tokens do not rotate: the same one comes back.
       return c.json({
@@ -76,7 +79,7 @@ export function hubspotOAuth(state: SandboxState, store: OAuthStore): Hono {
   app.get('/hubspot/oauth/v1/refresh-tokens/:token', (c) => {
     const token = c.req.param('token');
     const claims = verifyToken(token);
-    if (!claims || claims.vendor !== 'hubspot' || claims.kind !== 'refresh' || store.revoked.has(token)) return oauthError(c, 'invalid_refresh_token', 'refresh token not found');
+    if (!claims || claims.vendor !== 'hubspot' || claims.kind !== 'refresh' || store.revoked.has(token) || revokedByUninstall(state, claims)) return oauthError(c, 'invalid_refresh_token', 'refresh token not found');
     return c.json({ token, hub_id: state.dataset(claims.tenant).hubspot.portalId, token_type: 'refresh' });
   });
   app.delete('/hubspot/oauth/v1/refresh-tokens/:token', (c) => {

@@ -8,7 +8,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { Client } from '@hubspot/api-client';
 import { SignJWT, exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
 import jsforce from 'jsforce';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const sandboxUrl = inject('sandboxUrl');
 const client = { clientId: `contract-${randomBytes(4).toString('hex')}`, clientSecret: 'contract-secret-0123456789' };
@@ -168,5 +168,84 @@ describe('NetSuite client credentials (M2M)', () => {
     expect((await exchange(await assertion('ES256', stranger.privateKey, demo.certificateId, { iss }))).status).toBe(400);
     // The demo private key is PKCS#8 PEM, as NetSuite's certificate upload expects its pair to be.
     expect(await exportPKCS8(stranger.privateKey)).toContain('BEGIN PRIVATE KEY');
+  });
+});
+
+/**
+ * HubSpot app uninstalls (sandbox/hubspot/installs.ts), on a private sandbox: an uninstall kills
+ * every OAuth token of the portal, which other files sharing the contract sandbox would feel.
+ */
+describe('HubSpot app uninstall', () => {
+  let base = '';
+  let close: () => Promise<void> = async () => {};
+  const app = { clientId: 'concord-local', clientSecret: 'concord-local-secret' };
+
+  beforeAll(async () => {
+    const { createSandbox } = await import('../../sandbox/server.js');
+    const listener = await createSandbox().listen(0);
+    base = listener.url;
+    close = () => listener.close();
+  });
+  afterAll(() => close());
+
+  const tokenAt = (fields: Record<string, string>) =>
+    fetch(`${base}/hubspot/oauth/2026-03/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ client_id: app.clientId, client_secret: app.clientSecret, ...fields }) });
+
+  /** Install the app in the demo portal through the consent page; returns the token response. */
+  async function install(): Promise<{ access_token: string; refresh_token: string; hub_id: number }> {
+    const { verifier, challenge } = pkce();
+    const params = { client_id: app.clientId, redirect_uri: redirectUri, scope: 'oauth', state: 'st-u', code_challenge: challenge, code_challenge_method: 'S256' };
+    const res = await fetch(`${base}/hubspot/oauth/authorize`, { method: 'POST', body: new URLSearchParams({ ...params, decision: 'approve', sandbox_tenant: 'demo' }), redirect: 'manual' });
+    const code = new URL(res.headers.get('location')!).searchParams.get('code')!;
+    const t = await tokenAt({ grant_type: 'authorization_code', redirect_uri: redirectUri, code, code_verifier: verifier });
+    expect(t.status).toBe(200);
+    return (await t.json()) as { access_token: string; refresh_token: string; hub_id: number };
+  }
+  const companies = (token: string) => fetch(`${base}/hubspot/crm/v3/objects/companies?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+  const uninstall = (token: string) => fetch(`${base}/hubspot/appinstalls/2026-03/external-install`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+
+  it('DELETE external-install answers 204 and kills the portal\'s OAuth tokens, not its private-app tokens; a reinstall works', async () => {
+    const staticToken = ((await (await fetch(`${base}/__sandbox/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor: 'hubspot', tenant: 'demo', lifetime: 'static' }) })).json()) as { accessToken: string }).accessToken;
+    const a = await install();
+    const b = await install();
+    expect((await companies(a.access_token)).status).toBe(200);
+    // Private-app tokens cannot uninstall.
+    expect((await uninstall(staticToken)).status).toBe(403);
+
+    const res = await uninstall(a.access_token);
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe('');
+    // Every token issued to the portal is dead: access tokens get HubSpot's 401, refresh tokens BAD_REFRESH_TOKEN.
+    for (const t of [a, b]) {
+      const read = await companies(t.access_token);
+      expect(read.status).toBe(401);
+      expect(await read.json()).toMatchObject({ status: 'error', category: 'INVALID_AUTHENTICATION' });
+      const refresh = await tokenAt({ grant_type: 'refresh_token', refresh_token: t.refresh_token });
+      expect(refresh.status).toBe(400);
+      expect(await refresh.json()).toMatchObject({ status: 'BAD_REFRESH_TOKEN' });
+    }
+    // Uninstalling again: the token no longer opens the API.
+    expect((await uninstall(a.access_token)).status).toBe(401);
+    expect((await companies(staticToken)).status).toBe(200);
+    const seen = (await (await fetch(`${base}/__sandbox/hubspot/uninstalls?tenant=demo`)).json()) as { items: { via: string; portalId: number }[] };
+    expect(seen.items).toEqual([expect.objectContaining({ via: 'api', portalId: a.hub_id })]);
+
+    await new Promise((r) => setTimeout(r, 5));
+    const again = await install();
+    expect((await companies(again.access_token)).status).toBe(200);
+    expect((await tokenAt({ grant_type: 'refresh_token', refresh_token: again.refresh_token })).status).toBe(200);
+  });
+
+  it('POST /__sandbox/hubspot/uninstall does the same as an admin uninstalling from HubSpot\'s UI', async () => {
+    await new Promise((r) => setTimeout(r, 5));
+    const t = await install();
+    const res = await fetch(`${base}/__sandbox/hubspot/uninstall`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant: 'demo' }) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ tenant: 'demo', via: 'admin', portalId: t.hub_id });
+    expect((await companies(t.access_token)).status).toBe(401);
+    expect(await (await tokenAt({ grant_type: 'refresh_token', refresh_token: t.refresh_token })).json()).toMatchObject({ status: 'BAD_REFRESH_TOKEN' });
+    const meta = await fetch(`${base}/hubspot/oauth/v1/refresh-tokens/${t.refresh_token}`);
+    expect(meta.status).toBe(400);
+    expect((await fetch(`${base}/__sandbox/hubspot/uninstall`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant: 'nobody' }) })).status).toBe(400);
   });
 });
