@@ -93,7 +93,8 @@ export function tokenSource(env: OAuthEnv, conn: Connection, ctx: CallContext): 
         current = await accessTokenFor(env, conn, ctx, current ? { rejected: current } : {});
         return true;
       } catch (err) {
-        if (err instanceof ConcordError && err.error.kind === 'auth_expired') return false;
+        // not_connected: the refresher just deleted the connection (refresh token revoked by the vendor).
+        if (err instanceof ConcordError && (err.error.kind === 'auth_expired' || err.error.kind === 'not_connected')) return false;
         throw err;
       }
     },

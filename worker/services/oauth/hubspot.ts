@@ -4,8 +4,8 @@
  * https://developers.hubspot.com/docs/api/oauth/tokens
  */
 import { z } from 'zod';
-import type { CallContext } from '../../connectors/http.js';
-import { fail } from '../../errors.js';
+import { callUpstream, type CallContext } from '../../connectors/http.js';
+import { ConcordError, fail } from '../../errors.js';
 import type { Credentials } from '../../storage/connections.js';
 import { clientCredentials, oauthConfig, type OAuthEnv } from './config.js';
 import { postForm } from './token-endpoint.js';
@@ -63,18 +63,21 @@ export async function exchangeHubSpotCode(env: OAuthEnv, ctx: CallContext, p: { 
   };
 }
 
-/** Refresh with the refresh_token grant; null when HubSpot refuses the refresh token (reconnect needed). */
+/**
+ * Refresh with the refresh_token grant; `{refused}` when HubSpot refuses (reconnect needed;
+ * `refreshTokenDead(refused)` when the refresh token was revoked or the app uninstalled).
+ */
 export async function refreshHubSpot(
   ctx: CallContext,
   plan: { tokenUrl: string; clientId: string; clientSecret: string },
   creds: Extract<Credentials, { type: 'oauth2' }>,
-): Promise<Extract<Credentials, { type: 'oauth2' }> | null> {
+): Promise<Extract<Credentials, { type: 'oauth2' }> | { refused: { status: number; error: string } }> {
   const res = await postForm(
     ctx,
     { system: 'hubspot', op: 'oauth.refresh', url: plan.tokenUrl, fields: { grant_type: 'refresh_token', client_id: plan.clientId, client_secret: plan.clientSecret, refresh_token: creds.refreshToken } },
     TokenResponseSchema,
   );
-  if (!res.ok) return null;
+  if (!res.ok) return { refused: { status: res.status, error: res.error } };
   return { ...creds, accessToken: res.data.access_token, refreshToken: res.data.refresh_token, expiresAt: Date.now() + res.data.expires_in * 1000 };
 }
 
@@ -86,4 +89,22 @@ export async function revokeHubSpot(env: OAuthEnv, ctx: CallContext, refreshToke
     z.unknown(),
   );
   return res.ok;
+}
+
+/**
+ * Uninstall the app from the connection's portal
+ * (https://developers.hubspot.com/docs/api-reference/latest/app-management/app-uninstalls/guide):
+ * `DELETE /appinstalls/2026-03/external-install` with the portal's OAuth access token, 204. Through
+ * the connector layer (the tenant's limiter, retries of transient failures), without the
+ * refresh-on-401 hook: a 401 (or 400) here means HubSpot no longer knows the install, answered as
+ * `already_uninstalled`. Other failures (5xx, timeout, 429 after retries) throw.
+ */
+export async function uninstallHubSpotApp(ctx: CallContext, baseUrl: string, accessToken: string): Promise<'uninstalled' | 'already_uninstalled'> {
+  try {
+    await callUpstream(ctx, { system: 'hubspot', op: 'app.uninstall', method: 'DELETE', url: `${baseUrl}/appinstalls/2026-03/external-install`, headers: { authorization: `Bearer ${accessToken}` }, maxAttempts: 3 }, z.unknown());
+    return 'uninstalled';
+  } catch (err) {
+    if (err instanceof ConcordError && (err.error.kind === 'auth_expired' || err.error.kind === 'upstream_validation')) return 'already_uninstalled';
+    throw err;
+  }
 }

@@ -5,12 +5,13 @@
  * Durable Object RPC boundary; they never leave the Worker.
  */
 import type { CallContext } from '../../connectors/http.js';
-import { fail } from '../../errors.js';
+import { ConcordError, fail } from '../../errors.js';
 import type { Connection, Credentials } from '../../storage/connections.js';
 import { clientCredentials, type OAuthEnv } from './config.js';
 import { hubspotTokenUrl, refreshHubSpot } from './hubspot.js';
 import { fetchNetSuiteToken, netsuiteTokenUrl } from './netsuite.js';
 import { loginBase, refreshSalesforce } from './salesforce.js';
+import { refreshTokenDead } from './token-endpoint.js';
 
 export type RefreshPlan =
   | { kind: 'hubspot'; tokenUrl: string; clientId: string; clientSecret: string }
@@ -56,6 +57,18 @@ export function planFor(env: OAuthEnv, conn: Connection): RefreshPlan | null {
   return null;
 }
 
+/**
+ * The vendor refused the refresh token itself (HubSpot 400 BAD_REFRESH_TOKEN, Salesforce 400
+ * invalid_grant): it was revoked or the app uninstalled, so the stored tokens are dead for good.
+ * An `auth_expired` like any refusal, so callers see the same stable error; the token refresher
+ * also deletes the connection (`removeRevokedConnection`).
+ */
+export class RefreshTokenRevoked extends ConcordError {
+  constructor(system: string) {
+    super({ kind: 'auth_expired', system });
+  }
+}
+
 /** New credentials from the vendor; `auth_expired` when the vendor refuses (the admin must reconnect). */
 export async function performRefresh(ctx: CallContext, plan: RefreshPlan, conn: Connection): Promise<Credentials> {
   const creds = conn.credentials;
@@ -64,14 +77,12 @@ export async function performRefresh(ctx: CallContext, plan: RefreshPlan, conn: 
     if (!res.ok) fail({ kind: 'auth_expired', system: conn.system });
     return { ...creds, accessToken: res.accessToken, expiresAt: res.expiresAt };
   }
-  if (plan.kind === 'hubspot' && creds.type === 'oauth2') {
-    const next = await refreshHubSpot(ctx, plan, creds);
-    if (!next) fail({ kind: 'auth_expired', system: conn.system });
-    return next;
-  }
-  if (plan.kind === 'salesforce' && creds.type === 'oauth2') {
-    const next = await refreshSalesforce(ctx, plan, creds);
-    if (!next) fail({ kind: 'auth_expired', system: conn.system });
+  if ((plan.kind === 'hubspot' || plan.kind === 'salesforce') && creds.type === 'oauth2') {
+    const next = plan.kind === 'hubspot' ? await refreshHubSpot(ctx, plan, creds) : await refreshSalesforce(ctx, plan, creds);
+    if ('refused' in next) {
+      if (refreshTokenDead(next.refused)) throw new RefreshTokenRevoked(conn.system);
+      fail({ kind: 'auth_expired', system: conn.system });
+    }
     return next;
   }
   return fail({ kind: 'auth_expired', system: conn.system });

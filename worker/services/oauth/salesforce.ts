@@ -110,14 +110,21 @@ export async function exchangeSalesforceCode(env: OAuthEnv, ctx: CallContext, p:
   };
 }
 
-/** Refresh (no rotation: the refresh token stays); null when Salesforce refuses it (reconnect needed). */
-export async function refreshSalesforce(ctx: CallContext, plan: { tokenUrl: string; introspectUrl: string; clientId: string; clientSecret: string }, creds: OAuth2): Promise<OAuth2 | null> {
+/**
+ * Refresh (no rotation: the refresh token stays); `{refused}` when Salesforce refuses it (reconnect
+ * needed; `refreshTokenDead(refused)` for 400 invalid_grant: revoked or expired).
+ */
+export async function refreshSalesforce(
+  ctx: CallContext,
+  plan: { tokenUrl: string; introspectUrl: string; clientId: string; clientSecret: string },
+  creds: OAuth2,
+): Promise<OAuth2 | { refused: { status: number; error: string } }> {
   const res = await postForm(
     ctx,
     { system: 'salesforce', op: 'oauth.refresh', url: plan.tokenUrl, fields: { grant_type: 'refresh_token', refresh_token: creds.refreshToken, client_id: plan.clientId, client_secret: plan.clientSecret } },
     TokenResponseSchema,
   );
-  if (!res.ok) return null;
+  if (!res.ok) return { refused: { status: res.status, error: res.error } };
   const expiresAt = await introspectExpiry(ctx, plan, res.data.access_token);
   return { ...creds, accessToken: res.data.access_token, refreshToken: res.data.refresh_token ?? creds.refreshToken, instanceUrl: res.data.instance_url, expiresAt };
 }

@@ -67,3 +67,12 @@ export async function postForm<S extends z.ZodType>(
   ctx.log.debug('oauth.ok', { system: req.system, op: req.op, ms });
   return { ok: true, data: parsed.data };
 }
+
+/**
+ * Whether a token endpoint's refusal says the refresh token itself is dead (revoked, or the app
+ * was uninstalled): HubSpot 400 `BAD_REFRESH_TOKEN`, Salesforce (RFC 6749) 400 `invalid_grant`.
+ * Other refusals (a wrong client id or secret: our configuration) say nothing about the tokens.
+ */
+export function refreshTokenDead(refusal: { status: number; error: string }): boolean {
+  return refusal.status === 400 && (refusal.error === 'BAD_REFRESH_TOKEN' || refusal.error === 'invalid_grant');
+}

@@ -10,7 +10,8 @@ import { DurableObject } from 'cloudflare:workers';
 import { ConcordError, type DomainError } from '../../errors.js';
 import { createLogger } from '../../ops/log.js';
 import type { OAuthEnv } from '../../services/oauth/config.js';
-import { isFresh, performRefresh, storedToken, type RefreshPlan } from '../../services/oauth/refresh.js';
+import { RefreshTokenRevoked, isFresh, performRefresh, storedToken, type RefreshPlan } from '../../services/oauth/refresh.js';
+import { removeRevokedConnection } from '../../services/oauth/vendor-revoked.js';
 import { loadConnectionFresh, updateCredentials, type System } from '../connections.js';
 
 export interface RefreshRequest {
@@ -33,7 +34,19 @@ export async function refreshOnce(env: OAuthEnv, req: RefreshRequest): Promise<R
     const current = storedToken(conn.credentials);
     const expiresAt = 'expiresAt' in conn.credentials ? (conn.credentials.expiresAt ?? null) : null;
     if (current && current !== req.rejected && isFresh(conn.credentials)) return { ok: true, accessToken: current, expiresAt, refreshed: false };
-    const next = await performRefresh({ correlationId: req.correlationId, log }, req.plan, conn);
+    let next;
+    try {
+      next = await performRefresh({ correlationId: req.correlationId, log }, req.plan, conn);
+    } catch (err) {
+      // The refresh token is dead (app uninstalled, token revoked): delete the connection once so
+      // later calls answer not_connected instead of refreshing again. Transient failures (5xx,
+      // timeout, 429) are other errors and delete nothing.
+      if (err instanceof RefreshTokenRevoked && conn.credentials.type === 'oauth2') {
+        const removed = await removeRevokedConnection(env, { tenantId: req.tenantId, system: req.system, refreshToken: conn.credentials.refreshToken, correlationId: req.correlationId });
+        if (removed) log.warn('connection.revoked_by_vendor', { system: req.system });
+      }
+      throw err;
+    }
     await updateCredentials(env, conn, next);
     const token = storedToken(next)!;
     return { ok: true, accessToken: token, expiresAt: 'expiresAt' in next ? (next.expiresAt ?? null) : null, refreshed: true };
