@@ -5,7 +5,8 @@
  *   `{accountId, consumerKey, consumerSecret, tokenId, tokenSecret}`: NetSuite TBA, proven by one
  *   signed read;
  * - `POST /connections/vitally` `{apiKey, subdomain?}`: proven by one read;
- * - `DELETE /connections/:system`: revokes OAuth tokens at the vendor (best effort), then deletes.
+ * - `DELETE /connections/:system`: revokes OAuth tokens at the vendor (best effort), then deletes;
+ * - `POST /connections/hubspot/uninstall`: uninstalls the app from the HubSpot portal, then deletes.
  * Responses carry metadata only, never a secret.
  */
 import { Hono, type Context } from 'hono';
@@ -14,7 +15,9 @@ import { NetSuiteClient } from '../../connectors/netsuite/client.js';
 import { ConcordError, fail } from '../../errors.js';
 import type { OAuthEnv } from '../../services/oauth/config.js';
 import { installConnection } from '../../services/oauth/install.js';
-import { revokeHubSpot } from '../../services/oauth/hubspot.js';
+import { accessTokenFor } from '../../connectors/auth.js';
+import { revokeHubSpot, uninstallHubSpotApp } from '../../services/oauth/hubspot.js';
+import { serviceContext } from '../../services/context.js';
 import { algorithmFor, fetchNetSuiteToken, netsuiteBaseUrl, netsuiteTokenUrl } from '../../services/oauth/netsuite.js';
 import { revokeSalesforce } from '../../services/oauth/salesforce.js';
 import { vitallyBaseUrl, vitallyKeyWorks } from '../../services/oauth/vitally.js';
@@ -121,6 +124,42 @@ export function credentialConnectionRoutes() {
     const externalAccount = input.subdomain ?? null;
     await installConnection(envOf(c), { tenantId, system: 'vitally', baseUrl, externalAccount, credentials: { type: 'api_key', apiKey: input.apiKey }, actor: c.get('actor'), correlationId: c.get('correlationId'), action: 'connection.api_key_connect' });
     return c.json({ system: 'vitally', baseUrl, externalAccount, status: 'connected' }, 201);
+  });
+
+  /**
+   * Uninstall the HubSpot app from the connected portal (HubSpot's app-uninstall API with a fresh
+   * access token, under the tenant's limiter), then delete the stored tokens as disconnect does.
+   * When HubSpot says the install is already gone (its 401/400, or a refused refresh token) the
+   * tokens are still deleted and the answer says `already_uninstalled`. Transient failures (5xx,
+   * timeout, rate limit) delete nothing: the admin tries again. 404 when nothing is connected.
+   */
+  r.post('/hubspot/uninstall', async (c) => {
+    const tenantId = c.get('tenantId');
+    const ctx = serviceContext(c.env, { tenantId, correlationId: c.get('correlationId'), log: c.get('log') });
+    let conn;
+    try {
+      conn = await loadConnectionFresh(envOf(c), tenantId, 'hubspot');
+    } catch (err) {
+      if (err instanceof ConcordError && err.error.kind === 'not_connected') fail({ kind: 'not_found', entity: 'connection', id: 'hubspot' });
+      throw err;
+    }
+    if (conn.credentials.type !== 'oauth2') fail({ kind: 'conflict', message: 'This HubSpot connection is not an OAuth app install (private-app or sandbox token): disconnect it with DELETE instead.' });
+    let vendor: 'uninstalled' | 'already_uninstalled';
+    try {
+      vendor = await uninstallHubSpotApp(ctx, conn.baseUrl, await accessTokenFor(envOf(c), conn, ctx));
+    } catch (err) {
+      // A refused refresh (auth_expired), or the refresher already removed the revoked connection
+      // (not_connected): HubSpot no longer has the install.
+      if (!(err instanceof ConcordError) || (err.error.kind !== 'auth_expired' && err.error.kind !== 'not_connected')) throw err;
+      vendor = 'already_uninstalled';
+    }
+    await c.env.DB.batch([
+      c.env.DB.prepare('DELETE FROM connections WHERE tenant_id = ? AND system = ?').bind(tenantId, 'hubspot'),
+      auditStatement(c.env.DB, { tenantId, actor: c.get('actor'), action: 'connection.uninstall', entityType: 'connection', entityId: 'hubspot', after: { vendor, credentialsDeleted: true }, correlationId: c.get('correlationId') }),
+    ]);
+    forgetConnection(tenantId, 'hubspot');
+    c.get('log').info('connection.uninstall', { system: 'hubspot', vendor });
+    return c.json({ system: 'hubspot', status: 'not_connected', vendor });
   });
 
   r.delete('/:system', async (c) => {
