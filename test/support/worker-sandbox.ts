@@ -1,8 +1,8 @@
 /**
  * Global setup of the worker tests (they run inside workerd and call sandbox estates over HTTP):
  * one estate the test files share, plus a private estate for each connector test file that injects
- * faults, moves the sandbox clock, burns a rate window, shrinks NetSuite's concurrency pool or
- * counts requests. All of that is global to a sandbox, so those files must not share the estate
+ * faults, moves the sandbox clock, burns a rate window, shrinks NetSuite's concurrency pool,
+ * counts requests or uninstalls the HubSpot app. All of that is global to a sandbox, so those files must not share the estate
  * other files use in parallel.
  */
 import type { TestProject } from 'vitest/node';
@@ -18,10 +18,12 @@ declare module 'vitest' {
     netsuiteConnectorSandboxUrl: string;
     /** Private to test/worker/vitally-connector.test.ts. */
     vitallyConnectorSandboxUrl: string;
+    /** Private to test/worker/uninstall.test.ts (an uninstall kills every OAuth token of a portal). */
+    uninstallSandboxUrl: string;
   }
 }
 
-const ESTATES = ['workerSandboxUrl', 'hubspotConnectorSandboxUrl', 'netsuiteConnectorSandboxUrl', 'vitallyConnectorSandboxUrl'] as const;
+const ESTATES = ['workerSandboxUrl', 'hubspotConnectorSandboxUrl', 'netsuiteConnectorSandboxUrl', 'vitallyConnectorSandboxUrl', 'uninstallSandboxUrl'] as const;
 
 export default async function setup(project: TestProject) {
   const listeners: SandboxListener[] = [];
