@@ -4,7 +4,8 @@
  * (a) uninstall through the broker calls HubSpot's uninstall API and deletes the tokens;
  * (b) an uninstall from HubSpot's side is found by the next refresh, which deletes the tokens
  *     once and answers a stable error; reconnecting works again;
- * (c) a 5xx from the token endpoint during a refresh deletes nothing.
+ * (c) a 5xx from the token endpoint during a refresh deletes nothing;
+ * (d) Salesforce's invalid_grant on refresh is treated like HubSpot's BAD_REFRESH_TOKEN.
  */
 import { env } from 'cloudflare:test';
 import { describe, expect, inject, it } from 'vitest';
@@ -36,6 +37,11 @@ async function uninstallEnv(): Promise<OAuthEnv> {
     HUBSPOT_CLIENT_SECRET: clientSecret,
     HUBSPOT_AUTH_URL: `${SB}/hubspot`,
     HUBSPOT_API_URL: `${SB}/hubspot`,
+    SALESFORCE_CLIENT_ID: clientId,
+    SALESFORCE_CLIENT_SECRET: clientSecret,
+    SALESFORCE_LOGIN_URL: `${SB}/salesforce`,
+    SALESFORCE_TEST_LOGIN_URL: `${SB}/salesforce`,
+    SALESFORCE_MY_DOMAIN_URL: `${SB}/salesforce`,
   };
 }
 
@@ -162,5 +168,23 @@ describe('HubSpot uninstall', () => {
     expect((await audit('un-c', key)).map((a) => a.action)).not.toContain('connection.revoked_by_vendor');
     expect((await check('un-c', key)).status).toBe(200);
     expect((await call(e, '/v1/tenants/un-c/connections/hubspot', { method: 'DELETE', key })).status).toBe(204);
+  });
+
+  it('(d) Salesforce: a refresh token refused with invalid_grant is removed the same way', async () => {
+    const key = await provision(e, 'un-d');
+    const cookie = await session(e, 'un-d', key);
+    expect((await call(e, await approveFlow(e, 'un-d', cookie, 'salesforce'), { cookie })).status).toBe(302);
+    const conn = await loadConnectionFresh(e, 'un-d', 'salesforce');
+    if (conn.credentials.type !== 'oauth2') throw new Error('expected oauth2');
+    // As if the connected app's access was revoked in Salesforce's setup.
+    await updateCredentials(e, conn, { ...conn.credentials, refreshToken: 'sbx_revoked.refresh-token-0000', expiresAt: Date.now() - 5_000 });
+    const res = await call(e, '/v1/tenants/un-d/connect/salesforce/check', { method: 'POST', key, headers: { 'x-correlation-id': 'corr-sf-revoked' } });
+    expect(res.status).toBe(502);
+    expect(((await res.json()) as { code: string }).code).toBe('upstream_auth_failed');
+    expect((await e.DB.prepare("SELECT COUNT(*) AS n FROM connections WHERE tenant_id = 'un-d'").first<{ n: number }>())!.n).toBe(0);
+    const entries = ((await (await call(e, '/v1/tenants/un-d/audit?entityType=connection&entityId=salesforce', { key })).json()) as { items: { action: string; correlationId: string }[] }).items;
+    expect(entries[0]).toMatchObject({ action: 'connection.revoked_by_vendor', correlationId: 'corr-sf-revoked' });
+    const later = await call(e, '/v1/tenants/un-d/connect/salesforce/check', { method: 'POST', key });
+    expect(((await later.json()) as { code: string }).code).toBe('system_not_connected');
   });
 });
