@@ -208,6 +208,28 @@ describe('queue consumer', () => {
     expect(await testEnv.KV.get('view:v1:demo:acc_webhooktest')).toBeNull();
   });
 
+  it("shows applied CRM changes of a linked company in the CSM panel's history (superseded ones left out)", async () => {
+    const objectId = 7_000_004;
+    const accountId = 'acc_0000000000000000000000000abcdef0';
+    await testEnv.DB.batch([
+      testEnv.DB.prepare(`INSERT INTO accounts (tenant_id, id, name) VALUES ('demo', ?, 'Panel History Co')`).bind(accountId),
+      testEnv.DB.prepare(`INSERT INTO identity_links (tenant_id, canonical_id, system, external_id, rule) VALUES ('demo', ?, 'hubspot', ?, 'manual')`).bind(accountId, String(objectId)),
+    ]);
+    await consume(EVENTS_QUEUE, [await change({ objectId, subscriptionType: 'company.creation', propertyName: undefined, propertyValue: undefined, occurredAt: 1_750_000_000_000 })]);
+    await consume(EVENTS_QUEUE, [await change({ objectId, propertyValue: 'Panel History Corp', occurredAt: 1_750_000_002_000 })]);
+    await consume(EVENTS_QUEUE, [await change({ objectId, propertyValue: 'Panel History (old)', occurredAt: 1_750_000_001_000 })]);
+
+    const minted = await api('/v1/tenants/demo/embed-tokens', { method: 'POST', key: demoKey, body: JSON.stringify({ accountId, ttlSeconds: 600 }) });
+    expect(minted.status).toBe(201);
+    const { token } = (await minted.json()) as { token: string };
+    const res = await SELF.fetch(`http://broker.test/v1/embed/accounts/${accountId}/audit`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const summaries = ((await res.json()) as { items: { action: string; summary: string }[] }).items.map((i) => i.summary);
+    expect(summaries).toContain('HubSpot company name changed to "Panel History Corp"');
+    expect(summaries).toContain(`HubSpot company ${objectId} created`);
+    expect(summaries.join('\n')).not.toContain('Panel History (old)');
+  });
+
   it('retries a failing change, dead-letters it after the retries, and replays it into one application', async () => {
     const objectId = 7_000_003;
     const m = await change({ objectId, propertyValue: 'Late Inc' });

@@ -3,6 +3,26 @@
  * of `after` are read (names, systems, ids, subjects), never raw payloads.
  */
 import type { AuditRow } from '../storage/audit.js';
+import type { LinkRow } from '../storage/identity.js';
+
+/**
+ * The audit entity of each CRM's record kind whose changes arrive by webhook (events.ts files an
+ * applied change under `<system>_<objectType>`). Only HubSpot sends webhooks today.
+ */
+const CRM_RECORD_ENTITY: Partial<Record<LinkRow['system'], string>> = { hubspot: 'hubspot_company' };
+
+/** Audit entities of an account's linked CRM records, for the panel's history. */
+export function crmRecordEntities(links: readonly LinkRow[]): { type: string; id: string }[] {
+  return links.flatMap((l) => {
+    const type = CRM_RECORD_ENTITY[l.system];
+    return type ? [{ type, id: l.externalId }] : [];
+  });
+}
+
+/** A CRM value as shown in one line (long values cut). */
+function shown(value: string): string {
+  return value.length > 80 ? `${value.slice(0, 79)}…` : value;
+}
 
 const SYSTEM_LABEL: Record<string, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce', netsuite: 'NetSuite', vitally: 'Vitally' };
 
@@ -26,6 +46,14 @@ export function summarizeAudit(row: Pick<AuditRow, 'action' | 'entityType' | 'en
       return `Folded duplicate ${system(a)} record ${field(a, 'externalId') ?? ''} into this account`.replace(/\s+/g, ' ');
     case 'crm.task.create':
       return `Created ${system(a)} follow-up task "${field(a, 'subject') ?? ''}"${field(a, 'dueDate') ? ` due ${field(a, 'dueDate')}` : ''}`;
+    case 'crm.change.applied': {
+      const [sys = '', object = 'record'] = row.entityType.split('_');
+      const where = `${SYSTEM_LABEL[sys] ?? sys} ${object}`;
+      if (field(a, 'change') === 'creation') return `${where} ${row.entityId} created`;
+      const property = field(a, 'property') ?? 'a property';
+      const value = field(a, 'value');
+      return value === null ? `${where} ${property} cleared` : `${where} ${property} changed to "${shown(value)}"`;
+    }
     default:
       return `${row.action.replace(/[._]/g, ' ')} (${row.entityType} ${row.entityId})`;
   }

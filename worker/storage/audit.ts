@@ -46,12 +46,29 @@ export interface AuditRow {
 export async function listAudit(
   db: D1Database,
   tenantId: string,
-  filter: { entityType?: string; entityId?: string; before?: string; limit: number },
+  filter: {
+    entityType?: string;
+    entityId?: string;
+    /** Entries about any of these entities (each pair uses the entity index); at most 40. */
+    entities?: readonly { type: string; id: string }[];
+    /** Actions left out (e.g. changes that were recorded but not applied). */
+    excludeActions?: readonly string[];
+    before?: string;
+    limit: number;
+  },
 ): Promise<AuditRow[]> {
   const where = ['tenant_id = ?'];
   const args: unknown[] = [tenantId];
   if (filter.entityType) (where.push('entity_type = ?'), args.push(filter.entityType));
   if (filter.entityId) (where.push('entity_id = ?'), args.push(filter.entityId));
+  if (filter.entities) {
+    // D1 binds at most 100 parameters per query; an account has a handful of linked records.
+    const entities = filter.entities.slice(0, 40);
+    if (entities.length === 0) return [];
+    where.push(`(${entities.map(() => '(entity_type = ? AND entity_id = ?)').join(' OR ')})`);
+    for (const e of entities) args.push(e.type, e.id);
+  }
+  for (const action of (filter.excludeActions ?? []).slice(0, 10)) (where.push('action <> ?'), args.push(action));
   if (filter.before) (where.push('at < ?'), args.push(filter.before));
   const { results } = await db
     .prepare(

@@ -11,9 +11,10 @@ import { cors } from 'hono/cors';
 import { z } from 'zod';
 import { fail } from '../../errors.js';
 import { accountView } from '../../services/account-view.js';
-import { summarizeAudit } from '../../services/audit-summary.js';
+import { crmRecordEntities, summarizeAudit } from '../../services/audit-summary.js';
 import { verifyEmbedToken } from '../../services/embed-token.js';
 import { listAudit } from '../../storage/audit.js';
+import { getAccount } from '../../storage/identity.js';
 import type { AppEnv } from '../context.js';
 import { parseWith, query } from '../validate.js';
 import { serviceContext } from '../../services/context.js';
@@ -65,7 +66,12 @@ export function embedRoutes() {
 
   r.get('/accounts/:id/audit', async (c) => {
     const q = query(c, AuditQuery);
-    const rows = await listAudit(c.env.DB, c.get('tenantId'), { entityType: 'account', entityId: c.req.param('id'), before: q.before, limit: q.limit });
+    // The account's own entries, plus changes made in the CRM to its linked records (applied
+    // webhook changes are audited under the CRM record, see worker/storage/events.ts).
+    const accountId = c.req.param('id');
+    const account = await getAccount(c.env.DB, c.get('tenantId'), accountId);
+    const entities = [{ type: 'account', id: accountId }, ...crmRecordEntities(account?.links ?? [])];
+    const rows = await listAudit(c.env.DB, c.get('tenantId'), { entities, excludeActions: ['crm.change.superseded'], before: q.before, limit: q.limit });
     c.header('cache-control', 'no-store');
     return c.json({
       items: rows.map((row) => ({ at: row.at, actor: row.actor, action: row.action, summary: summarizeAudit(row) })),
