@@ -10,16 +10,18 @@ import type { OAuthEnv } from '../../worker/services/oauth/config.js';
 export const OPERATOR_KEY = 'test-operator-key-0123456789';
 export const sandboxUrl = (): string => (env as unknown as { SANDBOX_URL: string }).SANDBOX_URL;
 
-/** The broker's env for these tests: the pool's bindings plus OAuth settings. */
-export async function oauthEnv(clientId: string): Promise<OAuthEnv> {
+/**
+ * The broker's env for these tests: the pool's bindings plus OAuth settings pointed at `s` (the
+ * shared test sandbox unless a test file has its own), with client app `clientId` registered there.
+ */
+export async function oauthEnv(clientId: string, s: string = sandboxUrl()): Promise<OAuthEnv> {
   const clientSecret = `${clientId}-secret-0123456789`;
-  const res = await fetch(`${sandboxUrl()}/__sandbox/oauth/clients`, {
+  const res = await fetch(`${s}/__sandbox/oauth/clients`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ clientId, clientSecret }),
   });
   if (res.status !== 201) throw new Error(`register client: ${res.status}`);
-  const s = sandboxUrl();
   return {
     ...(env as unknown as OAuthEnv),
     CONCORD_SESSION_SECRET: 'test-session-secret-0123456789abcdef',

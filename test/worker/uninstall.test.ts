@@ -7,11 +7,9 @@
  * (c) a 5xx from the token endpoint during a refresh deletes nothing;
  * (d) Salesforce's invalid_grant on refresh is treated like HubSpot's BAD_REFRESH_TOKEN.
  */
-import { env } from 'cloudflare:test';
 import { describe, expect, inject, it } from 'vitest';
-import type { OAuthEnv } from '../../worker/services/oauth/config.js';
 import { loadConnectionFresh, updateCredentials } from '../../worker/storage/connections.js';
-import { approveFlow, call, provision, session } from './connect-flow.js';
+import { approveFlow, call, oauthEnv, provision, session } from './connect-flow.js';
 import { privateSandbox } from './sandbox-helpers.js';
 
 declare module 'vitest' {
@@ -24,28 +22,8 @@ declare module 'vitest' {
 const SB = inject('uninstallSandboxUrl');
 const sandbox = privateSandbox(SB, 'hubspot');
 
-/** The broker's env pointed at the private sandbox, with a client app registered there. */
-async function uninstallEnv(): Promise<OAuthEnv> {
-  const clientId = `uninstall-${crypto.randomUUID().slice(0, 8)}`;
-  const clientSecret = `${clientId}-secret-0123456789`;
-  const res = await sandbox.post('/__sandbox/oauth/clients', { clientId, clientSecret });
-  if (res.status !== 201) throw new Error(`register client: ${res.status}`);
-  return {
-    ...(env as unknown as OAuthEnv),
-    CONCORD_SESSION_SECRET: 'test-session-secret-0123456789abcdef',
-    HUBSPOT_CLIENT_ID: clientId,
-    HUBSPOT_CLIENT_SECRET: clientSecret,
-    HUBSPOT_AUTH_URL: `${SB}/hubspot`,
-    HUBSPOT_API_URL: `${SB}/hubspot`,
-    SALESFORCE_CLIENT_ID: clientId,
-    SALESFORCE_CLIENT_SECRET: clientSecret,
-    SALESFORCE_LOGIN_URL: `${SB}/salesforce`,
-    SALESFORCE_TEST_LOGIN_URL: `${SB}/salesforce`,
-    SALESFORCE_MY_DOMAIN_URL: `${SB}/salesforce`,
-  };
-}
-
-const e = await uninstallEnv();
+// The broker's env pointed at the private sandbox, with a client app registered there.
+const e = await oauthEnv(`uninstall-${crypto.randomUUID().slice(0, 8)}`, SB);
 
 /** Provision `tenant` and connect its HubSpot through the OAuth flow (the sandbox's demo portal). */
 async function connected(tenant: string): Promise<{ key: string; cookie: string }> {
