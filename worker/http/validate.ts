@@ -18,13 +18,16 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Prom
   if (text.length > MAX_BODY_BYTES) {
     fail({ kind: 'validation', status: 400, message: 'Body too large', issues: [{ path: '(body)', message: `at most ${MAX_BODY_BYTES} bytes`, code: 'too_big' }] });
   }
-  let value: unknown;
+  return parseWith(schema, parseJsonText(text));
+}
+
+/** A body already read as text (e.g. to check its signature first), parsed: 400 `invalid_json` if it is not JSON. */
+export function parseJsonText(text: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
-    fail({ kind: 'validation', status: 400, message: 'The body is not valid JSON', issues: [{ path: '(body)', message: 'invalid JSON', code: 'invalid_json' }] });
+    return fail({ kind: 'validation', status: 400, message: 'The body is not valid JSON', issues: [{ path: '(body)', message: 'invalid JSON', code: 'invalid_json' }] });
   }
-  return parseWith(schema, value);
 }
 
 export function query<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {

@@ -6,11 +6,10 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { fail } from '../../errors.js';
 import { createCardTask } from '../../services/card-task.js';
 import { hubspotSignature } from '../middleware/hubspot-signature.js';
 import type { CardEnv } from '../middleware/card-context.js';
-import { parseWith, query } from '../validate.js';
+import { parseJsonText, parseWith, query } from '../validate.js';
 import { RefreshParam, serveCardView } from './card-view.js';
 import { serviceContext } from '../../services/context.js';
 
@@ -49,13 +48,7 @@ export function hubspotCardRoutes() {
   });
 
   r.post('/tasks', async (c) => {
-    let value: unknown;
-    try {
-      value = JSON.parse(c.get('rawBody'));
-    } catch {
-      fail({ kind: 'validation', status: 400, message: 'The body is not valid JSON', issues: [{ path: '(body)', message: 'invalid JSON', code: 'invalid_json' }] });
-    }
-    const task = parseWith(TaskBody, value);
+    const task = parseWith(TaskBody, parseJsonText(c.get('rawBody')));
     const key = parseWith(IdempotencyKey, c.req.header('idempotency-key'), 400);
     const result = await createCardTask(
       c.env,

@@ -15,6 +15,7 @@ import { HubSpotWebhookBodySchema, hubspotChange } from '../../services/events-h
 import type { CrmChange } from '../../services/events-message.js';
 import type { AppEnv } from '../context.js';
 import { verifyHubSpotV3 } from '../middleware/hubspot-signature.js';
+import { parseJsonText } from '../validate.js';
 
 /** 100 events with long property values fit; anything larger is not a HubSpot delivery. */
 const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -50,13 +51,7 @@ export function webhookRoutes() {
     if ('refused' in verified) return verified.refused;
     const { body } = verified;
 
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch {
-      fail({ kind: 'validation', status: 400, message: 'The body is not valid JSON', issues: [{ path: '(body)', message: 'invalid JSON', code: 'invalid_json' }] });
-    }
-    const parsed = HubSpotWebhookBodySchema.safeParse(json);
+    const parsed = HubSpotWebhookBodySchema.safeParse(parseJsonText(body));
     if (!parsed.success) fail({ kind: 'validation', status: 422, message: 'Not a HubSpot webhook batch', issues: zodIssues(parsed.error.issues) });
 
     const correlationId = c.get('correlationId');
