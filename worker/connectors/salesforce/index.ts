@@ -77,8 +77,10 @@ function keyIssues(path: string, key: string): FieldIssue[] {
   return key.length === 0 || key.length > 64 ? [{ path, message: 'must be 1..64 characters', code: 'invalid_key' }] : [];
 }
 
-function idIssues(path: string, id: string | null | undefined): FieldIssue[] {
-  return id && !ID.test(id) ? [{ path, message: 'not a Salesforce record id', code: 'invalid_id' }] : [];
+/** Issues of an optional record id (`required`: it must be there). */
+function idIssues(path: string, id: string | null | undefined, required = false): FieldIssue[] {
+  if (!id) return required ? [{ path, message: 'not a Salesforce record id', code: 'invalid_id' }] : [];
+  return ID.test(id) ? [] : [{ path, message: 'not a Salesforce record id', code: 'invalid_id' }];
 }
 
 function batchResult(keys: string[], outcomes: SaveOutcome[]): CrmBatchWriteResult {
@@ -174,21 +176,13 @@ export class SalesforceCrm implements CrmPort {
    */
   async upsertDealLines(dealId: string, lines: CrmDealLineInput[]): Promise<CrmBatchWriteResult> {
     check([
-      ...(ID.test(dealId) ? [] : [{ path: 'dealId', message: 'not a Salesforce record id', code: 'invalid_id' }]),
+      ...idIssues('dealId', dealId, true),
       ...lines.flatMap((l, i) => [
         ...keyIssues(`${i}.key`, l.key),
         ...(Number.isFinite(l.quantity) && l.quantity > 0 ? [] : [{ path: `${i}.quantity`, message: 'must be a positive number', code: 'invalid_quantity' }]),
       ]),
     ]);
-    const existing = new Map<string, string>();
-    for (const part of chunks([...new Set(lines.map((l) => l.key))], d.soqlInChunk)) {
-      for await (const page of this.client.query(SOQL.linesByKeys(part), KeyedIdRowSchema)) {
-        for (const r of page) {
-          const k = concordKey(r);
-          if (k) existing.set(k, r.Id);
-        }
-      }
-    }
+    const existing = await this.idsByKey(lines.map((l) => l.key), SOQL.linesByKeys);
     const toCreate = lines.map((l, i) => ({ l, i })).filter(({ l }) => !existing.has(l.key));
     const toUpdate = lines.map((l, i) => ({ l, i })).filter(({ l }) => existing.has(l.key));
     const created = await this.client.saveMany('create', SOBJECT.dealLine, toCreate.map(({ l }) => lineCreateRecord(dealId, l)));
@@ -204,9 +198,23 @@ export class SalesforceCrm implements CrmPort {
     return { results, calls: Math.ceil(toCreate.length / d.collectionsSize) + Math.ceil(toUpdate.length / d.collectionsSize) };
   }
 
+  /** Record ids on the org by Concord's key (records without a key are not Concord's). */
+  private async idsByKey(keys: string[], soql: (keys: string[]) => string): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    for (const part of chunks([...new Set(keys)], d.soqlInChunk)) {
+      for await (const page of this.client.query(soql(part), KeyedIdRowSchema)) {
+        for (const r of page) {
+          const k = concordKey(r);
+          if (k) ids.set(k, r.Id);
+        }
+      }
+    }
+    return ids;
+  }
+
   /** Company field updates by Account id, 200 per Collections call; failures per record. */
   async updateCompanies(updates: CompanyPropertyUpdate[]): Promise<CompanyUpdateResult> {
-    check(updates.flatMap((u, i) => (ID.test(u.externalId) ? [] : [{ path: `${i}.externalId`, message: 'not a Salesforce record id', code: 'invalid_id' }])));
+    check(updates.flatMap((u, i) => idIssues(`${i}.externalId`, u.externalId, true)));
     const outcomes = await this.client.saveMany('update', SOBJECT.account, updates.map((u) => accountUpdateRecord(u.externalId, u.properties)));
     const failed = outcomes.flatMap((o, i) => (o.ok ? [] : [{ externalId: updates[i]!.externalId, message: o.errors.map((e) => `${e.errorCode}: ${e.message}`).join('; ') }]));
     return { updated: outcomes.length - failed.length, calls: Math.ceil(updates.length / d.collectionsSize), failed };
@@ -244,21 +252,13 @@ export class SalesforceCrm implements CrmPort {
     check(
       items.flatMap((t, i) => [
         ...keyIssues(`${i}.idempotencyKey`, t.idempotencyKey),
-        ...(ID.test(t.on.companyId) ? [] : [{ path: `${i}.on.companyId`, message: 'not a Salesforce record id', code: 'invalid_id' }]),
+        ...idIssues(`${i}.on.companyId`, t.on.companyId, true),
         ...idIssues(`${i}.on.dealId`, t.on.dealId),
         ...(t.dueDate === undefined || DATE.test(t.dueDate) ? [] : [{ path: `${i}.dueDate`, message: 'must be YYYY-MM-DD', code: 'invalid_date' }]),
         ...(t.subject.trim() ? [] : [{ path: `${i}.subject`, message: 'required', code: 'required' }]),
       ]),
     );
-    const existing = new Map<string, string>();
-    for (const part of chunks([...new Set(items.map((t) => t.idempotencyKey))], d.soqlInChunk)) {
-      for await (const page of this.client.query(SOQL.tasksByKeys(part), KeyedIdRowSchema)) {
-        for (const r of page) {
-          const k = concordKey(r);
-          if (k) existing.set(k, r.Id);
-        }
-      }
-    }
+    const existing = await this.idsByKey(items.map((t) => t.idempotencyKey), SOQL.tasksByKeys);
     const out: (ActivityOutcome | undefined)[] = items.map((t) => {
       const id = existing.get(t.idempotencyKey);
       return id ? { ok: true, id, replayed: true } : undefined;
