@@ -14,7 +14,7 @@ export interface Env extends OAuthBindings, LimiterEnv {
   /** One ViewCoordinator per (tenant, account): coalesces account-view builds. */
   VIEWS: DurableObjectNamespace<import('./storage/objects/view-coordinator.js').ViewCoordinator>;
   /** Canonical change events (webhooks -> consumer); dead letters land in D1 `dead_letters`. */
-  EVENTS: Queue<import('./services/events-message.js').CrmChange>;
+  EVENTS: Queue<import('./queues/messages.js').CrmChange>;
   /** Operator key for provisioning tenants (`PUT /v1/operator/tenants/:tenant`). */
   CONCORD_OPERATOR_KEY?: string;
   /** Vault keys, `kid:base64url(32 bytes)` comma-separated; the first one seals new secrets. */

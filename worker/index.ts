@@ -5,8 +5,9 @@
  */
 import { createApp } from './http/app.js';
 import type { Env } from './env.js';
-import { consumeDeadLetters, consumeEvents } from './services/events-consumer.js';
-import { EVENTS_DLQ, EVENTS_QUEUE } from './services/events-message.js';
+import { consumeEvents } from './queues/consumer.js';
+import { consumeDeadLetters } from './queues/dead-letter.js';
+import { EVENTS_DLQ, EVENTS_QUEUE } from './queues/messages.js';
 
 export { ViewCoordinator } from './storage/objects/view-coordinator.js';
 export { RateLimiter } from './storage/objects/rate-limiter.js';

@@ -8,8 +8,8 @@
 import { SELF, createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '../../worker/index.js';
-import { hubspotChange, type HubSpotWebhookEvent } from '../../worker/services/events-hubspot.js';
-import { EVENTS_DLQ, EVENTS_QUEUE, type CrmChange } from '../../worker/services/events-message.js';
+import { hubspotChange, type HubSpotWebhookEvent } from '../../worker/connectors/hubspot/webhooks.js';
+import { EVENTS_DLQ, EVENTS_QUEUE, type CrmChange } from '../../worker/queues/messages.js';
 import { PORTAL, connectWithPortal, hubspotHeaders, testEnv } from './cards-helpers.js';
 import { api } from './helpers.js';
 
@@ -83,7 +83,7 @@ async function consume(queue: string, bodies: unknown[], attempts = 1) {
 }
 
 async function change(over: Partial<Record<keyof HubSpotWebhookEvent, unknown>> = {}, tenant = 'demo'): Promise<CrmChange> {
-  const { HubSpotWebhookEventSchema } = await import('../../worker/services/events-hubspot.js');
+  const { HubSpotWebhookEventSchema } = await import('../../worker/connectors/hubspot/webhooks.js');
   return hubspotChange(HubSpotWebhookEventSchema.parse(event(over)), tenant, `corr-${nextId}`);
 }
 

@@ -3,7 +3,7 @@
  * audit in one batch), failure notes for retries, and the dead-letter store. Every statement is
  * tenant-scoped. Tables: worker/storage/migrations/0006_events.sql, docs/storage.md.
  */
-import type { CrmChange } from '../services/events-message.js';
+import type { CrmChange } from '../queues/messages.js';
 
 export type ChangeStatus = 'applied' | 'superseded';
 

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { fail } from '../../errors.js';
 import { auditStatement } from '../../storage/audit.js';
 import { getDeadLetter, listDeadLetters, markReplayedStatement } from '../../storage/events.js';
-import { CrmChangeSchema } from '../../services/events-message.js';
+import { CrmChangeSchema } from '../../queues/messages.js';
 import type { AppEnv } from '../context.js';
 import { query } from '../validate.js';
 

@@ -11,8 +11,8 @@
 import { Hono } from 'hono';
 import { fail, zodIssues } from '../../errors.js';
 import { tenantForExternalAccount } from '../../storage/external-accounts.js';
-import { HubSpotWebhookBodySchema, hubspotChange } from '../../services/events-hubspot.js';
-import type { CrmChange } from '../../services/events-message.js';
+import { HubSpotWebhookBodySchema, hubspotChange } from '../../connectors/hubspot/webhooks.js';
+import type { CrmChange } from '../../queues/messages.js';
 import type { AppEnv } from '../context.js';
 import { verifyHubSpotV3 } from '../middleware/hubspot-signature.js';
 import { parseJsonText } from '../validate.js';

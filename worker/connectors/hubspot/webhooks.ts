@@ -9,7 +9,7 @@
  * lose events; only the fields below are kept.
  */
 import { z } from 'zod';
-import { hubspotIdempotencyKey, type CrmChange } from './events-message.js';
+import { hubspotIdempotencyKey, type CrmChange } from '../../queues/messages.js';
 
 /** HubSpot ids arrive as JSON numbers (int64 in their docs); a digit string is accepted too. */
 const numericId = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d{1,20}$/)]).transform(String);

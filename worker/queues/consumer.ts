@@ -1,0 +1,66 @@
+/**
+ * The `EVENTS` queue consumer.
+ *
+ * Cloudflare Queues deliver at least once, unordered, in batches of up to 100, and redeliver a
+ * message until it is acked or its retries run out, then move it to the dead-letter queue
+ * (https://developers.cloudflare.com/queues/configuration/batching-retries/,
+ * https://developers.cloudflare.com/queues/configuration/dead-letter-queues/). So every message is
+ * acked or retried on its own: one bad message never redelivers the others.
+ *
+ * `consumeEvents` applies each change exactly once (storage/events.ts `applyChange`), then
+ * invalidates the cached account view of a changed company. A failure is noted in D1 and the
+ * message retried with backoff; a message that can never succeed (malformed, or a business
+ * failure) is dead-lettered at once and acked (queues/dead-letter.ts).
+ */
+import type { Env } from '../env.js';
+import { ConcordError, decisionFor } from '../errors.js';
+import type { Logger } from '../ops/log.js';
+import { applyChange, putDeadLetter, recordFailure } from '../storage/events.js';
+import { accountIdFor } from '../storage/identity.js';
+import { invalidateAccountView } from '../services/account-view.js';
+import { deadLetterId, failureReason, loggerFor, parseOrDeadLetter } from './dead-letter.js';
+import { summarize, type CrmChange } from './messages.js';
+
+/** Longest backoff between redeliveries of a failing message. */
+const MAX_DELAY_SECONDS = 300;
+
+/** Applies one change: record it (exactly once, ordered), then refresh what depends on it. */
+async function apply(env: Env, m: CrmChange, log: Logger): Promise<void> {
+  const outcome = await applyChange(env.DB, m, `${m.system}_portal:${m.externalAccount}`);
+  log.info(outcome.claimed ? `event.${outcome.status}` : 'event.duplicate', { objectType: m.objectType, objectId: m.objectId, change: m.change, property: m.property });
+  // Also on a duplicate of an applied change: the first delivery may have failed right here.
+  if (outcome.status === 'applied' && m.objectType === 'company') {
+    const accountId = await accountIdFor(env.DB, m.tenantId, m.system, m.objectId);
+    if (accountId) await invalidateAccountView(env, m.tenantId, accountId);
+  }
+}
+
+/** The `EVENTS` queue consumer. */
+export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  for (const msg of batch.messages) {
+    const m = await parseOrDeadLetter(env, msg);
+    if (!m) continue;
+    const log = loggerFor(env, { correlationId: m.correlationId, tenant: m.tenantId, eventKey: m.idempotencyKey.slice(0, 12), attempt: msg.attempts });
+    try {
+      await apply(env, m, log);
+      msg.ack();
+    } catch (err) {
+      const reason = failureReason(err);
+      const decision = err instanceof ConcordError ? decisionFor(err.error, msg.attempts) : { action: 'retry' as const, delayMs: 0 };
+      if (decision.action === 'stop') {
+        // A business failure does not heal by retrying: straight to the dead-letter store.
+        log.warn('event.dead_lettered', { reason });
+        await putDeadLetter(env.DB, { tenantId: m.tenantId, id: deadLetterId(m.idempotencyKey), kind: m.kind, summary: summarize(m), payload: m, error: reason, attempts: msg.attempts });
+        msg.ack();
+        continue;
+      }
+      log.warn('event.retry', { reason });
+      await recordFailure(env.DB, m.tenantId, m.idempotencyKey, msg.attempts, reason).catch((e: unknown) =>
+        log.error('event.failure_not_recorded', { error: e instanceof Error ? e.message : String(e) }),
+      );
+      const backoff = Math.min(MAX_DELAY_SECONDS, 2 ** Math.max(0, msg.attempts - 1));
+      msg.retry({ delaySeconds: Math.max(backoff, Math.ceil((decision.action === 'retry' ? decision.delayMs : 0) / 1000)) });
+    }
+  }
+}
+
