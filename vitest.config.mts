@@ -57,6 +57,8 @@ export default defineConfig({
           setupFiles: ['test/worker/apply-migrations.ts'],
           globalSetup: ['test/support/worker-sandbox.ts'],
           testTimeout: 30_000,
+          // beforeAll hooks connect tenants to the sandbox (several vendor calls each).
+          hookTimeout: 60_000,
         },
       },
       {

@@ -43,7 +43,7 @@ export async function benchWriteThroughput(estate: Estate, opts: { records: numb
   const ids = generateTenant('demo', anchorDate).hubspot.companies.map((c) => c.id);
   if (ids.length < BATCH) throw new Error(`the demo portal has only ${ids.length} companies; a batch needs ${BATCH} distinct ones`);
   // Consecutive slices of a cycle over >= 100 ids: no batch names a company twice.
-  const updates = Array.from({ length: opts.records }, (_, i) => ({ externalId: ids[i % ids.length]!, properties: { concord_health_score: String((i * 7) % 101) } }));
+  const updates = Array.from({ length: opts.records }, (_, i) => ({ externalId: ids[i % ids.length]!, facts: { healthScore: (i * 7) % 101 } }));
   const chunks: (typeof updates)[] = [];
   for (let i = 0; i < updates.length; i += CHUNK) chunks.push(updates.slice(i, i + CHUNK));
 

@@ -18,6 +18,8 @@ export type DomainError =
   | { kind: 'upstream'; system: string; status: number; detail: string }
   | { kind: 'timeout'; system: string; afterMs: number }
   | { kind: 'upstream_validation'; system: string; detail: string }
+  /** A business rule refuses the operation (data to fix, a policy): never retried. */
+  | { kind: 'business'; code: string; message: string; issues?: FieldIssue[] }
   | { kind: 'internal'; message: string };
 
 /** Thrown wrapper so domain errors travel through hono's onError. */
@@ -86,6 +88,8 @@ export function toProblem(e: DomainError): Problem {
       return { type: TYPE_BASE + 'upstream-timeout', title: `${e.system} did not answer in time`, status: 504, code: 'upstream_timeout' };
     case 'upstream_validation':
       return { type: TYPE_BASE + 'upstream-validation', title: `${e.system} rejected the request`, status: 422, code: 'upstream_rejected', detail: e.detail };
+    case 'business':
+      return { type: TYPE_BASE + 'business', title: 'Refused by a business rule', status: 422, code: e.code, detail: e.message, ...(e.issues ? { errors: e.issues } : {}) };
     case 'internal':
       return { type: TYPE_BASE + 'internal', title: 'Internal error', status: 500, code: 'internal_error' };
   }
@@ -111,6 +115,7 @@ export function decisionFor(e: DomainError, attempt: number): RetryDecision {
     case 'not_found':
     case 'conflict':
     case 'not_connected':
+    case 'business':
     case 'internal':
       return { action: 'stop' };
   }

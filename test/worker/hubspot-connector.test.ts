@@ -7,6 +7,7 @@
 import { env } from 'cloudflare:test';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { issueToken } from '../../sandbox/core/tokens.js';
+import { hubspotDescriptor } from '../../worker/connectors/hubspot/descriptor.js';
 import { HubSpotCrm, type HubSpotCrmOptions } from '../../worker/connectors/hubspot/index.js';
 import type { CallContext } from '../../worker/connectors/http.js';
 import { limitsFor, type LimiterEnv } from '../../worker/connectors/limits/durable.js';
@@ -311,10 +312,17 @@ describe('writes through the official client', () => {
   });
 
   it('installs the property group and properties once, concurrent installs included', async () => {
-    const own = ['concord_account_id', 'concord_health_score', 'concord_health_trend', 'concord_renewal_risk', 'concord_open_ar', 'concord_overdue_ar', 'concord_renewal_date'];
+    const own = hubspotDescriptor.ownProperties.map((p) => p.name);
+    const ownDeal = hubspotDescriptor.ownDealProperties.map((p) => p.name);
     const existing = new Set((await sandboxGet<{ results: { name: string }[] }>('/crm/v3/properties/companies', 'other')).results.map((p) => p.name));
-    const missing = own.filter((name) => !existing.has(name));
-    expect(missing.length).toBeGreaterThan(3);
+    const existingDeal = new Set((await sandboxGet<{ results: { name: string }[] }>('/crm/v3/properties/deals', 'other')).results.map((p) => p.name));
+    const missing = [
+      ...own.filter((name) => !existing.has(name)),
+      // Deal properties are reported with their object type.
+      ...ownDeal.filter((name) => !existingDeal.has(name)).map((name) => `deals:${name}`),
+    ];
+    expect(missing.filter((m) => m.startsWith('deals:')).length).toBeGreaterThan(3);
+    expect(missing.filter((m) => !m.startsWith('deals:')).length).toBeGreaterThan(3);
     const c = await crm({ tenant: 'other' });
     // Both see the same properties missing; the loser of each race gets HubSpot's 409, tolerated.
     const [a, b] = await Promise.all([c.client.ensureOwnProperties(), (await crm({ tenant: 'other' })).client.ensureOwnProperties()]);
@@ -323,5 +331,8 @@ describe('writes through the official client', () => {
     const prop = await sandboxGet<{ groupName: string; options: { value: string }[] }>('/crm/v3/properties/companies/concord_health_trend', 'other');
     expect(prop).toMatchObject({ groupName: 'concord' });
     expect(prop.options.map((o) => o.value)).toEqual(['up', 'flat', 'down']);
+    const status = await sandboxGet<{ groupName: string; options: { value: string }[] }>('/crm/v3/properties/deals/concord_order_status', 'other');
+    expect(status).toMatchObject({ groupName: 'concord' });
+    expect(status.options.map((o) => o.value)).toEqual(['creating', 'created', 'blocked', 'failed']);
   });
 });

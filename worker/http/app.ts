@@ -25,6 +25,7 @@ import { embedTokenRoutes } from './routes/embed-tokens.js';
 import { inboundSecretRoutes } from './routes/inbound-secrets.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { writeRefusalRoutes } from './routes/write-refusals.js';
 
 export function problemResponse(problem: Problem, correlationId: string | undefined): Response {
   return new Response(JSON.stringify({ ...problem, correlationId }), {
@@ -55,6 +56,7 @@ export function createApp(): Hono<AppEnv> {
   tenant.route('/inbound-secrets', inboundSecretRoutes());
   tenant.route('/embed-tokens', embedTokenRoutes());
   tenant.route('/dead-letters', deadLetterRoutes());
+  tenant.route('/write-refusals', writeRefusalRoutes());
   app.route('/v1/tenants/:tenant', tenant);
   // OAuth redirect target: authenticated by the session cookie and the single-use state.
   app.route('/v1/oauth', oauthCallbackRoutes());

@@ -11,6 +11,9 @@ import type {
   ReceivableInvoice,
   CurrencyCode,
 } from '../model/index.js';
+import type { AccountFacts, DealFacts } from './facts.js';
+
+export type { AccountFacts, DealFacts } from './facts.js';
 
 /** A record of another system offered for identity matching. */
 export interface MatchRecord {
@@ -45,6 +48,22 @@ export interface ErpPort {
   payment?(id: string): Promise<ErpPayment>;
   /** Sellable items (inventory and non-inventory), page by page. */
   products?(): AsyncIterable<ErpProduct[]>;
+  /** Low-volatility reference data: currencies, and products with their price book entries. */
+  referenceData?(): Promise<ErpReference>;
+}
+
+/** The ERP's reference data, as cached in KV (services/reference.ts). */
+export interface ErpReference {
+  currencies: { id: string; code: string; name: string }[];
+  products: {
+    id: string;
+    sku: string;
+    name: string;
+    /** one_time | subscription | service */
+    type: string;
+    active: boolean;
+    prices: { priceBook: string; currency: string; unitPrice: number }[];
+  }[];
 }
 
 /** What an ERP write produced: the ERP's own id for Concord's external id. */
@@ -53,13 +72,33 @@ export interface ErpWriteResult {
   externalId: string;
 }
 
+/** A postal address as an ERP customer record holds it. */
+export interface ErpAddressInput {
+  line1: string;
+  line2?: string | null;
+  city: string;
+  postalCode?: string | null;
+  region?: string | null;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+}
+
 export interface ErpCustomerInput {
   externalId: string;
   name: string;
+  legalName?: string | null;
   email?: string | null;
   website?: string | null;
   taxId?: string | null;
   currency?: CurrencyCode;
+  billTo?: ErpAddressInput | null;
+  shipTo?: ErpAddressInput | null;
+  /** ERP payment terms id. */
+  terms?: string | null;
+  /** ERP subsidiary (legal entity) id. */
+  subsidiary?: string | null;
+  /** ERP id of the parent customer (account hierarchy). */
+  parentId?: string | null;
 }
 
 export interface ErpLineInput {
@@ -79,6 +118,12 @@ export interface ErpSalesOrderInput {
   date?: string;
   memo?: string;
   lines: ErpLineInput[];
+  currency?: CurrencyCode;
+  /** ERP payment terms id. */
+  terms?: string | null;
+  /** Contract term of the order (YYYY-MM-DD). */
+  startDate?: string | null;
+  endDate?: string | null;
 }
 
 export interface ErpPaymentInput {
@@ -137,6 +182,8 @@ export interface ErpProduct {
 
 export interface CsPort {
   accounts(): AsyncIterable<MatchRecord[]>;
+  /** Write Concord's facts onto the CS account (as traits Concord owns). */
+  writeAccountFacts?(csAccountId: string, facts: AccountFacts, accountId?: string | null): Promise<void>;
   /** Write canonical facts onto the CS account as traits (merged; other traits stay). */
   setTraits(accountId: string, traits: Record<string, string | number | boolean | null>): Promise<void>;
   /** Add a note; `idempotencyKey` makes a retried write update the same note, not add one. */
@@ -146,7 +193,15 @@ export interface CsPort {
   escalations(accountId: string): Promise<Escalation[]>;
 }
 
-/** A change to one CRM company: properties by the CRM's own names (the flow's mapping picks them). */
+/** Concord's facts for one CRM company / Account (`recordId` is the CRM's id). */
+export interface AccountFactsUpdate {
+  recordId: string;
+  /** The canonical account, when the caller knows it (refusals are filed under it). */
+  accountId?: string | null;
+  facts: AccountFacts;
+}
+
+/** A change to one CRM company: properties by the CRM's own names (the connector's own bulk path). */
 export interface CompanyPropertyUpdate {
   externalId: string;
   properties: Record<string, string>;
@@ -158,6 +213,8 @@ export interface CompanyUpdateResult {
   /** Upstream calls made (batches). */
   calls: number;
   failed: { externalId: string; message: string }[];
+  /** Facts the write guard refused (recorded in `write_refusals`); none were written. */
+  refused?: { attribute: string; field: string; owner: string | null }[];
 }
 
 /** A person at a CRM company. */
@@ -185,9 +242,13 @@ export interface CrmDeal {
   won: boolean;
 }
 
-/** The record an activity (task, note) is filed on: a company, and optionally one of its deals. */
+/**
+ * The record an activity (task, note) is filed on: a company, and optionally one of its deals.
+ * `companyId` null files it on the deal alone (a HubSpot deal without a company); CRMs whose
+ * activities need an account (Salesforce) refuse that with 422.
+ */
 export interface CrmActivityTarget {
-  companyId: string;
+  companyId: string | null;
   dealId?: string;
 }
 
@@ -209,8 +270,14 @@ export interface IdempotencyLedger {
 
 export interface CrmPort {
   companies(): AsyncIterable<MatchRecord[]>;
-  /** Write properties to many companies, batched and paced by the tenant's limiter. */
-  updateCompanies?(updates: CompanyPropertyUpdate[], opts?: { concurrency?: number }): Promise<CompanyUpdateResult>;
+  /** Write Concord's facts onto many companies / Accounts, batched and paced by the tenant's limiter. */
+  writeAccountFacts?(updates: AccountFactsUpdate[], opts?: { concurrency?: number }): Promise<CompanyUpdateResult>;
+  /** Write the order's state onto a deal / Opportunity. */
+  writeDealFacts?(dealId: string, facts: DealFacts, accountId?: string | null): Promise<void>;
+  /** Install-time setup of Concord's own fields in the CRM (created when missing). */
+  setUp?(): Promise<{ created: string[] }>;
+  /** The companies / Account a deal belongs to, primary first. */
+  companiesOfDeal?(dealId: string): Promise<string[]>;
   /** Companies by id (batched reads); unknown ids are left out. */
   companiesByIds?(ids: string[]): Promise<MatchRecord[]>;
   /** Contacts by id (batched reads); unknown ids are left out. */

@@ -13,8 +13,6 @@
  * stable code when there is nothing to fall back on (stale-if-error).
  */
 import { z } from 'zod';
-import { NetSuiteErp } from '../connectors/netsuite/index.js';
-import { VitallyCs } from '../connectors/vitally/index.js';
 import type { Env } from '../env.js';
 import { ConcordError, fail, toProblem } from '../errors.js';
 import {
@@ -30,8 +28,8 @@ import {
 } from '../model/index.js';
 import type { System } from '../storage/connections.js';
 import { getAccount } from '../storage/identity.js';
-import { connectionFor, type ServiceContext } from './context.js';
-import { currencyLookup } from './reference.js';
+import { portsFor } from '../ports/registry.js';
+import type { ServiceContext } from './context.js';
 
 /** A cached view younger than this is served without asking the sources. */
 export const FRESH_MS = 60_000;
@@ -54,6 +52,9 @@ interface Cached {
   sources: Partial<{ [K in keyof SourceSections]: { fetchedAt: string; sections: SourceSections[K] } }>;
 }
 
+/** The view only reads; its ports would refuse and record any write under this origin. */
+const VIEW_READER = { flow: 'account-view', actor: 'concord' } as const;
+
 const cacheKey = (tenantId: string, accountId: string) => `view:v1:${tenantId}:${accountId}`;
 
 function errorCode(err: unknown): string {
@@ -66,7 +67,7 @@ function freshnessOf(fetchedAt: string | null, status: FreshnessEntry['status'],
 }
 
 async function fetchNetSuite(env: Env, ctx: ServiceContext, customerId: string, today: string): Promise<SourceSections['netsuite']> {
-  const erp = new NetSuiteErp(await connectionFor(env, ctx, 'netsuite'), ctx, currencyLookup(env, ctx));
+  const erp = await portsFor(env, ctx, VIEW_READER).erp();
   const [facts, invoices, contract] = await Promise.all([erp.accountFacts(customerId), erp.openInvoices(customerId), erp.currentContract(customerId, today)]);
   const currency = facts.currency ?? invoices[0]?.currency ?? contract?.currency;
   const receivables = currency ? summarizeReceivables(invoices, today, currency) : summarizeReceivables(invoices, today);
@@ -78,7 +79,7 @@ async function fetchNetSuite(env: Env, ctx: ServiceContext, customerId: string, 
 }
 
 async function fetchVitally(env: Env, ctx: ServiceContext, accountId: string): Promise<SourceSections['vitally']> {
-  const cs = new VitallyCs(await connectionFor(env, ctx, 'vitally'), ctx);
+  const cs = await portsFor(env, ctx, VIEW_READER).cs();
   const [health, onboarding, escalations] = await Promise.all([cs.health(accountId), cs.onboarding(accountId), cs.escalations(accountId)]);
   return { health: health ? { ...health, trend: healthTrend(health.history) } : null, onboarding, escalations };
 }

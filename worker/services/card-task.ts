@@ -10,7 +10,6 @@
  * (record, subject, due date) — the card sends no key, and a double click or HubSpot's automatic
  * retry repeats exactly the same request.
  */
-import { createFollowUpTask } from '../connectors/hubspot/cards.js';
 import type { HubSpotCardObject } from '../connectors/hubspot/map.js';
 import type { Env } from '../env.js';
 import { ConcordError, fail } from '../errors.js';
@@ -18,7 +17,8 @@ import type { CrmWriteResult, IdempotencyLedger } from '../ports/index.js';
 import { auditStatement } from '../storage/audit.js';
 import { claimAction, completeAction, releaseAction } from '../storage/card-actions.js';
 import { sha256Hex } from '../storage/crypto.js';
-import { connectionFor, type ServiceContext } from './context.js';
+import { portsFor } from '../ports/registry.js';
+import type { ServiceContext } from './context.js';
 import { resolveCrmRecord } from './crm-record.js';
 
 /** One idempotent create: what it is, the caller's key (else the request decides), the request. */
@@ -86,43 +86,36 @@ export interface CardTaskResult {
   replayed: boolean;
 }
 
-const ACTION = 'hubspot.task.create';
-
+/**
+ * The card's "Create follow-up task": on the record's company (and the deal it was clicked on),
+ * through the CRM port, whose ledger makes it idempotent. Without an Idempotency-Key the request
+ * itself is the key: a double click or HubSpot's automatic retry repeats exactly the same request.
+ */
 export async function createCardTask(
   env: Env,
   ctx: ServiceContext & { actor: string },
   req: CardTaskRequest,
   idempotencyKey: string | undefined,
 ): Promise<CardTaskResult> {
-  let accountId: string | null = null;
-  let companyId: string | null = null;
-  const result = await runOnce(
-    env.DB,
-    ctx.tenantId,
-    { action: ACTION, idempotencyKey, request: [req.objectType, req.objectId, req.subject, req.dueDate] },
-    async () => {
-      ({ accountId, crmAccountId: companyId } = await resolveCrmRecord(env, ctx, { system: 'hubspot', objectType: req.objectType, objectId: req.objectId }));
-      const created = await createFollowUpTask(
-        await connectionFor(env, ctx, 'hubspot'),
-        ctx,
-        { subject: req.subject, dueDate: req.dueDate, body: 'Follow-up created from the Concord account review card.' },
-        { companyId, from: { type: req.objectType, id: req.objectId } },
-      );
-      return created.id;
-    },
-    (taskId) => [
-      auditStatement(env.DB, {
-        tenantId: ctx.tenantId,
-        actor: ctx.actor,
-        action: 'crm.task.create',
-        // Filed under the canonical account when linked, so the CSM panel's history shows it.
-        entityType: accountId ? 'account' : 'hubspot_company',
-        entityId: accountId ?? companyId ?? `deal:${req.objectId}`,
-        after: { system: 'hubspot', taskId, subject: req.subject, dueDate: req.dueDate, objectType: req.objectType, objectId: req.objectId, companyId },
-        correlationId: ctx.correlationId,
-      }),
-    ],
+  const key = idempotencyKey ?? `request:${await sha256Hex(JSON.stringify([req.objectType, req.objectId, req.subject, req.dueDate]))}`;
+  const { accountId, crmAccountId: companyId } = await resolveCrmRecord(env, ctx, { system: 'hubspot', objectType: req.objectType, objectId: req.objectId });
+  const crm = await portsFor(env, ctx, { flow: 'card.task', actor: ctx.actor }).crm('hubspot', { interactive: true });
+  const result = await crm.createTask!(
+    { companyId, ...(req.objectType === 'deals' ? { dealId: req.objectId } : {}) },
+    { subject: req.subject, dueDate: req.dueDate, body: 'Follow-up created from the Concord account review card.', idempotencyKey: key },
   );
-  if (!result.replayed) ctx.log.info('card_task.created', { taskId: result.id, objectType: req.objectType });
+  if (!result.replayed) {
+    await auditStatement(env.DB, {
+      tenantId: ctx.tenantId,
+      actor: ctx.actor,
+      action: 'crm.task.create',
+      // Filed under the canonical account when linked, so the CSM panel's history shows it.
+      entityType: accountId ? 'account' : 'hubspot_company',
+      entityId: accountId ?? companyId ?? `deal:${req.objectId}`,
+      after: { system: 'hubspot', taskId: result.id, subject: req.subject, dueDate: req.dueDate, objectType: req.objectType, objectId: req.objectId, companyId },
+      correlationId: ctx.correlationId,
+    }).run();
+    ctx.log.info('card_task.created', { taskId: result.id, objectType: req.objectType });
+  }
   return result;
 }

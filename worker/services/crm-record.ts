@@ -8,13 +8,15 @@
  * tenant only, and vendor lookups use that tenant's own connection.
  */
 import { z } from 'zod';
-import { dealCompanies } from '../connectors/hubspot/cards.js';
 import type { HubSpotCardObject } from '../connectors/hubspot/map.js';
 import type { Env } from '../env.js';
 import { accountIdFor } from '../storage/identity.js';
-import { connectionFor, type ServiceContext } from './context.js';
+import { portsFor } from '../ports/registry.js';
+import type { ServiceContext } from './context.js';
 import { to18 } from './salesforce-ids.js';
-import { opportunityAccountId } from './salesforce-opportunity.js';
+
+/** Card lookups only read; a user is waiting, so the CRM port gets the interactive budget. */
+const CARD_READER = { flow: 'card.view', actor: 'concord' } as const;
 
 export type CrmRecordRef =
   | { system: 'hubspot'; objectType: HubSpotCardObject; objectId: string }
@@ -48,7 +50,7 @@ export async function resolveCrmRecord(env: Env, ctx: ServiceContext, ref: CrmRe
       return { accountId: await accountIdFor(env.DB, ctx.tenantId, 'hubspot', ref.objectId), crmAccountId: ref.objectId };
     }
     const companies = await cachedParents(env, parentKey(ctx.tenantId, 'hubspot', 'deals', ref.objectId), async () =>
-      dealCompanies(await connectionFor(env, ctx, 'hubspot'), ctx, ref.objectId),
+      (await portsFor(env, ctx, CARD_READER).crm('hubspot', { interactive: true })).companiesOfDeal!(ref.objectId),
     );
     // Primary company first; if it is not linked, a secondary company that is still gives a view.
     for (const companyId of companies) {
@@ -62,8 +64,8 @@ export async function resolveCrmRecord(env: Env, ctx: ServiceContext, ref: CrmRe
   let sfAccountId: string | null = recordId;
   if (ref.objectType === 'Opportunity') {
     const parents = await cachedParents(env, parentKey(ctx.tenantId, 'salesforce', 'Opportunity', recordId), async () => {
-      const accountId = await opportunityAccountId(await connectionFor(env, ctx, 'salesforce'), ctx, recordId);
-      return accountId ? [to18(accountId)] : [];
+      const accounts = await (await portsFor(env, ctx, CARD_READER).crm('salesforce', { interactive: true })).companiesOfDeal!(recordId);
+      return accounts.map(to18);
     });
     sfAccountId = parents[0] ?? null;
   }

@@ -4,20 +4,20 @@
  * `crm.schemas.companies.write` scope) does not undo the connection: it is logged, audited and
  * reported to the caller, and the next connect retries it.
  */
-import { HubSpotClient } from '../connectors/hubspot/client.js';
 import type { Env } from '../env.js';
 import { ConcordError, toProblem } from '../errors.js';
 import { auditStatement } from '../storage/audit.js';
 import type { System } from '../storage/connections.js';
-import { connectionFor, type ServiceContext } from './context.js';
+import { portsFor } from '../ports/registry.js';
+import type { ServiceContext } from './context.js';
 
 export type CrmSetup = { status: 'ready'; created: string[] } | { status: 'failed'; code: string } | { status: 'not_needed' };
 
 export async function setUpCrm(env: Env, ctx: ServiceContext, system: System, actor: string): Promise<CrmSetup> {
   if (system !== 'hubspot') return { status: 'not_needed' };
   try {
-    const client = new HubSpotClient(await connectionFor(env, ctx, 'hubspot'), ctx);
-    const { created } = await client.ensureOwnProperties();
+    const crm = await portsFor(env, ctx, { flow: 'crm.setup', actor }).crm(system);
+    const { created } = await crm.setUp!();
     if (created.length > 0) {
       await auditStatement(env.DB, { tenantId: ctx.tenantId, actor, action: 'crm.properties_created', entityType: 'connection', entityId: system, after: { created }, correlationId: ctx.correlationId }).run();
     }

@@ -12,14 +12,11 @@
  * Re-running is idempotent: existing links are kept; only missing links are added.
  * Memory holds one page at a time, never a whole tenant.
  */
-import { HubSpotCrm } from '../connectors/hubspot/index.js';
-import { NetSuiteErp } from '../connectors/netsuite/index.js';
-import { SalesforceCrm } from '../connectors/salesforce/index.js';
-import { VitallyCs } from '../connectors/vitally/index.js';
 import type { Env } from '../env.js';
 import { ConcordError } from '../errors.js';
 import { externalIdHintFor, matchIdentity, matchKeys, type IdentityCandidate } from '../policies/identity/index.js';
 import type { MatchRecord } from '../ports/index.js';
+import { portsFor } from '../ports/registry.js';
 import { auditStatement } from '../storage/audit.js';
 import { loadConnection, type System } from '../storage/connections.js';
 import {
@@ -32,8 +29,7 @@ import {
   upsertCandidate,
   type CandidateRow,
 } from '../storage/identity.js';
-import { connectionFor, type ServiceContext } from './context.js';
-import { currencyLookup } from './reference.js';
+import type { ServiceContext } from './context.js';
 
 export interface SyncStats {
   candidates: Partial<Record<System, number>>;
@@ -75,11 +71,8 @@ async function ingest(env: Env, ctx: ServiceContext, system: System, pages: Asyn
 /** The CRMs a tenant may have, in the order their records become accounts. */
 const CRMS: System[] = ['hubspot', 'salesforce'];
 
-function crmPort(ctx: ServiceContext, system: System, conn: Awaited<ReturnType<typeof loadConnection>>): { companies(): AsyncIterable<MatchRecord[]> } {
-  return system === 'hubspot' ? new HubSpotCrm(conn, ctx) : new SalesforceCrm(conn, ctx);
-}
-
 export async function syncIdentity(env: Env, ctx: ServiceContext & { actor: string }): Promise<SyncStats> {
+  const ports = portsFor(env, ctx, { flow: 'identity-sync', actor: ctx.actor });
   const stats: SyncStats = { candidates: {}, crmRecords: 0, accountsCreated: 0, linksCreated: {}, duplicatesFolded: 0, ambiguous: 0, skippedSystems: [] };
   const crms: System[] = [];
   for (const system of CRMS) {
@@ -93,24 +86,24 @@ export async function syncIdentity(env: Env, ctx: ServiceContext & { actor: stri
     else stats.skippedSystems.push(system);
   }
   if (targets.includes('netsuite')) {
-    const erp = new NetSuiteErp(await connectionFor(env, ctx, 'netsuite'), ctx, currencyLookup(env, ctx));
+    const erp = await ports.erp();
     stats.candidates.netsuite = await ingest(env, ctx, 'netsuite', erp.customers());
   }
   if (targets.includes('vitally')) {
-    const cs = new VitallyCs(await connectionFor(env, ctx, 'vitally'), ctx);
+    const cs = await ports.cs();
     stats.candidates.vitally = await ingest(env, ctx, 'vitally', cs.accounts());
   }
   // CRM records are candidates too: a company typed in twice is found by its twin's keys even
   // when neither copy matches the ERP (e.g. the copy without a domain), and a second CRM's
   // account finds the first CRM's company.
-  const ports = new Map<System, { companies(): AsyncIterable<MatchRecord[]> }>();
+  const crmPorts = new Map<System, { companies(): AsyncIterable<MatchRecord[]> }>();
   for (const system of crms) {
-    const port = crmPort(ctx, system, await connectionFor(env, ctx, system));
-    ports.set(system, port);
+    const port = await ports.crm(system);
+    crmPorts.set(system, port);
     stats.candidates[system] = await ingest(env, ctx, system, port.companies());
   }
   for (const [index, system] of crms.entries()) {
-    await linkCrm(env, ctx, stats, { crmSystem: system, primaryCrm: index === 0, pages: ports.get(system)!.companies(), targets, crms });
+    await linkCrm(env, ctx, stats, { crmSystem: system, primaryCrm: index === 0, pages: crmPorts.get(system)!.companies(), targets, crms });
   }
   ctx.log.info('identity_sync.done', { ...stats });
   return stats;

@@ -4,11 +4,10 @@
  * resolves a currency id without any I/O.
  */
 import { z } from 'zod';
-import { NetSuiteClient } from '../connectors/netsuite/client.js';
-import { CurrencyRowSchema, ItemRowSchema, PricingRowSchema } from '../connectors/netsuite/schemas.js';
 import type { Env } from '../env.js';
 import type { CurrencyCode } from '../model/index.js';
-import { connectionFor, type ServiceContext } from './context.js';
+import { portsFor } from '../ports/registry.js';
+import type { ServiceContext } from './context.js';
 
 const TTL_SECONDS = 6 * 3600;
 const MEMO_MS = 5 * 60_000;
@@ -32,29 +31,10 @@ export type Reference = z.infer<typeof ReferenceSchema>;
 const memo = new Map<string, { ref: Reference; until: number }>();
 const kvKey = (tenantId: string) => `ref:v1:${tenantId}:netsuite`;
 
-const ITEM_TYPE: Record<string, string> = { InvtPart: 'one_time', NonInvtPart: 'subscription', Service: 'service' };
-
-/** Fetch reference data from NetSuite (SuiteQL, fully paged) and store it in KV. */
+/** Fetch reference data from the ERP (fully paged) and store it in KV. */
 export async function refreshReference(env: Env, ctx: ServiceContext): Promise<Reference> {
-  const client = new NetSuiteClient(await connectionFor(env, ctx, 'netsuite'), ctx);
-  const currencyRows = await client.suiteqlAll('SELECT id, name, symbol FROM currency ORDER BY id', CurrencyRowSchema);
-  const currencies = currencyRows.map((c) => ({ id: c.id, code: c.symbol.toUpperCase(), name: c.name }));
-  const codeOf = new Map(currencies.map((c) => [c.id, c.code]));
-  const products: Reference['products'] = [];
-  const index = new Map<string, Reference['products'][number]>();
-  for await (const page of client.suiteql('SELECT id, itemid, displayname, itemtype, isinactive FROM item ORDER BY id', ItemRowSchema)) {
-    for (const item of page) {
-      const product = { id: item.id, sku: item.itemid, name: item.displayname ?? item.itemid, type: ITEM_TYPE[item.itemtype] ?? 'one_time', active: item.isinactive !== 'T', prices: [] };
-      products.push(product);
-      index.set(product.id, product);
-    }
-  }
-  for await (const page of client.suiteql('SELECT item, pricelevel, pricelevelname, currency, unitprice FROM pricing ORDER BY item', PricingRowSchema)) {
-    for (const p of page) {
-      const code = codeOf.get(p.currency);
-      if (code) index.get(p.item)?.prices.push({ priceBook: p.pricelevelname ?? p.pricelevel, currency: code, unitPrice: p.unitprice });
-    }
-  }
+  const erp = await portsFor(env, ctx, { flow: 'reference-data', actor: 'concord' }).erp();
+  const { currencies, products } = await erp.referenceData!();
   const ref: Reference = { cachedAt: new Date().toISOString(), currencies, products };
   await env.KV.put(kvKey(ctx.tenantId), JSON.stringify(ref), { expirationTtl: TTL_SECONDS });
   memo.set(ctx.tenantId, { ref, until: Date.now() + MEMO_MS });

@@ -10,7 +10,7 @@ import { ConcordError, type DomainError } from '../../errors.js';
 import { guarded, type AttemptResult } from '../limits/guard.js';
 import type { Connection } from '../../storage/connections.js';
 import { currentAccessToken } from '../auth.js';
-import { hubspotDescriptor as d } from './descriptor.js';
+import { hubspotDescriptor as d, type OwnProperty } from './descriptor.js';
 import { RECORD_ID_PROPERTY, type AssociationInput, type HubSpotObject, type HubSpotObjectType, type HubSpotPipeline } from './map.js';
 
 export type { HubSpotCompany } from './map.js';
@@ -209,6 +209,15 @@ export class HubSpotClient {
   }
 
   /**
+   * Update one deal's properties (an update with the same values is a no-op, so it is retried
+   * like a read).
+   * https://developers.hubspot.com/docs/api/crm/deals (PATCH /crm/v3/objects/deals/{dealId})
+   */
+  async updateDeal(dealId: string, properties: Record<string, string>): Promise<void> {
+    await this.run('deals.update', () => this.client.crm.deals.basicApi.updateWithHttpInfo(dealId, { properties }));
+  }
+
+  /**
    * Create a task with its associations. Not idempotent on HubSpot's side: callers dedupe through
    * an IdempotencyLedger, and a timeout or 5xx is not retried here.
    * https://developers.hubspot.com/docs/api-reference/latest/crm/activities/tasks/guide (POST /crm/v3/objects/tasks)
@@ -230,11 +239,23 @@ export class HubSpotClient {
   }
 
   /**
-   * Create the app's property group and properties on companies where missing (install step).
-   * Idempotent: existing ones are left alone, and a 409 from a concurrent install counts as done.
-   * https://developers.hubspot.com/docs/api/crm/properties (GET/POST /crm/v3/properties/companies[/groups])
+   * Create the app's property group and properties on companies and deals where missing (install
+   * step). Idempotent: existing ones are left alone, and a 409 from a concurrent install counts as
+   * done. Deal properties are reported as `deals:<name>`.
+   * https://developers.hubspot.com/docs/api/crm/properties (GET/POST /crm/v3/properties/{objectType}[/groups])
    */
   async ensureOwnProperties(): Promise<{ created: string[] }> {
+    const created: string[] = [];
+    for (const [objectType, own] of [
+      ['companies', d.ownProperties],
+      ['deals', d.ownDealProperties],
+    ] as const) {
+      created.push(...(await this.ensureProperties(objectType, own)).map((name) => (objectType === 'companies' ? name : `${objectType}:${name}`)));
+    }
+    return { created };
+  }
+
+  private async ensureProperties(objectType: 'companies' | 'deals', own: readonly OwnProperty[]): Promise<string[]> {
     const created: string[] = [];
     const tolerate409 = async (name: string, create: () => Promise<unknown>) => {
       try {
@@ -245,12 +266,12 @@ export class HubSpotClient {
       }
     };
     const props = this.client.crm.properties;
-    const groups = await this.run('properties.groups', () => props.groupsApi.getAllWithHttpInfo('companies'));
+    const groups = await this.run('properties.groups', () => props.groupsApi.getAllWithHttpInfo(objectType));
     if (!groups.results.some((g) => g.name === d.propertyGroup.name)) {
-      await tolerate409(`group:${d.propertyGroup.name}`, () => this.run('properties.group_create', () => props.groupsApi.createWithHttpInfo('companies', d.propertyGroup)));
+      await tolerate409(`group:${d.propertyGroup.name}`, () => this.run('properties.group_create', () => props.groupsApi.createWithHttpInfo(objectType, d.propertyGroup)));
     }
-    const existing = new Set((await this.run('properties.list', () => props.coreApi.getAllWithHttpInfo('companies'))).results.map((p) => p.name));
-    for (const p of d.ownProperties) {
+    const existing = new Set((await this.run('properties.list', () => props.coreApi.getAllWithHttpInfo(objectType))).results.map((p) => p.name));
+    for (const p of own) {
       if (existing.has(p.name)) continue;
       const body = {
         name: p.name,
@@ -260,8 +281,9 @@ export class HubSpotClient {
         groupName: d.propertyGroup.name,
         ...(p.options ? { options: p.options.map((value, displayOrder) => ({ label: value, value, displayOrder, hidden: false })) } : {}),
       } as Parameters<typeof props.coreApi.createWithHttpInfo>[1];
-      await tolerate409(p.name, () => this.run('properties.create', () => props.coreApi.createWithHttpInfo('companies', body)));
+      await tolerate409(p.name, () => this.run('properties.create', () => props.coreApi.createWithHttpInfo(objectType, body)));
     }
-    return { created };
+    return created;
   }
+
 }

@@ -3,6 +3,15 @@
  * Limits (marketplace OAuth app): 110 requests / 10 s per installed account; search 5 req/s.
  * https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details
  */
+/** A property Concord creates in the portal (install step). */
+export interface OwnProperty {
+  name: string;
+  label: string;
+  type: string;
+  fieldType: string;
+  options?: string[];
+}
+
 export const hubspotDescriptor = {
   system: 'hubspot',
   /** basic list endpoints page at most 100 objects. */
@@ -42,11 +51,29 @@ export const hubspotDescriptor = {
   propertyGroup: { name: 'concord', label: 'Concord', displayOrder: -1 },
   ownProperties: [
     { name: 'concord_account_id', label: 'Concord account id', type: 'string', fieldType: 'text' },
+    { name: 'concord_erp_customer_id', label: 'ERP customer id (Concord)', type: 'string', fieldType: 'text' },
+    { name: 'concord_cs_account_id', label: 'CS account id (Concord)', type: 'string', fieldType: 'text' },
     { name: 'concord_health_score', label: 'Health score (Concord)', type: 'number', fieldType: 'number' },
     { name: 'concord_health_trend', label: 'Health trend (Concord)', type: 'enumeration', fieldType: 'select', options: ['up', 'flat', 'down'] },
     { name: 'concord_renewal_risk', label: 'Renewal risk (Concord)', type: 'enumeration', fieldType: 'select', options: ['low', 'medium', 'high'] },
     { name: 'concord_open_ar', label: 'Open receivables (Concord)', type: 'number', fieldType: 'number' },
     { name: 'concord_overdue_ar', label: 'Overdue receivables (Concord)', type: 'number', fieldType: 'number' },
+    { name: 'concord_oldest_overdue_days', label: 'Oldest overdue invoice, days (Concord)', type: 'number', fieldType: 'number' },
+    { name: 'concord_disputed_ar', label: 'Disputed receivables (Concord)', type: 'number', fieldType: 'number' },
+    { name: 'concord_last_payment_date', label: 'Last payment date (Concord)', type: 'date', fieldType: 'date' },
+    { name: 'concord_contract_end', label: 'Contract end (Concord)', type: 'date', fieldType: 'date' },
     { name: 'concord_renewal_date', label: 'Renewal date (Concord)', type: 'date', fieldType: 'date' },
-  ] as { name: string; label: string; type: string; fieldType: string; options?: string[] }[],
+    { name: 'concord_arr', label: 'ARR (Concord)', type: 'number', fieldType: 'number' },
+    { name: 'concord_onboarding_stage', label: 'Onboarding stage (Concord)', type: 'string', fieldType: 'text' },
+    { name: 'concord_finance_hold', label: 'Finance hold (Concord)', type: 'enumeration', fieldType: 'booleancheckbox', options: ['true', 'false'] },
+  ] as OwnProperty[],
+  /** The deal properties the closed-won flow writes back (order state, ERP and CS links). */
+  ownDealProperties: [
+    { name: 'concord_order_status', label: 'Order status (Concord)', type: 'enumeration', fieldType: 'select', options: ['creating', 'created', 'blocked', 'failed'] },
+    { name: 'concord_order_number', label: 'ERP sales order (Concord)', type: 'string', fieldType: 'text' },
+    { name: 'concord_erp_customer_id', label: 'ERP customer id (Concord)', type: 'string', fieldType: 'text' },
+    { name: 'concord_cs_account_id', label: 'CS account id (Concord)', type: 'string', fieldType: 'text' },
+    { name: 'concord_order_created_at', label: 'Order created at (Concord)', type: 'datetime', fieldType: 'date' },
+    { name: 'concord_order_issue', label: 'Order issue (Concord)', type: 'string', fieldType: 'textarea' },
+  ] as OwnProperty[],
 } as const;

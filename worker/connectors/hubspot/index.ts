@@ -1,5 +1,6 @@
 /** HubSpot as Concord's CRM port. */
 import type {
+  AccountFactsUpdate,
   CompanyPropertyUpdate,
   CompanyUpdateResult,
   CrmActivityTarget,
@@ -7,6 +8,7 @@ import type {
   CrmDeal,
   CrmPort,
   CrmWriteResult,
+  DealFacts,
   IdempotencyLedger,
   MatchRecord,
 } from '../../ports/index.js';
@@ -18,8 +20,11 @@ import type { CallContext } from '../http.js';
 import { HubSpotClient, type HubSpotClientOptions } from './client.js';
 import { hubspotDescriptor as d } from './descriptor.js';
 import {
+  accountFactProperties,
   activityAssociations,
+  companiesOfDeal,
   contactFromHubSpot,
+  dealFactProperties,
   dealFromHubSpot,
   dealOutcome,
   matchRecordFromCompany,
@@ -33,7 +38,10 @@ import {
 const RecordId = z.string().regex(/^\d{1,20}$/, 'a HubSpot record id (digits)');
 /** Idempotency keys after Stripe's convention: up to 255 characters. */
 const IdempotencyKey = z.string().min(1).max(255);
-const TargetSchema = z.object({ companyId: RecordId, dealId: RecordId.optional() }).strict();
+const TargetSchema = z
+  .object({ companyId: RecordId.nullable(), dealId: RecordId.optional() })
+  .strict()
+  .refine((t) => t.companyId !== null || t.dealId !== undefined, { path: ['companyId'], message: 'a company, or a deal to file the activity on' });
 const TaskSchema = z.object({ subject: z.string().trim().min(1).max(512), body: z.string().max(65_536), dueDate: IsoDateSchema, idempotencyKey: IdempotencyKey }).strict();
 const NoteSchema = z.object({ body: z.string().trim().min(1).max(65_536), idempotencyKey: IdempotencyKey, at: InstantSchema.optional() }).strict();
 
@@ -90,6 +98,29 @@ export class HubSpotCrm implements CrmPort {
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, batches.length)) }, worker));
     return result;
+  }
+
+  /** Concord's facts as the app's company properties, through the same batched path. */
+  writeAccountFacts(updates: AccountFactsUpdate[], opts: { concurrency?: number } = {}): Promise<CompanyUpdateResult> {
+    return this.updateCompanies(
+      updates.map((u) => ({ externalId: u.recordId, properties: accountFactProperties(u.facts) })),
+      opts,
+    );
+  }
+
+  async writeDealFacts(dealId: string, facts: DealFacts): Promise<void> {
+    const id = checked(RecordId, dealId, 'dealId');
+    const properties = dealFactProperties(facts);
+    if (Object.keys(properties).length > 0) await this.client.updateDeal(id, properties);
+  }
+
+  /** The app's property group and properties (companies and deals), created when missing. */
+  setUp(): Promise<{ created: string[] }> {
+    return this.client.ensureOwnProperties();
+  }
+
+  async companiesOfDeal(dealId: string): Promise<string[]> {
+    return companiesOfDeal(await this.client.associations('deals', checked(RecordId, dealId, 'dealId'), 'companies'));
   }
 
   async companiesByIds(ids: string[]): Promise<MatchRecord[]> {

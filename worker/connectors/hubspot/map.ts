@@ -1,5 +1,5 @@
 /** HubSpot raw objects -> canonical. The only file that knows HubSpot property names. */
-import type { CrmContact, CrmDeal, MatchRecord } from '../../ports/index.js';
+import type { AccountFacts, CrmContact, CrmDeal, DealFacts, MatchRecord } from '../../ports/index.js';
 
 /** A CRM object as the client hands it over: id and raw property values. */
 export interface HubSpotObject {
@@ -165,3 +165,54 @@ export function companiesOfDeal(associations: { toObjectId: string; typeIds: num
   const rest = associations.map((a) => a.toObjectId).filter((id) => !primary.includes(id));
   return [...new Set([...primary, ...rest])];
 }
+
+/** Concord's account facts -> the app's company properties (descriptor `ownProperties`). */
+const ACCOUNT_FACT_PROPERTY: Readonly<Record<keyof AccountFacts, string>> = {
+  concordAccountId: 'concord_account_id',
+  erpCustomerId: 'concord_erp_customer_id',
+  csAccountId: 'concord_cs_account_id',
+  openAr: 'concord_open_ar',
+  overdueAr: 'concord_overdue_ar',
+  oldestOverdueDays: 'concord_oldest_overdue_days',
+  disputedAr: 'concord_disputed_ar',
+  lastPaymentDate: 'concord_last_payment_date',
+  contractEnd: 'concord_contract_end',
+  renewalDate: 'concord_renewal_date',
+  arr: 'concord_arr',
+  healthScore: 'concord_health_score',
+  healthTrend: 'concord_health_trend',
+  onboardingStage: 'concord_onboarding_stage',
+  renewalRisk: 'concord_renewal_risk',
+  financeHold: 'concord_finance_hold',
+};
+
+/** Concord's deal facts -> the app's deal properties (descriptor `ownDealProperties`). */
+const DEAL_FACT_PROPERTY: Readonly<Record<keyof DealFacts, string>> = {
+  orderStatus: 'concord_order_status',
+  orderNumber: 'concord_order_number',
+  erpCustomerId: 'concord_erp_customer_id',
+  csAccountId: 'concord_cs_account_id',
+  orderCreatedAt: 'concord_order_created_at',
+  orderIssue: 'concord_order_issue',
+};
+
+/**
+ * HubSpot property values are strings on the wire: numbers and booleans as text, dates as
+ * YYYY-MM-DD, and an empty string clears a property.
+ * https://developers.hubspot.com/docs/api/crm/properties#property-type-and-fieldtype-values
+ */
+function propertyValue(value: string | number | boolean | null): string {
+  return value === null ? '' : String(value);
+}
+
+function toProperties<F extends object>(facts: F, names: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [fact, value] of Object.entries(facts) as [string, string | number | boolean | null | undefined][]) {
+    const property = names[fact];
+    if (property && value !== undefined) out[property] = propertyValue(value);
+  }
+  return out;
+}
+
+export const accountFactProperties = (facts: AccountFacts): Record<string, string> => toProperties(facts, ACCOUNT_FACT_PROPERTY);
+export const dealFactProperties = (facts: DealFacts): Record<string, string> => toProperties(facts, DEAL_FACT_PROPERTY);

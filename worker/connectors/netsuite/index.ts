@@ -13,6 +13,7 @@ import type {
   ErpPaymentInput,
   ErpPort,
   ErpProduct,
+  ErpReference,
   ErpSalesOrderInput,
   ErpWriteResult,
   MatchRecord,
@@ -37,9 +38,12 @@ import {
   salesOrderBody,
 } from './map.js';
 import { netsuiteDescriptor as d } from './descriptor.js';
-import { CurrencyRowSchema, CustomerRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema, type ItemRecord } from './schemas.js';
+import { CurrencyRowSchema, CustomerRowSchema, ItemRowSchema, PricingRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema, type ItemRecord } from './schemas.js';
 
 export { NetSuiteClient } from './client.js';
+
+/** NetSuite item types -> Concord's product types. */
+const ITEM_TYPE: Record<string, string> = { InvtPart: 'one_time', NonInvtPart: 'subscription', Service: 'service' };
 
 /** Resolves a NetSuite currency internal id to its ISO code. */
 export type CurrencyLookup = (currencyId: string) => Promise<CurrencyCode | null>;
@@ -150,5 +154,31 @@ export class NetSuiteErp implements ErpPort {
     const row = rows[0];
     if (!row) fail({ kind: 'validation', issues: [{ path: 'currency', message: `NetSuite has no currency ${code}`, code: 'unknown_currency' }] });
     return row.id;
+  }
+
+  /**
+   * Currencies, items and their prices (SuiteQL, fully paged), for the KV reference cache.
+   * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
+   */
+  async referenceData(): Promise<ErpReference> {
+    const currencyRows = await this.client.suiteqlAll('SELECT id, name, symbol FROM currency ORDER BY id', CurrencyRowSchema);
+    const currencies = currencyRows.map((c) => ({ id: c.id, code: c.symbol.toUpperCase(), name: c.name }));
+    const codeOf = new Map(currencies.map((c) => [c.id, c.code]));
+    const products: ErpReference['products'] = [];
+    const index = new Map<string, ErpReference['products'][number]>();
+    for await (const page of this.client.suiteql('SELECT id, itemid, displayname, itemtype, isinactive FROM item ORDER BY id', ItemRowSchema)) {
+      for (const item of page) {
+        const product = { id: item.id, sku: item.itemid, name: item.displayname ?? item.itemid, type: ITEM_TYPE[item.itemtype] ?? 'one_time', active: item.isinactive !== 'T', prices: [] };
+        products.push(product);
+        index.set(product.id, product);
+      }
+    }
+    for await (const page of this.client.suiteql('SELECT item, pricelevel, pricelevelname, currency, unitprice FROM pricing ORDER BY item', PricingRowSchema)) {
+      for (const p of page) {
+        const code = codeOf.get(p.currency);
+        if (code) index.get(p.item)?.prices.push({ priceBook: p.pricelevelname ?? p.pricelevel, currency: code, unitPrice: p.unitprice });
+      }
+    }
+    return { currencies, products };
   }
 }

@@ -6,8 +6,9 @@
  * exist) are Composite calls of at most 25 subrequests.
  */
 import type { z } from 'zod';
-import { ConcordError, type FieldIssue } from '../../errors.js';
+import { ConcordError, fail, type FieldIssue } from '../../errors.js';
 import type {
+  AccountFactsUpdate,
   CompanyPropertyUpdate,
   CompanyUpdateResult,
   CrmActivityTarget,
@@ -20,6 +21,7 @@ import type {
   CrmDealLineInput,
   CrmPort,
   CrmWriteResult,
+  DealFacts,
   MatchRecord,
 } from '../../ports/index.js';
 import type { Connection } from '../../storage/connections.js';
@@ -29,6 +31,8 @@ import { salesforceDescriptor as d } from './descriptor.js';
 import {
   DEAL_ACCOUNT_FIELDS,
   SOBJECT,
+  accountFactsRecord,
+  dealFactsRecord,
   SOQL,
   accountIdOfDeal,
   accountUpdateRecord,
@@ -220,6 +224,27 @@ export class SalesforceCrm implements CrmPort {
     return { updated: outcomes.length - failed.length, calls: Math.ceil(updates.length / d.collectionsSize), failed };
   }
 
+  /** Concord's facts on Accounts, 200 per Collections call; failures per record. */
+  async writeAccountFacts(updates: AccountFactsUpdate[]): Promise<CompanyUpdateResult> {
+    check(updates.flatMap((u, i) => idIssues(`${i}.recordId`, u.recordId, true)));
+    const outcomes = await this.client.saveMany('update', SOBJECT.account, updates.map((u) => accountFactsRecord(u.recordId, u.facts)));
+    const failed = outcomes.flatMap((o, i) => (o.ok ? [] : [{ externalId: updates[i]!.recordId, message: o.errors.map((e) => `${e.errorCode}: ${e.message}`).join('; ') }]));
+    return { updated: outcomes.length - failed.length, calls: Math.ceil(updates.length / d.collectionsSize), failed };
+  }
+
+  /** The order's state on the Opportunity's Concord fields. */
+  async writeDealFacts(dealId: string, facts: DealFacts): Promise<void> {
+    check(idIssues('dealId', dealId, true));
+    const [outcome] = await this.client.saveMany('update', SOBJECT.deal, [{ ...dealFactsRecord(facts), Id: dealId }]);
+    if (outcome && !outcome.ok) fail({ kind: 'upstream_validation', system: d.system, detail: outcome.errors.map((e) => `${e.errorCode}: ${e.message}`).join('; ') });
+  }
+
+  /** The Opportunity's Account (a deal has one company in Salesforce). */
+  async companiesOfDeal(dealId: string): Promise<string[]> {
+    const accountId = await this.dealCompanyId(dealId);
+    return accountId ? [accountId] : [];
+  }
+
   async createTask(on: CrmActivityTarget, task: { subject: string; body: string; dueDate: string; idempotencyKey: string }): Promise<CrmWriteResult> {
     return this.one(await this.createTasks([{ on, subject: task.subject, body: task.body, dueDate: task.dueDate, idempotencyKey: task.idempotencyKey }]));
   }
@@ -292,7 +317,8 @@ export class SalesforceCrm implements CrmPort {
     for (const [key, indexes] of pending) {
       const t = items[indexes[0]!]!;
       const ref = `t${n++}`;
-      const subs = taskSubrequests(ref, t.on, { subject: t.subject, body: t.body, ...(t.dueDate ? { dueDate: t.dueDate } : {}), completed: t.completed === true, key });
+      // companyId was checked above (idIssues with required = true): Salesforce files Tasks on an Account.
+      const subs = taskSubrequests(ref, { ...t.on, companyId: t.on.companyId! }, { subject: t.subject, body: t.body, ...(t.dueDate ? { dueDate: t.dueDate } : {}), completed: t.completed === true, key });
       if (batch.subs.length + subs.length > d.compositeSize) await flush();
       batch.subs.push(...subs);
       batch.taskRef.set(key, ref);

@@ -1,5 +1,5 @@
 /** Salesforce raw records <-> canonical. The only file that knows Salesforce field names. */
-import type { CrmContact, CrmContactInput, CrmDeal, CrmDealInput, CrmDealLine, CrmDealLineInput, MatchRecord } from '../../ports/index.js';
+import type { AccountFacts, CrmContact, CrmContactInput, CrmDeal, CrmDealInput, CrmDealLine, CrmDealLineInput, DealFacts, MatchRecord } from '../../ports/index.js';
 import { salesforceDescriptor as d } from './descriptor.js';
 import type { AccountRow, CompositeSubrequest, ContactRow, LineItemRow, OpportunityRow } from './schemas.js';
 
@@ -157,4 +157,53 @@ export function taskRecord(t: { whatId: string; subject: string; body: string; d
 /** Company property updates for a Collections update (`Id` plus the CRM's own field names). */
 export function accountUpdateRecord(id: string, properties: Record<string, string>): Record<string, unknown> {
   return { ...properties, Id: id };
+}
+
+/**
+ * Concord's facts -> the package's custom fields (extensions/salesforce objects metadata). Account
+ * facts Concord writes on the Account, order facts on the Opportunity.
+ */
+const ACCOUNT_FACT_FIELD: Readonly<Record<keyof AccountFacts, string>> = {
+  concordAccountId: 'Concord_Account_Id__c',
+  erpCustomerId: 'Concord_Erp_Customer_Id__c',
+  csAccountId: 'Concord_Cs_Account_Id__c',
+  openAr: 'Concord_Open_AR__c',
+  overdueAr: 'Concord_Overdue_AR__c',
+  oldestOverdueDays: 'Concord_Oldest_Overdue_Days__c',
+  disputedAr: 'Concord_Disputed_AR__c',
+  lastPaymentDate: 'Concord_Last_Payment_Date__c',
+  contractEnd: 'Concord_Contract_End__c',
+  renewalDate: 'Concord_Renewal_Date__c',
+  arr: 'Concord_ARR__c',
+  healthScore: 'Concord_Health_Score__c',
+  healthTrend: 'Concord_Health_Trend__c',
+  onboardingStage: 'Concord_Onboarding_Stage__c',
+  renewalRisk: 'Concord_Renewal_Risk__c',
+  financeHold: 'Concord_Finance_Hold__c',
+};
+
+const DEAL_FACT_FIELD: Readonly<Record<keyof DealFacts, string>> = {
+  orderStatus: 'Concord_Order_Status__c',
+  orderNumber: 'Concord_Order_Number__c',
+  erpCustomerId: 'Concord_Erp_Customer_Id__c',
+  csAccountId: 'Concord_Cs_Account_Id__c',
+  orderCreatedAt: 'Concord_Order_Created_At__c',
+  orderIssue: 'Concord_Order_Issue__c',
+};
+
+function factFields<F extends object>(facts: F, names: Readonly<Record<string, string>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  // JSON null clears a field in the REST API; values keep their JSON types (numbers, booleans).
+  for (const [fact, value] of Object.entries(facts)) if (value !== undefined && names[fact]) out[names[fact]!] = value;
+  return out;
+}
+
+/** A Collections update record for the Account's Concord fields. */
+export function accountFactsRecord(accountId: string, facts: AccountFacts): Record<string, unknown> {
+  return { ...factFields(facts, ACCOUNT_FACT_FIELD), Id: accountId };
+}
+
+/** The Opportunity's Concord order fields. */
+export function dealFactsRecord(facts: DealFacts): Record<string, unknown> {
+  return factFields(facts, DEAL_FACT_FIELD);
 }

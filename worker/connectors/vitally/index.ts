@@ -1,9 +1,9 @@
 /** Vitally as Concord's customer-success port. */
-import type { CsPort, MatchRecord } from '../../ports/index.js';
+import type { AccountFacts, CsPort, MatchRecord } from '../../ports/index.js';
 import type { Connection } from '../../storage/connections.js';
 import type { CallContext } from '../http.js';
 import { VitallyClient } from './client.js';
-import { escalationsFromConversations, healthFromScores, matchRecordFromAccount, onboardingFromProjects } from './map.js';
+import { escalationsFromConversations, factTraits, healthFromScores, matchRecordFromAccount, onboardingFromProjects } from './map.js';
 
 export class VitallyCs implements CsPort {
   readonly client: VitallyClient;
@@ -24,6 +24,12 @@ export class VitallyCs implements CsPort {
 
   async setTraits(accountId: string, traits: Record<string, string | number | boolean | null>): Promise<void> {
     await this.client.updateTraits(accountId, traits);
+  }
+
+  /** Concord's facts as `concord_*` traits (merged: the account's other traits stay). */
+  async writeAccountFacts(accountId: string, facts: AccountFacts): Promise<void> {
+    const traits = factTraits(facts);
+    if (Object.keys(traits).length > 0) await this.client.updateTraits(accountId, traits);
   }
 
   async addNote(accountId: string, note: { subject: string; body: string; idempotencyKey: string }): Promise<{ id: string }> {

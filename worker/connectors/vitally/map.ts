@@ -1,6 +1,6 @@
 /** Vitally raw shapes -> canonical sections. The only file that knows Vitally field names. */
 import type { Escalation, HealthSection, MilestoneView, OnboardingSection } from '../../model/index.js';
-import type { MatchRecord } from '../../ports/index.js';
+import type { AccountFacts, MatchRecord } from '../../ports/index.js';
 import { vitallyDescriptor as d } from './descriptor.js';
 import type { VitallyAccount, VitallyConversation, VitallyHealthScore, VitallyProject } from './schemas.js';
 
@@ -76,4 +76,18 @@ export function escalationsFromConversations(conversations: VitallyConversation[
     }))
     .filter((e) => e.status === 'open' || e.status === 'pending')
     .sort((a, b) => b.openedAt.localeCompare(a.openedAt));
+}
+
+/**
+ * Concord's facts as Vitally account traits (`concord_<fact>` in snake case), merged into the
+ * account's traits so other traits stay. Vitally traits keep JSON types; null clears one.
+ * https://docs.vitally.io/en/articles/9880648-rest-api-accounts (traits)
+ */
+export function factTraits(facts: AccountFacts): Record<string, string | number | boolean | null> {
+  const out: Record<string, string | number | boolean | null> = {};
+  for (const [fact, value] of Object.entries(facts) as [string, string | number | boolean | null | undefined][]) {
+    if (value === undefined) continue;
+    out[`concord_${fact.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`] = value;
+  }
+  return out;
 }

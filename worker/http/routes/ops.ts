@@ -2,36 +2,61 @@
  * Operations endpoints of a tenant:
  * - `GET  /v1/tenants/:tenant/ops/quota`: per vendor, the limit Concord enforces and its
  *   consumption (calls, 429s, limiter waits, what the vendor says is left);
- * - `POST /v1/tenants/:tenant/ops/crm/company-updates`: bulk write of CRM company properties
- *   (batched 100 per call, paced by the tenant's limiter), for write-back backfills and the
- *   write-throughput benchmark. At most 2,000 updates per request; send several in parallel,
- *   the limiter paces them together.
+ * - `POST /v1/tenants/:tenant/ops/crm/company-updates`: bulk write of Concord's account facts
+ *   onto CRM companies / Accounts (batched per the CRM's limit, paced by the tenant's limiter),
+ *   through the write guard like every vendor write, and audited. At most 2,000 updates per
+ *   request; send several in parallel, the limiter paces them together.
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Env } from '../../env.js';
-import { limitsFor, type LimiterEnv } from '../../connectors/limits/durable.js';
-import { HubSpotCrm } from '../../connectors/hubspot/index.js';
-import { loadConnection } from '../../storage/connections.js';
+import type { LimiterEnv } from '../../connectors/limits/durable.js';
 import { quotaOf } from '../../ops/quota.js';
+import { ACCOUNT_FACTS } from '../../ports/facts.js';
+import { portsFor } from '../../ports/registry.js';
+import { serviceContext } from '../../services/context.js';
+import { auditStatement } from '../../storage/audit.js';
 import type { AppEnv } from '../context.js';
-import { jsonBody } from '../validate.js';
+import { jsonBody, parseWith } from '../validate.js';
+
+const Amount = z.number().finite().min(0).max(1e12);
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+
+/** Concord's account facts (ports/facts.ts); null clears one on the CRM record. */
+export const AccountFactsSchema = z
+  .object({
+    concordAccountId: z.string().min(1).max(64).nullable(),
+    erpCustomerId: z.string().min(1).max(64).nullable(),
+    csAccountId: z.string().min(1).max(64).nullable(),
+    openAr: Amount.nullable(),
+    overdueAr: Amount.nullable(),
+    oldestOverdueDays: z.number().int().min(0).max(100_000).nullable(),
+    disputedAr: Amount.nullable(),
+    lastPaymentDate: Day.nullable(),
+    contractEnd: Day.nullable(),
+    renewalDate: Day.nullable(),
+    arr: Amount.nullable(),
+    healthScore: z.number().int().min(0).max(100).nullable(),
+    healthTrend: z.enum(['up', 'flat', 'down']).nullable(),
+    onboardingStage: z.string().min(1).max(64).nullable(),
+    renewalRisk: z.enum(['low', 'medium', 'high']).nullable(),
+    financeHold: z.boolean().nullable(),
+  } satisfies Record<keyof typeof ACCOUNT_FACTS, z.ZodType>)
+  .partial()
+  .strict()
+  .refine((f) => Object.keys(f).length > 0, 'at least one fact');
 
 const CompanyUpdatesSchema = z
   .object({
     updates: z
-      .array(
-        z
-          .object({
-            externalId: z.string().regex(/^\d{1,20}$/, 'a HubSpot record id'),
-            properties: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,99}$/, 'a property name'), z.string().max(65_536)).refine((p) => Object.keys(p).length > 0, 'at least one property'),
-          })
-          .strict(),
-      )
+      .array(z.object({ externalId: z.string().min(1).max(64).regex(/^[A-Za-z0-9]+$/, 'a CRM record id'), facts: AccountFactsSchema }).strict())
       .min(1)
       .max(2000),
   })
   .strict();
+
+/** Which CRM to write to when a tenant has both; default: the first connected one. */
+const QuerySchema = z.object({ system: z.enum(['hubspot', 'salesforce']).optional() }).strict();
 
 export function opsRoutes() {
   const r = new Hono<AppEnv>();
@@ -44,14 +69,26 @@ export function opsRoutes() {
 
   r.post('/crm/company-updates', async (c) => {
     const tenantId = c.get('tenantId');
+    const { system } = parseWith(QuerySchema, c.req.query(), 400);
     const { updates } = await jsonBody(c, CompanyUpdatesSchema);
-    const conn = await loadConnection(c.env, tenantId, 'hubspot');
     // Bulk work may wait for the window to roll (up to ~10 s for HubSpot), unlike a card read.
-    const ctx = { tenantId, correlationId: c.get('correlationId'), log: c.get('log'), limits: limitsFor(c.env as Env & LimiterEnv, tenantId, { maxWaitMs: 60_000 }) };
-    const crm = new HubSpotCrm(conn, ctx);
+    const ctx = serviceContext(c.env, { tenantId, correlationId: c.get('correlationId'), log: c.get('log') }, { maxWaitMs: 60_000 });
+    const crm = await portsFor(c.env, ctx, { flow: 'ops.company-updates', actor: c.get('actor') }).crm(system);
     const started = Date.now();
-    const result = await crm.updateCompanies(updates, { concurrency: 4 });
-    return c.json({ ...result, ms: Date.now() - started });
+    const result = await crm.writeAccountFacts!(
+      updates.map((u) => ({ recordId: u.externalId, facts: u.facts })),
+      { concurrency: 4 },
+    );
+    await auditStatement(c.env.DB, {
+      tenantId,
+      actor: c.get('actor'),
+      action: 'crm.facts.bulk_write',
+      entityType: 'connection',
+      entityId: crm.system,
+      after: { records: updates.length, updated: result.updated, failed: result.failed.length, calls: result.calls, refused: result.refused ?? [] },
+      correlationId: c.get('correlationId'),
+    }).run();
+    return c.json({ system: crm.system, ...result, ms: Date.now() - started });
   });
   return r;
 }

@@ -6,8 +6,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { SystemRoleSchema } from '../../model/index.js';
-import { DEFAULT_OWNERSHIP, OwnershipOverrideSchema, applyOwnershipOverride, type OwnershipOverride } from '../../policies/ownership/index.js';
+import { DEFAULT_OWNERSHIP, OwnershipOverrideSchema, applyOwnershipOverride } from '../../policies/ownership/index.js';
 import { auditStatement } from '../../storage/audit.js';
+import { loadOwnershipOverride as loadOverride } from '../../storage/ownership.js';
 import type { AppEnv } from '../context.js';
 import { jsonBody, parseWith } from '../validate.js';
 
@@ -20,14 +21,6 @@ const PutSchema = z
       .max(500),
   })
   .strict();
-
-async function loadOverride(db: D1Database, tenantId: string): Promise<OwnershipOverride> {
-  const row = await db.prepare('SELECT override_json FROM ownership_overrides WHERE tenant_id = ?').bind(tenantId).first<{ override_json: string }>();
-  if (!row) return {};
-  const parsed = OwnershipOverrideSchema.safeParse(JSON.parse(row.override_json));
-  // A stored key the model no longer knows is dropped rather than breaking the console.
-  return parsed.success ? parsed.data : {};
-}
 
 export function ownershipRoutes() {
   const r = new Hono<AppEnv>();

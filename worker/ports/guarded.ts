@@ -1,0 +1,168 @@
+/**
+ * Ports behind the write guard. `guardPort` wraps a connector's port so that:
+ * - reads pass straight through;
+ * - every write method known here is decided attribute by attribute by the WriteGuard: refused
+ *   attributes are recorded and stripped, the rest is written (nothing is written when nothing is
+ *   left);
+ * - any other method that is not a known read throws: a new write method on a connector cannot
+ *   reach a vendor until it is declared here with the canonical fields it writes.
+ * Activities (tasks, notes) and Concord's own install-time setup are Concord-authored records,
+ * not shared fields: they pass, and their callers audit them.
+ */
+import { ConcordError } from '../errors.js';
+import type { SystemRole } from '../model/primitives.js';
+import type { System } from '../storage/connections.js';
+import { ACCOUNT_FACTS, DEAL_FACTS, type AccountFacts, type DealFacts } from './facts.js';
+import type { AccountFactsUpdate, CompanyUpdateResult, ErpCustomerInput, ErpSalesOrderInput } from './index.js';
+import { pick, type GuardedAttribute, type WriteGuard } from './write-guard.js';
+
+/** Methods that only read: passed through unguarded. */
+const READS: Record<SystemRole, readonly string[]> = {
+  crm: ['companies', 'companiesByIds', 'contactsByIds', 'dealsByIds', 'contactsOfCompany', 'dealsOfCompany', 'dealLines', 'companiesOfDeal', 'deal', 'owner', 'wonStages', 'isWon', 'dealCompanyId'],
+  erp: ['customers', 'accountFacts', 'openInvoices', 'currentContract', 'currency', 'document', 'payment', 'products', 'referenceData', 'customer', 'salesOrderByExternalId', 'terms'],
+  cs: ['accounts', 'health', 'onboarding', 'escalations', 'account', 'accountByExternalId', 'users'],
+};
+
+/** Concord-authored records and setup: written without a field check (callers audit them). */
+const PASS: Record<SystemRole, readonly string[]> = {
+  crm: ['createTask', 'addNote', 'setUp'],
+  erp: [],
+  cs: ['addNote'],
+};
+
+/** ERP customer input attribute -> canonical field. */
+const CUSTOMER_FIELDS: Record<keyof ErpCustomerInput, string> = {
+  externalId: 'concord.externalId',
+  name: 'account.name',
+  legalName: 'account.legalName',
+  email: 'contact.email',
+  website: 'account.domain',
+  taxId: 'account.taxId',
+  currency: 'account.currency',
+  billTo: 'account.billTo',
+  shipTo: 'account.shipTo',
+  terms: 'account.paymentTerms',
+  subsidiary: 'account.legalEntity',
+  parentId: 'account.parentAccountId',
+};
+
+/** Sales order attributes: the order itself is the ERP's; Concord's keys and links are its own. */
+const ORDER_FIELDS: Record<keyof ErpSalesOrderInput, string> = {
+  externalId: 'concord.externalId',
+  customerId: 'concord.erpCustomerId',
+  date: 'salesOrder.orderDate',
+  memo: 'salesOrder.*',
+  lines: 'salesOrder.lines',
+  currency: 'salesOrder.currency',
+  terms: 'salesOrder.*',
+  startDate: 'salesOrder.*',
+  endDate: 'salesOrder.*',
+};
+
+type Guarded = (guard: WriteGuard, system: System, raw: Record<string, (...args: unknown[]) => Promise<unknown>>, args: unknown[]) => Promise<unknown>;
+
+function attributes(values: object, fields: Record<string, string>): GuardedAttribute[] {
+  return Object.entries(values)
+    .filter(([, v]) => v !== undefined)
+    .map(([name, value]) => ({ name, field: fields[name] ?? `unknown.${name}`, value }));
+}
+
+/** Bulk account facts: decided once per attribute for all records, refused ones stripped. */
+const writeAccountFactsCrm: Guarded = async (guard, system, raw, [updates, opts]) => {
+  const list = updates as AccountFactsUpdate[];
+  const first = new Map<string, unknown>();
+  for (const u of list) for (const [k, v] of Object.entries(u.facts)) if (v !== undefined && !first.has(k)) first.set(k, v);
+  const accountId = list.length === 1 ? (list[0]!.accountId ?? null) : null;
+  const { allowed, refused } = await guard.check({
+    target: system,
+    entity: 'account',
+    recordIds: list.map((u) => u.recordId),
+    accountId,
+    attributes: guard.factAttributes(Object.fromEntries(first), ACCOUNT_FACTS),
+  });
+  const kept = list.map((u) => ({ ...u, facts: pick(u.facts, allowed) as AccountFacts })).filter((u) => Object.keys(u.facts).length > 0);
+  const refusedFacts = refused.map((r) => ({ attribute: r.attribute, field: r.field, owner: r.owner }));
+  if (kept.length === 0) return { updated: 0, calls: 0, failed: [], refused: refusedFacts } satisfies CompanyUpdateResult;
+  const result = (await raw.writeAccountFacts!(kept, opts)) as CompanyUpdateResult;
+  return { ...result, refused: refusedFacts };
+};
+
+const writeDealFacts: Guarded = async (guard, system, raw, [dealId, facts, accountId]) => {
+  const { allowed } = await guard.check({
+    target: system,
+    entity: 'deal',
+    recordIds: [dealId as string],
+    accountId: (accountId as string | undefined) ?? null,
+    attributes: guard.factAttributes(facts as DealFacts, DEAL_FACTS),
+  });
+  const kept = pick(facts as DealFacts, allowed);
+  if (Object.keys(kept).length === 0) return undefined;
+  return raw.writeDealFacts!(dealId, kept, accountId);
+};
+
+const writeAccountFactsCs: Guarded = async (guard, system, raw, [csAccountId, facts, accountId]) => {
+  const { allowed } = await guard.check({
+    target: system,
+    entity: 'account',
+    recordIds: [csAccountId as string],
+    accountId: (accountId as string | undefined) ?? null,
+    attributes: guard.factAttributes(facts as AccountFacts, ACCOUNT_FACTS),
+  });
+  const kept = pick(facts as AccountFacts, allowed);
+  if (Object.keys(kept).length === 0) return undefined;
+  return raw.writeAccountFacts!(csAccountId, kept, accountId);
+};
+
+/** A write whose input object's attributes map to fields through `fields`; refused ones stripped. */
+function objectWrite(method: string, entity: string, fields: Record<string, string>, required: readonly string[]): Guarded {
+  return async (guard, system, raw, args) => {
+    const [input, ...rest] = args as [Record<string, unknown>, ...unknown[]];
+    const { allowed, refused } = await guard.check({
+      target: system,
+      entity,
+      recordIds: [String(input.externalId ?? input.id ?? '-')],
+      attributes: attributes(input, fields),
+    });
+    const missing = refused.filter((r) => required.includes(r.attribute));
+    if (missing.length > 0) {
+      throw new ConcordError({
+        kind: 'business',
+        code: 'write_refused',
+        message: `The ownership matrix refuses ${missing.map((r) => `${r.attribute} (${r.field}, owned by ${r.owner ?? 'nobody'})`).join(', ')}, which this write needs.`,
+      });
+    }
+    return raw[method]!(pick(input, allowed), ...rest);
+  };
+}
+
+/** The guarded writes per role: method name -> how its attributes are checked. */
+const WRITES: Record<SystemRole, Record<string, Guarded>> = {
+  crm: { writeAccountFacts: writeAccountFactsCrm, writeDealFacts },
+  erp: {
+    upsertCustomer: objectWrite('upsertCustomer', 'customer', CUSTOMER_FIELDS, ['externalId', 'name']),
+    upsertSalesOrder: objectWrite('upsertSalesOrder', 'salesOrder', ORDER_FIELDS, ['externalId', 'customerId', 'lines']),
+  },
+  cs: { writeAccountFacts: writeAccountFactsCs },
+};
+
+/**
+ * `raw` behind the guard. `guard` is loaded on the first write (reads never pay for it).
+ */
+export function guardPort<P extends object>(role: SystemRole, system: System, raw: P, guard: () => Promise<WriteGuard>): P & { readonly system: System } {
+  const target = raw as unknown as Record<string | symbol, unknown>;
+  return new Proxy(raw, {
+    get(obj, prop, receiver) {
+      if (prop === 'system') return system;
+      const value = Reflect.get(obj, prop, receiver);
+      if (typeof prop !== 'string' || typeof value !== 'function') return value;
+      const write = WRITES[role][prop];
+      if (write) {
+        return async (...args: unknown[]) => write(await guard(), system, target as Record<string, (...a: unknown[]) => Promise<unknown>>, args);
+      }
+      if (READS[role].includes(prop) || PASS[role].includes(prop)) return (value as (...a: unknown[]) => unknown).bind(obj);
+      return async () => {
+        throw new ConcordError({ kind: 'internal', message: `${system}.${prop} is not a read and has no write-guard rule (worker/ports/guarded.ts)` });
+      };
+    },
+  }) as P & { readonly system: System };
+}
