@@ -234,6 +234,17 @@ describe('failures are bounded and never silent', () => {
     expect(errors()[0].details).toMatchObject({ attempts: 1, status: 401, problem: 'invalid_signature' });
   });
 
+  it('logs no secret: only the broker problem code, never its answer body or the request headers', () => {
+    const echo = JSON.stringify({ code: 'bad_request', detail: `you sent ${SIGNATURE} signed with ${SECRET}` });
+    https.post.mockReturnValue({ code: 400, body: echo });
+    run('edit', record('invoice', 5012));
+    expect(errors()[0].details).toMatchObject({ status: 400, problem: 'bad_request' });
+    const text = logged();
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain(SIGNATURE);
+    expect(text).not.toContain('X-Concord-Signature');
+  });
+
   it('stops when the script runs out of governance for another post', () => {
     https.post.mockReturnValue({ code: 503, body: '' });
     Script.getRemainingUsage.mockReturnValueOnce(1000).mockReturnValue(9);
