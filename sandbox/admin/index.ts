@@ -10,6 +10,7 @@ import { problem, readJson } from '../core/http.js';
 import type { SandboxState } from '../core/state.js';
 import { isSandboxTenant, issueToken } from '../core/tokens.js';
 import { tbaAdminApp } from '../netsuite/tba.js';
+import { netsuiteEventsAdminApp } from '../netsuite/events/admin.js';
 import { installsAdminApp } from '../hubspot/installs.js';
 import { webhooksAdminApp } from '../hubspot/webhooks.js';
 import { isAnchorDate } from '../seed/generate.js';
@@ -105,6 +106,10 @@ export function adminApp(state: SandboxState): Hono {
 
   // HubSpot app uninstalls: POST /hubspot/uninstall {tenant} (as from HubSpot's UI), GET /hubspot/uninstalls.
   app.route('/hubspot', installsAdminApp(state));
+
+  // Concord's NetSuite event script: target (PUT|GET|DELETE /netsuite/events, POST /netsuite/events/flush)
+  // and what a finance user does (POST /netsuite/:tenant/invoices/:id/pay|dispute|credit, .../subscriptions/:id/amend).
+  app.route('/netsuite', netsuiteEventsAdminApp(state));
 
   app.notFound((c) => problem(c, 404, 'not_found', 'No such sandbox admin endpoint', `${c.req.method} ${c.req.path}`));
   return app;

@@ -40,6 +40,12 @@ export const vendorFaultsSchema = z
     webhookDuplicateRate: rate.optional(),
     /** Outgoing webhooks: shuffle each batch and hold some events back for a later batch. */
     webhookReorder: z.boolean().optional(),
+    /** Emulated NetSuite event script (netsuite/events/): share of events posted again later, same eventId. */
+    netsuiteEventDuplicateRate: rate.optional(),
+    /** Emulated NetSuite event script: shuffle what is pending and hold some events back. */
+    netsuiteEventReorder: z.boolean().optional(),
+    /** Emulated NetSuite event script: share of events never posted (a lost callout; the poll must find the change). */
+    netsuiteEventLossRate: rate.optional(),
   })
   .strict() satisfies z.ZodType<VendorFaults>;
 

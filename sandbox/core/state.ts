@@ -13,6 +13,12 @@ export interface VendorFaults {
   timeoutRate?: number; // 0..1 share that hang past the client's timeout
   webhookDuplicateRate?: number;
   webhookReorder?: boolean;
+  /** The emulated NetSuite event script (netsuite/events/): share of events sent twice, held back, lost. */
+  netsuiteEventDuplicateRate?: number;
+  netsuiteEventReorder?: boolean;
+  netsuiteEventLossRate?: number;
+  /** Makes the draws deterministic. */
+  seed?: number;
 }
 
 export interface SandboxState {

@@ -21,9 +21,8 @@ import { createHmac } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { problem, readJson } from '../core/http.js';
-import type { SandboxFaults } from '../core/faults.js';
+import { knobRandom, planRound, postOnce } from '../core/outbound.js';
 import type { SandboxState } from '../core/state.js';
-import { Prng } from '../seed/prng.js';
 import { SANDBOX_TENANTS, type HubSpotDataset, type SandboxTenant } from '../seed/types.js';
 import { onObjectChange, type ObjectChange, type ObjectType } from './store.js';
 
@@ -109,8 +108,6 @@ interface TenantHooks {
 
 const MAX_BATCH = 100;
 const KEEP_DELIVERIES = 500;
-/** Share of events a reordering batch holds back for a later one. */
-const HOLD_BACK = 0.3;
 
 /** HubSpot's v3 rule: these escapes are decoded in the URI that is signed. */
 function signedForm(uri: string): string {
@@ -130,7 +127,6 @@ export class WebhookSender {
   private nextSubscriptionId = 500_001;
   private lastOccurredAt = 0;
   private active = 0;
-  private readonly randoms = new WeakMap<object, () => number>();
 
   constructor(private readonly state: SandboxState) {}
 
@@ -198,20 +194,6 @@ export class WebhookSender {
     }, hooks.config.batchDelayMs);
   }
 
-  /** The fault draws: one seeded source per knob object (a new POST /faults restarts it). */
-  private random(): () => number {
-    const f = this.state.faults.hubspot as SandboxFaults | undefined;
-    if (!f || f.seed === undefined) return Math.random;
-    let next = this.randoms.get(f);
-    if (!next) {
-      // Its own sequence, apart from the request faults drawn from the same seed.
-      const prng = new Prng(`webhooks:${f.seed}`);
-      next = () => prng.next();
-      this.randoms.set(f, next);
-    }
-    return next;
-  }
-
   /** Sends what is pending for `tenant` now, applying the duplicate and reorder knobs. */
   async flush(tenant: SandboxTenant): Promise<void> {
     const hooks = this.hooks.get(tenant);
@@ -222,24 +204,9 @@ export class WebhookSender {
     }
     const taken = hooks.pending.splice(0, hooks.pending.length);
     const f = this.state.faults.hubspot;
-    const duplicateRate = f?.webhookDuplicateRate ?? 0;
-    const reorder = f?.webhookReorder ?? false;
-    const random = this.random();
-    const batch: Queued[] = [];
-    const later: Queued[] = [];
-    for (const q of taken) {
-      // Two draws per event whatever the knobs, so one knob does not shift the other's sequence.
-      const [dupDraw, holdDraw] = [random(), random()];
-      if (reorder && !q.held && holdDraw < HOLD_BACK) later.push({ ...q, held: true });
-      else batch.push(q);
-      if (!q.duplicate && dupDraw < duplicateRate) later.push({ event: q.event, duplicate: true, held: true });
-    }
-    if (reorder) {
-      for (let i = batch.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [batch[i], batch[j]] = [batch[j]!, batch[i]!];
-      }
-    }
+    // Seeded draws of their own ('webhooks' stream), apart from the request faults of the same seed.
+    const knobs = { duplicateRate: f?.webhookDuplicateRate ?? 0, reorder: f?.webhookReorder ?? false };
+    const { send: batch, later } = planRound(taken, knobs, knobRandom(f, 'webhooks'));
     if (later.length > 0) {
       hooks.pending.push(...later);
       this.schedule(tenant, hooks);
@@ -258,28 +225,16 @@ export class WebhookSender {
     const sent: WebhookEvent[] = events.map((e) => ({ ...e, attemptNumber }));
     const body = JSON.stringify(sent);
     const timestamp = String(Date.now());
-    const record: Delivery = { at: new Date().toISOString(), attemptNumber, status: null, ok: false, events: sent };
-    try {
-      const res = await fetch(config.targetUrl, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'HubSpot Connect 2.0 (http://dev.hubspot.com/) - WebhooksExecutorDaemon (Concord sandbox)',
-          'x-hubspot-signature-v3': signatureV3(config.clientSecret, config.targetUrl, body, timestamp),
-          'x-hubspot-signature-version': 'v3',
-          'x-hubspot-request-timestamp': timestamp,
-          'x-hubspot-timeout-millis': String(config.timeoutMs),
-        },
-        body,
-        signal: AbortSignal.timeout(config.timeoutMs),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      record.status = res.status;
-      record.ok = res.ok;
-      if (!res.ok) record.error = `HTTP ${res.status}`;
-    } catch (err) {
-      record.error = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') ? `timeout after ${config.timeoutMs} ms` : `connection failed: ${(err as Error).message}`;
-    }
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'HubSpot Connect 2.0 (http://dev.hubspot.com/) - WebhooksExecutorDaemon (Concord sandbox)',
+      'x-hubspot-signature-v3': signatureV3(config.clientSecret, config.targetUrl, body, timestamp),
+      'x-hubspot-signature-version': 'v3',
+      'x-hubspot-request-timestamp': timestamp,
+      'x-hubspot-timeout-millis': String(config.timeoutMs),
+    };
+    const outcome = await postOnce(config.targetUrl, headers, body, config.timeoutMs);
+    const record: Delivery = { at: new Date().toISOString(), attemptNumber, ...outcome, events: sent };
     hooks.deliveries.push(record);
     if (hooks.deliveries.length > KEEP_DELIVERIES) hooks.deliveries.splice(0, hooks.deliveries.length - KEEP_DELIVERIES);
     if (!record.ok && attemptNumber + 1 < config.maxAttempts && this.hooks.get(config.tenant) === hooks) {

@@ -1,5 +1,6 @@
 /**
- * NetSuite SuiteTalk REST emulator, mounted at `/netsuite`: record/v1 CRUD and upsert, SuiteQL.
+ * NetSuite SuiteTalk REST emulator, mounted at `/netsuite`: record/v1 CRUD and upsert, SuiteQL, and
+ * the installed Concord event script (events/).
  * Every request needs `Authorization: Bearer <sandbox token for netsuite>` or a TBA-signed
  * `Authorization: OAuth realm=…` header (tba.ts); the token's tenant selects the dataset. Errors use NetSuite's shape (see errors.ts).
  */
@@ -8,6 +9,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { SandboxEnv } from '../core/auth.js';
 import type { SandboxState } from '../core/state.js';
 import { NetSuiteError, nsError } from './errors.js';
+import { recordEventHook } from './events/record-hook.js';
 import { recordRoutes } from './records/routes.js';
 import { suiteqlRoutes } from './suiteql/route.js';
 import { requireNetSuiteAuth } from './tba.js';
@@ -21,6 +23,8 @@ export function netsuiteApp(state: SandboxState): Hono<SandboxEnv> {
   app.use('/services/rest/*', requireNetSuiteAuth(state));
   // NetSuite refuses oversized requests too; the cap keeps a hostile body from eating memory.
   app.use('/services/rest/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => nsError(c, 413, 'INVALID_CONTENT', `The request body exceeds ${MAX_BODY_BYTES} bytes.`) }));
+  // Concord's event script, emulated: record writes are reported to its target when installed.
+  app.use('/services/rest/record/v1/*', recordEventHook(state));
   app.route('/services/rest/record/v1', recordRoutes(state));
   app.route('/services/rest/query/v1', suiteqlRoutes(state));
   app.notFound((c) => nsError(c, 404, 'INVALID_PARAMETER', `No REST resource at ${c.req.method} ${c.req.path}.`));

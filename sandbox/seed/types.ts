@@ -117,13 +117,14 @@ export interface NetSuiteAddress {
 
 /**
  * A row of SuiteQL table `transaction`. `type` is NetSuite's code: 'CustInvc' invoice, 'SalesOrd'
- * sales order, 'CustPymt' customer payment. Invoice `status`: 'A' Open, 'B' Paid In Full,
+ * sales order, 'CustPymt' customer payment, 'CustCred' credit memo (the seed makes none; the
+ * sandbox's credit admin route does). Invoice `status`: 'A' Open, 'B' Paid In Full,
  * 'V' Voided. Paid and voided invoices have foreignamountremaining 0.
  */
 export interface NetSuiteTransaction {
   id: string;
   tranid: string; // document number, e.g. "INV-000123"
-  type: 'CustInvc' | 'SalesOrd' | 'CustPymt';
+  type: 'CustInvc' | 'SalesOrd' | 'CustPymt' | 'CustCred';
   entity: string; // customer internal id
   trandate: string; // YYYY-MM-DD
   duedate: string | null; // YYYY-MM-DD (invoices)
@@ -135,7 +136,7 @@ export interface NetSuiteTransaction {
   memo: string | null;
   /** Custom body field: invoice disputed by the customer ('T'/'F'). */
   custbody_concord_disputed: 'T' | 'F';
-  /** For CustPymt: the invoice ids it applies to (record/v1 'apply' sublist). */
+  /** For CustPymt and CustCred: the invoice ids it applies to (record/v1 'apply' sublist). */
   appliesTo?: string[];
   /** For CustPymt written through the API: amount applied per invoice id (seeded payments apply in full). */
   appliedAmounts?: Record<string, number>;

@@ -9,7 +9,7 @@ import {
   MAX_AGE_MS,
   hubspotDecodeUri,
   hubspotStringToSign,
-  salesforceStringToSign,
+  concordStringToSign,
   signedUri,
   timestampProblem,
   verifyHmacBase64,
@@ -88,15 +88,15 @@ describe('Salesforce callout signature', () => {
   // The vectors ConcordSignatureTest checks on the Apex side (extensions/salesforce/README.md).
   const secret = 'concord-test-secret';
   it('matches the Apex package test vectors', async () => {
-    const get = salesforceStringToSign('GET', '/v1/cards/salesforce/view?objectType=Account&recordId=001000000000001AAA', '1764140400000', '');
+    const get = concordStringToSign('GET', '/v1/cards/salesforce/view?objectType=Account&recordId=001000000000001AAA', '1764140400000', '');
     expect(get).toBe('GET\n/v1/cards/salesforce/view?objectType=Account&recordId=001000000000001AAA\n1764140400000\n');
     expect(await verifyHmacBase64([secret], get, 'LIEEB2m4UIqNlbF82zZK/quzF20JBsnzBLCD1vj+fTY=')).toBe(true);
-    const post = salesforceStringToSign('POST', '/v1/webhooks/salesforce/closed-won', '1764140400000', '{"opportunityId":"006000000000001AAA"}');
+    const post = concordStringToSign('POST', '/v1/webhooks/salesforce/closed-won', '1764140400000', '{"opportunityId":"006000000000001AAA"}');
     expect(await verifyHmacBase64([secret], post, '4bAb7WUvUPhMiLiAyrM1/Sc+9b7VaPqQVveh6j60tzs=')).toBe(true);
   });
 
   it('accepts any of the valid secrets during a rotation, and nothing else', async () => {
-    const msg = salesforceStringToSign('get', '/v1/cards/salesforce/view?objectType=Account&recordId=001000000000001AAA', '1764140400000', '');
+    const msg = concordStringToSign('get', '/v1/cards/salesforce/view?objectType=Account&recordId=001000000000001AAA', '1764140400000', '');
     const oldSig = hmac('old-secret-0123456789', msg);
     expect(await verifyHmacBase64(['new-secret-0123456789', 'old-secret-0123456789'], msg, oldSig)).toBe(true);
     expect(await verifyHmacBase64(['new-secret-0123456789'], msg, oldSig)).toBe(false);

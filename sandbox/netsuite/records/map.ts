@@ -12,6 +12,7 @@ export const STATUS_NAMES: Readonly<Record<NetSuiteTransaction['type'], Readonly
   CustInvc: { A: 'Open', B: 'Paid In Full', V: 'Voided' },
   SalesOrd: { A: 'Pending Approval', B: 'Pending Fulfillment', F: 'Pending Billing', G: 'Billed', H: 'Closed' },
   CustPymt: { B: 'Not Deposited', C: 'Deposited' },
+  CustCred: { A: 'Open', B: 'Fully Applied', V: 'Voided' },
 };
 
 const SUBSCRIPTION_STATUS: Readonly<Record<NetSuiteSubscription['status'], string>> = {
@@ -79,9 +80,9 @@ export function customerToRest(ds: NetSuiteDataset, l: Links, c: NetSuiteCustome
   });
 }
 
-const REST_TYPE: Readonly<Record<NetSuiteTransaction['type'], string>> = { CustInvc: 'invoice', SalesOrd: 'salesOrder', CustPymt: 'customerPayment' };
+const REST_TYPE: Readonly<Record<NetSuiteTransaction['type'], string>> = { CustInvc: 'invoice', SalesOrd: 'salesOrder', CustPymt: 'customerPayment', CustCred: 'creditMemo' };
 
-/** invoice, salesOrder and customerPayment records. */
+/** invoice, salesOrder and customerPayment records (creditMemo: records/credit-memo.ts). */
 export function transactionToRest(ds: NetSuiteDataset, l: Links, t: NetSuiteTransaction): Json {
   const type = REST_TYPE[t.type];
   const customer = ds.customer.find((c) => c.id === t.entity);

@@ -4,6 +4,7 @@
  * record types share `item` (by `itemtype`).
  */
 import type { NetSuiteDataset, NetSuiteItem, NetSuiteTransaction } from '../../seed/types.js';
+import { creditMemoKind } from './credit-memo.js';
 import { NetSuiteError } from '../errors.js';
 import { ITEM_REST_TYPE, customerToRest, itemToRest, subscriptionToRest, transactionToRest, type Links } from './map.js';
 import { createPayment, customerBody, parseBody, paymentBody, subscriptionBody, transactionBody, writeCustomer, writeSubscription, writeTransaction } from './write.js';
@@ -35,7 +36,7 @@ function dependents(message: string): never {
   throw new NetSuiteError(400, 'RECORD_HAS_DEPENDENTS', message);
 }
 
-function transactionKind(type: NetSuiteTransaction['type']): RecordKind {
+function transactionKind(type: Exclude<NetSuiteTransaction['type'], 'CustCred'>): RecordKind {
   const rows = (ds: NetSuiteDataset) => ds.transaction.filter((t) => t.type === type);
   return {
     rows,
@@ -55,8 +56,8 @@ function transactionKind(type: NetSuiteTransaction['type']): RecordKind {
     },
     remove: (ds, row) => {
       const t = row as NetSuiteTransaction;
-      if (t.type === 'CustInvc' && ds.transaction.some((p) => p.type === 'CustPymt' && p.appliesTo?.includes(t.id))) {
-        dependents('This record cannot be deleted because it has dependent records (customer payments applied to it).');
+      if (t.type === 'CustInvc' && ds.transaction.some((p) => (p.type === 'CustPymt' || p.type === 'CustCred') && p.appliesTo?.includes(t.id))) {
+        dependents('This record cannot be deleted because it has dependent records (customer payments or credit memos applied to it).');
       }
       if (t.type === 'CustPymt') {
         // Deleting a payment re-opens what it paid.
@@ -110,6 +111,7 @@ export const RECORD_KINDS: Readonly<Record<string, RecordKind>> = {
   invoice: transactionKind('CustInvc'),
   salesOrder: transactionKind('SalesOrd'),
   customerPayment: transactionKind('CustPymt'),
+  creditMemo: creditMemoKind,
   subscription: {
     rows: (ds) => ds.subscription,
     toRest: (ds, l, row) => subscriptionToRest(ds, l, row as NetSuiteDataset['subscription'][number]),

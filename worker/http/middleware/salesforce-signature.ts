@@ -10,7 +10,7 @@ import { config } from '../../env.js';
 import { fail } from '../../errors.js';
 import { inboundSecretsFor } from '../../storage/inbound-secrets.js';
 import { invalidSignature, readRawBody, type CardEnv } from './card-context.js';
-import { salesforceStringToSign, signedUri, timestampProblem, verifyHmacBase64 } from './signature-verify.js';
+import { concordStringToSign, signedUri, timestampProblem, verifyHmacBase64 } from './signature-verify.js';
 
 /** Salesforce org ids: key prefix 00D, 15 or 18 characters. */
 export const ORG_ID = /^00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/;
@@ -30,7 +30,7 @@ export const salesforceSignature = (): MiddlewareHandler<CardEnv> => async (c, n
   const body = await readRawBody(c);
   if (body === null) fail({ kind: 'validation', status: 400, message: 'Body too large', issues: [{ path: '(body)', message: 'at most 64 KiB', code: 'too_big' }] });
   const { pathWithQuery } = signedUri(c.req.url, config(c.env).CONCORD_PUBLIC_URL);
-  const ok = await verifyHmacBase64(registered.secrets, salesforceStringToSign(c.req.method, pathWithQuery, timestamp!, body), signature);
+  const ok = await verifyHmacBase64(registered.secrets, concordStringToSign(c.req.method, pathWithQuery, timestamp!, body), signature);
   if (!ok) {
     c.get('log').warn('salesforce_signature.mismatch', { orgId, path: pathWithQuery.split('?')[0] });
     return invalidSignature(c, 'X-Concord-Signature does not match this request.');

@@ -4,8 +4,9 @@
  *
  * - HubSpot v3: base64(HMAC-SHA256(clientSecret, METHOD + uri + body + timestamp)).
  *   https://developers.hubspot.com/docs/apps/legacy-apps/authentication/validating-requests
- * - Concord's Salesforce callouts: base64(HMAC-SHA256(secret, METHOD\npathWithQuery\ntimestamp\nbody)),
- *   as built by `ConcordSignature.stringToSign` in extensions/salesforce.
+ * - Concord's own callout scheme: base64(HMAC-SHA256(secret, METHOD\npathWithQuery\ntimestamp\nbody)),
+ *   as built by `ConcordSignature.stringToSign` in extensions/salesforce and by the SuiteScript in
+ *   extensions/netsuite (`concord_event_lib.js`).
  * Comparison is `crypto.subtle.verify`, which is constant-time, never string equality.
  */
 
@@ -32,8 +33,11 @@ export function hubspotStringToSign(method: string, uri: string, body: string, t
   return method.toUpperCase() + hubspotDecodeUri(uri) + body + timestamp;
 }
 
-/** The exact string the Salesforce package signs (ConcordSignature.stringToSign). */
-export function salesforceStringToSign(method: string, pathWithQuery: string, timestamp: string, body: string): string {
+/**
+ * The exact string Concord's packages sign (Salesforce `ConcordSignature.stringToSign`, the NetSuite
+ * script's `stringToSign`): one scheme for every callout Concord's own code makes.
+ */
+export function concordStringToSign(method: string, pathWithQuery: string, timestamp: string, body: string): string {
   return `${method.toUpperCase()}\n${pathWithQuery}\n${timestamp}\n${body}`;
 }
 
