@@ -1,7 +1,7 @@
 /**
  * Concord broker entry point (Cloudflare Worker): the HTTP app, the queue consumers (change
  * events and their dead-letter queue) and the Durable Object classes (view coordinator, rate
- * limiter, token refresher). Workflows join with the write-back flows.
+ * limiter, token refresher) and the Workflow classes (closed-won to order).
  */
 import { createApp } from './http/app.js';
 import type { Env } from './env.js';
@@ -12,6 +12,7 @@ import { EVENTS_DLQ, EVENTS_QUEUE } from './queues/messages.js';
 export { ViewCoordinator } from './storage/objects/view-coordinator.js';
 export { RateLimiter } from './storage/objects/rate-limiter.js';
 export { TokenRefresher } from './storage/objects/token-refresher.js';
+export { ClosedWonToOrder } from './flows/closed-won/workflow.js';
 
 const app = createApp();
 

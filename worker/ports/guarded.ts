@@ -13,12 +13,12 @@ import { ConcordError } from '../errors.js';
 import type { SystemRole } from '../model/primitives.js';
 import type { System } from '../storage/connections.js';
 import { ACCOUNT_FACTS, DEAL_FACTS, type AccountFacts, type DealFacts } from './facts.js';
-import type { AccountFactsUpdate, CompanyUpdateResult, ErpCustomerInput, ErpSalesOrderInput } from './index.js';
+import type { AccountFactsUpdate, CompanyUpdateResult, CsAccountInput, CsOnboardingInput, ErpCustomerInput, ErpSalesOrderInput } from './index.js';
 import { pick, type GuardedAttribute, type WriteGuard } from './write-guard.js';
 
 /** Methods that only read: passed through unguarded. */
 const READS: Record<SystemRole, readonly string[]> = {
-  crm: ['companies', 'companiesByIds', 'contactsByIds', 'dealsByIds', 'contactsOfCompany', 'dealsOfCompany', 'dealLines', 'companiesOfDeal', 'deal', 'owner', 'wonStages', 'isWon', 'dealCompanyId'],
+  crm: ['companies', 'companiesByIds', 'contactsByIds', 'dealsByIds', 'contactsOfCompany', 'dealsOfCompany', 'dealLines', 'orderSource', 'companiesOfDeal', 'deal', 'owner', 'wonStages', 'isWon', 'dealCompanyId'],
   erp: ['customers', 'accountFacts', 'openInvoices', 'currentContract', 'currency', 'document', 'payment', 'products', 'referenceData', 'customer', 'salesOrderByExternalId', 'terms'],
   cs: ['accounts', 'health', 'onboarding', 'escalations', 'account', 'accountByExternalId', 'users'],
 };
@@ -47,6 +47,20 @@ const CUSTOMER_FIELDS: Record<keyof ErpCustomerInput, string> = {
 };
 
 /** Sales order attributes: the order itself is the ERP's; Concord's keys and links are its own. */
+/** CS account attributes: the name is the CRM's; the key and owner link are Concord's bookkeeping. */
+const CS_ACCOUNT_FIELDS: Record<keyof CsAccountInput, string> = {
+  externalId: 'concord.externalId',
+  name: 'account.name',
+  ownerEmail: 'account.owner',
+};
+
+/** The onboarding plan Concord seeds in the CS system (onboarding is the CS system's once created). */
+const ONBOARDING_FIELDS: Record<keyof CsOnboardingInput, string> = {
+  key: 'concord.externalId',
+  name: 'onboarding.name',
+  milestones: 'onboarding.*',
+};
+
 const ORDER_FIELDS: Record<keyof ErpSalesOrderInput, string> = {
   externalId: 'concord.externalId',
   customerId: 'concord.erpCustomerId',
@@ -135,6 +149,16 @@ function objectWrite(method: string, entity: string, fields: Record<string, stri
   };
 }
 
+/** `ensureOnboarding(csAccountId, input)`: the plan's attributes decided like an object write. */
+const onboardingWrite: Guarded = async (guard, system, raw, [csAccountId, input]) => {
+  const plan = input as CsOnboardingInput;
+  const { allowed, refused } = await guard.check({ target: system, entity: 'onboarding', recordIds: [plan.key], attributes: attributes(plan, ONBOARDING_FIELDS) });
+  if (refused.length > 0) {
+    throw new ConcordError({ kind: 'business', code: 'write_refused', message: `The ownership matrix refuses the onboarding plan (${refused.map((r) => r.field).join(', ')}).` });
+  }
+  return raw.ensureOnboarding!(csAccountId, pick(plan, allowed));
+};
+
 /** The guarded writes per role: method name -> how its attributes are checked. */
 const WRITES: Record<SystemRole, Record<string, Guarded>> = {
   crm: { writeAccountFacts: writeAccountFactsCrm, writeDealFacts },
@@ -142,7 +166,11 @@ const WRITES: Record<SystemRole, Record<string, Guarded>> = {
     upsertCustomer: objectWrite('upsertCustomer', 'customer', CUSTOMER_FIELDS, ['externalId', 'name']),
     upsertSalesOrder: objectWrite('upsertSalesOrder', 'salesOrder', ORDER_FIELDS, ['externalId', 'customerId', 'lines']),
   },
-  cs: { writeAccountFacts: writeAccountFactsCs },
+  cs: {
+    writeAccountFacts: writeAccountFactsCs,
+    upsertAccount: objectWrite('upsertAccount', 'account', CS_ACCOUNT_FIELDS, ['externalId', 'name']),
+    ensureOnboarding: onboardingWrite,
+  },
 };
 
 /**

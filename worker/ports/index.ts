@@ -55,6 +55,8 @@ export interface ErpPort {
 /** The ERP's reference data, as cached in KV (services/reference.ts). */
 export interface ErpReference {
   currencies: { id: string; code: string; name: string }[];
+  /** Payment terms (e.g. Net 30). */
+  terms: { id: string; name: string; days: number | null }[];
   products: {
     id: string;
     sku: string;
@@ -184,6 +186,10 @@ export interface CsPort {
   accounts(): AsyncIterable<MatchRecord[]>;
   /** Write Concord's facts onto the CS account (as traits Concord owns). */
   writeAccountFacts?(csAccountId: string, facts: AccountFacts, accountId?: string | null): Promise<void>;
+  /** Create the account Concord knows by `externalId`, or find it (a repeat creates nothing). */
+  upsertAccount?(input: CsAccountInput): Promise<CsWriteResult>;
+  /** Create the onboarding project and its milestones once per key (a repeat creates nothing). */
+  ensureOnboarding?(csAccountId: string, input: CsOnboardingInput): Promise<CsWriteResult>;
   /** Write canonical facts onto the CS account as traits (merged; other traits stay). */
   setTraits(accountId: string, traits: Record<string, string | number | boolean | null>): Promise<void>;
   /** Add a note; `idempotencyKey` makes a retried write update the same note, not add one. */
@@ -288,6 +294,8 @@ export interface CrmPort {
   contactsOfCompany?(companyId: string): Promise<CrmContact[]>;
   /** Every deal associated with the company. */
   dealsOfCompany?(companyId: string): Promise<CrmDeal[]>;
+  /** The deal with its company, owner and product lines: what closed-won needs to order it. */
+  orderSource?(dealId: string): Promise<CrmOrderSource>;
   /** Create a task on the company (and deal); a retry with the same key creates nothing new. */
   createTask?(on: CrmActivityTarget, task: { subject: string; body: string; dueDate: string; idempotencyKey: string }): Promise<CrmWriteResult>;
   /** Add a note to the company (and deal); a retry with the same key creates nothing new. */
@@ -351,4 +359,79 @@ export interface CrmBatchWriteResult {
   results: ({ key: string; ok: true; id: string; created: boolean } | { key: string; ok: false; errors: { code: string; message: string; fields: string[] }[] })[];
   /** Upstream calls made (batches). */
   calls: number;
+}
+
+/** A person in a CRM (deal / account owner). */
+export interface CrmOwner {
+  externalId: string;
+  /** Lower-cased. */
+  email: string | null;
+  name: string | null;
+}
+
+/** A postal address as a CRM record holds it (free text, as typed by sales). */
+export interface CrmAddress {
+  line1: string | null;
+  city: string | null;
+  postalCode: string | null;
+  region: string | null;
+  /** As typed: an ISO code or a country name; the flow's validation resolves it. */
+  country: string | null;
+}
+
+/** The company / Account of a deal, with what an ERP customer needs. */
+export interface CrmOrderCompany {
+  externalId: string;
+  name: string;
+  domain: string | null;
+  taxId: string | null;
+  billingAddress: CrmAddress | null;
+  /** The parent company / Account (account hierarchy), when the CRM records one. */
+  parentId: string | null;
+}
+
+/** One product line of a deal, with the CRM product's SKU (what maps it to an ERP item). */
+export interface CrmOrderLine {
+  externalId: string;
+  sku: string | null;
+  name: string | null;
+  quantity: number;
+  unitPrice: number | null;
+}
+
+/** Everything closed-won needs from the CRM about one deal / Opportunity, in canonical terms. */
+export interface CrmOrderSource {
+  deal: CrmDeal & {
+    /** Contract term the deal sold (YYYY-MM-DD), when the CRM records it. */
+    contractStart: string | null;
+    contractEnd: string | null;
+    /** Payment terms as the CRM spells them (e.g. "Net 30"). */
+    paymentTerms: string | null;
+  };
+  /** Null when the deal has no company / Account. */
+  company: CrmOrderCompany | null;
+  owner: CrmOwner | null;
+  lines: CrmOrderLine[];
+}
+
+/** A CS account Concord creates or links by its key. */
+export interface CsAccountInput {
+  /** Concord's key for the account (Vitally `externalId`). */
+  externalId: string;
+  name: string;
+  /** The CSM / account owner, matched to a CS user by e-mail when one exists. */
+  ownerEmail?: string | null;
+}
+
+/** An onboarding project with its milestones, created once per key. */
+export interface CsOnboardingInput {
+  /** Concord's key for the project (idempotency). */
+  key: string;
+  name: string;
+  milestones: { key: string; name: string; dueDate: string }[];
+}
+
+export interface CsWriteResult {
+  id: string;
+  created: boolean;
 }

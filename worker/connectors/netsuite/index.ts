@@ -38,7 +38,7 @@ import {
   salesOrderBody,
 } from './map.js';
 import { netsuiteDescriptor as d } from './descriptor.js';
-import { CurrencyRowSchema, CustomerRowSchema, ItemRowSchema, PricingRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema, type ItemRecord } from './schemas.js';
+import { CurrencyRowSchema, CustomerRowSchema, ItemRowSchema, PricingRowSchema, TermRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema, type ItemRecord } from './schemas.js';
 
 export { NetSuiteClient } from './client.js';
 
@@ -157,7 +157,7 @@ export class NetSuiteErp implements ErpPort {
   }
 
   /**
-   * Currencies, items and their prices (SuiteQL, fully paged), for the KV reference cache.
+   * Currencies, payment terms, items and their prices (SuiteQL, fully paged), for the KV reference cache.
    * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
    */
   async referenceData(): Promise<ErpReference> {
@@ -179,6 +179,8 @@ export class NetSuiteErp implements ErpPort {
         if (code) index.get(p.item)?.prices.push({ priceBook: p.pricelevelname ?? p.pricelevel, currency: code, unitPrice: p.unitprice });
       }
     }
-    return { currencies, products };
+    const termRows = await this.client.suiteqlAll('SELECT id, name, daysuntilnetdue FROM term ORDER BY id', TermRowSchema);
+    const terms = termRows.map((t) => ({ id: t.id, name: t.name, days: t.daysuntilnetdue ?? null }));
+    return { currencies, terms, products };
   }
 }

@@ -57,6 +57,14 @@ export type CustomerRow = z.infer<typeof CustomerRowSchema>;
 export const CurrencyRowSchema = z.object({ id, name: z.string(), symbol: z.string() });
 export type CurrencyRow = z.infer<typeof CurrencyRowSchema>;
 
+/** SuiteQL `term` row (payment terms). */
+export const TermRowSchema = z.object({
+  id,
+  name: z.string(),
+  daysuntilnetdue: num.nullish(),
+});
+
+
 export const ItemRowSchema = z.object({ id, itemid: z.string(), displayname: z.string().nullish(), itemtype: z.string(), isinactive: z.enum(['T', 'F']).optional() });
 export const PricingRowSchema = z.object({ item: id, pricelevel: id, pricelevelname: z.string().nullish().optional(), currency: id, unitprice: num });
 

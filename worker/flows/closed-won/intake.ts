@@ -1,0 +1,55 @@
+/**
+ * Starting and resuming ClosedWonToOrder runs. A run's id is derived from the deal (params.ts),
+ * so every intake path (HubSpot webhook, Salesforce callout, demo, API) can start it as often as
+ * its events arrive: the first start creates the run, the rest find it and change nothing.
+ */
+import type { Env } from '../../env.js';
+import { fail } from '../../errors.js';
+import { auditStatement } from '../../storage/audit.js';
+import { getRun, insertRun } from '../../storage/flow-runs.js';
+import { ClosedWonParamsSchema, RESUME_EVENT, runIdFor, type ClosedWonParams, type Resume } from './params.js';
+import { FLOW } from './settings.js';
+
+export interface Started {
+  runId: string;
+  /** False when the run existed already (a duplicate or repeated closed-won event). */
+  started: boolean;
+}
+
+async function exists(env: Env, id: string): Promise<boolean> {
+  try {
+    await (await env.CLOSED_WON.get(id)).status();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Start the deal's run unless it exists; recorded (`flow_runs`) and audited under the event's correlation id. */
+export async function startClosedWon(env: Env, params: ClosedWonParams, actor: string): Promise<Started> {
+  const p = ClosedWonParamsSchema.parse(params);
+  const runId = runIdFor(p);
+  await insertRun(env.DB, p.tenantId, { id: runId, flow: FLOW, sourceSystem: p.source, sourceRecord: p.dealId, correlationId: p.correlationId }).run();
+  try {
+    await env.CLOSED_WON.create({ id: runId, params: p });
+  } catch (err) {
+    // `create` with an existing id fails: that is the duplicate this id exists to catch.
+    if (await exists(env, runId)) return { runId, started: false };
+    throw err;
+  }
+  await auditStatement(env.DB, { tenantId: p.tenantId, actor, action: 'flow.closed_won.started', entityType: 'flow_run', entityId: runId, after: { source: p.source, dealId: p.dealId, trigger: p.trigger }, correlationId: p.correlationId }).run();
+  return { runId, started: true };
+}
+
+/**
+ * Wake a blocked or failed run (its record was fixed, a person pressed retry, a dead letter was
+ * replayed). A run that is not waiting ignores the event; an unknown run is 404.
+ */
+export async function resumeClosedWon(env: Env, tenantId: string, runId: string, resume: Resume, correlationId: string): Promise<{ status: string }> {
+  const run = await getRun(env.DB, tenantId, runId);
+  if (!run || run.flow !== FLOW) fail({ kind: 'not_found', entity: 'flow_run', id: runId.slice(0, 64) });
+  if (run.status !== 'blocked' && run.status !== 'failed') return { status: run.status };
+  await (await env.CLOSED_WON.get(runId)).sendEvent({ type: RESUME_EVENT, payload: resume });
+  await auditStatement(env.DB, { tenantId, actor: resume.by, action: 'flow.closed_won.resumed', entityType: 'flow_run', entityId: runId, after: { reason: resume.reason }, correlationId }).run();
+  return { status: 'resumed' };
+}

@@ -1,0 +1,3 @@
+/** Order policies: pre-create validation of closed-won deals. Pure. */
+export * from './countries.js';
+export * from './validate.js';

@@ -1,0 +1,127 @@
+/**
+ * Readable state of flow runs (tables `flow_runs`, `flow_steps`, `flow_settings`; migration 0011).
+ * The Workflow engine owns execution; these rows are what the API, the cards and the console
+ * show. Every write is an idempotent upsert, so a step that re-runs records the same thing again.
+ */
+
+export type RunStatus = 'queued' | 'running' | 'blocked' | 'failed' | 'completed';
+
+export interface RunRow {
+  id: string;
+  flow: string;
+  sourceSystem: string;
+  sourceRecord: string;
+  status: RunStatus;
+  step: string | null;
+  exceptions: unknown;
+  result: unknown;
+  correlationId: string;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+}
+
+export interface StepRow {
+  step: string;
+  status: 'done' | 'failed' | 'blocked';
+  startedAt: string;
+  finishedAt: string;
+  detail: unknown;
+}
+
+const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+const parse = (v: string | null) => (v === null ? null : JSON.parse(v));
+
+/** Record a run when its intake starts it (a second intake of the same run changes nothing). */
+export function insertRun(db: D1Database, tenantId: string, r: { id: string; flow: string; sourceSystem: string; sourceRecord: string; correlationId: string }): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT OR IGNORE INTO flow_runs (tenant_id, id, flow, source_system, source_record, status, correlation_id) VALUES (?, ?, ?, ?, ?, 'queued', ?)`,
+    )
+    .bind(tenantId, r.id, r.flow, r.sourceSystem, r.sourceRecord, r.correlationId);
+}
+
+/**
+ * Move a run to `status` at `step`. A completed run stays completed: a re-executed earlier
+ * write (the engine replays `run()` with cached step results) never moves it back.
+ */
+export function setRunState(
+  db: D1Database,
+  tenantId: string,
+  id: string,
+  s: { status: RunStatus; step: string | null; exceptions?: unknown; result?: unknown },
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE flow_runs SET status = ?, step = ?, exceptions_json = ?, result_json = COALESCE(?, result_json),
+         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'),
+         completed_at = CASE WHEN ? = 'completed' THEN strftime('%Y-%m-%dT%H:%M:%fZ','now') ELSE completed_at END
+       WHERE tenant_id = ? AND id = ? AND status <> 'completed'`,
+    )
+    .bind(s.status, s.step, json(s.exceptions), json(s.result), s.status, tenantId, id);
+}
+
+export function stepStatement(db: D1Database, tenantId: string, runId: string, s: StepRow): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO flow_steps (tenant_id, run_id, step, status, started_at, finished_at, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(tenant_id, run_id, step) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at, detail_json = excluded.detail_json`,
+    )
+    .bind(tenantId, runId, s.step, s.status, s.startedAt, s.finishedAt, json(s.detail));
+}
+
+type RawRun = Omit<RunRow, 'exceptions' | 'result'> & { exceptions_json: string | null; result_json: string | null };
+
+const RUN_COLUMNS = `id, flow, source_system AS sourceSystem, source_record AS sourceRecord, status, step, exceptions_json, result_json,
+  correlation_id AS correlationId, created_at AS createdAt, updated_at AS updatedAt, completed_at AS completedAt`;
+
+const toRun = ({ exceptions_json, result_json, ...r }: RawRun): RunRow => ({ ...r, exceptions: parse(exceptions_json), result: parse(result_json) });
+
+export async function getRun(db: D1Database, tenantId: string, id: string): Promise<(RunRow & { steps: StepRow[] }) | null> {
+  const [run, steps] = await db.batch([
+    db.prepare(`SELECT ${RUN_COLUMNS} FROM flow_runs WHERE tenant_id = ? AND id = ?`).bind(tenantId, id),
+    db
+      .prepare(`SELECT step, status, started_at AS startedAt, finished_at AS finishedAt, detail_json FROM flow_steps WHERE tenant_id = ? AND run_id = ? ORDER BY started_at, step`)
+      .bind(tenantId, id),
+  ]);
+  const row = (run!.results as RawRun[])[0];
+  if (!row) return null;
+  return {
+    ...toRun(row),
+    steps: (steps!.results as (Omit<StepRow, 'detail'> & { detail_json: string | null })[]).map(({ detail_json, ...s }) => ({ ...s, detail: parse(detail_json) })),
+  };
+}
+
+/** Runs newest first, optionally of one source system / record and status. */
+export async function listRuns(
+  db: D1Database,
+  tenantId: string,
+  filter: { flow?: string; sourceSystem?: string; sourceRecord?: string; status?: RunStatus; before?: string; limit: number },
+): Promise<RunRow[]> {
+  const where = ['tenant_id = ?'];
+  const args: unknown[] = [tenantId];
+  if (filter.flow) (where.push('flow = ?'), args.push(filter.flow));
+  if (filter.sourceSystem) (where.push('source_system = ?'), args.push(filter.sourceSystem));
+  if (filter.sourceRecord) (where.push('source_record = ?'), args.push(filter.sourceRecord));
+  if (filter.status) (where.push('status = ?'), args.push(filter.status));
+  if (filter.before) (where.push('updated_at < ?'), args.push(filter.before));
+  const { results } = await db
+    .prepare(`SELECT ${RUN_COLUMNS} FROM flow_runs WHERE ${where.join(' AND ')} ORDER BY updated_at DESC LIMIT ?`)
+    .bind(...args, filter.limit)
+    .all<RawRun>();
+  return results.map(toRun);
+}
+
+export async function loadSettings(db: D1Database, tenantId: string, flow: string): Promise<unknown> {
+  const row = await db.prepare('SELECT settings_json FROM flow_settings WHERE tenant_id = ? AND flow = ?').bind(tenantId, flow).first<{ settings_json: string }>();
+  return row ? JSON.parse(row.settings_json) : null;
+}
+
+export function saveSettings(db: D1Database, tenantId: string, flow: string, settings: unknown): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO flow_settings (tenant_id, flow, settings_json) VALUES (?, ?, ?)
+       ON CONFLICT(tenant_id, flow) DO UPDATE SET settings_json = excluded.settings_json, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
+    )
+    .bind(tenantId, flow, JSON.stringify(settings));
+}
