@@ -22,6 +22,8 @@ import { sha256Hex } from '../storage/crypto.js';
 import { applyChange, isProcessed, lastFailure, putDeadLetter, recordFailure } from '../storage/events.js';
 import { accountIdFor } from '../storage/identity.js';
 import { invalidateAccountView } from './account-view.js';
+import { dropPayload } from '../storage/event-payloads.js';
+import { withValue } from './event-value.js';
 import { CrmChangeSchema, summarize, type CrmChange } from './events-message.js';
 
 /** Longest backoff between redeliveries of a failing message. */
@@ -53,8 +55,12 @@ function loggerFor(env: Env, fields: Record<string, unknown>): Logger {
 }
 
 /** Applies one change: record it (exactly once, ordered), then refresh what depends on it. */
-async function apply(env: Env, m: CrmChange, log: Logger): Promise<void> {
+async function apply(env: Env, sent: CrmChange, log: Logger): Promise<void> {
+  // A value sent by reference is read back first, and dropped once the change is recorded.
+  const m = await withValue(env, sent);
+  if (!m) return log.info('event.duplicate', { why: 'value reference already applied' });
   const outcome = await applyChange(env.DB, m, `${m.system}_portal:${m.externalAccount}`);
+  if (sent.valueRef) await dropPayload(env.DB, m.tenantId, sent.valueRef);
   log.info(outcome.claimed ? `event.${outcome.status}` : 'event.duplicate', { objectType: m.objectType, objectId: m.objectId, change: m.change, property: m.property });
   // Also on a duplicate of an applied change: the first delivery may have failed right here.
   if (outcome.status === 'applied' && m.objectType === 'company') {
