@@ -35,6 +35,11 @@ export default defineConfig({
                 // Card and embed APIs (docs/cards-api.md): test-only secrets.
                 HUBSPOT_CLIENT_SECRET: 'test-hubspot-client-secret-0123456789',
                 CONCORD_EMBED_SECRET: 'test-embed-secret-0123456789abcdef0123456789',
+                // The tests connect the sandbox on 127.0.0.1 with static sandbox tokens: the explicit
+                // development mode (docs/decisions.md). Tests of production behaviour unset it per call.
+                CONCORD_DEV_MODE: '1',
+                // The HubSpot app's id, as hubspot.fetch appends it (appId) to signed card requests.
+                HUBSPOT_APP_ID: '42',
               },
             },
           })),

@@ -34,7 +34,10 @@ async function faults(sandbox: string, body: unknown): Promise<void> {
 }
 
 export async function benchCard(estate: Estate, opts: { accounts: number; warmRounds: number; staleWaitMs: number; skip: number }): Promise<void> {
-  const secret = ensureDevVars(ROOT).vars.HUBSPOT_CLIENT_SECRET!;
+  const { vars } = ensureDevVars(ROOT);
+  const secret = vars.HUBSPOT_CLIENT_SECRET!;
+  // hubspot.fetch appends the app's id; the broker refuses another one.
+  const appId = vars.HUBSPOT_APP_ID ?? '4242001';
   const portal = ((await (
     await fetch(`${estate.sandboxUrl}/__sandbox/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor: 'hubspot', tenant: 'demo' }) })
   ).json()) as { externalAccount: string }).externalAccount;
@@ -49,7 +52,7 @@ export async function benchCard(estate: Estate, opts: { accounts: number; warmRo
   const burstCompany = companies[opts.accounts * 2]!;
 
   const card = (companyId: string) => {
-    const uri = `${estate.brokerUrl}/v1/cards/hubspot/view?objectType=companies&objectId=${companyId}&portalId=${portal}&userId=1&userEmail=csm%40example.com&appId=1`;
+    const uri = `${estate.brokerUrl}/v1/cards/hubspot/view?objectType=companies&objectId=${companyId}&portalId=${portal}&userId=1&userEmail=csm%40example.com&appId=${appId}`;
     return fetch(uri, { headers: signedHeaders(secret, 'GET', uri) }).then(async (r) => {
       await r.arrayBuffer();
       if (!r.ok) throw new Error(`card ${companyId}: ${r.status}`);

@@ -3,7 +3,8 @@
  * - widgets/src/panel/index.tsx   -> widgets/dist/widgets/panel.js   (IIFE, global ConcordPanel,
  *   so it also works as a classic <script> tag for the one-tag embed)
  * - widgets/src/console/index.tsx -> widgets/dist/widgets/console.js (IIFE, global ConcordConsole)
- * minified with external sourcemaps, plus widgets/public/*.html|css copied alongside.
+ * minified with external sourcemaps, plus widgets/public/*.html|css copied alongside and
+ * widgets/public/_headers (frame-ancestors per page) at the assets root.
  *
  * Usage: `npx tsx scripts/build-widgets.ts [--out <dir>]`; tests call `buildWidgets({ outDir })`.
  */
@@ -67,6 +68,10 @@ export async function buildWidgets(opts: BuildWidgetsOptions = {}): Promise<Buil
   for (const f of await readdir(publicDir)) {
     if (/\.(html|css)$/.test(f)) await copyFile(join(publicDir, f), join(out, f));
   }
+
+  // Response headers of the static assets (framing protection): Workers read `_headers` at the
+  // root of the assets directory.
+  await copyFile(join(publicDir, '_headers'), join(outRoot, '_headers'));
 
   const files: BuiltFile[] = [];
   for (const f of (await readdir(out)).sort()) {

@@ -6,9 +6,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { SANDBOX_HUBSPOT_APP_ID } from '../sandbox/oauth/hubspot.js';
 import { createSandbox } from '../sandbox/server.js';
 import { buildWidgets } from './build-widgets.js';
 import { ensureDevVars } from './dev-vars.js';
@@ -45,7 +49,7 @@ export interface EstateOptions {
   log?: (line: string) => void;
   /** Forward wrangler's own output (npm start does; tests keep it in a buffer). */
   inheritWranglerOutput?: boolean;
-  /** Extra broker vars (`wrangler dev --var`), overriding .dev.vars. */
+  /** Extra broker vars, overriding .dev.vars (handed over in the broker's env file, never as `--var`). */
   vars?: Record<string, string>;
 }
 
@@ -124,14 +128,18 @@ async function call(method: string, url: string, token: string, body?: unknown):
 }
 
 /**
- * OAuth settings for the broker in this estate (docs/oauth.md): vendor URLs point at this sandbox
- * (whatever its port), and client ids, secrets and the session secret fall back to local values
- * when an older .dev.vars lacks them. Passed as `--var`, which wins over .dev.vars.
+ * Settings for the broker in this estate (docs/oauth.md): the explicit development mode, vendor
+ * URLs pointing at this sandbox (whatever its port), and client ids and secrets falling back to
+ * local values when an older .dev.vars lacks them. Written with .dev.vars into the broker's
+ * private env file (`wranglerDevLaunch`), where they win over .dev.vars' own values.
  */
 function oauthVarsFor(sandboxUrl: string, devVars: Record<string, string>, extra: Record<string, string>): Record<string, string> {
   const local = (name: string, fallback: string) => (devVars[name] && devVars[name] !== 'generate' ? devVars[name]! : fallback);
   const random = () => randomBytes(24).toString('base64url');
   return {
+    // Local only: loopback base URLs, sandbox tokens through PUT .../connections, the /demo door.
+    CONCORD_DEV_MODE: '1',
+    HUBSPOT_APP_ID: local('HUBSPOT_APP_ID', String(SANDBOX_HUBSPOT_APP_ID)),
     HUBSPOT_AUTH_URL: `${sandboxUrl}/hubspot`,
     HUBSPOT_API_URL: `${sandboxUrl}/hubspot`,
     SALESFORCE_LOGIN_URL: `${sandboxUrl}/salesforce`,
@@ -143,7 +151,6 @@ function oauthVarsFor(sandboxUrl: string, devVars: Record<string, string>, extra
     HUBSPOT_CLIENT_SECRET: local('HUBSPOT_CLIENT_SECRET', random()),
     SALESFORCE_CLIENT_ID: local('SALESFORCE_CLIENT_ID', 'concord-local-salesforce'),
     SALESFORCE_CLIENT_SECRET: local('SALESFORCE_CLIENT_SECRET', random()),
-    CONCORD_SESSION_SECRET: local('CONCORD_SESSION_SECRET', random()),
     ...extra,
   };
 }
@@ -153,6 +160,35 @@ async function registerOAuthClients(sandboxUrl: string, v: Record<string, string
   for (const [id, secret] of [['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET'], ['SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET']] as const) {
     await call('POST', `${sandboxUrl}/__sandbox/oauth/clients`, 'unused', { clientId: v[id], clientSecret: v[secret] });
   }
+}
+
+/** How the estate starts `wrangler dev`: its arguments, and `cleanup` for the env file they name. */
+export interface WranglerDevLaunch {
+  args: string[];
+  cleanup(): void;
+}
+
+/** dotenv line: single quotes keep the value literal (no expansion); a value with a quote or newline is refused. */
+function envLine(name: string, value: string): string {
+  if (/['\r\n]/.test(value)) throw new Error(`${name} has a quote or newline, which the broker's env file cannot hold`);
+  return `${name}='${value}'`;
+}
+
+/**
+ * The `wrangler dev` command line for the broker. Every variable (the secrets from .dev.vars and
+ * the estate's overrides) goes into a private env file (mode 0600 in a fresh 0700 directory,
+ * removed by `cleanup`) passed with `--env-file`: `--var NAME:value` would show the local client
+ * secrets to every user of the machine in the process list. With `--env-file` wrangler reads that
+ * file instead of .dev.vars, so it holds both.
+ */
+export function wranglerDevLaunch(opts: { brokerPort: number; persistDir: string; vars: Record<string, string> }): WranglerDevLaunch {
+  const dir = mkdtempSync(join(tmpdir(), 'concord-broker-env-'));
+  const file = join(dir, 'broker.env');
+  writeFileSync(file, `${Object.entries(opts.vars).map(([k, v]) => envLine(k, v)).join('\n')}\n`, { mode: 0o600 });
+  return {
+    args: ['dev', '--ip', '127.0.0.1', '--port', String(opts.brokerPort), '--persist-to', opts.persistDir, '--show-interactive-dev-session=false', '--log-level', process.env.CONCORD_WRANGLER_LOG_LEVEL ?? 'warn', '--env-file', file],
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 export async function startEstate(opts: EstateOptions): Promise<Estate> {
@@ -181,11 +217,8 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
   log('database  migrations applied');
 
   let output = '';
-  const child = spawn(
-    wrangler,
-    ['dev', '--ip', '127.0.0.1', '--port', String(opts.brokerPort), '--persist-to', opts.persistDir, '--show-interactive-dev-session=false', '--log-level', process.env.CONCORD_WRANGLER_LOG_LEVEL ?? 'warn', ...Object.entries(brokerVars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
-    { cwd: ROOT, env, stdio: ['ignore', opts.inheritWranglerOutput ? 'inherit' : 'pipe', opts.inheritWranglerOutput ? 'inherit' : 'pipe'], detached: false },
-  );
+  const launch = wranglerDevLaunch({ brokerPort: opts.brokerPort, persistDir: opts.persistDir, vars: { ...vars, ...brokerVars } });
+  const child = spawn(wrangler, launch.args, { cwd: ROOT, env, stdio: ['ignore', opts.inheritWranglerOutput ? 'inherit' : 'pipe', opts.inheritWranglerOutput ? 'inherit' : 'pipe'], detached: false });
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
   child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
   const stop = async () => {
@@ -202,6 +235,7 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
         });
       });
     }
+    launch.cleanup();
     await sandboxListener.close();
   };
 
@@ -218,9 +252,10 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
       const apiKey = vars[keyVar]!;
       await call('PUT', `${brokerUrl}/v1/operator/tenants/${tenant}`, vars.CONCORD_OPERATOR_KEY!, { name, apiKey });
       for (const [system, path] of Object.entries(SYSTEM_PATHS)) {
-        const { accessToken, externalAccount } = (await call('POST', `${sandboxListener.url}/__sandbox/tokens`, 'unused', { vendor: system, tenant, lifetime: 'static' })) as { accessToken: string; externalAccount: string };
+        const { accessToken } = (await call('POST', `${sandboxListener.url}/__sandbox/tokens`, 'unused', { vendor: system, tenant, lifetime: 'static' })) as { accessToken: string };
         const credentials = system === 'vitally' ? { type: 'api_key', apiKey: accessToken } : { type: 'bearer', accessToken };
-        await call('PUT', `${brokerUrl}/v1/tenants/${tenant}/connections/${system}`, apiKey, { baseUrl: `${sandboxListener.url}${path}`, externalAccount, credentials });
+        // Development mode only; the portal / org comes from the sandbox's token metadata.
+        await call('PUT', `${brokerUrl}/v1/tenants/${tenant}/connections/${system}`, apiKey, { baseUrl: `${sandboxListener.url}${path}`, credentials });
       }
       const started = Date.now();
       const sync = await call('POST', `${brokerUrl}/v1/tenants/${tenant}/identity/sync`, apiKey);

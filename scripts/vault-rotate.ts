@@ -38,15 +38,19 @@ async function main(): Promise<number> {
     console.error(`The broker at ${url} did not answer (is it running? pass --url).`);
     return 1;
   }
-  const body = (await res.json().catch(() => null)) as { activeKeyId?: string; connections?: { resealed: number; alreadyCurrent: number; failed: { tenantId: string; system: string }[] }; oauthStates?: number } | null;
-  if (!res.ok || !body?.connections) {
+  const body = (await res.json().catch(() => null)) as { activeKeyId?: string; tables?: Record<string, { resealed: number; alreadyCurrent: number; failed: Record<string, string>[] }> } | null;
+  if (!res.ok || !body?.tables) {
     console.error(`Rotation failed: HTTP ${res.status} ${JSON.stringify(body)}`);
     return 1;
   }
-  const c = body.connections;
-  console.log(`active key ${body.activeKeyId}: ${c.resealed} connection(s) re-encrypted, ${c.alreadyCurrent} already current, ${body.oauthStates ?? 0} pending OAuth state(s) re-encrypted`);
-  for (const f of c.failed) console.error(`  could not open ${f.tenantId}/${f.system}: its key is missing from CONCORD_VAULT_KEYS or the row was altered (reconnect it)`);
-  return c.failed.length ? 1 : 0;
+  let failed = 0;
+  console.log(`active key ${body.activeKeyId}:`);
+  for (const [table, t] of Object.entries(body.tables)) {
+    console.log(`  ${table}: ${t.resealed} re-encrypted, ${t.alreadyCurrent} already current, ${t.failed.length} failed`);
+    for (const f of t.failed) console.error(`    could not open ${table} ${JSON.stringify(f)}: its key is missing from CONCORD_VAULT_KEYS or the row was altered (reconnect / reissue it)`);
+    failed += t.failed.length;
+  }
+  return failed ? 1 : 0;
 }
 
 process.exitCode = await main();

@@ -27,8 +27,18 @@ export interface Env extends OAuthBindings, LimiterEnv {
   HUBSPOT_CLIENT_SECRET?: string;
   /** HS256 key (>= 32 chars) for the CSM panel's embed tokens. */
   CONCORD_EMBED_SECRET?: string;
-  /** Tenant shown by the local landing page `GET /demo`; unset in production (404). */
+  /** Tenant shown by the local landing page `GET /demo` (development mode only, else 404). */
   CONCORD_DEMO_TENANT?: string;
+  /** The demo tenant's API key (.dev.vars): `POST /demo/console` mints its session with it (development mode only). */
+  CONCORD_DEMO_API_KEY?: string;
+  /**
+   * `1` = explicit local development mode (`npm start`, the tests): loopback http base URLs,
+   * sandbox tokens through `PUT .../connections`, the `/demo` door on a loopback Host, the Host
+   * header as public URL. Never set in production (docs/decisions.md, docs/threat-model.md).
+   */
+  CONCORD_DEV_MODE?: string;
+  /** The HubSpot app's id: signed card requests must name it as `appId`. */
+  HUBSPOT_APP_ID?: string;
   /** Public origin (and base path) callers use, e.g. https://concord.example.com, when a proxy
    * or tunnel rewrites the URL: signed URIs are rebuilt from it. */
   CONCORD_PUBLIC_URL?: string;
@@ -43,6 +53,9 @@ const ConfigSchema = z.object({
   HUBSPOT_CLIENT_SECRET: z.string().min(8).optional(),
   CONCORD_EMBED_SECRET: z.string().min(32).optional(),
   CONCORD_DEMO_TENANT: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/).optional(),
+  CONCORD_DEMO_API_KEY: z.string().min(16).optional(),
+  CONCORD_DEV_MODE: z.enum(['0', '1']).optional(),
+  HUBSPOT_APP_ID: z.string().regex(/^\d{1,20}$/, 'the numeric id of the HubSpot app').optional(),
   CONCORD_PUBLIC_URL: z
     .string()
     .url()
@@ -65,4 +78,12 @@ export function config(env: Env): Config {
   }
   cached = { source: env, config: parsed.data };
   return parsed.data;
+}
+
+/**
+ * Whether the broker runs in the explicit local development mode (CONCORD_DEV_MODE=1). Read
+ * straight from the binding so it also holds where the rest of the configuration is not needed.
+ */
+export function devMode(env: { CONCORD_DEV_MODE?: string }): boolean {
+  return env.CONCORD_DEV_MODE === '1';
 }

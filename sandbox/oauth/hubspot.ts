@@ -23,6 +23,9 @@ const STATUS: Record<GrantFailure, string> = {
   invalid_request: 'BAD_REQUEST',
 };
 
+/** The app id the sandbox's HubSpot gives the broker's app (the same as its webhooks' default `appId`). */
+export const SANDBOX_HUBSPOT_APP_ID = 4_242_001;
+
 function oauthError(c: Context, failure: GrantFailure, message: string): Response {
   return c.json({ status: STATUS[failure], message, correlationId: randomUUID() }, 400);
 }
@@ -81,6 +84,30 @@ export function hubspotOAuth(state: SandboxState, store: OAuthStore): Hono {
     const claims = verifyToken(token);
     if (!claims || claims.vendor !== 'hubspot' || claims.kind !== 'refresh' || store.revoked.has(token) || revokedByUninstall(state, claims)) return oauthError(c, 'invalid_refresh_token', 'refresh token not found');
     return c.json({ token, hub_id: state.dataset(claims.tenant).hubspot.portalId, token_type: 'refresh' });
+  });
+  // Token metadata: https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/get-oauth-token-metadata
+  // (what the broker asks for a token's portal, `hub_id`). Static sandbox tokens stand in for
+  // private-app tokens of the dev-mode estate and are answered too (HubSpot answers OAuth tokens).
+  app.get('/hubspot/oauth/v1/access-tokens/:token', (c) => {
+    const token = c.req.param('token');
+    const claims = verifyToken(token);
+    const notFound = () => c.json({ status: 'error', message: 'This access token does not exist or was revoked', correlationId: randomUUID(), category: 'OBJECT_NOT_FOUND' }, 404);
+    if (!claims || claims.vendor !== 'hubspot' || claims.kind === 'refresh' || store.revoked.has(token) || revokedByUninstall(state, claims)) return notFound();
+    const ttl = claims.kind === 'access' ? expiresInMs('hubspot')! : 365 * 24 * 3600_000;
+    const left = Math.floor((claims.iat + ttl - Date.now()) / 1000);
+    if (left <= 0) return c.json({ status: 'error', message: 'The OAuth token used to make this call expired', correlationId: randomUUID(), category: 'EXPIRED_AUTHENTICATION' }, 401);
+    const portalId = state.dataset(claims.tenant).hubspot.portalId;
+    return c.json({
+      token,
+      user: `admin@${claims.tenant}.sandbox.example`,
+      hub_domain: `${claims.tenant}.sandbox.hubspot.example`,
+      scopes: ['oauth', 'crm.objects.companies.read', 'crm.objects.contacts.read', 'crm.objects.deals.read', 'crm.objects.deals.write'],
+      hub_id: Number(portalId),
+      app_id: SANDBOX_HUBSPOT_APP_ID,
+      expires_in: left,
+      user_id: 101,
+      token_type: 'access',
+    });
   });
   app.delete('/hubspot/oauth/v1/refresh-tokens/:token', (c) => {
     const token = c.req.param('token');

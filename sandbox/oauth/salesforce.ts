@@ -90,6 +90,41 @@ export function salesforceOAuth(state: SandboxState, store: OAuthStore): Hono {
     return c.body(null, 200);
   });
 
+  // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_using_userinfo_endpoint.htm: OpenID Connect
+  // UserInfo with the access token as Bearer (GET or POST), on the login host or the instance.
+  // Invalid tokens: 403 with a plain-text body "Bad_OAuth_Token" (Salesforce's own answer).
+  const userinfo = (c: Context) => {
+    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const claims = verifyToken(token);
+    const ttl = claims?.kind === 'access' ? expiresInMs('salesforce') : null;
+    if (!claims || claims.vendor !== 'salesforce' || claims.kind === 'refresh' || store.revoked.has(token!) || (ttl !== null && claims.iat + ttl <= Date.now())) {
+      return c.text('Bad_OAuth_Token', 403);
+    }
+    const orgId = state.dataset(claims.tenant).salesforce.orgId;
+    const userId = '005000000000001AAA';
+    const base = instanceUrl(c);
+    return c.json({
+      sub: `${base}/id/${orgId}/${userId}`,
+      user_id: userId,
+      organization_id: orgId,
+      preferred_username: `admin@${claims.tenant}.sandbox.example`,
+      nickname: 'admin',
+      name: `${claims.tenant} admin`,
+      email: `admin@${claims.tenant}.sandbox.example`,
+      email_verified: true,
+      zoneinfo: 'Europe/London',
+      locale: 'en_GB',
+      language: 'en_US',
+      active: true,
+      user_type: 'STANDARD',
+      urls: { rest: `${base}/services/data/v{version}/`, sobjects: `${base}/services/data/v{version}/sobjects/` },
+      updated_at: new Date(claims.iat).toISOString(),
+      is_app_installed: true,
+    });
+  };
+  app.get('/salesforce/services/oauth2/userinfo', userinfo);
+  app.post('/salesforce/services/oauth2/userinfo', userinfo);
+
   // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_introspection_endpoint.htm (RFC 7662 shape).
   app.post('/salesforce/services/oauth2/introspect', async (c) => {
     const form = await readForm(c);

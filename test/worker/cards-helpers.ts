@@ -62,15 +62,15 @@ export async function salesforceFetch(path: string, secret: string, opts: { orgI
   });
 }
 
-/** Connect a tenant to the sandbox (recording its HubSpot portal id, as the connect flow will). */
+/**
+ * Connect a tenant to the sandbox. The HubSpot portal id and Salesforce org id are what the
+ * sandbox's HubSpot (token metadata) and Salesforce (userinfo) name for its tokens.
+ */
 export async function connectWithPortal(tenant: 'demo' | 'other'): Promise<string> {
   const key = await connectAll(tenant);
-  const res = await api(`/v1/tenants/${tenant}/connections/hubspot`, {
-    method: 'PUT',
-    key,
-    body: JSON.stringify({ baseUrl: `${testEnv.SANDBOX_URL}/hubspot`, externalAccount: PORTAL[tenant], credentials: { type: 'bearer', accessToken: await sandboxToken('hubspot', tenant) } }),
-  });
-  if (!res.ok) throw new Error(`connect hubspot portal: ${res.status} ${await res.text()}`);
+  const res = await api(`/v1/tenants/${tenant}/connections`, { key });
+  const hubspot = ((await res.json()) as { items: { system: string; externalAccount: string | null }[] }).items.find((i) => i.system === 'hubspot');
+  if (hubspot?.externalAccount !== PORTAL[tenant]) throw new Error(`connect hubspot portal: ${JSON.stringify(hubspot)}`);
   return key;
 }
 

@@ -151,11 +151,11 @@ describe('HubSpot card follow-up task', () => {
   it('creates one task on the company however often the same click is retried', async () => {
     const subject = `Call about overdue invoices ${Date.now()}`;
     const body = { objectType: 'deals', objectId: dealId, subject, dueDate: '2026-12-01' };
-    const first = await hubspotFetch('POST', '/v1/cards/hubspot/tasks?portalId=24300001&userId=101', body);
+    const first = await hubspotFetch('POST', '/v1/cards/hubspot/tasks?portalId=24300001&userId=101&appId=42', body);
     expect(first.status).toBe(201);
     const created = (await first.json()) as { id: string; replayed: boolean };
     expect(created.replayed).toBe(false);
-    const again = await hubspotFetch('POST', '/v1/cards/hubspot/tasks?portalId=24300001&userId=101', body);
+    const again = await hubspotFetch('POST', '/v1/cards/hubspot/tasks?portalId=24300001&userId=101&appId=42', body);
     expect(again.status).toBe(200);
     expect(((await again.json()) as { id: string }).id).toBe(created.id);
 
@@ -172,7 +172,7 @@ describe('HubSpot card follow-up task', () => {
   });
 
   it('refuses an Idempotency-Key reused for a different task with 409, creating nothing', async () => {
-    const path = '/v1/cards/hubspot/tasks?portalId=24300001&userId=101';
+    const path = '/v1/cards/hubspot/tasks?portalId=24300001&userId=101&appId=42';
     const idemKey = `retry-${Date.now()}`;
     const send = async (subject: string) => {
       const text = JSON.stringify({ objectType: 'companies', objectId: companyId, subject, dueDate: '2026-12-02' });
@@ -186,7 +186,7 @@ describe('HubSpot card follow-up task', () => {
   });
 
   it('refuses an invalid task with 422 naming each field', async () => {
-    const res = await hubspotFetch('POST', '/v1/cards/hubspot/tasks?portalId=24300001', { objectType: 'companies', objectId: companyId, subject: '  ', dueDate: '2026-02-30' });
+    const res = await hubspotFetch('POST', '/v1/cards/hubspot/tasks?portalId=24300001&appId=42', { objectType: 'companies', objectId: companyId, subject: '  ', dueDate: '2026-02-30' });
     expect(res.status).toBe(422);
     const problem = (await res.json()) as Problem;
     expect(problem.code).toBe('validation_failed');
@@ -194,7 +194,7 @@ describe('HubSpot card follow-up task', () => {
   });
 
   it('refuses a task request whose body was changed after signing', async () => {
-    const path = '/v1/cards/hubspot/tasks?portalId=24300001';
+    const path = '/v1/cards/hubspot/tasks?portalId=24300001&appId=42';
     const signedBody = JSON.stringify({ objectType: 'companies', objectId: companyId, subject: 'Signed subject', dueDate: '2026-12-01' });
     const res = await api(path, {
       method: 'POST',

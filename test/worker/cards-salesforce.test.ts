@@ -6,7 +6,7 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ORG, allAccounts, connectWithPortal, salesforceFetch, sandboxGet, syncIdentity, testEnv } from './cards-helpers.js';
-import { api, provision, sandboxToken } from './helpers.js';
+import { api, connectAll, provision, sandboxToken } from './helpers.js';
 
 interface Truth {
   hubspotCompanyIds: string[];
@@ -35,7 +35,7 @@ beforeAll(async () => {
   const connected = await api('/v1/tenants/demo/connections/salesforce', {
     method: 'PUT',
     key,
-    body: JSON.stringify({ baseUrl: `${testEnv.SANDBOX_URL}/salesforce`, externalAccount: ORG.demo, credentials: { type: 'bearer', accessToken: await sandboxToken('salesforce', 'demo') } }),
+    body: JSON.stringify({ baseUrl: `${testEnv.SANDBOX_URL}/salesforce`, credentials: { type: 'bearer', accessToken: await sandboxToken('salesforce', 'demo') } }),
   });
   expect(connected.status).toBe(200);
   await syncIdentity('demo', key);
@@ -138,7 +138,8 @@ describe('Salesforce card view', () => {
   });
 
   it("never answers for another tenant's org, even with demo's record ids", async () => {
-    const otherKey = await provision('other');
+    // The other tenant proves its own org by connecting its Salesforce.
+    const otherKey = await connectAll('other');
     const issued = await issueSecret('other', otherKey, ORG.other);
     const otherSecret = ((await issued.json()) as { secret: string }).secret;
     const res = await salesforceFetch(viewPath('Account', sfAccountId), otherSecret, { orgId: ORG.other });

@@ -24,7 +24,6 @@ export async function oauthEnv(clientId: string, s: string = sandboxUrl()): Prom
   if (res.status !== 201) throw new Error(`register client: ${res.status}`);
   return {
     ...(env as unknown as OAuthEnv),
-    CONCORD_SESSION_SECRET: 'test-session-secret-0123456789abcdef',
     HUBSPOT_CLIENT_ID: clientId,
     HUBSPOT_CLIENT_SECRET: clientSecret,
     HUBSPOT_AUTH_URL: `${s}/hubspot`,

@@ -26,7 +26,7 @@ declare module 'vitest' {
 
 const S = inject('netsuiteConnectorSandboxUrl');
 /** The broker's env with NetSuite pointed at the private sandbox. */
-const e = { ...(env as unknown as OAuthEnv), NETSUITE_API_URL: `${S}/netsuite`, CONCORD_SESSION_SECRET: 'test-session-secret-0123456789abcdef' } as OAuthEnv;
+const e = { ...(env as unknown as OAuthEnv), NETSUITE_API_URL: `${S}/netsuite` } as OAuthEnv;
 
 const { post, counters, faults } = privateSandbox(S, 'netsuite');
 async function seedCounts(tenant: 'demo' | 'other' = 'demo'): Promise<{ customers: number; items: number }> {

@@ -28,14 +28,15 @@ describe('vault rotation', () => {
     expect(await kids()).toEqual(['k1']);
     const res = await call(rotated, '/v1/operator/vault/rotate', { method: 'POST', key: OPERATOR_KEY });
     expect(res.status).toBe(200);
-    const report = (await res.json()) as { activeKeyId: string; connections: { resealed: number; failed: unknown[] } };
+    const report = (await res.json()) as { activeKeyId: string; tables: { connections: { resealed: number; failed: unknown[] } }; failed: number };
     expect(report.activeKeyId).toBe('k2');
-    expect(report.connections.resealed).toBe(1);
-    expect(report.connections.failed).toEqual([]);
+    expect(report.tables.connections.resealed).toBe(1);
+    expect(report.tables.connections.failed).toEqual([]);
+    expect(report.failed).toBe(0);
     expect(await kids()).toEqual(['k2']);
     // Running it again has nothing left to do.
-    const again = (await (await call(rotated, '/v1/operator/vault/rotate', { method: 'POST', key: OPERATOR_KEY })).json()) as { connections: { resealed: number; alreadyCurrent: number } };
-    expect(again.connections).toMatchObject({ resealed: 0, alreadyCurrent: 1 });
+    const again = (await (await call(rotated, '/v1/operator/vault/rotate', { method: 'POST', key: OPERATOR_KEY })).json()) as { tables: { connections: { resealed: number; alreadyCurrent: number } } };
+    expect(again.tables.connections).toMatchObject({ resealed: 0, alreadyCurrent: 1 });
     // The old key can now be dropped: the connection still opens and still works.
     const conn = await loadConnectionFresh(newOnly, 'acme', 'hubspot');
     expect(conn.credentials.type).toBe('oauth2');

@@ -9,6 +9,8 @@ export interface RequestContext {
   tenantId: string;
   /** Who is acting, for the audit log: 'api_key:<label>' or 'operator'. */
   actor: string;
+  /** SHA-256 of the API key that authenticated this request (unset for a session cookie). */
+  apiKeyHash?: string;
 }
 
 export type AppEnv = { Bindings: Env; Variables: RequestContext };

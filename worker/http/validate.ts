@@ -5,20 +5,21 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { fail, zodIssues } from '../errors.js';
+import { readBodyLimited } from './body.js';
 
-/** Bodies above this are refused before parsing (admin payloads are small). */
-const MAX_BODY_BYTES = 256 * 1024;
+/** Bodies above this many bytes are refused before parsing (admin payloads are small). */
+export const MAX_BODY_BYTES = 256 * 1024;
 
 export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/(.+\+)?json\b/i.test(type)) {
     fail({ kind: 'validation', status: 400, message: 'Send a JSON body with Content-Type: application/json', issues: [{ path: '(body)', message: 'expected application/json', code: 'invalid_content_type' }] });
   }
-  const text = await c.req.text();
-  if (text.length > MAX_BODY_BYTES) {
+  const text = await readBodyLimited(c.req.raw, MAX_BODY_BYTES);
+  if (text === null) {
     fail({ kind: 'validation', status: 400, message: 'Body too large', issues: [{ path: '(body)', message: `at most ${MAX_BODY_BYTES} bytes`, code: 'too_big' }] });
   }
-  return parseWith(schema, parseJsonText(text));
+  return parseWith(schema, parseJsonText(text!));
 }
 
 /** A body already read as text (e.g. to check its signature first), parsed: 400 `invalid_json` if it is not JSON. */

@@ -18,6 +18,8 @@ import type { Logger } from '../ops/log.js';
 import { applyChange, putDeadLetter, recordFailure } from '../storage/events.js';
 import { accountIdFor } from '../storage/identity.js';
 import { invalidateAccountView } from '../services/account-view.js';
+import { dropPayload } from '../storage/event-payloads.js';
+import { withValue } from './value.js';
 import { deadLetterId, failureReason, loggerFor, parseOrDeadLetter } from './dead-letter.js';
 import { summarize, type CrmChange } from './messages.js';
 
@@ -25,8 +27,12 @@ import { summarize, type CrmChange } from './messages.js';
 const MAX_DELAY_SECONDS = 300;
 
 /** Applies one change: record it (exactly once, ordered), then refresh what depends on it. */
-async function apply(env: Env, m: CrmChange, log: Logger): Promise<void> {
+async function apply(env: Env, sent: CrmChange, log: Logger): Promise<void> {
+  // A value sent by reference is read back first, and dropped once the change is recorded.
+  const m = await withValue(env, sent);
+  if (!m) return log.info('event.duplicate', { why: 'value reference already applied' });
   const outcome = await applyChange(env.DB, m, `${m.system}_portal:${m.externalAccount}`);
+  if (sent.valueRef) await dropPayload(env.DB, m.tenantId, sent.valueRef);
   log.info(outcome.claimed ? `event.${outcome.status}` : 'event.duplicate', { objectType: m.objectType, objectId: m.objectId, change: m.change, property: m.property });
   // Also on a duplicate of an applied change: the first delivery may have failed right here.
   if (outcome.status === 'applied' && m.objectType === 'company') {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { sha256Hex } from '../storage/crypto.js';
+import { MAX_VALUE_BYTES, byteLength } from './size.js';
 
 /** Queue names as in wrangler.toml (the `queue()` handler dispatches on them). */
 export const EVENTS_QUEUE = 'concord-events';
@@ -25,7 +26,13 @@ export const CrmChangeSchema = z
     /** propertyChange, creation, deletion, merge, restore, associationChange, privacyDeletion. */
     change: z.string().min(1).max(64),
     property: z.string().max(256).nullable(),
-    value: z.string().max(65_536).nullable(),
+    /** Up to MAX_VALUE_BYTES of UTF-8; null when absent or sent by reference (`valueRef`). */
+    value: z
+      .string()
+      .refine((v) => byteLength(v) <= MAX_VALUE_BYTES, `at most ${MAX_VALUE_BYTES} bytes`)
+      .nullable(),
+    /** A value too large for one queue message, stored in D1 `event_payloads` (queues/enqueue.ts). */
+    valueRef: z.string().regex(/^ep_[0-9a-f]{32}$/).optional(),
     /** Epoch milliseconds at which the vendor says the change happened. */
     occurredAt: z.number().int().nonnegative(),
     sourceEventId: z.string().min(1).max(64),

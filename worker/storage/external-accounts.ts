@@ -15,6 +15,11 @@ import type { System } from './connections.js';
 /** Portal/org -> tenant, remembered 5 s per isolate (a disconnect takes effect within that). */
 const tenants = new TtlMemo<string | null>(5_000);
 
+/** Forget this isolate's portal/org -> tenant answers (after a claim changed or was released). */
+export function forgetExternalAccounts(): void {
+  tenants.clear();
+}
+
 export async function tenantForExternalAccount(db: D1Database, system: System, externalAccount: string): Promise<string | null> {
   return tenants.get(`${system}:${externalAccount}`, () => lookupTenant(db, system, externalAccount), (t) => t !== null);
 }

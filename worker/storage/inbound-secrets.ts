@@ -71,6 +71,16 @@ export interface InboundSecrets {
   tenantId: string;
   /** Secrets that verify right now: the current one first, then the previous one in its grace period. */
   secrets: string[];
+  /** True when the current secret does not open (its vault key was removed, or the row altered). */
+  unreadable: boolean;
+}
+
+async function tryOpen(env: Env, context: string, sealed: Sealed): Promise<string | null> {
+  try {
+    return await open(env, context, sealed);
+  } catch {
+    return null;
+  }
 }
 
 /** The tenant and the valid secrets of a calling account, or null when it is not registered. */
@@ -92,9 +102,13 @@ export async function inboundSecretsFor(env: Env, system: InboundSystem, externa
     }>();
   if (!row) return null;
   const context = aad(system, externalAccount, row.tenantId);
-  const secrets = [await open(env, context, { kid: row.secret_kid, iv: row.secret_iv, ct: row.secret_ct })];
+  const current = await tryOpen(env, context, { kid: row.secret_kid, iv: row.secret_iv, ct: row.secret_ct });
+  if (current === null) return { tenantId: row.tenantId, secrets: [], unreadable: true };
+  const secrets = [current];
   if (row.previous_kid && row.previous_iv && row.previous_ct && row.previous_valid_until && Date.parse(row.previous_valid_until) > Date.now()) {
-    secrets.push(await open(env, context, { kid: row.previous_kid, iv: row.previous_iv, ct: row.previous_ct }));
+    // A previous secret that no longer opens just stops verifying; the current one still does.
+    const previous = await tryOpen(env, context, { kid: row.previous_kid, iv: row.previous_iv, ct: row.previous_ct });
+    if (previous !== null) secrets.push(previous);
   }
-  return { tenantId: row.tenantId, secrets };
+  return { tenantId: row.tenantId, secrets, unreadable: false };
 }

@@ -9,18 +9,29 @@
  * lose events; only the fields below are kept.
  */
 import { z } from 'zod';
+import { MAX_VALUE_BYTES, byteLength } from '../../queues/size.js';
 import { hubspotIdempotencyKey, type CrmChange } from '../../queues/messages.js';
 
 /** HubSpot ids arrive as JSON numbers (int64 in their docs); a digit string is accepted too. */
 const numericId = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d{1,20}$/)]).transform(String);
 
-/** Property values are strings on the wire; a scalar is tolerated and kept as its text. */
-const propertyValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+/**
+ * Property values are strings on the wire; a scalar is tolerated and kept as its text. Capped at
+ * MAX_VALUE_BYTES of UTF-8 (issue code `too_big`): the webhook route dead-letters such an event
+ * alone instead of failing its whole delivery.
+ */
+const propertyValue = z
+  .union([z.string(), z.number(), z.boolean()])
+  .transform(String)
+  .superRefine((v, ctx) => {
+    if (byteLength(v) > MAX_VALUE_BYTES) ctx.addIssue({ code: 'too_big', origin: 'string', maximum: MAX_VALUE_BYTES, inclusive: true, message: `at most ${MAX_VALUE_BYTES} bytes` });
+  });
 
 const SUBSCRIPTION_TYPE = /^[a-z][a-z_]{0,40}\.(creation|deletion|propertyChange|merge|restore|associationChange|privacyDeletion)$/;
 
 export const HubSpotWebhookEventSchema = z.object({
   eventId: numericId,
+  // Every other field is capped too, so one event's size is bounded before anything is enqueued.
   subscriptionId: numericId,
   portalId: numericId,
   appId: numericId,
@@ -29,7 +40,7 @@ export const HubSpotWebhookEventSchema = z.object({
   attemptNumber: z.number().int().nonnegative(),
   objectId: numericId,
   /** Generic `object.*` subscriptions name the type by id (0-1 contact, 0-2 company, 0-3 deal). */
-  objectTypeId: z.string().regex(/^\d+-\d+$/).optional(),
+  objectTypeId: z.string().max(32).regex(/^\d+-\d+$/).optional(),
   propertyName: z.string().min(1).max(256).optional(),
   propertyValue: propertyValue.optional(),
   changeSource: z.string().max(64).optional(),

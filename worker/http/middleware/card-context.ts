@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import type { Env } from '../../env.js';
 import type { RequestContext } from '../context.js';
+import { readBodyLimited } from '../body.js';
 
 /** The verified caller: the CRM account the signature proves, never a value the query chose. */
 export interface CardCaller {
@@ -46,8 +47,5 @@ export function invalidSignature(c: Context, detail: string): Response {
 /** The raw body as text (what the caller signed), or null when it is larger than `maxBytes`. */
 export async function readRawBody(c: Context, maxBytes: number = MAX_CARD_BODY_BYTES): Promise<string | null> {
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return '';
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > maxBytes) return null;
-  const text = await c.req.text();
-  return new TextEncoder().encode(text).length > maxBytes ? null : text;
+  return readBodyLimited(c.req.raw, maxBytes);
 }

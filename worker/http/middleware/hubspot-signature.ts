@@ -60,6 +60,21 @@ export async function verifyHubSpotV3<E extends { Bindings: Env; Variables: Requ
   return { body };
 }
 
+/**
+ * The parameters that route a card request (tenant, actor, app, record). Each may appear once:
+ * the signature covers the whole query, so a validly signed URL can still carry `portalId` twice
+ * (`portalId=A&portalId=B`, or `portal%49d=B`, which decodes to the same name), and routing by the
+ * first value while HubSpot meant another must never happen: 400 `duplicate_parameter`.
+ */
+const ROUTING_PARAMS = ['portalId', 'userId', 'appId', 'objectId', 'objectType'] as const;
+
+function refuseDuplicates(requestUrl: string): void {
+  // URLSearchParams decodes percent-encoded names, so encoded twins count as the same name.
+  const params = new URL(requestUrl).searchParams;
+  const issues = ROUTING_PARAMS.filter((name) => params.getAll(name).length > 1).map((name) => ({ path: name, message: 'appears more than once', code: 'duplicate_parameter' }));
+  if (issues.length > 0) fail({ kind: 'validation', status: 400, message: 'A routing parameter appears more than once', issues });
+}
+
 export const hubspotSignature = (): MiddlewareHandler<CardEnv> => async (c, next) => {
   const verified = await verifyHubSpotV3(c, {
     maxBodyBytes: MAX_CARD_BODY_BYTES,
@@ -69,14 +84,24 @@ export const hubspotSignature = (): MiddlewareHandler<CardEnv> => async (c, next
   });
   if ('refused' in verified) return verified.refused;
   const { body } = verified;
+  refuseDuplicates(c.req.url);
+  const params = new URL(c.req.url).searchParams;
+  const appId = config(c.env).HUBSPOT_APP_ID;
+  if (!appId) {
+    c.get('log').error('hubspot_signature.not_configured', { missing: 'HUBSPOT_APP_ID' });
+    fail({ kind: 'internal', message: 'HUBSPOT_APP_ID is not set' });
+  }
+  if (params.get('appId') !== appId) {
+    fail({ kind: 'validation', status: 400, message: 'The request is not for this app', issues: [{ path: 'appId', message: "expected the app's id, as hubspot.fetch appends it", code: params.has('appId') ? 'app_mismatch' : 'required' }] });
+  }
 
-  const portalId = c.req.query('portalId');
+  const portalId = params.get('portalId') ?? undefined;
   if (!portalId || !PORTAL_ID.test(portalId)) {
     fail({ kind: 'validation', status: 400, message: 'HubSpot did not name the portal', issues: [{ path: 'portalId', message: 'expected the numeric portal id HubSpot appends', code: 'invalid_string' }] });
   }
   const tenantId = await tenantForExternalAccount(c.env.DB, 'hubspot', portalId);
   if (!tenantId) fail({ kind: 'not_found', entity: 'tenant', code: 'tenant_not_found' });
-  const userId = c.req.query('userId');
+  const userId = params.get('userId');
   const caller = { system: 'hubspot' as const, externalAccount: portalId, userId: userId && USER_ID.test(userId) ? userId : null };
   c.set('caller', caller);
   c.set('rawBody', body);

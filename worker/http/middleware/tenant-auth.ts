@@ -61,6 +61,7 @@ export const tenantAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   if (entry.tenantId !== tenant) fail({ kind: 'forbidden', message: 'This API key does not belong to this tenant.' });
   c.set('tenantId', entry.tenantId);
   c.set('actor', `api_key:${entry.label}`);
+  c.set('apiKeyHash', hash);
   c.set('log', c.get('log').with({ tenant: entry.tenantId }));
   await next();
 };

@@ -44,13 +44,16 @@ function consoleUrl(c: Context<AppEnv>, tenantId: string, outcome: Record<string
 export function connectRoutes() {
   const r = new Hono<AppEnv>();
 
+  /** Only the API key mints a session: a session cookie cannot mint a fresh one for itself. */
   r.post('/session', async (c) => {
-    const session = await startSession(c, c.get('tenantId'));
+    const keyHash = c.get('apiKeyHash');
+    if (!keyHash) fail({ kind: 'unauthorized', message: 'Send the tenant API key as "Authorization: Bearer <key>" to open a session.' });
+    const session = await startSession(c, c.get('tenantId'), keyHash);
     return c.json({ tenant: session.tenantId, expiresAt: new Date(session.expiresAt).toISOString() }, 201);
   });
 
-  r.delete('/session', (c) => {
-    endSession(c);
+  r.delete('/session', async (c) => {
+    await endSession(c);
     return c.body(null, 204);
   });
 

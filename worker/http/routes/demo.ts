@@ -2,12 +2,19 @@
  * `GET /demo`: the local landing page a new user opens after `npm start`. It lists a few of the
  * demo tenant's linked accounts with links to the CSM panel (each with its own short-lived embed
  * token, minted here so no API key reaches the browser) and the admin console, and renders the
- * panel of the first account inline. Only served when CONCORD_DEMO_TENANT names a tenant
- * (set in .dev.vars for local use); production leaves it unset and the route answers 404.
+ * panel of the first account inline. Served only in the explicit development mode
+ * (CONCORD_DEV_MODE=1, which `npm start` sets and production never does), only when
+ * CONCORD_DEMO_TENANT names a tenant, and only to a request whose Host is this machine
+ * (127.0.0.1, localhost, [::1]): a tunnel, a proxy or a DNS-rebinding page names another Host
+ * and gets 404. Anything else answers 404, as if the route did not exist.
  */
 import { Hono } from 'hono';
-import { config } from '../../env.js';
+import type { Context } from 'hono';
+import { config, devMode } from '../../env.js';
 import { fail } from '../../errors.js';
+import { isLoopbackHost } from '../../connectors/hosts.js';
+import { sha256Hex } from '../../storage/crypto.js';
+import { findApiKey } from '../../storage/tenants.js';
 import { listAccounts } from '../../storage/identity.js';
 import { mintEmbedToken } from '../../services/embed-token.js';
 import { assertSameOrigin, startSession } from '../../services/oauth/session.js';
@@ -17,25 +24,35 @@ const SHOWN = 8;
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
+/** The demo tenant when the demo door is open for this request; otherwise a 404. */
+function demoTenant(c: Context<AppEnv>): string {
+  const tenantId = config(c.env).CONCORD_DEMO_TENANT;
+  if (!tenantId || !devMode(c.env) || !isLoopbackHost(new URL(c.req.url).hostname)) fail({ kind: 'not_found', entity: 'page', code: 'route_not_found' });
+  return tenantId;
+}
+
 export function demoRoutes() {
   const r = new Hono<AppEnv>();
 
   /**
-   * Local only (same CONCORD_DEMO_TENANT guard): opens an admin session for the demo tenant and
-   * goes to the console, so a new user can try the connect flows without pasting an API key.
-   * A POST from the demo page's own form: a cross-site link cannot start it.
+   * Local only (same guard): opens an admin session for the demo tenant, minted with its API key
+   * from .dev.vars (CONCORD_DEMO_API_KEY, which must still be the tenant's key), and goes to the
+   * console, so a new user can try the connect flows without pasting the key. A POST from the
+   * demo page's own form: a cross-site link cannot start it.
    */
   r.post('/console', async (c) => {
-    const tenantId = config(c.env).CONCORD_DEMO_TENANT;
-    if (!tenantId) fail({ kind: 'not_found', entity: 'page', code: 'route_not_found' });
+    const tenantId = demoTenant(c);
     assertSameOrigin(c);
-    await startSession(c, tenantId);
+    const demoKey = config(c.env).CONCORD_DEMO_API_KEY;
+    const keyHash = demoKey ? await sha256Hex(demoKey) : null;
+    const entry = keyHash ? await findApiKey(c.env.DB, keyHash) : null;
+    if (!keyHash || entry?.tenantId !== tenantId) fail({ kind: 'not_found', entity: 'page', code: 'route_not_found' });
+    await startSession(c, tenantId, keyHash!);
     return c.redirect(`/widgets/console?tenant=${encodeURIComponent(tenantId)}`, 303);
   });
 
   r.get('/', async (c) => {
-    const tenantId = config(c.env).CONCORD_DEMO_TENANT;
-    if (!tenantId) fail({ kind: 'not_found', entity: 'page', code: 'route_not_found' });
+    const tenantId = demoTenant(c);
     // Accounts linked to both the ERP and the CS platform show every section of the panel.
     const page = await listAccounts(c.env.DB, tenantId, 120, null);
     const rich = page.filter((a) => a.links.some((l) => l.system === 'netsuite') && a.links.some((l) => l.system === 'vitally')).slice(0, SHOWN);

@@ -8,10 +8,11 @@ import { config } from '../../env.js';
 import { fail } from '../../errors.js';
 import { auditStatement } from '../../storage/audit.js';
 import { sha256Hex, timingSafeEqual } from '../../storage/crypto.js';
-import { upsertTenant } from '../../storage/tenants.js';
+import { keyOwner, upsertTenant } from '../../storage/tenants.js';
 import { forgetApiKeys } from '../middleware/tenant-auth.js';
 import type { AppEnv } from '../context.js';
 import { jsonBody, parseWith } from '../validate.js';
+import { externalAccountRoutes } from './external-accounts.js';
 import { vaultRoutes } from './vault.js';
 
 export const TenantIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes, 2-63 characters');
@@ -46,7 +47,11 @@ export function operatorRoutes() {
   r.put('/tenants/:tenant', async (c) => {
     const tenantId = parseWith(TenantIdSchema, c.req.param('tenant'), 400);
     const body = await jsonBody(c, ProvisionSchema);
-    const { created } = await upsertTenant(c.env.DB, { id: tenantId, name: body.name }, { hash: await sha256Hex(body.apiKey), label: body.label });
+    const keyHash = await sha256Hex(body.apiKey);
+    // A key registered to another tenant would silently stay theirs: say so instead of a 201.
+    const owner = await keyOwner(c.env.DB, keyHash);
+    if (owner && owner !== tenantId) fail({ kind: 'conflict', code: 'api_key_in_use', message: 'This API key is registered to another tenant; generate a new key for this one.' });
+    const { created } = await upsertTenant(c.env.DB, { id: tenantId, name: body.name }, { hash: keyHash, label: body.label });
     // The replaced key must stop working in this isolate now, not when its cache entry ages out.
     forgetApiKeys();
     await auditStatement(c.env.DB, {
@@ -63,5 +68,7 @@ export function operatorRoutes() {
 
   /** Vault maintenance (key rotation), behind the same operator key. */
   r.route('/vault', vaultRoutes());
+  /** Releasing a squatted HubSpot portal / Salesforce org for its rightful owner. */
+  r.route('/external-accounts', externalAccountRoutes());
   return r;
 }

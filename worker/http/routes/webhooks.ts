@@ -9,34 +9,22 @@
  * verifies, validates, normalises and enqueues, and answers at once: no vendor call here.
  */
 import { Hono } from 'hono';
-import { fail, zodIssues } from '../../errors.js';
+import { z } from 'zod';
+import { fail, zodIssues, type FieldIssue } from '../../errors.js';
 import { tenantForExternalAccount } from '../../storage/external-accounts.js';
-import { HubSpotWebhookBodySchema, hubspotChange } from '../../connectors/hubspot/webhooks.js';
+import { enqueueChanges } from '../../queues/enqueue.js';
+import { HubSpotWebhookEventSchema, hubspotChange, type HubSpotWebhookEvent } from '../../connectors/hubspot/webhooks.js';
 import type { CrmChange } from '../../queues/messages.js';
 import type { AppEnv } from '../context.js';
 import { verifyHubSpotV3 } from '../middleware/hubspot-signature.js';
 import { parseJsonText } from '../validate.js';
+import { deadLetterOversized, oversizedPortal } from './webhook-oversized.js';
 
 /** 100 events with long property values fit; anything larger is not a HubSpot delivery. */
 const MAX_WEBHOOK_BYTES = 1024 * 1024;
-/** Cloudflare Queues: at most 100 messages and 256 KB per sendBatch. */
-const SEND_BATCH_BYTES = 200 * 1024;
 
-/** Sends messages in sendBatch calls that respect the queue's count and size limits. */
-async function enqueue(queue: Queue<CrmChange>, messages: CrmChange[]): Promise<void> {
-  let chunk: MessageSendRequest<CrmChange>[] = [];
-  let bytes = 0;
-  for (const body of messages) {
-    const size = JSON.stringify(body).length;
-    if (chunk.length === 100 || (chunk.length > 0 && bytes + size > SEND_BATCH_BYTES)) {
-      await queue.sendBatch(chunk);
-      (chunk = []), (bytes = 0);
-    }
-    chunk.push({ body, contentType: 'json' });
-    bytes += size;
-  }
-  if (chunk.length > 0) await queue.sendBatch(chunk);
-}
+/** The body's shape before each event is checked on its own (so one event's size never fails the rest). */
+const BatchSchema = z.array(z.unknown()).min(1).max(100);
 
 export function webhookRoutes() {
   const r = new Hono<AppEnv>();
@@ -51,24 +39,45 @@ export function webhookRoutes() {
     if ('refused' in verified) return verified.refused;
     const { body } = verified;
 
-    const parsed = HubSpotWebhookBodySchema.safeParse(parseJsonText(body));
-    if (!parsed.success) fail({ kind: 'validation', status: 422, message: 'Not a HubSpot webhook batch', issues: zodIssues(parsed.error.issues) });
+    const batch = BatchSchema.safeParse(parseJsonText(body));
+    if (!batch.success) fail({ kind: 'validation', status: 422, message: 'Not a HubSpot webhook batch', issues: zodIssues(batch.error.issues) });
+    // Each event on its own: an event over a size cap only (issue code too_big) is dead-lettered
+    // alone; any other malformed event means this is not a HubSpot delivery (422 for the batch).
+    const events: HubSpotWebhookEvent[] = [];
+    const oversized: unknown[] = [];
+    const issues: FieldIssue[] = [];
+    batch.data.forEach((raw, i) => {
+      const one = HubSpotWebhookEventSchema.safeParse(raw);
+      if (one.success) events.push(one.data);
+      else if (one.error.issues.every((issue) => issue.code === 'too_big') && oversizedPortal(raw)) oversized.push(raw);
+      else issues.push(...zodIssues(one.error.issues.map((issue) => ({ ...issue, path: [i, ...issue.path] }))));
+    });
+    if (issues.length > 0) fail({ kind: 'validation', status: 422, message: 'Not a HubSpot webhook batch', issues });
 
     const correlationId = c.get('correlationId');
     const tenants = new Map<string, string | null>();
-    for (const portal of new Set(parsed.data.map((e) => e.portalId))) tenants.set(portal, await tenantForExternalAccount(c.env.DB, 'hubspot', portal));
+    const portals = new Set([...events.map((e) => e.portalId), ...oversized.map((e) => oversizedPortal(e)!)]);
+    for (const portal of portals) tenants.set(portal, await tenantForExternalAccount(c.env.DB, 'hubspot', portal));
     const messages: CrmChange[] = [];
-    for (const e of parsed.data) {
+    for (const e of events) {
       const tenantId = tenants.get(e.portalId);
       if (tenantId) messages.push(await hubspotChange(e, tenantId, correlationId));
     }
+    let deadLettered = 0;
+    for (const raw of oversized) {
+      const tenantId = tenants.get(oversizedPortal(raw)!);
+      if (!tenantId) continue;
+      await deadLetterOversized(c.env, c.get('log').with({ tenant: tenantId }), tenantId, raw);
+      deadLettered += 1;
+    }
+    const received = batch.data.length;
     const unknown = [...tenants].filter(([, t]) => t === null).map(([p]) => p);
     // Events of a portal no tenant is connected to are not Concord's to apply; they are counted
     // and logged, and acknowledged so HubSpot does not retry them for a day.
-    if (unknown.length > 0) c.get('log').warn('hubspot_webhook.unknown_portal', { portals: unknown.slice(0, 10), events: parsed.data.length - messages.length });
-    await enqueue(c.env.EVENTS, messages);
-    c.get('log').info('hubspot_webhook.enqueued', { events: messages.length, tenants: [...new Set(messages.map((m) => m.tenantId))] });
-    return c.json({ received: parsed.data.length, enqueued: messages.length, ignored: parsed.data.length - messages.length });
+    if (unknown.length > 0) c.get('log').warn('hubspot_webhook.unknown_portal', { portals: unknown.slice(0, 10), events: received - messages.length - deadLettered });
+    await enqueueChanges(c.env, messages);
+    c.get('log').info('hubspot_webhook.enqueued', { events: messages.length, deadLettered, tenants: [...new Set(messages.map((m) => m.tenantId))] });
+    return c.json({ received, enqueued: messages.length, ignored: received - messages.length - deadLettered, ...(deadLettered > 0 ? { deadLettered } : {}) });
   });
 
   return r;

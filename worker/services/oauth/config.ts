@@ -5,8 +5,8 @@
  * `OAuthEnv` is `Env` plus these.)
  */
 import { z } from 'zod';
-import { isAllowedBaseUrl } from '../../http/urls.js';
-import type { Env } from '../../env.js';
+import { fillHostTemplate, isAllowedConfigUrl } from '../../connectors/hosts.js';
+import { devMode, type Env } from '../../env.js';
 import { fail } from '../../errors.js';
 import type { TokenRefresher } from '../../storage/objects/token-refresher.js';
 
@@ -14,8 +14,6 @@ import type { TokenRefresher } from '../../storage/objects/token-refresher.js';
 export interface OAuthBindings {
   /** Durable Object that single-flights token refreshes per connection (wrangler.toml). */
   TOKEN_REFRESHER?: DurableObjectNamespace<TokenRefresher>;
-  /** HS256 key (>= 32 chars) that signs the admin session cookie. */
-  CONCORD_SESSION_SECRET?: string;
   /** Where the OAuth callback sends the browser afterwards (default `/widgets/console`, the assets' canonical URL for console.html). */
   CONCORD_CONSOLE_URL?: string;
   HUBSPOT_CLIENT_ID?: string;
@@ -36,35 +34,39 @@ export interface OAuthBindings {
 
 export type OAuthEnv = Env & OAuthBindings;
 
-const url = z
-  .string()
-  .url()
-  .refine((v) => isAllowedBaseUrl(v, { allowQuery: true }), 'https (http only for 127.0.0.1/localhost)')
-  .transform((v) => v.replace(/\/+$/, ''));
+/** A vendor endpoint URL: https, or http to loopback in development mode only. */
+const urlFor = (dev: boolean) =>
+  z
+    .string()
+    .url()
+    .refine((v) => isAllowedConfigUrl(v, { devMode: dev, allowQuery: true }), dev ? 'https (http only for 127.0.0.1/localhost)' : 'https (plain http only in development mode)')
+    .transform((v) => v.replace(/\/+$/, ''));
 
-const OAuthConfigSchema = z.object({
-  CONCORD_SESSION_SECRET: z.string().min(32).optional(),
-  CONCORD_CONSOLE_URL: z.string().min(1).default('/widgets/console'),
-  CONCORD_PUBLIC_URL: url.optional(),
-  HUBSPOT_CLIENT_ID: z.string().min(3).optional(),
-  HUBSPOT_CLIENT_SECRET: z.string().min(8).optional(),
-  HUBSPOT_AUTH_URL: url.default('https://app.hubspot.com'),
-  HUBSPOT_API_URL: url.default('https://api.hubapi.com'),
-  HUBSPOT_SCOPES: z.string().default('oauth crm.objects.companies.read crm.objects.contacts.read crm.objects.deals.read crm.objects.deals.write'),
-  SALESFORCE_CLIENT_ID: z.string().min(3).optional(),
-  SALESFORCE_CLIENT_SECRET: z.string().min(8).optional(),
-  SALESFORCE_LOGIN_URL: url.default('https://login.salesforce.com'),
-  SALESFORCE_TEST_LOGIN_URL: url.default('https://test.salesforce.com'),
-  /** `{domain}` is replaced by the My Domain name; a URL without it sends every My Domain there (sandbox). */
-  SALESFORCE_MY_DOMAIN_URL: z.string().default('https://{domain}.my.salesforce.com'),
-  SALESFORCE_SCOPES: z.string().default('api refresh_token'),
-  /** `{accountId}` is the account id in host form (lower case, `_` as `-`). */
-  NETSUITE_API_URL: z.string().default('https://{accountId}.suitetalk.api.netsuite.com'),
-  /** `{subdomain}` is the tenant's Vitally subdomain. */
-  VITALLY_API_URL: z.string().default('https://{subdomain}.rest.vitally.io'),
-});
+const oauthConfigSchema = (dev: boolean) => {
+  const url = urlFor(dev);
+  return z.object({
+    CONCORD_CONSOLE_URL: z.string().min(1).default('/widgets/console'),
+    CONCORD_PUBLIC_URL: url.optional(),
+    HUBSPOT_CLIENT_ID: z.string().min(3).optional(),
+    HUBSPOT_CLIENT_SECRET: z.string().min(8).optional(),
+    HUBSPOT_AUTH_URL: url.default('https://app.hubspot.com'),
+    HUBSPOT_API_URL: url.default('https://api.hubapi.com'),
+    HUBSPOT_SCOPES: z.string().default('oauth crm.objects.companies.read crm.objects.contacts.read crm.objects.deals.read crm.objects.deals.write'),
+    SALESFORCE_CLIENT_ID: z.string().min(3).optional(),
+    SALESFORCE_CLIENT_SECRET: z.string().min(8).optional(),
+    SALESFORCE_LOGIN_URL: url.default('https://login.salesforce.com'),
+    SALESFORCE_TEST_LOGIN_URL: url.default('https://test.salesforce.com'),
+    /** `{domain}` is replaced by the My Domain name; a URL without it sends every My Domain there (sandbox). */
+    SALESFORCE_MY_DOMAIN_URL: z.string().default('https://{domain}.my.salesforce.com'),
+    SALESFORCE_SCOPES: z.string().default('api refresh_token'),
+    /** `{accountId}` is the account id in host form (lower case, `_` as `-`). */
+    NETSUITE_API_URL: z.string().default('https://{accountId}.suitetalk.api.netsuite.com'),
+    /** `{subdomain}` is the tenant's Vitally subdomain. */
+    VITALLY_API_URL: z.string().default('https://{subdomain}.rest.vitally.io'),
+  });
+};
 
-export type OAuthConfig = z.infer<typeof OAuthConfigSchema>;
+export type OAuthConfig = z.infer<ReturnType<typeof oauthConfigSchema>>;
 
 const cache = new WeakMap<object, OAuthConfig>();
 
@@ -72,7 +74,7 @@ const cache = new WeakMap<object, OAuthConfig>();
 export function oauthConfig(env: OAuthEnv): OAuthConfig {
   const hit = cache.get(env);
   if (hit) return hit;
-  const parsed = OAuthConfigSchema.safeParse(env);
+  const parsed = oauthConfigSchema(devMode(env)).safeParse(env);
   if (!parsed.success) throw new Error(`Invalid Concord OAuth configuration: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
   cache.set(env, parsed.data);
   return parsed.data;
@@ -87,15 +89,26 @@ export function clientCredentials(env: OAuthEnv, system: 'hubspot' | 'salesforce
   return { clientId: id, clientSecret: secret };
 }
 
-/** Fill a `{name}` URL template and check the result is a usable base URL. */
-export function fillTemplate(template: string, name: string, value: string): string {
-  const filled = template.replace(`{${name}}`, value);
-  const parsed = url.safeParse(filled);
-  if (!parsed.success) throw new Error(`URL template for ${name} gives an invalid URL`);
-  return parsed.data;
+/**
+ * Fill a `{name}` URL template with a host-name part and check the result is a usable base URL
+ * on exactly the host the template names (connectors/hosts.ts `fillHostTemplate`); a template
+ * without `{name}` (the sandbox) is used as it is.
+ */
+export function fillTemplate(env: OAuthEnv, template: string, name: string, value: string): string {
+  const filled = template.includes(`{${name}}`) ? fillHostTemplate(template, name, value) : template.replace(/\/+$/, '');
+  if (!isAllowedConfigUrl(filled, { devMode: devMode(env), allowQuery: true })) throw new Error(`URL template for ${name} gives a URL that is not allowed`);
+  return filled;
 }
 
-/** Origin (and base path) the browser and the vendors reach the broker on. */
+/**
+ * Origin (and base path) the browser and the vendors reach the broker on: CONCORD_PUBLIC_URL.
+ * Only in development mode may it fall back to the request's own origin; elsewhere the Host
+ * header is the caller's to choose, so redirect URIs and the cookie's Secure flag never follow it
+ * (409 `public_url_required`).
+ */
 export function publicBase(env: OAuthEnv, requestUrl: string): string {
-  return oauthConfig(env).CONCORD_PUBLIC_URL ?? new URL(requestUrl).origin;
+  const configured = oauthConfig(env).CONCORD_PUBLIC_URL;
+  if (configured) return configured;
+  if (devMode(env)) return new URL(requestUrl).origin;
+  return fail({ kind: 'conflict', code: 'public_url_required', message: 'Set CONCORD_PUBLIC_URL (the https origin users and vendors reach Concord on): redirect URIs and session cookies are built from it, never from the Host header.' });
 }

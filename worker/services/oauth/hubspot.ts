@@ -37,8 +37,29 @@ export function hubspotAuthorizeUrl(env: OAuthEnv, p: { redirectUri: string; sta
 
 export interface HubSpotInstall {
   credentials: Extract<Credentials, { type: 'oauth2' }>;
-  hubId: string | null;
+  hubId: string;
   baseUrl: string;
+}
+
+/**
+ * Token metadata: https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/get-oauth-token-metadata
+ * (`GET /oauth/v1/access-tokens/{token}`: `hub_id`, `app_id`, `user_id`, `scopes`, `expires_in`, ...).
+ * The 2026-03 introspection endpoint documents only `active` in its answer, so the portal comes
+ * from this one until its sunset (2027-02-16; docs/decisions.md).
+ */
+const TokenInfoSchema = z.object({ hub_id: z.coerce.number().int().positive(), app_id: z.coerce.number().int().optional(), token_type: z.string().optional() });
+
+/**
+ * The HubSpot portal (hub id) an access token belongs to, as HubSpot itself says when asked with
+ * the token. A tenant's portal is never taken from a request body.
+ */
+export async function hubspotPortalId(ctx: CallContext, apiUrl: string, accessToken: string): Promise<string> {
+  const res = await callUpstream(
+    ctx,
+    { system: 'hubspot', op: 'oauth.token_info', url: `${apiUrl}/oauth/v1/access-tokens/${encodeURIComponent(accessToken)}`, timeoutMs: 10_000, maxAttempts: 3 },
+    TokenInfoSchema,
+  );
+  return String(res.data.hub_id);
 }
 
 /** Exchange the callback's code; a refused code is a 422 the admin can act on (start again). */
@@ -56,9 +77,11 @@ export async function exchangeHubSpotCode(env: OAuthEnv, ctx: CallContext, p: { 
   );
   if (!res.ok) fail({ kind: 'upstream_validation', system: 'hubspot', detail: `HubSpot refused the authorization code (${res.error}); start the connection again.` });
   const t = res.data;
+  const hubId = await hubspotPortalId(ctx, oauthConfig(env).HUBSPOT_API_URL, t.access_token);
+  if (t.hub_id !== undefined && String(t.hub_id) !== hubId) fail({ kind: 'upstream', system: 'hubspot', status: 200, detail: 'token response and token metadata name different portals' });
   return {
     credentials: { type: 'oauth2', accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt: Date.now() + t.expires_in * 1000, scope: oauthConfig(env).HUBSPOT_SCOPES },
-    hubId: t.hub_id === undefined ? null : String(t.hub_id),
+    hubId,
     baseUrl: oauthConfig(env).HUBSPOT_API_URL,
   };
 }

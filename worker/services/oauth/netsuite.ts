@@ -6,6 +6,7 @@
 import { SignJWT, importPKCS8 } from 'jose';
 import { z } from 'zod';
 import type { CallContext } from '../../connectors/http.js';
+import { fail } from '../../errors.js';
 import type { Credentials } from '../../storage/connections.js';
 import { fillTemplate, oauthConfig, type OAuthEnv } from './config.js';
 import { postForm } from './token-endpoint.js';
@@ -23,7 +24,11 @@ const TOKEN_PATH = '/services/rest/auth/oauth2/v1/token';
 
 /** REST base URL of an account: `TSTDRV123_SB1` -> `https://tstdrv123-sb1.suitetalk.api.netsuite.com`. */
 export function netsuiteBaseUrl(env: OAuthEnv, accountId: string): string {
-  return fillTemplate(oauthConfig(env).NETSUITE_API_URL, 'accountId', accountId.toLowerCase().replace(/_/g, '-'));
+  try {
+    return fillTemplate(env, oauthConfig(env).NETSUITE_API_URL, 'accountId', accountId.toLowerCase().replace(/_/g, '-'));
+  } catch {
+    return fail({ kind: 'validation', issues: [{ path: 'accountId', message: 'a NetSuite account id such as 1234567 or 1234567_SB1', code: 'invalid_string' }] });
+  }
 }
 
 export function netsuiteTokenUrl(baseUrl: string): string {

@@ -5,6 +5,7 @@
  * Durable Object RPC boundary; they never leave the Worker.
  */
 import type { CallContext } from '../../connectors/http.js';
+import { devMode } from '../../env.js';
 import { ConcordError, fail } from '../../errors.js';
 import type { Connection, Credentials } from '../../storage/connections.js';
 import { clientCredentials, type OAuthEnv } from './config.js';
@@ -15,7 +16,7 @@ import { refreshTokenDead } from './token-endpoint.js';
 
 export type RefreshPlan =
   | { kind: 'hubspot'; tokenUrl: string; clientId: string; clientSecret: string }
-  | { kind: 'salesforce'; tokenUrl: string; introspectUrl: string; clientId: string; clientSecret: string }
+  | { kind: 'salesforce'; tokenUrl: string; introspectUrl: string; clientId: string; clientSecret: string; devMode: boolean }
   | { kind: 'netsuite_m2m'; tokenUrl: string };
 
 /** Refresh early so a token never expires in flight. */
@@ -52,7 +53,7 @@ export function planFor(env: OAuthEnv, conn: Connection): RefreshPlan | null {
   if (conn.system === 'hubspot') return { kind: 'hubspot', tokenUrl: hubspotTokenUrl(env), ...clientCredentials(env, 'hubspot') };
   if (conn.system === 'salesforce') {
     const base = loginBase(env, creds.authHost ?? 'login');
-    return { kind: 'salesforce', tokenUrl: `${base}/services/oauth2/token`, introspectUrl: `${base}/services/oauth2/introspect`, ...clientCredentials(env, 'salesforce') };
+    return { kind: 'salesforce', tokenUrl: `${base}/services/oauth2/token`, introspectUrl: `${base}/services/oauth2/introspect`, ...clientCredentials(env, 'salesforce'), devMode: devMode(env) };
   }
   return null;
 }

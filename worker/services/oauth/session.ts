@@ -1,22 +1,25 @@
 /**
- * The admin session a browser uses for the console and the connect flows: a JWT (HS256, jose)
- * signed with CONCORD_SESSION_SECRET, 8 hours, in an HttpOnly SameSite=Lax cookie (Secure on
- * https). It names the tenant and a random session id; OAuth `state` rows are bound to that id.
+ * The admin session a browser uses for the console and the connect flows. Server-side: the
+ * cookie holds a random 32-byte id (HttpOnly, SameSite=Lax, Secure when the public URL is https);
+ * the `sessions` row (storage/sessions.ts) holds its hash, the tenant, the API key that minted it
+ * and an absolute expiry of 8 hours. Only an API key mints a session; logout revokes the row, and
+ * replacing the key revokes every session it opened. OAuth `state` rows are bound to the id.
  */
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { SignJWT, jwtVerify } from 'jose';
 import { fail } from '../../errors.js';
-import { oauthConfig, publicBase, type OAuthEnv } from './config.js';
+import { insertSession, findSession, revokeSession } from '../../storage/sessions.js';
+import { publicBase, type OAuthEnv } from './config.js';
 import { randomToken } from './pkce.js';
 
 export const SESSION_COOKIE = 'concord_session';
-const SESSION_SECONDS = 8 * 60 * 60;
-const ISSUER = 'concord-broker';
-const AUDIENCE = 'concord-admin-session';
+/** Absolute lifetime: a session is never extended, however busy. */
+export const SESSION_MS = 8 * 60 * 60 * 1000;
 
 /** Routes are typed with the broker's Env; the session settings live in OAuthEnv. */
 const envOf = (c: Context): OAuthEnv => c.env as OAuthEnv;
+
+const ID = /^[A-Za-z0-9_-]{43}$/;
 
 export interface Session {
   tenantId: string;
@@ -24,44 +27,33 @@ export interface Session {
   expiresAt: number;
 }
 
-function secretKey(env: OAuthEnv): Uint8Array {
-  const secret = oauthConfig(env).CONCORD_SESSION_SECRET;
-  if (!secret) fail({ kind: 'conflict', message: 'Admin sessions are disabled: set CONCORD_SESSION_SECRET (32+ characters).' });
-  return new TextEncoder().encode(secret);
-}
-
-/** Start a session for `tenantId` and set its cookie on the response. */
-export async function startSession(c: Context, tenantId: string): Promise<Session> {
-  const sessionId = randomToken(18);
-  const now = Math.floor(Date.now() / 1000);
-  const jwt = await new SignJWT({ sid: sessionId })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(tenantId)
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt(now)
-    .setExpirationTime(now + SESSION_SECONDS)
-    .sign(secretKey(envOf(c)));
+/**
+ * Start a session for `tenantId`, minted by the API key whose SHA-256 is `keyHash`, and set its
+ * cookie. The Secure flag follows the public URL (CONCORD_PUBLIC_URL; the request's own origin
+ * only in development mode), never the Host header.
+ */
+export async function startSession(c: Context, tenantId: string, keyHash: string): Promise<Session> {
   const secure = publicBase(envOf(c), c.req.url).startsWith('https:');
-  setCookie(c, SESSION_COOKIE, jwt, { httpOnly: true, sameSite: 'Lax', secure, path: '/', maxAge: SESSION_SECONDS });
-  return { tenantId, sessionId, expiresAt: (now + SESSION_SECONDS) * 1000 };
+  const sessionId = randomToken(32);
+  const now = Date.now();
+  const expiresAt = now + SESSION_MS;
+  await insertSession(envOf(c).DB, { id: sessionId, tenantId, keyHash, createdAt: now, expiresAt });
+  setCookie(c, SESSION_COOKIE, sessionId, { httpOnly: true, sameSite: 'Lax', secure, path: '/', maxAge: Math.floor(SESSION_MS / 1000) });
+  return { tenantId, sessionId, expiresAt };
 }
 
-/** The request's valid session, or null (no cookie, bad signature, expired, sessions disabled). */
+/** The request's live session, or null (no cookie, unknown, revoked, expired, key replaced). */
 export async function readSession(c: Context): Promise<Session | null> {
-  const jwt = getCookie(c, SESSION_COOKIE);
-  const secret = oauthConfig(envOf(c)).CONCORD_SESSION_SECRET;
-  if (!jwt || !secret) return null;
-  try {
-    const { payload } = await jwtVerify(jwt, new TextEncoder().encode(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-    if (typeof payload.sub !== 'string' || typeof payload['sid'] !== 'string' || typeof payload.exp !== 'number') return null;
-    return { tenantId: payload.sub, sessionId: payload['sid'], expiresAt: payload.exp * 1000 };
-  } catch {
-    return null;
-  }
+  const id = getCookie(c, SESSION_COOKIE);
+  if (!id || !ID.test(id)) return null;
+  const row = await findSession(envOf(c).DB, id);
+  return row ? { tenantId: row.tenantId, sessionId: id, expiresAt: row.expiresAt } : null;
 }
 
-export function endSession(c: Context): void {
+/** Logout: revoke the session on the server and clear the cookie. */
+export async function endSession(c: Context): Promise<void> {
+  const id = getCookie(c, SESSION_COOKIE);
+  if (id && ID.test(id)) await revokeSession(envOf(c).DB, id);
   deleteCookie(c, SESSION_COOKIE, { path: '/' });
 }
 

@@ -1,10 +1,10 @@
 /**
  * OAuth `state` rows (table oauth_states, migration 0004): created when a flow starts, taken
- * exactly once by the callback. The state is stored only as a hash, the PKCE verifier sealed by
+ * exactly once by the callback. The verifier's column is in the sealed-column registry. The state is stored only as a hash, the PKCE verifier sealed by
  * the vault; the row is bound to tenant, system and the admin session, and lives 10 minutes.
  */
 import { sha256Hex } from '../../storage/crypto.js';
-import { open, reseal, seal } from '../../storage/vault.js';
+import { open, seal } from '../../storage/vault.js';
 import type { OAuthEnv } from './config.js';
 import { randomToken, s256Challenge } from './pkce.js';
 
@@ -27,7 +27,7 @@ export interface TakenState {
 }
 
 /** Why a callback's state is refused (all are 400s for the browser). */
-export type StateRefusal = 'unknown' | 'expired' | 'other_session' | 'other_system';
+export type StateRefusal = 'unknown' | 'expired' | 'other_session' | 'other_system' | 'unreadable';
 
 export async function createState(
   env: OAuthEnv,
@@ -62,25 +62,12 @@ export async function takeState(env: OAuthEnv, state: string, system: OAuthSyste
   if (row.expires_at < Date.now()) return 'expired';
   if (row.session_hash !== (await sha256Hex(sessionId))) return 'other_session';
   if (row.system !== system) return 'other_system';
-  const codeVerifier = await open(env, aad(stateHash), { kid: row.verifier_kid, iv: row.verifier_iv, ct: row.verifier_ct });
-  return { tenantId: row.tenant_id, system: row.system, codeVerifier, redirectUri: row.redirect_uri, params: JSON.parse(row.params_json) as Record<string, string> };
-}
-
-/** Re-seal pending verifiers under the active vault key (part of rotation); returns how many. */
-export async function resealStates(env: OAuthEnv): Promise<number> {
-  const { results } = await env.DB.prepare('SELECT state_hash, verifier_kid, verifier_iv, verifier_ct FROM oauth_states WHERE expires_at >= ?')
-    .bind(Date.now())
-    .all<{ state_hash: string; verifier_kid: string; verifier_iv: string; verifier_ct: string }>();
-  let count = 0;
-  for (const row of results) {
-    try {
-      const next = await reseal(env, aad(row.state_hash), { kid: row.verifier_kid, iv: row.verifier_iv, ct: row.verifier_ct });
-      if (!next) continue;
-      await env.DB.prepare('UPDATE oauth_states SET verifier_kid = ?, verifier_iv = ?, verifier_ct = ? WHERE state_hash = ?').bind(next.kid, next.iv, next.ct, row.state_hash).run();
-      count += 1;
-    } catch {
-      // A state that no longer opens just fails its callback; it expires within 10 minutes.
-    }
+  let codeVerifier: string;
+  try {
+    codeVerifier = await open(env, aad(stateHash), { kid: row.verifier_kid, iv: row.verifier_iv, ct: row.verifier_ct });
+  } catch {
+    // Its vault key was dropped mid-flow: the admin starts again (a 400, never a 500).
+    return 'unreadable';
   }
-  return count;
+  return { tenantId: row.tenant_id, system: row.system, codeVerifier, redirectUri: row.redirect_uri, params: JSON.parse(row.params_json) as Record<string, string> };
 }

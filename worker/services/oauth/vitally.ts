@@ -13,7 +13,11 @@ export function vitallyBaseUrl(env: OAuthEnv, subdomain: string | undefined): st
   if (template.includes('{subdomain}') && !subdomain) {
     throw new ConcordError({ kind: 'validation', issues: [{ path: 'subdomain', message: 'required: your Vitally subdomain', code: 'required' }] });
   }
-  return fillTemplate(template, 'subdomain', subdomain ?? '');
+  try {
+    return fillTemplate(env, template, 'subdomain', subdomain ?? '');
+  } catch {
+    throw new ConcordError({ kind: 'validation', issues: [{ path: 'subdomain', message: 'your Vitally subdomain (letters, digits, dashes)', code: 'invalid_string' }] });
+  }
 }
 
 /** True when the key reads accounts; false when Vitally refuses it (401/403). Other failures throw. */
