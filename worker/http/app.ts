@@ -26,6 +26,8 @@ import { inboundSecretRoutes } from './routes/inbound-secrets.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { writeRefusalRoutes } from './routes/write-refusals.js';
+import { flowRoutes } from './routes/flows.js';
+import { salesforceWebhookRoutes } from './routes/webhooks-salesforce.js';
 
 export function problemResponse(problem: Problem, correlationId: string | undefined): Response {
   return new Response(JSON.stringify({ ...problem, correlationId }), {
@@ -57,6 +59,7 @@ export function createApp(): Hono<AppEnv> {
   tenant.route('/embed-tokens', embedTokenRoutes());
   tenant.route('/dead-letters', deadLetterRoutes());
   tenant.route('/write-refusals', writeRefusalRoutes());
+  tenant.route('/flows', flowRoutes());
   app.route('/v1/tenants/:tenant', tenant);
   // OAuth redirect target: authenticated by the session cookie and the single-use state.
   app.route('/v1/oauth', oauthCallbackRoutes());
@@ -64,6 +67,7 @@ export function createApp(): Hono<AppEnv> {
   app.route('/v1/cards', cardRoutes());
   app.route('/v1/embed', embedRoutes());
   // CRM webhooks: signature-verified, tenant from each event's portal (routes/webhooks.ts).
+  app.route('/v1/webhooks/salesforce', salesforceWebhookRoutes());
   app.route('/v1/webhooks', webhookRoutes());
   app.route('/demo', demoRoutes());
 

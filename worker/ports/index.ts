@@ -50,13 +50,21 @@ export interface ErpPort {
   products?(): AsyncIterable<ErpProduct[]>;
   /** Low-volatility reference data: currencies, and products with their price book entries. */
   referenceData?(): Promise<ErpReference>;
+  /** The ERP's payment terms (e.g. Net 30), for mapping a deal's terms. */
+  paymentTerms?(): Promise<ErpTerm[]>;
+}
+
+/** One payment term of the ERP. */
+export interface ErpTerm {
+  id: string;
+  name: string;
+  /** Days until the invoice is due, when the ERP says. */
+  days: number | null;
 }
 
 /** The ERP's reference data, as cached in KV (services/reference.ts). */
 export interface ErpReference {
   currencies: { id: string; code: string; name: string }[];
-  /** Payment terms (e.g. Net 30). */
-  terms: { id: string; name: string; days: number | null }[];
   products: {
     id: string;
     sku: string;

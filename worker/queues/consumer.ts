@@ -20,17 +20,24 @@ import { accountIdFor } from '../storage/identity.js';
 import { invalidateAccountView } from '../services/account-view.js';
 import { dropPayload } from '../storage/event-payloads.js';
 import { withValue } from './value.js';
+import { dealChangesIntake, isDealChange } from '../flows/closed-won/crm-intake.js';
 import { deadLetterId, failureReason, loggerFor, parseOrDeadLetter } from './dead-letter.js';
 import { summarize, type CrmChange } from './messages.js';
 
 /** Longest backoff between redeliveries of a failing message. */
 const MAX_DELAY_SECONDS = 300;
 
-/** Applies one change: record it (exactly once, ordered), then refresh what depends on it. */
-async function apply(env: Env, sent: CrmChange, log: Logger): Promise<void> {
+/**
+ * Applies one change: record it (exactly once, ordered), then refresh what depends on it. Returns
+ * the change when it is applied (also on a duplicate of an applied change), for the flows.
+ */
+async function apply(env: Env, sent: CrmChange, log: Logger): Promise<CrmChange | null> {
   // A value sent by reference is read back first, and dropped once the change is recorded.
   const m = await withValue(env, sent);
-  if (!m) return log.info('event.duplicate', { why: 'value reference already applied' });
+  if (!m) {
+    log.info('event.duplicate', { why: 'value reference already applied' });
+    return null;
+  }
   const outcome = await applyChange(env.DB, m, `${m.system}_portal:${m.externalAccount}`);
   if (sent.valueRef) await dropPayload(env.DB, m.tenantId, sent.valueRef);
   log.info(outcome.claimed ? `event.${outcome.status}` : 'event.duplicate', { objectType: m.objectType, objectId: m.objectId, change: m.change, property: m.property });
@@ -39,34 +46,57 @@ async function apply(env: Env, sent: CrmChange, log: Logger): Promise<void> {
     const accountId = await accountIdFor(env.DB, m.tenantId, m.system, m.objectId);
     if (accountId) await invalidateAccountView(env, m.tenantId, accountId);
   }
+  return outcome.status === 'applied' ? m : null;
 }
 
-/** The `EVENTS` queue consumer. */
+/** What to do with a message whose work failed: retry with backoff, or dead-letter it at once. */
+async function failed(env: Env, msg: Message<unknown>, m: CrmChange, err: unknown, log: Logger): Promise<void> {
+  const reason = failureReason(err);
+  const decision = err instanceof ConcordError ? decisionFor(err.error, msg.attempts) : { action: 'retry' as const, delayMs: 0 };
+  if (decision.action === 'stop') {
+    // A business failure does not heal by retrying: straight to the dead-letter store.
+    log.warn('event.dead_lettered', { reason });
+    await putDeadLetter(env.DB, { tenantId: m.tenantId, id: deadLetterId(m.idempotencyKey), kind: m.kind, summary: summarize(m), payload: m, error: reason, attempts: msg.attempts });
+    msg.ack();
+    return;
+  }
+  log.warn('event.retry', { reason });
+  await recordFailure(env.DB, m.tenantId, m.idempotencyKey, msg.attempts, reason).catch((e: unknown) =>
+    log.error('event.failure_not_recorded', { error: e instanceof Error ? e.message : String(e) }),
+  );
+  const backoff = Math.min(MAX_DELAY_SECONDS, 2 ** Math.max(0, msg.attempts - 1));
+  msg.retry({ delaySeconds: Math.max(backoff, Math.ceil((decision.action === 'retry' ? decision.delayMs : 0) / 1000)) });
+}
+
+/**
+ * The `EVENTS` queue consumer. Deal changes are acked only after the closed-won intake has seen
+ * them (batched per tenant: one CRM read per 100 deals); if the intake fails they are retried,
+ * and their redelivery finds the change applied and runs the intake again (it is idempotent).
+ */
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const deals = new Map<string, { msg: Message<unknown>; m: CrmChange; log: Logger }[]>();
   for (const msg of batch.messages) {
     const m = await parseOrDeadLetter(env, msg);
     if (!m) continue;
     const log = loggerFor(env, { correlationId: m.correlationId, tenant: m.tenantId, eventKey: m.idempotencyKey.slice(0, 12), attempt: msg.attempts });
     try {
-      await apply(env, m, log);
-      msg.ack();
-    } catch (err) {
-      const reason = failureReason(err);
-      const decision = err instanceof ConcordError ? decisionFor(err.error, msg.attempts) : { action: 'retry' as const, delayMs: 0 };
-      if (decision.action === 'stop') {
-        // A business failure does not heal by retrying: straight to the dead-letter store.
-        log.warn('event.dead_lettered', { reason });
-        await putDeadLetter(env.DB, { tenantId: m.tenantId, id: deadLetterId(m.idempotencyKey), kind: m.kind, summary: summarize(m), payload: m, error: reason, attempts: msg.attempts });
-        msg.ack();
+      const applied = await apply(env, m, log);
+      if (applied && isDealChange(applied)) {
+        const key = `${applied.tenantId}:${applied.system}`;
+        deals.set(key, [...(deals.get(key) ?? []), { msg, m: applied, log }]);
         continue;
       }
-      log.warn('event.retry', { reason });
-      await recordFailure(env.DB, m.tenantId, m.idempotencyKey, msg.attempts, reason).catch((e: unknown) =>
-        log.error('event.failure_not_recorded', { error: e instanceof Error ? e.message : String(e) }),
-      );
-      const backoff = Math.min(MAX_DELAY_SECONDS, 2 ** Math.max(0, msg.attempts - 1));
-      msg.retry({ delaySeconds: Math.max(backoff, Math.ceil((decision.action === 'retry' ? decision.delayMs : 0) / 1000)) });
+      msg.ack();
+    } catch (err) {
+      await failed(env, msg, m, err, log);
+    }
+  }
+  for (const group of deals.values()) {
+    try {
+      await dealChangesIntake(env, group[0]!.m.tenantId, group.map((g) => g.m));
+      for (const g of group) g.msg.ack();
+    } catch (err) {
+      for (const g of group) await failed(env, g.msg, g.m, err, g.log);
     }
   }
 }
-

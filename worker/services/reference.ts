@@ -15,7 +15,6 @@ const MEMO_MS = 5 * 60_000;
 const ReferenceSchema = z.object({
   cachedAt: z.string(),
   currencies: z.array(z.object({ id: z.string(), code: z.string(), name: z.string() })),
-  terms: z.array(z.object({ id: z.string(), name: z.string(), days: z.number().nullable() })),
   products: z.array(
     z.object({
       id: z.string(),
@@ -30,13 +29,13 @@ const ReferenceSchema = z.object({
 export type Reference = z.infer<typeof ReferenceSchema>;
 
 const memo = new Map<string, { ref: Reference; until: number }>();
-const kvKey = (tenantId: string) => `ref:v2:${tenantId}:netsuite`;
+const kvKey = (tenantId: string) => `ref:v1:${tenantId}:netsuite`;
 
 /** Fetch reference data from the ERP (fully paged) and store it in KV. */
 export async function refreshReference(env: Env, ctx: ServiceContext): Promise<Reference> {
   const erp = await portsFor(env, ctx, { flow: 'reference-data', actor: 'concord' }).erp();
-  const { currencies, terms, products } = await erp.referenceData!();
-  const ref: Reference = { cachedAt: new Date().toISOString(), currencies, terms, products };
+  const { currencies, products } = await erp.referenceData!();
+  const ref: Reference = { cachedAt: new Date().toISOString(), currencies, products };
   await env.KV.put(kvKey(ctx.tenantId), JSON.stringify(ref), { expirationTtl: TTL_SECONDS });
   memo.set(ctx.tenantId, { ref, until: Date.now() + MEMO_MS });
   return ref;

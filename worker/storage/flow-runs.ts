@@ -125,3 +125,14 @@ export function saveSettings(db: D1Database, tenantId: string, flow: string, set
     )
     .bind(tenantId, flow, JSON.stringify(settings));
 }
+
+/** Status of the runs of some source records (at most 100 ids per call: D1's bound-parameter limit). */
+export async function runsOfRecords(db: D1Database, tenantId: string, flow: string, sourceSystem: string, records: readonly string[]): Promise<{ id: string; sourceRecord: string; status: RunStatus }[]> {
+  if (records.length === 0) return [];
+  const ids = records.slice(0, 95);
+  const { results } = await db
+    .prepare(`SELECT id, source_record AS sourceRecord, status FROM flow_runs WHERE tenant_id = ? AND flow = ? AND source_system = ? AND source_record IN (${ids.map(() => '?').join(', ')})`)
+    .bind(tenantId, flow, sourceSystem, ...ids)
+    .all<{ id: string; sourceRecord: string; status: RunStatus }>();
+  return results;
+}

@@ -14,6 +14,7 @@ import type {
   ErpPort,
   ErpProduct,
   ErpReference,
+  ErpTerm,
   ErpSalesOrderInput,
   ErpWriteResult,
   MatchRecord,
@@ -157,7 +158,7 @@ export class NetSuiteErp implements ErpPort {
   }
 
   /**
-   * Currencies, payment terms, items and their prices (SuiteQL, fully paged), for the KV reference cache.
+   * Currencies, items and their prices (SuiteQL, fully paged), for the KV reference cache.
    * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
    */
   async referenceData(): Promise<ErpReference> {
@@ -179,8 +180,15 @@ export class NetSuiteErp implements ErpPort {
         if (code) index.get(p.item)?.prices.push({ priceBook: p.pricelevelname ?? p.pricelevel, currency: code, unitPrice: p.unitprice });
       }
     }
-    const termRows = await this.client.suiteqlAll('SELECT id, name, daysuntilnetdue FROM term ORDER BY id', TermRowSchema);
-    const terms = termRows.map((t) => ({ id: t.id, name: t.name, days: t.daysuntilnetdue ?? null }));
-    return { currencies, terms, products };
+    return { currencies, products };
+  }
+
+  /**
+   * Payment terms (SuiteQL `term`).
+   * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
+   */
+  async paymentTerms(): Promise<ErpTerm[]> {
+    const rows = await this.client.suiteqlAll('SELECT id, name, daysuntilnetdue FROM term ORDER BY id', TermRowSchema);
+    return rows.map((t) => ({ id: t.id, name: t.name, days: t.daysuntilnetdue ?? null }));
   }
 }

@@ -62,8 +62,9 @@ export async function validate(env: Env, p: ClosedWonParams, source: CrmOrderSou
   const ctx = serviceContext(env, { tenantId: p.tenantId, correlationId: p.correlationId, log: createLogger('info', { correlationId: p.correlationId }) });
   // A re-check follows a fix, which may have been made in the ERP (a new item, a currency).
   const ref = recheck ? await refreshReference(env, ctx) : await loadReference(env, ctx);
+  const terms = await (await runPorts(env, p).erp()).paymentTerms!();
   const settings = await closedWonSettings(env.DB, p.tenantId);
-  return validateOrder(source, ref, settings);
+  return validateOrder(source, { ...ref, terms }, settings);
 }
 
 export interface CustomerStep {

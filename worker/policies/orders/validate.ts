@@ -9,7 +9,7 @@
  * product mapped to an active ERP item by SKU, quantities, and the account hierarchy (a parent
  * company must be known so it can be created first).
  */
-import type { CrmOrderSource, ErpReference } from '../../ports/index.js';
+import type { CrmOrderSource, ErpReference, ErpTerm } from '../../ports/index.js';
 import { countryCode } from './countries.js';
 
 /** The tenant's closed-won settings the validation needs (flows/closed-won/settings.ts). */
@@ -47,7 +47,7 @@ export type OrderValidation = { ok: true; order: ValidatedOrder } | { ok: false;
 const blank = (v: string | null | undefined) => v === null || v === undefined || v.trim() === '';
 
 /** Validate a deal's order source against the ERP's reference data and the tenant's rules. */
-export function validateOrder(source: CrmOrderSource, ref: Pick<ErpReference, 'products' | 'currencies' | 'terms'>, rules: OrderRules): OrderValidation {
+export function validateOrder(source: CrmOrderSource, ref: Pick<ErpReference, 'products' | 'currencies'> & { terms: readonly ErpTerm[] }, rules: OrderRules): OrderValidation {
   const issues: OrderIssue[] = [];
   const crm = (field: string, code: OrderIssue['code'], message: string, action: string) => issues.push({ field, code, message, fixIn: 'crm', action });
   const company = source.company;
