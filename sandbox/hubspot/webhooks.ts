@@ -23,7 +23,7 @@ import { z } from 'zod';
 import { problem, readJson } from '../core/http.js';
 import type { SandboxFaults } from '../core/faults.js';
 import type { SandboxState } from '../core/state.js';
-import { Prng } from '../seed/prng.js';
+import { appendBounded, KnobRandom, OutboundQueue, postOnce, type AttemptOutcome } from '../core/outbound.js';
 import { SANDBOX_TENANTS, type HubSpotDataset, type SandboxTenant } from '../seed/types.js';
 import { onObjectChange, type ObjectChange, type ObjectType } from './store.js';
 
@@ -92,25 +92,15 @@ export interface Delivery {
   events: WebhookEvent[];
 }
 
-interface Queued {
-  event: Omit<WebhookEvent, 'attemptNumber'>;
-  /** Already held back once (reorder) / already a duplicate: never again, so nothing starves. */
-  held?: boolean;
-  duplicate?: boolean;
-}
-
 interface TenantHooks {
   config: WebhookConfig;
   subscriptions: Subscription[];
-  pending: Queued[];
-  timer?: ReturnType<typeof setTimeout>;
+  queue: OutboundQueue<Omit<WebhookEvent, 'attemptNumber'>, Omit<WebhookEvent, 'attemptNumber'>[]>;
   deliveries: Delivery[];
 }
 
 const MAX_BATCH = 100;
 const KEEP_DELIVERIES = 500;
-/** Share of events a reordering batch holds back for a later one. */
-const HOLD_BACK = 0.3;
 
 /** HubSpot's v3 rule: these escapes are decoded in the URI that is signed. */
 function signedForm(uri: string): string {
@@ -129,27 +119,44 @@ export class WebhookSender {
   private nextEventId = 1_000_000_001;
   private nextSubscriptionId = 500_001;
   private lastOccurredAt = 0;
-  private active = 0;
-  private readonly randoms = new WeakMap<object, () => number>();
+  private readonly random = new KnobRandom('webhooks');
 
   constructor(private readonly state: SandboxState) {}
 
   configure(config: WebhookConfig): TenantHooks {
     const previous = this.hooks.get(config.tenant);
-    if (previous?.timer) clearTimeout(previous.timer);
+    previous?.queue.stop();
     const subscriptions = config.subscriptions.map((s) => {
       const spec = typeof s === 'string' ? { subscriptionType: s, active: true } : s;
       return { id: this.nextSubscriptionId++, ...spec };
     });
-    const hooks: TenantHooks = { config, subscriptions, pending: previous?.pending ?? [], deliveries: previous?.deliveries ?? [] };
+    // `hooks` is assigned before any callback below can run (they fire on later ticks).
+    let hooks: TenantHooks;
+    const queue: TenantHooks['queue'] = new OutboundQueue({
+      settings: () => config,
+      knobs: () => {
+        const f = this.state.faults.hubspot;
+        return { duplicateRate: f?.webhookDuplicateRate ?? 0, reorder: f?.webhookReorder ?? false };
+      },
+      random: () => this.random.for(this.state.faults.hubspot as SandboxFaults | undefined),
+      units: (items) => {
+        const events = items.map((q) => q.item);
+        const out: (typeof events)[] = [];
+        for (let i = 0; i < events.length; i += MAX_BATCH) out.push(events.slice(i, i + MAX_BATCH));
+        return out;
+      },
+      send: (events, attemptNumber) => this.deliver(hooks, events, attemptNumber),
+      alive: () => this.hooks.get(config.tenant) === hooks,
+    });
+    hooks = { config, subscriptions, deliveries: previous?.deliveries ?? [], queue };
     this.hooks.set(config.tenant, hooks);
-    if (hooks.pending.length > 0) this.schedule(config.tenant, hooks);
+    // Changes collected under the previous settings are still owed to the app.
+    if (previous && previous.queue.pending.length > 0) hooks.queue.push(...previous.queue.pending.splice(0));
     return hooks;
   }
 
   remove(tenant: SandboxTenant): boolean {
-    const hooks = this.hooks.get(tenant);
-    if (hooks?.timer) clearTimeout(hooks.timer);
+    this.hooks.get(tenant)?.queue.stop();
     return this.hooks.delete(tenant);
   }
 
@@ -158,7 +165,7 @@ export class WebhookSender {
     if (!hooks) return null;
     // The client secret is write-only, as in HubSpot's app settings.
     const { clientSecret: _secret, subscriptions: _subs, ...rest } = hooks.config;
-    return { config: { ...rest, subscriptions: hooks.subscriptions }, pending: hooks.pending.length, deliveries: hooks.deliveries };
+    return { config: { ...rest, subscriptions: hooks.subscriptions }, pending: hooks.queue.pending.length, deliveries: hooks.deliveries };
   }
 
   /** Called for every record change of any sandbox portal. */
@@ -170,137 +177,61 @@ export class WebhookSender {
     // One instant per change, strictly increasing, so events of successive changes order by time.
     const occurredAt = (this.lastOccurredAt = Math.max(Date.now(), this.lastOccurredAt + 1));
     const base = { portalId: ds.portalId, appId: hooks.config.appId, occurredAt, objectId: Number(change.objectId), changeSource: 'INTEGRATION' };
+    const events: Omit<WebhookEvent, 'attemptNumber'>[] = [];
     for (const sub of hooks.subscriptions) {
       if (!sub.active) continue;
       const [subObject, kind] = sub.subscriptionType.split('.') as [string, string];
       if (subObject !== objectName) continue;
       if (kind === 'creation' && change.kind === 'creation') {
-        hooks.pending.push({ event: { ...base, eventId: this.nextEventId++, subscriptionId: sub.id, subscriptionType: sub.subscriptionType } });
+        events.push({ ...base, eventId: this.nextEventId++, subscriptionId: sub.id, subscriptionType: sub.subscriptionType });
       }
       if (kind === 'propertyChange') {
         // A creation sets its properties too: HubSpot reports those as property changes.
         for (const [name, value] of Object.entries(change.properties)) {
           if (value === null || (sub.propertyName && sub.propertyName !== name)) continue;
-          hooks.pending.push({
-            event: { ...base, eventId: this.nextEventId++, subscriptionId: sub.id, subscriptionType: sub.subscriptionType, propertyName: name, propertyValue: value },
-          });
+          events.push({ ...base, eventId: this.nextEventId++, subscriptionId: sub.id, subscriptionType: sub.subscriptionType, propertyName: name, propertyValue: value });
         }
       }
     }
-    if (hooks.pending.length > 0) this.schedule(tenant, hooks);
-  }
-
-  private schedule(tenant: SandboxTenant, hooks: TenantHooks): void {
-    if (hooks.timer) return;
-    hooks.timer = setTimeout(() => {
-      hooks.timer = undefined;
-      void this.flush(tenant);
-    }, hooks.config.batchDelayMs);
-  }
-
-  /** The fault draws: one seeded source per knob object (a new POST /faults restarts it). */
-  private random(): () => number {
-    const f = this.state.faults.hubspot as SandboxFaults | undefined;
-    if (!f || f.seed === undefined) return Math.random;
-    let next = this.randoms.get(f);
-    if (!next) {
-      // Its own sequence, apart from the request faults drawn from the same seed.
-      const prng = new Prng(`webhooks:${f.seed}`);
-      next = () => prng.next();
-      this.randoms.set(f, next);
-    }
-    return next;
+    hooks.queue.push(...events.map((item) => ({ item })));
   }
 
   /** Sends what is pending for `tenant` now, applying the duplicate and reorder knobs. */
   async flush(tenant: SandboxTenant): Promise<void> {
-    const hooks = this.hooks.get(tenant);
-    if (!hooks || hooks.pending.length === 0) return;
-    if (hooks.timer) {
-      clearTimeout(hooks.timer);
-      hooks.timer = undefined;
-    }
-    const taken = hooks.pending.splice(0, hooks.pending.length);
-    const f = this.state.faults.hubspot;
-    const duplicateRate = f?.webhookDuplicateRate ?? 0;
-    const reorder = f?.webhookReorder ?? false;
-    const random = this.random();
-    const batch: Queued[] = [];
-    const later: Queued[] = [];
-    for (const q of taken) {
-      // Two draws per event whatever the knobs, so one knob does not shift the other's sequence.
-      const [dupDraw, holdDraw] = [random(), random()];
-      if (reorder && !q.held && holdDraw < HOLD_BACK) later.push({ ...q, held: true });
-      else batch.push(q);
-      if (!q.duplicate && dupDraw < duplicateRate) later.push({ event: q.event, duplicate: true, held: true });
-    }
-    if (reorder) {
-      for (let i = batch.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [batch[i], batch[j]] = [batch[j]!, batch[i]!];
-      }
-    }
-    if (later.length > 0) {
-      hooks.pending.push(...later);
-      this.schedule(tenant, hooks);
-    }
-    this.active += 1;
-    try {
-      for (let i = 0; i < batch.length; i += MAX_BATCH) await this.deliver(hooks, batch.slice(i, i + MAX_BATCH).map((q) => q.event), 0);
-    } finally {
-      this.active -= 1;
-    }
+    await this.hooks.get(tenant)?.queue.flush();
   }
 
-  /** One POST of `events`; on failure a retry is scheduled with attemptNumber + 1. */
-  private async deliver(hooks: TenantHooks, events: Omit<WebhookEvent, 'attemptNumber'>[], attemptNumber: number): Promise<void> {
+  /** One POST of `events` (HubSpot numbers attempts from 0); the outcome is logged. */
+  private async deliver(hooks: TenantHooks, events: Omit<WebhookEvent, 'attemptNumber'>[], attemptNumber: number): Promise<AttemptOutcome> {
     const { config } = hooks;
     const sent: WebhookEvent[] = events.map((e) => ({ ...e, attemptNumber }));
     const body = JSON.stringify(sent);
     const timestamp = String(Date.now());
-    const record: Delivery = { at: new Date().toISOString(), attemptNumber, status: null, ok: false, events: sent };
-    try {
-      const res = await fetch(config.targetUrl, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'HubSpot Connect 2.0 (http://dev.hubspot.com/) - WebhooksExecutorDaemon (Concord sandbox)',
-          'x-hubspot-signature-v3': signatureV3(config.clientSecret, config.targetUrl, body, timestamp),
-          'x-hubspot-signature-version': 'v3',
-          'x-hubspot-request-timestamp': timestamp,
-          'x-hubspot-timeout-millis': String(config.timeoutMs),
-        },
-        body,
-        signal: AbortSignal.timeout(config.timeoutMs),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      record.status = res.status;
-      record.ok = res.ok;
-      if (!res.ok) record.error = `HTTP ${res.status}`;
-    } catch (err) {
-      record.error = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') ? `timeout after ${config.timeoutMs} ms` : `connection failed: ${(err as Error).message}`;
-    }
-    hooks.deliveries.push(record);
-    if (hooks.deliveries.length > KEEP_DELIVERIES) hooks.deliveries.splice(0, hooks.deliveries.length - KEEP_DELIVERIES);
-    if (!record.ok && attemptNumber + 1 < config.maxAttempts && this.hooks.get(config.tenant) === hooks) {
-      this.active += 1;
-      setTimeout(() => {
-        void this.deliver(hooks, events, attemptNumber + 1).finally(() => (this.active -= 1));
-      }, config.retryBaseMs * 2 ** attemptNumber);
-    }
+    const at = new Date().toISOString();
+    const result = await postOnce(
+      config.targetUrl,
+      {
+        'content-type': 'application/json',
+        'user-agent': 'HubSpot Connect 2.0 (http://dev.hubspot.com/) - WebhooksExecutorDaemon (Concord sandbox)',
+        'x-hubspot-signature-v3': signatureV3(config.clientSecret, config.targetUrl, body, timestamp),
+        'x-hubspot-signature-version': 'v3',
+        'x-hubspot-request-timestamp': timestamp,
+        'x-hubspot-timeout-millis': String(config.timeoutMs),
+      },
+      body,
+      config.timeoutMs,
+    );
+    appendBounded(hooks.deliveries, { at, attemptNumber, ...result, events: sent }, KEEP_DELIVERIES);
+    // HubSpot retries every failure (non-2xx or no answer in time).
+    return { ok: result.ok };
   }
 
   /** Sends everything pending (held-back and duplicate events included) and waits for the retries. */
   async drain(tenant: SandboxTenant | undefined, timeoutMs = 30_000): Promise<boolean> {
     const until = Date.now() + timeoutMs;
-    const tenants = tenant ? [tenant] : [...this.hooks.keys()];
-    while (Date.now() < until) {
-      const busy = tenants.filter((t) => (this.hooks.get(t)?.pending.length ?? 0) > 0);
-      for (const t of busy) await this.flush(t);
-      if (busy.length === 0 && this.active === 0) return true;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    return false;
+    const queues = (tenant ? [tenant] : [...this.hooks.keys()]).map((t) => this.hooks.get(t)?.queue).filter((q) => q !== undefined);
+    for (const q of queues) if (!(await q.drain(Math.max(1, until - Date.now())))) return false;
+    return true;
   }
 }
 
