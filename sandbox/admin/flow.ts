@@ -1,0 +1,28 @@
+/**
+ * Admin reads for the closed-won flow (mounted at `/__sandbox`):
+ *   GET /truth/closed-won?tenant=demo   the open demo deals/opportunities, valid and invalid (with the reason)
+ * Tests and the bench pick fixtures from here by what they are, never by position in a list.
+ */
+import { Hono } from 'hono';
+import { problem } from '../core/http.js';
+import type { SandboxState } from '../core/state.js';
+import { isSandboxTenant } from '../core/tokens.js';
+import { SANDBOX_TENANTS, type SandboxTenant } from '../seed/types.js';
+
+/** Builds the flow admin routes. */
+export function flowAdminApp(state: SandboxState): Hono {
+  const app = new Hono();
+  const tenantOf = (raw: string | undefined): SandboxTenant | null => {
+    const t = raw ?? 'demo';
+    return isSandboxTenant(t) ? t : null;
+  };
+
+  app.get('/truth/closed-won', (c) => {
+    const tenant = tenantOf(c.req.query('tenant'));
+    if (!tenant) return problem(c, 400, 'unknown_tenant', 'Unknown tenant', `tenant must be one of ${SANDBOX_TENANTS.join(', ')}`);
+    const fixtures = state.dataset(tenant).closedWon ?? { hubspot: { valid: [], invalid: [] }, salesforce: { valid: [], invalid: [] } };
+    return c.json(fixtures);
+  });
+
+  return app;
+}
