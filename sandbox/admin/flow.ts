@@ -1,6 +1,7 @@
 /**
  * Admin reads for the closed-won flow (mounted at `/__sandbox`):
  *   GET /truth/closed-won?tenant=demo   the open demo deals/opportunities, valid and invalid (with the reason)
+ *   /salesforce/package/…               the emulated Concord package's callouts (salesforce/package/admin.ts)
  * Tests and the bench pick fixtures from here by what they are, never by position in a list.
  */
 import { Hono } from 'hono';
@@ -8,6 +9,7 @@ import { problem } from '../core/http.js';
 import type { SandboxState } from '../core/state.js';
 import { isSandboxTenant } from '../core/tokens.js';
 import { SANDBOX_TENANTS, type SandboxTenant } from '../seed/types.js';
+import { packageAdminApp } from '../salesforce/package/admin.js';
 
 /** Builds the flow admin routes. */
 export function flowAdminApp(state: SandboxState): Hono {
@@ -23,6 +25,9 @@ export function flowAdminApp(state: SandboxState): Hono {
     const fixtures = state.dataset(tenant).closedWon ?? { hubspot: { valid: [], invalid: [] }, salesforce: { valid: [], invalid: [] } };
     return c.json(fixtures);
   });
+
+  // The Concord package's closed-won callouts from the Salesforce org (sandbox/salesforce/package/).
+  app.route('/salesforce/package', packageAdminApp(state));
 
   return app;
 }

@@ -40,6 +40,10 @@ export const vendorFaultsSchema = z
     webhookDuplicateRate: rate.optional(),
     /** Outgoing webhooks: shuffle each batch and hold some events back for a later batch. */
     webhookReorder: z.boolean().optional(),
+    /** The Salesforce package's closed-won callouts (sandbox/salesforce/package/): share sent again later, same idempotency key. */
+    salesforceCalloutDuplicateRate: rate.optional(),
+    /** The Salesforce package's callouts: shuffle each run and hold some back for a later one. */
+    salesforceCalloutReorder: z.boolean().optional(),
   })
   .strict() satisfies z.ZodType<VendorFaults>;
 

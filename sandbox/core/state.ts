@@ -13,6 +13,8 @@ export interface VendorFaults {
   timeoutRate?: number; // 0..1 share that hang past the client's timeout
   webhookDuplicateRate?: number;
   webhookReorder?: boolean;
+  salesforceCalloutDuplicateRate?: number;
+  salesforceCalloutReorder?: boolean;
 }
 
 export interface SandboxState {
