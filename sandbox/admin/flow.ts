@@ -1,6 +1,7 @@
 /**
  * Admin reads for the closed-won flow (mounted at `/__sandbox`):
  *   GET /truth/closed-won?tenant=demo   the open demo deals/opportunities, valid and invalid (with the reason)
+ *   GET /netsuite/:tenant/stats         customers per company, sales orders per externalId, concurrency (netsuite/stats.ts)
  *   /salesforce/package/…               the emulated Concord package's callouts (salesforce/package/admin.ts)
  * Tests and the bench pick fixtures from here by what they are, never by position in a list.
  */
@@ -10,6 +11,7 @@ import type { SandboxState } from '../core/state.js';
 import { isSandboxTenant } from '../core/tokens.js';
 import { SANDBOX_TENANTS, type SandboxTenant } from '../seed/types.js';
 import { packageAdminApp } from '../salesforce/package/admin.js';
+import { netsuiteStatsApp } from '../netsuite/stats.js';
 
 /** Builds the flow admin routes. */
 export function flowAdminApp(state: SandboxState): Hono {
@@ -25,6 +27,9 @@ export function flowAdminApp(state: SandboxState): Hono {
     const fixtures = state.dataset(tenant).closedWon ?? { hubspot: { valid: [], invalid: [] }, salesforce: { valid: [], invalid: [] } };
     return c.json(fixtures);
   });
+
+  // Customers per company and sales orders per externalId, counted in the sandbox (netsuite/stats.ts).
+  app.route('/', netsuiteStatsApp(state));
 
   // The Concord package's closed-won callouts from the Salesforce org (sandbox/salesforce/package/).
   app.route('/salesforce/package', packageAdminApp(state));
