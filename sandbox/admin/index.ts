@@ -13,6 +13,7 @@ import { tbaAdminApp } from '../netsuite/tba.js';
 import { netsuiteEventsAdminApp } from '../netsuite/events/admin.js';
 import { installsAdminApp } from '../hubspot/installs.js';
 import { webhooksAdminApp } from '../hubspot/webhooks.js';
+import { flowAdminApp } from './flow.js';
 import { isAnchorDate } from '../seed/generate.js';
 import { SANDBOX_TENANTS, type TenantDataset } from '../seed/types.js';
 
@@ -94,6 +95,9 @@ export function adminApp(state: SandboxState): Hono {
     state.faults = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
     return c.json(state.faults);
   });
+
+  // Closed-won fixtures, NetSuite/Vitally duplicate counts, the Salesforce package's callouts (flow.ts).
+  app.route('/', flowAdminApp(state));
 
   app.get('/truth', (c) => {
     const tenant = c.req.query('tenant') ?? 'demo';

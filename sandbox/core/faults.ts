@@ -46,6 +46,10 @@ export const vendorFaultsSchema = z
     netsuiteEventReorder: z.boolean().optional(),
     /** Emulated NetSuite event script: share of events never posted (a lost callout; the poll must find the change). */
     netsuiteEventLossRate: rate.optional(),
+    /** The Salesforce package's closed-won callouts (sandbox/salesforce/package/): share sent again later, same idempotency key. */
+    salesforceCalloutDuplicateRate: rate.optional(),
+    /** The Salesforce package's callouts: shuffle each run and hold some back for a later one. */
+    salesforceCalloutReorder: z.boolean().optional(),
   })
   .strict() satisfies z.ZodType<VendorFaults>;
 

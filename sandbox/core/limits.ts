@@ -129,7 +129,9 @@ export function limitsAdminApp(state: SandboxState): Hono {
       const [vendor = '', tenant = ''] = key.split('|');
       (counters[vendor] ??= {})[tenant] = { ...value };
     }
-    return c.json({ netsuiteConcurrency: rt.netsuiteConcurrency, tokenExpiry: rt.tokenExpiry, counters });
+    // NetSuite requests in flight right now, per tenant (maxInFlight in the counters is the peak).
+    const netsuiteInFlight = Object.fromEntries(rt.inFlight);
+    return c.json({ netsuiteConcurrency: rt.netsuiteConcurrency, tokenExpiry: rt.tokenExpiry, netsuiteInFlight, counters });
   });
   app.post('/limits', async (c) => {
     const body = await readJson(c, {});

@@ -19,6 +19,8 @@ export interface VendorFaults {
   netsuiteEventLossRate?: number;
   /** Makes the draws deterministic. */
   seed?: number;
+  salesforceCalloutDuplicateRate?: number;
+  salesforceCalloutReorder?: boolean;
 }
 
 export interface SandboxState {

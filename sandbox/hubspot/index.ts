@@ -15,6 +15,7 @@ import { RollingWindow, rateLimitBody } from './rate-limit.js';
 import { associationV3Routes, associationV4Routes } from './routes/associations.js';
 import { batchRoutes } from './routes/batch.js';
 import { objectRoutes } from './routes/objects.js';
+import { ownerRoutes } from './routes/owners.js';
 import { pipelineRoutes } from './routes/pipelines.js';
 import { propertyRoutes } from './routes/properties.js';
 import { searchRoutes } from './routes/search.js';
@@ -76,6 +77,7 @@ export function hubspotApp(state: SandboxState): Hono {
   app.route('/crm/v3/objects', objectRoutes());
   app.route('/crm/v3/properties', propertyRoutes());
   app.route('/crm/v3/pipelines', pipelineRoutes());
+  app.route('/crm/v3', ownerRoutes());
   app.route('/crm/v3/associations', associationV3Routes());
   app.route('/crm/v4', associationV4Routes());
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { HubSpotDataset, HubSpotObject } from '../seed/types.js';
+import { checkCommerceWrite } from './commerce.js';
 import { invalid, type HubSpotErrorDetail } from './errors.js';
 import { DEFAULT_PROPERTIES, LIST_DEFAULTS, SINGULAR, associatedIds, properties, type ObjectType } from './store.js';
 
@@ -82,5 +83,6 @@ export function checkWrite(ds: HubSpotDataset, type: ObjectType, input: unknown)
     const errors: HubSpotErrorDetail[] = problems.map((p) => ({ message: p.message, code: p.error, context: { propertyName: [p.name] } }));
     throw invalid(`Property values were not valid: ${summary}`, errors);
   }
+  checkCommerceWrite(ds, type, out);
   return out;
 }

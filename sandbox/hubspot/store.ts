@@ -5,9 +5,18 @@
  */
 import type { HubSpotDataset, HubSpotObject, HubSpotProperty } from '../seed/types.js';
 import { invalid, notFound } from './errors.js';
+import { lineItemProperties, productProperties } from '../seed/catalog.js';
+
+/** Products and line items: their property lists live on the dataset (seeded by sandbox/seed/catalog.ts). */
+function commerceType(type: ObjectType): type is 'products' | 'line_items' {
+  return type === 'products' || type === 'line_items';
+}
+function commerceProperties(type: 'products' | 'line_items'): HubSpotProperty[] {
+  return type === 'products' ? productProperties() : lineItemProperties();
+}
 
 /** Object types the emulator serves. */
-export type ObjectType = 'companies' | 'contacts' | 'deals' | 'tasks' | 'notes';
+export type ObjectType = 'companies' | 'contacts' | 'deals' | 'tasks' | 'notes' | 'products' | 'line_items';
 
 /** HubSpot object type ids and singular names, accepted wherever a type appears in a path.
  * https://developers.hubspot.com/docs/api/crm/understanding-the-crm#object-type-ids */
@@ -17,11 +26,13 @@ const TYPE_ALIASES: Record<string, ObjectType> = {
   deals: 'deals', deal: 'deals', '0-3': 'deals',
   tasks: 'tasks', task: 'tasks', '0-27': 'tasks',
   notes: 'notes', note: 'notes', '0-46': 'notes',
+  products: 'products', product: 'products', '0-7': 'products',
+  line_items: 'line_items', line_item: 'line_items', lineitems: 'line_items', '0-8': 'line_items',
 };
 
 /** Singular name used in association type labels (`contact_to_company`). */
 export const SINGULAR: Record<ObjectType, string> = {
-  companies: 'company', contacts: 'contact', deals: 'deal', tasks: 'task', notes: 'note',
+  companies: 'company', contacts: 'contact', deals: 'deal', tasks: 'task', notes: 'note', products: 'product', line_items: 'line_item',
 };
 
 /** Maps a path segment to an object type, or throws HubSpot's 400 for an unknown one. */
@@ -45,6 +56,8 @@ export const LIST_DEFAULTS: Record<ObjectType, string[]> = {
   deals: ['dealname', 'amount', 'dealstage', 'pipeline', 'closedate'],
   tasks: ['hs_task_subject', 'hs_task_status', 'hs_timestamp'],
   notes: ['hs_note_body', 'hs_timestamp'],
+  products: ['name', 'description', 'price'],
+  line_items: ['name', 'quantity', 'price', 'amount'],
 };
 
 function prop(name: string, label: string, type: HubSpotProperty['type'], groupName: string): HubSpotProperty {
@@ -107,7 +120,7 @@ const extrasByDataset = new WeakMap<HubSpotDataset, Extras>();
 function extras(ds: HubSpotDataset): Extras {
   let ex = extrasByDataset.get(ds);
   if (!ex) {
-    const maxId = Math.max(1_000_000, ...[...ds.companies, ...ds.contacts, ...ds.deals].map((o) => Number(o.id)).filter(Number.isFinite));
+    const maxId = Math.max(1_000_000, ...[...ds.companies, ...ds.contacts, ...ds.deals, ...(ds.products ?? []), ...(ds.line_items ?? [])].map((o) => Number(o.id)).filter(Number.isFinite));
     ex = {
       tasks: [],
       notes: [],
@@ -124,12 +137,13 @@ function extras(ds: HubSpotDataset): Extras {
 /** All records of a type, archived included (callers filter). */
 export function records(ds: HubSpotDataset, type: ObjectType): HubSpotObject[] {
   if (type === 'tasks' || type === 'notes') return extras(ds)[type];
+  if (type === 'products' || type === 'line_items') return (ds[type] ??= []);
   return ds[type];
 }
 
 /** Property definitions of a type: seeded ones, engagement ones and the system ones. */
 export function properties(ds: HubSpotDataset, type: ObjectType): HubSpotProperty[] {
-  const own = type === 'tasks' || type === 'notes' ? extras(ds).engagementProperties[type] : ds.properties[type];
+  const own = type === 'tasks' || type === 'notes' ? extras(ds).engagementProperties[type] : commerceType(type) ? (ds.properties[type] ??= commerceProperties(type)) : ds.properties[type];
   const names = new Set(own.map((p) => p.name));
   return [...own, ...SYSTEM_PROPERTIES(type === 'tasks' || type === 'notes' ? SINGULAR[type] : `${SINGULAR[type]}information`).filter((p) => !names.has(p.name))];
 }
@@ -137,6 +151,7 @@ export function properties(ds: HubSpotDataset, type: ObjectType): HubSpotPropert
 /** Adds a custom property definition (the caller checked it is new). */
 export function addProperty(ds: HubSpotDataset, type: ObjectType, property: HubSpotProperty): void {
   if (type === 'tasks' || type === 'notes') extras(ds).engagementProperties[type].push(property);
+  else if (commerceType(type)) (ds.properties[type] ??= commerceProperties(type)).push(property);
   else ds.properties[type].push(property);
 }
 
@@ -192,6 +207,7 @@ const TYPE_IDS: Record<string, number> = {
   'notes>companies': 190, 'companies>notes': 189,
   'notes>contacts': 202, 'contacts>notes': 201,
   'notes>deals': 214, 'deals>notes': 213,
+  'deals>line_items': 19, 'line_items>deals': 20,
 };
 
 /** The default association type id from one type to another, or undefined if unsupported. */
@@ -204,6 +220,8 @@ function seededPairs(ds: HubSpotDataset, a: ObjectType, b: ObjectType): { pairs:
   if (a === 'companies' && b === 'contacts') return { pairs: ds.associations.contactToCompany, flipped: true };
   if (a === 'deals' && b === 'companies') return { pairs: ds.associations.dealToCompany, flipped: false };
   if (a === 'companies' && b === 'deals') return { pairs: ds.associations.dealToCompany, flipped: true };
+  if (a === 'line_items' && b === 'deals') return { pairs: (ds.associations.lineItemToDeal ??= []), flipped: false };
+  if (a === 'deals' && b === 'line_items') return { pairs: (ds.associations.lineItemToDeal ??= []), flipped: true };
   return null;
 }
 

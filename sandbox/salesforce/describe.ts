@@ -10,6 +10,9 @@ const LABELS: Record<SObjectType, [string, string]> = {
   Opportunity: ['Opportunity', 'Opportunities'],
   OpportunityLineItem: ['Opportunity Product', 'Opportunity Product'],
   Task: ['Task', 'Tasks'],
+  Product2: ['Product', 'Products'],
+  Pricebook2: ['Price Book', 'Price Books'],
+  PricebookEntry: ['Price Book Entry', 'Price Book Entries'],
 };
 
 const SOAP_TYPES: Record<FieldDef['type'], string> = {

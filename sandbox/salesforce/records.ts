@@ -8,6 +8,8 @@ import type { SalesforceDataset, SalesforceRecord } from '../seed/types.js';
 import { SalesforceError } from './errors.js';
 import { FIELDS, findField, typeOfId, type FieldDef, type SObjectType } from './schema.js';
 import { allRecords, findRecord, newId, sfDateTime } from './store.js';
+import { notifyRecordChange } from './changes.js';
+import { completeProductWrite } from './products.js';
 
 type Scalar = string | number | boolean | null;
 
@@ -122,7 +124,8 @@ export function checkWrite(ds: SalesforceDataset, type: SObjectType, body: unkno
       if (clash) bad(400, 'DUPLICATE_VALUE', `duplicate value found: ${def.name} duplicates value on record with id: ${clash.Id}`, [def.name]);
     }
   }
-  return out;
+  // Line items take their product from the price book entry (products.ts).
+  return completeProductWrite(ds, type, out, existing);
 }
 
 /** Fields Salesforce maintains itself after each write. */
@@ -144,13 +147,16 @@ export function insertRecord(ds: SalesforceDataset, type: SObjectType, values: R
   Object.assign(rec, values, { CreatedDate: sfDateTime() });
   maintain(type, rec);
   allRecords(ds, type).push(rec);
+  notifyRecordChange({ type, record: rec, before: null });
   return rec;
 }
 
 /** Applies checked values to an existing record. */
 export function applyUpdate(type: SObjectType, rec: SalesforceRecord, values: Record<string, Scalar>): void {
+  const before = { ...rec };
   Object.assign(rec, values);
   maintain(type, rec);
+  notifyRecordChange({ type, record: rec, before });
 }
 
 /** Moves a record to the Recycle Bin. */

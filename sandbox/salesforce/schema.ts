@@ -3,6 +3,7 @@
  * seed holds plus the fields Concord writes (`Concord_Id__c`: an external id, except on Task).
  * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/
  */
+import { PRODUCT_FIELDS, PRODUCT_KEY_PREFIX, PRODUCT_SOBJECTS, withFlowFields } from './schema-flow.js';
 
 /** Field types used here (a subset of Salesforce's `FieldType`). */
 export type FieldType = 'id' | 'string' | 'textarea' | 'url' | 'email' | 'phone' | 'picklist' | 'reference' | 'currency' | 'double' | 'percent' | 'date' | 'datetime' | 'boolean';
@@ -30,12 +31,12 @@ export interface FieldDef {
   defaultValue?: string | number | boolean;
 }
 
-export const SOBJECT_TYPES = ['Account', 'Contact', 'Opportunity', 'OpportunityLineItem', 'Task'] as const;
+export const SOBJECT_TYPES = ['Account', 'Contact', 'Opportunity', 'OpportunityLineItem', 'Task', ...PRODUCT_SOBJECTS] as const;
 /** sObject types the emulator serves. */
 export type SObjectType = (typeof SOBJECT_TYPES)[number];
 
 /** Key prefixes: the first three characters of every record id of the type. */
-export const KEY_PREFIX: Record<SObjectType, string> = { Account: '001', Contact: '003', Opportunity: '006', OpportunityLineItem: '00k', Task: '00T' };
+export const KEY_PREFIX: Record<SObjectType, string> = { Account: '001', Contact: '003', Opportunity: '006', OpportunityLineItem: '00k', Task: '00T', ...PRODUCT_KEY_PREFIX };
 
 export const STAGES = ['Prospecting', 'Qualification', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers', 'Perception Analysis', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'];
 
@@ -118,7 +119,10 @@ export const FIELDS: Record<SObjectType, FieldDef[]> = {
     // text field it looks up before writing (connectors/salesforce: the documented Task key).
     text('Concord_Id__c', 'Concord Id', { custom: true, length: 64 }),
   ],
+  ...PRODUCT_FIELDS,
 };
+// Product links on line items, the package's write-back fields, billing address details (schema-flow.ts).
+withFlowFields(FIELDS);
 
 /** Case-insensitive lookup of an sObject type name (SOQL and URLs are case-insensitive). */
 export function resolveSObject(name: string): SObjectType | undefined {

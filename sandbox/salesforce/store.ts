@@ -1,7 +1,7 @@
 /**
- * The org's records as the emulator sees them: the seeded Account/Contact/Opportunity/Task
- * arrays of `SalesforceDataset`, plus OpportunityLineItems kept beside the dataset (a WeakMap,
- * so a reseed drops them). Deleted records stay with `IsDeleted = true`, as in the Recycle Bin,
+ * The org's records as the emulator sees them: the arrays of `SalesforceDataset` (line items and
+ * the product objects are optional there and start empty when the seed has none); the id counter
+ * lives beside the dataset (a WeakMap, so a reseed restarts it). Deleted records stay with `IsDeleted = true`, as in the Recycle Bin,
  * so `queryAll` still sees them.
  */
 import type { SalesforceDataset, SalesforceRecord } from '../seed/types.js';
@@ -9,7 +9,6 @@ import { notFound, SalesforceError } from './errors.js';
 import { KEY_PREFIX, idSuffix, isWellFormedId, type SObjectType } from './schema.js';
 
 interface Extras {
-  OpportunityLineItem: SalesforceRecord[];
   counter: number;
 }
 
@@ -18,7 +17,7 @@ const extrasByDataset = new WeakMap<SalesforceDataset, Extras>();
 function extras(ds: SalesforceDataset): Extras {
   let ex = extrasByDataset.get(ds);
   if (!ex) {
-    ex = { OpportunityLineItem: [], counter: 0 };
+    ex = { counter: 0 };
     extrasByDataset.set(ds, ex);
   }
   return ex;
@@ -26,7 +25,16 @@ function extras(ds: SalesforceDataset): Extras {
 
 /** Every record of a type, deleted ones included. */
 export function allRecords(ds: SalesforceDataset, type: SObjectType): SalesforceRecord[] {
-  return type === 'OpportunityLineItem' ? extras(ds).OpportunityLineItem : ds[type];
+  switch (type) {
+    // Seeded line items and products live on the dataset (optional there); none seeded = empty.
+    case 'OpportunityLineItem':
+    case 'Product2':
+    case 'Pricebook2':
+    case 'PricebookEntry':
+      return (ds[type] ??= []);
+    default:
+      return ds[type];
+  }
 }
 
 /** True when the record is in the Recycle Bin. */

@@ -9,6 +9,7 @@ import { buildHubspot } from './hubspot.js';
 import { buildNetsuite } from './netsuite.js';
 import { buildSalesforce } from './salesforce.js';
 import { buildVitally } from './vitally.js';
+import { addClosedWonFixtures } from './closed-won.js';
 import type { SandboxTenant, TenantDataset, TruthCustomer } from './types.js';
 
 /** Per-tenant account identifiers (fixed, like a real portal/org/account would be). */
@@ -48,5 +49,8 @@ export function generateTenant(tenant: SandboxTenant, anchorDate: string): Tenan
   const netsuite = buildNetsuite(new Prng(`${seed}|netsuite`), plans, truth, anchorDate, ids.accountId, hubspot);
   const vitally = buildVitally(new Prng(`${seed}|vitally`), plans, truth, anchorDate, ids.subdomain);
   const salesforce = buildSalesforce(new Prng(`${seed}|salesforce`), plans, truth, anchorDate, ids.orgId);
-  return { tenant, anchorDate, hubspot, salesforce, netsuite, vitally, truth: [...truth.values()] };
+  const dataset: TenantDataset = { tenant, anchorDate, hubspot, salesforce, netsuite, vitally, truth: [...truth.values()] };
+  // Closed-won fixtures (catalogue, owners, addresses, demo deals) go on top, from their own streams.
+  addClosedWonFixtures(dataset, plans, seed);
+  return dataset;
 }

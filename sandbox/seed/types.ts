@@ -65,9 +65,30 @@ export interface HubSpotDataset {
   associations: {
     contactToCompany: [string, string][];
     dealToCompany: [string, string][];
+    /** Line items of the closed-won demo deals (sandbox/seed/closed-won.ts). */
+    lineItemToDeal?: [string, string][];
   };
   pipelines: HubSpotPipeline[]; // deals pipelines: 'default' (stage 'closedwon') and one custom numeric pipeline
-  properties: Record<'companies' | 'contacts' | 'deals', HubSpotProperty[]>;
+  properties: Record<'companies' | 'contacts' | 'deals', HubSpotProperty[]> & Partial<Record<'products' | 'line_items', HubSpotProperty[]>>;
+  /** Product library (`/crm/v3/objects/products`): name, hs_sku, price, hs_recurring_billing_period, … */
+  products?: HubSpotObject[];
+  /** Deal line items (`/crm/v3/objects/line_items`): hs_product_id, hs_sku, quantity, price, amount, … */
+  line_items?: HubSpotObject[];
+  /** Users who can own records (`/crm/v3/owners`). */
+  owners?: HubSpotOwner[];
+}
+
+/** An owner as `GET /crm/v3/owners` returns it (https://developers.hubspot.com/docs/api/crm/owners). */
+export interface HubSpotOwner {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  userId: number;
+  createdAt: string;
+  updatedAt: string;
+  archived: boolean;
+  teams: { id: string; name: string; primary: boolean }[];
 }
 
 // ---------------------------------------------------------------- Salesforce (REST raw shapes)
@@ -81,6 +102,11 @@ export interface SalesforceDataset {
   Contact: SalesforceRecord[]; // Id, AccountId, FirstName, LastName, Email, Title
   Opportunity: SalesforceRecord[]; // Id, AccountId, Name, Amount, StageName, CloseDate, IsClosed, IsWon, CurrencyIsoCode
   Task: SalesforceRecord[]; // Id, WhatId, Subject, Status, ActivityDate
+  /** Products and price books (sandbox/seed/closed-won.ts); SKUs are NetSuite item ids (`ProductCode`). */
+  Product2?: SalesforceRecord[]; // Id, Name, ProductCode, Family, IsActive, Description
+  Pricebook2?: SalesforceRecord[]; // Id, Name, IsActive, IsStandard
+  PricebookEntry?: SalesforceRecord[]; // Id, Pricebook2Id, Product2Id, UnitPrice, IsActive, CurrencyIsoCode, UseStandardPrice
+  OpportunityLineItem?: SalesforceRecord[]; // Id, OpportunityId, PricebookEntryId, Product2Id, Quantity, UnitPrice
 }
 
 // ---------------------------------------------------------------- NetSuite (SuiteQL column names)
@@ -103,6 +129,10 @@ export interface NetSuiteCustomer {
   lastmodifieddate: string;
   /** Address book, served by record/v1/customer/{id} (not a SuiteQL column). */
   addresses: NetSuiteAddress[];
+  /** Individual (T) or company (F, the default); individuals carry first and last name. */
+  isperson?: 'T' | 'F';
+  firstname?: string | null;
+  lastname?: string | null;
 }
 
 export interface NetSuiteAddress {
@@ -113,6 +143,9 @@ export interface NetSuiteAddress {
   city: string;
   zip: string;
   country: string; // ISO-2
+  state?: string;
+  addr2?: string;
+  addressee?: string;
 }
 
 /**
@@ -142,6 +175,11 @@ export interface NetSuiteTransaction {
   appliedAmounts?: Record<string, number>;
   /** Item lines (record/v1 'item' sublist); seeded transactions carry none and show one summary line. */
   lines?: NetSuiteLine[];
+  /** Sales orders written through the API: payment terms id, contract start/end, customer PO number. */
+  terms?: string | null;
+  startdate?: string | null;
+  enddate?: string | null;
+  otherrefnum?: string | null;
   lastmodifieddate: string;
 }
 
@@ -238,6 +276,13 @@ export interface VitallyProject {
   status: 'active' | 'completed' | 'blocked';
   createdAt: string;
   tasks: VitallyTask[];
+  /** Projects created through the REST API from a template (sandbox/vitally/provisioning.ts). */
+  templateId?: string | null;
+  targetStartDate?: string | null;
+  targetCompletionDate?: string | null;
+  ownedByVitallyUserId?: string | null;
+  traits?: Record<string, string | number | boolean | null>;
+  updatedAt?: string;
 }
 
 export interface VitallyTask {
@@ -279,6 +324,52 @@ export interface VitallyDataset {
   conversations: VitallyConversation[];
   /** Notes written through the API (the seed starts with none). */
   notes: VitallyNote[];
+  /** Team members (CSMs): `GET /resources/admins/search?email=`. */
+  admins?: VitallyAdmin[];
+  /** Project templates (`GET /resources/projectTemplates`); their tasks become a new project's tasks. */
+  projectTemplates?: VitallyProjectTemplate[];
+  /** Account tasks created through `POST /resources/tasks` (project tasks live on their project). */
+  tasks?: VitallyAccountTask[];
+}
+
+/** A Vitally Admin: a member of the vendor's own team, e.g. a CSM. */
+export interface VitallyAdmin {
+  id: string;
+  name: string;
+  email: string;
+  licenseStatus: 'active' | 'deactivated' | 'auto-created';
+}
+
+/** A project template; `tasks` are the milestones every project made from it starts with. */
+export interface VitallyProjectTemplate {
+  id: string;
+  name: string;
+  projectName: string;
+  description: string | null;
+  projectCategoryId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Milestones, due `dueOffsetDays` after the project's target start. */
+  tasks: { name: string; dueOffsetDays: number }[];
+}
+
+/** A task on an account (Vitally's Task object: https://docs.vitally.io/en/articles/9880855-rest-api-tasks). */
+export interface VitallyAccountTask {
+  id: string;
+  externalId: string | null;
+  accountId: string;
+  name: string;
+  description: string | null;
+  dueDate: string | null;
+  assignedToId: string | null;
+  completedById: string | null;
+  completedAt: string | null;
+  categoryId: string | null;
+  tags: string[];
+  traits: Record<string, string | number | boolean | null>;
+  archivedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 // ---------------------------------------------------------------- the whole estate
@@ -304,4 +395,42 @@ export interface TenantDataset {
   netsuite: NetSuiteDataset;
   vitally: VitallyDataset;
   truth: TruthCustomer[];
+  /** The open demo deals/opportunities the closed-won flow is exercised with (`GET /__sandbox/truth/closed-won`). */
+  closedWon?: ClosedWonTruth;
+}
+
+/** Why a seeded deal must fail the flow's pre-create validation. */
+export type ClosedWonProblem = 'missing_tax_id' | 'unmapped_sku' | 'unknown_country';
+
+/** An open demo deal (HubSpot) or opportunity (Salesforce) ready to be closed as won. */
+export interface ClosedWonCase {
+  /** HubSpot deal id or Salesforce Opportunity id. */
+  dealId: string;
+  /** HubSpot company id or Salesforce Account id. */
+  companyId: string;
+  /** The NetSuite customer this company already is, or null for a company new to the ERP. */
+  netsuiteCustomerId: string | null;
+  /** SKUs on its line items (NetSuite item ids, HubSpot hs_sku, Salesforce ProductCode). */
+  skus: string[];
+  currency: string;
+  amount: number;
+}
+
+/** A demo deal whose data fails validation for exactly one reason. */
+export interface ClosedWonInvalidCase extends ClosedWonCase {
+  reason: ClosedWonProblem;
+  /** The vendor field at fault (e.g. `concord_tax_id`, `hs_sku`, `BillingCountry`). */
+  field: string;
+}
+
+/** The closed-won fixtures of one CRM. */
+export interface ClosedWonFixtures {
+  valid: ClosedWonCase[];
+  invalid: ClosedWonInvalidCase[];
+}
+
+/** Closed-won fixtures per CRM. */
+export interface ClosedWonTruth {
+  hubspot: ClosedWonFixtures;
+  salesforce: ClosedWonFixtures;
 }

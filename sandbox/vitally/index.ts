@@ -14,6 +14,7 @@ import { readJson } from '../core/http.js';
 import type { SandboxState } from '../core/state.js';
 import type { VitallyAccount, VitallyDataset } from '../seed/types.js';
 import { VitallyBadRequest, pageParams, paginate } from './paging.js';
+import { provisioningRoutes } from './provisioning.js';
 
 const traitValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
 const accountPatch = z.object({
@@ -122,6 +123,9 @@ export function vitallyApp(state: SandboxState): Hono<SandboxEnv> {
   };
   app.put('/resources/accounts/:id', update);
   app.patch('/resources/accounts/:id', update);
+
+  // Account create, admins, project templates, projects and tasks (provisioning.ts).
+  app.route('/', provisioningRoutes(state));
 
   app.onError((err, c) => {
     if (err instanceof VitallyNotFound) return c.json({ error: 'Not found', message: err.message }, 404);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { HubSpotDataset, HubSpotObject } from '../../seed/types.js';
 import { invalid } from '../errors.js';
 import { nowIso, readJson, type HubSpotEnv } from '../context.js';
+import { completeCommerceWrite } from '../commerce.js';
 import { checkWrite, listParam, present } from '../shape.js';
 import { REQUIRED_ON_CREATE, associate, getObject, nextObjectId, notifyObjectChange, records, resolveType, targetTypeForAssociation, type ObjectType } from '../store.js';
 
@@ -22,7 +23,7 @@ const createSchema = z.object({ properties: z.unknown(), associations: associati
 
 /** Creates an object (used by POST and the batch create/upsert endpoints). */
 export function createObject(ds: HubSpotDataset, type: ObjectType, rawProps: unknown, associations?: z.infer<typeof associationInputSchema>): HubSpotObject {
-  const props = checkWrite(ds, type, rawProps);
+  const props = completeCommerceWrite(ds, type, checkWrite(ds, type, rawProps));
   const absent = (REQUIRED_ON_CREATE[type] ?? []).filter((name) => !props[name]);
   if (absent.length) {
     throw invalid(`Property values were not valid: missing required properties ${absent.join(', ')}`, absent.map((name) => ({ message: `${name} is required`, code: 'REQUIRED_PROPERTY', context: { propertyName: [name] } })));
@@ -44,7 +45,7 @@ export function createObject(ds: HubSpotDataset, type: ObjectType, rawProps: unk
 
 /** Applies a property update to an object. */
 export function updateObject(ds: HubSpotDataset, type: ObjectType, obj: HubSpotObject, rawProps: unknown): HubSpotObject {
-  const props = checkWrite(ds, type, rawProps);
+  const props = completeCommerceWrite(ds, type, checkWrite(ds, type, rawProps), obj);
   const changed = Object.fromEntries(Object.entries(props).filter(([name, value]) => (obj.properties[name] ?? null) !== value));
   const now = nowIso();
   Object.assign(obj.properties, props, { hs_lastmodifieddate: now });

@@ -20,6 +20,8 @@ const SEARCHABLE: Record<ObjectType, string[]> = {
   deals: ['dealname'],
   tasks: ['hs_task_subject', 'hs_task_body'],
   notes: ['hs_note_body'],
+  products: ['name', 'description', 'hs_sku'],
+  line_items: ['name', 'hs_sku'],
 };
 
 /** Routes under /crm/v3/objects/{type}/search. */

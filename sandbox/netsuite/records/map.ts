@@ -5,6 +5,8 @@
  */
 import type { NetSuiteCustomer, NetSuiteDataset, NetSuiteItem, NetSuiteSubscription, NetSuiteTransaction } from '../../seed/types.js';
 
+import { countryName, subsidiaryName } from './reference.js';
+
 type Json = Record<string, unknown>;
 
 /** Invoice/sales order/payment status codes and their display names. */
@@ -59,10 +61,12 @@ export function customerToRest(ds: NetSuiteDataset, l: Links, c: NetSuiteCustome
     vatRegNumber: c.vatregnumber,
     currency: currencyRef(ds, l, c.currency),
     terms: c.terms ? l.ref('term', c.terms, TERMS[c.terms] ?? c.terms) : undefined,
-    subsidiary: l.ref('subsidiary', c.subsidiary, 'Concord Demo Inc.'),
+    subsidiary: l.ref('subsidiary', c.subsidiary, subsidiaryName(c.subsidiary)),
     parent: c.parent ? l.ref('customer', c.parent, ds.customer.find((p) => p.id === c.parent)?.entityid) : undefined,
     isInactive: c.isinactive === 'T',
-    isPerson: false,
+    isPerson: c.isperson === 'T',
+    firstName: c.firstname ?? undefined,
+    lastName: c.lastname ?? undefined,
     dateCreated: c.datecreated,
     lastModifiedDate: c.lastmodifieddate,
     addressBook: {
@@ -73,7 +77,7 @@ export function customerToRest(ds: NetSuiteDataset, l: Links, c: NetSuiteCustome
         label: a.label,
         defaultBilling: a.defaultBilling,
         defaultShipping: a.defaultShipping,
-        addressBookAddress: { addr1: a.addr1, city: a.city, zip: a.zip, country: { id: a.country, refName: a.country } },
+        addressBookAddress: compact({ addressee: a.addressee, addr1: a.addr1, addr2: a.addr2, city: a.city, state: a.state, zip: a.zip, country: { id: a.country, refName: countryName(a.country) } }),
       })),
       totalResults: c.addresses.length,
     },

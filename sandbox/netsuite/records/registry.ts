@@ -8,6 +8,8 @@ import { creditMemoKind } from './credit-memo.js';
 import { NetSuiteError } from '../errors.js';
 import { ITEM_REST_TYPE, customerToRest, itemToRest, subscriptionToRest, transactionToRest, type Links } from './map.js';
 import { createPayment, customerBody, parseBody, paymentBody, subscriptionBody, transactionBody, writeCustomer, writeSubscription, writeTransaction } from './write.js';
+import { REFERENCE_KINDS } from './reference.js';
+import { salesOrderBody, salesOrderToRest, writeSalesOrder } from './sales-order.js';
 
 type Json = Record<string, unknown>;
 interface Row {
@@ -109,7 +111,12 @@ export const RECORD_KINDS: Readonly<Record<string, RecordKind>> = {
     },
   },
   invoice: transactionKind('CustInvc'),
-  salesOrder: transactionKind('SalesOrd'),
+  // Sales orders add terms, contract dates, PO number and order status (sales-order.ts).
+  salesOrder: {
+    ...transactionKind('SalesOrd'),
+    toRest: (ds, l, row) => salesOrderToRest(ds, l, row as NetSuiteTransaction),
+    write: (ds, existing, body, partial) => writeSalesOrder(ds, existing as NetSuiteTransaction | null, parseBody(salesOrderBody, body, partial)),
+  },
   customerPayment: transactionKind('CustPymt'),
   creditMemo: creditMemoKind,
   subscription: {
@@ -121,6 +128,8 @@ export const RECORD_KINDS: Readonly<Record<string, RecordKind>> = {
   [ITEM_REST_TYPE.InvtPart]: itemKind('InvtPart'),
   [ITEM_REST_TYPE.NonInvtPart]: itemKind('NonInvtPart'),
   [ITEM_REST_TYPE.Service]: itemKind('Service'),
+  // Read-only reference records: payment terms, subsidiaries, currencies (reference.ts).
+  ...REFERENCE_KINDS,
 };
 
 /** Find a row by internal id or by `eid:<externalId>`. */

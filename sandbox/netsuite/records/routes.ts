@@ -10,6 +10,7 @@ import { readJson } from '../../core/http.js';
 import { NetSuiteError } from '../errors.js';
 import { Links } from './map.js';
 import { RECORD_KINDS, findRow, type RecordKind } from './registry.js';
+import { markCreated } from '../stats.js';
 
 /** `https://host/netsuite/services/rest` for the current request (links echo the caller's host). */
 export function restBase(c: Context): string {
@@ -92,6 +93,7 @@ export function recordRoutes(state: SandboxState): Hono<SandboxEnv> {
     const [type, kind] = kindOf(c);
     const write = writable(type, kind);
     const row = write(ds(c), null, await bodyOf(c), false);
+    markCreated(ds(c), row);
     return created(c, type, row.id);
   });
 
@@ -118,6 +120,7 @@ export function recordRoutes(state: SandboxState): Hono<SandboxEnv> {
     const withEid = { ...(body as object), externalId: eid };
     const existing = findRow(kind, ds(c), key) ?? null;
     const row = write(ds(c), existing, withEid, existing !== null);
+    if (!existing) markCreated(ds(c), row);
     return created(c, type, row.id);
   });
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { addDays } from '../../seed/prng.js';
 import type { NetSuiteCustomer, NetSuiteDataset, NetSuiteLine, NetSuiteSubscription, NetSuiteTransaction } from '../../seed/types.js';
 import { NetSuiteError } from '../errors.js';
+import { SUBSIDIARIES, isCountryCode } from './reference.js';
 
 const TERMS_DAYS: Readonly<Record<string, number>> = { '4': 15, '5': 30, '6': 60 };
 
@@ -19,12 +20,18 @@ const addressSchema = z.object({
   label: text(100).optional(),
   defaultBilling: z.boolean().optional(),
   defaultShipping: z.boolean().optional(),
-  addressBookAddress: z.object({ addr1: text(150).optional(), city: text(50).optional(), zip: text(36).optional(), country: z.union([z.string().length(2), z.object({ id: z.string().length(2) })]).optional() }).strict(),
+  addressBookAddress: z.object({
+    addressee: text(100).optional(), addr1: text(150).optional(), addr2: text(150).optional(), city: text(50).optional(), state: text(50).optional(), zip: text(36).optional(),
+    country: z.union([z.string().length(2), z.object({ id: z.string().length(2), refName: z.string().optional() })]).optional(),
+  }).strict(),
 }).strict();
 
-/** customer body (create needs companyName). */
+/** customer body (create needs companyName, or firstName and lastName for an individual). */
 export const customerBody = z.object({
-  companyName: text(83).min(1),
+  companyName: text(83).min(1).optional(),
+  isPerson: z.boolean().optional(),
+  firstName: text(32).min(1).nullable().optional(),
+  lastName: text(32).min(1).nullable().optional(),
   entityId: text(83).optional(),
   externalId: text(255).nullable().optional(),
   email: z.email().nullable().optional(),
@@ -83,12 +90,31 @@ export const subscriptionBody = z.object({
   externalId: text(255).nullable().optional(),
 }).strict();
 
+/** Field labels NetSuite names in "Please enter value(s) for: …" (missing required fields). */
+const LABELS: Readonly<Record<string, string>> = {
+  companyName: 'Company Name', firstName: 'First Name', lastName: 'Last Name', entity: 'Customer', customer: 'Customer', item: 'Items',
+  'item.items': 'Items', name: 'Name', startDate: 'Start Date', endDate: 'End Date', payment: 'Payment Amount',
+};
+
+/** NetSuite's answer to a required field left out (USER_ERROR, as for any user-fixable write). */
+export function missingValue(field: string, label = LABELS[field] ?? field): NetSuiteError {
+  return new NetSuiteError(400, 'USER_ERROR', `Please enter value(s) for: ${label}.`, field);
+}
+
+function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = body;
+  for (const key of path) cur = cur && typeof cur === 'object' ? (cur as Record<PropertyKey, unknown>)[key] : undefined;
+  return cur;
+}
+
 /** Parse a body with `schema` (partial for PATCH) or throw a NetSuite 400 naming the field. */
 export function parseBody<S extends z.ZodObject>(schema: S, body: unknown, partial: boolean): z.infer<S> {
   const parsed = (partial ? schema.partial() : schema).safeParse(body);
   if (parsed.success) return parsed.data as z.infer<S>;
   const issue = parsed.error.issues[0]!;
   const path = issue.path.join('.');
+  if (issue.code === 'invalid_type' && valueAt(body, issue.path) === undefined) throw missingValue(path);
+  if (issue.code === 'too_small' && path === 'item.items') throw new NetSuiteError(400, 'USER_ERROR', 'You must enter at least one line item for this transaction.', path);
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? '';
     const field = path ? `${path}.${key}` : key;
@@ -116,17 +142,33 @@ function currencyFor(ds: NetSuiteDataset, customer: NetSuiteCustomer, given: { i
 /** Apply a customer body (create when `existing` is null). */
 export function writeCustomer(ds: NetSuiteDataset, existing: NetSuiteCustomer | null, b: Partial<z.infer<typeof customerBody>>): NetSuiteCustomer {
   if (b.currency && !ds.currency.some((c) => c.id === b.currency!.id)) throw new NetSuiteError(400, 'INVALID_KEY_OR_REF', `Invalid currency reference key ${b.currency.id}.`, 'currency');
-  if (b.subsidiary && b.subsidiary.id !== '1') throw new NetSuiteError(400, 'INVALID_KEY_OR_REF', `Invalid subsidiary reference key ${b.subsidiary.id}.`, 'subsidiary');
+  if (b.subsidiary && !SUBSIDIARIES.some((s) => s.id === b.subsidiary!.id)) throw new NetSuiteError(400, 'INVALID_KEY_OR_REF', `Invalid subsidiary reference key ${b.subsidiary.id}.`, 'subsidiary');
   if (b.terms && !TERMS_DAYS[b.terms.id]) throw new NetSuiteError(400, 'INVALID_KEY_OR_REF', `Invalid terms reference key ${b.terms.id}.`, 'terms');
   if (b.parent) customerById(ds, b.parent.id, 'parent');
   if (b.externalId && ds.customer.some((c) => c.externalid === b.externalId && c !== existing)) {
     throw new NetSuiteError(400, 'USER_ERROR', `A record with external id ${b.externalId} already exists.`, 'externalId');
   }
+  const person = b.isPerson ?? existing?.isperson === 'T';
+  if (!existing || b.isPerson !== undefined) {
+    if (person && !(b.firstName ?? existing?.firstname)) throw missingValue('firstName');
+    if (person && !(b.lastName ?? existing?.lastname)) throw missingValue('lastName');
+    if (!person && !(b.companyName ?? existing?.companyname)) throw missingValue('companyName');
+  }
+  b.addressBook?.items.forEach((a, i) => {
+    const country = a.addressBookAddress.country;
+    const code = (typeof country === 'string' ? country : country?.id)?.toUpperCase();
+    if (code !== undefined && !isCountryCode(code)) throw new NetSuiteError(400, 'USER_ERROR', `Invalid Field Value ${code} for the following field: country.`, `addressBook.items[${i}].addressBookAddress.country`);
+  });
   const c: NetSuiteCustomer = existing ?? {
     id: nextId(ds.customer, 1000), entityid: '', companyname: '', externalid: null, email: null, url: null, vatregnumber: null,
     currency: '1', terms: null, subsidiary: '1', parent: null, isinactive: 'F', datecreated: now(), lastmodifieddate: now(), addresses: [],
   };
+  if (b.isPerson !== undefined) c.isperson = b.isPerson ? 'T' : 'F';
+  if (b.firstName !== undefined) c.firstname = b.firstName;
+  if (b.lastName !== undefined) c.lastname = b.lastName;
   if (b.companyName !== undefined) c.companyname = b.companyName;
+  else if (!existing && person) c.companyname = `${c.firstname ?? ''} ${c.lastname ?? ''}`.trim();
+  if (b.subsidiary) c.subsidiary = b.subsidiary.id;
   if (b.entityId !== undefined) c.entityid = b.entityId;
   else if (!existing) c.entityid = `CUST-${String(ds.customer.length + 1).padStart(5, '0')} ${c.companyname}`;
   if (b.externalId !== undefined) c.externalid = b.externalId;
@@ -144,6 +186,9 @@ export function writeCustomer(ds: NetSuiteDataset, existing: NetSuiteCustomer | 
         label: a.label ?? `Address ${i + 1}`, defaultBilling: a.defaultBilling ?? i === 0, defaultShipping: a.defaultShipping ?? i === 0,
         addr1: a.addressBookAddress.addr1 ?? '', city: a.addressBookAddress.city ?? '', zip: a.addressBookAddress.zip ?? '',
         country: (typeof country === 'string' ? country : country?.id ?? 'US').toUpperCase(),
+        ...(a.addressBookAddress.state ? { state: a.addressBookAddress.state } : {}),
+        ...(a.addressBookAddress.addr2 ? { addr2: a.addressBookAddress.addr2 } : {}),
+        ...(a.addressBookAddress.addressee ? { addressee: a.addressBookAddress.addressee } : {}),
       };
     });
   }

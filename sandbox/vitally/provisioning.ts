@@ -1,0 +1,250 @@
+/**
+ * Vitally writes a closed-won flow makes to provision a customer, as Vitally documents them:
+ * - `POST /resources/accounts` {externalId, name, traits?, organizationId?}: externalId and name
+ *   are required; a create with an externalId that exists updates that account (traits merge)
+ *   instead of adding a second one, as Vitally's tasks are documented to do ("unique on
+ *   externalId"). `accountOwnerId` can only be set to null through the API (owners are set in-app).
+ *   https://docs.vitally.io/en/articles/9880654-rest-api-accounts
+ * - `GET /resources/admins/search?email=`: the team member (CSM) with that e-mail.
+ *   https://docs.vitally.io/en/articles/9880663-rest-api-admins
+ * - `GET /resources/projectTemplates`, `POST /resources/projects` {templateId, accountId, name?,
+ *   targetStartDate?, targetCompletionDate?, ownedByVitallyUserId?, traits?}: a project is made
+ *   from a template, whose milestones become its tasks, due relative to the target start. Projects
+ *   have no externalId: a repeated create makes a second project.
+ *   https://docs.vitally.io/pushing-data-to-vitally/rest-api/projects
+ * - `POST /resources/tasks` {accountId, name, externalId?, description?, dueDate?, assignedToId?,
+ *   completedAt?, tags?, traits?}: unique on externalId (a repeat updates); a task's projects are
+ *   set in-app only. `GET /resources/tasks[/:id]` and `/resources/accounts/:id/tasks` list account
+ *   tasks and the tasks of projects. https://docs.vitally.io/en/articles/9880855-rest-api-tasks
+ * Errors: 400 `{error:"Bad request", message}`, 404 `{error:"Not found", message}`.
+ */
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { SandboxEnv } from '../core/auth.js';
+import { readJson } from '../core/http.js';
+import type { SandboxState } from '../core/state.js';
+import { addDays } from '../seed/prng.js';
+import type { VitallyAccount, VitallyAccountTask, VitallyDataset, VitallyProject, VitallyTask } from '../seed/types.js';
+import { pageParams, paginate } from './paging.js';
+
+const traits = z.record(z.string().min(1).max(200), z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]));
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected an ISO date');
+
+const accountCreate = z.object({
+  externalId: z.string().min(1).max(255),
+  name: z.string().min(1).max(500),
+  traits: traits.optional(),
+  organizationId: z.string().max(255).nullable().optional(),
+  accountOwnerId: z.null({ error: 'accountOwnerId can only be set to null through the REST API; account owners are assigned in Vitally' }).optional(),
+}).strict();
+
+const projectCreate = z.object({
+  templateId: z.string().min(1),
+  accountId: z.string().min(1).optional(),
+  organizationId: z.string().min(1).optional(),
+  name: z.string().min(1).max(500).optional(),
+  targetStartDate: day.optional(),
+  targetCompletionDate: day.optional(),
+  ownedByVitallyUserId: z.string().nullable().optional(),
+  projectStatusId: z.string().nullable().optional(),
+  projectCategoryId: z.string().nullable().optional(),
+  traits: traits.optional(),
+}).strict();
+
+const taskFields = {
+  name: z.string().min(1).max(500),
+  description: z.string().max(100_000).nullable().optional(),
+  dueDate: day.nullable().optional(),
+  assignedToId: z.string().nullable().optional(),
+  completedById: z.string().nullable().optional(),
+  completedAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  categoryId: z.string().nullable().optional(),
+  tags: z.array(z.string().max(200)).max(50).optional(),
+  traits: traits.optional(),
+};
+const taskCreate = z.object({ ...taskFields, accountId: z.string().min(1), externalId: z.string().min(1).max(255).optional() }).strict();
+const taskUpdate = z.object(taskFields).partial().strict();
+
+const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.code === 'unrecognized_keys' ? `${i.keys.join(', ')} cannot be set through the REST API` : i.message}`).join('; ');
+const now = () => new Date().toISOString();
+
+/** Rows created through these routes, for the duplicate counts of `GET /__sandbox/vitally/:tenant/stats`. */
+const createdRows = new WeakMap<VitallyDataset, WeakSet<object>>();
+function markCreated(ds: VitallyDataset, row: object): void {
+  let set = createdRows.get(ds);
+  if (!set) createdRows.set(ds, (set = new WeakSet()));
+  set.add(row);
+}
+export function wasCreated(ds: VitallyDataset, row: object): boolean {
+  return createdRows.get(ds)?.has(row) ?? false;
+}
+
+/** A project's milestone in Vitally's Task shape (the milestone itself stays on its project). */
+function projectTask(p: VitallyProject, t: VitallyTask): Record<string, unknown> {
+  return {
+    id: t.id, externalId: null, accountId: p.accountId, organizationId: null, name: t.name, description: null, dueDate: t.dueDate,
+    assignedToId: p.ownedByVitallyUserId ?? null, completedById: null, completedAt: t.completedAt, categoryId: null, projects: [{ id: p.id, name: p.name }],
+    tags: [], traits: {}, archivedAt: null, createdAt: p.createdAt, updatedAt: p.updatedAt ?? p.createdAt,
+  };
+}
+
+function accountTask(t: VitallyAccountTask): Record<string, unknown> {
+  return { ...t, organizationId: null, projects: [] };
+}
+
+/** Every task of the dataset in the API's shape: account tasks, then project milestones. */
+function allTasks(ds: VitallyDataset): Record<string, unknown>[] {
+  return [...(ds.tasks ?? []).map(accountTask), ...ds.projects.flatMap((p) => p.tasks.map((t) => projectTask(p, t)))];
+}
+
+/** Builds the provisioning routes (mounted inside the Vitally app, behind its auth). */
+export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
+  const app = new Hono<SandboxEnv>();
+  const ds = (c: Context<SandboxEnv>) => state.dataset(c.get('tenant')).vitally;
+  const bad = (c: Context, message: string) => c.json({ error: 'Bad request', message }, 400);
+  const missing = (c: Context, message: string) => c.json({ error: 'Not found', message }, 404);
+  const body = async (c: Context<SandboxEnv>): Promise<{ ok: true; value: unknown } | { ok: false; res: Response }> => {
+    const raw = await readJson(c);
+    return raw.ok ? { ok: true, value: raw.value } : { ok: false, res: bad(c, raw.error) };
+  };
+
+  app.post('/resources/accounts', async (c) => {
+    const raw = await body(c);
+    if (!raw.ok) return raw.res;
+    const parsed = accountCreate.safeParse(raw.value);
+    if (!parsed.success) return bad(c, issues(parsed.error));
+    const b = parsed.data;
+    const existing = ds(c).accounts.find((a) => a.externalId === b.externalId);
+    if (existing) {
+      existing.name = b.name;
+      if (b.traits) Object.assign(existing.traits, b.traits);
+      if (b.accountOwnerId === null) existing.accountOwnerId = null;
+      existing.updatedAt = now();
+      return c.json(existing);
+    }
+    const at = now();
+    const account: VitallyAccount = { id: crypto.randomUUID(), externalId: b.externalId, name: b.name, traits: { ...(b.traits ?? {}) }, healthScore: null, mrr: null, accountOwnerId: null, churnedAt: null, createdAt: at, updatedAt: at };
+    ds(c).accounts.push(account);
+    markCreated(ds(c), account);
+    return c.json(account);
+  });
+
+  app.get('/resources/admins/search', (c) => {
+    const email = c.req.query('email');
+    if (!email) return bad(c, 'email is required');
+    const admin = (ds(c).admins ?? []).find((a) => a.email.toLowerCase() === email.toLowerCase());
+    return admin ? c.json(admin) : missing(c, `No admin with email ${email}`);
+  });
+
+  app.get('/resources/projectTemplates', (c) => {
+    const { limit, from } = pageParams(c);
+    const rows = (ds(c).projectTemplates ?? []).map(({ tasks: _tasks, ...t }) => ({ ...t, traits: {} }));
+    return c.json(paginate(rows, (t) => `${t.updatedAt}|${t.id}`, limit, from));
+  });
+
+  app.post('/resources/projects', async (c) => {
+    const raw = await body(c);
+    if (!raw.ok) return raw.res;
+    const parsed = projectCreate.safeParse(raw.value);
+    if (!parsed.success) return bad(c, issues(parsed.error));
+    const b = parsed.data;
+    if (b.organizationId) return bad(c, 'organizationId: Organizations are not enabled for this Vitally account; give accountId');
+    if (!b.accountId) return bad(c, 'accountId: Required (or organizationId)');
+    const account = ds(c).accounts.find((a) => a.id === b.accountId);
+    if (!account) return missing(c, `Account ${b.accountId} not found`);
+    const template = (ds(c).projectTemplates ?? []).find((t) => t.id === b.templateId);
+    if (!template) return missing(c, `Project template ${b.templateId} not found`);
+    if (b.ownedByVitallyUserId && !(ds(c).admins ?? []).some((a) => a.id === b.ownedByVitallyUserId)) return bad(c, `ownedByVitallyUserId: no admin ${b.ownedByVitallyUserId}`);
+    const start = (b.targetStartDate ?? state.anchorDate).slice(0, 10);
+    const at = now();
+    const project: VitallyProject = {
+      id: crypto.randomUUID(), accountId: account.id, name: b.name ?? template.projectName, status: 'active', createdAt: at, updatedAt: at,
+      templateId: template.id, targetStartDate: start, targetCompletionDate: b.targetCompletionDate?.slice(0, 10) ?? addDays(start, Math.max(0, ...template.tasks.map((t) => t.dueOffsetDays))),
+      ownedByVitallyUserId: b.ownedByVitallyUserId ?? null, traits: { ...(b.traits ?? {}) },
+      tasks: template.tasks.map((t, i) => ({ id: crypto.randomUUID(), name: t.name, order: i + 1, status: 'not_started' as const, dueDate: addDays(start, t.dueOffsetDays), completedAt: null })),
+    };
+    ds(c).projects.push(project);
+    markCreated(ds(c), project);
+    return c.json(project);
+  });
+
+  app.get('/resources/projects', (c) => {
+    const { limit, from } = pageParams(c);
+    return c.json(paginate(ds(c).projects, (p) => `${p.updatedAt ?? p.createdAt}|${p.id}`, limit, from));
+  });
+
+  app.get('/resources/projects/:id', (c) => {
+    const project = ds(c).projects.find((p) => p.id === c.req.param('id'));
+    return project ? c.json(project) : missing(c, `Project ${c.req.param('id')} not found`);
+  });
+
+  app.post('/resources/tasks', async (c) => {
+    const raw = await body(c);
+    if (!raw.ok) return raw.res;
+    const parsed = taskCreate.safeParse(raw.value);
+    if (!parsed.success) return bad(c, issues(parsed.error));
+    const b = parsed.data;
+    if (!ds(c).accounts.some((a) => a.id === b.accountId)) return missing(c, `Account ${b.accountId} not found`);
+    const tasks = (ds(c).tasks ??= []);
+    const at = now();
+    const existing = b.externalId ? tasks.find((t) => t.externalId === b.externalId) : undefined;
+    if (existing) {
+      Object.assign(existing, { ...b, traits: { ...existing.traits, ...(b.traits ?? {}) }, updatedAt: at });
+      return c.json(accountTask(existing));
+    }
+    const task: VitallyAccountTask = {
+      id: crypto.randomUUID(), externalId: b.externalId ?? null, accountId: b.accountId, name: b.name, description: b.description ?? null, dueDate: b.dueDate ?? null,
+      assignedToId: b.assignedToId ?? null, completedById: b.completedById ?? null, completedAt: b.completedAt ?? null, categoryId: b.categoryId ?? null,
+      tags: b.tags ?? [], traits: { ...(b.traits ?? {}) }, archivedAt: null, createdAt: at, updatedAt: at,
+    };
+    tasks.push(task);
+    markCreated(ds(c), task);
+    return c.json(accountTask(task));
+  });
+
+  app.put('/resources/tasks/:id', async (c) => {
+    const raw = await body(c);
+    if (!raw.ok) return raw.res;
+    const parsed = taskUpdate.safeParse(raw.value);
+    if (!parsed.success) return bad(c, issues(parsed.error));
+    const b = parsed.data;
+    const id = c.req.param('id');
+    const own = (ds(c).tasks ?? []).find((t) => t.id === id || t.externalId === id);
+    if (own) {
+      Object.assign(own, { ...b, traits: { ...own.traits, ...(b.traits ?? {}) }, updatedAt: now() });
+      return c.json(accountTask(own));
+    }
+    for (const p of ds(c).projects) {
+      const t = p.tasks.find((x) => x.id === id);
+      if (!t) continue;
+      if (b.name !== undefined) t.name = b.name;
+      if (b.dueDate !== undefined) t.dueDate = b.dueDate?.slice(0, 10) ?? null;
+      if (b.completedAt !== undefined) {
+        t.completedAt = b.completedAt;
+        t.status = b.completedAt ? 'completed' : 'not_started';
+      }
+      p.updatedAt = now();
+      return c.json(projectTask(p, t));
+    }
+    return missing(c, `Task ${id} not found`);
+  });
+
+  app.get('/resources/tasks', (c) => {
+    const { limit, from } = pageParams(c);
+    return c.json(paginate(allTasks(ds(c)), (t) => `${String(t.updatedAt)}|${String(t.id)}`, limit, from));
+  });
+
+  app.get('/resources/tasks/:id', (c) => {
+    const task = allTasks(ds(c)).find((t) => t.id === c.req.param('id') || (t.externalId !== null && t.externalId === c.req.param('id')));
+    return task ? c.json(task) : missing(c, `Task ${c.req.param('id')} not found`);
+  });
+
+  app.get('/resources/accounts/:id/tasks', (c) => {
+    const account = ds(c).accounts.find((a) => a.id === c.req.param('id')) ?? ds(c).accounts.find((a) => a.externalId === c.req.param('id'));
+    if (!account) return missing(c, `Account ${c.req.param('id')} not found`);
+    const { limit, from } = pageParams(c);
+    return c.json(paginate(allTasks(ds(c)).filter((t) => t.accountId === account.id), (t) => `${String(t.updatedAt)}|${String(t.id)}`, limit, from));
+  });
+
+  return app;
+}
