@@ -1,15 +1,25 @@
 /**
- * The org's records as the emulator sees them: the seeded Account/Contact/Opportunity/Task
- * arrays of `SalesforceDataset`, plus OpportunityLineItems kept beside the dataset (a WeakMap,
- * so a reseed drops them). Deleted records stay with `IsDeleted = true`, as in the Recycle Bin,
- * so `queryAll` still sees them.
+ * The org's records as the emulator sees them: the seeded User/Account/Contact/Opportunity/Task
+ * arrays of `SalesforceDataset`, plus OpportunityLineItems and the deletion log kept beside the
+ * dataset (a WeakMap, so a reseed drops them). Deleted records stay with `IsDeleted = true`, as
+ * in the Recycle Bin, so `queryAll` still sees them, and each deletion is logged with its date
+ * for `sobjects/{type}/deleted`.
  */
 import type { SalesforceDataset, SalesforceRecord } from '../seed/types.js';
 import { notFound, SalesforceError } from './errors.js';
 import { KEY_PREFIX, idSuffix, isWellFormedId, type SObjectType } from './schema.js';
 
+/** One deleted record, as `sobjects/{type}/deleted` reports it. */
+export interface Deletion {
+  type: SObjectType;
+  id: string;
+  /** Salesforce datetime of the deletion. */
+  deletedDate: string;
+}
+
 interface Extras {
   OpportunityLineItem: SalesforceRecord[];
+  deletions: Deletion[];
   counter: number;
 }
 
@@ -18,7 +28,7 @@ const extrasByDataset = new WeakMap<SalesforceDataset, Extras>();
 function extras(ds: SalesforceDataset): Extras {
   let ex = extrasByDataset.get(ds);
   if (!ex) {
-    ex = { OpportunityLineItem: [], counter: 0 };
+    ex = { OpportunityLineItem: [], deletions: [], counter: 0 };
     extrasByDataset.set(ds, ex);
   }
   return ex;
@@ -27,6 +37,16 @@ function extras(ds: SalesforceDataset): Extras {
 /** Every record of a type, deleted ones included. */
 export function allRecords(ds: SalesforceDataset, type: SObjectType): SalesforceRecord[] {
   return type === 'OpportunityLineItem' ? extras(ds).OpportunityLineItem : ds[type];
+}
+
+/** Records deleted since the dataset was seeded, oldest first. */
+export function deletions(ds: SalesforceDataset): readonly Deletion[] {
+  return extras(ds).deletions;
+}
+
+/** Logs a deletion (records.ts `deleteRecord` calls it). */
+export function logDeletion(ds: SalesforceDataset, entry: Deletion): void {
+  extras(ds).deletions.push(entry);
 }
 
 /** True when the record is in the Recycle Bin. */
