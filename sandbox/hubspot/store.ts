@@ -4,7 +4,7 @@
  * non-seeded associations kept beside the dataset (a WeakMap, so a reseed drops them too).
  */
 import type { HubSpotDataset, HubSpotObject, HubSpotProperty } from '../seed/types.js';
-import { invalid, notFound } from './errors.js';
+import { HubSpotError, invalid, notFound } from './errors.js';
 
 /** Object types the emulator serves. */
 export type ObjectType = 'companies' | 'contacts' | 'deals' | 'tasks' | 'notes';
@@ -18,6 +18,10 @@ const TYPE_ALIASES: Record<string, ObjectType> = {
   tasks: 'tasks', task: 'tasks', '0-27': 'tasks',
   notes: 'notes', note: 'notes', '0-46': 'notes',
 };
+
+/** HubSpot's object type ids, which v4 answers use (`fromObjectTypeId: "0-2"`).
+ * https://developers.hubspot.com/docs/guides/api/crm/understanding-the-crm#object-type-ids */
+export const OBJECT_TYPE_IDS: Record<ObjectType, string> = { contacts: '0-1', companies: '0-2', deals: '0-3', tasks: '0-27', notes: '0-46' };
 
 /** Singular name used in association type labels (`contact_to_company`). */
 export const SINGULAR: Record<ObjectType, string> = {
@@ -160,6 +164,43 @@ export function addGroup(ds: HubSpotDataset, type: ObjectType, group: PropertyGr
 export function nextObjectId(ds: HubSpotDataset): string {
   const ex = extras(ds);
   return String(ex.nextId++);
+}
+
+/**
+ * Whether records of `type` can be addressed by `name` in updates and upserts: a unique-value
+ * property (`hasUniqueValue`), or a contact's email, which HubSpot keeps unique itself.
+ * `hs_object_id` is not one: HubSpot refuses it as an `idProperty` (ids go in `id` alone).
+ */
+export function isUniqueProperty(ds: HubSpotDataset, type: ObjectType, name: string): boolean {
+  if (type === 'contacts' && name === 'email') return true;
+  return properties(ds, type).some((p) => p.name === name && p.hasUniqueValue === true);
+}
+
+/**
+ * HubSpot's refusal of an update or upsert keyed on a property that is not unique-valued:
+ * 400 VALIDATION_ERROR "Unable to perform update/upsert by non-unique 0-2 property domain in
+ * portal ID 123" (message as HubSpot words it; reported for `domain`, `name`, `dealname` and
+ * `hs_object_id`, e.g. segmentio/action-destinations#3957).
+ */
+export function requireUniqueIdProperty(ds: HubSpotDataset, type: ObjectType, idProperty: string): void {
+  if (!isUniqueProperty(ds, type, idProperty)) {
+    throw invalid(`Unable to perform update/upsert by non-unique ${OBJECT_TYPE_IDS[type]} property ${idProperty} in portal ID ${ds.portalId}`);
+  }
+}
+
+/**
+ * Unique-value properties keep one record per value: a write giving another live record's value
+ * is refused with 409 CONFLICT, as HubSpot answers a second contact with an existing email
+ * ("Contact already exists. Existing ID: 123"). Seeded duplicates are left as they are.
+ */
+export function requireUniqueValues(ds: HubSpotDataset, type: ObjectType, props: Record<string, string | null>, self?: HubSpotObject): void {
+  for (const [name, value] of Object.entries(props)) {
+    if (value === null || value === '' || !isUniqueProperty(ds, type, name)) continue;
+    const clash = records(ds, type).find((o) => o !== self && !o.archived && o.properties[name]?.toLowerCase() === value.toLowerCase());
+    if (!clash) continue;
+    const what = type === 'contacts' && name === 'email' ? 'Contact already exists.' : `A ${SINGULAR[type]} with ${name} ${value} already exists.`;
+    throw new HubSpotError(409, 'CONFLICT', `${what} Existing ID: ${clash.id}`);
+  }
 }
 
 /** Finds a live record by id (or by a unique property when `idProperty` is given). */

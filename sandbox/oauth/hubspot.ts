@@ -1,6 +1,7 @@
 /**
  * HubSpot's OAuth server, emulated: authorize (consent page), the 2026-03 token endpoint and the
- * legacy v1 one (both form-encoded), refresh-token metadata and revocation.
+ * legacy v1 one (both form-encoded), refresh-token metadata and revocation, and what an access
+ * token stands for (hubspot-token-info.ts).
  * https://developers.hubspot.com/docs/api/oauth/tokens
  * Errors follow HubSpot's OAuth shape: 400 `{status: "BAD_AUTH_CODE"|..., message, correlationId}`.
  */
@@ -12,6 +13,7 @@ import { revokedByUninstall } from '../hubspot/installs.js';
 import { consentDecision, consentPage } from './consent.js';
 import { acceptRefresh, clientOf, readForm, redeemCode, type GrantFailure } from './grants.js';
 import type { OAuthStore } from './store.js';
+import { hubspotTokenInfo } from './hubspot-token-info.js';
 
 const STATUS: Record<GrantFailure, string> = {
   invalid_client: 'BAD_CLIENT_ID',
@@ -38,14 +40,12 @@ function tokenEndpoint(state: SandboxState, store: OAuthStore) {
       if (!redeemed.ok) return oauthError(c, redeemed.failure, redeemed.message);
       const { tenant } = redeemed.value;
       store.countGrant(app.value.clientId, 'authorization_code');
-      return c.json({
-        token_type: 'bearer',
-        access_token: issueToken('hubspot', tenant),
-        refresh_token: issueToken('hubspot', tenant, 'refresh'),
-        expires_in: expiresIn,
-        hub_id: state.dataset(tenant).hubspot.portalId,
-        scopes: redeemed.value.scope.split(/\s+/).filter(Boolean),
-      });
+      const scopes = redeemed.value.scope.split(/\s+/).filter(Boolean);
+      const accessToken = issueToken('hubspot', tenant);
+      const refreshToken = issueToken('hubspot', tenant, 'refresh');
+      store.tokenScopes.set(accessToken, scopes);
+      store.tokenScopes.set(refreshToken, scopes);
+      return c.json({ token_type: 'bearer', access_token: accessToken, refresh_token: refreshToken, expires_in: expiresIn, hub_id: state.dataset(tenant).hubspot.portalId, scopes });
     }
     if (form['grant_type'] === 'refresh_token') {
       const refreshed = acceptRefresh(store, 'hubspot', form);
@@ -54,9 +54,12 @@ function tokenEndpoint(state: SandboxState, store: OAuthStore) {
       if (revokedByUninstall(state, refreshed.value)) return oauthError(c, 'invalid_refresh_token', 'refresh token is invalid or revoked');
       store.countGrant(app.value.clientId, 'refresh_token');
       // HubSpot refresh tokens do not rotate: the same one comes back.
+      const accessToken = issueToken('hubspot', refreshed.value.tenant);
+      const scopes = store.tokenScopes.get(form['refresh_token']!);
+      if (scopes) store.tokenScopes.set(accessToken, scopes);
       return c.json({
         token_type: 'bearer',
-        access_token: issueToken('hubspot', refreshed.value.tenant),
+        access_token: accessToken,
         refresh_token: form['refresh_token'],
         expires_in: expiresIn,
         hub_id: state.dataset(refreshed.value.tenant).hubspot.portalId,
@@ -82,6 +85,7 @@ export function hubspotOAuth(state: SandboxState, store: OAuthStore): Hono {
     if (!claims || claims.vendor !== 'hubspot' || claims.kind !== 'refresh' || store.revoked.has(token) || revokedByUninstall(state, claims)) return oauthError(c, 'invalid_refresh_token', 'refresh token not found');
     return c.json({ token, hub_id: state.dataset(claims.tenant).hubspot.portalId, token_type: 'refresh' });
   });
+  app.route('/', hubspotTokenInfo(state, store));
   app.delete('/hubspot/oauth/v1/refresh-tokens/:token', (c) => {
     const token = c.req.param('token');
     const claims = verifyToken(token);

@@ -54,6 +54,8 @@ export interface HubSpotProperty {
   description?: string;
   options?: { label: string; value: string; displayOrder: number; hidden: boolean }[];
   hubspotDefined?: boolean;
+  /** A unique-value property: no two records may share a value, and upserts may key on it. */
+  hasUniqueValue?: boolean;
 }
 
 export interface HubSpotDataset {

@@ -1,5 +1,8 @@
 /**
- * Associations: v4 per-object list and default create, v4/v3 batch read.
+ * Associations: v4 per-object list and default create, v4/v3 batch read. v4 answers name object
+ * types by id (`fromObjectTypeId: "0-2"`), and a batch read answers 207 with one
+ * `crm.associations.NO_ASSOCIATIONS_FOUND` error per input that has no associations (unknown ids
+ * included), leaving those inputs out of `results`.
  * https://developers.hubspot.com/docs/api/crm/associations/v4
  * https://developers.hubspot.com/docs/api/crm/associations/v3
  */
@@ -7,7 +10,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { invalid } from '../errors.js';
 import { nowIso, readJson, type HubSpotEnv } from '../context.js';
-import { SINGULAR, associate, dissociate, associatedIds, associationTypeId, findObject, getObject, resolveType, type ObjectType } from '../store.js';
+import { OBJECT_TYPE_IDS, SINGULAR, associate, dissociate, associatedIds, associationTypeId, findObject, getObject, resolveType, type ObjectType } from '../store.js';
 
 const batchSchema = z.object({ inputs: z.array(z.object({ id: z.union([z.string(), z.number()]).transform(String) })).max(1000) });
 
@@ -62,7 +65,7 @@ export function associationV4Routes(): Hono<HubSpotEnv> {
     const unknown = parsed.data.find((s) => s.associationTypeId !== expected);
     if (unknown) throw invalid(`association type id ${unknown.associationTypeId} does not exist between ${from} and ${to}`);
     associate(c.get('ds'), from, c.req.param('id'), to, c.req.param('toId'));
-    return c.json({ fromObjectTypeId: from, fromObjectId: Number(c.req.param('id')), toObjectTypeId: to, toObjectId: Number(c.req.param('toId')), labels: [] }, 201);
+    return c.json({ fromObjectTypeId: OBJECT_TYPE_IDS[from], fromObjectId: Number(c.req.param('id')), toObjectTypeId: OBJECT_TYPE_IDS[to], toObjectId: Number(c.req.param('toId')), labels: [] }, 201);
   });
 
   app.delete('/objects/:from/:id/associations/:to/:toId', (c) => {
@@ -72,13 +75,35 @@ export function associationV4Routes(): Hono<HubSpotEnv> {
 
   app.post('/associations/:from/:to/batch/read', async (c) => {
     const { started, from, to, ds, inputs } = await batchReadRequest(c);
-    const results = inputs
-      .filter(({ id }) => findObject(ds, from, id))
-      .map(({ id }) => ({ from: { id }, to: associatedIds(ds, from, id, to).map((toId) => ({ toObjectId: Number(toId), associationTypes: typesOf(from, to) })) }));
-    return c.json({ status: 'COMPLETE', results, startedAt: started, completedAt: nowIso() });
+    const results: unknown[] = [];
+    const errors: unknown[] = [];
+    for (const { id } of inputs) {
+      const ids = findObject(ds, from, id) ? associatedIds(ds, from, id, to) : [];
+      if (ids.length) results.push({ from: { id }, to: ids.map((toId) => ({ toObjectId: Number(toId), associationTypes: typesOf(from, to) })) });
+      else errors.push(noAssociations(from, to, id));
+    }
+    const body: Record<string, unknown> = { status: 'COMPLETE', results, startedAt: started, completedAt: nowIso() };
+    if (!errors.length) return c.json(body);
+    return c.json({ ...body, numErrors: errors.length, errors }, 207);
   });
 
   return app;
+}
+
+/**
+ * One input of a batch read without associations, as HubSpot reports it in a 207: e.g.
+ * `{"status":"error","category":"OBJECT_NOT_FOUND","subCategory":"crm.associations.NO_ASSOCIATIONS_FOUND",
+ * "message":"No company is associated with deal 515690208449.","context":{"fromObjectId":["515690208449"],
+ * "fromObjectType":["deal"],"toObjectType":["company"]}}` (answers recorded by integrators).
+ */
+function noAssociations(from: ObjectType, to: ObjectType, id: string): Record<string, unknown> {
+  return {
+    status: 'error',
+    category: 'OBJECT_NOT_FOUND',
+    subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND',
+    message: `No ${SINGULAR[to]} is associated with ${SINGULAR[from]} ${id}.`,
+    context: { fromObjectId: [id], fromObjectType: [SINGULAR[from]], toObjectType: [SINGULAR[to]] },
+  };
 }
 
 /** The common part of the v3 and v4 association batch reads: types, dataset, validated inputs. */
@@ -105,7 +130,7 @@ export function associationV3Routes(): Hono<HubSpotEnv> {
     if (!without.length) return c.json(body);
     // HubSpot reports inputs without associations as per-input errors in a 207.
     body.numErrors = without.length;
-    body.errors = without.map((id) => ({ status: 'error', category: 'OBJECT_NOT_FOUND', message: `No ${SINGULAR[to]} is associated with ${SINGULAR[from]} ${id}.`, context: { fromObjectId: [id] } }));
+    body.errors = without.map((id) => noAssociations(from, to, id));
     return c.json(body, 207);
   });
   return app;

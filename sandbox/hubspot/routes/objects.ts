@@ -8,7 +8,7 @@ import type { HubSpotDataset, HubSpotObject } from '../../seed/types.js';
 import { invalid } from '../errors.js';
 import { nowIso, readJson, type HubSpotEnv } from '../context.js';
 import { checkWrite, listParam, present } from '../shape.js';
-import { REQUIRED_ON_CREATE, associate, getObject, nextObjectId, notifyObjectChange, records, resolveType, targetTypeForAssociation, type ObjectType } from '../store.js';
+import { REQUIRED_ON_CREATE, associate, getObject, nextObjectId, notifyObjectChange, records, requireUniqueIdProperty, requireUniqueValues, resolveType, targetTypeForAssociation, type ObjectType } from '../store.js';
 
 /** `associations` of a create body: `[{to:{id}, types:[{associationCategory, associationTypeId}]}]`. */
 export const associationInputSchema = z.array(
@@ -34,6 +34,7 @@ export function createObject(ds: HubSpotDataset, type: ObjectType, rawProps: unk
     getObject(ds, to, a.to.id); // 404 before anything is written
     return { to, id: a.to.id };
   });
+  requireUniqueValues(ds, type, props);
   const now = nowIso();
   const obj: HubSpotObject = { id: nextObjectId(ds), properties: { ...props, createdate: now, hs_lastmodifieddate: now }, createdAt: now, updatedAt: now, archived: false };
   records(ds, type).push(obj);
@@ -45,6 +46,7 @@ export function createObject(ds: HubSpotDataset, type: ObjectType, rawProps: unk
 /** Applies a property update to an object. */
 export function updateObject(ds: HubSpotDataset, type: ObjectType, obj: HubSpotObject, rawProps: unknown): HubSpotObject {
   const props = checkWrite(ds, type, rawProps);
+  requireUniqueValues(ds, type, props, obj);
   const changed = Object.fromEntries(Object.entries(props).filter(([name, value]) => (obj.properties[name] ?? null) !== value));
   const now = nowIso();
   Object.assign(obj.properties, props, { hs_lastmodifieddate: now });
@@ -104,7 +106,9 @@ export function objectRoutes(): Hono<HubSpotEnv> {
   app.patch('/:type/:id', async (c) => {
     const type = resolveType(c.req.param('type'));
     const ds = c.get('ds');
-    const obj = getObject(ds, type, c.req.param('id'), c.req.query('idProperty'));
+    const idProperty = c.req.query('idProperty');
+    if (idProperty !== undefined) requireUniqueIdProperty(ds, type, idProperty);
+    const obj = getObject(ds, type, c.req.param('id'), idProperty);
     const body = z.object({ properties: z.unknown() }).safeParse(await readJson(c));
     if (!body.success) throw invalid('Invalid input JSON: expected {"properties":{...}}');
     updateObject(ds, type, obj, body.data.properties);
