@@ -235,6 +235,33 @@ const TYPE_IDS: Record<string, number> = {
   'notes>deals': 214, 'deals>notes': 213,
 };
 
+/** HubSpot-defined "Primary" association type ids (a contact's and a deal's primary company). */
+const PRIMARY_TYPE_IDS: Record<string, number> = { 'contacts>companies': 1, 'companies>contacts': 2, 'deals>companies': 5, 'companies>deals': 6 };
+
+/** The "Primary" association type id from one type to another, if the pair has one. */
+export function primaryTypeId(from: ObjectType, to: ObjectType): number | undefined {
+  return PRIMARY_TYPE_IDS[`${from}>${to}`];
+}
+
+/**
+ * The HUBSPOT_DEFINED association types between two associated records, as v4 lists them: the
+ * default (unlabelled) type, plus the primary one when the company is the contact's or the
+ * deal's primary company (its first, as HubSpot makes the first association primary), labelled
+ * "Contact with Primary Company" / "Deal with Primary Company" since HubSpot's 2024-02-19 label
+ * change (only type ids are stable).
+ * https://developers.hubspot.com/docs/api-reference/crm-associations-v4/guide
+ * https://developers.hubspot.com/changelog/changes-to-primary-labels-for-hubspot-defined-association-labels
+ */
+export function associationTypes(ds: HubSpotDataset, from: ObjectType, fromId: string, to: ObjectType, toId: string): { category: string; typeId: number; label: string | null }[] {
+  const typeId = associationTypeId(from, to);
+  if (typeId === undefined) return [];
+  const primaryId = PRIMARY_TYPE_IDS[`${from}>${to}`];
+  const [owner, ownerType, company] = to === 'companies' ? [fromId, from, toId] : [toId, to, fromId];
+  const primary = primaryId !== undefined && associatedIds(ds, ownerType, owner, 'companies')[0] === company;
+  const label = `${ownerType === 'deals' ? 'Deal' : 'Contact'} with Primary Company`;
+  return [...(primary ? [{ category: 'HUBSPOT_DEFINED', typeId: primaryId, label }] : []), { category: 'HUBSPOT_DEFINED', typeId, label: null }];
+}
+
 /** The default association type id from one type to another, or undefined if unsupported. */
 export function associationTypeId(from: ObjectType, to: ObjectType): number | undefined {
   return TYPE_IDS[`${from}>${to}`];

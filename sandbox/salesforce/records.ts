@@ -34,9 +34,13 @@ export function fieldValue(type: SObjectType, rec: SalesforceRecord, name: strin
   return rec[name] ?? null;
 }
 
-/** A record as the REST API returns it, with every field or only `fields`. */
+/**
+ * A record as the REST API returns it, with every field or only `fields` (then `Id` follows the
+ * requested ones, as Salesforce always returns it).
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_get_field_values.htm
+ */
 export function presentRecord(version: string, type: SObjectType, rec: SalesforceRecord, fields?: string[]): Record<string, unknown> {
-  const names = fields ?? FIELDS[type].map((f) => f.name);
+  const names = fields ? [...fields, ...(fields.some((f) => f.toLowerCase() === 'id') ? [] : ['Id'])] : FIELDS[type].map((f) => f.name);
   const out: Record<string, unknown> = { attributes: { type, url: recordUrl(version, type, rec.Id) } };
   for (const n of names) {
     const def = findField(type, n);

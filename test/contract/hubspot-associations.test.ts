@@ -31,7 +31,11 @@ describe('v4 batch read', () => {
     expect(body.status).toBe('COMPLETE');
     expect(body.results.map((r) => r.from.id)).toEqual([dealId]);
     expect(body.results[0]!.to.map((t) => String(t.toObjectId))).toContain(companyId);
-    expect(body.results[0]!.to[0]!.associationTypes).toEqual([{ category: 'HUBSPOT_DEFINED', typeId: 341, label: null }]);
+    // The deal's first company is its primary one: the "Primary" label comes with the default type.
+    expect(body.results[0]!.to[0]!.associationTypes).toEqual([
+      { category: 'HUBSPOT_DEFINED', typeId: 5, label: 'Deal with Primary Company' },
+      { category: 'HUBSPOT_DEFINED', typeId: 341, label: null },
+    ]);
     expect(body.numErrors).toBe(1);
     expect(body.errors).toEqual([
       {

@@ -102,7 +102,8 @@ export function batchRoutes(): Hono<HubSpotEnv> {
         continue;
       }
       updateObject(ds, type, obj, input.properties);
-      results.push(present(ds, type, obj, Object.keys(obj.properties)));
+      // An update answers with the properties it set (and the ones every object returns).
+      results.push(present(ds, type, obj, Object.keys(input.properties ?? {})));
     }
     return batchAnswer(c, 200, started, results, missing, type);
   });
@@ -125,7 +126,7 @@ export function batchRoutes(): Hono<HubSpotEnv> {
       const idProperty = input.idProperty!;
       const existing = findObject(ds, type, input.id, idProperty);
       if (existing) {
-        results.push({ ...present(ds, type, updateObject(ds, type, existing, input.properties), Object.keys(existing.properties)), new: false });
+        results.push({ ...present(ds, type, updateObject(ds, type, existing, input.properties), [...Object.keys(input.properties), idProperty]), new: false });
       } else {
         const obj = createObject(ds, type, { ...input.properties, [idProperty]: input.id });
         results.push({ ...present(ds, type, obj, Object.keys(obj.properties)), new: true });

@@ -112,7 +112,8 @@ export function objectRoutes(): Hono<HubSpotEnv> {
     const body = z.object({ properties: z.unknown() }).safeParse(await readJson(c));
     if (!body.success) throw invalid('Invalid input JSON: expected {"properties":{...}}');
     updateObject(ds, type, obj, body.data.properties);
-    return c.json(present(ds, type, obj, Object.keys(obj.properties)));
+    // An update answers with the properties it set (and the ones every object returns).
+    return c.json(present(ds, type, obj, Object.keys((body.data.properties as object | null) ?? {})));
   });
 
   app.delete('/:type/:id', (c) => {

@@ -65,10 +65,11 @@ export function sobjectRoutes(): Hono<SalesforceEnv> {
   }
 
   app.post('/:type', async (c) => {
-    apiVersion(c);
+    const version = apiVersion(c);
     const type = sobjectParam(c);
     const ds = c.get('ds');
     const rec = insertRecord(ds, type, checkWrite(ds, type, await readJson(c)));
+    c.header('Location', `/services/data/v${version}/sobjects/${type}/${rec.Id}`);
     return c.json({ id: rec.Id, success: true, errors: [] }, 201);
   });
 
@@ -121,6 +122,7 @@ export function sobjectRoutes(): Hono<SalesforceEnv> {
     if (def.name === 'Id') throw notFound();
     const values = checkWrite(ds, type, { ...(body as Record<string, unknown>), [def.name]: value });
     const rec = insertRecord(ds, type, values);
+    c.header('Location', `/services/data/v${version}/sobjects/${type}/${rec.Id}`);
     return c.json({ id: rec.Id, success: true, errors: [], created: true }, 201);
   });
 
