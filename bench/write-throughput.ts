@@ -1,7 +1,7 @@
 /**
  * Write-back throughput: 10,000 HubSpot company property updates (`concord_health_score`)
  * through the broker on workerd (`POST /v1/tenants/demo/ops/crm/company-updates`, the HubSpot
- * connector's batch upsert, 100 per call, paced by the tenant's `RateLimiter` Durable Object)
+ * connector's batch update, 100 per call, paced by the tenant's `RateLimiter` Durable Object)
  * into the sandbox, which enforces HubSpot's 110 requests / 10 s. Prints records/s, calls and
  * 429s next to the ceiling (110 calls / 10 s x 100 records = 1,100 records/s per portal).
  * Target: >= 95 % of the ceiling with at most one 429 per 10,000 records. Prints; never fails
@@ -78,7 +78,7 @@ export async function benchWriteThroughput(estate: Estate, opts: { records: numb
   const got429s = vendor429s ?? limiter429s;
   const share = rate / CEILING;
 
-  console.log('\nWrite-back throughput (HubSpot batch upsert via the broker on wrangler dev, paced by the RateLimiter DO)');
+  console.log('\nWrite-back throughput (HubSpot batch update via the broker on wrangler dev, paced by the RateLimiter DO)');
   console.log(`  records updated   ${updated} of ${opts.records} (${failed} refused per record)`);
   console.log(`  elapsed           ${seconds.toFixed(2)} s`);
   console.log(`  throughput        ${rate.toFixed(0)} records/s   ceiling ${CEILING} records/s (${CALLS_PER_10S} calls / 10 s x ${BATCH})   ${(share * 100).toFixed(1)} % of ceiling`);

@@ -12,6 +12,7 @@ export type HubSpotErrorCategory =
   | 'VALIDATION_ERROR'
   | 'OBJECT_NOT_FOUND'
   | 'OBJECT_ALREADY_EXISTS'
+  | 'CONFLICT'
   | 'RATE_LIMITS';
 
 /** One entry of a VALIDATION_ERROR's `errors` array. */

@@ -19,6 +19,9 @@ import type { SandboxState } from '../core/state.js';
 import type { TokenClaims } from '../core/tokens.js';
 import { SANDBOX_TENANTS, type SandboxTenant } from '../seed/types.js';
 
+/** The id of the sandbox's one HubSpot app (webhook events and token metadata carry it). */
+export const SANDBOX_APP_ID = 4_242_001;
+
 /** One uninstall, for tests to see what the sandbox was asked (`via`: the API or the admin route). */
 export interface UninstallEvent {
   tenant: SandboxTenant;

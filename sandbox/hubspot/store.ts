@@ -4,7 +4,7 @@
  * non-seeded associations kept beside the dataset (a WeakMap, so a reseed drops them too).
  */
 import type { HubSpotDataset, HubSpotObject, HubSpotProperty } from '../seed/types.js';
-import { invalid, notFound } from './errors.js';
+import { HubSpotError, invalid, notFound } from './errors.js';
 import { lineItemProperties, productProperties } from '../seed/catalog.js';
 
 /** Products and line items: their property lists live on the dataset (seeded by sandbox/seed/catalog.ts). */
@@ -29,6 +29,10 @@ const TYPE_ALIASES: Record<string, ObjectType> = {
   products: 'products', product: 'products', '0-7': 'products',
   line_items: 'line_items', line_item: 'line_items', lineitems: 'line_items', '0-8': 'line_items',
 };
+
+/** HubSpot's object type ids, which v4 answers use (`fromObjectTypeId: "0-2"`).
+ * https://developers.hubspot.com/docs/guides/api/crm/understanding-the-crm#object-type-ids */
+export const OBJECT_TYPE_IDS: Record<ObjectType, string> = { contacts: '0-1', companies: '0-2', deals: '0-3', tasks: '0-27', notes: '0-46', products: '0-7', line_items: '0-8' };
 
 /** Singular name used in association type labels (`contact_to_company`). */
 export const SINGULAR: Record<ObjectType, string> = {
@@ -177,6 +181,43 @@ export function nextObjectId(ds: HubSpotDataset): string {
   return String(ex.nextId++);
 }
 
+/**
+ * Whether records of `type` can be addressed by `name` in updates and upserts: a unique-value
+ * property (`hasUniqueValue`), or a contact's email, which HubSpot keeps unique itself.
+ * `hs_object_id` is not one: HubSpot refuses it as an `idProperty` (ids go in `id` alone).
+ */
+export function isUniqueProperty(ds: HubSpotDataset, type: ObjectType, name: string): boolean {
+  if (type === 'contacts' && name === 'email') return true;
+  return properties(ds, type).some((p) => p.name === name && p.hasUniqueValue === true);
+}
+
+/**
+ * HubSpot's refusal of an update or upsert keyed on a property that is not unique-valued:
+ * 400 VALIDATION_ERROR "Unable to perform update/upsert by non-unique 0-2 property domain in
+ * portal ID 123" (message as HubSpot words it; reported for `domain`, `name`, `dealname` and
+ * `hs_object_id`, e.g. segmentio/action-destinations#3957).
+ */
+export function requireUniqueIdProperty(ds: HubSpotDataset, type: ObjectType, idProperty: string): void {
+  if (!isUniqueProperty(ds, type, idProperty)) {
+    throw invalid(`Unable to perform update/upsert by non-unique ${OBJECT_TYPE_IDS[type]} property ${idProperty} in portal ID ${ds.portalId}`);
+  }
+}
+
+/**
+ * Unique-value properties keep one record per value: a write giving another live record's value
+ * is refused with 409 CONFLICT, as HubSpot answers a second contact with an existing email
+ * ("Contact already exists. Existing ID: 123"). Seeded duplicates are left as they are.
+ */
+export function requireUniqueValues(ds: HubSpotDataset, type: ObjectType, props: Record<string, string | null>, self?: HubSpotObject): void {
+  for (const [name, value] of Object.entries(props)) {
+    if (value === null || value === '' || !isUniqueProperty(ds, type, name)) continue;
+    const clash = records(ds, type).find((o) => o !== self && !o.archived && o.properties[name]?.toLowerCase() === value.toLowerCase());
+    if (!clash) continue;
+    const what = type === 'contacts' && name === 'email' ? 'Contact already exists.' : `A ${SINGULAR[type]} with ${name} ${value} already exists.`;
+    throw new HubSpotError(409, 'CONFLICT', `${what} Existing ID: ${clash.id}`);
+  }
+}
+
 /** Finds a live record by id (or by a unique property when `idProperty` is given). */
 export function findObject(ds: HubSpotDataset, type: ObjectType, id: string, idProperty?: string): HubSpotObject | undefined {
   const list = records(ds, type);
@@ -209,6 +250,33 @@ const TYPE_IDS: Record<string, number> = {
   'notes>deals': 214, 'deals>notes': 213,
   'deals>line_items': 19, 'line_items>deals': 20,
 };
+
+/** HubSpot-defined "Primary" association type ids (a contact's and a deal's primary company). */
+const PRIMARY_TYPE_IDS: Record<string, number> = { 'contacts>companies': 1, 'companies>contacts': 2, 'deals>companies': 5, 'companies>deals': 6 };
+
+/** The "Primary" association type id from one type to another, if the pair has one. */
+export function primaryTypeId(from: ObjectType, to: ObjectType): number | undefined {
+  return PRIMARY_TYPE_IDS[`${from}>${to}`];
+}
+
+/**
+ * The HUBSPOT_DEFINED association types between two associated records, as v4 lists them: the
+ * default (unlabelled) type, plus the primary one when the company is the contact's or the
+ * deal's primary company (its first, as HubSpot makes the first association primary), labelled
+ * "Contact with Primary Company" / "Deal with Primary Company" since HubSpot's 2024-02-19 label
+ * change (only type ids are stable).
+ * https://developers.hubspot.com/docs/api-reference/crm-associations-v4/guide
+ * https://developers.hubspot.com/changelog/changes-to-primary-labels-for-hubspot-defined-association-labels
+ */
+export function associationTypes(ds: HubSpotDataset, from: ObjectType, fromId: string, to: ObjectType, toId: string): { category: string; typeId: number; label: string | null }[] {
+  const typeId = associationTypeId(from, to);
+  if (typeId === undefined) return [];
+  const primaryId = PRIMARY_TYPE_IDS[`${from}>${to}`];
+  const [owner, ownerType, company] = to === 'companies' ? [fromId, from, toId] : [toId, to, fromId];
+  const primary = primaryId !== undefined && associatedIds(ds, ownerType, owner, 'companies')[0] === company;
+  const label = `${ownerType === 'deals' ? 'Deal' : 'Contact'} with Primary Company`;
+  return [...(primary ? [{ category: 'HUBSPOT_DEFINED', typeId: primaryId, label }] : []), { category: 'HUBSPOT_DEFINED', typeId, label: null }];
+}
 
 /** The default association type id from one type to another, or undefined if unsupported. */
 export function associationTypeId(from: ObjectType, to: ObjectType): number | undefined {

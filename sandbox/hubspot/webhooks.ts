@@ -17,6 +17,7 @@
  * with the same eventId; `webhookReorder` shuffles each batch and holds some events back for a
  * later batch. With the knobs' `seed` the draws are deterministic.
  */
+import { SANDBOX_APP_ID } from './installs.js';
 import { createHmac } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -44,7 +45,7 @@ export const webhookConfigSchema = z
     tenant: z.enum(['demo', 'other']),
     targetUrl: z.string().url().refine((u) => /^https?:\/\//.test(u), 'http(s) URL'),
     clientSecret: z.string().min(8),
-    appId: z.number().int().positive().default(4_242_001),
+    appId: z.number().int().positive().default(SANDBOX_APP_ID),
     subscriptions: z.array(subscriptionInput).min(1).max(100),
     /** How long changes are collected before a batch is sent (tests set it long and flush). */
     batchDelayMs: z.number().int().min(0).max(600_000).default(100),

@@ -1,6 +1,7 @@
 /**
  * HubSpot's OAuth server, emulated: authorize (consent page), the 2026-03 token endpoint and the
- * legacy v1 one (both form-encoded), refresh-token metadata and revocation.
+ * legacy v1 one (both form-encoded), refresh-token metadata and revocation, and what an access
+ * token stands for (hubspot-token-info.ts).
  * https://developers.hubspot.com/docs/api/oauth/tokens
  * Errors follow HubSpot's OAuth shape: 400 `{status: "BAD_AUTH_CODE"|..., message, correlationId}`.
  */
@@ -12,6 +13,7 @@ import { revokedByUninstall } from '../hubspot/installs.js';
 import { consentDecision, consentPage } from './consent.js';
 import { acceptRefresh, clientOf, readForm, redeemCode, type GrantFailure } from './grants.js';
 import type { OAuthStore } from './store.js';
+import { hubspotTokenInfo } from './hubspot-token-info.js';
 
 const STATUS: Record<GrantFailure, string> = {
   invalid_client: 'BAD_CLIENT_ID',
@@ -24,7 +26,8 @@ const STATUS: Record<GrantFailure, string> = {
 };
 
 /** The app id the sandbox's HubSpot gives the broker's app (the same as its webhooks' default `appId`). */
-export const SANDBOX_HUBSPOT_APP_ID = 4_242_001;
+/** The sandbox app id (the broker's HUBSPOT_APP_ID in the local estate). */
+export { SANDBOX_APP_ID as SANDBOX_HUBSPOT_APP_ID } from '../hubspot/installs.js';
 
 function oauthError(c: Context, failure: GrantFailure, message: string): Response {
   return c.json({ status: STATUS[failure], message, correlationId: randomUUID() }, 400);
@@ -41,14 +44,12 @@ function tokenEndpoint(state: SandboxState, store: OAuthStore) {
       if (!redeemed.ok) return oauthError(c, redeemed.failure, redeemed.message);
       const { tenant } = redeemed.value;
       store.countGrant(app.value.clientId, 'authorization_code');
-      return c.json({
-        token_type: 'bearer',
-        access_token: issueToken('hubspot', tenant),
-        refresh_token: issueToken('hubspot', tenant, 'refresh'),
-        expires_in: expiresIn,
-        hub_id: state.dataset(tenant).hubspot.portalId,
-        scopes: redeemed.value.scope.split(/\s+/).filter(Boolean),
-      });
+      const scopes = redeemed.value.scope.split(/\s+/).filter(Boolean);
+      const accessToken = issueToken('hubspot', tenant);
+      const refreshToken = issueToken('hubspot', tenant, 'refresh');
+      store.tokenScopes.set(accessToken, scopes);
+      store.tokenScopes.set(refreshToken, scopes);
+      return c.json({ token_type: 'bearer', access_token: accessToken, refresh_token: refreshToken, expires_in: expiresIn, hub_id: state.dataset(tenant).hubspot.portalId, scopes });
     }
     if (form['grant_type'] === 'refresh_token') {
       const refreshed = acceptRefresh(store, 'hubspot', form);
@@ -57,9 +58,12 @@ function tokenEndpoint(state: SandboxState, store: OAuthStore) {
       if (revokedByUninstall(state, refreshed.value)) return oauthError(c, 'invalid_refresh_token', 'refresh token is invalid or revoked');
       store.countGrant(app.value.clientId, 'refresh_token');
       // HubSpot refresh tokens do not rotate: the same one comes back.
+      const accessToken = issueToken('hubspot', refreshed.value.tenant);
+      const scopes = store.tokenScopes.get(form['refresh_token']!);
+      if (scopes) store.tokenScopes.set(accessToken, scopes);
       return c.json({
         token_type: 'bearer',
-        access_token: issueToken('hubspot', refreshed.value.tenant),
+        access_token: accessToken,
         refresh_token: form['refresh_token'],
         expires_in: expiresIn,
         hub_id: state.dataset(refreshed.value.tenant).hubspot.portalId,
@@ -85,30 +89,7 @@ export function hubspotOAuth(state: SandboxState, store: OAuthStore): Hono {
     if (!claims || claims.vendor !== 'hubspot' || claims.kind !== 'refresh' || store.revoked.has(token) || revokedByUninstall(state, claims)) return oauthError(c, 'invalid_refresh_token', 'refresh token not found');
     return c.json({ token, hub_id: state.dataset(claims.tenant).hubspot.portalId, token_type: 'refresh' });
   });
-  // Token metadata: https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/get-oauth-token-metadata
-  // (what the broker asks for a token's portal, `hub_id`). Static sandbox tokens stand in for
-  // private-app tokens of the dev-mode estate and are answered too (HubSpot answers OAuth tokens).
-  app.get('/hubspot/oauth/v1/access-tokens/:token', (c) => {
-    const token = c.req.param('token');
-    const claims = verifyToken(token);
-    const notFound = () => c.json({ status: 'error', message: 'This access token does not exist or was revoked', correlationId: randomUUID(), category: 'OBJECT_NOT_FOUND' }, 404);
-    if (!claims || claims.vendor !== 'hubspot' || claims.kind === 'refresh' || store.revoked.has(token) || revokedByUninstall(state, claims)) return notFound();
-    const ttl = claims.kind === 'access' ? expiresInMs('hubspot')! : 365 * 24 * 3600_000;
-    const left = Math.floor((claims.iat + ttl - Date.now()) / 1000);
-    if (left <= 0) return c.json({ status: 'error', message: 'The OAuth token used to make this call expired', correlationId: randomUUID(), category: 'EXPIRED_AUTHENTICATION' }, 401);
-    const portalId = state.dataset(claims.tenant).hubspot.portalId;
-    return c.json({
-      token,
-      user: `admin@${claims.tenant}.sandbox.example`,
-      hub_domain: `${claims.tenant}.sandbox.hubspot.example`,
-      scopes: ['oauth', 'crm.objects.companies.read', 'crm.objects.contacts.read', 'crm.objects.deals.read', 'crm.objects.deals.write'],
-      hub_id: Number(portalId),
-      app_id: SANDBOX_HUBSPOT_APP_ID,
-      expires_in: left,
-      user_id: 101,
-      token_type: 'access',
-    });
-  });
+  app.route('/', hubspotTokenInfo(state, store));
   app.delete('/hubspot/oauth/v1/refresh-tokens/:token', (c) => {
     const token = c.req.param('token');
     const claims = verifyToken(token);

@@ -1,7 +1,8 @@
 /**
  * Salesforce's OAuth 2.0 web server flow, emulated: authorize (consent page, PKCE required),
- * token (authorization_code and refresh_token grants), revoke and introspect. One sandbox host
- * stands in for login.salesforce.com, test.salesforce.com and every My Domain.
+ * token (authorization_code and refresh_token grants), revoke and introspect, and the Identity
+ * Service the token answer points at (`id`: the identity URL; `/services/oauth2/userinfo`). One
+ * sandbox host stands in for login.salesforce.com, test.salesforce.com and every My Domain.
  * https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_web_server_flow.htm
  * Token responses have `instance_url`, `id`, `issued_at` and `signature`, and no `expires_in`.
  * Errors: 400 `{error, error_description}` (e.g. invalid_grant "expired access/refresh token").
@@ -9,8 +10,10 @@
 import { createHmac } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { SandboxState } from '../core/state.js';
-import { expiresInMs, issueToken, verifyToken } from '../core/tokens.js';
+import { expiresInMs, issueToken, opensApi, verifyToken, type TokenClaims } from '../core/tokens.js';
+import { extractToken } from '../core/auth.js';
 import type { SandboxTenant } from '../seed/types.js';
+import { apiUser, identityAnswer, identityUrl, userInfoAnswer } from '../salesforce/identity.js';
 import { consentDecision, consentPage } from './consent.js';
 import { acceptRefresh, clientOf, readForm, redeemCode, type GrantFailure } from './grants.js';
 import type { OAuthClientApp, OAuthStore } from './store.js';
@@ -36,8 +39,7 @@ function instanceUrl(c: Context): string {
 }
 
 function tokenResponse(c: Context, state: SandboxState, app: OAuthClientApp, tenant: SandboxTenant, refreshToken: string | undefined, scope: string) {
-  const orgId = state.dataset(tenant).salesforce.orgId;
-  const id = `${instanceUrl(c)}/id/${orgId}/005000000000001AAA`;
+  const id = identityUrl(instanceUrl(c), state.dataset(tenant).salesforce);
   const issuedAt = String(Date.now());
   // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_endpoints.htm: HMAC-SHA256 of id + issued_at with the consumer secret.
   const signature = createHmac('sha256', app.clientSecret).update(id + issuedAt).digest('base64');
@@ -90,41 +92,6 @@ export function salesforceOAuth(state: SandboxState, store: OAuthStore): Hono {
     return c.body(null, 200);
   });
 
-  // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_using_userinfo_endpoint.htm: OpenID Connect
-  // UserInfo with the access token as Bearer (GET or POST), on the login host or the instance.
-  // Invalid tokens: 403 with a plain-text body "Bad_OAuth_Token" (Salesforce's own answer).
-  const userinfo = (c: Context) => {
-    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    const claims = verifyToken(token);
-    const ttl = claims?.kind === 'access' ? expiresInMs('salesforce') : null;
-    if (!claims || claims.vendor !== 'salesforce' || claims.kind === 'refresh' || store.revoked.has(token!) || (ttl !== null && claims.iat + ttl <= Date.now())) {
-      return c.text('Bad_OAuth_Token', 403);
-    }
-    const orgId = state.dataset(claims.tenant).salesforce.orgId;
-    const userId = '005000000000001AAA';
-    const base = instanceUrl(c);
-    return c.json({
-      sub: `${base}/id/${orgId}/${userId}`,
-      user_id: userId,
-      organization_id: orgId,
-      preferred_username: `admin@${claims.tenant}.sandbox.example`,
-      nickname: 'admin',
-      name: `${claims.tenant} admin`,
-      email: `admin@${claims.tenant}.sandbox.example`,
-      email_verified: true,
-      zoneinfo: 'Europe/London',
-      locale: 'en_GB',
-      language: 'en_US',
-      active: true,
-      user_type: 'STANDARD',
-      urls: { rest: `${base}/services/data/v{version}/`, sobjects: `${base}/services/data/v{version}/sobjects/` },
-      updated_at: new Date(claims.iat).toISOString(),
-      is_app_installed: true,
-    });
-  };
-  app.get('/salesforce/services/oauth2/userinfo', userinfo);
-  app.post('/salesforce/services/oauth2/userinfo', userinfo);
-
   // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_introspection_endpoint.htm (RFC 7662 shape).
   app.post('/salesforce/services/oauth2/introspect', async (c) => {
     const form = await readForm(c);
@@ -140,13 +107,52 @@ export function salesforceOAuth(state: SandboxState, store: OAuthStore): Hono {
       active: true,
       scope: 'api refresh_token',
       client_id: client.value.clientId,
-      username: `admin@${claims.tenant}.sandbox.example`,
-      sub: `${instanceUrl(c)}/id/${state.dataset(claims.tenant).salesforce.orgId}/005000000000001AAA`,
+      username: apiUser(state.dataset(claims.tenant).salesforce).Username,
+      sub: identityUrl(instanceUrl(c), state.dataset(claims.tenant).salesforce),
       token_type: claims.kind === 'access' ? 'access_token' : 'refresh_token',
       iat: Math.floor(claims.iat / 1000),
       nbf: Math.floor(claims.iat / 1000),
       ...(exp === null ? {} : { exp }),
     });
   });
+
+  /**
+   * The Identity Service takes the access token as a Bearer header or an `oauth_token` query
+   * parameter (jsforce's `identity()` sends both), and refuses in its own way: 403 with one word
+   * of plain text (`Missing_OAuth_Token`, `Bad_OAuth_Token`), where the REST API answers 401.
+   */
+  const identityClaims = (c: Context): TokenClaims | Response => {
+    const token = extractToken(c.req.header('authorization')) ?? c.req.query('oauth_token') ?? null;
+    if (!token) return c.text('Missing_OAuth_Token', 403);
+    const claims = verifyToken(token);
+    const ttl = expiresInMs('salesforce');
+    const expired = claims?.kind === 'access' && ttl !== null && Date.now() - claims.iat > ttl;
+    if (!claims || claims.vendor !== 'salesforce' || !opensApi(claims) || expired || store.revoked.has(token)) return c.text('Bad_OAuth_Token', 403);
+    return claims;
+  };
+
+  // https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_using_openid.htm
+  app.get('/salesforce/id/:orgId/:userId', (c) => {
+    const claims = identityClaims(c);
+    if (claims instanceof Response) return claims;
+    const ds = state.dataset(claims.tenant).salesforce;
+    // A token opens its own org's identity URLs only. (Not documented: the sandbox answers a
+    // foreign org like a bad token, and an unknown user of the org with 404 `Bad_Id`.)
+    if (c.req.param('orgId').slice(0, 15) !== ds.orgId.slice(0, 15)) return c.text('Bad_OAuth_Token', 403);
+    const user = ds.User.find((u) => u.Id.slice(0, 15) === c.req.param('userId').slice(0, 15));
+    if (!user) return c.text('Bad_Id', 404);
+    const format = c.req.query('format');
+    if (format !== undefined && format !== 'json') return c.text('Unsupported format: the sandbox answers JSON only', 406);
+    return c.json(identityAnswer(instanceUrl(c), ds, user, c.req.query('version')));
+  });
+
+  // https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_using_userinfo_endpoint.htm (GET or POST)
+  const userinfo = (c: Context) => {
+    const claims = identityClaims(c);
+    if (claims instanceof Response) return claims;
+    return c.json(userInfoAnswer(instanceUrl(c), state.dataset(claims.tenant).salesforce));
+  };
+  app.get('/salesforce/services/oauth2/userinfo', userinfo);
+  app.post('/salesforce/services/oauth2/userinfo', userinfo);
   return app;
 }

@@ -46,6 +46,8 @@ export interface OAuthStore {
   certificates: Map<string, Certificate>;
   /** Successful grants per client id. */
   grants: Map<string, Record<GrantKind, number>>;
+  /** Scopes granted with each token the token endpoints issued (access and refresh). */
+  tokenScopes: Map<string, string[]>;
   /** Demo NetSuite credentials per tenant, generated on first request. */
   demoNetSuite: Map<SandboxTenant, { clientId: string; certificateId: string; privateKeyPem: string }>;
   countGrant(clientId: string, kind: GrantKind): void;
@@ -69,6 +71,7 @@ export function createOAuthStore(): OAuthStore {
     revoked: new Set(),
     certificates: new Map(),
     grants,
+    tokenScopes: new Map(),
     demoNetSuite: new Map(),
     countGrant(clientId, kind) {
       const entry = grants.get(clientId) ?? { authorization_code: 0, refresh_token: 0, client_credentials: 0 };

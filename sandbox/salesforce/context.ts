@@ -7,8 +7,13 @@ import { resolveSObject, type SObjectType } from './schema.js';
 /** Hono environment of the Salesforce emulator. */
 export type SalesforceEnv = { Variables: { tenant: SandboxTenant; ds: SalesforceDataset; today: string } };
 
-/** API versions the emulator answers for (jsforce defaults to a recent one). */
-export const API_VERSIONS = ['58.0', '59.0', '60.0', '61.0', '62.0', '63.0', '64.0', '65.0'];
+/**
+ * API versions the org serves: 31.0 (Summer '14) to 66.0 (Spring '26). Salesforce retired 7.0
+ * to 30.0 in Summer '25; every later version stays available, and clients often pin old ones
+ * (jsforce defaults to 50.0).
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_versions.htm
+ */
+export const API_VERSIONS: readonly string[] = Array.from({ length: 66 - 31 + 1 }, (_, i) => `${31 + i}.0`);
 
 /** The `vXX.X` path segment's version, or 404 NOT_FOUND for one the org does not serve. */
 export function apiVersion(c: Context<SalesforceEnv>): string {

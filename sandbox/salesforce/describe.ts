@@ -2,7 +2,8 @@
  * sObject describe metadata in the REST API's shape, built from schema.ts.
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
  */
-import { FIELDS, KEY_PREFIX, SOBJECT_TYPES, type FieldDef, type SObjectType } from './schema.js';
+import { childRelationships } from './relationships.js';
+import { FIELDS, KEY_PREFIX, isWritableType, type FieldDef, type SObjectType } from './schema.js';
 
 const LABELS: Record<SObjectType, [string, string]> = {
   Account: ['Account', 'Accounts'],
@@ -13,11 +14,12 @@ const LABELS: Record<SObjectType, [string, string]> = {
   Product2: ['Product', 'Products'],
   Pricebook2: ['Price Book', 'Price Books'],
   PricebookEntry: ['Price Book Entry', 'Price Book Entries'],
+  User: ['User', 'Users'],
 };
 
 const SOAP_TYPES: Record<FieldDef['type'], string> = {
   id: 'tns:ID', reference: 'tns:ID', string: 'xsd:string', textarea: 'xsd:string', url: 'xsd:string', email: 'xsd:string', phone: 'xsd:string',
-  picklist: 'xsd:string', currency: 'xsd:double', double: 'xsd:double', percent: 'xsd:double', date: 'xsd:date', datetime: 'xsd:dateTime', boolean: 'xsd:boolean',
+  picklist: 'xsd:string', currency: 'xsd:double', double: 'xsd:double', percent: 'xsd:double', int: 'xsd:int', date: 'xsd:date', datetime: 'xsd:dateTime', boolean: 'xsd:boolean',
 };
 
 function urls(version: string, type: SObjectType): Record<string, string> {
@@ -29,19 +31,20 @@ function urls(version: string, type: SObjectType): Record<string, string> {
 export function globalEntry(version: string, type: SObjectType): Record<string, unknown> {
   const [label, labelPlural] = LABELS[type];
   return {
-    name: type, label, labelPlural, keyPrefix: KEY_PREFIX[type], custom: false, createable: true, updateable: true, deletable: true,
+    name: type, label, labelPlural, keyPrefix: KEY_PREFIX[type], custom: false, createable: isWritableType(type), updateable: isWritableType(type), deletable: isWritableType(type),
     queryable: true, retrieveable: true, searchable: type !== 'OpportunityLineItem', layoutable: true, urls: urls(version, type),
   };
 }
 
 function describeField(f: FieldDef): Record<string, unknown> {
-  const defaulted = f.defaultValue !== undefined || ['Id', 'CreatedDate', 'LastModifiedDate', 'IsDeleted', 'IsClosed', 'IsWon'].includes(f.name);
+  const defaulted = f.defaultValue !== undefined || ['Id', 'CreatedDate', 'LastModifiedDate', 'SystemModstamp', 'IsDeleted', 'IsClosed', 'IsWon'].includes(f.name);
   return {
     name: f.name,
     label: f.label,
     type: f.type,
     soapType: SOAP_TYPES[f.type],
     length: f.length ?? 0,
+    digits: f.type === 'int' ? 8 : 0,
     precision: f.type === 'currency' ? 18 : 0,
     scale: f.type === 'currency' ? 2 : 0,
     nillable: !f.required && f.type !== 'boolean' && f.name !== 'Id',
@@ -54,7 +57,7 @@ function describeField(f: FieldDef): Record<string, unknown> {
     unique: f.externalId ?? false,
     filterable: f.type !== 'textarea',
     sortable: f.type !== 'textarea',
-    referenceTo: f.referenceTo ?? (f.name === 'OwnerId' ? ['User'] : []),
+    referenceTo: f.referenceTo ?? [],
     relationshipName: f.relationshipName ?? null,
     restrictedPicklist: f.restricted ?? false,
     picklistValues: (f.picklist ?? []).map((value) => ({ active: true, defaultValue: value === f.defaultValue, label: value, validFor: null, value })),
@@ -67,11 +70,17 @@ export function describeSObject(version: string, type: SObjectType): Record<stri
   return {
     ...globalEntry(version, type),
     fields: FIELDS[type].map(describeField),
-    childRelationships: SOBJECT_TYPES.flatMap((child) =>
-      FIELDS[child]
-        .filter((f) => f.referenceTo?.includes(type))
-        .map((f) => ({ childSObject: child, field: f.name, relationshipName: child === 'Task' ? 'Tasks' : `${child}s`, cascadeDelete: false })),
-    ),
+    // Shape of DescribeSObjectResult.childRelationships (jsforce's ChildRelationship type).
+    childRelationships: childRelationships(type).map((r) => ({
+      cascadeDelete: r.cascadeDelete,
+      childSObject: r.childSObject,
+      deprecatedAndHidden: false,
+      field: r.field,
+      junctionIdListNames: [],
+      junctionReferenceTo: [],
+      relationshipName: r.relationshipName,
+      restrictedDelete: false,
+    })),
     recordTypeInfos: [],
   };
 }

@@ -6,8 +6,9 @@
  */
 import type { SalesforceDataset, SalesforceRecord } from '../seed/types.js';
 import { SalesforceError } from './errors.js';
-import { FIELDS, findField, typeOfId, type FieldDef, type SObjectType } from './schema.js';
-import { allRecords, findRecord, newId, sfDateTime } from './store.js';
+import { FIELDS, findField, isWellFormedId, isWritableType, typeOfId, type FieldDef, type SObjectType } from './schema.js';
+import { allRecords, findRecord, logDeletion, newId, sfDateTime } from './store.js';
+import { cascadeChildren } from './relationships.js';
 import { notifyRecordChange } from './changes.js';
 import { completeProductWrite } from './products.js';
 
@@ -18,23 +19,30 @@ export function recordUrl(version: string, type: SObjectType, id: string): strin
   return `/services/data/v${version}/sobjects/${type}/${id}`;
 }
 
-/** Derived values Salesforce computes (compound names, stage flags). */
+/** Derived values Salesforce computes (compound names). */
 function derived(type: SObjectType, rec: SalesforceRecord): Record<string, Scalar> {
-  if (type === 'Contact') return { Name: [rec.FirstName, rec.LastName].filter((x) => typeof x === 'string' && x).join(' ') };
+  if (type === 'Contact' || type === 'User') return { Name: [rec.FirstName, rec.LastName].filter((x) => typeof x === 'string' && x).join(' ') };
   return {};
 }
 
 /** A field's value on a record, derived fields included; undefined fields read as null. */
 export function fieldValue(type: SObjectType, rec: SalesforceRecord, name: string): Scalar {
   if (name === 'IsDeleted') return rec.IsDeleted === true;
+  // SystemModstamp moves with every change, system ones included; records written before it was
+  // tracked fall back to their last modification.
+  if (name === 'SystemModstamp') return rec.SystemModstamp ?? rec.LastModifiedDate ?? rec.CreatedDate ?? null;
   const d = derived(type, rec);
   if (name in d) return d[name] ?? null;
   return rec[name] ?? null;
 }
 
-/** A record as the REST API returns it, with every field or only `fields`. */
+/**
+ * A record as the REST API returns it, with every field or only `fields` (then `Id` follows the
+ * requested ones, as Salesforce always returns it).
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_get_field_values.htm
+ */
 export function presentRecord(version: string, type: SObjectType, rec: SalesforceRecord, fields?: string[]): Record<string, unknown> {
-  const names = fields ?? FIELDS[type].map((f) => f.name);
+  const names = fields ? [...fields, ...(fields.some((f) => f.toLowerCase() === 'id') ? [] : ['Id'])] : FIELDS[type].map((f) => f.name);
   const out: Record<string, unknown> = { attributes: { type, url: recordUrl(version, type, rec.Id) } };
   for (const n of names) {
     const def = findField(type, n);
@@ -49,9 +57,10 @@ function bad(status: 400, code: string, message: string, fields: string[]): neve
 }
 
 /** Checks and converts one value for its field, or throws the matching Salesforce error. */
-function coerce(ds: SalesforceDataset, def: FieldDef, value: unknown): Scalar {
+function coerce(ds: SalesforceDataset, type: SObjectType, def: FieldDef, value: unknown): Scalar {
   if (value === null || value === '') {
     if (def.required) bad(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${def.name}]`, [def.name]);
+    if (def.name === 'OwnerId') bad(400, 'INVALID_CROSS_REFERENCE_KEY', 'Owner ID: owner cannot be blank', [def.name]);
     return null;
   }
   const parseErr = (kind: string): never =>
@@ -62,6 +71,10 @@ function coerce(ds: SalesforceDataset, def: FieldDef, value: unknown): Scalar {
     case 'percent': {
       const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
       return Number.isFinite(n) ? n : parseErr(def.type);
+    }
+    case 'int': {
+      const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+      return Number.isSafeInteger(n) ? n : parseErr('int');
     }
     case 'boolean':
       return typeof value === 'boolean' ? value : parseErr('boolean');
@@ -82,12 +95,24 @@ function coerce(ds: SalesforceDataset, def: FieldDef, value: unknown): Scalar {
   if (def.type === 'picklist' && def.restricted && def.picklist && !def.picklist.includes(value)) {
     bad(400, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${def.label}: bad value for restricted picklist field: ${value}`, [def.name]);
   }
-  if (def.type === 'reference' && def.referenceTo) {
-    const target = typeOfId(value);
-    if (!target || !def.referenceTo.includes(target)) bad(400, 'FIELD_INTEGRITY_EXCEPTION', `${def.label}: id value of incorrect type: ${value}`, [def.name]);
-    if (!findRecord(ds, target, value)) bad(400, 'INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [def.name]);
-  }
+  if (def.type === 'reference' && def.referenceTo) checkReference(ds, type, def, value);
   return value;
+}
+
+/**
+ * A lookup must name an existing record of a type the field points to; an owner must be an
+ * active user. Codes as the REST API answers them: MALFORMED_ID (not an id),
+ * FIELD_INTEGRITY_EXCEPTION (an id of another type), INVALID_CROSS_REFERENCE_KEY (no such
+ * record), INACTIVE_OWNER_OR_USER (a deactivated owner).
+ * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_concepts_core_data_objects.htm#statuscode
+ */
+function checkReference(ds: SalesforceDataset, type: SObjectType, def: FieldDef, value: string): void {
+  if (!isWellFormedId(value)) bad(400, 'MALFORMED_ID', `${def.label}: id value of incorrect type: ${value}`, [def.name]);
+  const target = typeOfId(value);
+  if (!target || !def.referenceTo!.includes(target)) bad(400, 'FIELD_INTEGRITY_EXCEPTION', `${def.label}: id value of incorrect type: ${value}`, [def.name]);
+  const rec = findRecord(ds, target, value);
+  if (!rec) bad(400, 'INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [def.name]);
+  if (target === 'User' && rec.IsActive === false) bad(400, 'INACTIVE_OWNER_OR_USER', `operation performed with inactive user [${rec.Id}] as owner of [${type.toLowerCase()}]`, [def.name]);
 }
 
 /**
@@ -95,6 +120,7 @@ function coerce(ds: SalesforceDataset, def: FieldDef, value: unknown): Scalar {
  * `attributes` and `Id` are ignored, as the REST API does for bodies it already addressed.
  */
 export function checkWrite(ds: SalesforceDataset, type: SObjectType, body: unknown, existing?: SalesforceRecord): Record<string, Scalar> {
+  refuseReadOnlyType(type, existing ? 'update' : 'insert');
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     bad(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object of field values', []);
   }
@@ -109,7 +135,7 @@ export function checkWrite(ds: SalesforceDataset, type: SObjectType, body: unkno
       readOnly.push(def.name);
       continue;
     }
-    out[def.name] = coerce(ds, def, value);
+    out[def.name] = coerce(ds, type, def, value);
   }
   if (readOnly.length) {
     bad(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${readOnly.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, readOnly);
@@ -128,6 +154,14 @@ export function checkWrite(ds: SalesforceDataset, type: SObjectType, body: unkno
   return completeProductWrite(ds, type, out, existing);
 }
 
+/**
+ * Users are read-only for the sandbox's API user (describe says createable/updateable/deletable
+ * false), as for an integration user without "Manage Users".
+ */
+export function refuseReadOnlyType(type: SObjectType, operation: 'insert' | 'update' | 'delete'): void {
+  if (!isWritableType(type)) throw new SalesforceError(400, 'INSUFFICIENT_ACCESS_OR_READONLY', `insufficient access rights on object: cannot ${operation} ${type}`);
+}
+
 /** Fields Salesforce maintains itself after each write. */
 function maintain(type: SObjectType, rec: SalesforceRecord): void {
   if (type === 'Opportunity') {
@@ -138,6 +172,7 @@ function maintain(type: SObjectType, rec: SalesforceRecord): void {
     if (typeof rec.UnitPrice === 'number' && typeof rec.Quantity === 'number') rec.TotalPrice = rec.UnitPrice * rec.Quantity;
   }
   rec.LastModifiedDate = sfDateTime();
+  rec.SystemModstamp = rec.LastModifiedDate;
 }
 
 /** Inserts a checked record and returns it. */
@@ -159,8 +194,18 @@ export function applyUpdate(type: SObjectType, rec: SalesforceRecord, values: Re
   notifyRecordChange({ type, record: rec, before });
 }
 
-/** Moves a record to the Recycle Bin. */
-export function deleteRecord(rec: SalesforceRecord): void {
+/**
+ * Moves a record to the Recycle Bin, with the children a cascade-delete relationship ties to it
+ * (an Account's Contacts, Opportunities and Tasks; an Opportunity's line items), and logs each
+ * deletion for `sobjects/{type}/deleted`.
+ */
+export function deleteRecord(ds: SalesforceDataset, type: SObjectType, rec: SalesforceRecord): void {
+  refuseReadOnlyType(type, 'delete');
+  if (rec.IsDeleted === true) return;
+  const now = sfDateTime();
   rec.IsDeleted = true;
-  rec.LastModifiedDate = sfDateTime();
+  rec.LastModifiedDate = now;
+  rec.SystemModstamp = now;
+  logDeletion(ds, { type, id: rec.Id, deletedDate: now });
+  for (const child of cascadeChildren(ds, type, rec.Id)) deleteRecord(ds, child.type, child.rec);
 }

@@ -1,12 +1,19 @@
 /**
- * The sObjects the emulator serves and their fields, as `describe` reports them. Only what the
- * seed holds plus the fields Concord writes (`Concord_Id__c`: an external id, except on Task).
- * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/
+ * The sObjects the emulator serves and their fields, as `describe` reports them: the standard
+ * fields of Account, Contact, Opportunity, OpportunityLineItem, Task and User that integrations
+ * read (Account's billing and shipping address parts, NumberOfEmployees, Industry, ...), the
+ * system fields every record carries (Id, OwnerId, CreatedDate, LastModifiedDate,
+ * SystemModstamp, IsDeleted), and the field Concord writes (`Concord_Id__c`: an external id,
+ * except on Task). Users are read-only here: the sandbox's API user cannot manage users.
+ * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_account.htm
+ * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/system_fields.htm
  */
 import { PRODUCT_FIELDS, PRODUCT_KEY_PREFIX, PRODUCT_SOBJECTS, withFlowFields } from './schema-flow.js';
 
+import { API_USER_ID } from '../seed/salesforce.js';
+
 /** Field types used here (a subset of Salesforce's `FieldType`). */
-export type FieldType = 'id' | 'string' | 'textarea' | 'url' | 'email' | 'phone' | 'picklist' | 'reference' | 'currency' | 'double' | 'percent' | 'date' | 'datetime' | 'boolean';
+export type FieldType = 'id' | 'string' | 'textarea' | 'url' | 'email' | 'phone' | 'picklist' | 'reference' | 'currency' | 'double' | 'percent' | 'int' | 'date' | 'datetime' | 'boolean';
 
 /** One field of an sObject. */
 export interface FieldDef {
@@ -31,26 +38,50 @@ export interface FieldDef {
   defaultValue?: string | number | boolean;
 }
 
-export const SOBJECT_TYPES = ['Account', 'Contact', 'Opportunity', 'OpportunityLineItem', 'Task', ...PRODUCT_SOBJECTS] as const;
+export const SOBJECT_TYPES = ['Account', 'Contact', 'Opportunity', 'OpportunityLineItem', 'Task', 'User', ...PRODUCT_SOBJECTS] as const;
 /** sObject types the emulator serves. */
 export type SObjectType = (typeof SOBJECT_TYPES)[number];
 
 /** Key prefixes: the first three characters of every record id of the type. */
-export const KEY_PREFIX: Record<SObjectType, string> = { Account: '001', Contact: '003', Opportunity: '006', OpportunityLineItem: '00k', Task: '00T', ...PRODUCT_KEY_PREFIX };
+export const KEY_PREFIX: Record<SObjectType, string> = { Account: '001', Contact: '003', Opportunity: '006', OpportunityLineItem: '00k', Task: '00T', User: '005', ...PRODUCT_KEY_PREFIX };
+
+/** Types the API user may create, update and delete (describe's createable/updateable/deletable). */
+export function isWritableType(type: SObjectType): boolean {
+  return type !== 'User';
+}
 
 export const STAGES = ['Prospecting', 'Qualification', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers', 'Perception Analysis', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'];
+
+/** The user records are owned by when a write names no owner: the org's API user. */
+export const DEFAULT_OWNER_ID = API_USER_ID;
+
+/** Account.Industry's standard picklist values. */
+const INDUSTRIES = ['Agriculture', 'Apparel', 'Banking', 'Biotechnology', 'Chemicals', 'Communications', 'Construction', 'Consulting', 'Education', 'Electronics', 'Energy', 'Engineering', 'Entertainment', 'Environmental', 'Finance', 'Food & Beverage', 'Government', 'Healthcare', 'Hospitality', 'Insurance', 'Machinery', 'Manufacturing', 'Media', 'Not For Profit', 'Recreation', 'Retail', 'Shipping', 'Technology', 'Telecommunications', 'Transportation', 'Utilities', 'Other'];
 
 const text = (name: string, label: string, extra: Partial<FieldDef> = {}): FieldDef => ({ name, type: 'string', label, writable: true, length: 255, ...extra });
 const sys = (name: string, type: FieldType, label: string): FieldDef => ({ name, type, label, writable: false });
 const ref = (name: string, label: string, to: SObjectType[], relationshipName: string, extra: Partial<FieldDef> = {}): FieldDef => ({
   name, type: 'reference', label, writable: true, length: 18, referenceTo: to, relationshipName, ...extra,
 });
-const common = (): FieldDef[] => [
-  { name: 'Id', type: 'id', label: 'Record ID', writable: false, length: 18 },
-  { name: 'OwnerId', type: 'reference', label: 'Owner ID', writable: true, length: 18, relationshipName: 'Owner', defaultValue: '0055g0000000001AAA' },
+/** Fields Salesforce maintains on every record (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/system_fields.htm). */
+const audit = (): FieldDef[] => [
   sys('CreatedDate', 'datetime', 'Created Date'),
   sys('LastModifiedDate', 'datetime', 'Last Modified Date'),
+  sys('SystemModstamp', 'datetime', 'System Modstamp'),
+];
+const common = (): FieldDef[] => [
+  { name: 'Id', type: 'id', label: 'Record ID', writable: false, length: 18 },
+  ref('OwnerId', 'Owner ID', ['User'], 'Owner', { defaultValue: DEFAULT_OWNER_ID }),
+  ...audit(),
   sys('IsDeleted', 'boolean', 'Deleted'),
+];
+/** A compound address's parts (`BillingStreet`, `BillingCity`, ...), writable one by one. */
+const address = (prefix: 'Billing' | 'Shipping'): FieldDef[] => [
+  { name: `${prefix}Street`, type: 'textarea', label: `${prefix} Street`, writable: true, length: 255 },
+  text(`${prefix}City`, `${prefix} City`, { length: 40 }),
+  text(`${prefix}State`, `${prefix} State/Province`, { length: 80 }),
+  text(`${prefix}PostalCode`, `${prefix} Zip/Postal Code`, { length: 20 }),
+  text(`${prefix}Country`, `${prefix} Country`, { length: 80 }),
 ];
 const concordId = (): FieldDef => text('Concord_Id__c', 'Concord Id', { externalId: true, custom: true, length: 64 });
 
@@ -59,14 +90,26 @@ export const FIELDS: Record<SObjectType, FieldDef[]> = {
   Account: [
     ...common(),
     text('Name', 'Account Name', { required: true }),
-    { name: 'Website', type: 'url', label: 'Website', writable: true, length: 255 },
+    text('AccountNumber', 'Account Number', { length: 40 }),
+    text('Site', 'Account Site', { length: 80 }),
+    ref('ParentId', 'Parent Account ID', ['Account'], 'Parent'),
+    { name: 'Type', type: 'picklist', label: 'Account Type', writable: true, length: 255, picklist: ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Channel Partner / Reseller', 'Installation Partner', 'Technology Partner', 'Other'] },
+    ...address('Billing'),
+    ...address('Shipping'),
     { name: 'Phone', type: 'phone', label: 'Account Phone', writable: true, length: 40 },
-    text('BillingCity', 'Billing City', { length: 40 }),
-    text('BillingCountry', 'Billing Country', { length: 80 }),
-    { name: 'Industry', type: 'picklist', label: 'Industry', writable: true, length: 255 },
-    { name: 'Type', type: 'picklist', label: 'Account Type', writable: true, length: 255, picklist: ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Partner', 'Other'] },
+    { name: 'Fax', type: 'phone', label: 'Account Fax', writable: true, length: 40 },
+    { name: 'Website', type: 'url', label: 'Website', writable: true, length: 255 },
+    text('Sic', 'SIC Code', { length: 20 }),
+    { name: 'Industry', type: 'picklist', label: 'Industry', writable: true, length: 255, picklist: INDUSTRIES },
     { name: 'AnnualRevenue', type: 'currency', label: 'Annual Revenue', writable: true },
+    { name: 'NumberOfEmployees', type: 'int', label: 'Employees', writable: true },
+    { name: 'Ownership', type: 'picklist', label: 'Ownership', writable: true, length: 255, picklist: ['Public', 'Private', 'Subsidiary', 'Other'] },
+    text('TickerSymbol', 'Ticker Symbol', { length: 20 }),
     { name: 'Description', type: 'textarea', label: 'Account Description', writable: true, length: 32000 },
+    { name: 'Rating', type: 'picklist', label: 'Account Rating', writable: true, length: 255, picklist: ['Hot', 'Warm', 'Cold'] },
+    { name: 'AccountSource', type: 'picklist', label: 'Account Source', writable: true, length: 255, picklist: ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'] },
+    { name: 'CurrencyIsoCode', type: 'picklist', label: 'Account Currency', writable: true, picklist: ['USD', 'EUR', 'GBP', 'CAD', 'AUD'], restricted: true, defaultValue: 'USD' },
+    sys('LastActivityDate', 'date', 'Last Activity'),
     concordId(),
   ],
   Contact: [
@@ -120,6 +163,23 @@ export const FIELDS: Record<SObjectType, FieldDef[]> = {
     text('Concord_Id__c', 'Concord Id', { custom: true, length: 64 }),
   ],
   ...PRODUCT_FIELDS,
+  // Users: no OwnerId and no Recycle Bin (users are deactivated, never deleted).
+  User: [
+    { name: 'Id', type: 'id', label: 'User ID', writable: false, length: 18 },
+    text('Username', 'Username', { required: true, length: 80 }),
+    text('FirstName', 'First Name', { length: 40 }),
+    text('LastName', 'Last Name', { required: true, length: 80 }),
+    { name: 'Name', type: 'string', label: 'Full Name', writable: false, length: 121 },
+    { name: 'Email', type: 'email', label: 'Email', writable: true, length: 128, required: true },
+    text('Alias', 'Alias', { required: true, length: 8 }),
+    text('Title', 'Title', { length: 80 }),
+    { name: 'IsActive', type: 'boolean', label: 'Active', writable: true, defaultValue: true },
+    { name: 'UserType', type: 'picklist', label: 'User Type', writable: false, picklist: ['Standard', 'PowerPartner', 'CsnOnly', 'Guest'] },
+    { name: 'TimeZoneSidKey', type: 'picklist', label: 'Time Zone', writable: true, length: 40 },
+    { name: 'LocaleSidKey', type: 'picklist', label: 'Locale', writable: true, length: 40 },
+    { name: 'LanguageLocaleKey', type: 'picklist', label: 'Language', writable: true, length: 40 },
+    ...audit(),
+  ],
 };
 // Product links on line items, the package's write-back fields, billing address details (schema-flow.ts).
 withFlowFields(FIELDS);

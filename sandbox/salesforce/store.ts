@@ -1,14 +1,24 @@
 /**
  * The org's records as the emulator sees them: the arrays of `SalesforceDataset` (line items and
  * the product objects are optional there and start empty when the seed has none); the id counter
- * lives beside the dataset (a WeakMap, so a reseed restarts it). Deleted records stay with `IsDeleted = true`, as in the Recycle Bin,
- * so `queryAll` still sees them.
+ * and the deletion log live beside the dataset (a WeakMap, so a reseed restarts them). Deleted
+ * records stay with `IsDeleted = true`, as in the Recycle Bin, so `queryAll` still sees them, and
+ * each deletion is logged with its date for `sobjects/{type}/deleted`.
  */
 import type { SalesforceDataset, SalesforceRecord } from '../seed/types.js';
 import { notFound, SalesforceError } from './errors.js';
 import { KEY_PREFIX, idSuffix, isWellFormedId, type SObjectType } from './schema.js';
 
+/** One deleted record, as `sobjects/{type}/deleted` reports it. */
+export interface Deletion {
+  type: SObjectType;
+  id: string;
+  /** Salesforce datetime of the deletion. */
+  deletedDate: string;
+}
+
 interface Extras {
+  deletions: Deletion[];
   counter: number;
 }
 
@@ -17,7 +27,7 @@ const extrasByDataset = new WeakMap<SalesforceDataset, Extras>();
 function extras(ds: SalesforceDataset): Extras {
   let ex = extrasByDataset.get(ds);
   if (!ex) {
-    ex = { counter: 0 };
+    ex = { deletions: [], counter: 0 };
     extrasByDataset.set(ds, ex);
   }
   return ex;
@@ -35,6 +45,16 @@ export function allRecords(ds: SalesforceDataset, type: SObjectType): Salesforce
     default:
       return ds[type];
   }
+}
+
+/** Records deleted since the dataset was seeded, oldest first. */
+export function deletions(ds: SalesforceDataset): readonly Deletion[] {
+  return extras(ds).deletions;
+}
+
+/** Logs a deletion (records.ts `deleteRecord` calls it). */
+export function logDeletion(ds: SalesforceDataset, entry: Deletion): void {
+  extras(ds).deletions.push(entry);
 }
 
 /** True when the record is in the Recycle Bin. */

@@ -12,10 +12,13 @@ import { buildVitally } from './vitally.js';
 import { addClosedWonFixtures } from './closed-won.js';
 import type { SandboxTenant, TenantDataset, TruthCustomer } from './types.js';
 
-/** Per-tenant account identifiers (fixed, like a real portal/org/account would be). */
+/**
+ * Per-tenant account identifiers (fixed, like a real portal/org/account would be). Org ids are
+ * well-formed 18-character ids (their last three characters are the case-safety checksum).
+ */
 const IDENTITIES: Readonly<Record<SandboxTenant, { portalId: number; orgId: string; accountId: string; subdomain: string }>> = {
-  demo: { portalId: 24300001, orgId: '00D5g00000DEMO1EAA', accountId: 'TSTDRV1234567', subdomain: 'concord-demo' },
-  other: { portalId: 24300002, orgId: '00D5g00000OTHR1EAA', accountId: 'TSTDRV7654321', subdomain: 'concord-other' },
+  demo: { portalId: 24300001, orgId: '00D5g00000DEMO1EAP', accountId: 'TSTDRV1234567', subdomain: 'concord-demo' },
+  other: { portalId: 24300002, orgId: '00D5g00000OTHR1EAP', accountId: 'TSTDRV7654321', subdomain: 'concord-other' },
 };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -48,7 +51,7 @@ export function generateTenant(tenant: SandboxTenant, anchorDate: string): Tenan
   const hubspot = buildHubspot(new Prng(`${seed}|hubspot`), plans, truth, anchorDate, ids.portalId);
   const netsuite = buildNetsuite(new Prng(`${seed}|netsuite`), plans, truth, anchorDate, ids.accountId, hubspot);
   const vitally = buildVitally(new Prng(`${seed}|vitally`), plans, truth, anchorDate, ids.subdomain);
-  const salesforce = buildSalesforce(new Prng(`${seed}|salesforce`), plans, truth, anchorDate, ids.orgId);
+  const salesforce = buildSalesforce(new Prng(`${seed}|salesforce`), plans, truth, anchorDate, ids.orgId, tenant, new Prng(`${seed}|salesforce-detail`));
   const dataset: TenantDataset = { tenant, anchorDate, hubspot, salesforce, netsuite, vitally, truth: [...truth.values()] };
   // Closed-won fixtures (catalogue, owners, addresses, demo deals) go on top, from their own streams.
   addClosedWonFixtures(dataset, plans, seed);

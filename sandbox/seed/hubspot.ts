@@ -42,8 +42,8 @@ function pipelines(anchor: string): HubSpotPipeline[] {
   ];
 }
 
-function prop(name: string, label: string, type: HubSpotProperty['type'], fieldType: string, groupName: string, options?: string[], hubspotDefined = true): HubSpotProperty {
-  const p: HubSpotProperty = { name, label, type, fieldType, groupName, hubspotDefined };
+function prop(name: string, label: string, type: HubSpotProperty['type'], fieldType: string, groupName: string, options?: string[], hubspotDefined = true, hasUniqueValue = false): HubSpotProperty {
+  const p: HubSpotProperty = { name, label, type, fieldType, groupName, hubspotDefined, ...(hasUniqueValue ? { hasUniqueValue } : {}) };
   if (options) p.options = options.map((o, i) => ({ label: o, value: o, displayOrder: i, hidden: false }));
   return p;
 }
@@ -60,7 +60,8 @@ function properties(): HubSpotDataset['properties'] {
       prop('lifecyclestage', 'Lifecycle stage', 'enumeration', 'radio', 'companyinformation', ['lead', 'opportunity', 'customer', 'other']),
       prop('annualrevenue', 'Annual revenue', 'number', 'number', 'companyinformation'),
       prop('hubspot_owner_id', 'Company owner', 'enumeration', 'select', 'companyinformation', HUBSPOT_OWNER_IDS),
-      prop('concord_erp_customer_id', 'ERP customer id (Concord)', 'string', 'text', 'concord', undefined, false),
+      // An earlier integration's key: a unique-value property, so upserts may key on it.
+      prop('concord_erp_customer_id', 'ERP customer id (Concord)', 'string', 'text', 'concord', undefined, false, true),
       prop('concord_health_score', 'Health score (Concord)', 'number', 'number', 'concord', undefined, false),
     ],
     contacts: [

@@ -54,6 +54,8 @@ export interface HubSpotProperty {
   description?: string;
   options?: { label: string; value: string; displayOrder: number; hidden: boolean }[];
   hubspotDefined?: boolean;
+  /** A unique-value property: no two records may share a value, and upserts may key on it. */
+  hasUniqueValue?: boolean;
 }
 
 export interface HubSpotDataset {
@@ -98,7 +100,8 @@ export type SalesforceRecord = { Id: string } & Record<string, string | number |
 
 export interface SalesforceDataset {
   orgId: string; // 18-char org id
-  Account: SalesforceRecord[]; // Id, Name, Website, BillingCity, BillingCountry, Industry, AnnualRevenue, OwnerId, CreatedDate, LastModifiedDate
+  User: SalesforceRecord[]; // Id, Username, FirstName, LastName, Email, Alias, Title, IsActive, UserType, locale keys
+  Account: SalesforceRecord[]; // Id, Name, Website, Billing*, Industry, AnnualRevenue, NumberOfEmployees, Phone, Type, OwnerId, CreatedDate, LastModifiedDate, SystemModstamp
   Contact: SalesforceRecord[]; // Id, AccountId, FirstName, LastName, Email, Title
   Opportunity: SalesforceRecord[]; // Id, AccountId, Name, Amount, StageName, CloseDate, IsClosed, IsWon, CurrencyIsoCode
   Task: SalesforceRecord[]; // Id, WhatId, Subject, Status, ActivityDate

@@ -1,33 +1,13 @@
 /**
  * The official `@hubspot/api-client` against the sandbox's HubSpot emulator: paging, search,
- * batch read/upsert, properties, pipelines, associations, errors and tenant isolation, checked
+ * batch read/update/upsert, properties, pipelines, associations, errors and tenant isolation, checked
  * against the seeded portal.
  */
 import { Client } from '@hubspot/api-client';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/deals/models/Filter.js';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { generateTenant } from '../../sandbox/seed/generate.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TenantDataset } from '../../sandbox/seed/types.js';
-
-const sandboxUrl = inject('sandboxUrl');
-
-async function token(tenant: 'demo' | 'other'): Promise<string> {
-  const res = await fetch(`${sandboxUrl}/__sandbox/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor: 'hubspot', tenant }) });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { accessToken: string }).accessToken;
-}
-
-/** The error the client throws for a non-2xx answer (ApiException: code + parsed body). */
-async function failure(p: Promise<unknown>): Promise<{ code: number; body: Record<string, unknown> }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { code?: number; body?: unknown };
-    const body = typeof e.body === 'string' ? (JSON.parse(e.body) as Record<string, unknown>) : (e.body as Record<string, unknown>);
-    return { code: e.code ?? 0, body };
-  }
-  throw new Error('expected the call to fail');
-}
+import { failure, hubspotClient, sandboxUrl, seededPortal, token } from './hubspot-support.js';
 
 let demo: Client;
 let other: Client;
@@ -36,10 +16,9 @@ let other: Client;
 let seed: Record<'demo' | 'other', TenantDataset>;
 
 beforeAll(async () => {
-  const { anchorDate } = (await (await fetch(`${sandboxUrl}/__sandbox/health`)).json()) as { anchorDate: string };
-  seed = { demo: generateTenant('demo', anchorDate), other: generateTenant('other', anchorDate) };
-  demo = new Client({ accessToken: await token('demo'), basePath: `${sandboxUrl}/hubspot` });
-  other = new Client({ accessToken: await token('other'), basePath: `${sandboxUrl}/hubspot` });
+  seed = { demo: await seededPortal('demo'), other: await seededPortal('other') };
+  demo = hubspotClient(await token('demo'));
+  other = hubspotClient(await token('other'));
 });
 
 describe('HubSpot emulator with @hubspot/api-client', () => {
@@ -201,9 +180,9 @@ describe('HubSpot emulator with @hubspot/api-client', () => {
     expect(wrongType.code).toBe(400);
   });
 
-  it('batch upsert answers 207 multi-status when some inputs fail, applying the others', async () => {
+  it('batch update answers 207 multi-status when some ids are unknown, applying the others', async () => {
     const [a, b] = seed.demo.hubspot.companies.slice(10, 12);
-    const res = await fetch(`${sandboxUrl}/hubspot/crm/v3/objects/companies/batch/upsert`, {
+    const res = await fetch(`${sandboxUrl}/hubspot/crm/v3/objects/companies/batch/update`, {
       method: 'POST',
       headers: { authorization: `Bearer ${await token('demo')}`, 'content-type': 'application/json' },
       body: JSON.stringify({ inputs: [{ id: a!.id, properties: { concord_health_score: '77' } }, { id: b!.id, properties: { concord_health_score: '78' } }, { id: '98765432', properties: { concord_health_score: '1' } }] }),
@@ -214,7 +193,7 @@ describe('HubSpot emulator with @hubspot/api-client', () => {
     expect(body.results.map((r) => r.id).sort()).toEqual([a!.id, b!.id].sort());
     expect(body.errors[0]).toMatchObject({ status: 'error', category: 'OBJECT_NOT_FOUND', context: { ids: ['98765432'] } });
     // Through the official client the same answer arrives as the WithErrors variant.
-    const viaSdk = await demo.crm.companies.batchApi.upsert({ inputs: [{ id: a!.id, properties: { concord_health_score: '79' } }, { id: '98765433', properties: { concord_health_score: '1' } }] });
+    const viaSdk = await demo.crm.companies.batchApi.update({ inputs: [{ id: a!.id, properties: { concord_health_score: '79' } }, { id: '98765433', properties: { concord_health_score: '1' } }] });
     expect('errors' in viaSdk && viaSdk.errors?.[0]?.context).toEqual({ ids: ['98765433'] });
     const read = await demo.crm.companies.basicApi.getById(a!.id, ['concord_health_score']);
     expect(read.properties.concord_health_score).toBe('79');

@@ -4,42 +4,19 @@
  * refresh, revoke, introspect) and NetSuite client credentials with PS256/ES256 JWT assertions.
  * Issued tokens open the emulators through the official clients.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { Client } from '@hubspot/api-client';
 import { SignJWT, exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
 import jsforce from 'jsforce';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { authorize, form, pkce, redirectUri, registerClient } from './oauth-support.js';
 
 const sandboxUrl = inject('sandboxUrl');
-const client = { clientId: `contract-${randomBytes(4).toString('hex')}`, clientSecret: 'contract-secret-0123456789' };
-const redirectUri = 'http://127.0.0.1:9/callback';
+let client: { clientId: string; clientSecret: string };
 
 beforeAll(async () => {
-  const res = await fetch(`${sandboxUrl}/__sandbox/oauth/clients`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(client) });
-  expect(res.status).toBe(201);
+  client = await registerClient();
 });
-
-const pkce = () => {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-};
-
-/** Load the consent page, press Approve; returns the code from the redirect. */
-async function authorize(authorizePath: string, params: Record<string, string>): Promise<string> {
-  const url = `${sandboxUrl}${authorizePath}?${new URLSearchParams(params)}`;
-  const page = await fetch(url);
-  expect(page.status).toBe(200);
-  expect(await page.text()).toContain('Approve');
-  const res = await fetch(`${sandboxUrl}${authorizePath}`, { method: 'POST', body: new URLSearchParams({ ...params, decision: 'approve', sandbox_tenant: 'demo' }), redirect: 'manual' });
-  expect(res.status).toBe(302);
-  const back = new URL(res.headers.get('location')!);
-  expect(`${back.origin}${back.pathname}`).toBe(redirectUri);
-  expect(back.searchParams.get('state')).toBe(params['state']);
-  return back.searchParams.get('code')!;
-}
-
-const form = (path: string, fields: Record<string, string>) =>
-  fetch(`${sandboxUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
 
 describe('HubSpot OAuth', () => {
   const hubspotCode = async (challenge: string) =>

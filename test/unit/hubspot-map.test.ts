@@ -1,14 +1,24 @@
-/** HubSpot raw -> canonical mapping: won stages from pipeline metadata, deals, contacts, associations. */
+/**
+ * HubSpot raw -> canonical mapping: won stages from pipeline metadata, deals, contacts,
+ * associations; and every mapper fed the saved HubSpot payloads of test/fixtures/hubspot.
+ */
 import { describe, expect, it } from 'vitest';
 import {
+  ASSOCIATION_TYPE,
   activityAssociations,
+  associationsFromPage,
   companiesOfDeal,
   contactFromHubSpot,
   dealFromHubSpot,
   dealOutcome,
+  matchRecordFromCompany,
+  noteProperties,
   stageOutcomes,
+  taskProperties,
+  type HubSpotObject,
   type HubSpotPipeline,
 } from '../../worker/connectors/hubspot/map.js';
+import { fixture, fixtureNames, fixtureNote } from '../support/vendor-fixture.js';
 
 /** Shapes as GET /crm/v3/pipelines/deals returns them (metadata values are strings). */
 const pipelines: HubSpotPipeline[] = [
@@ -82,5 +92,85 @@ describe('contacts and associations', () => {
 
   it("puts a deal's primary company first", () => {
     expect(companiesOfDeal([{ toObjectId: '1', typeIds: [341] }, { toObjectId: '2', typeIds: [341, 5] }])).toEqual(['2', '1']);
+  });
+});
+
+type Batch = { status: string; results: HubSpotObject[]; errors?: { category: string; context: Record<string, string[]> }[] };
+type AssociationPage = { results: { toObjectId: number; associationTypes: { category: string; typeId: number; label: string | null }[] }[] };
+
+describe('saved HubSpot payloads (test/fixtures/hubspot)', () => {
+  it('each payload has a note naming its HubSpot documentation and the request it answers', () => {
+    const names = fixtureNames('hubspot');
+    expect(names.length).toBeGreaterThanOrEqual(20);
+    for (const name of names) {
+      const note = fixtureNote('hubspot', name);
+      expect(note.sources.length, name).toBeGreaterThan(0);
+      for (const url of note.sources) expect(url, name).toMatch(/^https:\/\/developers\.hubspot\.com\//);
+      expect(note.request, name).toMatch(/^(GET|POST|PATCH|PUT|DELETE|Any) /);
+    }
+  });
+
+  it('companies (list page and batch reads) become match records', () => {
+    const page = fixture<{ results: HubSpotObject[]; paging?: { next: { after: string } } }>('hubspot', 'companies-page');
+    expect(page.results.map(matchRecordFromCompany)).toEqual([
+      { externalId: '5125643781', name: 'Biglytics', domain: 'biglytics.net', taxId: null, crmHint: null },
+      { externalId: '5125643782', name: 'Northwind Traders', domain: 'northwind.example', taxId: null, crmHint: null },
+    ]);
+    expect(page.paging?.next.after).toBe('5125643783');
+    const read = fixture<Batch>('hubspot', 'companies-batch-read');
+    expect(read.results.map((c) => matchRecordFromCompany(c).externalId)).toEqual(['5125643781']);
+    const partial = fixture<Batch>('hubspot', 'companies-batch-read-partial');
+    expect(partial.results.map((c) => matchRecordFromCompany(c).name)).toEqual(['Biglytics']);
+    expect(partial.errors?.map((e) => [e.category, e.context.ids])).toEqual([['OBJECT_NOT_FOUND', ['999']]]);
+  });
+
+  it('contacts become canonical contacts: trimmed, email lower-cased, blanks null', () => {
+    const read = fixture<Batch>('hubspot', 'contacts-batch-read');
+    expect(read.results.map(contactFromHubSpot)).toEqual([
+      { externalId: '80151', firstName: 'Maria', lastName: 'Johnson', email: 'maria.johnson@biglytics.net', title: 'Head of Finance' },
+      { externalId: '80152', firstName: 'Tom', lastName: null, email: null, title: null },
+    ]);
+  });
+
+  it("deals take their won and closed flags from the pipelines' stage metadata", () => {
+    const outcomes = stageOutcomes(fixture<{ results: HubSpotPipeline[] }>('hubspot', 'pipelines-deals').results);
+    expect([...outcomes.get('default')!.won]).toEqual(['closedwon']);
+    expect([...outcomes.get('1002000')!.won]).toEqual(['1002004']);
+    expect(dealOutcome(outcomes, 'default', 'closedlost')).toEqual({ closed: true, won: false });
+    const deals = fixture<Batch>('hubspot', 'deals-batch-read').results.map((d) => dealFromHubSpot(d, outcomes));
+    expect(deals).toEqual([
+      { externalId: '9913425', name: 'Biglytics – New business', amount: 24000.5, currency: 'USD', pipeline: 'default', stage: 'closedwon', closeDate: '2026-10-01T12:00:00Z', closed: true, won: true },
+      { externalId: '9913426', name: 'Biglytics – Partner deal', amount: 12000, currency: 'EUR', pipeline: '1002000', stage: '1002004', closeDate: '2026-09-15T12:00:00Z', closed: true, won: true },
+      { externalId: '9913427', name: 'Biglytics – Expansion', amount: null, currency: null, pipeline: 'default', stage: 'qualifiedtobuy', closeDate: null, closed: false, won: false },
+    ]);
+  });
+
+  it('v4 association pages become ids with their type ids; a deal lists its primary company first', () => {
+    const contacts = associationsFromPage(fixture<AssociationPage>('hubspot', 'associations-v4-company-contacts'));
+    expect(contacts).toEqual([
+      { toObjectId: '80151', typeIds: [2, 280] },
+      { toObjectId: '80152', typeIds: [280] },
+    ]);
+    const page = fixture<AssociationPage>('hubspot', 'associations-v4-deal-companies');
+    expect(page.results[1]!.associationTypes.map((t) => t.typeId)).toContain(ASSOCIATION_TYPE.dealToPrimaryCompany);
+    expect(companiesOfDeal(associationsFromPage(page))).toEqual(['5125643781', '5125643790']);
+  });
+
+  it('task and note properties are the ones HubSpot answers a create with, in its formats', () => {
+    const task = fixture<HubSpotObject>('hubspot', 'tasks-create');
+    const props = taskProperties({ subject: 'Follow up on overdue invoices', body: 'Receivables: 2 invoices overdue.', dueDate: '2026-12-03' });
+    expect(Object.keys(props).filter((k) => !(k in task.properties))).toEqual([]);
+    expect(props.hs_task_status).toBe(task.properties.hs_task_status);
+    expect(props.hs_task_type).toBe(task.properties.hs_task_type);
+    expect(Date.parse(props.hs_timestamp!)).toBe(Date.parse(task.properties.hs_timestamp!));
+    const note = fixture<HubSpotObject>('hubspot', 'notes-create');
+    const noteProps = noteProperties({ body: 'Renewal discussed', at: '2026-11-26T10:22:09.000Z' });
+    expect(Object.keys(noteProps).filter((k) => !(k in note.properties))).toEqual([]);
+    expect(noteProps.hs_timestamp).toBe(note.properties.hs_timestamp);
+    // The create bodies associate with HubSpot-defined types in the documented form.
+    expect(activityAssociations('task', { companyId: '5125643781', dealId: '9913425' })).toEqual([
+      { to: { id: '5125643781' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: ASSOCIATION_TYPE.taskToCompany }] },
+      { to: { id: '9913425' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: ASSOCIATION_TYPE.taskToDeal }] },
+    ]);
   });
 });

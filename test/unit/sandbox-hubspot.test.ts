@@ -95,10 +95,12 @@ describe('HubSpot emulator', () => {
     const second = (await (await call('POST', '/crm/v3/objects/companies/batch/upsert', input)).json()) as { results: { id: string; new: boolean }[] };
     expect(first.results[0]!.new).toBe(true);
     expect(second.results[0]).toMatchObject({ id: first.results[0]!.id, new: false });
-    // An unknown record id cannot be upserted: reported per input in a 207, the rest applied.
+    // Keyed on the record id (or nothing) the whole batch is refused, as HubSpot refuses any
+    // non-unique idProperty, and nothing in it is applied.
     const mixed = await call('POST', '/crm/v3/objects/companies/batch/upsert', { inputs: [{ id: '777777', properties: { name: 'Nope' } }, { ...input.inputs[0], properties: { city: 'Porto' } }] });
-    expect(mixed.status).toBe(207);
-    expect(await mixed.json()).toMatchObject({ numErrors: 1, errors: [{ category: 'OBJECT_NOT_FOUND', context: { ids: ['777777'] } }], results: [{ id: first.results[0]!.id, new: false }] });
+    expect(mixed.status).toBe(400);
+    expect(await mixed.json()).toMatchObject({ category: 'VALIDATION_ERROR', message: 'Unable to perform update/upsert by non-unique 0-2 property hs_object_id in portal ID 24300001' });
+    expect(state.dataset('demo').hubspot.companies.find((c) => c.id === first.results[0]!.id)!.properties.city).not.toBe('Porto');
   });
 
   it('searches with filters, sorts and a total, and enforces 5 searches per second', async () => {

@@ -11,7 +11,8 @@ import type { SalesforceDataset } from '../../sandbox/seed/types.js';
 const ACC1 = '0015g0000000001AAA';
 const ACC2 = '0015g0000000002AAA';
 const ds: SalesforceDataset = {
-  orgId: '00D5g00000TEST1EAA',
+  orgId: '00D5g00000TEST1EAP',
+  User: [],
   Account: [
     { Id: ACC1, Name: 'Acme Analytics', Industry: 'Technology', AnnualRevenue: 5_000_000, BillingCountry: 'US', CreatedDate: '2026-11-20T10:00:00.000+0000' },
     { Id: ACC2, Name: "O'Brien & Sons", Industry: null, AnnualRevenue: 900, BillingCountry: 'IE', CreatedDate: '2025-01-01T10:00:00.000+0000' },
@@ -48,6 +49,23 @@ describe('SOQL parser', () => {
     expect(q.orderBy).toEqual([{ field: 'LastName', desc: true, nullsLast: false }, { field: 'Id', desc: false, nullsLast: false }]);
     expect([q.limit, q.offset]).toEqual([10, 5]);
     expect(q.where?.kind).toBe('and');
+  });
+
+  it('parses child-relationship subqueries, aggregates with aliases, GROUP BY and HAVING', () => {
+    const sub = parseSoql("SELECT Id, (SELECT LastName FROM Contacts WHERE Email != null ORDER BY LastName LIMIT 2) FROM Account");
+    expect(sub.select).toMatchObject({ kind: 'fields', fields: ['Id'], subqueries: [{ from: 'Contacts', select: { kind: 'fields', fields: ['LastName'] }, limit: 2 }] });
+    const agg = parseSoql('SELECT StageName s, COUNT(Id), SUM(Amount) total FROM Opportunity GROUP BY StageName HAVING COUNT(Id) > 1 ORDER BY SUM(Amount) DESC');
+    expect(agg.select).toEqual({
+      kind: 'aggregate',
+      items: [
+        { kind: 'field', field: 'StageName', alias: 's' },
+        { kind: 'aggregate', call: { fn: 'COUNT', field: 'Id' } },
+        { kind: 'aggregate', call: { fn: 'SUM', field: 'Amount' }, alias: 'total' },
+      ],
+    });
+    expect(agg.groupBy).toEqual(['StageName']);
+    expect(agg.having).toEqual({ kind: 'agg', call: { fn: 'COUNT', field: 'Id' }, op: '>', value: { kind: 'number', value: 1 } });
+    expect(agg.orderBy).toEqual([{ field: 'SUM(Amount)', desc: true, nullsLast: true, call: { fn: 'SUM', field: 'Amount' } }]);
   });
 
   it('refuses AND and OR mixed at one level without parentheses', () => {
@@ -134,6 +152,23 @@ describe('SOQL execution', () => {
   it('COUNT() returns the count and no records; records carry attributes', () => {
     expect(run('SELECT COUNT() FROM Opportunity WHERE IsWon = true')).toMatchObject({ totalSize: 1, records: [], count: true });
     expect(run('SELECT Id FROM Opportunity LIMIT 1').records[0]).toEqual({ attributes: { type: 'Opportunity', url: '/services/data/v62.0/sobjects/Opportunity/0065g0000000001AAA' }, Id: '0065g0000000001AAA' });
+  });
+
+  it('groups and aggregates into AggregateResult records', () => {
+    expect(run('SELECT CurrencyIsoCode, COUNT(Id), MAX(Amount) top FROM Opportunity GROUP BY CurrencyIsoCode ORDER BY CurrencyIsoCode DESC').records).toEqual([
+      { attributes: { type: 'AggregateResult' }, CurrencyIsoCode: 'USD', expr0: 1, top: 1200 },
+      { attributes: { type: 'AggregateResult' }, CurrencyIsoCode: 'EUR', expr0: 1, top: 300 },
+    ]);
+    expect(run('SELECT AVG(Amount), COUNT_DISTINCT(CurrencyIsoCode) FROM Opportunity').records).toEqual([{ attributes: { type: 'AggregateResult' }, expr0: 750, expr1: 2 }]);
+    expect(run('SELECT Account.Name, SUM(Amount) FROM Opportunity GROUP BY Account.Name HAVING SUM(Amount) > 500').records).toEqual([{ attributes: { type: 'AggregateResult' }, Name: 'Acme Analytics', expr0: 1200 }]);
+  });
+
+  it('nests children under the relationship name, null when there are none', () => {
+    const rows = run('SELECT Name, (SELECT LastName FROM Contacts) FROM Account ORDER BY Name').records;
+    expect(rows.map((r) => [r.Name, (r.Contacts as { records: { LastName: string }[] } | null)?.records.map((c) => c.LastName) ?? null])).toEqual([
+      ['Acme Analytics', ['Lovelace']],
+      ["O'Brien & Sons", null],
+    ]);
   });
 
   it('reports unknown objects, fields and relationships with Salesforce codes', () => {

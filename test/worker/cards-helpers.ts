@@ -13,7 +13,7 @@ export const testEnv = env as unknown as BrokerEnv & { SANDBOX_URL: string; HUBS
 
 /** Sandbox portal and org ids (sandbox/seed/generate.ts). */
 export const PORTAL = { demo: '24300001', other: '24300002' } as const;
-export const ORG = { demo: '00D5g00000DEMO1EAA', other: '00D5g00000OTHR1EAA' } as const;
+export const ORG = { demo: '00D5g00000DEMO1EAP', other: '00D5g00000OTHR1EAP' } as const;
 
 const BASE = 'http://broker.test';
 

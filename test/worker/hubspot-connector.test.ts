@@ -300,7 +300,7 @@ describe('failures', () => {
 });
 
 describe('writes through the official client', () => {
-  it('batch upsert: 200 for known ids, 207 per-record failures for unknown ones', async () => {
+  it('batch update by record id: 200 for known ids, 207 per-record failures for unknown ones, a repeated id merged', async () => {
     const ids = (await sandboxGet<{ results: { id: string }[] }>('/crm/v3/objects/companies?limit=100&after=100')).results.map((r) => r.id);
     const c = await crm();
     const ok = await c.updateCompanies(ids.map((externalId) => ({ externalId, properties: { concord_health_score: '42' } })));
@@ -309,6 +309,14 @@ describe('writes through the official client', () => {
     expect(partial).toMatchObject({ updated: 1, calls: 1, failed: [{ externalId: '99999999' }] });
     const read = await sandboxGet<{ properties: Record<string, string> }>(`/crm/v3/objects/companies/${ids[0]}?properties=concord_health_score`);
     expect(read.properties.concord_health_score).toBe('43');
+    // HubSpot refuses a batch naming a record twice: the connector merges the changes first.
+    const twice = await c.updateCompanies([
+      { externalId: ids[1]!, properties: { concord_health_score: '10', city: 'Lisbon' } },
+      { externalId: ids[1]!, properties: { concord_health_score: '11' } },
+    ]);
+    expect(twice).toEqual({ updated: 1, calls: 1, failed: [] });
+    const merged = await sandboxGet<{ properties: Record<string, string> }>(`/crm/v3/objects/companies/${ids[1]}?properties=concord_health_score,city`);
+    expect(merged.properties).toMatchObject({ concord_health_score: '11', city: 'Lisbon' });
   });
 
   it('installs the property group and properties once, concurrent installs included', async () => {

@@ -1,5 +1,8 @@
 /**
- * Associations: v4 per-object list and default create, v4/v3 batch read.
+ * Associations: v4 per-object list and default create, v4/v3 batch read. v4 answers name object
+ * types by id (`fromObjectTypeId: "0-2"`), and a batch read answers 207 with one
+ * `crm.associations.NO_ASSOCIATIONS_FOUND` error per input that has no associations (unknown ids
+ * included), leaving those inputs out of `results`.
  * https://developers.hubspot.com/docs/api/crm/associations/v4
  * https://developers.hubspot.com/docs/api/crm/associations/v3
  */
@@ -7,14 +10,10 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { invalid } from '../errors.js';
 import { nowIso, readJson, type HubSpotEnv } from '../context.js';
-import { SINGULAR, associate, dissociate, associatedIds, associationTypeId, findObject, getObject, resolveType, type ObjectType } from '../store.js';
+import { OBJECT_TYPE_IDS, SINGULAR, associationTypes, associate, dissociate, associatedIds, associationTypeId, findObject, getObject, primaryTypeId, resolveType, type ObjectType } from '../store.js';
 
 const batchSchema = z.object({ inputs: z.array(z.object({ id: z.union([z.string(), z.number()]).transform(String) })).max(1000) });
 
-function typesOf(from: ObjectType, to: ObjectType): { category: string; typeId: number; label: null }[] {
-  const typeId = associationTypeId(from, to);
-  return typeId === undefined ? [] : [{ category: 'HUBSPOT_DEFINED', typeId, label: null }];
-}
 
 /** Routes under /crm/v4. */
 export function associationV4Routes(): Hono<HubSpotEnv> {
@@ -29,9 +28,13 @@ export function associationV4Routes(): Hono<HubSpotEnv> {
     const after = Math.max(Number(c.req.query('after') ?? '0') || 0, 0);
     const ids = associatedIds(ds, from, c.req.param('id'), to);
     const body: Record<string, unknown> = {
-      results: ids.slice(after, after + limit).map((id) => ({ toObjectId: Number(id), associationTypes: typesOf(from, to) })),
+      results: ids.slice(after, after + limit).map((id) => ({ toObjectId: Number(id), associationTypes: associationTypes(ds, from, c.req.param('id'), to, id) })),
     };
-    if (after + limit < ids.length) body.paging = { next: { after: String(after + limit) } };
+    if (after + limit < ids.length) {
+      const next = new URL(c.req.url);
+      next.searchParams.set('after', String(after + limit));
+      body.paging = { next: { after: String(after + limit), link: next.toString() } };
+    }
     return c.json(body);
   });
 
@@ -52,17 +55,20 @@ export function associationV4Routes(): Hono<HubSpotEnv> {
     });
   });
 
-  // Labelled create: only HubSpot-defined default type ids exist in the sandbox.
+  // Labelled create: the sandbox has HubSpot's default type ids and the primary-company ones only. A
+  // record's primary company is its first (a Primary create on a later one does not move it).
   app.put('/objects/:from/:id/associations/:to/:toId', async (c) => {
     const from = resolveType(c.req.param('from'));
     const to = resolveType(c.req.param('to'));
     const parsed = z.array(z.object({ associationCategory: z.string(), associationTypeId: z.number().int() })).min(1).safeParse(await readJson(c));
     if (!parsed.success) throw invalid('Invalid input JSON: expected [{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":n}]');
-    const expected = associationTypeId(from, to);
-    const unknown = parsed.data.find((s) => s.associationTypeId !== expected);
+    const known = [associationTypeId(from, to), primaryTypeId(from, to)].filter((id) => id !== undefined);
+    const unknown = parsed.data.find((s) => !known.includes(s.associationTypeId));
     if (unknown) throw invalid(`association type id ${unknown.associationTypeId} does not exist between ${from} and ${to}`);
     associate(c.get('ds'), from, c.req.param('id'), to, c.req.param('toId'));
-    return c.json({ fromObjectTypeId: from, fromObjectId: Number(c.req.param('id')), toObjectTypeId: to, toObjectId: Number(c.req.param('toId')), labels: [] }, 201);
+    const owner = to === 'companies' ? from : to;
+    const labels = parsed.data.some((s) => s.associationTypeId === primaryTypeId(from, to)) ? [`${owner === 'deals' ? 'Deal' : 'Contact'} with Primary Company`] : [];
+    return c.json({ fromObjectTypeId: OBJECT_TYPE_IDS[from], fromObjectId: Number(c.req.param('id')), toObjectTypeId: OBJECT_TYPE_IDS[to], toObjectId: Number(c.req.param('toId')), labels }, 201);
   });
 
   app.delete('/objects/:from/:id/associations/:to/:toId', (c) => {
@@ -72,13 +78,35 @@ export function associationV4Routes(): Hono<HubSpotEnv> {
 
   app.post('/associations/:from/:to/batch/read', async (c) => {
     const { started, from, to, ds, inputs } = await batchReadRequest(c);
-    const results = inputs
-      .filter(({ id }) => findObject(ds, from, id))
-      .map(({ id }) => ({ from: { id }, to: associatedIds(ds, from, id, to).map((toId) => ({ toObjectId: Number(toId), associationTypes: typesOf(from, to) })) }));
-    return c.json({ status: 'COMPLETE', results, startedAt: started, completedAt: nowIso() });
+    const results: unknown[] = [];
+    const errors: unknown[] = [];
+    for (const { id } of inputs) {
+      const ids = findObject(ds, from, id) ? associatedIds(ds, from, id, to) : [];
+      if (ids.length) results.push({ from: { id }, to: ids.map((toId) => ({ toObjectId: Number(toId), associationTypes: associationTypes(ds, from, id, to, toId) })) });
+      else errors.push(noAssociations(from, to, id));
+    }
+    const body: Record<string, unknown> = { status: 'COMPLETE', results, startedAt: started, completedAt: nowIso() };
+    if (!errors.length) return c.json(body);
+    return c.json({ ...body, numErrors: errors.length, errors }, 207);
   });
 
   return app;
+}
+
+/**
+ * One input of a batch read without associations, as HubSpot reports it in a 207: e.g.
+ * `{"status":"error","category":"OBJECT_NOT_FOUND","subCategory":"crm.associations.NO_ASSOCIATIONS_FOUND",
+ * "message":"No company is associated with deal 515690208449.","context":{"fromObjectId":["515690208449"],
+ * "fromObjectType":["deal"],"toObjectType":["company"]}}` (answers recorded by integrators).
+ */
+function noAssociations(from: ObjectType, to: ObjectType, id: string): Record<string, unknown> {
+  return {
+    status: 'error',
+    category: 'OBJECT_NOT_FOUND',
+    subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND',
+    message: `No ${SINGULAR[to]} is associated with ${SINGULAR[from]} ${id}.`,
+    context: { fromObjectId: [id], fromObjectType: [SINGULAR[from]], toObjectType: [SINGULAR[to]] },
+  };
 }
 
 /** The common part of the v3 and v4 association batch reads: types, dataset, validated inputs. */
@@ -105,7 +133,7 @@ export function associationV3Routes(): Hono<HubSpotEnv> {
     if (!without.length) return c.json(body);
     // HubSpot reports inputs without associations as per-input errors in a 207.
     body.numErrors = without.length;
-    body.errors = without.map((id) => ({ status: 'error', category: 'OBJECT_NOT_FOUND', message: `No ${SINGULAR[to]} is associated with ${SINGULAR[from]} ${id}.`, context: { fromObjectId: [id] } }));
+    body.errors = without.map((id) => noAssociations(from, to, id));
     return c.json(body, 207);
   });
   return app;

@@ -1,6 +1,9 @@
 /**
  * CRM v3 batch endpoints: read, create, update, upsert, archive — at most 100 inputs each;
- * partial failures answer 207 multi-status with `errors`.
+ * partial failures answer 207 multi-status with `errors`. Updates address records by id, or by a
+ * unique-value `idProperty`; upserts need a unique-value `idProperty` (records cannot be created
+ * under a HubSpot id), and anything else is refused before a record is touched (store.ts
+ * `requireUniqueIdProperty`). One batch may name a record once.
  * https://developers.hubspot.com/docs/api/crm/companies (Batch tab)
  * https://developers.hubspot.com/docs/api/crm/objects#upsert-records
  */
@@ -9,7 +12,7 @@ import { z } from 'zod';
 import { invalid } from '../errors.js';
 import { nowIso, readJson, type HubSpotEnv } from '../context.js';
 import { checkWrite, listParam, present } from '../shape.js';
-import { findObject, records, resolveType, type ObjectType } from '../store.js';
+import { findObject, records, requireUniqueIdProperty, resolveType, type ObjectType } from '../store.js';
 import { associationInputSchema, createObject, updateObject } from './objects.js';
 
 const MAX_INPUTS = 100;
@@ -23,6 +26,13 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw invalid(`Invalid input JSON: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
+}
+
+/** HubSpot refuses a batch that names one record twice (the inputs would race each other). */
+function requireDistinctIds(ids: string[]): void {
+  const seen = new Set<string>();
+  const dups = [...new Set(ids.filter((id) => (seen.has(id) ? true : (seen.add(id), false))))];
+  if (dups.length) throw invalid(`Duplicate IDs found in batch input: [${dups.join(', ')}]. IDs must be unique`);
 }
 
 /** The batch envelope: 200/201 COMPLETE, or 207 with `errors` when some inputs failed. */
@@ -80,6 +90,8 @@ export function batchRoutes(): Hono<HubSpotEnv> {
     const type = resolveType(c.req.param('type'));
     const ds = c.get('ds');
     const body = parse(z.object({ inputs: z.array(z.object({ id: idSchema, idProperty: z.string().optional(), properties: z.unknown() })) }), await readJson(c));
+    for (const input of body.inputs) if (input.idProperty !== undefined) requireUniqueIdProperty(ds, type, input.idProperty);
+    requireDistinctIds(body.inputs.map((i) => `${i.idProperty ?? ''}:${i.id}`.replace(/^:/, '')));
     for (const input of body.inputs) checkWrite(ds, type, input.properties);
     const results: unknown[] = [];
     const missing: string[] = [];
@@ -90,7 +102,8 @@ export function batchRoutes(): Hono<HubSpotEnv> {
         continue;
       }
       updateObject(ds, type, obj, input.properties);
-      results.push(present(ds, type, obj, Object.keys(obj.properties)));
+      // An update answers with the properties it set (and the ones every object returns).
+      results.push(present(ds, type, obj, Object.keys(input.properties ?? {})));
     }
     return batchAnswer(c, 200, started, results, missing, type);
   });
@@ -103,23 +116,23 @@ export function batchRoutes(): Hono<HubSpotEnv> {
       z.object({ inputs: z.array(z.object({ id: idSchema, idProperty: z.string().min(1).optional(), properties: z.record(z.string(), z.unknown()).default({}) })) }),
       await readJson(c),
     );
+    // Without an idProperty the input would key on the record id, which is not a unique-value
+    // property either: refused the same way.
+    for (const input of body.inputs) requireUniqueIdProperty(ds, type, input.idProperty ?? 'hs_object_id');
+    requireDistinctIds(body.inputs.map((i) => `${i.idProperty}:${i.id.toLowerCase()}`));
     for (const input of body.inputs) checkWrite(ds, type, input.properties);
     const results: unknown[] = [];
-    const missing: string[] = [];
     for (const input of body.inputs) {
-      const idProperty = input.idProperty ?? 'hs_object_id';
+      const idProperty = input.idProperty!;
       const existing = findObject(ds, type, input.id, idProperty);
       if (existing) {
-        results.push({ ...present(ds, type, updateObject(ds, type, existing, input.properties), Object.keys(existing.properties)), new: false });
-      } else if (idProperty === 'hs_object_id') {
-        // Record ids are assigned by HubSpot: an unknown one cannot be created, only reported.
-        missing.push(input.id);
+        results.push({ ...present(ds, type, updateObject(ds, type, existing, input.properties), [...Object.keys(input.properties), idProperty]), new: false });
       } else {
         const obj = createObject(ds, type, { ...input.properties, [idProperty]: input.id });
         results.push({ ...present(ds, type, obj, Object.keys(obj.properties)), new: true });
       }
     }
-    return batchAnswer(c, 200, started, results, missing, type);
+    return batchAnswer(c, 200, started, results, [], type);
   });
 
   app.post('/:type/batch/archive', async (c) => {

@@ -9,7 +9,7 @@ import { invalid } from '../errors.js';
 import { nowIso, readJson, type HubSpotEnv } from '../context.js';
 import { completeCommerceWrite } from '../commerce.js';
 import { checkWrite, listParam, present } from '../shape.js';
-import { REQUIRED_ON_CREATE, associate, getObject, nextObjectId, notifyObjectChange, records, resolveType, targetTypeForAssociation, type ObjectType } from '../store.js';
+import { REQUIRED_ON_CREATE, associate, getObject, nextObjectId, notifyObjectChange, records, requireUniqueIdProperty, requireUniqueValues, resolveType, targetTypeForAssociation, type ObjectType } from '../store.js';
 
 /** `associations` of a create body: `[{to:{id}, types:[{associationCategory, associationTypeId}]}]`. */
 export const associationInputSchema = z.array(
@@ -35,6 +35,7 @@ export function createObject(ds: HubSpotDataset, type: ObjectType, rawProps: unk
     getObject(ds, to, a.to.id); // 404 before anything is written
     return { to, id: a.to.id };
   });
+  requireUniqueValues(ds, type, props);
   const now = nowIso();
   const obj: HubSpotObject = { id: nextObjectId(ds), properties: { ...props, createdate: now, hs_lastmodifieddate: now }, createdAt: now, updatedAt: now, archived: false };
   records(ds, type).push(obj);
@@ -46,6 +47,7 @@ export function createObject(ds: HubSpotDataset, type: ObjectType, rawProps: unk
 /** Applies a property update to an object. */
 export function updateObject(ds: HubSpotDataset, type: ObjectType, obj: HubSpotObject, rawProps: unknown): HubSpotObject {
   const props = completeCommerceWrite(ds, type, checkWrite(ds, type, rawProps), obj);
+  requireUniqueValues(ds, type, props, obj);
   const changed = Object.fromEntries(Object.entries(props).filter(([name, value]) => (obj.properties[name] ?? null) !== value));
   const now = nowIso();
   Object.assign(obj.properties, props, { hs_lastmodifieddate: now });
@@ -105,11 +107,14 @@ export function objectRoutes(): Hono<HubSpotEnv> {
   app.patch('/:type/:id', async (c) => {
     const type = resolveType(c.req.param('type'));
     const ds = c.get('ds');
-    const obj = getObject(ds, type, c.req.param('id'), c.req.query('idProperty'));
+    const idProperty = c.req.query('idProperty');
+    if (idProperty !== undefined) requireUniqueIdProperty(ds, type, idProperty);
+    const obj = getObject(ds, type, c.req.param('id'), idProperty);
     const body = z.object({ properties: z.unknown() }).safeParse(await readJson(c));
     if (!body.success) throw invalid('Invalid input JSON: expected {"properties":{...}}');
     updateObject(ds, type, obj, body.data.properties);
-    return c.json(present(ds, type, obj, Object.keys(obj.properties)));
+    // An update answers with the properties it set (and the ones every object returns).
+    return c.json(present(ds, type, obj, Object.keys((body.data.properties as object | null) ?? {})));
   });
 
   app.delete('/:type/:id', (c) => {

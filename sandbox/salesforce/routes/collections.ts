@@ -1,6 +1,8 @@
 /**
  * sObject Collections: create, update, upsert, retrieve and delete up to 200 records per call,
- * with `allOrNone` rollback. Per-record errors use `statusCode` (not `errorCode`), as documented.
+ * with `allOrNone` rollback. Per-record errors use `statusCode` (not `errorCode`), as documented;
+ * a failed record has no `id`, and every upsert result says `created` (false when it failed or
+ * was rolled back), as Salesforce's UpsertResult does.
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections.htm
  */
 import { Hono, type Context } from 'hono';
@@ -8,7 +10,7 @@ import { z } from 'zod';
 import type { SalesforceDataset, SalesforceRecord } from '../../seed/types.js';
 import { SalesforceError } from '../errors.js';
 import { apiVersion, readJson, sobjectParam, type SalesforceEnv } from '../context.js';
-import { applyUpdate, checkWrite, deleteRecord, insertRecord, presentRecord } from '../records.js';
+import { applyUpdate, checkWrite, deleteRecord, insertRecord, presentRecord, refuseReadOnlyType } from '../records.js';
 import { findField, resolveSObject, typeOfId, type SObjectType } from '../schema.js';
 import { allRecords, findRecord, isDeleted } from '../store.js';
 
@@ -17,7 +19,7 @@ export const MAX_COLLECTION = 200;
 
 type Scalar = string | number | boolean | null;
 interface Outcome {
-  id: string | null;
+  id?: string;
   success: boolean;
   errors: { statusCode: string; message: string; fields: string[] }[];
   created?: boolean;
@@ -34,8 +36,12 @@ function failure(err: unknown): Outcome['errors'] {
   throw err;
 }
 
-/** Checks every record first; with allOrNone one failure rolls back (writes nothing). */
-function twoPhase<T>(allOrNone: boolean, items: T[], check: (item: T) => () => Outcome): Outcome[] {
+/**
+ * Checks every record first; with allOrNone one failure rolls back (writes nothing). `upsert`
+ * adds `created: false` to failed and rolled-back results.
+ */
+function twoPhase<T>(allOrNone: boolean, items: T[], check: (item: T) => () => Outcome, upsert = false): Outcome[] {
+  const failed = (errors: Outcome['errors']): Outcome => ({ success: false, errors, ...(upsert ? { created: false } : {}) });
   const planned = items.map((item) => {
     try {
       return { apply: check(item) };
@@ -44,15 +50,15 @@ function twoPhase<T>(allOrNone: boolean, items: T[], check: (item: T) => () => O
     }
   });
   if (allOrNone && planned.some((p) => 'errors' in p)) {
-    return planned.map((p) => ({
-      id: null,
-      success: false,
-      errors: 'errors' in p && p.errors
-        ? p.errors
-        : [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK', message: 'Record rolled back because not all records were valid and the request was using AllOrNone header', fields: [] }],
-    }));
+    return planned.map((p) =>
+      failed(
+        'errors' in p && p.errors
+          ? p.errors
+          : [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK', message: 'Record rolled back because not all records were valid and the request was using AllOrNone header', fields: [] }],
+      ),
+    );
   }
-  return planned.map((p) => ('apply' in p && p.apply ? p.apply() : { id: null, success: false, errors: p.errors ?? [] }));
+  return planned.map((p) => ('apply' in p && p.apply ? p.apply() : failed(p.errors ?? [])));
 }
 
 async function readBody(c: Context<SalesforceEnv>): Promise<z.infer<typeof bodySchema>> {
@@ -140,7 +146,7 @@ export function collectionRoutes(): Hono<SalesforceEnv> {
           }
           return { id: insertRecord(ds, type, values).Id, success: true, errors: [], created: true };
         };
-      }),
+      }, true),
     );
   });
 
@@ -170,9 +176,10 @@ export function collectionRoutes(): Hono<SalesforceEnv> {
     if (ids.length > MAX_COLLECTION) throw tooMany(ids.length);
     return c.json(
       twoPhase(c.req.query('allOrNone') === 'true', ids, (id) => {
-        const { rec } = existing(ds, id);
+        const { rec, type } = existing(ds, id);
+        refuseReadOnlyType(type, 'delete');
         return () => {
-          deleteRecord(rec);
+          deleteRecord(ds, type, rec);
           return { id: rec.Id, success: true, errors: [] };
         };
       }),

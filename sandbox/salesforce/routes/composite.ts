@@ -30,7 +30,12 @@ const schema = z.object({
 /** Dispatches one subrequest through the emulator (same tenant, no extra API-usage count). */
 export type SubrequestDispatcher = (method: string, url: string, body: string | undefined, headers: Record<string, string>) => Promise<Response>;
 
-/** Reads `a.b[0].c` from a previous subrequest's JSON body. */
+/**
+ * Reads `a.b[0].c` from a previous subrequest's JSON body. A reference into a subrequest that
+ * failed (so has no such value) halts the dependent one, as Composite answers it:
+ * PROCESSING_HALTED "Invalid reference specified. No value for t1.Id found in t1. ..."
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_response.htm
+ */
 function lookup(results: Map<string, unknown>, expr: string): string {
   const [ref, ...rest] = expr.split('.');
   let cur: unknown = results.get(ref ?? '');
@@ -38,7 +43,9 @@ function lookup(results: Map<string, unknown>, expr: string): string {
   for (const part of rest.join('.').split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '')) {
     cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[part] : undefined;
   }
-  if (cur === undefined || cur === null || typeof cur === 'object') throw new SalesforceError(400, 'INVALID_REFERENCE', `Invalid reference specified. No value for ${expr} found.`);
+  if (cur === undefined || cur === null || typeof cur === 'object') {
+    throw new SalesforceError(400, 'PROCESSING_HALTED', `Invalid reference specified. No value for ${expr} found in ${ref}. Provided referenceId ('${ref}') must be a previous subrequest.`);
+  }
   return String(cur);
 }
 
@@ -73,6 +80,8 @@ export function compositeRoutes(dispatch: SubrequestDispatcher): Hono<Salesforce
       }
       let status: number;
       let body: unknown;
+      // Only Location is passed on (a create's record URL), as Composite answers show it.
+      let httpHeaders: Record<string, string> = {};
       try {
         const url = substitute(sub.url, results);
         const payload = sub.body === undefined ? undefined : substitute(JSON.stringify(sub.body), results);
@@ -80,6 +89,8 @@ export function compositeRoutes(dispatch: SubrequestDispatcher): Hono<Salesforce
         const headers = { ...(sub.httpHeaders ?? {}), authorization: c.req.header('authorization') ?? '', 'content-type': 'application/json' };
         const res = await dispatch(sub.method, url, payload, headers);
         status = res.status;
+        const location = res.headers.get('location');
+        if (location) httpHeaders = { Location: location };
         const text = await res.text();
         body = text ? (JSON.parse(text) as unknown) : null;
       } catch (err) {
@@ -88,7 +99,7 @@ export function compositeRoutes(dispatch: SubrequestDispatcher): Hono<Salesforce
         body = err.items;
       }
       results.set(sub.referenceId, body);
-      out.push({ body, httpHeaders: {}, httpStatusCode: status, referenceId: sub.referenceId });
+      out.push({ body, httpHeaders, httpStatusCode: status, referenceId: sub.referenceId });
       if (status >= 400 && parsed.data.allOrNone) halted = true;
     }
     return c.json({ compositeResponse: out });

@@ -5,25 +5,35 @@
  */
 import { Hono } from 'hono';
 import { API_VERSIONS, apiVersion, type SalesforceEnv } from '../context.js';
+import { identityUrl } from '../identity.js';
 
-/** Release names by API version (three releases a year). */
-const RELEASES: Record<string, string> = {
-  '58.0': "Summer '23", '59.0': "Winter '24", '60.0': "Spring '24", '61.0': "Summer '24",
-  '62.0': "Winter '25", '63.0': "Spring '25", '64.0': "Summer '25", '65.0': "Winter '26",
-};
+/**
+ * The release that introduced an API version: three a year (Spring, Summer, Winter), each one
+ * version; 58.0 was Summer '23, and Winter releases carry the next year's name.
+ */
+export function releaseLabel(version: string): string {
+  const steps = Number.parseInt(version, 10) - 58;
+  const season = (['Summer', 'Winter', 'Spring'] as const)[((steps % 3) + 3) % 3]!;
+  // Summer '23 is step 0; Winter '24 and Spring '24 follow it, then Summer '24.
+  const year = 23 + Math.floor((steps + 2) / 3);
+  return `${season} '${String(year).padStart(2, '0')}`;
+}
 
-/** `GET /services/data`: no session needed, as on a real instance. */
+/** `GET /services/data`: every served version, oldest first, no session needed, as on a real instance. */
 export function versionList(): { label: string; url: string; version: string }[] {
-  return API_VERSIONS.map((version) => ({ label: RELEASES[version] ?? version, url: `/services/data/v${version}`, version }));
+  return API_VERSIONS.map((version) => ({ label: releaseLabel(version), url: `/services/data/v${version}`, version }));
 }
 
 /** Routes under /services/data/:version (resource list and limits). */
 export function metaRoutes(usage: (tenant: string) => { used: number; max: number }): Hono<SalesforceEnv> {
   const app = new Hono<SalesforceEnv>();
+  // The version's resources; `identity` is the session user's identity URL (jsforce's
+  // `identity()` reads it from here).
   app.get('/', (c) => {
     const base = `/services/data/v${apiVersion(c)}`;
     const names = ['sobjects', 'query', 'queryAll', 'limits', 'composite'];
-    return c.json(Object.fromEntries(names.map((n) => [n, `${base}/${n}`])));
+    const instanceUrl = `${new URL(c.req.url).origin}/salesforce`;
+    return c.json({ ...Object.fromEntries(names.map((n) => [n, `${base}/${n}`])), identity: identityUrl(instanceUrl, c.get('ds')) });
   });
   app.get('/limits', (c) => {
     apiVersion(c);

@@ -46,6 +46,9 @@ export function queryRoutes(): Hono<SalesforceEnv> {
 
   const run = (includeDeleted: boolean) => (c: Context<SalesforceEnv>) => {
     const version = apiVersion(c);
+    // Query plans (`?explain=`) are not emulated: the plain 404 of a missing resource.
+    // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_query_explain.htm
+    if (c.req.query('explain') !== undefined) throw new SalesforceError(404, 'NOT_FOUND', 'The requested resource does not exist');
     const soql = c.req.query('q');
     if (!soql || !soql.trim()) throw malformed('A query string has to be specified');
     const result = executeSoql(c.get('ds'), parseSoql(soql), { today: c.get('today'), version, includeDeleted });

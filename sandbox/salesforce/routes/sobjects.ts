@@ -1,6 +1,9 @@
 /**
- * sObject basics: describeGlobal, describe, create, retrieve, update, delete, and get/upsert by
- * external id (`PATCH /sobjects/{Type}/{ExtIdField}/{value}`: 201 created, 200 updated).
+ * sObject basics: describeGlobal, describe, create, retrieve, update, delete, get/upsert by
+ * external id (`PATCH /sobjects/{Type}/{ExtIdField}/{value}`: 201 created, 200 updated), and the
+ * replication resources `updated` / `deleted` (replication.ts). Sub-resources the emulator does
+ * not serve (list views, layouts, quick actions, relationship traversal) answer the plain
+ * 404 NOT_FOUND a missing resource gets, never an error about ids or external id fields.
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_basic_info.htm
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm
  */
@@ -9,7 +12,8 @@ import { SalesforceError, notFound } from '../errors.js';
 import { apiVersion, readJson, sobjectParam, type SalesforceEnv } from '../context.js';
 import { describeSObject, globalEntry } from '../describe.js';
 import { applyUpdate, checkWrite, deleteRecord, insertRecord, presentRecord } from '../records.js';
-import { SOBJECT_TYPES, findField, type FieldDef, type SObjectType } from '../schema.js';
+import { KEY_PREFIX, SOBJECT_TYPES, findField, isWellFormedId, type FieldDef, type SObjectType } from '../schema.js';
+import { deletedRecords, updatedRecords } from './replication.js';
 import { allRecords, getRecord, isDeleted } from '../store.js';
 
 function fieldsParam(c: Context<SalesforceEnv>): string[] | undefined {
@@ -18,6 +22,8 @@ function fieldsParam(c: Context<SalesforceEnv>): string[] | undefined {
 }
 
 function externalIdField(type: SObjectType, name: string): FieldDef {
+  // `/sobjects/Account/001.../Contacts` (relationship traversal) is not emulated: plain 404.
+  if (isWellFormedId(name) && name.startsWith(KEY_PREFIX[type])) throw notFound();
   const def = findField(type, name);
   if (!def) throw new SalesforceError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${name}`);
   if (!def.externalId && def.name !== 'Id') throw new SalesforceError(400, 'INVALID_FIELD', `Field ${def.name} is not an external id field on ${type}`, [def.name]);
@@ -41,11 +47,29 @@ export function sobjectRoutes(): Hono<SalesforceEnv> {
 
   app.get('/:type/describe', (c) => c.json(describeSObject(apiVersion(c), sobjectParam(c))));
 
-  app.post('/:type', async (c) => {
+  // Documented with a trailing slash (`.../updated/?start=`); jsforce sends none.
+  for (const suffix of ['', '/']) {
+    app.get(`/:type/updated${suffix}`, updatedRecords);
+    app.get(`/:type/deleted${suffix}`, deletedRecords);
+  }
+
+  // Not emulated: answered like any resource the org does not have, before the `:id` routes.
+  const notEmulated = (c: Context<SalesforceEnv>) => {
     apiVersion(c);
+    sobjectParam(c);
+    throw notFound();
+  };
+  for (const sub of ['listviews', 'describe', 'quickActions', 'layouts', 'compactLayouts', 'eventSchema', 'relevantItems']) {
+    app.all(`/:type/${sub}/*`, notEmulated);
+    if (sub !== 'describe') app.all(`/:type/${sub}`, notEmulated);
+  }
+
+  app.post('/:type', async (c) => {
+    const version = apiVersion(c);
     const type = sobjectParam(c);
     const ds = c.get('ds');
     const rec = insertRecord(ds, type, checkWrite(ds, type, await readJson(c)));
+    c.header('Location', `/services/data/v${version}/sobjects/${type}/${rec.Id}`);
     return c.json({ id: rec.Id, success: true, errors: [] }, 201);
   });
 
@@ -67,7 +91,7 @@ export function sobjectRoutes(): Hono<SalesforceEnv> {
   app.delete('/:type/:id', (c) => {
     apiVersion(c);
     const type = sobjectParam(c);
-    deleteRecord(getRecord(c.get('ds'), type, c.req.param('id')));
+    deleteRecord(c.get('ds'), type, getRecord(c.get('ds'), type, c.req.param('id')));
     return c.body(null, 204);
   });
 
@@ -98,6 +122,7 @@ export function sobjectRoutes(): Hono<SalesforceEnv> {
     if (def.name === 'Id') throw notFound();
     const values = checkWrite(ds, type, { ...(body as Record<string, unknown>), [def.name]: value });
     const rec = insertRecord(ds, type, values);
+    c.header('Location', `/services/data/v${version}/sobjects/${type}/${rec.Id}`);
     return c.json({ id: rec.Id, success: true, errors: [], created: true }, 201);
   });
 

@@ -1,274 +1,26 @@
 /**
  * Runs a parsed SOQL query over the org's records: resolves field paths (relationship fields
- * such as `Account.Name` included) against the describe metadata, filters, sorts, applies
- * LIMIT/OFFSET and shapes records the way the REST API returns them.
- * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_dateformats.htm
+ * such as `Account.Name` and `Owner.Name` included) against the describe metadata, filters,
+ * sorts, applies LIMIT/OFFSET and shapes records the way the REST API returns them; child
+ * relationship subqueries nest a `{totalSize, done, records}` result (or null) per parent;
+ * aggregate and GROUP BY queries answer AggregateResult records (aggregate.ts).
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select.htm
  */
 import type { SalesforceDataset, SalesforceRecord } from '../../seed/types.js';
-import { SalesforceError, invalidField } from '../errors.js';
+import { SalesforceError } from '../errors.js';
 import { fieldValue, recordUrl } from '../records.js';
-import { FIELDS, findField, resolveSObject, typeOfId, type FieldDef, type SObjectType } from '../schema.js';
-import { allRecords, findRecord, isDeleted } from '../store.js';
-import type { Condition, Literal, SoqlQuery } from './parser.js';
-import { wildcardMatch } from '../../core/wildcard.js';
+import { findChildRelationship } from '../relationships.js';
+import { resolveSObject, type SObjectType } from '../schema.js';
+import { allRecords, isDeleted, sameId } from '../store.js';
+import { aggregateRecords } from './aggregate.js';
+import { compile, sortValue } from './filter.js';
+import type { SoqlQuery } from './parser.js';
+import { parentOf, resolvePath, valueAt, type ResolvedPath } from './paths.js';
+
+export { dateRange, likeMatcher } from './filter.js';
 
 /** Salesforce caps OFFSET at 2,000. */
 export const MAX_OFFSET = 2000;
-
-type Scalar = string | number | boolean | null;
-
-/** A field path resolved against the schema: relationship hops, then the leaf field. */
-interface ResolvedPath {
-  hops: { def: FieldDef; name: string }[];
-  leaf: FieldDef;
-  leafType: SObjectType;
-}
-
-function resolvePath(root: SObjectType, path: string): ResolvedPath {
-  const parts = path.split('.');
-  let type = root;
-  const hops: ResolvedPath['hops'] = [];
-  // A leading segment equal to the FROM object is allowed: `SELECT Account.Name FROM Account`.
-  if (parts.length > 1 && parts[0]!.toLowerCase() === root.toLowerCase() && !FIELDS[root].some((f) => f.relationshipName?.toLowerCase() === parts[0]!.toLowerCase())) parts.shift();
-  if (parts.length > 6) throw new SalesforceError(400, 'INVALID_FIELD', `${path}: relationship paths are limited to 5 levels`);
-  for (const [idx, rel] of parts.slice(0, -1).entries()) {
-    const def = FIELDS[type].find((f) => f.relationshipName?.toLowerCase() === rel.toLowerCase());
-    if (!def?.referenceTo?.length) {
-      throw new SalesforceError(400, 'INVALID_FIELD', `Didn't understand relationship '${rel}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name.`);
-    }
-    hops.push({ def, name: def.relationshipName! });
-    const nextName = parts[idx + 1]!;
-    // Polymorphic lookups (Task.What): use the first target type that has the next field.
-    type = def.referenceTo.find((t) => findField(t, nextName) || FIELDS[t].some((f) => f.relationshipName?.toLowerCase() === nextName.toLowerCase())) ?? def.referenceTo[0]!;
-  }
-  const leafName = parts[parts.length - 1]!;
-  const leaf = findField(type, leafName);
-  if (!leaf) throw invalidField(leafName, type);
-  return { hops, leaf, leafType: type };
-}
-
-/** Follows relationship hops; undefined when a parent is missing. */
-function parentOf(ds: SalesforceDataset, rec: SalesforceRecord, path: ResolvedPath, upTo: number): { rec: SalesforceRecord; type: SObjectType } | undefined {
-  let cur = rec;
-  let curType: SObjectType | undefined;
-  for (let i = 0; i < upTo; i++) {
-    const id = cur[path.hops[i]!.def.name];
-    if (typeof id !== 'string') return undefined;
-    curType = typeOfId(id);
-    if (!curType) return undefined;
-    const next = findRecord(ds, curType, id, true);
-    if (!next) return undefined;
-    cur = next;
-  }
-  return curType ? { rec: cur, type: curType } : undefined;
-}
-
-function valueAt(ds: SalesforceDataset, root: SObjectType, rec: SalesforceRecord, path: ResolvedPath): Scalar {
-  if (path.hops.length === 0) return fieldValue(root, rec, path.leaf.name);
-  const parent = parentOf(ds, rec, path, path.hops.length);
-  return parent ? fieldValue(parent.type, parent.rec, path.leaf.name) : null;
-}
-
-// ------------------------------------------------------------------ date literals
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-function monthStart(date: string, deltaMonths: number): string {
-  const d = new Date(`${date.slice(0, 7)}-01T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + deltaMonths);
-  return d.toISOString().slice(0, 10);
-}
-
-/** The inclusive [start, end] date range a date literal stands for, relative to `today`. */
-export function dateRange(lit: Extract<Literal, { kind: 'dateLiteral' }>, today: string): [string, string] {
-  const n = lit.n ?? 0;
-  const weekStart = addDays(today, -new Date(`${today}T00:00:00Z`).getUTCDay()); // weeks start on Sunday (en_US locale)
-  switch (lit.name) {
-    case 'TODAY': return [today, today];
-    case 'YESTERDAY': return [addDays(today, -1), addDays(today, -1)];
-    case 'TOMORROW': return [addDays(today, 1), addDays(today, 1)];
-    case 'THIS_WEEK': return [weekStart, addDays(weekStart, 6)];
-    case 'LAST_WEEK': return [addDays(weekStart, -7), addDays(weekStart, -1)];
-    case 'NEXT_WEEK': return [addDays(weekStart, 7), addDays(weekStart, 13)];
-    case 'THIS_MONTH': return [monthStart(today, 0), addDays(monthStart(today, 1), -1)];
-    case 'LAST_MONTH': return [monthStart(today, -1), addDays(monthStart(today, 0), -1)];
-    case 'NEXT_MONTH': return [monthStart(today, 1), addDays(monthStart(today, 2), -1)];
-    case 'THIS_YEAR': return [`${today.slice(0, 4)}-01-01`, `${today.slice(0, 4)}-12-31`];
-    case 'LAST_YEAR': { const y = Number(today.slice(0, 4)) - 1; return [`${y}-01-01`, `${y}-12-31`]; }
-    case 'NEXT_YEAR': { const y = Number(today.slice(0, 4)) + 1; return [`${y}-01-01`, `${y}-12-31`]; }
-    case 'LAST_90_DAYS': return [addDays(today, -90), today];
-    case 'NEXT_90_DAYS': return [addDays(today, 1), addDays(today, 90)];
-    // LAST_N_DAYS:n covers today and the n days before it; NEXT_N_DAYS:n starts tomorrow.
-    case 'LAST_N_DAYS': return [addDays(today, -n), today];
-    case 'NEXT_N_DAYS': return [addDays(today, 1), addDays(today, n)];
-    case 'N_DAYS_AGO': return [addDays(today, -n), addDays(today, -n)];
-    case 'LAST_N_MONTHS': return [monthStart(today, -n), addDays(monthStart(today, 0), -1)];
-    case 'NEXT_N_MONTHS': return [monthStart(today, 1), addDays(monthStart(today, n + 1), -1)];
-    default: throw new SalesforceError(400, 'MALFORMED_QUERY', `unsupported date literal ${lit.name}`);
-  }
-}
-
-// ------------------------------------------------------------------ comparison
-
-const TEXT_TYPES = new Set(['string', 'textarea', 'url', 'email', 'phone', 'picklist']);
-const NUMBER_TYPES = new Set(['currency', 'double', 'percent']);
-
-function typeError(field: FieldDef, expected: string): SalesforceError {
-  return new SalesforceError(400, 'INVALID_QUERY_FILTER_OPERATOR', `value of filter criterion for field '${field.name}' must be of type ${expected} and should not be enclosed in quotes`);
-}
-
-/** Checks that a literal suits the field's type (as Salesforce does when it compiles the query). */
-function checkLiteral(field: FieldDef, lit: Literal): void {
-  if (lit.kind === 'null') return;
-  if (TEXT_TYPES.has(field.type) || field.type === 'id' || field.type === 'reference') {
-    if (lit.kind !== 'string') throw typeError(field, 'string');
-  } else if (NUMBER_TYPES.has(field.type)) {
-    if (lit.kind !== 'number') throw typeError(field, field.type === 'currency' ? 'currency' : 'double');
-  } else if (field.type === 'boolean') {
-    if (lit.kind !== 'boolean') throw typeError(field, 'boolean');
-  } else if (field.type === 'date') {
-    if (lit.kind !== 'date' && lit.kind !== 'dateLiteral') throw typeError(field, 'date');
-  } else if (field.type === 'datetime') {
-    if (lit.kind !== 'datetime' && lit.kind !== 'dateLiteral') throw typeError(field, 'dateTime');
-  }
-}
-
-/** -1/0/1 comparison of a record value with a literal (both non-null), per field type. */
-function compareValues(field: FieldDef, value: Scalar, lit: Literal, today: string): { cmp: number } | { range: [string, string]; date: string } {
-  if (lit.kind === 'dateLiteral' || (lit.kind === 'date' && field.type === 'date')) {
-    const range: [string, string] = lit.kind === 'date' ? [lit.value, lit.value] : dateRange(lit, today);
-    const date = field.type === 'datetime' ? new Date(Date.parse(String(value).replace(/\+0000$/, 'Z'))).toISOString().slice(0, 10) : String(value).slice(0, 10);
-    return { range, date };
-  }
-  if (field.type === 'datetime' && lit.kind === 'datetime') {
-    const a = Date.parse(String(value).replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-    const b = Date.parse(lit.value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-    return { cmp: Math.sign(a - b) };
-  }
-  if (lit.kind === 'number') return { cmp: Math.sign(Number(value) - lit.value) };
-  if (lit.kind === 'boolean') return { cmp: value === lit.value ? 0 : 1 };
-  if (field.type === 'id' || field.type === 'reference') {
-    // Ids match on their 15-character case-sensitive form.
-    const a = String(value).slice(0, 15);
-    const b = String(lit.kind === 'string' ? lit.value : '').slice(0, 15);
-    return { cmp: a === b ? 0 : a < b ? -1 : 1 };
-  }
-  // Text comparisons in SOQL are case-insensitive.
-  const a = String(value).toLowerCase();
-  const b = (lit.kind === 'string' ? lit.value : String((lit as { value?: unknown }).value ?? '')).toLowerCase().replace(/\\([%_])/g, '$1');
-  return { cmp: a === b ? 0 : a < b ? -1 : 1 };
-}
-
-function holds(op: string, r: ReturnType<typeof compareValues>): boolean {
-  if ('range' in r) {
-    const [start, end] = r.range;
-    switch (op) {
-      case '=': return r.date >= start && r.date <= end;
-      case '!=': return r.date < start || r.date > end;
-      case '<': return r.date < start;
-      case '<=': return r.date <= end;
-      case '>': return r.date > end;
-      default: return r.date >= start;
-    }
-  }
-  switch (op) {
-    case '=': return r.cmp === 0;
-    case '!=': return r.cmp !== 0;
-    case '<': return r.cmp < 0;
-    case '<=': return r.cmp <= 0;
-    case '>': return r.cmp > 0;
-    default: return r.cmp >= 0;
-  }
-}
-
-/** One element of a compiled LIKE pattern: a literal character, `_` (one) or `%` (any run). */
-type LikePart = string | { any: true } | { one: true };
-
-/** Compiles a LIKE pattern: % any run, _ one character, \% and \_ literal; case-insensitive. */
-function compileLike(pattern: string): LikePart[] {
-  const parts: LikePart[] = [];
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i]!;
-    if (ch === '\\' && (pattern[i + 1] === '%' || pattern[i + 1] === '_')) parts.push(pattern[++i]!.toLowerCase());
-    else if (ch === '%') parts.push({ any: true });
-    else if (ch === '_') parts.push({ one: true });
-    else parts.push(ch.toLowerCase());
-  }
-  return parts;
-}
-
-/**
- * LIKE matcher, linear-time (sandbox/core/wildcard.ts) so hostile patterns ('%a%a%a...%b')
- * cannot backtrack exponentially.
- */
-export function likeMatcher(pattern: string): (text: string) => boolean {
-  const p = compileLike(pattern);
-  const isAny = (x: LikePart) => typeof x === 'object' && 'any' in x;
-  const one = (x: LikePart, ch: string) => typeof x === 'object' || x === ch;
-  return (text) => wildcardMatch(Array.from(text.toLowerCase()), p, isAny, one);
-}
-
-type Predicate = (rec: SalesforceRecord) => boolean;
-
-function compile(ds: SalesforceDataset, root: SObjectType, cond: Condition, today: string): Predicate {
-  switch (cond.kind) {
-    case 'and': {
-      const parts = cond.items.map((c) => compile(ds, root, c, today));
-      return (r) => parts.every((p) => p(r));
-    }
-    case 'or': {
-      const parts = cond.items.map((c) => compile(ds, root, c, today));
-      return (r) => parts.some((p) => p(r));
-    }
-    case 'not': {
-      const inner = compile(ds, root, cond.item, today);
-      return (r) => !inner(r);
-    }
-    case 'like': {
-      const path = resolvePath(root, cond.field);
-      if (!TEXT_TYPES.has(path.leaf.type) && path.leaf.type !== 'id' && path.leaf.type !== 'reference') {
-        throw new SalesforceError(400, 'INVALID_QUERY_FILTER_OPERATOR', `invalid operator on field '${path.leaf.name}': LIKE works on text fields only`);
-      }
-      const matches = likeMatcher(cond.pattern);
-      return (r) => {
-        const v = valueAt(ds, root, r, path);
-        return typeof v === 'string' && matches(v);
-      };
-    }
-    case 'in': {
-      const path = resolvePath(root, cond.field);
-      for (const v of cond.values) checkLiteral(path.leaf, v);
-      return (r) => {
-        const v = valueAt(ds, root, r, path);
-        const hit = cond.values.some((lit) => (lit.kind === 'null' ? v === null : v !== null && holds('=', compareValues(path.leaf, v, lit, today))));
-        return cond.negated ? !hit : hit;
-      };
-    }
-    case 'cmp': {
-      const path = resolvePath(root, cond.field);
-      checkLiteral(path.leaf, cond.value);
-      const lit = cond.value;
-      return (r) => {
-        const v = valueAt(ds, root, r, path);
-        if (lit.kind === 'null') return cond.op === '=' ? v === null : cond.op === '!=' ? v !== null : false;
-        // A null value is "not equal" to anything and fails every ordering comparison.
-        if (v === null) return cond.op === '!=';
-        return holds(cond.op, compareValues(path.leaf, v, lit, today));
-      };
-    }
-  }
-}
-
-function sortValue(v: Scalar, def: FieldDef): string | number | null {
-  if (v === null || v === '') return null;
-  if (NUMBER_TYPES.has(def.type)) return Number(v);
-  if (def.type === 'boolean') return v ? 1 : 0;
-  return String(v).toLowerCase();
-}
 
 /** The result of a query before paging: matched count and the shaped records. */
 export interface QueryResult {
@@ -278,15 +30,21 @@ export interface QueryResult {
   count: boolean;
 }
 
-/** Runs a parsed query for one tenant's org. `includeDeleted` is `queryAll`. */
-export function executeSoql(ds: SalesforceDataset, q: SoqlQuery, opts: { today: string; version: string; includeDeleted: boolean }): QueryResult {
-  const type = resolveSObject(q.from);
-  if (!type) throw new SalesforceError(400, 'INVALID_TYPE', `sObject type '${q.from}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`);
+interface RunOptions {
+  today: string;
+  version: string;
+  includeDeleted: boolean;
+}
+
+/** Filters, sorts and pages the rows of `type` a query selects (`within`: a subquery's parent). */
+function selectRows(ds: SalesforceDataset, type: SObjectType, q: SoqlQuery, opts: RunOptions, within?: (r: SalesforceRecord) => boolean): SalesforceRecord[] {
   if (q.offset !== undefined && q.offset > MAX_OFFSET) throw new SalesforceError(400, 'NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
   const where = q.where ? compile(ds, type, q.where, opts.today) : () => true;
-  const selected = q.select.kind === 'fields' ? q.select.fields.map((f) => resolvePath(type, f)) : [];
-  const order = q.orderBy.map((k) => ({ ...k, path: resolvePath(type, k.field) }));
-  let rows = allRecords(ds, type).filter((r) => (opts.includeDeleted || !isDeleted(r)) && where(r));
+  const order = q.orderBy.map((k) => {
+    if (k.call) throw new SalesforceError(400, 'MALFORMED_QUERY', 'Aggregate functions in ORDER BY need an aggregate query');
+    return { ...k, path: resolvePath(type, k.field) };
+  });
+  let rows = allRecords(ds, type).filter((r) => (opts.includeDeleted || !isDeleted(r)) && (!within || within(r)) && where(r));
   if (order.length) {
     rows = [...rows].sort((a, b) => {
       for (const k of order) {
@@ -302,34 +60,77 @@ export function executeSoql(ds: SalesforceDataset, q: SoqlQuery, opts: { today: 
     });
   }
   const start = q.offset ?? 0;
-  rows = rows.slice(start, q.limit === undefined ? undefined : start + q.limit);
+  return rows.slice(start, q.limit === undefined ? undefined : start + q.limit);
+}
+
+/** One record with the selected fields; relationship fields nest as `{Account: {attributes, Name}}`. */
+function shape(ds: SalesforceDataset, type: SObjectType, rec: SalesforceRecord, selected: ResolvedPath[], version: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { attributes: { type, url: recordUrl(version, type, rec.Id) } };
+  for (const path of selected) {
+    if (path.hops.length === 0) {
+      out[path.leaf.name] = fieldValue(type, rec, path.leaf.name);
+      continue;
+    }
+    let target = out;
+    for (let i = 0; i < path.hops.length; i++) {
+      const name = path.hops[i]!.name;
+      const parent = parentOf(ds, rec, path, i + 1);
+      if (!parent) {
+        // No parent: the relationship is null (and stays null for later paths through it).
+        if (!(name in target)) target[name] = null;
+        break;
+      }
+      const existing = target[name];
+      if (existing && typeof existing === 'object') target = existing as Record<string, unknown>;
+      else {
+        const fresh: Record<string, unknown> = { attributes: { type: parent.type, url: recordUrl(version, parent.type, parent.rec.Id) } };
+        target[name] = fresh;
+        target = fresh;
+      }
+      if (i === path.hops.length - 1) target[path.leaf.name] = fieldValue(parent.type, parent.rec, path.leaf.name);
+    }
+  }
+  return out;
+}
+
+/** A child-relationship subquery, resolved against the parent type: its child type and lookup field. */
+function resolveSubquery(parent: SObjectType, sub: SoqlQuery): { sub: SoqlQuery; type: SObjectType; field: string; selected: ResolvedPath[] } {
+  const rel = findChildRelationship(parent, sub.from);
+  if (!rel) {
+    throw new SalesforceError(
+      400,
+      'INVALID_TYPE',
+      `Didn't understand relationship '${sub.from}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+    );
+  }
+  if (sub.select.kind !== 'fields') throw new SalesforceError(400, 'MALFORMED_QUERY', 'Subqueries select fields only: no COUNT() or aggregate functions');
+  return { sub, type: rel.childSObject, field: rel.field, selected: sub.select.fields.map((f) => resolvePath(rel.childSObject, f)) };
+}
+
+/** Runs a parsed query for one tenant's org. `includeDeleted` is `queryAll`. */
+export function executeSoql(ds: SalesforceDataset, q: SoqlQuery, opts: RunOptions): QueryResult {
+  const type = resolveSObject(q.from);
+  if (!type) throw new SalesforceError(400, 'INVALID_TYPE', `sObject type '${q.from}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`);
+  if (q.select.kind === 'aggregate' || q.groupBy) {
+    if (q.offset !== undefined && q.offset > MAX_OFFSET) throw new SalesforceError(400, 'NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
+    const where = q.where ? compile(ds, type, q.where, opts.today) : () => true;
+    const rows = allRecords(ds, type).filter((r) => (opts.includeDeleted || !isDeleted(r)) && where(r));
+    const records = aggregateRecords(ds, type, q, rows, opts.today);
+    return { type, totalSize: records.length, records, count: false };
+  }
+  // Resolve every path before touching a row, so a bad field fails even on an empty result.
+  const selected = q.select.kind === 'fields' ? q.select.fields.map((f) => resolvePath(type, f)) : [];
+  const subqueries = q.select.kind === 'fields' ? (q.select.subqueries ?? []).map((s) => resolveSubquery(type, s)) : [];
+  const rows = selectRows(ds, type, q, opts);
   if (q.select.kind === 'count') return { type, totalSize: rows.length, records: [], count: true };
   const records = rows.map((rec) => {
-    const out: Record<string, unknown> = { attributes: { type, url: recordUrl(opts.version, type, rec.Id) } };
-    for (const path of selected) {
-      if (path.hops.length === 0) {
-        out[path.leaf.name] = fieldValue(type, rec, path.leaf.name);
-        continue;
-      }
-      // Relationship fields nest: { Account: { attributes, Name } }, or null without a parent.
-      let target = out;
-      for (let i = 0; i < path.hops.length; i++) {
-        const name = path.hops[i]!.name;
-        const parent = parentOf(ds, rec, path, i + 1);
-        if (!parent) {
-          if (!(name in target)) target[name] = null;
-          target = {};
-          break;
-        }
-        const existing = target[name];
-        if (existing && typeof existing === 'object') target = existing as Record<string, unknown>;
-        else {
-          const fresh: Record<string, unknown> = { attributes: { type: parent.type, url: recordUrl(opts.version, parent.type, parent.rec.Id) } };
-          target[name] = fresh;
-          target = fresh;
-        }
-        if (i === path.hops.length - 1) target[path.leaf.name] = fieldValue(parent.type, parent.rec, path.leaf.name);
-      }
+    const out = shape(ds, type, rec, selected, opts.version);
+    for (const s of subqueries) {
+      const children = selectRows(ds, s.type, s.sub, opts, (r) => typeof r[s.field] === 'string' && sameId(r[s.field] as string, rec.Id));
+      // A parent without children gets null, not an empty result.
+      out[findChildRelationship(type, s.sub.from)!.relationshipName!] = children.length
+        ? { totalSize: children.length, done: true, records: children.map((c) => shape(ds, s.type, c, s.selected, opts.version)) }
+        : null;
     }
     return out;
   });

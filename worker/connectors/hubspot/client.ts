@@ -11,17 +11,17 @@ import { guarded, type AttemptResult } from '../limits/guard.js';
 import type { Connection } from '../../storage/connections.js';
 import { currentAccessToken } from '../auth.js';
 import { hubspotDescriptor as d, type OwnProperty } from './descriptor.js';
-import { RECORD_ID_PROPERTY, type AssociationInput, type HubSpotObject, type HubSpotObjectType, type HubSpotPipeline } from './map.js';
+import { associationsFromPage, type AssociationInput, type HubSpotAssociation, type HubSpotObject, type HubSpotObjectType, type HubSpotPipeline } from './map.js';
 
 export type { HubSpotCompany } from './map.js';
 
-/** One company's property changes for a batch upsert. */
+/** One company's property changes for a batch update (`id`: the HubSpot record id). */
 export interface HubSpotCompanyInput {
   id: string;
   properties: Record<string, string>;
 }
 
-/** Outcome of a batch upsert (HubSpot answers 200, or 207 with per-input errors). */
+/** Outcome of a batch update (HubSpot answers 200, or 207 with per-input errors). */
 export interface HubSpotBatchResult {
   ok: number;
   errors: { message: string; ids: string[] }[];
@@ -175,12 +175,12 @@ export class HubSpotClient {
    * Ids of the `to` records associated with one record, every page, with their association types.
    * https://developers.hubspot.com/docs/api/crm/associations/v4 (GET /crm/v4/objects/{from}/{id}/associations/{to})
    */
-  async associations(from: string, id: string, to: string): Promise<{ toObjectId: string; typeIds: number[] }[]> {
-    const out: { toObjectId: string; typeIds: number[] }[] = [];
+  async associations(from: string, id: string, to: string): Promise<HubSpotAssociation[]> {
+    const out: HubSpotAssociation[] = [];
     let after: string | undefined;
     do {
       const page = await this.run(`associations.${from}_${to}`, () => this.client.crm.associations.v4.basicApi.getPageWithHttpInfo(from, id, to, after, d.associationPageSize));
-      out.push(...page.results.map((r) => ({ toObjectId: String(r.toObjectId), typeIds: (r.associationTypes ?? []).map((t) => t.typeId) })));
+      out.push(...associationsFromPage(page));
       after = page.paging?.next?.after;
     } while (after);
     return out;
@@ -196,15 +196,18 @@ export class HubSpotClient {
   }
 
   /**
-   * Batch upsert of company properties, at most `d.batchSize` (100) inputs per call.
-   * https://developers.hubspot.com/docs/api/crm/companies (POST /crm/v3/objects/companies/batch/upsert)
-   * Upsert by `idProperty` is idempotent, so timeouts and 5xx may be retried. 207 multi-status
-   * answers carry per-input errors; they are reported, not thrown.
+   * Batch update of company properties by record id, at most `d.batchSize` (100) inputs per call,
+   * each id once. Not an upsert: HubSpot upserts only by a unique-value property and refuses the
+   * record id as `idProperty` ("Unable to perform update/upsert by non-unique 0-2 property
+   * hs_object_id"); Concord updates companies it already knows, so it names them by id.
+   * https://developers.hubspot.com/docs/api-reference/latest/crm/objects/companies/batch/update-companies
+   * An update is idempotent, so timeouts and 5xx may be retried. 207 multi-status answers carry
+   * per-input errors (unknown ids); they are reported, not thrown.
    */
-  async upsertCompanies(inputs: HubSpotCompanyInput[], idProperty = RECORD_ID_PROPERTY): Promise<HubSpotBatchResult> {
-    if (inputs.length > d.batchSize) throw new RangeError(`HubSpot batch upsert takes at most ${d.batchSize} inputs, got ${inputs.length}`);
-    const body = { inputs: inputs.map((i) => ({ id: i.id, idProperty, properties: i.properties })) };
-    const res = (await this.run('companies.batch_upsert', () => this.client.crm.companies.batchApi.upsertWithHttpInfo(body))) as BatchAnswer<{ id: string }>;
+  async updateCompanies(inputs: HubSpotCompanyInput[]): Promise<HubSpotBatchResult> {
+    if (inputs.length > d.batchSize) throw new RangeError(`HubSpot batch update takes at most ${d.batchSize} inputs, got ${inputs.length}`);
+    const body = { inputs: inputs.map((i) => ({ id: i.id, properties: i.properties })) };
+    const res = (await this.run('companies.batch_update', () => this.client.crm.companies.batchApi.updateWithHttpInfo(body))) as BatchAnswer<{ id: string }>;
     return { ok: res.results.length, errors: (res.errors ?? []).map((e) => ({ message: e.message, ids: Object.values(e.context ?? {}).flat() })) };
   }
 

@@ -79,18 +79,23 @@ export class HubSpotCrm implements CrmPort {
   }
 
   /**
-   * Batches of 100 (HubSpot's batch limit), `concurrency` in flight so the limiter, not the
-   * round-trip time, sets the pace. Per-input failures (207) are reported, not thrown.
+   * Batch updates by record id in batches of 100 (HubSpot's batch limit), `concurrency` in flight
+   * so the limiter, not the round-trip time, sets the pace. A company named twice is updated once
+   * with its changes merged in order (HubSpot refuses a batch naming a record twice). Per-input
+   * failures (207) are reported, not thrown.
    */
   async updateCompanies(updates: CompanyPropertyUpdate[], opts: { concurrency?: number } = {}): Promise<CompanyUpdateResult> {
+    const merged = new Map<string, CompanyPropertyUpdate>();
+    for (const u of updates) merged.set(u.externalId, { externalId: u.externalId, properties: { ...merged.get(u.externalId)?.properties, ...u.properties } });
+    const unique = [...merged.values()];
     const batches: CompanyPropertyUpdate[][] = [];
-    for (let i = 0; i < updates.length; i += d.batchSize) batches.push(updates.slice(i, i + d.batchSize));
+    for (let i = 0; i < unique.length; i += d.batchSize) batches.push(unique.slice(i, i + d.batchSize));
     const result: CompanyUpdateResult = { updated: 0, calls: 0, failed: [] };
     let next = 0;
     const worker = async () => {
       while (next < batches.length) {
         const batch = batches[next++]!;
-        const res = await this.client.upsertCompanies(batch.map((u) => ({ id: u.externalId, properties: u.properties })));
+        const res = await this.client.updateCompanies(batch.map((u) => ({ id: u.externalId, properties: u.properties })));
         result.calls += 1;
         result.updated += res.ok;
         for (const e of res.errors) result.failed.push(...e.ids.map((externalId) => ({ externalId, message: e.message })));

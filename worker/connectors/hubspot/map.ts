@@ -12,9 +12,6 @@ export type HubSpotCompany = HubSpotObject;
 /** The CRM object types Concord reads, as HubSpot's API names them. */
 export type HubSpotObjectType = 'companies' | 'contacts' | 'deals';
 
-/** The property every object is addressed by when no unique property is given. */
-export const RECORD_ID_PROPERTY = 'hs_object_id';
-
 export function matchRecordFromCompany(c: HubSpotObject): MatchRecord {
   const name = c.properties.name?.trim();
   return { externalId: c.id, name: name || `HubSpot company ${c.id}`, domain: c.properties.domain ?? null, taxId: null, crmHint: null };
@@ -159,8 +156,23 @@ export function activityAssociations(kind: 'task' | 'note', on: { companyId: str
   return out;
 }
 
+/** One associated record, as Concord reads a v4 association list: its id and association type ids. */
+export interface HubSpotAssociation {
+  toObjectId: string;
+  typeIds: number[];
+}
+
+/**
+ * A page of `GET /crm/v4/objects/{from}/{id}/associations/{to}` (`results[].toObjectId` is a
+ * number, `associationTypes[].typeId` the HUBSPOT_DEFINED or USER_DEFINED type).
+ * https://developers.hubspot.com/docs/api-reference/latest/crm/associations/associations-v4/guide
+ */
+export function associationsFromPage(page: { results: { toObjectId: number | string; associationTypes?: { typeId: number }[] }[] }): HubSpotAssociation[] {
+  return page.results.map((r) => ({ toObjectId: String(r.toObjectId), typeIds: (r.associationTypes ?? []).map((t) => t.typeId) }));
+}
+
 /** The deal's companies, primary first (a deal may have several; the card shows the primary's view). */
-export function companiesOfDeal(associations: { toObjectId: string; typeIds: number[] }[]): string[] {
+export function companiesOfDeal(associations: HubSpotAssociation[]): string[] {
   const primary = associations.filter((a) => a.typeIds.includes(ASSOCIATION_TYPE.dealToPrimaryCompany)).map((a) => a.toObjectId);
   const rest = associations.map((a) => a.toObjectId).filter((id) => !primary.includes(id));
   return [...new Set([...primary, ...rest])];

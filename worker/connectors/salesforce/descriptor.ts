@@ -4,7 +4,7 @@
  */
 export const salesforceDescriptor = {
   system: 'salesforce',
-  /** REST API version (Winter '25); the sandbox serves 58.0-65.0, Collections upsert needs 46.0+. */
+  /** REST API version (Winter '25); orgs and the sandbox serve 31.0-66.0, Collections upsert needs 46.0+. */
   apiVersion: '62.0',
   /**
    * Batch size asked for with `Sforce-Query-Options` (200..2000; Salesforce may return fewer).
