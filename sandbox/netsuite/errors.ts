@@ -1,6 +1,6 @@
 /**
  * NetSuite REST error responses: `{type, title, status, "o:errorDetails":[{detail, "o:errorCode",
- * "o:errorPath"?}]}` served as `application/vnd.oracle.resource+json; type=error`
+ * "o:errorPath"? | "o:errorQueryParam"?}]}` served as `application/vnd.oracle.resource+json; type=error`
  * (https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_1545222128.html).
  */
 import type { Context } from 'hono';
@@ -36,6 +36,8 @@ export class NetSuiteError extends Error {
     readonly code: NetSuiteErrorCode,
     message: string,
     readonly path?: string,
+    /** `o:errorPath` names a body field; `o:errorQueryParam` a query parameter. */
+    readonly pathKind: 'path' | 'query' = 'path',
   ) {
     super(message);
     this.name = 'NetSuiteError';
@@ -43,9 +45,10 @@ export class NetSuiteError extends Error {
 }
 
 /** Build a NetSuite error response. */
-export function nsError(c: Context, status: ContentfulStatusCode, code: NetSuiteErrorCode, detail: string, path?: string): Response {
+export function nsError(c: Context, status: ContentfulStatusCode, code: NetSuiteErrorCode, detail: string, path?: string, pathKind: 'path' | 'query' = 'path'): Response {
   const [title, type] = TITLES[status] ?? ['Error', 'https://www.rfc-editor.org/rfc/rfc9110.html'];
-  const body = { type, title, status, 'o:errorDetails': [{ detail, 'o:errorCode': code, ...(path ? { 'o:errorPath': path } : {}) }] };
+  const where = path ? { [pathKind === 'query' ? 'o:errorQueryParam' : 'o:errorPath']: path } : {};
+  const body = { type, title, status, 'o:errorDetails': [{ detail, ...where, 'o:errorCode': code }] };
   return c.body(JSON.stringify(body), status, { 'content-type': 'application/vnd.oracle.resource+json; type=error' });
 }
 

@@ -24,8 +24,8 @@ export function paging(c: Context): { limit: number; offset: number } {
   const offsetText = c.req.query('offset');
   const limit = limitText === undefined ? 1000 : Number(limitText);
   const offset = offsetText === undefined ? 0 : Number(offsetText);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new NetSuiteError(400, 'INVALID_PARAMETER', `Invalid value for query parameter limit: ${limitText}. Provide an integer from 1 to 1000.`, 'limit');
-  if (!Number.isInteger(offset) || offset < 0) throw new NetSuiteError(400, 'INVALID_PARAMETER', `Invalid value for query parameter offset: ${offsetText}. Provide a non-negative integer.`, 'offset');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new NetSuiteError(400, 'INVALID_PARAMETER', `Invalid value for query parameter limit: ${limitText}. Provide an integer from 1 to 1000.`, 'limit', 'query');
+  if (!Number.isInteger(offset) || offset < 0) throw new NetSuiteError(400, 'INVALID_PARAMETER', `Invalid value for query parameter offset: ${offsetText}. Provide a non-negative integer.`, 'offset', 'query');
   return { limit, offset };
 }
 
@@ -65,7 +65,7 @@ export function recordRoutes(state: SandboxState): Hono<SandboxEnv> {
 
   app.get('/:type', (c) => {
     const [type, kind] = kindOf(c);
-    if (c.req.query('q') !== undefined) throw new NetSuiteError(400, 'INVALID_PARAMETER', 'The q filter on record collections is not supported by the sandbox; use SuiteQL.', 'q');
+    if (c.req.query('q') !== undefined) throw new NetSuiteError(400, 'INVALID_PARAMETER', 'The q filter on record collections is not supported by the sandbox; use SuiteQL.', 'q', 'query');
     const { limit, offset } = paging(c);
     const rows = kind.rows(ds(c));
     const links = new Links(restBase(c));
