@@ -19,7 +19,7 @@ import type {
 } from '../../ports/index.js';
 import type { Connection } from '../../storage/connections.js';
 import type { CallContext } from '../http.js';
-import { NetSuiteClient, internalId, sqlString } from './client.js';
+import { NetSuiteClient, internalId, isoDate, sqlString } from './client.js';
 import { checkCustomerInput, checkPaymentInput, checkSalesOrderInput } from './inputs.js';
 import {
   DOCUMENT_RECORD,
@@ -71,7 +71,9 @@ export class NetSuiteErp implements ErpPort {
   async openInvoices(customerId: string): Promise<ReceivableInvoice[]> {
     // Only rows with a balance: paid and voided invoices have none, so the sum equals NetSuite's
     // own SUM(foreignamountremaining) over all the customer's invoices.
-    const q = `SELECT id, tranid, trandate, duedate, status, foreigntotal, foreignamountremaining, currency, custbody_concord_disputed
+    // SuiteQL writes dates in the account's date-format preference (M/D/YYYY, DD.MM.YYYY, ...);
+    // TO_CHAR makes them ISO whatever the account says.
+    const q = `SELECT id, tranid, ${isoDate('trandate')}, ${isoDate('duedate')}, status, foreigntotal, foreignamountremaining, currency, custbody_concord_disputed
       FROM transaction WHERE type = 'CustInvc' AND entity = ${internalId(customerId)} AND foreignamountremaining > 0 ORDER BY duedate, id`;
     const out: ReceivableInvoice[] = [];
     for await (const page of this.client.suiteql(q, InvoiceRowSchema)) {
@@ -84,7 +86,7 @@ export class NetSuiteErp implements ErpPort {
   }
 
   async currentContract(customerId: string, today: string) {
-    const q = `SELECT id, name, customer, startdate, enddate, status, currency, autorenewal, custrecord_concord_arr
+    const q = `SELECT id, name, customer, ${isoDate('startdate')}, ${isoDate('enddate')}, status, currency, autorenewal, custrecord_concord_arr
       FROM subscription WHERE customer = ${internalId(customerId)} ORDER BY enddate DESC`;
     const rows = await this.client.suiteqlAll(q, SubscriptionRowSchema);
     const current = currentSubscription(rows);
