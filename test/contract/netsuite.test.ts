@@ -101,7 +101,7 @@ describe('SuiteQL', () => {
 
   it('filters open AR past due per customer like a connector would', async () => {
     const page = await suiteql<{ entity: string; foreignamountremaining: number; duedate: string }>(
-      "SELECT entity, foreignamountremaining, duedate FROM transaction WHERE type = 'CustInvc' AND status = 'A' AND duedate < TO_DATE('2026-11-26', 'YYYY-MM-DD') ORDER BY duedate",
+      "SELECT entity, foreignamountremaining, TO_CHAR(duedate, 'YYYY-MM-DD') AS duedate FROM transaction WHERE type = 'CustInvc' AND status = 'A' AND duedate < TO_DATE('2026-11-26', 'YYYY-MM-DD') ORDER BY duedate",
     );
     expect(page.totalResults).toBeGreaterThan(50);
     expect(page.items.every((i) => i.foreignamountremaining > 0 && i.duedate < '2026-11-26')).toBe(true);
@@ -110,7 +110,11 @@ describe('SuiteQL', () => {
   it('rejects a bad query with NetSuite error details', async () => {
     const res = await fetch(`${base}/query/v1/suiteql`, { method: 'POST', headers: demo, body: JSON.stringify({ q: 'SELECT nope FROM customer' }) });
     const body = await expectNsError(res, 400, 'INVALID_PARAMETER');
-    expect(body['o:errorDetails'][0]!.detail).toMatch(/nope/);
+    expect(body['o:errorDetails'][0]).toEqual({
+      detail: "Invalid search query. Detailed unprocessed description follows. Search error occurred: Unknown identifier 'nope'. Available identifiers are: {customer=customer}.",
+      'o:errorQueryParam': 'q',
+      'o:errorCode': 'INVALID_PARAMETER',
+    });
     await expectNsError(await fetch(`${base}/query/v1/suiteql`, { method: 'POST', headers: demo, body: '{"q":' }), 400, 'INVALID_CONTENT');
     await expectNsError(await fetch(`${base}/query/v1/suiteql`, { method: 'POST', headers: demo, body: '{"query":"SELECT id FROM customer"}' }), 400, 'INVALID_PARAMETER');
   });
