@@ -5,6 +5,7 @@
  * Targets (2-core machine): warm p95 <= 15 ms; cold p95 <= 1.15 x the slowest single call's p95.
  */
 import type { Estate } from '../scripts/estate.js';
+import { suiteqlQueries } from '../worker/connectors/netsuite/queries.js';
 import { demoAccounts, fullyLinked } from './lib/accounts.js';
 import { fmt, summarize, timed } from './lib/stats.js';
 
@@ -23,8 +24,8 @@ async function slowestSingleCall(sandbox: string, ns: string, vt: string, custom
     }).then((r) => r.text());
   const vitally = (path: string) => fetch(`${sandbox}/vitally${path}`, { headers: { authorization: `Basic ${Buffer.from(`${vt}:`).toString('base64')}` } }).then((r) => r.text());
   const calls = [
-    () => suiteql(`SELECT id, tranid, TO_CHAR(trandate, 'YYYY-MM-DD') AS trandate, TO_CHAR(duedate, 'YYYY-MM-DD') AS duedate, status, foreigntotal, foreignamountremaining, currency, custbody_concord_disputed FROM transaction WHERE type = 'CustInvc' AND entity = ${customerId} AND foreignamountremaining > 0 ORDER BY duedate, id`),
-    () => suiteql(`SELECT id, name, customer, TO_CHAR(startdate, 'YYYY-MM-DD') AS startdate, TO_CHAR(enddate, 'YYYY-MM-DD') AS enddate, status, currency, autorenewal, custrecord_concord_arr FROM subscription WHERE customer = ${customerId} ORDER BY enddate DESC`),
+    () => suiteql(suiteqlQueries.openInvoices(customerId)),
+    () => suiteql(suiteqlQueries.subscriptions(customerId)),
     () => fetch(`${sandbox}/netsuite/services/rest/record/v1/customer/${customerId}?expandSubResources=true`, { headers: { authorization: `Bearer ${ns}` } }).then((r) => r.text()),
     () => vitally(`/resources/accounts/${vitallyId}/healthScores?limit=100`),
     () => vitally(`/resources/accounts/${vitallyId}/projects?limit=100`),

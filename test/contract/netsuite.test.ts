@@ -68,7 +68,10 @@ describe('record collections', () => {
     expect(res.status).toBe(200);
     const c = (await res.json()) as Record<string, unknown>;
     expect(c).toMatchObject({ id: '1000', companyName: expect.any(String), entityId: expect.stringMatching(/^CUST-\d{5} /), currency: { id: expect.any(String), refName: expect.any(String) }, subsidiary: { id: '1' } });
-    expect((c.addressBook as { items: unknown[] }).items.length).toBeGreaterThan(0);
+    // Sublists are a link unless expandSubResources=true, as NetSuite answers.
+    expect(c.addressBook).toEqual({ links: [{ rel: 'self', href: expect.stringMatching(/\/record\/v1\/customer\/1000\/addressBook$/) }] });
+    const expanded = (await (await fetch(`${base}/record/v1/customer/1000?expandSubResources=true`, { headers: demo })).json()) as { addressBook: { items: unknown[] } };
+    expect(expanded.addressBook.items.length).toBeGreaterThan(0);
   });
 
   it('answers limit out of range with a NetSuite 400', async () => {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { NetSuiteClient } from '../connectors/netsuite/client.js';
+import { suiteqlQueries } from '../connectors/netsuite/queries.js';
 import { CurrencyRowSchema, ItemRowSchema, PricingRowSchema } from '../connectors/netsuite/schemas.js';
 import type { Env } from '../env.js';
 import type { CurrencyCode } from '../model/index.js';
@@ -37,19 +38,19 @@ const ITEM_TYPE: Record<string, string> = { InvtPart: 'one_time', NonInvtPart: '
 /** Fetch reference data from NetSuite (SuiteQL, fully paged) and store it in KV. */
 export async function refreshReference(env: Env, ctx: ServiceContext): Promise<Reference> {
   const client = new NetSuiteClient(await connectionFor(env, ctx, 'netsuite'), ctx);
-  const currencyRows = await client.suiteqlAll('SELECT id, name, symbol FROM currency ORDER BY id', CurrencyRowSchema);
+  const currencyRows = await client.suiteqlAll(suiteqlQueries.currencies(), CurrencyRowSchema);
   const currencies = currencyRows.map((c) => ({ id: c.id, code: c.symbol.toUpperCase(), name: c.name }));
   const codeOf = new Map(currencies.map((c) => [c.id, c.code]));
   const products: Reference['products'] = [];
   const index = new Map<string, Reference['products'][number]>();
-  for await (const page of client.suiteql('SELECT id, itemid, displayname, itemtype, isinactive FROM item ORDER BY id', ItemRowSchema)) {
+  for await (const page of client.suiteql(suiteqlQueries.items(), ItemRowSchema)) {
     for (const item of page) {
       const product = { id: item.id, sku: item.itemid, name: item.displayname ?? item.itemid, type: ITEM_TYPE[item.itemtype] ?? 'one_time', active: item.isinactive !== 'T', prices: [] };
       products.push(product);
       index.set(product.id, product);
     }
   }
-  for await (const page of client.suiteql('SELECT item, pricelevel, pricelevelname, currency, unitprice FROM pricing ORDER BY item', PricingRowSchema)) {
+  for await (const page of client.suiteql(suiteqlQueries.pricing(), PricingRowSchema)) {
     for (const p of page) {
       const code = codeOf.get(p.currency);
       if (code) index.get(p.item)?.prices.push({ priceBook: p.pricelevelname ?? p.pricelevel, currency: code, unitPrice: p.unitprice });

@@ -20,6 +20,12 @@ const SUBSCRIPTION_STATUS: Readonly<Record<NetSuiteSubscription['status'], strin
 
 const TERMS: Readonly<Record<string, string>> = { '4': 'Net 15', '5': 'Net 30', '6': 'Net 60' };
 
+const ITEM_TYPE_NAMES: Readonly<Record<NetSuiteItem['itemtype'], string>> = { InvtPart: 'Inventory Item', NonInvtPart: 'Non-inventory Item', Service: 'Service' };
+
+const regions = new Intl.DisplayNames(['en'], { type: 'region' });
+/** NetSuite shows a country reference with its English name: `{id: "US", refName: "United States"}`. */
+const countryName = (code: string) => regions.of(code) ?? code;
+
 /** Link helpers bound to the request's base URL (`…/services/rest`). */
 export class Links {
   constructor(readonly base: string) {}
@@ -72,7 +78,7 @@ export function customerToRest(ds: NetSuiteDataset, l: Links, c: NetSuiteCustome
         label: a.label,
         defaultBilling: a.defaultBilling,
         defaultShipping: a.defaultShipping,
-        addressBookAddress: { addr1: a.addr1, city: a.city, zip: a.zip, country: { id: a.country, refName: a.country } },
+        addressBookAddress: { addr1: a.addr1, city: a.city, zip: a.zip, country: { id: a.country, refName: countryName(a.country) } },
       })),
       totalResults: c.addresses.length,
     },
@@ -144,7 +150,7 @@ export function itemToRest(ds: NetSuiteDataset, l: Links, i: NetSuiteItem): Json
     id: i.id,
     itemId: i.itemid,
     displayName: i.displayname,
-    itemType: { id: i.itemtype, refName: i.itemtype },
+    itemType: { id: i.itemtype, refName: ITEM_TYPE_NAMES[i.itemtype] },
     isInactive: i.isinactive === 'T',
     price: {
       items: ds.pricing.filter((p) => p.item === i.id).map((p) => ({

@@ -38,6 +38,9 @@ export function pageLinks(href: (offset: number) => string, limit: number, offse
   return links;
 }
 
+/** Sublists of the emulated records. */
+const SUBLISTS = ['addressBook', 'item', 'apply', 'price'] as const;
+
 /** Build the record routes for the NetSuite app. */
 export function recordRoutes(state: SandboxState): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
@@ -48,7 +51,7 @@ export function recordRoutes(state: SandboxState): Hono<SandboxEnv> {
     return [type, kind];
   };
   const ds = (c: Context<SandboxEnv>) => state.dataset(c.get('tenant')).netsuite;
-  const notFound = (type: string, key: string) => new NetSuiteError(404, 'NONEXISTENT_ID', `The record instance does not exist. Provide a valid record instance ID. (${type} ${key})`, 'id');
+  const notFound = (c: Context<SandboxEnv>) => new NetSuiteError(404, 'NONEXISTENT_ID', 'The record instance does not exist. Provide a valid record instance ID.', new URL(c.req.url).pathname.replace(/^.*(?=\/services\/rest\/)/, ''), 'url');
   const bodyOf = async (c: Context<SandboxEnv>) => {
     const body = await readJson(c);
     if (!body.ok) throw new NetSuiteError(400, 'INVALID_CONTENT', `Invalid content in the request body: ${body.error}.`);
@@ -84,8 +87,16 @@ export function recordRoutes(state: SandboxState): Hono<SandboxEnv> {
   app.get('/:type/:key', (c) => {
     const [type, kind] = kindOf(c);
     const row = findRow(kind, ds(c), c.req.param('key'));
-    if (!row) throw notFound(type, c.req.param('key'));
-    return c.json(kind.toRest(ds(c), new Links(restBase(c)), row));
+    if (!row) throw notFound(c);
+    const links = new Links(restBase(c));
+    const rec = kind.toRest(ds(c), links, row);
+    // Sublists (addressBook, item, apply, price) come as a link only unless the caller asks for
+    // them with expandSubResources=true, as NetSuite answers.
+    // https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_1544787084.html
+    if (c.req.query('expandSubResources') !== 'true') {
+      for (const key of SUBLISTS) if (key in rec) rec[key] = { links: [{ rel: 'self', href: `${links.record(type, row.id)}/${key}` }] };
+    }
+    return c.json(rec);
   });
 
   app.post('/:type', async (c) => {
@@ -99,7 +110,7 @@ export function recordRoutes(state: SandboxState): Hono<SandboxEnv> {
     const [type, kind] = kindOf(c);
     const write = writable(type, kind);
     const row = findRow(kind, ds(c), c.req.param('key'));
-    if (!row) throw notFound(type, c.req.param('key'));
+    if (!row) throw notFound(c);
     write(ds(c), row, await bodyOf(c), true);
     return c.body(null, 204);
   });
@@ -124,7 +135,7 @@ export function recordRoutes(state: SandboxState): Hono<SandboxEnv> {
   app.delete('/:type/:key', (c) => {
     const [type, kind] = kindOf(c);
     const row = findRow(kind, ds(c), c.req.param('key'));
-    if (!row) throw notFound(type, c.req.param('key'));
+    if (!row) throw notFound(c);
     kind.remove(ds(c), row);
     return c.body(null, 204);
   });

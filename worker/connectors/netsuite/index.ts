@@ -19,7 +19,8 @@ import type {
 } from '../../ports/index.js';
 import type { Connection } from '../../storage/connections.js';
 import type { CallContext } from '../http.js';
-import { NetSuiteClient, internalId, isoDate, sqlString } from './client.js';
+import { NetSuiteClient } from './client.js';
+import { suiteqlQueries } from './queries.js';
 import { checkCustomerInput, checkPaymentInput, checkSalesOrderInput } from './inputs.js';
 import {
   DOCUMENT_RECORD,
@@ -58,8 +59,7 @@ export class NetSuiteErp implements ErpPort {
 
   /** Inactive customers too: a churned customer is still the same company, with invoices. */
   async *customers(): AsyncIterable<MatchRecord[]> {
-    const q = `SELECT id, companyname, entityid, externalid, url, vatregnumber FROM customer ORDER BY id`;
-    for await (const page of this.client.suiteql(q, CustomerRowSchema)) yield page.map(matchRecordFromRow);
+    for await (const page of this.client.suiteql(suiteqlQueries.customers(), CustomerRowSchema)) yield page.map(matchRecordFromRow);
   }
 
   async accountFacts(customerId: string) {
@@ -72,9 +72,8 @@ export class NetSuiteErp implements ErpPort {
     // Only rows with a balance: paid and voided invoices have none, so the sum equals NetSuite's
     // own SUM(foreignamountremaining) over all the customer's invoices.
     // SuiteQL writes dates in the account's date-format preference (M/D/YYYY, DD.MM.YYYY, ...);
-    // TO_CHAR makes them ISO whatever the account says.
-    const q = `SELECT id, tranid, ${isoDate('trandate')}, ${isoDate('duedate')}, status, foreigntotal, foreignamountremaining, currency, custbody_concord_disputed
-      FROM transaction WHERE type = 'CustInvc' AND entity = ${internalId(customerId)} AND foreignamountremaining > 0 ORDER BY duedate, id`;
+    // the query asks for them with TO_CHAR, so they are ISO whatever the account says.
+    const q = suiteqlQueries.openInvoices(customerId);
     const out: ReceivableInvoice[] = [];
     for await (const page of this.client.suiteql(q, InvoiceRowSchema)) {
       for (const row of page) {
@@ -86,8 +85,7 @@ export class NetSuiteErp implements ErpPort {
   }
 
   async currentContract(customerId: string, today: string) {
-    const q = `SELECT id, name, customer, ${isoDate('startdate')}, ${isoDate('enddate')}, status, currency, autorenewal, custrecord_concord_arr
-      FROM subscription WHERE customer = ${internalId(customerId)} ORDER BY enddate DESC`;
+    const q = suiteqlQueries.subscriptions(customerId);
     const rows = await this.client.suiteqlAll(q, SubscriptionRowSchema);
     const current = currentSubscription(rows);
     if (!current) return null;
@@ -96,7 +94,7 @@ export class NetSuiteErp implements ErpPort {
   }
 
   async currency(customerId: string): Promise<CurrencyCode | null> {
-    const rows = await this.client.suiteqlAll(`SELECT id, companyname, currency FROM customer WHERE id = ${internalId(customerId)}`, CustomerRowSchema);
+    const rows = await this.client.suiteqlAll(suiteqlQueries.customerCurrency(customerId), CustomerRowSchema);
     const id = rows[0]?.currency;
     return id ? this.currencyCode(id) : null;
   }
@@ -121,12 +119,13 @@ export class NetSuiteErp implements ErpPort {
   }
 
   async document(kind: ErpDocument['kind'], id: string): Promise<ErpDocument> {
-    const rec = await this.client.record(DOCUMENT_RECORD[kind], id, TransactionRecordSchema);
+    // The item lines are a sublist: NetSuite sends them only when asked to expand sub-resources.
+    const rec = await this.client.record(DOCUMENT_RECORD[kind], id, TransactionRecordSchema, { expandSubResources: true });
     return documentFromRecord(kind, rec, rec.currency ? await this.currencyCode(rec.currency.id) : null);
   }
 
   async payment(id: string): Promise<ErpPayment> {
-    const rec = await this.client.record('customerPayment', id, PaymentRecordSchema);
+    const rec = await this.client.record('customerPayment', id, PaymentRecordSchema, { expandSubResources: true });
     return paymentFromRecord(rec, rec.currency ? await this.currencyCode(rec.currency.id) : null);
   }
 
@@ -137,7 +136,7 @@ export class NetSuiteErp implements ErpPort {
         // A few at a time: the account's concurrency pool is shared with every other integration.
         const records: ItemRecord[] = [];
         for (let i = 0; i < ids.length; i += d.defaultConcurrency) {
-          records.push(...(await Promise.all(ids.slice(i, i + d.defaultConcurrency).map((id) => this.client.record(PRODUCT_RECORD[kind], id, ItemRecordSchema)))));
+          records.push(...(await Promise.all(ids.slice(i, i + d.defaultConcurrency).map((id) => this.client.record(PRODUCT_RECORD[kind], id, ItemRecordSchema, { expandSubResources: true })))));
         }
         const codes = new Map<string, CurrencyCode | null>();
         for (const rec of records) for (const p of rec.price?.items ?? []) if (!codes.has(p.currency.id)) codes.set(p.currency.id, await this.currencyCode(p.currency.id));
@@ -148,7 +147,7 @@ export class NetSuiteErp implements ErpPort {
 
   /** The NetSuite id of an ISO currency; an unknown code is the caller's mistake (422). */
   private async currencyId(code: CurrencyCode): Promise<string> {
-    const rows = await this.client.suiteqlAll(`SELECT id, name, symbol FROM currency WHERE symbol = ${sqlString(code)}`, CurrencyRowSchema);
+    const rows = await this.client.suiteqlAll(suiteqlQueries.currencyBySymbol(code), CurrencyRowSchema);
     const row = rows[0];
     if (!row) fail({ kind: 'validation', issues: [{ path: 'currency', message: `NetSuite has no currency ${code}`, code: 'unknown_currency' }] });
     return row.id;
