@@ -29,6 +29,7 @@ async function slowestSingleCall(sandbox: string, ns: string, vt: string, custom
     () => fetch(`${sandbox}/netsuite/services/rest/record/v1/customer/${customerId}?expandSubResources=true`, { headers: { authorization: `Bearer ${ns}` } }).then((r) => r.text()),
     () => vitally(`/resources/accounts/${vitallyId}/healthScores?limit=100`),
     () => vitally(`/resources/accounts/${vitallyId}/projects?limit=100`),
+    () => vitally(`/resources/accounts/${vitallyId}/tasks?limit=100`),
     () => vitally(`/resources/accounts/${vitallyId}/conversations?limit=100`),
   ];
   let slowest = 0;
