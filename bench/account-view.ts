@@ -5,6 +5,7 @@
  * Targets (2-core machine): warm p95 <= 15 ms; cold p95 <= 1.15 x the slowest single call's p95.
  */
 import type { Estate } from '../scripts/estate.js';
+import { suiteqlQueries } from '../worker/connectors/netsuite/queries.js';
 import { demoAccounts, fullyLinked } from './lib/accounts.js';
 import { fmt, summarize, timed } from './lib/stats.js';
 
@@ -23,11 +24,12 @@ async function slowestSingleCall(sandbox: string, ns: string, vt: string, custom
     }).then((r) => r.text());
   const vitally = (path: string) => fetch(`${sandbox}/vitally${path}`, { headers: { authorization: `Basic ${Buffer.from(`${vt}:`).toString('base64')}` } }).then((r) => r.text());
   const calls = [
-    () => suiteql(`SELECT id, tranid, trandate, duedate, status, foreigntotal, foreignamountremaining, currency, custbody_concord_disputed FROM transaction WHERE type = 'CustInvc' AND entity = ${customerId} AND foreignamountremaining > 0 ORDER BY duedate, id`),
-    () => suiteql(`SELECT id, name, customer, startdate, enddate, status, currency, autorenewal, custrecord_concord_arr FROM subscription WHERE customer = ${customerId} ORDER BY enddate DESC`),
+    () => suiteql(suiteqlQueries.openInvoices(customerId)),
+    () => suiteql(suiteqlQueries.subscriptions(customerId)),
     () => fetch(`${sandbox}/netsuite/services/rest/record/v1/customer/${customerId}?expandSubResources=true`, { headers: { authorization: `Bearer ${ns}` } }).then((r) => r.text()),
     () => vitally(`/resources/accounts/${vitallyId}/healthScores?limit=100`),
     () => vitally(`/resources/accounts/${vitallyId}/projects?limit=100`),
+    () => vitally(`/resources/accounts/${vitallyId}/tasks?limit=100`),
     () => vitally(`/resources/accounts/${vitallyId}/conversations?limit=100`),
   ];
   let slowest = 0;

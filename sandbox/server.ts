@@ -13,6 +13,7 @@ import { problem } from './core/http.js';
 import { createSandboxState, type SandboxState } from './core/state.js';
 import { hubspotApp } from './hubspot/index.js';
 import { netsuiteApp } from './netsuite/index.js';
+import type { NetSuiteDatePreferences } from './netsuite/suiteql/dates.js';
 import { oauthApp } from './oauth/index.js';
 import { salesforceApp } from './salesforce/index.js';
 import { isAnchorDate, todayUtc } from './seed/generate.js';
@@ -22,6 +23,8 @@ import { vitallyApp } from './vitally/index.js';
 export interface SandboxOptions {
   /** "Today" for the estate (YYYY-MM-DD); default: today's UTC date. */
   anchorDate?: string;
+  /** NetSuite date/time format preferences of both sandbox accounts (default `M/D/YYYY`, `h:mm a`). */
+  netsuite?: Partial<NetSuiteDatePreferences>;
 }
 
 /** A running sandbox listener. */
@@ -42,7 +45,7 @@ export interface Sandbox {
 export function createSandbox(opts: SandboxOptions = {}): Sandbox {
   const anchorDate = opts.anchorDate ?? todayUtc();
   if (!isAnchorDate(anchorDate)) throw new Error(`anchorDate must be YYYY-MM-DD, got ${JSON.stringify(anchorDate)}`);
-  const state = createSandboxState(anchorDate);
+  const state = createSandboxState(anchorDate, opts.netsuite);
   const app = new Hono();
 
   for (const vendor of ['hubspot', 'salesforce', 'netsuite', 'vitally'] as const) app.use(`/${vendor}/*`, applyFaults(state, vendor));

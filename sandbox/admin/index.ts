@@ -9,6 +9,7 @@ import { faultsBodySchema } from '../core/faults.js';
 import { problem, readJson } from '../core/http.js';
 import type { SandboxState } from '../core/state.js';
 import { isSandboxTenant, issueToken } from '../core/tokens.js';
+import { preferencesAdminApp } from '../netsuite/preferences.js';
 import { tbaAdminApp } from '../netsuite/tba.js';
 import { netsuiteEventsAdminApp } from '../netsuite/events/admin.js';
 import { installsAdminApp } from '../hubspot/installs.js';
@@ -84,6 +85,8 @@ export function adminApp(state: SandboxState): Hono {
 
   // NetSuite TBA credentials per tenant (POST /__sandbox/netsuite/tba-credentials).
   app.route('/', tbaAdminApp(state));
+  // NetSuite account date/time format preferences per tenant (GET|PUT /__sandbox/netsuite/preferences).
+  app.route('/', preferencesAdminApp(state));
 
   app.get('/faults', (c) => c.json(state.faults));
   app.post('/faults', async (c) => {

@@ -2,6 +2,7 @@
  * The sandbox's in-memory world: one seeded dataset per tenant, mutated in place by the
  * emulators' write endpoints, reset by `POST /__sandbox/seed`.
  */
+import { DEFAULT_DATE_PREFERENCES, type NetSuiteDatePreferences } from '../netsuite/suiteql/dates.js';
 import { generateTenant } from '../seed/generate.js';
 import { SANDBOX_TENANTS, type SandboxTenant, type TenantDataset, type Vendor } from '../seed/types.js';
 
@@ -30,13 +31,18 @@ export interface SandboxState {
   /** Drop every change and regenerate both tenants' datasets (optionally for a new anchor date). */
   reseed(anchorDate?: string): void;
   faults: Partial<Record<Vendor, VendorFaults>>;
+  /**
+   * Each NetSuite account's date and time format preferences (how SuiteQL writes dates). Account
+   * configuration, not data: a reseed keeps them. Set through `PUT /__sandbox/netsuite/preferences`.
+   */
+  netsuitePreferences: Record<SandboxTenant, NetSuiteDatePreferences>;
 }
 
 /**
  * The in-memory state: both tenants are generated up front so the first request is not slow,
  * and `reseed` swaps in fresh datasets (faults are left as they are; clear them with `{}`).
  */
-export function createSandboxState(anchorDate: string): SandboxState {
+export function createSandboxState(anchorDate: string, netsuite: Partial<NetSuiteDatePreferences> = {}): SandboxState {
   let anchor = anchorDate;
   let datasets = generateAll(anchor);
   return {
@@ -53,6 +59,7 @@ export function createSandboxState(anchorDate: string): SandboxState {
       datasets = generateAll(anchor);
     },
     faults: {},
+    netsuitePreferences: Object.fromEntries(SANDBOX_TENANTS.map((t) => [t, { ...DEFAULT_DATE_PREFERENCES, ...netsuite }])) as Record<SandboxTenant, NetSuiteDatePreferences>,
   };
 }
 

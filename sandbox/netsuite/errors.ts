@@ -1,6 +1,6 @@
 /**
  * NetSuite REST error responses: `{type, title, status, "o:errorDetails":[{detail, "o:errorCode",
- * "o:errorPath"?}]}` served as `application/vnd.oracle.resource+json; type=error`
+ * "o:errorPath"? | "o:errorQueryParam"? | "o:errorUrl"?}]}` served as `application/vnd.oracle.resource+json; type=error`
  * (https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_1545222128.html).
  */
 import type { Context } from 'hono';
@@ -14,6 +14,10 @@ const TITLES: Partial<Record<number, [string, string]>> = {
   413: ['Content Too Large', 'https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.14'],
   500: ['Internal Server Error', 'https://www.rfc-editor.org/rfc/rfc9110.html#section-15.6.1'],
 };
+
+/** Where an error points: a body field, a query parameter or the resource URL. */
+export type PathKind = 'path' | 'query' | 'url';
+const PATH_FIELDS: Readonly<Record<PathKind, string>> = { path: 'o:errorPath', query: 'o:errorQueryParam', url: 'o:errorUrl' };
 
 /** NetSuite error codes the emulator uses. */
 export type NetSuiteErrorCode =
@@ -36,6 +40,8 @@ export class NetSuiteError extends Error {
     readonly code: NetSuiteErrorCode,
     message: string,
     readonly path?: string,
+    /** `o:errorPath` names a body field, `o:errorQueryParam` a query parameter, `o:errorUrl` the resource. */
+    readonly pathKind: PathKind = 'path',
   ) {
     super(message);
     this.name = 'NetSuiteError';
@@ -43,9 +49,10 @@ export class NetSuiteError extends Error {
 }
 
 /** Build a NetSuite error response. */
-export function nsError(c: Context, status: ContentfulStatusCode, code: NetSuiteErrorCode, detail: string, path?: string): Response {
+export function nsError(c: Context, status: ContentfulStatusCode, code: NetSuiteErrorCode, detail: string, path?: string, pathKind: PathKind = 'path'): Response {
   const [title, type] = TITLES[status] ?? ['Error', 'https://www.rfc-editor.org/rfc/rfc9110.html'];
-  const body = { type, title, status, 'o:errorDetails': [{ detail, 'o:errorCode': code, ...(path ? { 'o:errorPath': path } : {}) }] };
+  const where = path ? { [PATH_FIELDS[pathKind]]: path } : {};
+  const body = { type, title, status, 'o:errorDetails': [{ detail, ...where, 'o:errorCode': code }] };
   return c.body(JSON.stringify(body), status, { 'content-type': 'application/vnd.oracle.resource+json; type=error' });
 }
 

@@ -29,7 +29,7 @@ export function netsuiteApp(state: SandboxState): Hono<SandboxEnv> {
   app.route('/services/rest/query/v1', suiteqlRoutes(state));
   app.notFound((c) => nsError(c, 404, 'INVALID_PARAMETER', `No REST resource at ${c.req.method} ${c.req.path}.`));
   app.onError((err, c) => {
-    if (err instanceof NetSuiteError) return nsError(c, err.status, err.code, err.message, err.path);
+    if (err instanceof NetSuiteError) return nsError(c, err.status, err.code, err.message, err.path, err.pathKind);
     console.error('[sandbox/netsuite] unexpected error', err);
     return nsError(c, 500, 'UNEXPECTED_ERROR', 'An unexpected error occurred. Error ID: sandbox');
   });

@@ -307,7 +307,7 @@ export interface VitallyConversation {
   createdAt: string;
 }
 
-/** A note posted to an account (POST /resources/accounts/:id/notes). */
+/** A note on an account (POST /resources/notes with `accountId`). */
 export interface VitallyNote {
   id: string;
   accountId: string;
@@ -317,6 +317,10 @@ export interface VitallyNote {
   authorId: string | null;
   externalId: string | null;
   createdAt: string;
+  updatedAt?: string;
+  categoryId?: string | null;
+  tags?: string[];
+  traits?: Record<string, string | number | boolean | null>;
 }
 
 export interface VitallyDataset {

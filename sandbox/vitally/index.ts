@@ -1,10 +1,12 @@
 /**
  * Vitally REST emulator, mounted at `/vitally` (real base: https://{subdomain}.rest.vitally.io).
- * Accounts (by Vitally id or externalId), health score history, onboarding projects,
- * conversations, notes and trait updates. Auth: HTTP Basic with the sandbox token as user name
- * (Bearer also accepted). Errors are `{error, message?}` JSON. The 1,000/min budget and its
- * RateLimit-* headers live in the fault/limit layer (sandbox/vitally/limits.ts via core/faults.ts).
- * https://docs.vitally.io/en/articles/9880209-rest-api-overview
+ * Accounts (by Vitally id or externalId), health score history, projects and tasks, conversations,
+ * notes and trait updates, each in the shape Vitally documents (serialize.ts). Lists page with
+ * `limit`/`from`/`next` and order by `updatedAt` (the default) or `createdAt` (`sortBy`).
+ * Auth: HTTP Basic with the sandbox token as user name (Bearer also accepted). Errors are
+ * `{error, message?}` JSON. The 1,000/min sliding window and its RateLimit-* headers live in the
+ * fault/limit layer (sandbox/vitally/limits.ts via core/faults.ts).
+ * https://docs.vitally.io/pushing-data-to-vitally/rest-api
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -15,6 +17,7 @@ import type { SandboxState } from '../core/state.js';
 import type { VitallyAccount, VitallyDataset } from '../seed/types.js';
 import { VitallyBadRequest, pageParams, paginate } from './paging.js';
 import { provisioningRoutes } from './provisioning.js';
+import { accountJson, conversationJson, noteJson, projectJson, taskJson } from './serialize.js';
 
 const traitValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
 const accountPatch = z.object({
@@ -22,12 +25,17 @@ const accountPatch = z.object({
   externalId: z.string().min(1).max(255).nullable().optional(),
   traits: z.record(z.string().min(1).max(200), traitValue).optional(),
 }).strict();
+/** POST /resources/notes (https://docs.vitally.io/pushing-data-to-vitally/rest-api/notes): `accountId`, `note` and `noteDate` are required. */
 const noteBody = z.object({
+  accountId: z.string().min(1).max(255),
   note: z.string().min(1).max(100_000),
+  noteDate: z.iso.datetime({ offset: true }),
   subject: z.string().max(500).nullable().optional(),
-  noteDate: z.iso.datetime({ offset: true }).optional(),
   authorId: z.string().max(255).nullable().optional(),
   externalId: z.string().max(255).nullable().optional(),
+  categoryId: z.string().max(255).nullable().optional(),
+  tags: z.array(z.string().max(200)).max(100).optional(),
+  traits: z.record(z.string().min(1).max(200), traitValue).optional(),
 }).strict();
 
 class VitallyNotFound extends Error {}
@@ -56,15 +64,20 @@ export function vitallyApp(state: SandboxState): Hono<SandboxEnv> {
     return raw.value;
   };
 
-  app.get('/resources/accounts', (c) => {
+  /** One page of serialized records in the order `sortBy` asks (updatedAt by default). */
+  const list = (c: Context<SandboxEnv>, rows: Record<string, unknown>[]) => {
     const { limit, from } = pageParams(c);
-    const sortBy = c.req.query('sortBy') ?? 'createdAt';
+    const sortBy = c.req.query('sortBy') ?? 'updatedAt';
     if (sortBy !== 'createdAt' && sortBy !== 'updatedAt') throw new VitallyBadRequest('sortBy must be createdAt or updatedAt');
-    return c.json(paginate(ds(c).accounts, (a) => `${a[sortBy]}|${a.id}`, limit, from));
-  });
+    return c.json(paginate(rows, (r) => `${String(r[sortBy] ?? '')}|${String(r.id)}`, limit, from));
+  };
 
-  app.get('/resources/accounts/:id', (c) => c.json(account(c)));
+  app.get('/resources/accounts', (c) => list(c, ds(c).accounts.map(accountJson)));
 
+  app.get('/resources/accounts/:id', (c) => c.json(accountJson(account(c))));
+
+  // Not in Vitally's public reference with an example answer: the sandbox serves the account's
+  // weekly score history, oldest first (see test/fixtures/vitally/README.md).
   app.get('/resources/accounts/:id/healthScores', (c) => {
     const a = account(c);
     const { limit, from } = pageParams(c);
@@ -73,39 +86,44 @@ export function vitallyApp(state: SandboxState): Hono<SandboxEnv> {
 
   app.get('/resources/accounts/:id/projects', (c) => {
     const a = account(c);
-    const { limit, from } = pageParams(c);
-    return c.json(paginate(ds(c).projects.filter((p) => p.accountId === a.id), (p) => `${p.createdAt}|${p.id}`, limit, from));
+    return list(c, ds(c).projects.filter((p) => p.accountId === a.id).map(projectJson));
+  });
+
+  app.get('/resources/accounts/:id/tasks', (c) => {
+    const a = account(c);
+    return list(c, ds(c).projects.filter((p) => p.accountId === a.id).flatMap((p) => p.tasks.map((t) => taskJson(p, t))));
   });
 
   app.get('/resources/accounts/:id/conversations', (c) => {
     const a = account(c);
-    const { limit, from } = pageParams(c);
-    return c.json(paginate(ds(c).conversations.filter((x) => x.accountId === a.id), (x) => `${x.createdAt}|${x.id}`, limit, from));
+    return list(c, ds(c).conversations.filter((x) => x.accountId === a.id).map(conversationJson));
   });
 
   app.get('/resources/accounts/:id/notes', (c) => {
     const a = account(c);
-    const { limit, from } = pageParams(c);
-    return c.json(paginate(ds(c).notes.filter((n) => n.accountId === a.id), (n) => `${n.createdAt}|${n.id}`, limit, from));
+    return list(c, ds(c).notes.filter((n) => n.accountId === a.id).map(noteJson));
   });
 
-  app.post('/resources/accounts/:id/notes', async (c) => {
-    const a = account(c);
+  // Notes are unique on externalId: a second POST with the same externalId updates the note
+  // instead of adding one (how integrations stay idempotent).
+  app.post('/resources/notes', async (c) => {
     const parsed = noteBody.safeParse(await body(c));
     if (!parsed.success) throw new VitallyBadRequest(issues(parsed.error));
+    const b = parsed.data;
+    const a = ds(c).accounts.find((x) => x.id === b.accountId);
+    if (!a) throw new VitallyBadRequest(`accountId ${b.accountId} is not a Vitally account id`);
     const now = new Date().toISOString();
-    // A note with a known externalId is updated, not duplicated (how integrations stay idempotent).
-    const existing = parsed.data.externalId ? ds(c).notes.find((n) => n.accountId === a.id && n.externalId === parsed.data.externalId) : undefined;
+    const existing = b.externalId ? ds(c).notes.find((n) => n.externalId === b.externalId) : undefined;
     if (existing) {
-      Object.assign(existing, { subject: parsed.data.subject ?? existing.subject, note: parsed.data.note, noteDate: parsed.data.noteDate ?? existing.noteDate });
-      return c.json(existing);
+      Object.assign(existing, { accountId: a.id, subject: b.subject ?? existing.subject, note: b.note, noteDate: b.noteDate, updatedAt: now, ...(b.tags ? { tags: b.tags } : {}), ...(b.traits ? { traits: b.traits } : {}) });
+      return c.json(noteJson(existing));
     }
     const note = {
-      id: crypto.randomUUID(), accountId: a.id, subject: parsed.data.subject ?? null, note: parsed.data.note,
-      noteDate: parsed.data.noteDate ?? now, authorId: parsed.data.authorId ?? null, externalId: parsed.data.externalId ?? null, createdAt: now,
+      id: crypto.randomUUID(), accountId: a.id, subject: b.subject ?? null, note: b.note, noteDate: b.noteDate, authorId: b.authorId ?? null,
+      externalId: b.externalId ?? null, createdAt: now, updatedAt: now, categoryId: b.categoryId ?? null, tags: b.tags ?? [], traits: b.traits ?? {},
     };
     ds(c).notes.push(note);
-    return c.json(note);
+    return c.json(noteJson(note));
   });
 
   const update = async (c: Context<SandboxEnv>) => {
@@ -119,7 +137,7 @@ export function vitallyApp(state: SandboxState): Hono<SandboxEnv> {
     // Traits merge key by key, as Vitally's trait updates do; other traits stay.
     if (traits) Object.assign(a.traits, traits);
     a.updatedAt = new Date().toISOString();
-    return c.json(a);
+    return c.json(accountJson(a));
   };
   app.put('/resources/accounts/:id', update);
   app.patch('/resources/accounts/:id', update);

@@ -115,11 +115,12 @@ describe('vendor limits enforced by the sandbox', () => {
     expect(await sb.counters('netsuite')).toMatchObject({ rateLimited: 2, maxInFlight: 2 });
   });
 
-  it('Vitally reports its 1,000/min bucket in RateLimit-* headers', async () => {
+  it('Vitally reports its 1,000/min window in RateLimit-* headers', async () => {
     const token = await sb.token('vitally');
     const res = await fetch(`${sb.url}/vitally/resources/accounts?limit=1`, { headers: { authorization: `Basic ${Buffer.from(`${token}:`).toString('base64')}` } });
-    expect(res.headers.get('ratelimit-limit')).toBe('1000');
+    expect(res.headers.get('ratelimit-limit')).toBe('1000, 1000;window=60');
     expect(Number(res.headers.get('ratelimit-remaining'))).toBe(999);
+    expect(res.headers.get('ratelimit-reset')).toBe('60');
   });
 
   it('HubSpot answers its own 429 past 110 requests in 10 s', async () => {

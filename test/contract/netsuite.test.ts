@@ -68,7 +68,10 @@ describe('record collections', () => {
     expect(res.status).toBe(200);
     const c = (await res.json()) as Record<string, unknown>;
     expect(c).toMatchObject({ id: '1000', companyName: expect.any(String), entityId: expect.stringMatching(/^CUST-\d{5} /), currency: { id: expect.any(String), refName: expect.any(String) }, subsidiary: { id: '1' } });
-    expect((c.addressBook as { items: unknown[] }).items.length).toBeGreaterThan(0);
+    // Sublists are a link unless expandSubResources=true, as NetSuite answers.
+    expect(c.addressBook).toEqual({ links: [{ rel: 'self', href: expect.stringMatching(/\/record\/v1\/customer\/1000\/addressBook$/) }] });
+    const expanded = (await (await fetch(`${base}/record/v1/customer/1000?expandSubResources=true`, { headers: demo })).json()) as { addressBook: { items: unknown[] } };
+    expect(expanded.addressBook.items.length).toBeGreaterThan(0);
   });
 
   it('answers limit out of range with a NetSuite 400', async () => {
@@ -101,7 +104,7 @@ describe('SuiteQL', () => {
 
   it('filters open AR past due per customer like a connector would', async () => {
     const page = await suiteql<{ entity: string; foreignamountremaining: number; duedate: string }>(
-      "SELECT entity, foreignamountremaining, duedate FROM transaction WHERE type = 'CustInvc' AND status = 'A' AND duedate < TO_DATE('2026-11-26', 'YYYY-MM-DD') ORDER BY duedate",
+      "SELECT entity, foreignamountremaining, TO_CHAR(duedate, 'YYYY-MM-DD') AS duedate FROM transaction WHERE type = 'CustInvc' AND status = 'A' AND duedate < TO_DATE('2026-11-26', 'YYYY-MM-DD') ORDER BY duedate",
     );
     expect(page.totalResults).toBeGreaterThan(50);
     expect(page.items.every((i) => i.foreignamountremaining > 0 && i.duedate < '2026-11-26')).toBe(true);
@@ -110,7 +113,11 @@ describe('SuiteQL', () => {
   it('rejects a bad query with NetSuite error details', async () => {
     const res = await fetch(`${base}/query/v1/suiteql`, { method: 'POST', headers: demo, body: JSON.stringify({ q: 'SELECT nope FROM customer' }) });
     const body = await expectNsError(res, 400, 'INVALID_PARAMETER');
-    expect(body['o:errorDetails'][0]!.detail).toMatch(/nope/);
+    expect(body['o:errorDetails'][0]).toEqual({
+      detail: "Invalid search query. Detailed unprocessed description follows. Search error occurred: Unknown identifier 'nope'. Available identifiers are: {customer=customer}.",
+      'o:errorQueryParam': 'q',
+      'o:errorCode': 'INVALID_PARAMETER',
+    });
     await expectNsError(await fetch(`${base}/query/v1/suiteql`, { method: 'POST', headers: demo, body: '{"q":' }), 400, 'INVALID_CONTENT');
     await expectNsError(await fetch(`${base}/query/v1/suiteql`, { method: 'POST', headers: demo, body: '{"query":"SELECT id FROM customer"}' }), 400, 'INVALID_PARAMETER');
   });

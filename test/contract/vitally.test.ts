@@ -1,6 +1,6 @@
 /**
  * The Vitally emulator over HTTP with plain fetch: cursor paging to the end, lookup by Vitally id
- * or externalId, health history, projects, notes and trait updates, auth and rate-limit headers.
+ * or externalId, health history, projects and tasks, notes and trait updates, auth and rate-limit headers.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 
@@ -103,30 +103,44 @@ describe('account details', () => {
     expect(Object.keys(all[0]!.categories).sort()).toEqual(['engagement', 'productUsage', 'support']);
   });
 
-  it('lists onboarding projects with ordered tasks for some accounts', async () => {
+  it("lists onboarding projects and their tasks as Vitally does: tasks apart, done by completedAt", async () => {
     const page = await get<Page<Account>>('/accounts?limit=100');
     let found = false;
     for (const a of page.results.slice(0, 30)) {
-      const projects = await get<Page<{ name: string; tasks: { order: number; name: string; status: string }[] }>>(`/accounts/${a.id}/projects`);
+      const projects = await get<Page<{ id: string; name: string; accountId: string; actualCompletionDate: string | null; tasks?: unknown }>>(`/accounts/${a.id}/projects`);
       if (projects.results.length === 0) continue;
       found = true;
-      const tasks = projects.results[0]!.tasks;
-      expect(tasks[0]!.name).toBe('Kickoff');
-      expect(tasks[tasks.length - 1]!.name).toBe('Go-live');
-      expect(tasks.map((t) => t.order)).toEqual(tasks.map((_, i) => i + 1));
+      const project = projects.results[0]!;
+      expect(project).toMatchObject({ accountId: a.id, name: 'Onboarding' });
+      expect(project.tasks).toBeUndefined();
+      const tasks = await get<Page<{ name: string; dueDate: string | null; completedAt: string | null; projects: { id: string; name: string }[] }>>(`/accounts/${a.id}/tasks?sortBy=createdAt`);
+      const mine = tasks.results.filter((t) => t.projects.some((p) => p.id === project.id));
+      const byDue = [...mine].sort((x, y) => Date.parse(x.dueDate!) - Date.parse(y.dueDate!));
+      expect(byDue[0]!.name).toBe('Kickoff');
+      expect(byDue[byDue.length - 1]!.name).toBe('Go-live');
+      // A completed project has every task completed.
+      if (project.actualCompletionDate) expect(mine.every((t) => t.completedAt !== null)).toBe(true);
     }
     expect(found).toBe(true);
   });
 
-  it('stores a note and lists it back', async () => {
-    const res = await fetch(`${base}/accounts/${account.id}/notes`, { method: 'POST', headers: basic, body: JSON.stringify({ subject: 'Renewal risk', note: 'Invoice INV-000123 disputed; CFO escalated.' }) });
+  it('stores a note (POST /resources/notes with accountId), upserts it by externalId and lists it back', async () => {
+    const externalId = `contract-note-${Date.now()}`;
+    const body = { accountId: account.id, externalId, subject: 'Renewal risk', note: 'Invoice INV-000123 disputed; CFO escalated.', noteDate: '2026-11-25T10:00:00.000Z' };
+    const res = await fetch(`${base}/notes`, { method: 'POST', headers: basic, body: JSON.stringify(body) });
     expect(res.status).toBe(200);
     const note = (await res.json()) as { id: string; accountId: string; note: string };
-    expect(note).toMatchObject({ accountId: account.id, note: 'Invoice INV-000123 disputed; CFO escalated.' });
+    expect(note).toMatchObject({ accountId: account.id, note: body.note, externalId });
+    const again = (await (await fetch(`${base}/notes`, { method: 'POST', headers: basic, body: JSON.stringify({ ...body, note: 'Edited.' }) })).json()) as { id: string; note: string };
+    expect(again).toMatchObject({ id: note.id, note: 'Edited.' });
     const notes = await get<Page<{ id: string }>>(`/accounts/${account.id}/notes`);
-    expect(notes.results.map((n) => n.id)).toContain(note.id);
-    const bad = await fetch(`${base}/accounts/${account.id}/notes`, { method: 'POST', headers: basic, body: JSON.stringify({ text: 'wrong field' }) });
+    expect(notes.results.filter((n) => n.id === note.id)).toHaveLength(1);
+    const bad = await fetch(`${base}/notes`, { method: 'POST', headers: basic, body: JSON.stringify({ accountId: account.id, text: 'wrong field' }) });
     expect(bad.status).toBe(400);
+    const noDate = await fetch(`${base}/notes`, { method: 'POST', headers: basic, body: JSON.stringify({ accountId: account.id, note: 'x' }) });
+    expect(noDate.status).toBe(400);
+    // Vitally has no note creation under an account's path.
+    expect((await fetch(`${base}/accounts/${account.id}/notes`, { method: 'POST', headers: basic, body: JSON.stringify(body) })).status).toBe(404);
   });
 
   it('merges trait updates and keeps other traits', async () => {
@@ -148,14 +162,16 @@ describe('auth and limits', () => {
     expect((await fetch(`${base}/accounts`, { headers: basicAuth(netsuite) })).status).toBe(401);
   });
 
-  it('reports the 1,000/min budget in RateLimit-* headers', async () => {
+  it('reports the 1,000/min sliding window in RateLimit-* headers as Vitally documents them', async () => {
     const a = await fetch(`${base}/accounts?limit=1`, { headers: basic });
-    // The bucket refills continuously (1 per 60 ms), so spend several before comparing.
     await Promise.all(Array.from({ length: 10 }, () => fetch(`${base}/accounts?limit=1`, { headers: basic })));
     const b = await fetch(`${base}/accounts?limit=1`, { headers: basic });
-    expect(a.headers.get('ratelimit-limit')).toBe('1000');
-    expect(Number(b.headers.get('ratelimit-remaining'))).toBeLessThan(Number(a.headers.get('ratelimit-remaining')));
-    expect(a.headers.get('ratelimit-reset')).toMatch(/^\d+$/);
+    // https://docs.vitally.io/pushing-data-to-vitally/rest-api: "RateLimit-Limit: 1000, 1000;window=60".
+    expect(a.headers.get('ratelimit-limit')).toBe('1000, 1000;window=60');
+    expect(Number(b.headers.get('ratelimit-remaining'))).toBeLessThanOrEqual(Number(a.headers.get('ratelimit-remaining')) - 11);
+    // Seconds until the earliest request leaves the window: at most 60, at least 1 with requests in it.
+    expect(Number(b.headers.get('ratelimit-reset'))).toBeGreaterThanOrEqual(1);
+    expect(Number(b.headers.get('ratelimit-reset'))).toBeLessThanOrEqual(60);
   });
 
   it('keeps tenants apart', async () => {

@@ -149,6 +149,9 @@ describe('classification of vendor answers', () => {
     expect(readLimitHeaders('hubspot', 200, { 'X-HubSpot-RateLimit-Remaining': '42', 'X-HubSpot-RateLimit-Max': '110', 'X-HubSpot-RateLimit-Interval-Milliseconds': '10000' })).toMatchObject({ remaining: 42, max: 110, intervalMs: 10_000 });
     expect(readLimitHeaders('salesforce', 200, new Headers({ 'Sforce-Limit-Info': 'api-usage=12/15000' }))).toMatchObject({ dailyUsed: 12, dailyMax: 15_000 });
     expect(readLimitHeaders('vitally', 200, new Headers({ 'RateLimit-Limit': '1000', 'RateLimit-Remaining': '998' }))).toMatchObject({ remaining: 998, max: 1000 });
+    // Vitally's documented form carries the window: "RateLimit-Limit: 1000, 1000;window=60".
+    expect(readLimitHeaders('vitally', 200, new Headers({ 'RateLimit-Limit': '1000, 1000;window=60', 'RateLimit-Remaining': '7' }))).toMatchObject({ remaining: 7, max: 1000, intervalMs: 60_000 });
+    expect(readLimitHeaders('vitally', 200, new Headers({ 'RateLimit-Limit': '500, 500;window=30', 'RateLimit-Remaining': '7' }))).toMatchObject({ max: 500, intervalMs: 30_000 });
     expect(readLimitHeaders('netsuite', 429, new Headers({ 'Retry-After': '2' }))).toMatchObject({ retryAfterMs: 2000 });
   });
 });

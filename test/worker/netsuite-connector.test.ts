@@ -80,6 +80,47 @@ describe('paging', () => {
   });
 });
 
+describe("any account date format", () => {
+  const prefs = (body: unknown) => fetch(`${S}/__sandbox/netsuite/preferences`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  afterEach(async () => {
+    expect((await prefs({ tenant: 'demo', dateFormat: 'M/D/YYYY', timeFormat: 'h:mm a' })).status).toBe(200);
+  });
+
+  for (const dateFormat of ['DD.MM.YYYY', 'M/D/YYYY', 'DD-Mon-YYYY'] as const) {
+    it(`reads invoice and contract dates right when the account writes dates as ${dateFormat}`, async () => {
+      expect((await prefs({ tenant: 'demo', dateFormat, timeFormat: 'H:mm' })).status).toBe(200);
+      const conn = await bearerConnection();
+      const client = new NetSuiteClient(conn, { correlationId: 'ns-dates', log: recordingLog() });
+      // The customer with an active subscription and the most open invoices, as SuiteQL counts them.
+      const [top] = await client.suiteqlAll(
+        `SELECT t.entity, COUNT(DISTINCT t.id) AS n FROM transaction t JOIN subscription s ON s.customer = t.entity
+          WHERE t.type = 'CustInvc' AND t.foreignamountremaining > 0 AND s.status = 'ACTIVE'
+          GROUP BY t.entity ORDER BY COUNT(DISTINCT t.id) DESC, t.entity FETCH FIRST 1 ROWS ONLY`,
+        z.object({ entity: z.string(), n: z.number() }),
+      );
+      const customerId = top!.entity;
+      // Raw SuiteQL really is in the account's format (so the connector cannot rely on ISO).
+      const raw = await client.suiteqlAll(`SELECT id, trandate FROM transaction WHERE type = 'CustInvc' AND entity = ${customerId}`, z.object({ id: z.string(), trandate: z.string() }));
+      expect(raw.every((r) => !/^\d{4}-\d{2}-\d{2}$/.test(r.trandate))).toBe(true);
+
+      const erp = new NetSuiteErp(conn, { correlationId: 'ns-dates', log: recordingLog() }, async (id) => ({ '1': 'USD', '2': 'EUR', '3': 'GBP', '4': 'CAD' })[id] ?? null);
+      const invoices = await erp.openInvoices(customerId);
+      expect(invoices.length).toBe(top!.n);
+      // Every date matches record/v1, which answers ISO whatever the preference says.
+      const Rec = z.object({ id: z.string(), tranDate: z.string(), dueDate: z.string().optional() });
+      for (const inv of invoices.slice(0, 3)) {
+        const rec = await client.record('invoice', inv.id, Rec);
+        expect({ issueDate: inv.issueDate, dueDate: inv.dueDate }).toEqual({ issueDate: rec.tranDate, dueDate: rec.dueDate ?? rec.tranDate });
+      }
+      const contract = await erp.currentContract(customerId, '2026-11-26');
+      const Sub = z.object({ id: z.string(), endDate: z.string() });
+      const sub = await client.record('subscription', contract!.id, Sub);
+      expect(contract!.endDate).toBe(sub.endDate);
+      expect(Date.parse(contract!.renewalDate) - Date.parse(contract!.endDate)).toBe(86_400_000);
+    });
+  }
+});
+
 describe("the account's concurrency pool", () => {
   const limiterEnv = env as unknown as LimiterTestEnv;
   type LimiterTestEnv = typeof env & LimiterEnv;

@@ -1,6 +1,6 @@
 /**
  * The Vitally connector inside workerd against a private sandbox estate: cursor paging past
- * several pages, the 1,000/min token bucket (429 with RateLimit-* honoured), 5xx and timeouts
+ * several pages, the 1,000/min sliding window (429 with RateLimit-* honoured), 5xx and timeouts
  * retried (an idempotent note write included), and refusals that retrying cannot fix reported
  * after one request. (test/worker/vitally-writes.test.ts covers trait merging and note upserts.)
  */
@@ -54,7 +54,7 @@ describe('cursor paging', () => {
   });
 });
 
-describe('the 1,000/min bucket', () => {
+describe('the 1,000/min window', () => {
   it('a 429 is retried after exactly the RateLimit-Reset the vendor sent', async () => {
     const log = recordingLog();
     const cs = new VitallyCs(await connection(), { correlationId: 'vitally-429', log });
@@ -74,9 +74,9 @@ describe('the 1,000/min bucket', () => {
     expect(c.requests).toBe(accounts.length + c.rateLimited);
   });
 
-  it('an emptied bucket answers 429 with RateLimit-* and the connector still completes its read', async () => {
+  it('a full sliding window answers 429 with RateLimit-* and the connector still completes its read', async () => {
     const auth = { authorization: `Basic ${btoa(`${apiKey}:`)}` };
-    // Empty the tenant's bucket from outside the connector (another integration using the key).
+    // Fill the tenant's window from outside the connector (another integration using the key).
     let refused: Response | undefined;
     // The bucket refills one request per 60 ms, so a slow (loaded) machine needs more rounds to empty it;
     // the loop stops at the first refusal.
@@ -85,14 +85,19 @@ describe('the 1,000/min bucket', () => {
       for (const a of answers) await a.body?.cancel();
       refused = answers.find((a) => a.status === 429);
     }
-    expect(refused?.headers.get('ratelimit-limit')).toBe('1000');
+    // Vitally's documented header forms: the quota with its window, and seconds until the
+    // earliest request of the sliding window leaves it.
+    expect(refused?.headers.get('ratelimit-limit')).toBe('1000, 1000;window=60');
     expect(refused?.headers.get('ratelimit-remaining')).toBe('0');
     expect(Number(refused?.headers.get('ratelimit-reset'))).toBeGreaterThanOrEqual(1);
-    // Whether this read meets the empty bucket depends on the refill (one request per 60 ms): either way it completes.
+    expect(Number(refused?.headers.get('ratelimit-reset'))).toBeLessThanOrEqual(60);
+    // 59 s later on the sandbox clock the burst is about to leave the window: the connector's read
+    // either meets a 429 and waits the RateLimit-Reset it is given, or finds room; either way it completes.
+    await post('/__sandbox/clock', { offsetMs: 59_000 });
     const cs = new VitallyCs(await connection(), { correlationId: 'vitally-bucket', log: recordingLog() });
     const page = await cs.client.pages('accounts.list', '/resources/accounts', AccountSchema, 10).next();
     expect(page.value).toHaveLength(10);
-    // Refill the bucket (two minutes later on the sandbox clock) so later tests start full.
+    // Empty the window (two minutes later on the sandbox clock) so later tests start with room.
     await post('/__sandbox/clock', { offsetMs: 120_000 });
     await (await fetch(`${V}/vitally/resources/accounts?limit=1`, { headers: auth })).body?.cancel();
   });

@@ -23,6 +23,9 @@ const SUBSCRIPTION_STATUS: Readonly<Record<NetSuiteSubscription['status'], strin
 
 const TERMS: Readonly<Record<string, string>> = { '4': 'Net 15', '5': 'Net 30', '6': 'Net 60' };
 
+const ITEM_TYPE_NAMES: Readonly<Record<NetSuiteItem['itemtype'], string>> = { InvtPart: 'Inventory Item', NonInvtPart: 'Non-inventory Item', Service: 'Service' };
+
+
 /** Link helpers bound to the request's base URL (`…/services/rest`). */
 export class Links {
   constructor(readonly base: string) {}
@@ -149,7 +152,7 @@ export function itemToRest(ds: NetSuiteDataset, l: Links, i: NetSuiteItem): Json
     id: i.id,
     itemId: i.itemid,
     displayName: i.displayname,
-    itemType: { id: i.itemtype, refName: i.itemtype },
+    itemType: { id: i.itemtype, refName: ITEM_TYPE_NAMES[i.itemtype] },
     isInactive: i.isinactive === 'T',
     price: {
       items: ds.pricing.filter((p) => p.item === i.id).map((p) => ({

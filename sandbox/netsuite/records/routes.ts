@@ -25,8 +25,8 @@ export function paging(c: Context): { limit: number; offset: number } {
   const offsetText = c.req.query('offset');
   const limit = limitText === undefined ? 1000 : Number(limitText);
   const offset = offsetText === undefined ? 0 : Number(offsetText);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new NetSuiteError(400, 'INVALID_PARAMETER', `Invalid value for query parameter limit: ${limitText}. Provide an integer from 1 to 1000.`, 'limit');
-  if (!Number.isInteger(offset) || offset < 0) throw new NetSuiteError(400, 'INVALID_PARAMETER', `Invalid value for query parameter offset: ${offsetText}. Provide a non-negative integer.`, 'offset');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new NetSuiteError(400, 'INVALID_PARAMETER', `Invalid value for query parameter limit: ${limitText}. Provide an integer from 1 to 1000.`, 'limit', 'query');
+  if (!Number.isInteger(offset) || offset < 0) throw new NetSuiteError(400, 'INVALID_PARAMETER', `Invalid value for query parameter offset: ${offsetText}. Provide a non-negative integer.`, 'offset', 'query');
   return { limit, offset };
 }
 
@@ -39,6 +39,9 @@ export function pageLinks(href: (offset: number) => string, limit: number, offse
   return links;
 }
 
+/** Sublists of the emulated records. */
+const SUBLISTS = ['addressBook', 'item', 'apply', 'price'] as const;
+
 /** Build the record routes for the NetSuite app. */
 export function recordRoutes(state: SandboxState): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
@@ -49,7 +52,7 @@ export function recordRoutes(state: SandboxState): Hono<SandboxEnv> {
     return [type, kind];
   };
   const ds = (c: Context<SandboxEnv>) => state.dataset(c.get('tenant')).netsuite;
-  const notFound = (type: string, key: string) => new NetSuiteError(404, 'NONEXISTENT_ID', `The record instance does not exist. Provide a valid record instance ID. (${type} ${key})`, 'id');
+  const notFound = (c: Context<SandboxEnv>) => new NetSuiteError(404, 'NONEXISTENT_ID', 'The record instance does not exist. Provide a valid record instance ID.', new URL(c.req.url).pathname.replace(/^.*(?=\/services\/rest\/)/, ''), 'url');
   const bodyOf = async (c: Context<SandboxEnv>) => {
     const body = await readJson(c);
     if (!body.ok) throw new NetSuiteError(400, 'INVALID_CONTENT', `Invalid content in the request body: ${body.error}.`);
@@ -66,7 +69,7 @@ export function recordRoutes(state: SandboxState): Hono<SandboxEnv> {
 
   app.get('/:type', (c) => {
     const [type, kind] = kindOf(c);
-    if (c.req.query('q') !== undefined) throw new NetSuiteError(400, 'INVALID_PARAMETER', 'The q filter on record collections is not supported by the sandbox; use SuiteQL.', 'q');
+    if (c.req.query('q') !== undefined) throw new NetSuiteError(400, 'INVALID_PARAMETER', 'The q filter on record collections is not supported by the sandbox; use SuiteQL.', 'q', 'query');
     const { limit, offset } = paging(c);
     const rows = kind.rows(ds(c));
     const links = new Links(restBase(c));
@@ -85,8 +88,16 @@ export function recordRoutes(state: SandboxState): Hono<SandboxEnv> {
   app.get('/:type/:key', (c) => {
     const [type, kind] = kindOf(c);
     const row = findRow(kind, ds(c), c.req.param('key'));
-    if (!row) throw notFound(type, c.req.param('key'));
-    return c.json(kind.toRest(ds(c), new Links(restBase(c)), row));
+    if (!row) throw notFound(c);
+    const links = new Links(restBase(c));
+    const rec = kind.toRest(ds(c), links, row);
+    // Sublists (addressBook, item, apply, price) come as a link only unless the caller asks for
+    // them with expandSubResources=true, as NetSuite answers.
+    // https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_1544787084.html
+    if (c.req.query('expandSubResources') !== 'true') {
+      for (const key of SUBLISTS) if (key in rec) rec[key] = { links: [{ rel: 'self', href: `${links.record(type, row.id)}/${key}` }] };
+    }
+    return c.json(rec);
   });
 
   app.post('/:type', async (c) => {
@@ -101,7 +112,7 @@ export function recordRoutes(state: SandboxState): Hono<SandboxEnv> {
     const [type, kind] = kindOf(c);
     const write = writable(type, kind);
     const row = findRow(kind, ds(c), c.req.param('key'));
-    if (!row) throw notFound(type, c.req.param('key'));
+    if (!row) throw notFound(c);
     write(ds(c), row, await bodyOf(c), true);
     return c.body(null, 204);
   });
@@ -127,7 +138,7 @@ export function recordRoutes(state: SandboxState): Hono<SandboxEnv> {
   app.delete('/:type/:key', (c) => {
     const [type, kind] = kindOf(c);
     const row = findRow(kind, ds(c), c.req.param('key'));
-    if (!row) throw notFound(type, c.req.param('key'));
+    if (!row) throw notFound(c);
     kind.remove(ds(c), row);
     return c.body(null, 204);
   });

@@ -1,14 +1,21 @@
 /**
- * Runs a parsed SuiteQL query over a tenant's in-memory NetSuite rows. Columns are checked against
- * the table definition first (unknown column -> error, as NetSuite does); rows are filtered by
- * reference, sorted only when asked, and only the requested page is projected. Comparison follows
- * SQL three-valued logic: anything compared with NULL is unknown, and unknown rows are not returned.
+ * Runs a parsed SuiteQL query over a tenant's in-memory NetSuite rows:
+ *   FROM/JOIN (joins.ts) -> WHERE -> ROWNUM -> GROUP BY/HAVING -> ORDER BY -> DISTINCT
+ *   -> OFFSET/FETCH FIRST -> the REST page (limit/offset query parameters).
+ * Only the requested page is projected. Dates leave as text in the account's date format; NULL
+ * columns are left out of an item, as NetSuite does.
  */
 import type { NetSuiteDataset } from '../../seed/types.js';
+import { conjuncts, exprKey, hasAggregate, children, type Expr, type SelectQuery } from './ast.js';
+import { Compiler } from './compile.js';
+import { DEFAULT_DATE_PREFERENCES, storedTime, type NetSuiteDatePreferences } from './dates.js';
 import { SuiteQlError } from './errors.js';
-import { parseSuiteQl, type Expr, type Operand, type SelectItem, type SelectQuery } from './parser.js';
-import { TABLES, type ColumnKind, type Row, type TableDef } from './tables.js';
-import { wildcardMatch } from '../../core/wildcard.js';
+import { joinedRows } from './joins.js';
+import { parseSuiteQl } from './parser.js';
+import { compareForSort, present, type Compiled, type JRow, type Scope } from './scope.js';
+import { TABLES } from './tables.js';
+
+export { likeMatch } from './compile.js';
 
 /** One page of results plus the total match count. */
 export interface SuiteQlPage {
@@ -16,314 +23,148 @@ export interface SuiteQlPage {
   totalResults: number;
 }
 
-type Mode = 'number' | 'date' | 'text' | 'id';
-type Getter = (row: Row) => unknown;
-type Predicate = (row: Row) => boolean | null;
+/** The account settings a query runs under. */
+export interface SuiteQlOptions {
+  prefs?: NetSuiteDatePreferences;
+  /** "Today" as YYYY-MM-DD (SYSDATE); default: the current UTC date. */
+  today?: string;
+}
+
+type Row = { r: JRow; g?: readonly JRow[] };
 
 /** Parse and run `query` against `ds`, returning rows [offset, offset+limit). */
-export function runSuiteQl(query: string, ds: NetSuiteDataset, limit: number, offset: number): SuiteQlPage {
-  const ast = parseSuiteQl(query);
-  const table = TABLES[ast.table];
-  if (!table) throw new SuiteQlError(`Record '${ast.table}' was not found. Tables available in the sandbox: ${Object.keys(TABLES).join(', ')}.`);
-  const c = new Compiler(ast, table);
-  const where = ast.where ? c.predicate(ast.where) : null;
-  const matches: Row[] = [];
-  for (const row of candidates(ast, table, ds)) if (!where || where(row) === true) matches.push(row);
+export function runSuiteQl(query: string, ds: NetSuiteDataset, limit: number, offset: number, opts: SuiteQlOptions = {}): SuiteQlPage {
+  const q = parseSuiteQl(query);
+  const sources = [...q.from, ...q.joins.map((j) => j.source)].map((s) => {
+    const def = TABLES[s.table];
+    if (!def) throw new SuiteQlError(`Invalid search type: ${s.table}.`);
+    return { alias: s.alias, table: s.table, def };
+  });
+  if (new Set(sources.map((s) => s.alias)).size !== sources.length) throw new SuiteQlError('Search error occurred: a table alias is used twice (ORA-00918).');
+  const today = storedTime(opts.today ?? new Date().toISOString().slice(0, 10)) ?? 0;
+  const scope: Scope = { sources, ds, prefs: opts.prefs ?? DEFAULT_DATE_PREFERENCES, today };
+  const c = new Compiler(scope);
 
-  if (ast.select !== '*' && ast.select.some((s) => s.kind === 'aggregate')) {
-    return { items: offset > 0 ? [] : [c.aggregateRow(ast.select, matches)], totalResults: 1 };
+  const { where, rownum } = splitRownum(q.where);
+  const filter = where ? c.condition(where, false) : null;
+  const rows: JRow[] = [];
+  for (const r of joinedRows(q, c, ds)) {
+    if (filter && filter(r) !== true) continue;
+    rows.push(r);
+    // ROWNUM numbers rows as WHERE passes them, before GROUP BY and ORDER BY (Oracle semantics).
+    if (rownum !== null && rows.length >= rownum) break;
   }
-  if (ast.orderBy.length > 0) {
-    const keys = ast.orderBy.map((o) => ({ get: c.getter(c.orderOperand(o.operand)), mode: c.mode(c.orderOperand(o.operand)), desc: o.descending }));
-    matches.sort((a, b) => {
-      for (const k of keys) {
-        const d = compareForSort(k.get(a), k.get(b), k.mode, k.desc);
+
+  // NetSuite names an unaliased column by its field name and any other expression exprN.
+  let exprN = 0;
+  const select = q.select === '*' ? starItems(scope) : q.select.map((s) => ({ expr: s.expr, name: s.alias ?? (s.expr.kind === 'column' ? s.expr.name : `expr${++exprN}`) }));
+  const grouped = q.groupBy.length > 0 || q.having !== null || select.some((s) => hasAggregate(s.expr));
+  let units: Row[] = grouped ? groups(q, c, rows) : rows.map((r) => ({ r }));
+  const cols = select.map((s) => ({ name: s.name, c: compileItem(c, s.expr, grouped, q.groupBy) }));
+
+  if (q.orderBy.length > 0) {
+    const keys = q.orderBy.map((o) => ({ c: orderKey(c, o.expr, select, cols, grouped, q.groupBy), desc: o.descending }));
+    const decorated = units.map((u) => ({ u, k: keys.map((k) => k.c.get(u.r, u.g)) }));
+    decorated.sort((a, b) => {
+      for (let i = 0; i < keys.length; i++) {
+        const d = compareForSort(a.k[i], b.k[i], keys[i]!.c.type, keys[i]!.desc);
         if (d !== 0) return d;
       }
       return 0;
     });
+    units = decorated.map((d) => d.u);
   }
-  const page = matches.slice(offset, offset + limit);
-  const project = c.projector();
-  return { items: page.map(project), totalResults: matches.length };
+  const project = (u: Row) => {
+    const out: Record<string, unknown> = { links: [] };
+    for (const col of cols) {
+      const v = present(col.c.get(u.r, u.g), col.c.type, scope);
+      if (v !== null && v !== undefined && !(col.name in out)) out[col.name] = v;
+    }
+    return out;
+  };
+  let items: Record<string, unknown>[] | null = null;
+  if (q.distinct) {
+    const seen = new Set<string>();
+    items = units.map(project).filter((item) => { const k = JSON.stringify(item); return seen.has(k) ? false : (seen.add(k), true); });
+  }
+  const total = items ? items.length : units.length;
+  const start = Math.min(q.offset, total);
+  const end = q.fetch === null ? total : Math.min(total, start + q.fetch);
+  const pageStart = start + offset;
+  const pageEnd = Math.min(end, pageStart + limit);
+  const page = pageStart >= pageEnd ? [] : items ? items.slice(pageStart, pageEnd) : units.slice(pageStart, pageEnd).map(project);
+  return { items: page, totalResults: end - start };
 }
 
-/**
- * Rows worth evaluating: when the WHERE is `idColumn = literal` (alone or AND-ed with more), the
- * rows with that value from a lazily built index instead of the whole table, so one customer's
- * invoices are found without scanning every transaction. The full predicate still runs on them.
- * The index is rebuilt when the table grows or is a second old (writes change rows in place).
- */
-const INDEX_MAX_AGE_MS = 1000;
-const indexes = new WeakMap<readonly Row[], { builtAt: number; length: number; byColumn: Map<string, Map<string, Row[]>> }>();
-
-/** Ids compare as numbers when they look like numbers ('0042' = 42), as text otherwise. */
-const idKey = (v: unknown): string => {
-  const text = String(v).trim();
-  return /^-?\d{1,15}$/.test(text) ? String(Number(text)) : text;
-};
-
-function equalityOnId(expr: Expr | null, table: TableDef): { column: string; value: string } | null {
-  if (!expr) return null;
-  if (expr.kind === 'and') return equalityOnId(expr.left, table) ?? equalityOnId(expr.right, table);
-  if (expr.kind !== 'compare' || expr.op !== '=') return null;
-  const [col, lit] = expr.left.kind === 'column' ? [expr.left, expr.right] : [expr.right, expr.left];
-  if (col.kind !== 'column' || lit.kind !== 'literal' || lit.value === null) return null;
-  const name = col.name.toLowerCase();
-  return table.columns[name] === 'id' ? { column: name, value: idKey(lit.value) } : null;
-}
-
-function candidates(ast: SelectQuery, table: TableDef, ds: NetSuiteDataset): readonly Row[] {
-  const rows = table.rows(ds);
-  const eq = equalityOnId(ast.where, table);
-  if (!eq || rows.length < 256) return rows;
-  let idx = indexes.get(rows);
-  if (!idx || idx.length !== rows.length || Date.now() - idx.builtAt > INDEX_MAX_AGE_MS) {
-    idx = { builtAt: Date.now(), length: rows.length, byColumn: new Map() };
-    indexes.set(rows, idx);
-  }
-  let byValue = idx.byColumn.get(eq.column);
-  if (!byValue) {
-    byValue = new Map();
-    for (const row of rows) {
-      const v = row[eq.column];
-      if (v === null || v === undefined) continue;
-      const key = idKey(v);
-      const list = byValue.get(key);
-      if (list) list.push(row);
-      else byValue.set(key, [row]);
-    }
-    idx.byColumn.set(eq.column, byValue);
-  }
-  return byValue.get(eq.value) ?? [];
-}
-
-class Compiler {
-  constructor(private readonly q: SelectQuery, private readonly table: TableDef) {}
-
-  column(op: Extract<Operand, { kind: 'column' }>): ColumnKind {
-    if (op.qualifier && op.qualifier !== this.q.table && op.qualifier !== this.q.alias) {
-      throw new SuiteQlError(`Unknown table or alias '${op.qualifier}' in '${op.qualifier}.${op.name}'.`);
-    }
-    const kind = this.table.columns[op.name];
-    if (!kind) throw new SuiteQlError(`Field '${op.name}' for record '${this.q.table}' was not found. Reason: NOT_EXPOSED - Not available for channel SEARCH`);
-    return kind;
-  }
-
-  mode(op: Operand): Mode {
-    switch (op.kind) {
-      case 'column': {
-        const k = this.column(op);
-        return k === 'number' ? 'number' : k === 'date' || k === 'datetime' ? 'date' : k === 'id' ? 'id' : 'text';
-      }
-      case 'literal':
-        return typeof op.value === 'number' ? 'number' : 'text';
-      case 'date':
-        return 'date';
-      case 'fn':
-        this.mode(op.arg);
-        return 'text';
-    }
-  }
-
-  getter(op: Operand): Getter {
-    switch (op.kind) {
-      case 'column': {
-        this.column(op);
-        const name = op.name;
-        return (row) => row[name] ?? null;
-      }
-      case 'literal': {
-        const v = op.value;
-        return () => v;
-      }
-      case 'date': {
-        const v = op.value;
-        return () => v;
-      }
-      case 'fn': {
-        const inner = this.getter(op.arg);
-        const f = op.fn === 'upper' ? (s: string) => s.toUpperCase() : (s: string) => s.toLowerCase();
-        return (row) => {
-          const v = inner(row);
-          return v === null ? null : f(String(v));
-        };
-      }
-    }
-  }
-
-  /** ORDER BY may name a select-list alias. */
-  orderOperand(op: Operand): Operand {
-    if (op.kind === 'column' && !op.qualifier && !this.table.columns[op.name] && this.q.select !== '*') {
-      const aliased = this.q.select.find((s) => s.alias === op.name);
-      if (aliased?.kind === 'value') return aliased.operand;
-    }
-    return op;
-  }
-
-  predicate(e: Expr): Predicate {
-    switch (e.kind) {
-      case 'and': {
-        const l = this.predicate(e.left);
-        const r = this.predicate(e.right);
-        return (row) => {
-          const a = l(row);
-          if (a === false) return false;
-          const b = r(row);
-          return b === false ? false : a === null || b === null ? null : true;
-        };
-      }
-      case 'or': {
-        const l = this.predicate(e.left);
-        const r = this.predicate(e.right);
-        return (row) => {
-          const a = l(row);
-          if (a === true) return true;
-          const b = r(row);
-          return b === true ? true : a === null || b === null ? null : false;
-        };
-      }
-      case 'not': {
-        const inner = this.predicate(e.expr);
-        return (row) => {
-          const v = inner(row);
-          return v === null ? null : !v;
-        };
-      }
-      case 'isnull': {
-        const g = this.getter(e.operand);
-        return (row) => (g(row) === null) !== e.negated;
-      }
-      case 'compare':
-        return this.comparison(e.left, e.op, e.right);
-      case 'in': {
-        const tests = e.list.map((item) => this.comparison(e.operand, '=', item));
-        return (row) => {
-          let unknown = false;
-          for (const t of tests) {
-            const v = t(row);
-            if (v === true) return !e.negated;
-            if (v === null) unknown = true;
-          }
-          return unknown ? null : e.negated;
-        };
-      }
-      case 'like': {
-        const g = this.getter(e.operand);
-        const pg = this.getter(e.pattern);
-        this.mode(e.operand);
-        return (row) => {
-          const v = g(row);
-          const p = pg(row);
-          if (v === null || p === null) return null;
-          return likeMatch(String(v), String(p)) !== e.negated;
-        };
-      }
-    }
-  }
-
-  private comparison(left: Operand, op: string, right: Operand): Predicate {
-    const ml = this.mode(left);
-    const mr = this.mode(right);
-    const mode: Mode = ml === 'date' || mr === 'date' ? 'date' : ml === 'number' || mr === 'number' ? 'number' : 'text';
-    for (const side of [left, right]) {
-      if (side.kind !== 'literal' || side.value === null) continue;
-      if (mode === 'number' && Number.isNaN(Number(side.value))) throw new SuiteQlError(`Invalid number: '${side.value}' (ORA-01722).`);
-      if (mode === 'date' && toTime(side.value) === null) throw new SuiteQlError(`'${side.value}' is not a date; use TO_DATE('YYYY-MM-DD', 'YYYY-MM-DD').`);
-    }
-    const gl = this.getter(left);
-    const gr = this.getter(right);
-    const conv = mode === 'number' ? toNumber : mode === 'date' ? toTime : (v: unknown) => (v === null ? null : String(v));
-    return (row) => {
-      const a = conv(gl(row));
-      const b = conv(gr(row));
-      if (a === null || b === null) return null;
-      switch (op) {
-        case '=': return a === b;
-        case '<>': return a !== b;
-        case '<': return a < b;
-        case '<=': return a <= b;
-        case '>': return a > b;
-        default: return a >= b;
-      }
-    };
-  }
-
-  projector(): (row: Row) => Record<string, unknown> {
-    if (this.q.select === '*') {
-      const cols = Object.keys(this.table.columns);
-      return (row) => withoutNulls(cols.map((c) => [c, row[c]]));
-    }
-    let expr = 0;
-    const cols = this.q.select.map((s) => {
-      if (s.kind !== 'value') throw new Error('unreachable: aggregate in row projection');
-      const name = s.alias ?? (s.operand.kind === 'column' ? s.operand.name : `expr${++expr}`);
-      return [name, this.getter(s.operand)] as const;
-    });
-    return (row) => withoutNulls(cols.map(([n, g]) => [n, g(row)]));
-  }
-
-  aggregateRow(items: SelectItem[], rows: Row[]): Record<string, unknown> {
-    let expr = 0;
-    const out: [string, unknown][] = [];
-    for (const s of items) {
-      if (s.kind !== 'aggregate') throw new SuiteQlError('Selecting a plain column next to COUNT/SUM needs GROUP BY, which the sandbox does not support (ORA-00937).');
-      const name = s.alias ?? `expr${++expr}`;
-      if (!s.column) {
-        out.push([name, rows.length]);
+/** `WHERE ROWNUM <= n AND ...`: the ROWNUM bound comes out; any other use of ROWNUM is refused. */
+function splitRownum(where: Expr | null): { where: Expr | null; rownum: number | null } {
+  let rownum: number | null = null;
+  const rest: Expr[] = [];
+  for (const cond of conjuncts(where)) {
+    if (cond.kind === 'compare' && (cond.left.kind === 'rownum' || cond.right.kind === 'rownum')) {
+      const flipped = cond.left.kind !== 'rownum';
+      const bound = flipped ? cond.left : cond.right;
+      const op = flipped ? ({ '>=': '<=', '>': '<' } as Record<string, string>)[cond.op] : cond.op;
+      if (bound.kind === 'literal' && typeof bound.value === 'number' && (op === '<=' || op === '<')) {
+        const n = Math.max(0, Math.floor(op === '<' ? bound.value - 1 : bound.value));
+        rownum = rownum === null ? n : Math.min(rownum, n);
         continue;
       }
-      const g = this.getter(s.column);
-      const mode = this.mode(s.column);
-      const values = rows.map(g).filter((v) => v !== null);
-      if (s.fn === 'count') out.push([name, values.length]);
-      else if (s.fn === 'sum' || s.fn === 'avg') {
-        const nums = values.map(toNumber).filter((n): n is number => n !== null);
-        const sum = Math.round(nums.reduce((a, b) => a + b, 0) * 100) / 100;
-        out.push([name, nums.length === 0 ? null : s.fn === 'sum' ? sum : Math.round((sum / nums.length) * 100) / 100]);
-      } else {
-        const sorted = values.slice().sort((a, b) => compareForSort(a, b, mode, false));
-        out.push([name, (s.fn === 'min' ? sorted[0] : sorted[sorted.length - 1]) ?? null]);
-      }
     }
-    return withoutNulls(out);
+    rest.push(cond);
   }
+  const joined = rest.reduce<Expr | null>((acc, e) => (acc ? { kind: 'and', left: acc, right: e } : e), null);
+  return { where: joined, rownum };
 }
 
-/** SuiteQL's REST response leaves NULL columns out of each item. */
-function withoutNulls(entries: [string, unknown][]): Record<string, unknown> {
-  const out: Record<string, unknown> = { links: [] };
-  for (const [k, v] of entries) if (v !== null && v !== undefined) out[k] = v;
+function starItems(scope: Scope): { expr: Expr; name: string }[] {
+  return scope.sources.flatMap((s) => Object.keys(s.def.columns).map((name) => ({ expr: { kind: 'column', qualifier: s.alias, name } as Expr, name })));
+}
+
+/** Rows grouped by the GROUP BY keys (one group of everything when there is no GROUP BY). */
+function groups(q: SelectQuery, c: Compiler, rows: JRow[]): Row[] {
+  if (q.groupBy.length === 0) return [{ r: rows[0] ?? c.scope.sources.map(() => null), g: rows }];
+  const keys = q.groupBy.map((e) => c.value(e, false));
+  const map = new Map<string, JRow[]>();
+  for (const r of rows) {
+    const k = JSON.stringify(keys.map((key) => key.get(r)));
+    const list = map.get(k);
+    if (list) list.push(r);
+    else map.set(k, [r]);
+  }
+  const out = [...map.values()].map((g) => ({ r: g[0]!, g }));
+  if (q.having) {
+    checkGrouped(q.having, q.groupBy);
+    const having = c.condition(q.having, true);
+    return out.filter((u) => having(u.r, u.g) === true);
+  }
   return out;
 }
 
-function toNumber(v: unknown): number | null {
-  if (v === null || v === undefined || v === '') return null;
-  const n = typeof v === 'number' ? v : Number(v);
-  return Number.isNaN(n) ? null : n;
+/** ORA-00979: in a grouped query every column outside an aggregate must be a GROUP BY key. */
+function checkGrouped(e: Expr, groupBy: Expr[]): void {
+  if (groupBy.some((k) => exprKey(k) === exprKey(e))) return;
+  if (e.kind === 'call' && ['count', 'sum', 'min', 'max', 'avg'].includes(e.name)) return;
+  if (e.kind === 'column') throw new SuiteQlError(`Search error occurred: '${e.qualifier ? `${e.qualifier}.` : ''}${e.name}' is not a GROUP BY expression (ORA-00979).`);
+  for (const child of children(e)) checkGrouped(child, groupBy);
 }
 
-function toTime(v: unknown): number | null {
-  if (typeof v !== 'string') return null;
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
-  return Number.isNaN(t) ? null : t;
+function compileItem(c: Compiler, e: Expr, grouped: boolean, groupBy: Expr[]): Compiled {
+  if (grouped) checkGrouped(e, groupBy);
+  return c.value(e, grouped);
 }
 
-function compareForSort(a: unknown, b: unknown, mode: Mode, desc: boolean): number {
-  // Oracle default: NULLS LAST ascending, NULLS FIRST descending.
-  if (a === null || a === undefined) return b === null || b === undefined ? 0 : desc ? -1 : 1;
-  if (b === null || b === undefined) return desc ? 1 : -1;
-  let d: number;
-  if (mode === 'number' || (mode === 'id' && toNumber(a) !== null && toNumber(b) !== null)) d = (toNumber(a) ?? 0) - (toNumber(b) ?? 0);
-  else d = String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
-  return desc ? -d : d;
-}
-
-/**
- * SQL LIKE: % matches any run, _ one character, everything else itself (case-sensitive, as in
- * Oracle). Linear-time (sandbox/core/wildcard.ts), so hostile patterns
- * such as '%a%a%a%…' cannot cause the catastrophic backtracking a RegExp could.
- */
-export function likeMatch(text: string, pattern: string): boolean {
-  return wildcardMatch(Array.from(text), Array.from(pattern), (c) => c === '%', (c, ch) => c === '_' || c === ch);
+/** ORDER BY a select alias, a select position (ORDER BY 2) or any expression. */
+function orderKey(c: Compiler, e: Expr, select: { expr: Expr; name: string }[], cols: { name: string; c: Compiled }[], grouped: boolean, groupBy: Expr[]): Compiled {
+  if (e.kind === 'literal' && typeof e.value === 'number') {
+    const col = cols[e.value - 1];
+    if (!col || !Number.isInteger(e.value)) throw new SuiteQlError(`Search error occurred: ORDER BY position ${e.value} is out of range (ORA-01785).`);
+    return col.c;
+  }
+  if (e.kind === 'column' && e.qualifier === null) {
+    // A select-list name wins over a table column of the same name, as in Oracle.
+    const i = select.findIndex((s) => s.name === e.name);
+    if (i >= 0) return cols[i]!.c;
+  }
+  return compileItem(c, e, grouped, groupBy);
 }

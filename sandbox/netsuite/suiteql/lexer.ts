@@ -16,10 +16,11 @@ export interface Token {
   pos: number;
 }
 
+/** Reserved words; function names (UPPER, TO_CHAR, BUILTIN.DF, ...) are identifiers followed by `(`. */
 const KEYWORDS = new Set([
   'select', 'from', 'where', 'order', 'by', 'asc', 'desc', 'and', 'or', 'not', 'in', 'is', 'null', 'like', 'as',
-  'count', 'sum', 'min', 'max', 'avg', 'to_date', 'upper', 'lower', 'distinct', 'group', 'having', 'join', 'on',
-  'union',
+  'distinct', 'group', 'having', 'join', 'inner', 'left', 'right', 'full', 'outer', 'cross', 'on', 'union', 'between',
+  'case', 'when', 'then', 'else', 'end', 'fetch', 'first', 'next', 'rows', 'row', 'only', 'offset', 'rownum',
 ]);
 
 /** Longest query accepted; NetSuite rejects very long queries too, and this bounds the work. */
@@ -85,12 +86,13 @@ export function tokenize(query: string): Token[] {
       continue;
     }
     const two = query.slice(i, i + 2);
-    if (two === '<=' || two === '>=' || two === '<>' || two === '!=' || two === '||') {
+    if (two === '<=' || two === '>=' || two === '<>' || two === '!=' || two === '||' || two === '(+') {
+      if (two === '(+') throw new SuiteQlError(`Oracle's (+) outer-join marker at position ${start} is not supported by the sandbox; use LEFT OUTER JOIN.`);
       tokens.push({ kind: 'op', value: two, pos: start });
       i += 2;
       continue;
     }
-    if ('=<>'.includes(ch)) {
+    if ('=<>+-/'.includes(ch)) {
       tokens.push({ kind: 'op', value: ch, pos: start });
       i++;
       continue;

@@ -1,8 +1,9 @@
 /**
  * `POST …/services/rest/query/v1/suiteql?limit=&offset=` with body `{"q":"SELECT …"}`
  * (https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html).
- * Response `{links, count, hasMore, items, offset, totalResults}`; items carry lower-case columns
- * and leave NULL columns out, as NetSuite does.
+ * Response `{links, count, hasMore, items, offset, totalResults}`; items carry lower-case columns,
+ * leave NULL columns out and write dates in the account's date-format preference, as NetSuite does.
+ * A query NetSuite would refuse answers 400 `INVALID_PARAMETER` with `o:errorQueryParam: "q"`.
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -27,10 +28,11 @@ export function suiteqlRoutes(state: SandboxState): Hono<SandboxEnv> {
     if (!parsed.success) throw new NetSuiteError(400, 'INVALID_PARAMETER', 'The request body must be {"q": "<SuiteQL query>"} and nothing else.', 'q');
     let result;
     try {
-      result = runSuiteQl(parsed.data.q, state.dataset(c.get('tenant')).netsuite, limit, offset);
+      const tenant = c.get('tenant');
+      result = runSuiteQl(parsed.data.q, state.dataset(tenant).netsuite, limit, offset, { prefs: state.netsuitePreferences[tenant], today: state.anchorDate });
     } catch (err) {
       if (err instanceof SuiteQlError) {
-        throw new NetSuiteError(400, err.errorCode, `Invalid search query. Detailed unprocessed description follows. ${err.message}`, 'q');
+        throw new NetSuiteError(400, err.errorCode, `Invalid search query. Detailed unprocessed description follows. ${err.message}`, 'q', 'query');
       }
       throw err;
     }

@@ -1,19 +1,67 @@
 /**
- * The SuiteQL tables the emulator serves and their columns, read straight from the tenant's
- * dataset (rows are the seed's SuiteQL-named records, not copies).
+ * The SuiteQL tables the emulator serves, their columns, and what `BUILTIN.DF` shows for each
+ * reference column. Rows are read straight from the tenant's dataset (the seed's SuiteQL-named
+ * records, not copies); `transactionline` is derived from the transactions' item lines.
+ * Column names follow the Records Catalog
+ * (https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_159367781370.html).
  */
-import type { NetSuiteDataset } from '../../seed/types.js';
+import type { NetSuiteDataset, NetSuiteTransaction } from '../../seed/types.js';
+import { TERMS } from '../records/reference.js';
 
 /** A row as the evaluator sees it: lower-case column name to value. */
 export type Row = Readonly<Record<string, unknown>>;
 
-/** Column kinds decide how comparisons coerce values. */
+/** Column kinds decide how comparisons coerce values and how answers are written. */
 export type ColumnKind = 'id' | 'text' | 'number' | 'date' | 'datetime' | 'bool';
 
-/** A table: its columns (with kinds) and where its rows live. */
+/** What BUILTIN.DF(column) shows: the referenced record's display name. */
+export type Display = (ds: NetSuiteDataset) => (value: string) => string | null;
+
+/** A table: its columns (with kinds), where its rows live, and display names of references. */
 export interface TableDef {
   columns: Readonly<Record<string, ColumnKind>>;
   rows(ds: NetSuiteDataset): readonly Row[];
+  display?: Readonly<Record<string, Display>>;
+}
+
+const TYPE_NAMES: Readonly<Record<NetSuiteTransaction['type'], string>> = { CustInvc: 'Invoice', SalesOrd: 'Sales Order', CustPymt: 'Payment', CustCred: 'Credit Memo' };
+const STATUS_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  CustInvc: { A: 'Open', B: 'Paid In Full', V: 'Voided' },
+  SalesOrd: { A: 'Pending Approval', B: 'Pending Fulfillment', F: 'Pending Billing', G: 'Billed', H: 'Closed' },
+  CustPymt: { B: 'Not Deposited', C: 'Deposited' },
+  CustCred: { A: 'Open', B: 'Fully Applied' },
+};
+const TERM_NAMES: Readonly<Record<string, string>> = Object.fromEntries(TERMS.map((t) => [t.id, t.name]));
+
+const TERM_ROWS = TERMS.map((t) => ({ id: t.id, name: t.name, daysuntilnetdue: t.days })) as unknown as Row[];
+
+/** A lookup by id over one of the dataset's lists, built once per (list, call). */
+function byId<T extends { id: string }>(list: readonly T[], show: (row: T) => string): (value: string) => string | null {
+  const map = new Map(list.map((r) => [r.id, show(r)]));
+  return (value) => map.get(value) ?? null;
+}
+
+const currencyName: Display = (ds) => byId(ds.currency, (c) => c.name);
+const customerName: Display = (ds) => byId(ds.customer, (c) => c.entityid);
+const itemName: Display = (ds) => byId(ds.item, (i) => i.itemid);
+const fixed = (names: Readonly<Record<string, string>>): Display => () => (v) => names[v] ?? null;
+
+/** transactionline rows, rebuilt when the transactions change (writes replace or push rows). */
+const lineCache = new WeakMap<readonly NetSuiteTransaction[], { length: number; builtAt: number; rows: Row[] }>();
+function transactionLines(ds: NetSuiteDataset): readonly Row[] {
+  const cached = lineCache.get(ds.transaction);
+  if (cached && cached.length === ds.transaction.length && Date.now() - cached.builtAt < 1000) return cached.rows;
+  const rows: Row[] = [];
+  for (const t of ds.transaction) {
+    if (t.type === 'CustPymt') continue;
+    rows.push({ transaction: t.id, id: '0', linesequencenumber: 0, mainline: 'T', item: null, quantity: null, rate: null, foreignamount: t.foreigntotal, netamount: t.foreigntotal, memo: t.memo });
+    const lines = t.lines ?? [{ item: '201', quantity: 1, rate: t.foreigntotal, amount: t.foreigntotal, description: t.memo ?? 'Subscription fees' }];
+    lines.forEach((l, i) =>
+      rows.push({ transaction: t.id, id: String(i + 1), linesequencenumber: i + 1, mainline: 'F', item: l.item, quantity: l.quantity, rate: l.rate, foreignamount: l.amount, netamount: l.amount, memo: l.description }),
+    );
+  }
+  lineCache.set(ds.transaction, { length: ds.transaction.length, builtAt: Date.now(), rows });
+  return rows;
 }
 
 /** Tables by SuiteQL name. */
@@ -24,6 +72,7 @@ export const TABLES: Readonly<Record<string, TableDef>> = {
       currency: 'id', terms: 'id', subsidiary: 'id', parent: 'id', isinactive: 'bool', datecreated: 'datetime', lastmodifieddate: 'datetime',
     },
     rows: (ds) => ds.customer as unknown as Row[],
+    display: { currency: currencyName, terms: fixed(TERM_NAMES), subsidiary: fixed({ '1': 'Concord Demo Inc.' }), parent: customerName },
   },
   transaction: {
     columns: {
@@ -31,6 +80,20 @@ export const TABLES: Readonly<Record<string, TableDef>> = {
       foreignamountremaining: 'number', currency: 'id', externalid: 'text', memo: 'text', custbody_concord_disputed: 'bool', lastmodifieddate: 'datetime',
     },
     rows: (ds) => ds.transaction as unknown as Row[],
+    display: {
+      entity: customerName,
+      currency: currencyName,
+      type: fixed(TYPE_NAMES),
+      // status: see transactionStatusName (the display name depends on the row's type).
+    },
+  },
+  transactionline: {
+    columns: {
+      transaction: 'id', id: 'id', linesequencenumber: 'number', mainline: 'bool', item: 'id', quantity: 'number', rate: 'number',
+      foreignamount: 'number', netamount: 'number', memo: 'text',
+    },
+    rows: transactionLines,
+    display: { item: itemName, transaction: (ds) => byId(ds.transaction, (t) => `${TYPE_NAMES[t.type]} #${t.tranid}`) },
   },
   subscription: {
     columns: {
@@ -38,14 +101,29 @@ export const TABLES: Readonly<Record<string, TableDef>> = {
       custrecord_concord_arr: 'number', lastmodifieddate: 'datetime',
     },
     rows: (ds) => ds.subscription as unknown as Row[],
+    display: { customer: customerName, currency: currencyName, status: fixed({ ACTIVE: 'Active', PENDING_ACTIVATION: 'Pending Activation', TERMINATED: 'Terminated', DRAFT: 'Draft' }) },
   },
   currency: { columns: { id: 'id', name: 'text', symbol: 'text' }, rows: (ds) => ds.currency as unknown as Row[] },
+  // Payment terms: the account's reference records (records/reference.ts), same for every tenant.
+  term: { columns: { id: 'id', name: 'text', daysuntilnetdue: 'number' }, rows: () => TERM_ROWS },
   item: {
     columns: { id: 'id', itemid: 'text', displayname: 'text', itemtype: 'text', isinactive: 'bool' },
     rows: (ds) => ds.item as unknown as Row[],
+    display: { itemtype: fixed({ InvtPart: 'Inventory Item', NonInvtPart: 'Non-inventory Item', Service: 'Service' }) },
   },
   pricing: {
     columns: { item: 'id', pricelevel: 'id', pricelevelname: 'text', currency: 'id', unitprice: 'number' },
     rows: (ds) => ds.pricing as unknown as Row[],
+    display: { item: itemName, currency: currencyName, pricelevel: fixed({ '1': 'Base Price', '2': 'Partner' }) },
   },
 };
+
+/**
+ * BUILTIN.DF of a transaction status needs the row's type: "Invoice : Open". The evaluator calls
+ * this with the whole row instead of the column value.
+ */
+export function transactionStatusName(type: unknown, status: unknown): string | null {
+  if (typeof type !== 'string' || typeof status !== 'string') return null;
+  const name = STATUS_NAMES[type]?.[status];
+  return name ? `${TYPE_NAMES[type as NetSuiteTransaction['type']] ?? type} : ${name}` : status;
+}

@@ -2,8 +2,9 @@
  * The vendors' limit headers, read into an `Observation` the limiter learns from.
  * - HubSpot: `X-HubSpot-RateLimit-Remaining/-Max/-Interval-Milliseconds`
  *   (https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details)
- * - Vitally: `RateLimit-Limit/-Remaining/-Reset` (IETF RateLimit fields; Reset in seconds)
- *   (https://docs.vitally.io/en/articles/9880209-rest-api-overview)
+ * - Vitally: `RateLimit-Limit: 1000, 1000;window=60`, `RateLimit-Remaining: 999`,
+ *   `RateLimit-Reset: 59` (seconds until the earliest request leaves the sliding window)
+ *   (https://docs.vitally.io/pushing-data-to-vitally/rest-api, "Rate-Limiting")
  * - Salesforce: `Sforce-Limit-Info: api-usage=N/M`
  *   (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm)
  * - Everyone: `Retry-After` (seconds or an HTTP date, RFC 9110 section 10.2.3).
@@ -26,6 +27,13 @@ function int(value: string | null): number | undefined {
   if (value === null || value.trim() === '') return undefined;
   const n = Number(value);
   return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/** IETF `RateLimit-Limit` (`1000` or `1000, 1000;window=60`): the quota and its window, if given. */
+export function rateLimitLimit(value: string | null): { max: number; windowMs?: number } | null {
+  const m = /^\s*(\d+)\s*(?:,.*?;\s*window=(\d+))?/.exec(value ?? '');
+  if (!m) return null;
+  return { max: Number(m[1]), ...(m[2] ? { windowMs: Number(m[2]) * 1000 } : {}) };
 }
 
 /** `Retry-After` in ms (delta-seconds or HTTP date), or null when absent or unreadable. */
@@ -54,8 +62,8 @@ export function readLimitHeaders(system: string, status: number, h: HeaderSource
     if (remaining !== undefined && max !== undefined) Object.assign(o, { remaining, max, ...(intervalMs !== undefined ? { intervalMs } : {}) });
   } else if (system === 'vitally') {
     const remaining = int(headerValue(h, 'ratelimit-remaining'));
-    const max = int(headerValue(h, 'ratelimit-limit'));
-    if (remaining !== undefined && max !== undefined) Object.assign(o, { remaining, max, intervalMs: 60_000 });
+    const limit = rateLimitLimit(headerValue(h, 'ratelimit-limit'));
+    if (remaining !== undefined && limit) Object.assign(o, { remaining, max: limit.max, intervalMs: limit.windowMs ?? 60_000 });
     const reset = int(headerValue(h, 'ratelimit-reset'));
     if (status === 429 && o.retryAfterMs === null && reset !== undefined) o.retryAfterMs = Math.max(1000, reset * 1000);
   } else if (system === 'salesforce') {

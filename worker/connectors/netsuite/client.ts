@@ -11,6 +11,7 @@ import type { Connection } from '../../storage/connections.js';
 import { currentAccessToken } from '../auth.js';
 import { netsuiteDescriptor as d } from './descriptor.js';
 import { CollectionPageSchema, CustomerRecordSchema, SuiteQlPageSchema, describeNetSuiteError, type CustomerRecord } from './schemas.js';
+import { suiteqlQueries } from './queries.js';
 import { tbaAuthorization } from './tba.js';
 
 /** The REST record types Concord reads and writes (record/v1 names). */
@@ -22,16 +23,8 @@ export function externalIdSegment(externalId: string): string {
   return `eid:${encodeURIComponent(externalId)}`;
 }
 
-/** Quote a SuiteQL string literal (single quotes doubled). */
-export function sqlString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-/** NetSuite internal ids are positive integers; anything else is refused before it reaches a query. */
-export function internalId(value: string): string {
-  if (!/^\d{1,18}$/.test(value)) throw new TypeError(`not a NetSuite internal id: ${JSON.stringify(value)}`);
-  return value;
-}
+export { internalId, isoDate, sqlString } from './sql.js';
+import { internalId } from './sql.js';
 
 /** Authorization for a refreshed access token (refresh-and-retry path of callUpstream). */
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -85,7 +78,7 @@ export class NetSuiteClient {
    * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
    */
   async probe(): Promise<void> {
-    const rows = this.suiteql('SELECT id FROM customer', z.object({ id: z.unknown() }), 1);
+    const rows = this.suiteql(suiteqlQueries.probe(), z.object({ id: z.unknown() }), 1);
     await rows.next();
     await rows.return(undefined);
   }

@@ -21,7 +21,8 @@ import type {
 } from '../../ports/index.js';
 import type { Connection } from '../../storage/connections.js';
 import type { CallContext } from '../http.js';
-import { NetSuiteClient, internalId, sqlString } from './client.js';
+import { NetSuiteClient } from './client.js';
+import { suiteqlQueries } from './queries.js';
 import { checkCustomerInput, checkPaymentInput, checkSalesOrderInput } from './inputs.js';
 import {
   DOCUMENT_RECORD,
@@ -63,8 +64,7 @@ export class NetSuiteErp implements ErpPort {
 
   /** Inactive customers too: a churned customer is still the same company, with invoices. */
   async *customers(): AsyncIterable<MatchRecord[]> {
-    const q = `SELECT id, companyname, entityid, externalid, url, vatregnumber FROM customer ORDER BY id`;
-    for await (const page of this.client.suiteql(q, CustomerRowSchema)) yield page.map(matchRecordFromRow);
+    for await (const page of this.client.suiteql(suiteqlQueries.customers(), CustomerRowSchema)) yield page.map(matchRecordFromRow);
   }
 
   async accountFacts(customerId: string) {
@@ -76,8 +76,9 @@ export class NetSuiteErp implements ErpPort {
   async openInvoices(customerId: string): Promise<ReceivableInvoice[]> {
     // Only rows with a balance: paid and voided invoices have none, so the sum equals NetSuite's
     // own SUM(foreignamountremaining) over all the customer's invoices.
-    const q = `SELECT id, tranid, trandate, duedate, status, foreigntotal, foreignamountremaining, currency, custbody_concord_disputed
-      FROM transaction WHERE type = 'CustInvc' AND entity = ${internalId(customerId)} AND foreignamountremaining > 0 ORDER BY duedate, id`;
+    // SuiteQL writes dates in the account's date-format preference (M/D/YYYY, DD.MM.YYYY, ...);
+    // the query asks for them with TO_CHAR, so they are ISO whatever the account says.
+    const q = suiteqlQueries.openInvoices(customerId);
     const out: ReceivableInvoice[] = [];
     for await (const page of this.client.suiteql(q, InvoiceRowSchema)) {
       for (const row of page) {
@@ -89,8 +90,7 @@ export class NetSuiteErp implements ErpPort {
   }
 
   async currentContract(customerId: string, today: string) {
-    const q = `SELECT id, name, customer, startdate, enddate, status, currency, autorenewal, custrecord_concord_arr
-      FROM subscription WHERE customer = ${internalId(customerId)} ORDER BY enddate DESC`;
+    const q = suiteqlQueries.subscriptions(customerId);
     const rows = await this.client.suiteqlAll(q, SubscriptionRowSchema);
     const current = currentSubscription(rows);
     if (!current) return null;
@@ -99,7 +99,7 @@ export class NetSuiteErp implements ErpPort {
   }
 
   async currency(customerId: string): Promise<CurrencyCode | null> {
-    const rows = await this.client.suiteqlAll(`SELECT id, companyname, currency FROM customer WHERE id = ${internalId(customerId)}`, CustomerRowSchema);
+    const rows = await this.client.suiteqlAll(suiteqlQueries.customerCurrency(customerId), CustomerRowSchema);
     const id = rows[0]?.currency;
     return id ? this.currencyCode(id) : null;
   }
@@ -124,12 +124,13 @@ export class NetSuiteErp implements ErpPort {
   }
 
   async document(kind: ErpDocument['kind'], id: string): Promise<ErpDocument> {
-    const rec = await this.client.record(DOCUMENT_RECORD[kind], id, TransactionRecordSchema);
+    // The item lines are a sublist: NetSuite sends them only when asked to expand sub-resources.
+    const rec = await this.client.record(DOCUMENT_RECORD[kind], id, TransactionRecordSchema, { expandSubResources: true });
     return documentFromRecord(kind, rec, rec.currency ? await this.currencyCode(rec.currency.id) : null);
   }
 
   async payment(id: string): Promise<ErpPayment> {
-    const rec = await this.client.record('customerPayment', id, PaymentRecordSchema);
+    const rec = await this.client.record('customerPayment', id, PaymentRecordSchema, { expandSubResources: true });
     return paymentFromRecord(rec, rec.currency ? await this.currencyCode(rec.currency.id) : null);
   }
 
@@ -140,7 +141,7 @@ export class NetSuiteErp implements ErpPort {
         // A few at a time: the account's concurrency pool is shared with every other integration.
         const records: ItemRecord[] = [];
         for (let i = 0; i < ids.length; i += d.defaultConcurrency) {
-          records.push(...(await Promise.all(ids.slice(i, i + d.defaultConcurrency).map((id) => this.client.record(PRODUCT_RECORD[kind], id, ItemRecordSchema)))));
+          records.push(...(await Promise.all(ids.slice(i, i + d.defaultConcurrency).map((id) => this.client.record(PRODUCT_RECORD[kind], id, ItemRecordSchema, { expandSubResources: true })))));
         }
         const codes = new Map<string, CurrencyCode | null>();
         for (const rec of records) for (const p of rec.price?.items ?? []) if (!codes.has(p.currency.id)) codes.set(p.currency.id, await this.currencyCode(p.currency.id));
@@ -151,7 +152,7 @@ export class NetSuiteErp implements ErpPort {
 
   /** The NetSuite id of an ISO currency; an unknown code is the caller's mistake (422). */
   private async currencyId(code: CurrencyCode): Promise<string> {
-    const rows = await this.client.suiteqlAll(`SELECT id, name, symbol FROM currency WHERE symbol = ${sqlString(code)}`, CurrencyRowSchema);
+    const rows = await this.client.suiteqlAll(suiteqlQueries.currencyBySymbol(code), CurrencyRowSchema);
     const row = rows[0];
     if (!row) fail({ kind: 'validation', issues: [{ path: 'currency', message: `NetSuite has no currency ${code}`, code: 'unknown_currency' }] });
     return row.id;
@@ -162,19 +163,19 @@ export class NetSuiteErp implements ErpPort {
    * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
    */
   async referenceData(): Promise<ErpReference> {
-    const currencyRows = await this.client.suiteqlAll('SELECT id, name, symbol FROM currency ORDER BY id', CurrencyRowSchema);
+    const currencyRows = await this.client.suiteqlAll(suiteqlQueries.currencies(), CurrencyRowSchema);
     const currencies = currencyRows.map((c) => ({ id: c.id, code: c.symbol.toUpperCase(), name: c.name }));
     const codeOf = new Map(currencies.map((c) => [c.id, c.code]));
     const products: ErpReference['products'] = [];
     const index = new Map<string, ErpReference['products'][number]>();
-    for await (const page of this.client.suiteql('SELECT id, itemid, displayname, itemtype, isinactive FROM item ORDER BY id', ItemRowSchema)) {
+    for await (const page of this.client.suiteql(suiteqlQueries.items(), ItemRowSchema)) {
       for (const item of page) {
         const product = { id: item.id, sku: item.itemid, name: item.displayname ?? item.itemid, type: ITEM_TYPE[item.itemtype] ?? 'one_time', active: item.isinactive !== 'T', prices: [] };
         products.push(product);
         index.set(product.id, product);
       }
     }
-    for await (const page of this.client.suiteql('SELECT item, pricelevel, pricelevelname, currency, unitprice FROM pricing ORDER BY item', PricingRowSchema)) {
+    for await (const page of this.client.suiteql(suiteqlQueries.pricing(), PricingRowSchema)) {
       for (const p of page) {
         const code = codeOf.get(p.currency);
         if (code) index.get(p.item)?.prices.push({ priceBook: p.pricelevelname ?? p.pricelevel, currency: code, unitPrice: p.unitprice });
@@ -188,7 +189,7 @@ export class NetSuiteErp implements ErpPort {
    * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
    */
   async paymentTerms(): Promise<ErpTerm[]> {
-    const rows = await this.client.suiteqlAll('SELECT id, name, daysuntilnetdue FROM term ORDER BY id', TermRowSchema);
+    const rows = await this.client.suiteqlAll(suiteqlQueries.terms(), TermRowSchema);
     return rows.map((t) => ({ id: t.id, name: t.name, days: t.daysuntilnetdue ?? null }));
   }
 }

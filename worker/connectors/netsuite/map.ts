@@ -1,6 +1,8 @@
 /**
  * NetSuite raw rows/records -> canonical shapes. The only file that knows NetSuite field names
- * (tranid, foreignamountremaining, custbody_concord_disputed, ...).
+ * (tranid, foreignamountremaining, custbody_concord_disputed, ...). Dates arrive ISO (schemas.ts
+ * checks it): SuiteQL date columns are asked for with TO_CHAR(col, 'YYYY-MM-DD') because SuiteQL
+ * otherwise writes them in the account's date format; record/v1 answers ISO dates itself.
  */
 import { renewalDate, roundMoney, type Address, type ContractSection, type CurrencyCode, type ReceivableInvoice } from '../../model/index.js';
 import type { ErpCustomerInput, ErpDocument, ErpPayment, ErpPaymentInput, ErpProduct, ErpSalesOrderInput, MatchRecord } from '../../ports/index.js';
@@ -18,8 +20,8 @@ export function invoiceFromRow(row: InvoiceRow, currencyCode: string): Receivabl
   return {
     id: row.id,
     number: row.tranid ?? row.id,
-    issueDate: row.trandate.slice(0, 10),
-    dueDate: (row.duedate ?? row.trandate).slice(0, 10),
+    issueDate: row.trandate,
+    dueDate: row.duedate ?? row.trandate,
     total: roundMoney(row.foreigntotal),
     balance,
     currency: currencyCode,
@@ -38,24 +40,27 @@ const CONTRACT_STATUS: Record<string, ContractSection['status']> = {
   EXPIRED: 'expired',
 };
 
+/** Days since the epoch of an ISO date (compared as dates, never as text). */
+const dayNumber = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+
 /** Current term: the active one ending last; else the next pending; else the latest ended. */
 export function currentSubscription(rows: SubscriptionRow[]): SubscriptionRow | null {
-  const latestEnd = (a: SubscriptionRow, b: SubscriptionRow) => b.enddate.localeCompare(a.enddate);
+  const latestEnd = (a: SubscriptionRow, b: SubscriptionRow) => dayNumber(b.enddate) - dayNumber(a.enddate);
   const active = rows.filter((r) => r.status === 'ACTIVE').sort(latestEnd)[0];
-  const pending = rows.filter((r) => r.status === 'PENDING_ACTIVATION').sort((a, b) => a.startdate.localeCompare(b.startdate))[0];
+  const pending = rows.filter((r) => r.status === 'PENDING_ACTIVATION').sort((a, b) => dayNumber(a.startdate) - dayNumber(b.startdate))[0];
   return active ?? pending ?? [...rows].sort(latestEnd)[0] ?? null;
 }
 
 export function contractFromRow(row: SubscriptionRow, currencyCode: string, today: string): Omit<ContractSection, 'daysToRenewal'> {
   let status = CONTRACT_STATUS[row.status] ?? 'active';
-  if (status === 'active' && row.enddate.slice(0, 10) < today) status = 'expired';
+  if (status === 'active' && dayNumber(row.enddate) < dayNumber(today)) status = 'expired';
   return {
     id: row.id,
     name: row.name,
     status,
-    startDate: row.startdate.slice(0, 10),
-    endDate: row.enddate.slice(0, 10),
-    renewalDate: renewalDate(row.enddate.slice(0, 10)),
+    startDate: row.startdate,
+    endDate: row.enddate,
+    renewalDate: renewalDate(row.enddate),
     arr: roundMoney(Math.max(0, row.custrecord_concord_arr ?? 0)),
     currency: currencyCode,
     autoRenew: row.autorenewal === 'T',
@@ -146,8 +151,8 @@ export function documentFromRecord(kind: ErpDocument['kind'], rec: TransactionRe
     externalId: rec.externalId ?? null,
     number: rec.tranId ?? rec.id,
     customerId: rec.entity.id,
-    date: rec.tranDate.slice(0, 10),
-    dueDate: rec.dueDate ? rec.dueDate.slice(0, 10) : null,
+    date: rec.tranDate,
+    dueDate: rec.dueDate ?? null,
     currency,
     total: roundMoney(rec.total),
     balance: kind === 'invoice' ? roundMoney(rec.amountRemaining ?? 0) : null,
@@ -167,7 +172,7 @@ export function paymentFromRecord(rec: PaymentRecord, currency: CurrencyCode | n
     externalId: rec.externalId ?? null,
     number: rec.tranId ?? rec.id,
     customerId: rec.customer.id,
-    date: rec.tranDate.slice(0, 10),
+    date: rec.tranDate,
     amount: roundMoney(rec.payment),
     currency,
     applied: (rec.apply?.items ?? []).filter((a) => a.apply !== false).map((a) => ({ invoiceId: a.doc.id, amount: roundMoney(a.amount) })),

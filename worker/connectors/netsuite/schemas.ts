@@ -7,6 +7,12 @@ import { z } from 'zod';
 /** SuiteQL numbers arrive as numbers or numeric strings depending on column type. */
 const num = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
 const id = z.union([z.string(), z.number().transform(String)]);
+/**
+ * An ISO date. SuiteQL rows carry dates the connector asked for with `TO_CHAR(col, 'YYYY-MM-DD')`
+ * (client.ts `isoDate`); record/v1 answers ISO dates itself. Anything else (an account-format
+ * date such as `11/25/2026`) is refused at the boundary instead of being misread.
+ */
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected an ISO date (YYYY-MM-DD)');
 
 export const SuiteQlPageSchema = z.object({
   hasMore: z.boolean(),
@@ -19,8 +25,8 @@ export const SuiteQlPageSchema = z.object({
 export const InvoiceRowSchema = z.object({
   id,
   tranid: z.string().nullish(),
-  trandate: z.string(),
-  duedate: z.string().nullish(),
+  trandate: isoDate,
+  duedate: isoDate.nullish(),
   status: z.string().nullish(),
   foreigntotal: num,
   foreignamountremaining: num,
@@ -33,8 +39,8 @@ export const SubscriptionRowSchema = z.object({
   id,
   name: z.string(),
   customer: id,
-  startdate: z.string(),
-  enddate: z.string(),
+  startdate: isoDate,
+  enddate: isoDate,
   status: z.string(),
   currency: id,
   autorenewal: z.enum(['T', 'F']).nullish().optional(),
@@ -132,8 +138,8 @@ const ref = z.object({ id, refName: z.string().optional() });
 export const TransactionRecordSchema = z.object({
   id,
   tranId: z.string().nullish(),
-  tranDate: z.string(),
-  dueDate: z.string().nullish(),
+  tranDate: isoDate,
+  dueDate: isoDate.nullish(),
   externalId: z.string().nullish(),
   memo: z.string().nullish(),
   entity: ref,
@@ -161,7 +167,7 @@ export type TransactionRecord = z.infer<typeof TransactionRecordSchema>;
 export const PaymentRecordSchema = z.object({
   id,
   tranId: z.string().nullish(),
-  tranDate: z.string(),
+  tranDate: isoDate,
   externalId: z.string().nullish(),
   customer: ref,
   currency: ref.nullish(),

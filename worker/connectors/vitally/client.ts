@@ -4,7 +4,7 @@ import { callUpstream, type CallContext } from '../http.js';
 import type { Connection } from '../../storage/connections.js';
 import { currentAccessToken } from '../auth.js';
 import { vitallyDescriptor as d } from './descriptor.js';
-import { AccountSchema, ConversationSchema, HealthScoreSchema, NoteSchema, ProjectSchema, describeVitallyError, page, type VitallyAccount } from './schemas.js';
+import { AccountSchema, ConversationSchema, HealthScoreSchema, NoteSchema, ProjectSchema, TaskSchema, describeVitallyError, page, type VitallyAccount } from './schemas.js';
 
 export class VitallyClient {
   private readonly timeoutMs: number;
@@ -64,8 +64,14 @@ export class VitallyClient {
     return this.all('healthScores.list', `/resources/accounts/${encodeURIComponent(id)}/healthScores`, HealthScoreSchema);
   }
 
+  /** https://docs.vitally.io/pushing-data-to-vitally/rest-api/projects (an account's projects) */
   projects(id: string) {
     return this.all('projects.list', `/resources/accounts/${encodeURIComponent(id)}/projects`, ProjectSchema);
+  }
+
+  /** https://docs.vitally.io/en/articles/9880855-rest-api-tasks (an account's tasks; each names its projects) */
+  tasks(id: string) {
+    return this.all('tasks.list', `/resources/accounts/${encodeURIComponent(id)}/tasks`, TaskSchema);
   }
 
   conversations(id: string) {
@@ -88,10 +94,11 @@ export class VitallyClient {
   }
 
   /**
-   * Add a note, upserted by `externalId` so a retried write never makes a second note.
-   * https://docs.vitally.io/pushing-data-to-vitally/rest-api/notes
+   * Add a note to an account (its Vitally id). Notes are unique on `externalId`, so a retried write
+   * updates the same note instead of adding a second one.
+   * https://docs.vitally.io/pushing-data-to-vitally/rest-api/notes (POST /resources/notes)
    */
-  addNote(id: string, note: { subject: string; note: string; externalId: string }) {
-    return this.write('note.create', 'POST', `/resources/accounts/${encodeURIComponent(id)}/notes`, note, NoteSchema);
+  addNote(accountId: string, note: { subject: string; note: string; externalId: string; noteDate: string }) {
+    return this.write('note.create', 'POST', '/resources/notes', { accountId, ...note }, NoteSchema);
   }
 }

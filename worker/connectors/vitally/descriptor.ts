@@ -11,4 +11,11 @@ export const vitallyDescriptor = {
   /** 1,000 requests per minute per account (token bucket, RateLimit-* headers). */
   requestsPerMinute: 1000,
   timeoutMs: 10_000,
+  /**
+   * Custom traits Concord reads (Vitally has no built-in field for them; an admin adds custom
+   * traits, https://docs.vitally.io/en/articles/9880855-rest-api-tasks "Task custom traits"):
+   * a task's onboarding state while it is not completed, and a conversation's priority.
+   */
+  milestoneStatusTrait: 'vitally.custom.milestoneStatus',
+  conversationPriorityTrait: 'priority',
 } as const;

@@ -33,12 +33,13 @@ export class VitallyCs implements CsPort {
   }
 
   async addNote(accountId: string, note: { subject: string; body: string; idempotencyKey: string }): Promise<{ id: string }> {
-    const created = await this.client.addNote(accountId, { subject: note.subject, note: note.body, externalId: note.idempotencyKey });
+    const created = await this.client.addNote(accountId, { subject: note.subject, note: note.body, externalId: note.idempotencyKey, noteDate: new Date().toISOString() });
     return { id: created.id };
   }
 
   async onboarding(accountId: string) {
-    return onboardingFromProjects(await this.client.projects(accountId));
+    const [projects, tasks] = await Promise.all([this.client.projects(accountId), this.client.tasks(accountId)]);
+    return onboardingFromProjects(projects, tasks);
   }
 
   async escalations(accountId: string) {

@@ -2,7 +2,7 @@
 import type { Escalation, HealthSection, MilestoneView, OnboardingSection } from '../../model/index.js';
 import type { AccountFacts, MatchRecord } from '../../ports/index.js';
 import { vitallyDescriptor as d } from './descriptor.js';
-import type { VitallyAccount, VitallyConversation, VitallyHealthScore, VitallyProject } from './schemas.js';
+import type { VitallyAccount, VitallyConversation, VitallyHealthScore, VitallyProject, VitallyTask } from './schemas.js';
 
 /** Vitally scores are 0-10 with one decimal; canonical scores are 0-100. */
 export const toCanonicalScore = (score: number) => Math.round(Math.min(d.healthScale, Math.max(0, score)) * (100 / d.healthScale) * 10) / 10;
@@ -28,32 +28,38 @@ export function healthFromScores(scores: VitallyHealthScore[], account: VitallyA
   };
 }
 
-const MILESTONE: Record<string, MilestoneView['status']> = {
-  not_started: 'not_started',
-  in_progress: 'in_progress',
-  completed: 'completed',
-  blocked: 'blocked',
-  skipped: 'skipped',
-};
+/** What the milestone-status task trait may say while a task is open. */
+const OPEN_STATE: Record<string, MilestoneView['status']> = { in_progress: 'in_progress', blocked: 'blocked', skipped: 'skipped', not_started: 'not_started' };
 
-/** The onboarding project (the newest one named like onboarding, else the newest). */
-export function onboardingFromProjects(projects: VitallyProject[]): OnboardingSection | null {
-  const sorted = [...projects].sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
-  const project = sorted.find((p) => /onboard/i.test(p.name)) ?? sorted[0];
+const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : Number.POSITIVE_INFINITY);
+
+/**
+ * The onboarding project (the newest one named like onboarding, else the newest) and its tasks as
+ * milestones, ordered by due date. A task is completed when Vitally has `completedAt`; otherwise
+ * its state is the milestone-status custom trait (descriptor), else not started. Deleted
+ * (archived) projects and tasks are left out.
+ */
+export function onboardingFromProjects(projects: VitallyProject[], tasks: VitallyTask[]): OnboardingSection | null {
+  const live = projects.filter((p) => !p.archivedAt).sort((a, b) => time(b.createdAt) - time(a.createdAt));
+  const project = live.find((p) => /onboard/i.test(p.name)) ?? live[0];
   if (!project) return null;
-  const milestones = [...project.tasks]
-    .sort((a, b) => (a.order ?? 0) - (b.order ?? 0))
-    .map((t) => ({
-      id: t.id,
-      name: t.name,
-      status: MILESTONE[t.status] ?? 'not_started',
-      dueDate: t.dueDate ? t.dueDate.slice(0, 10) : null,
-      completedAt: t.completedAt ?? null,
-    }));
+  const milestones: MilestoneView[] = tasks
+    .filter((t) => !t.archivedAt && (t.projects ?? []).some((p) => p.id === project.id))
+    .sort((a, b) => time(a.dueDate) - time(b.dueDate) || time(a.createdAt) - time(b.createdAt) || a.id.localeCompare(b.id))
+    .map((t) => {
+      const state = t.traits?.[d.milestoneStatusTrait];
+      return {
+        id: t.id,
+        name: t.name,
+        status: t.completedAt ? 'completed' : (typeof state === 'string' ? OPEN_STATE[state] : undefined) ?? 'not_started',
+        dueDate: t.dueDate ? new Date(t.dueDate).toISOString().slice(0, 10) : null,
+        completedAt: t.completedAt ?? null,
+      };
+    });
   const status: OnboardingSection['status'] =
-    project.status === 'completed' || (milestones.length > 0 && milestones.every((m) => m.status === 'completed'))
+    project.actualCompletionDate || (milestones.length > 0 && milestones.every((m) => m.status === 'completed'))
       ? 'completed'
-      : project.status === 'blocked' || milestones.some((m) => m.status === 'blocked')
+      : milestones.some((m) => m.status === 'blocked')
         ? 'stalled'
         : milestones.some((m) => m.status !== 'not_started')
           ? 'active'
@@ -62,19 +68,24 @@ export function onboardingFromProjects(projects: VitallyProject[]): OnboardingSe
 }
 
 const PRIORITY: Record<string, Escalation['priority']> = { low: 'low', normal: 'medium', medium: 'medium', high: 'high', urgent: 'urgent' };
-const CASE_STATUS: Record<string, Escalation['status']> = { open: 'open', pending: 'pending', closed: 'closed', resolved: 'resolved' };
 
-/** Unresolved conversations, newest first. */
+/**
+ * Open conversations, newest first. Vitally's conversation `status` is open or closed; the
+ * priority is the conversation's priority trait (descriptor), medium when it has none.
+ */
 export function escalationsFromConversations(conversations: VitallyConversation[]): Escalation[] {
   return conversations
-    .map((c) => ({
-      id: c.id,
-      subject: c.subject,
-      priority: PRIORITY[c.priority] ?? 'medium',
-      status: CASE_STATUS[c.status] ?? 'open',
-      openedAt: new Date(c.createdAt).toISOString(),
-    }))
-    .filter((e) => e.status === 'open' || e.status === 'pending')
+    .filter((c) => (c.status ?? 'open').toLowerCase() === 'open')
+    .map((c) => {
+      const priority = c.traits?.[d.conversationPriorityTrait];
+      return {
+        id: c.id,
+        subject: c.subject ?? '(no subject)',
+        priority: (typeof priority === 'string' ? PRIORITY[priority.toLowerCase()] : undefined) ?? 'medium',
+        status: 'open' as const,
+        openedAt: new Date(c.createdAt).toISOString(),
+      };
+    })
     .sort((a, b) => b.openedAt.localeCompare(a.openedAt));
 }
 

@@ -25,31 +25,46 @@ export const HealthScoreSchema = z.object({
 });
 export type VitallyHealthScore = z.infer<typeof HealthScoreSchema>;
 
-export const TaskSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  order: z.number().optional(),
-  status: z.string(),
-  dueDate: z.string().nullable().optional(),
-  completedAt: z.string().nullable().optional(),
-});
+const traits = z.record(z.string(), z.unknown());
 
-export const ProjectSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  status: z.string(),
-  createdAt: z.string().optional(),
-  tasks: z.array(TaskSchema).default([]),
-});
+/** A task (https://docs.vitally.io/en/articles/9880855-rest-api-tasks): done when `completedAt` is set. */
+export const TaskSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    createdAt: z.string().optional(),
+    dueDate: z.string().nullable().optional(),
+    completedAt: z.string().nullable().optional(),
+    archivedAt: z.string().nullable().optional(),
+    projects: z.array(z.object({ id: z.string(), name: z.string().optional() })).nullable().optional(),
+    traits: traits.nullable().optional(),
+  })
+  .passthrough();
+export type VitallyTask = z.infer<typeof TaskSchema>;
+
+/** A project (https://docs.vitally.io/pushing-data-to-vitally/rest-api/projects); its tasks are their own resource. */
+export const ProjectSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    createdAt: z.string().optional(),
+    actualStartDate: z.string().nullable().optional(),
+    actualCompletionDate: z.string().nullable().optional(),
+    archivedAt: z.string().nullable().optional(),
+  })
+  .passthrough();
 export type VitallyProject = z.infer<typeof ProjectSchema>;
 
-export const ConversationSchema = z.object({
-  id: z.string(),
-  subject: z.string(),
-  priority: z.string(),
-  status: z.string(),
-  createdAt: z.string(),
-});
+/** A conversation (https://docs.vitally.io/en/articles/9880665-rest-api-conversations), without its messages. */
+export const ConversationSchema = z
+  .object({
+    id: z.string(),
+    subject: z.string().nullable().optional(),
+    status: z.string().nullable().optional(),
+    createdAt: z.string(),
+    traits: traits.nullable().optional(),
+  })
+  .passthrough();
 export type VitallyConversation = z.infer<typeof ConversationSchema>;
 
 export function describeVitallyError(body: unknown): string {

@@ -1,0 +1,33 @@
+/**
+ * Every SuiteQL query Concord sends to NetSuite, in one place: the connector, the reference-data
+ * loader, the saved-payload fixtures (test/fixtures/netsuite/suiteql.*.json) and the benchmarks
+ * use these, so a fixture always answers the query the code really sends. Date columns are asked
+ * for as ISO text (`isoDate`): SuiteQL writes dates in the account's date-format preference.
+ * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
+ */
+import { internalId, isoDate, sqlString } from './sql.js';
+
+export const suiteqlQueries = {
+  /** Credential probe: one cheap authenticated read. */
+  probe: () => 'SELECT id FROM customer',
+  /** Identity matching: every customer (inactive ones too). */
+  customers: () => 'SELECT id, companyname, entityid, externalid, url, vatregnumber FROM customer ORDER BY id',
+  /** One customer's invoices with a balance. */
+  openInvoices: (customerId: string) =>
+    `SELECT id, tranid, ${isoDate('trandate')}, ${isoDate('duedate')}, status, foreigntotal, foreignamountremaining, currency, custbody_concord_disputed
+      FROM transaction WHERE type = 'CustInvc' AND entity = ${internalId(customerId)} AND foreignamountremaining > 0 ORDER BY duedate, id`,
+  /** One customer's subscriptions, latest end first. */
+  subscriptions: (customerId: string) =>
+    `SELECT id, name, customer, ${isoDate('startdate')}, ${isoDate('enddate')}, status, currency, autorenewal, custrecord_concord_arr
+      FROM subscription WHERE customer = ${internalId(customerId)} ORDER BY enddate DESC`,
+  /** One customer's currency. */
+  customerCurrency: (customerId: string) => `SELECT id, companyname, currency FROM customer WHERE id = ${internalId(customerId)}`,
+  /** The NetSuite id of an ISO currency code. */
+  currencyBySymbol: (code: string) => `SELECT id, name, symbol FROM currency WHERE symbol = ${sqlString(code)}`,
+  /** Reference data: currencies, items, prices. */
+  currencies: () => 'SELECT id, name, symbol FROM currency ORDER BY id',
+  items: () => 'SELECT id, itemid, displayname, itemtype, isinactive FROM item ORDER BY id',
+  pricing: () => 'SELECT item, pricelevel, pricelevelname, currency, unitprice FROM pricing ORDER BY item',
+  /** Payment terms, for mapping a closed-won deal's terms. */
+  terms: () => 'SELECT id, name, daysuntilnetdue FROM term ORDER BY id',
+} as const;
