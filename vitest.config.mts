@@ -57,6 +57,8 @@ export default defineConfig({
           setupFiles: ['test/worker/apply-migrations.ts'],
           globalSetup: ['test/support/worker-sandbox.ts'],
           testTimeout: 30_000,
+          // Setups connect four systems and link identities; on a busy machine that exceeds vitest's 10 s default.
+          hookTimeout: 60_000,
         },
       },
       {
