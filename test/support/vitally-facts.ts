@@ -11,6 +11,8 @@ export interface VitallyFacts {
   healthScores: number;
   /** Open or pending conversations (what the view lists as escalations). */
   openConversations: number;
+  /** The newest health score (Vitally's 0-10 scale), null without any. */
+  latestScore: number | null;
 }
 
 /** A minimal account as the broker lists it. */
@@ -31,13 +33,14 @@ export async function vitallyFacts(sandboxUrl: string, tenant: string, vitallyAc
   const list = async (what: string) => {
     const res = await fetch(`${sandboxUrl}/vitally/resources/accounts/${encodeURIComponent(vitallyAccountId)}/${what}?limit=100`, { headers: { authorization: auth } });
     if (!res.ok) throw new Error(`vitally ${what} of ${vitallyAccountId}: ${res.status}`);
-    return ((await res.json()) as { results: { status?: string }[] }).results;
+    return ((await res.json()) as { results: { status?: string; date?: string; score?: number }[] }).results;
   };
   const [projects, healthScores, conversations] = await Promise.all([list('projects'), list('healthScores'), list('conversations')]);
   return {
     projects: projects.length,
     healthScores: healthScores.length,
     openConversations: conversations.filter((c) => c.status === 'open' || c.status === 'pending').length,
+    latestScore: [...healthScores].sort((a, b) => (a.date ?? '').localeCompare(b.date ?? '')).at(-1)?.score ?? null,
   };
 }
 
