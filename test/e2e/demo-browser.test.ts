@@ -1,14 +1,18 @@
 /**
  * What a new user sees after `npm start`: /demo, the CSM panel and the admin console in real
  * Chromium against the running estate (sandbox + wrangler dev). Figures on screen are checked
- * against the account view API; screenshots are saved to test-results/screenshots/.
+ * against the account view API, and each section state (ok, none, unavailable, stale) is shown
+ * for accounts picked by what the sandbox's Vitally holds for them; screenshots are saved to
+ * test-results/screenshots/.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { findByVitallyFacts, type LinkedAccount } from '../support/vitally-facts.js';
 
 const broker = inject('brokerUrl');
+const sandbox = inject('estateSandboxUrl');
 const demoKey = inject('demoKey');
 const SHOTS = join(process.cwd(), 'test-results/screenshots');
 
@@ -37,11 +41,36 @@ async function openPage(): Promise<{ page: Page; errors: string[] }> {
   return { page, errors };
 }
 
-async function view(accountId: string): Promise<Record<string, any>> {
-  const res = await fetch(`${broker}/v1/tenants/demo/accounts/${accountId}/view`, { headers: { authorization: `Bearer ${demoKey}` } });
+async function view(accountId: string, refresh = false): Promise<Record<string, any>> {
+  const res = await fetch(`${broker}/v1/tenants/demo/accounts/${accountId}/view${refresh ? '?refresh=1' : ''}`, { headers: { authorization: `Bearer ${demoKey}` } });
   expect(res.status).toBe(200);
   return (await res.json()) as Record<string, any>;
 }
+
+async function demoAccounts(): Promise<LinkedAccount[]> {
+  const res = await fetch(`${broker}/v1/tenants/demo/accounts?limit=200`, { headers: { authorization: `Bearer ${demoKey}` } });
+  return ((await res.json()) as { items: LinkedAccount[] }).items;
+}
+
+/** The panel page of an account, as /demo links it: a short-lived embed token in the URL. */
+async function panelUrl(accountId: string): Promise<string> {
+  const res = await fetch(`${broker}/v1/tenants/demo/embed-tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${demoKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ accountId, ttlSeconds: 600 }),
+  });
+  expect(res.status).toBe(201);
+  const { token } = (await res.json()) as { token: string };
+  return `${broker}/widgets/panel?account=${encodeURIComponent(accountId)}&token=${encodeURIComponent(token)}`;
+}
+
+async function sandboxFaults(body: unknown): Promise<void> {
+  const res = await fetch(`${sandbox}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(res.ok).toBe(true);
+}
+
+/** Accounts a test in this file already opened (the panel's view of them is cached). */
+const seen = new Set<string>();
 
 const money = (amount: number, currency: string) => new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(amount);
 
@@ -54,12 +83,19 @@ describe('/demo', () => {
     const accountId = new URL((await firstLink.getAttribute('href'))!, broker).searchParams.get('account')!;
     await page.getByRole('heading', { name, level: 2 }).or(page.getByText(name).nth(1)).first().waitFor({ timeout: 20_000 });
     await page.getByText(/days to renewal|Renewed|renewal/i).first().waitFor({ timeout: 20_000 });
+    seen.add(accountId);
     const v = await view(accountId);
     const text = await page.locator('body').innerText();
-    expect(text).toContain(money(v.receivables.openTotal, v.receivables.currency));
-    if (v.contract) expect(text).toContain(String(v.contract.daysToRenewal));
-    if (v.health) expect(text).toContain(String(Math.round(v.health.score)));
-    for (const m of (v.onboarding?.milestones ?? []).slice(0, 3)) expect(text).toContain(m.name);
+    // Whatever state each section is in, the panel says it (docs/account-view.md).
+    expect(v.receivables.state).toBe('ok');
+    expect(text).toContain(money(v.receivables.data.openTotal, v.receivables.data.currency));
+    if (v.contract.state === 'ok') expect(text).toContain(String(v.contract.data.daysToRenewal));
+    else expect(text).toContain('No current contract in NetSuite.');
+    if (v.health.state === 'ok') expect(await page.getByTestId('health-score').textContent()).toBe(String(v.health.data.score));
+    else expect(text).toContain('No health score in Vitally yet.');
+    if (v.onboarding.state === 'ok') for (const m of v.onboarding.data.milestones.slice(0, 3)) expect(text).toContain(m.name);
+    else expect(text).toContain('No onboarding project in Vitally.');
+    expect(text).not.toMatch(/so this section is empty for now/);
     expect(text).toMatch(/NetSuite · (just now|\d+ (s|sec|min))/);
     await page.screenshot({ path: join(SHOTS, 'demo.png'), fullPage: true });
     expect(errors).toEqual([]);
@@ -71,16 +107,75 @@ describe('/demo', () => {
     await page.goto(`${broker}/demo`);
     const link = page.locator('nav a').nth(1);
     const accountId = new URL((await link.getAttribute('href'))!, broker).searchParams.get('account')!;
+    seen.add(accountId);
     await link.click();
     await page.waitForURL(/\/widgets\/panel/);
     await page.getByText(/Receivables/i).first().waitFor({ timeout: 20_000 });
     // The embed token is taken out of the address bar once read.
     expect(page.url()).not.toContain('token=');
     const v = await view(accountId);
-    await page.getByText(money(v.receivables.openTotal, v.receivables.currency)).first().waitFor({ timeout: 20_000 });
+    await page.getByText(money(v.receivables.data.openTotal, v.receivables.data.currency)).first().waitFor({ timeout: 20_000 });
     await page.screenshot({ path: join(SHOTS, 'panel.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
+  });
+});
+
+describe('section states in the panel /demo opens', () => {
+  it('none: an account whose Vitally record has no onboarding project says so, not "unavailable"', async () => {
+    const { account } = await findByVitallyFacts(sandbox, 'demo', await demoAccounts(), (f) => f.projects === 0, seen);
+    seen.add(account.id);
+    const { page, errors } = await openPage();
+    await page.goto(await panelUrl(account.id));
+    const onboarding = page.getByRole('region', { name: 'Onboarding', exact: true });
+    await onboarding.getByText('No onboarding project in Vitally.').waitFor({ timeout: 20_000 });
+    // The sandbox is not Vitally's own host: the panel names Vitally without a made-up link.
+    expect(await onboarding.innerText()).toMatch(/A CSM can start one in Vitally\./);
+    expect(await onboarding.getByRole('link').count()).toBe(0);
+    expect(await page.locator('body').innerText()).not.toMatch(/Vitally (is unavailable|did not answer|returned an error)/);
+    expect(await page.getByTestId('freshness-vitally').textContent()).toMatch(/^Vitally · (just now|\d+ min ago)$/);
+    await page.screenshot({ path: join(SHOTS, 'panel-none.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('unavailable and stale: while Vitally fails, a cold account says why its CS sections are empty and a cached one shows its last good figures', async () => {
+    const accounts = await demoAccounts();
+    const cached = await findByVitallyFacts(sandbox, 'demo', accounts, (f) => f.healthScores > 0, seen);
+    seen.add(cached.account.id);
+    const cold = await findByVitallyFacts(sandbox, 'demo', accounts, (f) => f.healthScores > 0, seen);
+    seen.add(cold.account.id);
+    const before = await view(cached.account.id);
+    expect(before.health.state).toBe('ok');
+    await sandboxFaults({ vitally: { errorRate: 1, seed: 1 } });
+    try {
+      // Rebuilt while Vitally fails: the cached account falls back to its last good answer.
+      const after = await view(cached.account.id, true);
+      expect(after.health.state).toBe('stale');
+      const code = after.health.error as string;
+
+      const { page, errors } = await openPage();
+      await page.goto(await panelUrl(cold.account.id));
+      const health = page.getByRole('region', { name: 'Health', exact: true });
+      await health.getByText(/Vitally .+, so this section is empty for now\./).waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId('freshness-vitally').textContent()).toMatch(/^Vitally · /);
+      expect(await page.getByTestId('ar-open').isVisible()).toBe(true);
+      await page.screenshot({ path: join(SHOTS, 'panel-unavailable.png'), fullPage: true });
+
+      await page.goto(await panelUrl(cached.account.id));
+      const staleNote = page.getByTestId('stale-health');
+      await staleNote.waitFor({ timeout: 30_000 });
+      expect(await staleNote.textContent()).toMatch(/^Cached (just now|\d+ min ago): Vitally .+\.$/);
+      expect(await page.getByTestId('health-score').textContent()).toBe(String(before.health.data.score));
+      expect(await page.getByTestId('freshness-vitally').textContent()).toMatch(/\(cached\)$/);
+      await page.screenshot({ path: join(SHOTS, 'panel-stale.png'), fullPage: true });
+      expect(code).toMatch(/^upstream_/);
+      // The failing Vitally calls are the broker's, not the page's.
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await sandboxFaults({});
+    }
   });
 });
 

@@ -1,4 +1,5 @@
-/** Canonical model v1: schemas accept good records and reject bad ones with field paths. */
+/** Canonical model: schemas accept good records and reject bad ones with field paths. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
@@ -12,6 +13,7 @@ import {
   PaymentSchema,
   SalesOrderSchema,
   SCHEMA_VERSION,
+  buildJsonSchemas,
   addDays,
   daysBetween,
   renewalDate,
@@ -33,9 +35,17 @@ const invoice = {
   refs: [{ system: 'netsuite', externalId: '901' }],
 };
 
-describe('canonical model v1', () => {
-  it('is version 1', () => {
-    expect(SCHEMA_VERSION).toBe(1);
+describe('canonical model', () => {
+  it('carries one version everywhere it is published: schema $ids, the schema index and the documented view', () => {
+    const files = buildJsonSchemas();
+    for (const [file, schema] of Object.entries(files)) {
+      if (file === 'index.json') expect((schema as { schemaVersion: number }).schemaVersion).toBe(SCHEMA_VERSION);
+      else expect((schema as { $id: string }).$id).toBe(`urn:concord:schema:v${SCHEMA_VERSION}:${file.replace('.schema.json', '')}`);
+    }
+    const doc = readFileSync(new URL('../../docs/account-view.md', import.meta.url), 'utf8');
+    expect(doc).toContain(`schema version ${SCHEMA_VERSION})`);
+    expect(doc).toContain(`"schemaVersion": ${SCHEMA_VERSION},`);
+    expect(readFileSync(new URL('../../docs/canonical-model.md', import.meta.url), 'utf8')).toContain(`SCHEMA_VERSION = ${SCHEMA_VERSION}`);
   });
 
   it('accepts a complete account and reports the path of each bad field', () => {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { approveFlow, call, consent, oauthEnv, provision, rawStorage, sandboxUrl, session } from './connect-flow.js';
+import hubspotApp from '../../extensions/hubspot/src/app/app-hsmeta.json';
 
 const e = await oauthEnv(`hs-flow-${crypto.randomUUID().slice(0, 8)}`);
 
@@ -43,7 +44,10 @@ describe('HubSpot connect flow', () => {
     expect(`${to.origin}${to.pathname}`).toBe(`${sandboxUrl()}/hubspot/oauth/authorize`);
     expect(to.searchParams.get('client_id')).toBe(e.HUBSPOT_CLIENT_ID);
     expect(to.searchParams.get('redirect_uri')).toBe('http://broker.test/v1/oauth/hubspot/callback');
-    expect(to.searchParams.get('scope')).toContain('crm.objects.companies.read');
+    // Exactly the scopes the app declares: HubSpot refuses an install URL missing a required scope.
+    const scopes = (name: string) => (to.searchParams.get(name) ?? '').split(' ').filter(Boolean).sort();
+    expect(scopes('scope')).toEqual([...hubspotApp.config.auth.requiredScopes].sort());
+    expect(scopes('optional_scope')).toEqual([...hubspotApp.config.auth.optionalScopes].sort());
     expect(to.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(to.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(to.searchParams.get('code_challenge_method')).toBe('S256');

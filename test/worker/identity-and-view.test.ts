@@ -111,49 +111,38 @@ describe('identity sync', () => {
 });
 
 describe('account view', () => {
-  it('serves the 360 view with sections from NetSuite and Vitally', async () => {
-    const account = (await allAccounts()).find((a) => a.links.some((l) => l.system === 'netsuite') && a.links.some((l) => l.system === 'vitally'))!;
+  it('serves the 360 view with sections from NetSuite and Vitally, the second time from cache', async () => {
+    const account = (await allAccounts())
+      .filter((a) => a.links.some((l) => l.system === 'netsuite') && a.links.some((l) => l.system === 'vitally'))
+      .sort((a, b) => a.id.localeCompare(b.id))[0]!;
     const res = await api(`/v1/tenants/demo/accounts/${account.id}/view`, { key, headers: { 'x-correlation-id': 'view-test-0001' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-correlation-id')).toBe('view-test-0001');
     const view = (await res.json()) as Record<string, any>;
     expect(view.account.id).toBe(account.id);
-    expect(view.receivables.openTotal).toBeGreaterThanOrEqual(0);
+    expect(view.receivables.state).toBe('ok');
     expect(view.freshness.netsuite.status).toBe('fresh');
     expect(view.owners.receivables).toBe('netsuite');
-    // The second call is served from cache: same figures.
+    // The second call is served from cache: same figures, same fetch instant.
     const again = (await (await api(`/v1/tenants/demo/accounts/${account.id}/view`, { key })).json()) as Record<string, any>;
     expect(again.receivables).toEqual(view.receivables);
-  });
-
-  it('reports a source as failed, with a stable code, instead of failing the view', async () => {
-    const account = (await allAccounts()).find((a) => a.links.some((l) => l.system === 'vitally'))!;
-    // Give Vitally a key it refuses: the view still renders its ERP sections.
-    await api('/v1/tenants/demo/connections/vitally', {
-      method: 'PUT',
-      key,
-      body: JSON.stringify({ baseUrl: `${env.SANDBOX_URL}/vitally`, credentials: { type: 'api_key', apiKey: 'sbx-wrong-key-123' } }),
-    });
-    const res = await api(`/v1/tenants/demo/accounts/${account.id}/view?refresh=1`, { key });
-    expect(res.status).toBe(200);
-    const view = (await res.json()) as Record<string, any>;
-    expect(view.freshness.vitally.status).toMatch(/stale|error/);
-    expect(view.freshness.vitally.error).toBe('upstream_auth_failed');
-    expect(view.receivables).not.toBeNull();
+    expect(again.freshness.netsuite.fetchedAt).toBe(view.freshness.netsuite.fetchedAt);
   });
 });
 
 describe('account view under load', () => {
   it('coalesces concurrent cold views of one account into one build', async () => {
-    const accounts = await allAccounts();
-    const account = accounts.filter((a) => a.links.some((l) => l.system === 'netsuite'))[7]!;
+    // The last NetSuite-linked account in id order: the test above viewed the first, so this one is cold.
+    const account = (await allAccounts())
+      .filter((a) => a.links.some((l) => l.system === 'netsuite'))
+      .sort((a, b) => b.id.localeCompare(a.id))[0]!;
     const views = await Promise.all(
       Array.from({ length: 20 }, () => api(`/v1/tenants/demo/accounts/${account.id}/view`, { key }).then((r) => r.json() as Promise<Record<string, any>>)),
     );
     // One build: every response carries the same fetch instant for the ERP.
     const stamps = new Set(views.map((v) => v.freshness.netsuite.fetchedAt));
     expect(stamps.size).toBe(1);
-    expect(views.every((v) => v.receivables.openTotal === views[0]!.receivables.openTotal)).toBe(true);
+    expect(views.every((v) => JSON.stringify(v.receivables) === JSON.stringify(views[0]!.receivables))).toBe(true);
   });
 });
 

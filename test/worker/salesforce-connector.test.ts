@@ -44,9 +44,13 @@ async function connector(tenant: 'demo' | 'other', opts: { timeoutMs?: number; l
 
 const IdRow = z.object({ Id: z.string() });
 
-async function firstAccountId(crm: SalesforceCrm): Promise<string> {
-  for await (const page of crm.companies()) if (page[0]) return page[0].externalId;
-  throw new Error('the sandbox org has no Account');
+/** An Account that has Opportunities (picked by that property, lowest Id first, so every run picks the same). */
+async function accountWithDeals(crm: SalesforceCrm): Promise<string> {
+  const row = z.object({ AccountId: z.string() });
+  for await (const page of crm.client.query('SELECT AccountId FROM Opportunity WHERE AccountId != null ORDER BY AccountId LIMIT 1', row)) {
+    if (page[0]) return page[0].AccountId;
+  }
+  throw new Error('the sandbox org has no Account with an Opportunity');
 }
 
 async function failure(p: Promise<unknown>): Promise<ConcordError> {
@@ -99,7 +103,7 @@ describe('Salesforce connector on jsforce', () => {
 
   it('a re-run of the same writes creates nothing new; per-record errors come back with their record', async () => {
     const { token, crm } = await connector('other');
-    const accountId = await firstAccountId(crm);
+    const accountId = await accountWithDeals(crm);
     const tag = `Rerun ${run}`;
     const input = [
       { key: `rr-${run}-1`, lastName: tag, companyId: accountId, email: 'ada@example.com' },
@@ -129,7 +133,7 @@ describe('Salesforce connector on jsforce', () => {
 
   it('upserts an Opportunity and its line items by key: a re-run updates them in place', async () => {
     const { token, crm } = await connector('other');
-    const accountId = await firstAccountId(crm);
+    const accountId = await accountWithDeals(crm);
     const deal = { key: `deal-${run}`, companyId: accountId, name: `Expansion ${run}`, stage: 'Prospecting', closeDate: '2026-12-31', amount: 12_000, currency: 'EUR' };
     const first = await crm.upsertDeals([deal]);
     const dealId = (first.results[0] as { id: string; created: boolean }).id;
@@ -160,10 +164,11 @@ describe('Salesforce connector on jsforce', () => {
 
   it('files Tasks on their Account in Composite calls of at most 25 subrequests', async () => {
     const { token, crm } = await connector('other');
-    const accountId = await firstAccountId(crm);
+    const accountId = await accountWithDeals(crm);
     const deals = await crm.dealsOfCompany(accountId);
+    expect(deals.length).toBeGreaterThan(0);
     const items = Array.from({ length: 30 }, (_, i) => ({
-      on: i === 0 && deals[0] ? { companyId: accountId, dealId: deals[0].externalId } : { companyId: accountId },
+      on: i === 0 ? { companyId: accountId, dealId: deals[0]!.externalId } : { companyId: accountId },
       subject: `Follow-up ${i}`,
       body: 'Batch',
       idempotencyKey: `batch-${run}-${i}`,
@@ -225,7 +230,7 @@ describe('Salesforce connector on jsforce', () => {
     expect(await crm.client.count('SELECT COUNT() FROM Account')).toBeGreaterThan(0);
     expect(await stats(token)).toMatchObject({ requests: 3, faulted: 2, served: 1 });
 
-    const accountId = await firstAccountId(crm);
+    const accountId = await accountWithDeals(crm);
     const task = { subject: 'Not twice', body: 'x', dueDate: '2026-12-02', idempotencyKey: `five-${run}` };
     await script(token, { faults: ['ok', 'error'] });
     const err = await failure(crm.createTask({ companyId: accountId }, task));

@@ -12,6 +12,7 @@ import { hubspotChange, type HubSpotWebhookEvent } from '../../worker/connectors
 import { EVENTS_DLQ, EVENTS_QUEUE, type CrmChange } from '../../worker/queues/messages.js';
 import { PORTAL, connectWithPortal, hubspotHeaders, testEnv } from './cards-helpers.js';
 import { api } from './helpers.js';
+import { cacheKey } from '../../worker/services/account-view-cache.js';
 
 const PATH = '/v1/webhooks/hubspot';
 
@@ -203,9 +204,10 @@ describe('queue consumer', () => {
       testEnv.DB.prepare(`INSERT INTO accounts (tenant_id, id, name) VALUES ('demo', 'acc_webhooktest', 'Webhook Test')`),
       testEnv.DB.prepare(`INSERT INTO identity_links (tenant_id, canonical_id, system, external_id, rule) VALUES ('demo', 'acc_webhooktest', 'hubspot', ?, 'manual')`).bind(objectId),
     ]);
-    await testEnv.KV.put('view:v1:demo:acc_webhooktest', JSON.stringify({ v: 1, view: {}, sources: {} }));
+    const key = cacheKey('demo', 'acc_webhooktest');
+    await testEnv.KV.put(key, JSON.stringify({ v: 2, view: {}, sources: {} }));
     await consume(EVENTS_QUEUE, [await change({ objectId: Number(objectId) })]);
-    expect(await testEnv.KV.get('view:v1:demo:acc_webhooktest')).toBeNull();
+    expect(await testEnv.KV.get(key)).toBeNull();
   });
 
   it("shows applied CRM changes of a linked company in the CSM panel's history (superseded ones left out)", async () => {

@@ -1,9 +1,10 @@
 /**
- * The AccountView (account 360) wire shape, schema version 1, exactly as documented in
+ * The AccountView (account 360) wire shape, schema version 2, exactly as documented in
  * docs/account-view.md. The HubSpot card, the Salesforce LWC and the Preact panel render it.
  *
- * A section whose source failed is `null` and its `freshness` entry says why. Money is a decimal
- * in the section's currency; dates are YYYY-MM-DD; instants ISO-8601 UTC.
+ * Every source section states what it is (`ok`, `stale`, `none`, `unavailable`, `not_linked`;
+ * see section-state.ts) instead of v1's `null` for both "failed" and "has none". Money is a
+ * decimal in the section's currency; dates are YYYY-MM-DD; instants ISO-8601 UTC.
  */
 import { z } from 'zod';
 import { AddressSchema } from './address.js';
@@ -14,6 +15,7 @@ import { CurrencyCodeSchema, NonNegativeAmountSchema } from './money.js';
 import { MilestoneStatusSchema, OnboardingStatusSchema } from './onboarding.js';
 import { ExternalRefSchema, IdSchema, InstantSchema, IsoDateSchema, SCHEMA_VERSION, SystemNameSchema } from './primitives.js';
 import { RenewalRiskSchema } from './renewal-risk.js';
+import { sectionSchema, SourceErrorCodeSchema } from './section-state.js';
 import { CasePrioritySchema, CaseStatusSchema } from './support-case.js';
 import { DomainSchema } from './account.js';
 
@@ -146,7 +148,7 @@ export const FreshnessEntrySchema = z
     status: z.enum(['fresh', 'stale', 'error']),
     fetchedAt: InstantSchema.nullable().describe('When the data shown was fetched; null if never.'),
     ageSeconds: z.number().int().min(0).nullable(),
-    error: z.string().min(1).max(200).optional().describe('Stable error code, e.g. upstream_timeout; required when status is error.'),
+    error: SourceErrorCodeSchema.optional().describe('Stable error code, e.g. upstream_timeout; required when status is error.'),
   })
   .refine((f) => f.status !== 'error' || f.error !== undefined, { path: ['error'], message: 'an error entry needs an error code' })
   .refine((f) => (f.fetchedAt === null) === (f.ageSeconds === null), {
@@ -162,6 +164,35 @@ export const FreshnessSectionSchema = z.partialRecord(SystemNameSchema, Freshnes
 /** Freshness per source system. */
 export type FreshnessSection = z.infer<typeof FreshnessSectionSchema>;
 
+/**
+ * A link to a source system's web app for this tenant, where a person acts on what a section
+ * shows (e.g. starts an onboarding project in Vitally). https only, no credentials, no query:
+ * the broker builds it from the connection's own vendor host, never from request input.
+ */
+export const SourceLinkSchema = z
+  .url({ protocol: /^https$/ })
+  .regex(/^https:\/\/[^/?#@]+(\/[^?#@]*)?$/, 'an https URL without credentials, query or fragment')
+  .describe("A source system's web app for this tenant.");
+
+/** Web app links per source system (only systems whose app address is known from the connection). */
+export const SourceLinksSchema = z.partialRecord(SystemNameSchema, SourceLinkSchema).describe("Web app of each source system for this tenant, built from the connection's vendor host.");
+/** Web app links per source system. */
+export type SourceLinks = z.infer<typeof SourceLinksSchema>;
+
+/**
+ * Receivables section state (ERP). A customer without open invoices is `ok` with zero totals;
+ * `none` only when the ERP knows neither its currency nor any invoice (totals need a currency).
+ */
+export const ReceivablesStateSchema = sectionSchema(ReceivablesSectionSchema, 'Receivables (ERP)');
+/** Current contract section state (ERP); `none` when the customer has no current contract. */
+export const ContractStateSchema = sectionSchema(ContractSectionSchema, 'Current contract (ERP)');
+/** Health section state (CS); `none` when the CS account has no health score yet. */
+export const HealthStateSchema = sectionSchema(HealthSectionSchema, 'Health (customer-success system)');
+/** Onboarding section state (CS); `none` when the CS account has no onboarding project. */
+export const OnboardingStateSchema = sectionSchema(OnboardingSectionSchema, 'Onboarding (customer-success system)');
+/** Escalations section state (CS); `none` when there is no open escalation, so `ok` always lists at least one. */
+export const EscalationsStateSchema = sectionSchema(z.array(EscalationSchema).min(1), 'Open escalations (customer-success system)');
+
 /** The whole account 360 view. */
 export const AccountViewSchema = z
   .strictObject({
@@ -169,15 +200,20 @@ export const AccountViewSchema = z
     tenant: IdSchema,
     account: AccountViewAccountSchema,
     links: z.array(ExternalRefSchema),
-    receivables: ReceivablesSectionSchema.nullable(),
-    contract: ContractSectionSchema.nullable(),
-    health: HealthSectionSchema.nullable(),
-    onboarding: OnboardingSectionSchema.nullable(),
-    escalations: z.array(EscalationSchema).nullable(),
-    risk: RenewalRiskSchema.nullable().describe('Null when too little data was available to assess.'),
+    receivables: ReceivablesStateSchema,
+    contract: ContractStateSchema,
+    health: HealthStateSchema,
+    onboarding: OnboardingStateSchema,
+    escalations: EscalationsStateSchema,
+    risk: RenewalRiskSchema.nullable().describe('Assessed from the sections that have data (ok or stale); null when none has.'),
     owners: OwnersSectionSchema,
     freshness: FreshnessSectionSchema,
+    sourceLinks: SourceLinksSchema,
   })
   .describe('Account 360 view served to the CRM card, the Salesforce LWC and the CSM panel (docs/account-view.md).');
 /** The whole account 360 view. */
 export type AccountView = z.infer<typeof AccountViewSchema>;
+/** The keys of the view's source sections. */
+export const SOURCE_SECTIONS = ['receivables', 'contract', 'health', 'onboarding', 'escalations'] as const;
+/** One source section key. */
+export type SourceSectionKey = (typeof SOURCE_SECTIONS)[number];

@@ -13,7 +13,8 @@
  * | no_auto_renew           | renewal within 90 days and the contract does not auto-renew | 1      |
  * | contract_lapsed         | contract expired/terminated, or its renewal date has passed | 4      |
  *
- * Level: >= 4 points high, >= 2 medium, else low. A missing section (source failed) adds nothing.
+ * Level: >= 4 points high, >= 2 medium, else low. A section without data (none, unavailable,
+ * not linked) is passed as null and adds nothing.
  */
 import { daysBetween } from './dates.js';
 import { toCents } from './money.js';

@@ -20,7 +20,7 @@ import { pick, type GuardedAttribute, type WriteGuard } from './write-guard.js';
 const READS: Record<SystemRole, readonly string[]> = {
   crm: ['companies', 'companiesByIds', 'contactsByIds', 'dealsByIds', 'contactsOfCompany', 'dealsOfCompany', 'dealLines', 'orderSource', 'companiesOfDeal', 'deal', 'owner', 'wonStages', 'isWon', 'dealCompanyId'],
   erp: ['customers', 'accountFacts', 'openInvoices', 'currentContract', 'currency', 'document', 'payment', 'products', 'referenceData', 'paymentTerms', 'customer', 'salesOrderByExternalId', 'terms'],
-  cs: ['accounts', 'health', 'onboarding', 'escalations', 'account', 'accountByExternalId', 'users'],
+  cs: ['accounts', 'health', 'onboarding', 'escalations', 'account', 'accountByExternalId', 'users', 'webAppUrl'],
 };
 
 /** Concord-authored records and setup: written without a field check (callers audit them). */

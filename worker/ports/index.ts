@@ -205,6 +205,12 @@ export interface CsPort {
   health(accountId: string): Promise<Omit<HealthSection, 'trend'> | null>;
   onboarding(accountId: string): Promise<OnboardingSection | null>;
   escalations(accountId: string): Promise<Escalation[]>;
+  /**
+   * The CS platform's web app for this connection (where a CSM starts an onboarding project), or
+   * null when the connection's host is not the vendor's own (a sandbox, a proxy): a link is only
+   * ever built from the vendor's documented host, never from input.
+   */
+  webAppUrl(): string | null;
 }
 
 /** Concord's facts for one CRM company / Account (`recordId` is the CRM's id). */

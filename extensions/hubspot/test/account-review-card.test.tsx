@@ -5,6 +5,7 @@
 import {
   Alert,
   Button,
+  Link,
   DescriptionListItem,
   EmptyState,
   ErrorState,
@@ -24,7 +25,7 @@ import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { RenderedNodeType } from '@hubspot/ui-extensions/testing';
 import { describe, expect, it } from 'vitest';
 import { AccountReviewCard } from '../src/app/cards/AccountReviewCard.tsx';
-import { acmeView, acmeViewVitallyDown } from './fixtures/account-view.ts';
+import { acmeView, acmeViewVitallyDown, acmeViewVitallyStale, birchViewNotInVitally, emberViewNothingYet } from './fixtures/account-view.ts';
 import { createFakeFetcher } from './fake-fetcher.ts';
 
 const VIEW_URL = 'https://concord.example.com/v1/cards/hubspot/view';
@@ -114,7 +115,7 @@ describe('Concord account review card', () => {
     // Risk: high, with readable reasons and the open escalation.
     const risk = r.findByTestId(Alert, 'risk-alert');
     expect(risk.props).toMatchObject({ variant: 'danger', title: 'High renewal risk' });
-    expect(textOf(risk)).toContain('Overdue receivables · Health score declining · Renewal within 90 days');
+    expect(textOf(risk)).toContain('Overdue receivables · Disputed invoices · Health score declining · Open escalations · Renewal within 90 days');
     expect(textOf(risk)).toContain('Escalation: Invoice dispute INV-000902 (high priority)');
   });
 
@@ -131,7 +132,7 @@ describe('Concord account review card', () => {
     expect(r.findByTestId(Text, 'owner-onboarding').text).toBe('Owned by Vitally');
   });
 
-  it('keeps NetSuite figures and explains the gap when Vitally is down and NetSuite is stale', async () => {
+  it('unavailable: keeps NetSuite figures and explains the gap when Vitally is down with nothing cached', async () => {
     const r = setup();
     r.fake.reply({ status: 200, json: acmeViewVitallyDown() });
     r.start();
@@ -139,18 +140,75 @@ describe('Concord account review card', () => {
 
     expect(statistic(r, 'ar-open')).toBe('$12,500.00');
     expect(r.findByTestId(Text, 'freshness-receivables').text).toBe('NetSuite · 3 h ago (stale)');
+    expect(r.findByTestId(Text, 'stale-receivables').text).toBe('Showing NetSuite data from 3 h ago; refreshing.');
     expect(r.findByTestId(Text, 'freshness-health').text).toBe('Vitally · unavailable (Upstream timeout)');
-    expect(r.findByTestId(Text, 'unavailable-health').text).toBe(
-      'Vitally data is not available right now (Upstream timeout). Refresh to try again.',
-    );
+    expect(r.findByTestId(Text, 'unavailable-health').text).toBe('Vitally data is not available right now (Upstream timeout). Refresh to try again.');
+    expect(r.findByTestId(Text, 'unavailable-onboarding').text).toBe('Vitally data is not available right now (Upstream timeout). Refresh to try again.');
     expect(r.maybeFind(ScoreCircle)).toBeNull();
     expect(r.maybeFind(StepIndicator)).toBeNull();
   });
 
+  it('stale: shows the last good Vitally figures with their age and why nothing fresher came', async () => {
+    const r = setup();
+    r.fake.reply({ status: 200, json: acmeViewVitallyStale() });
+    r.start();
+    await r.waitFor(() => expect(r.maybeFind(LoadingSpinner)).toBeNull());
+
+    expect(r.findByTestId(Text, 'stale-health').text).toBe('Showing Vitally data from 1 h ago: Vitally is unavailable right now (Upstream timeout).');
+    expect(r.find(ScoreCircle).props.score).toBe(64);
+    expect(r.find(StepIndicator).props.stepNames).toEqual(['Kickoff', 'Go-live', 'First QBR']);
+    expect(r.findByTestId(Text, 'freshness-health').text).toBe('Vitally · 1 h ago (stale)');
+    // The escalation from the last good answer still shows under the risk.
+    expect(textOf(r.findByTestId(Alert, 'risk-alert'))).toContain('Escalation: Invoice dispute INV-000902 (high priority)');
+    expect(r.maybeFindByTestId(Text, 'stale-receivables')).toBeNull();
+  });
+
+  it('none: says what the source has none of, with a link to start an onboarding project in Vitally', async () => {
+    const r = setup();
+    r.fake.reply({ status: 200, json: emberViewNothingYet() });
+    r.start();
+    await r.waitFor(() => expect(r.maybeFind(LoadingSpinner)).toBeNull());
+
+    expect(r.findByTestId(Text, 'none-onboarding').text).toBe('No onboarding project in Vitally.');
+    const link = r.findByTestId(Link, 'start-onboarding');
+    expect(link.text).toBe('Start one in Vitally');
+    expect(link.props.href).toEqual({ url: 'https://emberfoods.vitally.io/', external: true });
+    expect(r.findByTestId(Text, 'none-contract').text).toBe('No current contract in NetSuite.');
+    expect(r.findByTestId(Text, 'none-health').text).toBe('No health score in Vitally yet.');
+    expect(statistic(r, 'ar-open')).toBe('£0.00');
+    // Nothing says a source failed: the sources answered, they have none.
+    expect(r.maybeFindByTestId(Text, 'unavailable-onboarding')).toBeNull();
+    expect(r.findByTestId(Text, 'freshness-onboarding').text).toBe('Vitally · just now');
+  });
+
+  it('none without a known Vitally web app: names Vitally and links nowhere; a non-https link is dropped', async () => {
+    const r = setup();
+    r.fake.reply({ status: 200, json: emberViewNothingYet('javascript:alert(1)') });
+    r.start();
+    await r.waitFor(() => expect(r.maybeFind(LoadingSpinner)).toBeNull());
+
+    expect(r.findByTestId(Text, 'none-onboarding').text).toBe('No onboarding project in Vitally.');
+    expect(r.maybeFind(Link)).toBeNull();
+    expect(r.find(Text, (t) => t.text === 'A CSM can start one in Vitally.')).toBeTruthy();
+  });
+
+  it('not_linked: says the account has no customer-success record, and shows no owner for those sections', async () => {
+    const r = setup();
+    r.fake.reply({ status: 200, json: birchViewNotInVitally() });
+    r.start();
+    await r.waitFor(() => expect(r.maybeFind(LoadingSpinner)).toBeNull());
+
+    expect(r.findByTestId(Text, 'not-linked-health').text).toBe('This account is not linked to a customer-success account yet.');
+    expect(r.findByTestId(Text, 'not-linked-onboarding').text).toBe('This account is not linked to a customer-success account yet.');
+    expect(r.maybeFindByTestId(Text, 'owner-health')).toBeNull();
+    expect(statistic(r, 'ar-open')).toBe('$12,500.00');
+  });
+
   it('turns the renewal red inside 30 days, asks for a decision without auto-renew, and caps the invoice list', async () => {
     const view = acmeView();
-    view.contract = { ...(view.contract as object), daysToRenewal: 20, autoRenew: false };
-    const receivables = view.receivables as { openInvoiceCount: number; openInvoices: Array<Record<string, unknown>> };
+    const contract = view.contract as { data: Record<string, unknown> };
+    view.contract = { state: 'ok', data: { ...contract.data, daysToRenewal: 20, autoRenew: false } };
+    const receivables = (view.receivables as { data: { openInvoiceCount: number; openInvoices: Array<Record<string, unknown>> } }).data;
     const template = receivables.openInvoices[2]!;
     receivables.openInvoices = Array.from({ length: 12 }, (_, i) => ({ ...template, id: `9${i}`, number: `INV-1${i}` }));
     receivables.openInvoiceCount = 14;
@@ -180,6 +238,8 @@ describe('Concord account review card', () => {
     const empty = r.find(EmptyState);
     expect(empty.props.title).toBe('Not linked to an ERP account yet');
     expect(textOf(empty)).toContain('has not matched this company to a NetSuite customer');
+    expect(textOf(empty)).toContain("Records are linked when an admin runs Concord's identity sync");
+    expect(textOf(empty)).not.toContain('console');
     expect(textOf(empty)).toContain('No NetSuite customer matches acme.io.');
     expect(r.maybeFind(ErrorState)).toBeNull();
 
@@ -220,7 +280,7 @@ describe('Concord account review card', () => {
     expect(textOf(offline.find(ErrorState))).toContain('Error code: network');
 
     const garbled = setup();
-    garbled.fake.reply({ status: 200, json: { ...acmeView(), receivables: { currency: 'USD', openTotal: 'lots' } } });
+    garbled.fake.reply({ status: 200, json: { ...acmeView(), receivables: { state: 'ok', data: { currency: 'USD', openTotal: 'lots' } } } });
     garbled.start();
     await garbled.waitFor(() => expect(garbled.maybeFind(ErrorState)).not.toBeNull());
     expect(textOf(garbled.find(ErrorState))).toContain('Error code: invalid_view');
@@ -233,7 +293,7 @@ describe('Concord account review card', () => {
     await r.waitFor(() => expect(r.maybeFind(StatisticsItem, { id: 'ar-open' })).not.toBeNull());
 
     const paid = acmeView();
-    paid.receivables = { currency: 'USD', openTotal: 7300, overdueTotal: 0, disputedTotal: 0, openInvoiceCount: 1, openInvoices: [] };
+    paid.receivables = { state: 'ok', data: { currency: 'USD', openTotal: 7300, overdueTotal: 0, disputedTotal: 0, openInvoiceCount: 1, openInvoices: [] } };
     const release = r.fake.replyLater({ status: 200, json: paid });
     r.findByTestId(LoadingButton, 'refresh').trigger('onClick');
     await r.waitFor(() => expect(r.findByTestId(LoadingButton, 'refresh').props.loading).toBe(true));

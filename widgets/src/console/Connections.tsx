@@ -12,11 +12,9 @@ import type { ConsoleService } from './service.js';
 import { OAUTH_SYSTEMS, SYSTEMS, type Connection, type SystemId } from './types.js';
 import { useLoad } from './useLoad.js';
 
-const STATUS: Record<Connection['status'], { label: string; tone: Tone }> = {
+const STATUS: Record<string, { label: string; tone: Tone }> = {
   connected: { label: 'Connected', tone: 'good' },
   not_connected: { label: 'Not connected', tone: 'neutral' },
-  error: { label: 'Error', tone: 'bad' },
-  expired: { label: 'Needs re-authorising', tone: 'warn' },
 };
 
 /** Props of {@link Connections}. */
@@ -68,9 +66,8 @@ export function Connections(props: ConnectionsProps) {
               <div class="cc-conn-main">
                 <span class="cc-conn-name">{systemName(system)}</span>
                 {status ? <Badge tone={status.tone}>{status.label}</Badge> : known ? <Badge tone="neutral">Not connected</Badge> : null}
-                {c?.accountLabel ? <span class="cc-sub">{c.accountLabel}</span> : null}
-                {c?.connectedAt && connected ? <span class="cc-sub">since {formatDate(c.connectedAt)}</span> : null}
-                {c?.error ? <span class="cc-sub cc-text-bad">{c.error}</span> : null}
+                {c?.externalAccount ? <span class="cc-sub">{c.externalAccount}</span> : null}
+                {c?.updatedAt && connected ? <span class="cc-sub">since {formatDate(c.updatedAt)}</span> : null}
               </div>
               <div class="cc-actions">
                 {connected ? (
@@ -94,7 +91,7 @@ export function Connections(props: ConnectionsProps) {
                     aria-label={`Connect ${systemName(system)}`}
                     {...(OAUTH_SYSTEMS.includes(system) ? {} : { 'aria-expanded': open === system })}
                   >
-                    {c?.status === 'expired' ? 'Reconnect' : 'Connect'}
+                    Connect
                   </button>
                 )}
               </div>

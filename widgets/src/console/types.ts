@@ -11,14 +11,17 @@ export type SystemId = (typeof SYSTEMS)[number];
 /** OAuth systems connect by navigating to the broker's `/connect/:system/start`. */
 export const OAUTH_SYSTEMS: readonly SystemId[] = ['hubspot', 'salesforce'];
 
-/** One row of `GET /v1/tenants/:tenant/connections` → `{items:[...]}`. */
+/**
+ * One row of `GET /v1/tenants/:tenant/connections` → `{items:[...]}` (worker/storage/connections.ts
+ * `ConnectionSummary`). A system without a row is not connected; disconnecting deletes the row.
+ */
 export interface Connection {
   system: SystemId;
-  status: 'connected' | 'not_connected' | 'error' | 'expired';
-  /** Human label of the remote account, e.g. portal id or NetSuite account id. */
-  accountLabel?: string | null;
-  connectedAt?: string | null;
-  error?: string | null;
+  status: string;
+  /** The vendor account: HubSpot portal id, Salesforce org id, NetSuite account id, Vitally subdomain. */
+  externalAccount?: string | null;
+  /** When the connection was last stored (connected, reconnected or its token refreshed). */
+  updatedAt?: string | null;
 }
 
 /** NetSuite OAuth 2.0 M2M credentials (certificate-based client credentials). */

@@ -3,7 +3,7 @@
  * service and renders loading / not-linked / error-with-retry / ready states.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { freshnessErrorText, sentence, systemName } from '../shared/format.js';
+import { sentence, systemName } from '../shared/format.js';
 import { describeError, type WidgetError } from '../shared/result.js';
 import { Badge } from '../shared/ui.js';
 import type { PanelDataService } from './service.js';
@@ -77,7 +77,8 @@ export function Panel(props: PanelProps) {
             <h2>This account is not linked yet</h2>
             <p>
               Concord has no NetSuite or Vitally record for this account, so there are no invoices, contract or health
-              data to show. An admin can link it from the Concord console; it will appear here once the next sync runs.
+              data to show. Records are linked when an admin runs Concord's identity sync, which matches them by tax id,
+              domain and name; check again after it has run.
             </p>
             <button type="button" class="cc-button" onClick={retry}>Check again</button>
           </div>
@@ -107,11 +108,6 @@ function Ready(props: {
     const o = owner(section);
     return o ? `Source of record: ${systemName(o)}` : undefined;
   };
-  const unavailable = (section: keyof Owners) => {
-    const o = owner(section);
-    if (o === undefined) return 'This information is unavailable right now.';
-    return `${sentence(systemName(o))} ${freshnessErrorText(view.freshness[o]?.error)}, so this section is empty for now.`;
-  };
   const today = new Date(props.now).toISOString().slice(0, 10);
   return (
     <article class="cc-panel" aria-label={`Account review: ${view.account.name}`} aria-busy={props.refreshing}>
@@ -133,13 +129,13 @@ function Ready(props: {
         <Freshness freshness={view.freshness} now={props.now} />
       </header>
       <div class="cc-grid">
-        <Renewal contract={view.contract} hint={hint('contract')} unavailable={unavailable('contract')} locale={locale} />
-        <ArSummary data={view.receivables} hint={hint('receivables')} unavailable={unavailable('receivables')} locale={locale} />
-        <Health data={view.health} hint={hint('health')} unavailable={unavailable('health')} locale={locale} />
-        <Risk risk={view.risk} />
-        <Invoices data={view.receivables} hint={hint('receivables')} unavailable={unavailable('receivables')} locale={locale} />
-        <Onboarding data={view.onboarding} today={today} hint={hint('onboarding')} unavailable={unavailable('onboarding')} locale={locale} />
-        <Escalations items={view.escalations} hint={hint('escalations')} unavailable={unavailable('escalations')} locale={locale} />
+        <Renewal view={view} hint={hint('contract')} locale={locale} />
+        <ArSummary view={view} hint={hint('receivables')} locale={locale} />
+        <Health view={view} hint={hint('health')} locale={locale} />
+        <Risk view={view} />
+        <Invoices view={view} hint={hint('receivables')} locale={locale} />
+        <Onboarding view={view} today={today} hint={hint('onboarding')} locale={locale} />
+        <Escalations view={view} hint={hint('escalations')} locale={locale} />
         <RecentChanges state={props.audit} locale={locale} />
       </div>
     </article>

@@ -14,7 +14,10 @@ export type {
   OpenInvoice as Invoice,
   OwnersSection as Owners,
   ReceivablesSection as Receivables,
+  SourceLinks,
+  SourceSectionKey,
 } from '../../../worker/model/account-view.js';
+export type { Section } from '../../../worker/model/section-state.js';
 export type { InvoiceStatus } from '../../../worker/model/invoice.js';
 export type { RiskReason } from '../../../worker/model/renewal-risk.js';
 

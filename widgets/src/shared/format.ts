@@ -42,6 +42,8 @@ export function formatAge(seconds: number): string {
 
 const SYSTEM_NAMES: Record<string, string> = {
   hubspot: 'HubSpot', salesforce: 'Salesforce', netsuite: 'NetSuite', vitally: 'Vitally',
+  // System roles, as the ownership matrix names owners (worker/model SystemRoleSchema).
+  crm: 'CRM', erp: 'ERP', cs: 'Customer success',
 };
 
 /** Vendor display name for a canonical system id (`netsuite` -> `NetSuite`). */
@@ -49,12 +51,15 @@ export function systemName(system: string): string {
   return SYSTEM_NAMES[system] ?? humanize(system);
 }
 
+/** The broker's source error codes (worker/errors.ts `toProblem`) in words. */
 const FRESHNESS_ERRORS: Record<string, string> = {
   upstream_timeout: 'did not answer in time',
-  rate_limited: 'is rate limiting requests',
-  auth_expired: 'connection needs to be re-authorised',
-  not_connected: 'is not connected',
+  upstream_rate_limited: 'is rate limiting requests',
+  upstream_auth_failed: 'refused the connection\'s credentials (an admin needs to reconnect it)',
+  system_not_connected: 'is not connected',
   upstream_error: 'returned an error',
+  upstream_rejected: 'rejected the request',
+  internal_error: 'could not be read because of an error in Concord',
 };
 
 /** Why a source's data is missing, in words: `upstream_timeout` -> `did not answer in time`. */

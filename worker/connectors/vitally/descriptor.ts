@@ -18,4 +18,22 @@ export const vitallyDescriptor = {
    */
   milestoneStatusTrait: 'vitally.custom.milestoneStatus',
   conversationPriorityTrait: 'priority',
+  /**
+   * The REST host is `{subdomain}.rest.vitally.io`; the same workspace's web app is
+   * `{subdomain}.vitally.io`, where "Create New → Project" starts a project for an account
+   * (https://docs.vitally.io/activity-items/projects-overview). Subdomains are DNS labels.
+   */
+  restHost: /^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.rest\.vitally\.io$/,
+  webApp: 'https://{subdomain}.vitally.io/',
 } as const;
+
+/**
+ * The workspace's web app for a REST base URL, or null when the base URL is not Vitally's own
+ * https host (the sandbox, a proxy): only the vendor's documented host yields a link.
+ */
+export function vitallyWebAppUrl(baseUrl: string): string | null {
+  if (!URL.canParse(baseUrl)) return null;
+  const u = new URL(baseUrl);
+  const sub = u.protocol === 'https:' && !u.username && !u.password && (u.port === '' || u.port === '443') ? vitallyDescriptor.restHost.exec(u.hostname)?.[1] : undefined;
+  return sub ? vitallyDescriptor.webApp.replace('{subdomain}', sub) : null;
+}

@@ -3,13 +3,20 @@ import type { AccountFacts, CsPort, MatchRecord } from '../../ports/index.js';
 import type { Connection } from '../../storage/connections.js';
 import type { CallContext } from '../http.js';
 import { VitallyClient } from './client.js';
+import { vitallyWebAppUrl } from './descriptor.js';
 import { escalationsFromConversations, factTraits, healthFromScores, matchRecordFromAccount, onboardingFromProjects } from './map.js';
 
 export class VitallyCs implements CsPort {
   readonly client: VitallyClient;
+  private readonly baseUrl: string;
 
   constructor(conn: Connection, ctx: CallContext, opts: { timeoutMs?: number } = {}) {
     this.client = new VitallyClient(conn, ctx, opts);
+    this.baseUrl = conn.baseUrl;
+  }
+
+  webAppUrl(): string | null {
+    return vitallyWebAppUrl(this.baseUrl);
   }
 
   async *accounts(): AsyncIterable<MatchRecord[]> {

@@ -21,6 +21,7 @@ export interface OAuthBindings {
   HUBSPOT_AUTH_URL?: string;
   HUBSPOT_API_URL?: string;
   HUBSPOT_SCOPES?: string;
+  HUBSPOT_OPTIONAL_SCOPES?: string;
   SALESFORCE_CLIENT_ID?: string;
   SALESFORCE_CLIENT_SECRET?: string;
   SALESFORCE_LOGIN_URL?: string;
@@ -51,7 +52,13 @@ const oauthConfigSchema = (dev: boolean) => {
     HUBSPOT_CLIENT_SECRET: z.string().min(8).optional(),
     HUBSPOT_AUTH_URL: url.default('https://app.hubspot.com'),
     HUBSPOT_API_URL: url.default('https://api.hubapi.com'),
-    HUBSPOT_SCOPES: z.string().default('oauth crm.objects.companies.read crm.objects.contacts.read crm.objects.deals.read crm.objects.deals.write'),
+    /**
+     * The app's required scopes (extensions/hubspot/src/app/app-hsmeta.json `requiredScopes`): all of
+     * them must be in the install URL's `scope` (https://developers.hubspot.com/scopes).
+     */
+    HUBSPOT_SCOPES: z.string().default('oauth crm.objects.companies.read crm.objects.companies.write crm.objects.deals.read crm.schemas.companies.write'),
+    /** The app's optional scopes (`optionalScopes`), sent as `optional_scope`. */
+    HUBSPOT_OPTIONAL_SCOPES: z.string().default('crm.objects.contacts.write'),
     SALESFORCE_CLIENT_ID: z.string().min(3).optional(),
     SALESFORCE_CLIENT_SECRET: z.string().min(8).optional(),
     SALESFORCE_LOGIN_URL: url.default('https://login.salesforce.com'),

@@ -28,6 +28,7 @@ export function hubspotAuthorizeUrl(env: OAuthEnv, p: { redirectUri: string; sta
   const u = new URL(`${cfg.HUBSPOT_AUTH_URL}/oauth/authorize`);
   u.searchParams.set('client_id', clientCredentials(env, 'hubspot').clientId);
   u.searchParams.set('scope', cfg.HUBSPOT_SCOPES);
+  if (cfg.HUBSPOT_OPTIONAL_SCOPES) u.searchParams.set('optional_scope', cfg.HUBSPOT_OPTIONAL_SCOPES);
   u.searchParams.set('redirect_uri', p.redirectUri);
   u.searchParams.set('state', p.state);
   u.searchParams.set('code_challenge', p.codeChallenge);

@@ -1,25 +1,21 @@
 /** Open escalations, highest priority first. */
 import { formatDate, humanize, sentence } from '../../shared/format.js';
 import { Badge, Section, type Tone } from '../../shared/ui.js';
-import type { Escalation } from '../types.js';
-import { Unavailable } from './Unavailable.js';
+import type { AccountView, Escalation } from '../types.js';
+import { SectionBody } from './SectionState.js';
 
 const RANK: Record<string, number> = { urgent: 0, high: 1, medium: 2, low: 3 };
 const TONE: Record<string, Tone> = { urgent: 'bad', high: 'bad', medium: 'warn', low: 'neutral' };
 
-/** Escalations card; `items` null means the source did not answer. */
-export function Escalations(props: { items: Escalation[] | null; hint?: string | undefined; unavailable: string; locale?: string | undefined }) {
-  const items = props.items;
-  const sorted = items ? [...items].sort((a, b) => (RANK[a.priority] ?? 9) - (RANK[b.priority] ?? 9)) : [];
+/** Escalations card, in the state the view gives the escalations section (`none`: no open one). */
+export function Escalations(props: { view: AccountView; hint?: string | undefined; locale?: string | undefined }) {
+  const sort = (items: Escalation[]) => [...items].sort((a, b) => (RANK[a.priority] ?? 9) - (RANK[b.priority] ?? 9));
   return (
     <Section title="Open escalations" hint={props.hint} class="cc-escalations">
-      {items === null ? (
-        <Unavailable text={props.unavailable} />
-      ) : sorted.length === 0 ? (
-        <p class="cc-muted">No open escalations.</p>
-      ) : (
+      <SectionBody view={props.view} section="escalations" state={props.view.escalations}>
+        {(items: Escalation[]) => (
         <ul class="cc-list">
-          {sorted.map((e) => (
+          {sort(items).map((e) => (
             <li key={e.id}>
               <span class="cc-item-title">{e.subject}</span>
               <span class="cc-item-meta">
@@ -31,7 +27,8 @@ export function Escalations(props: { items: Escalation[] | null; hint?: string |
             </li>
           ))}
         </ul>
-      )}
+        )}
+      </SectionBody>
     </Section>
   );
 }

@@ -1,9 +1,9 @@
 /** Health score, trend chart and the signals behind the score. */
 import { formatDate, humanize, sentence, signalName } from '../../shared/format.js';
 import { Badge, Section, type Tone } from '../../shared/ui.js';
-import type { Health as HealthData } from '../types.js';
+import type { AccountView, Health as HealthData } from '../types.js';
+import { SectionBody } from './SectionState.js';
 import { TrendChart } from './TrendChart.js';
-import { Unavailable } from './Unavailable.js';
 
 /** Bands used by most CS tools: below 50 at risk, 50-74 watch, 75+ healthy. */
 function tone(score: number): Tone {
@@ -14,14 +14,12 @@ function tone(score: number): Tone {
 
 const TREND = { up: 'Rising', down: 'Falling', flat: 'Steady' } as const;
 
-/** Health card; `data` null means the CS system did not answer. */
-export function Health(props: { data: HealthData | null; hint?: string | undefined; unavailable: string; locale?: string | undefined }) {
-  const h = props.data;
+/** Health card, in the state the view gives the health section. */
+export function Health(props: { view: AccountView; hint?: string | undefined; locale?: string | undefined }) {
   return (
     <Section title="Health" hint={props.hint} class="cc-health">
-      {h === null ? (
-        <Unavailable text={props.unavailable} />
-      ) : (
+      <SectionBody view={props.view} section="health" state={props.view.health}>
+        {(h: HealthData) => (
         <>
           <p class="cc-score-line">
             <span class="cc-big" data-testid="health-score">{h.score}</span>
@@ -47,7 +45,8 @@ export function Health(props: { data: HealthData | null; hint?: string | undefin
             </ul>
           ) : null}
         </>
-      )}
+        )}
+      </SectionBody>
     </Section>
   );
 }

@@ -1,8 +1,9 @@
 /** Onboarding milestones as an ordered checklist. */
 import { formatDate, humanize, sentence } from '../../shared/format.js';
 import { Badge, Section, type Tone } from '../../shared/ui.js';
-import type { Milestone, Onboarding as OnboardingData } from '../types.js';
-import { Unavailable } from './Unavailable.js';
+import { systemName } from '../../shared/format.js';
+import type { AccountView, Milestone, Onboarding as OnboardingData } from '../types.js';
+import { SectionBody } from './SectionState.js';
 
 function milestoneState(m: Milestone, today: string): { label: string; tone: Tone; when: string | null } {
   if (m.status === 'completed') return { label: 'Done', tone: 'good', when: m.completedAt };
@@ -14,17 +15,30 @@ function milestoneState(m: Milestone, today: string): { label: string; tone: Ton
   return { label: sentence(humanize(m.status)), tone: 'neutral', when: m.dueDate };
 }
 
+/**
+ * Where a CSM starts the missing onboarding project: the CS system's web app when the broker knows
+ * it (`sourceLinks`, built from the connection's vendor host), else the system named in words.
+ */
+function StartProject(props: { view: AccountView }) {
+  const owner = props.view.owners.onboarding;
+  if (!owner) return null;
+  const href = props.view.sourceLinks[owner];
+  const name = systemName(owner);
+  return href ? (
+    <a class="cc-link" href={href} target="_blank" rel="noopener noreferrer" data-testid="start-onboarding">
+      Start one in {name}
+    </a>
+  ) : (
+    <>A CSM can start one in {name}.</>
+  );
+}
+
 /** Milestones card; `today` (YYYY-MM-DD) decides which open milestones are late. */
-export function Onboarding(props: {
-  data: OnboardingData | null; today: string;
-  hint?: string | undefined; unavailable: string; locale?: string | undefined;
-}) {
-  const o = props.data;
+export function Onboarding(props: { view: AccountView; today: string; hint?: string | undefined; locale?: string | undefined }) {
   return (
     <Section title="Onboarding" hint={props.hint} class="cc-onboarding">
-      {o === null ? (
-        <Unavailable text={props.unavailable} />
-      ) : o.milestones.length === 0 ? (
+      <SectionBody view={props.view} section="onboarding" state={props.view.onboarding} noneAction={<StartProject view={props.view} />}>
+        {(o: OnboardingData) => o.milestones.length === 0 ? (
         <p class="cc-muted">No onboarding milestones.</p>
       ) : (
         <ol class="cc-milestones">
@@ -44,6 +58,7 @@ export function Onboarding(props: {
           })}
         </ol>
       )}
+      </SectionBody>
     </Section>
   );
 }

@@ -1,8 +1,8 @@
 /** AR summary (open / overdue / disputed totals) and the open invoices with status badges. */
 import { formatDate, formatMoney } from '../../shared/format.js';
 import { Badge, Section, type Tone } from '../../shared/ui.js';
-import type { InvoiceStatus, Receivables as ReceivablesData } from '../types.js';
-import { Unavailable } from './Unavailable.js';
+import type { AccountView, InvoiceStatus, Receivables as ReceivablesData } from '../types.js';
+import { SectionBody } from './SectionState.js';
 
 const STATUS: Record<InvoiceStatus, { label: string; tone: Tone }> = {
   open: { label: 'Open', tone: 'info' },
@@ -19,16 +19,14 @@ export function InvoiceBadge(props: { status: string }) {
   return <Badge tone={s.tone}>{s.label}</Badge>;
 }
 
-interface Props { data: ReceivablesData | null; hint?: string | undefined; unavailable: string; locale?: string | undefined }
+interface Props { view: AccountView; hint?: string | undefined; locale?: string | undefined }
 
 /** Totals card. */
 export function ArSummary(props: Props) {
-  const r = props.data;
   return (
     <Section title="Receivables" hint={props.hint} class="cc-ar">
-      {r === null ? (
-        <Unavailable text={props.unavailable} />
-      ) : (
+      <SectionBody view={props.view} section="receivables" state={props.view.receivables}>
+        {(r: ReceivablesData) => (
         <>
           <dl class="cc-stats">
             <div>
@@ -48,19 +46,18 @@ export function ArSummary(props: Props) {
             {r.openInvoiceCount} open {r.openInvoiceCount === 1 ? 'invoice' : 'invoices'}
           </p>
         </>
-      )}
+        )}
+      </SectionBody>
     </Section>
   );
 }
 
 /** Open invoices table; scrolls inside its own focusable region on narrow screens. */
 export function Invoices(props: Props) {
-  const r = props.data;
   return (
     <Section title="Open invoices" hint={props.hint} class="cc-invoices">
-      {r === null ? (
-        <Unavailable text={props.unavailable} />
-      ) : r.openInvoices.length === 0 ? (
+      <SectionBody view={props.view} section="receivables" state={props.view.receivables}>
+        {(r: ReceivablesData) => r.openInvoices.length === 0 ? (
         <p class="cc-muted">No open invoices.</p>
       ) : (
         <div class="cc-table-wrap" tabIndex={0} role="region" aria-label="Open invoices table">
@@ -97,6 +94,7 @@ export function Invoices(props: Props) {
           </table>
         </div>
       )}
+      </SectionBody>
     </Section>
   );
 }

@@ -1,8 +1,8 @@
 /** Renewal countdown: days to the renewal date, the contract and its ARR. */
 import { formatDate, formatMoney, humanize } from '../../shared/format.js';
 import { Badge, Section, type Tone } from '../../shared/ui.js';
-import type { Contract } from '../types.js';
-import { Unavailable } from './Unavailable.js';
+import type { AccountView, Contract } from '../types.js';
+import { SectionBody } from './SectionState.js';
 
 /** Urgency bands CSMs use: under 30 days act now, under 90 days plan the renewal. */
 function urgency(days: number): Tone {
@@ -11,14 +11,12 @@ function urgency(days: number): Tone {
   return 'good';
 }
 
-/** Countdown card; `contract` null means the ERP did not answer. */
-export function Renewal(props: { contract: Contract | null; hint?: string | undefined; unavailable: string; locale?: string | undefined }) {
-  const c = props.contract;
+/** Countdown card, in the state the view gives the contract section. */
+export function Renewal(props: { view: AccountView; hint?: string | undefined; locale?: string | undefined }) {
   return (
     <Section title="Renewal" hint={props.hint} class="cc-renewal">
-      {c === null ? (
-        <Unavailable text={props.unavailable} />
-      ) : (
+      <SectionBody view={props.view} section="contract" state={props.view.contract}>
+        {(c: Contract) => (
         <>
           <p class="cc-countdown" data-testid="renewal-countdown">
             {c.daysToRenewal >= 0 ? (
@@ -44,7 +42,8 @@ export function Renewal(props: { contract: Contract | null; hint?: string | unde
             </dd>
           </dl>
         </>
-      )}
+        )}
+      </SectionBody>
     </Section>
   );
 }

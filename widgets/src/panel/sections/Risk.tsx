@@ -26,14 +26,23 @@ const LEVEL: Record<string, { label: string; tone: Tone }> = {
   low: { label: 'Low risk', tone: 'good' },
 };
 
-/** Risk card; a null risk means it could not be computed (a source is missing). */
-export function Risk(props: { risk: AccountView['risk'] }) {
-  const r = props.risk;
+const SECTIONS = ['receivables', 'contract', 'health', 'onboarding', 'escalations'] as const;
+
+/** Why there is no risk level: a failed source, or no section with data to assess. */
+function noRiskText(view: AccountView): string {
+  return SECTIONS.some((s) => view[s].state === 'unavailable')
+    ? 'Risk could not be assessed because a source is unavailable.'
+    : 'Risk could not be assessed: no source has data for this account yet.';
+}
+
+/** Risk card; `risk` is null when no section had data to assess it from. */
+export function Risk(props: { view: AccountView }) {
+  const r = props.view.risk;
   const level = r ? (LEVEL[r.level] ?? { label: r.level, tone: 'neutral' as const }) : null;
   return (
     <Section title="Risk" class="cc-risk">
       {r === null || level === null ? (
-        <p class="cc-unavailable">Risk could not be assessed because a source is unavailable.</p>
+        <p class="cc-unavailable">{noRiskText(props.view)}</p>
       ) : (
         <>
           <p>

@@ -4,7 +4,7 @@
  */
 import { Divider, Flex, LoadingButton, Text } from '@hubspot/ui-extensions';
 import type { ReactElement } from 'react';
-import type { AccountView, SectionKey } from '../lib/account-view.ts';
+import { sectionData, type AccountView, type Section as SectionState, type SectionKey } from '../lib/account-view.ts';
 import { sectionMeta } from '../lib/sections.ts';
 import { ArSummary } from './ArSummary.tsx';
 import { ContractSection } from './ContractSection.tsx';
@@ -12,7 +12,8 @@ import { HealthSection } from './HealthSection.tsx';
 import { InvoicesTable } from './InvoicesTable.tsx';
 import { OnboardingSection } from './OnboardingSection.tsx';
 import { RiskAlert } from './RiskAlert.tsx';
-import { SectionHeader, SectionUnavailable } from './SectionHeader.tsx';
+import { SectionHeader } from './SectionHeader.tsx';
+import { SectionBody } from './SectionState.tsx';
 
 /** Props of {@link AccountReviewView}. */
 export interface AccountReviewViewProps {
@@ -31,13 +32,14 @@ const TITLES: Record<Exclude<SectionKey, 'escalations'>, string> = {
   onboarding: 'Onboarding',
 };
 
-/** Renders a titled section, or the "unavailable" line when its data is null. */
-function Section<T>(props: { view: AccountView; id: Exclude<SectionKey, 'escalations'>; data: T | null; render: (data: T) => ReactElement }) {
+/** Renders a titled section in whatever state the view gives it. */
+function Section<T>(props: { view: AccountView; id: Exclude<SectionKey, 'escalations'>; data: SectionState<T>; render: (data: T) => ReactElement }) {
   const meta = sectionMeta(props.view, props.id);
+  const link = meta.owner ? (props.view.sourceLinks[meta.owner] ?? null) : null;
   return (
     <Flex direction="column" gap="xs">
       <SectionHeader title={TITLES[props.id]} id={props.id} meta={meta} />
-      {props.data === null ? <SectionUnavailable id={props.id} meta={meta} /> : props.render(props.data)}
+      <SectionBody id={props.id} meta={meta} section={props.data} sourceLink={link} render={props.render} />
     </Flex>
   );
 }
@@ -57,7 +59,7 @@ export function AccountReviewView({ view, locale, refreshing, creatingTask, onRe
           </LoadingButton>
         </Flex>
       </Flex>
-      {view.risk ? <RiskAlert risk={view.risk} escalations={view.escalations ?? []} /> : null}
+      {view.risk ? <RiskAlert risk={view.risk} escalations={sectionData(view.escalations) ?? []} /> : null}
       <Section
         view={view}
         id="receivables"

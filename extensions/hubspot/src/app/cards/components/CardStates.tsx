@@ -21,7 +21,7 @@ export function NotLinkedView({ recordLabel, detail, onRetry }: NotLinkedViewPro
     <EmptyState title="Not linked to an ERP account yet" layout="vertical" imageName="integrations" testId="not-linked">
       <Text>
         {`Concord has not matched this ${recordLabel} to a NetSuite customer or Vitally account. ` +
-          'Links are made when a deal closes or when an admin matches accounts in the Concord console.'}
+          "Records are linked when an admin runs Concord's identity sync, which matches them by tax id, domain and name."}
       </Text>
       {detail ? <Text variant="microcopy">{detail}</Text> : null}
       <Button variant="secondary" onClick={onRetry} testId="not-linked-retry">

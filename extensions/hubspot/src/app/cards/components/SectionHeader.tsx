@@ -3,7 +3,7 @@
  * which system owns them (so a CSM edits them there, not in HubSpot).
  */
 import { Flex, Heading, Text } from '@hubspot/ui-extensions';
-import { freshnessLabel, humanize, systemName } from '../lib/format.ts';
+import { freshnessLabel, systemName } from '../lib/format.ts';
 import type { SectionMeta } from '../lib/sections.ts';
 
 /** Props of {@link SectionHeader}. */
@@ -30,20 +30,5 @@ export function SectionHeader({ title, id, meta }: SectionHeaderProps) {
         </Flex>
       ) : null}
     </Flex>
-  );
-}
-
-/** Props of {@link SectionUnavailable}. */
-export interface SectionUnavailableProps {
-  id: string;
-  meta: SectionMeta;
-}
-
-/** Shown in place of a section whose source failed (the section is `null` in the view). */
-export function SectionUnavailable({ id, meta }: SectionUnavailableProps) {
-  const source = meta.owner ? systemName(meta.owner) : 'The source system';
-  const why = meta.freshness?.error ? ` (${humanize(meta.freshness.error)})` : '';
-  return (
-    <Text testId={`unavailable-${id}`}>{`${source} data is not available right now${why}. Refresh to try again.`}</Text>
   );
 }

@@ -1,5 +1,5 @@
 /**
- * The AccountView wire shape (schema version 1) as the card reads it from the broker.
+ * The AccountView wire shape (schema version 2) as the card reads it from the broker.
  *
  * The card is uploaded to HubSpot as its own bundle, so it cannot import the broker's
  * `worker/model`; this is a reader-side copy of docs/account-view.md that checks only the
@@ -105,8 +105,48 @@ export type Freshness = z.infer<typeof Freshness>;
 /** The sections that carry an owner and a freshness hint in the card. */
 export type SectionKey = 'receivables' | 'contract' | 'health' | 'onboarding' | 'escalations';
 
+/**
+ * A section in the state the broker gives it (docs/account-view.md, "Section states"): data when
+ * the source answered (`ok`) or from its last good answer (`stale`, with its age and, after a
+ * failure, the error code); `none` when the source has none; `unavailable` with the error code
+ * when it failed with nothing to fall back on; `not_linked` when the account has no record there.
+ */
+export function sectionOf<T extends z.ZodType>(data: T) {
+  return z.discriminatedUnion('state', [
+    z.object({ state: z.literal('ok'), data }),
+    z.object({ state: z.literal('stale'), data, ageSeconds: z.number().nonnegative(), error: z.string().optional() }),
+    z.object({ state: z.literal('none') }),
+    z.object({ state: z.literal('unavailable'), error: z.string() }),
+    z.object({ state: z.literal('not_linked') }),
+  ]);
+}
+
+/** A section's state with data of type `T`. */
+export type Section<T> =
+  | { state: 'ok'; data: T }
+  | { state: 'stale'; data: T; ageSeconds: number; error?: string | undefined }
+  | { state: 'none' }
+  | { state: 'unavailable'; error: string }
+  | { state: 'not_linked' };
+
+/** The data of a section that has some (`ok` or `stale`), else null. */
+export function sectionData<T>(section: Section<T>): T | null {
+  return section.state === 'ok' || section.state === 'stale' ? section.data : null;
+}
+
+/**
+ * Links to source systems' web apps. Only https URLs are kept (a link is rendered as such, so
+ * nothing else may pass); an unusable entry is dropped rather than failing the whole view.
+ */
+const SourceLinks = z
+  .record(z.string(), z.unknown())
+  .default({})
+  .transform((links) =>
+    Object.fromEntries(Object.entries(links).filter((e): e is [string, string] => typeof e[1] === 'string' && /^https:\/\/[^/?#@\s]+(\/[^?#@\s]*)?$/.test(e[1]))),
+  );
+
 export const AccountView = z.object({
-  schemaVersion: z.literal(1),
+  schemaVersion: z.literal(2),
   tenant: z.string(),
   account: z.object({
     id: z.string(),
@@ -114,13 +154,14 @@ export const AccountView = z.object({
     currency: z.string().length(3).nullish(),
     domain: z.string().nullish(),
   }),
-  receivables: Receivables.nullable(),
-  contract: Contract.nullable(),
-  health: Health.nullable(),
-  onboarding: Onboarding.nullable(),
-  escalations: z.array(Escalation).nullable().default([]),
+  receivables: sectionOf(Receivables),
+  contract: sectionOf(Contract),
+  health: sectionOf(Health),
+  onboarding: sectionOf(Onboarding),
+  escalations: sectionOf(z.array(Escalation)),
   risk: Risk.nullable(),
-  owners: z.record(z.string(), SourceSystem).default({}),
+  owners: z.record(z.string(), SourceSystem.nullable()).default({}),
   freshness: z.record(z.string(), Freshness).default({}),
+  sourceLinks: SourceLinks,
 });
 export type AccountView = z.infer<typeof AccountView>;

@@ -103,14 +103,16 @@ export const INVOICE_STATUS_LABEL: Record<InvoiceStatus, string> = {
   void: 'Void',
 };
 
-const RISK_REASONS: Record<string, string> = {
+/** Every canonical risk reason code (worker/model/renewal-risk.ts). */
+export const RISK_REASONS: Record<string, string> = {
   overdue_receivables: 'Overdue receivables',
   disputed_invoices: 'Disputed invoices',
+  health_low: 'Low health score',
   health_declining: 'Health score declining',
-  low_health: 'Low health score',
-  renewal_within_90_days: 'Renewal within 90 days',
   open_escalations: 'Open escalations',
-  onboarding_behind: 'Onboarding behind schedule',
+  renewal_within_90_days: 'Renewal within 90 days',
+  no_auto_renew: 'Does not auto-renew',
+  contract_lapsed: 'Contract lapsed',
 };
 
 /** Human text for a risk reason code; unknown codes are humanized rather than hidden. */

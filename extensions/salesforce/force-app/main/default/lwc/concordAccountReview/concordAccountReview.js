@@ -130,15 +130,16 @@ export default class ConcordAccountReview extends LightningElement {
     /** What the CSM saw when creating the task, so the task still makes sense later. */
     taskDescription() {
         const lines = ['Created from Concord Account Review.'];
-        const { risk, receivables, contract } = this.view;
+        const { risk } = this.view;
         if (risk && risk.reasons && risk.reasons.length) {
             lines.push(`Risk reasons: ${risk.reasons.map(reasonLabel).join(', ')}`);
         }
-        if (receivables && this.vm.receivables.data) {
+        // Only figures the user saw: sections with data (ok or cached), never a placeholder.
+        if (this.vm.receivables.data) {
             const r = this.vm.receivables.data;
             lines.push(`Receivables: ${r.openTotal} open, ${r.overdueTotal} overdue, ${r.disputedTotal} disputed`);
         }
-        if (contract && this.vm.contract.data) {
+        if (this.vm.contract.data) {
             lines.push(`Contract: ${this.vm.contract.data.countdown} (${this.vm.contract.data.renewalDate})`);
         }
         return lines.join('\n');

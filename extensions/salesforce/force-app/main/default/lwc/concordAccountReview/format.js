@@ -10,14 +10,16 @@ const SOURCE_NAMES = {
     salesforce: 'Salesforce'
 };
 
-const REASON_LABELS = {
+/** Every canonical risk reason code (worker/model/renewal-risk.ts). */
+export const REASON_LABELS = {
     overdue_receivables: 'Overdue receivables',
     disputed_invoices: 'Disputed invoices',
+    health_low: 'Low health score',
     health_declining: 'Health declining',
-    low_health: 'Low health score',
+    open_escalations: 'Open escalations',
     renewal_within_90_days: 'Renewal within 90 days',
-    onboarding_stalled: 'Onboarding stalled',
-    open_escalations: 'Open escalations'
+    no_auto_renew: 'Does not auto-renew',
+    contract_lapsed: 'Contract lapsed'
 };
 
 /** Turns an unknown snake_case code into words, so new codes still read sensibly. */

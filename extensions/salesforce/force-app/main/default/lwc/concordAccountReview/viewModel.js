@@ -1,7 +1,8 @@
 /**
- * Turns the AccountView JSON (docs/account-view.md, schemaVersion 1) into what the template
- * shows: formatted strings, badge styles, and per-section "unavailable" notes. LWC templates
- * cannot hold expressions, so every value the markup needs is computed here.
+ * Turns the AccountView JSON (docs/account-view.md, schemaVersion 2) into what the template
+ * shows: formatted strings, badge styles, and per section either its data (with a note when it
+ * is cached) or the sentence for its state (none, unavailable, not linked). LWC templates cannot
+ * hold expressions, so every value the markup needs is computed here.
  */
 import {
     formatAge,
@@ -42,23 +43,44 @@ const MILESTONE_ICONS = {
     overdue: 'utility:warning'
 };
 
+/** Kind of source system per section, for accounts not linked to one. */
+const ROLES = {
+    receivables: 'an ERP customer',
+    contract: 'an ERP customer',
+    health: 'a customer-success account',
+    onboarding: 'a customer-success account',
+    escalations: 'a customer-success account'
+};
+
+/** What the source has none of, per section (the `none` state). */
+const NONE = {
+    receivables: (s) => `${s} has no invoices or currency for this customer.`,
+    contract: (s) => `No current contract in ${s}.`,
+    health: (s) => `No health score in ${s} yet.`,
+    onboarding: (s) => `No onboarding project in ${s}.`,
+    escalations: () => 'No open escalations.'
+};
+
+/** Only plain https links become anchors (the broker builds them from the vendor's own host). */
+const HTTPS_LINK = /^https:\/\/[^/?#@\s]+(\/[^?#@\s]*)?$/;
+
 /**
- * @param {object} view AccountView JSON from ConcordController.getAccountView
+ * @param {object} view AccountView JSON (schema version 2) from ConcordController.getAccountView
  * @param {string} locale user locale (@salesforce/i18n/locale)
  */
 export function toViewModel(view, locale) {
     const owners = view.owners || {};
-    const freshness = view.freshness || {};
-    const section = (name) => ({ owner: ownerHint(owners[name]), unavailable: unavailableNote(name, owners[name], freshness) });
+    const links = view.sourceLinks || {};
+    const section = (name, build) => sectionModel(name, view[name], owners[name], links, (data) => build(data, locale));
     return {
         accountName: (view.account && view.account.name) || 'Unnamed account',
         risk: risk(view.risk),
-        receivables: { ...section('receivables'), data: receivables(view.receivables, locale) },
-        contract: { ...section('contract'), data: contract(view.contract, locale) },
-        health: { ...section('health'), data: health(view.health, locale) },
-        onboarding: { ...section('onboarding'), data: onboarding(view.onboarding, locale) },
-        escalations: { ...section('escalations'), data: escalations(view.escalations, locale) },
-        sources: sources(freshness)
+        receivables: section('receivables', receivables),
+        contract: section('contract', contract),
+        health: section('health', health),
+        onboarding: section('onboarding', onboarding),
+        escalations: section('escalations', escalations),
+        sources: sources(view.freshness || {})
     };
 }
 
@@ -66,12 +88,46 @@ function ownerHint(system) {
     return system ? `Source of truth: ${sourceName(system)}` : '';
 }
 
-/** Why a section is null: the owning source's freshness error, if the broker gave one. */
-function unavailableNote(name, system, freshness) {
-    const entry = system ? freshness[system] : null;
-    const why = entry && entry.error ? ` (${humanize(entry.error)})` : '';
-    const from = system ? ` from ${sourceName(system)}` : '';
-    return `${humanize(name)} unavailable${from}${why}.`;
+/**
+ * One section in the state the broker gives it (docs/account-view.md): `data` for ok and stale
+ * (stale with a note saying how old and why), otherwise a `message` with a `messageId` naming the
+ * state (`health-none`, `health-unavailable`, `health-not-linked`). A section this component
+ * cannot read is shown as unavailable.
+ */
+function sectionModel(name, raw, owner, links, build) {
+    const source = owner ? sourceName(owner) : 'the source system';
+    const model = { owner: ownerHint(owner), data: null, staleNote: '', message: '', messageId: '', startLink: '', startText: '' };
+    const unavailable = (code) => ({
+        ...model,
+        message: `${humanize(name)} unavailable from ${source}${code ? ` (${humanize(code)})` : ''}.`,
+        messageId: `${name}-unavailable`
+    });
+    const state = raw && typeof raw === 'object' ? raw.state : undefined;
+    if (state === 'ok' || state === 'stale') {
+        const data = raw.data === undefined || raw.data === null ? null : build(raw.data);
+        if (!data) {
+            return unavailable('unreadable_section');
+        }
+        if (state === 'ok') {
+            return { ...model, data };
+        }
+        const why = raw.error ? `: ${source} unavailable (${humanize(raw.error)}).` : '; refreshing.';
+        return { ...model, data, staleNote: `Cached ${formatAge(raw.ageSeconds)}${why}` };
+    }
+    if (state === 'none') {
+        const none = { ...model, message: NONE[name](source), messageId: `${name}-none` };
+        if (name !== 'onboarding' || !owner) {
+            return none;
+        }
+        const link = links[owner];
+        return typeof link === 'string' && HTTPS_LINK.test(link)
+            ? { ...none, startLink: link, startText: `Start one in ${source}` }
+            : { ...none, startText: `A CSM can start one in ${source}.` };
+    }
+    if (state === 'not_linked') {
+        return { ...model, message: `Not linked to ${ROLES[name]} yet.`, messageId: `${name}-not-linked` };
+    }
+    return unavailable(state === 'unavailable' ? raw.error : 'unreadable_section');
 }
 
 function risk(value) {
@@ -173,7 +229,7 @@ function onboarding(o, locale) {
 }
 
 function escalations(list, locale) {
-    if (!list) {
+    if (!Array.isArray(list)) {
         return null;
     }
     const open = list.filter((e) => e.status !== 'closed' && e.status !== 'resolved');

@@ -64,7 +64,9 @@ describe('c-concord-account-review', () => {
         expect($(el, 'risk').className).toContain('slds-theme_error');
         expect(Array.from($(el, 'risk-reasons').querySelectorAll('li')).map(text)).toEqual([
             'Overdue receivables',
+            'Disputed invoices',
             'Health declining',
+            'Open escalations',
             'Renewal within 90 days'
         ]);
 
@@ -104,13 +106,16 @@ describe('c-concord-account-review', () => {
             'NetSuite · 2 min ago',
             'Vitally · 1 min ago'
         ]);
+        // An all-ok view has no cached notes and no placeholder sentences.
+        expect(el.shadowRoot.querySelectorAll('[data-id$="-stale"], [data-id$="-none"], [data-id$="-unavailable"], [data-id$="-not-linked"]')).toHaveLength(0);
     });
 
-    it('explains a section whose source failed instead of hiding it', async () => {
+    it('unavailable: explains a section whose source failed instead of hiding it', async () => {
         const view = clone(VIEW);
-        view.health = null;
-        view.onboarding = null;
-        view.escalations = null;
+        const down = { state: 'unavailable', error: 'upstream_timeout' };
+        view.health = down;
+        view.onboarding = down;
+        view.escalations = down;
         view.freshness.vitally = { status: 'error', fetchedAt: null, ageSeconds: null, error: 'upstream_timeout' };
         getAccountView.mockResolvedValue({ status: 'linked', view });
         const el = await mount();
@@ -118,10 +123,91 @@ describe('c-concord-account-review', () => {
         expect(text($(el, 'health-unavailable'))).toBe('Health unavailable from Vitally (Upstream timeout).');
         expect(text($(el, 'onboarding-unavailable'))).toBe('Onboarding unavailable from Vitally (Upstream timeout).');
         expect(text($(el, 'escalations-unavailable'))).toBe('Escalations unavailable from Vitally (Upstream timeout).');
+        expect($(el, 'health-score')).toBeNull();
         expect(text($(el, 'ar-overdue'))).toBe('$4,200.00');
         const vitally = Array.from($(el, 'freshness').querySelectorAll('li'))[1];
         expect(text(vitally)).toBe('Vitally · unavailable (Upstream timeout)');
         expect(vitally.className).toContain('slds-text-color_error');
+    });
+
+    it('stale: shows the last good figures with how old they are and why nothing fresher came', async () => {
+        const view = clone(VIEW);
+        for (const name of ['health', 'onboarding', 'escalations']) {
+            view[name] = { state: 'stale', data: view[name].data, ageSeconds: 7200, error: 'upstream_timeout' };
+        }
+        view.freshness.vitally = { status: 'stale', fetchedAt: '2026-11-26T04:00:00Z', ageSeconds: 7200, error: 'upstream_timeout' };
+        getAccountView.mockResolvedValue({ status: 'linked', view });
+        const el = await mount();
+
+        expect(text($(el, 'health-stale'))).toBe('Cached 2 h ago: Vitally unavailable (Upstream timeout).');
+        expect(text($(el, 'health-score'))).toBe('64 / 100');
+        expect($$(el, 'milestone')).toHaveLength(2);
+        expect(text($(el, 'escalation'))).toContain('Invoice dispute INV-000915');
+        expect($(el, 'receivables-stale')).toBeNull();
+        expect(text(Array.from($(el, 'freshness').querySelectorAll('li'))[1])).toBe('Vitally · 2 h ago (stale)');
+    });
+
+    it('none: says what the source has none of, with a link to start an onboarding project in Vitally', async () => {
+        const view = clone(VIEW);
+        view.contract = { state: 'none' };
+        view.onboarding = { state: 'none' };
+        view.escalations = { state: 'none' };
+        view.sourceLinks = { vitally: 'https://acme.vitally.io/' };
+        getAccountView.mockResolvedValue({ status: 'linked', view });
+        const el = await mount();
+
+        expect(text($(el, 'onboarding-none'))).toBe('No onboarding project in Vitally.');
+        const link = $(el, 'start-onboarding');
+        expect(link.tagName).toBe('A');
+        expect(link.getAttribute('href')).toBe('https://acme.vitally.io/');
+        expect(link.getAttribute('target')).toBe('_blank');
+        expect(link.getAttribute('rel')).toBe('noopener noreferrer');
+        expect(text(link)).toBe('Start one in Vitally');
+        expect(text($(el, 'contract-none'))).toBe('No current contract in NetSuite.');
+        expect(text($(el, 'escalations-none'))).toBe('No open escalations.');
+        // The sources answered: nothing says they failed.
+        expect(el.shadowRoot.querySelectorAll('[data-id$="-unavailable"]')).toHaveLength(0);
+    });
+
+    it('none without a usable web-app link names Vitally and links nowhere', async () => {
+        const view = clone(VIEW);
+        view.onboarding = { state: 'none' };
+        view.sourceLinks = { vitally: 'javascript:alert(1)' };
+        getAccountView.mockResolvedValue({ status: 'linked', view });
+        const el = await mount();
+
+        expect(text($(el, 'onboarding-none'))).toBe('No onboarding project in Vitally.');
+        expect($(el, 'start-onboarding')).toBeNull();
+        expect(text($(el, 'start-onboarding-hint'))).toBe('A CSM can start one in Vitally.');
+        expect(el.shadowRoot.querySelector('a')).toBeNull();
+    });
+
+    it('not_linked: says the account has no record in that kind of system yet', async () => {
+        const view = clone(VIEW);
+        view.health = { state: 'not_linked' };
+        view.onboarding = { state: 'not_linked' };
+        view.escalations = { state: 'not_linked' };
+        view.owners = { ...view.owners, health: null, onboarding: null, escalations: null };
+        delete view.freshness.vitally;
+        getAccountView.mockResolvedValue({ status: 'linked', view });
+        const el = await mount();
+
+        expect(text($(el, 'health-not-linked'))).toBe('Not linked to a customer-success account yet.');
+        expect(text($(el, 'onboarding-not-linked'))).toBe('Not linked to a customer-success account yet.');
+        expect(text($(el, 'health'))).not.toContain('Source of truth');
+        expect(text($(el, 'ar-open'))).toBe('$12,500.00 (3 open invoices)');
+    });
+
+    it('shows a section it cannot read as unavailable rather than breaking', async () => {
+        const view = clone(VIEW);
+        view.contract = { state: 'ok' };
+        view.health = { state: 'sideways' };
+        getAccountView.mockResolvedValue({ status: 'linked', view });
+        const el = await mount();
+
+        expect(text($(el, 'contract-unavailable'))).toBe('Contract unavailable from NetSuite (Unreadable section).');
+        expect(text($(el, 'health-unavailable'))).toBe('Health unavailable from Vitally (Unreadable section).');
+        expect(text($(el, 'ar-overdue'))).toBe('$4,200.00');
     });
 
     it('shows the not-linked state and disables the task action', async () => {
@@ -129,6 +215,8 @@ describe('c-concord-account-review', () => {
         const el = await mount();
 
         expect(text($(el, 'not-linked'))).toContain('This Account is not linked to an account in Concord yet.');
+        expect(text($(el, 'not-linked'))).toContain('Concord links records when an admin runs its identity sync');
+        expect(text($(el, 'not-linked'))).not.toContain('console');
         expect($(el, 'receivables')).toBeNull();
         expect($(el, 'create-task').disabled).toBe(true);
         expect($(el, 'refresh').disabled).toBe(false);
@@ -150,7 +238,7 @@ describe('c-concord-account-review', () => {
         expect(text($(el, 'health-score'))).toBe('64 / 100');
 
         const fresher = clone(VIEW);
-        fresher.health.score = 70;
+        fresher.health.data.score = 70;
         fresher.freshness.netsuite.ageSeconds = 3;
         let answer;
         getAccountView.mockReturnValueOnce(new Promise((resolve) => (answer = resolve)));
@@ -200,7 +288,7 @@ describe('c-concord-account-review', () => {
         const args = createFollowUpTask.mock.calls[0][0];
         expect(args.recordId).toBe(RECORD_ID);
         expect(args.subject).toBe('Follow up on Acme Analytics: High risk');
-        expect(args.description).toContain('Risk reasons: Overdue receivables, Health declining, Renewal within 90 days');
+        expect(args.description).toContain('Risk reasons: Overdue receivables, Disputed invoices, Health declining, Open escalations, Renewal within 90 days');
         expect(args.description).toContain('Receivables: $12,500.00 open, $4,200.00 overdue, $1,000.00 disputed');
         expect(args.description).toContain('Contract: Renews in 50 days (Jan 15, 2027)');
         expect(toasts).toEqual([{ title: 'Follow-up task created', message: 'Follow up on Acme Analytics: High risk', variant: 'success' }]);

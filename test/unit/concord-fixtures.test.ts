@@ -1,0 +1,74 @@
+/**
+ * The account views every surface is tested with must be views the broker can give: the saved
+ * broker answers the widget browser tests are served (test/fixtures/concord/), the HubSpot card's
+ * fixtures and the Salesforce LWC's. Each passes the broker's own AccountViewSchema, its section
+ * states agree with its freshness stamps, and its risk is the one the broker's assessment gives
+ * for its sections (and the risk labels of each surface know every canonical reason).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as card from '../../extensions/hubspot/test/fixtures/account-view.js';
+import { RISK_REASONS } from '../../extensions/hubspot/src/app/cards/lib/format.js';
+// @ts-expect-error the LWC's plain-JS module has no type declarations
+import { REASON_LABELS } from '../../extensions/salesforce/force-app/main/default/lwc/concordAccountReview/format.js';
+import { AccountViewSchema, RiskReasonSchema, SOURCE_SECTIONS, assessRenewalRisk, sectionData, type AccountView } from '../../worker/model/index.js';
+import { views } from '../fixtures/concord/index.js';
+
+const lwcView = JSON.parse(
+  readFileSync(new URL('../../extensions/salesforce/force-app/main/default/lwc/concordAccountReview/__tests__/data/accountView.json', import.meta.url), 'utf8'),
+) as unknown;
+
+const ALL = {
+  ...Object.fromEntries(Object.entries(views).map(([k, v]) => [`concord/${k}`, v])),
+  'hubspot card/acme': card.acmeView(),
+  'hubspot card/vitally down': card.acmeViewVitallyDown(),
+  'hubspot card/vitally stale': card.acmeViewVitallyStale(),
+  'hubspot card/ember': card.emberViewNothingYet(),
+  'hubspot card/birchwood': card.birchViewNotInVitally(),
+  'salesforce lwc/acme': lwcView,
+};
+
+const TODAY = '2026-11-26';
+
+describe.each(Object.entries(ALL))('view fixture %s', (_name, raw) => {
+  const parsed = AccountViewSchema.safeParse(raw);
+
+  it('is a valid v2 AccountView', () => {
+    expect(parsed.error?.issues ?? []).toEqual([]);
+  });
+
+  it("agrees with its freshness stamps: a failed source's sections are stale or unavailable, a fresh source's are not", () => {
+    const view = parsed.data as AccountView;
+    for (const key of SOURCE_SECTIONS) {
+      const owner = view.owners[key];
+      const section = view[key];
+      if (!owner) {
+        expect(section.state, key).toBe('not_linked');
+        continue;
+      }
+      const f = view.freshness[owner]!;
+      if (f.status === 'fresh') expect(['ok', 'none'], key).toContain(section.state);
+      if (f.status === 'error') expect(section, key).toEqual({ state: 'unavailable', error: f.error });
+      if (f.status === 'stale' && section.state === 'stale') {
+        expect(section.ageSeconds, key).toBe(f.ageSeconds);
+        expect(section.error, key).toBe(f.error);
+      }
+    }
+  });
+
+  it('carries the risk the broker assesses from its sections', () => {
+    const view = parsed.data as AccountView;
+    const risk = assessRenewalRisk(
+      { receivables: sectionData(view.receivables), contract: sectionData(view.contract), health: sectionData(view.health), escalations: sectionData(view.escalations) ?? [] },
+      TODAY,
+    );
+    expect(view.risk).toEqual(risk);
+  });
+});
+
+describe('risk labels', () => {
+  it('the HubSpot card and the Salesforce LWC label exactly the canonical reason codes', () => {
+    expect(Object.keys(RISK_REASONS).sort()).toEqual([...RiskReasonSchema.options].sort());
+    expect(Object.keys(REASON_LABELS as Record<string, string>).sort()).toEqual([...RiskReasonSchema.options].sort());
+  });
+});

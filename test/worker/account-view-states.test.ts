@@ -1,0 +1,105 @@
+/**
+ * The explicit section states of the account view (docs/account-view.md, schema version 2)
+ * inside workerd against the sandbox: a section the source has none of is `none`, never a
+ * failure; a failed source is `unavailable`, or `stale` with its last good answer and the error
+ * code; a source the account is not linked to is `not_linked`. Accounts are picked by what the
+ * sandbox's Vitally holds for them, not by their position in a list.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AccountViewSchema, type AccountView } from '../../worker/model/index.js';
+import { findByVitallyFacts, type LinkedAccount } from '../support/vitally-facts.js';
+import { allAccounts, connectWithPortal, syncIdentity, testEnv } from './cards-helpers.js';
+import { api } from './helpers.js';
+
+let key: string;
+let accounts: LinkedAccount[];
+const used = new Set<string>();
+
+async function view(accountId: string, refresh = false): Promise<AccountView> {
+  const res = await api(`/v1/tenants/demo/accounts/${accountId}/view${refresh ? '?refresh=1' : ''}`, { key });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as unknown;
+  // Every answer is a valid v2 view, whatever state its sections are in.
+  expect(AccountViewSchema.safeParse(body).error?.issues ?? []).toEqual([]);
+  return body as AccountView;
+}
+
+async function pick(wanted: Parameters<typeof findByVitallyFacts>[3]) {
+  const found = await findByVitallyFacts(testEnv.SANDBOX_URL, 'demo', accounts, wanted, used);
+  used.add(found.account.id);
+  return found;
+}
+
+beforeAll(async () => {
+  key = await connectWithPortal('demo');
+  await syncIdentity('demo', key);
+  accounts = await allAccounts('demo', key);
+});
+
+describe('section states from answering sources', () => {
+  it('ok with data when Vitally has a score, a project and open conversations', async () => {
+    const { account } = await pick((f) => f.healthScores > 0 && f.projects > 0 && f.openConversations > 0);
+    const v = await view(account.id);
+    expect(v.schemaVersion).toBe(2);
+    expect(v.health.state).toBe('ok');
+    expect(v.onboarding.state).toBe('ok');
+    expect(v.escalations.state).toBe('ok');
+    expect(v.receivables.state).toBe('ok');
+    if (v.escalations.state === 'ok') expect(v.escalations.data.length).toBeGreaterThan(0);
+    expect(v.freshness.vitally?.status).toBe('fresh');
+    // The sandbox is not Vitally's own host, so no link to a web app is made up.
+    expect(v.sourceLinks).toEqual({});
+  });
+
+  it('none, not a failure, when the Vitally account has no onboarding project or open conversation', async () => {
+    const { account } = await pick((f) => f.projects === 0 && f.openConversations === 0);
+    const v = await view(account.id);
+    expect(v.onboarding).toEqual({ state: 'none' });
+    expect(v.escalations).toEqual({ state: 'none' });
+    expect(v.owners.onboarding).toBe('vitally');
+    expect(v.freshness.vitally).toMatchObject({ status: 'fresh' });
+    expect(v.freshness.vitally?.error).toBeUndefined();
+  });
+
+  it('not_linked for the sections of a system the account has no record in', async () => {
+    const account = accounts
+      .filter((a) => a.links.some((l) => l.system === 'netsuite') && !a.links.some((l) => l.system === 'vitally'))
+      .sort((a, b) => a.id.localeCompare(b.id))[0];
+    expect(account, 'the seed has accounts in NetSuite but not in Vitally').toBeDefined();
+    const v = await view(account!.id);
+    for (const section of ['health', 'onboarding', 'escalations'] as const) expect(v[section]).toEqual({ state: 'not_linked' });
+    expect(v.owners.health).toBeNull();
+    expect(v.freshness.vitally).toBeUndefined();
+    expect(v.receivables.state).toBe('ok');
+  });
+});
+
+describe('section states when a source fails', () => {
+  it('stale with the last good data and the error code, or unavailable when there is nothing to fall back on', async () => {
+    const seen = await pick((f) => f.healthScores > 0 && f.projects > 0);
+    const never = await pick((f) => f.healthScores > 0);
+    const before = await view(seen.account.id);
+    expect(before.health.state).toBe('ok');
+
+    // Vitally now refuses the tenant's key.
+    const res = await api('/v1/tenants/demo/connections/vitally', {
+      method: 'PUT',
+      key,
+      body: JSON.stringify({ baseUrl: `${testEnv.SANDBOX_URL}/vitally`, credentials: { type: 'api_key', apiKey: 'sbx-wrong-key-123' } }),
+    });
+    expect(res.ok).toBe(true);
+
+    const after = await view(seen.account.id, true);
+    expect(after.health).toMatchObject({ state: 'stale', error: 'upstream_auth_failed' });
+    if (after.health.state === 'stale' && before.health.state === 'ok') expect(after.health.data).toEqual(before.health.data);
+    expect(after.onboarding).toMatchObject({ state: 'stale', error: 'upstream_auth_failed' });
+    expect(after.freshness.vitally).toMatchObject({ status: 'stale', error: 'upstream_auth_failed', fetchedAt: before.freshness.vitally?.fetchedAt });
+    // NetSuite still answers.
+    expect(after.receivables.state).toBe('ok');
+
+    const cold = await view(never.account.id, true);
+    for (const section of ['health', 'onboarding', 'escalations'] as const) expect(cold[section]).toEqual({ state: 'unavailable', error: 'upstream_auth_failed' });
+    expect(cold.freshness.vitally).toEqual({ status: 'error', fetchedAt: null, ageSeconds: null, error: 'upstream_auth_failed' });
+    expect(cold.receivables.state).toBe('ok');
+  });
+});
