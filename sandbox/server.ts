@@ -15,13 +15,15 @@ import { hubspotApp } from './hubspot/index.js';
 import { netsuiteApp } from './netsuite/index.js';
 import { oauthApp } from './oauth/index.js';
 import { salesforceApp } from './salesforce/index.js';
-import { isAnchorDate, todayUtc } from './seed/generate.js';
+import { MAX_SCALE, isAnchorDate, isScale, todayUtc } from './seed/generate.js';
 import { vitallyApp } from './vitally/index.js';
 
 /** Options for {@link createSandbox}. */
 export interface SandboxOptions {
   /** "Today" for the estate (YYYY-MM-DD); default: today's UTC date. */
   anchorDate?: string;
+  /** Size factor of the seed, 1..100 (default 1; `SANDBOX_SCALE` for the CLI and `npm start`). */
+  scale?: number;
 }
 
 /** A running sandbox listener. */
@@ -42,7 +44,9 @@ export interface Sandbox {
 export function createSandbox(opts: SandboxOptions = {}): Sandbox {
   const anchorDate = opts.anchorDate ?? todayUtc();
   if (!isAnchorDate(anchorDate)) throw new Error(`anchorDate must be YYYY-MM-DD, got ${JSON.stringify(anchorDate)}`);
-  const state = createSandboxState(anchorDate);
+  const scale = opts.scale ?? 1;
+  if (!isScale(scale)) throw new Error(`scale must be a whole number from 1 to ${MAX_SCALE}, got ${JSON.stringify(scale)}`);
+  const state = createSandboxState(anchorDate, scale);
   const app = new Hono();
 
   for (const vendor of ['hubspot', 'salesforce', 'netsuite', 'vitally'] as const) app.use(`/${vendor}/*`, applyFaults(state, vendor));
@@ -54,7 +58,7 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
   app.route('/salesforce', salesforceApp(state));
   app.route('/netsuite', netsuiteApp(state));
   app.route('/vitally', vitallyApp(state));
-  app.get('/', (c) => c.json({ sandbox: 'concord', anchorDate: state.anchorDate, prefixes: ['/hubspot', '/salesforce', '/netsuite', '/vitally', '/__sandbox'] }));
+  app.get('/', (c) => c.json({ sandbox: 'concord', anchorDate: state.anchorDate, scale: state.scale, prefixes: ['/hubspot', '/salesforce', '/netsuite', '/vitally', '/__sandbox'] }));
   app.notFound((c) => problem(c, 404, 'not_found', 'No such sandbox route', `${c.req.method} ${c.req.path}`));
   // Last resort: an emulator bug must surface as a clear 500, never a dropped connection.
   app.onError((err, c) => {

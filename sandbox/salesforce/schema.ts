@@ -60,6 +60,7 @@ export const FIELDS: Record<SObjectType, FieldDef[]> = {
     text('Name', 'Account Name', { required: true }),
     { name: 'Website', type: 'url', label: 'Website', writable: true, length: 255 },
     { name: 'Phone', type: 'phone', label: 'Account Phone', writable: true, length: 40 },
+    { name: 'BillingStreet', type: 'textarea', label: 'Billing Street', writable: true, length: 255 },
     text('BillingCity', 'Billing City', { length: 40 }),
     text('BillingCountry', 'Billing Country', { length: 80 }),
     { name: 'Industry', type: 'picklist', label: 'Industry', writable: true, length: 255 },

@@ -1,7 +1,8 @@
 /**
- * Seed generator: `generateTenant(tenant, anchorDate)` builds a tenant's whole estate, one raw
- * dataset per vendor plus the ground-truth list, deterministically for (tenant, anchorDate).
- * See sandbox/README.md ("Seed data") for the messiness it deliberately contains.
+ * Seed generator: `generateTenant(tenant, anchorDate, {scale})` builds a tenant's estate, one raw
+ * dataset per vendor plus the ground-truth list, deterministically for (tenant, anchorDate,
+ * scale). Vendor datasets are built lazily, on first access. See sandbox/README.md ("Seed data")
+ * for the messiness it deliberately contains.
  */
 import { Prng } from './prng.js';
 import { planCustomers } from './plan.js';
@@ -9,7 +10,7 @@ import { buildHubspot } from './hubspot.js';
 import { buildNetsuite } from './netsuite.js';
 import { buildSalesforce } from './salesforce.js';
 import { buildVitally } from './vitally.js';
-import type { SandboxTenant, TenantDataset, TruthCustomer } from './types.js';
+import type { HubSpotDataset, NetSuiteDataset, SalesforceDataset, SandboxTenant, TenantDataset, TruthCustomer, VitallyDataset } from './types.js';
 
 /** Per-tenant account identifiers (fixed, like a real portal/org/account would be). */
 const IDENTITIES: Readonly<Record<SandboxTenant, { portalId: number; orgId: string; accountId: string; subdomain: string }>> = {
@@ -19,6 +20,9 @@ const IDENTITIES: Readonly<Record<SandboxTenant, { portalId: number; orgId: stri
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Largest scale factor: the name lists hold about 62,000 distinct demo customers. */
+export const MAX_SCALE = 100;
+
 /** True for a real calendar date in YYYY-MM-DD form. */
 export function isAnchorDate(value: unknown): value is string {
   if (typeof value !== 'string' || !DATE.test(value)) return false;
@@ -27,26 +31,73 @@ export function isAnchorDate(value: unknown): value is string {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
 }
 
+/** True for a whole scale factor from 1 to MAX_SCALE. */
+export function isScale(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_SCALE;
+}
+
+/** The scale from `SANDBOX_SCALE` (1 when unset); throws on anything but a whole number 1..100. */
+export function scaleFromEnv(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 1;
+  const n = Number(raw);
+  if (!isScale(n)) throw new Error(`SANDBOX_SCALE must be a whole number from 1 to ${MAX_SCALE}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
 /** Today's UTC date, the default anchor. */
 export function todayUtc(now = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
 
+/** Options of {@link generateTenant}. */
+export interface GenerateOptions {
+  /** Size factor (default 1): every count of the estate, hard cases included, is multiplied. */
+  scale?: number;
+}
+
 /**
- * Build a tenant's estate. Each vendor draws from its own PRNG stream so a change to one
- * vendor's generator does not reshuffle the others.
+ * Build a tenant's estate. Each vendor draws from its own PRNG stream, so a change to one
+ * vendor's generator does not reshuffle the others, and building them in any order (lazily)
+ * gives the same data.
  */
-export function generateTenant(tenant: SandboxTenant, anchorDate: string): TenantDataset {
+export function generateTenant(tenant: SandboxTenant, anchorDate: string, opts: GenerateOptions = {}): TenantDataset {
   if (!isAnchorDate(anchorDate)) throw new Error(`anchorDate must be YYYY-MM-DD, got ${JSON.stringify(anchorDate)}`);
-  const seed = `${tenant}|${anchorDate}`;
+  const scale = opts.scale ?? 1;
+  if (!isScale(scale)) throw new Error(`scale must be a whole number from 1 to ${MAX_SCALE}, got ${JSON.stringify(scale)}`);
+  const seed = scale === 1 ? `${tenant}|${anchorDate}` : `${tenant}|${anchorDate}|x${scale}`;
   const ids = IDENTITIES[tenant];
-  const plans = planCustomers(new Prng(`${seed}|plan`), tenant);
+  const plans = planCustomers(new Prng(`${seed}|plan`), tenant, scale);
   const truth = new Map<string, TruthCustomer>(
-    plans.map((p) => [p.key, { key: p.key, legalName: p.base, hubspotCompanyIds: [], salesforceAccountIds: [], netsuiteCustomerIds: [], vitallyAccountIds: [] }]),
+    plans.map((p) => [
+      p.key,
+      { key: p.key, legalName: p.base, country: p.place.country, traits: [...p.traits], hubspotCompanyIds: [], salesforceAccountIds: [], netsuiteCustomerIds: [], vitallyAccountIds: [] },
+    ]),
   );
-  const hubspot = buildHubspot(new Prng(`${seed}|hubspot`), plans, truth, anchorDate, ids.portalId);
-  const netsuite = buildNetsuite(new Prng(`${seed}|netsuite`), plans, truth, anchorDate, ids.accountId, hubspot);
-  const vitally = buildVitally(new Prng(`${seed}|vitally`), plans, truth, anchorDate, ids.subdomain);
-  const salesforce = buildSalesforce(new Prng(`${seed}|salesforce`), plans, truth, anchorDate, ids.orgId);
-  return { tenant, anchorDate, hubspot, salesforce, netsuite, vitally, truth: [...truth.values()] };
+  let hubspot: HubSpotDataset | undefined;
+  let netsuite: NetSuiteDataset | undefined;
+  let vitally: VitallyDataset | undefined;
+  let salesforce: SalesforceDataset | undefined;
+  const ds: TenantDataset = {
+    tenant,
+    anchorDate,
+    scale,
+    get hubspot() {
+      return (hubspot ??= buildHubspot(new Prng(`${seed}|hubspot`), plans, truth, anchorDate, ids.portalId));
+    },
+    get netsuite() {
+      return (netsuite ??= buildNetsuite(new Prng(`${seed}|netsuite`), plans, truth, anchorDate, ids.accountId, ds.hubspot));
+    },
+    get vitally() {
+      void ds.hubspot; // Vitally accounts carry HubSpot company ids
+      return (vitally ??= buildVitally(new Prng(`${seed}|vitally`), plans, truth, anchorDate, ids.subdomain));
+    },
+    get salesforce() {
+      return (salesforce ??= buildSalesforce(new Prng(`${seed}|salesforce`), plans, truth, anchorDate, ids.orgId));
+    },
+    get truth() {
+      void [ds.hubspot, ds.netsuite, ds.vitally, ds.salesforce]; // every vendor's ids are in the truth
+      return [...truth.values()];
+    },
+  };
+  return ds;
 }

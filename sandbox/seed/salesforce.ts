@@ -4,7 +4,8 @@
  * Field names per https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/
  */
 import { addDays, isoAt, type Prng } from './prng.js';
-import { FIRST_NAMES, JOB_TITLES, LAST_NAMES, legalNameVariant, websiteVariant } from './names.js';
+import { COUNTRY_NAMES, legalNameVariant } from './legal.js';
+import { FIRST_NAMES, JOB_TITLES, LAST_NAMES, websiteVariant } from './names.js';
 import type { CustomerPlan } from './plan.js';
 import type { SalesforceDataset, TruthCustomer } from './types.js';
 
@@ -36,8 +37,10 @@ export function buildSalesforce(rng: Prng, plans: CustomerPlan[], truth: Map<str
     const id = salesforceId('001', seq.acc++);
     const created = isoAt(anchor, -p.ageDays, 10).replace('Z', '+0000');
     ds.Account.push({
-      Id: id, Name: rng.chance(0.7) ? p.base : legalNameVariant(rng, p.base), Website: rng.chance(0.85) ? websiteVariant(rng, p.domain) : null,
-      BillingCity: p.place.city, BillingCountry: p.place.country, Industry: rng.pick(['Technology', 'Finance', 'Healthcare', 'Retail', 'Transportation', 'Education']),
+      Id: id, Name: rng.chance(0.7) ? p.base : legalNameVariant(rng, p.base, p.place.country), Website: rng.chance(0.85) ? websiteVariant(rng, p.domain) : null,
+      BillingStreet: !p.crmMissingPlace && rng.chance(0.6) ? p.place.street : null,
+      BillingCity: p.crmMissingPlace ? null : p.place.city,
+      BillingCountry: p.crmMissingPlace ? null : rng.chance(0.6) ? p.place.country : COUNTRY_NAMES[p.place.country], Industry: rng.pick(['Technology', 'Finance', 'Healthcare', 'Retail', 'Transportation', 'Education']),
       AnnualRevenue: p.arr * rng.int(20, 200), OwnerId: rng.pick(OWNERS), CreatedDate: created,
       LastModifiedDate: isoAt(anchor, -rng.int(0, 30), 11).replace('Z', '+0000'),
     });

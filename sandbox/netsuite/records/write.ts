@@ -4,6 +4,7 @@
  * at existing records; a transaction's currency must be its customer's. Writes mutate the tenant's
  * dataset in place so SuiteQL sees them immediately.
  */
+import { defaultBillingKey } from '../addresses.js';
 import { z } from 'zod';
 import { addDays } from '../../seed/prng.js';
 import type { NetSuiteCustomer, NetSuiteDataset, NetSuiteLine, NetSuiteSubscription, NetSuiteTransaction } from '../../seed/types.js';
@@ -124,7 +125,7 @@ export function writeCustomer(ds: NetSuiteDataset, existing: NetSuiteCustomer | 
   }
   const c: NetSuiteCustomer = existing ?? {
     id: nextId(ds.customer, 1000), entityid: '', companyname: '', externalid: null, email: null, url: null, vatregnumber: null,
-    currency: '1', terms: null, subsidiary: '1', parent: null, isinactive: 'F', datecreated: now(), lastmodifieddate: now(), addresses: [],
+    currency: '1', terms: null, subsidiary: '1', parent: null, isinactive: 'F', datecreated: now(), lastmodifieddate: now(), defaultbillingaddress: null, addresses: [],
   };
   if (b.companyName !== undefined) c.companyname = b.companyName;
   if (b.entityId !== undefined) c.entityid = b.entityId;
@@ -147,6 +148,7 @@ export function writeCustomer(ds: NetSuiteDataset, existing: NetSuiteCustomer | 
       };
     });
   }
+  c.defaultbillingaddress = defaultBillingKey(c);
   c.lastmodifieddate = now();
   if (!existing) ds.customer.push(c);
   return c;

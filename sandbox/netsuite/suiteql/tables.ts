@@ -1,8 +1,10 @@
 /**
  * The SuiteQL tables the emulator serves and their columns, read straight from the tenant's
- * dataset (rows are the seed's SuiteQL-named records, not copies).
+ * dataset (rows are the seed's SuiteQL-named records, not copies; `entityaddress` rows are
+ * derived from the customers' address books on each query).
  */
 import type { NetSuiteDataset } from '../../seed/types.js';
+import { entityAddressRows } from '../addresses.js';
 
 /** A row as the evaluator sees it: lower-case column name to value. */
 export type Row = Readonly<Record<string, unknown>>;
@@ -22,8 +24,13 @@ export const TABLES: Readonly<Record<string, TableDef>> = {
     columns: {
       id: 'id', entityid: 'text', companyname: 'text', externalid: 'text', email: 'text', url: 'text', vatregnumber: 'text',
       currency: 'id', terms: 'id', subsidiary: 'id', parent: 'id', isinactive: 'bool', datecreated: 'datetime', lastmodifieddate: 'datetime',
+      defaultbillingaddress: 'id',
     },
     rows: (ds) => ds.customer as unknown as Row[],
+  },
+  entityaddress: {
+    columns: { nkey: 'id', addressee: 'text', addr1: 'text', city: 'text', zip: 'text', country: 'text' },
+    rows: (ds) => entityAddressRows(ds.customer),
   },
   transaction: {
     columns: {
