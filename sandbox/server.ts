@@ -85,6 +85,11 @@ function listen(app: Hono, port: number, host: string): Promise<SandboxListener>
           }),
       });
     });
+    // Node closes idle keep-alive sockets after 5 s; a client that pauses longer (a broker busy
+    // with D1 between two vendor calls) would then reuse a dead socket. Vendors keep them ~60 s.
+    const http = server as ServerType & { keepAliveTimeout?: number; headersTimeout?: number };
+    http.keepAliveTimeout = 65_000;
+    http.headersTimeout = 66_000;
     server.once('error', reject);
   });
 }

@@ -11,7 +11,7 @@ export type DomainError =
   | { kind: 'unauthorized'; message: string }
   | { kind: 'forbidden'; message: string }
   | { kind: 'not_found'; entity: string; id?: string; code?: string }
-  | { kind: 'conflict'; message: string }
+  | { kind: 'conflict'; message: string; code?: string }
   | { kind: 'not_connected'; system: string }
   | { kind: 'rate_limited'; system: string; retryAfterMs: number | null }
   | { kind: 'auth_expired'; system: string }
@@ -68,7 +68,7 @@ export function toProblem(e: DomainError): Problem {
         ...(e.id ? { detail: `No ${e.entity} with id ${e.id}` } : {}),
       };
     case 'conflict':
-      return { type: TYPE_BASE + 'conflict', title: 'Conflict', status: 409, code: 'conflict', detail: e.message };
+      return { type: TYPE_BASE + 'conflict', title: 'Conflict', status: 409, code: e.code ?? 'conflict', detail: e.message };
     case 'not_connected':
       return {
         type: TYPE_BASE + 'not-connected',

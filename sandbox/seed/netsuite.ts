@@ -66,18 +66,21 @@ export function buildNetsuite(rng: Prng, plans: CustomerPlan[], truth: Map<strin
   const doc = (kind: keyof typeof docSeq) => `${kind}-${String(docSeq[kind]++).padStart(6, '0')}`;
   // ERP customers were keyed in over time in a different order from the CRM.
   const buyers = rng.shuffle(plans.filter((p) => p.inNetsuite));
+  const sisterParents = new Set(plans.flatMap((p) => (p.sisterOf ? [p.sisterOf] : [])));
 
   buyers.forEach((p, n) => {
     const t = truth.get(p.key)!;
     const id = String(1000 + n);
     const hsIds = t.hubspotCompanyIds;
     const country = p.place.country;
-    // Brand-family entities and sisters carry their registered names; ~12% of others diverge.
-    const nameAgrees = !p.inHubspot || p.family !== null || rng.chance(0.88);
+    // Brand-family entities, sisters and their parents carry their registered names; ~12% of others diverge.
+    const sisterParent = sisterParents.has(p.key);
+    const nameAgrees = !p.inHubspot || p.family !== null || sisterParent || rng.chance(0.88);
     let companyname = p.sisterOf ? legalNameVariant(rng, p.base, country) : nameAgrees ? legalNameVariant(rng, p.base, country) : divergentLegalName(rng, p.base, country);
     // ~85% have a website; a few point at a regional site on another domain.
     const regional = p.family === null && rng.chance(0.05);
-    let url: string | null = rng.chance(0.85) ? websiteVariant(rng, regional ? p.domain.replace(/\.[a-z.]+$/, '.eu') : p.domain) : null;
+    // A sister's parent shows the shared website, so the two tax ids on one website are there to see.
+    let url: string | null = sisterParent || rng.chance(0.85) ? websiteVariant(rng, regional && !sisterParent ? p.domain.replace(/\.[a-z.]+$/, '.eu') : p.domain) : null;
     const externalid = hsIds.length > 0 && rng.chance(0.15) ? `hs-${rng.chance(0.8) ? hsIds[0] : hsIds[hsIds.length - 1]}` : null;
     // Every CRM+ERP pair keeps evidence besides a typo'd name: external id, domain or the exact name.
     if (hsIds.length > 0 && !externalid) {

@@ -37,7 +37,7 @@ import {
   salesOrderBody,
 } from './map.js';
 import { netsuiteDescriptor as d } from './descriptor.js';
-import { CurrencyRowSchema, CustomerRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema, type ItemRecord } from './schemas.js';
+import { CurrencyRowSchema, CustomerRowSchema, EntityAddressRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema, type ItemRecord } from './schemas.js';
 
 export { NetSuiteClient } from './client.js';
 
@@ -56,10 +56,21 @@ export class NetSuiteErp implements ErpPort {
     this.client = new NetSuiteClient(conn, ctx, opts);
   }
 
-  /** Inactive customers too: a churned customer is still the same company, with invoices. */
+  /**
+   * Inactive customers too: a churned customer is still the same company, with invoices. Each
+   * page's default billing addresses come from `entityaddress` in one more query (what
+   * `LEFT JOIN EntityAddress ON nkey = customer.defaultbillingaddress` returns).
+   */
   async *customers(): AsyncIterable<MatchRecord[]> {
-    const q = `SELECT id, companyname, entityid, externalid, url, vatregnumber FROM customer ORDER BY id`;
-    for await (const page of this.client.suiteql(q, CustomerRowSchema)) yield page.map(matchRecordFromRow);
+    const q = `SELECT id, companyname, entityid, externalid, email, url, vatregnumber, defaultbillingaddress FROM customer ORDER BY id`;
+    for await (const page of this.client.suiteql(q, CustomerRowSchema)) {
+      const keys = [...new Set(page.flatMap((row) => (row.defaultbillingaddress ? [internalId(row.defaultbillingaddress)] : [])))];
+      const addresses = keys.length
+        ? await this.client.suiteqlAll(`SELECT nkey, addr1, city, zip, country FROM entityaddress WHERE nkey IN (${keys.join(', ')})`, EntityAddressRowSchema)
+        : [];
+      const byKey = new Map(addresses.map((a) => [a.nkey, a]));
+      yield page.map((row) => matchRecordFromRow(row, row.defaultbillingaddress ? byKey.get(row.defaultbillingaddress) : undefined));
+    }
   }
 
   async accountFacts(customerId: string) {
