@@ -142,9 +142,10 @@ export async function listAccounts(db: D1Database, tenantId: string, limit: numb
   return accounts.map((a) => ({ ...a, links: byAccount.get(a.id) ?? [] }));
 }
 
-export async function getAccount(db: D1Database, tenantId: string, id: string): Promise<AccountRow | null> {
+/** One account with its links and surviving fields (null until identity sync or a review computed them). */
+export async function getAccount(db: D1Database, tenantId: string, id: string): Promise<(AccountRow & { fields: unknown }) | null> {
   const [account, links] = await db.batch([
-    db.prepare('SELECT id, name FROM accounts WHERE tenant_id = ? AND id = ?').bind(tenantId, id),
+    db.prepare('SELECT id, name, fields_json AS fieldsJson FROM accounts WHERE tenant_id = ? AND id = ?').bind(tenantId, id),
     db
       .prepare(
         `SELECT system, external_id AS externalId, rule, is_primary AS isPrimary FROM identity_links
@@ -152,10 +153,15 @@ export async function getAccount(db: D1Database, tenantId: string, id: string): 
       )
       .bind(tenantId, id),
   ]);
-  const row = account!.results[0] as { id: string; name: string } | undefined;
+  const row = account!.results[0] as { id: string; name: string; fieldsJson: string | null } | undefined;
   if (!row) return null;
   const linkRows = links!.results as { system: System; externalId: string; rule: string; isPrimary: number }[];
-  return { ...row, links: linkRows.map((l) => ({ system: l.system, externalId: l.externalId, rule: l.rule, isPrimary: l.isPrimary === 1 })) };
+  return {
+    id: row.id,
+    name: row.name,
+    links: linkRows.map((l) => ({ system: l.system, externalId: l.externalId, rule: l.rule, isPrimary: l.isPrimary === 1 })),
+    fields: row.fieldsJson ? (JSON.parse(row.fieldsJson) as unknown) : null,
+  };
 }
 
 /** Links found, remembered 30 s per isolate: a card asks for the same record again and again. */
