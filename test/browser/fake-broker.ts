@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
-import { accountView, audit, connections, deadLetters, ownership, partialView } from './fixtures.js';
+import { accountView, audit, connections, deadLetters, decidedReviews, ownership, partialView, reviewCases } from './fixtures.js';
 
 /** A request the fake broker received. */
 export interface Recorded { method: string; path: string; authorization?: string; cookie?: string; body: string }
@@ -77,6 +77,16 @@ export async function startFakeBroker(distDir: string): Promise<FakeBroker> {
     if (connectStart) return { status: 200, type: 'text/html', body: `<!doctype html><title>OAuth start ${connectStart[1]}</title><p>Redirecting to ${connectStart[1]}…</p>` };
     if (path.startsWith('/v1/tenants/demo/') && broker.mode === 'missing') return { status: 404, type: 'text/plain', body: '404 Not Found' };
     const route = `${req.method} ${path}`;
+    if (route === 'GET /v1/tenants/demo/identity/reviews') return json(200, url.searchParams.get('status') === 'decided' ? decidedReviews : reviewCases);
+    const decided = /^\/v1\/tenants\/demo\/identity\/reviews\/(rv_\w+)\/decision$/.exec(path);
+    if (req.method === 'POST' && decided) {
+      const item = reviewCases.items.find((c) => c.id === decided[1]);
+      if (!item) return problem(404, 'review_not_found', 'review_case not found');
+      const body = JSON.parse(rec.body) as { decision: 'approve' | 'reject' | 'link'; accountId?: string };
+      if (body.decision === 'link' && body.accountId === 'acc_ffffffffffffffffffffffffffffffff') return problem(404, 'account_not_found', 'No account with id acc_ffffffffffffffffffffffffffffffff');
+      const status = { approve: 'approved', reject: 'rejected', link: 'linked' }[body.decision];
+      return json(200, { case: { ...item, status, decision: { decision: body.decision, accountId: body.accountId ?? item.subject.accountId, changes: [] } }, result: {}, replayed: false });
+    }
     switch (route) {
       case 'GET /v1/tenants/demo/connections': return json(200, connections);
       case 'POST /v1/tenants/demo/connections/netsuite': return json(201, { system: 'netsuite', status: 'connected' });
@@ -86,6 +96,7 @@ export async function startFakeBroker(distDir: string): Promise<FakeBroker> {
       case 'PUT /v1/tenants/demo/ownership': return json(200, JSON.parse(rec.body) as unknown);
       case 'GET /v1/tenants/demo/dead-letters': return json(200, deadLetters);
       case 'POST /v1/tenants/demo/dead-letters/dl_1/replay': return json(202, { id: 'dl_1', status: 'queued' });
+      case 'POST /v1/tenants/demo/identity/split': return json(200, { status: 'split', ...(JSON.parse(rec.body) as object), newAccountId: null, keptApartFrom: 1 });
       default: return problem(404, 'not_found', `No route ${route}`);
     }
   }

@@ -105,3 +105,45 @@ export const deadLetters = {
       error: 'NetSuite rejected the address: invalid state code', failedAt: '2026-11-25T10:00:00Z', attempts: 5 },
   ],
 };
+
+const hubspotSide = (id: string, fields: Record<string, unknown>, accountId: string | null) => ({ system: 'hubspot', externalId: id, label: `HubSpot company ${id}`, accountId, fields });
+const netsuiteSide = (id: string, fields: Record<string, unknown>, accountId: string | null) => ({ system: 'netsuite', externalId: id, label: `NetSuite customer ${id}`, accountId, fields });
+
+/** Open identity review cases (GET /identity/reviews?status=open). */
+export const reviewCases = {
+  items: [
+    {
+      id: 'rv_aaaaaaaaaaaaaaaaaaaaaaa1', status: 'open', score: 0.5,
+      reasons: [
+        { code: 'name_exact', weight: 0.5, text: 'Same name "orbit payments"' },
+      ],
+      subject: hubspotSide('1000527', { name: 'Orbit Payments', domain: null, taxId: null, country: null, city: null, address: null, emails: [] }, 'acc_11111111111111111111111111111111'),
+      candidate: netsuiteSide('1113', { name: 'Orbit Payments GmbH', domain: 'https://www.orbitpayments.de', taxId: 'DE123456789', country: 'DE', city: 'Berlin', address: 'Hauptstraße 12', emails: ['billing@orbitpayments.de'] }, null),
+      createdAt: '2026-11-26T06:00:00Z', decidedAt: null, decidedBy: null, decision: null,
+    },
+    {
+      id: 'rv_aaaaaaaaaaaaaaaaaaaaaaa2', status: 'open', score: 0.6,
+      reasons: [
+        { code: 'name_typo', weight: 0.3, text: 'Names differ by a typo: "quarz insights" / "quartz insights"' },
+        { code: 'country_same', weight: 0.1, text: 'Same country CA' },
+        { code: 'city_same', weight: 0.2, text: 'Same city toronto' },
+        { code: 'tax_id_conflict', weight: -0.9, text: 'Different tax ids 123456789 and 987654321: two legal entities', conflict: true },
+      ],
+      subject: hubspotSide('1000320', { name: 'Quarz Insights', taxId: '123456789', city: 'Toronto', country: 'CA' }, 'acc_22222222222222222222222222222222'),
+      candidate: netsuiteSide('1099', { name: 'Quartz Insights Inc.', domain: 'http://getquartz.ca/', taxId: '987654321RT0001', city: 'Toronto', country: 'CA', emails: ['accounts@getquartz.ca'] }, null),
+      createdAt: '2026-11-26T06:00:00Z', decidedAt: null, decidedBy: null, decision: null,
+    },
+  ],
+  next: null,
+};
+
+/** Decided cases (GET /identity/reviews?status=decided). */
+export const decidedReviews = {
+  items: [
+    {
+      ...reviewCases.items[0]!, id: 'rv_aaaaaaaaaaaaaaaaaaaaaaa3', status: 'approved', decidedAt: '2026-11-26T07:00:00Z', decidedBy: 'api_key:default',
+      decision: { decision: 'approve', accountId: 'acc_11111111111111111111111111111111', changes: ['netsuite 1113 linked to acc_11111111111111111111111111111111'] },
+    },
+  ],
+  next: null,
+};
