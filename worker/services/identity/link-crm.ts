@@ -70,7 +70,8 @@ export async function linkCrmPage(db: D1Database, ctx: ServiceContext, stats: Sy
     const matched: CandidateRow[] = [];
     for (const system of targets) {
       if (have.has(system)) continue;
-      const res = resolveScored(withAccountEvidence(scored, matched, profiles), thresholds, (row) => row.system === system);
+      const isTarget = (row: CandidateRow) => row.system === system;
+      const res = resolveScored(withAccountEvidence(scored, matched, profiles, isTarget), thresholds, isTarget);
       if (res.decision === 'review') reviews.push(...res.matches);
       if (res.decision !== 'match') continue;
       const best = res.matches[0]!;

@@ -111,17 +111,19 @@ export function scoreRows(
 /**
  * The account is the unit: a record matched for the subject a moment ago (its ERP customer, say)
  * is the same legal entity, so a candidate may also be scored against it and keep the better
- * score (a CS account that names only the ERP's domain). Candidates with a conflict keep theirs.
+ * score (a CS account that names only the ERP's domain). Candidates with a conflict keep theirs;
+ * `only` limits the rescoring to the records that may be the answer.
  */
 export function withAccountEvidence(
   scored: readonly ScoredCandidate<CandidateRow>[],
   linked: readonly { system: System; externalId: string; fields: IdentityFields }[],
   cache: ProfileCache = new ProfileCache(),
+  only: (row: CandidateRow) => boolean = () => true,
 ): ScoredCandidate<CandidateRow>[] {
   if (linked.length === 0) return [...scored];
   const profiles = linked.map((r) => ({ label: recordLabel(r), profile: cache.of(r.system, r.externalId, r.fields) }));
   return scored.map((c) => {
-    if (c.score.conflict) return c;
+    if (c.score.conflict || !only(c.record)) return c;
     const candidate = cache.of(c.record.system, c.record.externalId, c.record.fields);
     let best = c;
     for (const { label, profile } of profiles) {
