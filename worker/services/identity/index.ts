@@ -3,7 +3,7 @@
  * company?), review decisions and splits. Policy lives in worker/policies/identity.
  */
 export { syncIdentity, type SyncStats } from './sync.js';
-export { resolveCandidate, recordLabel, type ResolveOptions, type Subject } from './resolve.js';
+export { raiseReviews, resolveCandidate, recordLabel, type ResolveOptions, type Subject } from './resolve.js';
 export { decideReview, ReviewDecisionSchema, type DecisionContext, type DecisionResult, type ReviewDecision } from './reviews.js';
 export { splitLink, SplitSchema, type SplitRequest, type SplitResult } from './split.js';
 export { fieldsOf, storedRecord } from './records.js';

@@ -8,9 +8,8 @@ import { auditStatement } from '../../storage/audit.js';
 import type { System } from '../../storage/connections.js';
 import { insertAccount, insertLink, newAccountId } from '../../storage/identity.js';
 import type { CandidateRow } from '../../storage/identity-records.js';
-import { raiseReviewCase } from '../../storage/reviews.js';
 import type { ServiceContext } from '../context.js';
-import type { Subject } from './resolve.js';
+import { raiseReviews, type Subject } from './resolve.js';
 
 /** Counters a sync reports. */
 export interface SyncStats {
@@ -74,22 +73,15 @@ export class PageWriter {
 
   /** Raises a review case (subject vs the option's record) unless the two are already in one account. */
   review(subject: Subject, accountId: string | null, option: MatchOption<CandidateRow>): void {
-    if (accountId !== null && option.accountId === accountId) return;
-    const c = option.record;
-    this.stats.reviews++;
-    this.writes.push(
-      ...raiseReviewCase(
-        this.db,
-        this.ctx.tenantId,
-        {
-          subject: { system: subject.ref!.system, externalId: subject.ref!.externalId, fields: subject.fields, accountId },
-          candidate: { system: c.system, externalId: c.externalId, fields: c.fields, accountId: option.accountId },
-          score: option.score,
-          reasons: option.reasons,
-        },
-        { actor: SYNC_ACTOR, correlationId: this.ctx.correlationId },
-      ),
+    const statements = raiseReviews(
+      this.db,
+      this.ctx.tenantId,
+      { system: subject.ref!.system, externalId: subject.ref!.externalId, fields: subject.fields, accountId },
+      { decision: 'review', matches: [option] },
+      { actor: SYNC_ACTOR, correlationId: this.ctx.correlationId },
     );
+    if (statements.length) this.stats.reviews++;
+    this.writes.push(...statements);
   }
 
   async flush(): Promise<Set<string>> {

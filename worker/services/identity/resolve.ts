@@ -17,8 +17,10 @@ import {
   type ScoredCandidate,
 } from '../../policies/identity/index.js';
 import type { System } from '../../storage/connections.js';
+import { linksOf } from '../../storage/identity.js';
 import { candidatesByKeys, keptApartFrom, toCandidates, type CandidateRow, type KeptApartRow } from '../../storage/identity-records.js';
 import { loadThresholds } from '../../storage/identity-settings.js';
+import { raiseReviewCase } from '../../storage/reviews.js';
 import { keysOf } from './records.js';
 
 /** What is being resolved. */
@@ -158,15 +160,50 @@ export interface ResolveOptions {
 /**
  * Which existing customer is this company? Looks its candidates up by blocking key, scores them
  * and decides with the tenant's thresholds: `match` (one account or record, safely), `review`
- * (a person should decide) or `new`.
+ * (a person should decide; `raiseReviews` puts the question in the queue) or `new`. For a
+ * closed-won deal: `resolveCandidate(db, tenant, companyFields, { systems: ['netsuite'], ref:
+ * { system: 'hubspot', externalId: companyId } })`, then use, ask about, or create the customer.
  */
 export async function resolveCandidate(db: D1Database, tenantId: string, fields: IdentityFields, opts: ResolveOptions = {}): Promise<Resolution<CandidateRow>> {
   const subject: Subject = { fields, ref: opts.ref ?? null };
   // Candidates of every system: an account's other records speak for it even when only some
   // systems may be the answer (its ERP customer's tax id rules a CRM company out).
-  const [thresholds, results] = await Promise.all([opts.thresholds ?? loadThresholds(db, tenantId), db.batch(lookupStatements(db, tenantId, subject))]);
+  const statements = lookupStatements(db, tenantId, subject);
+  if (subject.ref) statements.push(linksOf(db, tenantId, subject.ref.system, subject.ref.externalId));
+  const [thresholds, results] = await Promise.all([opts.thresholds ?? loadThresholds(db, tenantId), db.batch(statements)]);
   const rows = toCandidates(results[0]!.results);
   const kept = (results[1]!.results as KeptApartRow[]).filter((k) => k.system);
+  // The subject's own account, when it is a linked record: hints at that account's records are its own.
+  subject.accountId = subject.ref ? ((results[2]!.results[0] as { accountId?: string } | undefined)?.accountId ?? null) : null;
   const only = opts.systems;
   return resolveScored(scoreRows(subject, rows, kept), thresholds, only ? (row) => only.includes(row.system) : undefined);
+}
+
+/**
+ * Puts a `review` resolution of a stored record in the review queue: one case per option, unless
+ * the pair was raised or decided before. Returns the statements (run them in one batch).
+ */
+export function raiseReviews(
+  db: D1Database,
+  tenantId: string,
+  subject: { system: System; externalId: string; fields: IdentityFields; accountId: string | null },
+  resolution: Resolution<CandidateRow>,
+  audit: { actor: string; correlationId: string },
+): D1PreparedStatement[] {
+  if (resolution.decision !== 'review') return [];
+  return resolution.matches
+    .filter((m) => subject.accountId === null || m.accountId !== subject.accountId)
+    .flatMap((m) =>
+      raiseReviewCase(
+        db,
+        tenantId,
+        {
+          subject,
+          candidate: { system: m.record.system, externalId: m.record.externalId, fields: m.record.fields, accountId: m.accountId },
+          score: m.score,
+          reasons: m.reasons,
+        },
+        audit,
+      ),
+    );
 }
