@@ -46,6 +46,12 @@ describe('scorePair', () => {
     expect(score({ name: 'Acme', country: 'DE', city: 'Berlin' }, acmeUk).conflict).toBe(true);
   });
 
+  it('takes two country sites for one entity when the tax id ties them', () => {
+    const s = score({ name: 'Acme GmbH', domain: 'acme.at', taxId: 'DE123456789' }, { name: 'Acme GmbH', domain: 'acme.de', taxId: 'DE 123 456 789' });
+    expect(codes(s)).toContain('domain_brand_tied');
+    expect(s.conflict).toBe(false);
+  });
+
   it('tolerates a typo in the name when the place or an identifier agrees', () => {
     const erp: IdentityFields = { name: 'Summit Analytics, Inc.', domain: null, taxId: '12-3456789', country: 'US', city: 'Austin' };
     const s = score({ name: 'Sumit Analytics', taxId: '123456789', country: 'US', city: 'Austin' }, erp);

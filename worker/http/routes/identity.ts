@@ -5,8 +5,8 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { SystemNameSchema } from '../../model/primitives.js';
-import { DEFAULT_THRESHOLDS, IdentityFieldsSchema, IdentityThresholdsSchema } from '../../policies/identity/index.js';
+import { SystemNameSchema, type SystemName } from '../../model/primitives.js';
+import { DEFAULT_THRESHOLDS, IdentityFieldsSchema, IdentityThresholdsSchema, type IdentityFields } from '../../policies/identity/index.js';
 import { serviceContext } from '../../services/context.js';
 import { recordLabel, resolveCandidate, syncIdentity } from '../../services/identity/index.js';
 import { auditStatement } from '../../storage/audit.js';
@@ -34,11 +34,13 @@ export function identityRoutes() {
     const body = await jsonBody(c, z.unknown());
     const wrapped = typeof body === 'object' && body !== null && 'candidate' in body;
     const input = wrapped ? parseWith(WrappedResolveSchema, body) : parseWith(FlatResolveSchema, body);
-    const { systems: only, ...rest } = input;
-    const fields = 'candidate' in input ? input.candidate : rest;
+    let fields: IdentityFields;
+    let only: SystemName[] | undefined;
+    if ('candidate' in input) ({ candidate: fields, systems: only } = input);
+    else ({ systems: only, ...fields } = input);
     const tenantId = c.get('tenantId');
     const thresholds = await loadThresholds(c.env.DB, tenantId);
-    const res = await resolveCandidate(c.env.DB, tenantId, IdentityFieldsSchema.parse(fields), { ...(only ? { systems: only } : {}), thresholds });
+    const res = await resolveCandidate(c.env.DB, tenantId, fields, { ...(only ? { systems: only } : {}), thresholds });
     return c.json({
       decision: res.decision,
       matches: res.matches.map((m) => ({

@@ -96,7 +96,9 @@ export function scorePair(a: IdentityProfile, b: IdentityProfile, ctx: PairConte
       add('domain_same', WEIGHTS.domainSame, `Same website domain ${a.domain.domain}`);
       strong = true;
     } else if (a.domain.label === b.domain.label && a.domain.country && b.domain.country && a.domain.country !== b.domain.country) {
-      add('domain_brand_countries', WEIGHTS.brandCountries, `${a.domain.domain} and ${b.domain.domain} are the brand's sites in ${a.domain.country} and ${b.domain.country}: usually separate legal entities`, true);
+      // Two country sites of one brand are two legal entities, unless an identifier ties them.
+      if (tax === 'same' || ctx.hint?.kind === 'self') add('domain_brand_tied', 0, `${a.domain.domain} and ${b.domain.domain} are one legal entity's sites in ${a.domain.country} and ${b.domain.country}`);
+      else add('domain_brand_countries', WEIGHTS.brandCountries, `${a.domain.domain} and ${b.domain.domain} are the brand's sites in ${a.domain.country} and ${b.domain.country}: usually separate legal entities`, true);
     } else if (a.domain.label === b.domain.label && relation !== null && relation !== 'different' && relation !== 'related') {
       add('domain_brand', WEIGHTS.brandRegional, `Same brand "${a.domain.label}" on ${a.domain.domain} and ${b.domain.domain}`);
     } else {
