@@ -30,8 +30,9 @@ import { refreshAccounts } from './survive.js';
 export type { SyncStats } from './link-page.js';
 
 /** The CRMs a tenant may have, in the order their records become accounts. */
-const CRMS: System[] = ['hubspot', 'salesforce'];
-const TARGETS: System[] = ['netsuite', 'vitally'];
+export const CRMS: System[] = ['hubspot', 'salesforce'];
+/** The systems a CRM company is linked to. */
+export const TARGETS: System[] = ['netsuite', 'vitally'];
 const ERPS: System[] = ['netsuite'];
 /** Stored records resolved per D1 round trip. */
 const LINK_PAGE = 100;
@@ -47,7 +48,8 @@ async function eachPage(db: D1Database, tenantId: string, system: System, fn: (p
   }
 }
 
-async function connected(env: Env, tenantId: string, system: System): Promise<boolean> {
+/** Whether the tenant has `system` connected. */
+export async function connected(env: Env, tenantId: string, system: System): Promise<boolean> {
   try {
     await loadConnection(env, tenantId, system);
     return true;
