@@ -33,7 +33,7 @@ export type { SyncStats } from './link-page.js';
 export const CRMS: System[] = ['hubspot', 'salesforce'];
 /** The systems a CRM company is linked to. */
 export const TARGETS: System[] = ['netsuite', 'vitally'];
-const ERPS: System[] = ['netsuite'];
+export const ERPS: System[] = ['netsuite'];
 /** Stored records resolved per D1 round trip. */
 const LINK_PAGE = 100;
 
@@ -73,7 +73,8 @@ async function recordPages(env: Env, ctx: ServiceContext, system: System): Promi
   }
 }
 
-async function ingest(env: Env, ctx: ServiceContext, system: System): Promise<number> {
+/** Reads every record of one connected system and stores its identity evidence; drops records gone from the vendor. */
+export async function ingest(env: Env, ctx: ServiceContext, system: System): Promise<number> {
   const seenAt = new Date().toISOString();
   let count = 0;
   for await (const page of await recordPages(env, ctx, system)) {
