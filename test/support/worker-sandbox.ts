@@ -20,10 +20,14 @@ declare module 'vitest' {
     vitallyConnectorSandboxUrl: string;
     /** Private to test/worker/uninstall.test.ts (an uninstall kills every OAuth token of a portal). */
     uninstallSandboxUrl: string;
+    /** Private to test/worker/identity-continuous.test.ts (it creates HubSpot companies the truth does not know). */
+    identityLinkSandboxUrl: string;
+    /** Private to test/worker/sync-runs.test.ts (it injects HubSpot faults and edits company domains). */
+    syncRunsSandboxUrl: string;
   }
 }
 
-const ESTATES = ['workerSandboxUrl', 'hubspotConnectorSandboxUrl', 'netsuiteConnectorSandboxUrl', 'vitallyConnectorSandboxUrl', 'uninstallSandboxUrl'] as const;
+const ESTATES = ['workerSandboxUrl', 'hubspotConnectorSandboxUrl', 'netsuiteConnectorSandboxUrl', 'vitallyConnectorSandboxUrl', 'uninstallSandboxUrl', 'identityLinkSandboxUrl', 'syncRunsSandboxUrl'] as const;
 
 export default async function setup(project: TestProject) {
   const listeners: SandboxListener[] = [];
