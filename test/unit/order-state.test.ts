@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { netsuiteRecordUrl } from '../../worker/connectors/netsuite/descriptor.js';
 import { failureText, orderState, stepLabel } from '../../worker/services/order-state.js';
 import type { RunFacts } from '../../worker/services/order-state.js';
+import { orders } from '../fixtures/concord/index.js';
 
 const run = (over: Partial<RunFacts>): RunFacts & Record<string, unknown> => ({
   id: 'hubspot-24300001-deal-1',
@@ -91,5 +92,34 @@ describe('netsuiteRecordUrl', () => {
       expect(netsuiteRecordUrl(base, 'sales_order', '9001'), base).toBeNull();
     }
     expect(netsuiteRecordUrl('https://1234567.suitetalk.api.netsuite.com', 'sales_order', '9001&x=1')).toBeNull();
+  });
+});
+
+describe('the saved order answers the surfaces are tested with', () => {
+  const at = (s: number) => `2026-11-26T10:0${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}.000Z`;
+  const runs: Record<keyof typeof orders, [RunFacts, string | null]> = {
+    creating: [run({ id: 'hubspot-24300001-deal-5000101', status: 'running', step: 'create-sales-order', updatedAt: at(2) }), null],
+    created: [
+      run({ id: 'hubspot-24300001-deal-5000101', status: 'completed', updatedAt: at(4), completedAt: at(4), result: { customerId: '77', accountId: 'acc_1', orderId: '10482', orderNumber: 'SO-10482', csAccountId: 'cs', customer: 'created' } }),
+      netsuiteRecordUrl('https://1234567.suitetalk.api.netsuite.com', 'sales_order', '10482'),
+    ],
+    blocked: [
+      run({
+        id: 'hubspot-24300001-deal-5000102',
+        status: 'blocked',
+        step: 'validate',
+        updatedAt: at(1),
+        exceptions: [
+          { field: 'company.taxId', code: 'tax_id_required', message: 'Customers in DE need a tax id (VAT/GST number) in the ERP.', fixIn: 'crm', action: 'Enter the company tax id (VAT number).' },
+          { field: 'lines.0.sku', code: 'unmapped_sku', message: 'SKU PLAT-ULTIMATE (Platform Ultimate) has no ERP item.', fixIn: 'erp', action: 'Create the item PLAT-ULTIMATE in the ERP (or correct the SKU on the CRM product), then retry.' },
+        ],
+      }),
+      null,
+    ],
+    failed: [run({ id: 'hubspot-24300001-deal-5000103', status: 'failed', step: 'create-sales-order', updatedAt: at(190), exceptions: [{ code: 'step_failed', step: 'create-sales-order', reason: 'ConcordError: timeout' }] }), null],
+  };
+  it.each(Object.keys(orders) as (keyof typeof orders)[])('%s is what the broker answers for such a run', (name) => {
+    const [facts, url] = runs[name];
+    expect(orders[name]).toEqual({ order: orderState(facts, systems, url) });
   });
 });
