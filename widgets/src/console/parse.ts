@@ -4,7 +4,7 @@
  */
 import { isRecord } from '../shared/http.js';
 import type { Result } from '../shared/result.js';
-import { SYSTEMS, type ClosedWonSettings, type Connection, type DeadLetter, type FlowRun, type OwnershipRule, type SystemId, type WriteRefusal } from './types.js';
+import { SYSTEMS, type ClosedWonSettings, type Connection, type DeadLetter, type FlowRun, type OwnershipRule, type ReviewCase, type ReviewSide, type SystemId, type WriteRefusal } from './types.js';
 
 const isStr = (v: unknown): v is string => typeof v === 'string';
 
@@ -78,4 +78,28 @@ export function parseClosedWonSettings(body: unknown): Result<ClosedWonSettings>
     Array.isArray(body['taxIdCountries']) && isRecord(body['termsMap']) && typeof body['escalateAfterHours'] === 'number' &&
     isRecord(onboarding) && isStr(onboarding['name']) && Array.isArray(onboarding['milestones']);
   return ok ? { ok: true, value: body as unknown as ClosedWonSettings } : invalid('settings lack fields the form edits');
+}
+
+const STATUSES = ['open', 'approved', 'rejected', 'linked', 'superseded'];
+
+function isSide(v: unknown): v is ReviewSide {
+  return isRecord(v) && isStr(v['system']) && isStr(v['externalId']) && isStr(v['label']) && isRecord(v['fields']) && isStr(v['fields']['name']);
+}
+
+/** `{items:[{id,status,score,reasons,subject,candidate}]}` → review cases (malformed ones left out). */
+export function parseReviews(body: unknown): Result<ReviewCase[]> {
+  const list = items(body);
+  if (list === null) return invalid('reviews has no items');
+  const value = list.filter(
+    (c): c is ReviewCase =>
+      isRecord(c) && isStr(c['id']) && STATUSES.includes(c['status'] as string) && typeof c['score'] === 'number' &&
+      Array.isArray(c['reasons']) && isSide(c['subject']) && isSide(c['candidate']),
+  );
+  return { ok: true, value };
+}
+
+/** `{case:{...}}` of a decision → the case after it. */
+export function parseDecided(body: unknown): Result<ReviewCase> {
+  const parsed = parseReviews({ items: isRecord(body) ? [body['case']] : [] });
+  return parsed.ok && parsed.value.length === 1 ? { ok: true, value: parsed.value[0]! } : invalid('decision has no case');
 }

@@ -4,8 +4,8 @@
  */
 import { joinUrl, requestJson, type FetchLike } from '../shared/http.js';
 import type { Result } from '../shared/result.js';
-import { parseClosedWonSettings, parseConnections, parseDeadLetters, parseOwnership, parseRefusals, parseRuns } from './parse.js';
-import type { ClosedWonSettings, Connection, DeadLetter, FlowRun, NetSuiteCredentials, NetSuiteTbaCredentials, OwnershipRule, RunStatus, SystemId, VitallyCredentials, WriteRefusal } from './types.js';
+import { parseClosedWonSettings, parseConnections, parseDeadLetters, parseDecided, parseOwnership, parseRefusals, parseReviews, parseRuns } from './parse.js';
+import type { ClosedWonSettings, Connection, DeadLetter, FlowRun, NetSuiteCredentials, NetSuiteTbaCredentials, OwnershipRule, ReviewCase, ReviewDecision, RunStatus, SystemId, VitallyCredentials, WriteRefusal } from './types.js';
 
 /** What the console needs from the broker. */
 export interface ConsoleService {
@@ -26,6 +26,11 @@ export interface ConsoleService {
   listWriteRefusals(): Promise<Result<WriteRefusal[]>>;
   getClosedWonSettings(): Promise<Result<ClosedWonSettings>>;
   saveClosedWonSettings(settings: ClosedWonSettings): Promise<Result<ClosedWonSettings>>;
+  /** Identity review cases, open ones or decided ones. */
+  listReviews(status: 'open' | 'decided'): Promise<Result<ReviewCase[]>>;
+  decideReview(id: string, decision: ReviewDecision): Promise<Result<ReviewCase>>;
+  /** Takes a wrongly linked record out of an account (kept apart from then on). */
+  split(accountId: string, record: { system: string; externalId: string }): Promise<Result<unknown>>;
 }
 
 /** Options for {@link createFetchConsoleService}. */
@@ -82,5 +87,14 @@ export function createFetchConsoleService(opts: FetchConsoleServiceOptions): Con
       const r = await call('PUT', '/flows/settings/closed-won', settings);
       return r.ok ? parseClosedWonSettings(r.value) : r;
     },
+    async listReviews(status) {
+      const r = await call('GET', `/identity/reviews?status=${status}&limit=100`);
+      return r.ok ? parseReviews(r.value) : r;
+    },
+    async decideReview(id, decision) {
+      const r = await call('POST', `/identity/reviews/${encodeURIComponent(id)}/decision`, decision);
+      return r.ok ? parseDecided(r.value) : r;
+    },
+    split: (accountId, record) => call('POST', '/identity/split', { accountId, system: record.system, externalId: record.externalId }),
   };
 }
