@@ -79,7 +79,8 @@ describe('/demo: close a demo deal as won', () => {
     const shown = said.match(/^Sales order (\S+) created/)![1]!;
     expect(run.sourceRecord).toBe(deal.dealId);
     expect(run.result?.orderNumber).toBe(shown);
-    expect(run.steps.map((s) => s.step)).toEqual(expect.arrayContaining(['create-sales-order']));
+    // Step names carry the attempt (`create-sales-order#0`): a stage re-run after a fix is a new step.
+    expect(run.steps.filter((s) => s.step.startsWith('create-sales-order#')).map((s) => s.status)).toEqual(['done']);
 
     const listed = (await (await fetch(`${broker}/v1/tenants/demo/flows/runs?source=hubspot&record=${deal.dealId}`, { headers: { authorization: `Bearer ${demoKey}` } })).json()) as { items: Run[] };
     const saved = (answers.flowRuns as { items: { status: string }[] }).items.find((r) => r.status === 'completed');

@@ -27,7 +27,9 @@ const STEPS: Record<string, string> = {
   validate: 'Validating the order data',
   'resolve-customer': 'Finding or creating the ERP customer',
   'create-sales-order': 'Creating the sales order',
+  'write-back-order': 'Writing the order back to the CRM',
   'provision-cs': 'Setting up the customer-success account',
+  'write-back-cs': 'Writing the customer-success link back to the CRM',
   'write-back': 'Writing the order back to the CRM',
 };
 

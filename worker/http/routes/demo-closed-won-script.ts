@@ -19,7 +19,9 @@ export const DEMO_CLOSED_WON_SCRIPT = String.raw`(() => {
     validate: 'validating the order data',
     'resolve-customer': 'finding or creating the NetSuite customer',
     'create-sales-order': 'creating the sales order in NetSuite',
+    'write-back-order': 'writing the order back to the deal',
     'provision-cs': 'setting up the Vitally account',
+    'write-back-cs': 'writing the Vitally link back to the deal',
     'write-back': 'writing the order back to the deal',
   };
   const FIX_IN = { crm: 'HubSpot', erp: 'NetSuite', concord: 'the Concord console' };
