@@ -89,6 +89,20 @@ export function brokerHandlers(distDir: string): HttpHandler[] {
     }),
     http.get(tenant('/dead-letters'), () => HttpResponse.json(answers.deadLetters)),
     http.post(tenant('/dead-letters/:id/replay'), () => HttpResponse.json(answers.deadLetterReplayed, { status: 202 })),
+    http.get(tenant('/flows/runs'), ({ request }) => {
+      const status = new URL(request.url).searchParams.get('status');
+      const all = answers.flowRuns as { items: { status: string }[]; next: null };
+      return HttpResponse.json(status ? { ...all, items: all.items.filter((r) => r.status === status) } : all);
+    }),
+    http.post(tenant('/flows/runs/:id/retry'), ({ params }) => HttpResponse.json({ ...answers.flowRunRetried, id: String(params['id']) }, { status: 202 })),
+    http.get(tenant('/write-refusals'), () => HttpResponse.json(answers.writeRefusals)),
+    http.get(tenant('/flows/settings/closed-won'), () => HttpResponse.json(answers.closedWonSettings)),
+    // The broker answers the settings it stored (worker/http/routes/flows.ts), or refuses them field by field.
+    http.put(tenant('/flows/settings/closed-won'), async ({ request }) => {
+      const body = (await request.json()) as { taxIdCountries: string[] };
+      if (body.taxIdCountries.some((c) => !/^[A-Z]{2}$/.test(c))) return problem(problems.settingsInvalid);
+      return HttpResponse.json(body);
+    }),
     http.get(tenant('/identity/reviews'), ({ request }) =>
       HttpResponse.json(new URL(request.url).searchParams.get('status') === 'decided' ? answers.reviewsDecided : answers.reviews)),
     // As worker/http/routes/identity-reviews.ts answers a decision: the case as decided now.

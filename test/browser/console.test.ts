@@ -23,7 +23,7 @@ describe('console.js', () => {
     const { page, broker } = t;
     await openConsole();
     const rows = page.locator('.cc-conn');
-    await page.getByText('24300001').waitFor();
+    await page.getByText('24300001', { exact: true }).waitFor();
     expect(await rows.allInnerTexts()).toEqual([
       expect.stringMatching(/HubSpot\s+Connected\s+24300001\s+since Oct 1, 2026[\s\S]*Disconnect/),
       expect.stringMatching(/Salesforce\s+Not connected[\s\S]*Connect/),

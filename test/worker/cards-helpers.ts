@@ -53,12 +53,22 @@ export function hubspotViewPath(objectType: string, objectId: string, portalId: 
   return `/v1/cards/hubspot/view?objectType=${objectType}&objectId=${objectId}&portalId=${portalId}&userId=101&userEmail=csm%40example.com&appId=42`;
 }
 
-/** A callout as ConcordClient (Apex) sends it. */
-export async function salesforceFetch(path: string, secret: string, opts: { orgId?: string; timestamp?: number } = {}): Promise<Response> {
+/** A callout as ConcordClient (Apex) sends it (GET, or POST with a JSON body). */
+export async function salesforceFetch(path: string, secret: string, opts: { orgId?: string; timestamp?: number; method?: 'GET' | 'POST'; body?: unknown } = {}): Promise<Response> {
   const timestamp = String(opts.timestamp ?? Date.now());
-  const signature = createHmac('sha256', secret).update(`GET\n${path}\n${timestamp}\n`).digest('base64');
+  const method = opts.method ?? 'GET';
+  const text = opts.body === undefined ? '' : JSON.stringify(opts.body);
+  const signature = createHmac('sha256', secret).update(`${method}\n${path}\n${timestamp}\n${text}`).digest('base64');
   return SELF.fetch(`${BASE}${path}`, {
-    headers: { accept: 'application/json', 'x-concord-org-id': opts.orgId ?? ORG.demo, 'x-concord-timestamp': timestamp, 'x-concord-signature': signature },
+    method,
+    headers: {
+      accept: 'application/json',
+      'x-concord-org-id': opts.orgId ?? ORG.demo,
+      'x-concord-timestamp': timestamp,
+      'x-concord-signature': signature,
+      ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(opts.body === undefined ? {} : { body: text }),
   });
 }
 

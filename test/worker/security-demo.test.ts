@@ -1,7 +1,9 @@
 /**
- * Issue 8, item 4: the local demo door (`GET /demo`, `POST /demo/console`) opens only in the
- * explicit development mode and only for a loopback Host, so neither a deployment that kept
- * CONCORD_DEMO_TENANT from the example file nor a DNS-rebinding page can mint an admin session.
+ * Issue 8, item 4: the local demo door (`GET /demo`, `POST /demo/console`, and issue 10's
+ * `POST /demo/closed-won` with its `GET /demo/closed-won.js`) opens only in the explicit
+ * development mode and only for a loopback Host, so neither a deployment that kept
+ * CONCORD_DEMO_TENANT from the example file nor a DNS-rebinding page can mint an admin session or
+ * move a CRM deal.
  */
 import { createExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
@@ -38,6 +40,20 @@ describe('/demo and /demo/console', () => {
     const console = await hit(prod, 'http://127.0.0.1:8787/demo/console', 'POST', { origin: 'http://127.0.0.1:8787' });
     expect(console.status).toBe(404);
     expect(console.headers.get('set-cookie')).toBeNull();
+    const won = await hit(prod, 'http://127.0.0.1:8787/demo/closed-won', 'POST', { origin: 'http://127.0.0.1:8787' });
+    expect(won.status).toBe(404);
+    expect(won.headers.get('set-cookie')).toBeNull();
+    expect((await hit(prod, 'http://127.0.0.1:8787/demo/closed-won.js')).status).toBe(404);
+  });
+
+  it('closing a demo deal as won refuses a cross-site page', async () => {
+    await provision(dev, 'demo');
+    const won = await hit(dev, 'http://127.0.0.1:8787/demo/closed-won', 'POST', { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' });
+    expect(won.status).toBe(403);
+    expect(won.headers.get('set-cookie')).toBeNull();
+    const script = await hit(dev, 'http://127.0.0.1:8787/demo/closed-won.js');
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
   });
 
   it('are 404 for a Host that is not loopback (DNS rebinding, tunnels)', async () => {
@@ -47,6 +63,9 @@ describe('/demo and /demo/console', () => {
       const console = await hit(dev, `${host}/demo/console`, 'POST', { origin: host });
       expect(console.status, host).toBe(404);
       expect(console.headers.get('set-cookie')).toBeNull();
+      const won = await hit(dev, `${host}/demo/closed-won`, 'POST', { origin: host });
+      expect(won.status, host).toBe(404);
+      expect(won.headers.get('set-cookie')).toBeNull();
     }
   });
 });

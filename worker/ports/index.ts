@@ -60,6 +60,11 @@ export interface ErpPort {
   referenceData?(): Promise<ErpReference>;
   /** The ERP's payment terms (e.g. Net 30), for mapping a deal's terms. */
   paymentTerms?(): Promise<ErpTerm[]>;
+  /**
+   * The ERP's web page of a sales order, for a person to open from a CRM card; null unless the
+   * connection is on the vendor's own host (no call is made).
+   */
+  salesOrderUrl?(id: string): string | null;
 }
 
 /** One payment term of the ERP. */

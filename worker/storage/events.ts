@@ -118,18 +118,30 @@ export interface DeadLetterItem {
   error: string;
   attempts?: number;
   failedAt: string;
+  /** A flow run's dead letter (`flow.*`): the run, and the step that exhausted its retries (a replay runs it again). */
+  runId?: string;
+  step?: string;
 }
 
 /** Open dead letters, newest first. */
 export async function listDeadLetters(db: D1Database, tenantId: string, limit: number): Promise<DeadLetterItem[]> {
   const { results } = await db
     .prepare(
-      `SELECT id, kind, summary, error, attempts, failed_at AS failedAt FROM dead_letters
+      `SELECT id, kind, summary, error, attempts, failed_at AS failedAt,
+         CASE WHEN kind LIKE 'flow.%' AND json_valid(payload) THEN json_extract(payload, '$.runId') END AS runId,
+         CASE WHEN kind LIKE 'flow.%' AND json_valid(payload) THEN json_extract(payload, '$.step') END AS step
+       FROM dead_letters
        WHERE tenant_id = ? AND status = 'open' ORDER BY failed_at DESC, id LIMIT ?`,
     )
     .bind(tenantId, limit)
-    .all<{ id: string; kind: string; summary: string | null; error: string; attempts: number | null; failedAt: string }>();
-  return results.map(({ summary, attempts, ...r }) => ({ ...r, ...(summary ? { summary } : {}), ...(attempts ? { attempts } : {}) }));
+    .all<{ id: string; kind: string; summary: string | null; error: string; attempts: number | null; failedAt: string; runId: unknown; step: unknown }>();
+  return results.map(({ summary, attempts, runId, step, ...r }) => ({
+    ...r,
+    ...(summary ? { summary } : {}),
+    ...(attempts ? { attempts } : {}),
+    ...(typeof runId === 'string' ? { runId } : {}),
+    ...(typeof step === 'string' ? { step } : {}),
+  }));
 }
 
 /** One dead letter of the tenant with its payload, or null. */

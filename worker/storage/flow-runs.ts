@@ -61,6 +61,20 @@ export function setRunState(
     .bind(s.status, s.step, json(s.exceptions), json(s.result), s.status, tenantId, id);
 }
 
+/**
+ * A blocked or failed run was woken (retry, replay, a fixed record): show it as running again at
+ * the same step until the engine records what the re-run did. Compare-and-set on `updated_at`, so
+ * a run the engine already moved on (or blocked again) is never overwritten with an older state.
+ */
+export function markResumed(db: D1Database, tenantId: string, id: string, seenUpdatedAt: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE flow_runs SET status = 'running', exceptions_json = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+       WHERE tenant_id = ? AND id = ? AND status IN ('blocked', 'failed') AND updated_at = ?`,
+    )
+    .bind(tenantId, id, seenUpdatedAt);
+}
+
 export function stepStatement(db: D1Database, tenantId: string, runId: string, s: StepRow): D1PreparedStatement {
   return db
     .prepare(

@@ -348,15 +348,18 @@ describe('Concord account review card', () => {
   it('reports a task the broker refused, with its reason', async () => {
     const r = setup('0-3', 555);
     r.fake.reply({ status: 200, json: acmeView() });
+    // On a deal the card also asks for the deal's order; this one was never closed won.
+    r.fake.reply({ status: 200, json: { order: null } });
     r.start();
     await r.waitFor(() => expect(r.maybeFind(StatisticsItem, { id: 'ar-open' })).not.toBeNull());
     expect(r.fake.calls[0]!.url).toBe(`${VIEW_URL}?objectType=deals&objectId=555`);
+    expect(r.fake.calls[1]!.url).toBe('https://concord.example.com/v1/cards/hubspot/order?objectType=deals&objectId=555');
 
     r.fake.reply({ status: 422, json: { title: 'Validation failed', status: 422, code: 'validation', detail: 'Task subject is too long for HubSpot.' } });
     r.findByTestId(LoadingButton, 'create-task').trigger('onClick');
     await r.waitFor(() => expect(alertsOf(r)).toHaveLength(1));
 
-    expect(r.fake.calls[1]!.options?.body).toMatchObject({ objectType: 'deals', objectId: '555' });
+    expect(r.fake.calls[2]!.options?.body).toMatchObject({ objectType: 'deals', objectId: '555' });
     expect(alertsOf(r)[0]).toEqual({ type: 'danger', title: 'Task not created', message: 'Task subject is too long for HubSpot.' });
   });
 

@@ -43,4 +43,15 @@ describe('broker client', () => {
     const result = await createBrokerClient(fake.fetcher).createTask({ objectType: 'deals', objectId: '9', subject: 's', dueDate: '2026-12-01' });
     expect(result).toEqual({ kind: 'ok', taskId: '5001' });
   });
+
+  it('reads a deal order answer and refuses one it cannot read', async () => {
+    const fake = createFakeFetcher();
+    fake.reply({ status: 200, json: { order: null } });
+    fake.reply({ status: 200, json: { order: { state: 'shipped', runId: 'r' } } });
+    const client = createBrokerClient(fake.fetcher);
+    expect(await client.getOrder('77&x')).toEqual({ kind: 'ok', order: null });
+    expect(fake.calls[0]!.url).toBe('https://concord.example.com/v1/cards/hubspot/order?objectType=deals&objectId=77%26x');
+    const odd = await client.getOrder('77');
+    expect(odd.kind === 'error' && odd.error.code).toBe('invalid_order');
+  });
 });

@@ -1,8 +1,14 @@
-/** The admin console root: connections, ownership matrix, identity review and failed items for one tenant. */
+/**
+ * The admin console root for one tenant: connections, the ownership matrix, the identity review
+ * queue, closed-won orders and their settings, write refusals and failed items.
+ */
+import { ClosedWonRuns } from './ClosedWonRuns.js';
+import { ClosedWonSettings } from './ClosedWonSettings.js';
 import { Connections } from './Connections.js';
 import { DeadLetters } from './DeadLetters.js';
 import { OwnershipMatrix } from './OwnershipMatrix.js';
 import { Review } from './Review.js';
+import { WriteRefusals } from './WriteRefusals.js';
 import type { ConsoleService } from './service.js';
 
 /** Props of the console root. */
@@ -26,7 +32,10 @@ export function Console(props: ConsoleProps) {
         <Connections service={props.service} navigate={props.navigate} />
         <OwnershipMatrix service={props.service} />
         <Review service={props.service} />
+        <ClosedWonRuns service={props.service} />
+        <WriteRefusals service={props.service} />
         <DeadLetters service={props.service} />
+        <ClosedWonSettings service={props.service} />
       </div>
     </div>
   );

@@ -1,4 +1,7 @@
-/** Failed items (dead letters) with a Replay button each. */
+/**
+ * Failed items (dead letters) with a Replay button each. A closed-won run's dead letter names the
+ * step that exhausted its retries; replaying it runs that step again.
+ */
 import { useCallback, useState } from 'preact/hooks';
 import { formatInstant } from '../shared/format.js';
 import { describeError } from '../shared/result.js';
@@ -39,6 +42,11 @@ export function DeadLetters(props: { service: ConsoleService }) {
                     <code>{d.kind}</code> · failed {formatInstant(d.failedAt)}
                     {d.attempts ? ` after ${d.attempts} attempts` : ''}
                   </span>
+                  {d.step ? (
+                    <span class="cc-sub" data-step={d.step}>
+                      Step <code>{d.step}</code>{d.runId ? <> of run <code>{d.runId}</code></> : null}: Replay runs this step again.
+                    </span>
+                  ) : null}
                   <span class="cc-sub cc-text-bad">{d.error}</span>
                 </div>
                 <div class="cc-actions">

@@ -4,7 +4,7 @@
  */
 import { isRecord } from '../shared/http.js';
 import type { Result } from '../shared/result.js';
-import { SYSTEMS, type Connection, type DeadLetter, type OwnershipRule, type ReviewCase, type ReviewSide, type SystemId } from './types.js';
+import { SYSTEMS, type ClosedWonSettings, type Connection, type DeadLetter, type FlowRun, type OwnershipRule, type ReviewCase, type ReviewSide, type SystemId, type WriteRefusal } from './types.js';
 
 const isStr = (v: unknown): v is string => typeof v === 'string';
 
@@ -42,6 +42,42 @@ export function parseDeadLetters(body: unknown): Result<DeadLetter[]> {
     (d): d is DeadLetter => isRecord(d) && isStr(d['id']) && isStr(d['kind']) && isStr(d['error']) && isStr(d['failedAt']),
   );
   return { ok: true, value };
+}
+
+const RUN_STATUSES = ['queued', 'running', 'blocked', 'failed', 'completed'];
+
+/** `{items:[run], next}` → closed-won runs (rows without an id, a status or times are dropped). */
+export function parseRuns(body: unknown): Result<FlowRun[]> {
+  const list = items(body);
+  if (list === null) return invalid('runs has no items');
+  const value = list
+    .filter((r): r is Record<string, unknown> => isRecord(r) && isStr(r['id']) && RUN_STATUSES.includes(r['status'] as string) && isStr(r['createdAt']) && isStr(r['updatedAt']))
+    .map((r) => ({
+      ...(r as unknown as FlowRun),
+      exceptions: Array.isArray(r['exceptions']) ? r['exceptions'].filter((e) => isRecord(e) && isStr(e['code'])) as FlowRun['exceptions'] : null,
+      result: isRecord(r['result']) ? (r['result'] as FlowRun['result']) : null,
+    }));
+  return { ok: true, value };
+}
+
+/** `{items:[refusal], next}` → write refusals. */
+export function parseRefusals(body: unknown): Result<WriteRefusal[]> {
+  const list = items(body);
+  if (list === null) return invalid('write refusals has no items');
+  const value = list.filter(
+    (r): r is WriteRefusal => isRecord(r) && isStr(r['id']) && isStr(r['at']) && isStr(r['field']) && isStr(r['targetSystem']) && isStr(r['flow']),
+  );
+  return { ok: true, value };
+}
+
+/** The closed-won settings object (every field the form edits must be there). */
+export function parseClosedWonSettings(body: unknown): Result<ClosedWonSettings> {
+  if (!isRecord(body)) return invalid('settings is not an object');
+  const onboarding = body['onboarding'];
+  const ok =
+    Array.isArray(body['taxIdCountries']) && isRecord(body['termsMap']) && typeof body['escalateAfterHours'] === 'number' &&
+    isRecord(onboarding) && isStr(onboarding['name']) && Array.isArray(onboarding['milestones']);
+  return ok ? { ok: true, value: body as unknown as ClosedWonSettings } : invalid('settings lack fields the form edits');
 }
 
 const STATUSES = ['open', 'approved', 'rejected', 'linked', 'superseded'];

@@ -4,8 +4,8 @@
  */
 import { joinUrl, requestJson, type FetchLike } from '../shared/http.js';
 import type { Result } from '../shared/result.js';
-import { parseConnections, parseDeadLetters, parseDecided, parseOwnership, parseReviews } from './parse.js';
-import type { Connection, DeadLetter, NetSuiteCredentials, NetSuiteTbaCredentials, OwnershipRule, ReviewCase, ReviewDecision, SystemId, VitallyCredentials } from './types.js';
+import { parseClosedWonSettings, parseConnections, parseDeadLetters, parseDecided, parseOwnership, parseRefusals, parseReviews, parseRuns } from './parse.js';
+import type { ClosedWonSettings, Connection, DeadLetter, FlowRun, NetSuiteCredentials, NetSuiteTbaCredentials, OwnershipRule, ReviewCase, ReviewDecision, RunStatus, SystemId, VitallyCredentials, WriteRefusal } from './types.js';
 
 /** What the console needs from the broker. */
 export interface ConsoleService {
@@ -19,6 +19,13 @@ export interface ConsoleService {
   saveOwnership(rules: OwnershipRule[]): Promise<Result<unknown>>;
   listDeadLetters(): Promise<Result<DeadLetter[]>>;
   replay(id: string): Promise<Result<unknown>>;
+  /** Closed-won runs, newest first (optionally of one status). */
+  listRuns(status?: RunStatus): Promise<Result<FlowRun[]>>;
+  /** Re-check a blocked run or re-run a failed run's step. */
+  retryRun(id: string): Promise<Result<unknown>>;
+  listWriteRefusals(): Promise<Result<WriteRefusal[]>>;
+  getClosedWonSettings(): Promise<Result<ClosedWonSettings>>;
+  saveClosedWonSettings(settings: ClosedWonSettings): Promise<Result<ClosedWonSettings>>;
   /** Identity review cases, open ones or decided ones. */
   listReviews(status: 'open' | 'decided'): Promise<Result<ReviewCase[]>>;
   decideReview(id: string, decision: ReviewDecision): Promise<Result<ReviewCase>>;
@@ -63,6 +70,23 @@ export function createFetchConsoleService(opts: FetchConsoleServiceOptions): Con
       return r.ok ? parseDeadLetters(r.value) : r;
     },
     replay: (id) => call('POST', `/dead-letters/${encodeURIComponent(id)}/replay`),
+    async listRuns(status) {
+      const r = await call('GET', `/flows/runs?limit=50${status ? `&status=${status}` : ''}`);
+      return r.ok ? parseRuns(r.value) : r;
+    },
+    retryRun: (id) => call('POST', `/flows/runs/${encodeURIComponent(id)}/retry`),
+    async listWriteRefusals() {
+      const r = await call('GET', '/write-refusals?limit=50');
+      return r.ok ? parseRefusals(r.value) : r;
+    },
+    async getClosedWonSettings() {
+      const r = await call('GET', '/flows/settings/closed-won');
+      return r.ok ? parseClosedWonSettings(r.value) : r;
+    },
+    async saveClosedWonSettings(settings) {
+      const r = await call('PUT', '/flows/settings/closed-won', settings);
+      return r.ok ? parseClosedWonSettings(r.value) : r;
+    },
     async listReviews(status) {
       const r = await call('GET', `/identity/reviews?status=${status}&limit=100`);
       return r.ok ? parseReviews(r.value) : r;

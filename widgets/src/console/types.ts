@@ -1,6 +1,6 @@
 /**
- * Wire shapes the admin console reads and writes. The broker's admin routes are written in
- * parallel; these are the shapes the console expects (documented in widgets/README.md).
+ * Wire shapes the admin console reads and writes: the broker's tenant admin API (README.md's API
+ * table), documented for the console in widgets/README.md.
  */
 
 /** The systems a tenant can connect. */
@@ -53,6 +53,73 @@ export interface DeadLetter {
   error: string;
   failedAt: string;
   attempts?: number | null;
+  /** A flow run's dead letter (`flow.closed-won`): the run and the step that exhausted its retries. */
+  runId?: string;
+  step?: string;
+}
+
+/** Run status (worker/storage/flow-runs.ts). */
+export type RunStatus = 'queued' | 'running' | 'blocked' | 'failed' | 'completed';
+
+/**
+ * One business issue of a blocked run (`{field, code, message, fixIn, action}`), or the failure of
+ * a failed run's step (`{code: 'step_failed', step, reason}`).
+ */
+export interface RunException {
+  code: string;
+  field?: string;
+  message?: string;
+  fixIn?: string;
+  action?: string;
+  step?: string;
+  reason?: string;
+}
+
+/** One closed-won run of `GET /flows/runs` (a deal on its way to an ERP order). */
+export interface FlowRun {
+  id: string;
+  flow: string;
+  sourceSystem: string;
+  sourceRecord: string;
+  status: RunStatus;
+  step: string | null;
+  exceptions: RunException[] | null;
+  result: { orderNumber?: string; orderId?: string; customerId?: string; csAccountId?: string; customer?: string } | null;
+  correlationId: string;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+}
+
+/** One attribute the write guard refused (`GET /write-refusals`). */
+export interface WriteRefusal {
+  id: string;
+  at: string;
+  flow: string;
+  correlationId: string;
+  targetSystem: string;
+  source: string;
+  entity: string;
+  recordId: string | null;
+  recordCount: number;
+  accountId: string | null;
+  attribute: string;
+  field: string;
+  /** The owning role (`crm`, `erp`, `cs`), null when the field is unknown to the matrix. */
+  owner: string | null;
+  reason: string;
+  attempted: unknown;
+}
+
+/** The tenant's closed-won settings (`GET|PUT /flows/settings/closed-won`). */
+export interface ClosedWonSettings {
+  taxIdCountries: string[];
+  termsMap: Record<string, string>;
+  defaultTerms: string | null;
+  defaultCurrency: string | null;
+  subsidiary: string | null;
+  escalateAfterHours: number;
+  onboarding: { name: string; milestones: { key: string; name: string; dueAfterDays: number }[] };
 }
 
 /** A record's identity fields as the review queue shows them. */

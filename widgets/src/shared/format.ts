@@ -44,6 +44,8 @@ const SYSTEM_NAMES: Record<string, string> = {
   hubspot: 'HubSpot', salesforce: 'Salesforce', netsuite: 'NetSuite', vitally: 'Vitally',
   // System roles, as the ownership matrix names owners (worker/model SystemRoleSchema).
   crm: 'CRM', erp: 'ERP', cs: 'Customer success',
+  // Concord itself, as the source of its own facts and links.
+  concord: 'Concord',
 };
 
 /** Vendor display name for a canonical system id (`netsuite` -> `NetSuite`). */

@@ -43,7 +43,15 @@ function classify(status: number, body: unknown): WidgetError {
   if (status === 404) return code === undefined ? { kind: 'not_found' } : { kind: 'not_found', code };
   if (status >= 500 || status === 429) return { kind: 'unavailable', status };
   const detail = problem['detail'] ?? problem['title'] ?? problem['message'];
-  return { kind: 'rejected', status, message: typeof detail === 'string' ? detail : `Request rejected (HTTP ${status}).` };
+  const fields = Array.isArray(problem['errors'])
+    ? problem['errors'].filter(isRecord).flatMap((e) => (typeof e['path'] === 'string' && typeof e['message'] === 'string' ? [{ path: e['path'], message: e['message'] }] : []))
+    : [];
+  return {
+    kind: 'rejected',
+    status,
+    message: typeof detail === 'string' ? detail : `Request rejected (HTTP ${status}).`,
+    ...(fields.length > 0 ? { fields } : {}),
+  };
 }
 
 function headersToObject(h: HeadersInit | undefined): Record<string, string> {

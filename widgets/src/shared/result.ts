@@ -3,13 +3,19 @@
  * exceptions, so every failure has a deliberate, user-readable state (never a blank panel).
  */
 
+/** One field the broker refused, by its dotted path in the request body (`onboarding.milestones.0.name`). */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
 /** Why a request to the broker did not produce usable data. */
 export type WidgetError =
   | { kind: 'not_found'; code?: string }
   | { kind: 'unauthorized' }
   | { kind: 'forbidden' }
   | { kind: 'unavailable'; status: number }
-  | { kind: 'rejected'; status: number; message: string }
+  | { kind: 'rejected'; status: number; message: string; /** Field-level problems (`errors[]` of a 422), when the broker names them. */ fields?: FieldProblem[] }
   | { kind: 'network' }
   | { kind: 'invalid'; message: string };
 

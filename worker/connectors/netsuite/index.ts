@@ -39,7 +39,7 @@ import {
   productFromRecord,
   salesOrderBody,
 } from './map.js';
-import { netsuiteDescriptor as d } from './descriptor.js';
+import { netsuiteDescriptor as d, netsuiteRecordUrl } from './descriptor.js';
 import { CurrencyRowSchema, CustomerRowSchema, EntityAddressRowSchema, ItemRowSchema, PricingRowSchema, TermRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema, type ItemRecord } from './schemas.js';
 
 export { NetSuiteClient } from './client.js';
@@ -53,6 +53,8 @@ export type CurrencyLookup = (currencyId: string) => Promise<CurrencyCode | null
 export class NetSuiteErp implements ErpPort {
   readonly client: NetSuiteClient;
 
+  private readonly baseUrl: string;
+
   constructor(
     conn: Connection,
     ctx: CallContext,
@@ -60,6 +62,11 @@ export class NetSuiteErp implements ErpPort {
     opts: { timeoutMs?: number } = {},
   ) {
     this.client = new NetSuiteClient(conn, ctx, opts);
+    this.baseUrl = conn.baseUrl;
+  }
+
+  salesOrderUrl(id: string): string | null {
+    return netsuiteRecordUrl(this.baseUrl, 'sales_order', id);
   }
 
   /**

@@ -6,7 +6,7 @@
 import type { Env } from '../../env.js';
 import { fail } from '../../errors.js';
 import { auditStatement } from '../../storage/audit.js';
-import { getRun, insertRun } from '../../storage/flow-runs.js';
+import { getRun, insertRun, markResumed } from '../../storage/flow-runs.js';
 import { ClosedWonParamsSchema, RESUME_EVENT, runIdFor, type ClosedWonParams, type Resume } from './params.js';
 import { FLOW } from './settings.js';
 
@@ -50,6 +50,10 @@ export async function resumeClosedWon(env: Env, tenantId: string, runId: string,
   if (!run || run.flow !== FLOW) fail({ kind: 'not_found', entity: 'flow_run', id: runId.slice(0, 64) });
   if (run.status !== 'blocked' && run.status !== 'failed') return { status: run.status };
   await (await env.CLOSED_WON.get(runId)).sendEvent({ type: RESUME_EVENT, payload: resume });
-  await auditStatement(env.DB, { tenantId, actor: resume.by, action: 'flow.closed_won.resumed', entityType: 'flow_run', entityId: runId, after: { reason: resume.reason }, correlationId }).run();
+  // The run shows as running again at once (cards, console), unless the engine got there first.
+  await env.DB.batch([
+    markResumed(env.DB, tenantId, runId, run.updatedAt),
+    auditStatement(env.DB, { tenantId, actor: resume.by, action: 'flow.closed_won.resumed', entityType: 'flow_run', entityId: runId, after: { reason: resume.reason }, correlationId }),
+  ]);
   return { status: 'resumed' };
 }

@@ -2,11 +2,14 @@
  * HubSpot app card endpoints (extensions/hubspot, `broker-client.ts`), behind the v3 signature:
  * - GET  /v1/cards/hubspot/view?objectType=companies|deals&objectId=..[&refresh=1]  (+ HubSpot's portalId, userId, ...)
  * - POST /v1/cards/hubspot/tasks  {objectType, objectId, subject, dueDate}
+ * - GET  /v1/cards/hubspot/order?objectType=deals&objectId=..  the deal's ERP order (closed-won run)
+ * - POST /v1/cards/hubspot/orders/retry  {objectType: 'deals', objectId}  retry a blocked or failed order
  * The tenant is the verified portal's; nothing in the query or body can choose it.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { createCardTask } from '../../services/card-task.js';
+import { orderOfRecord, retryOrderOfRecord } from '../../services/card-order.js';
 import { hubspotSignature } from '../middleware/hubspot-signature.js';
 import type { CardEnv } from '../middleware/card-context.js';
 import { parseJsonText, parseWith, query } from '../validate.js';
@@ -38,6 +41,11 @@ const TaskBody = z
 
 const IdempotencyKey = z.string().min(1).max(255).optional();
 
+/** Orders belong to deals: the card asks for the order of the deal it is shown on. */
+const DealType = ObjectType.refine((t) => t === 'deals', 'orders belong to deals');
+const OrderQuery = z.object({ objectType: DealType, objectId: ObjectId });
+const RetryBody = z.object({ objectType: DealType, objectId: z.union([ObjectId, z.number().int().nonnegative().transform(String)]) }).strict();
+
 export function hubspotCardRoutes() {
   const r = new Hono<CardEnv>();
   r.use('*', hubspotSignature());
@@ -58,5 +66,23 @@ export function hubspotCardRoutes() {
     );
     return c.json(result, result.replayed ? 200 : 201);
   });
+
+  r.get('/order', async (c) => {
+    const q = query(c, OrderQuery);
+    const order = await orderOfRecord(c.env, cardContext(c), 'hubspot', q.objectId);
+    c.header('cache-control', 'no-store');
+    return c.json({ order });
+  });
+
+  r.post('/orders/retry', async (c) => {
+    const body = parseWith(RetryBody, parseJsonText(c.get('rawBody')));
+    const order = await retryOrderOfRecord(c.env, { ...cardContext(c), actor: c.get('actor') }, 'hubspot', body.objectId);
+    return c.json({ order }, 202);
+  });
   return r;
+}
+
+/** A card request's service context: the verified tenant, short limiter waits (a user is waiting). */
+function cardContext(c: Context<CardEnv>) {
+  return serviceContext(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log') }, { maxWaitMs: 3_000 });
 }

@@ -2,37 +2,26 @@
  * `GET /demo`: the local landing page a new user opens after `npm start`. It lists a few of the
  * demo tenant's linked accounts with links to the CSM panel (each with its own short-lived embed
  * token, minted here so no API key reaches the browser) and the admin console, and renders the
- * panel of the first account inline. Served only in the explicit development mode
- * (CONCORD_DEV_MODE=1, which `npm start` sets and production never does), only when
- * CONCORD_DEMO_TENANT names a tenant, and only to a request whose Host is this machine
- * (127.0.0.1, localhost, [::1]): a tunnel, a proxy or a DNS-rebinding page names another Host
- * and gets 404. Anything else answers 404, as if the route did not exist.
+ * panel of the first account inline, and "Close a demo deal as won" (demo-closed-won.ts), which
+ * follows the closed-won run it starts until the sales order number appears. Served only behind
+ * the demo door (demo-door.ts: development mode, CONCORD_DEMO_TENANT set, a loopback Host);
+ * anything else answers 404, as if the route did not exist.
  */
 import { Hono } from 'hono';
-import type { Context } from 'hono';
-import { config, devMode } from '../../env.js';
-import { fail } from '../../errors.js';
-import { isLoopbackHost } from '../../connectors/hosts.js';
-import { sha256Hex } from '../../storage/crypto.js';
-import { findApiKey } from '../../storage/tenants.js';
 import { listAccounts } from '../../storage/identity.js';
 import { mintEmbedToken } from '../../services/embed-token.js';
-import { assertSameOrigin, startSession } from '../../services/oauth/session.js';
+import { assertSameOrigin } from '../../services/oauth/session.js';
 import type { AppEnv } from '../context.js';
+import { closedWonDemoRoutes } from './demo-closed-won.js';
+import { demoTenant, openDemoSession } from './demo-door.js';
 
 const SHOWN = 8;
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
-/** The demo tenant when the demo door is open for this request; otherwise a 404. */
-function demoTenant(c: Context<AppEnv>): string {
-  const tenantId = config(c.env).CONCORD_DEMO_TENANT;
-  if (!tenantId || !devMode(c.env) || !isLoopbackHost(new URL(c.req.url).hostname)) fail({ kind: 'not_found', entity: 'page', code: 'route_not_found' });
-  return tenantId;
-}
-
 export function demoRoutes() {
   const r = new Hono<AppEnv>();
+  r.route('/', closedWonDemoRoutes());
 
   /**
    * Local only (same guard): opens an admin session for the demo tenant, minted with its API key
@@ -43,11 +32,7 @@ export function demoRoutes() {
   r.post('/console', async (c) => {
     const tenantId = demoTenant(c);
     assertSameOrigin(c);
-    const demoKey = config(c.env).CONCORD_DEMO_API_KEY;
-    const keyHash = demoKey ? await sha256Hex(demoKey) : null;
-    const entry = keyHash ? await findApiKey(c.env.DB, keyHash) : null;
-    if (!keyHash || entry?.tenantId !== tenantId) fail({ kind: 'not_found', entity: 'page', code: 'route_not_found' });
-    await startSession(c, tenantId, keyHash!);
+    await openDemoSession(c, tenantId);
     return c.redirect(`/widgets/console?tenant=${encodeURIComponent(tenantId)}`, 303);
   });
 
@@ -90,6 +75,14 @@ export function demoRoutes() {
     nav li { padding: 8px 0; border-bottom: 1px solid #e4e7eb; }
     nav a { color: #0b5cad; font-weight: 600; }
     a:focus-visible, button:focus-visible { outline: 3px solid #0b5cad; outline-offset: 2px; }
+    .demo-won { margin: 12px 0 0; padding: 12px 16px; background: #fff; border: 1px solid #e4e7eb; border-radius: 8px; }
+    .demo-won h2 { margin: 0 0 4px; font-size: 1.1rem; }
+    .demo-won [role="status"] { margin: 8px 0 0; min-height: 1.4em; font-weight: 600; }
+    .demo-won [data-tone="good"] { color: #0e6b3b; }
+    .demo-won [data-tone="warn"] { color: #8a4b00; }
+    .demo-won [data-tone="bad"] { color: #b42318; }
+    .demo-won ul { margin: 4px 0 0; padding-left: 20px; }
+    button:disabled { opacity: .6; cursor: progress; }
     .demo-console { font: inherit; padding: 6px 12px; border-radius: 6px; border: 1px solid #0b5cad; background: #0b5cad; color: #fff; cursor: pointer; }
     @media (max-width: 760px) { .grid { grid-template-columns: 1fr; } }
   </style>
@@ -101,6 +94,13 @@ export function demoRoutes() {
     API: <code>${escape(origin)}/v1/tenants/${escape(tenantId)}/accounts</code> with <code>CONCORD_DEMO_API_KEY</code> from .dev.vars.
     </p>
     <form method="post" action="/demo/console"><button type="submit" class="demo-console">Open the admin console</button> <span class="muted">connect systems, ownership matrix (opens an admin session for ${escape(tenantId)})</span></form>
+    <section class="demo-won" aria-labelledby="demo-won-title">
+      <h2 id="demo-won-title">Closed-won to order</h2>
+      <p class="muted">Moves one open demo deal to its won stage in the sandbox HubSpot. HubSpot's webhook starts Concord's closed-won run (customer, sales order in NetSuite, Vitally account, write-back); this page follows the run until the order number appears.</p>
+      <form id="demo-won" method="post" action="/demo/closed-won"><button type="submit" class="demo-console">Close a demo deal as won</button></form>
+      <p id="demo-won-status" role="status" aria-live="polite"></p>
+      <ul id="demo-won-details"></ul>
+    </section>
   </header>
   <main class="grid">
     <nav aria-label="Demo accounts">
@@ -114,6 +114,7 @@ ${list || '<li>No linked accounts yet: run the identity sync (npm start does).</
       ${first ? `<script src="/widgets/panel.js" data-concord-account="${escape(first.account.id)}" data-concord-token="${escape(first.token)}" data-concord-api="${escape(origin)}"></script>` : '<p>No account to show.</p>'}
     </section>
   </main>
+  <script src="/demo/closed-won.js" defer></script>
 </body>
 </html>`;
     return c.html(html, 200, {

@@ -1,20 +1,26 @@
 /**
  * Entry point of the Concord app card (crm.record.tab on companies and deals).
  *
- * `AccountReviewCard` owns the card's state (loading → data | not linked | error) and its two
- * actions; everything it shows is drawn by the pure components in ./components. The broker
- * is reached only through an injected BrokerClient built on `hubspot.fetch`, so tests can run
- * the real component against a fake fetcher.
+ * `AccountReviewCard` owns the card's state (loading → data | not linked | error), on a deal also
+ * the deal's ERP order (polled while it is being created), and its actions (Refresh, Create
+ * follow-up task, Retry a blocked or failed order); everything it shows is drawn by the pure
+ * components in ./components. The broker is reached only through an injected BrokerClient built
+ * on `hubspot.fetch`, so tests can run the real component against a fake fetcher.
  */
-import { hubspot } from '@hubspot/ui-extensions';
+import { Divider, Flex, hubspot } from '@hubspot/ui-extensions';
 import type { CrmContext, ExtensionPointApiActions } from '@hubspot/ui-extensions';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { AccountReviewView } from './components/AccountReviewView.tsx';
 import { ErrorView, LoadingView, NotLinkedView, UnsupportedObjectView } from './components/CardStates.tsx';
+import { OrderSection, OrderUnavailable } from './components/OrderSection.tsx';
 import type { AccountView } from './lib/account-view.ts';
 import { createBrokerClient } from './lib/broker-client.ts';
 import type { BrokerClient, CardError, CardFetcher, CardObjectType } from './lib/broker-client.ts';
 import { DEFAULT_LOCALE, addDaysIso, formatDate, riskReasonLabel } from './lib/format.ts';
+import type { Order } from './lib/order.ts';
+
+/** While a deal's order is being created, the card asks for its state this often. */
+export const ORDER_POLL_MS = 3_000;
 
 /** A follow-up task is due this many days after it is created. */
 export const FOLLOW_UP_DUE_DAYS = 3;
@@ -40,6 +46,8 @@ export interface AccountReviewCardProps {
   client?: BrokerClient;
   /** Clock for the task due date; injectable so tests are deterministic. */
   now?: () => Date;
+  /** How often a deal's order is re-read while it is being created (tests shorten it). */
+  orderPollMs?: number;
 }
 
 type CardState =
@@ -48,6 +56,9 @@ type CardState =
   | { status: 'not_linked'; detail: string | null }
   | { status: 'error'; error: CardError };
 
+/** A deal's order: not asked yet, its state (null: never closed won), or why it could not be read. */
+type OrderCardState = { status: 'loading' } | { status: 'ready'; order: Order | null } | { status: 'error'; error: CardError };
+
 /** Subject of the follow-up task: the account and, when there is one, its main risk reason. */
 export function followUpSubject(view: AccountView): string {
   const reason = view.risk?.reasons[0];
@@ -55,7 +66,7 @@ export function followUpSubject(view: AccountView): string {
 }
 
 /** The stateful card: loads the view on mount and wires Refresh and Create follow-up task. */
-export function AccountReviewCard({ context, actions, fetcher = hubspot.fetch, client, now = () => new Date() }: AccountReviewCardProps) {
+export function AccountReviewCard({ context, actions, fetcher = hubspot.fetch, client, now = () => new Date(), orderPollMs = ORDER_POLL_MS }: AccountReviewCardProps) {
   // Read the service once: a new fetcher identity on every render (an inline arrow) must not
   // re-trigger the load effect, or the card would fetch in a loop.
   const [broker] = useState<BrokerClient>(() => client ?? createBrokerClient(fetcher));
@@ -96,9 +107,50 @@ export function AccountReviewCard({ context, actions, fetcher = hubspot.fetch, c
     [broker, objectType, objectId],
   );
 
+  const isDeal = objectType === 'deals';
+  const [order, setOrder] = useState<OrderCardState>({ status: 'loading' });
+  const [retryingOrder, setRetryingOrder] = useState(false);
+  const orderSeq = useRef(0);
+
+  /** Reads the deal's order; a failed re-read keeps the order already shown. */
+  const loadOrder = useCallback(async () => {
+    if (!isDeal) return;
+    const seq = ++orderSeq.current;
+    const result = await broker.getOrder(objectId);
+    if (seq !== orderSeq.current) return;
+    if (result.kind === 'ok') setOrder({ status: 'ready', order: result.order });
+    else setOrder((current) => (current.status === 'ready' ? current : { status: 'error', error: result.error }));
+  }, [broker, isDeal, objectId]);
+
   useEffect(() => {
     void load(false, false);
-  }, [load]);
+    void loadOrder();
+  }, [load, loadOrder]);
+
+  // While the order is being created, ask again until it is created, blocked or failed.
+  const creating = order.status === 'ready' && order.order?.state === 'creating';
+  useEffect(() => {
+    if (!creating) return;
+    const timer = setTimeout(() => void loadOrder(), orderPollMs);
+    return () => clearTimeout(timer);
+  }, [creating, order, loadOrder, orderPollMs]);
+
+  const retryOrder = useCallback(async () => {
+    if (retryingOrder) return;
+    setRetryingOrder(true);
+    try {
+      const result = await broker.retryOrder(objectId);
+      if (result.kind === 'ok') {
+        orderSeq.current++;
+        setOrder({ status: 'ready', order: result.order });
+        actionsRef.current.addAlert({ type: 'info', title: 'Retry started', message: 'Concord is checking the deal again and creating the order.' });
+      } else {
+        actionsRef.current.addAlert({ type: 'danger', title: 'Retry failed', message: result.error.message });
+      }
+    } finally {
+      setRetryingOrder(false);
+    }
+  }, [broker, objectId, retryingOrder]);
 
   // Retrying after an error or a "not linked" answer bypasses the broker's cache.
   const retry = useCallback(() => {
@@ -109,11 +161,12 @@ export function AccountReviewCard({ context, actions, fetcher = hubspot.fetch, c
   const refresh = useCallback(async () => {
     setRefreshing(true);
     try {
-      await load(true, true);
+      if (isDeal) await Promise.all([load(true, true), loadOrder()]);
+      else await load(true, true);
     } finally {
       setRefreshing(false);
     }
-  }, [load]);
+  }, [load, loadOrder, isDeal]);
 
   const createTask = useCallback(async () => {
     if (state.status !== 'ready' || !objectType || creatingTask) return;
@@ -133,25 +186,43 @@ export function AccountReviewCard({ context, actions, fetcher = hubspot.fetch, c
   }, [state, objectType, objectId, creatingTask, broker, now, locale]);
 
   if (!objectType) return <UnsupportedObjectView objectTypeId={context.crm.objectTypeId} />;
-  switch (state.status) {
-    case 'loading':
-      return <LoadingView />;
-    case 'not_linked':
-      return <NotLinkedView recordLabel={objectType === 'deals' ? 'deal' : 'company'} detail={state.detail} onRetry={retry} />;
-    case 'error':
-      return <ErrorView error={state.error} onRetry={retry} />;
-    case 'ready':
-      return (
-        <AccountReviewView
-          view={state.view}
-          locale={locale}
-          refreshing={refreshing}
-          creatingTask={creatingTask}
-          onRefresh={() => void refresh()}
-          onCreateTask={() => void createTask()}
-        />
-      );
-  }
+  // A deal's order shows above the account, whatever state the account view is in (a deal of a
+  // company new to the ERP has an order before it has an account).
+  const orderPart =
+    order.status === 'ready' && order.order ? (
+      <OrderSection order={order.order} locale={locale} retrying={retryingOrder} onRetry={() => void retryOrder()} />
+    ) : order.status === 'error' && isDeal ? (
+      <OrderUnavailable error={order.error} />
+    ) : null;
+  const main = (() => {
+    switch (state.status) {
+      case 'loading':
+        return <LoadingView />;
+      case 'not_linked':
+        return <NotLinkedView recordLabel={objectType === 'deals' ? 'deal' : 'company'} detail={state.detail} onRetry={retry} />;
+      case 'error':
+        return <ErrorView error={state.error} onRetry={retry} />;
+      case 'ready':
+        return (
+          <AccountReviewView
+            view={state.view}
+            locale={locale}
+            refreshing={refreshing}
+            creatingTask={creatingTask}
+            onRefresh={() => void refresh()}
+            onCreateTask={() => void createTask()}
+          />
+        );
+    }
+  })();
+  if (!orderPart) return main;
+  return (
+    <Flex direction="column" gap="md">
+      {orderPart}
+      <Divider />
+      {main}
+    </Flex>
+  );
 }
 
 hubspot.extend<'crm.record.tab'>(({ context, actions }) => (

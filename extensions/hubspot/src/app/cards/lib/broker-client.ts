@@ -1,5 +1,6 @@
 /**
- * The card's only door to the broker: loads the AccountView and creates follow-up tasks.
+ * The card's only door to the broker: loads the AccountView and a deal's ERP order, creates
+ * follow-up tasks and retries a blocked or failed order.
  *
  * It takes the fetch function as a parameter (production passes `hubspot.fetch`, which signs
  * each request with X-HubSpot-Signature-v3 and appends portalId/userId/userEmail/appId; tests
@@ -10,6 +11,7 @@ import type { HubSpotFetchOptions } from '@hubspot/ui-extensions';
 import { z } from 'zod';
 import { AccountView } from './account-view.ts';
 import { BROKER_URL, FETCH_TIMEOUT_MS } from './config.ts';
+import { OrderAnswer, type Order } from './order.ts';
 
 /** The `hubspot.fetch` signature; injected so the card is testable without HubSpot. */
 export type CardFetcher = (url: string, options?: HubSpotFetchOptions) => Promise<Response>;
@@ -33,6 +35,9 @@ export type ViewResult =
 /** Outcome of creating a follow-up task. */
 export type TaskResult = { kind: 'ok'; taskId: string | null } | { kind: 'error'; error: CardError };
 
+/** Outcome of loading or retrying a deal's order: `order` is null when the deal was never closed won. */
+export type OrderResult = { kind: 'ok'; order: Order | null } | { kind: 'error'; error: CardError };
+
 /** Body of `POST /v1/cards/hubspot/tasks`. */
 export interface FollowUpTask {
   objectType: CardObjectType;
@@ -46,6 +51,10 @@ export interface FollowUpTask {
 export interface BrokerClient {
   getView(objectType: CardObjectType, objectId: string, opts?: { refresh?: boolean }): Promise<ViewResult>;
   createTask(task: FollowUpTask): Promise<TaskResult>;
+  /** The ERP order of a deal (its closed-won run). */
+  getOrder(dealId: string): Promise<OrderResult>;
+  /** Retry a blocked or failed order; answers the order as it is now. */
+  retryOrder(dealId: string): Promise<OrderResult>;
 }
 
 /** RFC 9457 problem details as the broker sends them; every field optional on the reading side. */
@@ -98,6 +107,26 @@ function problemToError(res: Response, body: unknown): CardError {
  * @param baseUrl broker base URL (defaults to BROKER_URL).
  */
 export function createBrokerClient(fetcher: CardFetcher, baseUrl: string = BROKER_URL): BrokerClient {
+  /** One order request: the answer checked against the order shape, every failure a CardError. */
+  async function orderCall(url: string, options: HubSpotFetchOptions): Promise<OrderResult> {
+    let res: Response;
+    try {
+      res = await fetcher(url, { timeout: FETCH_TIMEOUT_MS, ...options });
+    } catch {
+      return { kind: 'error', error: NETWORK_ERROR };
+    }
+    const body = await readJson(res);
+    if (!res.ok) {
+      const error = problemToError(res, body);
+      return { kind: 'error', error: res.status >= 500 ? { ...error, message: "Concord could not load this deal's order right now. Try again in a moment." } : error };
+    }
+    const parsed = OrderAnswer.safeParse(body);
+    if (!parsed.success) {
+      return { kind: 'error', error: { code: 'invalid_order', status: res.status, message: 'Concord sent order data this card cannot read. Updating the app may help.' } };
+    }
+    return { kind: 'ok', order: parsed.data.order };
+  }
+
   return {
     async getView(objectType, objectId, opts = {}) {
       const query = new URLSearchParams({ objectType, objectId });
@@ -143,6 +172,15 @@ export function createBrokerClient(fetcher: CardFetcher, baseUrl: string = BROKE
       const created = TaskCreated.safeParse(body);
       const id = created.success ? created.data.id : undefined;
       return { kind: 'ok', taskId: id === undefined ? null : String(id) };
+    },
+
+    getOrder(dealId) {
+      const query = new URLSearchParams({ objectType: 'deals', objectId: dealId });
+      return orderCall(`${baseUrl}/v1/cards/hubspot/order?${query.toString()}`, { method: 'GET' });
+    },
+
+    retryOrder(dealId) {
+      return orderCall(`${baseUrl}/v1/cards/hubspot/orders/retry`, { method: 'POST', body: { objectType: 'deals', objectId: dealId } });
     },
   };
 }

@@ -32,6 +32,17 @@ export function formatDate(isoDate: string | null | undefined, locale: string = 
   }
 }
 
+/** Formats an ISO instant with its time in UTC, e.g. `Nov 26, 2026, 10:00 AM UTC`; never throws. */
+export function formatDateTime(instant: string, locale: string = DEFAULT_LOCALE): string {
+  const d = new Date(instant);
+  if (Number.isNaN(d.getTime())) return instant;
+  try {
+    return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(d) + ' UTC';
+  } catch {
+    return instant;
+  }
+}
+
 /** Adds whole days to a date and returns `YYYY-MM-DD` (UTC). */
 export function addDaysIso(from: Date, days: number): string {
   const d = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate() + days));

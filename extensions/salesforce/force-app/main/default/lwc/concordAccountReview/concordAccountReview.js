@@ -2,18 +2,27 @@
  * Concord Account Review: ERP (NetSuite) and customer-success (Vitally) truth on an Account or
  * Opportunity record page, fetched through Apex (ConcordController → signed callout to the
  * Concord broker). Shows receivables, invoices, contract and renewal, health, onboarding, risk
- * and per-source freshness; offers Refresh and "Create follow-up task".
+ * and per-source freshness; offers Refresh and "Create follow-up task". On an Opportunity it also
+ * shows the ERP order Concord's closed-won flow makes of it (asked again every few seconds while
+ * it is being created) with Retry for a blocked or failed order.
  */
 import { LightningElement, api } from 'lwc';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import getAccountView from '@salesforce/apex/ConcordController.getAccountView';
 import createFollowUpTask from '@salesforce/apex/ConcordController.createFollowUpTask';
+import getOrder from '@salesforce/apex/ConcordController.getOrder';
+import retryOrder from '@salesforce/apex/ConcordController.retryOrder';
 import LOCALE from '@salesforce/i18n/locale';
 import { errorMessage, reasonLabel } from './format';
+import { toOrderModel } from './orderModel';
 import { toViewModel } from './viewModel';
 
 /** Task.Subject limit (255) enforced again by the controller. */
 const MAX_SUBJECT = 255;
+/** While an order is being created, its state is asked for again this often. */
+const ORDER_POLL_MS = 3000;
+/** Opportunity ids start with this key prefix (https://help.salesforce.com/s/articleView?id=000385203). */
+const OPPORTUNITY_PREFIX = '006';
 
 export default class ConcordAccountReview extends LightningElement {
     /** Id of the Account or Opportunity on the page (set by the record page). */
@@ -31,9 +40,77 @@ export default class ConcordAccountReview extends LightningElement {
     creatingTask = false;
     /** Polite live-region text for actions (refresh done, task created). */
     statusText = '';
+    /** How often a creating order is re-read (milliseconds); tests shorten it. */
+    @api orderPollMs = ORDER_POLL_MS;
+    /** Display model of the Opportunity's order; null when there is none. */
+    order = null;
+    orderError = '';
+    retryingOrder = false;
+    orderTimer;
+    connected = false;
 
     connectedCallback() {
+        this.connected = true;
         this.load(false);
+        this.loadOrder();
+    }
+
+    disconnectedCallback() {
+        this.connected = false;
+        clearTimeout(this.orderTimer);
+    }
+
+    get isOpportunity() {
+        return typeof this.recordId === 'string' && this.recordId.startsWith(OPPORTUNITY_PREFIX);
+    }
+
+    get hasOrder() {
+        return Boolean(this.order);
+    }
+
+    /** Reads the Opportunity's order; a failed re-read keeps the order already shown. */
+    async loadOrder() {
+        if (!this.isOpportunity) {
+            return;
+        }
+        clearTimeout(this.orderTimer);
+        try {
+            const result = await getOrder({ recordId: this.recordId });
+            this.order = toOrderModel(result && result.order, LOCALE);
+            this.orderError = '';
+        } catch (error) {
+            if (!this.order) {
+                this.orderError = errorMessage(error);
+            }
+        }
+        if (this.order && this.order.isCreating && this.connected) {
+            // eslint-disable-next-line @lwc/lwc/no-async-operation -- polling a state the broker changes
+            this.orderTimer = setTimeout(() => this.loadOrder(), this.orderPollMs);
+        }
+    }
+
+    async handleRetryOrder() {
+        if (this.retryingOrder) {
+            return;
+        }
+        this.retryingOrder = true;
+        this.statusText = '';
+        try {
+            const result = await retryOrder({ recordId: this.recordId });
+            this.order = toOrderModel(result && result.order, LOCALE);
+            this.statusText = 'Retry started: Concord is checking the Opportunity again.';
+            this.dispatchEvent(new ShowToastEvent({ title: 'Retry started', message: 'Concord is checking the Opportunity again and creating the order.', variant: 'info' }));
+            if (this.order && this.order.isCreating && this.connected) {
+                // eslint-disable-next-line @lwc/lwc/no-async-operation -- polling a state the broker changes
+                this.orderTimer = setTimeout(() => this.loadOrder(), this.orderPollMs);
+            }
+        } catch (error) {
+            const message = errorMessage(error);
+            this.statusText = `Retry failed: ${message}`;
+            this.dispatchEvent(new ShowToastEvent({ title: 'Retry failed', message, variant: 'error' }));
+        } finally {
+            this.retryingOrder = false;
+        }
     }
 
     get isLoading() {
@@ -96,6 +173,7 @@ export default class ConcordAccountReview extends LightningElement {
     handleRefresh() {
         this.statusText = '';
         this.load(true);
+        this.loadOrder();
     }
 
     async handleCreateTask() {

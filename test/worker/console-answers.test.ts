@@ -1,0 +1,140 @@
+/**
+ * The admin console's closed-won sections are tested with saved broker answers
+ * (test/fixtures/concord/); here the broker itself, inside workerd, answers the same requests and
+ * each saved answer must have the live answer's shape (fields, JSON types, nesting): the runs list
+ * per status, a retry, the write refusals, the closed-won settings and the field-by-field problem
+ * a wrong settings body gets, and a closed-won run's dead letter with its run and step.
+ */
+import { env } from 'cloudflare:test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { insertRun, setRunState } from '../../worker/storage/flow-runs.js';
+import { putDeadLetter } from '../../worker/storage/events.js';
+import { refusalStatement } from '../../worker/storage/write-refusals.js';
+// JSON imports: workerd has no file system to read test/fixtures/concord/index.ts's way.
+import closedWonSettings from '../fixtures/concord/closed-won-settings.json';
+import deadLetters from '../fixtures/concord/dead-letters.json';
+import flowRunRetried from '../fixtures/concord/flow-run-retried.json';
+import flowRuns from '../fixtures/concord/flow-runs.json';
+import settingsInvalid from '../fixtures/concord/problems/settings-invalid.json';
+import writeRefusals from '../fixtures/concord/write-refusals.json';
+import { shapeDiff } from '../support/payload-shape.js';
+import { api, provision } from './helpers.js';
+
+const TENANT = 'console-t';
+let key: string;
+
+const answers = { flowRuns, flowRunRetried, writeRefusals, closedWonSettings, deadLetters } as Record<string, unknown>;
+const problems = { settingsInvalid } as Record<string, unknown>;
+
+type Run = { id: string; status: string } & Record<string, unknown>;
+const fixtureRuns = (answers['flowRuns'] as { items: Run[] }).items;
+
+beforeAll(async () => {
+  key = await provision(TENANT);
+  // One run in each state the saved list has, recorded as the flow records them.
+  for (const run of fixtureRuns) {
+    await env.DB.batch([
+      insertRun(env.DB, TENANT, { id: run.id, flow: 'closed-won', sourceSystem: String(run['sourceSystem']), sourceRecord: String(run['sourceRecord']), correlationId: String(run['correlationId']) }),
+      setRunState(env.DB, TENANT, run.id, { status: run.status as 'blocked', step: (run['step'] as string | null) ?? null, exceptions: run['exceptions'] ?? undefined, result: run['result'] ?? undefined }),
+    ]);
+  }
+});
+
+async function get(path: string): Promise<{ status: number; body: unknown }> {
+  const res = await api(`/v1/tenants/${TENANT}${path}`, { key });
+  return { status: res.status, body: await res.json() };
+}
+
+describe('saved console answers match the broker', () => {
+  it('GET /flows/runs: every saved run has the shape of the live run in the same state', async () => {
+    const live = await get('/flows/runs');
+    expect(live.status).toBe(200);
+    const body = live.body as { items: Run[]; next: unknown };
+    expect(shapeDiff({ ...(answers['flowRuns'] as object), items: [] }, { ...body, items: [] })).toEqual([]);
+    for (const saved of fixtureRuns) {
+      const mine = body.items.find((r) => r.id === saved.id);
+      expect(mine?.status, saved.id).toBe(saved.status);
+      expect(shapeDiff(saved, mine), saved.id).toEqual([]);
+    }
+  });
+
+  it('POST /flows/runs/:id/retry answers {id, status}', async () => {
+    const completed = fixtureRuns.find((r) => r.status === 'completed')!;
+    const res = await api(`/v1/tenants/${TENANT}/flows/runs/${completed.id}/retry`, { method: 'POST', key });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toEqual({ id: completed.id, status: 'completed' });
+    expect(shapeDiff(answers['flowRunRetried'], body)).toEqual([]);
+  });
+
+  it('GET /write-refusals', async () => {
+    const saved = (answers['writeRefusals'] as { items: Record<string, unknown>[] }).items[0]!;
+    await refusalStatement(
+      env.DB,
+      TENANT,
+      {
+        flow: String(saved['flow']),
+        correlationId: String(saved['correlationId']),
+        targetSystem: String(saved['targetSystem']),
+        source: String(saved['source']),
+        entity: String(saved['entity']),
+        recordId: String(saved['recordId']),
+        recordCount: 1,
+        accountId: String(saved['accountId']),
+        attribute: String(saved['attribute']),
+        field: String(saved['field']),
+        owner: 'crm',
+        reason: 'not_owner',
+        attempted: saved['attempted'],
+      },
+      String(saved['at']),
+    ).run();
+    const live = await get('/write-refusals');
+    expect(live.status).toBe(200);
+    expect(shapeDiff(answers['writeRefusals'], live.body)).toEqual([]);
+    expect((live.body as { items: unknown[] }).items[0]).toMatchObject({ field: 'health.score', owner: 'crm', attempted: 64 });
+  });
+
+  it('GET and PUT /flows/settings/closed-won, and the problem a wrong body gets, field by field', async () => {
+    const defaults = await get('/flows/settings/closed-won');
+    expect(defaults.status).toBe(200);
+    // termsMap is a map (CRM text → ERP term id): its keys are data, not fields; the defaults have none.
+    const withoutTerms = (s: unknown) => ({ ...(s as object), termsMap: {} });
+    expect(shapeDiff(withoutTerms(answers['closedWonSettings']), withoutTerms(defaults.body))).toEqual([]);
+
+    const put = await api(`/v1/tenants/${TENANT}/flows/settings/closed-won`, { method: 'PUT', key, body: JSON.stringify(answers['closedWonSettings']) });
+    expect(put.status).toBe(200);
+    expect(await put.json()).toEqual(answers['closedWonSettings']);
+    // What the console reads back is what was stored, key for key.
+    expect((await get('/flows/settings/closed-won')).body).toEqual(answers['closedWonSettings']);
+
+    // What the console sends for "DE, Germany" and a milestone due "soon".
+    const wrong = structuredClone(answers['closedWonSettings']) as { taxIdCountries: string[]; onboarding: { milestones: { dueAfterDays: unknown }[] } };
+    wrong.taxIdCountries = ['DE', 'GERMANY'];
+    wrong.onboarding.milestones[1]!.dueAfterDays = 'soon';
+    const refused = await api(`/v1/tenants/${TENANT}/flows/settings/closed-won`, { method: 'PUT', key, body: JSON.stringify(wrong) });
+    expect(refused.status).toBe(422);
+    const problem = (await refused.json()) as { errors: { path: string; message: string }[] };
+    expect(shapeDiff(problems['settingsInvalid'], problem)).toEqual([]);
+    const saved = problems['settingsInvalid'] as { errors: { path: string; message: string }[] };
+    expect(problem.errors.map((e) => [e.path, e.message])).toEqual(saved.errors.map((e) => [e.path, e.message]));
+  });
+
+  it("GET /dead-letters names a closed-won run's run and step", async () => {
+    const letters = (answers['deadLetters'] as { items: Record<string, unknown>[] }).items;
+    const flow = letters.find((l) => l['kind'] === 'flow.closed-won')!;
+    await putDeadLetter(env.DB, {
+      tenantId: TENANT,
+      id: String(flow['id']),
+      kind: 'flow.closed-won',
+      summary: String(flow['summary']),
+      payload: { runId: flow['runId'], step: flow['step'], params: { tenantId: TENANT } },
+      error: String(flow['error']),
+      attempts: 6,
+    });
+    const live = await get('/dead-letters');
+    const item = (live.body as { items: Record<string, unknown>[] }).items.find((l) => l['id'] === flow['id']);
+    expect(item).toMatchObject({ kind: 'flow.closed-won', runId: flow['runId'], step: 'create-sales-order' });
+    expect(shapeDiff(flow, item)).toEqual([]);
+  });
+});
