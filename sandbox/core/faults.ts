@@ -32,6 +32,12 @@ export const vendorFaultsSchema = z
     errorRate: rate.optional(),
     rateLimitRate: rate.optional(),
     timeoutRate: rate.optional(),
+    /**
+     * Share of writes (any method but GET) the vendor carries out whose answer is then lost: the
+     * caller gets the vendor's 5xx although the record was written (the "outcome unknown" case a
+     * retry must not duplicate). Drawn after the write, and only when set.
+     */
+    answerLossRate: rate.optional(),
     /** How long a "timed out" request hangs before the sandbox gives up on it (default 15 s). */
     hangMs: z.number().int().min(1).max(120_000).optional(),
     /** Makes the draws deterministic (same sequence of faults for the same request order). */
@@ -150,13 +156,23 @@ export function applyFaults(state: SandboxState, vendor: Vendor): MiddlewareHand
         if (fault) return;
       }
       await next();
+      // The vendor acted; its answer is lost on the way back (a fourth draw, only with the knob set).
+      if (f?.answerLossRate && c.req.method !== 'GET' && c.res.status < 400 && randomFor(f)() < f.answerLossRate) lost = true;
     };
+    let lost = false;
 
     if (profile.enforce && claims) {
       const refused = await profile.enforce(c, state, tenant, faulted);
       if (refused) return answer(refused, 'rateLimited');
     } else {
       await faulted();
+    }
+    if (lost) {
+      // The answer already made is replaced (hono keeps a finalized response unless it is reset).
+      counters.serverErrors += 1;
+      c.res = undefined;
+      c.res = profile.serverError(c, state, tenant);
+      return;
     }
     if (fault === 'timeout') return answer(c.text('Gateway Timeout', 504), 'serverErrors');
     if (fault === 'error') return answer(profile.serverError(c, state, tenant), 'serverErrors');

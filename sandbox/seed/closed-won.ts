@@ -24,6 +24,8 @@ const SIZES = { demo: { hsLinked: 6, hsNew: 4, sfLinked: 4, sfNew: 2 }, other: {
 /** First ids of the seeded product library and line items (far above the seeded records). */
 const PRODUCT_BASE_ID = 6_000_001;
 const LINE_ITEM_BASE_ID = 7_000_001;
+/** Payment terms of the demo opportunities (the package's `Concord_Payment_Terms__c` values). */
+const SF_TERMS = ['Net 30', 'Net 15', 'Net 30', 'Net 60'] as const;
 /** A country value no ISO 3166 list knows. */
 export const UNKNOWN_COUNTRY = 'Atlantis';
 
@@ -159,6 +161,8 @@ function salesforceFixtures(ds: TenantDataset, plans: Map<string, CustomerPlan>,
     sf.Opportunity.push({
       Id: oppId, AccountId: account.Id, Name: name, Amount: amount, StageName: 'Negotiation/Review', CloseDate: addDays(anchor, rng.int(3, 20)),
       IsClosed: false, IsWon: false, CurrencyIsoCode: ccy, Pricebook2Id: standardBook, OwnerId: account.OwnerId ?? null,
+      // The package's input fields (no draws: the fixtures' random streams stay as they were).
+      Concord_Contract_Start__c: start, Concord_Contract_End__c: addDays(addDays(start, 365), -1), Concord_Payment_Terms__c: SF_TERMS[i % SF_TERMS.length]!,
       CreatedDate: created, LastModifiedDate: created,
     });
     lines.forEach((l) => {

@@ -74,6 +74,8 @@ export interface ErpReference {
     active: boolean;
     prices: { priceBook: string; currency: string; unitPrice: number }[];
   }[];
+  /** Payment terms (absent in a cache written before they were kept). */
+  terms?: ErpTerm[];
 }
 
 /** What an ERP write produced: the ERP's own id for Concord's external id. */
@@ -310,6 +312,13 @@ export interface CrmPort {
   dealsOfCompany?(companyId: string): Promise<CrmDeal[]>;
   /** The deal with its company, owner and product lines: what closed-won needs to order it. */
   orderSource?(dealId: string): Promise<CrmOrderSource>;
+  /**
+   * `orderSource` for many deals with batched reads (a few calls per 100 deals, not per deal);
+   * deals the CRM does not know are left out of the map.
+   */
+  orderSources?(dealIds: string[]): Promise<Map<string, CrmOrderSource>>;
+  /** Write the order's state onto many deals / Opportunities (batched; failures per record). */
+  writeDealFactsMany?(updates: DealFactsUpdate[]): Promise<CompanyUpdateResult>;
   /** Create a task on the company (and deal); a retry with the same key creates nothing new. */
   createTask?(on: CrmActivityTarget, task: { subject: string; body: string; dueDate: string; idempotencyKey: string }): Promise<CrmWriteResult>;
   /** Add a note to the company (and deal); a retry with the same key creates nothing new. */
@@ -433,19 +442,40 @@ export interface CsAccountInput {
   /** Concord's key for the account (Vitally `externalId`). */
   externalId: string;
   name: string;
-  /** The CSM / account owner, matched to a CS user by e-mail when one exists. */
+  /** The CRM owner's e-mail, matched to a CS team member (CSM) by e-mail when one exists. */
   ownerEmail?: string | null;
+  /** Concord's facts, written onto the account in the same call (traits Concord owns). */
+  facts?: AccountFacts;
 }
 
-/** An onboarding project with its milestones, created once per key. */
+/**
+ * An onboarding project with its milestones, created once per key from one of the CS platform's
+ * project templates (Vitally makes a project only from a template, whose milestones become the
+ * project's tasks). Each milestone's due date is set from the plan; a milestone the template lacks
+ * is added as a task of the account (keyed, so a repeat adds nothing).
+ */
 export interface CsOnboardingInput {
   /** Concord's key for the project (idempotency). */
   key: string;
   name: string;
+  /** The CS platform's project template, by name or id. */
+  template: string;
+  /** The project's target start (YYYY-MM-DD). */
+  startDate: string;
+  /** Who owns the project: the CRM owner's e-mail, matched to a CS team member when one exists. */
+  ownerEmail?: string | null;
   milestones: { key: string; name: string; dueDate: string }[];
 }
 
 export interface CsWriteResult {
   id: string;
   created: boolean;
+}
+
+/** Concord's order state for one deal / Opportunity (`recordId` is the CRM's id), for bulk write-backs. */
+export interface DealFactsUpdate {
+  recordId: string;
+  /** The canonical account, when known (refusals are filed under it). */
+  accountId?: string | null;
+  facts: DealFacts;
 }

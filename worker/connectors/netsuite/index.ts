@@ -50,16 +50,25 @@ const ITEM_TYPE: Record<string, string> = { InvtPart: 'one_time', NonInvtPart: '
 /** Resolves a NetSuite currency internal id to its ISO code. */
 export type CurrencyLookup = (currencyId: string) => Promise<CurrencyCode | null>;
 
+export interface NetSuiteErpOptions {
+  timeoutMs?: number;
+  /** ISO code -> NetSuite currency id from the cached reference data (without it: one SuiteQL query per write). */
+  currencyIdOf?: (code: CurrencyCode) => Promise<string | null>;
+}
+
 export class NetSuiteErp implements ErpPort {
   readonly client: NetSuiteClient;
+
+  private readonly currencyIdOf: ((code: CurrencyCode) => Promise<string | null>) | undefined;
 
   constructor(
     conn: Connection,
     ctx: CallContext,
     private readonly currencyCode: CurrencyLookup,
-    opts: { timeoutMs?: number } = {},
+    opts: NetSuiteErpOptions = {},
   ) {
-    this.client = new NetSuiteClient(conn, ctx, opts);
+    this.client = new NetSuiteClient(conn, ctx, opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {});
+    this.currencyIdOf = opts.currencyIdOf;
   }
 
   /** Inactive customers too: a churned customer is still the same company, with invoices. */
@@ -113,7 +122,8 @@ export class NetSuiteErp implements ErpPort {
 
   async upsertSalesOrder(input: ErpSalesOrderInput): Promise<ErpWriteResult> {
     const o = checkSalesOrderInput(input);
-    const { id } = await this.client.upsert('salesOrder', o.externalId, salesOrderBody(o));
+    const currencyId = o.currency ? await this.currencyId(o.currency) : null;
+    const { id } = await this.client.upsert('salesOrder', o.externalId, salesOrderBody(o, currencyId));
     return { id, externalId: o.externalId };
   }
 
@@ -150,8 +160,10 @@ export class NetSuiteErp implements ErpPort {
     }
   }
 
-  /** The NetSuite id of an ISO currency; an unknown code is the caller's mistake (422). */
+  /** The NetSuite id of an ISO currency (cached reference data first); an unknown code is the caller's mistake (422). */
   private async currencyId(code: CurrencyCode): Promise<string> {
+    const cached = this.currencyIdOf ? await this.currencyIdOf(code) : null;
+    if (cached) return cached;
     const rows = await this.client.suiteqlAll(suiteqlQueries.currencyBySymbol(code), CurrencyRowSchema);
     const row = rows[0];
     if (!row) fail({ kind: 'validation', issues: [{ path: 'currency', message: `NetSuite has no currency ${code}`, code: 'unknown_currency' }] });
@@ -159,7 +171,7 @@ export class NetSuiteErp implements ErpPort {
   }
 
   /**
-   * Currencies, items and their prices (SuiteQL, fully paged), for the KV reference cache.
+   * Currencies, items and their prices, payment terms (SuiteQL, fully paged), for the KV reference cache.
    * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
    */
   async referenceData(): Promise<ErpReference> {
@@ -181,7 +193,7 @@ export class NetSuiteErp implements ErpPort {
         if (code) index.get(p.item)?.prices.push({ priceBook: p.pricelevelname ?? p.pricelevel, currency: code, unitPrice: p.unitprice });
       }
     }
-    return { currencies, products };
+    return { currencies, products, terms: await this.paymentTerms() };
   }
 
   /**

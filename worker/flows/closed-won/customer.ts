@@ -13,7 +13,7 @@ import type { ValidatedOrder } from '../../policies/orders/index.js';
 import { externalIdHintFor, matchIdentity, matchKeys } from '../../policies/identity/index.js';
 import { auditStatement } from '../../storage/audit.js';
 import type { System } from '../../storage/connections.js';
-import { findCandidates, insertAccount, insertLink, linksOf, newAccountId, type CandidateRow } from '../../storage/identity.js';
+import { findCandidates, insertAccountUnlessLinked, insertLink, linksOf, newAccountId, type CandidateRow } from '../../storage/identity.js';
 import type { ClosedWonSettings } from './settings.js';
 import { customerKeyFor, type ClosedWonParams } from './params.js';
 
@@ -60,7 +60,6 @@ export async function resolveCustomer(
     auditStatement(env.DB, { tenantId: p.tenantId, actor: 'flow:closed-won', action, entityType: 'account', entityId: accountId, after, correlationId: p.correlationId });
   if (have.erp && have.accountId) return { ok: true, customerId: have.erp, accountId: have.accountId, how: 'linked' };
 
-
   const decision = await identityDecision(env, p.tenantId, crm, company, erp.system);
   if (decision.kind === 'ambiguous') {
     return {
@@ -81,7 +80,7 @@ export async function resolveCustomer(
   let accountId = have.accountId ?? matchedAccount;
   if (!accountId) {
     accountId = newAccountId();
-    writes.push(insertAccount(env.DB, p.tenantId, accountId, company.name), audit('account.create', accountId, { name: company.name, by: 'closed-won' }));
+    writes.push(insertAccountUnlessLinked(env.DB, p.tenantId, accountId, company.name, { system: crm, externalId: company.externalId }), audit('account.create', accountId, { name: company.name, by: 'closed-won' }));
   }
   if (!have.accountId) writes.push(insertLink(env.DB, p.tenantId, accountId, { system: crm, externalId: company.externalId, rule: matchedAccount ? 'crm_match' : 'source', isPrimary: !matchedAccount }));
   let customerId: string;
@@ -114,7 +113,9 @@ export async function resolveCustomer(
     );
   }
   await env.DB.batch(writes);
-  return { ok: true, customerId, accountId, how };
+  // Another run of the same company may have linked it a moment earlier: its links win.
+  const now = await linked(env, p.tenantId, crm, company.externalId, erp.system);
+  return { ok: true, customerId: now.erp ?? customerId, accountId: now.accountId ?? accountId, how };
 }
 
 /** The company's parent as an order company, when the CRM names one (looked up by id). */
