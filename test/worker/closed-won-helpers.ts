@@ -9,6 +9,16 @@ import { expect } from 'vitest';
 import type { RelayedRequest } from '../support/relay.js';
 import { api, provision } from './helpers.js';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    // Provided by test/support/worker-sandbox.ts, which is outside this tsconfig's files.
+    closedWonSandboxUrl: string;
+    closedWonFaultsSandboxUrl: string;
+    closedWonConnectorsSandboxUrl: string;
+    relayUrl: string;
+  }
+}
+
 export interface ClosedWonCase {
   dealId: string;
   companyId: string;

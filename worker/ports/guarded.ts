@@ -19,7 +19,7 @@ import { pick, type GuardedAttribute, type WriteGuard } from './write-guard.js';
 /** Methods that only read: passed through unguarded. */
 const READS: Record<SystemRole, readonly string[]> = {
   crm: ['companies', 'companiesByIds', 'contactsByIds', 'dealsByIds', 'contactsOfCompany', 'dealsOfCompany', 'dealLines', 'orderSource', 'orderSources', 'companiesOfDeal', 'deal', 'owner', 'wonStages', 'isWon', 'dealCompanyId'],
-  erp: ['customers', 'accountFacts', 'openInvoices', 'currentContract', 'currency', 'document', 'payment', 'products', 'referenceData', 'paymentTerms', 'customer', 'salesOrderByExternalId', 'terms'],
+  erp: ['customers', 'findCustomers', 'accountFacts', 'openInvoices', 'currentContract', 'currency', 'document', 'payment', 'products', 'referenceData', 'paymentTerms', 'customer', 'salesOrderByExternalId', 'terms'],
   cs: ['accounts', 'health', 'onboarding', 'escalations', 'account', 'accountByExternalId', 'users', 'webAppUrl'],
 };
 

@@ -28,6 +28,12 @@ export interface MatchRecord {
 export interface ErpPort {
   /** Customers page by page, for identity matching. */
   customers(): AsyncIterable<MatchRecord[]>;
+  /**
+   * Customers that may be the probed company (by external-id hint, tax id, domain or normalised
+   * name), read live: what identity matching needs before a customer is created, when the
+   * candidates Concord has seen may be older than the ERP.
+   */
+  findCustomers?(probe: { name: string | null; domain: string | null; taxId: string | null; hints: string[] }): Promise<MatchRecord[]>;
   /** The ERP's facts about the account (legal name, tax id, addresses, currency). */
   accountFacts(customerId: string): Promise<Omit<AccountViewAccount, 'id' | 'name'>>;
   /** Every invoice of the customer that still has a balance. */

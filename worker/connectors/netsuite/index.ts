@@ -76,6 +76,16 @@ export class NetSuiteErp implements ErpPort {
     for await (const page of this.client.suiteql(suiteqlQueries.customers(), CustomerRowSchema)) yield page.map(matchRecordFromRow);
   }
 
+  /** Customers that may be the company probed (see `suiteqlQueries.customersLike`), at most 200. */
+  async findCustomers(probe: { name: string | null; domain: string | null; taxId: string | null; hints: string[] }): Promise<MatchRecord[]> {
+    const rows: MatchRecord[] = [];
+    for await (const page of this.client.suiteql(suiteqlQueries.customersLike(probe), CustomerRowSchema, 200)) {
+      rows.push(...page.map(matchRecordFromRow));
+      break;
+    }
+    return rows;
+  }
+
   async accountFacts(customerId: string) {
     const rec = await this.client.customer(customerId);
     const currency = rec.currency?.id ? await this.currencyCode(String(rec.currency.id)) : null;

@@ -12,6 +12,21 @@ export const suiteqlQueries = {
   probe: () => 'SELECT id FROM customer',
   /** Identity matching: every customer (inactive ones too). */
   customers: () => 'SELECT id, companyname, entityid, externalid, url, vatregnumber FROM customer ORDER BY id',
+  /**
+   * Customers that may be the same company as a CRM record (closed-won, before creating one): by
+   * external id hint, tax id, web domain or name (all lower-cased, compared as substrings of the
+   * ERP's spelling); the identity rule then decides over what comes back.
+   */
+  customersLike: (probe: { hints: readonly string[]; taxId: string | null; domain: string | null; name: string | null }) => {
+    const like = (v: string) => sqlString(`%${v.toLowerCase().replace(/[%_']/g, '')}%`);
+    const conds = [
+      ...(probe.hints.length ? [`externalid IN (${probe.hints.map(sqlString).join(', ')})`] : []),
+      ...(probe.taxId ? [`UPPER(vatregnumber) = ${sqlString(probe.taxId.toUpperCase())}`] : []),
+      ...(probe.domain ? [`LOWER(url) LIKE ${like(probe.domain)}`] : []),
+      ...(probe.name ? [`LOWER(companyname) LIKE ${like(probe.name)}`] : []),
+    ];
+    return `SELECT id, companyname, entityid, externalid, url, vatregnumber FROM customer WHERE ${conds.length ? conds.join(' OR ') : '1 = 0'} ORDER BY id`;
+  },
   /** One customer's invoices with a balance. */
   openInvoices: (customerId: string) =>
     `SELECT id, tranid, ${isoDate('trandate')}, ${isoDate('duedate')}, status, foreigntotal, foreignamountremaining, currency, custbody_concord_disputed

@@ -13,9 +13,9 @@ import type { ValidatedOrder } from '../../policies/orders/index.js';
 import { externalIdHintFor, matchIdentity, matchKeys } from '../../policies/identity/index.js';
 import { auditStatement } from '../../storage/audit.js';
 import type { System } from '../../storage/connections.js';
-import { findCandidates, insertAccountUnlessLinked, insertLink, linksOf, newAccountId, type CandidateRow } from '../../storage/identity.js';
+import { findCandidates, insertAccountUnlessLinked, insertLink, linksOf, newAccountId, upsertCandidate, type CandidateRow } from '../../storage/identity.js';
 import type { ClosedWonSettings } from './settings.js';
-import { customerKeyFor, type ClosedWonParams } from './params.js';
+import { customerKeyFor, type ClosedWonParams, type CrmSource } from './params.js';
 
 export type CustomerResolution =
   | { ok: true; customerId: string; accountId: string; how: 'linked' | 'matched' | 'created' }
@@ -31,11 +31,25 @@ async function linked(env: Env, tenantId: string, crm: System, companyId: string
   return { accountId: results[0]?.accountId ?? null, erp: results.find((l) => l.system === erp)?.externalId ?? null };
 }
 
-/** The one identity rule (policies/identity), over the ERP's candidates Concord has seen. */
-async function identityDecision(env: Env, tenantId: string, crm: System, company: CrmOrderCompany, erp: System) {
+/**
+ * The one identity rule (policies/identity), over the ERP's candidates: the ones Concord has seen
+ * (identity sync), refreshed first with the ERP's live answer for this company's keys, so a
+ * customer created in the ERP since the last sync is found rather than created again.
+ */
+async function identityDecision(env: Env, tenantId: string, crm: System, company: CrmOrderCompany, erp: Awaited<ReturnType<Ports['erp']>>) {
   const keys = matchKeys({ name: company.name, domain: company.domain, taxId: company.taxId });
   const hints: [string, string] = [externalIdHintFor({ system: crm, externalId: company.externalId }), company.externalId];
-  const { results } = await findCandidates(env.DB, tenantId, erp, { hints, nameKey: keys.name, domainKey: keys.domain, taxKey: keys.taxId }).all<CandidateRow>();
+  const live = (await erp.findCustomers?.({ name: keys.name, domain: keys.domain, taxId: company.taxId, hints: [...hints, customerKeyFor(crm as CrmSource, company.externalId)] })) ?? [];
+  if (live.length > 0) {
+    const seenAt = new Date().toISOString();
+    await env.DB.batch(
+      live.map((r) => {
+        const k = matchKeys(r);
+        return upsertCandidate(env.DB, tenantId, { system: erp.system, externalId: r.externalId, name: r.name, nameKey: k.name, domainKey: k.domain, taxKey: k.taxId, hint: r.crmHint }, seenAt);
+      }),
+    );
+  }
+  const { results } = await findCandidates(env.DB, tenantId, erp.system, { hints, nameKey: keys.name, domainKey: keys.domain, taxKey: keys.taxId }).all<CandidateRow>();
   const candidates = results.map((row) => ({ system: row.system, externalId: row.externalId, name: row.name, domain: row.domainKey, taxId: row.taxKey, externalIdHint: row.hint, row }));
   return matchIdentity({ system: crm, externalId: company.externalId, name: company.name, domain: company.domain, taxId: company.taxId }, candidates);
 }
@@ -60,7 +74,7 @@ export async function resolveCustomer(
     auditStatement(env.DB, { tenantId: p.tenantId, actor: 'flow:closed-won', action, entityType: 'account', entityId: accountId, after, correlationId: p.correlationId });
   if (have.erp && have.accountId) return { ok: true, customerId: have.erp, accountId: have.accountId, how: 'linked' };
 
-  const decision = await identityDecision(env, p.tenantId, crm, company, erp.system);
+  const decision = await identityDecision(env, p.tenantId, crm, company, erp);
   if (decision.kind === 'ambiguous') {
     return {
       ok: false,
