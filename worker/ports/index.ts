@@ -15,14 +15,33 @@ import type { AccountFacts, DealFacts } from './facts.js';
 
 export type { AccountFacts, DealFacts } from './facts.js';
 
-/** A record of another system offered for identity matching. */
+/** A company record of any system offered to identity resolution (raw values; the policy normalises). */
 export interface MatchRecord {
   externalId: string;
   name: string;
   domain: string | null;
   taxId: string | null;
+  /** ISO code or country name, as the system holds it. */
+  country: string | null;
+  city: string | null;
+  /** Street address line. */
+  address: string | null;
+  /** Company e-mail addresses the record carries (e.g. the ERP's billing address). */
+  emails: string[];
   /** The record's own pointer to a CRM record, raw (NetSuite externalid 'hs-123', Vitally externalId '123'). */
   crmHint: string | null;
+}
+
+/** What a live customer look-up narrows by (normalised by policies/identity, lower-case). */
+export interface CustomerProbe {
+  /** Raw external ids the ERP may hold for the company (Concord's key, the CRM hint). */
+  hints: readonly string[];
+  /** The tax number without country prefix or separators. */
+  taxNumber: string | null;
+  /** The website's brand label ("acme" for www.acme.co.uk). */
+  domainLabel: string | null;
+  /** The name without its legal form. */
+  name: string | null;
 }
 
 export interface ErpPort {
@@ -33,7 +52,7 @@ export interface ErpPort {
    * name), read live: what identity matching needs before a customer is created, when the
    * candidates Concord has seen may be older than the ERP.
    */
-  findCustomers?(probe: { name: string | null; domain: string | null; taxId: string | null; hints: string[] }): Promise<MatchRecord[]>;
+  findCustomers?(probe: CustomerProbe): Promise<MatchRecord[]>;
   /** The ERP's facts about the account (legal name, tax id, addresses, currency). */
   accountFacts(customerId: string): Promise<Omit<AccountViewAccount, 'id' | 'name'>>;
   /** Every invoice of the customer that still has a balance. */

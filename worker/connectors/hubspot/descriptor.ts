@@ -43,7 +43,12 @@ export const hubspotDescriptor = {
     // (deal properties created on install). https://developers.hubspot.com/docs/api-reference/crm-line-items-v3/guide
     closedWon: ['crm.objects.line_items.read', 'e-commerce', 'crm.objects.owners.read', 'crm.objects.deals.write', 'crm.schemas.deals.write'],
   },
-  companyProperties: ['name', 'domain', 'country', 'city'] as string[],
+  /**
+   * Company properties read for identity: the standard ones, plus `vat_number`, a custom property
+   * many B2B portals add (HubSpot has no standard tax-id property; an absent one is simply not
+   * returned). https://knowledge.hubspot.com/properties/hubspots-default-company-properties
+   */
+  companyProperties: ['name', 'domain', 'country', 'city', 'address', 'vat_number'] as string[],
   contactProperties: ['firstname', 'lastname', 'email', 'jobtitle'] as string[],
   dealProperties: ['dealname', 'amount', 'deal_currency_code', 'dealstage', 'pipeline', 'closedate'] as string[],
   /**

@@ -7,6 +7,7 @@ import { fail } from '../../errors.js';
 import type { CurrencyCode, ReceivableInvoice } from '../../model/index.js';
 import { normalizeDomain } from '../../policies/identity/index.js';
 import type {
+  CustomerProbe,
   ErpCustomerInput,
   ErpDocument,
   ErpPayment,
@@ -40,7 +41,7 @@ import {
   salesOrderBody,
 } from './map.js';
 import { netsuiteDescriptor as d } from './descriptor.js';
-import { CurrencyRowSchema, CustomerRowSchema, ItemRowSchema, PricingRowSchema, TermRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema, type ItemRecord } from './schemas.js';
+import { CurrencyRowSchema, CustomerRowSchema, EntityAddressRowSchema, ItemRowSchema, PricingRowSchema, TermRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema, type CustomerRow, type ItemRecord } from './schemas.js';
 
 export { NetSuiteClient } from './client.js';
 
@@ -71,19 +72,27 @@ export class NetSuiteErp implements ErpPort {
     this.currencyIdOf = opts.currencyIdOf;
   }
 
-  /** Inactive customers too: a churned customer is still the same company, with invoices. */
+  /**
+   * Inactive customers too: a churned customer is still the same company, with invoices. Each
+   * page's default billing addresses come from `entityaddress` in one more query (what
+   * `LEFT JOIN EntityAddress ON nkey = customer.defaultbillingaddress` returns).
+   */
   async *customers(): AsyncIterable<MatchRecord[]> {
-    for await (const page of this.client.suiteql(suiteqlQueries.customers(), CustomerRowSchema)) yield page.map(matchRecordFromRow);
+    for await (const page of this.client.suiteql(suiteqlQueries.customers(), CustomerRowSchema)) yield this.withBilling(page);
   }
 
   /** Customers that may be the company probed (see `suiteqlQueries.customersLike`), at most 200. */
-  async findCustomers(probe: { name: string | null; domain: string | null; taxId: string | null; hints: string[] }): Promise<MatchRecord[]> {
-    const rows: MatchRecord[] = [];
-    for await (const page of this.client.suiteql(suiteqlQueries.customersLike(probe), CustomerRowSchema, 200)) {
-      rows.push(...page.map(matchRecordFromRow));
-      break;
-    }
-    return rows;
+  async findCustomers(probe: CustomerProbe): Promise<MatchRecord[]> {
+    for await (const page of this.client.suiteql(suiteqlQueries.customersLike(probe), CustomerRowSchema, 200)) return this.withBilling(page);
+    return [];
+  }
+
+  /** A page of customer rows as match records, their default billing addresses read in one query. */
+  private async withBilling(page: readonly CustomerRow[]): Promise<MatchRecord[]> {
+    const keys = [...new Set(page.flatMap((row) => (row.defaultbillingaddress ? [row.defaultbillingaddress] : [])))];
+    const addresses = keys.length ? await this.client.suiteqlAll(suiteqlQueries.entityAddresses(keys), EntityAddressRowSchema) : [];
+    const byKey = new Map(addresses.map((a) => [a.nkey, a]));
+    return page.map((row) => matchRecordFromRow(row, row.defaultbillingaddress ? byKey.get(row.defaultbillingaddress) : undefined));
   }
 
   async accountFacts(customerId: string) {

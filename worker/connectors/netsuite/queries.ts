@@ -5,27 +5,31 @@
  * for as ISO text (`isoDate`): SuiteQL writes dates in the account's date-format preference.
  * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
  */
+import type { CustomerProbe } from '../../ports/index.js';
 import { internalId, isoDate, sqlString } from './sql.js';
 
 export const suiteqlQueries = {
   /** Credential probe: one cheap authenticated read. */
   probe: () => 'SELECT id FROM customer',
   /** Identity matching: every customer (inactive ones too). */
-  customers: () => 'SELECT id, companyname, entityid, externalid, url, vatregnumber FROM customer ORDER BY id',
+  customers: () => 'SELECT id, companyname, entityid, externalid, email, url, vatregnumber, defaultbillingaddress FROM customer ORDER BY id',
+  /** The billing addresses of a page of customers (identity evidence: country, city, street). */
+  entityAddresses: (keys: readonly string[]) => `SELECT nkey, addr1, city, zip, country FROM entityaddress WHERE nkey IN (${keys.map(internalId).join(', ')})`,
   /**
    * Customers that may be the same company as a CRM record (closed-won, before creating one): by
-   * external id hint, tax id, web domain or name (all lower-cased, compared as substrings of the
-   * ERP's spelling); the identity rule then decides over what comes back.
+   * external-id hint, tax number, web domain's brand label or the name without its legal form
+   * (lower-cased substrings of the ERP's spelling). Only a net: the identity scorer decides over
+   * what comes back, together with what identity sync stored.
    */
-  customersLike: (probe: { hints: readonly string[]; taxId: string | null; domain: string | null; name: string | null }) => {
+  customersLike: (probe: CustomerProbe) => {
     const like = (v: string) => sqlString(`%${v.toLowerCase().replace(/[%_']/g, '')}%`);
     const conds = [
       ...(probe.hints.length ? [`externalid IN (${probe.hints.map(sqlString).join(', ')})`] : []),
-      ...(probe.taxId ? [`UPPER(vatregnumber) = ${sqlString(probe.taxId.toUpperCase())}`] : []),
-      ...(probe.domain ? [`LOWER(url) LIKE ${like(probe.domain)}`] : []),
+      ...(probe.taxNumber ? [`LOWER(vatregnumber) LIKE ${like(probe.taxNumber)}`] : []),
+      ...(probe.domainLabel ? [`LOWER(url) LIKE ${like(probe.domainLabel)}`] : []),
       ...(probe.name ? [`LOWER(companyname) LIKE ${like(probe.name)}`] : []),
     ];
-    return `SELECT id, companyname, entityid, externalid, url, vatregnumber FROM customer WHERE ${conds.length ? conds.join(' OR ') : '1 = 0'} ORDER BY id`;
+    return `SELECT id, companyname, entityid, externalid, email, url, vatregnumber, defaultbillingaddress FROM customer WHERE ${conds.length ? conds.join(' OR ') : '1 = 0'} ORDER BY id`;
   },
   /** One customer's invoices with a balance. */
   openInvoices: (customerId: string) =>

@@ -2,7 +2,8 @@
  * Closed-won's customer resolution: the ERP customer a deal's company is sold to, never a
  * duplicate. In order: the company's existing link in the identity map; else the identity rule
  * every other path uses (a confident match links, an ambiguous one is a business exception for a
- * person to review, never a guess); else a new ERP customer created by Concord's key for the
+ * person to review, never a guess) over what identity sync stored and what the ERP answers now for
+ * this company's keys; else a new ERP customer created by Concord's key for the
  * company (`PUT customer/eid:<key>`, so a retry finds the same customer). A parent company is
  * resolved the same way first, so the hierarchy exists before its child.
  */
@@ -10,12 +11,16 @@ import type { Env } from '../../env.js';
 import type { CrmOrderCompany, CrmOrderSource } from '../../ports/index.js';
 import type { Ports } from '../../ports/registry.js';
 import type { ValidatedOrder } from '../../policies/orders/index.js';
-import { externalIdHintFor, matchIdentity, matchKeys } from '../../policies/identity/index.js';
+import { externalIdHintFor, profileOf, type IdentityFields } from '../../policies/identity/index.js';
+import { keysOf, raiseReviews, resolveCandidate, storedRecord } from '../../services/identity/index.js';
 import { auditStatement } from '../../storage/audit.js';
 import type { System } from '../../storage/connections.js';
-import { findCandidates, insertAccountUnlessLinked, insertLink, linksOf, newAccountId, upsertCandidate, type CandidateRow } from '../../storage/identity.js';
+import { insertAccountUnlessLinked, insertLink, linksOf, newAccountId } from '../../storage/identity.js';
+import { upsertRecords } from '../../storage/identity-records.js';
 import type { ClosedWonSettings } from './settings.js';
-import { customerKeyFor, type ClosedWonParams, type CrmSource } from './params.js';
+import { customerKeyFor, type ClosedWonParams } from './params.js';
+
+type ErpPortOf = Awaited<ReturnType<Ports['erp']>>;
 
 export type CustomerResolution =
   | { ok: true; customerId: string; accountId: string; how: 'linked' | 'matched' | 'created' }
@@ -31,27 +36,28 @@ async function linked(env: Env, tenantId: string, crm: System, companyId: string
   return { accountId: results[0]?.accountId ?? null, erp: results.find((l) => l.system === erp)?.externalId ?? null };
 }
 
+/** The company as identity evidence: what the CRM says, with the order's billing place. */
+function companyFields(company: CrmOrderCompany, country: string): IdentityFields {
+  const a = company.billingAddress;
+  return { name: company.name, domain: company.domain, taxId: company.taxId, country, city: a?.city ?? null, address: a?.line1 ?? null, emails: [] };
+}
+
 /**
- * The one identity rule (policies/identity), over the ERP's candidates: the ones Concord has seen
- * (identity sync), refreshed first with the ERP's live answer for this company's keys, so a
- * customer created in the ERP since the last sync is found rather than created again.
+ * Asks the ERP now for customers that may be this company and stores them as identity evidence,
+ * so the scorer also sees a customer created in the ERP since the last identity sync (else the
+ * flow would create a duplicate of it). Idempotent: the records are upserted by their ERP id.
  */
-async function identityDecision(env: Env, tenantId: string, crm: System, company: CrmOrderCompany, erp: Awaited<ReturnType<Ports['erp']>>) {
-  const keys = matchKeys({ name: company.name, domain: company.domain, taxId: company.taxId });
-  const hints: [string, string] = [externalIdHintFor({ system: crm, externalId: company.externalId }), company.externalId];
-  const live = (await erp.findCustomers?.({ name: keys.name, domain: keys.domain, taxId: company.taxId, hints: [...hints, customerKeyFor(crm as CrmSource, company.externalId)] })) ?? [];
-  if (live.length > 0) {
-    const seenAt = new Date().toISOString();
-    await env.DB.batch(
-      live.map((r) => {
-        const k = matchKeys(r);
-        return upsertCandidate(env.DB, tenantId, { system: erp.system, externalId: r.externalId, name: r.name, nameKey: k.name, domainKey: k.domain, taxKey: k.taxId, hint: r.crmHint }, seenAt);
-      }),
-    );
-  }
-  const { results } = await findCandidates(env.DB, tenantId, erp.system, { hints, nameKey: keys.name, domainKey: keys.domain, taxKey: keys.taxId }).all<CandidateRow>();
-  const candidates = results.map((row) => ({ system: row.system, externalId: row.externalId, name: row.name, domain: row.domainKey, taxId: row.taxKey, externalIdHint: row.hint, row }));
-  return matchIdentity({ system: crm, externalId: company.externalId, name: company.name, domain: company.domain, taxId: company.taxId }, candidates);
+async function refreshCandidates(env: Env, p: ClosedWonParams, erp: ErpPortOf, fields: IdentityFields, ref: { system: System; externalId: string }): Promise<void> {
+  if (!erp.findCustomers) return;
+  const profile = profileOf(fields);
+  const live = await erp.findCustomers({
+    hints: [customerKeyFor(p.source, ref.externalId), externalIdHintFor(ref), ref.externalId],
+    taxNumber: profile.taxId?.number ?? null,
+    domainLabel: profile.domain?.label ?? null,
+    name: profile.name?.core ?? null,
+  });
+  if (live.length === 0) return;
+  await env.DB.batch(upsertRecords(env.DB, p.tenantId, erp.system, live.map((r) => storedRecord(erp.system, r)), new Date().toISOString()));
 }
 
 /**
@@ -74,23 +80,31 @@ export async function resolveCustomer(
     auditStatement(env.DB, { tenantId: p.tenantId, actor: 'flow:closed-won', action, entityType: 'account', entityId: accountId, after, correlationId: p.correlationId });
   if (have.erp && have.accountId) return { ok: true, customerId: have.erp, accountId: have.accountId, how: 'linked' };
 
-  const decision = await identityDecision(env, p.tenantId, crm, company, erp);
-  if (decision.kind === 'ambiguous') {
+
+  // The one identity rule (policies/identity, services/identity): which ERP customer is this company?
+  const fields = companyFields(company, order.country);
+  const ref = { system: crm, externalId: company.externalId };
+  await refreshCandidates(env, p, erp, fields, ref);
+  const resolution = await resolveCandidate(env.DB, p.tenantId, fields, { systems: [erp.system], ref });
+  if (resolution.decision === 'review') {
+    // A person decides in the console's review queue; the run waits, never guesses.
+    await env.DB.batch(raiseReviews(env.DB, p.tenantId, { ...ref, fields, accountId: have.accountId }, resolution, { actor: 'flow:closed-won', correlationId: p.correlationId }));
     return {
       ok: false,
       issue: {
         field: 'company',
         code: 'possible_duplicate',
-        message: `${company.name} could be any of ${decision.candidates.length} ERP customers (same ${decision.rule.replace('_', ' ')}); Concord will not guess.`,
+        message: `${company.name} could be any of ${resolution.matches.length} ERP customers (${resolution.matches.map((m) => `${m.record.fields.name}: score ${m.score.toFixed(2)}`).join('; ')}); Concord will not guess.`,
         fixIn: 'concord',
-        action: 'Link the company to the right ERP customer in the Concord console (identity review), then retry.',
-        candidates: decision.candidates.map((c) => ({ externalId: c.externalId, name: c.name })),
+        action: 'Decide the case in the Concord console (Review), then retry.',
+        candidates: resolution.matches.map((m) => ({ externalId: m.record.externalId, name: m.record.fields.name })),
       },
     };
   }
+  const match = resolution.decision === 'match' ? resolution.matches[0]! : null;
   const writes: D1PreparedStatement[] = [];
   // A matched ERP customer that already belongs to an account brings the company into that account.
-  const matchedAccount = decision.kind === 'matched' ? decision.candidate.row.linkedTo : null;
+  const matchedAccount = match?.accountId ?? null;
   let accountId = have.accountId ?? matchedAccount;
   if (!accountId) {
     accountId = newAccountId();
@@ -99,13 +113,14 @@ export async function resolveCustomer(
   if (!have.accountId) writes.push(insertLink(env.DB, p.tenantId, accountId, { system: crm, externalId: company.externalId, rule: matchedAccount ? 'crm_match' : 'source', isPrimary: !matchedAccount }));
   let customerId: string;
   let how: 'matched' | 'created';
-  if (decision.kind === 'matched') {
-    customerId = decision.candidate.externalId;
+  if (match) {
+    customerId = match.record.externalId;
     how = 'matched';
+    const reasons = match.reasons.map((r) => r.text);
     if (!matchedAccount) {
-      writes.push(insertLink(env.DB, p.tenantId, accountId, { system: erp.system, externalId: customerId, rule: decision.rule, isPrimary: true }));
+      writes.push(insertLink(env.DB, p.tenantId, accountId, { system: erp.system, externalId: customerId, rule: 'scored_match', isPrimary: true }));
     }
-    writes.push(audit('identity.link', accountId, { system: erp.system, externalId: customerId, rule: decision.rule, by: 'closed-won' }));
+    writes.push(audit('identity.link', accountId, { system: erp.system, externalId: customerId, score: match.score, reasons, by: 'closed-won' }));
   } else {
     const a = company.billingAddress!;
     const created = await erp.upsertCustomer!({
@@ -121,6 +136,10 @@ export async function resolveCustomer(
     });
     customerId = created.id;
     how = 'created';
+    // The new customer is identity evidence at once, so another CRM record of the same company finds it.
+    const createdFields: IdentityFields = { ...fields, name: company.name };
+    const self = { system: erp.system, externalId: customerId };
+    writes.push(...upsertRecords(env.DB, p.tenantId, erp.system, [{ externalId: customerId, fields: createdFields, hint: ref, keys: keysOf(createdFields, self, ref) }], new Date().toISOString()));
     writes.push(
       insertLink(env.DB, p.tenantId, accountId, { system: erp.system, externalId: customerId, rule: 'closed_won_create', isPrimary: true }),
       audit('erp.customer.create', accountId, { system: erp.system, customerId, externalId: created.externalId, company: company.externalId }),
