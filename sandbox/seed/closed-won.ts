@@ -48,10 +48,28 @@ function orderLines(rng: Prng, catalog: CatalogProduct[], plan: CustomerPlan, un
 const money = (n: number) => Math.round(n * 100) / 100;
 const total = (lines: Line[], ccy: CatalogCurrency) => money(lines.reduce((s, l) => s + l.product.prices[ccy] * l.quantity, 0));
 
-/** Truth customers with one record in `crm` and one (linked) or no (new) NetSuite customer. */
+/**
+ * Truth customers with one record in `crm` and one (linked) or no (new) NetSuite customer, whose
+ * CRM record has its place (a country, as ISO code or English name, and a city): the identity
+ * seed leaves some CRM records without one, and a demo deal meant to pass validation must not
+ * fail it for that (the invalid fixtures break exactly one rule on purpose).
+ */
 function candidates(ds: TenantDataset, crm: 'hubspotCompanyIds' | 'salesforceAccountIds', linked: boolean): TruthCustomer[] {
   const active = new Set(ds.netsuite.customer.filter((c) => c.isinactive === 'F').map((c) => c.id));
-  return ds.truth.filter((t) => t[crm].length === 1 && (linked ? t.netsuiteCustomerIds.length === 1 && active.has(t.netsuiteCustomerIds[0]!) : t.netsuiteCustomerIds.length === 0));
+  const placed = (id: string) => {
+    if (crm === 'hubspotCompanyIds') {
+      const p = ds.hubspot.companies.find((c) => c.id === id)?.properties;
+      return !!p && !!p.country && !!p.city;
+    }
+    const a = ds.salesforce.Account.find((x) => x.Id === id);
+    return !!a && !!a.BillingCountry && !!a.BillingCity;
+  };
+  return ds.truth.filter(
+    (t) =>
+      t[crm].length === 1 &&
+      placed(t[crm][0]!) &&
+      (linked ? t.netsuiteCustomerIds.length === 1 && active.has(t.netsuiteCustomerIds[0]!) : t.netsuiteCustomerIds.length === 0),
+  );
 }
 
 function hubspotFixtures(ds: TenantDataset, plans: Map<string, CustomerPlan>, catalog: CatalogProduct[], rng: Prng): ClosedWonFixtures {
