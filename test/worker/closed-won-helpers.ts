@@ -109,6 +109,32 @@ export function estate(url: string) {
     },
     salesforceRecord: async (type: string, id: string, fields: string[]) =>
       json<Record<string, unknown>>(await vendor('salesforce', 'GET', `/services/data/v62.0/sobjects/${type}/${id}?fields=${fields.join(',')}`)),
+    /** The NetSuite sales order with Concord's key, as record/v1 reads it by external id (null when absent). */
+    salesOrder: async (externalId: string) => {
+      const res = await vendor('netsuite', 'GET', `/services/rest/record/v1/salesOrder/eid:${externalId}`);
+      if (res.status === 404) return null;
+      return json<{ id: string; tranId: string; externalId: string; entity: { id: string } }>(res);
+    },
+    /** Point the portal's HubSpot webhooks (deal changes) at `targetOrigin`; sent only on `flushWebhooks`. */
+    subscribeHubSpot: async (targetOrigin: string, clientSecret: string) => {
+      const res = await fetch(`${url}/__sandbox/webhooks`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ vendor: 'hubspot', tenant: 'demo', targetUrl: `${targetOrigin}/v1/webhooks/hubspot`, clientSecret, subscriptions: ['deal.propertyChange'], batchDelayMs: 600_000 }),
+      });
+      if (!res.ok) throw new Error(`webhooks: ${res.status} ${await res.text()}`);
+    },
+    flushWebhooks: async () => json(await admin('/webhooks/flush', { tenant: 'demo' })),
+    /** Install the Concord package in the org, its callouts signed with `secret`, aimed at `targetOrigin`. */
+    installPackage: async (targetOrigin: string, secret: string) => {
+      const res = await fetch(`${url}/__sandbox/salesforce/package`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tenant: 'demo', url: targetOrigin, secret, retryBaseMs: 20, maxRetryDelayMs: 100 }),
+      });
+      if (!res.ok) throw new Error(`package: ${res.status} ${await res.text()}`);
+    },
+    flushCallouts: async () => json(await admin('/salesforce/package/flush', { tenant: 'demo' })),
   };
 }
 export type Estate = ReturnType<typeof estate>;
@@ -168,3 +194,31 @@ export async function deliverRelayed(relayUrl: string): Promise<{ request: Relay
 }
 
 export const brokerEnv = env as unknown as { DB: D1Database; CLOSED_WON: Workflow; HUBSPOT_CLIENT_SECRET: string };
+
+/** The run of a deal, by source record (its id holds the portal / org, which the test does not guess). */
+export async function runOfDeal(tenant: string, key: string, source: 'hubspot' | 'salesforce', dealId: string, ms = 30_000): Promise<{ id: string; status: string }[]> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const res = await api(`/v1/tenants/${tenant}/flows/runs?source=${source}&record=${dealId}`, { key });
+    expect(res.status).toBe(200);
+    const { items } = (await res.json()) as { items: { id: string; status: string }[] };
+    if (items.length > 0 || Date.now() > until) return items;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The tenant's write refusals (what the write guard kept out of a vendor). */
+export async function refusals(tenant: string, key: string): Promise<{ field: string; owner: string | null; flow: string | null; attribute?: string; target?: string; correlationId?: string | null }[]> {
+  const res = await api(`/v1/tenants/${tenant}/write-refusals?limit=200`, { key });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { items: never[] }).items;
+}
+
+/** Issue the Salesforce org's callout signing secret (what the admin pastes into the package). */
+export async function salesforceSecret(tenant: string, key: string): Promise<string> {
+  const res = await api(`/v1/tenants/${tenant}/inbound-secrets/salesforce`, { method: 'POST', key, body: '{}' });
+  if (!res.ok) throw new Error(`inbound secret: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { secret: string }).secret;
+}
+
+export const done = (r: Run) => r.status === 'completed' || r.status === 'failed' || r.status === 'blocked';

@@ -92,6 +92,8 @@ const writeAccountFactsCrm: Guarded = async (guard, system, raw, [updates, opts]
   const accountId = list.length === 1 ? (list[0]!.accountId ?? null) : null;
   const { allowed, refused } = await guard.check({
     target: system,
+    // Facts go onto a record that exists: never a create, whatever the flow's origin says.
+    mode: 'update',
     entity: 'account',
     recordIds: list.map((u) => u.recordId),
     accountId,
@@ -111,6 +113,8 @@ const writeDealFactsMany: Guarded = async (guard, system, raw, [updates]) => {
   for (const u of list) for (const [k, v] of Object.entries(u.facts)) if (v !== undefined && !first.has(k)) first.set(k, v);
   const { allowed, refused } = await guard.check({
     target: system,
+    // Facts go onto a record that exists: never a create, whatever the flow's origin says.
+    mode: 'update',
     entity: 'deal',
     recordIds: list.map((u) => u.recordId),
     accountId: list.length === 1 ? (list[0]!.accountId ?? null) : null,
@@ -126,6 +130,8 @@ const writeDealFactsMany: Guarded = async (guard, system, raw, [updates]) => {
 const writeDealFacts: Guarded = async (guard, system, raw, [dealId, facts, accountId]) => {
   const { allowed } = await guard.check({
     target: system,
+    // Facts go onto a record that exists: never a create, whatever the flow's origin says.
+    mode: 'update',
     entity: 'deal',
     recordIds: [dealId as string],
     accountId: (accountId as string | undefined) ?? null,
@@ -139,6 +145,8 @@ const writeDealFacts: Guarded = async (guard, system, raw, [dealId, facts, accou
 const writeAccountFactsCs: Guarded = async (guard, system, raw, [csAccountId, facts, accountId]) => {
   const { allowed } = await guard.check({
     target: system,
+    // Facts go onto a record that exists: never a create, whatever the flow's origin says.
+    mode: 'update',
     entity: 'account',
     recordIds: [csAccountId as string],
     accountId: (accountId as string | undefined) ?? null,
