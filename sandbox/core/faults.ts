@@ -33,7 +33,8 @@ export const vendorFaultsSchema = z
     rateLimitRate: rate.optional(),
     timeoutRate: rate.optional(),
     /**
-     * Share of writes (any method but GET) the vendor carries out whose answer is then lost: the
+     * Share of writes (any method but GET; not the POSTs that only read: SuiteQL, search, batch
+     * read) the vendor carries out whose answer is then lost: the
      * caller gets the vendor's 5xx although the record was written (the "outcome unknown" case a
      * retry must not duplicate). Drawn after the write, and only when set.
      */
@@ -108,6 +109,15 @@ function claimsOf(c: Context, vendor: Vendor): TokenClaims | null {
   return claims && claims.vendor === vendor && opensApi(claims) ? claims : null;
 }
 
+/**
+ * Whether a request changes the vendor's data: any method but GET, except the POSTs that only
+ * read (NetSuite SuiteQL, HubSpot search and batch reads), whose lost answer is no unknown outcome.
+ */
+function isWrite(c: Context): boolean {
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return false;
+  return !/\/query\/v1\/suiteql$|\/search$|\/batch\/read$/.test(c.req.path);
+}
+
 /** Waits `ms`, or less when the client hangs up first (its abort reaches the request signal). */
 function hang(c: Context, ms: number): Promise<void> {
   return new Promise((resolve) => {
@@ -157,7 +167,7 @@ export function applyFaults(state: SandboxState, vendor: Vendor): MiddlewareHand
       }
       await next();
       // The vendor acted; its answer is lost on the way back (a fourth draw, only with the knob set).
-      if (f?.answerLossRate && c.req.method !== 'GET' && c.res.status < 400 && randomFor(f)() < f.answerLossRate) lost = true;
+      if (f?.answerLossRate && isWrite(c) && c.res.status < 400 && randomFor(f)() < f.answerLossRate) lost = true;
     };
     let lost = false;
 
