@@ -8,9 +8,10 @@ import type { Env } from '../../env.js';
 import { ConcordError } from '../../errors.js';
 import { addDays, daysBetween } from '../../model/index.js';
 import type { AccountFacts, CrmOrderSource } from '../../ports/index.js';
+import { releaseLease, takeLease } from '../../storage/flow-leases.js';
 import { insertLink, linkedRecord } from '../../storage/identity.js';
 import type { ErpIssue, SalesOrderResult } from './order-steps.js';
-import { onboardingKeyFor, type ClosedWonParams } from './params.js';
+import { onboardingKeyFor, runIdFor, type ClosedWonParams } from './params.js';
 import { closedWonSettings } from './settings.js';
 import { dateOnly, runPorts, vendorRefusal } from './steps.js';
 
@@ -28,6 +29,21 @@ export function annualized(total: number, start: string, end: string | null): nu
   if (!end) return total;
   const days = daysBetween(start, end) + 1;
   return days > 0 ? Math.round((total * 365 * 100) / days) / 100 : total;
+}
+
+/** How long a run may hold a company's onboarding lease (a crashed holder's lease lapses then). */
+const LEASE_MS = 60_000;
+
+/**
+ * Wait (a few seconds at most) for the lease on `key`; when another run still holds it, fail the
+ * attempt with a retryable conflict: the step's retry then finds the project that run made.
+ */
+async function leased(env: Env, p: ClosedWonParams, key: string): Promise<void> {
+  for (let i = 0; i < 25; i++) {
+    if (await takeLease(env.DB, p.tenantId, key, runIdFor(p), LEASE_MS)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new ConcordError({ kind: 'conflict', code: 'lease_held', message: `Another run is provisioning ${key}; this step retries.` });
 }
 
 /**
@@ -48,15 +64,21 @@ export async function provisionCs(env: Env, p: ClosedWonParams, source: CrmOrder
     let csAccountId = await linkedRecord(env.DB, p.tenantId, accountId, cs.system);
     if (csAccountId) await cs.writeAccountFacts!(csAccountId, facts, accountId);
     else csAccountId = (await cs.upsertAccount!({ externalId: company.externalId, name: company.name, ownerEmail: owner, facts })).id;
+    const key = onboardingKeyFor(p.source, company.externalId);
+    // One company's deals won together would otherwise each find no project and each create one.
+    await leased(env, p, `onboarding:${key}`);
     const plan = await cs.ensureOnboarding!(csAccountId, {
-      key: onboardingKeyFor(p.source, company.externalId),
+      key,
       name: `${settings.onboarding.name}: ${company.name}`.slice(0, 200),
       template: settings.onboarding.template,
       startDate: start,
       ownerEmail: owner,
       milestones: settings.onboarding.milestones.map((m) => ({ key: m.key, name: m.name, dueDate: addDays(start, m.dueAfterDays) })),
     });
-    await insertLink(env.DB, p.tenantId, accountId, { system: cs.system, externalId: csAccountId, rule: 'closed_won_provision', isPrimary: true }).run();
+    await env.DB.batch([
+      insertLink(env.DB, p.tenantId, accountId, { system: cs.system, externalId: csAccountId, rule: 'closed_won_provision', isPrimary: true }),
+      releaseLease(env.DB, p.tenantId, `onboarding:${key}`, runIdFor(p)),
+    ]);
     return { ok: true, cs: { csAccountId, projectId: plan.id, projectCreated: plan.created } };
   } catch (err) {
     const business = err instanceof ConcordError && err.error.kind === 'business' ? err.error.message : null;
