@@ -173,6 +173,47 @@ describe('HubSpot: a deal moved to its won stage', () => {
   });
 });
 
+describe('HubSpot: two deals of one company won together', () => {
+  it('make two orders for one new customer, one Vitally account and one onboarding project', async () => {
+    const c = pick(fx.hubspot.valid, (x) => x.netsuiteCustomerId === null);
+    const [ns0, vi0] = [await e.netsuiteStats(), await e.vitallyStats()];
+    // A second open deal of the same company, with the same products.
+    const props = ['amount', 'deal_currency_code', 'closedate', 'hubspot_owner_id', 'concord_contract_start', 'concord_contract_end', 'concord_payment_terms'];
+    const template = await e.hubspotDeal(c.dealId, props);
+    const made = await e.json<{ id: string }>(
+      await e.vendor('hubspot', 'POST', '/crm/v3/objects/deals', {
+        properties: { ...Object.fromEntries(Object.entries(template).filter(([k, v]) => v !== null && props.includes(k))), dealname: 'Expansion (test)', pipeline: 'default', dealstage: 'contractsent' },
+        associations: [{ to: { id: c.companyId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 5 }] }],
+      }),
+    );
+    const products = await e.json<{ results: { id: string; properties: { hs_sku: string | null } }[] }>(await e.vendor('hubspot', 'GET', '/crm/v3/objects/products?limit=100&properties=hs_sku'));
+    for (const sku of c.skus) {
+      const product = products.results.find((p) => p.properties.hs_sku === sku)!;
+      expect(
+        (await e.vendor('hubspot', 'POST', '/crm/v3/objects/line_items', {
+          properties: { hs_product_id: product.id, quantity: '1', hs_line_item_currency_code: c.currency },
+          associations: [{ to: { id: made.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 20 }] }],
+        })).status,
+      ).toBe(201);
+    }
+    await e.winHubSpotDeal(c.dealId);
+    await e.winHubSpotDeal(made.id);
+    const starts = await Promise.all([startRun('demo', key, 'hubspot', c.dealId), startRun('demo', key, 'hubspot', made.id)]);
+    const runs = await Promise.all(starts.map((s) => waitForRun('demo', key, s.runId, done)));
+    expect(runs.map((r) => r.status)).toEqual(['completed', 'completed']);
+    expect(runs[0]!.result!.customerId).toBe(runs[1]!.result!.customerId);
+    expect(runs[0]!.result!.csAccountId).toBe(runs[1]!.result!.csAccountId);
+
+    const [ns, vi] = [await e.netsuiteStats(), await e.vitallyStats()];
+    expect(ns.customers.createdThroughApi - ns0.customers.createdThroughApi).toBe(1);
+    expect(ns.customers.duplicates).toBe(0);
+    expect(ns.salesOrders.createdThroughApi - ns0.salesOrders.createdThroughApi).toBe(2);
+    expect(vi.accounts.createdThroughApi - vi0.accounts.createdThroughApi).toBe(1);
+    expect(vi.projects.createdThroughApi - vi0.projects.createdThroughApi).toBe(1);
+    expect(vi.projects.duplicates).toBe(0);
+  });
+});
+
 describe('HubSpot: business exceptions', () => {
   it('an unmapped SKU blocks the run with the SKU and what to do; once the item exists in NetSuite a retry completes it', async () => {
     const c = fx.hubspot.invalid.find((x) => x.reason === 'unmapped_sku')!;
@@ -187,8 +228,8 @@ describe('HubSpot: business exceptions', () => {
     expect(sku, 'the reason names the SKU').toBeDefined();
     expect(issue!.action).toContain(sku!);
     expect(await e.salesOrder(`hubspot-deal-${c.dealId}`)).toBeNull();
-    const deal = await e.hubspotDeal(c.dealId, ['concord_order_status', 'concord_order_issue']);
-    expect(deal.concord_order_status).toBe('blocked');
+    // The run's state is recorded first, then the deal is marked (same step): wait for the mark.
+    await expect.poll(async () => (await e.hubspotDeal(c.dealId, ['concord_order_status'])).concord_order_status, { timeout: 10_000, interval: 100 }).toBe('blocked');
 
     // A retry before the fix blocks again for the same reason.
     expect((await api(`/v1/tenants/demo/flows/runs/${runId}/retry`, { method: 'POST', key })).status).toBe(202);
