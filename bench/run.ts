@@ -4,7 +4,10 @@
  * Benchmarks print; they never fail on a number (timed assertions flake on shared machines).
  *   BENCH_ACCOUNTS (default 100), BENCH_WARM_ROUNDS (default 5), BENCH_CARD_ACCOUNTS (default 50),
  *   BENCH_STALE_WAIT_MS (default 61000: how long the card bench lets views go stale),
- *   BENCH_WRITE_RECORDS (default 10000), BENCH_SYNC_SCALES (e.g. 10,100: sync runs on estates of that scale)
+ *   BENCH_WRITE_RECORDS (default 10000), BENCH_BURST_DEALS (default 1000), BENCH_CYCLE_DEALS
+ *   (default 10), BENCH_BURST_WAIT_MS (default 600000), BENCH_SYNC_SCALES (e.g. 10,100: sync runs on
+ *   estates of that scale)
+ *   BENCH_SCENARIOS: a comma list of account-view, card, write-throughput, sync-runs, closed-won (default all)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,20 +17,33 @@ import { benchAccountView } from './account-view.js';
 import { benchCard } from './card.js';
 import { benchWriteThroughput } from './write-throughput.js';
 import { benchSyncRuns } from './sync-runs.js';
+import { benchClosedWonBurst } from './closed-won-burst.js';
 
 const persistDir = mkdtempSync(join(tmpdir(), 'concord-bench-'));
 console.log('Starting a bench estate (sandbox + wrangler dev)...');
 const estate = await startEstate({ brokerPort: await freePort(), sandboxPort: await freePort(), persistDir, log: (l) => console.log(`  ${l}`) });
+const only = process.env.BENCH_SCENARIOS ? new Set(process.env.BENCH_SCENARIOS.split(',').map((x) => x.trim())) : null;
+const wanted = (name: string) => only === null || only.has(name);
 try {
-  await benchAccountView(estate, { accounts: Number(process.env.BENCH_ACCOUNTS ?? 100), warmRounds: Number(process.env.BENCH_WARM_ROUNDS ?? 5) });
-  await benchCard(estate, {
-    accounts: Number(process.env.BENCH_CARD_ACCOUNTS ?? 50),
-    warmRounds: Number(process.env.BENCH_WARM_ROUNDS ?? 5),
-    staleWaitMs: Number(process.env.BENCH_STALE_WAIT_MS ?? 61_000),
-    skip: Number(process.env.BENCH_ACCOUNTS ?? 100) + 10,
-  });
-  await benchWriteThroughput(estate, { records: Number(process.env.BENCH_WRITE_RECORDS ?? 10_000) });
-  await benchSyncRuns(estate, Number(process.env.SANDBOX_SCALE ?? 1));
+  if (wanted('account-view')) await benchAccountView(estate, { accounts: Number(process.env.BENCH_ACCOUNTS ?? 100), warmRounds: Number(process.env.BENCH_WARM_ROUNDS ?? 5) });
+  if (wanted('card')) {
+    await benchCard(estate, {
+      accounts: Number(process.env.BENCH_CARD_ACCOUNTS ?? 50),
+      warmRounds: Number(process.env.BENCH_WARM_ROUNDS ?? 5),
+      staleWaitMs: Number(process.env.BENCH_STALE_WAIT_MS ?? 61_000),
+      skip: Number(process.env.BENCH_ACCOUNTS ?? 100) + 10,
+    });
+  }
+  if (wanted('write-throughput')) await benchWriteThroughput(estate, { records: Number(process.env.BENCH_WRITE_RECORDS ?? 10_000) });
+  if (wanted('sync-runs')) await benchSyncRuns(estate, Number(process.env.SANDBOX_SCALE ?? 1));
+  // Last: it leaves 1,000 won deals and their orders in the estate.
+  if (wanted('closed-won')) {
+    await benchClosedWonBurst(estate, {
+      deals: Number(process.env.BENCH_BURST_DEALS ?? 1000),
+      cycleDeals: Number(process.env.BENCH_CYCLE_DEALS ?? 10),
+      waitMs: Number(process.env.BENCH_BURST_WAIT_MS ?? 600_000),
+    });
+  }
 } finally {
   await estate.stop();
   rmSync(persistDir, { recursive: true, force: true });

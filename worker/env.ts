@@ -14,7 +14,7 @@ export interface Env extends OAuthBindings, LimiterEnv {
   /** One ViewCoordinator per (tenant, account): coalesces account-view builds. */
   VIEWS: DurableObjectNamespace<import('./storage/objects/view-coordinator.js').ViewCoordinator>;
   /** ClosedWonToOrder runs (worker/flows/closed-won), one per deal. */
-  CLOSED_WON: Workflow<import('./flows/closed-won/params.js').ClosedWonParams>;
+  CLOSED_WON: Workflow<import('./flows/closed-won/workflow.js').ClosedWonStart>;
   /** Canonical change events (webhooks -> consumer); dead letters land in D1 `dead_letters`. */
   EVENTS: Queue<import('./queues/messages.js').CrmChange>;
   /** Steps of sync runs (reconcile, backfill): worker/queues/sync.ts. */

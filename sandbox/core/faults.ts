@@ -32,6 +32,13 @@ export const vendorFaultsSchema = z
     errorRate: rate.optional(),
     rateLimitRate: rate.optional(),
     timeoutRate: rate.optional(),
+    /**
+     * Share of writes (any method but GET; not the POSTs that only read: SuiteQL, search, batch
+     * read) the vendor carries out whose answer is then lost: the
+     * caller gets the vendor's 5xx although the record was written (the "outcome unknown" case a
+     * retry must not duplicate). Drawn after the write, and only when set.
+     */
+    answerLossRate: rate.optional(),
     /** How long a "timed out" request hangs before the sandbox gives up on it (default 15 s). */
     hangMs: z.number().int().min(1).max(120_000).optional(),
     /** Makes the draws deterministic (same sequence of faults for the same request order). */
@@ -102,6 +109,15 @@ function claimsOf(c: Context, vendor: Vendor): TokenClaims | null {
   return claims && claims.vendor === vendor && opensApi(claims) ? claims : null;
 }
 
+/**
+ * Whether a request changes the vendor's data: any method but GET, except the POSTs that only
+ * read (NetSuite SuiteQL, HubSpot search and batch reads), whose lost answer is no unknown outcome.
+ */
+function isWrite(c: Context): boolean {
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return false;
+  return !/\/query\/v1\/suiteql$|\/search$|\/batch\/read$/.test(c.req.path);
+}
+
 /** Waits `ms`, or less when the client hangs up first (its abort reaches the request signal). */
 function hang(c: Context, ms: number): Promise<void> {
   return new Promise((resolve) => {
@@ -150,13 +166,23 @@ export function applyFaults(state: SandboxState, vendor: Vendor): MiddlewareHand
         if (fault) return;
       }
       await next();
+      // The vendor acted; its answer is lost on the way back (a fourth draw, only with the knob set).
+      if (f?.answerLossRate && isWrite(c) && c.res.status < 400 && randomFor(f)() < f.answerLossRate) lost = true;
     };
+    let lost = false;
 
     if (profile.enforce && claims) {
       const refused = await profile.enforce(c, state, tenant, faulted);
       if (refused) return answer(refused, 'rateLimited');
     } else {
       await faulted();
+    }
+    if (lost) {
+      // The answer already made is replaced (hono keeps a finalized response unless it is reset).
+      counters.serverErrors += 1;
+      c.res = undefined;
+      c.res = profile.serverError(c, state, tenant);
+      return;
     }
     if (fault === 'timeout') return answer(c.text('Gateway Timeout', 504), 'serverErrors');
     if (fault === 'error') return answer(profile.serverError(c, state, tenant), 'serverErrors');

@@ -12,6 +12,7 @@ export interface VendorFaults {
   errorRate?: number; // 0..1 share of requests answered 5xx
   rateLimitRate?: number; // 0..1 share answered 429 in the vendor's shape
   timeoutRate?: number; // 0..1 share that hang past the client's timeout
+  answerLossRate?: number; // 0..1 share of writes carried out whose answer is then lost (a 5xx)
   webhookDuplicateRate?: number;
   webhookReorder?: boolean;
   /** The emulated NetSuite event script (netsuite/events/): share of events sent twice, held back, lost. */

@@ -32,8 +32,12 @@ const PRIVATE_APP_SCOPES = [
   'crm.objects.contacts.write',
   'crm.objects.deals.read',
   'crm.objects.deals.write',
+  'crm.objects.line_items.read',
+  'crm.objects.owners.read',
   'crm.schemas.companies.read',
   'crm.schemas.companies.write',
+  'crm.schemas.deals.write',
+  'e-commerce',
 ];
 
 /** A static token's remaining life as reported: it does not expire, so one year. */

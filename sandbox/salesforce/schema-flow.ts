@@ -74,6 +74,11 @@ export const FLOW_FIELDS: Partial<Record<SObjectType, FieldDef[]>> = {
     text('Concord_Erp_Customer_Id__c', 'Concord ERP Customer Id', 64, { custom: true }),
     text('Concord_Cs_Account_Id__c', 'Concord CS Account Id', 64, { custom: true }),
     { name: 'Concord_Order_Created_At__c', type: 'datetime', label: 'Concord Order Created At', writable: true, custom: true },
+    { name: 'Concord_Order_Issue__c', type: 'textarea', label: 'Concord Order Issue', writable: true, length: 1000, custom: true },
+    // What the order is made from (the package's input fields, edited by sales).
+    { name: 'Concord_Contract_Start__c', type: 'date', label: 'Contract Start', writable: true, custom: true },
+    { name: 'Concord_Contract_End__c', type: 'date', label: 'Contract End', writable: true, custom: true },
+    { name: 'Concord_Payment_Terms__c', type: 'picklist', label: 'Payment Terms', writable: true, picklist: ['Net 15', 'Net 30', 'Net 60'], restricted: true, custom: true },
   ],
   Account: [
     { name: 'BillingStreet', type: 'textarea', label: 'Billing Street', writable: true, length: 255 },
@@ -81,6 +86,8 @@ export const FLOW_FIELDS: Partial<Record<SObjectType, FieldDef[]>> = {
     text('BillingState', 'Billing State/Province', 80),
     text('Concord_Erp_Customer_Id__c', 'Concord ERP Customer Id', 64, { custom: true }),
     text('Concord_Cs_Account_Id__c', 'Concord CS Account Id', 64, { custom: true }),
+    text('Concord_Account_Id__c', 'Concord Account Id', 64, { custom: true }),
+    text('Concord_Tax_Id__c', 'Tax Id / VAT Number', 32, { custom: true }),
   ],
 };
 

@@ -24,6 +24,8 @@ const SIZES = { demo: { hsLinked: 6, hsNew: 4, sfLinked: 4, sfNew: 2 }, other: {
 /** First ids of the seeded product library and line items (far above the seeded records). */
 const PRODUCT_BASE_ID = 6_000_001;
 const LINE_ITEM_BASE_ID = 7_000_001;
+/** Payment terms of the demo opportunities (the package's `Concord_Payment_Terms__c` values). */
+const SF_TERMS = ['Net 30', 'Net 15', 'Net 30', 'Net 60'] as const;
 /** A country value no ISO 3166 list knows. */
 export const UNKNOWN_COUNTRY = 'Atlantis';
 
@@ -46,11 +48,28 @@ function orderLines(rng: Prng, catalog: CatalogProduct[], plan: CustomerPlan, un
 const money = (n: number) => Math.round(n * 100) / 100;
 const total = (lines: Line[], ccy: CatalogCurrency) => money(lines.reduce((s, l) => s + l.product.prices[ccy] * l.quantity, 0));
 
-/** Truth customers with one record in `crm` and one (linked) or no (new) NetSuite customer. */
+/**
+ * Truth customers with one record in `crm` and one (linked) or no (new) NetSuite customer, whose
+ * CRM record has its place (a country, as ISO code or English name, and a city): the identity
+ * seed leaves some CRM records without one, and a demo deal meant to pass validation must not
+ * fail it for that (the invalid fixtures break exactly one rule on purpose).
+ */
 function candidates(ds: TenantDataset, crm: 'hubspotCompanyIds' | 'salesforceAccountIds', linked: boolean): TruthCustomer[] {
   const active = new Set(ds.netsuite.customer.filter((c) => c.isinactive === 'F').map((c) => c.id));
-  // A CRM record seeded without its place (a hard identity case) could never be ordered as it is.
-  return ds.truth.filter((t) => t[crm].length === 1 && !t.traits.includes('crm_missing_place') && (linked ? t.netsuiteCustomerIds.length === 1 && active.has(t.netsuiteCustomerIds[0]!) : t.netsuiteCustomerIds.length === 0));
+  const placed = (id: string) => {
+    if (crm === 'hubspotCompanyIds') {
+      const p = ds.hubspot.companies.find((c) => c.id === id)?.properties;
+      return !!p && !!p.country && !!p.city;
+    }
+    const a = ds.salesforce.Account.find((x) => x.Id === id);
+    return !!a && !!a.BillingCountry && !!a.BillingCity;
+  };
+  return ds.truth.filter(
+    (t) =>
+      t[crm].length === 1 &&
+      placed(t[crm][0]!) &&
+      (linked ? t.netsuiteCustomerIds.length === 1 && active.has(t.netsuiteCustomerIds[0]!) : t.netsuiteCustomerIds.length === 0),
+  );
 }
 
 function hubspotFixtures(ds: TenantDataset, plans: Map<string, CustomerPlan>, catalog: CatalogProduct[], rng: Prng): ClosedWonFixtures {
@@ -160,6 +179,8 @@ function salesforceFixtures(ds: TenantDataset, plans: Map<string, CustomerPlan>,
     sf.Opportunity.push({
       Id: oppId, AccountId: account.Id, Name: name, Amount: amount, StageName: 'Negotiation/Review', CloseDate: addDays(anchor, rng.int(3, 20)),
       IsClosed: false, IsWon: false, CurrencyIsoCode: ccy, Pricebook2Id: standardBook, OwnerId: account.OwnerId ?? null,
+      // The package's input fields (no draws: the fixtures' random streams stay as they were).
+      Concord_Contract_Start__c: start, Concord_Contract_End__c: addDays(addDays(start, 365), -1), Concord_Payment_Terms__c: SF_TERMS[i % SF_TERMS.length]!,
       CreatedDate: created, LastModifiedDate: created,
     });
     lines.forEach((l) => {

@@ -2,8 +2,9 @@
  * What the closed-won flow reads from a CRM company besides its name: a full postal address and,
  * in countries where B2B invoices need one, a tax id. HubSpot companies get `address`, `zip`,
  * `state` and the app property `concord_tax_id`; Salesforce Accounts get `BillingStreet`,
- * `BillingPostalCode` and `BillingState` where they have none. A company that is already a
- * NetSuite customer gets the ERP's billing street and VAT number, so the two systems agree.
+ * `BillingPostalCode`, `BillingState` and the package's `Concord_Tax_Id__c` where they have none.
+ * A company that is already a NetSuite customer gets the ERP's billing street and VAT number, so
+ * the two systems agree.
  * Also the flow's deal and company properties (contract dates, payment terms, order write-back).
  * Draws come from their own PRNG stream, so the vendor builders' sequences are untouched.
  */
@@ -98,6 +99,8 @@ export function enrichCompanies(ds: TenantDataset, plans: CustomerPlan[], rng: P
       a.BillingStreet ??= street;
       a.BillingPostalCode ??= plan.place.zip;
       a.BillingState ??= STATES[plan.place.city] ?? null;
+      // The package's Account tax id field (Concord_Tax_Id__c), like HubSpot's concord_tax_id.
+      a.Concord_Tax_Id__c ??= taxId;
     }
   }
   // Deals are owned by their company's owner unless someone else took them over.

@@ -75,17 +75,18 @@ export function projectJson(p: VitallyProject): Json {
     name: p.name,
     accountId: p.accountId,
     organizationId: null,
-    templateId: uuidFrom(`template:${p.name}`),
+    // A project made through the API keeps what it was made with (template, dates, owner, traits).
+    templateId: p.templateId ?? uuidFrom(`template:${p.name}`),
     durationInDays: null,
-    targetStartDate: p.createdAt.slice(0, 10),
+    targetStartDate: p.targetStartDate ?? p.createdAt.slice(0, 10),
     actualStartDate: started ? p.createdAt.slice(0, 10) : null,
-    targetCompletionDate: lastDue,
+    targetCompletionDate: p.targetCompletionDate ?? lastDue,
     actualCompletionDate: done ? (lastCompletion ?? p.createdAt).slice(0, 10) : null,
-    ownedByVitallyUserId: uuidFrom(`owner:${p.accountId}`),
+    ownedByVitallyUserId: p.templateId ? (p.ownedByVitallyUserId ?? null) : uuidFrom(`owner:${p.accountId}`),
     projectCategoryId: uuidFrom('category:onboarding'),
     projectStatusId: uuidFrom(`status:${done ? 'completed' : started ? 'in-progress' : 'not-started'}`),
     archivedAt: null,
-    traits: {},
+    traits: p.traits ?? {},
   };
 }
 

@@ -7,6 +7,7 @@
  */
 import type { TestProject } from 'vitest/node';
 import { createSandbox, type SandboxListener } from '../../sandbox/server.js';
+import { startRelay } from './relay.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,10 +25,32 @@ declare module 'vitest' {
     identityLinkSandboxUrl: string;
     /** Private to test/worker/sync-runs.test.ts (it injects HubSpot faults and edits company domains). */
     syncRunsSandboxUrl: string;
+    /** Private to test/worker/closed-won.test.ts (closes demo deals, counts ERP and CS duplicates). */
+    closedWonSandboxUrl: string;
+    /** Private to test/worker/closed-won-faults.test.ts (NetSuite faults, webhook and callout knobs). */
+    closedWonFaultsSandboxUrl: string;
+    /** Private to test/worker/closed-won-connectors.test.ts (creates records through the new port methods). */
+    closedWonConnectorsSandboxUrl: string;
+    /**
+     * A relay the sandbox's outgoing webhooks and callouts can reach (workerd in the test pool has
+     * no listening address): it keeps each request, and the tests hand them to the broker.
+     */
+    relayUrl: string;
   }
 }
 
-const ESTATES = ['workerSandboxUrl', 'hubspotConnectorSandboxUrl', 'netsuiteConnectorSandboxUrl', 'vitallyConnectorSandboxUrl', 'uninstallSandboxUrl', 'identityLinkSandboxUrl', 'syncRunsSandboxUrl'] as const;
+const ESTATES = [
+  'workerSandboxUrl',
+  'hubspotConnectorSandboxUrl',
+  'netsuiteConnectorSandboxUrl',
+  'vitallyConnectorSandboxUrl',
+  'uninstallSandboxUrl',
+  'closedWonSandboxUrl',
+  'closedWonFaultsSandboxUrl',
+  'closedWonConnectorsSandboxUrl',
+  'identityLinkSandboxUrl',
+  'syncRunsSandboxUrl',
+] as const;
 
 export default async function setup(project: TestProject) {
   const listeners: SandboxListener[] = [];
@@ -40,6 +63,9 @@ export default async function setup(project: TestProject) {
       listeners.push(listener);
       project.provide(name, listener.url);
     }
+    const relay = await startRelay();
+    listeners.push(relay);
+    project.provide('relayUrl', relay.url);
   } catch (err) {
     await closeAll();
     throw err;

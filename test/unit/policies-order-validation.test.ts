@@ -60,6 +60,9 @@ describe('validateOrder', () => {
   it('maps terms through the tenant map, then by ERP term name, then the default', () => {
     expect(validateOrder(source({ deal: { paymentTerms: 'NET 30 DAYS' } }), ref, rules)).toMatchObject({ ok: true, order: { termsId: '2' } });
     expect(validateOrder(source({ deal: { paymentTerms: 'net 15' } }), ref, rules)).toMatchObject({ ok: true, order: { termsId: '1' } });
+    // HubSpot enumeration values are snake case ("net_30") where the ERP says "Net 30".
+    expect(validateOrder(source({ deal: { paymentTerms: 'net_30' } }), ref, rules)).toMatchObject({ ok: true, order: { termsId: '2' } });
+    expect(validateOrder(source({ deal: { paymentTerms: 'net-30-days' } }), ref, rules)).toMatchObject({ ok: true, order: { termsId: '2' } });
     expect(validateOrder(source({ deal: { paymentTerms: null } }), ref, { ...rules, defaultTerms: '1' })).toMatchObject({ ok: true, order: { termsId: '1' } });
     expect(validateOrder(source({ deal: { paymentTerms: null } }), ref, rules)).toMatchObject({ ok: false, issues: [{ field: 'deal.paymentTerms', code: 'required' }] });
   });

@@ -4,11 +4,11 @@
  * makes, and invalid ones that fail exactly one — in both tenants, the same on every run.
  */
 import { describe, expect, it } from 'vitest';
-import { countryCode } from '../../worker/policies/orders/countries.js';
 import { UNMAPPED_SKU } from '../../sandbox/seed/catalog.js';
 import { TAX_ID_COUNTRIES } from '../../sandbox/seed/enrich.js';
 import { generateTenant } from '../../sandbox/seed/generate.js';
 import type { ClosedWonCase, TenantDataset } from '../../sandbox/seed/types.js';
+import { countryCode } from '../../worker/policies/orders/countries.js';
 
 const ANCHOR = '2026-11-26';
 const tenants: Record<'demo' | 'other', TenantDataset> = { demo: generateTenant('demo', ANCHOR), other: generateTenant('other', ANCHOR) };

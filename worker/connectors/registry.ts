@@ -9,7 +9,7 @@ import type { Env } from '../env.js';
 import type { SystemRole } from '../model/primitives.js';
 import type { CrmPort, CsPort, ErpPort } from '../ports/index.js';
 import type { ServiceContext } from '../services/context.js';
-import { currencyLookup } from '../services/reference.js';
+import { currencyIdLookup, currencyLookup } from '../services/reference.js';
 import { d1Ledger } from '../services/card-task.js';
 import type { Connection, System } from '../storage/connections.js';
 import { hubspotDescriptor } from './hubspot/descriptor.js';
@@ -50,7 +50,8 @@ export const CONNECTORS = {
   },
   netsuite: {
     role: 'erp',
-    create: (env, conn, ctx, opts) => new NetSuiteErp(conn, ctx, currencyLookup(env, ctx), opts.interactive ? { timeoutMs: INTERACTIVE_TIMEOUT_MS } : {}),
+    create: (env, conn, ctx, opts) =>
+      new NetSuiteErp(conn, ctx, currencyLookup(env, ctx), { currencyIdOf: currencyIdLookup(env, ctx), ...(opts.interactive ? { timeoutMs: INTERACTIVE_TIMEOUT_MS } : {}) }),
   },
   vitally: {
     role: 'cs',

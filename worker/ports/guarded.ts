@@ -13,13 +13,13 @@ import { ConcordError } from '../errors.js';
 import type { SystemRole } from '../model/primitives.js';
 import type { System } from '../storage/connections.js';
 import { ACCOUNT_FACTS, DEAL_FACTS, type AccountFacts, type DealFacts } from './facts.js';
-import type { AccountFactsUpdate, CompanyFieldsUpdate, CompanyUpdateResult, CsAccountInput, CsOnboardingInput, ErpCustomerInput, ErpSalesOrderInput } from './index.js';
+import type { AccountFactsUpdate, CompanyFieldsUpdate, CompanyUpdateResult, CsAccountInput, CsOnboardingInput, DealFactsUpdate, ErpCustomerInput, ErpSalesOrderInput } from './index.js';
 import { pick, type GuardedAttribute, type WriteGuard } from './write-guard.js';
 
 /** Methods that only read: passed through unguarded. */
 const READS: Record<SystemRole, readonly string[]> = {
-  crm: ['companies', 'companiesByIds', 'contactsByIds', 'dealsByIds', 'contactsOfCompany', 'dealsOfCompany', 'dealLines', 'orderSource', 'companiesOfDeal', 'deal', 'owner', 'wonStages', 'isWon', 'dealCompanyId'],
-  erp: ['customers', 'accountFacts', 'openInvoices', 'currentContract', 'currency', 'document', 'payment', 'products', 'referenceData', 'paymentTerms', 'customer', 'salesOrderByExternalId', 'terms', 'salesOrderUrl'],
+  crm: ['companies', 'companiesByIds', 'contactsByIds', 'dealsByIds', 'contactsOfCompany', 'dealsOfCompany', 'dealLines', 'orderSource', 'orderSources', 'companiesOfDeal', 'deal', 'owner', 'wonStages', 'isWon', 'dealCompanyId'],
+  erp: ['customers', 'findCustomers', 'accountFacts', 'openInvoices', 'currentContract', 'currency', 'document', 'payment', 'products', 'referenceData', 'paymentTerms', 'customer', 'salesOrderByExternalId', 'terms', 'salesOrderUrl'],
   cs: ['accounts', 'health', 'onboarding', 'escalations', 'account', 'accountByExternalId', 'users', 'webAppUrl'],
 };
 
@@ -47,8 +47,8 @@ const CUSTOMER_FIELDS: Record<keyof ErpCustomerInput, string> = {
 };
 
 /** Sales order attributes: the order itself is the ERP's; Concord's keys and links are its own. */
-/** CS account attributes: the name is the CRM's; the key and owner link are Concord's bookkeeping. */
-const CS_ACCOUNT_FIELDS: Record<keyof CsAccountInput, string> = {
+/** CS account attributes: the name is the CRM's; the key and owner link are Concord's bookkeeping; `facts` are decided fact by fact. */
+const CS_ACCOUNT_FIELDS: Record<Exclude<keyof CsAccountInput, 'facts'>, string> = {
   externalId: 'concord.externalId',
   name: 'account.name',
   ownerEmail: 'account.owner',
@@ -58,6 +58,9 @@ const CS_ACCOUNT_FIELDS: Record<keyof CsAccountInput, string> = {
 const ONBOARDING_FIELDS: Record<keyof CsOnboardingInput, string> = {
   key: 'concord.externalId',
   name: 'onboarding.name',
+  template: 'onboarding.*',
+  startDate: 'onboarding.*',
+  ownerEmail: 'onboarding.*',
   milestones: 'onboarding.*',
 };
 
@@ -89,6 +92,8 @@ const writeAccountFactsCrm: Guarded = async (guard, system, raw, [updates, opts]
   const accountId = list.length === 1 ? (list[0]!.accountId ?? null) : null;
   const { allowed, refused } = await guard.check({
     target: system,
+    // Facts go onto a record that exists: never a create, whatever the flow's origin says.
+    mode: 'update',
     entity: 'account',
     recordIds: list.map((u) => u.recordId),
     accountId,
@@ -128,9 +133,32 @@ const writeCompanyFields: Guarded = async (guard, system, raw, [updates]) => {
   return { ...((await raw.writeCompanyFields!(kept)) as CompanyUpdateResult), refused: refusedAll };
 };
 
+/** Bulk deal facts (the order state of many deals): decided once per attribute, refused ones stripped. */
+const writeDealFactsMany: Guarded = async (guard, system, raw, [updates]) => {
+  const list = updates as DealFactsUpdate[];
+  const first = new Map<string, unknown>();
+  for (const u of list) for (const [k, v] of Object.entries(u.facts)) if (v !== undefined && !first.has(k)) first.set(k, v);
+  const { allowed, refused } = await guard.check({
+    target: system,
+    // Facts go onto a record that exists: never a create, whatever the flow's origin says.
+    mode: 'update',
+    entity: 'deal',
+    recordIds: list.map((u) => u.recordId),
+    accountId: list.length === 1 ? (list[0]!.accountId ?? null) : null,
+    attributes: guard.factAttributes(Object.fromEntries(first), DEAL_FACTS),
+  });
+  const kept = list.map((u) => ({ ...u, facts: pick(u.facts, allowed) as DealFacts })).filter((u) => Object.keys(u.facts).length > 0);
+  const refusedFacts = refused.map((r) => ({ attribute: r.attribute, field: r.field, owner: r.owner }));
+  if (kept.length === 0) return { updated: 0, calls: 0, failed: [], refused: refusedFacts } satisfies CompanyUpdateResult;
+  const result = (await raw.writeDealFactsMany!(kept)) as CompanyUpdateResult;
+  return { ...result, refused: refusedFacts };
+};
+
 const writeDealFacts: Guarded = async (guard, system, raw, [dealId, facts, accountId]) => {
   const { allowed } = await guard.check({
     target: system,
+    // Facts go onto a record that exists: never a create, whatever the flow's origin says.
+    mode: 'update',
     entity: 'deal',
     recordIds: [dealId as string],
     accountId: (accountId as string | undefined) ?? null,
@@ -144,6 +172,8 @@ const writeDealFacts: Guarded = async (guard, system, raw, [dealId, facts, accou
 const writeAccountFactsCs: Guarded = async (guard, system, raw, [csAccountId, facts, accountId]) => {
   const { allowed } = await guard.check({
     target: system,
+    // Facts go onto a record that exists: never a create, whatever the flow's origin says.
+    mode: 'update',
     entity: 'account',
     recordIds: [csAccountId as string],
     accountId: (accountId as string | undefined) ?? null,
@@ -176,6 +206,26 @@ function objectWrite(method: string, entity: string, fields: Record<string, stri
   };
 }
 
+/**
+ * `upsertAccount(input)`: the account's own attributes like an object write, its `facts` fact by
+ * fact like `writeAccountFacts` (a refused fact is left out, the account is still written).
+ */
+const csAccountWrite: Guarded = async (guard, system, raw, [input]) => {
+  const { facts, ...own } = input as CsAccountInput;
+  const { allowed, refused } = await guard.check({
+    target: system,
+    entity: 'account',
+    recordIds: [own.externalId],
+    attributes: [...attributes(own, CS_ACCOUNT_FIELDS), ...guard.factAttributes(facts ?? {}, ACCOUNT_FACTS).map((a) => ({ ...a, name: `facts.${a.name}` }))],
+  });
+  const missing = refused.filter((r) => r.attribute === 'externalId' || r.attribute === 'name');
+  if (missing.length > 0) {
+    throw new ConcordError({ kind: 'business', code: 'write_refused', message: `The ownership matrix refuses ${missing.map((r) => `${r.attribute} (${r.field})`).join(', ')}, which this write needs.` });
+  }
+  const kept = Object.fromEntries(Object.entries(facts ?? {}).filter(([k, v]) => v !== undefined && allowed.has(`facts.${k}`))) as AccountFacts;
+  return raw.upsertAccount!({ ...pick(own, allowed), ...(Object.keys(kept).length > 0 ? { facts: kept } : {}) });
+};
+
 /** `ensureOnboarding(csAccountId, input)`: the plan's attributes decided like an object write. */
 const onboardingWrite: Guarded = async (guard, system, raw, [csAccountId, input]) => {
   const plan = input as CsOnboardingInput;
@@ -188,14 +238,14 @@ const onboardingWrite: Guarded = async (guard, system, raw, [csAccountId, input]
 
 /** The guarded writes per role: method name -> how its attributes are checked. */
 const WRITES: Record<SystemRole, Record<string, Guarded>> = {
-  crm: { writeAccountFacts: writeAccountFactsCrm, writeDealFacts, writeCompanyFields },
+  crm: { writeAccountFacts: writeAccountFactsCrm, writeDealFacts, writeDealFactsMany, writeCompanyFields },
   erp: {
     upsertCustomer: objectWrite('upsertCustomer', 'customer', CUSTOMER_FIELDS, ['externalId', 'name']),
     upsertSalesOrder: objectWrite('upsertSalesOrder', 'salesOrder', ORDER_FIELDS, ['externalId', 'customerId', 'lines']),
   },
   cs: {
     writeAccountFacts: writeAccountFactsCs,
-    upsertAccount: objectWrite('upsertAccount', 'account', CS_ACCOUNT_FIELDS, ['externalId', 'name']),
+    upsertAccount: csAccountWrite,
     ensureOnboarding: onboardingWrite,
   },
 };

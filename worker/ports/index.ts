@@ -33,9 +33,27 @@ export interface MatchRecord {
   crmHint: string | null;
 }
 
+/** What a live customer look-up narrows by (normalised by policies/identity, lower-case). */
+export interface CustomerProbe {
+  /** Raw external ids the ERP may hold for the company (Concord's key, the CRM hint). */
+  hints: readonly string[];
+  /** The tax number without country prefix or separators. */
+  taxNumber: string | null;
+  /** The website's brand label ("acme" for www.acme.co.uk). */
+  domainLabel: string | null;
+  /** The name without its legal form. */
+  name: string | null;
+}
+
 export interface ErpPort {
   /** Customers page by page, for identity matching. */
   customers(): AsyncIterable<MatchRecord[]>;
+  /**
+   * Customers that may be the probed company (by external-id hint, tax id, domain or normalised
+   * name), read live: what identity matching needs before a customer is created, when the
+   * candidates Concord has seen may be older than the ERP.
+   */
+  findCustomers?(probe: CustomerProbe): Promise<MatchRecord[]>;
   /** The ERP's facts about the account (legal name, tax id, addresses, currency). */
   accountFacts(customerId: string): Promise<Omit<AccountViewAccount, 'id' | 'name'>>;
   /** Every invoice of the customer that still has a balance. */
@@ -87,6 +105,8 @@ export interface ErpReference {
     active: boolean;
     prices: { priceBook: string; currency: string; unitPrice: number }[];
   }[];
+  /** Payment terms (absent in a cache written before they were kept). */
+  terms?: ErpTerm[];
 }
 
 /** What an ERP write produced: the ERP's own id for Concord's external id. */
@@ -337,6 +357,13 @@ export interface CrmPort {
   dealsOfCompany?(companyId: string): Promise<CrmDeal[]>;
   /** The deal with its company, owner and product lines: what closed-won needs to order it. */
   orderSource?(dealId: string): Promise<CrmOrderSource>;
+  /**
+   * `orderSource` for many deals with batched reads (a few calls per 100 deals, not per deal);
+   * deals the CRM does not know are left out of the map.
+   */
+  orderSources?(dealIds: string[]): Promise<Map<string, CrmOrderSource>>;
+  /** Write the order's state onto many deals / Opportunities (batched; failures per record). */
+  writeDealFactsMany?(updates: DealFactsUpdate[]): Promise<CompanyUpdateResult>;
   /** Create a task on the company (and deal); a retry with the same key creates nothing new. */
   createTask?(on: CrmActivityTarget, task: { subject: string; body: string; dueDate: string; idempotencyKey: string }): Promise<CrmWriteResult>;
   /** Add a note to the company (and deal); a retry with the same key creates nothing new. */
@@ -460,19 +487,40 @@ export interface CsAccountInput {
   /** Concord's key for the account (Vitally `externalId`). */
   externalId: string;
   name: string;
-  /** The CSM / account owner, matched to a CS user by e-mail when one exists. */
+  /** The CRM owner's e-mail, matched to a CS team member (CSM) by e-mail when one exists. */
   ownerEmail?: string | null;
+  /** Concord's facts, written onto the account in the same call (traits Concord owns). */
+  facts?: AccountFacts;
 }
 
-/** An onboarding project with its milestones, created once per key. */
+/**
+ * An onboarding project with its milestones, created once per key from one of the CS platform's
+ * project templates (Vitally makes a project only from a template, whose milestones become the
+ * project's tasks). Each milestone's due date is set from the plan; a milestone the template lacks
+ * is added as a task of the account (keyed, so a repeat adds nothing).
+ */
 export interface CsOnboardingInput {
   /** Concord's key for the project (idempotency). */
   key: string;
   name: string;
+  /** The CS platform's project template, by name or id. */
+  template: string;
+  /** The project's target start (YYYY-MM-DD). */
+  startDate: string;
+  /** Who owns the project: the CRM owner's e-mail, matched to a CS team member when one exists. */
+  ownerEmail?: string | null;
   milestones: { key: string; name: string; dueDate: string }[];
 }
 
 export interface CsWriteResult {
   id: string;
   created: boolean;
+}
+
+/** Concord's order state for one deal / Opportunity (`recordId` is the CRM's id), for bulk write-backs. */
+export interface DealFactsUpdate {
+  recordId: string;
+  /** The canonical account, when known (refusals are filed under it). */
+  accountId?: string | null;
+  facts: DealFacts;
 }

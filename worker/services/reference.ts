@@ -1,5 +1,6 @@
 /**
- * Low-volatility ERP reference data (currencies, products and their price book entries) cached
+ * Low-volatility ERP reference data (currencies, products and their price book entries, payment
+ * terms) cached
  * in KV per tenant (`ref:v1:<tenant>:netsuite`, 6 h), plus a per-isolate copy so the hot path
  * resolves a currency id without any I/O.
  */
@@ -25,6 +26,8 @@ const ReferenceSchema = z.object({
       prices: z.array(z.object({ priceBook: z.string(), currency: z.string(), unitPrice: z.number() })),
     }),
   ),
+  /** Absent in a cache written before terms were kept: `refreshReference` adds them. */
+  terms: z.array(z.object({ id: z.string(), name: z.string(), days: z.number().nullable() })).optional(),
 });
 export type Reference = z.infer<typeof ReferenceSchema>;
 
@@ -34,8 +37,8 @@ const kvKey = (tenantId: string) => `ref:v1:${tenantId}:netsuite`;
 /** Fetch reference data from the ERP (fully paged) and store it in KV. */
 export async function refreshReference(env: Env, ctx: ServiceContext): Promise<Reference> {
   const erp = await portsFor(env, ctx, { flow: 'reference-data', actor: 'concord' }).erp();
-  const { currencies, products } = await erp.referenceData!();
-  const ref: Reference = { cachedAt: new Date().toISOString(), currencies, products };
+  const { currencies, products, terms } = await erp.referenceData!();
+  const ref: Reference = { cachedAt: new Date().toISOString(), currencies, products, ...(terms ? { terms } : {}) };
   await env.KV.put(kvKey(ctx.tenantId), JSON.stringify(ref), { expirationTtl: TTL_SECONDS });
   memo.set(ctx.tenantId, { ref, until: Date.now() + MEMO_MS });
   return ref;
@@ -65,6 +68,21 @@ export function currencyLookup(env: Env, ctx: ServiceContext): (id: string) => P
       found = ref.currencies.find((c) => c.id === id);
     }
     return found?.code ?? null;
+  };
+}
+
+/** An ISO-code -> ERP currency id resolver over the cached reference data; refreshes once on a miss. */
+export function currencyIdLookup(env: Env, ctx: ServiceContext): (code: string) => Promise<string | null> {
+  let refreshed = false;
+  return async (code) => {
+    let ref = await loadReference(env, ctx);
+    let found = ref.currencies.find((c) => c.code === code);
+    if (!found && !refreshed) {
+      refreshed = true;
+      ref = await refreshReference(env, ctx);
+      found = ref.currencies.find((c) => c.code === code);
+    }
+    return found?.id ?? null;
   };
 }
 

@@ -38,6 +38,29 @@ export function insertAccount(db: D1Database, tenantId: string, id: string, name
   return db.prepare('INSERT INTO accounts (tenant_id, id, name) VALUES (?, ?, ?)').bind(tenantId, id, name);
 }
 
+/** The record of `system` an account is linked to (its primary one first), or null. */
+export async function linkedRecord(db: D1Database, tenantId: string, accountId: string, system: System): Promise<string | null> {
+  const row = await db
+    .prepare(`SELECT external_id AS id FROM identity_links WHERE tenant_id = ? AND entity = 'account' AND canonical_id = ? AND system = ? ORDER BY is_primary DESC, external_id LIMIT 1`)
+    .bind(tenantId, accountId, system)
+    .first<{ id: string }>();
+  return row?.id ?? null;
+}
+
+/**
+ * Insert an account for a system record unless that record is linked already (put the record's
+ * link right after it in the same batch): when two runs race to create the account of one CRM
+ * company, the loser makes no account row, and its links are ignored or refused, never orphaned.
+ */
+export function insertAccountUnlessLinked(db: D1Database, tenantId: string, id: string, name: string, record: { system: System; externalId: string }): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO accounts (tenant_id, id, name) SELECT ?1, ?2, ?3
+       WHERE NOT EXISTS (SELECT 1 FROM identity_links WHERE tenant_id = ?1 AND entity = 'account' AND system = ?4 AND external_id = ?5)`,
+    )
+    .bind(tenantId, id, name, record.system, record.externalId);
+}
+
 /** Insert a link; a record already linked elsewhere is left alone (first link wins). */
 export function insertLink(db: D1Database, tenantId: string, accountId: string, link: LinkRow): D1PreparedStatement {
   return db

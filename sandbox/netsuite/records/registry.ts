@@ -10,6 +10,7 @@ import { ITEM_REST_TYPE, customerToRest, itemToRest, subscriptionToRest, transac
 import { createPayment, customerBody, parseBody, paymentBody, subscriptionBody, transactionBody, writeCustomer, writeSubscription, writeTransaction } from './write.js';
 import { REFERENCE_KINDS } from './reference.js';
 import { salesOrderBody, salesOrderToRest, writeSalesOrder } from './sales-order.js';
+import { itemBody, writeItem } from './item-write.js';
 
 type Json = Record<string, unknown>;
 interface Row {
@@ -89,6 +90,7 @@ function itemKind(itemtype: NetSuiteItem['itemtype']): RecordKind {
   return {
     rows: (ds) => ds.item.filter((i) => i.itemtype === itemtype),
     toRest: (ds, l, row) => itemToRest(ds, l, row as NetSuiteItem),
+    write: (ds, existing, body, partial) => writeItem(ds, itemtype, existing as NetSuiteItem | null, parseBody(itemBody, body, partial)),
     remove: (ds, row) => {
       if (ds.transaction.some((t) => t.lines?.some((line) => line.item === row.id))) dependents('This item is used on transactions and cannot be deleted.');
       removeFrom(ds.item, row as NetSuiteItem);

@@ -11,7 +11,7 @@ import { guarded, type AttemptResult } from '../limits/guard.js';
 import type { Connection } from '../../storage/connections.js';
 import { currentAccessToken } from '../auth.js';
 import { hubspotDescriptor as d, type OwnProperty } from './descriptor.js';
-import { associationsFromPage, type AssociationInput, type HubSpotAssociation, type HubSpotObject, type HubSpotObjectType, type HubSpotPipeline } from './map.js';
+import { associationsFromPage, type AssociationInput, type HubSpotAssociation, type HubSpotObject, type HubSpotObjectType, type HubSpotOwner, type HubSpotPipeline } from './map.js';
 
 export type { HubSpotCompany } from './map.js';
 
@@ -162,7 +162,7 @@ export class HubSpotClient {
     const out: HubSpotObject[] = [];
     for (const batch of chunks(unique, d.batchSize)) {
       const input = { inputs: batch.map((id) => ({ id })), properties, propertiesWithHistory: [] };
-      const api = this.client.crm[type].batchApi;
+      const api = type === 'line_items' ? this.client.crm.lineItems.batchApi : this.client.crm[type].batchApi;
       // A read changes nothing: retried on timeouts and 5xx like any GET.
       const res = (await this.run(`${type}.batch_read`, () => api.readWithHttpInfo(input, false))) as BatchAnswer<{ id: string; properties: Record<string, string | null> }>;
       out.push(...res.results.map(asObject));
@@ -187,6 +187,36 @@ export class HubSpotClient {
   }
 
   /**
+   * The associated records of many records at once (100 per call), with their association types;
+   * records without any are simply absent (HubSpot reports them as per-input errors in a 207).
+   * https://developers.hubspot.com/docs/api-reference/latest/crm/associations/associations-v4/guide
+   * (POST /crm/v4/associations/{fromObjectType}/{toObjectType}/batch/read)
+   */
+  async batchAssociations(from: HubSpotObjectType, to: HubSpotObjectType, ids: string[]): Promise<Map<string, HubSpotAssociation[]>> {
+    const out = new Map<string, HubSpotAssociation[]>();
+    for (const batch of chunks([...new Set(ids)], d.batchSize)) {
+      const body = { inputs: batch.map((id) => ({ id })) };
+      const res = await this.run(`associations.batch_${from}_${to}`, () => this.client.crm.associations.v4.batchApi.getPageWithHttpInfo(from, to, body));
+      for (const r of res.results) out.set(String(r._from.id), associationsFromPage({ results: r.to }));
+    }
+    return out;
+  }
+
+  /**
+   * One owner (a HubSpot user) by owner id, or null when HubSpot has no such active owner.
+   * https://developers.hubspot.com/docs/api/crm/owners (GET /crm/v3/owners/{ownerId})
+   */
+  async owner(ownerId: string): Promise<HubSpotOwner | null> {
+    try {
+      const o = await this.run('owners.get', () => this.client.crm.owners.ownersApi.getByIdWithHttpInfo(Number(ownerId), 'id', false));
+      return { id: o.id, email: o.email ?? null, firstName: o.firstName ?? null, lastName: o.lastName ?? null };
+    } catch (err) {
+      if (err instanceof ConcordError && err.error.kind === 'not_found') return null;
+      throw err;
+    }
+  }
+
+  /**
    * Every deal pipeline with its stages.
    * https://developers.hubspot.com/docs/api/crm/pipelines (GET /crm/v3/pipelines/deals)
    */
@@ -208,6 +238,17 @@ export class HubSpotClient {
     if (inputs.length > d.batchSize) throw new RangeError(`HubSpot batch update takes at most ${d.batchSize} inputs, got ${inputs.length}`);
     const body = { inputs: inputs.map((i) => ({ id: i.id, properties: i.properties })) };
     const res = (await this.run('companies.batch_update', () => this.client.crm.companies.batchApi.updateWithHttpInfo(body))) as BatchAnswer<{ id: string }>;
+    return { ok: res.results.length, errors: (res.errors ?? []).map((e) => ({ message: e.message, ids: Object.values(e.context ?? {}).flat() })) };
+  }
+
+  /**
+   * Batch update of deal properties by record id (at most 100 inputs, each id once); per-input
+   * failures (207) are reported, not thrown. An update is idempotent, so it is retried like a read.
+   * https://developers.hubspot.com/docs/api-reference/latest/crm/objects/deals/batch/update-deals
+   */
+  async updateDeals(inputs: { id: string; properties: Record<string, string> }[]): Promise<HubSpotBatchResult> {
+    if (inputs.length > d.batchSize) throw new RangeError(`HubSpot batch update takes at most ${d.batchSize} inputs, got ${inputs.length}`);
+    const res = (await this.run('deals.batch_update', () => this.client.crm.deals.batchApi.updateWithHttpInfo({ inputs }))) as BatchAnswer<{ id: string }>;
     return { ok: res.results.length, errors: (res.errors ?? []).map((e) => ({ message: e.message, ids: Object.values(e.context ?? {}).flat() })) };
   }
 

@@ -39,6 +39,9 @@ export const hubspotDescriptor = {
     // Tasks and notes are engagements; HubSpot gates them behind the contacts scopes.
     // https://developers.hubspot.com/docs/api-reference/latest/crm/activities/tasks/guide
     activities: ['crm.objects.contacts.read', 'crm.objects.contacts.write'],
+    // Closed-won: the deal's line items, their products and owner, and the order write-back
+    // (deal properties created on install). https://developers.hubspot.com/docs/api-reference/crm-line-items-v3/guide
+    closedWon: ['crm.objects.line_items.read', 'e-commerce', 'crm.objects.owners.read', 'crm.objects.deals.write', 'crm.schemas.deals.write'],
   },
   /**
    * Company properties read for identity: the standard ones, plus `vat_number`, a custom property

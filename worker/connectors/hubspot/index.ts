@@ -7,17 +7,20 @@ import type {
   CrmActivityTarget,
   CrmContact,
   CrmDeal,
+  CrmOrderSource,
   CrmPort,
   CrmWriteResult,
   DealFacts,
+  DealFactsUpdate,
   IdempotencyLedger,
   MatchRecord,
 } from '../../ports/index.js';
 import { z } from 'zod';
-import { fail, zodIssues } from '../../errors.js';
+import { ConcordError, fail, zodIssues } from '../../errors.js';
 import { InstantSchema, IsoDateSchema } from '../../model/primitives.js';
 import type { Connection } from '../../storage/connections.js';
 import type { CallContext } from '../http.js';
+import { TtlMemo } from '../../storage/memo.js';
 import { HubSpotClient, type HubSpotClientOptions } from './client.js';
 import { hubspotDescriptor as d } from './descriptor.js';
 import {
@@ -30,10 +33,20 @@ import {
   dealOutcome,
   matchRecordFromCompany,
   noteProperties,
+  ORDER_COMPANY_PROPERTIES,
+  ORDER_DEAL_PROPERTIES,
+  LINE_ITEM_PROPERTIES,
+  PRODUCT_PROPERTIES,
+  orderSourceFromHubSpot,
   stageOutcomes,
+  type HubSpotObject,
+  type HubSpotOwner,
   taskProperties,
   type StageOutcomes,
 } from './map.js';
+
+/** Owners change rarely: remembered per portal connection for 10 minutes per isolate. */
+const owners = new TtlMemo<HubSpotOwner | null>(10 * 60_000);
 
 /** HubSpot record ids are numeric strings. */
 const RecordId = z.string().regex(/^\d{1,20}$/, 'a HubSpot record id (digits)');
@@ -61,6 +74,7 @@ export interface HubSpotCrmOptions extends HubSpotClientOptions {
 export class HubSpotCrm implements CrmPort {
   readonly client: HubSpotClient;
   private readonly ledger: IdempotencyLedger | undefined;
+  private readonly portal: string;
   /** Won/closed stages per pipeline, fetched once per connector instance (one request, one job). */
   private outcomes: Promise<StageOutcomes> | undefined;
 
@@ -68,6 +82,7 @@ export class HubSpotCrm implements CrmPort {
     const { ledger, ...clientOpts } = opts;
     this.client = new HubSpotClient(conn, ctx, clientOpts);
     this.ledger = ledger;
+    this.portal = `${conn.tenantId}|${conn.externalAccount ?? conn.baseUrl}`;
   }
 
   async *companies(): AsyncIterable<MatchRecord[]> {
@@ -126,6 +141,62 @@ export class HubSpotCrm implements CrmPort {
     const id = checked(RecordId, dealId, 'dealId');
     const properties = dealFactProperties(facts);
     if (Object.keys(properties).length > 0) await this.client.updateDeal(id, properties);
+  }
+
+  /** Deal write-backs in batches of 100 (a deal named twice is written once, changes merged in order). */
+  async writeDealFactsMany(updates: DealFactsUpdate[]): Promise<CompanyUpdateResult> {
+    updates.forEach((u, i) => checked(RecordId, u.recordId, `${i}.recordId`));
+    const merged = new Map<string, Record<string, string>>();
+    for (const u of updates) merged.set(u.recordId, { ...merged.get(u.recordId), ...dealFactProperties(u.facts) });
+    const inputs = [...merged].filter(([, p]) => Object.keys(p).length > 0).map(([id, properties]) => ({ id, properties }));
+    const result: CompanyUpdateResult = { updated: 0, calls: 0, failed: [] };
+    for (let i = 0; i < inputs.length; i += d.batchSize) {
+      const res = await this.client.updateDeals(inputs.slice(i, i + d.batchSize));
+      result.calls += 1;
+      result.updated += res.ok;
+      for (const e of res.errors) result.failed.push(...e.ids.map((externalId) => ({ externalId, message: e.message })));
+    }
+    return result;
+  }
+
+  async orderSource(dealId: string): Promise<CrmOrderSource> {
+    const id = checked(RecordId, dealId, 'dealId');
+    const source = (await this.orderSources([id])).get(id);
+    if (!source) throw new ConcordError({ kind: 'not_found', entity: 'deal', id });
+    return source;
+  }
+
+  /**
+   * Deals with their primary company, owner and line items, read in batches: the deals, their
+   * company and line-item associations (v4 batch), the companies and line items, the products of
+   * lines that carry only `hs_product_id`, and each distinct owner (remembered per portal). A few
+   * calls per 100 deals, however many deals.
+   */
+  async orderSources(dealIds: string[]): Promise<Map<string, CrmOrderSource>> {
+    const ids = [...new Set(dealIds)].filter((id) => RecordId.safeParse(id).success);
+    const out = new Map<string, CrmOrderSource>();
+    if (ids.length === 0) return out;
+    const [deals, outcomes] = await Promise.all([this.client.batchRead('deals', ids, ORDER_DEAL_PROPERTIES), this.stageOutcomes()]);
+    const found = deals.map((deal) => deal.id);
+    const [companyLinks, lineLinks] = await Promise.all([this.client.batchAssociations('deals', 'companies', found), this.client.batchAssociations('deals', 'line_items', found)]);
+    const companyOf = new Map(found.map((id) => [id, companiesOfDeal(companyLinks.get(id) ?? [])[0] ?? null]));
+    const linesOf = new Map(found.map((id) => [id, (lineLinks.get(id) ?? []).map((a) => a.toObjectId)]));
+    const [companies, lines] = await Promise.all([
+      this.client.batchRead('companies', [...companyOf.values()].filter((c): c is string => c !== null), ORDER_COMPANY_PROPERTIES),
+      this.client.batchRead('line_items', [...linesOf.values()].flat(), LINE_ITEM_PROPERTIES),
+    ]);
+    const productIds = lines.filter((l) => !l.properties.hs_sku && l.properties.hs_product_id).map((l) => l.properties.hs_product_id!);
+    const products = new Map((productIds.length ? await this.client.batchRead('products', productIds, PRODUCT_PROPERTIES) : []).map((p) => [p.id, p]));
+    const ownerIds = [...new Set(deals.map((deal) => deal.properties.hubspot_owner_id).filter((o): o is string => !!o && /^\d{1,20}$/.test(o)))];
+    const ownerById = new Map(await Promise.all(ownerIds.map(async (o) => [o, await owners.get(`${this.portal}|${o}`, () => this.client.owner(o))] as const)));
+    const companyById = new Map(companies.map((c) => [c.id, c]));
+    const lineById = new Map(lines.map((l) => [l.id, l]));
+    for (const deal of deals) {
+      const company = companyById.get(companyOf.get(deal.id) ?? '') ?? null;
+      const dealLines = (linesOf.get(deal.id) ?? []).map((l) => lineById.get(l)).filter((l): l is HubSpotObject => l !== undefined);
+      out.set(deal.id, orderSourceFromHubSpot(deal, outcomes, company, ownerById.get(deal.properties.hubspot_owner_id ?? '') ?? null, dealLines, products));
+    }
+    return out;
   }
 
   /** The app's property group and properties (companies and deals), created when missing. */

@@ -1,5 +1,5 @@
 /** HubSpot raw objects -> canonical. The only file that knows HubSpot property names. */
-import type { AccountFacts, CrmContact, CrmDeal, DealFacts, MatchRecord } from '../../ports/index.js';
+import type { AccountFacts, CrmContact, CrmDeal, CrmOrderCompany, CrmOrderLine, CrmOrderSource, CrmOwner, DealFacts, MatchRecord } from '../../ports/index.js';
 
 /** A CRM object as the client hands it over: id and raw property values. */
 export interface HubSpotObject {
@@ -10,7 +10,15 @@ export interface HubSpotObject {
 export type HubSpotCompany = HubSpotObject;
 
 /** The CRM object types Concord reads, as HubSpot's API names them. */
-export type HubSpotObjectType = 'companies' | 'contacts' | 'deals';
+export type HubSpotObjectType = 'companies' | 'contacts' | 'deals' | 'line_items' | 'products';
+
+/** A HubSpot user as the owners API gives it (only what Concord reads). */
+export interface HubSpotOwner {
+  id: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+}
 
 export function matchRecordFromCompany(c: HubSpotObject): MatchRecord {
   const name = c.properties.name?.trim();
@@ -239,3 +247,85 @@ function toProperties<F extends object>(facts: F, names: Readonly<Record<string,
 
 export const accountFactProperties = (facts: AccountFacts): Record<string, string> => toProperties(facts, ACCOUNT_FACT_PROPERTY);
 export const dealFactProperties = (facts: DealFacts): Record<string, string> => toProperties(facts, DEAL_FACT_PROPERTY);
+
+/** Deal properties closed-won reads (with the app's contract and payment-terms properties). */
+export const ORDER_DEAL_PROPERTIES = ['dealname', 'amount', 'deal_currency_code', 'dealstage', 'pipeline', 'closedate', 'hubspot_owner_id', 'concord_contract_start', 'concord_contract_end', 'concord_payment_terms'];
+/**
+ * Company properties an ERP customer needs: address, the app's tax id, and the parent company
+ * (`hs_parent_company_id`, set by HubSpot from the parent/child company association).
+ * https://knowledge.hubspot.com/companies/use-parent-child-company-associations
+ */
+export const ORDER_COMPANY_PROPERTIES = ['name', 'domain', 'address', 'address2', 'city', 'zip', 'state', 'country', 'concord_tax_id', 'hs_parent_company_id'];
+/** Line item properties: the product and its SKU, quantity and unit price in the deal currency. */
+export const LINE_ITEM_PROPERTIES = ['name', 'hs_product_id', 'hs_sku', 'quantity', 'price', 'hs_position_on_quote'];
+export const PRODUCT_PROPERTIES = ['name', 'hs_sku'];
+
+/**
+ * A date property as YYYY-MM-DD: HubSpot date properties read back as a date or a midnight-UTC
+ * instant (ISO or epoch milliseconds, depending on the API version).
+ * https://developers.hubspot.com/docs/api/crm/properties#date-and-date-time-formats
+ */
+export function hubspotDate(value: string | null | undefined): string | null {
+  const t = text(value);
+  if (!t) return null;
+  if (/^\d{4}-\d{2}-\d{2}/.test(t)) return t.slice(0, 10);
+  if (/^\d{10,14}$/.test(t)) return new Date(Number(t)).toISOString().slice(0, 10);
+  return null;
+}
+
+export function ownerFromHubSpot(o: HubSpotOwner): CrmOwner {
+  const name = [o.firstName, o.lastName].map(text).filter(Boolean).join(' ');
+  return { externalId: o.id, email: text(o.email)?.toLowerCase() ?? null, name: name || null };
+}
+
+export function orderCompanyFromHubSpot(c: HubSpotObject): CrmOrderCompany {
+  const p = c.properties;
+  const line1 = [text(p.address), text(p.address2)].filter(Boolean).join(', ');
+  const address = { line1: line1 || null, city: text(p.city), postalCode: text(p.zip), region: text(p.state), country: text(p.country) };
+  return {
+    externalId: c.id,
+    name: text(p.name) ?? '',
+    domain: text(p.domain),
+    taxId: text(p.concord_tax_id),
+    billingAddress: Object.values(address).some((v) => v !== null) ? address : null,
+    parentId: text(p.hs_parent_company_id),
+  };
+}
+
+/** A line item with its SKU: its own `hs_sku`, else its product's (`products` by id). */
+export function orderLineFromHubSpot(l: HubSpotObject, products: ReadonlyMap<string, HubSpotObject>): CrmOrderLine {
+  const p = l.properties;
+  const product = text(p.hs_product_id) ? products.get(p.hs_product_id!) : undefined;
+  const num = (v: string | null | undefined) => {
+    const n = text(v) === null ? NaN : Number(v);
+    return Number.isFinite(n) ? n : null;
+  };
+  return {
+    externalId: l.id,
+    sku: text(p.hs_sku) ?? text(product?.properties.hs_sku),
+    name: text(p.name) ?? text(product?.properties.name),
+    quantity: num(p.quantity) ?? 0,
+    unitPrice: num(p.price),
+  };
+}
+
+/** Line items in quote order (`hs_position_on_quote`), then by id. */
+export function byQuotePosition(a: HubSpotObject, b: HubSpotObject): number {
+  const pos = (o: HubSpotObject) => Number(o.properties.hs_position_on_quote ?? Number.MAX_SAFE_INTEGER);
+  return pos(a) - pos(b) || Number(a.id) - Number(b.id);
+}
+
+/** One deal's order source from its raw parts (company and lines already picked for it). */
+export function orderSourceFromHubSpot(deal: HubSpotObject, outcomes: StageOutcomes, company: HubSpotObject | null, owner: HubSpotOwner | null, lines: HubSpotObject[], products: ReadonlyMap<string, HubSpotObject>): CrmOrderSource {
+  return {
+    deal: {
+      ...dealFromHubSpot(deal, outcomes),
+      contractStart: hubspotDate(deal.properties.concord_contract_start),
+      contractEnd: hubspotDate(deal.properties.concord_contract_end),
+      paymentTerms: text(deal.properties.concord_payment_terms),
+    },
+    company: company ? orderCompanyFromHubSpot(company) : null,
+    owner: owner ? ownerFromHubSpot(owner) : null,
+    lines: [...lines].sort(byQuotePosition).map((l) => orderLineFromHubSpot(l, products)),
+  };
+}

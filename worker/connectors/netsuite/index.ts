@@ -7,6 +7,7 @@ import { fail } from '../../errors.js';
 import type { CurrencyCode, ReceivableInvoice } from '../../model/index.js';
 import { normalizeDomain } from '../../policies/identity/index.js';
 import type {
+  CustomerProbe,
   ErpCustomerInput,
   ErpDocument,
   ErpPayment,
@@ -40,7 +41,7 @@ import {
   salesOrderBody,
 } from './map.js';
 import { netsuiteDescriptor as d, netsuiteRecordUrl } from './descriptor.js';
-import { CurrencyRowSchema, CustomerRowSchema, EntityAddressRowSchema, ItemRowSchema, PricingRowSchema, TermRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema, type ItemRecord } from './schemas.js';
+import { CurrencyRowSchema, CustomerRowSchema, EntityAddressRowSchema, ItemRowSchema, PricingRowSchema, TermRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema, type CustomerRow, type ItemRecord } from './schemas.js';
 
 export { NetSuiteClient } from './client.js';
 
@@ -50,18 +51,26 @@ const ITEM_TYPE: Record<string, string> = { InvtPart: 'one_time', NonInvtPart: '
 /** Resolves a NetSuite currency internal id to its ISO code. */
 export type CurrencyLookup = (currencyId: string) => Promise<CurrencyCode | null>;
 
+export interface NetSuiteErpOptions {
+  timeoutMs?: number;
+  /** ISO code -> NetSuite currency id from the cached reference data (without it: one SuiteQL query per write). */
+  currencyIdOf?: (code: CurrencyCode) => Promise<string | null>;
+}
+
 export class NetSuiteErp implements ErpPort {
   readonly client: NetSuiteClient;
 
   private readonly baseUrl: string;
+  private readonly currencyIdOf: ((code: CurrencyCode) => Promise<string | null>) | undefined;
 
   constructor(
     conn: Connection,
     ctx: CallContext,
     private readonly currencyCode: CurrencyLookup,
-    opts: { timeoutMs?: number } = {},
+    opts: NetSuiteErpOptions = {},
   ) {
-    this.client = new NetSuiteClient(conn, ctx, opts);
+    this.client = new NetSuiteClient(conn, ctx, opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {});
+    this.currencyIdOf = opts.currencyIdOf;
     this.baseUrl = conn.baseUrl;
   }
 
@@ -75,12 +84,21 @@ export class NetSuiteErp implements ErpPort {
    * `LEFT JOIN EntityAddress ON nkey = customer.defaultbillingaddress` returns).
    */
   async *customers(): AsyncIterable<MatchRecord[]> {
-    for await (const page of this.client.suiteql(suiteqlQueries.customers(), CustomerRowSchema)) {
-      const keys = [...new Set(page.flatMap((row) => (row.defaultbillingaddress ? [row.defaultbillingaddress] : [])))];
-      const addresses = keys.length ? await this.client.suiteqlAll(suiteqlQueries.entityAddresses(keys), EntityAddressRowSchema) : [];
-      const byKey = new Map(addresses.map((a) => [a.nkey, a]));
-      yield page.map((row) => matchRecordFromRow(row, row.defaultbillingaddress ? byKey.get(row.defaultbillingaddress) : undefined));
-    }
+    for await (const page of this.client.suiteql(suiteqlQueries.customers(), CustomerRowSchema)) yield this.withBilling(page);
+  }
+
+  /** Customers that may be the company probed (see `suiteqlQueries.customersLike`), at most 200. */
+  async findCustomers(probe: CustomerProbe): Promise<MatchRecord[]> {
+    for await (const page of this.client.suiteql(suiteqlQueries.customersLike(probe), CustomerRowSchema, 200)) return this.withBilling(page);
+    return [];
+  }
+
+  /** A page of customer rows as match records, their default billing addresses read in one query. */
+  private async withBilling(page: readonly CustomerRow[]): Promise<MatchRecord[]> {
+    const keys = [...new Set(page.flatMap((row) => (row.defaultbillingaddress ? [row.defaultbillingaddress] : [])))];
+    const addresses = keys.length ? await this.client.suiteqlAll(suiteqlQueries.entityAddresses(keys), EntityAddressRowSchema) : [];
+    const byKey = new Map(addresses.map((a) => [a.nkey, a]));
+    return page.map((row) => matchRecordFromRow(row, row.defaultbillingaddress ? byKey.get(row.defaultbillingaddress) : undefined));
   }
 
   async accountFacts(customerId: string) {
@@ -129,7 +147,8 @@ export class NetSuiteErp implements ErpPort {
 
   async upsertSalesOrder(input: ErpSalesOrderInput): Promise<ErpWriteResult> {
     const o = checkSalesOrderInput(input);
-    const { id } = await this.client.upsert('salesOrder', o.externalId, salesOrderBody(o));
+    const currencyId = o.currency ? await this.currencyId(o.currency) : null;
+    const { id } = await this.client.upsert('salesOrder', o.externalId, salesOrderBody(o, currencyId));
     return { id, externalId: o.externalId };
   }
 
@@ -166,8 +185,10 @@ export class NetSuiteErp implements ErpPort {
     }
   }
 
-  /** The NetSuite id of an ISO currency; an unknown code is the caller's mistake (422). */
+  /** The NetSuite id of an ISO currency (cached reference data first); an unknown code is the caller's mistake (422). */
   private async currencyId(code: CurrencyCode): Promise<string> {
+    const cached = this.currencyIdOf ? await this.currencyIdOf(code) : null;
+    if (cached) return cached;
     const rows = await this.client.suiteqlAll(suiteqlQueries.currencyBySymbol(code), CurrencyRowSchema);
     const row = rows[0];
     if (!row) fail({ kind: 'validation', issues: [{ path: 'currency', message: `NetSuite has no currency ${code}`, code: 'unknown_currency' }] });
@@ -175,7 +196,7 @@ export class NetSuiteErp implements ErpPort {
   }
 
   /**
-   * Currencies, items and their prices (SuiteQL, fully paged), for the KV reference cache.
+   * Currencies, items and their prices, payment terms (SuiteQL, fully paged), for the KV reference cache.
    * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
    */
   async referenceData(): Promise<ErpReference> {
@@ -197,7 +218,7 @@ export class NetSuiteErp implements ErpPort {
         if (code) index.get(p.item)?.prices.push({ priceBook: p.pricelevelname ?? p.pricelevel, currency: code, unitPrice: p.unitprice });
       }
     }
-    return { currencies, products };
+    return { currencies, products, terms: await this.paymentTerms() };
   }
 
   /**

@@ -12,14 +12,35 @@ const erpId = z.string().regex(/^\d{1,18}$/, 'a NetSuite internal id');
 const date = z.iso.date();
 const money = z.number().positive().max(1e10).refine((n) => Math.round(n * 100) === n * 100, 'at most two decimals');
 
+const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code');
+const optionalId = erpId.nullable().optional();
+
+/** NetSuite's address fields and their lengths (addr1/addr2 150, city and state 50, zip 36). */
+const AddressSchema = z
+  .object({
+    line1: z.string().trim().min(1).max(150),
+    line2: z.string().max(150).nullable().optional(),
+    city: z.string().trim().min(1).max(50),
+    postalCode: z.string().max(36).nullable().optional(),
+    region: z.string().max(50).nullable().optional(),
+    country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code'),
+  })
+  .strict();
+
 const CustomerInputSchema = z
   .object({
     externalId,
     name: z.string().trim().min(1).max(83),
+    legalName: z.string().trim().min(1).max(83).nullable().optional(),
     email: z.email().nullable().optional(),
     website: z.string().max(200).nullable().optional(),
     taxId: z.string().max(20).nullable().optional(),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code').optional(),
+    currency: currency.optional(),
+    billTo: AddressSchema.nullable().optional(),
+    shipTo: AddressSchema.nullable().optional(),
+    terms: optionalId,
+    subsidiary: optionalId,
+    parentId: optionalId,
   })
   .strict();
 
@@ -42,8 +63,13 @@ const SalesOrderInputSchema = z
       )
       .min(1)
       .max(1000),
+    currency: currency.optional(),
+    terms: optionalId,
+    startDate: date.nullable().optional(),
+    endDate: date.nullable().optional(),
   })
-  .strict();
+  .strict()
+  .refine((o) => !o.startDate || !o.endDate || o.endDate >= o.startDate, { message: 'the end date is before the start date', path: ['endDate'] });
 
 const PaymentInputSchema = z
   .object({

@@ -5,7 +5,7 @@
  * otherwise writes them in the account's date format; record/v1 answers ISO dates itself.
  */
 import { renewalDate, roundMoney, type Address, type ContractSection, type CurrencyCode, type ReceivableInvoice } from '../../model/index.js';
-import type { ErpCustomerInput, ErpDocument, ErpPayment, ErpPaymentInput, ErpProduct, ErpSalesOrderInput, MatchRecord } from '../../ports/index.js';
+import type { ErpAddressInput, ErpCustomerInput, ErpDocument, ErpPayment, ErpPaymentInput, ErpProduct, ErpSalesOrderInput, MatchRecord } from '../../ports/index.js';
 import type { CustomerRecord, CustomerRow, EntityAddressRow, InvoiceRow, ItemRecord, PaymentRecord, SubscriptionRow, TransactionRecord } from './schemas.js';
 
 /** Invoice status codes of SuiteQL `transaction.status` (and their display names). */
@@ -112,22 +112,51 @@ export function matchRecordFromRow(row: CustomerRow, billing?: EntityAddressRow)
 
 // ---- record/v1 writes (canonical -> REST bodies) and reads (REST records -> canonical) ----
 
-/** customer body for the upsert; `currencyId` is the NetSuite id of the input's ISO code. */
-export function customerBody(input: ErpCustomerInput, currencyId: string | null): Record<string, unknown> {
+/** A canonical address as a NetSuite address book entry (REST field names). */
+function addressBookAddress(a: ErpAddressInput): Record<string, unknown> {
   return {
-    companyName: input.name,
+    addr1: a.line1,
+    ...(a.line2 ? { addr2: a.line2 } : {}),
+    city: a.city,
+    ...(a.postalCode ? { zip: a.postalCode } : {}),
+    ...(a.region ? { state: a.region } : {}),
+    country: a.country,
+  };
+}
+
+/**
+ * customer body for the upsert; `currencyId` is the NetSuite id of the input's ISO code. The
+ * bill-to address is the default billing (and, without a ship-to, shipping) entry of the address
+ * book; references (terms, subsidiary, parent) are internal ids.
+ * https://system.netsuite.com/help/helpcenter/en_US/APIs/REST_API_Browser/record/v1/2024.2/index.html#tag-customer
+ */
+export function customerBody(input: ErpCustomerInput, currencyId: string | null): Record<string, unknown> {
+  const book: Record<string, unknown>[] = [];
+  if (input.billTo) book.push({ defaultBilling: true, defaultShipping: !input.shipTo, addressBookAddress: addressBookAddress(input.billTo) });
+  if (input.shipTo) book.push({ defaultBilling: !input.billTo, defaultShipping: true, addressBookAddress: addressBookAddress(input.shipTo) });
+  return {
+    companyName: input.legalName ?? input.name,
     ...(input.email !== undefined ? { email: input.email } : {}),
     ...(input.website !== undefined ? { url: input.website } : {}),
     ...(input.taxId !== undefined ? { vatRegNumber: input.taxId } : {}),
     ...(currencyId ? { currency: { id: currencyId } } : {}),
+    ...(input.terms ? { terms: { id: input.terms } } : {}),
+    ...(input.subsidiary ? { subsidiary: { id: input.subsidiary } } : {}),
+    ...(input.parentId ? { parent: { id: input.parentId } } : {}),
+    ...(book.length > 0 ? { addressBook: { items: book } } : {}),
   };
 }
 
-export function salesOrderBody(input: ErpSalesOrderInput): Record<string, unknown> {
+/** salesOrder body; `currencyId` is the NetSuite id of the order's ISO currency (it must be the customer's). */
+export function salesOrderBody(input: ErpSalesOrderInput, currencyId: string | null = null): Record<string, unknown> {
   return {
     entity: { id: input.customerId },
     ...(input.date ? { tranDate: input.date } : {}),
     ...(input.memo !== undefined ? { memo: input.memo } : {}),
+    ...(currencyId ? { currency: { id: currencyId } } : {}),
+    ...(input.terms ? { terms: { id: input.terms } } : {}),
+    ...(input.startDate ? { startDate: input.startDate } : {}),
+    ...(input.endDate ? { endDate: input.endDate } : {}),
     item: {
       items: input.lines.map((l) => ({
         item: { id: l.itemId },

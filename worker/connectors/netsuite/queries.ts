@@ -5,6 +5,7 @@
  * for as ISO text (`isoDate`): SuiteQL writes dates in the account's date-format preference.
  * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
  */
+import type { CustomerProbe } from '../../ports/index.js';
 import { internalId, isoDate, sqlString } from './sql.js';
 
 export const suiteqlQueries = {
@@ -14,6 +15,22 @@ export const suiteqlQueries = {
   customers: () => 'SELECT id, companyname, entityid, externalid, email, url, vatregnumber, defaultbillingaddress FROM customer ORDER BY id',
   /** The billing addresses of a page of customers (identity evidence: country, city, street). */
   entityAddresses: (keys: readonly string[]) => `SELECT nkey, addr1, city, zip, country FROM entityaddress WHERE nkey IN (${keys.map(internalId).join(', ')})`,
+  /**
+   * Customers that may be the same company as a CRM record (closed-won, before creating one): by
+   * external-id hint, tax number, web domain's brand label or the name without its legal form
+   * (lower-cased substrings of the ERP's spelling). Only a net: the identity scorer decides over
+   * what comes back, together with what identity sync stored.
+   */
+  customersLike: (probe: CustomerProbe) => {
+    const like = (v: string) => sqlString(`%${v.toLowerCase().replace(/[%_']/g, '')}%`);
+    const conds = [
+      ...(probe.hints.length ? [`externalid IN (${probe.hints.map(sqlString).join(', ')})`] : []),
+      ...(probe.taxNumber ? [`LOWER(vatregnumber) LIKE ${like(probe.taxNumber)}`] : []),
+      ...(probe.domainLabel ? [`LOWER(url) LIKE ${like(probe.domainLabel)}`] : []),
+      ...(probe.name ? [`LOWER(companyname) LIKE ${like(probe.name)}`] : []),
+    ];
+    return `SELECT id, companyname, entityid, externalid, email, url, vatregnumber, defaultbillingaddress FROM customer WHERE ${conds.length ? conds.join(' OR ') : '1 = 0'} ORDER BY id`;
+  },
   /** One customer's invoices with a balance. */
   openInvoices: (customerId: string) =>
     `SELECT id, tranid, ${isoDate('trandate')}, ${isoDate('duedate')}, status, foreigntotal, foreignamountremaining, currency, custbody_concord_disputed

@@ -19,9 +19,11 @@ import type {
   CrmDealInput,
   CrmDealLine,
   CrmDealLineInput,
+  CrmOrderSource,
   CrmPort,
   CrmWriteResult,
   DealFacts,
+  DealFactsUpdate,
   MatchRecord,
 } from '../../ports/index.js';
 import type { Connection } from '../../storage/connections.js';
@@ -44,10 +46,23 @@ import {
   lineCreateRecord,
   lineUpdateRecord,
   matchRecordFromAccount,
+  orderSourceFromRows,
   concordKey,
   taskSubrequests,
 } from './map.js';
-import { AccountRowSchema, ContactRowSchema, DealAccountRowSchema, KeyedIdRowSchema, LineItemRowSchema, OpportunityRowSchema, errorItems, type CompositeSubrequest } from './schemas.js';
+import {
+  AccountRowSchema,
+  ContactRowSchema,
+  DealAccountRowSchema,
+  KeyedIdRowSchema,
+  LineItemRowSchema,
+  OpportunityRowSchema,
+  OrderAccountRowSchema,
+  OrderLineRowSchema,
+  OrderOpportunityRowSchema,
+  errorItems,
+  type CompositeSubrequest,
+} from './schemas.js';
 
 /** A task or note to file, with Concord's idempotency key. */
 export interface SalesforceActivity {
@@ -230,6 +245,42 @@ export class SalesforceCrm implements CrmPort {
     const outcomes = await this.client.saveMany('update', SOBJECT.account, updates.map((u) => accountFactsRecord(u.recordId, u.facts)));
     const failed = outcomes.flatMap((o, i) => (o.ok ? [] : [{ externalId: updates[i]!.recordId, message: o.errors.map((e) => `${e.errorCode}: ${e.message}`).join('; ') }]));
     return { updated: outcomes.length - failed.length, calls: Math.ceil(updates.length / d.collectionsSize), failed };
+  }
+
+  async orderSource(dealId: string): Promise<CrmOrderSource> {
+    const source = ID.test(dealId) ? (await this.orderSources([dealId])).get(dealId) : undefined;
+    if (!source) throw new ConcordError({ kind: 'not_found', entity: 'deal', id: dealId });
+    return source;
+  }
+
+  /**
+   * Opportunities with their Account, owner and line items: three SOQL queries per 200
+   * Opportunities (Opportunity with Owner, their Accounts, their line items with Product2).
+   * Ids are matched as given and as 18-character ids.
+   */
+  async orderSources(dealIds: string[]): Promise<Map<string, CrmOrderSource>> {
+    const deals = await this.collect(dealIds, SOQL.orderDeals, OrderOpportunityRowSchema, (r) => r);
+    const accounts = new Map((await this.collect(deals.map((o) => o.AccountId ?? ''), SOQL.orderAccounts, OrderAccountRowSchema, (r) => r)).map((a) => [a.Id, a]));
+    const lines = await this.collect(deals.map((o) => o.Id), SOQL.orderLines, OrderLineRowSchema, (r) => r);
+    const out = new Map<string, CrmOrderSource>();
+    for (const o of deals) {
+      const source = orderSourceFromRows(o, accounts.get(o.AccountId ?? '') ?? null, lines.filter((l) => l.OpportunityId === o.Id));
+      out.set(o.Id, source);
+      // Callers may name the Opportunity by its 15-character id.
+      for (const asked of dealIds) if (asked !== o.Id && o.Id.startsWith(asked) && asked.length === 15) out.set(asked, source);
+    }
+    return out;
+  }
+
+  /** The order's state on many Opportunities (Collections updates, 200 per call; failures per record). */
+  async writeDealFactsMany(updates: DealFactsUpdate[]): Promise<CompanyUpdateResult> {
+    check(updates.flatMap((u, i) => idIssues(`${i}.recordId`, u.recordId, true)));
+    const merged = new Map<string, Record<string, unknown>>();
+    for (const u of updates) merged.set(u.recordId, { ...merged.get(u.recordId), ...dealFactsRecord(u.facts) });
+    const ids = [...merged.keys()];
+    const outcomes = await this.client.saveMany('update', SOBJECT.deal, ids.map((id) => ({ ...merged.get(id), Id: id })));
+    const failed = outcomes.flatMap((o, i) => (o.ok ? [] : [{ externalId: ids[i]!, message: o.errors.map((e) => `${e.errorCode}: ${e.message}`).join('; ') }]));
+    return { updated: outcomes.length - failed.length, calls: Math.ceil(ids.length / d.collectionsSize), failed };
   }
 
   /** The order's state on the Opportunity's Concord fields. */

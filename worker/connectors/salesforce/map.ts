@@ -1,12 +1,16 @@
 /** Salesforce raw records <-> canonical. The only file that knows Salesforce field names. */
-import type { AccountFacts, CrmContact, CrmContactInput, CrmDeal, CrmDealInput, CrmDealLine, CrmDealLineInput, DealFacts, MatchRecord } from '../../ports/index.js';
+import type { AccountFacts, CrmContact, CrmContactInput, CrmDeal, CrmDealInput, CrmDealLine, CrmDealLineInput, CrmOrderCompany, CrmOrderSource, DealFacts, MatchRecord } from '../../ports/index.js';
 import { salesforceDescriptor as d } from './descriptor.js';
-import type { AccountRow, CompositeSubrequest, ContactRow, LineItemRow, OpportunityRow } from './schemas.js';
+import type { AccountRow, CompositeSubrequest, ContactRow, LineItemRow, OpportunityRow, OrderAccountRow, OrderLineRow, OrderOpportunityRow } from './schemas.js';
 
 export const ACCOUNT_FIELDS = 'Id, Name, Website, BillingStreet, BillingCity, BillingCountry';
 export const CONTACT_FIELDS = `Id, AccountId, FirstName, LastName, Email, Title, Phone, ${d.keyField}`;
 export const OPPORTUNITY_FIELDS = `Id, AccountId, Name, Amount, StageName, CloseDate, IsClosed, IsWon, CurrencyIsoCode, ${d.keyField}`;
 export const LINE_ITEM_FIELDS = 'Id, OpportunityId, Name, ProductCode, Quantity, UnitPrice, TotalPrice';
+/** Closed-won reads: the package's order fields (extensions/salesforce objects) and the owner. */
+export const ORDER_OPPORTUNITY_FIELDS = `${OPPORTUNITY_FIELDS}, OwnerId, Owner.Email, Owner.Name, Concord_Contract_Start__c, Concord_Contract_End__c, Concord_Payment_Terms__c`;
+export const ORDER_ACCOUNT_FIELDS = `${ACCOUNT_FIELDS}, BillingStreet, BillingCity, BillingPostalCode, BillingState, BillingCountry, ParentId, Concord_Tax_Id__c`;
+export const ORDER_LINE_FIELDS = 'Id, OpportunityId, Name, Quantity, UnitPrice, ProductCode, Product2.ProductCode, Product2.Name';
 
 export const SOBJECT = { account: 'Account', contact: 'Contact', deal: 'Opportunity', dealLine: 'OpportunityLineItem', task: 'Task' } as const;
 
@@ -18,6 +22,9 @@ export const SOQL = {
   contactsOfAccounts: (ids: string[]) => `SELECT ${CONTACT_FIELDS} FROM Contact WHERE ${soqlIn('AccountId', ids)} ORDER BY Id`,
   dealsByIds: (ids: string[]) => `SELECT ${OPPORTUNITY_FIELDS} FROM Opportunity WHERE ${soqlIn('Id', ids)}`,
   dealsOfAccounts: (ids: string[]) => `SELECT ${OPPORTUNITY_FIELDS} FROM Opportunity WHERE ${soqlIn('AccountId', ids)} ORDER BY CloseDate DESC`,
+  orderDeals: (ids: string[]) => `SELECT ${ORDER_OPPORTUNITY_FIELDS} FROM Opportunity WHERE ${soqlIn('Id', ids)}`,
+  orderAccounts: (ids: string[]) => `SELECT ${ORDER_ACCOUNT_FIELDS} FROM Account WHERE ${soqlIn('Id', ids)}`,
+  orderLines: (ids: string[]) => `SELECT ${ORDER_LINE_FIELDS} FROM OpportunityLineItem WHERE ${soqlIn('OpportunityId', ids)} ORDER BY Id`,
   linesOfDeals: (ids: string[]) => `SELECT ${LINE_ITEM_FIELDS} FROM OpportunityLineItem WHERE ${soqlIn('OpportunityId', ids)} ORDER BY Id`,
   linesByKeys: (keys: string[]) => `SELECT Id, ${d.keyField} FROM OpportunityLineItem WHERE ${soqlIn(d.keyField, keys)}`,
   tasksByKeys: (keys: string[]) => `SELECT Id, ${d.keyField} FROM Task WHERE ${soqlIn(d.keyField, keys)}`,
@@ -217,4 +224,42 @@ export function accountFactsRecord(accountId: string, facts: AccountFacts): Reco
 /** The Opportunity's Concord order fields. */
 export function dealFactsRecord(facts: DealFacts): Record<string, unknown> {
   return factFields(facts, DEAL_FACT_FIELD);
+}
+
+const blank = (v: string | null | undefined) => (v && v.trim() ? v.trim() : null);
+
+export function orderCompanyFromAccount(a: OrderAccountRow): CrmOrderCompany {
+  const address = { line1: blank(a.BillingStreet), city: blank(a.BillingCity), postalCode: blank(a.BillingPostalCode), region: blank(a.BillingState), country: blank(a.BillingCountry) };
+  return {
+    externalId: a.Id,
+    name: blank(a.Name) ?? '',
+    domain: blank(a.Website),
+    taxId: blank(a.Concord_Tax_Id__c),
+    billingAddress: Object.values(address).some((v) => v !== null) ? address : null,
+    parentId: blank(a.ParentId),
+  };
+}
+
+/**
+ * One Opportunity's order source: its Account, owner (a User's e-mail and name) and line items
+ * with their Product2's code (the line's own `ProductCode` when the product is not readable).
+ */
+export function orderSourceFromRows(o: OrderOpportunityRow, account: OrderAccountRow | null, lines: OrderLineRow[]): CrmOrderSource {
+  return {
+    deal: {
+      ...dealFromRow(o),
+      contractStart: blank(o.Concord_Contract_Start__c)?.slice(0, 10) ?? null,
+      contractEnd: blank(o.Concord_Contract_End__c)?.slice(0, 10) ?? null,
+      paymentTerms: blank(o.Concord_Payment_Terms__c),
+    },
+    company: account ? orderCompanyFromAccount(account) : null,
+    owner: o.OwnerId ? { externalId: o.OwnerId, email: blank(o.Owner?.Email)?.toLowerCase() ?? null, name: blank(o.Owner?.Name) } : null,
+    lines: lines.map((l) => ({
+      externalId: l.Id,
+      sku: blank(l.Product2?.ProductCode) ?? blank(l.ProductCode),
+      name: blank(l.Product2?.Name) ?? blank(l.Name),
+      quantity: l.Quantity ?? 0,
+      unitPrice: l.UnitPrice ?? null,
+    })),
+  };
 }

@@ -57,6 +57,43 @@ export const LineItemRowSchema = z.object({
 });
 export type LineItemRow = z.infer<typeof LineItemRowSchema>;
 
+/** A relationship field's record (`Owner`, `Product2`): null when the lookup is empty. */
+const related = <T extends z.ZodRawShape>(shape: T) => z.object(shape).passthrough().nullish();
+
+/** An Opportunity read for closed-won: the package's contract and terms fields, and its owner. */
+export const OrderOpportunityRowSchema = OpportunityRowSchema.extend({
+  OwnerId: z.string().nullish(),
+  Owner: related({ Email: z.string().nullish(), Name: z.string().nullish() }),
+  Concord_Contract_Start__c: z.string().nullish(),
+  Concord_Contract_End__c: z.string().nullish(),
+  Concord_Payment_Terms__c: z.string().nullish(),
+});
+export type OrderOpportunityRow = z.infer<typeof OrderOpportunityRowSchema>;
+
+/** An Account read for closed-won: billing address, parent and the package's tax id field. */
+export const OrderAccountRowSchema = AccountRowSchema.extend({
+  BillingStreet: z.string().nullish(),
+  BillingCity: z.string().nullish(),
+  BillingPostalCode: z.string().nullish(),
+  BillingState: z.string().nullish(),
+  BillingCountry: z.string().nullish(),
+  ParentId: z.string().nullish(),
+  Concord_Tax_Id__c: z.string().nullish(),
+});
+export type OrderAccountRow = z.infer<typeof OrderAccountRowSchema>;
+
+/** An OpportunityLineItem with its product's code (what maps it to an ERP item). */
+export const OrderLineRowSchema = z.object({
+  Id: z.string(),
+  OpportunityId: z.string(),
+  Name: z.string().nullish(),
+  Quantity: z.number().nullish(),
+  UnitPrice: z.number().nullish(),
+  ProductCode: z.string().nullish(),
+  Product2: related({ ProductCode: z.string().nullish(), Name: z.string().nullish() }),
+});
+export type OrderLineRow = z.infer<typeof OrderLineRowSchema>;
+
 export const TaskRowSchema = z.object({
   Id: z.string(),
   WhatId: z.string().nullish(),

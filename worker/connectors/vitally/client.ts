@@ -4,7 +4,8 @@ import { callUpstream, type CallContext } from '../http.js';
 import type { Connection } from '../../storage/connections.js';
 import { currentAccessToken } from '../auth.js';
 import { vitallyDescriptor as d } from './descriptor.js';
-import { AccountSchema, ConversationSchema, HealthScoreSchema, NoteSchema, ProjectSchema, TaskSchema, describeVitallyError, page, type VitallyAccount } from './schemas.js';
+import { AccountSchema, AdminSchema, ConversationSchema, HealthScoreSchema, NoteSchema, ProjectSchema, ProjectTemplateSchema, TaskSchema, describeVitallyError, page, type VitallyAccount } from './schemas.js';
+import { ConcordError } from '../../errors.js';
 
 export class VitallyClient {
   private readonly timeoutMs: number;
@@ -78,14 +79,61 @@ export class VitallyClient {
     return this.all('conversations.list', `/resources/accounts/${encodeURIComponent(id)}/conversations`, ConversationSchema);
   }
 
-  private async write<S extends z.ZodType>(op: string, method: 'PATCH' | 'POST', path: string, body: unknown, schema: S): Promise<z.infer<S>> {
+  private async write<S extends z.ZodType>(op: string, method: 'PATCH' | 'POST' | 'PUT', path: string, body: unknown, schema: S, opts: { idempotent?: boolean } = {}): Promise<z.infer<S>> {
     const { data } = await callUpstream(
       this.ctx,
-      { system: d.system, op, url: `${this.conn.baseUrl}${path}`, method, headers: this.authHeader(), body, timeoutMs: this.timeoutMs },
+      { system: d.system, op, url: `${this.conn.baseUrl}${path}`, method, headers: this.authHeader(), body, timeoutMs: this.timeoutMs, ...(opts.idempotent === false ? { idempotent: false } : {}) },
       schema,
       describeVitallyError,
     );
     return data;
+  }
+
+  /**
+   * Create the account with this `externalId`, or update the one that has it (name, traits
+   * merged): Vitally keeps accounts unique on `externalId`, so a repeat adds nothing.
+   * https://docs.vitally.io/en/articles/9880654-rest-api-accounts (POST /resources/accounts)
+   */
+  upsertAccount(body: { externalId: string; name: string; traits?: Record<string, string | number | boolean | null> }) {
+    return this.write('account.upsert', 'POST', '/resources/accounts', body, AccountSchema);
+  }
+
+  /**
+   * The team member (admin) with this e-mail, or null when there is none (404).
+   * https://docs.vitally.io/en/articles/9880663-rest-api-admins (GET /resources/admins/search?email=)
+   */
+  async adminByEmail(email: string) {
+    try {
+      return await this.get('admins.search', `/resources/admins/search?email=${encodeURIComponent(email)}`, AdminSchema);
+    } catch (err) {
+      if (err instanceof ConcordError && err.error.kind === 'not_found') return null;
+      throw err;
+    }
+  }
+
+  /** https://docs.vitally.io/pushing-data-to-vitally/rest-api/projects (GET /resources/projectTemplates) */
+  projectTemplates() {
+    return this.all('projectTemplates.list', '/resources/projectTemplates', ProjectTemplateSchema);
+  }
+
+  /**
+   * Create a project from a template (its milestones become the project's tasks). Projects have
+   * no external id, so this is not idempotent: a timeout or 5xx is never retried here; callers
+   * look for their project (by its `traits`) before creating one.
+   * https://docs.vitally.io/pushing-data-to-vitally/rest-api/projects (POST /resources/projects)
+   */
+  createProject(body: { templateId: string; accountId: string; name: string; targetStartDate: string; ownedByVitallyUserId?: string; traits: Record<string, string> }) {
+    return this.write('project.create', 'POST', '/resources/projects', body, ProjectSchema, { idempotent: false });
+  }
+
+  /** Change a task (a project milestone's due date). https://docs.vitally.io/en/articles/9880855-rest-api-tasks (PUT /resources/tasks/:id) */
+  updateTask(id: string, body: { dueDate: string }) {
+    return this.write('task.update', 'PUT', `/resources/tasks/${encodeURIComponent(id)}`, body, TaskSchema);
+  }
+
+  /** Create an account task, unique on `externalId` (a repeat updates it). https://docs.vitally.io/en/articles/9880855-rest-api-tasks (POST /resources/tasks) */
+  upsertTask(body: { accountId: string; name: string; externalId: string; dueDate: string; assignedToId?: string }) {
+    return this.write('task.upsert', 'POST', '/resources/tasks', body, TaskSchema);
   }
 
   /** Merge traits into an account (other traits stay). https://docs.vitally.io/pushing-data-to-vitally/rest-api/accounts */

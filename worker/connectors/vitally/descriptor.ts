@@ -19,6 +19,14 @@ export const vitallyDescriptor = {
   milestoneStatusTrait: 'vitally.custom.milestoneStatus',
   conversationPriorityTrait: 'priority',
   /**
+   * Traits Concord writes (closed-won provisioning): Concord's key on the onboarding project it
+   * made (projects have no external id, so the key is how a repeat finds it), and the account's
+   * owner as the CRM names them (owners are assigned in Vitally's app, not through the API).
+   */
+  traits: { projectKey: 'concord_key', ownerEmail: 'concord_owner_email', csmAdminId: 'concord_csm_admin_id' },
+  /** Admins and project templates change rarely: remembered per isolate this long. */
+  directoryTtlMs: 10 * 60_000,
+  /**
    * The REST host is `{subdomain}.rest.vitally.io`; the same workspace's web app is
    * `{subdomain}.vitally.io`, where "Create New → Project" starts a project for an account
    * (https://docs.vitally.io/activity-items/projects-overview). Subdomains are DNS labels.

@@ -1,18 +1,28 @@
 /** Vitally as Concord's customer-success port. */
-import type { AccountFacts, CsPort, MatchRecord } from '../../ports/index.js';
+import { fail } from '../../errors.js';
+import type { AccountFacts, CsAccountInput, CsOnboardingInput, CsPort, CsWriteResult, MatchRecord } from '../../ports/index.js';
 import type { Connection } from '../../storage/connections.js';
+import { TtlMemo } from '../../storage/memo.js';
 import type { CallContext } from '../http.js';
 import { VitallyClient } from './client.js';
-import { vitallyWebAppUrl } from './descriptor.js';
-import { escalationsFromConversations, factTraits, healthFromScores, matchRecordFromAccount, onboardingFromProjects } from './map.js';
+import { vitallyDescriptor as d, vitallyWebAppUrl } from './descriptor.js';
+import { escalationsFromConversations, factTraits, healthFromScores, matchRecordFromAccount, milestoneChanges, onboardingFromProjects, ownerTraits, projectWithKey, templateNamed } from './map.js';
+import type { VitallyProjectTemplate } from './schemas.js';
+
+/** Team members by e-mail and project templates, per workspace (tenant + base URL), per isolate. */
+const admins = new TtlMemo<string | null>(d.directoryTtlMs);
+const templates = new TtlMemo<VitallyProjectTemplate[]>(d.directoryTtlMs, 100);
 
 export class VitallyCs implements CsPort {
   readonly client: VitallyClient;
   private readonly baseUrl: string;
 
+  private readonly workspace: string;
+
   constructor(conn: Connection, ctx: CallContext, opts: { timeoutMs?: number } = {}) {
     this.client = new VitallyClient(conn, ctx, opts);
     this.baseUrl = conn.baseUrl;
+    this.workspace = `${conn.tenantId}|${conn.baseUrl}`;
   }
 
   webAppUrl(): string | null {
@@ -51,5 +61,54 @@ export class VitallyCs implements CsPort {
 
   async escalations(accountId: string) {
     return escalationsFromConversations(await this.client.conversations(accountId));
+  }
+
+  /**
+   * The account with Concord's key (Vitally `externalId`), created or updated in one call, with
+   * Concord's facts and its owner as traits. `created` is what Vitally's answer shows: an account
+   * whose `createdAt` equals its `updatedAt` was made by this call.
+   */
+  async upsertAccount(input: CsAccountInput): Promise<CsWriteResult> {
+    const adminId = input.ownerEmail ? await this.adminId(input.ownerEmail) : null;
+    const traits = { ...(input.facts ? factTraits(input.facts) : {}), ...ownerTraits(input.ownerEmail, adminId) };
+    const account = await this.client.upsertAccount({ externalId: input.externalId, name: input.name, ...(Object.keys(traits).length ? { traits } : {}) });
+    return { id: account.id, created: account.createdAt !== undefined && account.createdAt === account.updatedAt };
+  }
+
+  /**
+   * The onboarding project for `input.key`, made once: Concord's project is found by its key trait
+   * (Vitally projects have no external id); only when there is none is one made from the template.
+   * Then each milestone's due date follows the plan (the template's own offsets may differ) and a
+   * milestone the template lacks becomes an account task keyed `<key>:<milestone>`.
+   */
+  async ensureOnboarding(csAccountId: string, input: CsOnboardingInput): Promise<CsWriteResult> {
+    const ownerId = input.ownerEmail ? await this.adminId(input.ownerEmail) : null;
+    let project = projectWithKey(await this.client.projects(csAccountId), input.key);
+    const created = project === null;
+    if (!project) {
+      const template = templateNamed(await templates.get(this.workspace, () => this.client.projectTemplates()), input.template);
+      if (!template) {
+        fail({ kind: 'business', code: 'cs_template_not_found', message: `Vitally has no project template "${input.template}": create it in Vitally or name another in the closed-won onboarding settings.` });
+      }
+      project = await this.client.createProject({
+        templateId: template.id,
+        accountId: csAccountId,
+        name: input.name,
+        targetStartDate: input.startDate,
+        ...(ownerId ? { ownedByVitallyUserId: ownerId } : {}),
+        traits: { [d.traits.projectKey]: input.key },
+      });
+    }
+    const { dueDates, missing } = milestoneChanges(project.id, await this.client.tasks(csAccountId), input.milestones);
+    for (const u of dueDates) await this.client.updateTask(u.taskId, { dueDate: u.dueDate });
+    for (const m of missing) {
+      await this.client.upsertTask({ accountId: csAccountId, name: m.name, externalId: `${input.key}:${m.key}`, dueDate: m.dueDate, ...(ownerId ? { assignedToId: ownerId } : {}) });
+    }
+    return { id: project.id, created };
+  }
+
+  /** The Vitally team member with this e-mail (remembered per workspace), or null. */
+  private adminId(email: string): Promise<string | null> {
+    return admins.get(`${this.workspace}|${email.toLowerCase()}`, async () => (await this.client.adminByEmail(email))?.id ?? null);
   }
 }

@@ -106,3 +106,42 @@ export function factTraits(facts: AccountFacts): Record<string, string | number 
   }
   return out;
 }
+
+/**
+ * Who owns the account, as traits: the CRM owner's e-mail and, when that person is a Vitally team
+ * member, their admin id. Vitally sets an account's owner (CSM) only in its app (the REST API
+ * accepts `accountOwnerId: null` and nothing else), so Concord records it where it may write.
+ */
+export function ownerTraits(ownerEmail: string | null | undefined, adminId: string | null): Record<string, string> {
+  if (!ownerEmail) return {};
+  return { [d.traits.ownerEmail]: ownerEmail, ...(adminId ? { [d.traits.csmAdminId]: adminId } : {}) };
+}
+
+/** The project Concord made for `key`, found by the key trait it was created with. */
+export function projectWithKey(projects: VitallyProject[], key: string): VitallyProject | null {
+  return projects.find((p) => !p.archivedAt && p.traits?.[d.traits.projectKey] === key) ?? null;
+}
+
+/** A template by id, else by name (case and spacing ignored). */
+export function templateNamed<T extends { id: string; name: string }>(templates: T[], wanted: string): T | null {
+  const norm = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
+  return templates.find((t) => t.id === wanted) ?? templates.find((t) => norm(t.name) === norm(wanted)) ?? null;
+}
+
+/** What to change so the project's tasks follow the plan: due dates to set, milestones to add. */
+export function milestoneChanges(
+  projectId: string,
+  tasks: VitallyTask[],
+  milestones: readonly { key: string; name: string; dueDate: string }[],
+): { dueDates: { taskId: string; dueDate: string }[]; missing: { key: string; name: string; dueDate: string }[] } {
+  const norm = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
+  const own = tasks.filter((t) => !t.archivedAt && (t.projects ?? []).some((p) => p.id === projectId));
+  const dueDates: { taskId: string; dueDate: string }[] = [];
+  const missing: { key: string; name: string; dueDate: string }[] = [];
+  for (const m of milestones) {
+    const task = own.find((t) => norm(t.name) === norm(m.name));
+    if (!task) missing.push(m);
+    else if ((task.dueDate ?? '').slice(0, 10) !== m.dueDate) dueDates.push({ taskId: task.id, dueDate: m.dueDate });
+  }
+  return { dueDates, missing };
+}

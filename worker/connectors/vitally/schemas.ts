@@ -1,11 +1,14 @@
 /** Raw Vitally response shapes, validated at the boundary. */
 import { z } from 'zod';
 
+const traits = z.record(z.string(), z.unknown());
+
 export const page = <T extends z.ZodType>(item: T) => z.object({ results: z.array(item), next: z.string().nullable().optional() });
 
 export const AccountSchema = z
   .object({
     id: z.string(),
+    createdAt: z.string().optional(),
     externalId: z.string().nullable().optional(),
     name: z.string(),
     traits: z.record(z.string(), z.unknown()).nullable().optional(),
@@ -25,7 +28,6 @@ export const HealthScoreSchema = z.object({
 });
 export type VitallyHealthScore = z.infer<typeof HealthScoreSchema>;
 
-const traits = z.record(z.string(), z.unknown());
 
 /** A task (https://docs.vitally.io/en/articles/9880855-rest-api-tasks): done when `completedAt` is set. */
 export const TaskSchema = z
@@ -51,6 +53,8 @@ export const ProjectSchema = z
     actualStartDate: z.string().nullable().optional(),
     actualCompletionDate: z.string().nullable().optional(),
     archivedAt: z.string().nullable().optional(),
+    templateId: z.string().nullable().optional(),
+    traits: traits.nullable().optional(),
   })
   .passthrough();
 export type VitallyProject = z.infer<typeof ProjectSchema>;
@@ -74,3 +78,11 @@ export function describeVitallyError(body: unknown): string {
 
 export const NoteSchema = z.object({ id: z.string(), externalId: z.string().nullable().optional(), subject: z.string().nullable().optional(), note: z.string() }).passthrough();
 export type VitallyNote = z.infer<typeof NoteSchema>;
+
+/** A team member (https://docs.vitally.io/en/articles/9880663-rest-api-admins). */
+export const AdminSchema = z.object({ id: z.string(), name: z.string().nullable().optional(), email: z.string() }).passthrough();
+export type VitallyAdmin = z.infer<typeof AdminSchema>;
+
+/** A project template (https://docs.vitally.io/pushing-data-to-vitally/rest-api/projects). */
+export const ProjectTemplateSchema = z.object({ id: z.string(), name: z.string() }).passthrough();
+export type VitallyProjectTemplate = z.infer<typeof ProjectTemplateSchema>;

@@ -2,7 +2,8 @@
  * Closed-won's customer resolution: the ERP customer a deal's company is sold to, never a
  * duplicate. In order: the company's existing link in the identity map; else the identity rule
  * every other path uses (a confident match links, an ambiguous one is a business exception for a
- * person to review, never a guess); else a new ERP customer created by Concord's key for the
+ * person to review, never a guess) over what identity sync stored and what the ERP answers now for
+ * this company's keys; else a new ERP customer created by Concord's key for the
  * company (`PUT customer/eid:<key>`, so a retry finds the same customer). A parent company is
  * resolved the same way first, so the hierarchy exists before its child.
  */
@@ -10,14 +11,16 @@ import type { Env } from '../../env.js';
 import type { CrmOrderCompany, CrmOrderSource } from '../../ports/index.js';
 import type { Ports } from '../../ports/registry.js';
 import type { ValidatedOrder } from '../../policies/orders/index.js';
-import type { IdentityFields } from '../../policies/identity/index.js';
-import { keysOf, raiseReviews, resolveCandidate } from '../../services/identity/index.js';
+import { externalIdHintFor, profileOf, type IdentityFields } from '../../policies/identity/index.js';
+import { keysOf, raiseReviews, resolveCandidate, storedRecord } from '../../services/identity/index.js';
 import { auditStatement } from '../../storage/audit.js';
 import type { System } from '../../storage/connections.js';
-import { insertAccount, insertLink, linksOf, newAccountId } from '../../storage/identity.js';
+import { insertAccountUnlessLinked, insertLink, linksOf, newAccountId } from '../../storage/identity.js';
 import { upsertRecords } from '../../storage/identity-records.js';
 import type { ClosedWonSettings } from './settings.js';
 import { customerKeyFor, type ClosedWonParams } from './params.js';
+
+type ErpPortOf = Awaited<ReturnType<Ports['erp']>>;
 
 export type CustomerResolution =
   | { ok: true; customerId: string; accountId: string; how: 'linked' | 'matched' | 'created' }
@@ -37,6 +40,24 @@ async function linked(env: Env, tenantId: string, crm: System, companyId: string
 function companyFields(company: CrmOrderCompany, country: string): IdentityFields {
   const a = company.billingAddress;
   return { name: company.name, domain: company.domain, taxId: company.taxId, country, city: a?.city ?? null, address: a?.line1 ?? null, emails: [] };
+}
+
+/**
+ * Asks the ERP now for customers that may be this company and stores them as identity evidence,
+ * so the scorer also sees a customer created in the ERP since the last identity sync (else the
+ * flow would create a duplicate of it). Idempotent: the records are upserted by their ERP id.
+ */
+async function refreshCandidates(env: Env, p: ClosedWonParams, erp: ErpPortOf, fields: IdentityFields, ref: { system: System; externalId: string }): Promise<void> {
+  if (!erp.findCustomers) return;
+  const profile = profileOf(fields);
+  const live = await erp.findCustomers({
+    hints: [customerKeyFor(p.source, ref.externalId), externalIdHintFor(ref), ref.externalId],
+    taxNumber: profile.taxId?.number ?? null,
+    domainLabel: profile.domain?.label ?? null,
+    name: profile.name?.core ?? null,
+  });
+  if (live.length === 0) return;
+  await env.DB.batch(upsertRecords(env.DB, p.tenantId, erp.system, live.map((r) => storedRecord(erp.system, r)), new Date().toISOString()));
 }
 
 /**
@@ -63,6 +84,7 @@ export async function resolveCustomer(
   // The one identity rule (policies/identity, services/identity): which ERP customer is this company?
   const fields = companyFields(company, order.country);
   const ref = { system: crm, externalId: company.externalId };
+  await refreshCandidates(env, p, erp, fields, ref);
   const resolution = await resolveCandidate(env.DB, p.tenantId, fields, { systems: [erp.system], ref });
   if (resolution.decision === 'review') {
     // A person decides in the console's review queue; the run waits, never guesses.
@@ -86,7 +108,7 @@ export async function resolveCustomer(
   let accountId = have.accountId ?? matchedAccount;
   if (!accountId) {
     accountId = newAccountId();
-    writes.push(insertAccount(env.DB, p.tenantId, accountId, company.name), audit('account.create', accountId, { name: company.name, by: 'closed-won' }));
+    writes.push(insertAccountUnlessLinked(env.DB, p.tenantId, accountId, company.name, { system: crm, externalId: company.externalId }), audit('account.create', accountId, { name: company.name, by: 'closed-won' }));
   }
   if (!have.accountId) writes.push(insertLink(env.DB, p.tenantId, accountId, { system: crm, externalId: company.externalId, rule: matchedAccount ? 'crm_match' : 'source', isPrimary: !matchedAccount }));
   let customerId: string;
@@ -124,7 +146,9 @@ export async function resolveCustomer(
     );
   }
   await env.DB.batch(writes);
-  return { ok: true, customerId, accountId, how };
+  // Another run of the same company may have linked it a moment earlier: its links win.
+  const now = await linked(env, p.tenantId, crm, company.externalId, erp.system);
+  return { ok: true, customerId: now.erp ?? customerId, accountId: now.accountId ?? accountId, how };
 }
 
 /** The company's parent as an order company, when the CRM names one (looked up by id). */

@@ -5,6 +5,7 @@
  */
 import type { Env } from '../../env.js';
 import { fail } from '../../errors.js';
+import type { CrmOrderSource } from '../../ports/index.js';
 import { auditStatement } from '../../storage/audit.js';
 import { getRun, insertRun, markResumed } from '../../storage/flow-runs.js';
 import { ClosedWonParamsSchema, RESUME_EVENT, runIdFor, type ClosedWonParams, type Resume } from './params.js';
@@ -25,15 +26,23 @@ async function exists(env: Env, id: string): Promise<boolean> {
   }
 }
 
-/** Start the deal's run unless it exists; recorded (`flow_runs`) and audited under the event's correlation id. */
-export async function startClosedWon(env: Env, params: ClosedWonParams, actor: string): Promise<Started> {
+/**
+ * Start the deal's run unless it exists; recorded (`flow_runs`) and audited under the event's
+ * correlation id. The `flow_runs` row is claimed first: only the intake that inserts it creates
+ * the instance, so duplicates never start twice, whatever the engine does with a repeated id
+ * (Cloudflare refuses it; the local engine resumes the existing instance). A row without an
+ * instance (an intake that died between the two) is completed by the next intake.
+ * `preloaded`: the deal as the intake already read it (batched), so the run's first load is free.
+ */
+export async function startClosedWon(env: Env, params: ClosedWonParams, actor: string, preloaded?: CrmOrderSource): Promise<Started> {
   const p = ClosedWonParamsSchema.parse(params);
   const runId = runIdFor(p);
-  await insertRun(env.DB, p.tenantId, { id: runId, flow: FLOW, sourceSystem: p.source, sourceRecord: p.dealId, correlationId: p.correlationId }).run();
+  const claim = await insertRun(env.DB, p.tenantId, { id: runId, flow: FLOW, sourceSystem: p.source, sourceRecord: p.dealId, correlationId: p.correlationId }).run();
+  if (claim.meta.changes === 0 && (await exists(env, runId))) return { runId, started: false };
   try {
-    await env.CLOSED_WON.create({ id: runId, params: p });
+    await env.CLOSED_WON.create({ id: runId, params: { ...p, ...(preloaded ? { preloaded } : {}) } });
   } catch (err) {
-    // `create` with an existing id fails: that is the duplicate this id exists to catch.
+    // `create` with an existing id fails: a concurrent intake of the same deal got there first.
     if (await exists(env, runId)) return { runId, started: false };
     throw err;
   }

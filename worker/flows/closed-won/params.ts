@@ -40,6 +40,14 @@ export function customerKeyFor(source: CrmSource, companyId: string): string {
   return source === 'hubspot' ? `hubspot-company-${companyId}` : `salesforce-account-${companyId}`;
 }
 
+/**
+ * Concord's key of the onboarding project made for a CRM company: one per company, so a second
+ * won deal of a customer Concord already onboarded finds that project instead of adding one.
+ */
+export function onboardingKeyFor(source: CrmSource, companyId: string): string {
+  return `onboarding-${customerKeyFor(source, companyId)}`;
+}
+
 /** Events a blocked or failed run waits for. */
 export const RESUME_EVENT = 'resume';
 export const ResumeSchema = z.object({ reason: z.enum(['record_changed', 'retry', 'replay']), by: z.string().max(200) }).strict();

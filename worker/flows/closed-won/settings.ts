@@ -1,8 +1,9 @@
 /**
  * A tenant's closed-won settings (D1 `flow_settings`, flow `closed-won`), with defaults: which
  * countries need a tax id, how the CRM's payment-terms text maps to ERP terms, the defaults when
- * a deal names none, the ERP subsidiary new customers belong to, and the onboarding template the
- * CS account is provisioned with (milestones and their due dates after the contract start).
+ * a deal names none, the ERP subsidiary new customers belong to, and the onboarding plan the
+ * CS account is provisioned with (the CS platform's project template it is made from, and the
+ * milestones with their due dates after the contract start).
  */
 import { z } from 'zod';
 import { loadSettings } from '../../storage/flow-runs.js';
@@ -15,14 +16,19 @@ const TAX_ID_COUNTRIES = [
   'GB', 'CH', 'NO', 'AU', 'NZ', 'IN', 'BR', 'MX',
 ];
 
-/** Kickoff to go-live in about six weeks, counted from the contract start. */
+/**
+ * Kickoff to go-live in 60 days from the contract start, made from the CS platform's standard
+ * onboarding template (in the sandbox's Vitally, `Onboarding - Standard` has the same four
+ * milestones and offsets, so the due dates need no change after the project is made).
+ */
 const DEFAULT_ONBOARDING = {
   name: 'Onboarding',
+  template: 'Onboarding - Standard',
   milestones: [
     { key: 'kickoff', name: 'Kickoff', dueAfterDays: 7 },
-    { key: 'data-migration', name: 'Data migration', dueAfterDays: 21 },
-    { key: 'training', name: 'Training', dueAfterDays: 35 },
-    { key: 'go-live', name: 'Go-live', dueAfterDays: 45 },
+    { key: 'data-migration', name: 'Data migration', dueAfterDays: 30 },
+    { key: 'training', name: 'Training', dueAfterDays: 45 },
+    { key: 'go-live', name: 'Go-live', dueAfterDays: 60 },
   ],
 };
 
@@ -42,6 +48,8 @@ export const ClosedWonSettingsSchema = z
     onboarding: z
       .object({
         name: z.string().min(1).max(200),
+        /** The CS platform's project template the project is made from (name or id); its milestones are matched by name. */
+        template: z.string().min(1).max(200).default(DEFAULT_ONBOARDING.template),
         milestones: z
           .array(z.object({ key: z.string().regex(/^[a-z0-9-]{1,40}$/), name: z.string().min(1).max(200), dueAfterDays: z.number().int().min(0).max(730) }).strict())
           .min(1)

@@ -16,7 +16,7 @@ import { countryCode } from './countries.js';
 export interface OrderRules {
   /** ISO countries whose customers need a tax id (VAT/GST number) before an ERP customer is created. */
   taxIdCountries: readonly string[];
-  /** CRM payment-terms text (lower case) -> ERP term id; unmapped text is looked up by ERP term name. */
+  /** CRM payment-terms text -> ERP term id (case and punctuation ignored); unmapped text is looked up by ERP term name. */
   termsMap: Readonly<Record<string, string>>;
   /** ERP term id used when the deal names no payment terms; null: the deal must name them. */
   defaultTerms: string | null;
@@ -45,6 +45,9 @@ export interface ValidatedOrder {
 export type OrderValidation = { ok: true; order: ValidatedOrder } | { ok: false; issues: OrderIssue[] };
 
 const blank = (v: string | null | undefined) => v === null || v === undefined || v.trim() === '';
+
+/** Payment terms text compared without case, spacing or punctuation. */
+const termsKey = (v: string) => v.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
 
 /** Validate a deal's order source against the ERP's reference data and the tenant's rules. */
 export function validateOrder(source: CrmOrderSource, ref: Pick<ErpReference, 'products' | 'currencies'> & { terms: readonly ErpTerm[] }, rules: OrderRules): OrderValidation {
@@ -79,8 +82,10 @@ export function validateOrder(source: CrmOrderSource, ref: Pick<ErpReference, 'p
 
   let termsId: string | null = rules.defaultTerms;
   if (!blank(source.deal.paymentTerms)) {
-    const text = source.deal.paymentTerms!.trim().toLowerCase();
-    termsId = rules.termsMap[text] ?? ref.terms.find((t) => t.name.trim().toLowerCase() === text)?.id ?? null;
+    // "Net 30", "net_30" and "NET-30" name the same terms (CRM option values are often snake case).
+    const text = termsKey(source.deal.paymentTerms!);
+    const mapped = Object.entries(rules.termsMap).find(([k]) => termsKey(k) === text)?.[1];
+    termsId = mapped ?? ref.terms.find((t) => termsKey(t.name) === text)?.id ?? null;
     if (!termsId) crm('deal.paymentTerms', 'unknown_terms', `Payment terms "${source.deal.paymentTerms}" match no ERP terms.`, `Use one of: ${ref.terms.map((t) => t.name).join(', ') || 'the ERP terms'}.`);
   } else if (!termsId) {
     crm('deal.paymentTerms', 'required', 'The deal names no payment terms and the tenant has no default.', 'Set the payment terms on the deal.');

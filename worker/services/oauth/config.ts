@@ -56,7 +56,7 @@ const oauthConfigSchema = (dev: boolean) => {
      * The app's required scopes (extensions/hubspot/src/app/app-hsmeta.json `requiredScopes`): all of
      * them must be in the install URL's `scope` (https://developers.hubspot.com/scopes).
      */
-    HUBSPOT_SCOPES: z.string().default('oauth crm.objects.companies.read crm.objects.companies.write crm.objects.deals.read crm.schemas.companies.write'),
+    HUBSPOT_SCOPES: z.string().default('oauth crm.objects.companies.read crm.objects.companies.write crm.objects.deals.read crm.objects.deals.write crm.objects.line_items.read crm.objects.owners.read crm.schemas.companies.write crm.schemas.deals.write e-commerce'),
     /** The app's optional scopes (`optionalScopes`), sent as `optional_scope`. */
     HUBSPOT_OPTIONAL_SCOPES: z.string().default('crm.objects.contacts.write'),
     SALESFORCE_CLIENT_ID: z.string().min(3).optional(),

@@ -1,0 +1,213 @@
+/**
+ * Closed-won burst: deals moved to closed-won at once in the sandbox HubSpot (batch update, 100
+ * per call), each becoming an ERP order through the whole path (webhook -> queue -> intake ->
+ * ClosedWonToOrder Workflow -> NetSuite) on `wrangler dev`. Prints time to drain (every order in
+ * NetSuite), orders/s, NetSuite's most requests in flight and 429s (from `/__sandbox/limits`),
+ * duplicates and losses counted in the sandbox (`/__sandbox/netsuite|vitally/demo/stats`), and
+ * the ceiling = NetSuite concurrency slots / (ERP calls per order x mean ERP call latency), both
+ * measured in this run. Before the burst, the cycle time of single deals (won event to order
+ * number on the CRM record) when nothing else is running.
+ * Targets (issue 10): 0 duplicates, 0 lost, drain >= 90 % of the ceiling, in-flight never above
+ * the limit, cycle p95 <= 5 s. Prints; never fails on a number.
+ *   BENCH_BURST_DEALS (default 1000), BENCH_CYCLE_DEALS (default 10),
+ *   BENCH_BURST_WAIT_MS (default 600000: how long to wait for the orders and the runs)
+ */
+import type { Estate } from '../scripts/estate.js';
+import { summarize } from './lib/stats.js';
+
+const BATCH = 100;
+/** HubSpot-defined association types (https://developers.hubspot.com/docs/api/crm/associations). */
+const DEAL_TO_COMPANY = 5;
+const LINE_ITEM_TO_DEAL = 20;
+
+interface Fixture {
+  dealId: string;
+  companyId: string;
+  skus: string[];
+  currency: string;
+}
+interface Counters {
+  requests: number;
+  rateLimited: number;
+  serverErrors: number;
+  maxInFlight: number;
+}
+interface NsStats {
+  concurrency: { limit: number; maxInFlight: number };
+  customers: { createdThroughApi: number; duplicates: number };
+  salesOrders: { createdThroughApi: number; duplicates: number; maxPerExternalId: number; createdWithoutExternalId: number };
+}
+interface ViStats {
+  accounts: { createdThroughApi: number; duplicates: number };
+  projects: { createdThroughApi: number; duplicates: number };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function benchClosedWonBurst(estate: Estate, opts: { deals: number; cycleDeals: number; waitMs: number }): Promise<Record<string, unknown>> {
+  const key = estate.tenants.demo.apiKey;
+  const sb = estate.sandboxUrl;
+  const json = async <T>(res: Response): Promise<T> => {
+    if (!res.ok) throw new Error(`${res.url}: ${res.status} ${(await res.text()).slice(0, 300)}`);
+    return (await res.json()) as T;
+  };
+  const token = async (vendor: string) =>
+    (await json<{ accessToken: string }>(await fetch(`${sb}/__sandbox/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor, tenant: 'demo' }) }))).accessToken;
+  const hsToken = await token('hubspot');
+  const nsToken = await token('netsuite');
+  const hs = (method: string, path: string, body?: unknown) =>
+    fetch(`${sb}/hubspot${path}`, { method, headers: { authorization: `Bearer ${hsToken}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const broker = (path: string) => fetch(`${estate.brokerUrl}/v1/tenants/demo${path}`, { headers: { authorization: `Bearer ${key}` } });
+  const counters = async () => (await json<{ netsuiteConcurrency: number; counters: { netsuite?: { demo?: Counters } } }>(await fetch(`${sb}/__sandbox/limits`)));
+  const nsStats = async () => json<NsStats>(await fetch(`${sb}/__sandbox/netsuite/demo/stats`));
+  const viStats = async () => json<ViStats>(await fetch(`${sb}/__sandbox/vitally/demo/stats`));
+
+  // Templates: the seed's valid demo deals (picked by what they are, from the sandbox's truth).
+  const fixtures = await json<{ hubspot: { valid: Fixture[] } }>(await fetch(`${sb}/__sandbox/truth/closed-won?tenant=demo`));
+  const templates: { fixture: Fixture; properties: Record<string, string | null> }[] = [];
+  const props = ['dealname', 'amount', 'deal_currency_code', 'closedate', 'hubspot_owner_id', 'concord_contract_start', 'concord_contract_end', 'concord_payment_terms'];
+  for (const f of fixtures.hubspot.valid) {
+    templates.push({ fixture: f, properties: (await json<{ properties: Record<string, string | null> }>(await hs('GET', `/crm/v3/objects/deals/${f.dealId}?properties=${props.join(',')}`))).properties });
+  }
+  const products = await json<{ results: { id: string; properties: { hs_sku: string | null } }[] }>(await hs('GET', '/crm/v3/objects/products?limit=100&properties=hs_sku'));
+  const productOf = new Map(products.results.map((p) => [p.properties.hs_sku, p.id]));
+
+  // N + M new open deals in the default pipeline, each a copy of a template (company, lines).
+  const total = opts.deals + opts.cycleDeals;
+  console.log(`\nClosed-won burst: creating ${total} open deals with line items in the sandbox HubSpot...`);
+  const plan = Array.from({ length: total }, (_, i) => templates[i % templates.length]!);
+  const dealIds: string[] = [];
+  for (let i = 0; i < total; i += BATCH) {
+    const inputs = plan.slice(i, i + BATCH).map((t, j) => ({
+      properties: { ...Object.fromEntries(Object.entries(t.properties).filter(([k, v]) => v !== null && props.includes(k))), dealname: `Bench order ${i + j + 1}`, pipeline: 'default', dealstage: 'contractsent' },
+      associations: [{ to: { id: t.fixture.companyId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: DEAL_TO_COMPANY }] }],
+    }));
+    const created = await json<{ results: { id: string; properties: { dealname: string } }[] }>(await hs('POST', '/crm/v3/objects/deals/batch/create', { inputs }));
+    // Batch answers are not ordered: map back by the name given.
+    const byName = new Map(created.results.map((r) => [r.properties.dealname, r.id]));
+    inputs.forEach((input) => dealIds.push(byName.get(input.properties.dealname)!));
+  }
+  const lines = dealIds.flatMap((dealId, i) =>
+    plan[i]!.fixture.skus.map((sku) => ({
+      properties: { hs_product_id: productOf.get(sku)!, quantity: '1', hs_line_item_currency_code: plan[i]!.fixture.currency },
+      associations: [{ to: { id: dealId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: LINE_ITEM_TO_DEAL }] }],
+    })),
+  );
+  for (let i = 0; i < lines.length; i += BATCH) {
+    await json(await hs('POST', '/crm/v3/objects/line_items/batch/create', { inputs: lines.slice(i, i + BATCH) }));
+    // Stay inside HubSpot's 110 requests / 10 s with the broker's own reads of the creation webhooks.
+    await sleep(150);
+  }
+  const cycleDeals = dealIds.slice(0, opts.cycleDeals);
+  const burstDeals = dealIds.slice(opts.cycleDeals);
+  // Let the creation webhooks drain and HubSpot's 10 s window roll off.
+  await sleep(12_000);
+
+  // 1. Cycle time when nothing else runs: won -> order number on the deal, one deal at a time.
+  const cycles: number[] = [];
+  for (const dealId of cycleDeals) {
+    const t0 = Date.now();
+    await json(await hs('PATCH', `/crm/v3/objects/deals/${dealId}`, { properties: { dealstage: 'closedwon' } }));
+    let runId: string | null = null;
+    for (const end = Date.now() + 60_000; Date.now() < end; await sleep(50)) {
+      if (!runId) {
+        const { items } = await json<{ items: { id: string }[] }>(await broker(`/flows/runs?source=hubspot&record=${dealId}`));
+        runId = items[0]?.id ?? null;
+        continue;
+      }
+      const run = await json<{ status: string; steps: { step: string; status: string; finishedAt: string | null }[] }>(await broker(`/flows/runs/${runId}`));
+      const wrote = run.steps.find((s) => s.step.startsWith('write-back-order') && s.status === 'done');
+      if (run.status === 'completed' || run.status === 'failed' || run.status === 'blocked') {
+        if (wrote?.finishedAt) cycles.push(Date.parse(wrote.finishedAt) - t0);
+        break;
+      }
+    }
+  }
+  const cycle = summarize(cycles);
+
+  // 2. Mean ERP call latency, idle: the calls an order makes (a SuiteQL query, a record read).
+  const anyOrder = await json<{ items: { id: string }[] }>(
+    await fetch(`${sb}/netsuite/services/rest/query/v1/suiteql?limit=1`, { method: 'POST', headers: { authorization: `Bearer ${nsToken}`, 'content-type': 'application/json', prefer: 'transient' }, body: JSON.stringify({ q: "SELECT id FROM transaction WHERE type = 'SalesOrd'" }) }),
+  );
+  const latencies: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const t = performance.now();
+    const res =
+      i % 2 === 0
+        ? await fetch(`${sb}/netsuite/services/rest/query/v1/suiteql?limit=5`, { method: 'POST', headers: { authorization: `Bearer ${nsToken}`, 'content-type': 'application/json', prefer: 'transient' }, body: JSON.stringify({ q: 'SELECT id, companyname FROM customer ORDER BY id' }) })
+        : await fetch(`${sb}/netsuite/services/rest/record/v1/salesOrder/${anyOrder.items[0]!.id}`, { headers: { authorization: `Bearer ${nsToken}` } });
+    await res.arrayBuffer();
+    latencies.push(performance.now() - t);
+  }
+  const meanLatencyMs = latencies.reduce((s, v) => s + v, 0) / latencies.length;
+
+  // 3. The burst.
+  await fetch(`${sb}/__sandbox/limits`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reset: true }) });
+  const [ns0, vi0] = [await nsStats(), await viStats()];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.ceil(burstDeals.length / BATCH) }, (_, b) =>
+      hs('POST', '/crm/v3/objects/deals/batch/update', { inputs: burstDeals.slice(b * BATCH, (b + 1) * BATCH).map((id) => ({ id, properties: { dealstage: 'closedwon' } })) }).then(json),
+    ),
+  );
+  let drainedAt: number | null = null;
+  let orders = 0;
+  let lastProgress = performance.now();
+  while (performance.now() - started < opts.waitMs) {
+    const made = (await nsStats()).salesOrders.createdThroughApi - ns0.salesOrders.createdThroughApi;
+    if (made > orders) lastProgress = performance.now();
+    orders = made;
+    if (orders >= burstDeals.length) {
+      drainedAt = performance.now();
+      break;
+    }
+    if (performance.now() - lastProgress > 120_000) break;
+    await sleep(250);
+  }
+  const drainS = ((drainedAt ?? performance.now()) - started) / 1000;
+  const atDrain = (await counters()).counters.netsuite?.demo ?? { requests: 0, rateLimited: 0, serverErrors: 0, maxInFlight: 0 };
+
+  // Runs to their end (write-backs and CS provisioning follow the order).
+  let completed = 0;
+  let blockedOrFailed = 0;
+  for (;;) {
+    completed = 0;
+    blockedOrFailed = 0;
+    for (const status of ['completed', 'blocked', 'failed'] as const) {
+      let before: string | null = null;
+      for (;;) {
+        const page: { items: unknown[]; next: string | null } = await json(await broker(`/flows/runs?source=hubspot&status=${status}&limit=200${before ? `&before=${encodeURIComponent(before)}` : ''}`));
+        const n = page.items.length;
+        if (status === 'completed') completed += n;
+        else blockedOrFailed += n;
+        if (!page.next) break;
+        before = page.next;
+      }
+    }
+    if (completed + blockedOrFailed >= dealIds.length || performance.now() - started > opts.waitMs) break;
+    await sleep(5_000);
+  }
+  const runsS = (performance.now() - started) / 1000;
+  const [ns, vi, lim] = [await nsStats(), await viStats(), await counters()];
+
+  const slots = lim.netsuiteConcurrency;
+  const callsPerOrder = orders > 0 ? atDrain.requests / orders : NaN;
+  const ceiling = slots / (callsPerOrder * (meanLatencyMs / 1000));
+  const rate = orders / drainS;
+  const lost = burstDeals.length - orders;
+  const duplicates = ns.salesOrders.duplicates + ns.customers.duplicates + vi.accounts.duplicates + vi.projects.duplicates;
+
+  console.log(`\nClosed-won burst (${burstDeals.length} HubSpot deals won in ${Math.ceil(burstDeals.length / BATCH)} batch updates; webhook -> queue -> Workflow -> NetSuite on wrangler dev)`);
+  console.log(`  orders in NetSuite  ${orders} of ${burstDeals.length}   lost ${lost}`);
+  console.log(`  time to drain       ${drainS.toFixed(1)} s${drainedAt === null ? ' (not drained: stopped waiting)' : ''}`);
+  console.log(`  orders/s            ${rate.toFixed(2)}`);
+  console.log(`  ceiling             ${ceiling.toFixed(2)} orders/s = ${slots} NetSuite slots / (${callsPerOrder.toFixed(2)} ERP calls per order x ${meanLatencyMs.toFixed(1)} ms mean ERP call latency, idle)   drain at ${((rate / ceiling) * 100).toFixed(1)} % of it`);
+  console.log(`  NetSuite in flight  max ${atDrain.maxInFlight} (limit ${slots})   429s ${atDrain.rateLimited}   5xx ${atDrain.serverErrors}`);
+  console.log(`  duplicates          sales orders ${ns.salesOrders.duplicates} (max ${ns.salesOrders.maxPerExternalId} per externalId, ${ns.salesOrders.createdWithoutExternalId} without one)   customers ${ns.customers.duplicates} (created ${ns.customers.createdThroughApi - ns0.customers.createdThroughApi})   Vitally accounts ${vi.accounts.duplicates} (created ${vi.accounts.createdThroughApi - vi0.accounts.createdThroughApi})   projects ${vi.projects.duplicates}`);
+  console.log(`  runs                ${completed} completed, ${blockedOrFailed} blocked or failed, of ${dealIds.length} (burst + cycle deals), after ${runsS.toFixed(1)} s`);
+  console.log(`  cycle time (idle)   won -> order number on the deal: n=${cycle.n} p50 ${cycle.p50.toFixed(0)} ms  p95 ${cycle.p95.toFixed(0)} ms  max ${cycle.max.toFixed(0)} ms`);
+  console.log(
+    `  targets             0 duplicates: ${duplicates === 0 ? 'MET' : 'NOT MET'}; 0 lost: ${lost === 0 ? 'MET' : 'NOT MET'}; drain >= 90 % of ceiling: ${rate / ceiling >= 0.9 ? 'MET' : 'NOT MET'}; in flight <= limit: ${atDrain.maxInFlight <= slots ? 'MET' : 'NOT MET'}; cycle p95 <= 5 s: ${cycle.p95 <= 5000 ? 'MET' : 'NOT MET'}`,
+  );
+  return { orders, lost, drainS, rate, ceiling, callsPerOrder, meanLatencyMs, maxInFlight: atDrain.maxInFlight, rateLimited: atDrain.rateLimited, duplicates, completed, cycleP95: cycle.p95 };
+}

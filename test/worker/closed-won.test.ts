@@ -1,0 +1,297 @@
+/**
+ * ClosedWonToOrder end to end inside workerd against a private sandbox estate: deals closed as
+ * won through the sandbox's own HubSpot and Salesforce APIs, their webhooks and package callouts
+ * handed to the broker as sent (test/support/relay.ts), the Workflow run to its end, and every
+ * duplicate counted in the sandbox itself (`/__sandbox/netsuite|vitally/:tenant/stats`).
+ * Deals are picked from `/__sandbox/truth/closed-won` by what they are, never by position.
+ */
+import { SELF, introspectWorkflow } from 'cloudflare:test';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { RelayedRequest } from '../support/relay.js';
+import {
+  brokerEnv,
+  connectTenant,
+  deliverRelayed,
+  done,
+  estate,
+  getRun,
+  refusals,
+  runOfDeal,
+  salesforceSecret,
+  startRun,
+  waitForRun,
+  type ClosedWonCase,
+  type Fixtures,
+} from './closed-won-helpers.js';
+import { api } from './helpers.js';
+
+const e = estate(inject('closedWonSandboxUrl'));
+const relayUrl = inject('relayUrl');
+let key = '';
+let fx: Fixtures;
+/** Deals a test used, so the next test picks another one. */
+const used = new Set<string>();
+
+function pick(cases: ClosedWonCase[], want: (c: ClosedWonCase) => boolean): ClosedWonCase {
+  const c = cases.find((x) => !used.has(x.dealId) && want(x));
+  if (!c) throw new Error('no unused fixture fits');
+  used.add(c.dealId);
+  return c;
+}
+
+let wf: Awaited<ReturnType<typeof introspectWorkflow>>;
+
+beforeAll(async () => {
+  key = await connectTenant(e, 'demo');
+  fx = await e.fixtures();
+  await e.subscribeHubSpot(relayUrl, brokerEnv.HUBSPOT_CLIENT_SECRET);
+  await e.installPackage(relayUrl, await salesforceSecret('demo', key));
+}, 120_000);
+
+beforeEach(async () => {
+  // The engine's backoff between a step's attempts (2 s, 4 s, ...) is not what these tests are about.
+  wf = await introspectWorkflow(brokerEnv.CLOSED_WON);
+  await wf.modifyAll(async (m) => {
+    await m.disableRetryDelays();
+  });
+  return async () => {
+    await wf.dispose();
+    await e.faults({});
+  };
+});
+
+afterAll(async () => {
+  await api('/v1/tenants/demo/ownership', { method: 'PUT', key, body: JSON.stringify({ rules: [] }) });
+});
+
+/** Hand `taken` to the broker in `order`, each request as the sender made it. */
+async function deliver(taken: RelayedRequest[]): Promise<number[]> {
+  const statuses: number[] = [];
+  for (const r of taken) {
+    const res = await SELF.fetch(r.url, { method: r.method, headers: r.headers, body: r.body });
+    statuses.push(res.status);
+    await res.arrayBuffer();
+  }
+  return statuses;
+}
+
+describe('HubSpot: a deal moved to its won stage', () => {
+  it('becomes exactly one new ERP customer, one sales order by Concord key, one Vitally account with its onboarding project, and the deal shows the order number', async () => {
+    const c = pick(fx.hubspot.valid, (x) => x.netsuiteCustomerId === null);
+    const [ns0, vi0] = [await e.netsuiteStats(), await e.vitallyStats()];
+
+    await e.winHubSpotDeal(c.dealId);
+    await e.flushWebhooks();
+    const delivered = await deliverRelayed(relayUrl);
+    expect(delivered.length).toBeGreaterThan(0);
+    expect(delivered.every((d) => d.status === 200)).toBe(true);
+
+    const [run] = await runOfDeal('demo', key, 'hubspot', c.dealId);
+    expect(run, 'the webhook started a run').toBeDefined();
+    const final = await waitForRun('demo', key, run!.id, done);
+    expect(final.status).toBe('completed');
+    expect(final.result!.customer).toBe('created');
+
+    const order = await e.salesOrder(`hubspot-deal-${c.dealId}`);
+    expect(order).not.toBeNull();
+    expect(order!.entity.id).toBe(final.result!.customerId);
+    expect(order!.tranId).toBe(final.result!.orderNumber);
+
+    const [ns, vi] = [await e.netsuiteStats(), await e.vitallyStats()];
+    expect(ns.customers.createdThroughApi - ns0.customers.createdThroughApi).toBe(1);
+    expect(ns.customers.duplicates).toBe(0);
+    expect(ns.salesOrders.createdThroughApi - ns0.salesOrders.createdThroughApi).toBe(1);
+    expect(ns.salesOrders.duplicates).toBe(0);
+    expect(vi.accounts.createdThroughApi - vi0.accounts.createdThroughApi).toBe(1);
+    expect(vi.accounts.duplicates).toBe(0);
+    expect(vi.projects.createdThroughApi - vi0.projects.createdThroughApi).toBe(1);
+    expect(vi.projects.duplicates).toBe(0);
+
+    const deal = await e.hubspotDeal(c.dealId, ['concord_order_status', 'concord_order_number', 'concord_erp_customer_id', 'concord_cs_account_id', 'concord_order_created_at']);
+    expect(deal).toMatchObject({ concord_order_status: 'created', concord_order_number: final.result!.orderNumber, concord_erp_customer_id: final.result!.customerId, concord_cs_account_id: final.result!.csAccountId });
+    expect(deal.concord_order_created_at).toBeTruthy();
+  });
+
+  it('closed-won twice, its webhooks duplicated, reordered and delivered twice: one run, the existing ERP customer, one order, no CS duplicate', async () => {
+    const c = pick(fx.hubspot.valid, (x) => x.netsuiteCustomerId !== null);
+    const [ns0, vi0] = [await e.netsuiteStats(), await e.vitallyStats()];
+    await e.faults({ hubspot: { webhookDuplicateRate: 1, webhookReorder: true, seed: 7 } });
+    const { pipeline } = await e.hubspotDeal(c.dealId, ['pipeline']);
+
+    await e.winHubSpotDeal(c.dealId);
+    await e.flushWebhooks();
+    const first = await (await fetch(`${relayUrl}/__relay`)).json() as RelayedRequest[];
+    // Out of the won stage and back in (the default pipeline's stages), while the first events are in flight.
+    if (pipeline === 'default') {
+      expect((await e.vendor('hubspot', 'PATCH', `/crm/v3/objects/deals/${c.dealId}`, { properties: { dealstage: 'contractsent' } })).status).toBe(200);
+      await e.winHubSpotDeal(c.dealId);
+    }
+    await e.flushWebhooks();
+    const second = await (await fetch(`${relayUrl}/__relay`)).json() as RelayedRequest[];
+    const all = [...second, ...first];
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    // Every request twice, newest first.
+    expect((await deliver([...all, ...all.slice().reverse()])).every((s) => s === 200)).toBe(true);
+    // The queue consumer starts the run; then an API start of the same deal finds that run.
+    const runs = await runOfDeal('demo', key, 'hubspot', c.dealId);
+    expect(runs).toHaveLength(1);
+    const again = await startRun('demo', key, 'hubspot', c.dealId);
+    expect(again).toMatchObject({ runId: runs[0]!.id, started: false, status: 200 });
+    const final = await waitForRun('demo', key, runs[0]!.id, done);
+    expect(final.status).toBe('completed');
+    expect(await runOfDeal('demo', key, 'hubspot', c.dealId)).toHaveLength(1);
+    expect(final.result!.customerId).toBe(c.netsuiteCustomerId);
+    expect((await e.salesOrder(`hubspot-deal-${c.dealId}`))!.entity.id).toBe(c.netsuiteCustomerId);
+
+    const [ns, vi] = [await e.netsuiteStats(), await e.vitallyStats()];
+    expect(ns.customers.createdThroughApi).toBe(ns0.customers.createdThroughApi);
+    expect(ns.salesOrders.createdThroughApi - ns0.salesOrders.createdThroughApi).toBe(1);
+    expect(ns.salesOrders.maxPerExternalId).toBe(1);
+    expect(vi.accounts.duplicates).toBe(0);
+    expect(vi.projects.duplicates).toBe(0);
+  });
+
+  it('writes back only what the ownership matrix allows and records what it refused', async () => {
+    // This tenant's CRM owns sales-order facts: the ERP's order number may not be written into it.
+    const own = await api('/v1/tenants/demo/ownership', { method: 'PUT', key, body: JSON.stringify({ rules: [{ entity: 'salesOrder', field: '*', owner: 'crm' }] }) });
+    expect(own.status).toBe(200);
+    const c = pick(fx.hubspot.valid, () => true);
+    await e.winHubSpotDeal(c.dealId);
+    const { runId } = await startRun('demo', key, 'hubspot', c.dealId);
+    const final = await waitForRun('demo', key, runId, done);
+    expect(final.status).toBe('completed');
+    expect(await e.salesOrder(`hubspot-deal-${c.dealId}`)).not.toBeNull();
+
+    const deal = await e.hubspotDeal(c.dealId, ['concord_order_status', 'concord_order_number', 'concord_order_created_at', 'concord_erp_customer_id']);
+    expect(deal.concord_order_status).toBe('created');
+    expect(deal.concord_erp_customer_id).toBe(final.result!.customerId);
+    expect(deal.concord_order_number ?? '').toBe('');
+    expect(deal.concord_order_created_at ?? '').toBe('');
+    const refused = (await refusals('demo', key)).filter((r) => r.field === 'salesOrder.*');
+    expect(refused.some((r) => r.owner === 'crm' && r.flow === 'closed-won')).toBe(true);
+    await api('/v1/tenants/demo/ownership', { method: 'PUT', key, body: JSON.stringify({ rules: [] }) });
+  });
+});
+
+describe('HubSpot: two deals of one company won together', () => {
+  it('make two orders for one new customer, one Vitally account and one onboarding project', async () => {
+    const c = pick(fx.hubspot.valid, (x) => x.netsuiteCustomerId === null);
+    const [ns0, vi0] = [await e.netsuiteStats(), await e.vitallyStats()];
+    // A second open deal of the same company, with the same products.
+    const props = ['amount', 'deal_currency_code', 'closedate', 'hubspot_owner_id', 'concord_contract_start', 'concord_contract_end', 'concord_payment_terms'];
+    const template = await e.hubspotDeal(c.dealId, props);
+    const made = await e.json<{ id: string }>(
+      await e.vendor('hubspot', 'POST', '/crm/v3/objects/deals', {
+        properties: { ...Object.fromEntries(Object.entries(template).filter(([k, v]) => v !== null && props.includes(k))), dealname: 'Expansion (test)', pipeline: 'default', dealstage: 'contractsent' },
+        associations: [{ to: { id: c.companyId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 5 }] }],
+      }),
+    );
+    const products = await e.json<{ results: { id: string; properties: { hs_sku: string | null } }[] }>(await e.vendor('hubspot', 'GET', '/crm/v3/objects/products?limit=100&properties=hs_sku'));
+    for (const sku of c.skus) {
+      const product = products.results.find((p) => p.properties.hs_sku === sku)!;
+      expect(
+        (await e.vendor('hubspot', 'POST', '/crm/v3/objects/line_items', {
+          properties: { hs_product_id: product.id, quantity: '1', hs_line_item_currency_code: c.currency },
+          associations: [{ to: { id: made.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 20 }] }],
+        })).status,
+      ).toBe(201);
+    }
+    await e.winHubSpotDeal(c.dealId);
+    await e.winHubSpotDeal(made.id);
+    const starts = await Promise.all([startRun('demo', key, 'hubspot', c.dealId), startRun('demo', key, 'hubspot', made.id)]);
+    const runs = await Promise.all(starts.map((s) => waitForRun('demo', key, s.runId, done)));
+    expect(runs.map((r) => r.status)).toEqual(['completed', 'completed']);
+    expect(runs[0]!.result!.customerId).toBe(runs[1]!.result!.customerId);
+    expect(runs[0]!.result!.csAccountId).toBe(runs[1]!.result!.csAccountId);
+
+    const [ns, vi] = [await e.netsuiteStats(), await e.vitallyStats()];
+    expect(ns.customers.createdThroughApi - ns0.customers.createdThroughApi).toBe(1);
+    expect(ns.customers.duplicates).toBe(0);
+    expect(ns.salesOrders.createdThroughApi - ns0.salesOrders.createdThroughApi).toBe(2);
+    expect(vi.accounts.createdThroughApi - vi0.accounts.createdThroughApi).toBe(1);
+    expect(vi.projects.createdThroughApi - vi0.projects.createdThroughApi).toBe(1);
+    expect(vi.projects.duplicates).toBe(0);
+  });
+});
+
+describe('HubSpot: business exceptions', () => {
+  it('an unmapped SKU blocks the run with the SKU and what to do; once the item exists in NetSuite a retry completes it', async () => {
+    const c = fx.hubspot.invalid.find((x) => x.reason === 'unmapped_sku')!;
+    used.add(c.dealId);
+    await e.winHubSpotDeal(c.dealId);
+    const { runId } = await startRun('demo', key, 'hubspot', c.dealId);
+    const blocked = await waitForRun('demo', key, runId, done);
+    expect(blocked.status).toBe('blocked');
+    const issue = blocked.exceptions!.find((x) => x.code === 'unmapped_sku');
+    expect(issue).toBeDefined();
+    const sku = c.skus.find((s) => issue!.message!.includes(s));
+    expect(sku, 'the reason names the SKU').toBeDefined();
+    expect(issue!.action).toContain(sku!);
+    expect(await e.salesOrder(`hubspot-deal-${c.dealId}`)).toBeNull();
+    // The run's state is recorded first, then the deal is marked (same step): wait for the mark.
+    await expect.poll(async () => (await e.hubspotDeal(c.dealId, ['concord_order_status'])).concord_order_status, { timeout: 10_000, interval: 100 }).toBe('blocked');
+
+    // A retry before the fix blocks again for the same reason.
+    expect((await api(`/v1/tenants/demo/flows/runs/${runId}/retry`, { method: 'POST', key })).status).toBe(202);
+    await expect.poll(async () => (await getRun('demo', key, runId)).steps.filter((s) => s.status === 'blocked').length, { timeout: 30_000, interval: 200 }).toBe(2);
+    expect((await getRun('demo', key, runId)).status).toBe('blocked');
+
+    // Finance maps the product: the NetSuite item with that SKU.
+    const made = await e.vendor('netsuite', 'POST', '/services/rest/record/v1/nonInventorySaleItem', { itemId: sku, displayName: `${sku} (mapped)` });
+    expect(made.status).toBe(204);
+    expect((await api(`/v1/tenants/demo/flows/runs/${runId}/retry`, { method: 'POST', key })).status).toBe(202);
+    const final = await waitForRun('demo', key, runId, (r) => r.status === 'completed' || r.status === 'failed');
+    expect(final.status).toBe('completed');
+    expect(await e.salesOrder(`hubspot-deal-${c.dealId}`)).not.toBeNull();
+    expect((await e.netsuiteStats()).salesOrders.duplicates).toBe(0);
+  });
+
+  it.each(['missing_tax_id', 'unknown_country'] as const)('%s blocks the run before anything is written to NetSuite, with the field at fault', async (reason) => {
+    const c = fx.hubspot.invalid.find((x) => x.reason === reason)!;
+    used.add(c.dealId);
+    const ns0 = await e.netsuiteStats();
+    await e.winHubSpotDeal(c.dealId);
+    const { runId } = await startRun('demo', key, 'hubspot', c.dealId);
+    const final = await waitForRun('demo', key, runId, done);
+    expect(final.status).toBe('blocked');
+    expect(final.exceptions!.some((x) => x.code === (reason === 'missing_tax_id' ? 'tax_id_required' : 'unknown_country') && x.action)).toBe(true);
+    const ns = await e.netsuiteStats();
+    expect(ns.customers.createdThroughApi).toBe(ns0.customers.createdThroughApi);
+    expect(ns.salesOrders.createdThroughApi).toBe(ns0.salesOrders.createdThroughApi);
+  });
+});
+
+describe('Salesforce: an Opportunity marked won', () => {
+  it("the package's signed callout (sent twice) starts one run: one customer, one order salesforce-opp-<id>, one CS account, written back on the Opportunity", async () => {
+    const c = pick(fx.salesforce.valid, (x) => x.netsuiteCustomerId === null);
+    const [ns0, vi0] = [await e.netsuiteStats(), await e.vitallyStats()];
+    await e.faults({ salesforce: { salesforceCalloutDuplicateRate: 1, seed: 3 } });
+
+    await e.winOpportunity(c.dealId);
+    await e.flushCallouts();
+    const delivered = await deliverRelayed(relayUrl);
+    expect(delivered.filter((d) => d.request.url.endsWith('/v1/webhooks/salesforce/closed-won')).length).toBeGreaterThanOrEqual(2);
+    expect(delivered.every((d) => d.status === 202)).toBe(true);
+
+    const runs = await runOfDeal('demo', key, 'salesforce', c.dealId);
+    expect(runs).toHaveLength(1);
+    const final = await waitForRun('demo', key, runs[0]!.id, done);
+    expect(final.status).toBe('completed');
+    expect(final.result!.customer).toBe('created');
+    const order = await e.salesOrder(`salesforce-opp-${final.id.split('-opp-')[1]}`);
+    expect(order).not.toBeNull();
+    expect(order!.tranId).toBe(final.result!.orderNumber);
+
+    const [ns, vi] = [await e.netsuiteStats(), await e.vitallyStats()];
+    expect(ns.customers.createdThroughApi - ns0.customers.createdThroughApi).toBe(1);
+    expect(ns.customers.duplicates).toBe(0);
+    expect(ns.salesOrders.createdThroughApi - ns0.salesOrders.createdThroughApi).toBe(1);
+    expect(ns.salesOrders.duplicates).toBe(0);
+    expect(vi.accounts.createdThroughApi - vi0.accounts.createdThroughApi).toBe(1);
+    expect(vi.accounts.duplicates).toBe(0);
+    expect(vi.projects.duplicates).toBe(0);
+
+    const opp = await e.salesforceRecord('Opportunity', c.dealId, ['Concord_Order_Status__c', 'Concord_Order_Number__c', 'Concord_Erp_Customer_Id__c']);
+    expect(opp).toMatchObject({ Concord_Order_Status__c: 'created', Concord_Order_Number__c: final.result!.orderNumber, Concord_Erp_Customer_Id__c: final.result!.customerId });
+  });
+});
