@@ -4,11 +4,14 @@
  * Salesforce error codes and tenant isolation, checked against the seeded org.
  */
 import { Connection } from 'jsforce';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSandbox, type SandboxListener } from '../../sandbox/server.js';
 import { generateTenant } from '../../sandbox/seed/generate.js';
 import type { TenantDataset } from '../../sandbox/seed/types.js';
 
-const sandboxUrl = inject('sandboxUrl');
+// A private estate: this file counts every seeded Opportunity, and other files create some in the shared one.
+let sandbox: SandboxListener;
+let sandboxUrl: string;
 const VERSION = '62.0';
 
 async function token(tenant: 'demo' | 'other'): Promise<string> {
@@ -34,12 +37,16 @@ let demoToken: string;
 let seed: Record<'demo' | 'other', TenantDataset>;
 
 beforeAll(async () => {
+  sandbox = await createSandbox().listen(0);
+  sandboxUrl = sandbox.url;
   const { anchorDate } = (await (await fetch(`${sandboxUrl}/__sandbox/health`)).json()) as { anchorDate: string };
   seed = { demo: generateTenant('demo', anchorDate), other: generateTenant('other', anchorDate) };
   demoToken = await token('demo');
   demo = new Connection({ instanceUrl: `${sandboxUrl}/salesforce`, accessToken: demoToken, version: VERSION });
   other = new Connection({ instanceUrl: `${sandboxUrl}/salesforce`, accessToken: await token('other'), version: VERSION });
 });
+
+afterAll(() => sandbox?.close());
 
 describe('Salesforce emulator with jsforce', () => {
   it('autoFetch follows nextRecordsUrl across pages and returns every seeded record once', async () => {
