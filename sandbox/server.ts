@@ -10,7 +10,7 @@ import { adminApp } from './admin/index.js';
 import { limitsAdminApp } from './core/limits.js';
 import { applyFaults } from './core/faults.js';
 import { problem } from './core/http.js';
-import { createSandboxState, type SandboxState } from './core/state.js';
+import { createSandboxState, type SandboxShapes, type SandboxState } from './core/state.js';
 import { hubspotApp } from './hubspot/index.js';
 import { netsuiteApp } from './netsuite/index.js';
 import type { NetSuiteDatePreferences } from './netsuite/suiteql/dates.js';
@@ -25,6 +25,8 @@ export interface SandboxOptions {
   anchorDate?: string;
   /** NetSuite date/time format preferences of both sandbox accounts (default `M/D/YYYY`, `h:mm a`). */
   netsuite?: Partial<NetSuiteDatePreferences>;
+  /** Tenant sizes other than the default seed's (the freshness benchmark grows `demo`). */
+  shapes?: SandboxShapes;
 }
 
 /** A running sandbox listener. */
@@ -45,7 +47,7 @@ export interface Sandbox {
 export function createSandbox(opts: SandboxOptions = {}): Sandbox {
   const anchorDate = opts.anchorDate ?? todayUtc();
   if (!isAnchorDate(anchorDate)) throw new Error(`anchorDate must be YYYY-MM-DD, got ${JSON.stringify(anchorDate)}`);
-  const state = createSandboxState(anchorDate, opts.netsuite);
+  const state = createSandboxState(anchorDate, opts.netsuite, opts.shapes);
   const app = new Hono();
 
   for (const vendor of ['hubspot', 'salesforce', 'netsuite', 'vitally'] as const) app.use(`/${vendor}/*`, applyFaults(state, vendor));

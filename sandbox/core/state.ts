@@ -4,6 +4,7 @@
  */
 import { DEFAULT_DATE_PREFERENCES, type NetSuiteDatePreferences } from '../netsuite/suiteql/dates.js';
 import { generateTenant } from '../seed/generate.js';
+import type { TenantShape } from '../seed/plan.js';
 import { SANDBOX_TENANTS, type SandboxTenant, type TenantDataset, type Vendor } from '../seed/types.js';
 
 /** Fault knobs per vendor (set through POST /__sandbox/faults; `{}` clears them). */
@@ -42,9 +43,9 @@ export interface SandboxState {
  * The in-memory state: both tenants are generated up front so the first request is not slow,
  * and `reseed` swaps in fresh datasets (faults are left as they are; clear them with `{}`).
  */
-export function createSandboxState(anchorDate: string, netsuite: Partial<NetSuiteDatePreferences> = {}): SandboxState {
+export function createSandboxState(anchorDate: string, netsuite: Partial<NetSuiteDatePreferences> = {}, shapes: SandboxShapes = {}): SandboxState {
   let anchor = anchorDate;
-  let datasets = generateAll(anchor);
+  let datasets = generateAll(anchor, shapes);
   return {
     get anchorDate() {
       return anchor;
@@ -56,13 +57,16 @@ export function createSandboxState(anchorDate: string, netsuite: Partial<NetSuit
     },
     reseed(next) {
       anchor = next ?? anchor;
-      datasets = generateAll(anchor);
+      datasets = generateAll(anchor, shapes);
     },
     faults: {},
     netsuitePreferences: Object.fromEntries(SANDBOX_TENANTS.map((t) => [t, { ...DEFAULT_DATE_PREFERENCES, ...netsuite }])) as Record<SandboxTenant, NetSuiteDatePreferences>,
   };
 }
 
-function generateAll(anchorDate: string): Map<SandboxTenant, TenantDataset> {
-  return new Map(SANDBOX_TENANTS.map((t) => [t, generateTenant(t, anchorDate)]));
+/** Tenant sizes other than the default (seed/plan.ts `TENANT_SHAPES`), e.g. a larger demo for a benchmark. */
+export type SandboxShapes = Partial<Record<SandboxTenant, Partial<TenantShape>>>;
+
+function generateAll(anchorDate: string, shapes: SandboxShapes): Map<SandboxTenant, TenantDataset> {
+  return new Map(SANDBOX_TENANTS.map((t) => [t, generateTenant(t, anchorDate, shapes[t])]));
 }

@@ -4,7 +4,7 @@
  * See sandbox/README.md ("Seed data") for the messiness it deliberately contains.
  */
 import { Prng } from './prng.js';
-import { planCustomers } from './plan.js';
+import { TENANT_SHAPES, planCustomers, type TenantShape } from './plan.js';
 import { buildHubspot } from './hubspot.js';
 import { buildNetsuite } from './netsuite.js';
 import { buildSalesforce } from './salesforce.js';
@@ -40,11 +40,11 @@ export function todayUtc(now = new Date()): string {
  * Build a tenant's estate. Each vendor draws from its own PRNG stream so a change to one
  * vendor's generator does not reshuffle the others.
  */
-export function generateTenant(tenant: SandboxTenant, anchorDate: string): TenantDataset {
+export function generateTenant(tenant: SandboxTenant, anchorDate: string, shape?: Partial<TenantShape>): TenantDataset {
   if (!isAnchorDate(anchorDate)) throw new Error(`anchorDate must be YYYY-MM-DD, got ${JSON.stringify(anchorDate)}`);
   const seed = `${tenant}|${anchorDate}`;
   const ids = IDENTITIES[tenant];
-  const plans = planCustomers(new Prng(`${seed}|plan`), tenant);
+  const plans = planCustomers(new Prng(`${seed}|plan`), tenant, { ...TENANT_SHAPES[tenant], ...shape });
   const truth = new Map<string, TruthCustomer>(
     plans.map((p) => [p.key, { key: p.key, legalName: p.base, hubspotCompanyIds: [], salesforceAccountIds: [], netsuiteCustomerIds: [], vitallyAccountIds: [] }]),
   );

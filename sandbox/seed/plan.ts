@@ -52,9 +52,11 @@ export const TENANT_SHAPES: Readonly<Record<SandboxTenant, TenantShape>> = {
 
 const CURRENCY_WEIGHTS = { USD: 55, EUR: 25, GBP: 15, CAD: 5 } as const;
 
-/** Build the customer plans for a tenant. */
-export function planCustomers(rng: Prng, tenant: SandboxTenant): CustomerPlan[] {
-  const shape = TENANT_SHAPES[tenant];
+/**
+ * Build the customer plans for a tenant. `shape` overrides the tenant's default size (the
+ * freshness benchmark grows `demo` past 1,000 customers; at most 1,440 base names exist).
+ */
+export function planCustomers(rng: Prng, tenant: SandboxTenant, shape: TenantShape = TENANT_SHAPES[tenant]): CustomerPlan[] {
   const names = baseNames(rng, tenant, shape.customers - shape.nearMiss);
   const nearMissNames: { name: string; of: string }[] = [];
   for (const name of names) {

@@ -26,6 +26,7 @@ import type { SandboxState } from '../core/state.js';
 import { addDays } from '../seed/prng.js';
 import type { VitallyAccount, VitallyAccountTask, VitallyDataset, VitallyProject, VitallyTask } from '../seed/types.js';
 import { pageParams, paginate } from './paging.js';
+import { vitallyWebhooksFor } from './webhooks.js';
 
 const traits = z.record(z.string().min(1).max(200), z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]));
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected an ISO date');
@@ -84,7 +85,7 @@ function projectTask(p: VitallyProject, t: VitallyTask): Record<string, unknown>
   return {
     id: t.id, externalId: null, accountId: p.accountId, organizationId: null, name: t.name, description: null, dueDate: t.dueDate,
     assignedToId: p.ownedByVitallyUserId ?? null, completedById: null, completedAt: t.completedAt, categoryId: null, projects: [{ id: p.id, name: p.name }],
-    tags: [], traits: {}, archivedAt: null, createdAt: p.createdAt, updatedAt: p.updatedAt ?? p.createdAt,
+    tags: [], traits: {}, archivedAt: null, createdAt: p.createdAt, updatedAt: t.updatedAt ?? p.updatedAt ?? p.createdAt,
   };
 }
 
@@ -100,6 +101,7 @@ function allTasks(ds: VitallyDataset): Record<string, unknown>[] {
 /** Builds the provisioning routes (mounted inside the Vitally app, behind its auth). */
 export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
+  const webhooks = vitallyWebhooksFor(state);
   const ds = (c: Context<SandboxEnv>) => state.dataset(c.get('tenant')).vitally;
   const bad = (c: Context, message: string) => c.json({ error: 'Bad request', message }, 400);
   const missing = (c: Context, message: string) => c.json({ error: 'Not found', message }, 404);
@@ -139,7 +141,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
   app.get('/resources/projectTemplates', (c) => {
     const { limit, from } = pageParams(c);
     const rows = (ds(c).projectTemplates ?? []).map(({ tasks: _tasks, ...t }) => ({ ...t, traits: {} }));
-    return c.json(paginate(rows, (t) => `${t.updatedAt}|${t.id}`, limit, from));
+    return c.json(paginate(rows, (t) => `${t.updatedAt}|${t.id}`, limit, from, 'desc'));
   });
 
   app.post('/resources/projects', async (c) => {
@@ -170,7 +172,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
 
   app.get('/resources/projects', (c) => {
     const { limit, from } = pageParams(c);
-    return c.json(paginate(ds(c).projects, (p) => `${p.updatedAt ?? p.createdAt}|${p.id}`, limit, from));
+    return c.json(paginate(ds(c).projects, (p) => `${p.updatedAt ?? p.createdAt}|${p.id}`, limit, from, 'desc'));
   });
 
   app.get('/resources/projects/:id', (c) => {
@@ -190,6 +192,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
     const existing = b.externalId ? tasks.find((t) => t.externalId === b.externalId) : undefined;
     if (existing) {
       Object.assign(existing, { ...b, traits: { ...existing.traits, ...(b.traits ?? {}) }, updatedAt: at });
+      webhooks.emit(c.get('tenant'), { type: 'task.updated', accountId: existing.accountId, id: existing.id, updatedAt: at });
       return c.json(accountTask(existing));
     }
     const task: VitallyAccountTask = {
@@ -199,6 +202,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
     };
     tasks.push(task);
     markCreated(ds(c), task);
+    webhooks.emit(c.get('tenant'), { type: 'task.created', accountId: task.accountId, id: task.id, updatedAt: at });
     return c.json(accountTask(task));
   });
 
@@ -212,6 +216,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
     const own = (ds(c).tasks ?? []).find((t) => t.id === id || t.externalId === id);
     if (own) {
       Object.assign(own, { ...b, traits: { ...own.traits, ...(b.traits ?? {}) }, updatedAt: now() });
+      webhooks.emit(c.get('tenant'), { type: b.completedAt ? 'task.completed' : 'task.updated', accountId: own.accountId, id: own.id, updatedAt: own.updatedAt });
       return c.json(accountTask(own));
     }
     for (const p of ds(c).projects) {
@@ -224,6 +229,8 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
         t.status = b.completedAt ? 'completed' : 'not_started';
       }
       p.updatedAt = now();
+      t.updatedAt = p.updatedAt;
+      webhooks.emit(c.get('tenant'), { type: b.completedAt ? 'task.completed' : 'task.updated', accountId: p.accountId, id: t.id, updatedAt: t.updatedAt });
       return c.json(projectTask(p, t));
     }
     return missing(c, `Task ${id} not found`);
@@ -231,7 +238,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
 
   app.get('/resources/tasks', (c) => {
     const { limit, from } = pageParams(c);
-    return c.json(paginate(allTasks(ds(c)), (t) => `${String(t.updatedAt)}|${String(t.id)}`, limit, from));
+    return c.json(paginate(allTasks(ds(c)), (t) => `${String(t.updatedAt)}|${String(t.id)}`, limit, from, 'desc'));
   });
 
   app.get('/resources/tasks/:id', (c) => {
@@ -243,7 +250,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
     const account = ds(c).accounts.find((a) => a.id === c.req.param('id')) ?? ds(c).accounts.find((a) => a.externalId === c.req.param('id'));
     if (!account) return missing(c, `Account ${c.req.param('id')} not found`);
     const { limit, from } = pageParams(c);
-    return c.json(paginate(allTasks(ds(c)).filter((t) => t.accountId === account.id), (t) => `${String(t.updatedAt)}|${String(t.id)}`, limit, from));
+    return c.json(paginate(allTasks(ds(c)).filter((t) => t.accountId === account.id), (t) => `${String(t.updatedAt)}|${String(t.id)}`, limit, from, 'desc'));
   });
 
   return app;
