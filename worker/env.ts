@@ -15,8 +15,8 @@ export interface Env extends OAuthBindings, LimiterEnv {
   VIEWS: DurableObjectNamespace<import('./storage/objects/view-coordinator.js').ViewCoordinator>;
   /** ClosedWonToOrder runs (worker/flows/closed-won), one per deal. */
   CLOSED_WON: Workflow<import('./flows/closed-won/params.js').ClosedWonParams>;
-  /** Canonical change events (webhooks -> consumer); dead letters land in D1 `dead_letters`. */
-  EVENTS: Queue<import('./queues/messages.js').CrmChange>;
+  /** Canonical change events (webhooks and polls -> consumer); dead letters land in D1 `dead_letters`. */
+  EVENTS: Queue<import('./queues/messages.js').ChangeMessage>;
   /** Operator key for provisioning tenants (`PUT /v1/operator/tenants/:tenant`). */
   CONCORD_OPERATOR_KEY?: string;
   /** Vault keys, `kid:base64url(32 bytes)` comma-separated; the first one seals new secrets. */

@@ -90,10 +90,25 @@ export async function invalidateAccountView(env: Env, tenantId: string, accountI
   await env.KV.delete(key);
 }
 
+/**
+ * Rebuilds a cached view at once after a change in `sources` (the change pipeline, not a
+ * request): this isolate's copy is dropped, and the account's coordinator fetches those sources
+ * again, keeps the others' fresh answers and stores the result before answering. Null when no
+ * view of the account is cached: there is nothing to rebuild, the next request builds it.
+ */
+export async function rebuildAccountView(env: Env, ctx: ServiceContext, accountId: string, sources: readonly ('netsuite' | 'vitally')[]): Promise<AccountView | null> {
+  const key = cacheKey(ctx.tenantId, accountId);
+  hot.delete(key);
+  if (!(await readCache(env, key))) return null;
+  const view = await coordinatedBuild(env, ctx, accountId, true, [...sources]);
+  remember(key, servableFromView(view));
+  return view;
+}
+
 /** Build through the account's coordinator so concurrent builds of one account coalesce. */
-function coordinatedBuild(env: Env, ctx: ServiceContext, accountId: string, refresh = false): Promise<AccountView> {
+function coordinatedBuild(env: Env, ctx: ServiceContext, accountId: string, refresh = false, refetch?: ('netsuite' | 'vitally')[]): Promise<AccountView> {
   const stub = env.VIEWS.get(env.VIEWS.idFromName(`${ctx.tenantId}:${accountId}`));
-  return stub.build({ tenantId: ctx.tenantId, accountId, correlationId: ctx.correlationId, refresh }).then((result) => {
+  return stub.build({ tenantId: ctx.tenantId, accountId, correlationId: ctx.correlationId, refresh, ...(refetch ? { refetch } : {}) }).then((result) => {
     if (!result.ok) throw new ConcordError(result.error);
     return result.view as AccountView;
   });

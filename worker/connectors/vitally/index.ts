@@ -1,8 +1,10 @@
 /** Vitally as Concord's customer-success port. */
-import type { AccountFacts, CsPort, MatchRecord } from '../../ports/index.js';
+import type { CsObjectType } from '../../model/changes.js';
+import type { AccountFacts, CsPort, CsRecordChange, MatchRecord } from '../../ports/index.js';
 import type { Connection } from '../../storage/connections.js';
 import type { CallContext } from '../http.js';
 import { VitallyClient } from './client.js';
+import { changedSince } from './changes.js';
 import { vitallyWebAppUrl } from './descriptor.js';
 import { escalationsFromConversations, factTraits, healthFromScores, matchRecordFromAccount, onboardingFromProjects } from './map.js';
 
@@ -47,6 +49,11 @@ export class VitallyCs implements CsPort {
   async onboarding(accountId: string) {
     const [projects, tasks] = await Promise.all([this.client.projects(accountId), this.client.tasks(accountId)]);
     return onboardingFromProjects(projects, tasks);
+  }
+
+  /** The poll: records updated since `since`, newest first. */
+  changedSince(type: CsObjectType, since: string): AsyncIterable<CsRecordChange[]> {
+    return changedSince(this.client, type, since);
   }
 
   async escalations(accountId: string) {
