@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { SANDBOX_HUBSPOT_APP_ID } from '../sandbox/oauth/hubspot.js';
+import { scaleFromEnv } from '../sandbox/seed/generate.js';
 import { createSandbox, type SandboxOptions } from '../sandbox/server.js';
 import { buildWidgets } from './build-widgets.js';
 import { ensureDevVars } from './dev-vars.js';
@@ -51,8 +52,8 @@ export interface EstateOptions {
   inheritWranglerOutput?: boolean;
   /** Extra broker vars, overriding .dev.vars (handed over in the broker's env file, never as `--var`). */
   vars?: Record<string, string>;
-  /** Sandbox options beyond the anchor date (the freshness benchmark grows the demo tenant). */
-  sandbox?: Pick<SandboxOptions, 'shapes'>;
+  /** Sandbox options beyond the anchor date (the freshness benchmark grows the estate; default `SANDBOX_SCALE`). */
+  sandbox?: Pick<SandboxOptions, 'scale'>;
   /**
    * How often the estate fires the broker's Cron Trigger (`/__scheduled`, served by
    * `wrangler dev --test-scheduled`), as Cloudflare does every minute; 0 turns it off.
@@ -221,7 +222,7 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
     if (!(await portIsFree(port))) throw new Error(`port ${port} on 127.0.0.1 is in use (another Concord still running?). Set CONCORD_PORT / SANDBOX_PORT to use others.`);
   }
 
-  const sandbox = createSandbox({ ...(process.env.SANDBOX_ANCHOR_DATE ? { anchorDate: process.env.SANDBOX_ANCHOR_DATE } : {}), ...opts.sandbox });
+  const sandbox = createSandbox({ ...(process.env.SANDBOX_ANCHOR_DATE ? { anchorDate: process.env.SANDBOX_ANCHOR_DATE } : {}), scale: opts.sandbox?.scale ?? scaleFromEnv(process.env.SANDBOX_SCALE) });
   const sandboxListener = await sandbox.listen(opts.sandboxPort);
   log(`sandbox   ${sandboxListener.url} (estate "today" = ${sandbox.state.anchorDate})`);
   const brokerVars = oauthVarsFor(sandboxListener.url, vars, opts.vars ?? {});

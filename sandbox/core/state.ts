@@ -4,7 +4,6 @@
  */
 import { DEFAULT_DATE_PREFERENCES, type NetSuiteDatePreferences } from '../netsuite/suiteql/dates.js';
 import { generateTenant } from '../seed/generate.js';
-import type { TenantShape } from '../seed/plan.js';
 import { SANDBOX_TENANTS, type SandboxTenant, type TenantDataset, type Vendor } from '../seed/types.js';
 
 /** Fault knobs per vendor (set through POST /__sandbox/faults; `{}` clears them). */
@@ -28,9 +27,11 @@ export interface VendorFaults {
 export interface SandboxState {
   /** "Today" for the estate, YYYY-MM-DD. */
   readonly anchorDate: string;
+  /** Size factor of the seed (1 = the documented estate). */
+  readonly scale: number;
   dataset(tenant: SandboxTenant): TenantDataset;
-  /** Drop every change and regenerate both tenants' datasets (optionally for a new anchor date). */
-  reseed(anchorDate?: string): void;
+  /** Drop every change and regenerate both tenants' datasets (optionally for a new anchor date or scale). */
+  reseed(anchorDate?: string, scale?: number): void;
   faults: Partial<Record<Vendor, VendorFaults>>;
   /**
    * Each NetSuite account's date and time format preferences (how SuiteQL writes dates). Account
@@ -40,33 +41,36 @@ export interface SandboxState {
 }
 
 /**
- * The in-memory state: both tenants are generated up front so the first request is not slow,
- * and `reseed` swaps in fresh datasets (faults are left as they are; clear them with `{}`).
+ * The in-memory state: both tenants' plans are made up front and each vendor's records on first
+ * use (see `generateTenant`), and `reseed` swaps in fresh datasets (faults are left as they are;
+ * clear them with `{}`).
  */
-export function createSandboxState(anchorDate: string, netsuite: Partial<NetSuiteDatePreferences> = {}, shapes: SandboxShapes = {}): SandboxState {
+export function createSandboxState(anchorDate: string, scale = 1, netsuite: Partial<NetSuiteDatePreferences> = {}): SandboxState {
   let anchor = anchorDate;
-  let datasets = generateAll(anchor, shapes);
+  let size = scale;
+  let datasets = generateAll(anchor, size);
   return {
     get anchorDate() {
       return anchor;
+    },
+    get scale() {
+      return size;
     },
     dataset(tenant) {
       const ds = datasets.get(tenant);
       if (!ds) throw new Error(`unknown sandbox tenant ${String(tenant)}`);
       return ds;
     },
-    reseed(next) {
+    reseed(next, nextScale) {
       anchor = next ?? anchor;
-      datasets = generateAll(anchor, shapes);
+      size = nextScale ?? size;
+      datasets = generateAll(anchor, size);
     },
     faults: {},
     netsuitePreferences: Object.fromEntries(SANDBOX_TENANTS.map((t) => [t, { ...DEFAULT_DATE_PREFERENCES, ...netsuite }])) as Record<SandboxTenant, NetSuiteDatePreferences>,
   };
 }
 
-/** Tenant sizes other than the default (seed/plan.ts `TENANT_SHAPES`), e.g. a larger demo for a benchmark. */
-export type SandboxShapes = Partial<Record<SandboxTenant, Partial<TenantShape>>>;
-
-function generateAll(anchorDate: string, shapes: SandboxShapes): Map<SandboxTenant, TenantDataset> {
-  return new Map(SANDBOX_TENANTS.map((t) => [t, generateTenant(t, anchorDate, shapes[t])]));
+function generateAll(anchorDate: string, scale: number): Map<SandboxTenant, TenantDataset> {
+  return new Map(SANDBOX_TENANTS.map((t) => [t, generateTenant(t, anchorDate, { scale })]));
 }
