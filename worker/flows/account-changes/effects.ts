@@ -17,6 +17,7 @@ import { ConcordError } from '../../errors.js';
 import { sectionData, todayUtc, type AccountView } from '../../model/index.js';
 import { csDigest, deriveFacts, erpDigest, type AccountLinks, type AccountState } from '../../policies/account-facts/index.js';
 import type { AccountFacts } from '../../ports/facts.js';
+import { DEFAULT_FINANCE_HOLD, financeHold } from '../../policies/automations/index.js';
 import { portsFor } from '../../ports/registry.js';
 import { fetchNetSuite, fetchVitally } from '../../services/account-view-build.js';
 import { rebuildAccountView } from '../../services/account-view.js';
@@ -82,7 +83,10 @@ export async function accountEffects(env: Env, ctx: ServiceContext, accountId: s
   const primary = (system: System) => account.links.find((l) => l.system === system && l.isPrimary)?.externalId ?? account.links.find((l) => l.system === system)?.externalId ?? null;
   const links: AccountLinks = { accountId, erpCustomerId: primary('netsuite'), csAccountId: primary('vitally') };
   const today = todayUtc();
-  const read = await freshSections(env, ctx, accountId, { erp: links.erpCustomerId, cs: links.csAccountId }, mark, today);
+  // A source never read for this account is read with the changed one: its facts (and the renewal
+  // risk, which weighs both) are then complete from the account's first change on.
+  const wanted: DirtyMark = { ...mark, erp: mark.erp || !stored?.state.erp, cs: mark.cs || !stored?.state.cs };
+  const read = await freshSections(env, ctx, accountId, { erp: links.erpCustomerId, cs: links.csAccountId }, wanted, today);
 
   const previous = stored?.state;
   const next: AccountState = { v: 1, ...(previous?.erp ? { erp: previous.erp } : {}), ...(previous?.cs ? { cs: previous.cs } : {}) };
@@ -95,7 +99,14 @@ export async function accountEffects(env: Env, ctx: ServiceContext, accountId: s
 
   const facts = deriveFacts(next, links, today);
   const before = previous ? deriveFacts(previous, links, today) : undefined;
-  const history = stateHistory(previous, next, { from: before?.renewalRisk, to: facts.renewalRisk }, SYSTEM_LABEL.vitally!);
+  const aged = financeHold(next.erp?.receivables?.overdue ?? [], DEFAULT_FINANCE_HOLD);
+  const history = stateHistory(previous, next, { from: before?.renewalRisk, to: facts.renewalRisk }, SYSTEM_LABEL.vitally!, {
+    from: before?.financeHold,
+    to: facts.financeHold,
+    amount: aged.amount,
+    currency: next.erp?.receivables?.currency ?? null,
+    overdueDays: DEFAULT_FINANCE_HOLD.overdueDays,
+  });
   const statements = await saveStateStatements(env.DB, { tenantId: ctx.tenantId, accountId, previous: stored?.version ?? 0, state: next, history, actor: 'concord', correlationId: ctx.correlationId });
   const targets = account.links.filter((l) => CRM_SYSTEMS.has(l.system)).map((l) => ({ system: l.system, recordId: l.externalId }));
   return { accountId, facts, targets, statements, rebuilt: read.rebuilt };

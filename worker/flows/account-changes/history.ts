@@ -101,7 +101,13 @@ export function erpRecordHistory(
 }
 
 /** The history lines of what changed in an account's digest (CS changes, and the renewal risk). */
-export function stateHistory(previous: AccountState | undefined, next: AccountState, risk: { from: string | null | undefined; to: string | null | undefined }, cs: string): HistoryLine[] {
+export function stateHistory(
+  previous: AccountState | undefined,
+  next: AccountState,
+  risk: { from: string | null | undefined; to: string | null | undefined },
+  cs: string,
+  hold: { from: boolean | null | undefined; to: boolean | null | undefined; amount: number; currency: string | null; overdueDays: number } = { from: undefined, to: undefined, amount: 0, currency: null, overdueDays: 0 },
+): HistoryLine[] {
   const lines: HistoryLine[] = [];
   const add = (key: string, action: string, summary: string, detail: Record<string, string | number | boolean | null>) => lines.push({ key, action, summary, detail });
   const before = previous?.cs;
@@ -127,6 +133,12 @@ export function stateHistory(previous: AccountState | undefined, next: AccountSt
     for (const e of before.escalations) {
       if (!now.has(e.id)) add(`escalation-closed:${e.id}`, 'cs.escalation.changed', `Escalation closed in ${cs}: "${e.subject}"`, { system: cs.toLowerCase(), escalationId: e.id });
     }
+  }
+  // The finance hold is an automation's verdict: set and lifted lines say why.
+  if (hold.to === true && hold.from !== true) {
+    add('finance-hold', 'account.finance_hold.set', `Finance hold set: ${money(hold.amount, hold.currency)} overdue for more than ${hold.overdueDays} days`, { amount: hold.amount, overdueDays: hold.overdueDays });
+  } else if (hold.to === false && hold.from === true) {
+    add('finance-hold', 'account.finance_hold.lifted', `Finance hold lifted: ${hold.amount > 0 ? `${money(hold.amount, hold.currency)} overdue for more than ${hold.overdueDays} days, under the threshold` : `nothing overdue for more than ${hold.overdueDays} days`}`, { amount: hold.amount, overdueDays: hold.overdueDays });
   }
   if (previous && risk.from && risk.to && risk.from !== risk.to) {
     const order = ['low', 'medium', 'high'];

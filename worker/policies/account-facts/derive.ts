@@ -3,10 +3,11 @@
  * of it (state.ts): what is written on the HubSpot company and the Salesforce Account. A fact is
  * left out (undefined: not written) when its source was never read, so a source that is down or
  * not yet read never clears a CRM property; it is null when the source says there is none.
- * The finance hold is a lifecycle policy's verdict and is not derived here.
+ * The finance hold is the finance hold policy's verdict (policies/automations) on the receivables.
  */
 import { assessRenewalRisk } from '../../model/index.js';
 import type { AccountFacts } from '../../ports/facts.js';
+import { DEFAULT_FINANCE_HOLD, financeHold, type FinanceHoldPolicy } from '../automations/finance-hold.js';
 import type { AccountState } from './state.js';
 
 /** Which records of other systems the account is linked to (null: not linked). */
@@ -24,7 +25,7 @@ export function onboardingStage(onboarding: NonNullable<NonNullable<AccountState
 }
 
 /** The facts of an account as of `today` (YYYY-MM-DD). */
-export function deriveFacts(state: AccountState, links: AccountLinks, today: string): AccountFacts {
+export function deriveFacts(state: AccountState, links: AccountLinks, today: string, hold: FinanceHoldPolicy = DEFAULT_FINANCE_HOLD): AccountFacts {
   const facts: AccountFacts = { concordAccountId: links.accountId, erpCustomerId: links.erpCustomerId, csAccountId: links.csAccountId };
   const erp = links.erpCustomerId ? state.erp : undefined;
   const cs = links.csAccountId ? state.cs : undefined;
@@ -40,6 +41,8 @@ export function deriveFacts(state: AccountState, links: AccountLinks, today: str
       renewalDate: erp.contract?.renewalDate ?? null,
       arr: erp.contract?.arr ?? null,
     } satisfies AccountFacts);
+    // A digest stored before invoice ages were kept says nothing about the hold: leave it unwritten.
+    if (!r || r.overdue) facts.financeHold = financeHold(r?.overdue ?? [], hold).hold;
   }
   if (cs) {
     Object.assign(facts, {

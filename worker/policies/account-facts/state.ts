@@ -4,6 +4,7 @@
  * the CRM record are derived from it (derive.ts) and its changes become history lines
  * (worker/flows/account-changes/history.ts). Pure: built from canonical view sections.
  */
+import type { AgedBalance } from '../automations/finance-hold.js';
 import { toCents, type ContractSection, type Escalation, type HealthSection, type OnboardingSection, type ReceivablesSection } from '../../model/index.js';
 
 export interface ErpDigest {
@@ -16,6 +17,8 @@ export interface ErpDigest {
     openInvoiceCount: number;
     /** Days past due of the oldest overdue invoice; 0 when nothing is overdue. */
     oldestOverdueDays: number;
+    /** Each overdue invoice's age and balance (the finance hold policy weighs them); absent in digests stored before it. */
+    overdue?: AgedBalance[];
   } | null;
   contract: Pick<ContractSection, 'status' | 'endDate' | 'renewalDate' | 'arr' | 'currency' | 'autoRenew'> | null;
   /** YYYY-MM-DD, or null when the ERP records no payment. */
@@ -56,6 +59,7 @@ export function erpDigest(fetchedAt: string, receivables: ReceivablesSection | n
           disputedTotal: receivables.disputedTotal,
           openInvoiceCount: receivables.openInvoiceCount,
           oldestOverdueDays: overdue.reduce((max, i) => Math.max(max, i.daysOverdue), 0),
+          overdue: overdue.map((i) => ({ days: i.daysOverdue, balance: i.balance, disputed: i.disputed })),
         }
       : null,
     contract: contract ? { status: contract.status, endDate: contract.endDate, renewalDate: contract.renewalDate, arr: contract.arr, currency: contract.currency, autoRenew: contract.autoRenew } : null,
