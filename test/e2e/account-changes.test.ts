@@ -236,6 +236,33 @@ describe('ERP and CS changes reach the CRM', () => {
     expect(lines.value.filter((s) => s.startsWith('Finance hold lifted'))).toHaveLength(1);
   });
 
+  it('never overwrites a field the tenant gave to the CRM: the health change is refused and recorded, the view still shows it', async () => {
+    const own = await brokerJson<{ rules: { entity: string; field: string; owner: string }[] }>('/v1/tenants/demo/ownership');
+    const original = own.rules.map(({ entity, field, owner }) => ({ entity, field, owner }));
+    const crmOwnsHealth = [...original.filter((r) => !(r.entity === 'health' && r.field === 'score')), { entity: 'health', field: 'score', owner: 'crm' }];
+    await brokerJson('/v1/tenants/demo/ownership', { method: 'PUT', body: JSON.stringify({ rules: crmOwnsHealth }) });
+    try {
+      const [, , a] = await accountsWithOpenInvoices(3);
+      // First change of the account while the CRM owns the score: every other fact is written.
+      const before = Math.round((await view(a!.id)).health.data!.score);
+      const target = before > 50 ? 12 : 91;
+      const crmBefore = (await hubspotCompany(linked(a!, 'hubspot'))).concord_health_score;
+      expect((await sandboxCall('POST', `/__sandbox/vitally/demo/accounts/${linked(a!, 'vitally')}/health`, { score: target / 10 })).status).toBe(200);
+      const seen = await until(() => view(a!.id), (v) => Math.round(v.health.data!.score) === target);
+      expect(Math.round(seen.value.health.data!.score)).toBe(target);
+      const refusals = await until(
+        () => brokerJson<{ items: { attribute?: string; field: string; owner: string; targetSystem?: string }[] }>(`/v1/tenants/demo/write-refusals?accountId=${a!.id}`),
+        (r) => r.items.some((i) => i.field === 'health.score'),
+      );
+      expect(refusals.value.items.filter((i) => i.field === 'health.score').map((i) => i.owner)).toContain('crm');
+      const crm = await hubspotCompany(linked(a!, 'hubspot'));
+      expect(crm.concord_health_score).toBe(crmBefore);
+      expect(crm.concord_renewal_risk).not.toBeNull();
+    } finally {
+      await brokerJson('/v1/tenants/demo/ownership', { method: 'PUT', body: JSON.stringify({ rules: original }) });
+    }
+  });
+
   it('with the playbook webhook removed, the Vitally poll (updatedAt) carries a health change to the view', async () => {
     const [, a] = await accountsWithOpenInvoices(2);
     const before = Math.round((await view(a!.id)).health.data!.score);
