@@ -236,6 +236,45 @@ describe('ERP and CS changes reach the CRM', () => {
     expect(lines.value.filter((s) => s.startsWith('Finance hold lifted'))).toHaveLength(1);
   });
 
+  it('a health drop files one support review task on each CRM record, not one per event', async () => {
+    const accounts = await accountsWithOpenInvoices(4);
+    const a = accounts[3]!;
+    const setHealth = async (score: number) => {
+      expect((await sandboxCall('POST', `/__sandbox/vitally/demo/accounts/${linked(a, 'vitally')}/health`, { score: score / 10 })).status).toBe(200);
+      const seen = await until(() => view(a.id), (v) => Math.round(v.health.data!.score) === score);
+      expect(Math.round(seen.value.health.data!.score)).toBe(score);
+    };
+    await setHealth(82);
+    await setHealth(51); // a fall of 31 points: the episode opens
+    await setHealth(44); // further falls in the same episode file nothing more
+    await setHealth(30);
+    const line = (s: string) => s.startsWith('Support review task raised in the CRM: health fell from 82 to 51');
+    const lines = await until(() => history(a.id), (l) => l.some(line));
+    expect(lines.value.filter(line)).toHaveLength(1);
+
+    const hubspotTasks = async () => {
+      const auth = { authorization: `Bearer ${await token('hubspot')}` };
+      const assoc = (await (await fetch(`${sandbox}/hubspot/crm/v4/objects/companies/${linked(a, 'hubspot')}/associations/tasks`, { headers: auth })).json()) as { results: { toObjectId: string | number }[] };
+      const subjects: string[] = [];
+      for (const r of assoc.results) {
+        const task = (await (await fetch(`${sandbox}/hubspot/crm/v3/objects/tasks/${r.toObjectId}?properties=hs_task_subject`, { headers: auth })).json()) as { properties: { hs_task_subject: string } };
+        subjects.push(task.properties.hs_task_subject);
+      }
+      return subjects.filter((s) => s.startsWith('Support review: health fell from 82 to 51'));
+    };
+    expect((await until(hubspotTasks, (t) => t.length > 0)).value).toHaveLength(1);
+    const q = encodeURIComponent(`SELECT Id, Subject FROM Task WHERE WhatId = '${linked(a, 'salesforce')}'`);
+    const sfTasks = async () =>
+      ((await (await fetch(`${sandbox}/salesforce/services/data/v62.0/query?q=${q}`, { headers: { authorization: `Bearer ${await token('salesforce')}` } })).json()) as { records: { Subject: string }[] }).records.filter((r) =>
+        r.Subject.startsWith('Support review: health fell from 82 to 51'),
+      );
+    expect((await until(sfTasks, (t) => t.length > 0)).value).toHaveLength(1);
+    // Recovered to where it fell from: the episode closes; a new fall would file a new task.
+    await setHealth(85);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await hubspotTasks()).toHaveLength(1);
+  });
+
   it('never overwrites a field the tenant gave to the CRM: the health change is refused and recorded, the view still shows it', async () => {
     const own = await brokerJson<{ rules: { entity: string; field: string; owner: string }[] }>('/v1/tenants/demo/ownership');
     const original = own.rules.map(({ entity, field, owner }) => ({ entity, field, owner }));

@@ -34,7 +34,7 @@ function field(after: unknown, name: string): string | null {
 }
 
 /** History lines of the change pipeline: their `summary` is the line shown. */
-const CHANGE_ACTIONS = new Set(['erp.record.changed', 'erp.record.deleted', 'cs.health.changed', 'cs.onboarding.changed', 'cs.escalation.changed', 'account.risk.changed', 'account.finance_hold.set', 'account.finance_hold.lifted']);
+const CHANGE_ACTIONS = new Set(['erp.record.changed', 'erp.record.deleted', 'cs.health.changed', 'cs.onboarding.changed', 'cs.escalation.changed', 'account.risk.changed', 'account.finance_hold.set', 'account.finance_hold.lifted', 'account.automation.health_task']);
 
 const system = (after: unknown) => SYSTEM_LABEL[field(after, 'system') ?? ''] ?? field(after, 'system') ?? 'a system';
 

@@ -16,8 +16,11 @@ import type { CsChange, ErpChange } from '../../queues/messages.js';
 import { serviceContext } from '../../services/context.js';
 import { clearDirtyStatement, dirtyMarks, loadStates } from '../../storage/account-changes.js';
 import { writeCrmFacts, type FactsToWrite } from './crm-facts.js';
-import { accountEffects } from './effects.js';
-import { QUEUE_WAIT_MS, intakeCsChange, intakeErpChange, type IntakeOutcome } from './intake.js';
+import { accountEffects, type AutomationTask, type CrmTarget } from './effects.js';
+import { portsFor } from '../../ports/registry.js';
+import { sha256Hex } from '../../storage/crypto.js';
+import type { ServiceContext } from '../../services/context.js';
+import { FLOW, QUEUE_WAIT_MS, intakeCsChange, intakeErpChange, type IntakeOutcome } from './intake.js';
 
 export interface PipelineItem {
   m: ErpChange | CsChange;
@@ -47,6 +50,7 @@ export async function runAccountEffects(env: Env, tenantId: string, accountIds: 
   const marked = [...marks.keys()];
   const states = await loadStates<AccountState>(env.DB, tenantId, marked);
   const toWrite: FactsToWrite[] = [];
+  const tasks: { accountId: string; task: AutomationTask; targets: CrmTarget[] }[] = [];
   const done: string[] = [];
   await eachLimited(marked, CONCURRENCY, async (accountId) => {
     try {
@@ -54,6 +58,7 @@ export async function runAccountEffects(env: Env, tenantId: string, accountIds: 
       if (effects) {
         await env.DB.batch(effects.statements);
         toWrite.push({ accountId, facts: effects.facts, targets: effects.targets });
+        if (effects.task) tasks.push({ accountId, task: effects.task, targets: effects.targets });
       }
       done.push(accountId);
     } catch (err) {
@@ -62,9 +67,34 @@ export async function runAccountEffects(env: Env, tenantId: string, accountIds: 
   });
   const written = await writeCrmFacts(env, ctx, toWrite);
   for (const [accountId, err] of written.failedAccounts) failed.set(accountId, err);
+  for (const [accountId, err] of await fileTasks(env, ctx, tasks)) failed.set(accountId, err);
   const cleared = done.filter((a) => !failed.has(a)).map((a) => clearDirtyStatement(env.DB, tenantId, a, marks.get(a)!.seq));
   for (let i = 0; i < cleared.length; i += 50) await env.DB.batch(cleared.slice(i, i + 50));
   log.info('account_changes.effects', { accounts: marked.length, failed: failed.size, crm: written.systems });
+  return failed;
+}
+
+/**
+ * Automation tasks on each CRM record of their account, idempotently (the connectors' ledger
+ * replays a key already used, so an open episode's task is filed once). Failures per account.
+ */
+async function fileTasks(env: Env, ctx: ServiceContext, items: readonly { accountId: string; task: AutomationTask; targets: CrmTarget[] }[]): Promise<Map<string, unknown>> {
+  const failed = new Map<string, unknown>();
+  if (items.length === 0) return failed;
+  const ports = portsFor(env, ctx, { flow: FLOW, actor: 'concord' });
+  for (const { accountId, task, targets } of items) {
+    for (const t of targets) {
+      try {
+        if ((await ports.systemFor('crm', t.system)) !== t.system) continue;
+        const crm = await ports.crm(t.system);
+        // Hashed: Salesforce keeps the key in a 64-character text field (Concord_Id__c).
+        if (!crm.createTask) continue;
+        await crm.createTask({ companyId: t.recordId }, { subject: task.subject, body: task.body, dueDate: task.dueDate, idempotencyKey: await sha256Hex(`${task.key}:${t.system}:${t.recordId}`) });
+      } catch (err) {
+        failed.set(accountId, err);
+      }
+    }
+  }
   return failed;
 }
 

@@ -17,7 +17,7 @@ import { ConcordError } from '../../errors.js';
 import { sectionData, todayUtc, type AccountView } from '../../model/index.js';
 import { csDigest, deriveFacts, erpDigest, type AccountLinks, type AccountState } from '../../policies/account-facts/index.js';
 import type { AccountFacts } from '../../ports/facts.js';
-import { DEFAULT_FINANCE_HOLD, financeHold } from '../../policies/automations/index.js';
+import { DEFAULT_FINANCE_HOLD, DEFAULT_HEALTH_DROP, financeHold, healthEpisode, type HealthEpisode } from '../../policies/automations/index.js';
 import { portsFor } from '../../ports/registry.js';
 import { fetchNetSuite, fetchVitally } from '../../services/account-view-build.js';
 import { rebuildAccountView } from '../../services/account-view.js';
@@ -43,6 +43,27 @@ export interface AccountEffects {
   statements: D1PreparedStatement[];
   /** The view rebuilt (null when none was cached). */
   rebuilt: boolean;
+  /** A CRM task an automation asks for on the account's CRM records (created idempotently by key). */
+  task?: AutomationTask;
+}
+
+/** A task an automation files on every CRM record of the account. */
+export interface AutomationTask {
+  key: string;
+  subject: string;
+  body: string;
+  dueDate: string;
+}
+
+/** The support review task of a health-drop episode: due in two days. */
+function healthTask(episode: HealthEpisode, name: string, today: string): AutomationTask {
+  const due = new Date(Date.parse(`${today}T00:00:00Z`) + 2 * 86_400_000).toISOString().slice(0, 10);
+  return {
+    key: episode.key,
+    subject: `Support review: health fell from ${Math.round(episode.from)} to ${Math.round(episode.to)} (${name})`,
+    body: `Concord: the customer-success health score of ${name} fell from ${Math.round(episode.from)} to ${Math.round(episode.to)} (${episode.at}). Review recent support and adoption with the customer.`,
+    dueDate: due,
+  };
 }
 
 const CRM_SYSTEMS = new Set<System>(['hubspot', 'salesforce']);
@@ -89,13 +110,23 @@ export async function accountEffects(env: Env, ctx: ServiceContext, accountId: s
   const read = await freshSections(env, ctx, accountId, { erp: links.erpCustomerId, cs: links.csAccountId }, wanted, today);
 
   const previous = stored?.state;
-  const next: AccountState = { v: 1, ...(previous?.erp ? { erp: previous.erp } : {}), ...(previous?.cs ? { cs: previous.cs } : {}) };
+  const next: AccountState = {
+    v: 1,
+    ...(previous?.erp ? { erp: previous.erp } : {}),
+    ...(previous?.cs ? { cs: previous.cs } : {}),
+    ...(previous?.healthEpisode ? { healthEpisode: previous.healthEpisode } : {}),
+  };
   if (read.erp && links.erpCustomerId) {
     const erp = await portsFor(env, ctx, { flow: FLOW, actor: 'concord' }).erp();
     const lastPayment = erp.lastPaymentDate ? await erp.lastPaymentDate(links.erpCustomerId) : (previous?.erp?.lastPaymentDate ?? null);
     next.erp = erpDigest(read.erp.fetchedAt, read.erp.receivables, read.erp.contract, lastPayment);
   }
-  if (read.cs) next.cs = csDigest(read.cs.fetchedAt, read.cs.health, read.cs.onboarding, read.cs.escalations);
+  if (read.cs) {
+    next.cs = csDigest(read.cs.fetchedAt, read.cs.health, read.cs.onboarding, read.cs.escalations);
+    const episode = healthEpisode(previous?.healthEpisode, previous?.cs?.health?.score, next.cs.health?.score, read.cs.fetchedAt, accountId, DEFAULT_HEALTH_DROP);
+    if (episode) next.healthEpisode = episode;
+    else delete next.healthEpisode;
+  }
 
   const facts = deriveFacts(next, links, today);
   const before = previous ? deriveFacts(previous, links, today) : undefined;
@@ -107,7 +138,19 @@ export async function accountEffects(env: Env, ctx: ServiceContext, accountId: s
     currency: next.erp?.receivables?.currency ?? null,
     overdueDays: DEFAULT_FINANCE_HOLD.overdueDays,
   });
+  const episode = next.healthEpisode;
+  if (episode && episode.key !== previous?.healthEpisode?.key) {
+    history.push({
+      key: `health-task:${episode.key}`,
+      action: 'account.automation.health_task',
+      summary: `Support review task raised in the CRM: health fell from ${Math.round(episode.from)} to ${Math.round(episode.to)}`,
+      detail: { from: Math.round(episode.from), to: Math.round(episode.to) },
+    });
+  }
   const statements = await saveStateStatements(env.DB, { tenantId: ctx.tenantId, accountId, previous: stored?.version ?? 0, state: next, history, actor: 'concord', correlationId: ctx.correlationId });
   const targets = account.links.filter((l) => CRM_SYSTEMS.has(l.system)).map((l) => ({ system: l.system, recordId: l.externalId }));
-  return { accountId, facts, targets, statements, rebuilt: read.rebuilt };
+  // While the episode is open its task is ensured on every run (idempotent by key): a run whose
+  // task creation failed after the digest was stored still files it on the retry.
+  const task = episode ? healthTask(episode, account.name ?? accountId, today) : undefined;
+  return { accountId, facts, targets, statements, rebuilt: read.rebuilt, ...(task ? { task } : {}) };
 }

@@ -5,6 +5,7 @@
  * (worker/flows/account-changes/history.ts). Pure: built from canonical view sections.
  */
 import type { AgedBalance } from '../automations/finance-hold.js';
+import type { HealthEpisode } from '../automations/health-drop.js';
 import { toCents, type ContractSection, type Escalation, type HealthSection, type OnboardingSection, type ReceivablesSection } from '../../model/index.js';
 
 export interface ErpDigest {
@@ -44,6 +45,8 @@ export interface AccountState {
   v: 1;
   erp?: ErpDigest;
   cs?: CsDigest;
+  /** An open health-drop episode (policies/automations/health-drop.ts): its CRM task is ensured until it closes. */
+  healthEpisode?: HealthEpisode;
 }
 
 /** The ERP digest of freshly read sections. */

@@ -1,1 +1,2 @@
 export * from './finance-hold.js';
+export * from './health-drop.js';
