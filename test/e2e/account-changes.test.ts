@@ -26,8 +26,12 @@ async function token(vendor: 'hubspot' | 'salesforce'): Promise<string> {
   return ((await (await sandboxCall('POST', '/__sandbox/tokens', { vendor, tenant: 'demo' })).json()) as { accessToken: string }).accessToken;
 }
 
-/** Polls `read` until `done` holds (or the time is up); answers the last value and when it held. */
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000): Promise<{ value: T; ms: number }> {
+/**
+ * Polls `read` until `done` holds (or the time is up); answers the last value and when it held.
+ * 45 s: a change whose vendor read meets a rate window (these tests read many views) waits for
+ * it in the queue, as it should; latency is the freshness bench's business, not these tests'.
+ */
+async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 45_000): Promise<{ value: T; ms: number }> {
   const started = Date.now();
   let value = await read();
   while (!done(value) && Date.now() - started < timeoutMs) {
@@ -55,23 +59,37 @@ interface View {
 
 const view = (accountId: string) => brokerJson<View>(`/v1/tenants/demo/accounts/${accountId}/view`);
 
+let listed: { id: string; links: Link[] }[] | null = null;
+
+/**
+ * Every demo account, last first: the other e2e files pick cold accounts (no cached view) from
+ * the start of the list, and reading a view caches it, so these tests look from the other end.
+ */
+async function accountsLastFirst(): Promise<{ id: string; links: Link[] }[]> {
+  if (listed) return listed;
+  const all: { id: string; links: Link[] }[] = [];
+  let next: string | null = null;
+  do {
+    const page: { items: { id: string; links: Link[] }[]; next: string | null } = await brokerJson(`/v1/tenants/demo/accounts?limit=200${next ? `&cursor=${next}` : ''}`);
+    all.push(...page.items);
+    next = page.next;
+  } while (next);
+  listed = all.reverse();
+  return listed;
+}
+
 /** Accounts linked in all four systems, each with an open invoice that is not disputed (picked by property). */
 async function accountsWithOpenInvoices(n: number): Promise<{ id: string; links: Link[]; invoice: Invoice }[]> {
   const out: { id: string; links: Link[]; invoice: Invoice }[] = [];
-  let next: string | null = null;
-  do {
-    const page: { items: { id: string; links: Link[] }[]; next: string | null } = await brokerJson(`/v1/tenants/demo/accounts?limit=100${next ? `&cursor=${next}` : ''}`);
-    for (const a of page.items) {
-      const systems = new Set(a.links.map((l) => l.system));
-      if (!['hubspot', 'salesforce', 'netsuite', 'vitally'].every((s) => systems.has(s))) continue;
-      if (a.links.filter((l) => l.system === 'hubspot').length !== 1 || a.links.filter((l) => l.system === 'salesforce').length !== 1) continue;
-      const v = await view(a.id);
-      const invoice = v.receivables.data?.openInvoices.find((i) => !i.disputed && i.balance > 0);
-      if (invoice) out.push({ id: a.id, links: a.links, invoice });
-      if (out.length === n) return out;
-    }
-    next = page.next;
-  } while (next);
+  for (const a of await accountsLastFirst()) {
+    const systems = new Set(a.links.map((l) => l.system));
+    if (!['hubspot', 'salesforce', 'netsuite', 'vitally'].every((s) => systems.has(s))) continue;
+    if (a.links.filter((l) => l.system === 'hubspot').length !== 1 || a.links.filter((l) => l.system === 'salesforce').length !== 1) continue;
+    const v = await view(a.id);
+    const invoice = v.receivables.data?.openInvoices.find((i) => !i.disputed && i.balance > 0);
+    if (invoice) out.push({ id: a.id, links: a.links, invoice });
+    if (out.length === n) return out;
+  }
   throw new Error(`fewer than ${n} accounts with an open invoice`);
 }
 
@@ -104,18 +122,13 @@ async function installPush(): Promise<void> {
 
 /** An account untouched by the other tests with more than 1,001 undisputed balance overdue over 60 days (the default finance hold). */
 async function accountForFinanceHold(): Promise<{ id: string; links: Link[]; aged: Invoice[] }> {
-  let next: string | null = null;
-  do {
-    const page: { items: { id: string; links: Link[] }[]; next: string | null } = await brokerJson(`/v1/tenants/demo/accounts?limit=100${next ? `&cursor=${next}` : ''}`);
-    for (const a of page.items) {
-      const count = (system: string) => a.links.filter((l) => l.system === system).length;
-      if (count('hubspot') !== 1 || count('salesforce') !== 1 || count('netsuite') !== 1) continue;
-      const v = await view(a.id);
-      const aged = (v.receivables.data?.openInvoices ?? []).filter((i) => !i.disputed && i.daysOverdue > 60 && i.balance > 0);
-      if (aged.reduce((sum, i) => sum + i.balance, 0) > 1_001 && (await history(a.id)).length === 0) return { id: a.id, links: a.links, aged };
-    }
-    next = page.next;
-  } while (next);
+  for (const a of await accountsLastFirst()) {
+    const count = (system: string) => a.links.filter((l) => l.system === system).length;
+    if (count('hubspot') !== 1 || count('salesforce') !== 1 || count('netsuite') !== 1) continue;
+    const v = await view(a.id);
+    const aged = (v.receivables.data?.openInvoices ?? []).filter((i) => !i.disputed && i.daysOverdue > 60 && i.balance > 0);
+    if (aged.reduce((sum, i) => sum + i.balance, 0) > 1_001 && (await history(a.id)).length === 0) return { id: a.id, links: a.links, aged };
+  }
   throw new Error('no account with an aged overdue balance');
 }
 
@@ -133,7 +146,8 @@ describe('ERP and CS changes reach the CRM', () => {
 
     const seen = await until(() => view(a!.id), (v) => !v.receivables.data!.openInvoices.some((i) => i.id === a!.invoice.id));
     expect(seen.value.receivables.data!.openTotal).toBeCloseTo(expected, 2);
-    expect(seen.ms).toBeLessThan(10_000);
+    // Well under the 60 s cache expiry and the every-minute poll: the push carried it.
+    expect(seen.ms).toBeLessThan(20_000);
 
     const hs = await until(() => hubspotCompany(linked(a!, 'hubspot')), (p) => Number(p.concord_open_ar) === expected);
     expect(Number(hs.value.concord_open_ar)).toBe(expected);
@@ -165,7 +179,7 @@ describe('ERP and CS changes reach the CRM', () => {
     // Let the duplicate drain, then: one line, not two.
     await new Promise((r) => setTimeout(r, 2_000));
     expect((await history(a!.id)).filter((s) => s.startsWith(`Invoice ${a!.invoice.number} disputed`))).toHaveLength(1);
-    expect(disputed.ms).toBeLessThan(10_000);
+    expect(disputed.ms).toBeLessThan(20_000);
 
     // The lost payment: nothing arrived, the poll (the Cron Trigger's job) finds it.
     const poll = await brokerJson<{ streams: { stream: string; enqueued: number }[] }>('/v1/tenants/demo/ops/poll', { method: 'POST' });
