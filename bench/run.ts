@@ -6,8 +6,10 @@
  *   BENCH_STALE_WAIT_MS (default 61000: how long the card bench lets views go stale),
  *   BENCH_WRITE_RECORDS (default 10000), BENCH_BURST_DEALS (default 1000), BENCH_CYCLE_DEALS
  *   (default 10), BENCH_BURST_WAIT_MS (default 600000), BENCH_SYNC_SCALES (e.g. 10,100: sync runs on
- *   estates of that scale)
- *   BENCH_SCENARIOS: a comma list of account-view, card, write-throughput, sync-runs, closed-won (default all)
+ *   estates of that scale), BENCH_FRESHNESS_CHANGES (default 30), BENCH_FRESHNESS_INTERVAL_MS
+ *   (default 500), BENCH_FRESHNESS_POLL_CHANGES (default 5), BENCH_FRESHNESS_BURST (default 100)
+ *   BENCH_SCENARIOS (or BENCH_ONLY): a comma list of account-view (view), card, write-throughput
+ *   (write), freshness, sync-runs, closed-won (default all)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,14 +17,18 @@ import { join } from 'node:path';
 import { freePort, startEstate } from '../scripts/estate.js';
 import { benchAccountView } from './account-view.js';
 import { benchCard } from './card.js';
+import { benchFreshness } from './freshness.js';
 import { benchWriteThroughput } from './write-throughput.js';
 import { benchSyncRuns } from './sync-runs.js';
 import { benchClosedWonBurst } from './closed-won-burst.js';
 
+
 const persistDir = mkdtempSync(join(tmpdir(), 'concord-bench-'));
 console.log('Starting a bench estate (sandbox + wrangler dev)...');
 const estate = await startEstate({ brokerPort: await freePort(), sandboxPort: await freePort(), persistDir, log: (l) => console.log(`  ${l}`) });
-const only = process.env.BENCH_SCENARIOS ? new Set(process.env.BENCH_SCENARIOS.split(',').map((x) => x.trim())) : null;
+const ALIASES: Record<string, string> = { view: 'account-view', write: 'write-throughput' };
+const picked = process.env.BENCH_SCENARIOS ?? process.env.BENCH_ONLY;
+const only = picked ? new Set(picked.split(',').map((x) => ALIASES[x.trim()] ?? x.trim())) : null;
 const wanted = (name: string) => only === null || only.has(name);
 try {
   if (wanted('account-view')) await benchAccountView(estate, { accounts: Number(process.env.BENCH_ACCOUNTS ?? 100), warmRounds: Number(process.env.BENCH_WARM_ROUNDS ?? 5) });
@@ -35,6 +41,14 @@ try {
     });
   }
   if (wanted('write-throughput')) await benchWriteThroughput(estate, { records: Number(process.env.BENCH_WRITE_RECORDS ?? 10_000) });
+  if (wanted('freshness')) {
+    await benchFreshness(estate, {
+      changes: Number(process.env.BENCH_FRESHNESS_CHANGES ?? 30),
+      intervalMs: Number(process.env.BENCH_FRESHNESS_INTERVAL_MS ?? 500),
+      pollChanges: Number(process.env.BENCH_FRESHNESS_POLL_CHANGES ?? 5),
+      burst: Number(process.env.BENCH_FRESHNESS_BURST ?? 100),
+    });
+  }
   if (wanted('sync-runs')) await benchSyncRuns(estate, Number(process.env.SANDBOX_SCALE ?? 1));
   // Last: it leaves 1,000 won deals and their orders in the estate.
   if (wanted('closed-won')) {

@@ -14,7 +14,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { SANDBOX_HUBSPOT_APP_ID } from '../sandbox/oauth/hubspot.js';
 import { scaleFromEnv } from '../sandbox/seed/generate.js';
-import { createSandbox } from '../sandbox/server.js';
+import { createSandbox, type SandboxOptions } from '../sandbox/server.js';
 import { buildWidgets } from './build-widgets.js';
 import { ensureDevVars } from './dev-vars.js';
 
@@ -52,6 +52,13 @@ export interface EstateOptions {
   inheritWranglerOutput?: boolean;
   /** Extra broker vars, overriding .dev.vars (handed over in the broker's env file, never as `--var`). */
   vars?: Record<string, string>;
+  /** Sandbox options beyond the anchor date (the freshness benchmark grows the estate; default `SANDBOX_SCALE`). */
+  sandbox?: Pick<SandboxOptions, 'scale'>;
+  /**
+   * How often the estate fires the broker's Cron Trigger (`/__scheduled`, served by
+   * `wrangler dev --test-scheduled`), as Cloudflare does every minute; 0 turns it off.
+   */
+  cronIntervalMs?: number;
 }
 
 export interface TenantInfo {
@@ -187,9 +194,22 @@ export function wranglerDevLaunch(opts: { brokerPort: number; persistDir: string
   const file = join(dir, 'broker.env');
   writeFileSync(file, `${Object.entries(opts.vars).map(([k, v]) => envLine(k, v)).join('\n')}\n`, { mode: 0o600 });
   return {
-    args: ['dev', '--ip', '127.0.0.1', '--port', String(opts.brokerPort), '--persist-to', opts.persistDir, '--show-interactive-dev-session=false', '--log-level', process.env.CONCORD_WRANGLER_LOG_LEVEL ?? 'warn', '--env-file', file],
+    // --test-scheduled: wrangler dev serves /__scheduled (the Cron Trigger), which the estate calls.
+    args: ['dev', '--ip', '127.0.0.1', '--port', String(opts.brokerPort), '--persist-to', opts.persistDir, '--show-interactive-dev-session=false', '--log-level', process.env.CONCORD_WRANGLER_LOG_LEVEL ?? 'warn', '--test-scheduled', '--env-file', file],
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Concord's NetSuite event script and a Vitally playbook webhook, installed in the sandbox for a
+ * tenant as their admins would: a signing secret issued by the broker (only for the NetSuite
+ * account the connection proved), stored in the sandbox's emulated script and playbook.
+ */
+export async function installChangePushes(sandboxUrl: string, brokerUrl: string, tenant: string, apiKey: string): Promise<void> {
+  const netsuite = (await call('POST', `${brokerUrl}/v1/tenants/${tenant}/inbound-secrets/netsuite`, apiKey)) as { secret: string; url: string };
+  await call('PUT', `${sandboxUrl}/__sandbox/netsuite/events`, 'unused', { tenant, url: netsuite.url, secret: netsuite.secret });
+  const vitally = (await call('POST', `${brokerUrl}/v1/tenants/${tenant}/inbound-secrets/vitally`, apiKey)) as { secret: string; url: string };
+  await call('PUT', `${sandboxUrl}/__sandbox/vitally/webhooks`, 'unused', { tenant, url: vitally.url, secret: vitally.secret });
 }
 
 export async function startEstate(opts: EstateOptions): Promise<Estate> {
@@ -202,7 +222,7 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
     if (!(await portIsFree(port))) throw new Error(`port ${port} on 127.0.0.1 is in use (another Concord still running?). Set CONCORD_PORT / SANDBOX_PORT to use others.`);
   }
 
-  const sandbox = createSandbox({ ...(process.env.SANDBOX_ANCHOR_DATE ? { anchorDate: process.env.SANDBOX_ANCHOR_DATE } : {}), scale: scaleFromEnv(process.env.SANDBOX_SCALE) });
+  const sandbox = createSandbox({ ...(process.env.SANDBOX_ANCHOR_DATE ? { anchorDate: process.env.SANDBOX_ANCHOR_DATE } : {}), scale: opts.sandbox?.scale ?? scaleFromEnv(process.env.SANDBOX_SCALE) });
   const sandboxListener = await sandbox.listen(opts.sandboxPort);
   log(`sandbox   ${sandboxListener.url} (estate "today" = ${sandbox.state.anchorDate})`);
   const brokerVars = oauthVarsFor(sandboxListener.url, vars, opts.vars ?? {});
@@ -222,7 +242,9 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
   const child = spawn(wrangler, launch.args, { cwd: ROOT, env, stdio: ['ignore', opts.inheritWranglerOutput ? 'inherit' : 'pipe', opts.inheritWranglerOutput ? 'inherit' : 'pipe'], detached: false });
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
   child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
+  let cron: ReturnType<typeof setInterval> | undefined;
   const stop = async () => {
+    if (cron) clearInterval(cron);
     if (child.exitCode === null) {
       child.kill('SIGTERM');
       await new Promise<void>((resolve) => {
@@ -253,6 +275,13 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
       const apiKey = vars[keyVar]!;
       await call('PUT', `${brokerUrl}/v1/operator/tenants/${tenant}`, vars.CONCORD_OPERATOR_KEY!, { name, apiKey });
       for (const [system, path] of Object.entries(SYSTEM_PATHS)) {
+        if (system === 'netsuite') {
+          // As a NetSuite admin would: OAuth 2.0 M2M with the account's integration certificate, so
+          // the connection records the account id NetSuite accepted (its events are matched on it).
+          const m2m = (await call('GET', `${sandboxListener.url}/__sandbox/netsuite/demo-credentials?tenant=${tenant}`, 'unused')) as Record<string, string>;
+          await call('POST', `${brokerUrl}/v1/tenants/${tenant}/connections/netsuite`, apiKey, m2m);
+          continue;
+        }
         const { accessToken } = (await call('POST', `${sandboxListener.url}/__sandbox/tokens`, 'unused', { vendor: system, tenant, lifetime: 'static' })) as { accessToken: string };
         const credentials = system === 'vitally' ? { type: 'api_key', apiKey: accessToken } : { type: 'bearer', accessToken };
         // Development mode only; the portal / org comes from the sandbox's token metadata.
@@ -262,6 +291,8 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
       const sync = await call('POST', `${brokerUrl}/v1/tenants/${tenant}/identity/sync`, apiKey);
       log(`tenant    ${tenant}: connected hubspot, netsuite, vitally, salesforce; identity linked in ${Date.now() - started} ms`);
       tenants[tenant] = { id: tenant, apiKey, sync };
+      await installChangePushes(sandboxListener.url, brokerUrl, tenant, apiKey);
+      log(`changes   sandbox NetSuite event script and Vitally playbook webhooks (${tenant}) -> ${brokerUrl}/v1/webhooks/netsuite, /v1/webhooks/vitally/${tenant}`);
     }
     // The sandbox's HubSpot sends the demo portal's CRM changes to the broker, signed with the
     // app's client secret, as HubSpot does for an installed app (sandbox/hubspot/webhooks.ts),
@@ -277,6 +308,13 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
     });
     const described = subscriptions.map((s) => `${s.subscriptionType.replace('.propertyChange', '')}${s.propertyName ? `.${s.propertyName}` : ''}`).join(', ');
     log(`webhooks  sandbox HubSpot (demo) -> ${brokerUrl}/v1/webhooks/hubspot: ${described}`);
+    const every = opts.cronIntervalMs ?? 60_000;
+    if (every > 0) {
+      // Cloudflare fires the Cron Trigger every minute; wrangler dev only when asked (/__scheduled).
+      cron = setInterval(() => void fetch(`${brokerUrl}/__scheduled?cron=${encodeURIComponent('* * * * *')}`).catch(() => undefined), every);
+      cron.unref();
+      log(`cron      /__scheduled every ${every / 1000} s (the ERP and CS change polls)`);
+    }
     return { brokerUrl, sandboxUrl: sandboxListener.url, tenants, brokerOutput: () => output, stop };
   } catch (err) {
     await stop();

@@ -15,8 +15,8 @@ export interface Env extends OAuthBindings, LimiterEnv {
   VIEWS: DurableObjectNamespace<import('./storage/objects/view-coordinator.js').ViewCoordinator>;
   /** ClosedWonToOrder runs (worker/flows/closed-won), one per deal. */
   CLOSED_WON: Workflow<import('./flows/closed-won/workflow.js').ClosedWonStart>;
-  /** Canonical change events (webhooks -> consumer); dead letters land in D1 `dead_letters`. */
-  EVENTS: Queue<import('./queues/messages.js').CrmChange>;
+  /** Canonical change events (webhooks and polls -> consumer); dead letters land in D1 `dead_letters`. */
+  EVENTS: Queue<import('./queues/messages.js').ChangeMessage>;
   /** Steps of sync runs (reconcile, backfill): worker/queues/sync.ts. */
   SYNC: Queue<import('./services/sync-runs/index.js').SyncMessage>;
   /** Operator key for provisioning tenants (`PUT /v1/operator/tenants/:tenant`). */

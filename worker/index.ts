@@ -1,7 +1,8 @@
 /**
  * Concord broker entry point (Cloudflare Worker): the HTTP app, the queue consumers (change
- * events and their dead-letter queue) and the Durable Object classes (view coordinator, rate
- * limiter, token refresher) and the Workflow classes (closed-won to order).
+ * events and their dead-letter queue), the Cron Trigger (the ERP and CS change polls, every
+ * minute), the Durable Object classes (view coordinator, rate limiter, token refresher) and the
+ * Workflow classes (closed-won to order).
  */
 import { createApp } from './http/app.js';
 import type { Env } from './env.js';
@@ -10,6 +11,9 @@ import { consumeDeadLetters } from './queues/dead-letter.js';
 import { EVENTS_DLQ, EVENTS_QUEUE } from './queues/messages.js';
 import { consumeSync } from './queues/sync.js';
 import { SYNC_QUEUE } from './services/sync-runs/index.js';
+import { NIGHTLY_RECONCILE_CRON, startNightlyReconcile } from './services/sync-runs/schedule.js';
+import { loggerFor } from './queues/dead-letter.js';
+import { pollAll } from './flows/account-changes/poll.js';
 
 export { ViewCoordinator } from './storage/objects/view-coordinator.js';
 export { RateLimiter } from './storage/objects/rate-limiter.js';
@@ -28,5 +32,18 @@ export default {
     // (and dead-lettered) rather than silently dropped.
     console.error(JSON.stringify({ level: 'error', msg: 'queue.unknown', queue: batch.queue }));
     batch.retryAll();
+  },
+  /**
+   * Cron Trigger (wrangler.toml `[triggers] crons`): the safety-net poll of every tenant's ERP and
+   * CS changes (worker/flows/account-changes/poll.ts). Locally `wrangler dev --test-scheduled`
+   * serves `/__scheduled`, which the estate calls every minute (scripts/estate.ts).
+   */
+  async scheduled(controller, env) {
+    const log = loggerFor(env, { cron: controller.cron, correlationId: `cron-${controller.scheduledTime}` });
+    if (controller.cron === NIGHTLY_RECONCILE_CRON) {
+      await startNightlyReconcile(env, log, `cron-${controller.scheduledTime}`);
+      return;
+    }
+    await pollAll(env, log);
   },
 } satisfies ExportedHandler<Env>;

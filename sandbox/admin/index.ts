@@ -12,6 +12,7 @@ import { isSandboxTenant, issueToken } from '../core/tokens.js';
 import { preferencesAdminApp } from '../netsuite/preferences.js';
 import { tbaAdminApp } from '../netsuite/tba.js';
 import { netsuiteEventsAdminApp } from '../netsuite/events/admin.js';
+import { vitallyChangesAdminApp } from '../vitally/admin.js';
 import { installsAdminApp } from '../hubspot/installs.js';
 import { webhooksAdminApp } from '../hubspot/webhooks.js';
 import { flowAdminApp } from './flow.js';
@@ -122,6 +123,10 @@ export function adminApp(state: SandboxState): Hono {
   // Concord's NetSuite event script: target (PUT|GET|DELETE /netsuite/events, POST /netsuite/events/flush)
   // and what a finance user does (POST /netsuite/:tenant/invoices/:id/pay|dispute|credit, .../subscriptions/:id/amend).
   app.route('/netsuite', netsuiteEventsAdminApp(state));
+
+  // Vitally playbook webhooks (PUT|GET|DELETE /vitally/webhooks, POST /vitally/webhooks/flush) and what a
+  // CSM does (POST /vitally/:tenant/accounts/:id/health|escalations, .../tasks/:id/complete, .../conversations/:id/close).
+  app.route('/vitally', vitallyChangesAdminApp(state));
 
   app.notFound((c) => problem(c, 404, 'not_found', 'No such sandbox admin endpoint', `${c.req.method} ${c.req.path}`));
   return app;

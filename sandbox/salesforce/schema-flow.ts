@@ -17,6 +17,7 @@ export type ProductSObject = (typeof PRODUCT_SOBJECTS)[number];
 export const PRODUCT_KEY_PREFIX: Record<ProductSObject, string> = { Product2: '01t', Pricebook2: '01s', PricebookEntry: '01u' };
 
 const text = (name: string, label: string, length = 255, extra: Partial<FieldDef> = {}): FieldDef => ({ name, type: 'string', label, writable: true, length, ...extra });
+const fact = (name: string, type: FieldDef['type'], label: string): FieldDef => ({ name, type, label, writable: true, custom: true });
 const sys = (name: string, type: FieldDef['type'], label: string): FieldDef => ({ name, type, label, writable: false });
 const base = (): FieldDef[] => [
   { name: 'Id', type: 'id', label: 'Record ID', writable: false, length: 18 },
@@ -86,7 +87,21 @@ export const FLOW_FIELDS: Partial<Record<SObjectType, FieldDef[]>> = {
     text('BillingState', 'Billing State/Province', 80),
     text('Concord_Erp_Customer_Id__c', 'Concord ERP Customer Id', 64, { custom: true }),
     text('Concord_Cs_Account_Id__c', 'Concord CS Account Id', 64, { custom: true }),
+    // The package's account facts, written by the change pipeline (worker/flows/account-changes).
     text('Concord_Account_Id__c', 'Concord Account Id', 64, { custom: true }),
+    fact('Concord_Open_AR__c', 'currency', 'Concord Open AR'),
+    fact('Concord_Overdue_AR__c', 'currency', 'Concord Overdue AR'),
+    fact('Concord_Oldest_Overdue_Days__c', 'double', 'Concord Oldest Overdue Days'),
+    fact('Concord_Disputed_AR__c', 'currency', 'Concord Disputed AR'),
+    fact('Concord_Last_Payment_Date__c', 'date', 'Concord Last Payment Date'),
+    fact('Concord_Contract_End__c', 'date', 'Concord Contract End'),
+    fact('Concord_Renewal_Date__c', 'date', 'Concord Renewal Date'),
+    fact('Concord_ARR__c', 'currency', 'Concord ARR'),
+    fact('Concord_Health_Score__c', 'double', 'Concord Health Score'),
+    text('Concord_Health_Trend__c', 'Concord Health Trend', 20, { custom: true }),
+    text('Concord_Onboarding_Stage__c', 'Concord Onboarding Stage', 120, { custom: true }),
+    text('Concord_Renewal_Risk__c', 'Concord Renewal Risk', 20, { custom: true }),
+    { ...fact('Concord_Finance_Hold__c', 'boolean', 'Concord Finance Hold'), defaultValue: false },
     text('Concord_Tax_Id__c', 'Tax Id / VAT Number', 32, { custom: true }),
   ],
 };

@@ -297,6 +297,8 @@ export interface VitallyTask {
   status: 'not_started' | 'in_progress' | 'completed' | 'blocked';
   dueDate: string | null;
   completedAt: string | null;
+  /** Set when the task changes after the seed (API write or admin route); else its project's time. */
+  updatedAt?: string;
 }
 
 /** Vitally conversations used as support escalations. */
@@ -307,6 +309,8 @@ export interface VitallyConversation {
   priority: 'low' | 'normal' | 'high' | 'urgent';
   status: 'open' | 'pending' | 'closed';
   createdAt: string;
+  /** Set when the conversation changes after it was created. */
+  updatedAt?: string;
 }
 
 /** A note on an account (POST /resources/notes with `accountId`). */

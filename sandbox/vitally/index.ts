@@ -69,7 +69,7 @@ export function vitallyApp(state: SandboxState): Hono<SandboxEnv> {
     const { limit, from } = pageParams(c);
     const sortBy = c.req.query('sortBy') ?? 'updatedAt';
     if (sortBy !== 'createdAt' && sortBy !== 'updatedAt') throw new VitallyBadRequest('sortBy must be createdAt or updatedAt');
-    return c.json(paginate(rows, (r) => `${String(r[sortBy] ?? '')}|${String(r.id)}`, limit, from));
+    return c.json(paginate(rows, (r) => `${String(r[sortBy] ?? '')}|${String(r.id)}`, limit, from, 'desc'));
   };
 
   app.get('/resources/accounts', (c) => list(c, ds(c).accounts.map(accountJson)));
@@ -93,7 +93,13 @@ export function vitallyApp(state: SandboxState): Hono<SandboxEnv> {
 
   app.get('/resources/accounts/:id/conversations', (c) => {
     const a = account(c);
-    return list(c, ds(c).conversations.filter((x) => x.accountId === a.id).map(conversationJson));
+    return list(c, ds(c).conversations.filter((x) => x.accountId === a.id).map((x) => conversationJson(x, a)));
+  });
+
+  // Every conversation of the workspace (https://docs.vitally.io/en/articles/9880665-rest-api-conversations).
+  app.get('/resources/conversations', (c) => {
+    const byId = new Map(ds(c).accounts.map((a) => [a.id, a]));
+    return list(c, ds(c).conversations.map((x) => conversationJson(x, byId.get(x.accountId))));
   });
 
   app.get('/resources/accounts/:id/notes', (c) => {

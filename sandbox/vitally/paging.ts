@@ -32,11 +32,17 @@ function decode(cursor: string): string {
   throw new VitallyBadRequest('from is not a valid cursor (pass the `next` value of the previous page)');
 }
 
-/** One page of `rows` ordered by `key` ascending, starting after the cursor. */
-export function paginate<T>(rows: readonly T[], key: (row: T) => string, limit: number, from: string | null): { results: T[]; next: string | null } {
+/**
+ * One page of `rows` ordered by `key`, starting after the cursor. Vitally's lists page "sorted by
+ * updatedAt descending" unless told otherwise (https://docs.vitally.io/pushing-data-to-vitally/rest-api,
+ * Pagination): `desc` is what the list endpoints use; an ascending order is kept for the health
+ * score history, which Vitally documents without an example (oldest first here).
+ */
+export function paginate<T>(rows: readonly T[], key: (row: T) => string, limit: number, from: string | null, order: 'asc' | 'desc' = 'asc'): { results: T[]; next: string | null } {
   const after = from === null ? null : decode(from);
-  const sorted = rows.map((row) => ({ row, k: key(row) })).filter((r) => after === null || r.k > after);
-  sorted.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  const sign = order === 'asc' ? 1 : -1;
+  const sorted = rows.map((row) => ({ row, k: key(row) })).filter((r) => after === null || (order === 'asc' ? r.k > after : r.k < after));
+  sorted.sort((a, b) => sign * (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   const page = sorted.slice(0, limit);
   const last = page[page.length - 1];
   return { results: page.map((p) => p.row), next: sorted.length > limit && last ? encode(last.k) : null };

@@ -27,6 +27,7 @@ import type { SandboxState } from '../core/state.js';
 import { addDays } from '../seed/prng.js';
 import type { VitallyAccount, VitallyAccountTask, VitallyDataset, VitallyProject, VitallyTask } from '../seed/types.js';
 import { pageParams, paginate } from './paging.js';
+import { vitallyWebhooksFor } from './webhooks.js';
 
 const traits = z.record(z.string().min(1).max(200), z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]));
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected an ISO date');
@@ -93,6 +94,7 @@ function allTasks(ds: VitallyDataset): Record<string, unknown>[] {
 /** Builds the provisioning routes (mounted inside the Vitally app, behind its auth). */
 export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
+  const webhooks = vitallyWebhooksFor(state);
   const ds = (c: Context<SandboxEnv>) => state.dataset(c.get('tenant')).vitally;
   const bad = (c: Context, message: string) => c.json({ error: 'Bad request', message }, 400);
   const missing = (c: Context, message: string) => c.json({ error: 'Not found', message }, 404);
@@ -132,7 +134,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
   app.get('/resources/projectTemplates', (c) => {
     const { limit, from } = pageParams(c);
     const rows = (ds(c).projectTemplates ?? []).map(({ tasks: _tasks, ...t }) => ({ ...t, traits: {} }));
-    return c.json(paginate(rows, (t) => `${t.updatedAt}|${t.id}`, limit, from));
+    return c.json(paginate(rows, (t) => `${t.updatedAt}|${t.id}`, limit, from, 'desc'));
   });
 
   app.post('/resources/projects', async (c) => {
@@ -163,7 +165,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
 
   app.get('/resources/projects', (c) => {
     const { limit, from } = pageParams(c);
-    return c.json(paginate(ds(c).projects, (p) => `${p.updatedAt ?? p.createdAt}|${p.id}`, limit, from));
+    return c.json(paginate(ds(c).projects, (p) => `${p.updatedAt ?? p.createdAt}|${p.id}`, limit, from, 'desc'));
   });
 
   app.get('/resources/projects/:id', (c) => {
@@ -183,6 +185,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
     const existing = b.externalId ? tasks.find((t) => t.externalId === b.externalId) : undefined;
     if (existing) {
       Object.assign(existing, { ...b, traits: { ...existing.traits, ...(b.traits ?? {}) }, updatedAt: at });
+      webhooks.emit(c.get('tenant'), { type: 'task.updated', accountId: existing.accountId, id: existing.id, updatedAt: at });
       return c.json(accountTask(existing));
     }
     const task: VitallyAccountTask = {
@@ -192,6 +195,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
     };
     tasks.push(task);
     markCreated(ds(c), task);
+    webhooks.emit(c.get('tenant'), { type: 'task.created', accountId: task.accountId, id: task.id, updatedAt: at });
     return c.json(accountTask(task));
   });
 
@@ -205,6 +209,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
     const own = (ds(c).tasks ?? []).find((t) => t.id === id || t.externalId === id);
     if (own) {
       Object.assign(own, { ...b, traits: { ...own.traits, ...(b.traits ?? {}) }, updatedAt: now() });
+      webhooks.emit(c.get('tenant'), { type: b.completedAt ? 'task.completed' : 'task.updated', accountId: own.accountId, id: own.id, updatedAt: own.updatedAt });
       return c.json(accountTask(own));
     }
     for (const p of ds(c).projects) {
@@ -217,6 +222,8 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
         t.status = b.completedAt ? 'completed' : 'not_started';
       }
       p.updatedAt = now();
+      t.updatedAt = p.updatedAt;
+      webhooks.emit(c.get('tenant'), { type: b.completedAt ? 'task.completed' : 'task.updated', accountId: p.accountId, id: t.id, updatedAt: t.updatedAt });
       return c.json(taskJson(p, t));
     }
     return missing(c, `Task ${id} not found`);
@@ -224,7 +231,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
 
   app.get('/resources/tasks', (c) => {
     const { limit, from } = pageParams(c);
-    return c.json(paginate(allTasks(ds(c)), (t) => `${String(t.updatedAt)}|${String(t.id)}`, limit, from));
+    return c.json(paginate(allTasks(ds(c)), (t) => `${String(t.updatedAt)}|${String(t.id)}`, limit, from, 'desc'));
   });
 
   app.get('/resources/tasks/:id', (c) => {
@@ -236,7 +243,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
     const account = ds(c).accounts.find((a) => a.id === c.req.param('id')) ?? ds(c).accounts.find((a) => a.externalId === c.req.param('id'));
     if (!account) return missing(c, `Account ${c.req.param('id')} not found`);
     const { limit, from } = pageParams(c);
-    return c.json(paginate(allTasks(ds(c)).filter((t) => t.accountId === account.id), (t) => `${String(t.updatedAt)}|${String(t.id)}`, limit, from));
+    return c.json(paginate(allTasks(ds(c)).filter((t) => t.accountId === account.id), (t) => `${String(t.updatedAt)}|${String(t.id)}`, limit, from, 'desc'));
   });
 
   return app;

@@ -96,7 +96,7 @@ export function taskJson(p: VitallyProject, t: VitallyTask): Json {
   return {
     id: t.id,
     createdAt: p.createdAt,
-    updatedAt: t.completedAt ?? p.createdAt,
+    updatedAt: t.updatedAt ?? t.completedAt ?? p.createdAt,
     externalId: null,
     accountId: p.accountId,
     organizationId: null,
@@ -114,12 +114,17 @@ export function taskJson(p: VitallyProject, t: VitallyTask): Json {
   };
 }
 
-/** GET /resources/accounts/:id/conversations (messages are a separate resource). */
-export function conversationJson(c: VitallyConversation): Json {
+/**
+ * GET /resources/conversations and /resources/accounts/:id/conversations (messages are a separate
+ * resource). `accounts` are the conversation's accounts, "associated implicitly via Message to and
+ * from" (https://docs.vitally.io/en/articles/9880665-rest-api-conversations); here the one it is
+ * seeded or opened on, as a reference (id, externalId, name).
+ */
+export function conversationJson(c: VitallyConversation, account?: VitallyAccount): Json {
   return {
     id: c.id,
     createdAt: c.createdAt,
-    updatedAt: c.createdAt,
+    updatedAt: c.updatedAt ?? c.createdAt,
     externalId: null,
     externalUrl: null,
     subject: c.subject,
@@ -127,6 +132,7 @@ export function conversationJson(c: VitallyConversation): Json {
     status: c.status === 'closed' ? 'closed' : 'open',
     rating: null,
     source: 'zendesk',
+    accounts: [{ id: c.accountId, externalId: account?.externalId ?? null, name: account?.name ?? null }],
   };
 }
 

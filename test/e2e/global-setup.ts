@@ -19,7 +19,8 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
   const persistDir = mkdtempSync(join(tmpdir(), 'concord-e2e-'));
-  const estate = await startEstate({ brokerPort: await freePort(), sandboxPort: await freePort(), persistDir });
+  // No timer-driven Cron Trigger: the change tests fire it themselves (/__scheduled), when they mean to.
+  const estate = await startEstate({ brokerPort: await freePort(), sandboxPort: await freePort(), persistDir, cronIntervalMs: 0 });
   project.provide('brokerUrl', estate.brokerUrl);
   project.provide('estateSandboxUrl', estate.sandboxUrl);
   project.provide('demoKey', estate.tenants.demo.apiKey);

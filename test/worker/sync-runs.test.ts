@@ -5,7 +5,9 @@
  * steps before; a reconcile dry run that reports drift of an ERP-owned field changed in the CRM
  * and changes nothing; and the real run that repairs it through the write guard.
  */
+import { createScheduledController, env as testEnv } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import worker from '../../worker/index.js';
 import { api, provision } from './helpers.js';
 
 declare module 'vitest' {
@@ -163,5 +165,18 @@ describe('sync runs', () => {
     expect(norm(repaired.properties['domain'])).toBe(pick!.erpDomain);
     // A CRM-owned field the ERP disagrees on is never written into the ERP: an exception for a person.
     expect(real.drift.filter((d) => d.system === 'netsuite').every((d) => d.outcome === 'exception')).toBe(true);
+  });
+
+  it('the nightly Cron Trigger starts a reconcile of the tenant, and a second one while it runs starts nothing', { timeout: 240_000 }, async () => {
+    const fire = async () => {
+      await worker.scheduled!(createScheduledController({ cron: '0 3 * * *', scheduledTime: Date.now() }), testEnv);
+    };
+    const before = ((await (await api('/v1/tenants/demo/sync/runs', { key })).json()) as { items: Run[] }).items.length;
+    await fire();
+    await fire();
+    const runs = ((await (await api('/v1/tenants/demo/sync/runs', { key })).json()) as { items: (Run & { startedBy: string })[] }).items;
+    expect(runs.length).toBe(before + 1);
+    expect(runs[0]).toMatchObject({ kind: 'reconcile', dryRun: false, startedBy: 'cron:nightly-reconcile' });
+    expect((await finished(runs[0]!.id)).status).toBe('completed');
   });
 });

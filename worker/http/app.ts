@@ -29,6 +29,8 @@ import { writeRefusalRoutes } from './routes/write-refusals.js';
 import { flowRoutes } from './routes/flows.js';
 import { syncRunRoutes } from './routes/sync-runs.js';
 import { salesforceWebhookRoutes } from './routes/webhooks-salesforce.js';
+import { netsuiteWebhookRoutes } from './routes/webhooks-netsuite.js';
+import { vitallyWebhookRoutes } from './routes/webhooks-vitally.js';
 
 export function problemResponse(problem: Problem, correlationId: string | undefined): Response {
   return new Response(JSON.stringify({ ...problem, correlationId }), {
@@ -70,6 +72,9 @@ export function createApp(): Hono<AppEnv> {
   app.route('/v1/embed', embedRoutes());
   // CRM webhooks: signature-verified, tenant from each event's portal (routes/webhooks.ts).
   app.route('/v1/webhooks/salesforce', salesforceWebhookRoutes());
+  // ERP and CS change events: the NetSuite event script (account id header) and Vitally playbooks (per-tenant URL).
+  app.route('/v1/webhooks/netsuite', netsuiteWebhookRoutes());
+  app.route('/v1/webhooks/vitally', vitallyWebhookRoutes());
   app.route('/v1/webhooks', webhookRoutes());
   app.route('/demo', demoRoutes());
 

@@ -12,6 +12,7 @@ import type {
   CurrencyCode,
 } from '../model/index.js';
 import type { AccountFacts, DealFacts } from './facts.js';
+import type { CsObjectType, ErpRecordType } from '../model/changes.js';
 
 import type { SystemName } from '../model/primitives.js';
 export type { AccountFacts, DealFacts } from './facts.js';
@@ -83,6 +84,39 @@ export interface ErpPort {
    * connection is on the vendor's own host (no call is made).
    */
   salesOrderUrl?(id: string): string | null;
+  /** One record as it is now (the change pipeline reads a pushed pointer back); null when it is gone. */
+  changedRecord?(type: ErpRecordType, id: string): Promise<ErpRecordVersion | null>;
+  /** Records of `type` modified at or after `since` (ISO instant), oldest first, page by page: the poll. */
+  changedSince?(type: ErpRecordType, since: string): AsyncIterable<{ id: string; lastModified: string }[]>;
+  /** The date (YYYY-MM-DD) of the customer's latest payment, or null. */
+  lastPaymentDate?(customerId: string): Promise<string | null>;
+}
+
+/** One version of an ERP record, as the change pipeline reads it back (canonical terms). */
+export interface ErpRecordVersion {
+  recordType: ErpRecordType;
+  id: string;
+  /** Document number (invoice INV-002749), contract or customer name; null when the ERP has none. */
+  number: string | null;
+  /** The customer the record belongs to (the customer itself for a customer record). */
+  customerId: string | null;
+  /** The record's last modification, ISO instant (whole seconds). */
+  lastModified: string;
+  currency: CurrencyCode | null;
+  /** Document total, payment amount, or contract ARR. */
+  amount: number | null;
+  /** Invoices: what is still due. */
+  balance: number | null;
+  /** Canonical: invoices open|paid|void; contracts as ContractSection status; others the ERP's own status text. */
+  status: string | null;
+  /** Invoices: disputed by the customer. */
+  disputed: boolean;
+  /** Transaction date / contract start, YYYY-MM-DD. */
+  date: string | null;
+  /** Invoice due date / contract end, YYYY-MM-DD. */
+  dueDate: string | null;
+  /** Payments and credit memos: the invoices they settle, with what each still owes now. */
+  applied: { invoiceId: string; number: string | null; amount: number; balance: number | null }[];
 }
 
 /** One payment term of the ERP. */
@@ -244,6 +278,21 @@ export interface CsPort {
    * ever built from the vendor's documented host, never from input.
    */
   webAppUrl(): string | null;
+  /**
+   * Records of `type` updated at or after `since` (ISO instant), newest first, page by page, each
+   * with the CS account it belongs to: the poll. Stops paging once a page reaches older records.
+   */
+  changedSince?(type: CsObjectType, since: string): AsyncIterable<CsRecordChange[]>;
+}
+
+/** One changed CS record found by the poll. */
+export interface CsRecordChange {
+  objectType: CsObjectType;
+  id: string;
+  /** The CS accounts the record belongs to (a conversation may name several). */
+  accountIds: string[];
+  /** ISO instant. */
+  updatedAt: string;
 }
 
 /** Concord's facts for one CRM company / Account (`recordId` is the CRM's id). */

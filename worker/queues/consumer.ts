@@ -7,10 +7,12 @@
  * https://developers.cloudflare.com/queues/configuration/dead-letter-queues/). So every message is
  * acked or retried on its own: one bad message never redelivers the others.
  *
- * `consumeEvents` applies each change exactly once (storage/events.ts `applyChange`), then
- * invalidates the cached account view of a changed company. A failure is noted in D1 and the
- * message retried with backoff; a message that can never succeed (malformed, or a business
- * failure) is dead-lettered at once and acked (queues/dead-letter.ts).
+ * `consumeEvents` applies each CRM change exactly once (storage/events.ts `applyChange`), then
+ * invalidates the cached account view of a changed company; ERP and CS changes go through the
+ * change pipeline (flows/account-changes: record read back, claimed once, account view rebuilt,
+ * facts written on the CRM records in batches). A failure is noted in D1 and the message retried
+ * with backoff; a message that can never succeed (malformed, or a business failure) is
+ * dead-lettered at once and acked (queues/dead-letter.ts).
  */
 import type { Env } from '../env.js';
 import { ConcordError, decisionFor } from '../errors.js';
@@ -23,7 +25,8 @@ import { withValue } from './value.js';
 import { dealChangesIntake, isDealChange } from '../flows/closed-won/crm-intake.js';
 import { deadLetterId, failureReason, loggerFor, parseOrDeadLetter } from './dead-letter.js';
 import { companyChangesIntake, isCompanyIdentityChange } from './identity-intake.js';
-import { summarize, type CrmChange } from './messages.js';
+import { consumeAccountChanges, type PipelineItem } from '../flows/account-changes/consume.js';
+import { summarize, type ChangeMessage, type CrmChange } from './messages.js';
 
 /** Longest backoff between redeliveries of a failing message. */
 const MAX_DELAY_SECONDS = 300;
@@ -51,7 +54,7 @@ async function apply(env: Env, sent: CrmChange, log: Logger): Promise<CrmChange 
 }
 
 /** What to do with a message whose work failed: retry with backoff, or dead-letter it at once. */
-async function failed(env: Env, msg: Message<unknown>, m: CrmChange, err: unknown, log: Logger): Promise<void> {
+async function failed(env: Env, msg: Message<unknown>, m: ChangeMessage, err: unknown, log: Logger): Promise<void> {
   const reason = failureReason(err);
   const decision = err instanceof ConcordError ? decisionFor(err.error, msg.attempts) : { action: 'retry' as const, delayMs: 0 };
   if (decision.action === 'stop') {
@@ -99,10 +102,15 @@ async function runGroups(env: Env, groups: Grouped, step: (tenantId: string, cha
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const deals: Grouped = new Map();
   const companies: Grouped = new Map();
+  const pipeline = new Map<PipelineItem, Message<unknown>>();
   for (const msg of batch.messages) {
     const m = await parseOrDeadLetter(env, msg);
     if (!m) continue;
     const log = loggerFor(env, { correlationId: m.correlationId, tenant: m.tenantId, eventKey: m.idempotencyKey.slice(0, 12), attempt: msg.attempts });
+    if (m.kind !== 'crm.change') {
+      pipeline.set({ m, log }, msg);
+      continue;
+    }
     try {
       const applied = await apply(env, m, log);
       if (applied && isDealChange(applied)) {
@@ -116,6 +124,20 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
       msg.ack();
     } catch (err) {
       await failed(env, msg, m, err, log);
+    }
+  }
+  if (pipeline.size > 0) {
+    // One pass for the whole batch: each account's effects once, CRM writes batched per system.
+    let errors: Map<PipelineItem, unknown>;
+    try {
+      errors = await consumeAccountChanges(env, [...pipeline.keys()]);
+    } catch (err) {
+      errors = new Map([...pipeline.keys()].map((item) => [item, err]));
+    }
+    for (const [item, msg] of pipeline) {
+      const err = errors.get(item);
+      if (err === undefined) msg.ack();
+      else await failed(env, msg, item.m, err, item.log);
     }
   }
   await runGroups(env, deals, (tenantId, changes) => dealChangesIntake(env, tenantId, changes));

@@ -13,7 +13,7 @@ import { ConcordError, toProblem } from '../errors.js';
 import { createLogger, type Logger } from '../ops/log.js';
 import { sha256Hex } from '../storage/crypto.js';
 import { isProcessed, lastFailure, putDeadLetter } from '../storage/events.js';
-import { CrmChangeSchema, summarize, type CrmChange } from './messages.js';
+import { ChangeMessageSchema, summarize, type ChangeMessage } from './messages.js';
 
 /** Dead-letter id of a message: stable per change, so failing again reopens the same row. */
 export function deadLetterId(idemKey: string): string {
@@ -62,8 +62,8 @@ async function deadLetterMalformed(env: Env, msg: Message<unknown>, reason: stri
  * The message as a change, or null when it does not parse: then it is dead-lettered as malformed
  * and acked (redelivering it cannot help). A failure to store it propagates to the caller.
  */
-export async function parseOrDeadLetter(env: Env, msg: Message<unknown>): Promise<CrmChange | null> {
-  const parsed = CrmChangeSchema.safeParse(msg.body);
+export async function parseOrDeadLetter(env: Env, msg: Message<unknown>): Promise<ChangeMessage | null> {
+  const parsed = ChangeMessageSchema.safeParse(msg.body);
   if (parsed.success) return parsed.data;
   await deadLetterMalformed(env, msg, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
   msg.ack();

@@ -7,21 +7,22 @@
 import type { Env } from '../env.js';
 import { payloadRef, putPayloadStatement } from '../storage/event-payloads.js';
 import { MESSAGE_BUDGET_BYTES, SEND_BATCH_BYTES, byteLength } from './size.js';
-import type { CrmChange } from './messages.js';
+import type { ChangeMessage } from './messages.js';
 
 /** The message as sent: large values replaced by a reference (stored before anything is sent). */
-async function fitted(env: Env, messages: CrmChange[]): Promise<{ body: CrmChange; bytes: number }[]> {
-  const out: { body: CrmChange; bytes: number }[] = [];
+async function fitted(env: Env, messages: ChangeMessage[]): Promise<{ body: ChangeMessage; bytes: number }[]> {
+  const out: { body: ChangeMessage; bytes: number }[] = [];
   const stores: D1PreparedStatement[] = [];
   for (const m of messages) {
     const bytes = byteLength(JSON.stringify(m));
-    if (bytes <= MESSAGE_BUDGET_BYTES || m.value === null) {
+    // Only CRM changes carry a value; ERP and CS changes are pointers of a few hundred bytes.
+    if (m.kind !== 'crm.change' || bytes <= MESSAGE_BUDGET_BYTES || m.value === null) {
       out.push({ body: m, bytes });
       continue;
     }
     const ref = payloadRef(m.idempotencyKey);
     stores.push(putPayloadStatement(env.DB, m.tenantId, ref, m.value));
-    const body: CrmChange = { ...m, value: null, valueRef: ref };
+    const body: ChangeMessage = { ...m, value: null, valueRef: ref };
     out.push({ body, bytes: byteLength(JSON.stringify(body)) });
   }
   if (stores.length > 0) await env.DB.batch(stores);
@@ -29,8 +30,8 @@ async function fitted(env: Env, messages: CrmChange[]): Promise<{ body: CrmChang
 }
 
 /** Enqueue change messages, by reference where needed, in batches within the queue's limits. */
-export async function enqueueChanges(env: Env, messages: CrmChange[]): Promise<void> {
-  let chunk: MessageSendRequest<CrmChange>[] = [];
+export async function enqueueChanges(env: Env, messages: ChangeMessage[]): Promise<void> {
+  let chunk: MessageSendRequest<ChangeMessage>[] = [];
   let bytes = 0;
   for (const { body, bytes: size } of await fitted(env, messages)) {
     if (chunk.length === 100 || (chunk.length > 0 && bytes + size > SEND_BATCH_BYTES)) {

@@ -1,9 +1,15 @@
 /**
- * The canonical change event: what the webhook routes put on the `EVENTS` queue and what the
- * consumer, the dead-letter store and replay handle. Vendor-neutral; one HubSpot webhook event
- * (or, later, a Salesforce callout or an ERP poll result) becomes one message.
+ * The canonical change events: what the webhook routes and the scheduled polls put on the
+ * `EVENTS` queue and what the consumer, the dead-letter store and replay handle. Vendor-neutral,
+ * one zod union discriminated on `kind`:
+ * - `crm.change`: one HubSpot webhook event (a property of a CRM record, with its value);
+ * - `erp.change`: one ERP record changed (a NetSuite event script's push or a SuiteQL poll row).
+ *   A pointer, never business data: the consumer reads the record back;
+ * - `cs.change`: one customer-success record changed (a Vitally poll row or playbook webhook),
+ *   also a pointer: the consumer reads the account's CS data again.
  */
 import { z } from 'zod';
+import { CS_OBJECT_TYPES, ERP_RECORD_TYPES, type CsObjectType, type ErpRecordType } from '../model/changes.js';
 import { sha256Hex } from '../storage/crypto.js';
 import { MAX_VALUE_BYTES, byteLength } from './size.js';
 
@@ -43,6 +49,85 @@ export const CrmChangeSchema = z
 
 export type CrmChange = z.infer<typeof CrmChangeSchema>;
 
+const TenantId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/);
+const Key = z.string().regex(/^[0-9a-f]{64}$/);
+
+
+/** One ERP record changed. Strict: the broker is the only producer. */
+export const ErpChangeSchema = z
+  .object({
+    v: z.literal(1),
+    kind: z.literal('erp.change'),
+    tenantId: TenantId,
+    system: z.enum(['netsuite']),
+    /** The ERP account the record lives in (NetSuite account id). */
+    externalAccount: z.string().min(1).max(64),
+    recordType: z.enum(ERP_RECORD_TYPES),
+    recordId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    /** What the push said happened; null when a poll found the change (it cannot tell). */
+    eventType: z.enum(['create', 'edit', 'delete']).nullable(),
+    /** The record's last-modified instant as the source reported it, epoch ms (whole seconds). */
+    lastModified: z.number().int().nonnegative(),
+    via: z.enum(['push', 'poll']),
+    sourceEventId: z.string().min(1).max(128),
+    correlationId: z.string().min(1).max(128),
+    idempotencyKey: Key,
+  })
+  .strict();
+
+export type ErpChange = z.infer<typeof ErpChangeSchema>;
+
+
+/** One customer-success record changed. Strict: the broker is the only producer. */
+export const CsChangeSchema = z
+  .object({
+    v: z.literal(1),
+    kind: z.literal('cs.change'),
+    tenantId: TenantId,
+    system: z.enum(['vitally']),
+    /** The CS workspace (Vitally subdomain), or the tenant id when the connection names none. */
+    externalAccount: z.string().min(1).max(64),
+    objectType: z.enum(CS_OBJECT_TYPES),
+    objectId: z.string().min(1).max(128),
+    /** The CS account the record belongs to (Vitally account id). */
+    csAccountId: z.string().min(1).max(128),
+    /** The record's `updatedAt`, epoch ms. */
+    updatedAt: z.number().int().nonnegative(),
+    via: z.enum(['webhook', 'poll']),
+    sourceEventId: z.string().min(1).max(128),
+    correlationId: z.string().min(1).max(128),
+    idempotencyKey: Key,
+  })
+  .strict();
+
+export type CsChange = z.infer<typeof CsChangeSchema>;
+
+/** Every message the `EVENTS` queue carries. */
+export const ChangeMessageSchema = z.discriminatedUnion('kind', [CrmChangeSchema, ErpChangeSchema, CsChangeSchema]);
+export type ChangeMessage = z.infer<typeof ChangeMessageSchema>;
+
+/** A record version in whole seconds: NetSuite's SuiteQL and record/v1 resolve no finer. */
+export function wholeSeconds(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * The dedupe key of one version of an ERP record: (account, record type, id, last modified). A
+ * push and a poll of the same version, and every re-delivery of either, share it; the consumer
+ * claims it once (docs/decisions.md, "ERP and CS changes").
+ */
+export function erpVersionKey(v: { externalAccount: string; recordType: ErpRecordType; recordId: string; lastModified: number }): Promise<string> {
+  return sha256Hex(JSON.stringify(['erp', v.externalAccount, v.recordType, v.recordId, wholeSeconds(v.lastModified)]));
+}
+
+/**
+ * The dedupe key of one version of a CS record for one of its accounts: (workspace, object type,
+ * id, updatedAt, account). A conversation may name several accounts; each is its own change.
+ */
+export function csVersionKey(v: { externalAccount: string; objectType: CsObjectType; objectId: string; updatedAt: number; csAccountId: string }): Promise<string> {
+  return sha256Hex(JSON.stringify(['cs', v.externalAccount, v.objectType, v.objectId, v.updatedAt, v.csAccountId]));
+}
+
 /**
  * The dedupe key of a HubSpot webhook event: SHA-256 over what identifies the change itself
  * (portal, subscription type, object, property, value, when), not over `eventId` or
@@ -61,7 +146,13 @@ export function hubspotIdempotencyKey(e: {
 }
 
 /** A one-line description of a change for people (dead-letter list), never the value itself. */
-export function summarize(m: CrmChange): string {
-  const what = m.property ? `${m.property} changed` : m.change;
-  return `${m.system} ${m.objectType} ${m.objectId}: ${what}`;
+export function summarize(m: ChangeMessage): string {
+  switch (m.kind) {
+    case 'crm.change':
+      return `${m.system} ${m.objectType} ${m.objectId}: ${m.property ? `${m.property} changed` : m.change}`;
+    case 'erp.change':
+      return `${m.system} ${m.recordType} ${m.recordId}: ${m.eventType ?? 'changed'} (${m.via})`;
+    case 'cs.change':
+      return `${m.system} ${m.objectType} ${m.objectId}: changed (${m.via})`;
+  }
 }

@@ -27,7 +27,7 @@ import {
 } from '../model/index.js';
 import type { System } from '../storage/connections.js';
 import { getAccount } from '../storage/identity.js';
-import { ageSeconds, cacheKey, freshnessOf, readCache, type Cached, type SourceSections } from './account-view-cache.js';
+import { ageSeconds, cacheKey, freshnessOf, readCache, type Cached, type SourceRecord, type SourceSections } from './account-view-cache.js';
 import { portsFor } from '../ports/registry.js';
 import type { ServiceContext } from './context.js';
 
@@ -48,7 +48,8 @@ export function errorCode(err: unknown): string {
   return err instanceof ConcordError ? toProblem(err.error).code : 'internal_error';
 }
 
-async function fetchNetSuite(env: Env, ctx: ServiceContext, customerId: string, today: string): Promise<SourceSections['netsuite']> {
+/** The ERP's sections of one customer (also read by the change pipeline, worker/flows/account-changes). */
+export async function fetchNetSuite(env: Env, ctx: ServiceContext, customerId: string, today: string): Promise<SourceSections['netsuite']> {
   const erp = await portsFor(env, ctx, VIEW_READER).erp();
   const [facts, invoices, contract] = await Promise.all([erp.accountFacts(customerId), erp.openInvoices(customerId), erp.currentContract(customerId, today)]);
   const currency = facts.currency ?? invoices[0]?.currency ?? contract?.currency;
@@ -60,7 +61,8 @@ async function fetchNetSuite(env: Env, ctx: ServiceContext, customerId: string, 
   };
 }
 
-async function fetchVitally(env: Env, ctx: ServiceContext, accountId: string): Promise<SourceSections['vitally']> {
+/** The CS platform's sections of one account (also read by the change pipeline). */
+export async function fetchVitally(env: Env, ctx: ServiceContext, accountId: string): Promise<SourceSections['vitally']> {
   const cs = await portsFor(env, ctx, VIEW_READER).cs();
   const [health, onboarding, escalations] = await Promise.all([cs.health(accountId), cs.onboarding(accountId), cs.escalations(accountId)]);
   return {
@@ -102,6 +104,11 @@ export async function buildAccountView(
   accountId: string,
   /** Lets the KV write finish after the view is returned (it is off the request's critical path). */
   waitUntil: (p: Promise<unknown>) => void = () => {},
+  /**
+   * Fetch only these sources (a change pipeline rebuilding after their change); the others keep
+   * their cached answer while it is fresh (younger than `freshMs`), else they are fetched too.
+   */
+  opts: { refetch?: readonly (keyof SourceSections)[]; freshMs?: number } = {},
 ): Promise<AccountView> {
   const key = cacheKey(ctx.tenantId, accountId);
   const cached = await readCache(env, key);
@@ -112,21 +119,30 @@ export async function buildAccountView(
   const netsuiteId = primary('netsuite');
   const vitallyId = primary('vitally');
 
+  const reused = <K extends keyof SourceSections>(system: K): SourceRecord<K> | null => {
+    const previous = cached?.sources[system] as SourceRecord<K> | undefined;
+    if (!opts.refetch || opts.refetch.includes(system) || !previous) return null;
+    return Date.now() - Date.parse(previous.fetchedAt) < (opts.freshMs ?? 60_000) ? previous : null;
+  };
+  const nsReused = reused('netsuite');
+  const vtReused = reused('vitally');
   const [ns, vt] = await Promise.allSettled([
-    netsuiteId ? fetchNetSuite(env, ctx, netsuiteId, today) : Promise.resolve(null),
-    vitallyId ? fetchVitally(env, ctx, vitallyId) : Promise.resolve(null),
+    netsuiteId ? (nsReused ? Promise.resolve(nsReused.sections) : fetchNetSuite(env, ctx, netsuiteId, today)) : Promise.resolve(null),
+    vitallyId ? (vtReused ? Promise.resolve(vtReused.sections) : fetchVitally(env, ctx, vitallyId)) : Promise.resolve(null),
   ]);
 
   const now = new Date().toISOString();
+  const fetchedAtOf = { netsuite: nsReused?.fetchedAt ?? now, vitally: vtReused?.fetchedAt ?? now };
   const sources: Cached['sources'] = {};
   const freshness: AccountView['freshness'] = {};
   // Per source: the new answer, else the last good one (stale), else nothing (error).
   const settle = <K extends keyof SourceSections>(system: K, linked: boolean, result: PromiseSettledResult<SourceSections[K] | null>): Outcome<SourceSections[K]> => {
     if (!linked) return { kind: 'not_linked' };
     if (result.status === 'fulfilled' && result.value) {
-      (sources as Record<string, unknown>)[system] = { fetchedAt: now, sections: result.value };
-      freshness[system] = freshnessOf(now, 'fresh');
-      return { kind: 'answered', fetchedAt: now, sections: result.value };
+      const at = fetchedAtOf[system];
+      (sources as Record<string, unknown>)[system] = { fetchedAt: at, sections: result.value };
+      freshness[system] = freshnessOf(at, 'fresh');
+      return { kind: 'answered', fetchedAt: at, sections: result.value };
     }
     const code = result.status === 'rejected' ? errorCode(result.reason) : 'internal_error';
     ctx.log.warn('account_view.source_failed', { system, code });

@@ -33,14 +33,23 @@ export interface ViewOptions {
 
 /**
  * Per-isolate copies of recently served views (LRU, bounded): the warm path then costs no KV
- * read. Only ever served while fresh; a stale copy sends the request back to KV.
+ * read. Only ever served while fresh, and for at most `HOT_MS` after this isolate read or built
+ * it: a change's rebuild (worker/flows/account-changes) runs in the queue consumer's isolate, and
+ * other isolates see it in KV within that window instead of serving their own copy for a minute.
  */
-const hot = new Map<string, Servable>();
+const hot = new Map<string, Servable & { at: number }>();
 const HOT_MAX = 256;
+export const HOT_MS = 2_000;
+
+const newest = (s: Servable) => Math.max(...Object.values(s.sources).map((x) => Date.parse(x.fetchedAt)), 0);
 
 function remember(key: string, cached: Servable): void {
+  // A request that read the KV copy just before a change's rebuild replaced it must not put the
+  // older copy back over the rebuilt one.
+  const current = hot.get(key);
+  if (current && newest(current) > newest(cached)) return;
   hot.delete(key);
-  hot.set(key, cached);
+  hot.set(key, { ...cached, at: Date.now() });
   if (hot.size > HOT_MAX) hot.delete(hot.keys().next().value!);
 }
 
@@ -62,7 +71,7 @@ function servableFromView(view: AccountView): Servable {
 export async function accountView(env: Env, ctx: ServiceContext, accountId: string, opts: ViewOptions = {}): Promise<AccountView> {
   const key = cacheKey(ctx.tenantId, accountId);
   const mem = opts.refresh ? undefined : hot.get(key);
-  if (mem && isFresh(mem)) return servedFromCache(mem, 'fresh');
+  if (mem && Date.now() - mem.at < HOT_MS && isFresh(mem)) return servedFromCache(mem, 'fresh');
   const cached = opts.refresh ? null : await readCache(env, key);
   if (cached) {
     remember(key, cached);
@@ -91,10 +100,25 @@ export async function invalidateAccountView(env: Env, tenantId: string, accountI
   await Promise.all([env.KV.delete(key), env.VIEWS.get(env.VIEWS.idFromName(`${tenantId}:${accountId}`)).forget()]);
 }
 
+/**
+ * Rebuilds a cached view at once after a change in `sources` (the change pipeline, not a
+ * request): this isolate's copy is dropped, and the account's coordinator fetches those sources
+ * again, keeps the others' fresh answers and stores the result before answering. Null when no
+ * view of the account is cached: there is nothing to rebuild, the next request builds it.
+ */
+export async function rebuildAccountView(env: Env, ctx: ServiceContext, accountId: string, sources: readonly ('netsuite' | 'vitally')[]): Promise<AccountView | null> {
+  const key = cacheKey(ctx.tenantId, accountId);
+  hot.delete(key);
+  if (!(await readCache(env, key))) return null;
+  const view = await coordinatedBuild(env, ctx, accountId, true, [...sources]);
+  remember(key, servableFromView(view));
+  return view;
+}
+
 /** Build through the account's coordinator so concurrent builds of one account coalesce. */
-function coordinatedBuild(env: Env, ctx: ServiceContext, accountId: string, refresh = false): Promise<AccountView> {
+function coordinatedBuild(env: Env, ctx: ServiceContext, accountId: string, refresh = false, refetch?: ('netsuite' | 'vitally')[]): Promise<AccountView> {
   const stub = env.VIEWS.get(env.VIEWS.idFromName(`${ctx.tenantId}:${accountId}`));
-  return stub.build({ tenantId: ctx.tenantId, accountId, correlationId: ctx.correlationId, refresh }).then((result) => {
+  return stub.build({ tenantId: ctx.tenantId, accountId, correlationId: ctx.correlationId, refresh, ...(refetch ? { refetch } : {}) }).then((result) => {
     if (!result.ok) throw new ConcordError(result.error);
     return result.view as AccountView;
   });

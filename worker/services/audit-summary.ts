@@ -24,13 +24,17 @@ function shown(value: string): string {
   return value.length > 80 ? `${value.slice(0, 79)}…` : value;
 }
 
-const SYSTEM_LABEL: Record<string, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce', netsuite: 'NetSuite', vitally: 'Vitally' };
+/** How people name each system in history lines. */
+export const SYSTEM_LABEL: Record<string, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce', netsuite: 'NetSuite', vitally: 'Vitally' };
 
 function field(after: unknown, name: string): string | null {
   if (!after || typeof after !== 'object') return null;
   const value = (after as Record<string, unknown>)[name];
   return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
 }
+
+/** History lines of the change pipeline: their `summary` is the line shown. */
+const CHANGE_ACTIONS = new Set(['erp.record.changed', 'erp.record.deleted', 'cs.health.changed', 'cs.onboarding.changed', 'cs.escalation.changed', 'account.risk.changed', 'account.finance_hold.set', 'account.finance_hold.lifted', 'account.automation.health_task']);
 
 const system = (after: unknown) => SYSTEM_LABEL[field(after, 'system') ?? ''] ?? field(after, 'system') ?? 'a system';
 
@@ -63,7 +67,11 @@ export function summarizeAudit(row: Pick<AuditRow, 'action' | 'entityType' | 'en
       const value = field(a, 'value');
       return value === null ? `${where} ${property} cleared` : `${where} ${property} changed to "${shown(value)}"`;
     }
-    default:
+    default: {
+      // ERP and CS changes carry their own line (flows/account-changes/history.ts).
+      const line = field(a, 'summary');
+      if (line && CHANGE_ACTIONS.has(row.action)) return shown(line);
       return `${row.action.replace(/[._]/g, ' ')} (${row.entityType} ${row.entityId})`;
+    }
   }
 }

@@ -1,8 +1,10 @@
 /**
- * Inbound signing secrets: the shared secrets callers sign their requests with (the Salesforce
- * package's External Credential `SigningSecret`), one per calling account (org id), sealed by the
- * vault. Rotation keeps the previous secret valid for a grace period so requests signed with the
- * old value keep working until the admin has pasted the new one into Salesforce.
+ * Inbound signing secrets: the shared secrets callers sign their requests with, one per calling
+ * account, sealed by the vault: the Salesforce package's External Credential `SigningSecret` (per
+ * org id), the NetSuite event script's API secret (per NetSuite account id) and the Vitally
+ * playbook webhooks' Standard Webhooks secret (per workspace). Rotation keeps the previous secret
+ * valid for a grace period so requests signed with the old value keep working until the admin has
+ * pasted the new one into the calling system.
  */
 import type { Env } from '../env.js';
 import { fail } from '../errors.js';
@@ -10,7 +12,7 @@ import { toBase64Url } from './crypto.js';
 import { open, seal, type Sealed } from './vault.js';
 
 /** Systems that sign their calls to Concord with a per-tenant shared secret. */
-export type InboundSystem = 'salesforce';
+export type InboundSystem = 'salesforce' | 'netsuite' | 'vitally';
 
 /** How long the previous secret keeps verifying after a rotation. */
 export const ROTATION_GRACE_MS = 24 * 3600 * 1000;
@@ -69,6 +71,8 @@ export async function prepareInboundSecret(
 
 export interface InboundSecrets {
   tenantId: string;
+  /** The calling account the secret is registered for. */
+  externalAccount: string;
   /** Secrets that verify right now: the current one first, then the previous one in its grace period. */
   secrets: string[];
   /** True when the current secret does not open (its vault key was removed, or the row altered). */
@@ -84,14 +88,27 @@ async function tryOpen(env: Env, context: string, sealed: Sealed): Promise<strin
 }
 
 /** The tenant and the valid secrets of a calling account, or null when it is not registered. */
-export async function inboundSecretsFor(env: Env, system: InboundSystem, externalAccount: string): Promise<InboundSecrets | null> {
+export function inboundSecretsFor(env: Env, system: InboundSystem, externalAccount: string): Promise<InboundSecrets | null> {
+  return secretsWhere(env, 'system = ? AND external_account = ?', [system, externalAccount]);
+}
+
+/**
+ * The valid secrets a tenant registered for `system` (callers whose requests name the tenant,
+ * not an account: Vitally's playbook webhooks post to a per-tenant URL).
+ */
+export function inboundSecretsOfTenant(env: Env, system: InboundSystem, tenantId: string): Promise<InboundSecrets | null> {
+  return secretsWhere(env, 'system = ? AND tenant_id = ?', [system, tenantId]);
+}
+
+async function secretsWhere(env: Env, where: string, args: string[]): Promise<InboundSecrets | null> {
   const row = await env.DB.prepare(
-    `SELECT tenant_id AS tenantId, secret_kid, secret_iv, secret_ct, previous_kid, previous_iv, previous_ct, previous_valid_until
-     FROM inbound_secrets WHERE system = ? AND external_account = ?`,
+    `SELECT tenant_id AS tenantId, external_account AS externalAccount, secret_kid, secret_iv, secret_ct, previous_kid, previous_iv, previous_ct, previous_valid_until
+     FROM inbound_secrets WHERE ${where} ORDER BY rotated_at DESC LIMIT 1`,
   )
-    .bind(system, externalAccount)
+    .bind(...args)
     .first<{
       tenantId: string;
+      externalAccount: string;
       secret_kid: string;
       secret_iv: string;
       secret_ct: string;
@@ -101,14 +118,14 @@ export async function inboundSecretsFor(env: Env, system: InboundSystem, externa
       previous_valid_until: string | null;
     }>();
   if (!row) return null;
-  const context = aad(system, externalAccount, row.tenantId);
+  const context = aad(args[0] as InboundSystem, row.externalAccount, row.tenantId);
   const current = await tryOpen(env, context, { kid: row.secret_kid, iv: row.secret_iv, ct: row.secret_ct });
-  if (current === null) return { tenantId: row.tenantId, secrets: [], unreadable: true };
+  if (current === null) return { tenantId: row.tenantId, externalAccount: row.externalAccount, secrets: [], unreadable: true };
   const secrets = [current];
   if (row.previous_kid && row.previous_iv && row.previous_ct && row.previous_valid_until && Date.parse(row.previous_valid_until) > Date.now()) {
     // A previous secret that no longer opens just stops verifying; the current one still does.
     const previous = await tryOpen(env, context, { kid: row.previous_kid, iv: row.previous_iv, ct: row.previous_ct });
     if (previous !== null) secrets.push(previous);
   }
-  return { tenantId: row.tenantId, secrets, unreadable: false };
+  return { tenantId: row.tenantId, externalAccount: row.externalAccount, secrets, unreadable: false };
 }

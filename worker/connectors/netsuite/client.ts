@@ -15,7 +15,7 @@ import { suiteqlQueries } from './queries.js';
 import { tbaAuthorization } from './tba.js';
 
 /** The REST record types Concord reads and writes (record/v1 names). */
-export type NetSuiteRecordType = 'customer' | 'salesOrder' | 'invoice' | 'customerPayment' | 'inventoryItem' | 'nonInventorySaleItem' | 'subscription';
+export type NetSuiteRecordType = 'customer' | 'salesOrder' | 'invoice' | 'customerPayment' | 'creditMemo' | 'inventoryItem' | 'nonInventorySaleItem' | 'subscription';
 
 /** NetSuite external ids: printable, at most 255 characters; they travel in a URL path segment. */
 export function externalIdSegment(externalId: string): string {

@@ -6,9 +6,11 @@
 import { fail } from '../../errors.js';
 import type { CurrencyCode, ReceivableInvoice } from '../../model/index.js';
 import { normalizeDomain } from '../../policies/identity/index.js';
+import type { ErpRecordType } from '../../model/changes.js';
 import type {
   CustomerProbe,
   ErpCustomerInput,
+  ErpRecordVersion,
   ErpDocument,
   ErpPayment,
   ErpPaymentInput,
@@ -23,6 +25,7 @@ import type {
 import type { Connection } from '../../storage/connections.js';
 import type { CallContext } from '../http.js';
 import { NetSuiteClient } from './client.js';
+import { changedRecord, changedSince, lastPaymentDate } from './changes.js';
 import { suiteqlQueries } from './queries.js';
 import { checkCustomerInput, checkPaymentInput, checkSalesOrderInput } from './inputs.js';
 import {
@@ -167,6 +170,20 @@ export class NetSuiteErp implements ErpPort {
   async payment(id: string): Promise<ErpPayment> {
     const rec = await this.client.record('customerPayment', id, PaymentRecordSchema, { expandSubResources: true });
     return paymentFromRecord(rec, rec.currency ? await this.currencyCode(rec.currency.id) : null);
+  }
+
+  /** A changed record read back (the change pipeline: an event is only a pointer). */
+  changedRecord(type: ErpRecordType, id: string): Promise<ErpRecordVersion | null> {
+    return changedRecord(this.client, this.currencyCode, type, id);
+  }
+
+  /** The poll: SuiteQL on `lastmodifieddate` for one record type. */
+  changedSince(type: ErpRecordType, since: string): AsyncIterable<{ id: string; lastModified: string }[]> {
+    return changedSince(this.client, type, since);
+  }
+
+  lastPaymentDate(customerId: string): Promise<string | null> {
+    return lastPaymentDate(this.client, customerId);
   }
 
   /** Items through record/v1: each collection page of ids, then the items themselves. */

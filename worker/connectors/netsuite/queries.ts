@@ -6,7 +6,27 @@
  * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
  */
 import type { CustomerProbe } from '../../ports/index.js';
+import type { ErpRecordType } from '../../model/changes.js';
 import { internalId, isoDate, sqlString } from './sql.js';
+
+/** Where the poll finds each record type: its SuiteQL table, and the transaction type for transactions. */
+const CHANGE_SOURCE: Readonly<Record<ErpRecordType, { table: string; type?: string }>> = {
+  invoice: { table: 'transaction', type: 'CustInvc' },
+  payment: { table: 'transaction', type: 'CustPymt' },
+  credit_memo: { table: 'transaction', type: 'CustCred' },
+  sales_order: { table: 'transaction', type: 'SalesOrd' },
+  contract: { table: 'subscription' },
+  customer: { table: 'customer' },
+};
+
+/** A datetime column as `YYYY-MM-DD HH24:MI:SS` text under `alias` (the account's format otherwise). */
+const timestamp = (column: string, alias: string) => `TO_CHAR(${column}, 'YYYY-MM-DD HH24:MI:SS') AS ${alias}`;
+
+/** `YYYY-MM-DD HH24:MI:SS` text, checked before it reaches a query. */
+function timestampLiteral(text: string): string {
+  if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(text)) throw new TypeError(`not a SuiteQL timestamp: ${JSON.stringify(text)}`);
+  return `TO_DATE(${sqlString(text)}, 'YYYY-MM-DD HH24:MI:SS')`;
+}
 
 export const suiteqlQueries = {
   /** Credential probe: one cheap authenticated read. */
@@ -49,4 +69,26 @@ export const suiteqlQueries = {
   pricing: () => 'SELECT item, pricelevel, pricelevelname, currency, unitprice FROM pricing ORDER BY item',
   /** Payment terms, for mapping a closed-won deal's terms. */
   terms: () => 'SELECT id, name, daysuntilnetdue FROM term ORDER BY id',
+  /** The poll: records of one type modified at or after `since` (YYYY-MM-DD HH24:MI:SS), oldest first. */
+  changedSince: (type: ErpRecordType, since: string) => {
+    const { table, type: tranType } = CHANGE_SOURCE[type];
+    const where = [...(tranType ? [`type = ${sqlString(tranType)}`] : []), `lastmodifieddate >= ${timestampLiteral(since)}`].join(' AND ');
+    return `SELECT id, ${timestamp('lastmodifieddate', 'lastmodified')} FROM ${table} WHERE ${where} ORDER BY lastmodifieddate, id`;
+  },
+  /** Read-back of one transaction (invoice, payment, credit memo, sales order) as it is now. */
+  transactionVersion: (id: string) =>
+    `SELECT id, type, tranid, entity, ${isoDate('trandate')}, ${isoDate('duedate')}, status, foreigntotal, foreignamountremaining, currency, custbody_concord_disputed, ${timestamp('lastmodifieddate', 'lastmodified')}
+      FROM transaction WHERE id = ${internalId(id)}`,
+  /** The invoices a payment or credit memo settles, as they are now (at most 1,000 ids per IN list). */
+  transactionsByIds: (ids: readonly string[]) =>
+    `SELECT id, type, tranid, entity, status, foreigntotal, foreignamountremaining, currency, ${timestamp('lastmodifieddate', 'lastmodified')}
+      FROM transaction WHERE id IN (${ids.slice(0, 1000).map(internalId).join(', ')})`,
+  /** Read-back of one subscription (contract). */
+  subscriptionVersion: (id: string) =>
+    `SELECT id, name, customer, ${isoDate('startdate')}, ${isoDate('enddate')}, status, currency, custrecord_concord_arr, ${timestamp('lastmodifieddate', 'lastmodified')}
+      FROM subscription WHERE id = ${internalId(id)}`,
+  /** Read-back of one customer. */
+  customerVersion: (id: string) => `SELECT id, companyname, entityid, currency, ${timestamp('lastmodifieddate', 'lastmodified')} FROM customer WHERE id = ${internalId(id)}`,
+  /** A customer's payments, newest first (the change pipeline reads the first row: the last payment date). */
+  lastPayment: (customerId: string) => `SELECT id, ${isoDate('trandate')} FROM transaction WHERE type = 'CustPymt' AND entity = ${internalId(customerId)} ORDER BY trandate DESC, id DESC`,
 } as const;

@@ -1,10 +1,12 @@
 /** Vitally as Concord's customer-success port. */
 import { fail } from '../../errors.js';
-import type { AccountFacts, CsAccountInput, CsOnboardingInput, CsPort, CsWriteResult, MatchRecord } from '../../ports/index.js';
+import type { CsObjectType } from '../../model/changes.js';
+import type { AccountFacts, CsAccountInput, CsOnboardingInput, CsPort, CsRecordChange, CsWriteResult, MatchRecord } from '../../ports/index.js';
 import type { Connection } from '../../storage/connections.js';
 import { TtlMemo } from '../../storage/memo.js';
 import type { CallContext } from '../http.js';
 import { VitallyClient } from './client.js';
+import { changedSince } from './changes.js';
 import { vitallyDescriptor as d, vitallyWebAppUrl } from './descriptor.js';
 import { escalationsFromConversations, factTraits, healthFromScores, matchRecordFromAccount, milestoneChanges, onboardingFromProjects, ownerTraits, projectWithKey, templateNamed } from './map.js';
 import type { VitallyProjectTemplate } from './schemas.js';
@@ -57,6 +59,11 @@ export class VitallyCs implements CsPort {
   async onboarding(accountId: string) {
     const [projects, tasks] = await Promise.all([this.client.projects(accountId), this.client.tasks(accountId)]);
     return onboardingFromProjects(projects, tasks);
+  }
+
+  /** The poll: records updated since `since`, newest first. */
+  changedSince(type: CsObjectType, since: string): AsyncIterable<CsRecordChange[]> {
+    return changedSince(this.client, type, since);
   }
 
   async escalations(accountId: string) {

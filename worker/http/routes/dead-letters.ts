@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { fail } from '../../errors.js';
 import { auditStatement } from '../../storage/audit.js';
 import { getDeadLetter, listDeadLetters, markReplayedStatement } from '../../storage/events.js';
-import { CrmChangeSchema } from '../../queues/messages.js';
+import { ChangeMessageSchema } from '../../queues/messages.js';
 import { resumeClosedWon } from '../../flows/closed-won/intake.js';
 import type { AppEnv } from '../context.js';
 import { query } from '../validate.js';
@@ -43,7 +43,7 @@ export function deadLetterRoutes() {
       ]);
       return c.json({ id, status: 'replayed', runId: run.data.runId }, 202);
     }
-    const message = CrmChangeSchema.safeParse(letter.payload);
+    const message = ChangeMessageSchema.safeParse(letter.payload);
     if (!message.success) {
       // A malformed message stays in the store for a person; replaying it would fail the same way.
       fail({ kind: 'conflict', message: 'This dead letter is not a replayable message; it stays in the store for inspection.' });

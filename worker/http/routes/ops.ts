@@ -5,7 +5,11 @@
  * - `POST /v1/tenants/:tenant/ops/crm/company-updates`: bulk write of Concord's account facts
  *   onto CRM companies / Accounts (batched per the CRM's limit, paced by the tenant's limiter),
  *   through the write guard like every vendor write, and audited. At most 2,000 updates per
- *   request; send several in parallel, the limiter paces them together.
+ *   request; send several in parallel, the limiter paces them together;
+ * - `POST /v1/tenants/:tenant/ops/poll`: run the ERP and CS change poll of this tenant now (what
+ *   the Cron Trigger does every minute), answering what each stream found;
+ * - `GET  /v1/tenants/:tenant/ops/intake`: the polls' checkpoints per source and stream, and how
+ *   many accounts wait for their change effects.
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -16,6 +20,8 @@ import { ACCOUNT_FACTS } from '../../ports/facts.js';
 import { portsFor } from '../../ports/registry.js';
 import { serviceContext } from '../../services/context.js';
 import { auditStatement } from '../../storage/audit.js';
+import { checkpoints } from '../../storage/poll-checkpoints.js';
+import { pollTenant } from '../../flows/account-changes/poll.js';
 import type { AppEnv } from '../context.js';
 import { jsonBody, parseWith } from '../validate.js';
 
@@ -65,6 +71,28 @@ export function opsRoutes() {
     const tenantId = c.get('tenantId');
     const vendors = await quotaOf(c.env as Env & LimiterEnv, tenantId);
     return c.json({ tenant: tenantId, at: new Date().toISOString(), vendors });
+  });
+
+  r.post('/poll', async (c) => {
+    const report = await pollTenant(c.env, c.get('tenantId'), c.get('log'), c.get('correlationId'));
+    return c.json(report);
+  });
+
+  r.get('/intake', async (c) => {
+    const tenantId = c.get('tenantId');
+    const sources = [];
+    for (const source of ['netsuite', 'vitally']) {
+      const streams = [...(await checkpoints(c.env.DB, tenantId, source)).values()].map((cp) => ({
+        stream: cp.stream,
+        checkpoint: new Date(cp.checkpointMs).toISOString(),
+        lastRunAt: cp.lastRunAt,
+        lastFound: cp.lastFound,
+        lastError: cp.lastError,
+      }));
+      if (streams.length > 0) sources.push({ source, streams });
+    }
+    const waiting = await c.env.DB.prepare('SELECT COUNT(*) AS n FROM account_dirty WHERE tenant_id = ?').bind(tenantId).first<{ n: number }>();
+    return c.json({ tenant: tenantId, sources, accountsWaiting: waiting?.n ?? 0 });
   });
 
   r.post('/crm/company-updates', async (c) => {

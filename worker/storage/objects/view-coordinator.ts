@@ -9,7 +9,7 @@ import { ConcordError, type DomainError } from '../../errors.js';
 import type { AccountView } from '../../model/index.js';
 import { config, type Env } from '../../env.js';
 import { createLogger } from '../../ops/log.js';
-import { buildAccountView } from '../../services/account-view.js';
+import { FRESH_MS, buildAccountView } from '../../services/account-view.js';
 import { serviceContext } from '../../services/context.js';
 
 export interface BuildRequest {
@@ -18,6 +18,13 @@ export interface BuildRequest {
   correlationId: string;
   /** Skip the just-built copy (an explicit refresh); a build in flight is still shared. */
   refresh?: boolean;
+  /**
+   * A rebuild after a change in these sources (the change pipeline): a build already in flight
+   * may have read them before the change, so this one waits for it and builds anew; only these
+   * sources are fetched (the others' fresh answers are kept), and the KV write is done before it
+   * answers, so the next request reads the new view.
+   */
+  refetch?: ('netsuite' | 'vitally')[];
 }
 
 /** How long a finished build answers late arrivals while its KV write settles. */
@@ -40,10 +47,15 @@ export class ViewCoordinator extends DurableObject<Env> {
     if (!this.inflight && !req.refresh && this.recent && Date.now() - this.recent.at < RECENT_MS) {
       return { ok: true, view: this.recent.view };
     }
+    if (this.inflight && req.refetch) await this.inflight;
     if (!this.inflight) {
       const log = createLogger(config(this.env).CONCORD_LOG_LEVEL, { correlationId: req.correlationId, tenant: req.tenantId });
-      this.inflight = buildAccountView(this.env, serviceContext(this.env, { tenantId: req.tenantId, correlationId: req.correlationId, log }, { maxWaitMs: 3_000 }), req.accountId, (p) => this.ctx.waitUntil(p))
-        .then((view): BuildResult => {
+      const writes: Promise<unknown>[] = [];
+      const waitUntil = req.refetch ? (p: Promise<unknown>) => void writes.push(p) : (p: Promise<unknown>) => this.ctx.waitUntil(p);
+      const ctx = serviceContext(this.env, { tenantId: req.tenantId, correlationId: req.correlationId, log }, { maxWaitMs: req.refetch ? 30_000 : 3_000 });
+      this.inflight = buildAccountView(this.env, ctx, req.accountId, waitUntil, req.refetch ? { refetch: req.refetch, freshMs: FRESH_MS } : {})
+        .then(async (view): Promise<BuildResult> => {
+          await Promise.all(writes);
           this.recent = { at: Date.now(), view };
           return { ok: true, view };
         })

@@ -1,0 +1,128 @@
+/**
+ * The change pipeline for one queue batch of `erp.change` / `cs.change` messages:
+ * 1. intake, per message (intake.ts): the change claimed and recorded exactly once;
+ * 2. effects, once per marked account of the batch however many of its changes arrived
+ *    (effects.ts): view rebuilt, digest and history stored;
+ * 3. CRM writes, once per tenant and CRM system for the whole batch (crm-facts.ts): a burst of
+ *    changed accounts becomes a few full batch calls, not one call per account;
+ * 4. each account's mark cleared unless a newer change marked it meanwhile.
+ * A message is done when its intake and its account's effects and writes succeeded; otherwise the
+ * caller retries it (its redelivery finds the change claimed and the account still marked).
+ */
+import type { Env } from '../../env.js';
+import type { Logger } from '../../ops/log.js';
+import type { AccountState } from '../../policies/account-facts/index.js';
+import type { CsChange, ErpChange } from '../../queues/messages.js';
+import { serviceContext } from '../../services/context.js';
+import { clearDirtyStatement, dirtyMarks, loadStates } from '../../storage/account-changes.js';
+import { writeCrmFacts, type FactsToWrite } from './crm-facts.js';
+import { accountEffects, type AutomationTask, type CrmTarget } from './effects.js';
+import { portsFor } from '../../ports/registry.js';
+import { sha256Hex } from '../../storage/crypto.js';
+import type { ServiceContext } from '../../services/context.js';
+import { FLOW, QUEUE_WAIT_MS, intakeCsChange, intakeErpChange, type IntakeOutcome } from './intake.js';
+
+export interface PipelineItem {
+  m: ErpChange | CsChange;
+  log: Logger;
+}
+
+/** Accounts worked on at once (each rebuild holds vendor slots; the limiter paces the rest). */
+const CONCURRENCY = 6;
+
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/**
+ * Runs the effects of `accountIds` (those still marked) and writes their facts; returns the
+ * accounts that failed, with why. Also used by the scheduled sweep for marks left behind.
+ */
+export async function runAccountEffects(env: Env, tenantId: string, accountIds: readonly string[], correlationId: string, log: Logger): Promise<Map<string, unknown>> {
+  const failed = new Map<string, unknown>();
+  if (accountIds.length === 0) return failed;
+  const ctx = serviceContext(env, { tenantId, correlationId, log }, { maxWaitMs: QUEUE_WAIT_MS });
+  const marks = await dirtyMarks(env.DB, tenantId, accountIds);
+  const marked = [...marks.keys()];
+  const states = await loadStates<AccountState>(env.DB, tenantId, marked);
+  const toWrite: FactsToWrite[] = [];
+  const tasks: { accountId: string; task: AutomationTask; targets: CrmTarget[] }[] = [];
+  const done: string[] = [];
+  await eachLimited(marked, CONCURRENCY, async (accountId) => {
+    try {
+      const effects = await accountEffects(env, ctx, accountId, marks.get(accountId)!, states.get(accountId));
+      if (effects) {
+        await env.DB.batch(effects.statements);
+        toWrite.push({ accountId, facts: effects.facts, targets: effects.targets });
+        if (effects.task) tasks.push({ accountId, task: effects.task, targets: effects.targets });
+      }
+      done.push(accountId);
+    } catch (err) {
+      failed.set(accountId, err);
+    }
+  });
+  const written = await writeCrmFacts(env, ctx, toWrite);
+  for (const [accountId, err] of written.failedAccounts) failed.set(accountId, err);
+  for (const [accountId, err] of await fileTasks(env, ctx, tasks)) failed.set(accountId, err);
+  const cleared = done.filter((a) => !failed.has(a)).map((a) => clearDirtyStatement(env.DB, tenantId, a, marks.get(a)!.seq));
+  for (let i = 0; i < cleared.length; i += 50) await env.DB.batch(cleared.slice(i, i + 50));
+  log.info('account_changes.effects', { accounts: marked.length, failed: failed.size, crm: written.systems });
+  return failed;
+}
+
+/**
+ * Automation tasks on each CRM record of their account, idempotently (the connectors' ledger
+ * replays a key already used, so an open episode's task is filed once). Failures per account.
+ */
+async function fileTasks(env: Env, ctx: ServiceContext, items: readonly { accountId: string; task: AutomationTask; targets: CrmTarget[] }[]): Promise<Map<string, unknown>> {
+  const failed = new Map<string, unknown>();
+  if (items.length === 0) return failed;
+  const ports = portsFor(env, ctx, { flow: FLOW, actor: 'concord' });
+  for (const { accountId, task, targets } of items) {
+    for (const t of targets) {
+      try {
+        if ((await ports.systemFor('crm', t.system)) !== t.system) continue;
+        const crm = await ports.crm(t.system);
+        // Hashed: Salesforce keeps the key in a 64-character text field (Concord_Id__c).
+        if (!crm.createTask) continue;
+        await crm.createTask({ companyId: t.recordId }, { subject: task.subject, body: task.body, dueDate: task.dueDate, idempotencyKey: await sha256Hex(`${task.key}:${t.system}:${t.recordId}`) });
+      } catch (err) {
+        failed.set(accountId, err);
+      }
+    }
+  }
+  return failed;
+}
+
+/** The batch's messages, each with its outcome: null when done, else the error to retry on. */
+export async function consumeAccountChanges(env: Env, items: readonly PipelineItem[]): Promise<Map<PipelineItem, unknown>> {
+  const errors = new Map<PipelineItem, unknown>();
+  const outcomes = new Map<PipelineItem, IntakeOutcome>();
+  await eachLimited(items, CONCURRENCY, async (item) => {
+    try {
+      outcomes.set(item, item.m.kind === 'erp.change' ? await intakeErpChange(env, item.m, item.log) : await intakeCsChange(env, item.m, item.log));
+    } catch (err) {
+      errors.set(item, err);
+    }
+  });
+  const byTenant = new Map<string, PipelineItem[]>();
+  for (const [item, outcome] of outcomes) if (outcome.accountId) byTenant.set(item.m.tenantId, [...(byTenant.get(item.m.tenantId) ?? []), item]);
+  for (const [tenantId, group] of byTenant) {
+    const accounts = [...new Set(group.map((i) => outcomes.get(i)!.accountId!))];
+    let failed: Map<string, unknown>;
+    try {
+      failed = await runAccountEffects(env, tenantId, accounts, group[0]!.m.correlationId, group[0]!.log.with({ accounts: accounts.length }));
+    } catch (err) {
+      failed = new Map(accounts.map((a) => [a, err]));
+    }
+    for (const item of group) {
+      const err = failed.get(outcomes.get(item)!.accountId!);
+      if (err !== undefined) errors.set(item, err);
+    }
+  }
+  return errors;
+}

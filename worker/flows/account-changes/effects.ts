@@ -1,0 +1,156 @@
+/**
+ * The second half of the change pipeline, per account marked by a change (intake.ts): read the
+ * changed part of the account again, keep its digest, and say what its CRM records should show.
+ *
+ * - A cached account view is rebuilt at once through its coordinator, fetching only the changed
+ *   source (the other source's fresh answer is kept), so the next card or panel request serves
+ *   the change instead of waiting for the 60 s expiry; its sections are what the facts come from.
+ *   Without a cached view there is nothing to rebuild: the changed source is read directly.
+ * - The digest (policies/account-facts) is stored over the version that was read, with the
+ *   history lines of what changed in it ("Health fell from 62 to 41"), in one batch.
+ * - The facts derived from it go to the account's CRM records (crm-facts.ts), in batches.
+ * Lifecycle policies (issue 12, item 4) plug in here: they see the previous and the new digest
+ * and facts of each account.
+ */
+import type { Env } from '../../env.js';
+import { ConcordError } from '../../errors.js';
+import { sectionData, todayUtc, type AccountView } from '../../model/index.js';
+import { csDigest, deriveFacts, erpDigest, type AccountLinks, type AccountState } from '../../policies/account-facts/index.js';
+import type { AccountFacts } from '../../ports/facts.js';
+import { DEFAULT_FINANCE_HOLD, DEFAULT_HEALTH_DROP, financeHold, healthEpisode, type HealthEpisode } from '../../policies/automations/index.js';
+import { portsFor } from '../../ports/registry.js';
+import { fetchNetSuite, fetchVitally } from '../../services/account-view-build.js';
+import { rebuildAccountView } from '../../services/account-view.js';
+import { SYSTEM_LABEL } from '../../services/audit-summary.js';
+import type { ServiceContext } from '../../services/context.js';
+import { saveStateStatements, type DirtyMark, type StoredState } from '../../storage/account-changes.js';
+import type { System } from '../../storage/connections.js';
+import { getAccount } from '../../storage/identity.js';
+import { FLOW } from './intake.js';
+import { stateHistory } from './history.js';
+
+/** A CRM record that shows the account (every linked HubSpot company and Salesforce Account). */
+export interface CrmTarget {
+  system: System;
+  recordId: string;
+}
+
+/** What one account's effects produced: its facts for the CRM, and the statements that store its digest. */
+export interface AccountEffects {
+  accountId: string;
+  facts: AccountFacts;
+  targets: CrmTarget[];
+  statements: D1PreparedStatement[];
+  /** The view rebuilt (null when none was cached). */
+  rebuilt: boolean;
+  /** A CRM task an automation asks for on the account's CRM records (created idempotently by key). */
+  task?: AutomationTask;
+}
+
+/** A task an automation files on every CRM record of the account. */
+export interface AutomationTask {
+  key: string;
+  subject: string;
+  body: string;
+  dueDate: string;
+}
+
+/** The support review task of a health-drop episode: due in two days. */
+function healthTask(episode: HealthEpisode, name: string, today: string): AutomationTask {
+  const due = new Date(Date.parse(`${today}T00:00:00Z`) + 2 * 86_400_000).toISOString().slice(0, 10);
+  return {
+    key: episode.key,
+    subject: `Support review: health fell from ${Math.round(episode.from)} to ${Math.round(episode.to)} (${name})`,
+    body: `Concord: the customer-success health score of ${name} fell from ${Math.round(episode.from)} to ${Math.round(episode.to)} (${episode.at}). Review recent support and adoption with the customer.`,
+    dueDate: due,
+  };
+}
+
+const CRM_SYSTEMS = new Set<System>(['hubspot', 'salesforce']);
+
+/** The changed sources' sections: from the rebuilt view, or read directly when none was cached. */
+async function freshSections(env: Env, ctx: ServiceContext, accountId: string, ids: { erp: string | null; cs: string | null }, mark: DirtyMark, today: string) {
+  const sources = [...(mark.erp && ids.erp ? (['netsuite'] as const) : []), ...(mark.cs && ids.cs ? (['vitally'] as const) : [])];
+  const view: AccountView | null = sources.length > 0 ? await rebuildAccountView(env, ctx, accountId, sources) : null;
+  if (view) {
+    for (const s of sources) {
+      // A changed source that failed during the rebuild: its change is not read yet, so retry.
+      const f = view.freshness[s];
+      if (f?.status !== 'fresh') throw new ConcordError({ kind: 'upstream', system: s, status: 0, detail: `rebuild could not read ${s} (${f?.error ?? 'unknown'})` });
+    }
+    const at = (s: 'netsuite' | 'vitally') => view.freshness[s]?.fetchedAt ?? new Date().toISOString();
+    return {
+      erp: sources.includes('netsuite') ? { fetchedAt: at('netsuite'), receivables: sectionData(view.receivables), contract: sectionData(view.contract) } : null,
+      cs: sources.includes('vitally') ? { fetchedAt: at('vitally'), health: sectionData(view.health), onboarding: sectionData(view.onboarding), escalations: sectionData(view.escalations) } : null,
+      rebuilt: true,
+    };
+  }
+  const now = new Date().toISOString();
+  const [erp, cs] = await Promise.all([
+    sources.includes('netsuite') && ids.erp ? fetchNetSuite(env, ctx, ids.erp, today) : null,
+    sources.includes('vitally') && ids.cs ? fetchVitally(env, ctx, ids.cs) : null,
+  ]);
+  return {
+    erp: erp ? { fetchedAt: now, receivables: erp.receivables, contract: erp.contract } : null,
+    cs: cs ? { fetchedAt: now, health: cs.health, onboarding: cs.onboarding, escalations: cs.escalations } : null,
+    rebuilt: false,
+  };
+}
+
+/** One marked account's effects (see the module header). Throws when a changed source cannot be read. */
+export async function accountEffects(env: Env, ctx: ServiceContext, accountId: string, mark: DirtyMark, stored: StoredState<AccountState> | undefined): Promise<AccountEffects | null> {
+  const account = await getAccount(env.DB, ctx.tenantId, accountId);
+  if (!account) return null;
+  const primary = (system: System) => account.links.find((l) => l.system === system && l.isPrimary)?.externalId ?? account.links.find((l) => l.system === system)?.externalId ?? null;
+  const links: AccountLinks = { accountId, erpCustomerId: primary('netsuite'), csAccountId: primary('vitally') };
+  const today = todayUtc();
+  // A source never read for this account is read with the changed one: its facts (and the renewal
+  // risk, which weighs both) are then complete from the account's first change on.
+  const wanted: DirtyMark = { ...mark, erp: mark.erp || !stored?.state.erp, cs: mark.cs || !stored?.state.cs };
+  const read = await freshSections(env, ctx, accountId, { erp: links.erpCustomerId, cs: links.csAccountId }, wanted, today);
+
+  const previous = stored?.state;
+  const next: AccountState = {
+    v: 1,
+    ...(previous?.erp ? { erp: previous.erp } : {}),
+    ...(previous?.cs ? { cs: previous.cs } : {}),
+    ...(previous?.healthEpisode ? { healthEpisode: previous.healthEpisode } : {}),
+  };
+  if (read.erp && links.erpCustomerId) {
+    const erp = await portsFor(env, ctx, { flow: FLOW, actor: 'concord' }).erp();
+    const lastPayment = erp.lastPaymentDate ? await erp.lastPaymentDate(links.erpCustomerId) : (previous?.erp?.lastPaymentDate ?? null);
+    next.erp = erpDigest(read.erp.fetchedAt, read.erp.receivables, read.erp.contract, lastPayment);
+  }
+  if (read.cs) {
+    next.cs = csDigest(read.cs.fetchedAt, read.cs.health, read.cs.onboarding, read.cs.escalations);
+    const episode = healthEpisode(previous?.healthEpisode, previous?.cs?.health?.score, next.cs.health?.score, read.cs.fetchedAt, accountId, DEFAULT_HEALTH_DROP);
+    if (episode) next.healthEpisode = episode;
+    else delete next.healthEpisode;
+  }
+
+  const facts = deriveFacts(next, links, today);
+  const before = previous ? deriveFacts(previous, links, today) : undefined;
+  const aged = financeHold(next.erp?.receivables?.overdue ?? [], DEFAULT_FINANCE_HOLD);
+  const history = stateHistory(previous, next, { from: before?.renewalRisk, to: facts.renewalRisk }, SYSTEM_LABEL.vitally!, {
+    from: before?.financeHold,
+    to: facts.financeHold,
+    amount: aged.amount,
+    currency: next.erp?.receivables?.currency ?? null,
+    overdueDays: DEFAULT_FINANCE_HOLD.overdueDays,
+  });
+  const episode = next.healthEpisode;
+  if (episode && episode.key !== previous?.healthEpisode?.key) {
+    history.push({
+      key: `health-task:${episode.key}`,
+      action: 'account.automation.health_task',
+      summary: `Support review task raised in the CRM: health fell from ${Math.round(episode.from)} to ${Math.round(episode.to)}`,
+      detail: { from: Math.round(episode.from), to: Math.round(episode.to) },
+    });
+  }
+  const statements = await saveStateStatements(env.DB, { tenantId: ctx.tenantId, accountId, previous: stored?.version ?? 0, state: next, history, actor: 'concord', correlationId: ctx.correlationId });
+  const targets = account.links.filter((l) => CRM_SYSTEMS.has(l.system)).map((l) => ({ system: l.system, recordId: l.externalId }));
+  // While the episode is open its task is ensured on every run (idempotent by key): a run whose
+  // task creation failed after the digest was stored still files it on the retry.
+  const task = episode ? healthTask(episode, account.name ?? accountId, today) : undefined;
+  return { accountId, facts, targets, statements, rebuilt: read.rebuilt, ...(task ? { task } : {}) };
+}

@@ -1,0 +1,92 @@
+/**
+ * The first half of the change pipeline, per message: what changed, recorded exactly once.
+ * - `erp.change`: the event is a pointer, so the record is read back from the ERP (as it is now,
+ *   whatever the event said); its version (last modified) is claimed once, newest wins per
+ *   record, and its history lines ("Invoice INV-002749 paid in NetSuite") are written with the
+ *   claim; the account it belongs to is marked for its effects (effects.ts).
+ * - `cs.change`: the CS record's version is claimed and its account marked; what changed shows in
+ *   the account's digest when the effects read the account's CS data again.
+ * A duplicate (the same version claimed earlier) writes nothing; the caller still runs the
+ * effects of an account left marked by a delivery that failed after its claim.
+ */
+import type { Env } from '../../env.js';
+import { fail } from '../../errors.js';
+import type { Logger } from '../../ops/log.js';
+import { portsFor } from '../../ports/registry.js';
+import { erpVersionKey, wholeSeconds, type CsChange, type ErpChange } from '../../queues/messages.js';
+import { SYSTEM_LABEL } from '../../services/audit-summary.js';
+import { serviceContext } from '../../services/context.js';
+import { accountIdFor } from '../../storage/identity.js';
+import { applyRecordChange, lastRecordSummary } from '../../storage/record-changes.js';
+import { erpRecordHistory, summaryOf, type RecordSummary } from './history.js';
+
+/** Who the pipeline's reads and writes are attributed to. */
+export const FLOW = 'account-changes';
+
+/** What one message came to: the account it touched (null: none linked), and whether it was new. */
+export interface IntakeOutcome {
+  accountId: string | null;
+  status: 'applied' | 'superseded' | 'duplicate';
+}
+
+/** Queue work may wait for a vendor's window to roll; a card would not. */
+export const QUEUE_WAIT_MS = 30_000;
+
+export async function intakeErpChange(env: Env, m: ErpChange, log: Logger): Promise<IntakeOutcome> {
+  const ctx = serviceContext(env, { tenantId: m.tenantId, correlationId: m.correlationId, log }, { maxWaitMs: QUEUE_WAIT_MS });
+  const erp = await portsFor(env, ctx, { flow: FLOW, actor: `${m.system}:${m.externalAccount}` }).erp();
+  // The account's ERP must be the system that reported the change (a tenant switched ERPs meanwhile).
+  if (erp.system !== m.system) fail({ kind: 'not_connected', system: m.system });
+  if (!erp.changedRecord) fail({ kind: 'internal', message: `${erp.system} cannot read changed records back` });
+  const version = await erp.changedRecord(m.recordType, m.recordId);
+  // A record that is gone is recorded at the instant the event reported; otherwise at its own.
+  const versionMs = version ? wholeSeconds(Date.parse(version.lastModified)) : m.lastModified;
+  const versionKey = version ? await erpVersionKey({ externalAccount: m.externalAccount, recordType: m.recordType, recordId: m.recordId, lastModified: versionMs }) : m.idempotencyKey;
+  const previous = (await lastRecordSummary(env.DB, m.tenantId, m.system, m.recordType, m.recordId)) as RecordSummary | null;
+  const customerId = m.recordType === 'customer' ? m.recordId : (version?.customerId ?? previous?.customerId ?? null);
+  const accountId = customerId ? await accountIdFor(env.DB, m.tenantId, m.system, customerId) : null;
+  const outcome = await applyRecordChange(env.DB, {
+    tenantId: m.tenantId,
+    system: m.system,
+    externalAccount: m.externalAccount,
+    objectType: m.recordType,
+    objectId: m.recordId,
+    versionMs,
+    versionKey,
+    messageKey: m.idempotencyKey,
+    change: version ? (m.eventType ?? 'changed') : 'delete',
+    summary: version ? summaryOf(version) : previous,
+    sourceEventId: m.sourceEventId,
+    correlationId: m.correlationId,
+    actor: `${m.system}_account:${m.externalAccount}`,
+    accountId,
+    mark: { erp: true, cs: false },
+    history: erpRecordHistory(version, previous, m, SYSTEM_LABEL[m.system] ?? m.system),
+  });
+  log.info(outcome.claimed ? `erp_change.${outcome.status}` : 'erp_change.duplicate', { recordType: m.recordType, recordId: m.recordId, via: m.via, account: accountId });
+  return { accountId, status: outcome.claimed ? outcome.status : 'duplicate' };
+}
+
+export async function intakeCsChange(env: Env, m: CsChange, log: Logger): Promise<IntakeOutcome> {
+  const accountId = await accountIdFor(env.DB, m.tenantId, m.system, m.csAccountId);
+  const outcome = await applyRecordChange(env.DB, {
+    tenantId: m.tenantId,
+    system: m.system,
+    externalAccount: m.externalAccount,
+    objectType: m.objectType,
+    objectId: m.objectId,
+    versionMs: m.updatedAt,
+    versionKey: m.idempotencyKey,
+    messageKey: m.idempotencyKey,
+    change: 'changed',
+    summary: { csAccountId: m.csAccountId },
+    sourceEventId: m.sourceEventId,
+    correlationId: m.correlationId,
+    actor: `${m.system}:${m.externalAccount}`,
+    accountId,
+    mark: { erp: false, cs: true },
+    history: [],
+  });
+  log.info(outcome.claimed ? `cs_change.${outcome.status}` : 'cs_change.duplicate', { objectType: m.objectType, objectId: m.objectId, via: m.via, account: accountId });
+  return { accountId, status: outcome.claimed ? outcome.status : 'duplicate' };
+}

@@ -1,0 +1,172 @@
+/**
+ * The safety net under the pushes (a disabled event script, a lost callout, a playbook that is
+ * not set up): per tenant, on the Cron Trigger (worker/index.ts `scheduled`, every minute) or on
+ * demand (`POST /v1/tenants/:tenant/ops/poll`):
+ * - the ERP: per record type (invoice, payment, credit memo, sales order, contract, customer),
+ *   the records modified since the stored checkpoint minus an overlap window (NetSuite: SuiteQL
+ *   on `lastmodifieddate`);
+ * - the CS platform: accounts (health), tasks (onboarding milestones) and conversations
+ *   (escalations) updated since their checkpoint minus the overlap (Vitally: lists by `updatedAt`);
+ * - accounts a failed delivery left marked for their effects.
+ * Every record version found becomes the same canonical message a push would (keyed by record
+ * and last modified), minus the versions already claimed: the overlap window re-reads the last
+ * minutes on purpose, and what a push already delivered is not enqueued again.
+ */
+import type { Env } from '../../env.js';
+import { CS_OBJECT_TYPES, ERP_RECORD_TYPES } from '../../model/changes.js';
+import type { Logger } from '../../ops/log.js';
+import { portsFor } from '../../ports/registry.js';
+import { enqueueChanges } from '../../queues/enqueue.js';
+import { csVersionKey, erpVersionKey, wholeSeconds, type ChangeMessage, type CsChange, type ErpChange } from '../../queues/messages.js';
+import { failureReason } from '../../queues/dead-letter.js';
+import { serviceContext } from '../../services/context.js';
+import { leftBehind } from '../../storage/account-changes.js';
+import { checkpoints, claimedKeys, saveCheckpointStatement } from '../../storage/poll-checkpoints.js';
+import { runAccountEffects } from './consume.js';
+import { QUEUE_WAIT_MS } from './intake.js';
+
+/** How far before its checkpoint each poll reads again (late commits, clock skew between polls). */
+export const OVERLAP_MS = 2 * 60_000;
+/** A mark older than this was left behind by a delivery that failed after its claim. */
+const LEFT_BEHIND_MS = 2 * 60_000;
+
+export interface StreamReport {
+  source: string;
+  stream: string;
+  /** Record versions the query returned (overlap included). */
+  seen: number;
+  /** Of those, enqueued (not claimed before). */
+  enqueued: number;
+  error?: string;
+}
+
+export interface PollReport {
+  tenantId: string;
+  streams: StreamReport[];
+  /** Accounts whose effects the sweep ran again. */
+  swept: number;
+}
+
+/** The tenant's account at a vendor as messages name it: the connection's, else the tenant's own id. */
+async function accountOf(db: D1Database, tenantId: string, system: string): Promise<string> {
+  const row = await db.prepare('SELECT external_account AS a FROM connections WHERE tenant_id = ? AND system = ?').bind(tenantId, system).first<{ a: string | null }>();
+  return row?.a ?? tenantId;
+}
+
+/** Keeps the messages whose version nobody claimed yet; enqueues them. */
+async function enqueueUnclaimed(env: Env, tenantId: string, messages: ChangeMessage[]): Promise<number> {
+  const unique = [...new Map(messages.map((m) => [m.idempotencyKey, m])).values()];
+  const claimed = await claimedKeys(env.DB, tenantId, unique.map((m) => m.idempotencyKey));
+  const fresh = unique.filter((m) => !claimed.has(m.idempotencyKey));
+  if (fresh.length > 0) await enqueueChanges(env, fresh);
+  return fresh.length;
+}
+
+async function pollErp(env: Env, tenantId: string, log: Logger, correlationId: string, started: number): Promise<StreamReport[]> {
+  const ctx = serviceContext(env, { tenantId, correlationId, log }, { maxWaitMs: QUEUE_WAIT_MS });
+  const erp = await portsFor(env, ctx, { flow: 'account-changes.poll', actor: 'concord' }).erp();
+  if (erp.system !== 'netsuite' || !erp.changedSince) return [];
+  const externalAccount = (await accountOf(env.DB, tenantId, erp.system)).toUpperCase();
+  const marks = await checkpoints(env.DB, tenantId, erp.system);
+  const reports: StreamReport[] = [];
+  const saves: D1PreparedStatement[] = [];
+  for (const type of ERP_RECORD_TYPES) {
+    const previous = marks.get(type)?.checkpointMs ?? started - OVERLAP_MS;
+    let newest = previous;
+    const messages: ErpChange[] = [];
+    try {
+      for await (const page of erp.changedSince(type, new Date(previous - OVERLAP_MS).toISOString())) {
+        for (const row of page) {
+          const lastModified = wholeSeconds(Date.parse(row.lastModified));
+          newest = Math.max(newest, lastModified);
+          messages.push({
+            v: 1, kind: 'erp.change', tenantId, system: 'netsuite', externalAccount, recordType: type, recordId: row.id, eventType: null, lastModified, via: 'poll',
+            sourceEventId: `poll:${type}:${row.id}:${lastModified}`, correlationId,
+            idempotencyKey: await erpVersionKey({ externalAccount, recordType: type, recordId: row.id, lastModified }),
+          });
+        }
+      }
+      const enqueued = await enqueueUnclaimed(env, tenantId, messages);
+      reports.push({ source: erp.system, stream: type, seen: messages.length, enqueued });
+      saves.push(saveCheckpointStatement(env.DB, { tenantId, source: erp.system, stream: type, checkpointMs: newest, found: enqueued, error: null }));
+    } catch (err) {
+      const error = failureReason(err);
+      log.warn('poll.stream_failed', { source: erp.system, stream: type, error });
+      reports.push({ source: erp.system, stream: type, seen: messages.length, enqueued: 0, error });
+      saves.push(saveCheckpointStatement(env.DB, { tenantId, source: erp.system, stream: type, checkpointMs: previous, found: 0, error: error.slice(0, 300) }));
+    }
+  }
+  await env.DB.batch(saves);
+  return reports;
+}
+
+async function pollCs(env: Env, tenantId: string, log: Logger, correlationId: string, started: number): Promise<StreamReport[]> {
+  const ctx = serviceContext(env, { tenantId, correlationId, log }, { maxWaitMs: QUEUE_WAIT_MS });
+  const cs = await portsFor(env, ctx, { flow: 'account-changes.poll', actor: 'concord' }).cs();
+  if (cs.system !== 'vitally' || !cs.changedSince) return [];
+  const externalAccount = await accountOf(env.DB, tenantId, cs.system);
+  const marks = await checkpoints(env.DB, tenantId, cs.system);
+  const reports: StreamReport[] = [];
+  const saves: D1PreparedStatement[] = [];
+  const streams = { account: 'accounts', task: 'tasks', conversation: 'conversations' } as const;
+  for (const type of CS_OBJECT_TYPES) {
+    const stream = streams[type];
+    const previous = marks.get(stream)?.checkpointMs ?? started - OVERLAP_MS;
+    let newest = previous;
+    const messages: CsChange[] = [];
+    try {
+      for await (const page of cs.changedSince(type, new Date(previous - OVERLAP_MS).toISOString())) {
+        for (const row of page) {
+          const updatedAt = Date.parse(row.updatedAt);
+          newest = Math.max(newest, updatedAt);
+          for (const csAccountId of row.accountIds) {
+            messages.push({
+              v: 1, kind: 'cs.change', tenantId, system: 'vitally', externalAccount, objectType: type, objectId: row.id, csAccountId, updatedAt, via: 'poll',
+              sourceEventId: `poll:${stream}:${row.id}`.slice(0, 128), correlationId,
+              idempotencyKey: await csVersionKey({ externalAccount, objectType: type, objectId: row.id, updatedAt, csAccountId }),
+            });
+          }
+        }
+      }
+      const enqueued = await enqueueUnclaimed(env, tenantId, messages);
+      reports.push({ source: cs.system, stream, seen: messages.length, enqueued });
+      saves.push(saveCheckpointStatement(env.DB, { tenantId, source: cs.system, stream, checkpointMs: newest, found: enqueued, error: null }));
+    } catch (err) {
+      const error = failureReason(err);
+      log.warn('poll.stream_failed', { source: cs.system, stream, error });
+      reports.push({ source: cs.system, stream, seen: messages.length, enqueued: 0, error });
+      saves.push(saveCheckpointStatement(env.DB, { tenantId, source: cs.system, stream, checkpointMs: previous, found: 0, error: error.slice(0, 300) }));
+    }
+  }
+  await env.DB.batch(saves);
+  return reports;
+}
+
+/** One tenant's poll (both sources when connected) and the sweep of accounts left marked. */
+export async function pollTenant(env: Env, tenantId: string, log: Logger, correlationId: string = crypto.randomUUID()): Promise<PollReport> {
+  const started = Date.now();
+  const systems = await env.DB.prepare("SELECT system FROM connections WHERE tenant_id = ? AND status = 'connected'").bind(tenantId).all<{ system: string }>();
+  const connected = new Set(systems.results.map((r) => r.system));
+  const streams = [
+    ...(connected.has('netsuite') ? await pollErp(env, tenantId, log, correlationId, started) : []),
+    ...(connected.has('vitally') ? await pollCs(env, tenantId, log, correlationId, started) : []),
+  ];
+  const stuck = await leftBehind(env.DB, tenantId, new Date(started - LEFT_BEHIND_MS).toISOString(), 200);
+  if (stuck.length > 0) await runAccountEffects(env, tenantId, stuck, correlationId, log);
+  log.info('poll.done', { streams: streams.map((s) => `${s.source}.${s.stream}:${s.enqueued}/${s.seen}${s.error ? '!' : ''}`).join(' '), swept: stuck.length });
+  return { tenantId, streams, swept: stuck.length };
+}
+
+/** Every tenant with an ERP or CS connection, one after another (each failure its own). */
+export async function pollAll(env: Env, log: Logger): Promise<PollReport[]> {
+  const { results } = await env.DB.prepare("SELECT DISTINCT tenant_id AS t FROM connections WHERE status = 'connected' AND system IN ('netsuite', 'vitally') ORDER BY tenant_id").all<{ t: string }>();
+  const reports: PollReport[] = [];
+  for (const { t } of results) {
+    try {
+      reports.push(await pollTenant(env, t, log.with({ tenant: t })));
+    } catch (err) {
+      log.error('poll.tenant_failed', { tenant: t, error: failureReason(err) });
+    }
+  }
+  return reports;
+}

@@ -1,0 +1,87 @@
+/**
+ * What the change pipeline keeps of an account between changes (D1 `account_states`): a small
+ * digest of the ERP and CS sections it last read, each with its fetch time. Concord's facts on
+ * the CRM record are derived from it (derive.ts) and its changes become history lines
+ * (worker/flows/account-changes/history.ts). Pure: built from canonical view sections.
+ */
+import type { AgedBalance } from '../automations/finance-hold.js';
+import type { HealthEpisode } from '../automations/health-drop.js';
+import { toCents, type ContractSection, type Escalation, type HealthSection, type OnboardingSection, type ReceivablesSection } from '../../model/index.js';
+
+export interface ErpDigest {
+  fetchedAt: string;
+  receivables: {
+    currency: string;
+    openTotal: number;
+    overdueTotal: number;
+    disputedTotal: number;
+    openInvoiceCount: number;
+    /** Days past due of the oldest overdue invoice; 0 when nothing is overdue. */
+    oldestOverdueDays: number;
+    /** Each overdue invoice's age and balance (the finance hold policy weighs them); absent in digests stored before it. */
+    overdue?: AgedBalance[];
+  } | null;
+  contract: Pick<ContractSection, 'status' | 'endDate' | 'renewalDate' | 'arr' | 'currency' | 'autoRenew'> | null;
+  /** YYYY-MM-DD, or null when the ERP records no payment. */
+  lastPaymentDate: string | null;
+}
+
+export interface CsDigest {
+  fetchedAt: string;
+  health: Pick<HealthSection, 'score' | 'trend' | 'asOf'> | null;
+  onboarding: {
+    status: OnboardingSection['status'];
+    /** The milestone being worked on (first not completed, in order), null when none is left. */
+    current: string | null;
+    /** Names of the completed milestones. */
+    completed: string[];
+  } | null;
+  /** Open escalations (id, subject, priority). */
+  escalations: Pick<Escalation, 'id' | 'subject' | 'priority' | 'status'>[];
+}
+
+/** The account as the pipeline last knew it; a part is absent until it was first read. */
+export interface AccountState {
+  v: 1;
+  erp?: ErpDigest;
+  cs?: CsDigest;
+  /** An open health-drop episode (policies/automations/health-drop.ts): its CRM task is ensured until it closes. */
+  healthEpisode?: HealthEpisode;
+}
+
+/** The ERP digest of freshly read sections. */
+export function erpDigest(fetchedAt: string, receivables: ReceivablesSection | null, contract: ContractSection | null, lastPaymentDate: string | null): ErpDigest {
+  const overdue = (receivables?.openInvoices ?? []).filter((i) => i.daysOverdue > 0 && toCents(i.balance) > 0);
+  return {
+    fetchedAt,
+    receivables: receivables
+      ? {
+          currency: receivables.currency,
+          openTotal: receivables.openTotal,
+          overdueTotal: receivables.overdueTotal,
+          disputedTotal: receivables.disputedTotal,
+          openInvoiceCount: receivables.openInvoiceCount,
+          oldestOverdueDays: overdue.reduce((max, i) => Math.max(max, i.daysOverdue), 0),
+          overdue: overdue.map((i) => ({ days: i.daysOverdue, balance: i.balance, disputed: i.disputed })),
+        }
+      : null,
+    contract: contract ? { status: contract.status, endDate: contract.endDate, renewalDate: contract.renewalDate, arr: contract.arr, currency: contract.currency, autoRenew: contract.autoRenew } : null,
+    lastPaymentDate,
+  };
+}
+
+/** The CS digest of freshly read sections. */
+export function csDigest(fetchedAt: string, health: HealthSection | null, onboarding: OnboardingSection | null, escalations: readonly Escalation[] | null): CsDigest {
+  return {
+    fetchedAt,
+    health: health ? { score: health.score, trend: health.trend, asOf: health.asOf } : null,
+    onboarding: onboarding
+      ? {
+          status: onboarding.status,
+          current: onboarding.milestones.find((m) => m.status !== 'completed' && m.status !== 'skipped')?.name ?? null,
+          completed: onboarding.milestones.filter((m) => m.status === 'completed').map((m) => m.name),
+        }
+      : null,
+    escalations: (escalations ?? []).map((e) => ({ id: e.id, subject: e.subject, priority: e.priority, status: e.status })),
+  };
+}

@@ -1,0 +1,2 @@
+export * from './finance-hold.js';
+export * from './health-drop.js';
