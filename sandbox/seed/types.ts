@@ -130,7 +130,7 @@ export interface NetSuiteCustomer {
   isinactive: 'T' | 'F';
   datecreated: string; // ISO date-time
   lastmodifieddate: string;
-  /** Address book, served by record/v1/customer/{id} (not a SuiteQL column). */
+  /** Address book, served by record/v1/customer/{id} and SuiteQL `customeraddressbook` (+ `…entityaddress`). */
   addresses: NetSuiteAddress[];
   /** Individual (T) or company (F, the default); individuals carry first and last name. */
   isperson?: 'T' | 'F';

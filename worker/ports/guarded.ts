@@ -19,8 +19,8 @@ import { pick, type GuardedAttribute, type WriteGuard } from './write-guard.js';
 /** Methods that only read: passed through unguarded. */
 const READS: Record<SystemRole, readonly string[]> = {
   crm: ['companies', 'companiesByIds', 'contactsByIds', 'dealsByIds', 'contactsOfCompany', 'dealsOfCompany', 'dealLines', 'orderSource', 'companiesOfDeal', 'deal', 'owner', 'wonStages', 'isWon', 'dealCompanyId'],
-  erp: ['customers', 'accountFacts', 'openInvoices', 'currentContract', 'currency', 'document', 'payment', 'products', 'referenceData', 'paymentTerms', 'customer', 'salesOrderByExternalId', 'terms'],
-  cs: ['accounts', 'health', 'onboarding', 'escalations', 'account', 'accountByExternalId', 'users', 'webAppUrl'],
+  erp: ['accountSnapshot', 'customers', 'accountFacts', 'openInvoices', 'currentContract', 'currency', 'document', 'payment', 'products', 'referenceData', 'paymentTerms', 'customer', 'salesOrderByExternalId', 'terms'],
+  cs: ['accountSnapshot', 'accounts', 'health', 'onboarding', 'escalations', 'account', 'accountByExternalId', 'users', 'webAppUrl'],
 };
 
 /** Concord-authored records and setup: written without a field check (callers audit them). */

@@ -7,6 +7,7 @@ import { fail } from '../../errors.js';
 import type { CurrencyCode, ReceivableInvoice } from '../../model/index.js';
 import { normalizeDomain } from '../../policies/identity/index.js';
 import type {
+  ErpAccountSnapshot,
   ErpCustomerInput,
   ErpDocument,
   ErpPayment,
@@ -30,6 +31,7 @@ import {
   accountFactsFromRecord,
   contractFromRow,
   currentSubscription,
+  snapshotFromRows,
   customerBody,
   documentFromRecord,
   invoiceFromRow,
@@ -40,7 +42,7 @@ import {
   salesOrderBody,
 } from './map.js';
 import { netsuiteDescriptor as d } from './descriptor.js';
-import { CurrencyRowSchema, CustomerRowSchema, ItemRowSchema, PricingRowSchema, TermRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema, type ItemRecord } from './schemas.js';
+import { AccountSnapshotRowSchema, CurrencyRowSchema, CustomerRowSchema, ItemRowSchema, PricingRowSchema, TermRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema, type ItemRecord } from './schemas.js';
 
 export { NetSuiteClient } from './client.js';
 
@@ -60,6 +62,20 @@ export class NetSuiteErp implements ErpPort {
     opts: { timeoutMs?: number } = {},
   ) {
     this.client = new NetSuiteClient(conn, ctx, opts);
+  }
+
+  /** accountSnapshot is one SuiteQL query (its pages, if any, follow one another on the same slot). */
+  readonly snapshotCalls = 1;
+
+  /**
+   * The view's ERP sections in one SuiteQL call: facts, addresses, currency codes, open invoices
+   * and subscriptions joined (suiteqlQueries.accountSnapshot), instead of a record read, two
+   * queries and currency look-ups. https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
+   */
+  async accountSnapshot(customerId: string, today: string): Promise<ErpAccountSnapshot> {
+    const rows = await this.client.suiteqlAll(suiteqlQueries.accountSnapshot(customerId), AccountSnapshotRowSchema);
+    if (rows.length === 0) fail({ kind: 'not_found', entity: 'netsuite_record', id: customerId });
+    return snapshotFromRows(rows, today, normalizeDomain);
   }
 
   /** Inactive customers too: a churned customer is still the same company, with invoices. */

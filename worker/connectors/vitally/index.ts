@@ -1,5 +1,5 @@
 /** Vitally as Concord's customer-success port. */
-import type { AccountFacts, CsPort, MatchRecord } from '../../ports/index.js';
+import type { AccountFacts, CsAccountSnapshot, CsPort, MatchRecord } from '../../ports/index.js';
 import type { Connection } from '../../storage/connections.js';
 import type { CallContext } from '../http.js';
 import { VitallyClient } from './client.js';
@@ -13,6 +13,14 @@ export class VitallyCs implements CsPort {
   constructor(conn: Connection, ctx: CallContext, opts: { timeoutMs?: number } = {}) {
     this.client = new VitallyClient(conn, ctx, opts);
     this.baseUrl = conn.baseUrl;
+  }
+
+  /** healthScores, projects, tasks and conversations, started together. */
+  readonly snapshotCalls = 4;
+
+  async accountSnapshot(accountId: string): Promise<CsAccountSnapshot> {
+    const [health, onboarding, escalations] = await Promise.all([this.health(accountId), this.onboarding(accountId), this.escalations(accountId)]);
+    return { health, onboarding, escalations };
   }
 
   webAppUrl(): string | null {
