@@ -20,10 +20,12 @@ declare module 'vitest' {
     vitallyConnectorSandboxUrl: string;
     /** Private to test/worker/uninstall.test.ts (an uninstall kills every OAuth token of a portal). */
     uninstallSandboxUrl: string;
+    /** Private to test/worker/account-view-paths.test.ts (holds vendor answers open with faults). */
+    accountViewSandboxUrl: string;
   }
 }
 
-const ESTATES = ['workerSandboxUrl', 'hubspotConnectorSandboxUrl', 'netsuiteConnectorSandboxUrl', 'vitallyConnectorSandboxUrl', 'uninstallSandboxUrl'] as const;
+const ESTATES = ['workerSandboxUrl', 'hubspotConnectorSandboxUrl', 'netsuiteConnectorSandboxUrl', 'vitallyConnectorSandboxUrl', 'uninstallSandboxUrl', 'accountViewSandboxUrl'] as const;
 
 export default async function setup(project: TestProject) {
   const listeners: SandboxListener[] = [];

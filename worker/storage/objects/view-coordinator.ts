@@ -1,49 +1,78 @@
 /**
  * ViewCoordinator: one Durable Object per (tenant, account) that builds the account view. A
  * build already in flight is shared by every caller that arrives meanwhile, so a burst of cold
- * requests for one account costs one upstream fetch per source. The object keeps no durable
- * state: the view itself lives in KV.
+ * requests for one account costs one upstream fetch per source, and there is never more than one
+ * rebuild of an account at a time. A background revalidation is answered from the last build
+ * while it is recent, and for longer when a source failed in it: a slow or failing vendor is
+ * asked again after a pause, not once per stale read. The object keeps no durable state: the
+ * view itself lives in KV.
  */
 import { DurableObject } from 'cloudflare:workers';
 import { ConcordError, type DomainError } from '../../errors.js';
 import type { AccountView } from '../../model/index.js';
 import { config, type Env } from '../../env.js';
 import { createLogger } from '../../ops/log.js';
+import { Trace, type TraceExport } from '../../ops/trace.js';
+import { tracedEnv } from '../../ops/traced-env.js';
 import { buildAccountView } from '../../services/account-view.js';
+import { FAILED_SOURCE_PAUSE_MS } from '../../services/account-view-hot.js';
 import { serviceContext } from '../../services/context.js';
 
 export interface BuildRequest {
   tenantId: string;
   accountId: string;
   correlationId: string;
-  /** Skip the just-built copy (an explicit refresh); a build in flight is still shared. */
+  /**
+   * `cold`: nobody has a view to show (a recent build is reused); `refresh`: an explicit refresh
+   * (a build in flight is still shared); `revalidate`: a stale view was served and this runs in
+   * the background (the last build is reused while recent, longer when a source failed in it).
+   */
+  mode?: 'cold' | 'refresh' | 'revalidate';
+  /** Skip the just-built copy; the same as `mode: 'refresh'` (older callers). */
   refresh?: boolean;
+  /** The caller just found no view in KV, so the build need not read one back. */
+  noCachedView?: boolean;
 }
 
 /** How long a finished build answers late arrivals while its KV write settles. */
 const RECENT_MS = 5_000;
 
-/** Domain errors come back as values: exceptions thrown across RPC lose their kind. */
-export type BuildResult = { ok: true; view: AccountView } | { ok: false; error: DomainError };
+/**
+ * Domain errors come back as values: exceptions thrown across RPC lose their kind. `timing` is
+ * the build's trace (ops/trace.ts) for the caller's Server-Timing; `degraded` says a source failed.
+ */
+export type BuildResult = { ok: true; view: AccountView; degraded: boolean; timing?: TraceExport } | { ok: false; error: DomainError; timing?: TraceExport };
+
+/** A view with any source whose latest attempt failed. */
+function isDegraded(view: AccountView): boolean {
+  return Object.values(view.freshness).some((f) => f?.error !== undefined);
+}
 
 export class ViewCoordinator extends DurableObject<Env> {
   private inflight: Promise<BuildResult> | null = null;
-  private recent: { at: number; view: AccountView } | null = null;
+  private recent: { at: number; view: AccountView; degraded: boolean } | null = null;
 
   /** The view, built once for all concurrent callers. */
   async build(req: BuildRequest): Promise<BuildResult> {
-    if (!this.inflight && !req.refresh && this.recent && Date.now() - this.recent.at < RECENT_MS) {
-      return { ok: true, view: this.recent.view };
+    const mode = req.refresh ? 'refresh' : (req.mode ?? 'cold');
+    if (!this.inflight && mode !== 'refresh' && this.recent) {
+      const age = Date.now() - this.recent.at;
+      const reusable = age < RECENT_MS || (mode === 'revalidate' && this.recent.degraded && age < FAILED_SOURCE_PAUSE_MS);
+      if (reusable) return { ok: true, view: this.recent.view, degraded: this.recent.degraded };
     }
     if (!this.inflight) {
       const log = createLogger(config(this.env).CONCORD_LOG_LEVEL, { correlationId: req.correlationId, tenant: req.tenantId });
-      this.inflight = buildAccountView(this.env, serviceContext(this.env, { tenantId: req.tenantId, correlationId: req.correlationId, log }, { maxWaitMs: 3_000 }), req.accountId, (p) => this.ctx.waitUntil(p))
+      const trace = new Trace({ authenticated: true });
+      const env = tracedEnv(this.env, trace);
+      const ctx = serviceContext(env, { tenantId: req.tenantId, correlationId: req.correlationId, log, trace }, { maxWaitMs: 3_000 });
+      this.inflight = buildAccountView(env, ctx, req.accountId, { waitUntil: (p) => this.ctx.waitUntil(p), ...(req.noCachedView ? { noCachedView: true } : {}) })
         .then((view): BuildResult => {
-          this.recent = { at: Date.now(), view };
-          return { ok: true, view };
+          const degraded = isDegraded(view);
+          this.recent = { at: Date.now(), view, degraded };
+          return { ok: true, view, degraded, timing: trace.export() };
         })
         .catch((err: unknown): BuildResult => {
-          if (err instanceof ConcordError) return { ok: false, error: err.error };
+          if (err instanceof ConcordError) return { ok: false, error: err.error, timing: trace.export() };
           log.error('account_view.build_crashed', { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
           return { ok: false, error: { kind: 'internal', message: 'account view build failed' } };
         })
