@@ -7,6 +7,7 @@
  *   BENCH_WRITE_RECORDS (default 10000)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startEstate } from '../scripts/estate.js';
@@ -14,7 +15,11 @@ import { benchAccountView } from './account-view.js';
 import { benchCard } from './card.js';
 import { benchWriteThroughput } from './write-throughput.js';
 
+/** The machine is shared: every figure is printed with the load it was measured under. */
+const load = () => `load average ${loadavg().map((v) => v.toFixed(2)).join(' ')} (1/5/15 min) on ${cpus().length} cores`;
+
 const persistDir = mkdtempSync(join(tmpdir(), 'concord-bench-'));
+console.log(`Bench start: ${new Date().toISOString()}, ${load()}`);
 console.log('Starting a bench estate (sandbox + wrangler dev)...');
 const estate = await startEstate({ brokerPort: await freePort(), sandboxPort: await freePort(), persistDir, log: (l) => console.log(`  ${l}`) });
 try {
@@ -26,6 +31,7 @@ try {
     skip: Number(process.env.BENCH_ACCOUNTS ?? 100) + 10,
   });
   await benchWriteThroughput(estate, { records: Number(process.env.BENCH_WRITE_RECORDS ?? 10_000) });
+  console.log(`\nBench end: ${new Date().toISOString()}, ${load()}`);
 } finally {
   await estate.stop();
   rmSync(persistDir, { recursive: true, force: true });
