@@ -62,8 +62,9 @@ export default defineConfig({
           setupFiles: ['test/worker/apply-migrations.ts'],
           globalSetup: ['test/support/worker-sandbox.ts'],
           testTimeout: 30_000,
-          // beforeAll hooks connect tenants to the sandbox (several vendor calls each).
-          hookTimeout: 60_000,
+          // Set-up hooks connect a tenant and run identity sync against a real sandbox: on a
+          // busy machine that takes longer than vitest's 10 s default.
+          hookTimeout: 120_000,
         },
       },
       {

@@ -1,8 +1,10 @@
 /**
  * CLI for the sandbox estate (`npm run sandbox`): listens on SANDBOX_PORT (default 8788) and
  * SANDBOX_HOST (default 127.0.0.1), prints the URL and stops cleanly on SIGINT/SIGTERM.
- * SANDBOX_ANCHOR_DATE (YYYY-MM-DD) pins "today" for reproducible demos.
+ * SANDBOX_ANCHOR_DATE (YYYY-MM-DD) pins "today" for reproducible demos; SANDBOX_SCALE (1..100)
+ * multiplies the seeded estate.
  */
+import { scaleFromEnv } from './seed/generate.js';
 import { createSandbox } from './server.js';
 
 const port = Number(process.env.SANDBOX_PORT ?? 8788);
@@ -15,9 +17,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 try {
   const started = Date.now();
-  const sandbox = createSandbox(process.env.SANDBOX_ANCHOR_DATE ? { anchorDate: process.env.SANDBOX_ANCHOR_DATE } : {});
+  const scale = scaleFromEnv(process.env.SANDBOX_SCALE);
+  const sandbox = createSandbox({ ...(process.env.SANDBOX_ANCHOR_DATE ? { anchorDate: process.env.SANDBOX_ANCHOR_DATE } : {}), scale });
   const listener = await sandbox.listen(port, host);
-  console.log(`Concord sandbox listening on ${listener.url} (anchor ${sandbox.state.anchorDate}, ready in ${Date.now() - started} ms)`);
+  console.log(`Concord sandbox listening on ${listener.url} (anchor ${sandbox.state.anchorDate}, scale ${scale}, ready in ${Date.now() - started} ms)`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -16,7 +16,7 @@ import { netsuiteApp } from './netsuite/index.js';
 import type { NetSuiteDatePreferences } from './netsuite/suiteql/dates.js';
 import { oauthApp } from './oauth/index.js';
 import { salesforceApp } from './salesforce/index.js';
-import { isAnchorDate, todayUtc } from './seed/generate.js';
+import { MAX_SCALE, isAnchorDate, isScale, todayUtc } from './seed/generate.js';
 import { vitallyApp } from './vitally/index.js';
 
 /** Options for {@link createSandbox}. */
@@ -25,6 +25,8 @@ export interface SandboxOptions {
   anchorDate?: string;
   /** NetSuite date/time format preferences of both sandbox accounts (default `M/D/YYYY`, `h:mm a`). */
   netsuite?: Partial<NetSuiteDatePreferences>;
+  /** Size factor of the seed, 1..100 (default 1; `SANDBOX_SCALE` for the CLI and `npm start`). */
+  scale?: number;
 }
 
 /** A running sandbox listener. */
@@ -45,7 +47,9 @@ export interface Sandbox {
 export function createSandbox(opts: SandboxOptions = {}): Sandbox {
   const anchorDate = opts.anchorDate ?? todayUtc();
   if (!isAnchorDate(anchorDate)) throw new Error(`anchorDate must be YYYY-MM-DD, got ${JSON.stringify(anchorDate)}`);
-  const state = createSandboxState(anchorDate, opts.netsuite);
+  const scale = opts.scale ?? 1;
+  if (!isScale(scale)) throw new Error(`scale must be a whole number from 1 to ${MAX_SCALE}, got ${JSON.stringify(scale)}`);
+  const state = createSandboxState(anchorDate, scale, opts.netsuite);
   const app = new Hono();
 
   for (const vendor of ['hubspot', 'salesforce', 'netsuite', 'vitally'] as const) app.use(`/${vendor}/*`, applyFaults(state, vendor));
@@ -57,7 +61,7 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
   app.route('/salesforce', salesforceApp(state));
   app.route('/netsuite', netsuiteApp(state));
   app.route('/vitally', vitallyApp(state));
-  app.get('/', (c) => c.json({ sandbox: 'concord', anchorDate: state.anchorDate, prefixes: ['/hubspot', '/salesforce', '/netsuite', '/vitally', '/__sandbox'] }));
+  app.get('/', (c) => c.json({ sandbox: 'concord', anchorDate: state.anchorDate, scale: state.scale, prefixes: ['/hubspot', '/salesforce', '/netsuite', '/vitally', '/__sandbox'] }));
   app.notFound((c) => problem(c, 404, 'not_found', 'No such sandbox route', `${c.req.method} ${c.req.path}`));
   // Last resort: an emulator bug must surface as a clear 500, never a dropped connection.
   app.onError((err, c) => {
@@ -84,6 +88,11 @@ function listen(app: Hono, port: number, host: string): Promise<SandboxListener>
           }),
       });
     });
+    // Node closes idle keep-alive sockets after 5 s; a client that pauses longer (a broker busy
+    // with D1 between two vendor calls) would then reuse a dead socket. Vendors keep them ~60 s.
+    const http = server as ServerType & { keepAliveTimeout?: number; headersTimeout?: number };
+    http.keepAliveTimeout = 65_000;
+    http.headersTimeout = 66_000;
     server.once('error', reject);
   });
 }

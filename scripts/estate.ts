@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { SANDBOX_HUBSPOT_APP_ID } from '../sandbox/oauth/hubspot.js';
+import { scaleFromEnv } from '../sandbox/seed/generate.js';
 import { createSandbox } from '../sandbox/server.js';
 import { buildWidgets } from './build-widgets.js';
 import { ensureDevVars } from './dev-vars.js';
@@ -201,7 +202,7 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
     if (!(await portIsFree(port))) throw new Error(`port ${port} on 127.0.0.1 is in use (another Concord still running?). Set CONCORD_PORT / SANDBOX_PORT to use others.`);
   }
 
-  const sandbox = createSandbox(process.env.SANDBOX_ANCHOR_DATE ? { anchorDate: process.env.SANDBOX_ANCHOR_DATE } : {});
+  const sandbox = createSandbox({ ...(process.env.SANDBOX_ANCHOR_DATE ? { anchorDate: process.env.SANDBOX_ANCHOR_DATE } : {}), scale: scaleFromEnv(process.env.SANDBOX_SCALE) });
   const sandboxListener = await sandbox.listen(opts.sandboxPort);
   log(`sandbox   ${sandboxListener.url} (estate "today" = ${sandbox.state.anchorDate})`);
   const brokerVars = oauthVarsFor(sandboxListener.url, vars, opts.vars ?? {});

@@ -15,10 +15,15 @@ import { netsuiteEventsAdminApp } from '../netsuite/events/admin.js';
 import { installsAdminApp } from '../hubspot/installs.js';
 import { webhooksAdminApp } from '../hubspot/webhooks.js';
 import { flowAdminApp } from './flow.js';
-import { isAnchorDate } from '../seed/generate.js';
+import { MAX_SCALE, isAnchorDate, isScale } from '../seed/generate.js';
 import { SANDBOX_TENANTS, type TenantDataset } from '../seed/types.js';
 
-const seedBody = z.object({ anchorDate: z.string().refine(isAnchorDate, 'anchorDate must be a real date, YYYY-MM-DD').optional() }).strict();
+const seedBody = z
+  .object({
+    anchorDate: z.string().refine(isAnchorDate, 'anchorDate must be a real date, YYYY-MM-DD').optional(),
+    scale: z.number().refine(isScale, `scale must be a whole number from 1 to ${MAX_SCALE}`).optional(),
+  })
+  .strict();
 /**
  * `lifetime`: `expiring` (default) behaves like an OAuth access token (HubSpot 30 min, NetSuite
  * 1 h); `static` like a private-app / integration token that never expires (what `npm start`
@@ -58,7 +63,7 @@ export function adminApp(state: SandboxState): Hono {
   const app = new Hono();
 
   app.get('/health', (c) =>
-    c.json({ ok: true, anchorDate: state.anchorDate, tenants: Object.fromEntries(SANDBOX_TENANTS.map((t) => [t, counts(state.dataset(t))])) }),
+    c.json({ ok: true, anchorDate: state.anchorDate, scale: state.scale, tenants: Object.fromEntries(SANDBOX_TENANTS.map((t) => [t, counts(state.dataset(t))])) }),
   );
 
   app.post('/seed', async (c) => {
@@ -66,8 +71,8 @@ export function adminApp(state: SandboxState): Hono {
     if (!body.ok) return problem(c, 400, 'bad_json', 'Request body is not valid JSON', body.error);
     const parsed = seedBody.safeParse(body.value);
     if (!parsed.success) return problem(c, 400, 'invalid_seed_request', 'Invalid seed request', issues(parsed.error));
-    state.reseed(parsed.data.anchorDate);
-    return c.json({ ok: true, anchorDate: state.anchorDate, tenants: Object.fromEntries(SANDBOX_TENANTS.map((t) => [t, counts(state.dataset(t))])) });
+    state.reseed(parsed.data.anchorDate, parsed.data.scale);
+    return c.json({ ok: true, anchorDate: state.anchorDate, scale: state.scale, tenants: Object.fromEntries(SANDBOX_TENANTS.map((t) => [t, counts(state.dataset(t))])) });
   });
 
   app.post('/tokens', async (c) => {

@@ -27,9 +27,11 @@ export interface VendorFaults {
 export interface SandboxState {
   /** "Today" for the estate, YYYY-MM-DD. */
   readonly anchorDate: string;
+  /** Size factor of the seed (1 = the documented estate). */
+  readonly scale: number;
   dataset(tenant: SandboxTenant): TenantDataset;
-  /** Drop every change and regenerate both tenants' datasets (optionally for a new anchor date). */
-  reseed(anchorDate?: string): void;
+  /** Drop every change and regenerate both tenants' datasets (optionally for a new anchor date or scale). */
+  reseed(anchorDate?: string, scale?: number): void;
   faults: Partial<Record<Vendor, VendorFaults>>;
   /**
    * Each NetSuite account's date and time format preferences (how SuiteQL writes dates). Account
@@ -39,30 +41,36 @@ export interface SandboxState {
 }
 
 /**
- * The in-memory state: both tenants are generated up front so the first request is not slow,
- * and `reseed` swaps in fresh datasets (faults are left as they are; clear them with `{}`).
+ * The in-memory state: both tenants' plans are made up front and each vendor's records on first
+ * use (see `generateTenant`), and `reseed` swaps in fresh datasets (faults are left as they are;
+ * clear them with `{}`).
  */
-export function createSandboxState(anchorDate: string, netsuite: Partial<NetSuiteDatePreferences> = {}): SandboxState {
+export function createSandboxState(anchorDate: string, scale = 1, netsuite: Partial<NetSuiteDatePreferences> = {}): SandboxState {
   let anchor = anchorDate;
-  let datasets = generateAll(anchor);
+  let size = scale;
+  let datasets = generateAll(anchor, size);
   return {
     get anchorDate() {
       return anchor;
+    },
+    get scale() {
+      return size;
     },
     dataset(tenant) {
       const ds = datasets.get(tenant);
       if (!ds) throw new Error(`unknown sandbox tenant ${String(tenant)}`);
       return ds;
     },
-    reseed(next) {
+    reseed(next, nextScale) {
       anchor = next ?? anchor;
-      datasets = generateAll(anchor);
+      size = nextScale ?? size;
+      datasets = generateAll(anchor, size);
     },
     faults: {},
     netsuitePreferences: Object.fromEntries(SANDBOX_TENANTS.map((t) => [t, { ...DEFAULT_DATE_PREFERENCES, ...netsuite }])) as Record<SandboxTenant, NetSuiteDatePreferences>,
   };
 }
 
-function generateAll(anchorDate: string): Map<SandboxTenant, TenantDataset> {
-  return new Map(SANDBOX_TENANTS.map((t) => [t, generateTenant(t, anchorDate)]));
+function generateAll(anchorDate: string, scale: number): Map<SandboxTenant, TenantDataset> {
+  return new Map(SANDBOX_TENANTS.map((t) => [t, generateTenant(t, anchorDate, { scale })]));
 }

@@ -39,9 +39,9 @@ export function present(
   for (const name of names) {
     const sys = systemValue(obj, name);
     if (sys !== undefined) props[name] = sys;
-    // Requested-but-unset properties come back as null; unknown names are silently dropped.
+    // Requested (or default) but unset properties come back as null; unknown names are silently dropped.
     else if (name in obj.properties) props[name] = obj.properties[name] ?? null;
-    else if (requested?.includes(name) && properties(ds, type).some((p) => p.name === name)) props[name] = null;
+    else if (properties(ds, type).some((p) => p.name === name)) props[name] = null;
   }
   const out: Record<string, unknown> = { id: obj.id, properties: props, createdAt: obj.createdAt, updatedAt: obj.updatedAt, archived: obj.archived };
   if (associations?.length) {

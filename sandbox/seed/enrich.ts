@@ -8,7 +8,6 @@
  * Draws come from their own PRNG stream, so the vendor builders' sequences are untouched.
  */
 import type { Prng } from './prng.js';
-import { STREETS } from './names.js';
 import type { CustomerPlan } from './plan.js';
 import type { HubSpotOwner, HubSpotProperty, TenantDataset } from './types.js';
 
@@ -83,7 +82,7 @@ export function enrichCompanies(ds: TenantDataset, plans: CustomerPlan[], rng: P
     if (!plan) continue;
     const erp = t.netsuiteCustomerIds.map((id) => customers.get(id)).find((c) => c !== undefined);
     const erpAddress = erp?.addresses.find((a) => a.defaultBilling);
-    const street = erpAddress?.addr1 || `${rng.int(1, 400)} ${rng.pick(STREETS)}`;
+    const street = erpAddress?.addr1 || plan.place.street;
     const taxId = TAX_ID_COUNTRIES.has(plan.place.country) ? erp?.vatregnumber ?? `${plan.place.country}${rng.int(100000000, 999999999)}` : null;
     for (const id of t.hubspotCompanyIds) {
       const c = companies.get(id);

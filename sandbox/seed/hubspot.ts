@@ -4,6 +4,7 @@
  * property definitions. Shapes follow CRM v3: https://developers.hubspot.com/docs/api/crm/companies
  */
 import { isoAt, type Prng } from './prng.js';
+import { COUNTRY_NAMES, SHORT_FORM, taxIdSpelling, withTypo } from './legal.js';
 import { FIRST_NAMES, INDUSTRIES, JOB_TITLES, LAST_NAMES } from './names.js';
 import type { CustomerPlan } from './plan.js';
 import type { HubSpotDataset, HubSpotObject, HubSpotPipeline, HubSpotProperty, TruthCustomer } from './types.js';
@@ -55,6 +56,9 @@ function properties(): HubSpotDataset['properties'] {
       prop('domain', 'Company domain name', 'string', 'text', 'companyinformation'),
       prop('city', 'City', 'string', 'text', 'companyinformation'),
       prop('country', 'Country/Region', 'string', 'text', 'companyinformation'),
+      prop('address', 'Street Address', 'string', 'text', 'companyinformation'),
+      // A custom property many B2B portals add; HubSpot has no standard tax-id property.
+      prop('vat_number', 'VAT number', 'string', 'text', 'companyinformation', undefined, false),
       prop('industry', 'Industry', 'enumeration', 'select', 'companyinformation', INDUSTRIES),
       prop('phone', 'Phone number', 'string', 'phonenumber', 'companyinformation'),
       prop('lifecyclestage', 'Lifecycle stage', 'enumeration', 'radio', 'companyinformation', ['lead', 'opportunity', 'customer', 'other']),
@@ -83,12 +87,39 @@ function properties(): HubSpotDataset['properties'] {
   };
 }
 
+/** The company name as typed into the CRM: usually the brand, sometimes with a legal form, a typo, odd casing. */
+function companyName(rng: Prng, p: CustomerPlan, duplicate: boolean): string {
+  const form = SHORT_FORM[p.place.country];
+  if (duplicate) return rng.pick([`${p.base} ${form}`, p.base.toUpperCase(), `${p.base} `]);
+  if (p.crmTypo) return withTypo(rng, p.base);
+  if (p.family) return rng.pick([p.base, p.base, `${p.base} ${form}`, `${p.base} (${p.place.country})`]);
+  return rng.chance(0.06) ? `${p.base} ${form}` : rng.chance(0.03) ? p.base.toLowerCase() : p.base;
+}
+
+/** A domain as typed into the CRM: bare, with www., or in upper case. */
+function domainSpelling(rng: Prng, domain: string): string {
+  const roll = rng.next();
+  if (roll < 0.76) return domain;
+  if (roll < 0.88) return `www.${domain}`;
+  if (roll < 0.94) return `WWW.${domain.toUpperCase()}`;
+  return domain.replace(/^./, (c) => c.toUpperCase()).replace(/\.([a-z.]+)$/, (m) => m.toUpperCase());
+}
+
 function phone(rng: Prng): string {
   return rng.pick([`+1 512 555 ${rng.int(1000, 9999)}`, `+49 30 ${rng.int(100000, 999999)}`, `(555) ${rng.int(100, 999)}-${rng.int(1000, 9999)}`, `+44 20 7946 ${rng.int(1000, 9999)}`]);
 }
 
+/**
+ * A stored object. Unset properties are left out (the emulator answers null for a defined
+ * property without a value, as HubSpot does), which keeps a scaled estate's heap small.
+ */
 function object(id: string, props: Record<string, string | null>, createdAt: string, updatedAt: string): HubSpotObject {
-  return { id, properties: { ...props, hs_object_id: id, createdate: createdAt, hs_lastmodifieddate: updatedAt }, createdAt, updatedAt, archived: false };
+  const properties: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(props)) if (v !== null) properties[k] = v;
+  properties.hs_object_id = id;
+  properties.createdate = createdAt;
+  properties.hs_lastmodifieddate = updatedAt;
+  return { id, properties, createdAt, updatedAt, archived: false };
 }
 
 /** Build the HubSpot dataset and record company ids in the truth list. */
@@ -104,16 +135,20 @@ export function buildHubspot(rng: Prng, plans: CustomerPlan[], truth: Map<string
     const id = String(companySeq++);
     const created = isoAt(anchor, duplicate ? -rng.int(5, 50) : -p.ageDays, rng.int(8, 18), rng.int(0, 59));
     const updated = isoAt(anchor, -rng.int(0, 30), rng.int(8, 18), rng.int(0, 59));
-    // ~90% have a domain; duplicates (typed in by hand later) usually lack one.
-    const hasDomain = duplicate ? rng.chance(0.3) : rng.chance(0.92);
-    const name = duplicate
-      ? rng.pick([`${p.base} Inc`, `${p.base}, Inc.`, p.base.toUpperCase(), `${p.base} `])
-      : rng.chance(0.06) ? `${p.base} Inc` : rng.chance(0.03) ? p.base.toLowerCase() : p.base;
+    // ~90% have a domain; duplicates (typed in by hand later) usually lack one; a typo'd company
+    // keeps its domain or has its VAT number, so something besides the name says who it is.
+    const hasDomain = p.crmMissingPlace ? false : duplicate ? rng.chance(0.3) : p.crmTypo ? p.taxId === null || rng.chance(0.8) : rng.chance(0.92);
+    const name = companyName(rng, p, duplicate);
+    const place = !p.crmMissingPlace;
+    const vat = p.taxId !== null && (p.crmTypo && !hasDomain ? true : rng.chance(p.family ? 0.5 : 0.3));
     ds.companies.push(object(id, {
       name,
-      domain: hasDomain ? (rng.chance(0.8) ? p.domain : `www.${p.domain}`) : null,
-      city: p.place.city,
-      country: p.place.country,
+      domain: hasDomain ? domainSpelling(rng, p.domain) : null,
+      city: place ? p.place.city : null,
+      // HubSpot's country is free text: ISO codes and English names both occur.
+      country: place ? (rng.chance(0.7) ? p.place.country : COUNTRY_NAMES[p.place.country]) : null,
+      address: place && rng.chance(0.6) ? p.place.street : null,
+      vat_number: vat ? taxIdSpelling(rng, p.taxId!) : null,
       industry: rng.chance(0.9) ? p.industry : null,
       phone: rng.chance(0.7) ? phone(rng) : null,
       lifecyclestage: p.inNetsuite ? 'customer' : rng.pick(['lead', 'opportunity']),

@@ -4,6 +4,7 @@
  * `demo` and `other` draw company names from disjoint word lists so the tenants never share a
  * customer name (isolation tests can then spot a leak by name as well as by id).
  */
+import { CC_TLD, type SeedCountry } from './legal.js';
 import type { Prng } from './prng.js';
 
 const DEMO_PREFIXES = [
@@ -41,16 +42,40 @@ export const NEAR_MISS: Readonly<Record<string, string>> = {
   Insights: 'Insight',
 };
 
-/** Distinct base names ("Acme Analytics") for one tenant, in a deterministic order. */
+/** Syllables for made-up brand prefixes when a scaled estate needs more names than the word lists hold. */
+const SYNTHETIC: Readonly<Record<'demo' | 'other', readonly (readonly string[])[]>> = {
+  demo: [
+    ['Bal', 'Cor', 'Dar', 'Fen', 'Gal', 'Hol', 'Kar', 'Lin', 'Mor', 'Nel', 'Pal', 'Ros', 'Sel', 'Tam', 'Vel', 'Wel'],
+    ['a', 'e', 'i', 'o', 'u', 'an', 'er', 'is', 'or', 'en'],
+    ['ra', 'to', 'nix', 'vex', 'lia', 'mont', 'ford', 'wick', 'dale', 'bury', 'ton', 'gard', 'stone', 'field', 'more', 'view'],
+  ],
+  other: [
+    ['Zub', 'Quo', 'Yip', 'Xan', 'Jix', 'Vup', 'Wox', 'Qel'],
+    ['a', 'e', 'i', 'o', 'u', 'an', 'er', 'is', 'or', 'en'],
+    ['ra', 'to', 'nix', 'vex', 'lia', 'mont', 'ford', 'wick', 'dale', 'bury', 'ton', 'gard', 'stone', 'field', 'more', 'view'],
+  ],
+};
+
+/** Made-up prefixes ("Coranford"), in a fixed order, disjoint between tenants. */
+function syntheticPrefixes(tenant: 'demo' | 'other'): string[] {
+  const [a, b, c] = SYNTHETIC[tenant] as [readonly string[], readonly string[], readonly string[]];
+  return a.flatMap((x) => b.flatMap((y) => c.map((z) => x + y + z)));
+}
+
+/**
+ * Distinct base names ("Acme Analytics") for one tenant, in a deterministic order. The word
+ * lists give 1,440 (demo) and 384 (other) names; a scaled estate adds made-up prefixes.
+ */
 export function baseNames(rng: Prng, tenant: 'demo' | 'other', count: number): string[] {
-  const prefixes = tenant === 'demo' ? DEMO_PREFIXES : OTHER_PREFIXES;
+  const handpicked = tenant === 'demo' ? DEMO_PREFIXES : OTHER_PREFIXES;
+  const prefixes = handpicked.length * NOUNS.length >= count ? handpicked : [...new Set([...handpicked, ...syntheticPrefixes(tenant)])];
   const all: string[] = [];
   for (const p of prefixes) for (const n of NOUNS) all.push(`${p} ${n}`);
   if (count > all.length) throw new Error(`only ${all.length} base names available`);
   return rng.shuffle(all).slice(0, count);
 }
 
-const LEGAL_SUFFIXES = /\b(inc|llc|ltd|gmbh|corp|co|sa|bv|plc|the|company)\b/g;
+const LEGAL_SUFFIXES = /\b(inc|llc|ltd|limited|gmbh|ag|corp|co|sa|sas|sarl|sl|slu|bv|nv|plc|the|company)\b/g;
 
 /**
  * The agreed normalisation for name matching: lower-case, punctuation removed, legal forms and
@@ -75,12 +100,16 @@ export function registrableDomain(urlOrHost: string | null | undefined): string 
   return labels.slice(twoLevel ? -3 : -2).join('.');
 }
 
-const TLDS = { com: 55, io: 18, co: 8, ai: 5, de: 5, 'co.uk': 5, fr: 4 } as const;
+const TLDS = { com: 60, io: 18, co: 8, ai: 5, local: 9 } as const;
 
-/** A unique registrable domain for a base name (e.g. "acmeanalytics.com", "getacme.io"). */
-export function domainFor(rng: Prng, base: string, taken: Set<string>): string {
+/**
+ * A unique registrable domain for a base name (e.g. "acmeanalytics.com", "getacme.io"); about
+ * one in ten uses the country's own suffix (acmeanalytics.de for a German customer).
+ */
+export function domainFor(rng: Prng, base: string, taken: Set<string>, country: SeedCountry): string {
   const words = base.toLowerCase().replace(/[^a-z ]/g, '').split(' ').filter(Boolean);
-  const tld = rng.weighted(TLDS);
+  const pick = rng.weighted(TLDS);
+  const tld = pick === 'local' ? CC_TLD[country] : pick;
   const candidates = [
     rng.pick([words.join(''), words.join('-'), `get${words[0]}`, `${words[0]}${(words[1] ?? '').slice(0, 3)}`]) + `.${tld}`,
     `${words.join('')}.${tld}`,
@@ -98,29 +127,6 @@ export function domainFor(rng: Prng, base: string, taken: Set<string>): string {
   const d = `${words.join('')}${n}.com`;
   taken.add(d);
   return d;
-}
-
-/** How the ERP spells the legal entity; each of these normalises back to the base name. */
-export function legalNameVariant(rng: Prng, base: string): string {
-  return rng.pick([
-    `${base}, Inc.`,
-    `${base.toUpperCase()} INC`,
-    `${base} GmbH`,
-    `The ${base} Company`,
-    `${base} Ltd.`,
-    `${base} LLC`,
-    `${base} BV`,
-    `${base} Corp.`,
-    `${base} plc`,
-    `${base} SA`,
-    base.replace(/^(\S+)/, (w) => w.toUpperCase()) + ', Inc.',
-  ]);
-}
-
-/** An ERP name that does NOT normalise to the base name (rebrand, holding, abbreviation). */
-export function divergentLegalName(rng: Prng, base: string): string {
-  const initials = base.split(' ').map((w) => w[0]).join('');
-  return rng.pick([`${base} Holdings Ltd`, `${initials} Group Inc.`, `${base} International GmbH`, `${base} Europe BV`]);
 }
 
 /** A website as typed into the ERP: scheme, www and trailing slash vary. */
@@ -149,26 +155,53 @@ export const INDUSTRIES = [
   'HOSPITAL_HEALTH_CARE', 'LOGISTICS_AND_SUPPLY_CHAIN', 'RETAIL', 'E_LEARNING',
 ];
 
-/** Cities by currency, so a customer's address agrees with its currency. */
-export const PLACES: Readonly<Record<string, readonly { city: string; country: string; zip: string }[]>> = {
-  USD: [
+/** A place a customer is registered at. */
+export interface Place {
+  city: string;
+  country: SeedCountry;
+  zip: string;
+}
+
+/** Cities by country. */
+export const CITIES: Readonly<Record<SeedCountry, readonly Place[]>> = {
+  US: [
     { city: 'Austin', country: 'US', zip: '78701' }, { city: 'Boston', country: 'US', zip: '02110' },
     { city: 'Chicago', country: 'US', zip: '60601' }, { city: 'Denver', country: 'US', zip: '80202' },
     { city: 'San Francisco', country: 'US', zip: '94105' }, { city: 'New York', country: 'US', zip: '10001' },
   ],
-  EUR: [
-    { city: 'Berlin', country: 'DE', zip: '10115' }, { city: 'München', country: 'DE', zip: '80331' },
-    { city: 'Paris', country: 'FR', zip: '75002' }, { city: 'Amsterdam', country: 'NL', zip: '1012' },
-    { city: 'Madrid', country: 'ES', zip: '28001' },
-  ],
-  GBP: [
+  DE: [{ city: 'Berlin', country: 'DE', zip: '10115' }, { city: 'München', country: 'DE', zip: '80331' }, { city: 'Hamburg', country: 'DE', zip: '20095' }],
+  FR: [{ city: 'Paris', country: 'FR', zip: '75002' }, { city: 'Lyon', country: 'FR', zip: '69002' }],
+  NL: [{ city: 'Amsterdam', country: 'NL', zip: '1012' }, { city: 'Rotterdam', country: 'NL', zip: '3011' }],
+  ES: [{ city: 'Madrid', country: 'ES', zip: '28001' }, { city: 'Barcelona', country: 'ES', zip: '08002' }],
+  GB: [
     { city: 'London', country: 'GB', zip: 'EC1A 1BB' }, { city: 'Manchester', country: 'GB', zip: 'M1 1AE' },
     { city: 'Edinburgh', country: 'GB', zip: 'EH1 1YZ' },
   ],
-  CAD: [
-    { city: 'Toronto', country: 'CA', zip: 'M5H 2N2' }, { city: 'Vancouver', country: 'CA', zip: 'V6B 1A1' },
-  ],
+  CA: [{ city: 'Toronto', country: 'CA', zip: 'M5H 2N2' }, { city: 'Vancouver', country: 'CA', zip: 'V6B 1A1' }],
 };
 
-/** Street names for address books. */
-export const STREETS = ['Market Street', 'Main Street', 'Hauptstraße', 'Rue de Rivoli', 'High Street', 'King Street', 'Keizersgracht', 'Calle Mayor'];
+/** Countries by billing currency, so a customer's address agrees with its currency. */
+export const COUNTRIES_BY_CURRENCY: Readonly<Record<string, readonly SeedCountry[]>> = {
+  USD: ['US'], EUR: ['DE', 'DE', 'FR', 'NL', 'ES'], GBP: ['GB'], CAD: ['CA'],
+};
+
+/** The billing currency of a country. */
+export const CURRENCY_OF: Readonly<Record<SeedCountry, 'USD' | 'EUR' | 'GBP' | 'CAD'>> = { US: 'USD', CA: 'CAD', GB: 'GBP', DE: 'EUR', FR: 'EUR', NL: 'EUR', ES: 'EUR' };
+
+/** Street names per country for addresses. */
+export const STREETS: Readonly<Record<SeedCountry, readonly string[]>> = {
+  US: ['Market Street', 'Main Street', 'Broadway', 'Congress Avenue'],
+  CA: ['King Street', 'Bay Street', 'Granville Street'],
+  GB: ['High Street', 'King Street', 'Deansgate'],
+  DE: ['Hauptstraße', 'Friedrichstraße', 'Leopoldstraße'],
+  FR: ['Rue de Rivoli', 'Rue de la République', 'Avenue Foch'],
+  NL: ['Keizersgracht', 'Coolsingel', 'Damrak'],
+  ES: ['Calle Mayor', 'Gran Vía', 'Passeig de Gràcia'],
+};
+
+/** A street address in the country's order ("12 Market Street", "Hauptstraße 12"). */
+export function streetAddress(rng: Prng, country: SeedCountry): string {
+  const street = rng.pick(STREETS[country]);
+  const number = rng.int(1, 400);
+  return country === 'US' || country === 'CA' || country === 'GB' ? `${number} ${street}` : `${street} ${number}`;
+}

@@ -4,7 +4,9 @@
  * orders, SuiteBilling subscriptions, items and base prices. Column names follow SuiteQL.
  */
 import { addDays, isoAt, type Prng } from './prng.js';
-import { STREETS, divergentLegalName, legalNameVariant, normalizeCompanyName, registrableDomain, websiteVariant } from './names.js';
+import { defaultBillingKey } from '../netsuite/addresses.js';
+import { divergentLegalName, legalNameVariant, taxIdSpelling } from './legal.js';
+import { normalizeCompanyName, registrableDomain, streetAddress, websiteVariant } from './names.js';
 import type { CurrencyCode, CustomerPlan } from './plan.js';
 import type { HubSpotDataset, NetSuiteCurrency, NetSuiteCustomer, NetSuiteDataset, NetSuiteItem, NetSuitePricing, NetSuiteSubscription, NetSuiteTransaction, TruthCustomer } from './types.js';
 
@@ -64,31 +66,39 @@ export function buildNetsuite(rng: Prng, plans: CustomerPlan[], truth: Map<strin
   const doc = (kind: keyof typeof docSeq) => `${kind}-${String(docSeq[kind]++).padStart(6, '0')}`;
   // ERP customers were keyed in over time in a different order from the CRM.
   const buyers = rng.shuffle(plans.filter((p) => p.inNetsuite));
+  const sisterParents = new Set(plans.flatMap((p) => (p.sisterOf ? [p.sisterOf] : [])));
 
   buyers.forEach((p, n) => {
     const t = truth.get(p.key)!;
     const id = String(1000 + n);
     const hsIds = t.hubspotCompanyIds;
-    const nameAgrees = !p.inHubspot || rng.chance(0.88);
-    let companyname = nameAgrees ? legalNameVariant(rng, p.base) : divergentLegalName(rng, p.base);
+    const country = p.place.country;
+    // Brand-family entities, sisters and their parents carry their registered names; ~12% of others diverge.
+    const sisterParent = sisterParents.has(p.key);
+    const nameAgrees = !p.inHubspot || p.family !== null || sisterParent || rng.chance(0.88);
+    let companyname = p.sisterOf ? legalNameVariant(rng, p.base, country) : nameAgrees ? legalNameVariant(rng, p.base, country) : divergentLegalName(rng, p.base, country);
     // ~85% have a website; a few point at a regional site on another domain.
-    let url: string | null = rng.chance(0.85) ? websiteVariant(rng, rng.chance(0.95) ? p.domain : p.domain.replace(/\.[a-z.]+$/, '.eu')) : null;
+    const regional = p.family === null && rng.chance(0.05);
+    // A sister's parent shows the shared website, so the two tax ids on one website are there to see.
+    let url: string | null = sisterParent || rng.chance(0.85) ? websiteVariant(rng, regional && !sisterParent ? p.domain.replace(/\.[a-z.]+$/, '.eu') : p.domain) : null;
     const externalid = hsIds.length > 0 && rng.chance(0.15) ? `hs-${rng.chance(0.8) ? hsIds[0] : hsIds[hsIds.length - 1]}` : null;
-    // Every CRM+ERP pair must be matchable by externalid, domain or normalised name.
+    // Every CRM+ERP pair keeps evidence besides a typo'd name: external id, domain or the exact name.
     if (hsIds.length > 0 && !externalid) {
       const byDomain = hsIds.some((h) => hsDomain.get(h) && hsDomain.get(h) === registrableDomain(url));
       const byName = hsIds.some((h) => hsName.get(h) === normalizeCompanyName(companyname));
       if (!byDomain && !byName) {
         if (hsIds.some((h) => hsDomain.get(h))) url = websiteVariant(rng, p.domain);
-        else companyname = legalNameVariant(rng, p.base);
+        else if (!p.crmTypo) companyname = legalNameVariant(rng, p.base, country);
       }
     }
+    t.legalName = companyname;
     const currency = CURRENCY_ID[p.currency];
     const terms = rng.pick(['4', '5', '5', '5', '6']);
     const created = isoAt(anchor, -Math.max(30, p.ageDays - rng.int(10, 60)), 11);
     const inactive = rng.chance(0.03);
-    const addresses = [{ label: 'HQ', defaultBilling: true, defaultShipping: true, addr1: `${rng.int(1, 400)} ${rng.pick(STREETS)}`, city: p.place.city, zip: p.place.zip, country: p.place.country }];
-    if (rng.chance(0.2)) addresses.push({ label: 'Warehouse', defaultBilling: false, defaultShipping: false, addr1: `${rng.int(1, 400)} ${rng.pick(STREETS)}`, city: p.place.city, zip: p.place.zip, country: p.place.country });
+    // ~2% were keyed in without an address.
+    const addresses = rng.chance(0.02) ? [] : [{ label: 'HQ', defaultBilling: true, defaultShipping: true, addr1: p.place.street, city: p.place.city, zip: p.place.zip, country }];
+    if (addresses.length && rng.chance(0.2)) addresses.push({ label: 'Warehouse', defaultBilling: false, defaultShipping: false, addr1: streetAddress(rng, country), city: p.place.city, zip: p.place.zip, country });
     const customer: NetSuiteCustomer = {
       id,
       entityid: `CUST-${String(n + 1).padStart(5, '0')} ${companyname}`,
@@ -96,7 +106,8 @@ export function buildNetsuite(rng: Prng, plans: CustomerPlan[], truth: Map<strin
       externalid,
       email: rng.chance(0.8) ? `${rng.pick(['billing', 'ap', 'finance', 'accounts'])}@${p.domain}` : null,
       url,
-      vatregnumber: p.currency === 'EUR' || p.currency === 'GBP' ? `${p.place.country}${rng.int(100000000, 999999999)}` : null,
+      // Mostly as registered (with the country prefix); some keyed in without it or with spaces.
+      vatregnumber: p.taxId === null ? null : rng.chance(0.7) ? p.taxId : taxIdSpelling(rng, p.taxId),
       currency,
       terms,
       subsidiary: '1',
@@ -104,8 +115,10 @@ export function buildNetsuite(rng: Prng, plans: CustomerPlan[], truth: Map<strin
       isinactive: inactive ? 'T' : 'F',
       datecreated: created,
       lastmodifieddate: isoAt(anchor, -rng.int(0, 90), 14),
+      defaultbillingaddress: null,
       addresses,
     };
+    customer.defaultbillingaddress = defaultBillingKey(customer);
     ds.customer.push(customer);
     t.netsuiteCustomerIds.push(id);
 

@@ -109,12 +109,43 @@ function civilFromDays(z: number): string {
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
+// Interned results: a scaled estate asks for the same few thousand dates millions of times, and
+// one shared string per date keeps both the time and the heap of a large seed down.
+const dayNumbers = new Map<string, number>();
+const dates = new Map<number, string>();
+const instants = new Map<number, string>();
+
+function dayNumber(date: string): number {
+  let z = dayNumbers.get(date);
+  if (z === undefined) {
+    z = daysFromCivil(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10)));
+    dayNumbers.set(date, z);
+  }
+  return z;
+}
+
+function dateOf(z: number): string {
+  let d = dates.get(z);
+  if (d === undefined) {
+    d = civilFromDays(z);
+    dates.set(z, d);
+  }
+  return d;
+}
+
 /** `date` (YYYY-MM-DD) plus `days` (may be negative), as YYYY-MM-DD (UTC calendar). */
 export function addDays(date: string, days: number): string {
-  return civilFromDays(daysFromCivil(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10))) + days);
+  return dateOf(dayNumber(date) + days);
 }
 
 /** ISO date-time `days` from `date` at a given hour and minute (UTC). */
 export function isoAt(date: string, days: number, hour = 9, minute = 0): string {
-  return `${addDays(date, days)}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00.000Z`;
+  const z = dayNumber(date) + days;
+  const key = z * 1440 + hour * 60 + minute;
+  let iso = instants.get(key);
+  if (iso === undefined) {
+    iso = `${dateOf(z)}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00.000Z`;
+    instants.set(key, iso);
+  }
+  return iso;
 }

@@ -7,7 +7,8 @@
  * Field names per https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/
  */
 import { addDays, isoAt, type Prng } from './prng.js';
-import { FIRST_NAMES, JOB_TITLES, LAST_NAMES, legalNameVariant, websiteVariant } from './names.js';
+import { COUNTRY_NAMES, legalNameVariant } from './legal.js';
+import { FIRST_NAMES, JOB_TITLES, LAST_NAMES, websiteVariant } from './names.js';
 import type { CustomerPlan } from './plan.js';
 import type { SalesforceDataset, SalesforceRecord, TruthCustomer } from './types.js';
 
@@ -39,7 +40,6 @@ const STATES: Record<string, string> = {
   Austin: 'TX', Boston: 'MA', Chicago: 'IL', Denver: 'CO', 'San Francisco': 'CA', 'New York': 'NY', Toronto: 'ON', Vancouver: 'BC',
   Berlin: 'Berlin', München: 'Bayern', Madrid: 'Madrid', Edinburgh: 'Scotland',
 };
-const STREETS = ['Market Street', 'Main Street', 'Harbour Road', 'King Street', 'Mill Lane', 'Station Road', 'Oak Avenue'];
 
 /** The org's users: owners of the seeded records, the API user, and one deactivated rep. */
 function users(tenant: string, at: string): SalesforceRecord[] {
@@ -77,14 +77,18 @@ export function buildSalesforce(rng: Prng, plans: CustomerPlan[], truth: Map<str
   for (const p of plans.filter((x) => x.inSalesforce)) {
     const id = salesforceId('001', seq.acc++);
     const created = isoAt(anchor, -p.ageDays, 10);
+    const missingPlace = p.crmMissingPlace;
     const account: SalesforceRecord = {
-      Id: id, Name: rng.chance(0.7) ? p.base : legalNameVariant(rng, p.base), Website: rng.chance(0.85) ? websiteVariant(rng, p.domain) : null,
-      BillingCity: p.place.city, BillingCountry: p.place.country, Industry: rng.pick(['Technology', 'Finance', 'Healthcare', 'Retail', 'Transportation', 'Education']),
+      Id: id, Name: rng.chance(0.7) ? p.base : legalNameVariant(rng, p.base, p.place.country), Website: rng.chance(0.85) ? websiteVariant(rng, p.domain) : null,
+      BillingCity: missingPlace ? null : p.place.city,
+      // Sales types the country as a code or as its name.
+      BillingCountry: missingPlace ? null : rng.chance(0.6) ? p.place.country : COUNTRY_NAMES[p.place.country], Industry: rng.pick(['Technology', 'Finance', 'Healthcare', 'Retail', 'Transportation', 'Education']),
       AnnualRevenue: p.arr * rng.int(20, 200), OwnerId: rng.pick(OWNERS),
     };
+    const withStreet = !missingPlace && rng.chance(0.6);
     const accountModified = isoAt(anchor, -rng.int(0, 30), 11);
     Object.assign(account, audit(created, accountModified), {
-      BillingStreet: `${detail.int(1, 480)} ${detail.pick(STREETS)}`, BillingState: STATES[p.place.city] ?? null, BillingPostalCode: p.place.zip,
+      BillingStreet: withStreet ? p.place.street : null, BillingState: missingPlace ? null : (STATES[p.place.city] ?? null), BillingPostalCode: missingPlace ? null : p.place.zip,
       NumberOfEmployees: detail.chance(0.85) ? Math.max(3, Math.round((p.arr / 400) * detail.int(2, 9))) : null,
       Phone: detail.chance(0.75) ? `+1 415 555 ${String(detail.int(0, 9999)).padStart(4, '0')}` : null,
       Type: p.inNetsuite ? 'Customer - Direct' : 'Prospect', CurrencyIsoCode: p.currency,

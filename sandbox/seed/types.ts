@@ -130,7 +130,9 @@ export interface NetSuiteCustomer {
   isinactive: 'T' | 'F';
   datecreated: string; // ISO date-time
   lastmodifieddate: string;
-  /** Address book, served by record/v1/customer/{id} and SuiteQL `customeraddressbook` (+ `…entityaddress`). */
+  /** SuiteQL `defaultbillingaddress`: the `entityaddress.nkey` of the default billing address (see `addressKey`). */
+  defaultbillingaddress: string | null;
+  /** Address book, served by record/v1/customer/{id} and as SuiteQL tables `entityaddress`, `customeraddressbook` (+ `…entityaddress`). */
   addresses: NetSuiteAddress[];
   /** Individual (T) or company (F, the default); individuals carry first and last name. */
   isperson?: 'T' | 'F';
@@ -387,16 +389,27 @@ export interface VitallyAccountTask {
  */
 export interface TruthCustomer {
   key: string; // 'T0001'
+  /** As registered in the ERP when the customer is there (else the brand name). */
   legalName: string;
+  /** ISO country the legal entity is registered in. */
+  country: string;
+  /** Hard identity cases this customer is part of: brand_family, sister_entity, crm_typo, crm_missing_place, near_miss. */
+  traits: string[];
   hubspotCompanyIds: string[]; // more than one = a true CRM duplicate
   salesforceAccountIds: string[];
   netsuiteCustomerIds: string[];
   vitallyAccountIds: string[];
 }
 
+/**
+ * A tenant's estate. Each vendor's data is built on first access (NetSuite and Vitally build
+ * HubSpot first, whose ids they point at), so a large `scale` costs only what is used.
+ */
 export interface TenantDataset {
   tenant: SandboxTenant;
   anchorDate: string;
+  /** Size factor: 1 is the documented estate, 100 about 55,000 companies for demo. */
+  scale: number;
   hubspot: HubSpotDataset;
   salesforce: SalesforceDataset;
   netsuite: NetSuiteDataset;

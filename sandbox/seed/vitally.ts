@@ -5,6 +5,7 @@
  * Shapes after https://docs.vitally.io/en/articles/9880209-rest-api-overview
  */
 import { addDays, isoAt, type Prng } from './prng.js';
+import { SHORT_FORM } from './legal.js';
 import { FIRST_NAMES, LAST_NAMES } from './names.js';
 import type { CustomerPlan } from './plan.js';
 import type { TruthCustomer, VitallyAccount, VitallyDataset, VitallyProject, VitallyTask } from './types.js';
@@ -28,6 +29,7 @@ export function buildVitally(rng: Prng, plans: CustomerPlan[], truth: Map<string
       segment: p.arr >= 90000 ? 'Enterprise' : p.arr >= 24000 ? 'Mid-Market' : 'SMB',
       csm: csm.name,
       region: p.place.country,
+      country: p.place.country,
       plan: p.arr >= 90000 ? 'Enterprise' : p.arr >= 24000 ? 'Growth' : 'Starter',
     };
     // Without a CRM key the account can only be found by its domain.
@@ -35,7 +37,7 @@ export function buildVitally(rng: Prng, plans: CustomerPlan[], truth: Map<string
     const account: VitallyAccount = {
       id: rng.uuid(),
       externalId,
-      name: rng.chance(0.8) ? p.base : rng.pick([p.base.toLowerCase(), `${p.base} (${p.place.country})`, `${p.base} Inc`, `${p.base} - Main`]),
+      name: p.family ? `${p.base} (${p.place.country})` : rng.chance(0.8) ? p.base : rng.pick([p.base.toLowerCase(), `${p.base} (${p.place.country})`, `${p.base} ${SHORT_FORM[p.place.country]}`, `${p.base} - Main`]),
       traits,
       healthScore: null,
       mrr: Math.round((p.arr / 12) * 100) / 100,

@@ -89,10 +89,7 @@ export function vitallyApp(state: SandboxState): Hono<SandboxEnv> {
     return list(c, ds(c).projects.filter((p) => p.accountId === a.id).map(projectJson));
   });
 
-  app.get('/resources/accounts/:id/tasks', (c) => {
-    const a = account(c);
-    return list(c, ds(c).projects.filter((p) => p.accountId === a.id).flatMap((p) => p.tasks.map((t) => taskJson(p, t))));
-  });
+  // GET /resources/accounts/:id/tasks: provisioning.ts (account tasks and project milestones together).
 
   app.get('/resources/accounts/:id/conversations', (c) => {
     const a = account(c);

@@ -18,6 +18,7 @@
  *   tasks and the tasks of projects. https://docs.vitally.io/en/articles/9880855-rest-api-tasks
  * Errors: 400 `{error:"Bad request", message}`, 404 `{error:"Not found", message}`.
  */
+import { taskJson } from './serialize.js';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { SandboxEnv } from '../core/auth.js';
@@ -80,21 +81,13 @@ export function wasCreated(ds: VitallyDataset, row: object): boolean {
 }
 
 /** A project's milestone in Vitally's Task shape (the milestone itself stays on its project). */
-function projectTask(p: VitallyProject, t: VitallyTask): Record<string, unknown> {
-  return {
-    id: t.id, externalId: null, accountId: p.accountId, organizationId: null, name: t.name, description: null, dueDate: t.dueDate,
-    assignedToId: p.ownedByVitallyUserId ?? null, completedById: null, completedAt: t.completedAt, categoryId: null, projects: [{ id: p.id, name: p.name }],
-    tags: [], traits: {}, archivedAt: null, createdAt: p.createdAt, updatedAt: p.updatedAt ?? p.createdAt,
-  };
-}
-
 function accountTask(t: VitallyAccountTask): Record<string, unknown> {
   return { ...t, organizationId: null, projects: [] };
 }
 
 /** Every task of the dataset in the API's shape: account tasks, then project milestones. */
 function allTasks(ds: VitallyDataset): Record<string, unknown>[] {
-  return [...(ds.tasks ?? []).map(accountTask), ...ds.projects.flatMap((p) => p.tasks.map((t) => projectTask(p, t)))];
+  return [...(ds.tasks ?? []).map(accountTask), ...ds.projects.flatMap((p) => p.tasks.map((t) => taskJson(p, t)))];
 }
 
 /** Builds the provisioning routes (mounted inside the Vitally app, behind its auth). */
@@ -224,7 +217,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
         t.status = b.completedAt ? 'completed' : 'not_started';
       }
       p.updatedAt = now();
-      return c.json(projectTask(p, t));
+      return c.json(taskJson(p, t));
     }
     return missing(c, `Task ${id} not found`);
   });

@@ -28,6 +28,11 @@ export function problem(body: unknown): HttpResponse<string> {
 
 const unauthorized = { type: 'https://concord.dev/problems/unauthorized', title: 'Unauthorized', status: 401, code: 'unauthorized', detail: 'The embed token is missing or expired.' };
 
+/** An account id the review handlers answer "no such account" for. */
+export const MISSING_ACCOUNT = 'acc_ffffffffffffffffffffffffffffffff';
+
+interface ReviewItem { id: string; subject: { accountId: string | null } }
+
 /** Every view fixture by its account id (each fixture has its own, so each is reachable). */
 export const VIEWS_BY_ACCOUNT = new Map(Object.values(views).map((v) => [accountIdOf(v), v]));
 if (VIEWS_BY_ACCOUNT.size !== Object.keys(views).length) throw new Error('two view fixtures share an account id');
@@ -84,6 +89,19 @@ export function brokerHandlers(distDir: string): HttpHandler[] {
     }),
     http.get(tenant('/dead-letters'), () => HttpResponse.json(answers.deadLetters)),
     http.post(tenant('/dead-letters/:id/replay'), () => HttpResponse.json(answers.deadLetterReplayed, { status: 202 })),
+    http.get(tenant('/identity/reviews'), ({ request }) =>
+      HttpResponse.json(new URL(request.url).searchParams.get('status') === 'decided' ? answers.reviewsDecided : answers.reviews)),
+    // As worker/http/routes/identity-reviews.ts answers a decision: the case as decided now.
+    http.post(tenant('/identity/reviews/:id/decision'), async ({ request, params }) => {
+      const item = (answers.reviews as { items: ReviewItem[] }).items.find((c) => c.id === params['id']);
+      if (!item) return problem(problems.reviewNotFound);
+      const body = (await request.json()) as { decision: 'approve' | 'reject' | 'link'; accountId?: string };
+      if (body.decision === 'link' && body.accountId === MISSING_ACCOUNT) return problem({ ...problems.accountNotFound, detail: `No account with id ${MISSING_ACCOUNT}` });
+      const status = { approve: 'approved', reject: 'rejected', link: 'linked' }[body.decision];
+      return HttpResponse.json({ case: { ...item, status, decision: { decision: body.decision, accountId: body.accountId ?? item.subject.accountId, changes: [] } }, result: {}, replayed: false });
+    }),
+    http.post(tenant('/identity/split'), async ({ request }) =>
+      HttpResponse.json({ status: 'split', ...((await request.json()) as object), newAccountId: null, keptApartFrom: 1 })),
   ];
 }
 

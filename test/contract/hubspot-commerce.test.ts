@@ -106,7 +106,9 @@ describe('HubSpot products, line items and owners for the closed-won flow', () =
     const read = await demo.crm.lineItems.basicApi.getById(created.id, ['name', 'hs_sku', 'price', 'amount', 'quantity']);
     expect(read.properties).toMatchObject({ name: seat.properties.name, hs_sku: 'SEAT-ADDON', price: seat.properties.hs_price_eur, quantity: '3' });
     expect(Number(read.properties.amount)).toBeCloseTo(3 * Number(seat.properties.hs_price_eur), 2);
-    const updated = await demo.crm.lineItems.basicApi.update(created.id, { properties: { quantity: '4', hs_discount_percentage: '10' } });
+    await demo.crm.lineItems.basicApi.update(created.id, { properties: { quantity: '4', hs_discount_percentage: '10' } });
+    // An update answers the properties it set; the calculated amount is read back.
+    const updated = await demo.crm.lineItems.basicApi.getById(created.id, ['amount']);
     expect(Number(updated.properties.amount)).toBeCloseTo(4 * Number(seat.properties.hs_price_eur) * 0.9, 2);
     const onDeal = await demo.crm.associations.v4.basicApi.getPage('deals', deal.dealId, 'line_items');
     expect(onDeal.results.map((r) => String(r.toObjectId))).toContain(created.id);

@@ -142,7 +142,7 @@ describe('the emulated event script', () => {
     expect(verdict).toEqual({ ok: true, event: r!.event });
 
     // The records changed as NetSuite's would: payment applied, invoice paid in full.
-    const payment = (await (await fetch(`${rest}/record/v1/customerPayment/${paid.payment.id}`, { headers: auth })).json()) as { apply: { items: { doc: { id: string }; amount: number }[] } };
+    const payment = (await (await fetch(`${rest}/record/v1/customerPayment/${paid.payment.id}?expandSubResources=true`, { headers: auth })).json()) as { apply: { items: { doc: { id: string }; amount: number }[] } };
     expect(payment.apply.items.map((a) => [a.doc.id, a.amount])).toEqual([[inv.id, inv.foreignamountremaining]]);
     expect(await suiteql(`SELECT status, foreignamountremaining FROM transaction WHERE id = ${inv.id}`)).toEqual([{ links: [], status: 'B', foreignamountremaining: 0 }]);
 
@@ -188,19 +188,21 @@ describe('the emulated event script', () => {
     expect(res.status).toBe(201);
     const credited = (await res.json()) as { creditMemo: { id: string; amount: number }; invoice: { amountRemaining: number; status: string } };
     expect(credited.invoice).toMatchObject({ status: 'A', amountRemaining: Math.round((inv.foreignamountremaining - 10) * 100) / 100 });
-    const memo = (await (await fetch(`${rest}/record/v1/creditMemo/${credited.creditMemo.id}`, { headers: auth })).json()) as Record<string, unknown>;
+    const memo = (await (await fetch(`${rest}/record/v1/creditMemo/${credited.creditMemo.id}?expandSubResources=true`, { headers: auth })).json()) as Record<string, unknown>;
     expect(memo).toMatchObject({ id: credited.creditMemo.id, total: 10, memo: 'Goodwill', status: { id: 'B', refName: 'Fully Applied' }, apply: { items: [{ doc: { id: inv.id }, amount: 10 }] } });
     await flush();
     expect(received.map((r) => [r.event.recordType, r.event.recordId, r.event.eventType])).toEqual([['creditmemo', credited.creditMemo.id, 'create']]);
   });
 
   it('amends a contract: new end date and ARR, lastmodifieddate bumped, one subscription edit', async () => {
-    const [sub] = await suiteql<{ id: string; enddate: string; lastmodifieddate: string }>("SELECT id, enddate, lastmodifieddate FROM subscription WHERE status = 'ACTIVE' ORDER BY id");
+    const [sub] = await suiteql<{ id: string }>("SELECT id FROM subscription WHERE status = 'ACTIVE' ORDER BY id");
+    // record/v1 answers datetimes in UTC ISO (SuiteQL would answer in the account's date format).
+    const before = (await (await fetch(`${rest}/record/v1/subscription/${sub!.id}`, { headers: auth })).json()) as { lastModifiedDate: string };
     const res = await call(`/__sandbox/netsuite/demo/subscriptions/${sub!.id}/amend`, { endDate: '2028-12-31', arr: 120000 });
     expect(res.status).toBe(200);
     const amended = (await res.json()) as { subscription: { endDate: string; arr: number; lastModified: string } };
     expect(amended.subscription).toMatchObject({ endDate: '2028-12-31', arr: 120000 });
-    expect(Date.parse(amended.subscription.lastModified)).toBeGreaterThan(Date.parse(sub!.lastmodifieddate));
+    expect(Date.parse(amended.subscription.lastModified)).toBeGreaterThan(Date.parse(before.lastModifiedDate));
     const record = (await (await fetch(`${rest}/record/v1/subscription/${sub!.id}`, { headers: auth })).json()) as { endDate: string; custrecord_concord_arr: number };
     expect(record).toMatchObject({ endDate: '2028-12-31', custrecord_concord_arr: 120000 });
     await flush();

@@ -77,7 +77,7 @@ describe('NetSuite customers and sales orders for the closed-won flow', () => {
     const again = await call('PUT', '/record/v1/customer/eid:hubspot-company-9001', customerBody);
     expect(again.headers.get('location')).toBe(location);
     const id = location.split('/').pop()!;
-    const c = await read<Record<string, any>>(`/record/v1/customer/${id}`);
+    const c = await read<Record<string, any>>(`/record/v1/customer/${id}?expandSubResources=true`);
     expect(c).toMatchObject({
       companyName: 'Fjordline Analytics GmbH', externalId: 'hubspot-company-9001', isPerson: false, vatRegNumber: 'DE123456789',
       subsidiary: { id: '2', refName: 'Concord Demo GmbH' }, terms: { id: '5', refName: 'Net 30' }, currency: { id: '2', refName: 'Euro' },
@@ -122,7 +122,7 @@ describe('NetSuite customers and sales orders for the closed-won flow', () => {
     const location = put.headers.get('location')!;
     expect(location).toMatch(/\/record\/v1\/salesOrder\/\d+$/);
     const id = location.split('/').pop()!;
-    const so = await read<Record<string, any>>(`/record/v1/salesOrder/${id}`);
+    const so = await read<Record<string, any>>(`/record/v1/salesOrder/${id}?expandSubResources=true`);
     expect(so).toMatchObject({
       externalId: 'hubspot-deal-3001088', entity: { id: customer }, currency: { id: '2' }, terms: { id: '6', refName: 'Net 60' }, startDate: '2026-12-01', endDate: '2027-11-30',
       otherRefNum: 'PO-4711', orderStatus: { id: 'A', refName: 'Pending Approval' }, status: { id: 'A' }, subsidiary: { id: '2' }, total: 26496,

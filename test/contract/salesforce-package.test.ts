@@ -17,7 +17,7 @@ import { createSandbox, type SandboxListener } from '../../sandbox/server.js';
 import { concordStringToSign, verifyHmacBase64 } from '../../worker/http/middleware/signature-verify.js';
 
 const SECRET = 'package-signing-secret-0123456789';
-const ORG_ID = '00D5g00000DEMO1EAA';
+const ORG_ID = '00D5g00000DEMO1EAP';
 let sandbox: SandboxListener;
 let receiver: Server;
 let brokerUrl: string;

@@ -66,9 +66,11 @@ describe('SuiteQL rows', () => {
   });
 
   it('matchRecordFromRow: name, website, tax id and the CRM hint of a previous integration', () => {
-    const [full, sparse] = rows('suiteql.customers', CustomerRowSchema).map(matchRecordFromRow);
-    expect(full).toEqual({ externalId: '1042', name: 'Northwind Traders, Inc.', domain: 'https://www.northwind.example', taxId: 'US94-1234567', crmHint: 'hs-5123456789' });
-    expect(sparse).toEqual({ externalId: '1043', name: 'Acme Analytics GmbH', domain: null, taxId: null, crmHint: null });
+    const [full, sparse] = rows('suiteql.customers', CustomerRowSchema).map((row) => matchRecordFromRow(row));
+    const billing = { nkey: '5042', addr1: '1 Harbor Way', city: 'Seattle', zip: '98101', country: 'US' };
+    expect(matchRecordFromRow(rows('suiteql.customers', CustomerRowSchema)[0]!, billing)).toMatchObject({ country: 'US', city: 'Seattle', address: '1 Harbor Way' });
+    expect(full).toEqual({ externalId: '1042', name: 'Northwind Traders, Inc.', domain: 'https://www.northwind.example', taxId: 'US94-1234567', country: null, city: null, address: null, emails: ['ap@northwind.example'], crmHint: 'hs-5123456789' });
+    expect(sparse).toEqual({ externalId: '1043', name: 'Acme Analytics GmbH', domain: null, taxId: null, country: null, city: null, address: null, emails: [], crmHint: null });
   });
 
   it('reference rows parse: currencies and a customer\'s currency', () => {

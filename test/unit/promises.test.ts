@@ -23,7 +23,9 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 
 /** Routes named before the broker serves them, with where and why. */
-const NOT_SERVED_YET: Record<string, string> = {};
+const NOT_SERVED_YET: Record<string, string> = {
+  'POST /v1/webhooks/netsuite': "the NetSuite event script posts to it; extensions/netsuite/README.md says the broker does not serve it yet",
+};
 
 function walk(dir: string, keep: (file: string) => boolean): string[] {
   const out: string[] = [];
@@ -124,7 +126,7 @@ describe('routes the texts name', () => {
     expect([...new Set(missing)]).toEqual([]);
   });
 
-  // Empty at this commit (the closed-won callout route is served now); `it.each` refuses no rows.
+  // `it.each` refuses an empty table: when nothing is pending, there is nothing to check.
   const notServed = Object.entries(NOT_SERVED_YET);
   if (notServed.length > 0) it.each(notServed)('%s is still not served, and every document naming it says so', (route) => {
     const [method, path] = route.split(' ') as [string, string];
@@ -182,7 +184,9 @@ describe('console screens the texts name', () => {
 describe('jobs the texts name', () => {
   it('a reconcile job, cron or nightly run is named only if the Worker has a scheduled handler and a cron trigger', () => {
     const JOB = /\b(reconcil\w* (job|run)|cron( trigger| job)?s?|nightly|scheduled (job|sync|run)|backfill job)\b/gi;
-    const named = ALL.flatMap((file) => [...read(file).matchAll(JOB)].map((m) => `${file}: ${m[0]}`));
+    // Jobs of the CRM packages run in the vendor (e.g. the Salesforce package's Schedulable sweep),
+    // not in the Worker: Apex classes are not checked here.
+    const named = ALL.filter((file) => !file.endsWith('.cls')).flatMap((file) => [...read(file).matchAll(JOB)].map((m) => `${file}: ${m[0]}`));
     const hasCron = /^\s*crons\s*=\s*\[\s*"/m.test(read('wrangler.toml'));
     const hasScheduled = /\bscheduled\s*[(:]/.test(read('worker/index.ts'));
     if (!hasCron || !hasScheduled) expect(named).toEqual([]);

@@ -1,10 +1,11 @@
 /**
- * The seed generator: deterministic for (tenant, anchorDate), big enough, and messy in the ways
- * the broker must cope with — while every CRM+ERP pair stays matchable.
+ * The seed generator: deterministic for (tenant, anchorDate, scale), big enough, and messy in the
+ * ways the broker must cope with, hard identity cases included — while every CRM+ERP pair keeps
+ * some evidence a scorer can find.
  */
 import { describe, expect, it } from 'vitest';
-import { generateTenant } from '../../sandbox/seed/generate.js';
-import type { TenantDataset } from '../../sandbox/seed/types.js';
+import { generateTenant, scaleFromEnv } from '../../sandbox/seed/generate.js';
+import type { TenantDataset, TruthCustomer } from '../../sandbox/seed/types.js';
 
 const ANCHOR = '2026-11-26';
 const demo = generateTenant('demo', ANCHOR);
@@ -16,7 +17,7 @@ function normalize(name: string): string {
     .toLowerCase()
     .replace(/[^\p{L}\p{N}\s]/gu, '')
     .split(/\s+/)
-    .filter((w) => w && !['inc', 'llc', 'ltd', 'gmbh', 'corp', 'co', 'sa', 'bv', 'plc', 'the', 'company'].includes(w))
+    .filter((w) => w && !['inc', 'llc', 'ltd', 'limited', 'gmbh', 'ag', 'corp', 'co', 'sa', 'sas', 'sarl', 'sl', 'slu', 'bv', 'nv', 'plc', 'the', 'company'].includes(w))
     .join(' ');
 }
 function domainOf(u: string | null | undefined): string | null {
@@ -24,6 +25,12 @@ function domainOf(u: string | null | undefined): string | null {
   const host = u.toLowerCase().replace(/^https?:\/\//, '').replace(/^www\./, '').split('/')[0]!;
   return host || null;
 }
+/** A tax number without separators and country prefix ("DE 123.456.789" -> "123456789"). */
+function taxNumber(t: string | null | undefined): string | null {
+  if (!t) return null;
+  return t.toUpperCase().replace(/[^A-Z0-9]/g, '').replace(/^(DE|GB|FR|NL|ES)/, '').replace(/RT\d{4}$/, '');
+}
+const hasTrait = (t: TruthCustomer, trait: string) => t.traits.includes(trait);
 const invoices = (d: TenantDataset) => d.netsuite.transaction.filter((t) => t.type === 'CustInvc');
 
 describe('seed determinism', () => {
@@ -126,15 +133,16 @@ describe('messiness', () => {
   });
 
   it('spells ERP legal names differently from the CRM and sets externalid on ~15%', () => {
-    const differentSpelling = demo.netsuite.customer.filter((c) => /\b(Inc\.|GmbH|Ltd\.|LLC|The .* Company|SA|BV|plc|Corp\.)/.test(c.companyname));
-    expect(differentSpelling.length / demo.netsuite.customer.length).toBeGreaterThan(0.7);
+    // A registered legal form of the customer's country ("Inc.", "GmbH", "Ltd", "S.A.S.", "B.V.", ...).
+    const differentSpelling = demo.netsuite.customer.filter((c) => /\b(Inc|GmbH|AG|Ltd|Limited|LLC|Corp|Company|SAS|SA|SARL|BV|NV|SL|SLU|plc)\.?$/i.test(c.companyname.replace(/\./g, '')));
+    expect(differentSpelling.length / demo.netsuite.customer.length).toBeGreaterThan(0.9);
     const withExternal = demo.netsuite.customer.filter((c) => c.externalid?.startsWith('hs-')).length / demo.netsuite.customer.length;
     expect(withExternal).toBeGreaterThan(0.08);
     expect(withExternal).toBeLessThan(0.25);
     expect(demo.netsuite.customer.every((c) => c.entityid.startsWith('CUST-'))).toBe(true);
   });
 
-  it('makes every CRM+ERP pair matchable by externalid, domain or normalised name', () => {
+  it('keeps evidence besides the name for every CRM+ERP pair: externalid, domain, tax id or the exact name', () => {
     const hs = new Map(demo.hubspot.companies.map((c) => [c.id, c]));
     const ns = new Map(demo.netsuite.customer.map((c) => [c.id, c]));
     const pairs = demo.truth.filter((t) => t.hubspotCompanyIds.length > 0 && t.netsuiteCustomerIds.length > 0);
@@ -146,12 +154,13 @@ describe('messiness', () => {
         return (
           n.externalid === `hs-${id}` ||
           (domainOf(h.properties.domain) !== null && domainOf(h.properties.domain) === domainOf(n.url)) ||
+          (taxNumber(h.properties.vat_number) !== null && taxNumber(h.properties.vat_number) === taxNumber(n.vatregnumber)) ||
           normalize(h.properties.name!) === normalize(n.companyname)
         );
       });
     });
     expect(unmatched.map((t) => t.legalName)).toEqual([]);
-    // Some pairs match ONLY through externalid or domain (a name-only matcher would miss them).
+    // Some pairs match ONLY through externalid, domain or tax id (a name-only matcher would miss them).
     const nameOnlyMisses = pairs.filter((t) => {
       const n = ns.get(t.netsuiteCustomerIds[0]!)!;
       return !t.hubspotCompanyIds.some((id) => normalize(hs.get(id)!.properties.name!) === normalize(n.companyname));
@@ -161,12 +170,15 @@ describe('messiness', () => {
 
   it('contains distinct customers with near-identical names', () => {
     const names = demo.truth.map((t) => t.legalName);
-    const nearPairs = names.filter((n) => /(Analysis|Lab|Softworks|Network|Dynamix|Solution|Systemz|Insight)$/.test(n));
+    const companies = new Map(demo.hubspot.companies.map((c) => [c.id, c.properties.name!]));
+    const nearPairs = demo.truth.filter((t) => hasTrait(t, 'near_miss')).map((t) => companies.get(t.hubspotCompanyIds[0]!)!);
     expect(nearPairs.length).toBeGreaterThanOrEqual(5);
+    expect(nearPairs.every((n) => /(Analysis|Lab|Softworks|Network|Dynamix|Solution|Systemz|Insight)\b/i.test(n))).toBe(true);
     const domains = new Set(demo.hubspot.companies.map((c) => domainOf(c.properties.domain)).filter(Boolean));
     expect(domains.size).toBeGreaterThan(450);
-    // No two distinct customers share a normalised name.
-    expect(new Set(names.map(normalize)).size).toBe(names.length);
+    // No two distinct customers share a normalised name, except one brand's entities in several countries.
+    const single = demo.truth.filter((t) => !hasTrait(t, 'brand_family')).map((t) => normalize(t.legalName));
+    expect(new Set(single).size).toBe(names.length - demo.truth.filter((t) => hasTrait(t, 'brand_family')).length);
   });
 
   it('has ERP-only customers with no CRM company', () => {
@@ -230,5 +242,84 @@ describe('CRM pipelines, subscriptions and CS data', () => {
     expect(sfIds.size).toBe(demo.salesforce.Account.length);
     expect(demo.salesforce.Opportunity.some((o) => o.IsWon === true && o.StageName === 'Closed Won')).toBe(true);
     expect(demo.salesforce.Account.every((a) => /^001[A-Za-z0-9]{15}$/.test(a.Id))).toBe(true);
+  });
+});
+
+describe('hard identity cases', () => {
+  const hs = new Map(demo.hubspot.companies.map((c) => [c.id, c]));
+  const ns = new Map(demo.netsuite.customer.map((c) => [c.id, c]));
+  const byTrait = (trait: string) => demo.truth.filter((t) => hasTrait(t, trait));
+
+  it('registers one brand as separate legal entities in several countries', () => {
+    const families = new Map<string, TruthCustomer[]>();
+    for (const t of byTrait('brand_family')) {
+      const brand = normalize(t.legalName);
+      families.set(brand, [...(families.get(brand) ?? []), t]);
+    }
+    expect(families.size).toBeGreaterThanOrEqual(5);
+    for (const members of families.values()) {
+      expect(members.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(members.map((m) => m.country)).size).toBe(members.length);
+      const customers = members.map((m) => ns.get(m.netsuiteCustomerIds[0]!)!);
+      // Each entity is its own ERP customer with its own domain and tax id.
+      expect(new Set(customers.map((c) => c.id)).size).toBe(members.length);
+      expect(new Set(members.map((m) => domainOf(hs.get(m.hubspotCompanyIds[0]!)!.properties.domain) ?? `none-${m.key}`)).size).toBe(members.length);
+      expect(new Set(customers.map((c) => taxNumber(c.vatregnumber) ?? `none-${c.id}`)).size).toBe(members.length);
+    }
+  });
+
+  it('has CRM names with one typo', () => {
+    const typos = byTrait('crm_typo');
+    expect(typos.length).toBeGreaterThanOrEqual(15);
+    for (const t of typos) {
+      const name = hs.get(t.hubspotCompanyIds[0]!)!.properties.name!;
+      expect(normalize(name)).not.toBe(normalize(t.legalName));
+    }
+  });
+
+  it('spells CRM domains in upper case and with www.', () => {
+    const domains = demo.hubspot.companies.map((c) => c.properties.domain).filter((d): d is string => !!d);
+    expect(domains.some((d) => d.startsWith('www.'))).toBe(true);
+    expect(domains.some((d) => d !== d.toLowerCase())).toBe(true);
+  });
+
+  it('writes tax ids with and without their country prefix', () => {
+    const written = [...demo.hubspot.companies.map((c) => c.properties.vat_number), ...demo.netsuite.customer.map((c) => c.vatregnumber)].filter((v): v is string => !!v);
+    expect(written.some((v) => /^(DE|GB|FR|NL|ES)\d/.test(v))).toBe(true);
+    expect(written.some((v) => /^\d{9}$/.test(v))).toBe(true);
+    expect(written.some((v) => /\s|\./.test(v))).toBe(true);
+  });
+
+  it('has CRM companies without their place and sister entities with a conflicting tax id', () => {
+    for (const t of byTrait('crm_missing_place')) {
+      const c = hs.get(t.hubspotCompanyIds[0]!)!.properties;
+      expect([c.city ?? null, c.country ?? null, c.domain ?? null]).toEqual([null, null, null]);
+    }
+    const sisters = byTrait('sister_entity');
+    expect(sisters.length).toBeGreaterThanOrEqual(3);
+    for (const s of sisters) {
+      const sister = ns.get(s.netsuiteCustomerIds[0]!)!;
+      const parent = demo.netsuite.customer.find((c) => c !== sister && c.email?.split('@')[1] === sister.email?.split('@')[1] && c.vatregnumber);
+      expect(s.hubspotCompanyIds).toEqual([]);
+      if (parent) expect(taxNumber(parent.vatregnumber)).not.toBe(taxNumber(sister.vatregnumber));
+    }
+  });
+});
+
+describe('scale', () => {
+  it('multiplies the estate, hard cases included, deterministically', () => {
+    const big = generateTenant('other', ANCHOR, { scale: 3 });
+    expect(big.truth).toHaveLength(other.truth.length * 3);
+    expect(big.truth.filter((t) => hasTrait(t, 'brand_family')).length).toBeGreaterThanOrEqual(6);
+    expect(big.truth.filter((t) => hasTrait(t, 'crm_typo')).length).toBe(6);
+    expect(JSON.stringify(generateTenant('other', ANCHOR, { scale: 3 }).truth)).toBe(JSON.stringify(big.truth));
+    expect(new Set(big.hubspot.companies.map((c) => c.id)).size).toBe(big.hubspot.companies.length);
+  });
+
+  it('reads SANDBOX_SCALE and refuses anything but a whole number from 1 to 100', () => {
+    expect(scaleFromEnv(undefined)).toBe(1);
+    expect(scaleFromEnv('100')).toBe(100);
+    for (const bad of ['0', '101', '2.5', 'big']) expect(() => scaleFromEnv(bad)).toThrow(/SANDBOX_SCALE/);
+    expect(() => generateTenant('demo', ANCHOR, { scale: 0 })).toThrow(/scale/);
   });
 });

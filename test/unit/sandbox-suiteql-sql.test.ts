@@ -12,7 +12,7 @@ import type { NetSuiteDataset, NetSuiteTransaction } from '../../sandbox/seed/ty
 function customer(id: string, companyname: string, currency = '1') {
   return {
     id, entityid: `CUST-${id} ${companyname}`, companyname, externalid: null, email: null, url: null, vatregnumber: null, currency,
-    terms: '5', subsidiary: '1', parent: null, isinactive: 'F' as const, datecreated: '2025-01-01T10:00:00.000Z', lastmodifieddate: '2026-11-25T14:05:00.000Z', addresses: [],
+    terms: '5', subsidiary: '1', parent: null, isinactive: 'F' as const, datecreated: '2025-01-01T10:00:00.000Z', lastmodifieddate: '2026-11-25T14:05:00.000Z', addresses: [], defaultbillingaddress: null,
   };
 }
 function tx(id: string, type: NetSuiteTransaction['type'], entity: string, trandate: string, total: number, remaining: number, status = 'A', extra: Partial<NetSuiteTransaction> = {}): NetSuiteTransaction {

@@ -13,7 +13,7 @@ function customer(id: string, companyname: string, extra: Partial<NetSuiteDatase
   return {
     id, entityid: `CUST-${id} ${companyname}`, companyname, externalid: null, email: null, url: null, vatregnumber: null, currency: '1',
     terms: '5', subsidiary: '1', parent: null, isinactive: 'F' as const, datecreated: '2025-01-01T10:00:00.000Z', lastmodifieddate: '2026-01-01T10:00:00.000Z',
-    addresses: [], ...extra,
+    defaultbillingaddress: null, addresses: [], ...extra,
   };
 }
 function invoice(id: string, entity: string, trandate: string, total: number, remaining: number, status = 'A', disputed: 'T' | 'F' = 'F'): NetSuiteTransaction {

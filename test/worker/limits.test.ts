@@ -103,7 +103,8 @@ describe('connectors paced by the tenant limiter', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { vendors: { system: string; limit: string; usage: { calls: number; inFlight: number | null; remaining: number | null; max: number | null } }[] };
     const by = Object.fromEntries(body.vendors.map((v) => [v.system, v]));
-    expect(by.netsuite!.usage).toMatchObject({ calls: nsPages + (before['netsuite'] ?? 0), inFlight: 0 });
+    // Each page of customers is one SuiteQL call for the customers and one for their billing addresses.
+    expect(by.netsuite!.usage).toMatchObject({ calls: 2 * nsPages + (before['netsuite'] ?? 0), inFlight: 0 });
     expect(by.hubspot!.usage.calls).toBe(hsPages + (before['hubspot'] ?? 0));
     expect(by.hubspot!.usage.max).toBe(110); // learned from X-HubSpot-RateLimit-Max
     expect(by.hubspot!.limit).toContain('110 requests / 10 s');

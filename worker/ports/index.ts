@@ -15,12 +15,19 @@ import type { AccountFacts, DealFacts } from './facts.js';
 
 export type { AccountFacts, DealFacts } from './facts.js';
 
-/** A record of another system offered for identity matching. */
+/** A company record of any system offered to identity resolution (raw values; the policy normalises). */
 export interface MatchRecord {
   externalId: string;
   name: string;
   domain: string | null;
   taxId: string | null;
+  /** ISO code or country name, as the system holds it. */
+  country: string | null;
+  city: string | null;
+  /** Street address line. */
+  address: string | null;
+  /** Company e-mail addresses the record carries (e.g. the ERP's billing address). */
+  emails: string[];
   /** The record's own pointer to a CRM record, raw (NetSuite externalid 'hs-123', Vitally externalId '123'). */
   crmHint: string | null;
 }

@@ -66,12 +66,13 @@ export async function accountView(env: Env, ctx: ServiceContext, accountId: stri
 }
 
 /**
- * Drops the cached view of an account (this isolate's copy and KV) after a source record changed,
- * so the next request builds it anew. Other isolates serve their copies (as `stale` once older
- * than FRESH_MS, while they rebuild), and KV deletes reach every location within ~60 s.
+ * Drops the cached view of an account (this isolate's copy, the coordinator's just-built copy and
+ * KV) after a source record or a link changed, so the next request builds it anew. Other
+ * isolates serve their copies (as `stale` once older than FRESH_MS, while they rebuild), and KV
+ * deletes reach every location within ~60 s.
  */
 export async function invalidateAccountView(env: Env, tenantId: string, accountId: string): Promise<void> {
   const key = cacheKey(tenantId, accountId);
   forget(key);
-  await env.KV.delete(key);
+  await Promise.all([env.KV.delete(key), env.VIEWS.get(env.VIEWS.idFromName(`${tenantId}:${accountId}`)).forget()]);
 }

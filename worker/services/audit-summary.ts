@@ -40,8 +40,17 @@ export function summarizeAudit(row: Pick<AuditRow, 'action' | 'entityType' | 'en
   switch (row.action) {
     case 'account.create':
       return `Account created${field(a, 'name') ? ` as "${field(a, 'name')}"` : ''}`;
-    case 'identity.link':
-      return `Linked ${system(a)} record ${field(a, 'externalId') ?? ''}${field(a, 'rule') ? ` (matched by ${field(a, 'rule')})` : ''}`.trim();
+    case 'identity.link': {
+      const rule = field(a, 'rule');
+      const how = rule === 'manual' ? ' (linked by a person)' : rule ? ` (matched by ${rule})` : '';
+      return `Linked ${system(a)} record ${field(a, 'externalId') ?? ''}${how}`.trim();
+    }
+    case 'identity.split': {
+      const removed = a && typeof a === 'object' ? (a as Record<string, unknown>)['removed'] : null;
+      return `Split ${system(removed)} record ${field(removed, 'externalId') ?? ''} off this account (kept apart from now on)`.replace(/\s+/g, ' ');
+    }
+    case 'identity.merge':
+      return `Merged account ${field(a, 'mergedFrom') ?? ''} into this account`.replace(/\s+/g, ' ');
     case 'identity.fold_duplicate':
       return `Folded duplicate ${system(a)} record ${field(a, 'externalId') ?? ''} into this account`.replace(/\s+/g, ' ');
     case 'crm.task.create':

@@ -1,7 +1,9 @@
 /**
- * Identity storage: canonical accounts, the identity map (canonical id <-> system ids), match
- * candidates and match exceptions. Every statement is tenant-scoped.
+ * Identity storage: canonical accounts and the identity map (canonical id <-> system ids). The
+ * records and keys the scorer reads are in identity-records.ts, the review queue in reviews.ts.
+ * Every statement is tenant-scoped.
  */
+import type { IdentityFields } from '../policies/identity/index.js';
 import type { System } from './connections.js';
 import { TtlMemo } from './memo.js';
 
@@ -18,51 +20,8 @@ export interface AccountRow {
   links: LinkRow[];
 }
 
-export interface CandidateRow {
-  system: System;
-  externalId: string;
-  name: string;
-  nameKey: string | null;
-  domainKey: string | null;
-  taxKey: string | null;
-  hint: string | null;
-  /** Canonical account this record is already linked to, if any. */
-  linkedTo: string | null;
-}
-
 export function newAccountId(): string {
   return `acc_${crypto.randomUUID().replace(/-/g, '')}`;
-}
-
-export function upsertCandidate(db: D1Database, tenantId: string, c: Omit<CandidateRow, 'linkedTo'>, seenAt: string): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO identity_candidates (tenant_id, system, external_id, name, name_key, domain_key, tax_key, hint, seen_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(tenant_id, system, external_id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key,
-         domain_key = excluded.domain_key, tax_key = excluded.tax_key, hint = excluded.hint, seen_at = excluded.seen_at`,
-    )
-    .bind(tenantId, c.system, c.externalId, c.name, c.nameKey, c.domainKey, c.taxKey, c.hint, seenAt);
-}
-
-/** Candidates of `system` that share any key with the source record (an indexed lookup). */
-export function findCandidates(
-  db: D1Database,
-  tenantId: string,
-  system: System,
-  keys: { hints: [string, string]; nameKey: string | null; domainKey: string | null; taxKey: string | null },
-): D1PreparedStatement {
-  return db
-    .prepare(
-      `SELECT c.system, c.external_id AS externalId, c.name, c.name_key AS nameKey, c.domain_key AS domainKey, c.tax_key AS taxKey, c.hint,
-              l.canonical_id AS linkedTo
-       FROM identity_candidates c
-       LEFT JOIN identity_links l ON l.tenant_id = c.tenant_id AND l.entity = 'account' AND l.system = c.system AND l.external_id = c.external_id
-       WHERE c.tenant_id = ?1 AND c.system = ?2
-         AND (c.hint IN (?3, ?7) OR (?4 IS NOT NULL AND c.name_key = ?4) OR (?5 IS NOT NULL AND c.domain_key = ?5) OR (?6 IS NOT NULL AND c.tax_key = ?6))
-       LIMIT 20`,
-    )
-    .bind(tenantId, system, keys.hints[0], keys.nameKey, keys.domainKey, keys.taxKey, keys.hints[1]);
 }
 
 export function linksOf(db: D1Database, tenantId: string, system: System, externalId: string): D1PreparedStatement {
@@ -89,17 +48,73 @@ export function insertLink(db: D1Database, tenantId: string, accountId: string, 
     .bind(tenantId, accountId, link.system, link.externalId, link.rule, link.isPrimary ? 1 : 0);
 }
 
-export function insertException(
-  db: D1Database,
-  tenantId: string,
-  e: { kind: 'ambiguous_match' | 'crm_duplicate'; system: System; externalId: string; detail: unknown },
-): D1PreparedStatement {
+/** Statement that removes a record's link to an account. */
+export function deleteLink(db: D1Database, tenantId: string, accountId: string, system: System, externalId: string): D1PreparedStatement {
+  return db
+    .prepare(`DELETE FROM identity_links WHERE tenant_id = ? AND entity = 'account' AND canonical_id = ? AND system = ? AND external_id = ?`)
+    .bind(tenantId, accountId, system, externalId);
+}
+
+/** Statement that moves every link of account `from` into account `to` (as non-primary where `to` already has that system). */
+export function moveLinks(db: D1Database, tenantId: string, from: string, to: string): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO match_exceptions (tenant_id, id, kind, system, external_id, detail) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT(tenant_id, kind, system, external_id) DO UPDATE SET detail = excluded.detail`,
+      `UPDATE identity_links SET canonical_id = ?3,
+         is_primary = CASE WHEN EXISTS (SELECT 1 FROM identity_links o WHERE o.tenant_id = ?1 AND o.entity = 'account' AND o.canonical_id = ?3
+                                        AND o.system = identity_links.system AND o.is_primary = 1) THEN 0 ELSE is_primary END
+       WHERE tenant_id = ?1 AND entity = 'account' AND canonical_id = ?2`,
     )
-    .bind(tenantId, crypto.randomUUID(), e.kind, e.system, e.externalId, JSON.stringify(e.detail));
+    .bind(tenantId, from, to);
+}
+
+/** Statement that deletes an account that no longer has links. */
+export function deleteEmptyAccount(db: D1Database, tenantId: string, id: string): D1PreparedStatement {
+  return db
+    .prepare(`DELETE FROM accounts WHERE tenant_id = ?1 AND id = ?2 AND NOT EXISTS (SELECT 1 FROM identity_links WHERE tenant_id = ?1 AND entity = 'account' AND canonical_id = ?2)`)
+    .bind(tenantId, id);
+}
+
+/** A linked record with the fields identity resolution last stored for it (null if never ingested). */
+export interface LinkedRecord extends LinkRow {
+  accountId: string;
+  fields: IdentityFields | null;
+}
+
+/** Statement listing the linked records of the given accounts with their stored fields. */
+export function linkedRecords(db: D1Database, tenantId: string, accountIds: readonly string[]): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT l.canonical_id AS accountId, l.system, l.external_id AS externalId, l.rule, l.is_primary AS isPrimary, r.fields_json AS fieldsJson
+       FROM identity_links l
+       LEFT JOIN identity_records r ON r.tenant_id = l.tenant_id AND r.system = l.system AND r.external_id = l.external_id
+       WHERE l.tenant_id = ?1 AND l.entity = 'account' AND l.canonical_id IN (SELECT value FROM json_each(?2))
+       ORDER BY l.canonical_id, l.is_primary DESC, l.system, l.external_id`,
+    )
+    .bind(tenantId, JSON.stringify(accountIds));
+}
+
+/** Rows of `linkedRecords`. */
+export function toLinkedRecords(rows: readonly unknown[]): LinkedRecord[] {
+  return (rows as { accountId: string; system: System; externalId: string; rule: string; isPrimary: number; fieldsJson: string | null }[]).map((r) => ({
+    accountId: r.accountId,
+    system: r.system,
+    externalId: r.externalId,
+    rule: r.rule,
+    isPrimary: r.isPrimary === 1,
+    fields: r.fieldsJson ? (JSON.parse(r.fieldsJson) as IdentityFields) : null,
+  }));
+}
+
+/** Statement that sets an account's display name and surviving fields. */
+export function updateAccountFields(db: D1Database, tenantId: string, id: string, name: string, fields: unknown): D1PreparedStatement {
+  return db
+    .prepare(`UPDATE accounts SET name = ?, fields_json = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE tenant_id = ? AND id = ?`)
+    .bind(name, JSON.stringify(fields), tenantId, id);
+}
+
+/** Forgets remembered link lookups of a record (after it was unlinked or moved). */
+export function forgetLinkLookup(tenantId: string, system: System, externalId: string): void {
+  linked.delete(`${tenantId}:${system}:${externalId}`);
 }
 
 /** Accounts in id order, `limit` per page, `after` = last id of the previous page. */
@@ -127,9 +142,10 @@ export async function listAccounts(db: D1Database, tenantId: string, limit: numb
   return accounts.map((a) => ({ ...a, links: byAccount.get(a.id) ?? [] }));
 }
 
-export async function getAccount(db: D1Database, tenantId: string, id: string): Promise<AccountRow | null> {
+/** One account with its links and surviving fields (null until identity sync or a review computed them). */
+export async function getAccount(db: D1Database, tenantId: string, id: string): Promise<(AccountRow & { fields: unknown }) | null> {
   const [account, links] = await db.batch([
-    db.prepare('SELECT id, name FROM accounts WHERE tenant_id = ? AND id = ?').bind(tenantId, id),
+    db.prepare('SELECT id, name, fields_json AS fieldsJson FROM accounts WHERE tenant_id = ? AND id = ?').bind(tenantId, id),
     db
       .prepare(
         `SELECT system, external_id AS externalId, rule, is_primary AS isPrimary FROM identity_links
@@ -137,10 +153,15 @@ export async function getAccount(db: D1Database, tenantId: string, id: string): 
       )
       .bind(tenantId, id),
   ]);
-  const row = account!.results[0] as { id: string; name: string } | undefined;
+  const row = account!.results[0] as { id: string; name: string; fieldsJson: string | null } | undefined;
   if (!row) return null;
   const linkRows = links!.results as { system: System; externalId: string; rule: string; isPrimary: number }[];
-  return { ...row, links: linkRows.map((l) => ({ system: l.system, externalId: l.externalId, rule: l.rule, isPrimary: l.isPrimary === 1 })) };
+  return {
+    id: row.id,
+    name: row.name,
+    links: linkRows.map((l) => ({ system: l.system, externalId: l.externalId, rule: l.rule, isPrimary: l.isPrimary === 1 })),
+    fields: row.fieldsJson ? (JSON.parse(row.fieldsJson) as unknown) : null,
+  };
 }
 
 /** Links found, remembered 30 s per isolate: a card asks for the same record again and again. */

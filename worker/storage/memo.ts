@@ -23,6 +23,11 @@ export class TtlMemo<T> {
     return value;
   }
 
+  /** Drops one entry (the value it remembered is no longer true). */
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
   clear(): void {
     this.entries.clear();
   }

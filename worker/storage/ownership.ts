@@ -13,3 +13,13 @@ export async function loadOwnershipOverride(db: D1Database, tenantId: string): P
 export async function tenantMatrix(db: D1Database, tenantId: string): Promise<OwnershipMatrix> {
   return applyOwnershipOverride(await loadOwnershipOverride(db, tenantId));
 }
+
+/** Statement that stores the tenant's override. */
+export function saveOwnershipOverride(db: D1Database, tenantId: string, override: OwnershipOverride): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO ownership_overrides (tenant_id, override_json) VALUES (?, ?)
+       ON CONFLICT(tenant_id) DO UPDATE SET override_json = excluded.override_json, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
+    )
+    .bind(tenantId, JSON.stringify(override));
+}

@@ -4,6 +4,7 @@
  * at existing records; a transaction's currency must be its customer's. Writes mutate the tenant's
  * dataset in place so SuiteQL sees them immediately.
  */
+import { defaultBillingKey } from '../addresses.js';
 import { z } from 'zod';
 import { addDays } from '../../seed/prng.js';
 import type { NetSuiteCustomer, NetSuiteDataset, NetSuiteLine, NetSuiteSubscription, NetSuiteTransaction } from '../../seed/types.js';
@@ -161,7 +162,7 @@ export function writeCustomer(ds: NetSuiteDataset, existing: NetSuiteCustomer | 
   });
   const c: NetSuiteCustomer = existing ?? {
     id: nextId(ds.customer, 1000), entityid: '', companyname: '', externalid: null, email: null, url: null, vatregnumber: null,
-    currency: '1', terms: null, subsidiary: '1', parent: null, isinactive: 'F', datecreated: now(), lastmodifieddate: now(), addresses: [],
+    currency: '1', terms: null, subsidiary: '1', parent: null, isinactive: 'F', datecreated: now(), lastmodifieddate: now(), defaultbillingaddress: null, addresses: [],
   };
   if (b.isPerson !== undefined) c.isperson = b.isPerson ? 'T' : 'F';
   if (b.firstName !== undefined) c.firstname = b.firstName;
@@ -192,6 +193,7 @@ export function writeCustomer(ds: NetSuiteDataset, existing: NetSuiteCustomer | 
       };
     });
   }
+  c.defaultbillingaddress = defaultBillingKey(c);
   c.lastmodifieddate = now();
   if (!existing) ds.customer.push(c);
   return c;

@@ -1,11 +1,13 @@
 /**
  * The SuiteQL tables the emulator serves, their columns, and what `BUILTIN.DF` shows for each
  * reference column. Rows are read straight from the tenant's dataset (the seed's SuiteQL-named
- * records, not copies); `transactionline` is derived from the transactions' item lines.
+ * records, not copies); `transactionline` is derived from the transactions' item lines and
+ * `entityaddress`, `customeraddressbook` and `customeraddressbookentityaddress` from the customers' address books.
  * Column names follow the Records Catalog
  * (https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_159367781370.html).
  */
 import type { NetSuiteDataset, NetSuiteTransaction } from '../../seed/types.js';
+import { addressKey, entityAddressRows } from '../addresses.js';
 import { TERMS } from '../records/reference.js';
 
 /** A row as the evaluator sees it: lower-case column name to value. */
@@ -64,9 +66,6 @@ function transactionLines(ds: NetSuiteDataset): readonly Row[] {
   return rows;
 }
 
-/** The address-book id of a customer's `i`-th address (unique in the account, like NetSuite's nkey). */
-const addressKey = (customerId: string, i: number) => String(Number(customerId) * 100 + i + 1);
-
 /**
  * `customeraddressbook`: one row per address-book entry (which customer, which address, the
  * default flags), and `customeraddressbookentityaddress`: the address itself, by `nkey`. Derived
@@ -97,9 +96,14 @@ export const TABLES: Readonly<Record<string, TableDef>> = {
     columns: {
       id: 'id', entityid: 'text', companyname: 'text', externalid: 'text', email: 'text', url: 'text', vatregnumber: 'text',
       currency: 'id', terms: 'id', subsidiary: 'id', parent: 'id', isinactive: 'bool', datecreated: 'datetime', lastmodifieddate: 'datetime',
+      defaultbillingaddress: 'id',
     },
     rows: (ds) => ds.customer as unknown as Row[],
     display: { currency: currencyName, terms: fixed(TERM_NAMES), subsidiary: fixed({ '1': 'Concord Demo Inc.' }), parent: customerName },
+  },
+  entityaddress: {
+    columns: { nkey: 'id', addressee: 'text', addr1: 'text', city: 'text', zip: 'text', country: 'text' },
+    rows: (ds) => entityAddressRows(ds.customer),
   },
   transaction: {
     columns: {

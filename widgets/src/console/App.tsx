@@ -1,7 +1,8 @@
-/** The admin console root: connections, ownership matrix and failed items for one tenant. */
+/** The admin console root: connections, ownership matrix, identity review and failed items for one tenant. */
 import { Connections } from './Connections.js';
 import { DeadLetters } from './DeadLetters.js';
 import { OwnershipMatrix } from './OwnershipMatrix.js';
+import { Review } from './Review.js';
 import type { ConsoleService } from './service.js';
 
 /** Props of the console root. */
@@ -24,6 +25,7 @@ export function Console(props: ConsoleProps) {
       <div class="cc-stack">
         <Connections service={props.service} navigate={props.navigate} />
         <OwnershipMatrix service={props.service} />
+        <Review service={props.service} />
         <DeadLetters service={props.service} />
       </div>
     </div>

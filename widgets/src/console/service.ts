@@ -4,8 +4,8 @@
  */
 import { joinUrl, requestJson, type FetchLike } from '../shared/http.js';
 import type { Result } from '../shared/result.js';
-import { parseConnections, parseDeadLetters, parseOwnership } from './parse.js';
-import type { Connection, DeadLetter, NetSuiteCredentials, NetSuiteTbaCredentials, OwnershipRule, SystemId, VitallyCredentials } from './types.js';
+import { parseConnections, parseDeadLetters, parseDecided, parseOwnership, parseReviews } from './parse.js';
+import type { Connection, DeadLetter, NetSuiteCredentials, NetSuiteTbaCredentials, OwnershipRule, ReviewCase, ReviewDecision, SystemId, VitallyCredentials } from './types.js';
 
 /** What the console needs from the broker. */
 export interface ConsoleService {
@@ -19,6 +19,11 @@ export interface ConsoleService {
   saveOwnership(rules: OwnershipRule[]): Promise<Result<unknown>>;
   listDeadLetters(): Promise<Result<DeadLetter[]>>;
   replay(id: string): Promise<Result<unknown>>;
+  /** Identity review cases, open ones or decided ones. */
+  listReviews(status: 'open' | 'decided'): Promise<Result<ReviewCase[]>>;
+  decideReview(id: string, decision: ReviewDecision): Promise<Result<ReviewCase>>;
+  /** Takes a wrongly linked record out of an account (kept apart from then on). */
+  split(accountId: string, record: { system: string; externalId: string }): Promise<Result<unknown>>;
 }
 
 /** Options for {@link createFetchConsoleService}. */
@@ -58,5 +63,14 @@ export function createFetchConsoleService(opts: FetchConsoleServiceOptions): Con
       return r.ok ? parseDeadLetters(r.value) : r;
     },
     replay: (id) => call('POST', `/dead-letters/${encodeURIComponent(id)}/replay`),
+    async listReviews(status) {
+      const r = await call('GET', `/identity/reviews?status=${status}&limit=100`);
+      return r.ok ? parseReviews(r.value) : r;
+    },
+    async decideReview(id, decision) {
+      const r = await call('POST', `/identity/reviews/${encodeURIComponent(id)}/decision`, decision);
+      return r.ok ? parseDecided(r.value) : r;
+    },
+    split: (accountId, record) => call('POST', '/identity/split', { accountId, system: record.system, externalId: record.externalId }),
   };
 }

@@ -54,3 +54,48 @@ export interface DeadLetter {
   failedAt: string;
   attempts?: number | null;
 }
+
+/** A record's identity fields as the review queue shows them. */
+export interface ReviewFields {
+  name: string;
+  domain?: string | null;
+  taxId?: string | null;
+  country?: string | null;
+  city?: string | null;
+  address?: string | null;
+  emails?: string[] | null;
+}
+
+/** One side of a review case. */
+export interface ReviewSide {
+  system: string;
+  externalId: string;
+  /** "HubSpot company 1000123" */
+  label: string;
+  accountId: string | null;
+  fields: ReviewFields;
+}
+
+/** One piece of evidence with its weight (negative: against). */
+export interface ReviewReason {
+  code: string;
+  weight: number;
+  text: string;
+  conflict?: boolean;
+}
+
+/** A case of `GET /identity/reviews`: two records Concord would not link on its own. */
+export interface ReviewCase {
+  id: string;
+  status: 'open' | 'approved' | 'rejected' | 'linked' | 'superseded';
+  score: number;
+  reasons: ReviewReason[];
+  subject: ReviewSide;
+  candidate: ReviewSide;
+  decidedAt?: string | null;
+  decidedBy?: string | null;
+  decision?: { accountId?: string | null; changes?: string[] } | null;
+}
+
+/** A decision on a review case. */
+export type ReviewDecision = { decision: 'approve' } | { decision: 'reject' } | { decision: 'link'; accountId: string };

@@ -40,7 +40,12 @@ export const hubspotDescriptor = {
     // https://developers.hubspot.com/docs/api-reference/latest/crm/activities/tasks/guide
     activities: ['crm.objects.contacts.read', 'crm.objects.contacts.write'],
   },
-  companyProperties: ['name', 'domain', 'country', 'city'] as string[],
+  /**
+   * Company properties read for identity: the standard ones, plus `vat_number`, a custom property
+   * many B2B portals add (HubSpot has no standard tax-id property; an absent one is simply not
+   * returned). https://knowledge.hubspot.com/properties/hubspots-default-company-properties
+   */
+  companyProperties: ['name', 'domain', 'country', 'city', 'address', 'vat_number'] as string[],
   contactProperties: ['firstname', 'lastname', 'email', 'jobtitle'] as string[],
   dealProperties: ['dealname', 'amount', 'deal_currency_code', 'dealstage', 'pipeline', 'closedate'] as string[],
   /**

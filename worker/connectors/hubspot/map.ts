@@ -14,7 +14,18 @@ export type HubSpotObjectType = 'companies' | 'contacts' | 'deals';
 
 export function matchRecordFromCompany(c: HubSpotObject): MatchRecord {
   const name = c.properties.name?.trim();
-  return { externalId: c.id, name: name || `HubSpot company ${c.id}`, domain: c.properties.domain ?? null, taxId: null, crmHint: null };
+  const p = c.properties;
+  return {
+    externalId: c.id,
+    name: name || `HubSpot company ${c.id}`,
+    domain: p.domain ?? null,
+    taxId: p.vat_number ?? null,
+    country: p.country ?? null,
+    city: p.city ?? null,
+    address: p.address ?? null,
+    emails: [],
+    crmHint: null,
+  };
 }
 
 const text = (v: string | null | undefined): string | null => {

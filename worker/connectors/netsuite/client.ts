@@ -26,11 +26,10 @@ export function externalIdSegment(externalId: string): string {
 export { internalId, isoDate, sqlString } from './sql.js';
 import { internalId } from './sql.js';
 
-/** Authorization for a refreshed access token (refresh-and-retry path of callUpstream). */
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-
 export class NetSuiteClient {
   private readonly timeoutMs: number;
+  /** A token refreshed during this client's life (after a 401): later requests use it instead of the stale one. */
+  private refreshed: string | null = null;
 
   /** `timeoutMs`: per-attempt timeout (default the descriptor's 10 s; interactive callers may want less). */
   constructor(
@@ -47,7 +46,12 @@ export class NetSuiteClient {
     if (creds.type === 'netsuite_tba') {
       return { headers: {}, sign: async (method, url) => ({ authorization: await tbaAuthorization(creds, method, url) }) };
     }
-    return { headers: { authorization: `Bearer ${currentAccessToken(this.conn)}` }, auth: bearer };
+    // Authorization for a refreshed token (callUpstream's refresh-and-retry path), remembered for the next request.
+    const auth = (token: string) => {
+      this.refreshed = token;
+      return { authorization: `Bearer ${token}` };
+    };
+    return { headers: { authorization: `Bearer ${this.refreshed ?? currentAccessToken(this.conn)}` }, auth };
   }
 
   private request(op: string, path: string, init: Pick<UpstreamRequest, 'method' | 'body' | 'headers' | 'idempotent'> = {}): UpstreamRequest {

@@ -42,7 +42,7 @@ import {
   salesOrderBody,
 } from './map.js';
 import { netsuiteDescriptor as d } from './descriptor.js';
-import { AccountSnapshotRowSchema, CurrencyRowSchema, CustomerRowSchema, ItemRowSchema, PricingRowSchema, TermRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema, type ItemRecord } from './schemas.js';
+import { AccountSnapshotRowSchema, CurrencyRowSchema, CustomerRowSchema, EntityAddressRowSchema, ItemRowSchema, PricingRowSchema, TermRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema, type ItemRecord } from './schemas.js';
 
 export { NetSuiteClient } from './client.js';
 
@@ -78,9 +78,18 @@ export class NetSuiteErp implements ErpPort {
     return snapshotFromRows(rows, today, normalizeDomain);
   }
 
-  /** Inactive customers too: a churned customer is still the same company, with invoices. */
+  /**
+   * Inactive customers too: a churned customer is still the same company, with invoices. Each
+   * page's default billing addresses come from `entityaddress` in one more query (what
+   * `LEFT JOIN EntityAddress ON nkey = customer.defaultbillingaddress` returns).
+   */
   async *customers(): AsyncIterable<MatchRecord[]> {
-    for await (const page of this.client.suiteql(suiteqlQueries.customers(), CustomerRowSchema)) yield page.map(matchRecordFromRow);
+    for await (const page of this.client.suiteql(suiteqlQueries.customers(), CustomerRowSchema)) {
+      const keys = [...new Set(page.flatMap((row) => (row.defaultbillingaddress ? [row.defaultbillingaddress] : [])))];
+      const addresses = keys.length ? await this.client.suiteqlAll(suiteqlQueries.entityAddresses(keys), EntityAddressRowSchema) : [];
+      const byKey = new Map(addresses.map((a) => [a.nkey, a]));
+      yield page.map((row) => matchRecordFromRow(row, row.defaultbillingaddress ? byKey.get(row.defaultbillingaddress) : undefined));
+    }
   }
 
   async accountFacts(customerId: string) {

@@ -6,7 +6,7 @@
  */
 import { renewalDate, roundMoney, type Address, type ContractSection, type CurrencyCode, type ReceivableInvoice } from '../../model/index.js';
 import type { ErpCustomerInput, ErpDocument, ErpPayment, ErpPaymentInput, ErpProduct, ErpSalesOrderInput, MatchRecord } from '../../ports/index.js';
-import type { AccountSnapshotRow, CustomerRecord, CustomerRow, InvoiceRow, ItemRecord, PaymentRecord, SubscriptionRow, TransactionRecord } from './schemas.js';
+import type { AccountSnapshotRow, CustomerRecord, CustomerRow, EntityAddressRow, InvoiceRow, ItemRecord, PaymentRecord, SubscriptionRow, TransactionRecord } from './schemas.js';
 
 /** Invoice status codes of SuiteQL `transaction.status` (and their display names). */
 const PAID = new Set(['B', 'Paid In Full', 'paidInFull']);
@@ -153,12 +153,17 @@ export function snapshotFromRows(rows: AccountSnapshotRow[], today: string, doma
   };
 }
 
-export function matchRecordFromRow(row: CustomerRow): MatchRecord {
+/** A customer row and its default billing address (if it has one) as identity evidence. */
+export function matchRecordFromRow(row: CustomerRow, billing?: EntityAddressRow): MatchRecord {
   return {
     externalId: row.id,
     name: row.companyname ?? row.entityid ?? row.id,
     domain: row.url ?? null,
     taxId: row.vatregnumber ?? null,
+    country: billing?.country ?? null,
+    city: billing?.city ?? null,
+    address: billing?.addr1 ?? null,
+    emails: row.email ? [row.email] : [],
     // Raw, e.g. 'hs-1000123': the matcher reads the prefix.
     crmHint: row.externalid ?? null,
   };

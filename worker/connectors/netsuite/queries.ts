@@ -11,7 +11,9 @@ export const suiteqlQueries = {
   /** Credential probe: one cheap authenticated read. */
   probe: () => 'SELECT id FROM customer',
   /** Identity matching: every customer (inactive ones too). */
-  customers: () => 'SELECT id, companyname, entityid, externalid, url, vatregnumber FROM customer ORDER BY id',
+  customers: () => 'SELECT id, companyname, entityid, externalid, email, url, vatregnumber, defaultbillingaddress FROM customer ORDER BY id',
+  /** The billing addresses of a page of customers (identity evidence: country, city, street). */
+  entityAddresses: (keys: readonly string[]) => `SELECT nkey, addr1, city, zip, country FROM entityaddress WHERE nkey IN (${keys.map(internalId).join(', ')})`,
   /** One customer's invoices with a balance. */
   openInvoices: (customerId: string) =>
     `SELECT id, tranid, ${isoDate('trandate')}, ${isoDate('duedate')}, status, foreigntotal, foreignamountremaining, currency, custbody_concord_disputed

@@ -100,8 +100,19 @@ export const CustomerRowSchema = z.object({
   url: z.string().nullish().optional(),
   vatregnumber: z.string().nullish().optional(),
   currency: id.nullish().optional(),
+  defaultbillingaddress: id.nullish().optional(),
 });
 export type CustomerRow = z.infer<typeof CustomerRowSchema>;
+
+/** SuiteQL `entityaddress` (an entity's address-book address, keyed by `nkey`). */
+export const EntityAddressRowSchema = z.object({
+  nkey: id,
+  addr1: z.string().nullish().optional(),
+  city: z.string().nullish().optional(),
+  zip: z.string().nullish().optional(),
+  country: z.string().nullish().optional(),
+});
+export type EntityAddressRow = z.infer<typeof EntityAddressRowSchema>;
 
 export const CurrencyRowSchema = z.object({ id, name: z.string(), symbol: z.string() });
 export type CurrencyRow = z.infer<typeof CurrencyRowSchema>;

@@ -3,7 +3,7 @@ import type { AccountFacts, CrmContact, CrmContactInput, CrmDeal, CrmDealInput, 
 import { salesforceDescriptor as d } from './descriptor.js';
 import type { AccountRow, CompositeSubrequest, ContactRow, LineItemRow, OpportunityRow } from './schemas.js';
 
-export const ACCOUNT_FIELDS = 'Id, Name, Website';
+export const ACCOUNT_FIELDS = 'Id, Name, Website, BillingStreet, BillingCity, BillingCountry';
 export const CONTACT_FIELDS = `Id, AccountId, FirstName, LastName, Email, Title, Phone, ${d.keyField}`;
 export const OPPORTUNITY_FIELDS = `Id, AccountId, Name, Amount, StageName, CloseDate, IsClosed, IsWon, CurrencyIsoCode, ${d.keyField}`;
 export const LINE_ITEM_FIELDS = 'Id, OpportunityId, Name, ProductCode, Quantity, UnitPrice, TotalPrice';
@@ -63,7 +63,18 @@ export function soqlIn(field: string, values: readonly string[]): string {
 
 export function matchRecordFromAccount(a: AccountRow): MatchRecord {
   const name = a.Name?.trim();
-  return { externalId: a.Id, name: name || `Salesforce account ${a.Id}`, domain: a.Website ?? null, taxId: null, crmHint: null };
+  // Account has no standard tax-id or e-mail field; the billing address is the legal one.
+  return {
+    externalId: a.Id,
+    name: name || `Salesforce account ${a.Id}`,
+    domain: a.Website ?? null,
+    taxId: null,
+    country: a.BillingCountry ?? null,
+    city: a.BillingCity ?? null,
+    address: a.BillingStreet ?? null,
+    emails: [],
+    crmHint: null,
+  };
 }
 
 export function contactFromRow(c: ContactRow): CrmContact {

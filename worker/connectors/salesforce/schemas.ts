@@ -12,6 +12,9 @@ export const AccountRowSchema = z.object({
   Id: z.string(),
   Name: z.string().nullish(),
   Website: z.string().nullish(),
+  BillingStreet: z.string().nullish(),
+  BillingCity: z.string().nullish(),
+  BillingCountry: z.string().nullish(),
 });
 export type AccountRow = z.infer<typeof AccountRowSchema>;
 

@@ -8,8 +8,12 @@ import type { VitallyAccount, VitallyConversation, VitallyHealthScore, VitallyPr
 export const toCanonicalScore = (score: number) => Math.round(Math.min(d.healthScale, Math.max(0, score)) * (100 / d.healthScale) * 10) / 10;
 
 export function matchRecordFromAccount(a: VitallyAccount): MatchRecord {
-  const domain = typeof a.traits?.domain === 'string' ? a.traits.domain : null;
-  return { externalId: a.id, name: a.name, domain, taxId: null, crmHint: a.externalId ?? null };
+  // Traits are free-form per Vitally workspace; `domain` and `country` are the ones Concord reads.
+  const trait = (key: string): string | null => {
+    const value = a.traits?.[key];
+    return typeof value === 'string' ? value : null;
+  };
+  return { externalId: a.id, name: a.name, domain: trait('domain'), taxId: null, country: trait('country'), city: null, address: null, emails: [], crmHint: a.externalId ?? null };
 }
 
 /** History oldest first; the latest point is the current score (the account's own score when there is no history). */

@@ -10,10 +10,12 @@ import type { Env } from '../../env.js';
 import type { CrmOrderCompany, CrmOrderSource } from '../../ports/index.js';
 import type { Ports } from '../../ports/registry.js';
 import type { ValidatedOrder } from '../../policies/orders/index.js';
-import { externalIdHintFor, matchIdentity, matchKeys } from '../../policies/identity/index.js';
+import type { IdentityFields } from '../../policies/identity/index.js';
+import { keysOf, raiseReviews, resolveCandidate } from '../../services/identity/index.js';
 import { auditStatement } from '../../storage/audit.js';
 import type { System } from '../../storage/connections.js';
-import { findCandidates, insertAccount, insertLink, linksOf, newAccountId, type CandidateRow } from '../../storage/identity.js';
+import { insertAccount, insertLink, linksOf, newAccountId } from '../../storage/identity.js';
+import { upsertRecords } from '../../storage/identity-records.js';
 import type { ClosedWonSettings } from './settings.js';
 import { customerKeyFor, type ClosedWonParams } from './params.js';
 
@@ -31,13 +33,10 @@ async function linked(env: Env, tenantId: string, crm: System, companyId: string
   return { accountId: results[0]?.accountId ?? null, erp: results.find((l) => l.system === erp)?.externalId ?? null };
 }
 
-/** The one identity rule (policies/identity), over the ERP's candidates Concord has seen. */
-async function identityDecision(env: Env, tenantId: string, crm: System, company: CrmOrderCompany, erp: System) {
-  const keys = matchKeys({ name: company.name, domain: company.domain, taxId: company.taxId });
-  const hints: [string, string] = [externalIdHintFor({ system: crm, externalId: company.externalId }), company.externalId];
-  const { results } = await findCandidates(env.DB, tenantId, erp, { hints, nameKey: keys.name, domainKey: keys.domain, taxKey: keys.taxId }).all<CandidateRow>();
-  const candidates = results.map((row) => ({ system: row.system, externalId: row.externalId, name: row.name, domain: row.domainKey, taxId: row.taxKey, externalIdHint: row.hint, row }));
-  return matchIdentity({ system: crm, externalId: company.externalId, name: company.name, domain: company.domain, taxId: company.taxId }, candidates);
+/** The company as identity evidence: what the CRM says, with the order's billing place. */
+function companyFields(company: CrmOrderCompany, country: string): IdentityFields {
+  const a = company.billingAddress;
+  return { name: company.name, domain: company.domain, taxId: company.taxId, country, city: a?.city ?? null, address: a?.line1 ?? null, emails: [] };
 }
 
 /**
@@ -61,23 +60,29 @@ export async function resolveCustomer(
   if (have.erp && have.accountId) return { ok: true, customerId: have.erp, accountId: have.accountId, how: 'linked' };
 
 
-  const decision = await identityDecision(env, p.tenantId, crm, company, erp.system);
-  if (decision.kind === 'ambiguous') {
+  // The one identity rule (policies/identity, services/identity): which ERP customer is this company?
+  const fields = companyFields(company, order.country);
+  const ref = { system: crm, externalId: company.externalId };
+  const resolution = await resolveCandidate(env.DB, p.tenantId, fields, { systems: [erp.system], ref });
+  if (resolution.decision === 'review') {
+    // A person decides in the console's review queue; the run waits, never guesses.
+    await env.DB.batch(raiseReviews(env.DB, p.tenantId, { ...ref, fields, accountId: have.accountId }, resolution, { actor: 'flow:closed-won', correlationId: p.correlationId }));
     return {
       ok: false,
       issue: {
         field: 'company',
         code: 'possible_duplicate',
-        message: `${company.name} could be any of ${decision.candidates.length} ERP customers (same ${decision.rule.replace('_', ' ')}); Concord will not guess.`,
+        message: `${company.name} could be any of ${resolution.matches.length} ERP customers (${resolution.matches.map((m) => `${m.record.fields.name}: score ${m.score.toFixed(2)}`).join('; ')}); Concord will not guess.`,
         fixIn: 'concord',
-        action: 'Link the company to the right ERP customer in the Concord console (identity review), then retry.',
-        candidates: decision.candidates.map((c) => ({ externalId: c.externalId, name: c.name })),
+        action: 'Decide the case in the Concord console (Review), then retry.',
+        candidates: resolution.matches.map((m) => ({ externalId: m.record.externalId, name: m.record.fields.name })),
       },
     };
   }
+  const match = resolution.decision === 'match' ? resolution.matches[0]! : null;
   const writes: D1PreparedStatement[] = [];
   // A matched ERP customer that already belongs to an account brings the company into that account.
-  const matchedAccount = decision.kind === 'matched' ? decision.candidate.row.linkedTo : null;
+  const matchedAccount = match?.accountId ?? null;
   let accountId = have.accountId ?? matchedAccount;
   if (!accountId) {
     accountId = newAccountId();
@@ -86,13 +91,14 @@ export async function resolveCustomer(
   if (!have.accountId) writes.push(insertLink(env.DB, p.tenantId, accountId, { system: crm, externalId: company.externalId, rule: matchedAccount ? 'crm_match' : 'source', isPrimary: !matchedAccount }));
   let customerId: string;
   let how: 'matched' | 'created';
-  if (decision.kind === 'matched') {
-    customerId = decision.candidate.externalId;
+  if (match) {
+    customerId = match.record.externalId;
     how = 'matched';
+    const reasons = match.reasons.map((r) => r.text);
     if (!matchedAccount) {
-      writes.push(insertLink(env.DB, p.tenantId, accountId, { system: erp.system, externalId: customerId, rule: decision.rule, isPrimary: true }));
+      writes.push(insertLink(env.DB, p.tenantId, accountId, { system: erp.system, externalId: customerId, rule: 'scored_match', isPrimary: true }));
     }
-    writes.push(audit('identity.link', accountId, { system: erp.system, externalId: customerId, rule: decision.rule, by: 'closed-won' }));
+    writes.push(audit('identity.link', accountId, { system: erp.system, externalId: customerId, score: match.score, reasons, by: 'closed-won' }));
   } else {
     const a = company.billingAddress!;
     const created = await erp.upsertCustomer!({
@@ -108,6 +114,10 @@ export async function resolveCustomer(
     });
     customerId = created.id;
     how = 'created';
+    // The new customer is identity evidence at once, so another CRM record of the same company finds it.
+    const createdFields: IdentityFields = { ...fields, name: company.name };
+    const self = { system: erp.system, externalId: customerId };
+    writes.push(...upsertRecords(env.DB, p.tenantId, erp.system, [{ externalId: customerId, fields: createdFields, hint: ref, keys: keysOf(createdFields, self, ref) }], new Date().toISOString()));
     writes.push(
       insertLink(env.DB, p.tenantId, accountId, { system: erp.system, externalId: customerId, rule: 'closed_won_create', isPrimary: true }),
       audit('erp.customer.create', accountId, { system: erp.system, customerId, externalId: created.externalId, company: company.externalId }),

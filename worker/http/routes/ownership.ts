@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { SystemRoleSchema } from '../../model/index.js';
 import { DEFAULT_OWNERSHIP, OwnershipOverrideSchema, applyOwnershipOverride } from '../../policies/ownership/index.js';
 import { auditStatement } from '../../storage/audit.js';
-import { loadOwnershipOverride as loadOverride } from '../../storage/ownership.js';
+import { loadOwnershipOverride, saveOwnershipOverride } from '../../storage/ownership.js';
 import type { AppEnv } from '../context.js';
 import { jsonBody, parseWith } from '../validate.js';
 
@@ -26,7 +26,7 @@ export function ownershipRoutes() {
   const r = new Hono<AppEnv>();
 
   r.get('/', async (c) => {
-    const matrix = applyOwnershipOverride(await loadOverride(c.env.DB, c.get('tenantId')));
+    const matrix = applyOwnershipOverride(await loadOwnershipOverride(c.env.DB, c.get('tenantId')));
     const rules = Object.entries(matrix)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, owner]) => {
@@ -42,12 +42,9 @@ export function ownershipRoutes() {
     const wanted = Object.fromEntries(body.rules.map((rule) => [`${rule.entity}.${rule.field}`, rule.owner]));
     // Unknown field keys fail here with their path, e.g. `rules.account.nope`.
     const override = parseWith(OwnershipOverrideSchema, Object.fromEntries(Object.entries(wanted).filter(([k, v]) => DEFAULT_OWNERSHIP[k] !== v)));
-    const before = await loadOverride(c.env.DB, tenantId);
+    const before = await loadOwnershipOverride(c.env.DB, tenantId);
     await c.env.DB.batch([
-      c.env.DB.prepare(
-        `INSERT INTO ownership_overrides (tenant_id, override_json) VALUES (?, ?)
-         ON CONFLICT(tenant_id) DO UPDATE SET override_json = excluded.override_json, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
-      ).bind(tenantId, JSON.stringify(override)),
+      saveOwnershipOverride(c.env.DB, tenantId, override),
       auditStatement(c.env.DB, { tenantId, actor: c.get('actor'), action: 'ownership.update', entityType: 'ownership', entityId: tenantId, before, after: override, correlationId: c.get('correlationId') }),
     ]);
     return c.json({ override });

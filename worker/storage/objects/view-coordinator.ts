@@ -52,6 +52,11 @@ export class ViewCoordinator extends DurableObject<Env> {
   private inflight: Promise<BuildResult> | null = null;
   private recent: { at: number; view: AccountView; degraded: boolean } | null = null;
 
+  /** Drops the just-built copy: the account's links or sources changed, so it is no longer true. */
+  async forget(): Promise<void> {
+    this.recent = null;
+  }
+
   /** The view, built once for all concurrent callers. */
   async build(req: BuildRequest): Promise<BuildResult> {
     const mode = req.refresh ? 'refresh' : (req.mode ?? 'cold');
