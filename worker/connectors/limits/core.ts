@@ -146,9 +146,11 @@ class Window {
     return entry;
   }
 
-  /** Forget a call that never reached the vendor (an unused held permit). */
+  /** Forget a call that never reached the vendor (an unused held permit), and its place in the pacing. */
   drop(entry: Entry): void {
+    const before = this.log.length;
     this.log = this.log.filter((e) => e !== entry);
+    if (this.log.length < before) this.tat -= this.rule.intervalMs / this.cap;
   }
 
   /** Calls we believe the vendor has counted in its current window. */
