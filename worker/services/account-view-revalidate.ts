@@ -1,13 +1,13 @@
 /**
  * Rebuilding views through the account's ViewCoordinator, and the background revalidation of
  * stale ones. Per isolate, a revalidation runs at most once per account at a time (another stale
- * read of the account joins it), at most BACKGROUND_MAX at once (the rest wait in a queue that
- * costs nothing, so a burst of stale reads does not turn into a burst of builds competing with the
- * requests being served), and after one in which a source failed, the account is not revalidated
- * again for FAILED_SOURCE_PAUSE_MS: a slow or failing vendor never multiplies rebuilds. Each one
- * first looks in KV (another isolate may have rebuilt the view already), then asks the
- * coordinator, which runs one build per account across isolates. It uses the bindings untraced:
- * none of it is the request's work.
+ * read of the account joins it), at most BACKGROUND_MAX (one) at once, begun after the stale
+ * answer is written (the rest wait in a queue that costs nothing, so a burst of stale reads does
+ * not turn into a burst of builds competing with the requests being served), and after one in
+ * which a source failed, the account is not revalidated again for FAILED_SOURCE_PAUSE_MS: a slow
+ * or failing vendor never multiplies rebuilds. Each one first looks in KV (another isolate may
+ * have rebuilt the view already), then asks the coordinator, which runs one build per account
+ * across isolates. It uses the bindings untraced: none of it is the request's work.
  */
 import type { Env } from '../env.js';
 import { ConcordError } from '../errors.js';
@@ -19,8 +19,12 @@ import { FAILED_SOURCE_PAUSE_MS, hotCopy, isFresh, newestFetch, remember, servab
 import { errorCode } from './account-view-build.js';
 import type { ServiceContext } from './context.js';
 
-/** Background revalidations running at once in one isolate: most of the ERP's concurrency pool stays free for views a user waits for. */
-export const BACKGROUND_MAX = 2;
+/**
+ * Background revalidations running at once in one isolate: one, so they take little of the
+ * isolate's CPU from the requests it serves, and most of the ERP's concurrency pool stays free
+ * for views a user waits for (docs/performance.md).
+ */
+export const BACKGROUND_MAX = 1;
 
 /** Build through the account's coordinator so concurrent builds of one account coalesce. */
 export async function coordinatedBuild(env: Env, ctx: ServiceContext, accountId: string, opts: Pick<BuildRequest, 'mode' | 'noCachedView'> = {}): Promise<AccountView> {
@@ -73,7 +77,9 @@ export function revalidateInBackground(env: Env, ctx: ServiceContext, accountId:
   const key = cacheKey(ctx.tenantId, accountId);
   if (running.has(key) || (pausedUntil.get(key) ?? 0) > Date.now()) return;
   const background: ServiceContext = { tenantId: ctx.tenantId, correlationId: ctx.correlationId, log: ctx.log };
-  const job = inTurn(() => revalidate(rawEnv(env), background, accountId, key))
+  // Begun on a later turn of the event loop: the stale answer is written out first.
+  const job = new Promise<void>((resolve) => setTimeout(resolve, 0))
+    .then(() => inTurn(() => revalidate(rawEnv(env), background, accountId, key)))
     .catch((err: unknown) => {
       pause(key);
       ctx.log.warn('account_view.revalidate_failed', { code: errorCode(err) });
