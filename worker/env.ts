@@ -18,6 +18,8 @@ export interface Env extends OAuthBindings, LimiterEnv {
   CLOSED_WON: Workflow<import('./flows/closed-won/params.js').ClosedWonParams>;
   /** Canonical change events (webhooks -> consumer); dead letters land in D1 `dead_letters`. */
   EVENTS: Queue<import('./queues/messages.js').CrmChange>;
+  /** Steps of sync runs (reconcile, backfill): worker/queues/sync.ts. */
+  SYNC: Queue<import('./services/sync-runs/index.js').SyncMessage>;
   /** Operator key for provisioning tenants (`PUT /v1/operator/tenants/:tenant`). */
   CONCORD_OPERATOR_KEY?: string;
   /** Vault keys, `kid:base64url(32 bytes)` comma-separated; the first one seals new secrets. */

@@ -10,7 +10,7 @@ export type DomainError =
   | { kind: 'validation'; issues: FieldIssue[]; status?: 400 | 422; message?: string }
   | { kind: 'unauthorized'; message: string }
   | { kind: 'forbidden'; message: string }
-  | { kind: 'not_found'; entity: string; id?: string; code?: string }
+  | { kind: 'not_found'; entity: string; id?: string; code?: string; /** Says why, when there is more to say than the id. */ detail?: string }
   | { kind: 'conflict'; message: string; /** A stable code more precise than `conflict`. */ code?: string }
   | { kind: 'not_connected'; system: string }
   | { kind: 'rate_limited'; system: string; retryAfterMs: number | null }
@@ -67,7 +67,7 @@ export function toProblem(e: DomainError): Problem {
         title: `${e.entity} not found`,
         status: 404,
         code: e.code ?? `${e.entity}_not_found`,
-        ...(e.id ? { detail: `No ${e.entity} with id ${e.id}` } : {}),
+        ...(e.detail ? { detail: e.detail } : e.id ? { detail: `No ${e.entity} with id ${e.id}` } : {}),
       };
     case 'conflict':
       return { type: TYPE_BASE + 'conflict', title: 'Conflict', status: 409, code: e.code ?? 'conflict', detail: e.message };

@@ -49,7 +49,8 @@ const total = (lines: Line[], ccy: CatalogCurrency) => money(lines.reduce((s, l)
 /** Truth customers with one record in `crm` and one (linked) or no (new) NetSuite customer. */
 function candidates(ds: TenantDataset, crm: 'hubspotCompanyIds' | 'salesforceAccountIds', linked: boolean): TruthCustomer[] {
   const active = new Set(ds.netsuite.customer.filter((c) => c.isinactive === 'F').map((c) => c.id));
-  return ds.truth.filter((t) => t[crm].length === 1 && (linked ? t.netsuiteCustomerIds.length === 1 && active.has(t.netsuiteCustomerIds[0]!) : t.netsuiteCustomerIds.length === 0));
+  // A CRM record seeded without its place (a hard identity case) could never be ordered as it is.
+  return ds.truth.filter((t) => t[crm].length === 1 && !t.traits.includes('crm_missing_place') && (linked ? t.netsuiteCustomerIds.length === 1 && active.has(t.netsuiteCustomerIds[0]!) : t.netsuiteCustomerIds.length === 0));
 }
 
 function hubspotFixtures(ds: TenantDataset, plans: Map<string, CustomerPlan>, catalog: CatalogProduct[], rng: Prng): ClosedWonFixtures {

@@ -22,10 +22,14 @@ declare module 'vitest' {
     uninstallSandboxUrl: string;
     /** Private to test/worker/account-view-paths.test.ts (holds vendor answers open with faults). */
     accountViewSandboxUrl: string;
+    /** Private to test/worker/identity-continuous.test.ts (it creates HubSpot companies the truth does not know). */
+    identityLinkSandboxUrl: string;
+    /** Private to test/worker/sync-runs.test.ts (it injects HubSpot faults and edits company domains). */
+    syncRunsSandboxUrl: string;
   }
 }
 
-const ESTATES = ['workerSandboxUrl', 'hubspotConnectorSandboxUrl', 'netsuiteConnectorSandboxUrl', 'vitallyConnectorSandboxUrl', 'uninstallSandboxUrl', 'accountViewSandboxUrl'] as const;
+const ESTATES = ['workerSandboxUrl', 'hubspotConnectorSandboxUrl', 'netsuiteConnectorSandboxUrl', 'vitallyConnectorSandboxUrl', 'uninstallSandboxUrl', 'accountViewSandboxUrl', 'identityLinkSandboxUrl', 'syncRunsSandboxUrl'] as const;
 
 export default async function setup(project: TestProject) {
   const listeners: SandboxListener[] = [];

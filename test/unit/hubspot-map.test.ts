@@ -113,8 +113,8 @@ describe('saved HubSpot payloads (test/fixtures/hubspot)', () => {
   it('companies (list page and batch reads) become match records', () => {
     const page = fixture<{ results: HubSpotObject[]; paging?: { next: { after: string } } }>('hubspot', 'companies-page');
     expect(page.results.map(matchRecordFromCompany)).toEqual([
-      { externalId: '5125643781', name: 'Biglytics', domain: 'biglytics.net', taxId: null, crmHint: null },
-      { externalId: '5125643782', name: 'Northwind Traders', domain: 'northwind.example', taxId: null, crmHint: null },
+      { externalId: '5125643781', name: 'Biglytics', domain: 'biglytics.net', taxId: null, crmHint: null, country: 'United States', city: 'Cambridge', address: null, emails: [] },
+      { externalId: '5125643782', name: 'Northwind Traders', domain: 'northwind.example', taxId: null, crmHint: null, country: 'United States', city: 'Seattle', address: null, emails: [] },
     ]);
     expect(page.paging?.next.after).toBe('5125643783');
     const read = fixture<Batch>('hubspot', 'companies-batch-read');

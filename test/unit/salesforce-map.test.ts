@@ -95,8 +95,8 @@ describe('saved Salesforce payloads (test/fixtures/salesforce)', () => {
 
   it('rows become canonical records', () => {
     expect(page('query-accounts').records.map((r) => matchRecordFromAccount(AccountRowSchema.parse(r)))).toEqual([
-      { externalId: '001D000000IqhSLIAZ', name: 'Burlington Textiles Corp of America', domain: 'www.burlington.com', taxId: null, crmHint: null },
-      { externalId: '001D000000IqhSMIAZ', name: 'Salesforce account 001D000000IqhSMIAZ', domain: null, taxId: null, crmHint: null },
+      { externalId: '001D000000IqhSLIAZ', name: 'Burlington Textiles Corp of America', domain: 'www.burlington.com', taxId: null, crmHint: null, country: 'USA', city: 'Burlington', address: '525 S. Lexington Ave', emails: [] },
+      { externalId: '001D000000IqhSMIAZ', name: 'Salesforce account 001D000000IqhSMIAZ', domain: null, taxId: null, crmHint: null, country: null, city: null, address: null, emails: [] },
     ]);
     expect(page('query-contacts').records.map((r) => contactFromRow(ContactRowSchema.parse(r)))).toEqual([
       { externalId: '003D000000QOmzHIAT', firstName: 'Jack', lastName: 'Rogers', email: 'jrogers@burlington.com', title: 'VP, Facilities' },

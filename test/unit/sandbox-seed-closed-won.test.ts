@@ -4,6 +4,7 @@
  * makes, and invalid ones that fail exactly one — in both tenants, the same on every run.
  */
 import { describe, expect, it } from 'vitest';
+import { countryCode } from '../../worker/policies/orders/countries.js';
 import { UNMAPPED_SKU } from '../../sandbox/seed/catalog.js';
 import { TAX_ID_COUNTRIES } from '../../sandbox/seed/enrich.js';
 import { generateTenant } from '../../sandbox/seed/generate.js';
@@ -11,8 +12,8 @@ import type { ClosedWonCase, TenantDataset } from '../../sandbox/seed/types.js';
 
 const ANCHOR = '2026-11-26';
 const tenants: Record<'demo' | 'other', TenantDataset> = { demo: generateTenant('demo', ANCHOR), other: generateTenant('other', ANCHOR) };
-const region = new Intl.DisplayNames(['en'], { type: 'region' });
-const isCountry = (c: string | null | undefined) => !!c && /^[A-Z]{2}$/.test(c) && region.of(c) !== c && region.of(c) !== 'Unknown Region';
+/** A country the flow's validation knows: an ISO code or an English name, as sales types it. */
+const isCountry = (c: string | null | undefined) => !!c && countryCode(c) !== null;
 
 /** The NetSuite base price of a SKU in an ISO currency. */
 function basePrice(ds: TenantDataset, sku: string, iso: string): number | undefined {
@@ -26,7 +27,7 @@ function hubspotProblems(ds: TenantDataset, c: ClosedWonCase): string[] {
   const company = ds.hubspot.companies.find((x) => x.id === c.companyId)!.properties;
   const problems: string[] = [];
   if (!isCountry(company.country)) problems.push('unknown_country');
-  else if (TAX_ID_COUNTRIES.has(company.country!) && !company.concord_tax_id) problems.push('missing_tax_id');
+  else if (TAX_ID_COUNTRIES.has(countryCode(company.country!)!) && !company.concord_tax_id) problems.push('missing_tax_id');
   if (c.skus.some((sku) => basePrice(ds, sku, c.currency) === undefined)) problems.push('unmapped_sku');
   if (!company.name || !company.address || !company.zip || !company.city) problems.push('incomplete_address');
   return problems;

@@ -22,8 +22,8 @@ describe('Vitally payloads -> canonical', () => {
 
   it('matchRecordFromAccount: the CRM key and the domain trait, from the list and one account', () => {
     const [keyed, domainOnly] = results('accounts.list', AccountSchema).map(matchRecordFromAccount);
-    expect(keyed).toEqual({ externalId: '5b0c2f7e-1d3a-4c55-9a41-6f2e8c1d7b90', name: 'Northwind Traders', domain: 'northwind.example', taxId: null, crmHint: '5123456789' });
-    expect(domainOnly).toEqual({ externalId: '9e2d4b61-0f7a-4c38-b5e1-7a9c3d2f8e14', name: 'Acme Analytics (DE)', domain: 'acme-analytics.example', taxId: null, crmHint: null });
+    expect(keyed).toEqual({ externalId: '5b0c2f7e-1d3a-4c55-9a41-6f2e8c1d7b90', name: 'Northwind Traders', domain: 'northwind.example', taxId: null, crmHint: '5123456789', country: null, city: null, address: null, emails: [] });
+    expect(domainOnly).toEqual({ externalId: '9e2d4b61-0f7a-4c38-b5e1-7a9c3d2f8e14', name: 'Acme Analytics (DE)', domain: 'acme-analytics.example', taxId: null, crmHint: null, country: null, city: null, address: null, emails: [] });
     expect(matchRecordFromAccount(AccountSchema.parse(fixture('account.get')))).toEqual(keyed);
     expect(AccountSchema.parse(fixture('account.update')).traits).toMatchObject({ 'concord.openAr': 12240, domain: 'northwind.example' });
   });

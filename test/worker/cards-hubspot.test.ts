@@ -94,7 +94,18 @@ describe('HubSpot card view', () => {
     const res = await hubspotFetch('GET', hubspotViewPath('companies', fresh.id));
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
-    expect(((await res.json()) as Problem).code).toBe('account_not_linked');
+    const problem = (await res.json()) as Problem & { detail?: string };
+    expect(problem.code).toBe('account_not_linked');
+    // Not a dead end: it says why, and Concord resolves the company it had not seen right away.
+    expect(problem.detail).toMatch(/had not seen this company yet and is looking for a match now/);
+    let linked: Response | null = null;
+    for (let i = 0; i < 50 && linked?.status !== 200; i++) {
+      await new Promise((ok) => setTimeout(ok, 100));
+      linked = await hubspotFetch('GET', hubspotViewPath('companies', fresh.id));
+    }
+    // Nothing in the ERP or CS system is that prospect: it has an account of its own, and the card says what is not linked.
+    expect(linked!.status).toBe(200);
+    expect(((await linked!.json()) as { receivables: unknown }).receivables).toEqual({ state: 'not_linked' });
   });
 
   it('refuses unsigned, tampered, stale and wrongly keyed requests with 401 invalid_signature', async () => {

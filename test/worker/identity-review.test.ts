@@ -154,6 +154,7 @@ describe('split', () => {
     // The cached view (fresh for a minute) is gone: the view no longer shows the ERP customer.
     const after = await json<{ links: { system: string }[]; receivables: unknown }>(await api(`/v1/tenants/demo/accounts/${acc.id}/view`, { key }));
     expect(after.links.map((l) => l.system)).not.toContain('netsuite');
+    // View schema v2: a section of a system the account is not linked to says so (docs/account-view.md).
     expect(after.receivables).toEqual({ state: 'not_linked' });
     const audit = await json<{ items: { action: string }[] }>(await api(`/v1/tenants/demo/audit?entityType=account&entityId=${acc.id}`, { key }));
     expect(audit.items[0]!.action).toBe('identity.split');

@@ -28,6 +28,7 @@ import { deadLetterRoutes } from './routes/dead-letters.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { writeRefusalRoutes } from './routes/write-refusals.js';
 import { flowRoutes } from './routes/flows.js';
+import { syncRunRoutes } from './routes/sync-runs.js';
 import { salesforceWebhookRoutes } from './routes/webhooks-salesforce.js';
 
 export function problemResponse(problem: Problem, correlationId: string | undefined): Response {
@@ -64,6 +65,7 @@ export function createApp(): Hono<AppEnv> {
   tenant.route('/dead-letters', deadLetterRoutes());
   tenant.route('/write-refusals', writeRefusalRoutes());
   tenant.route('/flows', flowRoutes());
+  tenant.route('/sync', syncRunRoutes());
   app.route('/v1/tenants/:tenant', tenant);
   // OAuth redirect target: authenticated by the session cookie and the single-use state.
   app.route('/v1/oauth', oauthCallbackRoutes());

@@ -13,7 +13,7 @@ import { ConcordError } from '../errors.js';
 import type { SystemRole } from '../model/primitives.js';
 import type { System } from '../storage/connections.js';
 import { ACCOUNT_FACTS, DEAL_FACTS, type AccountFacts, type DealFacts } from './facts.js';
-import type { AccountFactsUpdate, CompanyUpdateResult, CsAccountInput, CsOnboardingInput, ErpCustomerInput, ErpSalesOrderInput } from './index.js';
+import type { AccountFactsUpdate, CompanyFieldsUpdate, CompanyUpdateResult, CsAccountInput, CsOnboardingInput, ErpCustomerInput, ErpSalesOrderInput } from './index.js';
 import { pick, type GuardedAttribute, type WriteGuard } from './write-guard.js';
 
 /** Methods that only read: passed through unguarded. */
@@ -101,6 +101,33 @@ const writeAccountFactsCrm: Guarded = async (guard, system, raw, [updates, opts]
   return { ...result, refused: refusedFacts };
 };
 
+/** Canonical field of each company master field a reconciliation repair may write. */
+export const COMPANY_FIELDS: Readonly<Record<keyof CompanyFieldsUpdate['fields'], string>> = {
+  name: 'account.name',
+  domain: 'account.domain',
+  country: 'account.billTo',
+};
+
+/** Reconciliation repairs: each update decided on its own (its values' source is the field's owner). */
+const writeCompanyFields: Guarded = async (guard, system, raw, [updates]) => {
+  const kept: CompanyFieldsUpdate[] = [];
+  const refusedAll: NonNullable<CompanyUpdateResult['refused']> = [];
+  for (const u of updates as CompanyFieldsUpdate[]) {
+    const { allowed, refused } = await guard.check({
+      target: system,
+      entity: 'account',
+      recordIds: [u.recordId],
+      accountId: u.accountId ?? null,
+      attributes: attributes(u.fields, COMPANY_FIELDS).map((a) => ({ ...a, source: u.source })),
+    });
+    refusedAll.push(...refused.map((r) => ({ attribute: r.attribute, field: r.field, owner: r.owner })));
+    const fields = pick(u.fields, allowed) as CompanyFieldsUpdate['fields'];
+    if (Object.keys(fields).length > 0) kept.push({ ...u, fields });
+  }
+  if (kept.length === 0) return { updated: 0, calls: 0, failed: [], refused: refusedAll } satisfies CompanyUpdateResult;
+  return { ...((await raw.writeCompanyFields!(kept)) as CompanyUpdateResult), refused: refusedAll };
+};
+
 const writeDealFacts: Guarded = async (guard, system, raw, [dealId, facts, accountId]) => {
   const { allowed } = await guard.check({
     target: system,
@@ -161,7 +188,7 @@ const onboardingWrite: Guarded = async (guard, system, raw, [csAccountId, input]
 
 /** The guarded writes per role: method name -> how its attributes are checked. */
 const WRITES: Record<SystemRole, Record<string, Guarded>> = {
-  crm: { writeAccountFacts: writeAccountFactsCrm, writeDealFacts },
+  crm: { writeAccountFacts: writeAccountFactsCrm, writeDealFacts, writeCompanyFields },
   erp: {
     upsertCustomer: objectWrite('upsertCustomer', 'customer', CUSTOMER_FIELDS, ['externalId', 'name']),
     upsertSalesOrder: objectWrite('upsertSalesOrder', 'salesOrder', ORDER_FIELDS, ['externalId', 'customerId', 'lines']),

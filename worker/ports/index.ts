@@ -13,6 +13,7 @@ import type {
 } from '../model/index.js';
 import type { AccountFacts, DealFacts } from './facts.js';
 
+import type { SystemName } from '../model/primitives.js';
 export type { AccountFacts, DealFacts } from './facts.js';
 
 /** A company record of any system offered to identity resolution (raw values; the policy normalises). */
@@ -257,6 +258,14 @@ export interface AccountFactsUpdate {
   facts: AccountFacts;
 }
 
+/** Shared master fields to write on one CRM company, with the system the values come from. */
+export interface CompanyFieldsUpdate {
+  recordId: string;
+  accountId?: string | null;
+  source: SystemName;
+  fields: { name?: string; domain?: string; country?: string };
+}
+
 /** A change to one CRM company: properties by the CRM's own names (the connector's own bulk path). */
 export interface CompanyPropertyUpdate {
   externalId: string;
@@ -328,6 +337,12 @@ export interface CrmPort {
   companies(): AsyncIterable<MatchRecord[]>;
   /** Write Concord's facts onto many companies / Accounts, batched and paced by the tenant's limiter. */
   writeAccountFacts?(updates: AccountFactsUpdate[], opts?: { concurrency?: number }): Promise<CompanyUpdateResult>;
+  /**
+   * Write shared master fields (name, domain, country) onto companies, batched: the repair half of
+   * reconciliation. Each update names the system its values come from (the field's owner), so the
+   * write guard decides it like any other shared field.
+   */
+  writeCompanyFields?(updates: CompanyFieldsUpdate[]): Promise<CompanyUpdateResult>;
   /** Write the order's state onto a deal / Opportunity. */
   writeDealFacts?(dealId: string, facts: DealFacts, accountId?: string | null): Promise<void>;
   /** Install-time setup of Concord's own fields in the CRM (created when missing). */

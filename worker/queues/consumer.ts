@@ -22,6 +22,7 @@ import { dropPayload } from '../storage/event-payloads.js';
 import { withValue } from './value.js';
 import { dealChangesIntake, isDealChange } from '../flows/closed-won/crm-intake.js';
 import { deadLetterId, failureReason, loggerFor, parseOrDeadLetter } from './dead-letter.js';
+import { companyChangesIntake, isCompanyIdentityChange } from './identity-intake.js';
 import { summarize, type CrmChange } from './messages.js';
 
 /** Longest backoff between redeliveries of a failing message. */
@@ -68,13 +69,36 @@ async function failed(env: Env, msg: Message<unknown>, m: CrmChange, err: unknow
   msg.retry({ delaySeconds: Math.max(backoff, Math.ceil((decision.action === 'retry' ? decision.delayMs : 0) / 1000)) });
 }
 
+/** Changes a later step handles together per tenant and CRM, acked only once it has. */
+type Grouped = Map<string, { msg: Message<unknown>; m: CrmChange; log: Logger }[]>;
+
+function group(into: Grouped, item: { msg: Message<unknown>; m: CrmChange; log: Logger }): void {
+  const key = `${item.m.tenantId}:${item.m.system}`;
+  into.set(key, [...(into.get(key) ?? []), item]);
+}
+
+/** Runs a batched step per group; a failing group is retried (its redelivery finds the changes applied). */
+async function runGroups(env: Env, groups: Grouped, step: (tenantId: string, changes: CrmChange[]) => Promise<void>): Promise<void> {
+  for (const items of groups.values()) {
+    try {
+      await step(items[0]!.m.tenantId, items.map((g) => g.m));
+      for (const g of items) g.msg.ack();
+    } catch (err) {
+      for (const g of items) await failed(env, g.msg, g.m, err, g.log);
+    }
+  }
+}
+
 /**
  * The `EVENTS` queue consumer. Deal changes are acked only after the closed-won intake has seen
- * them (batched per tenant: one CRM read per 100 deals); if the intake fails they are retried,
- * and their redelivery finds the change applied and runs the intake again (it is idempotent).
+ * them, company changes that can change who the company is (creation, name, domain, place) only
+ * after identity linking has resolved the company; both are batched per tenant (one CRM read per
+ * 100 records). If a batched step fails its changes are retried, and their redelivery finds the
+ * change applied and runs the step again (both are idempotent).
  */
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  const deals = new Map<string, { msg: Message<unknown>; m: CrmChange; log: Logger }[]>();
+  const deals: Grouped = new Map();
+  const companies: Grouped = new Map();
   for (const msg of batch.messages) {
     const m = await parseOrDeadLetter(env, msg);
     if (!m) continue;
@@ -82,8 +106,11 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
     try {
       const applied = await apply(env, m, log);
       if (applied && isDealChange(applied)) {
-        const key = `${applied.tenantId}:${applied.system}`;
-        deals.set(key, [...(deals.get(key) ?? []), { msg, m: applied, log }]);
+        group(deals, { msg, m: applied, log });
+        continue;
+      }
+      if (applied && isCompanyIdentityChange(applied)) {
+        group(companies, { msg, m: applied, log });
         continue;
       }
       msg.ack();
@@ -91,12 +118,6 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
       await failed(env, msg, m, err, log);
     }
   }
-  for (const group of deals.values()) {
-    try {
-      await dealChangesIntake(env, group[0]!.m.tenantId, group.map((g) => g.m));
-      for (const g of group) g.msg.ack();
-    } catch (err) {
-      for (const g of group) await failed(env, g.msg, g.m, err, g.log);
-    }
-  }
+  await runGroups(env, deals, (tenantId, changes) => dealChangesIntake(env, tenantId, changes));
+  await runGroups(env, companies, (tenantId, changes) => companyChangesIntake(env, tenantId, changes));
 }

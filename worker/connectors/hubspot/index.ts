@@ -1,6 +1,7 @@
 /** HubSpot as Concord's CRM port. */
 import type {
   AccountFactsUpdate,
+  CompanyFieldsUpdate,
   CompanyPropertyUpdate,
   CompanyUpdateResult,
   CrmActivityTarget,
@@ -110,6 +111,14 @@ export class HubSpotCrm implements CrmPort {
     return this.updateCompanies(
       updates.map((u) => ({ externalId: u.recordId, properties: accountFactProperties(u.facts) })),
       opts,
+    );
+  }
+
+  /** Company name, domain and country (HubSpot's `name`, `domain`, `country`), batch-updated by id. */
+  writeCompanyFields(updates: CompanyFieldsUpdate[]): Promise<CompanyUpdateResult> {
+    return this.updateCompanies(
+      updates.map((u) => ({ externalId: u.recordId, properties: Object.fromEntries(Object.entries(u.fields).filter(([, v]) => v !== undefined)) as Record<string, string> })),
+      {},
     );
   }
 

@@ -30,9 +30,10 @@ import { refreshAccounts } from './survive.js';
 export type { SyncStats } from './link-page.js';
 
 /** The CRMs a tenant may have, in the order their records become accounts. */
-const CRMS: System[] = ['hubspot', 'salesforce'];
-const TARGETS: System[] = ['netsuite', 'vitally'];
-const ERPS: System[] = ['netsuite'];
+export const CRMS: System[] = ['hubspot', 'salesforce'];
+/** The systems a CRM company is linked to. */
+export const TARGETS: System[] = ['netsuite', 'vitally'];
+export const ERPS: System[] = ['netsuite'];
 /** Stored records resolved per D1 round trip. */
 const LINK_PAGE = 100;
 
@@ -47,7 +48,8 @@ async function eachPage(db: D1Database, tenantId: string, system: System, fn: (p
   }
 }
 
-async function connected(env: Env, tenantId: string, system: System): Promise<boolean> {
+/** Whether the tenant has `system` connected. */
+export async function connected(env: Env, tenantId: string, system: System): Promise<boolean> {
   try {
     await loadConnection(env, tenantId, system);
     return true;
@@ -71,7 +73,8 @@ async function recordPages(env: Env, ctx: ServiceContext, system: System): Promi
   }
 }
 
-async function ingest(env: Env, ctx: ServiceContext, system: System): Promise<number> {
+/** Reads every record of one connected system and stores its identity evidence; drops records gone from the vendor. */
+export async function ingest(env: Env, ctx: ServiceContext, system: System): Promise<number> {
   const seenAt = new Date().toISOString();
   let count = 0;
   for await (const page of await recordPages(env, ctx, system)) {

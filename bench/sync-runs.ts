@@ -1,0 +1,112 @@
+/**
+ * Reconciliation and backfill at the estate's scale (`SANDBOX_SCALE`, default 1): starts a
+ * backfill, then a reconcile, through `POST /v1/tenants/demo/sync/runs`, follows each at
+ * `GET .../sync/runs/:id` until it completes and prints: records and accounts, wall time,
+ * accounts/s, vendor calls and 429s per vendor (counted by the sandbox), the HubSpot write
+ * calls and records written next to HubSpot's write ceiling (110 calls / 10 s x 100 records),
+ * and peak memory of this process (the sandbox runs in it) and of the broker (wrangler dev's
+ * workerd, from /proc). Prints; never fails on a number. `npm run bench` runs it at the current
+ * scale; `BENCH_SYNC_SCALES=10,100 npm run bench` adds estates at those scales.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import type { Estate } from '../scripts/estate.js';
+
+interface Run {
+  id: string;
+  status: string;
+  error: string | null;
+  progress: { done: number; total: number; percent: number; ratePerSecond: number | null };
+  counts: Record<string, number>;
+}
+
+type Counters = Record<string, Record<string, { requests: number; rateLimited: number }>>;
+
+async function counters(estate: Estate): Promise<Counters> {
+  const res = await fetch(`${estate.sandboxUrl}/__sandbox/limits`);
+  return ((await res.json()) as { counters: Counters }).counters;
+}
+
+/** Parent pid of a process, from /proc/<pid>/stat (the field after the parenthesised name). */
+function parentOf(pid: string): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Resident memory (MB) of the broker: the workerd processes descending from this process (the
+ * estate's `wrangler dev`), summed; null when /proc is not readable (not Linux).
+ */
+function workerdRssMb(): number | null {
+  try {
+    const self = String(process.pid);
+    let kb = 0;
+    for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      if (!/^Name:\s*workerd/m.test(status)) continue;
+      let up: string | null = pid;
+      for (let hops = 0; up && up !== '1' && up !== self && hops < 20; hops++) up = parentOf(up);
+      if (up !== self) continue;
+      kb += Number(/^VmRSS:\s*(\d+)/m.exec(status)?.[1] ?? 0);
+    }
+    return kb ? Math.round(kb / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Accounts of the demo tenant, counted page by page. */
+async function accountCount(estate: Estate, key: string): Promise<number> {
+  let n = 0;
+  let cursor: string | null = null;
+  do {
+    const page = (await (await fetch(`${estate.brokerUrl}/v1/tenants/demo/accounts?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${key}` } })).json()) as { items: unknown[]; next: string | null };
+    n += page.items.length;
+    cursor = page.next;
+  } while (cursor);
+  return n;
+}
+
+async function follow(estate: Estate, key: string, body: unknown, peak: { self: number; broker: number }): Promise<{ run: Run; seconds: number }> {
+  const started = Date.now();
+  const res = await fetch(`${estate.brokerUrl}/v1/tenants/demo/sync/runs`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (res.status !== 202) throw new Error(`start ${JSON.stringify(body)}: ${res.status} ${await res.text()}`);
+  const { id } = (await res.json()) as Run;
+  for (;;) {
+    await new Promise((ok) => setTimeout(ok, 500));
+    peak.self = Math.max(peak.self, process.memoryUsage().rss);
+    peak.broker = Math.max(peak.broker, workerdRssMb() ?? 0);
+    const run = (await (await fetch(`${estate.brokerUrl}/v1/tenants/demo/sync/runs/${id}?driftLimit=0`, { headers: { authorization: `Bearer ${key}` } })).json()) as Run;
+    if (run.status === 'completed' || run.status === 'failed') return { run, seconds: (Date.now() - started) / 1000 };
+  }
+}
+
+const diff = (a: Counters, b: Counters, vendor: string) => ({
+  requests: (b[vendor]?.['demo']?.requests ?? 0) - (a[vendor]?.['demo']?.requests ?? 0),
+  rateLimited: (b[vendor]?.['demo']?.rateLimited ?? 0) - (a[vendor]?.['demo']?.rateLimited ?? 0),
+});
+
+export async function benchSyncRuns(estate: Estate, scale: number): Promise<void> {
+  const key = estate.tenants.demo.apiKey;
+  const peak = { self: process.memoryUsage().rss, broker: workerdRssMb() ?? 0 };
+  console.log(`\nSync runs at SANDBOX_SCALE=${scale}`);
+  for (const body of [{ kind: 'backfill' }, { kind: 'reconcile' }]) {
+    const before = await counters(estate);
+    const { run, seconds } = await follow(estate, key, body, peak);
+    const after = await counters(estate);
+    const calls = ['hubspot', 'salesforce', 'netsuite', 'vitally'].map((v) => ({ v, ...diff(before, after, v) }));
+    const accounts = await accountCount(estate, key);
+    console.log(`  ${body.kind}: ${run.status}${run.error ? ` (${run.error})` : ''} in ${seconds.toFixed(1)} s: ${accounts} accounts, ${(accounts / seconds).toFixed(0)} accounts/s (${run.progress.done} records linked and accounts compared or written)`);
+    console.log(`    counts: ${JSON.stringify(run.counts)}`);
+    console.log(`    vendor calls (429s): ${calls.map((c) => `${c.v} ${c.requests} (${c.rateLimited})`).join(', ')}`);
+    if (body.kind === 'backfill') {
+      const written = run.counts['written'] ?? 0;
+      const hsCalls = run.counts['calls'] ?? 0;
+      console.log(`    CRM writes: ${written} records in ${hsCalls} calls (${hsCalls ? (written / hsCalls).toFixed(0) : '-'} per call); HubSpot write ceiling 1,100 records/s, achieved ${(written / seconds).toFixed(0)} records/s over the whole run (ingest and linking included)`);
+    }
+  }
+  console.log(`  peak memory: bench process (sandbox) ${(peak.self / 1048576).toFixed(0)} MB, broker workerd ${peak.broker || 'n/a'} MB`);
+}

@@ -1,0 +1,166 @@
+/**
+ * Continuous linking inside workerd: a HubSpot company created (or renamed) after the first
+ * identity sync is resolved from its change event, with the scorer sync uses, and joins the
+ * account of its ERP customer and CS account. Runs on a private sandbox estate, because it
+ * creates HubSpot companies the shared estate's truth does not know.
+ */
+import { createExecutionContext, createMessageBatch, env as testEnv, getQueueResult } from 'cloudflare:test';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import worker from '../../worker/index.js';
+import { HubSpotWebhookEventSchema, hubspotChange } from '../../worker/connectors/hubspot/webhooks.js';
+import { EVENTS_QUEUE } from '../../worker/queues/messages.js';
+import { api, provision } from './helpers.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Provided by test/support/worker-sandbox.ts. */
+    identityLinkSandboxUrl: string;
+  }
+}
+
+const SB = inject('identityLinkSandboxUrl');
+
+interface Truth { key: string; legalName: string; country: string; traits: string[]; hubspotCompanyIds: string[]; salesforceAccountIds: string[]; netsuiteCustomerIds: string[]; vitallyAccountIds: string[] }
+interface Account { id: string; links: { system: string; externalId: string }[] }
+
+let key: string;
+let portalId: number;
+let nextEvent = 1;
+
+async function token(vendor: string): Promise<string> {
+  const res = await fetch(`${SB}/__sandbox/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor, tenant: 'demo' }) });
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+async function hubspot<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${SB}/hubspot${path}`, {
+    method,
+    headers: { authorization: `Bearer ${await token('hubspot')}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`hubspot ${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function suiteql(q: string): Promise<Record<string, string>[]> {
+  const res = await fetch(`${SB}/netsuite/services/rest/query/v1/suiteql?limit=1000`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await token('netsuite')}`, 'content-type': 'application/json', prefer: 'transient' },
+    body: JSON.stringify({ q }),
+  });
+  return ((await res.json()) as { items: Record<string, string>[] }).items;
+}
+
+/** Delivers HubSpot webhook events for the demo portal to the queue consumer, as the webhook route enqueues them. */
+async function deliver(events: { objectId: string; subscriptionType: string; propertyName?: string; propertyValue?: string }[]) {
+  const bodies = events.map((e) =>
+    hubspotChange(
+      HubSpotWebhookEventSchema.parse({ eventId: nextEvent++, subscriptionId: 7, portalId, appId: 42, occurredAt: Date.now(), attemptNumber: 0, changeSource: 'CRM_UI', ...e, objectId: Number(e.objectId) }),
+      'demo',
+      `corr-link-${nextEvent}`,
+    ),
+  );
+  const batch = createMessageBatch(EVENTS_QUEUE, (await Promise.all(bodies)).map((body, i) => ({ id: `link-${nextEvent}-${i}`, timestamp: new Date(), attempts: 1, body })));
+  const ctx = createExecutionContext();
+  await worker.queue(batch, testEnv);
+  return getQueueResult(batch, ctx);
+}
+
+async function accountOf(system: string, externalId: string): Promise<Account | null> {
+  let cursor: string | null = null;
+  do {
+    const body = (await (await api(`/v1/tenants/demo/accounts?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { key })).json()) as { items: Account[]; next: string | null };
+    const hit = body.items.find((a) => a.links.some((l) => l.system === system && l.externalId === externalId));
+    if (hit) return hit;
+    cursor = body.next;
+  } while (cursor);
+  return null;
+}
+
+/** An ERP customer with no CRM company (and no hard identity trait), with what NetSuite holds on it. */
+async function erpOnlyCustomers(): Promise<{ truth: Truth; name: string; url: string | null; country: string | null; city: string | null }[]> {
+  const truth = (await (await fetch(`${SB}/__sandbox/truth?tenant=demo`)).json()) as Truth[];
+  const lonely = truth.filter((t) => t.traits.length === 0 && t.hubspotCompanyIds.length === 0 && t.salesforceAccountIds.length === 0 && t.netsuiteCustomerIds.length === 1 && t.vitallyAccountIds.length === 1);
+  const ids = lonely.map((t) => t.netsuiteCustomerIds[0]!);
+  const rows = await suiteql(`SELECT id, companyname, url, defaultbillingaddress FROM customer WHERE id IN (${ids.join(', ')})`);
+  const addresses = new Map((await suiteql('SELECT nkey, city, country FROM entityaddress')).map((a) => [a['nkey'], a]));
+  return lonely.map((t) => {
+    const row = rows.find((r) => r['id'] === t.netsuiteCustomerIds[0])!;
+    const address = row['defaultbillingaddress'] ? addresses.get(row['defaultbillingaddress']) : undefined;
+    return { truth: t, name: row['companyname']!, url: row['url'] ?? null, country: address?.['country'] ?? null, city: address?.['city'] ?? null };
+  });
+}
+
+const domainOf = (url: string | null) => (url ? new URL(url.includes('://') ? url : `https://${url}`).hostname.replace(/^www\./, '') : undefined);
+
+beforeAll(async () => {
+  key = await provision('demo');
+  for (const system of ['hubspot', 'salesforce', 'netsuite', 'vitally'] as const) {
+    const t = await token(system);
+    const credentials = system === 'vitally' ? { type: 'api_key', apiKey: t } : { type: 'bearer', accessToken: t };
+    const res = await api(`/v1/tenants/demo/connections/${system}`, { method: 'PUT', key, body: JSON.stringify({ baseUrl: `${SB}/${system}`, credentials }) });
+    if (!res.ok) throw new Error(`connect ${system}: ${res.status} ${await res.text()}`);
+  }
+  const conns = (await (await api('/v1/tenants/demo/connections', { key })).json()) as { items: { system: string; externalAccount: string | null }[] };
+  portalId = Number(conns.items.find((c) => c.system === 'hubspot')!.externalAccount);
+  const sync = await api('/v1/tenants/demo/identity/sync', { method: 'POST', key });
+  expect(sync.status).toBe(200);
+}, 240_000);
+
+describe('continuous linking from HubSpot company events', () => {
+  it('links a company created after the first sync to its ERP customer and CS account', { timeout: 60_000 }, async () => {
+    const [target] = await erpOnlyCustomers();
+    expect(target, 'the seed has ERP-only customers').toBeDefined();
+    const erpAccount = await accountOf('netsuite', target!.truth.netsuiteCustomerIds[0]!);
+    expect(erpAccount?.links.some((l) => l.system === 'hubspot')).toBe(false);
+
+    const created = await hubspot<{ id: string }>('POST', '/crm/v3/objects/companies', {
+      properties: { name: target!.name, domain: domainOf(target!.url), country: target!.country ?? undefined, city: target!.city ?? undefined },
+    });
+    const result = await deliver([{ objectId: created.id, subscriptionType: 'company.creation' }]);
+    expect(result.retryMessages).toEqual([]);
+    expect(result.explicitAcks).toHaveLength(1);
+
+    const account = await accountOf('hubspot', created.id);
+    expect(account).not.toBeNull();
+    expect(account!.links).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ system: 'netsuite', externalId: target!.truth.netsuiteCustomerIds[0] }),
+        expect.objectContaining({ system: 'vitally', externalId: target!.truth.vitallyAccountIds[0] }),
+      ]),
+    );
+    // The ERP customer did not end up in two accounts.
+    expect((await accountOf('netsuite', target!.truth.netsuiteCustomerIds[0]!))!.id).toBe(account!.id);
+    // The same event again (HubSpot delivers at least once) changes nothing.
+    await deliver([{ objectId: created.id, subscriptionType: 'company.creation' }]);
+    expect((await accountOf('hubspot', created.id))!.links).toHaveLength(account!.links.length);
+  });
+
+  it('links a company renamed to the ERP customer it is, and leaves an unknown company in an account of its own', { timeout: 60_000 }, async () => {
+    const candidates = await erpOnlyCustomers();
+    const target = candidates.find((c) => c.country && c.city && c.url)!;
+    expect(target).toBeDefined();
+    const placeholder = await hubspot<{ id: string }>('POST', '/crm/v3/objects/companies', { properties: { name: 'Quillfeather Placeholder Holdings' } });
+    await deliver([{ objectId: placeholder.id, subscriptionType: 'company.creation' }]);
+    const own = await accountOf('hubspot', placeholder.id);
+    expect(own?.links.map((l) => l.system)).toEqual(['hubspot']);
+
+    await hubspot('PATCH', `/crm/v3/objects/companies/${placeholder.id}`, { properties: { name: target.name, domain: domainOf(target.url), country: target.country, city: target.city } });
+    const result = await deliver([
+      { objectId: placeholder.id, subscriptionType: 'company.propertyChange', propertyName: 'name', propertyValue: target.name },
+      { objectId: placeholder.id, subscriptionType: 'company.propertyChange', propertyName: 'domain', propertyValue: domainOf(target.url)! },
+      // A company HubSpot no longer has (deleted before the event arrived): acked, nothing linked.
+      { objectId: '99999001', subscriptionType: 'company.creation' },
+    ]);
+    expect(result.retryMessages).toEqual([]);
+    // It joined the account its ERP customer already had; the account it sat alone in is gone.
+    const erpAccount = await accountOf('netsuite', target.truth.netsuiteCustomerIds[0]!);
+    const linked = await accountOf('hubspot', placeholder.id);
+    expect(linked!.id).toBe(erpAccount!.id);
+    expect(linked!.links).toEqual(expect.arrayContaining([expect.objectContaining({ system: 'vitally', externalId: target.truth.vitallyAccountIds[0] })]));
+    expect((await api(`/v1/tenants/demo/accounts/${own!.id}`, { key })).status).toBe(404);
+    const merges = (await (await api(`/v1/tenants/demo/audit?entityType=account&entityId=${linked!.id}`, { key })).json()) as { items: { action: string; after: { from?: string } }[] };
+    expect(merges.items.find((i) => i.action === 'identity.merge')?.after.from).toBe(own!.id);
+    expect(await accountOf('hubspot', '99999001')).toBeNull();
+  });
+});

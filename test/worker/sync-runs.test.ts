@@ -1,0 +1,167 @@
+/**
+ * Sync runs inside workerd on the `concord-sync` queue, against a private sandbox estate:
+ * a backfill that links every record and writes Concord's link properties onto the CRM, resuming
+ * after its step failed (HubSpot answering 5xx, as after a crash mid-run) without redoing the
+ * steps before; a reconcile dry run that reports drift of an ERP-owned field changed in the CRM
+ * and changes nothing; and the real run that repairs it through the write guard.
+ */
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { api, provision } from './helpers.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Provided by test/support/worker-sandbox.ts. */
+    syncRunsSandboxUrl: string;
+  }
+}
+
+const SB = inject('syncRunsSandboxUrl');
+
+interface Truth { traits: string[]; hubspotCompanyIds: string[]; salesforceAccountIds: string[]; netsuiteCustomerIds: string[]; vitallyAccountIds: string[] }
+interface Run {
+  id: string;
+  kind: string;
+  dryRun: boolean;
+  status: string;
+  progress: { done: number; total: number; percent: number; ratePerSecond: number | null; etaSeconds: number | null; phase: string };
+  counts: Record<string, number>;
+  error: string | null;
+  drift: { accountId: string; field: string; system: string; externalId: string; value: string | null; owner: string; ownerSystem: string | null; ownerValue: string | null; action: string; outcome: string; reason: string }[];
+}
+
+let key: string;
+
+async function token(vendor: string): Promise<string> {
+  const res = await fetch(`${SB}/__sandbox/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor, tenant: 'demo' }) });
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+async function hubspot<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${SB}/hubspot${path}`, {
+    method,
+    headers: { authorization: `Bearer ${await token('hubspot')}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`hubspot ${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+const faults = (body: unknown) => fetch(`${SB}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+async function start(body: unknown): Promise<Response> {
+  return api('/v1/tenants/demo/sync/runs', { method: 'POST', key, body: JSON.stringify(body) });
+}
+
+async function run(id: string): Promise<Run> {
+  return (await (await api(`/v1/tenants/demo/sync/runs/${id}?driftLimit=5000`, { key })).json()) as Run;
+}
+
+async function finished(id: string, timeoutMs = 150_000): Promise<Run> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await run(id);
+    if (r.status === 'completed' || r.status === 'failed') return r;
+    if (Date.now() > until) throw new Error(`run ${id} still ${r.status} at ${JSON.stringify(r.progress)}`);
+    await new Promise((ok) => setTimeout(ok, 250));
+  }
+}
+
+const norm = (d: string | null | undefined) => (d ?? '').toLowerCase().replace(/^https?:\/\//, '').replace(/^www\./, '').replace(/\/.*$/, '');
+
+beforeAll(async () => {
+  key = await provision('demo');
+  for (const system of ['hubspot', 'salesforce', 'netsuite', 'vitally'] as const) {
+    const t = await token(system);
+    const credentials = system === 'vitally' ? { type: 'api_key', apiKey: t } : { type: 'bearer', accessToken: t };
+    const res = await api(`/v1/tenants/demo/connections/${system}`, { method: 'PUT', key, body: JSON.stringify({ baseUrl: `${SB}/${system}`, credentials }) });
+    if (!res.ok) throw new Error(`connect ${system}: ${res.status} ${await res.text()}`);
+  }
+}, 120_000);
+
+describe('sync runs', () => {
+  it('refuses bad input with the field path, and a second run of a kind while one is in progress', async () => {
+    const bad = await start({ kind: 'rebuild' });
+    expect([400, 422]).toContain(bad.status);
+    expect(((await bad.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toContain('kind');
+    const missing = await api('/v1/tenants/demo/sync/runs/sr_00000000000000000000000000000000', { key });
+    expect(missing.status).toBe(404);
+  });
+
+  it('backfills: links every record, writes the link properties onto HubSpot, and resumes after a failed step', { timeout: 240_000 }, async () => {
+    // HubSpot answers 5xx: the run gets past NetSuite and Vitally, then its HubSpot step fails and is retried.
+    await faults({ hubspot: { errorRate: 1 } });
+    const res = await start({ kind: 'backfill' });
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as Run;
+    expect((await start({ kind: 'backfill' })).status).toBe(409);
+    const until = Date.now() + 60_000;
+    while ((await run(id)).counts['ingested'] === undefined && Date.now() < until) await new Promise((ok) => setTimeout(ok, 200));
+    const stuck = await run(id);
+    expect(stuck.status).toBe('running');
+    expect(stuck.progress.phase).toBe('ingest');
+    await new Promise((ok) => setTimeout(ok, 1500));
+    await faults({});
+
+    const done = await finished(id);
+    expect(done.status, done.error ?? '').toBe('completed');
+    expect(done.progress).toMatchObject({ percent: 100, etaSeconds: 0 });
+    expect(done.progress.done).toBe(done.progress.total);
+    // Each system was ingested once: the steps before the failure were not run again.
+    const truth = (await (await fetch(`${SB}/__sandbox/truth?tenant=demo`)).json()) as Truth[];
+    const count = (k: keyof Truth) => truth.reduce((n, t) => n + (t[k] as string[]).length, 0);
+    expect(done.counts['ingested']).toBe(count('hubspotCompanyIds') + count('salesforceAccountIds') + count('netsuiteCustomerIds') + count('vitallyAccountIds'));
+    expect(done.counts['linked']).toBeGreaterThan(0);
+    expect(done.counts['failed']).toBe(0);
+    // Batched: one write call per CRM per page of 100 accounts, never one per record.
+    let accounts = 0;
+    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+      const page = (await (await api(`/v1/tenants/demo/accounts?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { key })).json()) as { items: unknown[]; next: string | null };
+      accounts += page.items.length;
+      cursor = page.next;
+    }
+    expect(done.counts['written']).toBeGreaterThan(500);
+    expect(done.counts['calls']).toBeLessThanOrEqual(2 * Math.ceil(accounts / 100));
+
+    // A linked company now carries its Concord account and ERP customer in HubSpot.
+    const linked = truth.find((t) => t.traits.length === 0 && t.hubspotCompanyIds.length === 1 && t.netsuiteCustomerIds.length === 1)!;
+    const company = await hubspot<{ properties: Record<string, string | null> }>('GET', `/crm/v3/objects/companies/${linked.hubspotCompanyIds[0]}?properties=concord_account_id,concord_erp_customer_id`);
+    expect(company.properties['concord_erp_customer_id']).toBe(linked.netsuiteCustomerIds[0]);
+    expect(company.properties['concord_account_id']).toMatch(/^acc_/);
+  });
+
+  it('reconcile: a dry run reports an ERP-owned domain changed in HubSpot and changes nothing; the real run repairs it', { timeout: 240_000 }, async () => {
+    const own = await api('/v1/tenants/demo/ownership', { method: 'PUT', key, body: JSON.stringify({ rules: [{ entity: 'account', field: 'domain', owner: 'erp' }] }) });
+    expect(own.status).toBe(200);
+    // A company whose ERP customer has the same domain, by what both vendors hold now.
+    const truth = (await (await fetch(`${SB}/__sandbox/truth?tenant=demo`)).json()) as Truth[];
+    const ns = await token('netsuite');
+    let pick: { companyId: string; erpDomain: string } | null = null;
+    for (const t of truth.filter((x) => x.traits.length === 0 && x.hubspotCompanyIds.length === 1 && x.netsuiteCustomerIds.length === 1)) {
+      const c = await hubspot<{ properties: Record<string, string | null> }>('GET', `/crm/v3/objects/companies/${t.hubspotCompanyIds[0]}?properties=domain`);
+      const q = await fetch(`${SB}/netsuite/services/rest/query/v1/suiteql`, { method: 'POST', headers: { authorization: `Bearer ${ns}`, 'content-type': 'application/json', prefer: 'transient' }, body: JSON.stringify({ q: `SELECT url FROM customer WHERE id = ${t.netsuiteCustomerIds[0]}` }) });
+      const url = ((await q.json()) as { items: { url?: string }[] }).items[0]?.url;
+      if (url && norm(url) === norm(c.properties['domain'])) {
+        pick = { companyId: t.hubspotCompanyIds[0]!, erpDomain: norm(url) };
+        break;
+      }
+    }
+    expect(pick).not.toBeNull();
+    await hubspot('PATCH', `/crm/v3/objects/companies/${pick!.companyId}`, { properties: { domain: 'drifted-elsewhere.example' } });
+
+    const dry = await finished(((await (await start({ kind: 'reconcile', dryRun: true })).json()) as Run).id);
+    expect(dry.status, dry.error ?? '').toBe('completed');
+    const item = dry.drift.find((d) => d.system === 'hubspot' && d.externalId === pick!.companyId && d.field === 'account.domain');
+    expect(item).toMatchObject({ value: 'drifted-elsewhere.example', owner: 'erp', ownerSystem: 'netsuite', action: 'repair', outcome: 'would_repair' });
+    expect(dry.counts['repaired'] ?? 0).toBe(0);
+    const still = await hubspot<{ properties: Record<string, string | null> }>('GET', `/crm/v3/objects/companies/${pick!.companyId}?properties=domain`);
+    expect(still.properties['domain']).toBe('drifted-elsewhere.example');
+
+    const real = await finished(((await (await start({ kind: 'reconcile' })).json()) as Run).id);
+    expect(real.status, real.error ?? '').toBe('completed');
+    expect(real.drift.find((d) => d.system === 'hubspot' && d.externalId === pick!.companyId && d.field === 'account.domain')?.outcome).toBe('repaired');
+    const repaired = await hubspot<{ properties: Record<string, string | null> }>('GET', `/crm/v3/objects/companies/${pick!.companyId}?properties=domain`);
+    expect(norm(repaired.properties['domain'])).toBe(pick!.erpDomain);
+    // A CRM-owned field the ERP disagrees on is never written into the ERP: an exception for a person.
+    expect(real.drift.filter((d) => d.system === 'netsuite').every((d) => d.outcome === 'exception')).toBe(true);
+  });
+});

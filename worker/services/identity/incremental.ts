@@ -1,0 +1,109 @@
+/**
+ * Continuous linking: a CRM company created or renamed (name, domain) after the first sync is
+ * resolved as soon as its change event arrives, with the same rule and the same page linker as
+ * identity sync (link-crm.ts), so a company linked by webhook and one linked by a full sync end
+ * the same way. The company is read back from the CRM (the event carries one property, not the
+ * record), its identity evidence stored, then linked: a confident match joins the account of its
+ * ERP customer / CS account (or a CRM twin), an ambiguous one raises a review case, and a company
+ * with no match becomes an account of its own. Accounts whose links changed get their surviving
+ * fields recomputed and their cached view dropped.
+ */
+import type { Env } from '../../env.js';
+import { portsFor } from '../../ports/registry.js';
+import type { System } from '../../storage/connections.js';
+import { auditStatement } from '../../storage/audit.js';
+import { deleteEmptyAccount, forgetLinkLookup, linksOf, moveLinks } from '../../storage/identity.js';
+import type { IdentityThresholds } from '../../policies/identity/index.js';
+import type { StoredRecord } from '../../storage/identity-records.js';
+import { upsertRecords } from '../../storage/identity-records.js';
+import { loadThresholds } from '../../storage/identity-settings.js';
+import { tenantMatrix } from '../../storage/ownership.js';
+import { invalidateAccountView } from '../account-view.js';
+import type { ServiceContext } from '../context.js';
+import { linkCrmPage } from './link-crm.js';
+import type { SyncStats } from './link-page.js';
+import { storedRecord } from './records.js';
+import { resolveCandidate } from './resolve.js';
+import { refreshAccounts } from './survive.js';
+import { CRMS, TARGETS, connected } from './sync.js';
+
+/** Company properties whose change can change who the company is. */
+export const IDENTITY_PROPERTIES: ReadonlySet<string> = new Set(['name', 'domain', 'website', 'country', 'city', 'address', 'zip']);
+
+/** Companies read and linked per CRM call (HubSpot batch read takes 100 ids). */
+const PAGE = 100;
+
+/**
+ * A company renamed into who it really is may sit alone in an account it was given when nothing
+ * matched. When the scorer now matches it confidently to a record of another account (its ERP
+ * customer's, say), it joins that account and its empty one is dropped; an account with more
+ * records than the company is never merged this way (that is a person's decision: review).
+ */
+async function joinFromSingleton(env: Env, ctx: ServiceContext, system: System, r: StoredRecord, targets: System[], crms: System[], thresholds: IdentityThresholds): Promise<string | null> {
+  const { results } = await linksOf(env.DB, ctx.tenantId, system, r.externalId).all<{ accountId: string }>();
+  const own = results[0]?.accountId;
+  if (!own) return null;
+  const size = await env.DB.prepare(`SELECT COUNT(*) AS n FROM identity_links WHERE tenant_id = ? AND entity = 'account' AND canonical_id = ?`).bind(ctx.tenantId, own).first<{ n: number }>();
+  if ((size?.n ?? 0) !== 1) return null;
+  const res = await resolveCandidate(env.DB, ctx.tenantId, r.fields, { systems: [...targets, ...crms], ref: { system, externalId: r.externalId }, thresholds });
+  const best = res.decision === 'match' ? res.matches[0]! : null;
+  if (!best?.accountId || best.accountId === own) return null;
+  const audit = (entityId: string, after: unknown) =>
+    auditStatement(env.DB, { tenantId: ctx.tenantId, actor: 'system:identity-link', action: 'identity.merge', entityType: 'account', entityId, after, correlationId: ctx.correlationId });
+  const detail = { system, externalId: r.externalId, from: own, into: best.accountId, score: best.score, evidence: best.reasons.filter((x) => x.weight > 0).map((x) => x.text) };
+  await env.DB.batch([moveLinks(env.DB, ctx.tenantId, own, best.accountId), deleteEmptyAccount(env.DB, ctx.tenantId, own), audit(best.accountId, detail), audit(own, detail)]);
+  forgetLinkLookup(ctx.tenantId, system, r.externalId);
+  return best.accountId;
+}
+
+/** What linking the changed companies did. */
+export interface IncrementalResult extends SyncStats {
+  /** Ids the CRM no longer has (deleted or merged away): nothing to link. */
+  missing: string[];
+  /** Accounts whose links changed. */
+  accountsTouched: string[];
+}
+
+/**
+ * Resolves and links the given companies of one CRM now. Idempotent: a company already linked
+ * to every connected system only has its evidence refreshed.
+ */
+export async function linkCrmCompanies(env: Env, ctx: ServiceContext, crmSystem: System, externalIds: readonly string[]): Promise<IncrementalResult> {
+  const stats: IncrementalResult = { candidates: {}, crmRecords: 0, accountsCreated: 0, linksCreated: {}, duplicatesFolded: 0, reviews: 0, skippedSystems: [], missing: [], accountsTouched: [] };
+  const ids = [...new Set(externalIds)];
+  if (ids.length === 0) return stats;
+  const crms: System[] = [];
+  for (const s of CRMS) if (await connected(env, ctx.tenantId, s)) crms.push(s);
+  const targets: System[] = [];
+  for (const s of TARGETS) {
+    if (await connected(env, ctx.tenantId, s)) targets.push(s);
+    else stats.skippedSystems.push(s);
+  }
+  const [thresholds, matrix] = await Promise.all([loadThresholds(env.DB, ctx.tenantId), tenantMatrix(env.DB, ctx.tenantId)]);
+  const crm = await portsFor(env, ctx, { flow: 'identity-link', actor: 'system:identity-link' }).crm(crmSystem);
+  const touched = new Set<string>();
+  for (let i = 0; i < ids.length; i += PAGE) {
+    const part = ids.slice(i, i + PAGE);
+    const records = await crm.companiesByIds!(part);
+    const found = new Set(records.map((r) => r.externalId));
+    stats.missing.push(...part.filter((id) => !found.has(id)));
+    if (records.length === 0) continue;
+    const stored = records.map((r) => storedRecord(crmSystem, r));
+    await env.DB.batch(upsertRecords(env.DB, ctx.tenantId, crmSystem, stored, new Date().toISOString()));
+    stats.crmRecords += stored.length;
+    stats.candidates[crmSystem] = (stats.candidates[crmSystem] ?? 0) + stored.length;
+    for (const r of stored) {
+      const joined = await joinFromSingleton(env, ctx, crmSystem, r, targets, crms.filter((c) => c !== crmSystem), thresholds);
+      if (joined) touched.add(joined);
+    }
+    const plan = { crmSystem, primaryCrm: crms[0] === crmSystem || crms.length === 0, targets, crms: crms.length ? crms : [crmSystem], thresholds };
+    const changed = await linkCrmPage(env.DB, ctx, stats, plan, stored.map((r) => ({ externalId: r.externalId, fields: r.fields, hint: r.hint })));
+    for (const id of changed) touched.add(id);
+    for (const r of stored) forgetLinkLookup(ctx.tenantId, crmSystem, r.externalId);
+  }
+  await refreshAccounts(env.DB, ctx.tenantId, touched, matrix);
+  await Promise.all([...touched].map((accountId) => invalidateAccountView(env, ctx.tenantId, accountId)));
+  stats.accountsTouched = [...touched];
+  ctx.log.info('identity_link.done', { system: crmSystem, ...stats, accountsTouched: touched.size, missing: stats.missing.length });
+  return stats;
+}

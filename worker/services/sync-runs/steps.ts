@@ -1,0 +1,209 @@
+/**
+ * The steps of a sync run, one page each (services/sync-runs/index.ts drives them):
+ * - `ingest`: one connected system's records become identity evidence (as identity sync does);
+ * - `link-crm`, `link-erp`: 100 stored records linked with the scorer (link-crm.ts, link-erp.ts);
+ *   a dry run links nothing;
+ * - `accounts`: 100 accounts. Reconcile compares their records' master fields under the ownership
+ *   matrix (policies/reconcile/drift.ts), repairs what the write guard allows in systems Concord
+ *   writes master fields into (HubSpot companies) and files the rest as exceptions; backfill writes
+ *   Concord's link properties (Concord account, ERP customer, CS account) onto every CRM record,
+ *   batched 100 per HubSpot call.
+ */
+import type { Env } from '../../env.js';
+import type { SystemName } from '../../model/primitives.js';
+import { accountDrift, type DriftItem } from '../../policies/reconcile/drift.js';
+import type { AccountFactsUpdate, CompanyFieldsUpdate } from '../../ports/index.js';
+import { portsFor } from '../../ports/registry.js';
+import type { System } from '../../storage/connections.js';
+import { linkedRecords, listAccounts, toLinkedRecords, type AccountRow } from '../../storage/identity.js';
+import { recordsPage } from '../../storage/identity-records.js';
+import { loadThresholds } from '../../storage/identity-settings.js';
+import { tenantMatrix } from '../../storage/ownership.js';
+import type { DriftRow, SyncCounts, SyncCursor, SyncRun } from '../../storage/sync-runs.js';
+import type { ServiceContext } from '../context.js';
+import { linkCrmPage } from '../identity/link-crm.js';
+import { linkErpPage } from '../identity/link-erp.js';
+import type { SyncStats } from '../identity/link-page.js';
+import { refreshAccounts } from '../identity/survive.js';
+import { CRMS, ERPS, TARGETS, connected, ingest } from '../identity/sync.js';
+
+export const PAGE = 100;
+
+/** Systems Concord writes master fields into (the connector has `writeCompanyFields`). */
+const REPAIRABLE: ReadonlySet<SystemName> = new Set(['hubspot']);
+
+/** What a step did: the next cursor, progress made and outcome counts. */
+export interface StepResult {
+  next: SyncCursor;
+  done: number;
+  counts: SyncCounts;
+  drift?: DriftRow[];
+}
+
+export interface Systems {
+  crms: System[];
+  targets: System[];
+  all: System[];
+}
+
+export async function connectedSystems(env: Env, tenantId: string): Promise<Systems> {
+  const crms: System[] = [];
+  for (const s of CRMS) if (await connected(env, tenantId, s)) crms.push(s);
+  const targets: System[] = [];
+  for (const s of TARGETS) if (await connected(env, tenantId, s)) targets.push(s);
+  return { crms, targets, all: [...targets, ...crms] };
+}
+
+const emptyStats = (): SyncStats => ({ candidates: {}, crmRecords: 0, accountsCreated: 0, linksCreated: {}, duplicatesFolded: 0, reviews: 0, skippedSystems: [] });
+const linkedCount = (s: SyncStats) => Object.values(s.linksCreated).reduce((a, b) => a + (b ?? 0), 0);
+
+/** The phase after `phase` for this run. */
+function after(run: SyncRun, phase: SyncCursor['phase']): SyncCursor {
+  const order: SyncCursor['phase'][] = run.dryRun ? ['ingest', 'accounts', 'done'] : ['ingest', 'link-crm', 'link-erp', 'accounts', 'done'];
+  return { phase: order[order.indexOf(phase) + 1] ?? 'done', index: 0, after: null };
+}
+
+export async function ingestStep(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems): Promise<StepResult> {
+  const system = sys.all[run.cursor.index];
+  if (!system) return { next: after(run, 'ingest'), done: 0, counts: {} };
+  const n = await ingest(env, ctx, system);
+  const next = run.cursor.index + 1 < sys.all.length ? { phase: 'ingest' as const, index: run.cursor.index + 1, after: null } : after(run, 'ingest');
+  return { next, done: 0, counts: { ingested: n } };
+}
+
+export async function linkCrmStep(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems): Promise<StepResult> {
+  const system = sys.crms[run.cursor.index];
+  if (!system) return { next: after(run, 'link-crm'), done: 0, counts: {} };
+  const page = await recordsPage(env.DB, ctx.tenantId, system, run.cursor.after, PAGE);
+  if (page.length === 0) {
+    const next = run.cursor.index + 1 < sys.crms.length ? { phase: 'link-crm' as const, index: run.cursor.index + 1, after: null } : after(run, 'link-crm');
+    return { next, done: 0, counts: {} };
+  }
+  const [thresholds, matrix] = await Promise.all([loadThresholds(env.DB, ctx.tenantId), tenantMatrix(env.DB, ctx.tenantId)]);
+  const stats = emptyStats();
+  const plan = { crmSystem: system, primaryCrm: run.cursor.index === 0, targets: sys.targets, crms: sys.crms, thresholds };
+  await refreshAccounts(env.DB, ctx.tenantId, await linkCrmPage(env.DB, ctx, stats, plan, page), matrix);
+  return {
+    next: { phase: 'link-crm', index: run.cursor.index, after: page[page.length - 1]!.externalId },
+    done: page.length,
+    counts: { linked: linkedCount(stats), accountsCreated: stats.accountsCreated, reviews: stats.reviews },
+  };
+}
+
+export async function linkErpStep(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems): Promise<StepResult> {
+  const erpSystem = sys.targets.find((t) => ERPS.includes(t));
+  if (!erpSystem) return { next: after(run, 'link-erp'), done: 0, counts: {} };
+  const page = await recordsPage(env.DB, ctx.tenantId, erpSystem, run.cursor.after, PAGE);
+  if (page.length === 0) return { next: after(run, 'link-erp'), done: 0, counts: {} };
+  const [thresholds, matrix] = await Promise.all([loadThresholds(env.DB, ctx.tenantId), tenantMatrix(env.DB, ctx.tenantId)]);
+  const stats = emptyStats();
+  const plan = { erpSystem, csSystems: sys.targets.filter((t) => !ERPS.includes(t)), thresholds };
+  await refreshAccounts(env.DB, ctx.tenantId, await linkErpPage(env.DB, ctx, stats, plan, page), matrix);
+  return {
+    next: { phase: 'link-erp', index: 0, after: page[page.length - 1]!.externalId },
+    done: page.length,
+    counts: { linked: linkedCount(stats), accountsCreated: stats.accountsCreated, reviews: stats.reviews },
+  };
+}
+
+/** One page of accounts with their linked records (fields as last ingested). */
+async function accountPage(env: Env, tenantId: string, afterId: string | null): Promise<{ accounts: AccountRow[]; records: ReturnType<typeof toLinkedRecords> }> {
+  const accounts = await listAccounts(env.DB, tenantId, PAGE, afterId);
+  if (accounts.length === 0) return { accounts, records: [] };
+  const { results } = await linkedRecords(env.DB, tenantId, accounts.map((a) => a.id)).all();
+  return { accounts, records: toLinkedRecords(results) };
+}
+
+export async function accountsStep(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems): Promise<StepResult> {
+  const { accounts, records } = await accountPage(env, ctx.tenantId, run.cursor.after);
+  if (accounts.length === 0) return { next: after(run, 'accounts'), done: 0, counts: {} };
+  const next: SyncCursor = { phase: 'accounts', index: 0, after: accounts[accounts.length - 1]!.id };
+  const byAccount = new Map<string, typeof records>();
+  for (const r of records) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
+  const ports = portsFor(env, ctx, { flow: `sync-${run.kind}`, actor: `sync:${run.id}` });
+  if (run.kind === 'backfill') return { next, done: accounts.length, counts: await backfillFacts(ports, accounts, byAccount, sys) };
+  return { next, done: accounts.length, ...(await reconcileAccounts(env, ctx, run, ports, accounts, byAccount)) };
+}
+
+type Ports = ReturnType<typeof portsFor>;
+type Records = Map<string, ReturnType<typeof toLinkedRecords>>;
+
+/** Backfill: Concord's link properties on every CRM record of the page's accounts, batched per CRM. */
+async function backfillFacts(ports: Ports, accounts: AccountRow[], byAccount: Records, sys: Systems): Promise<SyncCounts> {
+  const counts: SyncCounts = { written: 0, calls: 0, failed: 0, refused: 0 };
+  for (const crm of sys.crms) {
+    const updates: AccountFactsUpdate[] = [];
+    for (const a of accounts) {
+      const recs = byAccount.get(a.id) ?? [];
+      const primary = (system: System) => recs.find((r) => r.system === system && r.isPrimary)?.externalId ?? recs.find((r) => r.system === system)?.externalId ?? null;
+      const erp = sys.targets.find((t) => ERPS.includes(t));
+      const cs = sys.targets.find((t) => !ERPS.includes(t));
+      const main = primary(crm);
+      for (const r of recs.filter((x) => x.system === crm)) {
+        // The ERP and CS ids go on the account's primary CRM record only: HubSpot keeps
+        // `concord_erp_customer_id` unique, and a folded CRM duplicate is not the customer's record.
+        const links = r.externalId === main ? { erpCustomerId: erp ? primary(erp) : null, csAccountId: cs ? primary(cs) : null } : {};
+        // The Salesforce package has no Concord account id field on Account (only the ERP and CS ids).
+        const own = crm === 'hubspot' ? { concordAccountId: a.id } : {};
+        if (Object.keys(own).length + Object.keys(links).length === 0) continue;
+        updates.push({ recordId: r.externalId, accountId: a.id, facts: { ...own, ...links } });
+      }
+    }
+    if (updates.length === 0) continue;
+    const port = await ports.crm(crm);
+    const res = await port.writeAccountFacts!(updates);
+    counts.written! += res.updated;
+    counts.calls! += res.calls;
+    counts.failed! += res.failed.length;
+    counts.refused! += res.refused?.length ?? 0;
+  }
+  return counts;
+}
+
+/** Reconcile: the drift of each account, repaired where allowed (not in a dry run), reported. */
+async function reconcileAccounts(env: Env, ctx: ServiceContext, run: SyncRun, ports: Ports, accounts: AccountRow[], byAccount: Records): Promise<{ counts: SyncCounts; drift: DriftRow[] }> {
+  const matrix = await tenantMatrix(env.DB, ctx.tenantId);
+  const items: (DriftItem & { accountId: string })[] = [];
+  for (const a of accounts) {
+    const recs = (byAccount.get(a.id) ?? []).flatMap((r) => (r.fields ? [{ system: r.system, externalId: r.externalId, fields: r.fields }] : []));
+    items.push(...accountDrift(recs, matrix, (s) => REPAIRABLE.has(s)).map((d) => ({ ...d, accountId: a.id })));
+  }
+  const outcome = new Map<DriftItem, DriftRow['outcome']>();
+  const repairs = items.filter((d) => d.action === 'repair');
+  if (run.dryRun) for (const d of repairs) outcome.set(d, 'would_repair');
+  else {
+    for (const system of new Set(repairs.map((d) => d.system))) {
+      const mine = repairs.filter((d) => d.system === system);
+      // One update per record: every repaired field of it, with the owner's system as the source.
+      const byRecord = new Map<string, CompanyFieldsUpdate>();
+      for (const d of mine) {
+        const u = byRecord.get(d.externalId) ?? { recordId: d.externalId, accountId: d.accountId, source: d.ownerSystem!, fields: {} };
+        u.fields[d.field] = d.ownerValue!;
+        byRecord.set(d.externalId, u);
+      }
+      const port = await ports.crm(system);
+      const res = await port.writeCompanyFields!([...byRecord.values()]);
+      const failed = new Set(res.failed.map((f) => f.externalId));
+      const refused = new Set((res.refused ?? []).map((r) => r.attribute));
+      for (const d of mine) outcome.set(d, failed.has(d.externalId) ? 'failed' : refused.has(d.field) ? 'refused' : 'repaired');
+    }
+  }
+  const drift: DriftRow[] = items.map((d) => ({
+    accountId: d.accountId,
+    field: d.canonicalField,
+    system: d.system,
+    externalId: d.externalId,
+    value: d.value,
+    owner: d.owner,
+    ownerSystem: d.ownerSystem,
+    ownerValue: d.ownerValue,
+    action: d.action,
+    outcome: outcome.get(d) ?? 'exception',
+    reason: d.reason,
+  }));
+  const count = (o: DriftRow['outcome']) => drift.filter((d) => d.outcome === o).length;
+  return {
+    drift,
+    counts: { drift: drift.length, repaired: count('repaired'), wouldRepair: count('would_repair'), refused: count('refused'), failed: count('failed'), exceptions: count('exception') },
+  };
+}
