@@ -12,6 +12,7 @@
  *   (write), freshness, sync-runs, closed-won (default all)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startEstate } from '../scripts/estate.js';
@@ -23,7 +24,11 @@ import { benchSyncRuns } from './sync-runs.js';
 import { benchClosedWonBurst } from './closed-won-burst.js';
 
 
+/** The machine is shared: every figure is printed with the load it was measured under. */
+const load = () => `load average ${loadavg().map((v) => v.toFixed(2)).join(' ')} (1/5/15 min) on ${cpus().length} cores`;
+
 const persistDir = mkdtempSync(join(tmpdir(), 'concord-bench-'));
+console.log(`Bench start: ${new Date().toISOString()}, ${load()}`);
 console.log('Starting a bench estate (sandbox + wrangler dev)...');
 const estate = await startEstate({ brokerPort: await freePort(), sandboxPort: await freePort(), persistDir, log: (l) => console.log(`  ${l}`) });
 const ALIASES: Record<string, string> = { view: 'account-view', write: 'write-throughput' };
@@ -58,6 +63,7 @@ try {
       waitMs: Number(process.env.BENCH_BURST_WAIT_MS ?? 600_000),
     });
   }
+  console.log(`\nBench end: ${new Date().toISOString()}, ${load()}`);
 } finally {
   await estate.stop();
   rmSync(persistDir, { recursive: true, force: true });

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { LimiterEnv } from './connectors/limits/durable.js';
+import { rawEnv } from './ops/traced-env.js';
 import type { OAuthBindings } from './services/oauth/config.js';
 
 /** Bindings and vars; the OAuth flows' and the limiter's own are declared beside them. */
@@ -71,7 +72,9 @@ export type Config = z.infer<typeof ConfigSchema>;
 let cached: { source: Env; config: Config } | undefined;
 
 /** Validated configuration; throws a ConfigError naming the bad variable. */
-export function config(env: Env): Config {
+export function config(traced: Env): Config {
+  // A traced env (ops/traced-env.ts) is a view of the same bindings: cache by the real one.
+  const env = rawEnv(traced);
   if (cached?.source === env) return cached.config;
   const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {

@@ -22,3 +22,10 @@ export async function demoAccounts(estate: Estate): Promise<AccountItem[]> {
 
 /** Accounts linked to both the ERP and the CS platform: every section of the view has a source. */
 export const fullyLinked = (a: AccountItem) => a.links.some((l) => l.system === 'netsuite') && a.links.some((l) => l.system === 'vitally');
+
+/** The account's record id in `system` (it must be linked there). */
+export function linkOf(a: AccountItem, system: string): string {
+  const link = a.links.find((l) => l.system === system);
+  if (!link) throw new Error(`account ${a.id} is not linked to ${system}`);
+  return link.externalId;
+}

@@ -29,3 +29,5 @@ export async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const v = await fn();
   return [performance.now() - t, v];
 }
+
+export const verdict = (met: boolean) => (met ? 'MET' : 'NOT MET');

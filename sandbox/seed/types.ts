@@ -132,7 +132,7 @@ export interface NetSuiteCustomer {
   lastmodifieddate: string;
   /** SuiteQL `defaultbillingaddress`: the `entityaddress.nkey` of the default billing address (see `addressKey`). */
   defaultbillingaddress: string | null;
-  /** Address book, served by record/v1/customer/{id} and as SuiteQL table `entityaddress`. */
+  /** Address book, served by record/v1/customer/{id} and as SuiteQL tables `entityaddress`, `customeraddressbook` (+ `…entityaddress`). */
   addresses: NetSuiteAddress[];
   /** Individual (T) or company (F, the default); individuals carry first and last name. */
   isperson?: 'T' | 'F';

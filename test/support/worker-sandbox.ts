@@ -21,6 +21,8 @@ declare module 'vitest' {
     vitallyConnectorSandboxUrl: string;
     /** Private to test/worker/uninstall.test.ts (an uninstall kills every OAuth token of a portal). */
     uninstallSandboxUrl: string;
+    /** Private to test/worker/account-view-paths.test.ts (holds vendor answers open with faults). */
+    accountViewSandboxUrl: string;
     /** Private to test/worker/identity-continuous.test.ts (it creates HubSpot companies the truth does not know). */
     identityLinkSandboxUrl: string;
     /** Private to test/worker/sync-runs.test.ts (it injects HubSpot faults and edits company domains). */
@@ -48,6 +50,7 @@ const ESTATES = [
   'closedWonSandboxUrl',
   'closedWonFaultsSandboxUrl',
   'closedWonConnectorsSandboxUrl',
+  'accountViewSandboxUrl',
   'identityLinkSandboxUrl',
   'syncRunsSandboxUrl',
 ] as const;

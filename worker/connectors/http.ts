@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import { ConcordError, type DomainError } from '../errors.js';
 import type { Logger } from '../ops/log.js';
+import type { Trace } from '../ops/trace.js';
 import { msToNextUtcMidnight } from './limits/core.js';
 import type { LimitGate } from './limits/gate.js';
 import { guarded, type AttemptResult } from './limits/guard.js';
@@ -16,6 +17,8 @@ import { headerValue, retryAfterMs as readRetryAfter, salesforceUsage, type Head
 export interface CallContext {
   correlationId: string;
   log: Logger;
+  /** Where the request spends its time (ops/trace.ts): each upstream call becomes a span. */
+  trace?: Trace;
   /** The tenant's limiter gate for a system (absent: calls are not paced, e.g. in unit tests). */
   limits?: (system: string) => LimitGate | undefined;
   /**
@@ -104,11 +107,13 @@ export async function callUpstream<S extends z.ZodType>(
     authHeaders = req.auth(token);
     return true;
   };
+  // One span per call, retries and permit waits included: what the caller waited for it.
+  const done = ctx.trace?.upstream(`up-${req.system}-${req.op}`);
   const answer = await guarded<RawAnswer>(
     { system: req.system, op: req.op, ...(req.bucket ? { bucket: req.bucket } : {}), ...(req.idempotent === false ? { idempotent: false } : {}), ...(req.maxAttempts ? { maxAttempts: req.maxAttempts } : {}) },
     { log: ctx.log, gate: ctx.limits?.(req.system), refresh },
     async () => attemptOnce(ctx, { ...req, headers: { ...req.headers, ...authHeaders, ...(req.sign ? await req.sign(req.method ?? 'GET', req.url) : {}) } }, describeError),
-  );
+  ).finally(() => done?.());
   const parsed = schema.safeParse(answer.body ?? null);
   if (!parsed.success) {
     ctx.log.error('upstream.schema_mismatch', { system: req.system, op: req.op, issues: parsed.error.issues.slice(0, 3).map((i) => i.path.join('.')) });

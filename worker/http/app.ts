@@ -8,6 +8,7 @@ import { createLogger } from '../ops/log.js';
 import type { AppEnv } from './context.js';
 import { correlation } from './middleware/correlation.js';
 import { tenantAuth } from './middleware/tenant-auth.js';
+import { serverTiming } from './middleware/server-timing.js';
 import { operatorRoutes } from './routes/operator.js';
 import { connectionRoutes } from './routes/connections.js';
 import { connectRoutes, oauthCallbackRoutes } from './routes/connect.js';
@@ -45,6 +46,9 @@ export function createApp(): Hono<AppEnv> {
 
   app.get('/health', (c) => c.json({ ok: true, service: 'concord-broker' }));
   app.route('/v1/operator', operatorRoutes());
+
+  // Server-Timing and round-trip counts on every answer that carries an account view.
+  for (const path of ['/v1/tenants/:tenant/accounts/:id/view', '/v1/cards/hubspot/view', '/v1/cards/salesforce/view', '/v1/embed/accounts/:id/view']) app.use(path, serverTiming());
 
   const tenant = new Hono<AppEnv>();
   tenant.use('*', tenantAuth());

@@ -1,6 +1,7 @@
 /** The hono context type shared by routes and middleware. */
 import type { Env } from '../env.js';
 import type { Logger } from '../ops/log.js';
+import type { Trace } from '../ops/trace.js';
 
 export interface RequestContext {
   correlationId: string;
@@ -11,6 +12,8 @@ export interface RequestContext {
   actor: string;
   /** SHA-256 of the API key that authenticated this request (unset for a session cookie). */
   apiKeyHash?: string;
+  /** Set on the view and card answers (middleware/server-timing.ts). */
+  trace?: Trace;
 }
 
 export type AppEnv = { Bindings: Env; Variables: RequestContext };

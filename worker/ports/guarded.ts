@@ -19,8 +19,8 @@ import { pick, type GuardedAttribute, type WriteGuard } from './write-guard.js';
 /** Methods that only read: passed through unguarded. */
 const READS: Record<SystemRole, readonly string[]> = {
   crm: ['companies', 'companiesByIds', 'contactsByIds', 'dealsByIds', 'contactsOfCompany', 'dealsOfCompany', 'dealLines', 'orderSource', 'orderSources', 'companiesOfDeal', 'deal', 'owner', 'wonStages', 'isWon', 'dealCompanyId'],
-  erp: ['customers', 'findCustomers', 'accountFacts', 'openInvoices', 'currentContract', 'currency', 'document', 'payment', 'products', 'referenceData', 'paymentTerms', 'customer', 'salesOrderByExternalId', 'terms', 'salesOrderUrl', 'changedRecord', 'changedSince', 'lastPaymentDate'],
-  cs: ['accounts', 'health', 'onboarding', 'escalations', 'account', 'accountByExternalId', 'users', 'webAppUrl', 'changedSince'],
+  erp: ['accountSnapshot', 'customers', 'findCustomers', 'accountFacts', 'openInvoices', 'currentContract', 'currency', 'document', 'payment', 'products', 'referenceData', 'paymentTerms', 'customer', 'salesOrderByExternalId', 'terms', 'salesOrderUrl', 'changedRecord', 'changedSince', 'lastPaymentDate'],
+  cs: ['accountSnapshot', 'accounts', 'health', 'onboarding', 'escalations', 'account', 'accountByExternalId', 'users', 'webAppUrl', 'changedSince'],
 };
 
 /** Concord-authored records and setup: written without a field check (callers audit them). */

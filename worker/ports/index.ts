@@ -46,7 +46,32 @@ export interface CustomerProbe {
   name: string | null;
 }
 
+/** What the account view shows from the ERP about one customer. */
+export interface ErpAccountSnapshot {
+  facts: Omit<AccountViewAccount, 'id' | 'name'>;
+  /** Every invoice that still has a balance. */
+  invoices: ReceivableInvoice[];
+  contract: Omit<ContractSection, 'daysToRenewal'> | null;
+}
+
+/** What the account view shows from the CS platform about one account. */
+export interface CsAccountSnapshot {
+  health: Omit<HealthSection, 'trend'> | null;
+  onboarding: OnboardingSection | null;
+  escalations: Escalation[];
+}
+
 export interface ErpPort {
+  /**
+   * Facts, open invoices and current contract in as few calls as the ERP allows (NetSuite: one
+   * SuiteQL query); without it the view asks accountFacts, openInvoices and currentContract.
+   */
+  accountSnapshot?(customerId: string, today: string): Promise<ErpAccountSnapshot>;
+  /**
+   * How many upstream calls accountSnapshot makes at once: the view holds that many limiter
+   * permits in one round trip before it starts them (docs/limits.md).
+   */
+  readonly snapshotCalls?: number;
   /** Customers page by page, for identity matching. */
   customers(): AsyncIterable<MatchRecord[]>;
   /**
@@ -258,6 +283,10 @@ export interface ErpProduct {
 }
 
 export interface CsPort {
+  /** Health, onboarding and escalations together (their calls started at once). */
+  accountSnapshot?(accountId: string): Promise<CsAccountSnapshot>;
+  /** How many upstream calls accountSnapshot makes at once (see ErpPort.snapshotCalls). */
+  readonly snapshotCalls?: number;
   accounts(): AsyncIterable<MatchRecord[]>;
   /** Write Concord's facts onto the CS account (as traits Concord owns). */
   writeAccountFacts?(csAccountId: string, facts: AccountFacts, accountId?: string | null): Promise<void>;

@@ -8,6 +8,12 @@
  * - the source failed: its last good answer from KV as `stale` with the error code
  *   (stale-if-error; a last answer of "none" stays `none`), else `unavailable` with the code.
  *
+ * Round trips before the first upstream call are what a cold view costs beyond the vendors, so
+ * the build starts everything at once that does not depend on the account (the account and its
+ * links in one D1 batch, both sources' connections and tokens and their limiter permits, one
+ * round trip per vendor, the last good answers in KV) and starts both sources' calls together
+ * the moment the account is read (docs/performance.md).
+ *
  * Runs inside the account's ViewCoordinator (one build at a time per account).
  */
 import type { Env } from '../env.js';
@@ -17,10 +23,7 @@ import {
   SCHEMA_VERSION,
   answered,
   assessRenewalRisk,
-  daysBetween,
-  healthTrend,
   sectionData,
-  summarizeReceivables,
   todayUtc,
   type AccountView,
   type Section,
@@ -28,6 +31,8 @@ import {
 import type { System } from '../storage/connections.js';
 import { getAccount } from '../storage/identity.js';
 import { ageSeconds, cacheKey, freshnessOf, readCache, type Cached, type SourceRecord, type SourceSections } from './account-view-cache.js';
+import { openSource, readCs, readErp } from './account-view-sources.js';
+import { daysBetween, healthTrend, summarizeReceivables } from '../model/index.js';
 import { portsFor } from '../ports/registry.js';
 import type { ServiceContext } from './context.js';
 
@@ -46,31 +51,6 @@ type Outcome<S> =
 
 export function errorCode(err: unknown): string {
   return err instanceof ConcordError ? toProblem(err.error).code : 'internal_error';
-}
-
-/** The ERP's sections of one customer (also read by the change pipeline, worker/flows/account-changes). */
-export async function fetchNetSuite(env: Env, ctx: ServiceContext, customerId: string, today: string): Promise<SourceSections['netsuite']> {
-  const erp = await portsFor(env, ctx, VIEW_READER).erp();
-  const [facts, invoices, contract] = await Promise.all([erp.accountFacts(customerId), erp.openInvoices(customerId), erp.currentContract(customerId, today)]);
-  const currency = facts.currency ?? invoices[0]?.currency ?? contract?.currency;
-  const receivables = currency ? summarizeReceivables(invoices, today, currency) : summarizeReceivables(invoices, today);
-  return {
-    facts,
-    receivables,
-    contract: contract ? { ...contract, daysToRenewal: daysBetween(today, contract.renewalDate) } : null,
-  };
-}
-
-/** The CS platform's sections of one account (also read by the change pipeline). */
-export async function fetchVitally(env: Env, ctx: ServiceContext, accountId: string): Promise<SourceSections['vitally']> {
-  const cs = await portsFor(env, ctx, VIEW_READER).cs();
-  const [health, onboarding, escalations] = await Promise.all([cs.health(accountId), cs.onboarding(accountId), cs.escalations(accountId)]);
-  return {
-    health: health ? { ...health, trend: healthTrend(health.history) } : null,
-    onboarding,
-    escalations: escalations.length > 0 ? escalations : null,
-    webApp: cs.webAppUrl?.() ?? null,
-  };
 }
 
 /** The state of one section from its source's outcome; `pick` takes the section out of the source's answer. */
@@ -94,52 +74,104 @@ function sectionsOf<S>(outcome: Outcome<S>): S | null {
   return outcome.kind === 'answered' || outcome.kind === 'fallback' ? outcome.sections : null;
 }
 
+/** A promise whose rejection is handled later (by whoever awaits it), never reported as unhandled. */
+function later<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
+/** The ERP's sections of one customer (also read by the change pipeline, worker/flows/account-changes). */
+export async function fetchNetSuite(env: Env, ctx: ServiceContext, customerId: string, today: string): Promise<SourceSections['netsuite']> {
+  const erp = await portsFor(env, ctx, VIEW_READER).erp();
+  const [facts, invoices, contract] = await Promise.all([erp.accountFacts(customerId), erp.openInvoices(customerId), erp.currentContract(customerId, today)]);
+  const currency = facts.currency ?? invoices[0]?.currency ?? contract?.currency;
+  const receivables = currency ? summarizeReceivables(invoices, today, currency) : summarizeReceivables(invoices, today);
+  return {
+    facts,
+    receivables,
+    contract: contract ? { ...contract, daysToRenewal: daysBetween(today, contract.renewalDate) } : null,
+  };
+}
+/** The CS platform's sections of one account (also read by the change pipeline). */
+export async function fetchVitally(env: Env, ctx: ServiceContext, accountId: string): Promise<SourceSections['vitally']> {
+  const cs = await portsFor(env, ctx, VIEW_READER).cs();
+  const [health, onboarding, escalations] = await Promise.all([cs.health(accountId), cs.onboarding(accountId), cs.escalations(accountId)]);
+  return {
+    health: health ? { ...health, trend: healthTrend(health.history) } : null,
+    onboarding,
+    escalations: escalations.length > 0 ? escalations : null,
+    webApp: cs.webAppUrl?.() ?? null,
+  };
+}
+
+export interface BuildOptions {
+  /** Lets the KV write and the limiter's reports finish after the view is returned (off the critical path). */
+  waitUntil?: (p: Promise<unknown>) => void;
+  /** The caller just found no cached view in KV: there is no last good answer to read back. */
+  noCachedView?: boolean;
+  /**
+   * Fetch only these sources (the change pipeline rebuilding after their change); the others keep
+   * their cached answer while it is fresh (younger than `freshMs`), else they are fetched too.
+   */
+  refetch?: readonly (keyof SourceSections)[];
+  freshMs?: number;
+}
+
 /**
  * Fetch every source and store the result; runs inside the ViewCoordinator. Rebuilds on top of
  * whatever is cached so a failing source can fall back to its last good sections.
  */
-export async function buildAccountView(
-  env: Env,
-  ctx: ServiceContext,
-  accountId: string,
-  /** Lets the KV write finish after the view is returned (it is off the request's critical path). */
-  waitUntil: (p: Promise<unknown>) => void = () => {},
-  /**
-   * Fetch only these sources (a change pipeline rebuilding after their change); the others keep
-   * their cached answer while it is fresh (younger than `freshMs`), else they are fetched too.
-   */
-  opts: { refetch?: readonly (keyof SourceSections)[]; freshMs?: number } = {},
-): Promise<AccountView> {
+export async function buildAccountView(env: Env, ctx: ServiceContext, accountId: string, opts: BuildOptions = {}): Promise<AccountView> {
+  const waitUntil = opts.waitUntil ?? (() => {});
+  const trace = ctx.trace;
+  const timed = <T>(name: string, p: Promise<T>): Promise<T> => (trace ? trace.span(name, () => p) : p);
   const key = cacheKey(ctx.tenantId, accountId);
-  const cached = await readCache(env, key);
-  const account = await getAccount(env.DB, ctx.tenantId, accountId);
-  if (!account) fail({ kind: 'not_found', entity: 'account', id: accountId });
+  const ports = portsFor(env, ctx, VIEW_READER);
+
+  // Everything that does not need the account starts now, alongside the account read: the last
+  // good answers, both sources' connections and tokens, and their limiter permits (given back
+  // unused if the account is not linked to a source).
+  const cachedRead = later(opts.noCachedView ? Promise.resolve(null) : readCache(env, key));
+  const erpSource = openSource(ctx, timed('token-erp', ports.erp()));
+  const csSource = openSource(ctx, timed('token-cs', ports.cs()));
+  const account = await timed('account', getAccount(env.DB, ctx.tenantId, accountId));
+  if (!account) {
+    erpSource.close(waitUntil);
+    csSource.close(waitUntil);
+    fail({ kind: 'not_found', entity: 'account', id: accountId });
+  }
   const primary = (system: System) => account.links.find((l) => l.system === system && l.isPrimary)?.externalId ?? account.links.find((l) => l.system === system)?.externalId;
   const today = todayUtc();
   const netsuiteId = primary('netsuite');
   const vitallyId = primary('vitally');
 
+  // A change's rebuild keeps the unchanged source's fresh answer instead of asking it again.
+  const previous = opts.refetch ? await cachedRead.catch(() => null) : null;
   const reused = <K extends keyof SourceSections>(system: K): SourceRecord<K> | null => {
-    const previous = cached?.sources[system] as SourceRecord<K> | undefined;
-    if (!opts.refetch || opts.refetch.includes(system) || !previous) return null;
-    return Date.now() - Date.parse(previous.fetchedAt) < (opts.freshMs ?? 60_000) ? previous : null;
+    const prev = previous?.sources[system] as SourceRecord<K> | undefined;
+    if (!opts.refetch || opts.refetch.includes(system) || !prev) return null;
+    return Date.now() - Date.parse(prev.fetchedAt) < (opts.freshMs ?? 60_000) ? prev : null;
   };
   const nsReused = reused('netsuite');
   const vtReused = reused('vitally');
+  if (!netsuiteId || nsReused) erpSource.close(waitUntil);
+  if (!vitallyId || vtReused) csSource.close(waitUntil);
   const [ns, vt] = await Promise.allSettled([
-    netsuiteId ? (nsReused ? Promise.resolve(nsReused.sections) : fetchNetSuite(env, ctx, netsuiteId, today)) : Promise.resolve(null),
-    vitallyId ? (vtReused ? Promise.resolve(vtReused.sections) : fetchVitally(env, ctx, vitallyId)) : Promise.resolve(null),
+    netsuiteId ? (nsReused ? Promise.resolve(nsReused.sections) : readErp(erpSource, netsuiteId, today, waitUntil)) : Promise.resolve(null),
+    vitallyId ? (vtReused ? Promise.resolve(vtReused.sections) : readCs(csSource, vitallyId, waitUntil)) : Promise.resolve(null),
   ]);
+  const assemblyStart = trace?.elapsed() ?? 0;
+  const cached = await cachedRead.catch(() => null);
 
   const now = new Date().toISOString();
-  const fetchedAtOf = { netsuite: nsReused?.fetchedAt ?? now, vitally: vtReused?.fetchedAt ?? now };
   const sources: Cached['sources'] = {};
   const freshness: AccountView['freshness'] = {};
   // Per source: the new answer, else the last good one (stale), else nothing (error).
   const settle = <K extends keyof SourceSections>(system: K, linked: boolean, result: PromiseSettledResult<SourceSections[K] | null>): Outcome<SourceSections[K]> => {
     if (!linked) return { kind: 'not_linked' };
     if (result.status === 'fulfilled' && result.value) {
-      const at = fetchedAtOf[system];
+      // A reused answer keeps the time it was fetched.
+      const at = (system === 'netsuite' ? nsReused : system === 'vitally' ? vtReused : null)?.fetchedAt ?? now;
       (sources as Record<string, unknown>)[system] = { fetchedAt: at, sections: result.value };
       freshness[system] = freshnessOf(at, 'fresh');
       return { kind: 'answered', fetchedAt: at, sections: result.value };
@@ -208,7 +240,10 @@ export async function buildAccountView(
     ctx.log.error('account_view.invalid', { issues: checked.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`) });
     fail({ kind: 'internal', message: 'account view failed validation' });
   }
+  trace?.add('assembly', assemblyStart, trace.elapsed() - assemblyStart);
   if (Object.keys(sources).length > 0) {
+    // Off the critical path: the caller has the view; other isolates find it in KV once written.
+    trace?.add('cache-write', trace.elapsed(), 0, 'KV put continues in the background');
     waitUntil(
       env.KV.put(key, JSON.stringify({ v: 2, view: checked.data, sources } satisfies Cached), { expirationTtl: KEEP_SECONDS }).catch((err: unknown) =>
         ctx.log.warn('account_view.cache_write_failed', { error: err instanceof Error ? err.message : String(err) }),

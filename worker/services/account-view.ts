@@ -1,29 +1,30 @@
 /**
  * Serving the account 360 view from its cache (`view:v2:<tenant>:<account>` in KV, plus a
- * per-isolate copy); building it lives in account-view-build.ts.
+ * per-isolate copy, account-view-hot.ts); building it lives in account-view-build.ts, the
+ * background revalidation in account-view-revalidate.ts.
  *
  * Freshness, per request:
- * - cached and younger than FRESH_MS: served as is (warm path: one KV read, no upstream call);
- * - cached but older: served at once, its `ok` sections marked `stale` with their age, and
- *   rebuilt in the background (stale-while-revalidate), so a slow ERP never sits on the request path;
- * - not cached (or `refresh`): built now.
+ * - this isolate has a copy younger than FRESH_MS: served as is (no round trip at all);
+ * - this isolate has an older copy: served at once, its `ok` sections marked `stale` with their
+ *   age, and revalidated in the background (stale-while-revalidate). Nothing on the request path
+ *   waits for the rebuild, the coordinator, the limiter or a vendor, so a slow ERP costs a stale
+ *   read nothing (docs/performance.md);
+ * - no copy here: one KV read, then the same two cases;
+ * - not cached anywhere (or `refresh`): built now.
  * Builds go through the account's ViewCoordinator Durable Object, which runs one build at a time
  * per account: 50 concurrent cold requests cause one upstream fetch per source, not 50.
  * A source that fails keeps its last good sections, marked `stale` with the error code, or shows
  * `unavailable` with the code when there is nothing to fall back on (stale-if-error).
  */
 import type { Env } from '../env.js';
-import { ConcordError } from '../errors.js';
-import type { AccountView, FreshnessEntry } from '../model/index.js';
-import type { System } from '../storage/connections.js';
-import { errorCode } from './account-view-build.js';
+import type { AccountView } from '../model/index.js';
 import { cacheKey, readCache, servedFromCache, type Servable } from './account-view-cache.js';
+import { forget, hotCopy, isFresh, remember, servableFromView } from './account-view-hot.js';
+import { coordinatedBuild, revalidateInBackground } from './account-view-revalidate.js';
 import type { ServiceContext } from './context.js';
 
 export { buildAccountView } from './account-view-build.js';
-
-/** A cached view younger than this is served without asking the sources. */
-export const FRESH_MS = 60_000;
+export { FRESH_MS } from './account-view-hot.js';
 
 export interface ViewOptions {
   refresh?: boolean;
@@ -31,59 +32,35 @@ export interface ViewOptions {
   waitUntil?: (promise: Promise<unknown>) => void;
 }
 
-/**
- * Per-isolate copies of recently served views (LRU, bounded): the warm path then costs no KV
- * read. Only ever served while fresh, and for at most `HOT_MS` after this isolate read or built
- * it: a change's rebuild (worker/flows/account-changes) runs in the queue consumer's isolate, and
- * other isolates see it in KV within that window instead of serving their own copy for a minute.
- */
-const hot = new Map<string, Servable & { at: number }>();
-const HOT_MAX = 256;
-export const HOT_MS = 2_000;
-
-const newest = (s: Servable) => Math.max(...Object.values(s.sources).map((x) => Date.parse(x.fetchedAt)), 0);
-
-function remember(key: string, cached: Servable): void {
-  // A request that read the KV copy just before a change's rebuild replaced it must not put the
-  // older copy back over the rebuilt one.
-  const current = hot.get(key);
-  if (current && newest(current) > newest(cached)) return;
-  hot.delete(key);
-  hot.set(key, { ...cached, at: Date.now() });
-  if (hot.size > HOT_MAX) hot.delete(hot.keys().next().value!);
-}
-
-function isFresh(cached: Servable): boolean {
-  const oldest = Math.min(...Object.values(cached.sources).map((s) => Date.parse(s.fetchedAt)));
-  return Number.isFinite(oldest) && Date.now() - oldest < FRESH_MS;
-}
-
-/** The serving-side record of a view just built (the sources' answers stay in KV for stale-if-error). */
-function servableFromView(view: AccountView): Servable {
-  const sources: Servable['sources'] = {};
-  for (const [system, f] of Object.entries(view.freshness) as [System, FreshnessEntry][]) {
-    if (f.fetchedAt) sources[system] = { fetchedAt: f.fetchedAt };
-  }
-  return { view, sources };
-}
-
 /** Serve the account 360 view: from cache when fresh, stale-while-revalidate, or built now. */
 export async function accountView(env: Env, ctx: ServiceContext, accountId: string, opts: ViewOptions = {}): Promise<AccountView> {
+  const trace = ctx.trace;
   const key = cacheKey(ctx.tenantId, accountId);
-  const mem = opts.refresh ? undefined : hot.get(key);
-  if (mem && Date.now() - mem.at < HOT_MS && isFresh(mem)) return servedFromCache(mem, 'fresh');
-  const cached = opts.refresh ? null : await readCache(env, key);
-  if (cached) {
-    remember(key, cached);
-    if (isFresh(cached)) return servedFromCache(cached, 'fresh');
-    if (opts.waitUntil) {
-      opts.waitUntil(
-        coordinatedBuild(env, ctx, accountId).catch((err: unknown) => ctx.log.warn('account_view.revalidate_failed', { code: errorCode(err) })),
-      );
+  let cached: Servable | null = null;
+  if (!opts.refresh) {
+    const started = trace?.elapsed() ?? 0;
+    const note = (what: string) => trace?.add('cache', started, trace.elapsed() - started, what);
+    cached = hotCopy(key) ?? null;
+    const where = cached ? 'memory' : 'kv';
+    if (!cached) {
+      cached = await readCache(env, key);
+      if (cached) remember(key, cached);
+    }
+    if (cached && isFresh(cached)) {
+      note(`${where}, fresh`);
+      return servedFromCache(cached, 'fresh');
+    }
+    if (cached && opts.waitUntil) {
+      // Queued in this isolate's background; the request waits for none of it.
+      revalidateInBackground(env, ctx, accountId, opts.waitUntil);
+      note(`${where}, stale: revalidating in the background`);
       return servedFromCache(cached, 'stale');
     }
+    note(cached ? `${where}, stale` : `${where}, miss`);
   }
-  const view = await coordinatedBuild(env, ctx, accountId, opts.refresh ?? false);
+  const request = { mode: opts.refresh ? ('refresh' as const) : ('cold' as const), ...(!opts.refresh && !cached ? { noCachedView: true } : {}) };
+  const build = () => coordinatedBuild(env, ctx, accountId, request);
+  const view = await (trace ? trace.span('coordinator', build) : build());
   remember(key, servableFromView(view));
   return view;
 }
@@ -91,12 +68,12 @@ export async function accountView(env: Env, ctx: ServiceContext, accountId: stri
 /**
  * Drops the cached view of an account (this isolate's copy, the coordinator's just-built copy and
  * KV) after a source record or a link changed, so the next request builds it anew. Other
- * isolates' fresh copies age out within FRESH_MS, and KV deletes reach every location within its
- * ~60 s propagation.
+ * isolates serve their copies (as `stale` once older than FRESH_MS, while they rebuild), and KV
+ * deletes reach every location within ~60 s.
  */
 export async function invalidateAccountView(env: Env, tenantId: string, accountId: string): Promise<void> {
   const key = cacheKey(tenantId, accountId);
-  hot.delete(key);
+  forget(key);
   await Promise.all([env.KV.delete(key), env.VIEWS.get(env.VIEWS.idFromName(`${tenantId}:${accountId}`)).forget()]);
 }
 
@@ -108,18 +85,9 @@ export async function invalidateAccountView(env: Env, tenantId: string, accountI
  */
 export async function rebuildAccountView(env: Env, ctx: ServiceContext, accountId: string, sources: readonly ('netsuite' | 'vitally')[]): Promise<AccountView | null> {
   const key = cacheKey(ctx.tenantId, accountId);
-  hot.delete(key);
+  forget(key);
   if (!(await readCache(env, key))) return null;
-  const view = await coordinatedBuild(env, ctx, accountId, true, [...sources]);
+  const view = await coordinatedBuild(env, ctx, accountId, { refetch: [...sources] });
   remember(key, servableFromView(view));
   return view;
-}
-
-/** Build through the account's coordinator so concurrent builds of one account coalesce. */
-function coordinatedBuild(env: Env, ctx: ServiceContext, accountId: string, refresh = false, refetch?: ('netsuite' | 'vitally')[]): Promise<AccountView> {
-  const stub = env.VIEWS.get(env.VIEWS.idFromName(`${ctx.tenantId}:${accountId}`));
-  return stub.build({ tenantId: ctx.tenantId, accountId, correlationId: ctx.correlationId, refresh, ...(refetch ? { refetch } : {}) }).then((result) => {
-    if (!result.ok) throw new ConcordError(result.error);
-    return result.view as AccountView;
-  });
 }

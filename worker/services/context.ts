@@ -7,6 +7,7 @@ import type { CallContext } from '../connectors/http.js';
 import { limitsFor } from '../connectors/limits/durable.js';
 import type { Env } from '../env.js';
 import type { Logger } from '../ops/log.js';
+import type { Trace } from '../ops/trace.js';
 import { loadConnection, type Connection, type System } from '../storage/connections.js';
 
 export interface ServiceContext extends CallContext {
@@ -22,7 +23,7 @@ export interface ContextOptions {
 }
 
 /** A service context with the limiter and token-refresh hooks wired for this tenant. */
-export function serviceContext(env: Env, base: { tenantId: string; correlationId: string; log: Logger }, opts: ContextOptions = {}): ServiceContext {
+export function serviceContext(env: Env, base: { tenantId: string; correlationId: string; log: Logger; trace?: Trace }, opts: ContextOptions = {}): ServiceContext {
   const ctx: ServiceContext = { ...base, limits: limitsFor(env, base.tenantId, { maxWaitMs: opts.maxWaitMs ?? 10_000 }) };
   ctx.refreshToken = async (system: string) => {
     try {

@@ -2,12 +2,12 @@
  * The SuiteQL tables the emulator serves, their columns, and what `BUILTIN.DF` shows for each
  * reference column. Rows are read straight from the tenant's dataset (the seed's SuiteQL-named
  * records, not copies); `transactionline` is derived from the transactions' item lines and
- * `entityaddress` from the customers' address books, on each query.
+ * `entityaddress`, `customeraddressbook` and `customeraddressbookentityaddress` from the customers' address books.
  * Column names follow the Records Catalog
  * (https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_159367781370.html).
  */
 import type { NetSuiteDataset, NetSuiteTransaction } from '../../seed/types.js';
-import { entityAddressRows } from '../addresses.js';
+import { addressKey, entityAddressRows } from '../addresses.js';
 import { TERMS } from '../records/reference.js';
 
 /** A row as the evaluator sees it: lower-case column name to value. */
@@ -66,6 +66,30 @@ function transactionLines(ds: NetSuiteDataset): readonly Row[] {
   return rows;
 }
 
+/**
+ * `customeraddressbook`: one row per address-book entry (which customer, which address, the
+ * default flags), and `customeraddressbookentityaddress`: the address itself, by `nkey`. Derived
+ * from the customers' address books; the rows are rebuilt whenever a customer or its address book
+ * is replaced (writes do that), so a record write shows in the next query.
+ */
+const addressRows = new WeakMap<readonly NetSuiteDataset['customer'][number][], { books: readonly unknown[]; book: Row[]; entity: Row[] }>();
+function addressTables(ds: NetSuiteDataset): { book: Row[]; entity: Row[] } {
+  const cached = addressRows.get(ds.customer);
+  if (cached && cached.books.length === ds.customer.length && ds.customer.every((c, i) => cached.books[i] === c.addresses)) return cached;
+  const book: Row[] = [];
+  const entity: Row[] = [];
+  for (const c of ds.customer) {
+    c.addresses.forEach((a, i) => {
+      const nkey = addressKey(c.id, i);
+      book.push({ entity: c.id, internalid: String(i + 1), addressbookaddress: nkey, label: a.label, defaultbilling: a.defaultBilling ? 'T' : 'F', defaultshipping: a.defaultShipping ? 'T' : 'F' });
+      entity.push({ nkey, addressee: a.addressee ?? null, addr1: a.addr1, addr2: a.addr2 ?? null, city: a.city, state: a.state ?? null, zip: a.zip, country: a.country });
+    });
+  }
+  const built = { books: ds.customer.map((c) => c.addresses), book, entity };
+  addressRows.set(ds.customer, built);
+  return built;
+}
+
 /** Tables by SuiteQL name. */
 export const TABLES: Readonly<Record<string, TableDef>> = {
   customer: {
@@ -111,6 +135,17 @@ export const TABLES: Readonly<Record<string, TableDef>> = {
     display: { customer: customerName, currency: currencyName, status: fixed({ ACTIVE: 'Active', PENDING_ACTIVATION: 'Pending Activation', TERMINATED: 'Terminated', DRAFT: 'Draft' }) },
   },
   currency: { columns: { id: 'id', name: 'text', symbol: 'text' }, rows: (ds) => ds.currency as unknown as Row[] },
+  // A customer's address book (https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_159367781370.html,
+  // Records Catalog: CustomerAddressbook and CustomerAddressbookEntityAddress; country is the ISO code).
+  customeraddressbook: {
+    columns: { entity: 'id', internalid: 'id', addressbookaddress: 'id', label: 'text', defaultbilling: 'bool', defaultshipping: 'bool' },
+    rows: (ds) => addressTables(ds).book,
+    display: { entity: customerName },
+  },
+  customeraddressbookentityaddress: {
+    columns: { nkey: 'id', addressee: 'text', addr1: 'text', addr2: 'text', city: 'text', state: 'text', zip: 'text', country: 'text' },
+    rows: (ds) => addressTables(ds).entity,
+  },
   // Payment terms: the account's reference records (records/reference.ts), same for every tenant.
   term: { columns: { id: 'id', name: 'text', daysuntilnetdue: 'number' }, rows: () => TERM_ROWS },
   item: {

@@ -14,6 +14,12 @@ export interface PermitRequest {
   bucket?: string;
   /** How long the caller has waited so far (recorded for the ops view when the grant comes). */
   waitedMs?: number;
+  /**
+   * Permits for calls about to be made together (one account-view build's reads of a vendor):
+   * up to `permits` are granted in one answer under one lease, each counted as an open call (a
+   * NetSuite slot, a window place) until the lease is settled. Fewer may be granted.
+   */
+  hold?: boolean;
 }
 
 /** The limiter's answer. */
@@ -39,6 +45,10 @@ export interface Observation {
   rateLimited?: boolean;
   /** The extra window the call used (HubSpot `search`). */
   bucket?: string;
+  /** Answers this observation reports (a held lease settles all its calls at once; default 1). */
+  calls?: number;
+  /** Held permits that were never used (they did not reach the vendor and leave the window). */
+  unused?: number;
 }
 
 /** Persistent part of the state (the DO stores it; windows are rebuilt from headers). */
@@ -73,6 +83,9 @@ interface Entry {
   t: number;
   open: boolean;
 }
+
+/** Most permits one hold may take (a build's reads of one vendor are a handful). */
+const MAX_HOLD = 20;
 
 /** An answer that never came back (crashed caller) stops holding the window after this long. */
 const OPEN_MAX_MS = 30_000;
@@ -133,6 +146,13 @@ class Window {
     return entry;
   }
 
+  /** Forget a call that never reached the vendor (an unused held permit), and its place in the pacing. */
+  drop(entry: Entry): void {
+    const before = this.log.length;
+    this.log = this.log.filter((e) => e !== entry);
+    if (this.log.length < before) this.tat -= this.rule.intervalMs / this.cap;
+  }
+
   /** Calls we believe the vendor has counted in its current window. */
   used(now: number): number {
     this.prune(now);
@@ -163,7 +183,8 @@ function settle(entries: Entry[], now: number): void {
 /** One tenant's limiter for one vendor. */
 export class LimiterCore {
   private readonly windows = new Map<string, Window>();
-  private readonly leases = new Map<string, number>();
+  /** NetSuite slots in use: lease id -> when it lapses and how many slots it holds. */
+  private readonly leases = new Map<string, { until: number; slots: number }>();
   /** Window calls granted and not yet answered, by lease id. */
   private readonly pending = new Map<string, { at: number; entries: Entry[] }>();
   private blockedUntil = 0;
@@ -196,9 +217,9 @@ export class LimiterCore {
       case 'window':
         return this.acquireWindow(req, now);
       case 'daily':
-        return this.acquireDaily(this.policy, now);
+        return this.acquireDaily(this.policy, now, req.hold ? (req.permits ?? 1) : 1);
       case 'concurrency':
-        return this.acquireSlot(this.policy, now);
+        return this.acquireSlot(this.policy, now, req.hold ? (req.permits ?? 1) : 1);
     }
   }
 
@@ -207,9 +228,9 @@ export class LimiterCore {
     const main = this.windows.get('')!;
     const extra = req.bucket ? this.windows.get(req.bucket) : undefined;
     // Reserved permits are counted at grant (the window is widened by their TTL instead);
-    // single permits stay open until answered (see Window).
-    const want = Math.max(1, Math.min(req.permits ?? 1, p.reserve));
-    const open = want === 1;
+    // single and held permits stay open until answered (see Window).
+    const want = Math.max(1, Math.min(req.permits ?? 1, req.hold ? MAX_HOLD : p.reserve));
+    const open = want === 1 || req.hold === true;
     for (const [id, v] of this.pending) if (now - v.at > OPEN_MAX_MS) this.pending.delete(id);
     let granted = 0;
     const entries: Entry[] = [];
@@ -225,29 +246,39 @@ export class LimiterCore {
     if (!open) return { ok: true, permits: granted };
     const leaseId = `w${this.nextLease++}`;
     this.pending.set(leaseId, { at: now, entries });
-    return { ok: true, permits: 1, leaseId };
+    return { ok: true, permits: granted, leaseId };
   }
 
-  private acquireDaily(p: DailyPolicy, now: number): Grant {
-    if (!this.daily) return { ok: true, permits: 1 }; // nothing known yet: the first answer tells us
+  private acquireDaily(p: DailyPolicy, now: number, want: number): Grant {
+    if (!this.daily) return { ok: true, permits: want }; // nothing known yet: the first answer tells us
     const reserve = Math.max(p.minReserve, Math.ceil(this.daily.max * p.reserveFraction));
-    if (this.daily.used + this.daily.pending >= this.daily.max - reserve) {
-      return { ok: false, waitMs: msToNextUtcMidnight(now), exhausted: true };
-    }
-    this.daily.pending += 1;
-    return { ok: true, permits: 1 };
+    const room = this.daily.max - reserve - this.daily.used - this.daily.pending;
+    if (room <= 0) return { ok: false, waitMs: msToNextUtcMidnight(now), exhausted: true };
+    const granted = Math.min(want, room);
+    this.daily.pending += granted;
+    return { ok: true, permits: granted };
   }
 
-  private acquireSlot(p: ConcurrencyPolicy, now: number): Grant {
-    for (const [id, until] of this.leases) if (until <= now) this.leases.delete(id);
-    if (this.leases.size >= p.slots) {
-      const soonest = Math.min(...this.leases.values());
+  private slotsInUse(now: number): number {
+    let used = 0;
+    for (const [id, lease] of this.leases) {
+      if (lease.until <= now) this.leases.delete(id);
+      else used += lease.slots;
+    }
+    return used;
+  }
+
+  private acquireSlot(p: ConcurrencyPolicy, now: number, want: number): Grant {
+    const free = p.slots - this.slotsInUse(now);
+    if (free <= 0) {
+      const soonest = Math.min(...[...this.leases.values()].map((l) => l.until));
       // Slots are usually given back long before their lease ends: poll briefly.
       return { ok: false, waitMs: Math.max(1, Math.min(25, soonest - now)), exhausted: false };
     }
+    const slots = Math.min(want, free);
     const leaseId = `l${this.nextLease++}`;
-    this.leases.set(leaseId, now + p.leaseMs);
-    return { ok: true, permits: 1, leaseId };
+    this.leases.set(leaseId, { until: now + p.leaseMs, slots });
+    return { ok: true, permits: slots, leaseId };
   }
 
   /** Record that a caller waited `ms` for a permit (for the ops view). */
@@ -261,14 +292,20 @@ export class LimiterCore {
     if (o.leaseId) {
       this.leases.delete(o.leaseId);
       const p = this.pending.get(o.leaseId);
-      if (p) settle(p.entries, now);
+      if (p) {
+        // Held permits never used did not reach the vendor: they leave the window.
+        const unused = Math.min(o.unused ?? 0, p.entries.length);
+        const main = this.windows.get('');
+        for (const e of p.entries.splice(p.entries.length - unused, unused)) main?.drop(e);
+        settle(p.entries, now);
+      }
       this.pending.delete(o.leaseId);
     }
     const c = this.counters;
     c.updatedAt = now;
     c.lastStatus = o.status;
-    if (o.status > 0) c.calls += 1;
-    if (this.daily) this.daily.pending = Math.max(0, this.daily.pending - 1);
+    c.calls += o.calls ?? (o.status > 0 ? 1 : 0);
+    if (this.daily) this.daily.pending = Math.max(0, this.daily.pending - (o.calls !== undefined ? o.calls + (o.unused ?? 0) : 1));
     if (o.dailyUsed !== undefined && o.dailyMax !== undefined) {
       this.daily = { used: o.dailyUsed, max: o.dailyMax, pending: this.daily?.pending ?? 0 };
       c.remaining = o.dailyMax - o.dailyUsed;
@@ -304,7 +341,7 @@ export class LimiterCore {
       waitedMs: c.waitedMs,
       remaining: c.remaining,
       max: c.max,
-      inFlight: this.policy.kind === 'concurrency' ? [...this.leases.values()].filter((u) => u > now).length : null,
+      inFlight: this.policy.kind === 'concurrency' ? [...this.leases.values()].filter((l) => l.until > now).reduce((n, l) => n + l.slots, 0) : null,
       lastStatus: c.lastStatus,
       blockedUntil: this.blockedUntil > now ? new Date(this.blockedUntil).toISOString() : null,
       updatedAt: c.updatedAt === null ? null : new Date(c.updatedAt).toISOString(),

@@ -18,6 +18,27 @@ export interface Permit {
 /** What connectors use. */
 export interface LimitGate {
   acquire(req?: { bucket?: string }): Promise<Permit>;
+  /**
+   * Take permits for `n` calls about to be made together in one limiter round trip; the next
+   * `acquire`s are served from them without asking the limiter, and their answers are reported
+   * in one round trip by `release`. Resolves to the number held (fewer when the limiter had
+   * fewer; the rest are asked for one by one). Waits and gives up as `acquire` does.
+   */
+  hold?(n: number): Promise<number>;
+  /** Report the held permits' answers and give back what is left (one round trip). */
+  release?(): Promise<void>;
+}
+
+/** Permits held for a build (see LimitGate.hold). */
+interface Held {
+  leaseId?: string;
+  total: number;
+  /** Window and daily permits are used once; a NetSuite slot is reused by the next sequential call. */
+  reusable: boolean;
+  used: number;
+  inUse: number;
+  calls: number;
+  last: Observation | null;
 }
 
 /** The limiter a gate talks to. */
@@ -37,6 +58,7 @@ export interface GateOptions {
 /** A gate over any backend, with local reservations for window policies that allow them. */
 export class PacedGate implements LimitGate {
   private reserved: number[] = []; // expiry times of permits granted but not yet used
+  private held: Held | null = null;
 
   constructor(
     private readonly backend: LimiterBackend,
@@ -44,7 +66,57 @@ export class PacedGate implements LimitGate {
     private readonly opts: GateOptions,
   ) {}
 
+  async hold(n: number): Promise<number> {
+    if (this.held) await this.release();
+    const grant = await this.grant({ permits: Math.max(1, n), hold: true });
+    this.held = { ...(grant.leaseId ? { leaseId: grant.leaseId } : {}), total: grant.permits, reusable: this.policy.kind === 'concurrency', used: 0, inUse: 0, calls: 0, last: null };
+    return grant.permits;
+  }
+
+  async release(): Promise<void> {
+    const h = this.held;
+    if (!h) return;
+    this.held = null;
+    const unused = h.reusable ? 0 : h.total - h.used;
+    await this.backend.observe({ ...(h.last ?? { status: 0 }), calls: h.calls, unused, ...(h.leaseId ? { leaseId: h.leaseId } : {}) });
+  }
+
+  /** A permit from the held ones, or null when none is free. */
+  private fromHeld(req: { bucket?: string }): Permit | null {
+    const h = this.held;
+    if (!h || req.bucket || (h.reusable ? h.inUse >= h.total : h.used >= h.total)) return null;
+    h.used += 1;
+    h.inUse += 1;
+    return {
+      settle: async (o) => {
+        h.inUse -= 1;
+        if (o.status > 0) h.calls += 1;
+        h.last = o;
+        // A "slow down" is news the limiter needs now, not when the build ends.
+        if (o.rateLimited) await this.backend.observe({ ...o, calls: 0 });
+      },
+    };
+  }
+
+  /** Ask the limiter until it grants (sleeping what it says), or give up with rate_limited. */
+  private async grant(req: PermitRequest): Promise<{ permits: number; leaseId?: string }> {
+    const sleep = this.opts.sleep ?? realSleep;
+    const maxWait = this.opts.maxWaitMs ?? 30_000;
+    let waited = 0;
+    for (;;) {
+      const grant = await this.backend.acquire({ ...req, ...(waited ? { waitedMs: waited } : {}) });
+      if (grant.ok) return { permits: grant.permits, ...(grant.leaseId ? { leaseId: grant.leaseId } : {}) };
+      if (grant.exhausted || waited + grant.waitMs > maxWait) {
+        throw new ConcordError({ kind: 'rate_limited', system: this.opts.system, retryAfterMs: grant.waitMs });
+      }
+      await sleep(grant.waitMs);
+      waited += grant.waitMs;
+    }
+  }
+
   async acquire(req: { bucket?: string } = {}): Promise<Permit> {
+    const local = this.fromHeld(req);
+    if (local) return local;
     const now = this.opts.now ?? Date.now;
     const sleep = this.opts.sleep ?? realSleep;
     const maxWait = this.opts.maxWaitMs ?? 30_000;

@@ -9,6 +9,7 @@ import { normalizeDomain } from '../../policies/identity/index.js';
 import type { ErpRecordType } from '../../model/changes.js';
 import type {
   CustomerProbe,
+  ErpAccountSnapshot,
   ErpCustomerInput,
   ErpRecordVersion,
   ErpDocument,
@@ -34,6 +35,7 @@ import {
   accountFactsFromRecord,
   contractFromRow,
   currentSubscription,
+  snapshotFromRows,
   customerBody,
   documentFromRecord,
   invoiceFromRow,
@@ -44,7 +46,7 @@ import {
   salesOrderBody,
 } from './map.js';
 import { netsuiteDescriptor as d, netsuiteRecordUrl } from './descriptor.js';
-import { CurrencyRowSchema, CustomerRowSchema, EntityAddressRowSchema, ItemRowSchema, PricingRowSchema, TermRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema, type CustomerRow, type ItemRecord } from './schemas.js';
+import { AccountSnapshotRowSchema, CurrencyRowSchema, CustomerRowSchema, EntityAddressRowSchema, ItemRowSchema, PricingRowSchema, TermRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema, type CustomerRow, type ItemRecord } from './schemas.js';
 
 export { NetSuiteClient } from './client.js';
 
@@ -79,6 +81,20 @@ export class NetSuiteErp implements ErpPort {
 
   salesOrderUrl(id: string): string | null {
     return netsuiteRecordUrl(this.baseUrl, 'sales_order', id);
+  }
+
+  /** accountSnapshot is one SuiteQL query (its pages, if any, follow one another on the same slot). */
+  readonly snapshotCalls = 1;
+
+  /**
+   * The view's ERP sections in one SuiteQL call: facts, addresses, currency codes, open invoices
+   * and subscriptions joined (suiteqlQueries.accountSnapshot), instead of a record read, two
+   * queries and currency look-ups. https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
+   */
+  async accountSnapshot(customerId: string, today: string): Promise<ErpAccountSnapshot> {
+    const rows = await this.client.suiteqlAll(suiteqlQueries.accountSnapshot(customerId), AccountSnapshotRowSchema);
+    if (rows.length === 0) fail({ kind: 'not_found', entity: 'netsuite_record', id: customerId });
+    return snapshotFromRows(rows, today, normalizeDomain);
   }
 
   /**

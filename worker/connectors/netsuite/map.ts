@@ -6,7 +6,7 @@
  */
 import { renewalDate, roundMoney, type Address, type ContractSection, type CurrencyCode, type ReceivableInvoice } from '../../model/index.js';
 import type { ErpAddressInput, ErpCustomerInput, ErpDocument, ErpPayment, ErpPaymentInput, ErpProduct, ErpSalesOrderInput, MatchRecord } from '../../ports/index.js';
-import type { CustomerRecord, CustomerRow, EntityAddressRow, InvoiceRow, ItemRecord, PaymentRecord, SubscriptionRow, TransactionRecord } from './schemas.js';
+import type { AccountSnapshotRow, CustomerRecord, CustomerRow, EntityAddressRow, InvoiceRow, ItemRecord, PaymentRecord, SubscriptionRow, TransactionRecord } from './schemas.js';
 
 /** Invoice status codes of SuiteQL `transaction.status` (and their display names). */
 const PAID = new Set(['B', 'Paid In Full', 'paidInFull']);
@@ -67,8 +67,21 @@ export function contractFromRow(row: SubscriptionRow, currencyCode: string, toda
   };
 }
 
+/** The address fields record/v1 and SuiteQL both have. */
+interface AddressFields {
+  addr1?: string | null;
+  addr2?: string | null;
+  city?: string | null;
+  state?: string | null;
+  zip?: string | null;
+  country?: string | { id: string } | null;
+}
+
 function address(item: NonNullable<NonNullable<CustomerRecord['addressBook']>['items']>[number] | undefined): Address | null {
-  const a = item?.addressBookAddress;
+  return addressOf(item?.addressBookAddress);
+}
+
+function addressOf(a: AddressFields | undefined): Address | null {
   if (!a?.addr1 || !a.city || !a.country || !a.zip) return null;
   const country = typeof a.country === 'string' ? a.country : a.country.id;
   if (!/^[A-Z]{2}$/.test(country)) return null;
@@ -91,6 +104,52 @@ export function accountFactsFromRecord(rec: CustomerRecord, currencyCode: string
     currency: currencyCode,
     billTo: address(items.find((i) => i.defaultBilling) ?? items[0]),
     shipTo: address(items.find((i) => i.defaultShipping)),
+  };
+}
+
+/**
+ * The rows of `suiteqlQueries.accountSnapshot` -> the customer's facts, its open invoices and its
+ * current contract. The rows are the product of invoices and subscriptions, so each invoice and
+ * each subscription is taken once by id. Amounts in a currency NetSuite has no code for are left
+ * out, as the separate reads did. The addresses are the default billing and shipping ones
+ * (record/v1 reads fell back to the first address when none was the default billing one).
+ */
+export function snapshotFromRows(rows: AccountSnapshotRow[], today: string, domainOf: (url: string | null | undefined) => string | null) {
+  const first = rows[0];
+  const code = (c: string | null | undefined) => (c ? c.toUpperCase() : null);
+  const invoices = new Map<string, ReceivableInvoice>();
+  const subscriptions = new Map<string, SubscriptionRow>();
+  for (const r of rows) {
+    const invoiceCurrency = code(r.invoicecurrency);
+    if (r.invoiceid && !invoices.has(r.invoiceid) && r.trandate && invoiceCurrency) {
+      const invoice: InvoiceRow = {
+        id: r.invoiceid, tranid: r.tranid ?? null, trandate: r.trandate, duedate: r.duedate ?? null, status: r.invoicestatus ?? null,
+        foreigntotal: r.foreigntotal ?? 0, foreignamountremaining: r.foreignamountremaining ?? 0, currency: invoiceCurrency, custbody_concord_disputed: r.custbody_concord_disputed ?? null,
+      };
+      invoices.set(r.invoiceid, invoiceFromRow(invoice, invoiceCurrency));
+    }
+    if (r.subscriptionid && !subscriptions.has(r.subscriptionid) && r.subscriptionname && r.startdate && r.enddate && r.subscriptionstatus) {
+      subscriptions.set(r.subscriptionid, {
+        id: r.subscriptionid, name: r.subscriptionname, customer: r.id, startdate: r.startdate, enddate: r.enddate, status: r.subscriptionstatus,
+        currency: r.subscriptioncurrency ?? '', autorenewal: r.autorenewal ?? null, custrecord_concord_arr: r.custrecord_concord_arr ?? null,
+      });
+    }
+  }
+  const current = currentSubscription([...subscriptions.values()]);
+  const contractCurrency = code(current?.currency);
+  const sorted = [...invoices.values()].sort((a, b) => a.dueDate.localeCompare(b.dueDate) || Number(a.id) - Number(b.id));
+  const side = (p: 'bill' | 'ship') => addressOf({ addr1: first?.[`${p}addr1`], addr2: first?.[`${p}addr2`], city: first?.[`${p}city`], state: first?.[`${p}state`], zip: first?.[`${p}zip`], country: first?.[`${p}country`] });
+  return {
+    facts: {
+      legalName: first?.companyname ?? null,
+      domain: domainOf(first?.url),
+      taxId: first?.vatregnumber || null,
+      currency: code(first?.currency),
+      billTo: side('bill'),
+      shipTo: side('ship'),
+    },
+    invoices: sorted,
+    contract: current && contractCurrency ? contractFromRow(current, contractCurrency, today) : null,
   };
 }
 

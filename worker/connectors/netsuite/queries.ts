@@ -7,7 +7,7 @@
  */
 import type { CustomerProbe } from '../../ports/index.js';
 import type { ErpRecordType } from '../../model/changes.js';
-import { internalId, isoDate, sqlString } from './sql.js';
+import { internalId, isoDate, isoDateOf, sqlString } from './sql.js';
 
 /** Where the poll finds each record type: its SuiteQL table, and the transaction type for transactions. */
 const CHANGE_SOURCE: Readonly<Record<ErpRecordType, { table: string; type?: string }>> = {
@@ -59,6 +59,33 @@ export const suiteqlQueries = {
   subscriptions: (customerId: string) =>
     `SELECT id, name, customer, ${isoDate('startdate')}, ${isoDate('enddate')}, status, currency, autorenewal, custrecord_concord_arr
       FROM subscription WHERE customer = ${internalId(customerId)} ORDER BY enddate DESC`,
+  /**
+   * Everything the account view reads about one customer, in one call: its facts (names, tax id,
+   * currency code, default billing and shipping addresses), its invoices with a balance and its
+   * subscriptions, each with its currency's code. The two lists are independent, so the rows are
+   * their product (max(1, invoices) x max(1, subscriptions)); the connector takes each invoice and
+   * each subscription once by id. Ordered by ids so paging is stable.
+   */
+  accountSnapshot: (customerId: string) =>
+    `SELECT c.id, c.companyname, c.url, c.vatregnumber, cur.symbol AS currency,
+        ba.addr1 AS billaddr1, ba.addr2 AS billaddr2, ba.city AS billcity, ba.state AS billstate, ba.zip AS billzip, ba.country AS billcountry,
+        sa.addr1 AS shipaddr1, sa.addr2 AS shipaddr2, sa.city AS shipcity, sa.state AS shipstate, sa.zip AS shipzip, sa.country AS shipcountry,
+        t.id AS invoiceid, t.tranid, ${isoDateOf('t.trandate', 'trandate')}, ${isoDateOf('t.duedate', 'duedate')}, t.status AS invoicestatus,
+        t.foreigntotal, t.foreignamountremaining, tcur.symbol AS invoicecurrency, t.custbody_concord_disputed,
+        s.id AS subscriptionid, s.name AS subscriptionname, ${isoDateOf('s.startdate', 'startdate')}, ${isoDateOf('s.enddate', 'enddate')},
+        s.status AS subscriptionstatus, scur.symbol AS subscriptioncurrency, s.autorenewal, s.custrecord_concord_arr
+      FROM customer c
+        LEFT JOIN currency cur ON cur.id = c.currency
+        LEFT JOIN customeraddressbook bab ON bab.entity = c.id AND bab.defaultbilling = 'T'
+        LEFT JOIN customeraddressbookentityaddress ba ON ba.nkey = bab.addressbookaddress
+        LEFT JOIN customeraddressbook sab ON sab.entity = c.id AND sab.defaultshipping = 'T'
+        LEFT JOIN customeraddressbookentityaddress sa ON sa.nkey = sab.addressbookaddress
+        LEFT JOIN transaction t ON t.entity = c.id AND t.type = 'CustInvc' AND t.foreignamountremaining > 0
+        LEFT JOIN currency tcur ON tcur.id = t.currency
+        LEFT JOIN subscription s ON s.customer = c.id
+        LEFT JOIN currency scur ON scur.id = s.currency
+      WHERE c.id = ${internalId(customerId)}
+      ORDER BY t.id, s.id`,
   /** One customer's currency. */
   customerCurrency: (customerId: string) => `SELECT id, companyname, currency FROM customer WHERE id = ${internalId(customerId)}`,
   /** The NetSuite id of an ISO currency code. */

@@ -48,6 +48,49 @@ export const SubscriptionRowSchema = z.object({
 });
 export type SubscriptionRow = z.infer<typeof SubscriptionRowSchema>;
 
+/**
+ * One row of `suiteqlQueries.accountSnapshot`: the customer's columns on every row, then (when it
+ * has any) one open invoice and one subscription, each with its currency's code.
+ */
+export const AccountSnapshotRowSchema = z.object({
+  id,
+  companyname: z.string().nullish(),
+  url: z.string().nullish(),
+  vatregnumber: z.string().nullish(),
+  currency: z.string().nullish(),
+  // The default billing and shipping addresses (customeraddressbookentityaddress).
+  billaddr1: z.string().nullish(),
+  billaddr2: z.string().nullish(),
+  billcity: z.string().nullish(),
+  billstate: z.string().nullish(),
+  billzip: z.string().nullish(),
+  billcountry: z.string().nullish(),
+  shipaddr1: z.string().nullish(),
+  shipaddr2: z.string().nullish(),
+  shipcity: z.string().nullish(),
+  shipstate: z.string().nullish(),
+  shipzip: z.string().nullish(),
+  shipcountry: z.string().nullish(),
+  invoiceid: id.nullish(),
+  tranid: z.string().nullish(),
+  trandate: isoDate.nullish(),
+  duedate: isoDate.nullish(),
+  invoicestatus: z.string().nullish(),
+  foreigntotal: num.nullish(),
+  foreignamountremaining: num.nullish(),
+  invoicecurrency: z.string().nullish(),
+  custbody_concord_disputed: z.enum(['T', 'F']).nullish(),
+  subscriptionid: id.nullish(),
+  subscriptionname: z.string().nullish(),
+  startdate: isoDate.nullish(),
+  enddate: isoDate.nullish(),
+  subscriptionstatus: z.string().nullish(),
+  subscriptioncurrency: z.string().nullish(),
+  autorenewal: z.enum(['T', 'F']).nullish(),
+  custrecord_concord_arr: num.nullish(),
+});
+export type AccountSnapshotRow = z.infer<typeof AccountSnapshotRowSchema>;
+
 export const CustomerRowSchema = z.object({
   id,
   companyname: z.string().nullish(),

@@ -17,6 +17,17 @@ export function isoDate(column: string): string {
   return `TO_CHAR(${column}, 'YYYY-MM-DD') AS ${column}`;
 }
 
+/**
+ * A date column of a joined table as ISO text under an alias: `TO_CHAR(t.col, 'YYYY-MM-DD') AS alias`
+ * (see `isoDate` for why).
+ */
+export function isoDateOf(qualified: string, alias: string): string {
+  if (!/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/.test(qualified) || !/^[a-z_][a-z0-9_]*$/.test(alias)) {
+    throw new TypeError(`not a qualified SuiteQL column and alias: ${JSON.stringify([qualified, alias])}`);
+  }
+  return `TO_CHAR(${qualified}, 'YYYY-MM-DD') AS ${alias}`;
+}
+
 /** NetSuite internal ids are positive integers; anything else is refused before it reaches a query. */
 export function internalId(value: string): string {
   if (!/^\d{1,18}$/.test(value)) throw new TypeError(`not a NetSuite internal id: ${JSON.stringify(value)}`);

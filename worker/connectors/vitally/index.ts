@@ -1,7 +1,7 @@
 /** Vitally as Concord's customer-success port. */
 import { fail } from '../../errors.js';
 import type { CsObjectType } from '../../model/changes.js';
-import type { AccountFacts, CsAccountInput, CsOnboardingInput, CsPort, CsRecordChange, CsWriteResult, MatchRecord } from '../../ports/index.js';
+import type { AccountFacts, CsAccountInput, CsAccountSnapshot, CsOnboardingInput, CsPort, CsRecordChange, CsWriteResult, MatchRecord } from '../../ports/index.js';
 import type { Connection } from '../../storage/connections.js';
 import { TtlMemo } from '../../storage/memo.js';
 import type { CallContext } from '../http.js';
@@ -25,6 +25,14 @@ export class VitallyCs implements CsPort {
     this.client = new VitallyClient(conn, ctx, opts);
     this.baseUrl = conn.baseUrl;
     this.workspace = `${conn.tenantId}|${conn.baseUrl}`;
+  }
+
+  /** healthScores, projects, tasks and conversations, started together. */
+  readonly snapshotCalls = 4;
+
+  async accountSnapshot(accountId: string): Promise<CsAccountSnapshot> {
+    const [health, onboarding, escalations] = await Promise.all([this.health(accountId), this.onboarding(accountId), this.escalations(accountId)]);
+    return { health, onboarding, escalations };
   }
 
   webAppUrl(): string | null {

@@ -58,7 +58,9 @@ export function accountRoutes() {
   r.get('/:id/view', async (c) => {
     const id = parseWith(AccountIdSchema, c.req.param('id'), 400);
     const q = query(c, ViewQuery);
-    const view = await accountView(c.env, serviceContext(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log') }, { maxWaitMs: 3_000 }), id, {
+    const trace = c.get('trace');
+    trace?.authenticated();
+    const view = await accountView(c.env, serviceContext(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log'), trace }, { maxWaitMs: 3_000 }), id, {
       refresh: q.refresh === '1' || q.refresh === 'true',
       waitUntil: (p) => c.executionCtx.waitUntil(p),
     });

@@ -20,8 +20,12 @@ export const RefreshParam = z
   .transform((v) => v === '1' || v === 'true');
 
 export async function serveCardView(c: Context<CardEnv>, ref: CrmRecordRef, refresh: boolean): Promise<Response> {
-  const ctx = serviceContext(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log') }, { maxWaitMs: 3_000 });
-  const { accountId, crmAccountId } = await resolveCrmRecord(c.env, ctx, ref);
+  const trace = c.get('trace');
+  trace?.authenticated();
+  const ctx = serviceContext(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log'), trace }, { maxWaitMs: 3_000 });
+  // The CRM record's account: the identity link (per-isolate memo, else one D1 read).
+  const resolve = () => resolveCrmRecord(c.env, ctx, ref);
+  const { accountId, crmAccountId } = await (trace ? trace.span('link', resolve) : resolve());
   if (!accountId) {
     if (!crmAccountId) fail({ kind: 'not_found', entity: 'account', code: 'account_not_linked' });
     // Say why, and resolve a company Concord has not seen yet in the background ("find a match").

@@ -16,6 +16,7 @@ import { verifyEmbedToken } from '../../services/embed-token.js';
 import { listAudit } from '../../storage/audit.js';
 import { getAccount } from '../../storage/identity.js';
 import type { AppEnv } from '../context.js';
+import { TIMING_HEADERS } from '../middleware/server-timing.js';
 import { parseWith, query } from '../validate.js';
 import { serviceContext } from '../../services/context.js';
 
@@ -47,7 +48,7 @@ export function embedRoutes() {
       origin: '*',
       allowMethods: ['GET', 'OPTIONS'],
       allowHeaders: ['Authorization', 'Content-Type', 'X-Correlation-Id'],
-      exposeHeaders: ['X-Correlation-Id'],
+      exposeHeaders: ['X-Correlation-Id', ...TIMING_HEADERS],
       maxAge: 600,
       credentials: false,
     }),
@@ -56,7 +57,9 @@ export function embedRoutes() {
 
   r.get('/accounts/:id/view', async (c) => {
     const q = query(c, ViewQuery);
-    const view = await accountView(c.env, serviceContext(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log') }, { maxWaitMs: 3_000 }), c.req.param('id'), {
+    const trace = c.get('trace');
+    trace?.authenticated();
+    const view = await accountView(c.env, serviceContext(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log'), trace }, { maxWaitMs: 3_000 }), c.req.param('id'), {
       refresh: q.refresh === '1' || q.refresh === 'true',
       waitUntil: (p) => c.executionCtx.waitUntil(p),
     });

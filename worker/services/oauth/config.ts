@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { fillHostTemplate, isAllowedConfigUrl } from '../../connectors/hosts.js';
 import { devMode, type Env } from '../../env.js';
 import { fail } from '../../errors.js';
+import { rawEnv } from '../../ops/traced-env.js';
 import type { TokenRefresher } from '../../storage/objects/token-refresher.js';
 
 /** Bindings and variables the connect flows add to the broker's Env. */
@@ -78,7 +79,8 @@ export type OAuthConfig = z.infer<ReturnType<typeof oauthConfigSchema>>;
 const cache = new WeakMap<object, OAuthConfig>();
 
 /** The validated OAuth configuration; a bad value is a clear 500-class config error, once. */
-export function oauthConfig(env: OAuthEnv): OAuthConfig {
+export function oauthConfig(traced: OAuthEnv): OAuthConfig {
+  const env = rawEnv(traced);
   const hit = cache.get(env);
   if (hit) return hit;
   const parsed = oauthConfigSchema(devMode(env)).safeParse(env);

@@ -1,0 +1,170 @@
+/**
+ * The structure of the account view's paths (docs/performance.md), proved without timing anything,
+ * against a private sandbox whose faults hold vendor answers open:
+ * - a stale view is answered while its background rebuild's NetSuite call is still held open by
+ *   the sandbox, and a second stale read neither waits nor starts a second rebuild;
+ * - a cold build starts its NetSuite and Vitally calls before either has answered;
+ * - every view and card answer says where its time went (Server-Timing) and how many storage and
+ *   Durable Object round trips it made (X-Concord-Round-Trips), within the budgets.
+ */
+import { env } from 'cloudflare:test';
+import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Env } from '../../worker/env.js';
+import type { AccountView } from '../../worker/model/index.js';
+import { buildAccountView } from '../../worker/services/account-view-build.js';
+import { cacheKey } from '../../worker/services/account-view-cache.js';
+import { createLogger } from '../../worker/ops/log.js';
+import { hubspotFetch, hubspotViewPath, type AccountItem } from './cards-helpers.js';
+import { api, provision } from './helpers.js';
+import { privateSandbox } from './sandbox-helpers.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    accountViewSandboxUrl: string;
+  }
+}
+
+const S = inject('accountViewSandboxUrl');
+const TENANT = 'demo';
+const brokerEnv = env as unknown as Env;
+const netsuite = privateSandbox(S, 'netsuite');
+const vitally = privateSandbox(S, 'vitally');
+
+let key = '';
+let accounts: AccountItem[] = [];
+const used = new Set<string>();
+
+/** A fully linked account (HubSpot, NetSuite, Vitally) no other test here has touched. */
+function fresh(): AccountItem {
+  const systems = ['hubspot', 'netsuite', 'vitally'];
+  const a = accounts
+    .filter((x) => !used.has(x.id) && systems.every((s) => x.links.some((l) => l.system === s)))
+    .sort((x, y) => x.id.localeCompare(y.id))[0];
+  if (!a) throw new Error('no fully linked account left');
+  used.add(a.id);
+  return a;
+}
+
+async function view(id: string): Promise<{ res: Response; body: AccountView }> {
+  const res = await api(`/v1/tenants/${TENANT}/accounts/${id}/view`, { key });
+  expect(res.status).toBe(200);
+  return { res, body: (await res.json()) as AccountView };
+}
+
+async function limits(): Promise<{ netsuiteInFlight: Record<string, number> }> {
+  return (await (await fetch(`${S}/__sandbox/limits`)).json()) as { netsuiteInFlight: Record<string, number> };
+}
+
+async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+beforeAll(async () => {
+  key = await provision(TENANT);
+  for (const system of ['hubspot', 'netsuite', 'vitally'] as const) {
+    const token = ((await (await netsuite.post('/__sandbox/tokens', { vendor: system, tenant: 'demo' })).json()) as { accessToken: string }).accessToken;
+    const credentials = system === 'vitally' ? { type: 'api_key', apiKey: token } : { type: 'bearer', accessToken: token };
+    const res = await api(`/v1/tenants/${TENANT}/connections/${system}`, { method: 'PUT', key, body: JSON.stringify({ baseUrl: `${S}/${system}`, credentials }) });
+    expect(res.ok, `connect ${system}`).toBe(true);
+  }
+  expect((await api(`/v1/tenants/${TENANT}/identity/sync`, { method: 'POST', key })).ok).toBe(true);
+  const res = await api(`/v1/tenants/${TENANT}/accounts?limit=200`, { key });
+  accounts = ((await res.json()) as { items: AccountItem[] }).items;
+});
+
+afterEach(async () => {
+  await netsuite.faults({});
+});
+
+describe('a stale view never waits for its rebuild', () => {
+  it('answers while the rebuild is held open by the ERP, and a second stale read starts no second rebuild', async () => {
+    const account = fresh();
+    // A real view of the account, cached in KV as if built two minutes ago (never in this isolate's memory).
+    const pending: Promise<unknown>[] = [];
+    await buildAccountView(brokerEnv, { tenantId: TENANT, correlationId: 'perf-stale-seed', log: createLogger('error') }, account.id, { waitUntil: (p) => pending.push(p) });
+    await Promise.all(pending);
+    const k = cacheKey(TENANT, account.id);
+    const record = (await brokerEnv.KV.get(k, 'json')) as { sources: Record<string, { fetchedAt: string }>; view: AccountView };
+    const old = new Date(Date.now() - 120_000).toISOString();
+    for (const s of Object.values(record.sources)) s.fetchedAt = old;
+    for (const f of Object.values(record.view.freshness)) if (f) f.fetchedAt = old;
+    await brokerEnv.KV.put(k, JSON.stringify(record));
+
+    // NetSuite now holds every request open (then answers 504).
+    await netsuite.post('/__sandbox/limits', { reset: true });
+    await netsuite.faults({ netsuite: { timeoutRate: 1, hangMs: 4_000 } });
+
+    const first = await view(account.id);
+    expect(first.body.receivables.state).toBe('stale');
+    expect(first.body.freshness.netsuite?.status).toBe('stale');
+    // The background rebuild reaches NetSuite and is held there...
+    await until('the rebuild to reach NetSuite', async () => ((await limits()).netsuiteInFlight['demo'] ?? 0) >= 1);
+
+    // ...and meanwhile a stale read is answered at once, from this isolate's copy.
+    const second = await view(account.id);
+    expect(second.body.receivables.state).toBe('stale');
+    expect(second.res.headers.get('server-timing')).toMatch(/cache;dur=[\d.]+;desc="memory, stale: revalidating in the background"/);
+    expect(second.res.headers.get('x-concord-round-trips')).toMatch(/^sequential=0,/);
+    expect((await limits()).netsuiteInFlight['demo'] ?? 0).toBeGreaterThanOrEqual(1);
+    // One rebuild of the account, not one per stale read.
+    expect((await netsuite.counters()).requests).toBe(1);
+
+    // Once NetSuite answers again the rebuild completes and the view is fresh.
+    await netsuite.faults({});
+    await until('the view to be revalidated', async () => (await view(account.id)).body.receivables.state === 'ok');
+  });
+});
+
+describe('a cold build', () => {
+  it('starts its NetSuite and Vitally calls before either answers', async () => {
+    const account = fresh();
+    await netsuite.post('/__sandbox/limits', { reset: true });
+    // Both vendors answer only after 1.5 s, so "both started" is seen while neither has answered.
+    await netsuite.faults({ netsuite: { latencyMs: 1_500 }, vitally: { latencyMs: 1_500 } });
+    let answered = false;
+    const pending = view(account.id).then((v) => ((answered = true), v));
+    await until('both vendors to be called', async () => (await netsuite.counters()).requests >= 1 && (await vitally.counters()).requests >= 1);
+    expect(answered).toBe(false);
+    // NetSuite's reads are one SuiteQL query; Vitally's four reads start together.
+    await until('the four Vitally reads', async () => (await vitally.counters()).requests >= 4);
+    expect(answered).toBe(false);
+    expect((await netsuite.counters()).requests).toBe(1);
+
+    const { body, res } = await pending;
+    expect(body.receivables.state).toBe('ok');
+    expect(body.health.state).not.toBe('unavailable');
+    // Before its first upstream call a cold view makes at most 4 sequential round trips
+    // (KV, the coordinator, the account read, the limiter).
+    const trips = res.headers.get('x-concord-round-trips') ?? '';
+    expect(Number(/before-upstream=(\d+)/.exec(trips)?.[1])).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('timing on every view and card answer', () => {
+  it('names each phase of a cold build, and a warm answer makes no round trip after authentication', async () => {
+    const account = fresh();
+    const cold = await view(account.id);
+    const timing = cold.res.headers.get('server-timing') ?? '';
+    for (const phase of ['auth', 'cache', 'coordinator', 'token-erp', 'token-cs', 'account', 'permits-netsuite', 'permits-vitally', 'up-netsuite-suiteql', 'up-vitally-healthScores.list', 'assembly', 'cache-write', 'total']) {
+      expect(timing, phase).toMatch(new RegExp(`(^|, )${phase.replace('.', '\\.')};dur=\\d`));
+    }
+    expect(cold.res.headers.get('x-concord-round-trips')).toMatch(/^sequential=\d+, before-upstream=[1-4], kv=1, d1=1, do=\d+, auth=\d+$/);
+
+    const warm = await view(account.id);
+    expect(warm.res.headers.get('server-timing')).toMatch(/cache;dur=[\d.]+;desc="memory, fresh"/);
+    expect(warm.res.headers.get('x-concord-round-trips')).toMatch(/^sequential=0, before-upstream=none, kv=0, d1=0, do=0,/);
+  });
+
+  it('on the HubSpot card too, with the record-to-account link as its own phase', async () => {
+    const account = fresh();
+    const company = account.links.find((l) => l.system === 'hubspot')!.externalId;
+    const res = await hubspotFetch('GET', hubspotViewPath('companies', company));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('server-timing')).toMatch(/^auth;dur=[\d.]+, link;dur=[\d.]+, cache;dur=/);
+    expect(res.headers.get('x-concord-round-trips')).toMatch(/before-upstream=[1-5]/);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * Rebuilding views through the account's ViewCoordinator, and the background revalidation of
+ * stale ones. Per isolate, a revalidation runs at most once per account at a time (another stale
+ * read of the account joins it), at most BACKGROUND_MAX (one) at once, begun after the stale
+ * answer is written (the rest wait in a queue that costs nothing, so a burst of stale reads does
+ * not turn into a burst of builds competing with the requests being served), and after one in
+ * which a source failed, the account is not revalidated again for FAILED_SOURCE_PAUSE_MS: a slow
+ * or failing vendor never multiplies rebuilds. Each one first looks in KV (another isolate may
+ * have rebuilt the view already), then asks the coordinator, which runs one build per account
+ * across isolates. It uses the bindings untraced: none of it is the request's work.
+ */
+import type { Env } from '../env.js';
+import { ConcordError } from '../errors.js';
+import type { AccountView } from '../model/index.js';
+import { rawEnv } from '../ops/traced-env.js';
+import type { BuildRequest } from '../storage/objects/view-coordinator.js';
+import { cacheKey, readCache } from './account-view-cache.js';
+import { FAILED_SOURCE_PAUSE_MS, hotCopy, isFresh, newestFetch, remember, servableFromView } from './account-view-hot.js';
+import { errorCode } from './account-view-build.js';
+import type { ServiceContext } from './context.js';
+
+/**
+ * Background revalidations running at once in one isolate: one, so they take little of the
+ * isolate's CPU from the requests it serves, and most of the ERP's concurrency pool stays free
+ * for views a user waits for (docs/performance.md).
+ */
+export const BACKGROUND_MAX = 1;
+
+/** Build through the account's coordinator so concurrent builds of one account coalesce. */
+export async function coordinatedBuild(env: Env, ctx: ServiceContext, accountId: string, opts: Pick<BuildRequest, 'mode' | 'noCachedView' | 'refetch'> = {}): Promise<AccountView> {
+  const stub = env.VIEWS.get(env.VIEWS.idFromName(`${ctx.tenantId}:${accountId}`));
+  const result = await stub.build({ tenantId: ctx.tenantId, accountId, correlationId: ctx.correlationId, ...opts });
+  if (!result.ok) throw new ConcordError(result.error);
+  return result.view as AccountView;
+}
+
+const running = new Map<string, Promise<void>>();
+const pausedUntil = new Map<string, number>();
+const waiting: (() => void)[] = [];
+let active = 0;
+
+async function inTurn<T>(fn: () => Promise<T>): Promise<T> {
+  if (active >= BACKGROUND_MAX) await new Promise<void>((resolve) => waiting.push(resolve));
+  active += 1;
+  try {
+    return await fn();
+  } finally {
+    active -= 1;
+    waiting.shift()?.();
+  }
+}
+
+function pause(key: string): void {
+  const now = Date.now();
+  if (pausedUntil.size > 1000) for (const [k, until] of pausedUntil) if (until <= now) pausedUntil.delete(k);
+  pausedUntil.set(key, now + FAILED_SOURCE_PAUSE_MS);
+}
+
+async function revalidate(env: Env, ctx: ServiceContext, accountId: string, key: string): Promise<void> {
+  const kv = await readCache(env, key);
+  const mine = hotCopy(key);
+  if (kv && isFresh(kv) && (!mine || newestFetch(kv) >= newestFetch(mine))) {
+    remember(key, kv);
+    return;
+  }
+  const built = servableFromView(await coordinatedBuild(env, ctx, accountId, { mode: 'revalidate' }));
+  remember(key, built);
+  // Still not fresh: a source failed (its last good answer is in the view as stale).
+  if (!isFresh(built)) pause(key);
+}
+
+/**
+ * Revalidate the account's view in the background (kept alive by `waitUntil`). Returns at once;
+ * does nothing when a revalidation of the account is running or paused.
+ */
+export function revalidateInBackground(env: Env, ctx: ServiceContext, accountId: string, waitUntil: (p: Promise<unknown>) => void): void {
+  const key = cacheKey(ctx.tenantId, accountId);
+  if (running.has(key) || (pausedUntil.get(key) ?? 0) > Date.now()) return;
+  const background: ServiceContext = { tenantId: ctx.tenantId, correlationId: ctx.correlationId, log: ctx.log };
+  // Begun on a later turn of the event loop: the stale answer is written out first.
+  const job = new Promise<void>((resolve) => setTimeout(resolve, 0))
+    .then(() => inTurn(() => revalidate(rawEnv(env), background, accountId, key)))
+    .catch((err: unknown) => {
+      pause(key);
+      ctx.log.warn('account_view.revalidate_failed', { code: errorCode(err) });
+    })
+    .finally(() => running.delete(key));
+  running.set(key, job);
+  waitUntil(job);
+}
+
+/** True while a background revalidation of the account runs or waits its turn in this isolate (tests). */
+export function isRevalidating(tenantId: string, accountId: string): boolean {
+  return running.has(cacheKey(tenantId, accountId));
+}
