@@ -59,7 +59,8 @@ describe('console.js: closed-won orders', () => {
     await page.getByRole('button', { name: 'Retry HubSpot deal 5000102' }).click();
     await page.getByText('Retry sent for HubSpot deal 5000102: Concord is checking it again.').waitFor();
     expect(broker.requests.some((r) => r.method === 'POST' && r.path === '/v1/tenants/demo/flows/runs/hubspot-24300001-deal-5000102/retry')).toBe(true);
-    expect(broker.requests.filter((r) => r.method === 'GET' && r.path === '/v1/tenants/demo/flows/runs')).toHaveLength(2);
+    // The list is reloaded after the retry's answer is shown.
+    await expect.poll(() => broker.requests.filter((r) => r.method === 'GET' && r.path === '/v1/tenants/demo/flows/runs').length).toBe(2);
   });
 
   it('filters runs by status through the API', async () => {
@@ -70,7 +71,7 @@ describe('console.js: closed-won orders', () => {
     await runs.locator('[data-run="hubspot-24300001-deal-5000103"]').waitFor();
     expect(await runs.locator('.cc-run-item').count()).toBe(1);
     expect(await runs.locator('[data-run="hubspot-24300001-deal-5000102"]').count()).toBe(0);
-    expect(broker.requests.filter((r) => r.method === 'GET' && r.path === '/v1/tenants/demo/flows/runs')).toHaveLength(2);
+    await expect.poll(() => broker.requests.filter((r) => r.method === 'GET' && r.path === '/v1/tenants/demo/flows/runs').length).toBe(2);
   });
 });
 
