@@ -114,6 +114,20 @@ export function brokerHandlers(distDir: string): HttpHandler[] {
       const status = { approve: 'approved', reject: 'rejected', link: 'linked' }[body.decision];
       return HttpResponse.json({ case: { ...item, status, decision: { decision: body.decision, accountId: body.accountId ?? item.subject.accountId, changes: [] } }, result: {}, replayed: false });
     }),
+    http.get(tenant('/sync/runs'), () => HttpResponse.json(answers.syncRuns)),
+    http.get(tenant('/sync/runs/:id'), ({ params }) => {
+      const saved = answers.syncRunReconcile as { id: string };
+      if (params['id'] === saved.id) return HttpResponse.json(saved);
+      const run = (answers.syncRuns as { items: { id: string; kind: string }[] }).items.find((r) => r.id === params['id']);
+      // As worker/http/routes/sync-runs.ts: a backfill has no drift report; this saved reconcile's report is empty.
+      return run ? HttpResponse.json({ ...run, drift: [] }) : problem({ ...problems.routeNotFound, title: 'Not found', code: 'sync_run_not_found' });
+    }),
+    // One run per kind at a time: the saved list has a backfill in progress.
+    http.post(tenant('/sync/runs'), async ({ request }) => {
+      const body = (await request.json()) as { kind: string; dryRun?: boolean };
+      if (body.kind === 'backfill') return problem(problems.syncRunActive);
+      return HttpResponse.json({ ...answers.syncRunStarted, dryRun: body.dryRun ?? false }, { status: 202 });
+    }),
     http.post(tenant('/identity/split'), async ({ request }) =>
       HttpResponse.json({ status: 'split', ...((await request.json()) as object), newAccountId: null, keptApartFrom: 1 })),
   ];

@@ -3,12 +3,14 @@
  * (test/fixtures/concord/); here the broker itself, inside workerd, answers the same requests and
  * each saved answer must have the live answer's shape (fields, JSON types, nesting): the runs list
  * per status, a retry, the write refusals, the closed-won settings and the field-by-field problem
- * a wrong settings body gets, and a closed-won run's dead letter with its run and step.
+ * a wrong settings body gets, a closed-won run's dead letter with its run and step, and the sync
+ * runs list, one reconcile run with its drift report, a started run and the 409 of a second one.
  */
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { insertRun, setRunState } from '../../worker/storage/flow-runs.js';
 import { putDeadLetter } from '../../worker/storage/events.js';
+import { advanceSyncRun, createSyncRun, insertDrift, type DriftRow, type SyncRun } from '../../worker/storage/sync-runs.js';
 import { refusalStatement } from '../../worker/storage/write-refusals.js';
 // JSON imports: workerd has no file system to read test/fixtures/concord/index.ts's way.
 import closedWonSettings from '../fixtures/concord/closed-won-settings.json';
@@ -16,6 +18,10 @@ import deadLetters from '../fixtures/concord/dead-letters.json';
 import flowRunRetried from '../fixtures/concord/flow-run-retried.json';
 import flowRuns from '../fixtures/concord/flow-runs.json';
 import settingsInvalid from '../fixtures/concord/problems/settings-invalid.json';
+import syncRunActive from '../fixtures/concord/problems/sync-run-active.json';
+import syncRunReconcile from '../fixtures/concord/sync-run-reconcile.json';
+import syncRunStarted from '../fixtures/concord/sync-run-started.json';
+import syncRuns from '../fixtures/concord/sync-runs.json';
 import writeRefusals from '../fixtures/concord/write-refusals.json';
 import { shapeDiff } from '../support/payload-shape.js';
 import { api, provision } from './helpers.js';
@@ -24,7 +30,7 @@ const TENANT = 'console-t';
 let key: string;
 
 const answers = { flowRuns, flowRunRetried, writeRefusals, closedWonSettings, deadLetters } as Record<string, unknown>;
-const problems = { settingsInvalid } as Record<string, unknown>;
+const problems = { settingsInvalid, syncRunActive } as Record<string, unknown>;
 
 type Run = { id: string; status: string } & Record<string, unknown>;
 const fixtureRuns = (answers['flowRuns'] as { items: Run[] }).items;
@@ -136,5 +142,72 @@ describe('saved console answers match the broker', () => {
     const item = (live.body as { items: Record<string, unknown>[] }).items.find((l) => l['id'] === flow['id']);
     expect(item).toMatchObject({ kind: 'flow.closed-won', runId: flow['runId'], step: 'create-sales-order' });
     expect(shapeDiff(flow, item)).toEqual([]);
+  });
+});
+
+describe('saved sync-run answers match the broker', () => {
+  const SYNC_TENANT = 'console-sync-t';
+  let syncKey: string;
+  type SavedRun = Pick<SyncRun, 'id' | 'kind' | 'dryRun' | 'status' | 'counts' | 'error' | 'correlationId' | 'startedBy'> & { progress: { phase: SyncRun['cursor']['phase']; done: number; total: number } };
+  const savedRuns = syncRuns.items as unknown as SavedRun[];
+
+  beforeAll(async () => {
+    syncKey = await provision(SYNC_TENANT);
+    // Each saved run recorded as the sync consumer records it: created, then advanced once to its
+    // state (the broker computes percent, rate and ETA from done, total and the timestamps).
+    for (const run of savedRuns) {
+      await createSyncRun(env.DB, SYNC_TENANT, { id: run.id, kind: run.kind, dryRun: run.dryRun, correlationId: run.correlationId, startedBy: run.startedBy });
+      await advanceSyncRun(env.DB, SYNC_TENANT, run.id, 0, {
+        cursor: { phase: run.progress.phase, index: 0, after: null },
+        done: run.progress.done,
+        total: run.progress.total,
+        counts: run.counts,
+        status: run.status,
+        error: run.error,
+      }).run();
+    }
+    await env.DB.batch(insertDrift(env.DB, SYNC_TENANT, syncRunReconcile.id, 0, syncRunReconcile.drift as DriftRow[]));
+  });
+
+  const getSync = async (path: string) => {
+    const res = await api(`/v1/tenants/${SYNC_TENANT}${path}`, { key: syncKey });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('GET /sync/runs: every saved run has the shape of the live run in the same state', async () => {
+    const live = await getSync('/sync/runs?limit=10');
+    expect(live.status).toBe(200);
+    const items = live.body['items'] as (Record<string, unknown> & { id: string })[];
+    for (const saved of syncRuns.items) {
+      const mine = items.find((r) => r.id === saved.id);
+      expect(mine?.['status'], saved.id).toBe(saved.status);
+      expect(mine?.['progress'], saved.id).toMatchObject({ phase: saved.progress.phase, done: saved.progress.done, total: saved.progress.total });
+      // Rate and ETA are null until a run has made progress; the saved ones have.
+      expect(shapeDiff(saved, mine), saved.id).toEqual([]);
+    }
+  });
+
+  it('GET /sync/runs/:id: a reconcile with its drift report, row for row', async () => {
+    const live = await getSync(`/sync/runs/${syncRunReconcile.id}`);
+    expect(live.status).toBe(200);
+    expect(shapeDiff(syncRunReconcile, live.body)).toEqual([]);
+    expect(live.body['drift']).toEqual(syncRunReconcile.drift);
+  });
+
+  it('POST /sync/runs answers the queued run (202); a second run of a kind in progress is a 409 naming it', async () => {
+    const started = await api(`/v1/tenants/${SYNC_TENANT}/sync/runs`, { method: 'POST', key: syncKey, body: JSON.stringify({ kind: 'reconcile', dryRun: true }) });
+    expect(started.status).toBe(202);
+    const run = (await started.json()) as Record<string, unknown>;
+    expect(run).toMatchObject({ kind: 'reconcile', dryRun: true, status: 'queued' });
+    expect(shapeDiff(syncRunStarted, run)).toEqual([]);
+    // The saved list's backfill is still running.
+    const refused = await api(`/v1/tenants/${SYNC_TENANT}/sync/runs`, { method: 'POST', key: syncKey, body: JSON.stringify({ kind: 'backfill' }) });
+    expect(refused.status).toBe(409);
+    const problem = (await refused.json()) as Record<string, unknown>;
+    expect(shapeDiff(syncRunActive, problem)).toEqual([]);
+    expect(problem['detail']).toBe(syncRunActive.detail);
+    // The started run goes through the queue (this tenant has nothing connected): let it finish
+    // inside the test, not while the test environment is torn down.
+    await expect.poll(async () => (await getSync(`/sync/runs/${String(run['id'])}`)).body['status'], { timeout: 10_000 }).toBe('completed');
   });
 });

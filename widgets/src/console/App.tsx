@@ -1,6 +1,7 @@
 /**
  * The admin console root for one tenant: connections, the ownership matrix, the identity review
- * queue, closed-won orders and their settings, write refusals and failed items.
+ * queue, sync runs (reconcile and backfill with their drift report), closed-won orders and their
+ * settings, write refusals and failed items.
  */
 import { ClosedWonRuns } from './ClosedWonRuns.js';
 import { ClosedWonSettings } from './ClosedWonSettings.js';
@@ -8,6 +9,7 @@ import { Connections } from './Connections.js';
 import { DeadLetters } from './DeadLetters.js';
 import { OwnershipMatrix } from './OwnershipMatrix.js';
 import { Review } from './Review.js';
+import { SyncRuns } from './SyncRuns.js';
 import { WriteRefusals } from './WriteRefusals.js';
 import type { ConsoleService } from './service.js';
 
@@ -32,6 +34,7 @@ export function Console(props: ConsoleProps) {
         <Connections service={props.service} navigate={props.navigate} />
         <OwnershipMatrix service={props.service} />
         <Review service={props.service} />
+        <SyncRuns service={props.service} />
         <ClosedWonRuns service={props.service} />
         <WriteRefusals service={props.service} />
         <DeadLetters service={props.service} />

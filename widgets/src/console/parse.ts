@@ -4,7 +4,7 @@
  */
 import { isRecord } from '../shared/http.js';
 import type { Result } from '../shared/result.js';
-import { SYSTEMS, type ClosedWonSettings, type Connection, type DeadLetter, type FlowRun, type OwnershipRule, type ReviewCase, type ReviewSide, type SystemId, type WriteRefusal } from './types.js';
+import { SYSTEMS, type ClosedWonSettings, type Connection, type DeadLetter, type DriftRow, type FlowRun, type OwnershipRule, type ReviewCase, type ReviewSide, type SyncRun, type SyncRunDetail, type SystemId, type WriteRefusal } from './types.js';
 
 const isStr = (v: unknown): v is string => typeof v === 'string';
 
@@ -102,4 +102,33 @@ export function parseReviews(body: unknown): Result<ReviewCase[]> {
 export function parseDecided(body: unknown): Result<ReviewCase> {
   const parsed = parseReviews({ items: isRecord(body) ? [body['case']] : [] });
   return parsed.ok && parsed.value.length === 1 ? { ok: true, value: parsed.value[0]! } : invalid('decision has no case');
+}
+
+const SYNC_KINDS = ['reconcile', 'backfill'];
+const SYNC_STATUSES = ['queued', 'running', 'completed', 'failed'];
+
+function syncRun(r: unknown): SyncRun | null {
+  if (!isRecord(r) || !isStr(r['id']) || !SYNC_KINDS.includes(r['kind'] as string) || !SYNC_STATUSES.includes(r['status'] as string)) return null;
+  const p = r['progress'];
+  if (!isRecord(p) || typeof p['done'] !== 'number' || typeof p['total'] !== 'number' || typeof p['percent'] !== 'number') return null;
+  if (!isStr(r['createdAt']) || !isStr(r['updatedAt'])) return null;
+  return { ...(r as unknown as SyncRun), counts: isRecord(r['counts']) ? (r['counts'] as SyncRun['counts']) : {} };
+}
+
+/** `{items:[run]}` → sync runs (malformed rows dropped). */
+export function parseSyncRuns(body: unknown): Result<SyncRun[]> {
+  const list = items(body);
+  if (list === null) return invalid('sync runs has no items');
+  return { ok: true, value: list.map(syncRun).filter((r): r is SyncRun => r !== null) };
+}
+
+/** One sync run with its drift report. */
+export function parseSyncRun(body: unknown): Result<SyncRunDetail> {
+  const run = syncRun(body);
+  if (!run) return invalid('not a sync run');
+  const drift = Array.isArray((body as Record<string, unknown>)['drift']) ? ((body as Record<string, unknown>)['drift'] as unknown[]) : [];
+  return {
+    ok: true,
+    value: { ...run, drift: drift.filter((d): d is DriftRow => isRecord(d) && isStr(d['field']) && isStr(d['system']) && isStr(d['outcome']) && isStr(d['reason'])) },
+  };
 }

@@ -4,8 +4,8 @@
  */
 import { joinUrl, requestJson, type FetchLike } from '../shared/http.js';
 import type { Result } from '../shared/result.js';
-import { parseClosedWonSettings, parseConnections, parseDeadLetters, parseDecided, parseOwnership, parseRefusals, parseReviews, parseRuns } from './parse.js';
-import type { ClosedWonSettings, Connection, DeadLetter, FlowRun, NetSuiteCredentials, NetSuiteTbaCredentials, OwnershipRule, ReviewCase, ReviewDecision, RunStatus, SystemId, VitallyCredentials, WriteRefusal } from './types.js';
+import { parseClosedWonSettings, parseConnections, parseDeadLetters, parseDecided, parseOwnership, parseRefusals, parseReviews, parseRuns, parseSyncRun, parseSyncRuns } from './parse.js';
+import type { ClosedWonSettings, Connection, DeadLetter, FlowRun, NetSuiteCredentials, NetSuiteTbaCredentials, OwnershipRule, ReviewCase, ReviewDecision, RunStatus, SyncKind, SyncRun, SyncRunDetail, SystemId, VitallyCredentials, WriteRefusal } from './types.js';
 
 /** What the console needs from the broker. */
 export interface ConsoleService {
@@ -31,6 +31,12 @@ export interface ConsoleService {
   decideReview(id: string, decision: ReviewDecision): Promise<Result<ReviewCase>>;
   /** Takes a wrongly linked record out of an account (kept apart from then on). */
   split(accountId: string, record: { system: string; externalId: string }): Promise<Result<unknown>>;
+  /** Recent sync runs (reconcile and backfill), newest first. */
+  listSyncRuns(): Promise<Result<SyncRun[]>>;
+  /** One sync run with its drift report. */
+  getSyncRun(id: string): Promise<Result<SyncRunDetail>>;
+  /** Starts a reconcile (optionally a dry run) or a backfill; 409 while one of that kind runs. */
+  startSyncRun(kind: SyncKind, dryRun: boolean): Promise<Result<SyncRun>>;
 }
 
 /** Options for {@link createFetchConsoleService}. */
@@ -96,5 +102,19 @@ export function createFetchConsoleService(opts: FetchConsoleServiceOptions): Con
       return r.ok ? parseDecided(r.value) : r;
     },
     split: (accountId, record) => call('POST', '/identity/split', { accountId, system: record.system, externalId: record.externalId }),
+    async listSyncRuns() {
+      const r = await call('GET', '/sync/runs?limit=10');
+      return r.ok ? parseSyncRuns(r.value) : r;
+    },
+    async getSyncRun(id) {
+      const r = await call('GET', `/sync/runs/${encodeURIComponent(id)}?driftLimit=200`);
+      return r.ok ? parseSyncRun(r.value) : r;
+    },
+    async startSyncRun(kind, dryRun) {
+      const r = await call('POST', '/sync/runs', kind === 'reconcile' ? { kind, dryRun } : { kind });
+      if (!r.ok) return r;
+      const run = parseSyncRuns({ items: [r.value] });
+      return run.ok && run.value[0] ? { ok: true, value: run.value[0] } : { ok: false, error: { kind: 'invalid', message: 'not a sync run' } };
+    },
   };
 }

@@ -166,3 +166,43 @@ export interface ReviewCase {
 
 /** A decision on a review case. */
 export type ReviewDecision = { decision: 'approve' } | { decision: 'reject' } | { decision: 'link'; accountId: string };
+
+/** A sync run's kind: a three-way reconcile (optionally a dry run) or a backfill. */
+export type SyncKind = 'reconcile' | 'backfill';
+export type SyncStatus = 'queued' | 'running' | 'completed' | 'failed';
+
+/** A sync run (`GET /sync/runs`, `GET /sync/runs/:id`): progress, counts by outcome. */
+export interface SyncRun {
+  id: string;
+  kind: SyncKind;
+  dryRun: boolean;
+  status: SyncStatus;
+  progress: { phase: string; done: number; total: number; percent: number; ratePerSecond: number | null; etaSeconds: number | null };
+  counts: Partial<Record<string, number>>;
+  error: string | null;
+  correlationId: string;
+  startedBy: string;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+/** One row of a reconcile run's drift report. */
+export interface DriftRow {
+  accountId: string;
+  field: string;
+  system: string;
+  externalId: string;
+  value: string | null;
+  owner: string;
+  ownerSystem: string | null;
+  ownerValue: string | null;
+  action: 'repair' | 'exception';
+  outcome: 'repaired' | 'would_repair' | 'refused' | 'failed' | 'exception';
+  reason: string;
+}
+
+/** A sync run with its drift report (empty for a backfill). */
+export interface SyncRunDetail extends SyncRun {
+  drift: DriftRow[];
+}
