@@ -1,14 +1,15 @@
 /**
  * Continuous linking inside workerd: a HubSpot company created (or renamed) after the first
  * identity sync is resolved from its change event, with the scorer sync uses, and joins the
- * account of its ERP customer and CS account. Runs on a private sandbox estate, because it
- * creates HubSpot companies the shared estate's truth does not know.
+ * account of its ERP customer and CS account; a NetSuite customer created after the first sync
+ * joins the account of its HubSpot company from its change event (or gets one of its own). Runs
+ * on a private sandbox estate, because it creates records the shared estate's truth does not know.
  */
 import { createExecutionContext, createMessageBatch, env as testEnv, getQueueResult } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import worker from '../../worker/index.js';
 import { HubSpotWebhookEventSchema, hubspotChange } from '../../worker/connectors/hubspot/webhooks.js';
-import { EVENTS_QUEUE } from '../../worker/queues/messages.js';
+import { EVENTS_QUEUE, erpVersionKey, type ErpChange } from '../../worker/queues/messages.js';
 import { api, provision } from './helpers.js';
 
 declare module 'vitest' {
@@ -25,6 +26,7 @@ interface Account { id: string; links: { system: string; externalId: string }[] 
 
 let key: string;
 let portalId: number;
+let netsuiteAccount: string;
 let nextEvent = 1;
 
 async function token(vendor: string): Promise<string> {
@@ -61,6 +63,33 @@ async function deliver(events: { objectId: string; subscriptionType: string; pro
     ),
   );
   const batch = createMessageBatch(EVENTS_QUEUE, (await Promise.all(bodies)).map((body, i) => ({ id: `link-${nextEvent}-${i}`, timestamp: new Date(), attempts: 1, body })));
+  const ctx = createExecutionContext();
+  await worker.queue(batch, testEnv);
+  return getQueueResult(batch, ctx);
+}
+
+/** Creates a NetSuite customer through the record API (204 + Location) and answers its id. */
+async function netsuiteCustomer(body: unknown): Promise<string> {
+  const res = await fetch(`${SB}/netsuite/services/rest/record/v1/customer`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await token('netsuite')}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 204) throw new Error(`netsuite create customer: ${res.status} ${await res.text()}`);
+  return res.headers.get('location')!.split('/').pop()!;
+}
+
+/** Delivers NetSuite customer change events to the queue consumer, as the NetSuite webhook route enqueues them. */
+async function deliverErp(customerIds: string[], eventType: 'create' | 'edit' = 'create') {
+  const lastModified = Math.floor(Date.now() / 1000) * 1000;
+  const bodies: ErpChange[] = await Promise.all(
+    customerIds.map(async (recordId, i) => ({
+      v: 1 as const, kind: 'erp.change' as const, tenantId: 'demo', system: 'netsuite' as const, externalAccount: netsuiteAccount, recordType: 'customer' as const, recordId, eventType, lastModified, via: 'push' as const,
+      sourceEventId: `ns-evt-${nextEvent++}-${i}`, correlationId: `corr-erp-link-${nextEvent}`,
+      idempotencyKey: await erpVersionKey({ externalAccount: netsuiteAccount, recordType: 'customer', recordId, lastModified }),
+    })),
+  );
+  const batch = createMessageBatch(EVENTS_QUEUE, bodies.map((body, i) => ({ id: `erp-link-${nextEvent}-${i}`, timestamp: new Date(), attempts: 1, body })));
   const ctx = createExecutionContext();
   await worker.queue(batch, testEnv);
   return getQueueResult(batch, ctx);
@@ -103,6 +132,8 @@ beforeAll(async () => {
   }
   const conns = (await (await api('/v1/tenants/demo/connections', { key })).json()) as { items: { system: string; externalAccount: string | null }[] };
   portalId = Number(conns.items.find((c) => c.system === 'hubspot')!.externalAccount);
+  // As the poll names it: the account the connection proved, or the tenant when it proved none.
+  netsuiteAccount = (conns.items.find((c) => c.system === 'netsuite')!.externalAccount ?? 'demo').toUpperCase();
   const sync = await api('/v1/tenants/demo/identity/sync', { method: 'POST', key });
   expect(sync.status).toBe(200);
 }, 240_000);
@@ -162,5 +193,39 @@ describe('continuous linking from HubSpot company events', () => {
     const merges = (await (await api(`/v1/tenants/demo/audit?entityType=account&entityId=${linked!.id}`, { key })).json()) as { items: { action: string; after: { from?: string } }[] };
     expect(merges.items.find((i) => i.action === 'identity.merge')?.after.from).toBe(own!.id);
     expect(await accountOf('hubspot', '99999001')).toBeNull();
+  });
+});
+
+describe('continuous linking from NetSuite customer events', () => {
+  it("a customer created in NetSuite after the first sync joins its HubSpot company's account; one no company claims gets an account of its own", { timeout: 60_000 }, async () => {
+    const company = await hubspot<{ id: string }>('POST', '/crm/v3/objects/companies', {
+      properties: { name: 'Larkspur Robotics GmbH', domain: 'larkspur-robotics.de', country: 'Germany', city: 'Munich' },
+    });
+    await deliver([{ objectId: company.id, subscriptionType: 'company.creation' }]);
+    const own = await accountOf('hubspot', company.id);
+    // Nothing in the ERP yet: the company sits in an account of its own.
+    expect(own?.links.map((l) => l.system)).toEqual(['hubspot']);
+
+    const address = (city: string, country: string) => ({ items: [{ defaultBilling: true, addressBookAddress: { city, country } }] });
+    const customerId = await netsuiteCustomer({ companyName: 'Larkspur Robotics GmbH', url: 'https://www.larkspur-robotics.de', addressBook: address('Munich', 'DE') });
+    const lonelyId = await netsuiteCustomer({ companyName: 'Wrenfield Maritime Ltd', url: 'https://wrenfield-maritime.co.uk', addressBook: address('Plymouth', 'GB') });
+    const result = await deliverErp([customerId, lonelyId]);
+    expect(result.retryMessages).toEqual([]);
+
+    const joined = await accountOf('netsuite', customerId);
+    expect(joined?.id).toBe(own!.id);
+    expect(joined!.links).toEqual(expect.arrayContaining([expect.objectContaining({ system: 'hubspot', externalId: company.id }), expect.objectContaining({ system: 'netsuite', externalId: customerId })]));
+    const lonely = await accountOf('netsuite', lonelyId);
+    expect(lonely?.links.map((l) => l.system)).toEqual(['netsuite']);
+    expect(lonely!.id).not.toBe(own!.id);
+
+    // The account's view now has its ERP side.
+    const view = (await (await api(`/v1/tenants/demo/accounts/${own!.id}/view`, { key })).json()) as { account: { name: string }; receivables: { state: string } };
+    expect(view.receivables.state).toBe('ok');
+
+    // Another change of the same customer (NetSuite sends one per save) links nothing twice.
+    await deliverErp([customerId], 'edit');
+    expect((await accountOf('netsuite', customerId))!.links).toHaveLength(joined!.links.length);
+    expect((await accountOf('netsuite', lonelyId))!.id).toBe(lonely!.id);
   });
 });

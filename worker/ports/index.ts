@@ -74,6 +74,8 @@ export interface ErpPort {
   readonly snapshotCalls?: number;
   /** Customers page by page, for identity matching. */
   customers(): AsyncIterable<MatchRecord[]>;
+  /** These customers as identity matching sees them (ids the ERP no longer has are left out). */
+  customersByIds?(ids: readonly string[]): Promise<MatchRecord[]>;
   /**
    * Customers that may be the probed company (by external-id hint, tax id, domain or normalised
    * name), read live: what identity matching needs before a customer is created, when the

@@ -33,6 +33,9 @@ export const suiteqlQueries = {
   probe: () => 'SELECT id FROM customer',
   /** Identity matching: every customer (inactive ones too). */
   customers: () => 'SELECT id, companyname, entityid, externalid, email, url, vatregnumber, defaultbillingaddress FROM customer ORDER BY id',
+  /** Some customers by internal id (a customer a change event named), as `customers` reads them. */
+  customersByIds: (ids: readonly string[]) =>
+    `SELECT id, companyname, entityid, externalid, email, url, vatregnumber, defaultbillingaddress FROM customer WHERE id IN (${ids.map(internalId).join(', ')}) ORDER BY id`,
   /** The billing addresses of a page of customers (identity evidence: country, city, street). */
   entityAddresses: (keys: readonly string[]) => `SELECT nkey, addr1, city, zip, country FROM entityaddress WHERE nkey IN (${keys.map(internalId).join(', ')})`,
   /**

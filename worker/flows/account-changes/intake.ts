@@ -3,7 +3,9 @@
  * - `erp.change`: the event is a pointer, so the record is read back from the ERP (as it is now,
  *   whatever the event said); its version (last modified) is claimed once, newest wins per
  *   record, and its history lines ("Invoice INV-002749 paid in NetSuite") are written with the
- *   claim; the account it belongs to is marked for its effects (effects.ts).
+ *   claim; the account it belongs to is marked for its effects (effects.ts). A customer no
+ *   account holds yet (created in the ERP after the first sync) is linked first
+ *   (services/identity/incremental.ts `linkErpCustomers`).
  * - `cs.change`: the CS record's version is claimed and its account marked; what changed shows in
  *   the account's digest when the effects read the account's CS data again.
  * A duplicate (the same version claimed earlier) writes nothing; the caller still runs the
@@ -16,6 +18,7 @@ import { portsFor } from '../../ports/registry.js';
 import { erpVersionKey, wholeSeconds, type CsChange, type ErpChange } from '../../queues/messages.js';
 import { SYSTEM_LABEL } from '../../services/audit-summary.js';
 import { serviceContext } from '../../services/context.js';
+import { linkErpCustomers } from '../../services/identity/incremental.js';
 import { accountIdFor } from '../../storage/identity.js';
 import { applyRecordChange, lastRecordSummary } from '../../storage/record-changes.js';
 import { erpRecordHistory, summaryOf, type RecordSummary } from './history.js';
@@ -44,7 +47,13 @@ export async function intakeErpChange(env: Env, m: ErpChange, log: Logger): Prom
   const versionKey = version ? await erpVersionKey({ externalAccount: m.externalAccount, recordType: m.recordType, recordId: m.recordId, lastModified: versionMs }) : m.idempotencyKey;
   const previous = (await lastRecordSummary(env.DB, m.tenantId, m.system, m.recordType, m.recordId)) as RecordSummary | null;
   const customerId = m.recordType === 'customer' ? m.recordId : (version?.customerId ?? previous?.customerId ?? null);
-  const accountId = customerId ? await accountIdFor(env.DB, m.tenantId, m.system, customerId) : null;
+  let accountId = customerId ? await accountIdFor(env.DB, m.tenantId, m.system, customerId) : null;
+  // A customer Concord has not linked (created in the ERP after the first sync): linked now, by
+  // the rule identity sync uses, so its change reaches an account and the CRM.
+  if (!accountId && version && m.recordType === 'customer') {
+    await linkErpCustomers(env, ctx, m.system, [m.recordId]);
+    accountId = await accountIdFor(env.DB, m.tenantId, m.system, m.recordId);
+  }
   const outcome = await applyRecordChange(env.DB, {
     tenantId: m.tenantId,
     system: m.system,

@@ -7,6 +7,12 @@
  * ERP customer / CS account (or a CRM twin), an ambiguous one raises a review case, and a company
  * with no match becomes an account of its own. Accounts whose links changed get their surviving
  * fields recomputed and their cached view dropped.
+ *
+ * The ERP side likewise (`linkErpCustomers`): a customer created or changed in the ERP after the
+ * first sync, named by the change pipeline, is read back by id and stored; the CRM companies the
+ * scorer finds for it are linked again through the CRM linker, so the customer joins its
+ * company's account by the same rule; a customer no company claims becomes an account of its own
+ * with its CS account, as in the ERP pass of identity sync (link-erp.ts).
  */
 import type { Env } from '../../env.js';
 import { portsFor } from '../../ports/registry.js';
@@ -21,11 +27,12 @@ import { tenantMatrix } from '../../storage/ownership.js';
 import { invalidateAccountView } from '../account-view.js';
 import type { ServiceContext } from '../context.js';
 import { linkCrmPage } from './link-crm.js';
+import { linkErpPage } from './link-erp.js';
 import type { SyncStats } from './link-page.js';
 import { storedRecord } from './records.js';
 import { resolveCandidate } from './resolve.js';
 import { refreshAccounts } from './survive.js';
-import { CRMS, TARGETS, connected } from './sync.js';
+import { CRMS, ERPS, TARGETS, connected } from './sync.js';
 
 /** Company properties whose change can change who the company is. */
 export const IDENTITY_PROPERTIES: ReadonlySet<string> = new Set(['name', 'domain', 'website', 'country', 'city', 'address', 'zip']);
@@ -105,5 +112,64 @@ export async function linkCrmCompanies(env: Env, ctx: ServiceContext, crmSystem:
   await Promise.all([...touched].map((accountId) => invalidateAccountView(env, ctx.tenantId, accountId)));
   stats.accountsTouched = [...touched];
   ctx.log.info('identity_link.done', { system: crmSystem, ...stats, accountsTouched: touched.size, missing: stats.missing.length });
+  return stats;
+}
+
+/**
+ * Resolves and links the given customers of the ERP now (continuous linking of the ERP side).
+ * Idempotent: a customer already in an account only has its evidence refreshed.
+ */
+export async function linkErpCustomers(env: Env, ctx: ServiceContext, erpSystem: System, externalIds: readonly string[]): Promise<IncrementalResult> {
+  const stats: IncrementalResult = { candidates: {}, crmRecords: 0, accountsCreated: 0, linksCreated: {}, duplicatesFolded: 0, reviews: 0, skippedSystems: [], missing: [], accountsTouched: [] };
+  const ids = [...new Set(externalIds)];
+  if (ids.length === 0) return stats;
+  const erp = await portsFor(env, ctx, { flow: 'identity-link', actor: 'system:identity-link' }).erp();
+  if (erp.system !== erpSystem || !erp.customersByIds) {
+    ctx.log.warn('identity_link.erp_unsupported', { system: erpSystem });
+    return stats;
+  }
+  const crms: System[] = [];
+  for (const s of CRMS) if (await connected(env, ctx.tenantId, s)) crms.push(s);
+  const csSystems: System[] = [];
+  for (const s of TARGETS.filter((t) => !ERPS.includes(t))) if (await connected(env, ctx.tenantId, s)) csSystems.push(s);
+  const [thresholds, matrix] = await Promise.all([loadThresholds(env.DB, ctx.tenantId), tenantMatrix(env.DB, ctx.tenantId)]);
+  const touched = new Set<string>();
+  for (let i = 0; i < ids.length; i += PAGE) {
+    const part = ids.slice(i, i + PAGE);
+    const records = await erp.customersByIds(part);
+    const found = new Set(records.map((r) => r.externalId));
+    stats.missing.push(...part.filter((id) => !found.has(id)));
+    if (records.length === 0) continue;
+    const stored = records.map((r) => storedRecord(erpSystem, r));
+    await env.DB.batch(upsertRecords(env.DB, ctx.tenantId, erpSystem, stored, new Date().toISOString()));
+    stats.candidates[erpSystem] = (stats.candidates[erpSystem] ?? 0) + stored.length;
+    // The CRM companies that may be these customers, linked again by the CRM linker: a confident
+    // match takes the customer into the company's account, a doubtful one raises a review case.
+    const companies = new Map<System, Set<string>>();
+    for (const r of stored) {
+      const res = await resolveCandidate(env.DB, ctx.tenantId, r.fields, { systems: crms, ref: { system: erpSystem, externalId: r.externalId }, thresholds });
+      if (res.decision === 'new') continue;
+      for (const m of res.matches) {
+        const set = companies.get(m.record.system) ?? new Set<string>();
+        companies.set(m.record.system, set.add(m.record.externalId));
+      }
+    }
+    for (const [crmSystem, companyIds] of companies) {
+      const linked = await linkCrmCompanies(env, ctx, crmSystem, [...companyIds]);
+      stats.crmRecords += linked.crmRecords;
+      stats.reviews += linked.reviews;
+      for (const id of linked.accountsTouched) touched.add(id);
+    }
+    // Customers no company took: an account of their own (with their CS account), unless a
+    // review case about them waits for a person.
+    for (const r of stored) forgetLinkLookup(ctx.tenantId, erpSystem, r.externalId);
+    const changed = await linkErpPage(env.DB, ctx, stats, { erpSystem, csSystems, thresholds }, stored.map((r) => ({ externalId: r.externalId, fields: r.fields, hint: r.hint })));
+    for (const id of changed) touched.add(id);
+    for (const r of stored) forgetLinkLookup(ctx.tenantId, erpSystem, r.externalId);
+  }
+  await refreshAccounts(env.DB, ctx.tenantId, touched, matrix);
+  await Promise.all([...touched].map((accountId) => invalidateAccountView(env, ctx.tenantId, accountId)));
+  stats.accountsTouched = [...touched];
+  ctx.log.info('identity_link.erp_done', { system: erpSystem, ...stats, accountsTouched: touched.size, missing: stats.missing.length });
   return stats;
 }
