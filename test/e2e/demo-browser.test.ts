@@ -194,4 +194,30 @@ describe('admin console from /demo', () => {
     expect(errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
     await page.close();
   });
+
+  it('starts a dry-run reconcile from the console, follows it to its end and shows a drift report that repaired nothing', { timeout: 120_000 }, async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${broker}/demo`);
+    await page.getByRole('button', { name: 'Open the admin console' }).click();
+    await page.waitForURL(/\/widgets\/console/);
+    const sync = page.getByRole('region', { name: 'Sync runs' });
+    await sync.getByRole('button', { name: 'Dry run (changes nothing)' }).click();
+    const started = sync.getByText(/^Reconcile \(dry run\) started: run sr_[0-9a-f]{32}\./);
+    await started.waitFor({ timeout: 20_000 });
+    const id = /sr_[0-9a-f]{32}/.exec(await started.innerText())![0];
+    const run = sync.locator(`[data-sync-run="${id}"]`);
+    // The list reads itself again while the run is queued or running (the sync queue works it).
+    await run.getByText('Completed', { exact: true }).waitFor({ timeout: 90_000 });
+    expect(await run.getByRole('progressbar').getAttribute('value')).toBe('100');
+    await run.getByRole('button', { name: /^Show the drift report of Reconcile \(dry run\)/ }).click();
+    const report = run.getByRole('region', { name: `Drift report of Reconcile (dry run) ${id}` }).or(run.getByText('No drift: the linked records agree on every compared field.'));
+    await report.first().waitFor({ timeout: 20_000 });
+    // A dry run reports and changes nothing: no row says it was repaired.
+    const outcomes = await run.locator('[data-drift] .cc-badge').allInnerTexts();
+    expect(outcomes.filter((o) => o === 'Repaired')).toEqual([]);
+    expect(new Set(outcomes).size <= 2 && outcomes.every((o) => o === 'Would repair' || o === 'For a person')).toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'console-sync-dry-run.png'), fullPage: true });
+    expect(errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
+    await page.close();
+  });
 });
