@@ -10,7 +10,7 @@
  * Their ids are in `TenantDataset.closedWon` (served at `GET /__sandbox/truth/closed-won`), so
  * tests pick them by what they are, never by position.
  */
-import { addDays, isoAt, Prng } from './prng.js';
+import { addDays, isoAt, stampAt, Prng } from './prng.js';
 import { buildCatalog, hubspotProducts, lineItemProperties, productProperties, salesforceProducts, UNMAPPED_SKU, type CatalogCurrency, type CatalogProduct } from './catalog.js';
 import { addFlowProperties, enrichCompanies, TAX_ID_COUNTRIES } from './enrich.js';
 import { hubspotOwners, projectTemplates, vitallyAdmins } from './people.js';
@@ -118,7 +118,7 @@ function hubspotFixtures(ds: TenantDataset, plans: Map<string, CustomerPlan>, ca
       concord_contract_start: start,
       concord_contract_end: addDays(addDays(start, 365), -1),
       concord_payment_terms: rng.pick(['net_15', 'net_30', 'net_30', 'net_60']),
-    }, created, isoAt(anchor, -rng.int(0, 5), 15)));
+    }, created, stampAt(anchor, anchor, -rng.int(0, 5), 15)));
     hs.associations.dealToCompany.push([id, company.id]);
     lines.forEach((l, position) => {
       const lid = String(lineId++);

@@ -3,7 +3,7 @@
  * contacts, deals across the default and one custom pipeline, associations, pipeline and
  * property definitions. Shapes follow CRM v3: https://developers.hubspot.com/docs/api/crm/companies
  */
-import { isoAt, type Prng } from './prng.js';
+import { isoAt, stampAt, type Prng } from './prng.js';
 import { COUNTRY_NAMES, SHORT_FORM, taxIdSpelling, withTypo } from './legal.js';
 import { FIRST_NAMES, INDUSTRIES, JOB_TITLES, LAST_NAMES } from './names.js';
 import type { CustomerPlan } from './plan.js';
@@ -134,7 +134,7 @@ export function buildHubspot(rng: Prng, plans: CustomerPlan[], truth: Map<string
   const addCompany = (p: CustomerPlan, duplicate: boolean): string => {
     const id = String(companySeq++);
     const created = isoAt(anchor, duplicate ? -rng.int(5, 50) : -p.ageDays, rng.int(8, 18), rng.int(0, 59));
-    const updated = isoAt(anchor, -rng.int(0, 30), rng.int(8, 18), rng.int(0, 59));
+    const updated = stampAt(anchor, anchor, -rng.int(0, 30), rng.int(8, 18), rng.int(0, 59));
     // ~90% have a domain; duplicates (typed in by hand later) usually lack one; a typo'd company
     // keeps its domain or has its VAT number, so something besides the name says who it is.
     const hasDomain = p.crmMissingPlace ? false : duplicate ? rng.chance(0.3) : p.crmTypo ? p.taxId === null || rng.chance(0.8) : rng.chance(0.92);
@@ -191,7 +191,7 @@ export function buildHubspot(rng: Prng, plans: CustomerPlan[], truth: Map<string
         closedate: isoAt(anchor, closeOffset, 12),
         deal_currency_code: p.currency,
         concord_erp_order_id: null,
-      }, created, isoAt(anchor, -rng.int(0, 20), 15)));
+      }, created, stampAt(anchor, anchor, -rng.int(0, 20), 15)));
       ds.associations.dealToCompany.push([did, companyId]);
     };
     const open = ['appointmentscheduled', 'qualifiedtobuy', 'presentationscheduled', 'decisionmakerboughtin', 'contractsent'];

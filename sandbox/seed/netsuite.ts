@@ -3,7 +3,7 @@
  * spellings, some with an integration-set externalid), invoices in every state, payments, sales
  * orders, SuiteBilling subscriptions, items and base prices. Column names follow SuiteQL.
  */
-import { addDays, isoAt, type Prng } from './prng.js';
+import { addDays, isoAt, stampAt, type Prng } from './prng.js';
 import { defaultBillingKey } from '../netsuite/addresses.js';
 import { divergentLegalName, legalNameVariant, taxIdSpelling } from './legal.js';
 import { normalizeCompanyName, registrableDomain, streetAddress, websiteVariant } from './names.js';
@@ -114,7 +114,7 @@ export function buildNetsuite(rng: Prng, plans: CustomerPlan[], truth: Map<strin
       parent: null,
       isinactive: inactive ? 'T' : 'F',
       datecreated: created,
-      lastmodifieddate: isoAt(anchor, -rng.int(0, 90), 14),
+      lastmodifieddate: stampAt(anchor, anchor, -rng.int(0, 90), 14),
       defaultbillingaddress: null,
       addresses,
     };
@@ -145,7 +145,7 @@ export function buildNetsuite(rng: Prng, plans: CustomerPlan[], truth: Map<strin
         foreigntotal: total, foreignamountremaining: remaining, currency,
         externalid: null, memo: rng.chance(0.3) ? rng.pick(['Subscription fees', 'Seats true-up', 'Professional services', 'Annual prepay']) : null,
         custbody_concord_disputed: kind === 'disputed' ? 'T' : 'F',
-        lastmodifieddate: isoAt(anchor, -Math.min(age, rng.int(0, age)), 16),
+        lastmodifieddate: stampAt(anchor, anchor, -Math.min(age, rng.int(0, age)), 16),
       });
       if (kind === 'paid' || kind === 'partial') {
         const payDate = addDays(duedate, rng.int(-termDays, 20));
@@ -154,7 +154,7 @@ export function buildNetsuite(rng: Prng, plans: CustomerPlan[], truth: Map<strin
         ds.transaction.push({
           id: String(txSeq++), tranid: doc('PYMT'), type: 'CustPymt', entity: id, trandate: paidOn, duedate: null, status: 'C',
           foreigntotal: Math.round((total - remaining) * 100) / 100, foreignamountremaining: 0, currency, externalid: null, memo: null,
-          custbody_concord_disputed: 'F', appliesTo: [invId], lastmodifieddate: isoAt(paidOn, 0, 17),
+          custbody_concord_disputed: 'F', appliesTo: [invId], lastmodifieddate: stampAt(anchor, paidOn, 0, 17),
         });
       }
     }
@@ -167,7 +167,7 @@ export function buildNetsuite(rng: Prng, plans: CustomerPlan[], truth: Map<strin
         id: String(txSeq++), tranid: doc('SO'), type: 'SalesOrd', entity: id, trandate, duedate: null,
         status: age > 45 ? 'G' : rng.pick(['B', 'F']), foreigntotal: rng.money(p.arr * 0.3, p.arr * 1.1), foreignamountremaining: 0,
         currency, externalid: rng.chance(0.3) ? `hs-deal-${3000000 + rng.int(1, 999)}` : null, memo: null,
-        custbody_concord_disputed: 'F', lastmodifieddate: isoAt(trandate, 0, 12),
+        custbody_concord_disputed: 'F', lastmodifieddate: stampAt(anchor, trandate, 0, 12),
       } satisfies NetSuiteTransaction);
     }
     addSubscriptions(rng, ds.subscription, p, id, currency, anchor, inactive);
@@ -180,7 +180,7 @@ function addSubscriptions(rng: Prng, out: NetSuiteSubscription[], p: CustomerPla
   const year = anchor.slice(0, 4);
   if (rng.chance(0.25) || inactive) {
     const end = addDays(anchor, -rng.int(30, 700));
-    out.push({ id: String(700 + out.length), name: `${p.base} – Concord ${plan} (previous)`, customer, startdate: addDays(end, -364), enddate: end, status: 'TERMINATED', currency, autorenewal: 'F', custrecord_concord_arr: rng.money(p.arr * 0.5, p.arr), lastmodifieddate: isoAt(end, 1, 9) });
+    out.push({ id: String(700 + out.length), name: `${p.base} – Concord ${plan} (previous)`, customer, startdate: addDays(end, -364), enddate: end, status: 'TERMINATED', currency, autorenewal: 'F', custrecord_concord_arr: rng.money(p.arr * 0.5, p.arr), lastmodifieddate: stampAt(anchor, end, 1, 9) });
   }
   if (inactive || !rng.chance(0.92)) return;
   const endOffset = rng.int(1, 400);
@@ -190,6 +190,6 @@ function addSubscriptions(rng: Prng, out: NetSuiteSubscription[], p: CustomerPla
   out.push({
     id: String(700 + out.length), name: `${p.base} – Concord ${plan} ${year}`, customer, startdate: pending ? addDays(anchor, rng.int(3, 20)) : start, enddate: end,
     status: pending ? 'PENDING_ACTIVATION' : 'ACTIVE', currency, autorenewal: rng.chance(0.7) ? 'T' : 'F',
-    custrecord_concord_arr: p.arr + rng.int(0, 99) / 100, lastmodifieddate: isoAt(anchor, -rng.int(0, 60), 9),
+    custrecord_concord_arr: p.arr + rng.int(0, 99) / 100, lastmodifieddate: stampAt(anchor, anchor, -rng.int(0, 60), 9),
   });
 }

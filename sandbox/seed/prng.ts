@@ -149,3 +149,15 @@ export function isoAt(date: string, days: number, hour = 9, minute = 0): string 
   }
   return iso;
 }
+
+/**
+ * A record's last-change stamp: `isoAt(date, days, hour, minute)`, but never later than the start
+ * of the anchor day. The estate is generated on its anchor day, and a vendor never stamps a record
+ * later than its own clock: a seeded "today at 14:00" read at 01:00 would be a change from the
+ * future, which moves change-poll checkpoints ahead and makes real changes look older.
+ */
+export function stampAt(anchor: string, date: string, days: number, hour = 9, minute = 0): string {
+  const at = isoAt(date, days, hour, minute);
+  const dayStart = isoAt(anchor, 0, 0, 0);
+  return at > dayStart ? dayStart : at;
+}

@@ -6,7 +6,7 @@
  * LastModifiedDate and SystemModstamp.
  * Field names per https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/
  */
-import { addDays, isoAt, type Prng } from './prng.js';
+import { addDays, isoAt, stampAt, type Prng } from './prng.js';
 import { COUNTRY_NAMES, legalNameVariant } from './legal.js';
 import { FIRST_NAMES, JOB_TITLES, LAST_NAMES, websiteVariant } from './names.js';
 import type { CustomerPlan } from './plan.js';
@@ -86,7 +86,7 @@ export function buildSalesforce(rng: Prng, plans: CustomerPlan[], truth: Map<str
       AnnualRevenue: p.arr * rng.int(20, 200), OwnerId: rng.pick(OWNERS),
     };
     const withStreet = !missingPlace && rng.chance(0.6);
-    const accountModified = isoAt(anchor, -rng.int(0, 30), 11);
+    const accountModified = stampAt(anchor, anchor, -rng.int(0, 30), 11);
     Object.assign(account, audit(created, accountModified), {
       BillingStreet: withStreet ? p.place.street : null, BillingState: missingPlace ? null : (STATES[p.place.city] ?? null), BillingPostalCode: missingPlace ? null : p.place.zip,
       NumberOfEmployees: detail.chance(0.85) ? Math.max(3, Math.round((p.arr / 400) * detail.int(2, 9))) : null,

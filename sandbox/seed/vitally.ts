@@ -4,7 +4,7 @@
  * trends; onboarding projects with tasks; escalation conversations.
  * Shapes after https://docs.vitally.io/en/articles/9880209-rest-api-overview
  */
-import { addDays, isoAt, type Prng } from './prng.js';
+import { addDays, isoAt, stampAt, type Prng } from './prng.js';
 import { SHORT_FORM } from './legal.js';
 import { FIRST_NAMES, LAST_NAMES } from './names.js';
 import type { CustomerPlan } from './plan.js';
@@ -44,7 +44,7 @@ export function buildVitally(rng: Prng, plans: CustomerPlan[], truth: Map<string
       accountOwnerId: csm.id,
       churnedAt: rng.chance(0.02) ? isoAt(anchor, -rng.int(5, 90), 10) : null,
       createdAt: isoAt(anchor, -Math.max(20, p.ageDays - rng.int(30, 90)), 9),
-      updatedAt: isoAt(anchor, -rng.int(0, 7), 9),
+      updatedAt: stampAt(anchor, anchor, -rng.int(0, 7), 9),
     };
     ds.accounts.push(account);
     t.vitallyAccountIds.push(account.id);
@@ -70,7 +70,7 @@ export function buildVitally(rng: Prng, plans: CustomerPlan[], truth: Map<string
       for (let i = rng.int(1, 3); i > 0; i--) {
         ds.conversations.push({
           id: rng.uuid(), accountId: account.id, subject: rng.pick(SUBJECTS), priority: rng.pick(['low', 'normal', 'high', 'urgent'] as const),
-          status: rng.pick(['open', 'pending', 'closed'] as const), createdAt: isoAt(anchor, -rng.int(0, 60), rng.int(8, 18)),
+          status: rng.pick(['open', 'pending', 'closed'] as const), createdAt: stampAt(anchor, anchor, -rng.int(0, 60), rng.int(8, 18)),
         });
       }
     }

@@ -27,6 +27,11 @@ declare module 'vitest' {
     identityLinkSandboxUrl: string;
     /** Private to test/worker/sync-runs.test.ts (it injects HubSpot faults and edits company domains). */
     syncRunsSandboxUrl: string;
+    /**
+     * Private to test/worker/poll-checkpoints.test.ts: anchored two days ahead (UTC), so some
+     * seeded records are stamped later than the real clock whatever the time of day.
+     */
+    pollClockSandboxUrl: string;
     /** Private to test/worker/closed-won.test.ts (closes demo deals, counts ERP and CS duplicates). */
     closedWonSandboxUrl: string;
     /** Private to test/worker/closed-won-faults.test.ts (NetSuite faults, webhook and callout knobs). */
@@ -66,6 +71,10 @@ export default async function setup(project: TestProject) {
       listeners.push(listener);
       project.provide(name, listener.url);
     }
+    // Two days ahead: its records stamped on the anchor day are a day or more in the future.
+    const ahead = await createSandbox({ anchorDate: new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10) }).listen(0);
+    listeners.push(ahead);
+    project.provide('pollClockSandboxUrl', ahead.url);
     const relay = await startRelay();
     listeners.push(relay);
     project.provide('relayUrl', relay.url);

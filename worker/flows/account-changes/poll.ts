@@ -11,6 +11,10 @@
  * Every record version found becomes the same canonical message a push would (keyed by record
  * and last modified), minus the versions already claimed: the overlap window re-reads the last
  * minutes on purpose, and what a push already delivered is not enqueued again.
+ * A checkpoint never moves past the poll's own start: a record stamped later than that (the
+ * vendor's clock ahead of ours) would otherwise push it into the future, and every change made
+ * before that future instant minus the overlap would be skipped. Such a record is read again by
+ * each poll until real time passes it, and not enqueued again (its version is claimed).
  */
 import type { Env } from '../../env.js';
 import { CS_OBJECT_TYPES, ERP_RECORD_TYPES } from '../../model/changes.js';
@@ -78,7 +82,7 @@ async function pollErp(env: Env, tenantId: string, log: Logger, correlationId: s
       for await (const page of erp.changedSince(type, new Date(previous - OVERLAP_MS).toISOString())) {
         for (const row of page) {
           const lastModified = wholeSeconds(Date.parse(row.lastModified));
-          newest = Math.max(newest, lastModified);
+          newest = Math.max(newest, Math.min(lastModified, started));
           messages.push({
             v: 1, kind: 'erp.change', tenantId, system: 'netsuite', externalAccount, recordType: type, recordId: row.id, eventType: null, lastModified, via: 'poll',
             sourceEventId: `poll:${type}:${row.id}:${lastModified}`, correlationId,
@@ -118,7 +122,7 @@ async function pollCs(env: Env, tenantId: string, log: Logger, correlationId: st
       for await (const page of cs.changedSince(type, new Date(previous - OVERLAP_MS).toISOString())) {
         for (const row of page) {
           const updatedAt = Date.parse(row.updatedAt);
-          newest = Math.max(newest, updatedAt);
+          newest = Math.max(newest, Math.min(updatedAt, started));
           for (const csAccountId of row.accountIds) {
             messages.push({
               v: 1, kind: 'cs.change', tenantId, system: 'vitally', externalAccount, objectType: type, objectId: row.id, csAccountId, updatedAt, via: 'poll',

@@ -1,0 +1,76 @@
+/**
+ * The change poll's checkpoints against a vendor whose records are stamped later than Concord's
+ * clock (clock skew; here a sandbox anchored two days ahead, so it holds records "modified" in
+ * the future whatever the time of day). A checkpoint must never move past the poll's own start: otherwise
+ * every change made before that future instant minus the overlap is skipped, and only the pushes
+ * carry changes (what the e2e change tests showed each day between 00:00 UTC and the hours the
+ * seed used to stamp its anchor day's records at).
+ */
+import { describe, expect, inject, it } from 'vitest';
+import { api, provision } from './helpers.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Provided by test/support/worker-sandbox.ts. */
+    pollClockSandboxUrl: string;
+  }
+}
+
+const SB = inject('pollClockSandboxUrl');
+
+interface Report { streams: { source: string; stream: string; seen: number; enqueued: number; error?: string }[] }
+interface Intake { sources: { source: string; streams: { stream: string; checkpoint: string }[] }[] }
+
+async function token(vendor: string): Promise<string> {
+  const res = await fetch(`${SB}/__sandbox/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor, tenant: 'demo' }) });
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+async function suiteql(q: string): Promise<Record<string, string>[]> {
+  const res = await fetch(`${SB}/netsuite/services/rest/query/v1/suiteql?limit=1000`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await token('netsuite')}`, 'content-type': 'application/json', prefer: 'transient' },
+    body: JSON.stringify({ q }),
+  });
+  return ((await res.json()) as { items: Record<string, string>[] }).items;
+}
+
+describe('change poll checkpoints', () => {
+  it('never move past the poll itself, so a change made after a future-stamped record is still found', { timeout: 60_000 }, async () => {
+    const key = await provision('demo');
+    for (const system of ['netsuite', 'vitally'] as const) {
+      const t = await token(system);
+      const credentials = system === 'vitally' ? { type: 'api_key', apiKey: t } : { type: 'bearer', accessToken: t };
+      const res = await api(`/v1/tenants/demo/connections/${system}`, { method: 'PUT', key, body: JSON.stringify({ baseUrl: `${SB}/${system}`, credentials }) });
+      expect(res.ok, `connect ${system}`).toBe(true);
+    }
+    const poll = async () => (await (await api('/v1/tenants/demo/ops/poll', { method: 'POST', key })).json()) as Report;
+
+    // The vendor holds records stamped later than now: the first poll sees them.
+    const now = Date.now();
+    const future = await suiteql(`SELECT id FROM transaction WHERE type = 'CustInvc' AND lastmodifieddate > TO_DATE('${new Date(now + 3_600_000).toISOString().slice(0, 19).replace('T', ' ')}', 'YYYY-MM-DD HH24:MI:SS')`);
+    expect(future.length, 'the estate anchored ahead has invoices stamped in the future').toBeGreaterThan(0);
+    const first = await poll();
+    expect(first.streams.find((s) => s.stream === 'invoice')!.seen).toBeGreaterThanOrEqual(future.length);
+
+    // No checkpoint is later than the poll that wrote it.
+    const after = Date.now();
+    const intake = (await (await api('/v1/tenants/demo/ops/intake', { key })).json()) as Intake;
+    const marks = intake.sources.flatMap((s) => s.streams.map((m) => ({ stream: `${s.source}.${m.stream}`, at: Date.parse(m.checkpoint) })));
+    expect(marks.length).toBeGreaterThanOrEqual(6);
+    expect(marks.filter((m) => m.at > after)).toEqual([]);
+
+    // A payment made now (earlier than the future-stamped records) is found by the next poll.
+    const [open] = await suiteql(`SELECT id FROM transaction WHERE type = 'CustInvc' AND foreignamountremaining > 0 AND custbody_concord_disputed = 'F' ORDER BY id`);
+    const paid = await fetch(`${SB}/__sandbox/netsuite/demo/invoices/${open!['id']}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(paid.status).toBeLessThan(300);
+    const payment = ((await paid.json()) as { payment?: { id: string } }).payment;
+    const second = await poll();
+    const payments = second.streams.find((s) => s.stream === 'payment')!;
+    expect(payments.error).toBeUndefined();
+    expect(payments.enqueued, `payment ${payment?.id ?? ''} found`).toBeGreaterThanOrEqual(1);
+    // What the polls enqueued is applied through the queue before the test ends: then no stream
+    // has anything new (and nothing is left running into the next file).
+    await expect.poll(async () => (await poll()).streams.filter((s) => s.enqueued > 0).map((s) => s.stream), { timeout: 45_000, interval: 1_000 }).toEqual([]);
+  });
+});
