@@ -1,14 +1,24 @@
 /**
- * Shared by the HubSpot contract tests: a sandbox token for a portal, the official client on the
- * emulator, the seeded portal regenerated locally, and the status and parsed body of a failed
- * client call (the client throws an ApiException carrying both).
+ * Shared by the HubSpot contract tests: a sandbox of the file's own, a sandbox token for a portal,
+ * the official client on the emulator, the seeded portal regenerated locally, and the status and
+ * parsed body of a failed client call (the client throws an ApiException carrying both).
  */
 import { Client } from '@hubspot/api-client';
-import { expect, inject } from 'vitest';
+import { afterAll, expect } from 'vitest';
+import { createSandbox } from '../../sandbox/server.js';
 import { generateTenant } from '../../sandbox/seed/generate.js';
 import type { TenantDataset } from '../../sandbox/seed/types.js';
+import { CONTRACT_ANCHOR_DATE } from './global-setup.js';
 
-export const sandboxUrl = inject('sandboxUrl');
+/**
+ * A sandbox of the importing test file's own (vitest loads this module once per file), anchored
+ * like the shared contract sandbox. HubSpot allows a portal 110 requests per rolling 10 s, and the
+ * HubSpot files together make more than that: on one shared portal, files running side by side
+ * would take each other's window and answer one another's 429s.
+ */
+const listener = await createSandbox({ anchorDate: CONTRACT_ANCHOR_DATE }).listen(0);
+afterAll(() => listener.close());
+export const sandboxUrl = listener.url;
 
 /** A private-app-like token for the tenant's portal (POST /__sandbox/tokens). */
 export async function token(tenant: 'demo' | 'other'): Promise<string> {

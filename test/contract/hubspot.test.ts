@@ -12,7 +12,7 @@ import { failure, hubspotClient, sandboxUrl, seededPortal, token } from './hubsp
 let demo: Client;
 let other: Client;
 /** The seed the sandbox serves, regenerated here (the generator is deterministic per anchor date).
- * No reseed: other contract files share the sandbox and run in parallel. */
+ * The sandbox is this file's own (hubspot-support.ts), so its portal holds exactly the seed. */
 let seed: Record<'demo' | 'other', TenantDataset>;
 
 beforeAll(async () => {

@@ -49,7 +49,9 @@ beforeAll(async () => {
   otherKey = await provision('other');
   await syncIdentity('demo', key);
   const accounts = await allAccounts('demo', key);
-  account = accounts.find((a) => a.links.some((l) => l.system === 'netsuite'))!;
+  // An account identity sync made from a CRM company and then linked to its NetSuite customer (an
+  // ERP-only account is made from its NetSuite record, so it has no "Linked NetSuite" line).
+  account = accounts.filter((a) => a.links.some((l) => l.system === 'hubspot') && a.links.some((l) => l.system === 'netsuite')).sort((a, b) => a.id.localeCompare(b.id))[0]!;
   secondAccount = accounts.find((a) => a.id !== account.id)!;
 });
 
