@@ -72,6 +72,8 @@ describe('console.js: closed-won orders', () => {
     // (the blocked run gone), not for the failed run to be present.
     await expect.poll(() => broker.requests.filter((r) => r.method === 'GET' && r.path === '/v1/tenants/demo/flows/runs').length).toBe(2);
     await runs.locator('[data-run="hubspot-24300001-deal-5000102"]').waitFor({ state: 'detached' });
+    // The list is taken away while it loads: wait for the filtered one to be drawn.
+    await runs.locator('[data-run="hubspot-24300001-deal-5000103"]').waitFor();
     expect(await runs.locator('.cc-run-item').count()).toBe(1);
     expect(await runs.locator('[data-run="hubspot-24300001-deal-5000103"]').count()).toBe(1);
   });

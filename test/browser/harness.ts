@@ -56,6 +56,9 @@ export function useWidgetBrowser(): WidgetBrowser {
   });
 
   afterEach(async () => {
+    // A request the broker is still answering when the context closes must not surface as an
+    // unhandled TargetClosedError.
+    await t.context?.unrouteAll({ behavior: 'ignoreErrors' });
     await t.context?.close();
   });
 

@@ -96,7 +96,8 @@ describe('a stale view never waits for its rebuild', () => {
 
     // NetSuite now holds every request open (then answers 504).
     await netsuite.post('/__sandbox/limits', { reset: true });
-    await netsuite.faults({ netsuite: { timeoutRate: 1, hangMs: 4_000 } });
+    // (Held 9 s: longer than the checks below take on a slow machine, shorter than the connector's 10 s timeout.)
+    await netsuite.faults({ netsuite: { timeoutRate: 1, hangMs: 9_000 } });
 
     const first = await view(account.id);
     expect(first.body.receivables.state).toBe('stale');
@@ -104,11 +105,12 @@ describe('a stale view never waits for its rebuild', () => {
     // The background rebuild reaches NetSuite and is held there...
     await until('the rebuild to reach NetSuite', async () => ((await limits()).netsuiteInFlight['demo'] ?? 0) >= 1);
 
-    // ...and meanwhile a stale read is answered at once, from this isolate's copy.
+    // ...and meanwhile a stale read is answered at once, from this isolate's copy (or, when more
+    // than its 2 s have passed on a slow machine, from KV: one read, still no waiting).
     const second = await view(account.id);
     expect(second.body.receivables.state).toBe('stale');
-    expect(second.res.headers.get('server-timing')).toMatch(/cache;dur=[\d.]+;desc="memory, stale: revalidating in the background"/);
-    expect(second.res.headers.get('x-concord-round-trips')).toMatch(/^sequential=0,/);
+    expect(second.res.headers.get('server-timing')).toMatch(/cache;dur=[\d.]+;desc="(memory|kv), stale: revalidating in the background"/);
+    expect(second.res.headers.get('x-concord-round-trips')).toMatch(/^sequential=[01],/);
     expect((await limits()).netsuiteInFlight['demo'] ?? 0).toBeGreaterThanOrEqual(1);
     // One rebuild of the account, not one per stale read.
     expect((await netsuite.counters()).requests).toBe(1);
@@ -123,8 +125,8 @@ describe('a cold build', () => {
   it('starts its NetSuite and Vitally calls before either answers', async () => {
     const account = fresh();
     await netsuite.post('/__sandbox/limits', { reset: true });
-    // Both vendors answer only after 1.5 s, so "both started" is seen while neither has answered.
-    await netsuite.faults({ netsuite: { latencyMs: 1_500 }, vitally: { latencyMs: 1_500 } });
+    // Both vendors answer only after 4 s, so "both started" is seen while neither has answered.
+    await netsuite.faults({ netsuite: { latencyMs: 4_000 }, vitally: { latencyMs: 4_000 } });
     let answered = false;
     const pending = view(account.id).then((v) => ((answered = true), v));
     await until('both vendors to be called', async () => (await netsuite.counters()).requests >= 1 && (await vitally.counters()).requests >= 1);
