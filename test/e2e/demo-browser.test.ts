@@ -89,7 +89,11 @@ describe('/demo', () => {
     // Whatever state each section is in, the panel says it (docs/account-view.md).
     expect(v.receivables.state).toBe('ok');
     expect(text).toContain(money(v.receivables.data.openTotal, v.receivables.data.currency));
-    if (v.contract.state === 'ok') expect(text).toContain(String(v.contract.data.daysToRenewal));
+    // A contract whose renewal date has passed is said so ("Renewal date passed 481 days ago").
+    if (v.contract.state === 'ok') {
+      const days = v.contract.data.daysToRenewal as number;
+      expect(text).toContain(days >= 0 ? `${days} day` : `Renewal date passed ${-days} days ago`);
+    }
     else expect(text).toContain('No current contract in NetSuite.');
     if (v.health.state === 'ok') expect(await page.getByTestId('health-score').textContent()).toBe(String(v.health.data.score));
     else expect(text).toContain('No health score in Vitally yet.');
