@@ -199,7 +199,7 @@ describe('admin console from /demo', () => {
     await page.close();
   });
 
-  it('starts a dry-run reconcile from the console, follows it to its end and shows a drift report that repaired nothing', { timeout: 120_000 }, async () => {
+  it('starts a dry-run reconcile from the console, follows it to its end and shows a drift report that repaired nothing', { timeout: 180_000 }, async () => {
     const { page, errors } = await openPage();
     await page.goto(`${broker}/demo`);
     await page.getByRole('button', { name: 'Open the admin console' }).click();

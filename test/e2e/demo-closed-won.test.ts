@@ -103,9 +103,19 @@ describe('/demo: close a demo deal as won', () => {
     // A second click closes another deal, never the same one again.
     const again = page.waitForResponse((r) => r.url() === `${broker}/demo/closed-won` && r.request().method() === 'POST');
     await section.getByRole('button', { name: 'Close a demo deal as won' }).click();
-    const next = (await (await again).json()) as { dealId: string };
+    const next = (await (await again).json()) as { dealId: string; runId: string };
     expect(next.dealId).not.toBe(deal.dealId);
     expect(valid.has(next.dealId)).toBe(true);
+    // That run is followed to its end too: left running, it would write into the estate while the
+    // next e2e files (which change the sandbox's webhook knobs) run.
+    let second: Run | null = null;
+    for (const until = Date.now() + 150_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
+      const res = await fetch(`${broker}/v1/tenants/demo/flows/runs/${next.runId}`, { headers: { authorization: `Bearer ${demoKey}` } });
+      if (res.status !== 200) continue;
+      second = (await res.json()) as Run;
+      if (['completed', 'blocked', 'failed'].includes(second.status)) break;
+    }
+    expect(second?.status).toBe('completed');
     await page.close();
-  }, 240_000);
+  }, 420_000);
 });

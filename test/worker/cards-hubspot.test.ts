@@ -99,7 +99,7 @@ describe('HubSpot card view', () => {
     // Not a dead end: it says why, and Concord resolves the company it had not seen right away.
     expect(problem.detail).toMatch(/had not seen this company yet and is looking for a match now/);
     let linked: Response | null = null;
-    for (let i = 0; i < 50 && linked?.status !== 200; i++) {
+    for (const until = Date.now() + 20_000; Date.now() < until && linked?.status !== 200; ) {
       await new Promise((ok) => setTimeout(ok, 100));
       linked = await hubspotFetch('GET', hubspotViewPath('companies', fresh.id));
     }

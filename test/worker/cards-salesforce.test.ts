@@ -122,7 +122,7 @@ describe('Salesforce card view', () => {
     // It says why, and Concord resolves the Account it had not seen: the component's Retry then shows it.
     expect(problem.detail).toMatch(/had not seen this company yet/);
     let status = 404;
-    for (let i = 0; i < 50 && status !== 200; i++) {
+    for (const until = Date.now() + 20_000; Date.now() < until && status !== 200; ) {
       await new Promise((ok) => setTimeout(ok, 100));
       status = (await salesforceFetch(viewPath('Account', unlinkedSfAccountId), secret)).status;
     }

@@ -208,6 +208,6 @@ describe('saved sync-run answers match the broker', () => {
     expect(problem['detail']).toBe(syncRunActive.detail);
     // The started run goes through the queue (this tenant has nothing connected): let it finish
     // inside the test, not while the test environment is torn down.
-    await expect.poll(async () => (await getSync(`/sync/runs/${String(run['id'])}`)).body['status'], { timeout: 10_000 }).toBe('completed');
+    await expect.poll(async () => (await getSync(`/sync/runs/${String(run['id'])}`)).body['status'], { timeout: 20_000 }).toBe('completed');
   });
 });

@@ -108,7 +108,7 @@ describe('NetSuite change events', () => {
     const rows = async () =>
       (await env.DB.prepare("SELECT status FROM events WHERE tenant_id = ? AND system = 'netsuite' AND object_id = '1002'").bind(TENANT).all<{ status: string }>()).results;
     let found = await rows();
-    for (let i = 0; i < 100 && found.length === 0; i++) {
+    for (const until = Date.now() + 20_000; Date.now() < until && found.length === 0; ) {
       await new Promise((r) => setTimeout(r, 100));
       found = await rows();
     }

@@ -64,7 +64,8 @@ async function eventsOf(objectId: string): Promise<EventRow[]> {
 
 /** Waits for the queue (miniflare delivers after max_batch_timeout) to have recorded `n` rows. */
 async function waitForEvents(objectId: string, n: number): Promise<EventRow[]> {
-  for (let i = 0; i < 100; i++) {
+  // A deadline, not a count of tries: on a loaded machine each read takes longer.
+  for (const until = Date.now() + 20_000; Date.now() < until; ) {
     const rows = await eventsOf(objectId);
     if (rows.length >= n) return rows;
     await new Promise((r) => setTimeout(r, 100));
