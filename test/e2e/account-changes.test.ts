@@ -52,9 +52,17 @@ interface Invoice {
   disputed: boolean;
   daysOverdue: number;
 }
+interface Milestone {
+  id: string;
+  name: string;
+  status: string;
+  dueDate: string | null;
+}
 interface View {
   receivables: { state: string; data?: { openTotal: number; openInvoices: Invoice[] } };
   health: { state: string; data?: { score: number } };
+  onboarding: { state: string; data?: { status: string; milestones: Milestone[] } };
+  contract: { state: string; data?: { status: string; renewalDate: string; daysToRenewal: number } };
 }
 
 /**
@@ -110,9 +118,23 @@ async function hubspotCompany(id: string): Promise<Record<string, string | null>
 }
 
 async function salesforceAccount(id: string): Promise<Record<string, unknown>> {
-  const q = encodeURIComponent(`SELECT Id, Concord_Open_AR__c, Concord_Last_Payment_Date__c, Concord_Finance_Hold__c FROM Account WHERE Id = '${id}'`);
+  const q = encodeURIComponent(`SELECT Id, Concord_Open_AR__c, Concord_Last_Payment_Date__c, Concord_Finance_Hold__c, Concord_Renewal_Risk__c FROM Account WHERE Id = '${id}'`);
   const res = await fetch(`${sandbox}/salesforce/services/data/v62.0/query?q=${q}`, { headers: { authorization: `Bearer ${await token('salesforce')}` } });
   return ((await res.json()) as { records: Record<string, unknown>[] }).records[0]!;
+}
+
+/** Subjects of the tasks on the account's HubSpot company and Salesforce Account that start with `prefix`. */
+async function crmTasks(a: { links: Link[] }, prefix: string): Promise<{ hubspot: string[]; salesforce: string[] }> {
+  const hsAuth = { authorization: `Bearer ${await token('hubspot')}` };
+  const assoc = (await (await fetch(`${sandbox}/hubspot/crm/v4/objects/companies/${linked(a, 'hubspot')}/associations/tasks`, { headers: hsAuth })).json()) as { results: { toObjectId: string | number }[] };
+  const hubspot: string[] = [];
+  for (const r of assoc.results) {
+    const task = (await (await fetch(`${sandbox}/hubspot/crm/v3/objects/tasks/${r.toObjectId}?properties=hs_task_subject`, { headers: hsAuth })).json()) as { properties: { hs_task_subject: string } };
+    hubspot.push(task.properties.hs_task_subject);
+  }
+  const q = encodeURIComponent(`SELECT Id, Subject FROM Task WHERE WhatId = '${linked(a, 'salesforce')}'`);
+  const sf = (await (await fetch(`${sandbox}/salesforce/services/data/v62.0/query?q=${q}`, { headers: { authorization: `Bearer ${await token('salesforce')}` } })).json()) as { records: { Subject: string }[] };
+  return { hubspot: hubspot.filter((t) => t.startsWith(prefix)), salesforce: sf.records.map((r) => r.Subject).filter((t) => t.startsWith(prefix)) };
 }
 
 async function history(accountId: string): Promise<string[]> {
@@ -137,6 +159,27 @@ async function accountForFinanceHold(): Promise<{ id: string; links: Link[]; age
     if (aged.reduce((sum, i) => sum + i.balance, 0) > 1_001 && (await history(a.id)).length === 0) return { id: a.id, links: a.links, aged };
   }
   throw new Error('no account with an aged overdue balance');
+}
+
+/**
+ * An account no other test touched (no history yet), linked once in each CRM, with a Vitally
+ * health score and what `want` asks of its view; picked by property, from the end of the list.
+ */
+async function untouchedAccount(want: (v: View) => boolean): Promise<{ id: string; links: Link[]; view: View }> {
+  for (const a of await accountsLastFirst()) {
+    const count = (system: string) => a.links.filter((l) => l.system === system).length;
+    if (count('hubspot') !== 1 || count('salesforce') !== 1 || count('netsuite') !== 1 || count('vitally') !== 1) continue;
+    const v = await view(a.id);
+    if (v.health.data && want(v) && (await history(a.id)).length === 0) return { id: a.id, links: a.links, view: v };
+  }
+  throw new Error('no untouched account fits');
+}
+
+/** A CS change of the account (its health score set to `score`), followed to the view and the HubSpot company. */
+async function csChange(a: { id: string; links: Link[] }, score: number): Promise<void> {
+  expect((await sandboxCall('POST', `/__sandbox/vitally/demo/accounts/${linked(a, 'vitally')}/health`, { score: score / 10 })).status).toBe(200);
+  expect(Math.round((await until(() => view(a.id), (v) => Math.round(v.health.data?.score ?? NaN) === score)).value.health.data!.score)).toBe(score);
+  expect(Number((await until(() => hubspotCompany(linked(a, 'hubspot')), (p) => Number(p.concord_health_score) === score)).value.concord_health_score)).toBe(score);
 }
 
 afterAll(async () => {
@@ -292,27 +335,14 @@ describe('ERP and CS changes reach the CRM', { timeout: 240_000 }, () => {
     const lines = await until(() => history(a.id), (l) => l.some(line));
     expect(lines.value.filter(line)).toHaveLength(1);
 
-    const hubspotTasks = async () => {
-      const auth = { authorization: `Bearer ${await token('hubspot')}` };
-      const assoc = (await (await fetch(`${sandbox}/hubspot/crm/v4/objects/companies/${linked(a, 'hubspot')}/associations/tasks`, { headers: auth })).json()) as { results: { toObjectId: string | number }[] };
-      const subjects: string[] = [];
-      for (const r of assoc.results) {
-        const task = (await (await fetch(`${sandbox}/hubspot/crm/v3/objects/tasks/${r.toObjectId}?properties=hs_task_subject`, { headers: auth })).json()) as { properties: { hs_task_subject: string } };
-        subjects.push(task.properties.hs_task_subject);
-      }
-      return subjects.filter((s) => s.startsWith('Support review: health fell from 82 to 51'));
-    };
-    expect((await until(hubspotTasks, (t) => t.length > 0)).value).toHaveLength(1);
-    const q = encodeURIComponent(`SELECT Id, Subject FROM Task WHERE WhatId = '${linked(a, 'salesforce')}'`);
-    const sfTasks = async () =>
-      ((await (await fetch(`${sandbox}/salesforce/services/data/v62.0/query?q=${q}`, { headers: { authorization: `Bearer ${await token('salesforce')}` } })).json()) as { records: { Subject: string }[] }).records.filter((r) =>
-        r.Subject.startsWith('Support review: health fell from 82 to 51'),
-      );
-    expect((await until(sfTasks, (t) => t.length > 0)).value).toHaveLength(1);
+    const tasks = () => crmTasks(a, 'Support review: health fell from 82 to 51');
+    const filed = await until(tasks, (t) => t.hubspot.length > 0 && t.salesforce.length > 0);
+    expect(filed.value.hubspot).toHaveLength(1);
+    expect(filed.value.salesforce).toHaveLength(1);
     // Recovered to where it fell from: the episode closes; a new fall would file a new task.
     await setHealth(85);
     await new Promise((r) => setTimeout(r, 1_000));
-    expect(await hubspotTasks()).toHaveLength(1);
+    expect((await tasks()).hubspot).toHaveLength(1);
   });
 
   it('never overwrites a field the tenant gave to the CRM: the health change is refused and recorded, the view still shows it', async () => {
@@ -364,5 +394,58 @@ describe('ERP and CS changes reach the CRM', { timeout: 240_000 }, () => {
       const hs = await until(() => hubspotCompany(linked(a!, 'hubspot')), (p) => Number(p.concord_health_score) === target);
       expect(Number(hs.value.concord_health_score)).toBe(target);
     }
+  });
+
+  it('a stalled onboarding milestone files one task on each CRM record, however many changes report it', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    // Stalled the way the policy reads it: the first blocked milestone, else the earliest past due.
+    const stalledOn = (v: View) => {
+      const open = (v.onboarding.data?.milestones ?? []).filter((m) => m.status !== 'completed' && m.status !== 'skipped');
+      return open.find((m) => m.status === 'blocked') ?? open.find((m) => m.dueDate !== null && m.dueDate < today) ?? null;
+    };
+    const a = await untouchedAccount((v) => v.onboarding.data?.status === 'stalled' && stalledOn(v) !== null);
+    const m = stalledOn(a.view)!;
+    const score = Math.round(a.view.health.data!.score);
+    const near = (d: number) => (score + d <= 100 ? score + d : score - d);
+    // The account's first change reads its onboarding: the episode opens and its task is filed.
+    await csChange(a, near(1));
+    const prefix = `Onboarding stalled: ${m.name} (`;
+    const filed = await until(() => crmTasks(a, prefix), (t) => t.hubspot.length > 0 && t.salesforce.length > 0);
+    expect(filed.value).toEqual({ hubspot: [expect.stringContaining(m.name)], salesforce: [expect.stringContaining(m.name)] });
+    const line = (s: string) => s.startsWith(`Onboarding task raised in the CRM: ${m.name} `);
+    expect((await until(() => history(a.id), (l) => l.some(line))).value.filter(line)).toHaveLength(1);
+    // Another change while the same milestone is stalled: nothing more.
+    await csChange(a, near(2));
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await crmTasks(a, prefix)).toEqual({ hubspot: [expect.any(String)], salesforce: [expect.any(String)] });
+    expect((await history(a.id)).filter(line)).toHaveLength(1);
+  });
+
+  it('a renewal within 90 days at high risk files one task before the renewal date, and the risk on both CRM records', async () => {
+    const a = await untouchedAccount((v) => v.contract.data?.status === 'active' && v.contract.data.daysToRenewal >= 2 && v.contract.data.daysToRenewal <= 80 && v.health.data!.score >= 20);
+    const renewal = a.view.contract.data!.renewalDate;
+    // Health at 12 (low, and falling) and an urgent escalation, with the renewal inside 90 days: high risk.
+    expect((await sandboxCall('POST', `/__sandbox/vitally/demo/accounts/${linked(a, 'vitally')}/escalations`, { subject: 'Data export keeps failing', priority: 'urgent' })).status).toBe(200);
+    await csChange(a, 12);
+    const risk = await until(() => hubspotCompany(linked(a, 'hubspot')), (p) => p.concord_renewal_risk === 'high');
+    expect(risk.value.concord_renewal_risk).toBe('high');
+    expect((await until(() => salesforceAccount(linked(a, 'salesforce')), (r) => r.Concord_Renewal_Risk__c === 'high')).value.Concord_Renewal_Risk__c).toBe('high');
+    const prefix = `Renewal at risk: renews ${renewal} (`;
+    const filed = await until(() => crmTasks(a, prefix), (t) => t.hubspot.length > 0 && t.salesforce.length > 0);
+    expect(filed.value.hubspot).toHaveLength(1);
+    expect(filed.value.salesforce).toHaveLength(1);
+    // Due before the renewal, never before today.
+    const q = encodeURIComponent(`SELECT Id, Subject, ActivityDate FROM Task WHERE WhatId = '${linked(a, 'salesforce')}'`);
+    const sf = (await (await fetch(`${sandbox}/salesforce/services/data/v62.0/query?q=${q}`, { headers: { authorization: `Bearer ${await token('salesforce')}` } })).json()) as { records: { Subject: string; ActivityDate: string }[] };
+    const due = sf.records.find((r) => r.Subject.startsWith(prefix))!.ActivityDate;
+    expect(due < renewal).toBe(true);
+    expect(due >= new Date().toISOString().slice(0, 10)).toBe(true);
+    const line = (s: string) => s === `Renewal task raised in the CRM: renews ${renewal} at high risk`;
+    expect((await until(() => history(a.id), (l) => l.some(line))).value.filter(line)).toHaveLength(1);
+    // More changes before the same renewal (the risk stays high): one task.
+    await csChange(a, 14);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await crmTasks(a, prefix)).hubspot).toHaveLength(1);
+    expect((await history(a.id)).filter(line)).toHaveLength(1);
   });
 });

@@ -58,7 +58,7 @@ export async function runAccountEffects(env: Env, tenantId: string, accountIds: 
       if (effects) {
         await env.DB.batch(effects.statements);
         toWrite.push({ accountId, facts: effects.facts, targets: effects.targets });
-        if (effects.task) tasks.push({ accountId, task: effects.task, targets: effects.targets });
+        for (const task of effects.tasks) tasks.push({ accountId, task, targets: effects.targets });
       }
       done.push(accountId);
     } catch (err) {

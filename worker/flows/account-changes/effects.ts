@@ -9,15 +9,27 @@
  * - The digest (policies/account-facts) is stored over the version that was read, with the
  *   history lines of what changed in it ("Health fell from 62 to 41"), in one batch.
  * - The facts derived from it go to the account's CRM records (crm-facts.ts), in batches.
- * Lifecycle policies (issue 12, item 4) plug in here: they see the previous and the new digest
- * and facts of each account.
+ * - Lifecycle automations (policies/automations) see the previous and the new digest: the finance
+ *   hold is a fact; health drop, stalled onboarding and renewal at risk are episodes kept in the
+ *   digest, each filing one CRM task (consume.ts `fileTasks`) and one history line when it opens.
  */
 import type { Env } from '../../env.js';
 import { ConcordError } from '../../errors.js';
-import { sectionData, todayUtc, type AccountView } from '../../model/index.js';
-import { csDigest, deriveFacts, erpDigest, type AccountLinks, type AccountState } from '../../policies/account-facts/index.js';
+import { addDays, sectionData, todayUtc, type AccountView } from '../../model/index.js';
+import { csDigest, deriveFacts, erpDigest, renewalRiskOf, type AccountLinks, type AccountState } from '../../policies/account-facts/index.js';
 import type { AccountFacts } from '../../ports/facts.js';
-import { DEFAULT_FINANCE_HOLD, DEFAULT_HEALTH_DROP, financeHold, healthEpisode, type HealthEpisode } from '../../policies/automations/index.js';
+import {
+  DEFAULT_FINANCE_HOLD,
+  DEFAULT_HEALTH_DROP,
+  DEFAULT_RENEWAL_RISK,
+  financeHold,
+  healthEpisode,
+  onboardingEpisode,
+  renewalEpisode,
+  type HealthEpisode,
+  type OnboardingEpisode,
+  type RenewalEpisode,
+} from '../../policies/automations/index.js';
 import { portsFor } from '../../ports/registry.js';
 import { fetchNetSuite, fetchVitally } from '../../services/account-view-build.js';
 import { rebuildAccountView } from '../../services/account-view.js';
@@ -43,8 +55,8 @@ export interface AccountEffects {
   statements: D1PreparedStatement[];
   /** The view rebuilt (null when none was cached). */
   rebuilt: boolean;
-  /** A CRM task an automation asks for on the account's CRM records (created idempotently by key). */
-  task?: AutomationTask;
+  /** The CRM tasks the account's open automation episodes ask for on its CRM records (each created once, by key). */
+  tasks: AutomationTask[];
 }
 
 /** A task an automation files on every CRM record of the account. */
@@ -55,9 +67,15 @@ export interface AutomationTask {
   dueDate: string;
 }
 
-/** The support review task of a health-drop episode: due in two days. */
-function healthTask(episode: HealthEpisode, name: string, today: string): AutomationTask {
-  const due = new Date(Date.parse(`${today}T00:00:00Z`) + 2 * 86_400_000).toISOString().slice(0, 10);
+/**
+ * A task's content derives from its episode alone (never from the day it is filed): a retry on
+ * another day asks the connector's ledger for the same task under the same key.
+ */
+const dueAfter = (episodeAt: string, days: number) => addDays(episodeAt.slice(0, 10), days);
+
+/** The support review task of a health-drop episode: due two days after the drop. */
+function healthTask(episode: HealthEpisode, name: string): AutomationTask {
+  const due = dueAfter(episode.at, 2);
   return {
     key: episode.key,
     subject: `Support review: health fell from ${Math.round(episode.from)} to ${Math.round(episode.to)} (${name})`,
@@ -66,7 +84,34 @@ function healthTask(episode: HealthEpisode, name: string, today: string): Automa
   };
 }
 
+/** The task of a stalled-onboarding episode: due two days after the stall was seen. */
+function onboardingTask(episode: OnboardingEpisode, name: string): AutomationTask {
+  const m = episode.milestone;
+  const why = m.reason === 'blocked' ? 'is blocked' : `is past its due date (${m.dueDate})`;
+  return {
+    key: episode.key,
+    subject: `Onboarding stalled: ${m.name} (${name})`,
+    body: `Concord: the onboarding milestone "${m.name}" of ${name} ${why} in the customer-success system (seen ${episode.at}). Unblock it with the customer or agree a new date.`,
+    dueDate: dueAfter(episode.at, 2),
+  };
+}
+
+/** The task of a renewal at risk: due a week after the risk was seen, and never after the day before the renewal. */
+function renewalTask(episode: RenewalEpisode, name: string): AutomationTask {
+  const seen = episode.at.slice(0, 10);
+  const earliest = [dueAfter(episode.at, 7), addDays(episode.renewalDate, -1)].sort()[0]!;
+  return {
+    key: episode.key,
+    subject: `Renewal at risk: renews ${episode.renewalDate} (${name})`,
+    body: `Concord: the renewal of ${name} on ${episode.renewalDate} is at ${episode.level} risk${episode.reasons.length ? ` (${episode.reasons.join(', ').replaceAll('_', ' ')})` : ''} (seen ${episode.at}). Plan the renewal conversation before then.`,
+    dueDate: earliest < seen ? seen : earliest,
+  };
+}
+
 const CRM_SYSTEMS = new Set<System>(['hubspot', 'salesforce']);
+
+/** How long after an episode opens its task is still ensured (well inside the CRM ledgers' 24 h memory of a key). */
+export const TASK_ENSURE_MS = 12 * 3600 * 1000;
 
 /** The changed sources' sections: from the rebuilt view, or read directly when none was cached. */
 async function freshSections(env: Env, ctx: ServiceContext, accountId: string, ids: { erp: string | null; cs: string | null }, mark: DirtyMark, today: string) {
@@ -115,6 +160,8 @@ export async function accountEffects(env: Env, ctx: ServiceContext, accountId: s
     ...(previous?.erp ? { erp: previous.erp } : {}),
     ...(previous?.cs ? { cs: previous.cs } : {}),
     ...(previous?.healthEpisode ? { healthEpisode: previous.healthEpisode } : {}),
+    ...(previous?.onboardingEpisode ? { onboardingEpisode: previous.onboardingEpisode } : {}),
+    ...(previous?.renewalEpisode ? { renewalEpisode: previous.renewalEpisode } : {}),
   };
   if (read.erp && links.erpCustomerId) {
     const erp = await portsFor(env, ctx, { flow: FLOW, actor: 'concord' }).erp();
@@ -126,10 +173,18 @@ export async function accountEffects(env: Env, ctx: ServiceContext, accountId: s
     const episode = healthEpisode(previous?.healthEpisode, previous?.cs?.health?.score, next.cs.health?.score, read.cs.fetchedAt, accountId, DEFAULT_HEALTH_DROP);
     if (episode) next.healthEpisode = episode;
     else delete next.healthEpisode;
+    const stalled = onboardingEpisode(previous?.onboardingEpisode, next.cs.onboarding ? next.cs.onboarding.stalled : null, read.cs.fetchedAt, accountId);
+    if (stalled) next.onboardingEpisode = stalled;
+    else delete next.onboardingEpisode;
   }
 
   const facts = deriveFacts(next, links, today);
   const before = previous ? deriveFacts(previous, links, today) : undefined;
+  // Renewal at risk: only once the risk is assessed (both linked sources read) and the ERP says when it renews.
+  const risk = renewalRiskOf(next, links, today);
+  const renewal = renewalEpisode(previous?.renewalEpisode, risk, next.erp ? (next.erp.contract?.renewalDate ?? null) : undefined, today, new Date().toISOString(), accountId, DEFAULT_RENEWAL_RISK);
+  if (renewal) next.renewalEpisode = renewal;
+  else delete next.renewalEpisode;
   const aged = financeHold(next.erp?.receivables?.overdue ?? [], DEFAULT_FINANCE_HOLD);
   const history = stateHistory(previous, next, { from: before?.renewalRisk, to: facts.renewalRisk }, SYSTEM_LABEL.vitally!, {
     from: before?.financeHold,
@@ -147,10 +202,35 @@ export async function accountEffects(env: Env, ctx: ServiceContext, accountId: s
       detail: { from: Math.round(episode.from), to: Math.round(episode.to) },
     });
   }
+  const stalled = next.onboardingEpisode;
+  if (stalled && stalled.key !== previous?.onboardingEpisode?.key) {
+    const m = stalled.milestone;
+    history.push({
+      key: `onboarding-task:${stalled.key}`,
+      action: 'account.automation.onboarding_task',
+      summary: `Onboarding task raised in the CRM: ${m.name} ${m.reason === 'blocked' ? 'is blocked' : `is past due (${m.dueDate})`}`,
+      detail: { milestone: m.name, reason: m.reason, dueDate: m.dueDate },
+    });
+  }
+  if (renewal && renewal.key !== previous?.renewalEpisode?.key) {
+    history.push({
+      key: `renewal-task:${renewal.key}`,
+      action: 'account.automation.renewal_task',
+      summary: `Renewal task raised in the CRM: renews ${renewal.renewalDate} at ${renewal.level} risk`,
+      detail: { renewalDate: renewal.renewalDate, level: renewal.level },
+    });
+  }
   const statements = await saveStateStatements(env.DB, { tenantId: ctx.tenantId, accountId, previous: stored?.version ?? 0, state: next, history, actor: 'concord', correlationId: ctx.correlationId });
   const targets = account.links.filter((l) => CRM_SYSTEMS.has(l.system)).map((l) => ({ system: l.system, recordId: l.externalId }));
-  // While the episode is open its task is ensured on every run (idempotent by key): a run whose
-  // task creation failed after the digest was stored still files it on the retry.
-  const task = episode ? healthTask(episode, account.name ?? accountId, today) : undefined;
-  return { accountId, facts, targets, statements, rebuilt: read.rebuilt, ...(task ? { task } : {}) };
+  // For a while after an episode opens its task is ensured on every run (idempotent by key): a
+  // run whose task creation failed after the digest was stored still files it on the retry. Not
+  // for ever: the HubSpot ledger remembers a key for 24 h, so an episode open for days would file
+  // its task again on a later change.
+  const name = account.name ?? accountId;
+  const young = (at: string) => Date.now() - Date.parse(at) < TASK_ENSURE_MS;
+  const tasks: AutomationTask[] = [];
+  if (episode && young(episode.at)) tasks.push(healthTask(episode, name));
+  if (stalled && young(stalled.at)) tasks.push(onboardingTask(stalled, name));
+  if (renewal && young(renewal.at)) tasks.push(renewalTask(renewal, name));
+  return { accountId, facts, targets, statements, rebuilt: read.rebuilt, tasks };
 }

@@ -5,7 +5,7 @@
  * not yet read never clears a CRM property; it is null when the source says there is none.
  * The finance hold is the finance hold policy's verdict (policies/automations) on the receivables.
  */
-import { assessRenewalRisk } from '../../model/index.js';
+import { assessRenewalRisk, type RenewalRisk } from '../../model/index.js';
 import type { AccountFacts } from '../../ports/facts.js';
 import { DEFAULT_FINANCE_HOLD, financeHold, type FinanceHoldPolicy } from '../automations/finance-hold.js';
 import type { AccountState } from './state.js';
@@ -51,20 +51,29 @@ export function deriveFacts(state: AccountState, links: AccountLinks, today: str
       onboardingStage: cs.onboarding ? onboardingStage(cs.onboarding) : null,
     } satisfies AccountFacts);
   }
-  // Renewal risk weighs both sources: only once each linked source has been read.
-  const complete = (!links.erpCustomerId || erp) && (!links.csAccountId || cs);
-  if (complete && (erp || cs)) {
-    facts.renewalRisk = assessRenewalRisk(
-      {
-        receivables: erp?.receivables ?? null,
-        contract: erp?.contract ?? null,
-        health: cs?.health ?? null,
-        escalations: cs?.escalations ?? [],
-      },
-      today,
-    ).level;
-  }
+  const risk = renewalRiskOf(state, links, today);
+  if (risk) facts.renewalRisk = risk.level;
   return facts;
+}
+
+/**
+ * The renewal risk of the account (level and reasons), undefined until it can be assessed: it
+ * weighs both sources, so only once each linked source has been read.
+ */
+export function renewalRiskOf(state: AccountState, links: AccountLinks, today: string): RenewalRisk | undefined {
+  const erp = links.erpCustomerId ? state.erp : undefined;
+  const cs = links.csAccountId ? state.cs : undefined;
+  const complete = (!links.erpCustomerId || erp) && (!links.csAccountId || cs);
+  if (!complete || (!erp && !cs)) return undefined;
+  return assessRenewalRisk(
+    {
+      receivables: erp?.receivables ?? null,
+      contract: erp?.contract ?? null,
+      health: cs?.health ?? null,
+      escalations: cs?.escalations ?? [],
+    },
+    today,
+  );
 }
 
 /** The facts of `next` that differ from `previous` (a fact absent from `next` is never a change). */

@@ -6,6 +6,8 @@
  */
 import type { AgedBalance } from '../automations/finance-hold.js';
 import type { HealthEpisode } from '../automations/health-drop.js';
+import type { OnboardingEpisode, StalledMilestone } from '../automations/onboarding-stalled.js';
+import type { RenewalEpisode } from '../automations/renewal-risk.js';
 import { toCents, type ContractSection, type Escalation, type HealthSection, type OnboardingSection, type ReceivablesSection } from '../../model/index.js';
 
 export interface ErpDigest {
@@ -35,6 +37,8 @@ export interface CsDigest {
     current: string | null;
     /** Names of the completed milestones. */
     completed: string[];
+    /** The milestone onboarding is stalled on (blocked first, else the earliest past due), null when none; absent in digests stored before it. */
+    stalled?: StalledMilestone | null;
   } | null;
   /** Open escalations (id, subject, priority). */
   escalations: Pick<Escalation, 'id' | 'subject' | 'priority' | 'status'>[];
@@ -47,6 +51,10 @@ export interface AccountState {
   cs?: CsDigest;
   /** An open health-drop episode (policies/automations/health-drop.ts): its CRM task is ensured until it closes. */
   healthEpisode?: HealthEpisode;
+  /** An open stalled-onboarding episode (policies/automations/onboarding-stalled.ts). */
+  onboardingEpisode?: OnboardingEpisode;
+  /** The renewal a renewal-at-risk task was filed for (policies/automations/renewal-risk.ts). */
+  renewalEpisode?: RenewalEpisode;
 }
 
 /** The ERP digest of freshly read sections. */
@@ -70,7 +78,19 @@ export function erpDigest(fetchedAt: string, receivables: ReceivablesSection | n
   };
 }
 
-/** The CS digest of freshly read sections. */
+/**
+ * The milestone an onboarding is stalled on as of `today`: the first blocked one (in the
+ * section's order, by due date), else the first not done whose due date has passed.
+ */
+export function stalledMilestone(onboarding: OnboardingSection, today: string): StalledMilestone | null {
+  const open = onboarding.milestones.filter((m) => m.status !== 'completed' && m.status !== 'skipped');
+  const blocked = open.find((m) => m.status === 'blocked');
+  if (blocked) return { id: blocked.id, name: blocked.name, reason: 'blocked', dueDate: blocked.dueDate };
+  const late = open.find((m) => m.dueDate !== null && m.dueDate < today);
+  return late ? { id: late.id, name: late.name, reason: 'past_due', dueDate: late.dueDate } : null;
+}
+
+/** The CS digest of freshly read sections (`fetchedAt`'s date is the day a milestone is late by). */
 export function csDigest(fetchedAt: string, health: HealthSection | null, onboarding: OnboardingSection | null, escalations: readonly Escalation[] | null): CsDigest {
   return {
     fetchedAt,
@@ -80,6 +100,7 @@ export function csDigest(fetchedAt: string, health: HealthSection | null, onboar
           status: onboarding.status,
           current: onboarding.milestones.find((m) => m.status !== 'completed' && m.status !== 'skipped')?.name ?? null,
           completed: onboarding.milestones.filter((m) => m.status === 'completed').map((m) => m.name),
+          stalled: stalledMilestone(onboarding, fetchedAt.slice(0, 10)),
         }
       : null,
     escalations: (escalations ?? []).map((e) => ({ id: e.id, subject: e.subject, priority: e.priority, status: e.status })),

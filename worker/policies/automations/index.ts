@@ -1,2 +1,4 @@
 export * from './finance-hold.js';
 export * from './health-drop.js';
+export * from './onboarding-stalled.js';
+export * from './renewal-risk.js';
