@@ -122,6 +122,8 @@ describe('console.js: closed-won settings', () => {
     await form.getByLabel('Default currency').fill('eur');
     await form.getByLabel('Milestone 2 due days').fill('60');
     await form.getByRole('button', { name: 'Remove milestone 1' }).click();
+    await form.getByLabel('Hold each new order for billing until onboarding goes live').check();
+    expect(await form.getByLabel('Go-live milestone').inputValue()).toBe('go-live');
     await form.getByRole('button', { name: 'Save closed-won settings' }).click();
     await form.getByText('Closed-won settings saved.').waitFor();
     const put = broker.requests.find((r) => r.method === 'PUT' && r.path === '/v1/tenants/demo/flows/settings/closed-won');
@@ -132,7 +134,9 @@ describe('console.js: closed-won settings', () => {
       defaultCurrency: 'EUR',
       subsidiary: null,
       escalateAfterHours: 72,
-      onboarding: { name: 'Onboarding', milestones: [{ key: 'go-live', name: 'Go-live', dueAfterDays: 60 }] },
+      // The template is not edited here: it goes back as it came.
+      onboarding: { name: 'Onboarding', template: 'Onboarding - Standard', milestones: [{ key: 'go-live', name: 'Go-live', dueAfterDays: 60 }] },
+      billing: { releaseOnGoLive: true, goLiveMilestone: 'go-live' },
     });
   });
 

@@ -133,6 +133,10 @@ describe('canonical -> REST bodies (the fields the fixtures show NetSuite readin
     expect(salesOrderBody({ externalId: 'so-1', customerId: '1042', date: '2026-10-01', memo: 'Annual subscription 2026-27', lines: [{ itemId: '201', quantity: 12, unitPrice: 1800 }, { itemId: '205', quantity: 1 }] })).toEqual({
       entity: { id: '1042' }, tranDate: '2026-10-01', memo: 'Annual subscription 2026-27', item: { items: [{ item: { id: '201' }, quantity: 12, rate: 1800 }, { item: { id: '205' }, quantity: 1 }] },
     });
+    // Held for billing until go-live: created Pending Approval (orderStatus A).
+    expect(salesOrderBody({ externalId: 'so-2', customerId: '1042', lines: [{ itemId: '201', quantity: 1 }], billingHold: true })).toEqual({
+      entity: { id: '1042' }, orderStatus: { id: 'A' }, item: { items: [{ item: { id: '201' }, quantity: 1 }] },
+    });
     expect(paymentBody({ externalId: 'p-1', customerId: '1042', amount: 12240, date: '2026-10-15', applyTo: [{ invoiceId: '88201', amount: 12240 }] })).toEqual({
       customer: { id: '1042' }, payment: 12240, tranDate: '2026-10-15', apply: { items: [{ doc: { id: '88201' }, apply: true, amount: 12240 }] },
     });

@@ -117,6 +117,26 @@ export interface ErpPort {
   changedSince?(type: ErpRecordType, since: string): AsyncIterable<{ id: string; lastModified: string }[]>;
   /** The date (YYYY-MM-DD) of the customer's latest payment, or null. */
   lastPaymentDate?(customerId: string): Promise<string | null>;
+  /** The customer's sales orders held for billing (NetSuite: Pending Approval), oldest first. */
+  heldSalesOrders?(customerId: string): Promise<ErpHeldOrder[]>;
+  /** Release a held sales order for billing (NetSuite: approve it). Releasing a released order changes nothing. */
+  releaseSalesOrder?(order: ErpOrderRelease): Promise<void>;
+}
+
+/** A sales order held for billing. */
+export interface ErpHeldOrder {
+  id: string;
+  /** The document number people see (NetSuite `tranid`). */
+  number: string;
+  /** The key it was created with (Concord's orders: `hubspot-deal-…`, `salesforce-opp-…`), null when none. */
+  externalId: string | null;
+}
+
+/** What releasing an order writes: its status, on the order `id` (its `externalId` names it in the write guard's record). */
+export interface ErpOrderRelease {
+  id: string;
+  externalId: string;
+  status: 'released';
 }
 
 /** One version of an ERP record, as the change pipeline reads it back (canonical terms). */
@@ -228,6 +248,8 @@ export interface ErpSalesOrderInput {
   /** Contract term of the order (YYYY-MM-DD). */
   startDate?: string | null;
   endDate?: string | null;
+  /** Hold the order for billing until it is released (NetSuite: created Pending Approval). */
+  billingHold?: boolean;
 }
 
 export interface ErpPaymentInput {

@@ -3,7 +3,8 @@
  * (`GET|PUT /flows/settings/closed-won`): the countries whose customers need a tax id, how the
  * CRM's payment-terms text maps to ERP terms, the defaults when a deal names none, the ERP
  * subsidiary new customers belong to, how long a blocked order waits before its owner is tasked,
- * and the onboarding template. The broker validates the whole object; each refused field's
+ * the onboarding template, and whether billing waits for go-live (orders created held, released
+ * when the go-live milestone is completed). The broker validates the whole object; each refused field's
  * reason is shown next to that field (`errors[].path` of its 422 answer).
  */
 import { useCallback, useEffect, useId, useState } from 'preact/hooks';
@@ -24,7 +25,11 @@ interface Draft {
   subsidiary: string;
   escalateAfterHours: string;
   onboardingName: string;
+  /** Not edited here: sent back as it came. */
+  template: string | undefined;
   milestones: { key: string; name: string; dueAfterDays: string }[];
+  releaseOnGoLive: boolean;
+  goLiveMilestone: string;
 }
 
 function toDraft(s: Settings): Draft {
@@ -36,7 +41,10 @@ function toDraft(s: Settings): Draft {
     subsidiary: s.subsidiary ?? '',
     escalateAfterHours: String(s.escalateAfterHours),
     onboardingName: s.onboarding.name,
+    template: s.onboarding.template,
     milestones: s.onboarding.milestones.map((m) => ({ key: m.key, name: m.name, dueAfterDays: String(m.dueAfterDays) })),
+    releaseOnGoLive: s.billing?.releaseOnGoLive ?? false,
+    goLiveMilestone: s.billing?.goLiveMilestone ?? 'go-live',
   };
 }
 
@@ -53,7 +61,12 @@ export function fromDraft(d: Draft): Settings {
     defaultCurrency: orNull(d.defaultCurrency)?.toUpperCase() ?? null,
     subsidiary: orNull(d.subsidiary),
     escalateAfterHours: num(d.escalateAfterHours),
-    onboarding: { name: d.onboardingName.trim(), milestones: d.milestones.map((m) => ({ key: m.key.trim(), name: m.name.trim(), dueAfterDays: num(m.dueAfterDays) })) },
+    onboarding: {
+      name: d.onboardingName.trim(),
+      ...(d.template !== undefined ? { template: d.template } : {}),
+      milestones: d.milestones.map((m) => ({ key: m.key.trim(), name: m.name.trim(), dueAfterDays: num(m.dueAfterDays) })),
+    },
+    billing: { releaseOnGoLive: d.releaseOnGoLive, goLiveMilestone: d.goLiveMilestone.trim() },
   };
 }
 
@@ -70,6 +83,7 @@ function errorsByField(problems: FieldProblem[], d: Draft): Record<string, strin
     } else if (head === 'onboarding' && rest[0] === 'milestones' && rest.length >= 3) add(`milestones.${rest[1]}.${rest[2]}`, p.message);
     else if (head === 'onboarding' && rest[0] === 'name') add('onboardingName', p.message);
     else if (head === 'onboarding' && rest[0] === 'milestones') add('milestones', p.message);
+    else if (head === 'billing' && rest[0] === 'goLiveMilestone') add('goLiveMilestone', p.message);
     else add(p.path, p.message);
   }
   return out;
@@ -190,8 +204,25 @@ export function ClosedWonSettings(props: { service: ConsoleService }) {
           {errors['milestones'] ? <span class="cc-field-error">{errors['milestones'].join(' ')}</span> : null}
           <button type="button" class="cc-button" onClick={() => set({ milestones: [...d.milestones, { key: '', name: '', dueAfterDays: '' }] })}>Add a milestone</button>
         </fieldset>
+        <fieldset class="cc-field">
+          <legend>Billing</legend>
+          <label class="cc-check">
+            <input type="checkbox" name="releaseOnGoLive" checked={d.releaseOnGoLive} onChange={(e) => set({ releaseOnGoLive: e.currentTarget.checked })} />
+            Hold each new order for billing until onboarding goes live
+          </label>
+          <span class="cc-sub">The ERP order is created pending approval; Concord approves it when the go-live milestone is completed in the CS system.</span>
+        </fieldset>
+        <Field id={`${id}-goLiveMilestone`} label="Go-live milestone" errors={errors['goLiveMilestone']}>
+          {(by, bad) => (
+            <select id={`${id}-goLiveMilestone`} name="goLiveMilestone" value={d.goLiveMilestone} aria-invalid={bad ? 'true' : undefined} {...(by ? { 'aria-describedby': by } : {})}
+              onChange={(e) => set({ goLiveMilestone: e.currentTarget.value })}>
+              {d.milestones.some((m) => m.key.trim() === d.goLiveMilestone) ? null : <option value={d.goLiveMilestone}>{d.goLiveMilestone || '(none)'}</option>}
+              {d.milestones.filter((m) => m.key.trim()).map((m) => <option key={m.key} value={m.key.trim()}>{m.name.trim() || m.key.trim()}</option>)}
+            </select>
+          )}
+        </Field>
         {Object.entries(errors)
-          .filter(([k]) => !/^(taxIdCountries|terms\.\d+|termsMap|defaultTerms|defaultCurrency|subsidiary|escalateAfterHours|onboardingName|milestones(\.\d+\.\w+)?)$/.test(k))
+          .filter(([k]) => !/^(taxIdCountries|terms\.\d+|termsMap|defaultTerms|defaultCurrency|subsidiary|escalateAfterHours|onboardingName|milestones(\.\d+\.\w+)?|goLiveMilestone)$/.test(k))
           .map(([k, m]) => <p key={k} class="cc-field-error"><code>{k}</code>: {m.join(' ')}</p>)}
         <div class="cc-actions">
           <button type="submit" class="cc-button cc-button-primary" disabled={saving}>{saving ? 'Saving…' : 'Save closed-won settings'}</button>

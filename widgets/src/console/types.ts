@@ -119,7 +119,9 @@ export interface ClosedWonSettings {
   defaultCurrency: string | null;
   subsidiary: string | null;
   escalateAfterHours: number;
-  onboarding: { name: string; milestones: { key: string; name: string; dueAfterDays: number }[] };
+  onboarding: { name: string; template?: string; milestones: { key: string; name: string; dueAfterDays: number }[] };
+  /** Billing waits for go-live: orders are created held and released when that milestone is completed (absent from brokers before it). */
+  billing?: { releaseOnGoLive: boolean; goLiveMilestone: string };
 }
 
 /** A record's identity fields as the review queue shows them. */

@@ -139,6 +139,15 @@ export class NetSuiteClient {
   }
 
   /**
+   * Update some fields of a record: `PATCH /record/v1/{type}/{id}` answers 204. Setting the same
+   * values twice is the same update, so a retry after an unknown outcome is safe.
+   * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_1545222128.html (updating a record)
+   */
+  async patch(type: NetSuiteRecordType, id: string, body: Record<string, unknown>): Promise<void> {
+    await callUpstream(this.ctx, this.request(`${type}.patch`, `${d.recordPath}/${type}/${encodeURIComponent(id)}`, { method: 'PATCH', body }), z.unknown(), describeNetSuiteError);
+  }
+
+  /**
    * The idempotent create: `PUT /record/v1/{type}/eid:{externalId}` creates the record when no
    * record has that external id and updates it otherwise, so a repeated write (a retry, a
    * redelivered message) never makes a second record. Answers 204 with the record in `Location`.

@@ -13,6 +13,8 @@ import type {
   ErpCustomerInput,
   ErpRecordVersion,
   ErpDocument,
+  ErpHeldOrder,
+  ErpOrderRelease,
   ErpPayment,
   ErpPaymentInput,
   ErpPort,
@@ -28,6 +30,7 @@ import type { CallContext } from '../http.js';
 import { NetSuiteClient } from './client.js';
 import { changedRecord, changedSince, lastPaymentDate } from './changes.js';
 import { suiteqlQueries } from './queries.js';
+import { internalId } from './sql.js';
 import { checkCustomerInput, checkPaymentInput, checkSalesOrderInput } from './inputs.js';
 import {
   DOCUMENT_RECORD,
@@ -46,7 +49,7 @@ import {
   salesOrderBody,
 } from './map.js';
 import { netsuiteDescriptor as d, netsuiteRecordUrl } from './descriptor.js';
-import { AccountSnapshotRowSchema, CurrencyRowSchema, CustomerRowSchema, EntityAddressRowSchema, ItemRowSchema, PricingRowSchema, TermRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema, type CustomerRow, type ItemRecord } from './schemas.js';
+import { AccountSnapshotRowSchema, CurrencyRowSchema, CustomerRowSchema, HeldOrderRowSchema, EntityAddressRowSchema, ItemRowSchema, PricingRowSchema, TermRowSchema, InvoiceRowSchema, ItemRecordSchema, PaymentRecordSchema, SubscriptionRowSchema, TransactionRecordSchema, type CustomerRow, type ItemRecord } from './schemas.js';
 
 export { NetSuiteClient } from './client.js';
 
@@ -212,6 +215,16 @@ export class NetSuiteErp implements ErpPort {
 
   lastPaymentDate(customerId: string): Promise<string | null> {
     return lastPaymentDate(this.client, customerId);
+  }
+
+  async heldSalesOrders(customerId: string): Promise<ErpHeldOrder[]> {
+    const rows = await this.client.suiteqlAll(suiteqlQueries.heldSalesOrders(customerId), HeldOrderRowSchema);
+    return rows.map((r) => ({ id: r.id, number: r.tranid ?? r.id, externalId: r.externalid ?? null }));
+  }
+
+  /** Approve a Pending Approval order (`orderStatus` B, Pending Fulfillment): from then NetSuite fulfils and bills it. */
+  async releaseSalesOrder(order: ErpOrderRelease): Promise<void> {
+    await this.client.patch('salesOrder', internalId(order.id), { orderStatus: { id: 'B' } });
   }
 
   /** Items through record/v1: each collection page of ids, then the items themselves. */

@@ -67,6 +67,7 @@ const SalesOrderInputSchema = z
     terms: optionalId,
     startDate: date.nullable().optional(),
     endDate: date.nullable().optional(),
+    billingHold: z.boolean().optional(),
   })
   .strict()
   .refine((o) => !o.startDate || !o.endDate || o.endDate >= o.startDate, { message: 'the end date is before the start date', path: ['endDate'] });

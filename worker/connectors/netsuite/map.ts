@@ -216,6 +216,8 @@ export function salesOrderBody(input: ErpSalesOrderInput, currencyId: string | n
     ...(input.terms ? { terms: { id: input.terms } } : {}),
     ...(input.startDate ? { startDate: input.startDate } : {}),
     ...(input.endDate ? { endDate: input.endDate } : {}),
+    // Pending Approval: NetSuite neither fulfils nor bills an order until it is approved.
+    ...(input.billingHold ? { orderStatus: { id: 'A' } } : {}),
     item: {
       items: input.lines.map((l) => ({
         item: { id: l.itemId },

@@ -120,5 +120,8 @@ export const suiteqlQueries = {
   /** Read-back of one customer. */
   customerVersion: (id: string) => `SELECT id, companyname, entityid, currency, ${timestamp('lastmodifieddate', 'lastmodified')} FROM customer WHERE id = ${internalId(id)}`,
   /** A customer's payments, newest first (the change pipeline reads the first row: the last payment date). */
+  /** The customer's sales orders Pending Approval (held for billing), oldest first. */
+  heldSalesOrders: (customerId: string) =>
+    `SELECT id, tranid, externalid FROM transaction WHERE type = 'SalesOrd' AND status = 'A' AND entity = ${internalId(customerId)} ORDER BY id`,
   lastPayment: (customerId: string) => `SELECT id, ${isoDate('trandate')} FROM transaction WHERE type = 'CustPymt' AND entity = ${internalId(customerId)} ORDER BY trandate DESC, id DESC`,
 } as const;

@@ -91,6 +91,9 @@ export const AccountSnapshotRowSchema = z.object({
 });
 export type AccountSnapshotRow = z.infer<typeof AccountSnapshotRowSchema>;
 
+/** A held sales order (`heldSalesOrders`). */
+export const HeldOrderRowSchema = z.object({ id, tranid: z.string().nullish(), externalid: z.string().nullish() }).passthrough();
+
 export const CustomerRowSchema = z.object({
   id,
   companyname: z.string().nullish(),

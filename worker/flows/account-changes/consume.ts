@@ -16,7 +16,10 @@ import type { CsChange, ErpChange } from '../../queues/messages.js';
 import { serviceContext } from '../../services/context.js';
 import { clearDirtyStatement, dirtyMarks, loadStates } from '../../storage/account-changes.js';
 import { writeCrmFacts, type FactsToWrite } from './crm-facts.js';
-import { accountEffects, type AutomationTask, type CrmTarget } from './effects.js';
+import { accountEffects, type AutomationSettings, type AutomationTask, type BillingRelease, type CrmTarget } from './effects.js';
+import { closedWonSettings } from '../closed-won/settings.js';
+import { auditStatement } from '../../storage/audit.js';
+import { SYSTEM_LABEL } from '../../services/audit-summary.js';
 import { portsFor } from '../../ports/registry.js';
 import { sha256Hex } from '../../storage/crypto.js';
 import type { ServiceContext } from '../../services/context.js';
@@ -48,17 +51,19 @@ export async function runAccountEffects(env: Env, tenantId: string, accountIds: 
   const ctx = serviceContext(env, { tenantId, correlationId, log }, { maxWaitMs: QUEUE_WAIT_MS });
   const marks = await dirtyMarks(env.DB, tenantId, accountIds);
   const marked = [...marks.keys()];
-  const states = await loadStates<AccountState>(env.DB, tenantId, marked);
+  const [states, settings] = await Promise.all([loadStates<AccountState>(env.DB, tenantId, marked), automationSettings(env.DB, tenantId)]);
+  const releases: { accountId: string; release: BillingRelease }[] = [];
   const toWrite: FactsToWrite[] = [];
   const tasks: { accountId: string; task: AutomationTask; targets: CrmTarget[] }[] = [];
   const done: string[] = [];
   await eachLimited(marked, CONCURRENCY, async (accountId) => {
     try {
-      const effects = await accountEffects(env, ctx, accountId, marks.get(accountId)!, states.get(accountId));
+      const effects = await accountEffects(env, ctx, accountId, marks.get(accountId)!, states.get(accountId), settings);
       if (effects) {
         await env.DB.batch(effects.statements);
         toWrite.push({ accountId, facts: effects.facts, targets: effects.targets });
         for (const task of effects.tasks) tasks.push({ accountId, task, targets: effects.targets });
+        if (effects.release) releases.push({ accountId, release: effects.release });
       }
       done.push(accountId);
     } catch (err) {
@@ -68,6 +73,7 @@ export async function runAccountEffects(env: Env, tenantId: string, accountIds: 
   const written = await writeCrmFacts(env, ctx, toWrite);
   for (const [accountId, err] of written.failedAccounts) failed.set(accountId, err);
   for (const [accountId, err] of await fileTasks(env, ctx, tasks)) failed.set(accountId, err);
+  for (const [accountId, err] of await releaseBilling(env, ctx, releases)) failed.set(accountId, err);
   const cleared = done.filter((a) => !failed.has(a)).map((a) => clearDirtyStatement(env.DB, tenantId, a, marks.get(a)!.seq));
   for (let i = 0; i < cleared.length; i += 50) await env.DB.batch(cleared.slice(i, i + 50));
   log.info('account_changes.effects', { accounts: marked.length, failed: failed.size, crm: written.systems });
@@ -93,6 +99,51 @@ async function fileTasks(env: Env, ctx: ServiceContext, items: readonly { accoun
       } catch (err) {
         failed.set(accountId, err);
       }
+    }
+  }
+  return failed;
+}
+
+/** The automations' view of the tenant's settings: billing waits for go-live when closed-won says so. */
+async function automationSettings(db: D1Database, tenantId: string): Promise<AutomationSettings> {
+  const s = await closedWonSettings(db, tenantId);
+  if (!s.billing.releaseOnGoLive) return { goLiveMilestone: null };
+  return { goLiveMilestone: s.onboarding.milestones.find((m) => m.key === s.billing.goLiveMilestone)?.name ?? null };
+}
+
+/** Concord's own orders (closed-won keys): an order someone else holds in the ERP is theirs to release. */
+const CONCORD_ORDER = /^(hubspot-deal|salesforce-opp)-/;
+
+/**
+ * Go-live releases billing: each order Concord created for the customer and that is still held
+ * is released through the ERP port (the write guard decides it), and the account's history says
+ * so. Releasing is idempotent: a retry finds the order no longer held. Failures per account.
+ */
+async function releaseBilling(env: Env, ctx: ServiceContext, items: readonly { accountId: string; release: BillingRelease }[]): Promise<Map<string, unknown>> {
+  const failed = new Map<string, unknown>();
+  if (items.length === 0) return failed;
+  const ports = portsFor(env, ctx, { flow: FLOW, actor: 'concord' });
+  for (const { accountId, release } of items) {
+    try {
+      const erp = await ports.erp();
+      if (!erp.heldSalesOrders || !erp.releaseSalesOrder) continue;
+      const held = (await erp.heldSalesOrders(release.erpCustomerId)).filter((o) => o.externalId !== null && CONCORD_ORDER.test(o.externalId));
+      for (const order of held) {
+        await erp.releaseSalesOrder({ id: order.id, externalId: order.externalId!, status: 'released' });
+        const erpName = SYSTEM_LABEL[erp.system] ?? erp.system;
+        await auditStatement(env.DB, {
+          tenantId: ctx.tenantId,
+          actor: 'concord',
+          action: 'account.automation.billing_released',
+          entityType: 'account',
+          entityId: accountId,
+          after: { summary: `Billing released in ${erpName}: sales order ${order.number} approved (${release.milestone} completed)`, orderId: order.id, externalId: order.externalId, milestone: release.milestone },
+          correlationId: ctx.correlationId,
+        }).run();
+        ctx.log.info('account_changes.billing_released', { accountId, orderId: order.id });
+      }
+    } catch (err) {
+      failed.set(accountId, err);
     }
   }
   return failed;

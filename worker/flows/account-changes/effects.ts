@@ -57,6 +57,22 @@ export interface AccountEffects {
   rebuilt: boolean;
   /** The CRM tasks the account's open automation episodes ask for on its CRM records (each created once, by key). */
   tasks: AutomationTask[];
+  /** Onboarding went live and the tenant's billing waits for it: release the customer's held orders (consume.ts). */
+  release?: BillingRelease;
+}
+
+/** The tenant's settings the automations read (once per batch). */
+export interface AutomationSettings {
+  /** Billing waits for go-live: the go-live milestone's name as the CS system shows it; null when billing does not wait. */
+  goLiveMilestone: string | null;
+}
+
+/** Held orders of an ERP customer to release because its onboarding went live. */
+export interface BillingRelease {
+  erpCustomerId: string;
+  milestone: string;
+  /** When go-live was seen: the release is re-asked for while it is young, like a task. */
+  at: string;
 }
 
 /** A task an automation files on every CRM record of the account. */
@@ -143,7 +159,14 @@ async function freshSections(env: Env, ctx: ServiceContext, accountId: string, i
 }
 
 /** One marked account's effects (see the module header). Throws when a changed source cannot be read. */
-export async function accountEffects(env: Env, ctx: ServiceContext, accountId: string, mark: DirtyMark, stored: StoredState<AccountState> | undefined): Promise<AccountEffects | null> {
+export async function accountEffects(
+  env: Env,
+  ctx: ServiceContext,
+  accountId: string,
+  mark: DirtyMark,
+  stored: StoredState<AccountState> | undefined,
+  settings: AutomationSettings = { goLiveMilestone: null },
+): Promise<AccountEffects | null> {
   const account = await getAccount(env.DB, ctx.tenantId, accountId);
   if (!account) return null;
   const primary = (system: System) => account.links.find((l) => l.system === system && l.isPrimary)?.externalId ?? account.links.find((l) => l.system === system)?.externalId ?? null;
@@ -162,6 +185,7 @@ export async function accountEffects(env: Env, ctx: ServiceContext, accountId: s
     ...(previous?.healthEpisode ? { healthEpisode: previous.healthEpisode } : {}),
     ...(previous?.onboardingEpisode ? { onboardingEpisode: previous.onboardingEpisode } : {}),
     ...(previous?.renewalEpisode ? { renewalEpisode: previous.renewalEpisode } : {}),
+    ...(previous?.goLive ? { goLive: previous.goLive } : {}),
   };
   if (read.erp && links.erpCustomerId) {
     const erp = await portsFor(env, ctx, { flow: FLOW, actor: 'concord' }).erp();
@@ -176,6 +200,10 @@ export async function accountEffects(env: Env, ctx: ServiceContext, accountId: s
     const stalled = onboardingEpisode(previous?.onboardingEpisode, next.cs.onboarding ? next.cs.onboarding.stalled : null, read.cs.fetchedAt, accountId);
     if (stalled) next.onboardingEpisode = stalled;
     else delete next.onboardingEpisode;
+    // Go-live is seen once: the first reading with that milestone completed.
+    const goLive = settings.goLiveMilestone?.toLowerCase();
+    const live = goLive ? next.cs.onboarding?.completed.find((m) => m.toLowerCase() === goLive) : undefined;
+    if (live && !next.goLive) next.goLive = { milestone: live, at: read.cs.fetchedAt };
   }
 
   const facts = deriveFacts(next, links, today);
@@ -232,5 +260,6 @@ export async function accountEffects(env: Env, ctx: ServiceContext, accountId: s
   if (episode && young(episode.at)) tasks.push(healthTask(episode, name));
   if (stalled && young(stalled.at)) tasks.push(onboardingTask(stalled, name));
   if (renewal && young(renewal.at)) tasks.push(renewalTask(renewal, name));
-  return { accountId, facts, targets, statements, rebuilt: read.rebuilt, tasks };
+  const release = settings.goLiveMilestone && next.goLive && links.erpCustomerId && young(next.goLive.at) ? { erpCustomerId: links.erpCustomerId, milestone: next.goLive.milestone, at: next.goLive.at } : undefined;
+  return { accountId, facts, targets, statements, rebuilt: read.rebuilt, tasks, ...(release ? { release } : {}) };
 }

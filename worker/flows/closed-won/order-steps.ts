@@ -72,6 +72,7 @@ export async function salesOrder(env: Env, p: ClosedWonParams, source: CrmOrderS
   const erp = await runPorts(env, p).erp();
   const externalId = orderKeyFor(p);
   const closed = dateOnly(source.deal.closeDate);
+  const settings = await closedWonSettings(env.DB, p.tenantId);
   try {
     const written = await erp.upsertSalesOrder!({
       externalId,
@@ -83,6 +84,8 @@ export async function salesOrder(env: Env, p: ClosedWonParams, source: CrmOrderS
       terms: order.termsId,
       startDate: source.deal.contractStart ?? closed,
       endDate: source.deal.contractEnd,
+      // Billing waits for go-live: the order is held until the account's onboarding goes live.
+      ...(settings.billing.releaseOnGoLive ? { billingHold: true } : {}),
     });
     const doc = await erp.document!('sales_order', written.id);
     return { ok: true, order: { orderId: written.id, orderNumber: doc.number, externalId, total: doc.total, createdAt: new Date().toISOString() } };

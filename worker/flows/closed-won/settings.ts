@@ -3,7 +3,9 @@
  * countries need a tax id, how the CRM's payment-terms text maps to ERP terms, the defaults when
  * a deal names none, the ERP subsidiary new customers belong to, and the onboarding plan the
  * CS account is provisioned with (the CS platform's project template it is made from, and the
- * milestones with their due dates after the contract start).
+ * milestones with their due dates after the contract start), and whether billing waits for
+ * go-live (the order is created held and released when that milestone is completed in the CS
+ * system: worker/flows/account-changes).
  */
 import { z } from 'zod';
 import { loadSettings } from '../../storage/flow-runs.js';
@@ -57,8 +59,21 @@ export const ClosedWonSettingsSchema = z
       })
       .strict()
       .default(DEFAULT_ONBOARDING),
+    billing: z
+      .object({
+        /** Create each order held for billing (NetSuite: Pending Approval) and release it when onboarding goes live. */
+        releaseOnGoLive: z.boolean().default(false),
+        /** The onboarding milestone (a key of `onboarding.milestones`) whose completion is go-live. */
+        goLiveMilestone: z.string().regex(/^[a-z0-9-]{1,40}$/).default('go-live'),
+      })
+      .strict()
+      .default({ releaseOnGoLive: false, goLiveMilestone: 'go-live' }),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.onboarding.milestones.some((m) => m.key === s.billing.goLiveMilestone), {
+    message: 'billing.goLiveMilestone must be the key of one of onboarding.milestones',
+    path: ['billing', 'goLiveMilestone'],
+  });
 
 export type ClosedWonSettings = z.infer<typeof ClosedWonSettingsSchema>;
 

@@ -55,6 +55,8 @@ export interface AccountState {
   onboardingEpisode?: OnboardingEpisode;
   /** The renewal a renewal-at-risk task was filed for (policies/automations/renewal-risk.ts). */
   renewalEpisode?: RenewalEpisode;
+  /** When the pipeline first saw the onboarding's go-live milestone completed (billing is released then). */
+  goLive?: { milestone: string; at: string };
 }
 
 /** The ERP digest of freshly read sections. */
