@@ -9,7 +9,8 @@ import { createExecutionContext, createMessageBatch, env as testEnv, getQueueRes
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import worker from '../../worker/index.js';
 import { HubSpotWebhookEventSchema, hubspotChange } from '../../worker/connectors/hubspot/webhooks.js';
-import { EVENTS_QUEUE, erpVersionKey, type ErpChange } from '../../worker/queues/messages.js';
+import { EVENTS_QUEUE, erpVersionKey, type CsChange, type ErpChange } from '../../worker/queues/messages.js';
+import { sha256Hex } from '../../worker/storage/crypto.js';
 import { api, provision } from './helpers.js';
 
 declare module 'vitest' {
@@ -90,6 +91,29 @@ async function deliverErp(customerIds: string[], eventType: 'create' | 'edit' = 
     })),
   );
   const batch = createMessageBatch(EVENTS_QUEUE, bodies.map((body, i) => ({ id: `erp-link-${nextEvent}-${i}`, timestamp: new Date(), attempts: 1, body })));
+  const ctx = createExecutionContext();
+  await worker.queue(batch, testEnv);
+  return getQueueResult(batch, ctx);
+}
+
+/** Creates a Vitally account through its REST API (as a CSM's import or another tool would) and answers its id. */
+async function vitallyAccount(body: { externalId: string; name: string; traits: Record<string, string> }): Promise<string> {
+  const basic = `Basic ${btoa(`${await token('vitally')}:`)}`;
+  const res = await fetch(`${SB}/vitally/resources/accounts`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`vitally create account: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** Delivers Vitally account change events to the queue consumer, as the playbook webhook route (or the poll) enqueues them. */
+async function deliverCs(accountIds: string[]) {
+  const updatedAt = Date.now();
+  const bodies: CsChange[] = await Promise.all(
+    accountIds.map(async (id, i) => ({
+      v: 1 as const, kind: 'cs.change' as const, tenantId: 'demo', system: 'vitally' as const, externalAccount: 'demo', objectType: 'account' as const, objectId: id, csAccountId: id, updatedAt, via: 'webhook' as const,
+      sourceEventId: `vit-evt-${nextEvent++}-${i}`, correlationId: `corr-cs-link-${nextEvent}`, idempotencyKey: await sha256Hex(`vitally:account:${id}:${updatedAt}`),
+    })),
+  );
+  const batch = createMessageBatch(EVENTS_QUEUE, bodies.map((body, i) => ({ id: `cs-link-${nextEvent}-${i}`, timestamp: new Date(), attempts: 1, body })));
   const ctx = createExecutionContext();
   await worker.queue(batch, testEnv);
   return getQueueResult(batch, ctx);
@@ -227,5 +251,37 @@ describe('continuous linking from NetSuite customer events', () => {
     await deliverErp([customerId], 'edit');
     expect((await accountOf('netsuite', customerId))!.links).toHaveLength(joined!.links.length);
     expect((await accountOf('netsuite', lonelyId))!.id).toBe(lonely!.id);
+  });
+});
+
+describe('continuous linking from Vitally account events', () => {
+  it("a CS account created after the first sync joins its HubSpot company's account, or its ERP-only customer's; one nothing matches stays unlinked", { timeout: 60_000 }, async () => {
+    const company = await hubspot<{ id: string }>('POST', '/crm/v3/objects/companies', {
+      properties: { name: 'Brackenridge Optics AG', domain: 'brackenridge-optics.ch', country: 'Switzerland', city: 'Zurich' },
+    });
+    await deliver([{ objectId: company.id, subscriptionType: 'company.creation' }]);
+    const companyAccount = await accountOf('hubspot', company.id);
+    expect(companyAccount?.links.map((l) => l.system)).toEqual(['hubspot']);
+    const customerId = await netsuiteCustomer({ companyName: 'Tamsin Cartography Ltd', url: 'https://tamsin-cartography.co.uk', addressBook: { items: [{ defaultBilling: true, addressBookAddress: { city: 'Bristol', country: 'GB' } }] } });
+    await deliverErp([customerId]);
+    const erpAccount = await accountOf('netsuite', customerId);
+    expect(erpAccount?.links.map((l) => l.system)).toEqual(['netsuite']);
+
+    const forCompany = await vitallyAccount({ externalId: 'csm-import-1', name: 'Brackenridge Optics AG', traits: { domain: 'brackenridge-optics.ch', country: 'CH' } });
+    const forCustomer = await vitallyAccount({ externalId: 'csm-import-2', name: 'Tamsin Cartography Ltd', traits: { domain: 'tamsin-cartography.co.uk', country: 'GB' } });
+    const stranger = await vitallyAccount({ externalId: 'csm-import-3', name: 'Oddly Specific Widgets Co', traits: { domain: 'oddly-specific-widgets.example' } });
+    const result = await deliverCs([forCompany, forCustomer, stranger]);
+    expect(result.retryMessages).toEqual([]);
+
+    expect((await accountOf('vitally', forCompany))?.id).toBe(companyAccount!.id);
+    expect((await accountOf('vitally', forCustomer))?.id).toBe(erpAccount!.id);
+    expect(await accountOf('vitally', stranger)).toBeNull();
+    const links = (await accountOf('hubspot', company.id))!.links;
+    expect(links).toEqual(expect.arrayContaining([expect.objectContaining({ system: 'vitally', externalId: forCompany })]));
+
+    // The same events again (Vitally delivers at least once) link nothing twice.
+    await deliverCs([forCompany, forCustomer]);
+    expect((await accountOf('hubspot', company.id))!.links).toHaveLength(links.length);
+    expect((await accountOf('netsuite', customerId))!.links).toHaveLength(2);
   });
 });

@@ -312,6 +312,8 @@ export interface CsPort {
   /** How many upstream calls accountSnapshot makes at once (see ErpPort.snapshotCalls). */
   readonly snapshotCalls?: number;
   accounts(): AsyncIterable<MatchRecord[]>;
+  /** Some accounts by id, as `accounts` reads them (an id the CS system no longer has is left out). */
+  accountsByIds?(ids: readonly string[]): Promise<MatchRecord[]>;
   /** Write Concord's facts onto the CS account (as traits Concord owns). */
   writeAccountFacts?(csAccountId: string, facts: AccountFacts, accountId?: string | null): Promise<void>;
   /** Create the account Concord knows by `externalId`, or find it (a repeat creates nothing). */

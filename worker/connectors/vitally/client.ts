@@ -61,6 +61,16 @@ export class VitallyClient {
     return this.get('account.get', `/resources/accounts/${encodeURIComponent(id)}`, AccountSchema);
   }
 
+  /** The account, or null when Vitally has none with this id (404: deleted, or never there). */
+  async accountOrNull(id: string) {
+    try {
+      return await this.account(id);
+    } catch (err) {
+      if (err instanceof ConcordError && err.error.kind === 'not_found') return null;
+      throw err;
+    }
+  }
+
   healthScores(id: string) {
     return this.all('healthScores.list', `/resources/accounts/${encodeURIComponent(id)}/healthScores`, HealthScoreSchema);
   }

@@ -43,6 +43,16 @@ export class VitallyCs implements CsPort {
     for await (const page of this.client.listAccounts()) yield page.map(matchRecordFromAccount);
   }
 
+  /** One GET per account (Vitally reads accounts by id one at a time); a few at once. */
+  async accountsByIds(ids: readonly string[]): Promise<MatchRecord[]> {
+    const out: MatchRecord[] = [];
+    for (let i = 0; i < ids.length; i += 4) {
+      const page = await Promise.all(ids.slice(i, i + 4).map((id) => this.client.accountOrNull(id)));
+      for (const a of page) if (a) out.push(matchRecordFromAccount(a));
+    }
+    return out;
+  }
+
   /** From the score history; the account itself is read only when it has no history (saves quota). */
   async health(accountId: string) {
     const scores = await this.client.healthScores(accountId);

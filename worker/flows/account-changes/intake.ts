@@ -7,7 +7,8 @@
  *   account holds yet (created in the ERP after the first sync) is linked first
  *   (services/identity/incremental.ts `linkErpCustomers`).
  * - `cs.change`: the CS record's version is claimed and its account marked; what changed shows in
- *   the account's digest when the effects read the account's CS data again.
+ *   the account's digest when the effects read the account's CS data again. A CS account no
+ *   account holds yet is linked first (`linkCsAccounts`).
  * A duplicate (the same version claimed earlier) writes nothing; the caller still runs the
  * effects of an account left marked by a delivery that failed after its claim.
  */
@@ -18,7 +19,7 @@ import { portsFor } from '../../ports/registry.js';
 import { erpVersionKey, wholeSeconds, type CsChange, type ErpChange } from '../../queues/messages.js';
 import { SYSTEM_LABEL } from '../../services/audit-summary.js';
 import { serviceContext } from '../../services/context.js';
-import { linkErpCustomers } from '../../services/identity/incremental.js';
+import { linkCsAccounts, linkErpCustomers } from '../../services/identity/incremental.js';
 import { accountIdFor } from '../../storage/identity.js';
 import { applyRecordChange, lastRecordSummary } from '../../storage/record-changes.js';
 import { erpRecordHistory, summaryOf, type RecordSummary } from './history.js';
@@ -77,7 +78,15 @@ export async function intakeErpChange(env: Env, m: ErpChange, log: Logger): Prom
 }
 
 export async function intakeCsChange(env: Env, m: CsChange, log: Logger): Promise<IntakeOutcome> {
-  const accountId = await accountIdFor(env.DB, m.tenantId, m.system, m.csAccountId);
+  let accountId = await accountIdFor(env.DB, m.tenantId, m.system, m.csAccountId);
+  // A CS account Concord has not linked (created after the first sync): linked now, by the rule
+  // identity sync uses, so its changes reach an account. Only on a change of the account itself:
+  // its tasks and conversations do not re-run the scorer each time.
+  if (!accountId && m.objectType === 'account') {
+    const ctx = serviceContext(env, { tenantId: m.tenantId, correlationId: m.correlationId, log }, { maxWaitMs: QUEUE_WAIT_MS });
+    await linkCsAccounts(env, ctx, m.system, [m.csAccountId]);
+    accountId = await accountIdFor(env.DB, m.tenantId, m.system, m.csAccountId);
+  }
   const outcome = await applyRecordChange(env.DB, {
     tenantId: m.tenantId,
     system: m.system,

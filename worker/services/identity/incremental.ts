@@ -13,12 +13,20 @@
  * scorer finds for it are linked again through the CRM linker, so the customer joins its
  * company's account by the same rule; a customer no company claims becomes an account of its own
  * with its CS account, as in the ERP pass of identity sync (link-erp.ts).
+ *
+ * The CS side (`linkCsAccounts`): a CS account created after the first sync (a CSM adding a
+ * customer in Vitally), named by the change pipeline, is read back by id and stored; the CRM
+ * companies the scorer finds for it are linked again (the company's account takes it as its CS
+ * account, as in sync); one still unlinked then joins the account of the ERP customer it
+ * confidently matches when that account has no CS account yet (an ERP-only customer, which the
+ * CRM pass never sees), or raises a review case when the match is doubtful. A CS account nothing
+ * matches stays unlinked: Concord makes accounts from CRM companies and ERP customers only.
  */
 import type { Env } from '../../env.js';
 import { portsFor } from '../../ports/registry.js';
 import type { System } from '../../storage/connections.js';
 import { auditStatement } from '../../storage/audit.js';
-import { deleteEmptyAccount, forgetLinkLookup, linksOf, moveLinks } from '../../storage/identity.js';
+import { accountIdFor, deleteEmptyAccount, forgetLinkLookup, insertLink, linkedRecord, linksOf, moveLinks } from '../../storage/identity.js';
 import type { IdentityThresholds } from '../../policies/identity/index.js';
 import type { StoredRecord } from '../../storage/identity-records.js';
 import { upsertRecords } from '../../storage/identity-records.js';
@@ -30,7 +38,7 @@ import { linkCrmPage } from './link-crm.js';
 import { linkErpPage } from './link-erp.js';
 import type { SyncStats } from './link-page.js';
 import { storedRecord } from './records.js';
-import { resolveCandidate } from './resolve.js';
+import { raiseReviews, resolveCandidate } from './resolve.js';
 import { refreshAccounts } from './survive.js';
 import { CRMS, ERPS, TARGETS, connected } from './sync.js';
 
@@ -171,5 +179,83 @@ export async function linkErpCustomers(env: Env, ctx: ServiceContext, erpSystem:
   await Promise.all([...touched].map((accountId) => invalidateAccountView(env, ctx.tenantId, accountId)));
   stats.accountsTouched = [...touched];
   ctx.log.info('identity_link.erp_done', { system: erpSystem, ...stats, accountsTouched: touched.size, missing: stats.missing.length });
+  return stats;
+}
+
+/**
+ * Resolves and links the given accounts of the CS system now (continuous linking of the CS side;
+ * see the module header). Idempotent: an account already linked only has its evidence refreshed.
+ */
+export async function linkCsAccounts(env: Env, ctx: ServiceContext, csSystem: System, externalIds: readonly string[]): Promise<IncrementalResult> {
+  const stats: IncrementalResult = { candidates: {}, crmRecords: 0, accountsCreated: 0, linksCreated: {}, duplicatesFolded: 0, reviews: 0, skippedSystems: [], missing: [], accountsTouched: [] };
+  const ids = [...new Set(externalIds)];
+  if (ids.length === 0) return stats;
+  const cs = await portsFor(env, ctx, { flow: 'identity-link', actor: 'system:identity-link' }).cs();
+  if (cs.system !== csSystem || !cs.accountsByIds) {
+    ctx.log.warn('identity_link.cs_unsupported', { system: csSystem });
+    return stats;
+  }
+  const crms: System[] = [];
+  for (const s of CRMS) if (await connected(env, ctx.tenantId, s)) crms.push(s);
+  const erps: System[] = [];
+  for (const s of ERPS) if (await connected(env, ctx.tenantId, s)) erps.push(s);
+  const [thresholds, matrix] = await Promise.all([loadThresholds(env.DB, ctx.tenantId), tenantMatrix(env.DB, ctx.tenantId)]);
+  const touched = new Set<string>();
+  for (let i = 0; i < ids.length; i += PAGE) {
+    const part = ids.slice(i, i + PAGE);
+    const records = await cs.accountsByIds(part);
+    const found = new Set(records.map((r) => r.externalId));
+    stats.missing.push(...part.filter((id) => !found.has(id)));
+    if (records.length === 0) continue;
+    const stored = records.map((r) => storedRecord(csSystem, r));
+    await env.DB.batch(upsertRecords(env.DB, ctx.tenantId, csSystem, stored, new Date().toISOString()));
+    stats.candidates[csSystem] = (stats.candidates[csSystem] ?? 0) + stored.length;
+    const unlinked: StoredRecord[] = [];
+    for (const r of stored) {
+      forgetLinkLookup(ctx.tenantId, csSystem, r.externalId);
+      if (!(await accountIdFor(env.DB, ctx.tenantId, csSystem, r.externalId))) unlinked.push(r);
+    }
+    // The CRM companies that may be this customer, linked again: their account takes it.
+    const companies = new Map<System, Set<string>>();
+    for (const r of unlinked) {
+      const res = await resolveCandidate(env.DB, ctx.tenantId, r.fields, { systems: crms, ref: { system: csSystem, externalId: r.externalId }, thresholds });
+      if (res.decision === 'new') continue;
+      for (const m of res.matches) companies.set(m.record.system, (companies.get(m.record.system) ?? new Set<string>()).add(m.record.externalId));
+    }
+    for (const [crmSystem, companyIds] of companies) {
+      const linked = await linkCrmCompanies(env, ctx, crmSystem, [...companyIds]);
+      stats.crmRecords += linked.crmRecords;
+      stats.reviews += linked.reviews;
+      for (const id of linked.accountsTouched) touched.add(id);
+    }
+    // Still unlinked: the account of the ERP customer it is, when that account has no CS account.
+    for (const r of unlinked) {
+      forgetLinkLookup(ctx.tenantId, csSystem, r.externalId);
+      if (await accountIdFor(env.DB, ctx.tenantId, csSystem, r.externalId)) continue;
+      const ref = { system: csSystem, externalId: r.externalId };
+      const res = await resolveCandidate(env.DB, ctx.tenantId, r.fields, { systems: erps, ref, thresholds });
+      const best = res.decision === 'match' ? res.matches[0]! : null;
+      if (best?.accountId && !(await linkedRecord(env.DB, ctx.tenantId, best.accountId, csSystem))) {
+        const evidence = best.reasons.filter((x) => x.weight > 0).map((x) => x.code);
+        await env.DB.batch([
+          insertLink(env.DB, ctx.tenantId, best.accountId, { system: csSystem, externalId: r.externalId, rule: 'scored', isPrimary: true }),
+          auditStatement(env.DB, { tenantId: ctx.tenantId, actor: 'system:identity-link', action: 'identity.link', entityType: 'account', entityId: best.accountId, after: { system: csSystem, externalId: r.externalId, rule: 'scored', score: best.score, evidence }, correlationId: ctx.correlationId }),
+        ]);
+        stats.linksCreated[csSystem] = (stats.linksCreated[csSystem] ?? 0) + 1;
+        forgetLinkLookup(ctx.tenantId, csSystem, r.externalId);
+        touched.add(best.accountId);
+      } else if (res.decision === 'review') {
+        const statements = raiseReviews(env.DB, ctx.tenantId, { ...ref, fields: r.fields, accountId: null }, res, { actor: 'system:identity-link', correlationId: ctx.correlationId });
+        if (statements.length) {
+          await env.DB.batch(statements);
+          stats.reviews++;
+        }
+      }
+    }
+  }
+  await refreshAccounts(env.DB, ctx.tenantId, touched, matrix);
+  await Promise.all([...touched].map((accountId) => invalidateAccountView(env, ctx.tenantId, accountId)));
+  stats.accountsTouched = [...touched];
+  ctx.log.info('identity_link.cs_done', { system: csSystem, ...stats, accountsTouched: touched.size, missing: stats.missing.length });
   return stats;
 }
