@@ -8,8 +8,11 @@
  *   request; send several in parallel, the limiter paces them together;
  * - `POST /v1/tenants/:tenant/ops/poll`: run the ERP and CS change poll of this tenant now (what
  *   the Cron Trigger does every minute), answering what each stream found;
- * - `GET  /v1/tenants/:tenant/ops/intake`: the polls' checkpoints per source and stream, and how
- *   many accounts wait for their change effects.
+ * - `GET  /v1/tenants/:tenant/ops/intake`: per source, the last change recorded (pushed or
+ *   polled) with its lag (recorded minus the vendor's stamp), the polls' checkpoints per stream
+ *   (and how far behind now each is), and how many accounts wait for their change effects;
+ * - `GET  /v1/tenants/:tenant/ops/automations`: the lifecycle automations and their thresholds
+ *   (fixed defaults at this commit) and whether billing waits for go-live.
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -22,6 +25,8 @@ import { serviceContext } from '../../services/context.js';
 import { auditStatement } from '../../storage/audit.js';
 import { checkpoints } from '../../storage/poll-checkpoints.js';
 import { pollTenant } from '../../flows/account-changes/poll.js';
+import { closedWonSettings } from '../../flows/closed-won/settings.js';
+import { DEFAULT_FINANCE_HOLD, DEFAULT_HEALTH_DROP, DEFAULT_RENEWAL_RISK } from '../../policies/automations/index.js';
 import type { AppEnv } from '../context.js';
 import { jsonBody, parseWith } from '../validate.js';
 
@@ -80,19 +85,45 @@ export function opsRoutes() {
 
   r.get('/intake', async (c) => {
     const tenantId = c.get('tenantId');
+    const now = Date.now();
     const sources = [];
     for (const source of ['netsuite', 'vitally']) {
-      const streams = [...(await checkpoints(c.env.DB, tenantId, source)).values()].map((cp) => ({
+      const [cps, last] = await Promise.all([
+        checkpoints(c.env.DB, tenantId, source),
+        c.env.DB.prepare('SELECT object_type AS objectType, object_id AS objectId, occurred_at AS occurredAt, recorded_at AS recordedAt, status FROM events WHERE tenant_id = ? AND system = ? ORDER BY recorded_at DESC LIMIT 1')
+          .bind(tenantId, source)
+          .first<{ objectType: string; objectId: string; occurredAt: number; recordedAt: string; status: string }>(),
+      ]);
+      const streams = [...cps.values()].map((cp) => ({
         stream: cp.stream,
         checkpoint: new Date(cp.checkpointMs).toISOString(),
+        behindMs: Math.max(0, now - cp.checkpointMs),
         lastRunAt: cp.lastRunAt,
         lastFound: cp.lastFound,
         lastError: cp.lastError,
       }));
-      if (streams.length > 0) sources.push({ source, streams });
+      const lastEvent = last
+        ? { objectType: last.objectType, objectId: last.objectId, changedAt: new Date(last.occurredAt).toISOString(), recordedAt: last.recordedAt, lagMs: Math.max(0, Date.parse(last.recordedAt) - last.occurredAt), status: last.status }
+        : null;
+      if (streams.length > 0 || lastEvent) sources.push({ source, lastEvent, streams });
     }
     const waiting = await c.env.DB.prepare('SELECT COUNT(*) AS n FROM account_dirty WHERE tenant_id = ?').bind(tenantId).first<{ n: number }>();
     return c.json({ tenant: tenantId, sources, accountsWaiting: waiting?.n ?? 0 });
+  });
+
+  r.get('/automations', async (c) => {
+    const settings = await closedWonSettings(c.env.DB, c.get('tenantId'));
+    const goLive = settings.onboarding.milestones.find((m) => m.key === settings.billing.goLiveMilestone)?.name ?? settings.billing.goLiveMilestone;
+    return c.json({
+      editable: false,
+      automations: [
+        { key: 'finance-hold', name: 'Finance hold', enabled: true, when: `More than ${DEFAULT_FINANCE_HOLD.minAmount.toLocaleString('en-US')} (invoice currency) overdue for more than ${DEFAULT_FINANCE_HOLD.overdueDays} days, disputed invoices not counted`, does: 'Sets the finance hold on the HubSpot company and the Salesforce Account; lifted by the change that brings the balance under', ...DEFAULT_FINANCE_HOLD },
+        { key: 'health-drop', name: 'Health drop', enabled: true, when: `The health score falls by ${DEFAULT_HEALTH_DROP.dropPoints} points or more between two readings, or to below ${DEFAULT_HEALTH_DROP.below}`, does: 'Files one support review task on each CRM record per episode (until the score is back where it fell from)', ...DEFAULT_HEALTH_DROP },
+        { key: 'onboarding-stalled', name: 'Onboarding stalled', enabled: true, when: 'An onboarding milestone is blocked or past its due date', does: 'Files one task on each CRM record per stalled milestone' },
+        { key: 'renewal-risk', name: 'Renewal at risk', enabled: true, when: `Renewal risk is ${DEFAULT_RENEWAL_RISK.level} and the contract renews within ${DEFAULT_RENEWAL_RISK.withinDays} days`, does: 'Files one task on each CRM record per renewal date, due before the renewal', ...DEFAULT_RENEWAL_RISK },
+        { key: 'billing-on-go-live', name: 'Billing waits for go-live', enabled: settings.billing.releaseOnGoLive, when: `The onboarding milestone "${goLive}" is completed in the CS system`, does: 'Approves the held sales orders Concord created for the customer (closed-won settings, Billing)' },
+      ],
+    });
   });
 
   r.post('/crm/company-updates', async (c) => {
