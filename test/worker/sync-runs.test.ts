@@ -126,7 +126,7 @@ describe('sync runs', () => {
     expect(company.properties['concord_account_id']).toMatch(/^acc_/);
   });
 
-  it('reconcile: a dry run reports an ERP-owned domain changed in HubSpot and changes nothing; the real run repairs it', { timeout: 240_000 }, async () => {
+  it('reconcile: a dry run reports an ERP-owned domain changed in HubSpot and changes nothing; the real run repairs it there and in Salesforce', { timeout: 240_000 }, async () => {
     const own = await api('/v1/tenants/demo/ownership', { method: 'PUT', key, body: JSON.stringify({ rules: [{ entity: 'account', field: 'domain', owner: 'erp' }] }) });
     expect(own.status).toBe(200);
     // A company whose ERP customer has the same domain, by what both vendors hold now.
@@ -144,6 +144,22 @@ describe('sync runs', () => {
     }
     expect(pick).not.toBeNull();
     await hubspot('PATCH', `/crm/v3/objects/companies/${pick!.companyId}`, { properties: { domain: 'drifted-elsewhere.example' } });
+    // And a Salesforce Account of another customer whose website agrees with its ERP customer, drifted the same way.
+    const sf = await token('salesforce');
+    const sfAccount = async (id: string) =>
+      ((await (await fetch(`${SB}/salesforce/services/data/v62.0/query?q=${encodeURIComponent(`SELECT Id, Website FROM Account WHERE Id = '${id}'`)}`, { headers: { authorization: `Bearer ${sf}` } })).json()) as { records: { Website: string | null }[] }).records[0]!;
+    let sfPick: { accountId: string; erpDomain: string } | null = null;
+    for (const t of truth.filter((x) => x.traits.length === 0 && x.salesforceAccountIds.length === 1 && x.netsuiteCustomerIds.length === 1 && !x.hubspotCompanyIds.includes(pick!.companyId))) {
+      const q = await fetch(`${SB}/netsuite/services/rest/query/v1/suiteql`, { method: 'POST', headers: { authorization: `Bearer ${ns}`, 'content-type': 'application/json', prefer: 'transient' }, body: JSON.stringify({ q: `SELECT url FROM customer WHERE id = ${t.netsuiteCustomerIds[0]}` }) });
+      const url = ((await q.json()) as { items: { url?: string }[] }).items[0]?.url;
+      if (url && norm(url) === norm((await sfAccount(t.salesforceAccountIds[0]!)).Website)) {
+        sfPick = { accountId: t.salesforceAccountIds[0]!, erpDomain: norm(url) };
+        break;
+      }
+    }
+    expect(sfPick).not.toBeNull();
+    const patched = await fetch(`${SB}/salesforce/services/data/v62.0/sobjects/Account/${sfPick!.accountId}`, { method: 'PATCH', headers: { authorization: `Bearer ${sf}`, 'content-type': 'application/json' }, body: JSON.stringify({ Website: 'drifted-sf.example' }) });
+    expect(patched.status).toBe(204);
 
     const dry = await finished(((await (await start({ kind: 'reconcile', dryRun: true })).json()) as Run).id);
     expect(dry.status, dry.error ?? '').toBe('completed');
@@ -158,6 +174,9 @@ describe('sync runs', () => {
     expect(real.drift.find((d) => d.system === 'hubspot' && d.externalId === pick!.companyId && d.field === 'account.domain')?.outcome).toBe('repaired');
     const repaired = await hubspot<{ properties: Record<string, string | null> }>('GET', `/crm/v3/objects/companies/${pick!.companyId}?properties=domain`);
     expect(norm(repaired.properties['domain'])).toBe(pick!.erpDomain);
+    // Salesforce is repaired the same way (Collections update through the write guard).
+    expect(real.drift.find((d) => d.system === 'salesforce' && d.externalId === sfPick!.accountId && d.field === 'account.domain')).toMatchObject({ value: 'drifted-sf.example', ownerSystem: 'netsuite', outcome: 'repaired' });
+    expect(norm((await sfAccount(sfPick!.accountId)).Website)).toBe(sfPick!.erpDomain);
     // A CRM-owned field the ERP disagrees on is never written into the ERP: an exception for a person.
     expect(real.drift.filter((d) => d.system === 'netsuite').every((d) => d.outcome === 'exception')).toBe(true);
   });

@@ -11,6 +11,7 @@ import type {
   AccountFactsUpdate,
   CompanyPropertyUpdate,
   CompanyUpdateResult,
+  CompanyFieldsUpdate,
   CrmActivityTarget,
   CrmBatchWriteResult,
   CrmContact,
@@ -243,6 +244,24 @@ export class SalesforceCrm implements CrmPort {
   async writeAccountFacts(updates: AccountFactsUpdate[]): Promise<CompanyUpdateResult> {
     check(updates.flatMap((u, i) => idIssues(`${i}.recordId`, u.recordId, true)));
     const outcomes = await this.client.saveMany('update', SOBJECT.account, updates.map((u) => accountFactsRecord(u.recordId, u.facts)));
+    const failed = outcomes.flatMap((o, i) => (o.ok ? [] : [{ externalId: updates[i]!.recordId, message: o.errors.map((e) => `${e.errorCode}: ${e.message}`).join('; ') }]));
+    return { updated: outcomes.length - failed.length, calls: Math.ceil(updates.length / d.collectionsSize), failed };
+  }
+
+  /**
+   * Account name, web domain and billing country (`Name`, `Website`, `BillingCountry`), the repair
+   * half of reconciliation: Collections updates, 200 per call, failures per record. A domain is
+   * written as Salesforce keeps websites people type (the host, no scheme); identity reads either.
+   */
+  async writeCompanyFields(updates: CompanyFieldsUpdate[]): Promise<CompanyUpdateResult> {
+    check(updates.flatMap((u, i) => idIssues(`${i}.recordId`, u.recordId, true)));
+    const records = updates.map((u) => ({
+      Id: u.recordId,
+      ...(u.fields.name !== undefined ? { Name: u.fields.name } : {}),
+      ...(u.fields.domain !== undefined ? { Website: u.fields.domain } : {}),
+      ...(u.fields.country !== undefined ? { BillingCountry: u.fields.country } : {}),
+    }));
+    const outcomes = await this.client.saveMany('update', SOBJECT.account, records);
     const failed = outcomes.flatMap((o, i) => (o.ok ? [] : [{ externalId: updates[i]!.recordId, message: o.errors.map((e) => `${e.errorCode}: ${e.message}`).join('; ') }]));
     return { updated: outcomes.length - failed.length, calls: Math.ceil(updates.length / d.collectionsSize), failed };
   }

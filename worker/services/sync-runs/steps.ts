@@ -30,7 +30,7 @@ import { CRMS, ERPS, TARGETS, connected, ingest } from '../identity/sync.js';
 export const PAGE = 100;
 
 /** Systems Concord writes master fields into (the connector has `writeCompanyFields`). */
-const REPAIRABLE: ReadonlySet<SystemName> = new Set(['hubspot']);
+const REPAIRABLE: ReadonlySet<SystemName> = new Set(['hubspot', 'salesforce']);
 
 /** What a step did: the next cursor, progress made and outcome counts. */
 export interface StepResult {
