@@ -255,6 +255,58 @@ describe('HubSpot: business exceptions', { timeout: RUN_TIMEOUT }, () => {
     expect((await e.netsuiteStats()).salesOrders.duplicates).toBe(0);
   });
 
+  it('an ERP customer that may be the company blocks the run with the candidates; once a person links them in the review queue, the retry orders for that customer', async () => {
+    // A new customer's company, and in NetSuite a customer that may be it: the name with a typo,
+    // the same place, nothing else to tie or tell them apart. Concord must not guess.
+    const c = pick(fx.hubspot.valid, (x) => x.netsuiteCustomerId === null);
+    const company = await e.hubspotCompany(c.companyId, ['name', 'country', 'city']);
+    const name = company['name']!;
+    // Two letters of its longest word swapped past its fourth ("Riverbend Systems" / "Rivebrend Systems").
+    const longest = name.split(/\s+/).reduce((a, b) => (b.length > a.length ? b : a));
+    expect(longest.length).toBeGreaterThanOrEqual(6);
+    const typo = name.replace(longest, `${longest.slice(0, 4)}${longest[5]}${longest[4]}${longest.slice(6)}`);
+    expect(typo).not.toBe(name);
+    const ns0 = await e.netsuiteStats();
+    // In the deal's currency, as the company's real customer would be (an order must use it).
+    const currencies = await e.json<{ items: { id: string; symbol: string }[] }>(await e.vendor('netsuite', 'POST', '/services/rest/query/v1/suiteql', { q: 'SELECT id, symbol FROM currency' }));
+    const currency = currencies.items.find((x) => x.symbol === c.currency)!;
+    expect(currency).toBeDefined();
+    const made = await e.vendor('netsuite', 'POST', '/services/rest/record/v1/customer', {
+      companyName: typo,
+      currency: { id: String(currency.id) },
+      addressBook: { items: [{ defaultBilling: true, addressBookAddress: { city: company['city'], country: company['country'] } }] },
+    });
+    expect(made.status).toBe(204);
+    const lookalike = made.headers.get('location')!.split('/').pop()!;
+
+    await e.winHubSpotDeal(c.dealId);
+    const { runId } = await startRun('demo', key, 'hubspot', c.dealId);
+    const blocked = await waitForRun('demo', key, runId, done);
+    expect(blocked.status).toBe('blocked');
+    const issue = blocked.exceptions!.find((x) => x.code === 'possible_duplicate') as { candidates?: { externalId: string }[]; action?: string } | undefined;
+    expect(issue, JSON.stringify(blocked.exceptions)).toBeDefined();
+    expect(issue!.candidates!.map((x) => x.externalId)).toContain(lookalike);
+    expect(issue!.action).toMatch(/Review/);
+    // Nothing was written to NetSuite for it: no customer made, no order.
+    expect((await e.netsuiteStats()).customers.createdThroughApi).toBe(ns0.customers.createdThroughApi + 1);
+    expect(await e.salesOrder(`hubspot-deal-${c.dealId}`)).toBeNull();
+
+    // The case waits in the review queue with both records; a person says they are the same customer.
+    const open = (await (await api('/v1/tenants/demo/identity/reviews?status=open&limit=200', { key })).json()) as { items: { id: string; subject: { system: string; externalId: string }; candidate: { system: string; externalId: string } }[] };
+    const kase = open.items.find((x) => x.subject.system === 'hubspot' && x.subject.externalId === c.companyId && x.candidate.externalId === lookalike);
+    expect(kase).toBeDefined();
+    expect((await api(`/v1/tenants/demo/identity/reviews/${kase!.id}/decision`, { method: 'POST', key, body: JSON.stringify({ decision: 'approve' }) })).status).toBe(200);
+
+    expect((await api(`/v1/tenants/demo/flows/runs/${runId}/retry`, { method: 'POST', key })).status).toBe(202);
+    const final = await waitForRun('demo', key, runId, (r) => r.status === 'completed' || r.status === 'failed');
+    expect(final.status).toBe('completed');
+    expect(final.result!.customerId).toBe(lookalike);
+    expect((await e.salesOrder(`hubspot-deal-${c.dealId}`))?.entity.id).toBe(lookalike);
+    const ns1 = await e.netsuiteStats();
+    expect(ns1.customers.createdThroughApi).toBe(ns0.customers.createdThroughApi + 1);
+    expect(ns1.customers.duplicates).toBe(0);
+  });
+
   it.each(['missing_tax_id', 'unknown_country'] as const)('%s blocks the run before anything is written to NetSuite, with the field at fault', async (reason) => {
     const c = fx.hubspot.invalid.find((x) => x.reason === reason)!;
     used.add(c.dealId);

@@ -44,6 +44,8 @@ export interface CustomerProbe {
   domainLabel: string | null;
   /** The name without its legal form. */
   name: string | null;
+  /** The name's distinctive words: a customer whose name has a typo in one word still has the others. */
+  nameTokens?: readonly string[];
 }
 
 /** What the account view shows from the ERP about one customer. */

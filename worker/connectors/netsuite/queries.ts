@@ -40,8 +40,9 @@ export const suiteqlQueries = {
   entityAddresses: (keys: readonly string[]) => `SELECT nkey, addr1, city, zip, country FROM entityaddress WHERE nkey IN (${keys.map(internalId).join(', ')})`,
   /**
    * Customers that may be the same company as a CRM record (closed-won, before creating one): by
-   * external-id hint, tax number, web domain's brand label or the name without its legal form
-   * (lower-cased substrings of the ERP's spelling). Only a net: the identity scorer decides over
+   * external-id hint, tax number, web domain's brand label, the name without its legal form or
+   * any of its distinctive words (lower-cased substrings of the ERP's spelling; at most 200 come
+   * back, the first page). Only a net: the identity scorer decides over
    * what comes back, together with what identity sync stored.
    */
   customersLike: (probe: CustomerProbe) => {
@@ -51,6 +52,10 @@ export const suiteqlQueries = {
       ...(probe.taxNumber ? [`LOWER(vatregnumber) LIKE ${like(probe.taxNumber)}`] : []),
       ...(probe.domainLabel ? [`LOWER(url) LIKE ${like(probe.domainLabel)}`] : []),
       ...(probe.name ? [`LOWER(companyname) LIKE ${like(probe.name)}`] : []),
+      // Each distinctive word on its own ("Beacon Frieght" is still found by "beacon"), and its
+      // first four letters (a typo past them keeps them: "Rivebrend" by "rive"), as the identity
+      // scorer's own blocking keys do.
+      ...[...new Set((probe.nameTokens ?? []).flatMap((t) => (t.length >= 5 ? [t, t.slice(0, 4)] : t.length >= 4 ? [t] : [])))].map((t) => `LOWER(companyname) LIKE ${like(t)}`),
     ];
     return `SELECT id, companyname, entityid, externalid, email, url, vatregnumber, defaultbillingaddress FROM customer WHERE ${conds.length ? conds.join(' OR ') : '1 = 0'} ORDER BY id`;
   },

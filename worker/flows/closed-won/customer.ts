@@ -11,7 +11,7 @@ import type { Env } from '../../env.js';
 import type { CrmOrderCompany, CrmOrderSource } from '../../ports/index.js';
 import type { Ports } from '../../ports/registry.js';
 import type { ValidatedOrder } from '../../policies/orders/index.js';
-import { externalIdHintFor, profileOf, type IdentityFields } from '../../policies/identity/index.js';
+import { distinctiveNameTokens, externalIdHintFor, profileOf, type IdentityFields } from '../../policies/identity/index.js';
 import { keysOf, raiseReviews, resolveCandidate, storedRecord } from '../../services/identity/index.js';
 import { auditStatement } from '../../storage/audit.js';
 import type { System } from '../../storage/connections.js';
@@ -55,6 +55,7 @@ async function refreshCandidates(env: Env, p: ClosedWonParams, erp: ErpPortOf, f
     taxNumber: profile.taxId?.number ?? null,
     domainLabel: profile.domain?.label ?? null,
     name: profile.name?.core ?? null,
+    nameTokens: distinctiveNameTokens(profile),
   });
   if (live.length === 0) return;
   await env.DB.batch(upsertRecords(env.DB, p.tenantId, erp.system, live.map((r) => storedRecord(erp.system, r)), new Date().toISOString()));

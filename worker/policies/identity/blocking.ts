@@ -23,6 +23,11 @@ export function skeleton(word: string): string {
  * points at (both as `recordKey` gives them), so a record and the records that point at it
  * share a key.
  */
+/** The name's words that tell companies apart (not legal forms or common words, not numbers), at most four. */
+export function distinctiveNameTokens(p: IdentityProfile): string[] {
+  return (p.name?.tokens ?? []).filter((t) => t.length >= 3 && !GENERIC_NAME_WORDS.has(t) && !/^\d+$/.test(t)).slice(0, 4);
+}
+
 export function blockingKeys(p: IdentityProfile, refs: { self?: string | null; hint?: string | null } = {}): string[] {
   const keys = new Set<string>();
   if (refs.self) keys.add(`h:${refs.self}`);
@@ -35,8 +40,7 @@ export function blockingKeys(p: IdentityProfile, refs: { self?: string | null; h
   for (const d of p.emailDomains) keys.add(`d:${d}`);
   if (p.name) {
     keys.add(`f:${p.name.core}`);
-    const distinctive = p.name.tokens.filter((t) => t.length >= 3 && !GENERIC_NAME_WORDS.has(t) && !/^\d+$/.test(t));
-    for (const t of distinctive.slice(0, 4)) {
+    for (const t of distinctiveNameTokens(p)) {
       keys.add(`n:${t}`);
       keys.add(`s:${skeleton(t)}`);
       // A typo past the fourth letter keeps the word's start ("quarz" / "quartz").
