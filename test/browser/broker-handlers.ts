@@ -128,6 +128,8 @@ export function brokerHandlers(distDir: string): HttpHandler[] {
       if (body.kind === 'backfill') return problem(problems.syncRunActive);
       return HttpResponse.json({ ...answers.syncRunStarted, dryRun: body.dryRun ?? false }, { status: 202 });
     }),
+    http.get(tenant('/ops/intake'), () => HttpResponse.json(answers.intake)),
+    http.get(tenant('/ops/automations'), () => HttpResponse.json(answers.automations)),
     http.post(tenant('/identity/split'), async ({ request }) =>
       HttpResponse.json({ status: 'split', ...((await request.json()) as object), newAccountId: null, keptApartFrom: 1 })),
   ];

@@ -4,19 +4,24 @@
  * each saved answer must have the live answer's shape (fields, JSON types, nesting): the runs list
  * per status, a retry, the write refusals, the closed-won settings and the field-by-field problem
  * a wrong settings body gets, a closed-won run's dead letter with its run and step, and the sync
- * runs list, one reconcile run with its drift report, a started run and the 409 of a second one.
+ * runs list, one reconcile run with its drift report, a started run and the 409 of a second one;
+ * the change intake (each source's last change and poll streams) and the lifecycle automations.
  */
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { insertRun, setRunState } from '../../worker/storage/flow-runs.js';
 import { putDeadLetter } from '../../worker/storage/events.js';
+import { saveCheckpointStatement } from '../../worker/storage/poll-checkpoints.js';
+import { applyRecordChange } from '../../worker/storage/record-changes.js';
 import { advanceSyncRun, createSyncRun, insertDrift, type DriftRow, type SyncRun } from '../../worker/storage/sync-runs.js';
 import { refusalStatement } from '../../worker/storage/write-refusals.js';
 // JSON imports: workerd has no file system to read test/fixtures/concord/index.ts's way.
+import automations from '../fixtures/concord/automations.json';
 import closedWonSettings from '../fixtures/concord/closed-won-settings.json';
 import deadLetters from '../fixtures/concord/dead-letters.json';
 import flowRunRetried from '../fixtures/concord/flow-run-retried.json';
 import flowRuns from '../fixtures/concord/flow-runs.json';
+import intake from '../fixtures/concord/intake.json';
 import settingsInvalid from '../fixtures/concord/problems/settings-invalid.json';
 import syncRunActive from '../fixtures/concord/problems/sync-run-active.json';
 import syncRunReconcile from '../fixtures/concord/sync-run-reconcile.json';
@@ -209,5 +214,92 @@ describe('saved sync-run answers match the broker', () => {
     // The started run goes through the queue (this tenant has nothing connected): let it finish
     // inside the test, not while the test environment is torn down.
     await expect.poll(async () => (await getSync(`/sync/runs/${String(run['id'])}`)).body['status'], { timeout: 20_000 }).toBe('completed');
+  });
+});
+
+describe('saved change-intake and automation answers match the broker', () => {
+  const INTAKE_TENANT = 'console-intake-t';
+  let intakeKey: string;
+  type SavedStream = (typeof intake.sources)[number]['streams'][number];
+  /** What the saved answer's last change lagged by; the live one is recorded now, as late as that. */
+  const lagOf = (source: string) => intake.sources.find((s) => s.source === source)!.lastEvent.lagMs;
+
+  beforeAll(async () => {
+    intakeKey = await provision(INTAKE_TENANT);
+    // Each saved stream recorded as the poll records a run of it (worker/flows/account-changes/poll.ts).
+    await env.DB.batch(
+      intake.sources.flatMap((s) =>
+        (s.streams as SavedStream[]).map((m) =>
+          saveCheckpointStatement(env.DB, { tenantId: INTAKE_TENANT, source: s.source, stream: m.stream, checkpointMs: Date.parse(m.checkpoint), found: m.lastFound, error: m.lastError }),
+        ),
+      ),
+    );
+    // Each saved last change recorded as the change pipeline records one (worker/flows/account-changes/intake.ts),
+    // stamped by the vendor the saved lag before now; the NetSuite one marks its account for its effects.
+    for (const s of intake.sources) {
+      const e = s.lastEvent;
+      const versionMs = Date.now() - e.lagMs;
+      const versionKey = `test:${s.source}:${e.objectType}:${e.objectId}:${versionMs}`;
+      const outcome = await applyRecordChange(env.DB, {
+        tenantId: INTAKE_TENANT,
+        system: s.source as 'netsuite' | 'vitally',
+        externalAccount: s.source === 'netsuite' ? '1234567_SB1' : 'acme-cs',
+        objectType: e.objectType,
+        objectId: e.objectId,
+        versionMs,
+        versionKey,
+        messageKey: versionKey,
+        change: 'changed',
+        summary: null,
+        sourceEventId: `test:${e.objectId}`,
+        correlationId: crypto.randomUUID(),
+        actor: 'concord',
+        accountId: s.source === 'netsuite' ? 'acc_3b8f0c1d2e4a45b6978c0d1e2f3a4b5c' : null,
+        mark: { erp: s.source === 'netsuite', cs: false },
+        history: [],
+      });
+      expect(outcome).toEqual({ status: 'applied', claimed: true });
+    }
+  });
+
+  const getOps = async (path: string) => {
+    const res = await api(`/v1/tenants/${INTAKE_TENANT}/ops${path}`, { key: intakeKey });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it("GET /ops/intake: each source's last change and poll streams have the saved answer's shape", async () => {
+    const live = await getOps('/intake');
+    expect(live.status).toBe(200);
+    expect(shapeDiff(intake, live.body)).toEqual([]);
+    type LiveSource = { source: string; lastEvent: Record<string, unknown> & { lagMs: number; status: string }; streams: (Record<string, unknown> & { stream: string })[] };
+    const sources = live.body['sources'] as LiveSource[];
+    expect(sources.map((s) => s.source)).toEqual(intake.sources.map((s) => s.source));
+    expect(live.body['accountsWaiting']).toBe(1);
+    for (const saved of intake.sources) {
+      const mine = sources.find((s) => s.source === saved.source)!;
+      expect(shapeDiff(saved.lastEvent, mine.lastEvent), saved.source).toEqual([]);
+      expect(mine.lastEvent).toMatchObject({ objectType: saved.lastEvent.objectType, objectId: saved.lastEvent.objectId, status: 'applied' });
+      // The lag is Concord's record minus the vendor's stamp: at least what the vendor was behind.
+      expect(mine.lastEvent.lagMs, saved.source).toBeGreaterThanOrEqual(lagOf(saved.source));
+      expect(mine.lastEvent.lagMs, saved.source).toBeLessThan(lagOf(saved.source) + 60_000);
+      expect(mine.streams.map((m) => m.stream).sort()).toEqual(saved.streams.map((m) => m.stream).sort());
+      // Stream by stream, so a failed run's error (a string) is compared with a live one too.
+      for (const stream of saved.streams as SavedStream[]) {
+        const row = mine.streams.find((m) => m.stream === stream.stream)!;
+        expect(shapeDiff(stream, row), `${saved.source}.${stream.stream}`).toEqual([]);
+        expect(row).toMatchObject({ checkpoint: stream.checkpoint, lastFound: stream.lastFound, lastError: stream.lastError });
+      }
+    }
+  });
+
+  it('GET /ops/automations: the saved answer is what a tenant with the default settings gets', async () => {
+    const live = await getOps('/automations');
+    expect(live.status).toBe(200);
+    expect(shapeDiff({ ...automations, automations: [] }, { ...live.body, automations: [] })).toEqual([]);
+    // Each automation has thresholds of its own: compare each with its saved self, by key.
+    const items = live.body['automations'] as { key: string }[];
+    expect(items.map((a) => a.key)).toEqual(automations.automations.map((a) => a.key));
+    for (const saved of automations.automations) expect(shapeDiff(saved, items.find((a) => a.key === saved.key)), saved.key).toEqual([]);
+    expect(live.body).toEqual(automations);
   });
 });

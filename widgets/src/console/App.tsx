@@ -1,8 +1,11 @@
 /**
  * The admin console root for one tenant: connections, the ownership matrix, the identity review
- * queue, sync runs (reconcile and backfill with their drift report), closed-won orders and their
+ * queue, sync runs (reconcile and backfill with their drift report), the change intake (per source:
+ * last change, lag, poll checkpoints) and the lifecycle automations, closed-won orders and their
  * settings, write refusals and failed items.
  */
+import { Automations } from './Automations.js';
+import { ChangeIntake } from './ChangeIntake.js';
 import { ClosedWonRuns } from './ClosedWonRuns.js';
 import { ClosedWonSettings } from './ClosedWonSettings.js';
 import { Connections } from './Connections.js';
@@ -35,6 +38,8 @@ export function Console(props: ConsoleProps) {
         <OwnershipMatrix service={props.service} />
         <Review service={props.service} />
         <SyncRuns service={props.service} />
+        <ChangeIntake service={props.service} />
+        <Automations service={props.service} />
         <ClosedWonRuns service={props.service} />
         <WriteRefusals service={props.service} />
         <DeadLetters service={props.service} />

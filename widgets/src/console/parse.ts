@@ -4,7 +4,7 @@
  */
 import { isRecord } from '../shared/http.js';
 import type { Result } from '../shared/result.js';
-import { SYSTEMS, type ClosedWonSettings, type Connection, type DeadLetter, type DriftRow, type FlowRun, type OwnershipRule, type ReviewCase, type ReviewSide, type SyncRun, type SyncRunDetail, type SystemId, type WriteRefusal } from './types.js';
+import { SYSTEMS, type Automation, type Automations, type ClosedWonSettings, type Connection, type DeadLetter, type DriftRow, type FlowRun, type Intake, type IntakeEvent, type IntakeSource, type IntakeStream, type OwnershipRule, type ReviewCase, type ReviewSide, type SyncRun, type SyncRunDetail, type SystemId, type WriteRefusal } from './types.js';
 
 const isStr = (v: unknown): v is string => typeof v === 'string';
 
@@ -131,4 +131,44 @@ export function parseSyncRun(body: unknown): Result<SyncRunDetail> {
     ok: true,
     value: { ...run, drift: drift.filter((d): d is DriftRow => isRecord(d) && isStr(d['field']) && isStr(d['system']) && isStr(d['outcome']) && isStr(d['reason'])) },
   };
+}
+
+const INTAKE_SOURCES: IntakeSource[] = ['netsuite', 'vitally'];
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function intakeEvent(e: unknown): IntakeEvent | null {
+  return isRecord(e) && isStr(e['objectType']) && isStr(e['objectId']) && isStr(e['changedAt']) && isStr(e['recordedAt']) && isNum(e['lagMs']) && isStr(e['status'])
+    ? (e as unknown as IntakeEvent)
+    : null;
+}
+
+function intakeStream(s: unknown): s is IntakeStream {
+  return (
+    isRecord(s) && isStr(s['stream']) && isStr(s['checkpoint']) && isNum(s['behindMs']) && isStr(s['lastRunAt']) && isNum(s['lastFound']) &&
+    (s['lastError'] === null || isStr(s['lastError']))
+  );
+}
+
+/** `{tenant, sources:[{source, lastEvent, streams}], accountsWaiting}` → the change intake (unknown sources and malformed rows dropped). */
+export function parseIntake(body: unknown): Result<Intake> {
+  const list = items(body, 'sources');
+  if (list === null || !isNum((body as Record<string, unknown>)['accountsWaiting'])) return invalid('intake has no sources or no accountsWaiting');
+  const sources = list
+    .filter((s): s is Record<string, unknown> => isRecord(s) && INTAKE_SOURCES.includes(s['source'] as IntakeSource))
+    .map((s) => ({
+      source: s['source'] as IntakeSource,
+      lastEvent: intakeEvent(s['lastEvent']),
+      streams: Array.isArray(s['streams']) ? s['streams'].filter(intakeStream) : [],
+    }));
+  return { ok: true, value: { sources, accountsWaiting: (body as Record<string, number>)['accountsWaiting']! } };
+}
+
+/** `{editable, automations:[{key, name, enabled, when, does, ...thresholds}]}` → the automations. */
+export function parseAutomations(body: unknown): Result<Automations> {
+  const list = items(body, 'automations');
+  if (list === null) return invalid('automations has no automations');
+  const automations = list.filter(
+    (a): a is Automation => isRecord(a) && isStr(a['key']) && isStr(a['name']) && typeof a['enabled'] === 'boolean' && isStr(a['when']) && isStr(a['does']),
+  );
+  return { ok: true, value: { editable: (body as Record<string, unknown>)['editable'] === true, automations } };
 }

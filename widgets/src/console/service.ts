@@ -4,8 +4,8 @@
  */
 import { joinUrl, requestJson, type FetchLike } from '../shared/http.js';
 import type { Result } from '../shared/result.js';
-import { parseClosedWonSettings, parseConnections, parseDeadLetters, parseDecided, parseOwnership, parseRefusals, parseReviews, parseRuns, parseSyncRun, parseSyncRuns } from './parse.js';
-import type { ClosedWonSettings, Connection, DeadLetter, FlowRun, NetSuiteCredentials, NetSuiteTbaCredentials, OwnershipRule, ReviewCase, ReviewDecision, RunStatus, SyncKind, SyncRun, SyncRunDetail, SystemId, VitallyCredentials, WriteRefusal } from './types.js';
+import { parseAutomations, parseClosedWonSettings, parseConnections, parseDeadLetters, parseDecided, parseIntake, parseOwnership, parseRefusals, parseReviews, parseRuns, parseSyncRun, parseSyncRuns } from './parse.js';
+import type { Automations, ClosedWonSettings, Connection, DeadLetter, FlowRun, Intake, NetSuiteCredentials, NetSuiteTbaCredentials, OwnershipRule, ReviewCase, ReviewDecision, RunStatus, SyncKind, SyncRun, SyncRunDetail, SystemId, VitallyCredentials, WriteRefusal } from './types.js';
 
 /** What the console needs from the broker. */
 export interface ConsoleService {
@@ -37,6 +37,10 @@ export interface ConsoleService {
   getSyncRun(id: string): Promise<Result<SyncRunDetail>>;
   /** Starts a reconcile (optionally a dry run) or a backfill; 409 while one of that kind runs. */
   startSyncRun(kind: SyncKind, dryRun: boolean): Promise<Result<SyncRun>>;
+  /** Per change source (NetSuite, Vitally): the last change recorded with its lag, and the polls' checkpoints. */
+  getIntake(): Promise<Result<Intake>>;
+  /** The lifecycle automations: when each acts, what it does, whether it is on. */
+  getAutomations(): Promise<Result<Automations>>;
 }
 
 /** Options for {@link createFetchConsoleService}. */
@@ -115,6 +119,14 @@ export function createFetchConsoleService(opts: FetchConsoleServiceOptions): Con
       if (!r.ok) return r;
       const run = parseSyncRuns({ items: [r.value] });
       return run.ok && run.value[0] ? { ok: true, value: run.value[0] } : { ok: false, error: { kind: 'invalid', message: 'not a sync run' } };
+    },
+    async getIntake() {
+      const r = await call('GET', '/ops/intake');
+      return r.ok ? parseIntake(r.value) : r;
+    },
+    async getAutomations() {
+      const r = await call('GET', '/ops/automations');
+      return r.ok ? parseAutomations(r.value) : r;
     },
   };
 }

@@ -208,3 +208,59 @@ export interface DriftRow {
 export interface SyncRunDetail extends SyncRun {
   drift: DriftRow[];
 }
+
+/** A source whose changes Concord takes in (pushed and polled). */
+export type IntakeSource = 'netsuite' | 'vitally';
+
+/** The newest change Concord recorded from a source (`events`, worker/storage/record-changes.ts). */
+export interface IntakeEvent {
+  /** NetSuite record type (`invoice`, `payment`...) or Vitally object (`account`, `task`, `conversation`). */
+  objectType: string;
+  objectId: string;
+  /** The vendor's last-modified stamp of the version. */
+  changedAt: string;
+  /** When Concord recorded it. */
+  recordedAt: string;
+  /** recordedAt minus changedAt, never negative. */
+  lagMs: number;
+  /** `applied`, or `superseded` when a newer version of the record had already been applied. */
+  status: string;
+}
+
+/** One poll stream of a source (`poll_checkpoints`, worker/storage/poll-checkpoints.ts). */
+export interface IntakeStream {
+  /** NetSuite record type or Vitally collection (`accounts`, `tasks`, `conversations`). */
+  stream: string;
+  /** The newest last-modified instant the poll has seen; the next poll reads from it (minus an overlap). */
+  checkpoint: string;
+  /** How long before the answer the checkpoint lies. */
+  behindMs: number;
+  lastRunAt: string;
+  /** Changes the last run enqueued (versions not claimed yet). */
+  lastFound: number;
+  /** Why the last run failed (`code: detail`), null when it did not. */
+  lastError: string | null;
+}
+
+/** The change intake of `GET /ops/intake`: per source its last change and its poll streams. */
+export interface Intake {
+  /** Only sources with a recorded change or a poll checkpoint are listed. */
+  sources: { source: IntakeSource; lastEvent: IntakeEvent | null; streams: IntakeStream[] }[];
+  /** Accounts with an applied change whose effects (view rebuild, CRM writes) are not done yet. */
+  accountsWaiting: number;
+}
+
+/** One lifecycle automation of `GET /ops/automations` (its thresholds are further fields). */
+export interface Automation {
+  key: string;
+  name: string;
+  enabled: boolean;
+  when: string;
+  does: string;
+}
+
+/** The automations and whether a tenant can change their thresholds (not at this version). */
+export interface Automations {
+  editable: boolean;
+  automations: Automation[];
+}
