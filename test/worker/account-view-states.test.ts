@@ -1,5 +1,5 @@
 /**
- * The explicit section states of the account view (docs/account-view.md, schema version 2)
+ * The explicit section states of the account view (docs/account-view.md, schema version 3)
  * inside workerd against the sandbox: a section the source has none of is `none`, never a
  * failure; a failed source is `unavailable`, or `stale` with its last good answer and the error
  * code; a source the account is not linked to is `not_linked`. Accounts are picked by what the
@@ -19,7 +19,7 @@ async function view(accountId: string, refresh = false): Promise<AccountView> {
   const res = await api(`/v1/tenants/demo/accounts/${accountId}/view${refresh ? '?refresh=1' : ''}`, { key });
   expect(res.status).toBe(200);
   const body = (await res.json()) as unknown;
-  // Every answer is a valid v2 view, whatever state its sections are in.
+  // Every answer is a valid v3 view, whatever state its sections are in.
   expect(AccountViewSchema.safeParse(body).error?.issues ?? []).toEqual([]);
   return body as AccountView;
 }
@@ -40,7 +40,7 @@ describe('section states from answering sources', () => {
   it('ok with data when Vitally has a score, a project and open conversations', async () => {
     const { account } = await pick((f) => f.healthScores > 0 && f.projects > 0 && f.openConversations > 0);
     const v = await view(account.id);
-    expect(v.schemaVersion).toBe(2);
+    expect(v.schemaVersion).toBe(3);
     expect(v.health.state).toBe('ok');
     expect(v.onboarding.state).toBe('ok');
     expect(v.escalations.state).toBe('ok');

@@ -1,5 +1,5 @@
 /**
- * Turns the AccountView JSON (docs/account-view.md, schemaVersion 2) into what the template
+ * Turns the AccountView JSON (docs/account-view.md, schemaVersion 3) into what the template
  * shows: formatted strings, badge styles, and per section either its data (with a note when it
  * is cached) or the sentence for its state (none, unavailable, not linked). LWC templates cannot
  * hold expressions, so every value the markup needs is computed here.
@@ -65,7 +65,7 @@ const NONE = {
 const HTTPS_LINK = /^https:\/\/[^/?#@\s]+(\/[^?#@\s]*)?$/;
 
 /**
- * @param {object} view AccountView JSON (schema version 2) from ConcordController.getAccountView
+ * @param {object} view AccountView JSON (schema version 3) from ConcordController.getAccountView
  * @param {string} locale user locale (@salesforce/i18n/locale)
  */
 export function toViewModel(view, locale) {
