@@ -5,6 +5,7 @@
  * hold expressions, so every value the markup needs is computed here.
  */
 import {
+    financeHoldText,
     formatAge,
     formatDate,
     formatMoney,
@@ -75,6 +76,7 @@ export function toViewModel(view, locale) {
     return {
         accountName: (view.account && view.account.name) || 'Unnamed account',
         risk: risk(view.risk),
+        ...financeHold(view.financeHold, locale),
         receivables: section('receivables', receivables),
         contract: section('contract', contract),
         health: section('health', health),
@@ -140,6 +142,20 @@ function risk(value) {
         reasons: (value.reasons || []).map((code) => ({ key: code, label: reasonLabel(code) })),
         hasReasons: (value.reasons || []).length > 0
     };
+}
+
+/**
+ * `financeHoldAlert`: the sentence of the alert while expansion quoting is on hold;
+ * `financeHoldNote`: the quiet line under the receivables when it is not. Both empty when the
+ * view has no finance hold (no receivables data) or one this component cannot read.
+ */
+function financeHold(hold, locale) {
+    const none = { financeHoldAlert: '', financeHoldNote: '' };
+    if (!hold || typeof hold.onHold !== 'boolean' || typeof hold.amount !== 'number' || !hold.currency) {
+        return none;
+    }
+    const text = financeHoldText(hold, locale);
+    return hold.onHold ? { ...none, financeHoldAlert: text } : { ...none, financeHoldNote: text };
 }
 
 function receivables(r, locale) {
