@@ -2,14 +2,15 @@
  * The CSM panel in real Chromium (Debian chromium driven by playwright-core), through the
  * one-script-tag embed and the iframe page, against the broker's saved answers served by msw
  * (test/fixtures/concord/, test/browser/broker-handlers.ts): every section state of the view
- * (ok, stale, none, unavailable, not_linked), errors and the not-linked account.
+ * (ok, stale, none, unavailable, not_linked), the finance hold, errors and the not-linked account.
  * Screenshots go to test-results/screenshots/.
  */
 import { join } from 'node:path';
+import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { accountIdOf, views } from '../fixtures/concord/index.js';
 import { contrastFailures, horizontalOverflow, overflowingElements, tabTo } from './a11y.js';
-import { failingView, TOKEN } from './broker-handlers.js';
+import { failingView, ORIGIN, TOKEN } from './broker-handlers.js';
 import { SHOTS, useWidgetBrowser } from './harness.js';
 
 const t = useWidgetBrowser();
@@ -163,6 +164,49 @@ describe('panel.js: section states', () => {
     }
     expect(await t.page.getByTestId('renewal-countdown').textContent()).toBe('95 days to renewal');
     expect(await t.page.locator('[data-testid^="freshness-"]').allTextContents()).toEqual(['NetSuite · just now']);
+  });
+});
+
+describe('panel.js: finance hold', () => {
+  const HELD = accountIdOf(views.financeHold);
+
+  it('on hold: a status box in words above the sections, with the aged amount and what waits for it', async () => {
+    const { page } = t;
+    const panel = await openPanel(HELD, 'Cobalt Freight');
+    const hold = panel.getByRole('status').filter({ hasText: 'Expansion quoting on hold' });
+    expect(await hold.innerText()).toMatch(/^Expansion quoting on hold\s+Finance hold: \$12,480\.00 overdue more than 60 days\. Expansion quotes wait until it is paid\.$/);
+    // Above every section: it stops an action, the sections inform.
+    expect(await page.locator('.cc-panel > *').evaluateAll((els) => els.map((el) => el.className))).toEqual(['cc-header', 'cc-hold', 'cc-grid']);
+    expect(await panel.getByTestId('finance-hold-clear').count()).toBe(0);
+    // The older disputed invoice is overdue too, but the hold leaves it out.
+    expect(await page.getByTestId('ar-overdue').textContent()).toBe('$15,480.00');
+    expect(await contrastFailures(page, '.cc-panel')).toEqual([]);
+    expect(t.consoleErrors).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'panel-finance-hold.png'), fullPage: true });
+  });
+
+  it('on hold: fits a 360 px wide screen', async () => {
+    const { page } = t;
+    await page.setViewportSize({ width: 360, height: 800 });
+    await openPanel(HELD, 'Cobalt Freight');
+    expect(await page.getByTestId('finance-hold').isVisible()).toBe(true);
+    expect(await horizontalOverflow(page)).toBe(0);
+    expect(await overflowingElements(page, '.cc-panel')).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'panel-finance-hold-360.png'), fullPage: true });
+  });
+
+  it('not on hold: nothing alarming, a quiet line in the receivables; no receivables: nothing at all', async () => {
+    const panel = await openPanel(ACME, 'Acme Analytics');
+    expect(await panel.getByTestId('finance-hold').count()).toBe(0);
+    expect(await region('Receivables').getByTestId('finance-hold-clear').textContent()).toBe('No finance hold: nothing overdue more than 60 days.');
+
+    const view = { ...views.ok, receivables: { state: 'unavailable', error: 'upstream_timeout' }, financeHold: null };
+    t.broker.use(http.get(`${ORIGIN}/v1/embed/accounts/:id/view`, () => HttpResponse.json(view)));
+    const unknown = await openPanel(ACME, 'Acme Analytics');
+    await region('Receivables').getByText(/NetSuite did not answer in time/).waitFor();
+    expect(await unknown.getByTestId('finance-hold').count()).toBe(0);
+    expect(await unknown.getByTestId('finance-hold-clear').count()).toBe(0);
+    expect(await unknown.innerText()).not.toMatch(/finance hold/i);
   });
 });
 

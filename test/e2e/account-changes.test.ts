@@ -63,6 +63,7 @@ interface View {
   health: { state: string; data?: { score: number } };
   onboarding: { state: string; data?: { status: string; milestones: Milestone[] } };
   contract: { state: string; data?: { status: string; renewalDate: string; daysToRenewal: number } };
+  financeHold: { onHold: boolean; amount: number; currency: string; overdueDays: number; minAmount: number } | null;
 }
 
 /**
@@ -306,11 +307,14 @@ describe('ERP and CS changes reach the CRM', { timeout: 240_000 }, () => {
     expect(set.value.concord_finance_hold).toBe('true');
     expect((await until(() => salesforceAccount(linked(a, 'salesforce')), (r) => r.Concord_Finance_Hold__c === true)).value.Concord_Finance_Hold__c).toBe(true);
     expect((await until(() => history(a.id), (l) => l.some((s) => s.startsWith('Finance hold set')))).value.filter((s) => s.startsWith('Finance hold set'))).toHaveLength(1);
+    // The card, the LWC and the panel read the same verdict from the account view.
+    expect((await until(() => view(a.id), (v) => v.financeHold?.onHold === true)).value.financeHold).toMatchObject({ onHold: true, overdueDays: 60, minAmount: 1000 });
 
     for (const invoice of a.aged) expect((await sandboxCall('POST', `/__sandbox/netsuite/demo/invoices/${invoice.id}/pay`, {})).status).toBeLessThan(300);
     const lifted = await until(() => hubspotCompany(linked(a, 'hubspot')), (p) => p.concord_finance_hold === 'false');
     expect(lifted.value.concord_finance_hold).toBe('false');
     expect((await until(() => salesforceAccount(linked(a, 'salesforce')), (r) => r.Concord_Finance_Hold__c === false)).value.Concord_Finance_Hold__c).toBe(false);
+    expect((await until(() => view(a.id), (v) => v.financeHold?.onHold === false)).value.financeHold).toMatchObject({ onHold: false });
     const lines = await until(() => history(a.id), (l) => l.some((s) => s.startsWith('Finance hold lifted')));
     expect(lines.value.filter((s) => s.startsWith('Finance hold lifted'))).toHaveLength(1);
   });

@@ -101,7 +101,7 @@ describe('account 360 view', () => {
     // Built now (refresh=1): earlier tests may have viewed this account more than 60 s ago.
     const { res, body } = await get(`/v1/tenants/demo/accounts/${account.id}/view?refresh=1`);
     expect(res.status).toBe(200);
-    expect(body.schemaVersion).toBe(2);
+    expect(body.schemaVersion).toBe(3);
     const freshness = body.freshness as Record<string, { status: string; fetchedAt: string }>;
     expect(freshness.netsuite!.status).toBe('fresh');
     expect(freshness.vitally!.status).toBe('fresh');

@@ -11,7 +11,7 @@ const ago = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOStri
 
 function cachedView(nsFetchedAt: string, vtFetchedAt: string): AccountView {
   return {
-    schemaVersion: 2, tenant: 'demo',
+    schemaVersion: 3, tenant: 'demo',
     account: { id: 'acc_1', name: 'Ember Foods', legalName: null, domain: null, taxId: null, currency: 'USD', billTo: null, shipTo: null },
     links: [{ system: 'netsuite', externalId: '42' }, { system: 'vitally', externalId: 'v-1' }],
     receivables: { state: 'ok', data: { currency: 'USD', openTotal: 0, overdueTotal: 0, disputedTotal: 0, openInvoiceCount: 0, openInvoices: [] } },
@@ -20,6 +20,7 @@ function cachedView(nsFetchedAt: string, vtFetchedAt: string): AccountView {
     onboarding: { state: 'none' },
     escalations: { state: 'none' },
     risk: { level: 'low', reasons: [] },
+    financeHold: { onHold: false, amount: 0, currency: 'USD', overdueDays: 60, minAmount: 1000 },
     owners: { receivables: 'netsuite', contract: 'netsuite', health: 'vitally', onboarding: 'vitally', escalations: 'vitally' },
     freshness: {
       netsuite: { status: 'fresh', fetchedAt: nsFetchedAt, ageSeconds: 0 },
@@ -39,6 +40,8 @@ describe('servedFromCache', () => {
     expect(served.health.state === 'stale' && served.health.ageSeconds).toBeGreaterThanOrEqual(400);
     expect(served.freshness.netsuite).toMatchObject({ status: 'fresh', fetchedAt: ns });
     expect(served.freshness.vitally).toMatchObject({ status: 'stale', error: 'upstream_timeout' });
+    // The finance hold is the verdict on the receivables it was built with, served as built.
+    expect(served.financeHold).toEqual({ onHold: false, amount: 0, currency: 'USD', overdueDays: 60, minAmount: 1000 });
     expect(AccountViewSchema.safeParse(served).error?.issues ?? []).toEqual([]);
   });
 
@@ -54,8 +57,8 @@ describe('servedFromCache', () => {
     expect(AccountViewSchema.safeParse(served).error?.issues ?? []).toEqual([]);
   });
 
-  it('keeps views under a versioned key, so a v1 view is never read as v2', () => {
-    expect(cacheKey('demo', 'acc_1')).toBe('view:v2:demo:acc_1');
+  it('keeps views under a versioned key, so a view of an older version is never read as v3', () => {
+    expect(cacheKey('demo', 'acc_1')).toBe('view:v3:demo:acc_1');
   });
 });
 

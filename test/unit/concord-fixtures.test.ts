@@ -2,8 +2,9 @@
  * The account views every surface is tested with must be views the broker can give: the saved
  * broker answers the widget browser tests are served (test/fixtures/concord/), the HubSpot card's
  * fixtures and the Salesforce LWC's. Each passes the broker's own AccountViewSchema, its section
- * states agree with its freshness stamps, and its risk is the one the broker's assessment gives
- * for its sections (and the risk labels of each surface know every canonical reason).
+ * states agree with its freshness stamps, its risk is the one the broker's assessment gives for
+ * its sections and its finance hold the one the broker's policy gives for its receivables (and
+ * the risk labels of each surface know every canonical reason).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -12,11 +13,11 @@ import { RISK_REASONS } from '../../extensions/hubspot/src/app/cards/lib/format.
 // @ts-expect-error the LWC's plain-JS module has no type declarations
 import { REASON_LABELS } from '../../extensions/salesforce/force-app/main/default/lwc/concordAccountReview/format.js';
 import { AccountViewSchema, RiskReasonSchema, SOURCE_SECTIONS, assessRenewalRisk, sectionData, type AccountView } from '../../worker/model/index.js';
+import { financeHoldOf } from '../../worker/policies/automations/index.js';
 import { views } from '../fixtures/concord/index.js';
 
-const lwcView = JSON.parse(
-  readFileSync(new URL('../../extensions/salesforce/force-app/main/default/lwc/concordAccountReview/__tests__/data/accountView.json', import.meta.url), 'utf8'),
-) as unknown;
+const lwcData = (file: string) =>
+  JSON.parse(readFileSync(new URL(`../../extensions/salesforce/force-app/main/default/lwc/concordAccountReview/__tests__/data/${file}`, import.meta.url), 'utf8')) as unknown;
 
 const ALL = {
   ...Object.fromEntries(Object.entries(views).map(([k, v]) => [`concord/${k}`, v])),
@@ -25,7 +26,9 @@ const ALL = {
   'hubspot card/vitally stale': card.acmeViewVitallyStale(),
   'hubspot card/ember': card.emberViewNothingYet(),
   'hubspot card/birchwood': card.birchViewNotInVitally(),
-  'salesforce lwc/acme': lwcView,
+  'hubspot card/acme on finance hold': card.acmeViewOnFinanceHold(),
+  'salesforce lwc/acme': lwcData('accountView.json'),
+  'salesforce lwc/cobalt on finance hold': lwcData('accountViewFinanceHold.json'),
 };
 
 const TODAY = '2026-11-26';
@@ -33,7 +36,7 @@ const TODAY = '2026-11-26';
 describe.each(Object.entries(ALL))('view fixture %s', (_name, raw) => {
   const parsed = AccountViewSchema.safeParse(raw);
 
-  it('is a valid v2 AccountView', () => {
+  it('is a valid v3 AccountView', () => {
     expect(parsed.error?.issues ?? []).toEqual([]);
   });
 
@@ -63,6 +66,20 @@ describe.each(Object.entries(ALL))('view fixture %s', (_name, raw) => {
       TODAY,
     );
     expect(view.risk).toEqual(risk);
+  });
+
+  it('carries the finance hold the broker\'s policy gives for its receivables', () => {
+    const view = parsed.data as AccountView;
+    expect(view.financeHold).toEqual(financeHoldOf(sectionData(view.receivables)));
+  });
+});
+
+describe('finance hold fixtures', () => {
+  it('each surface is tested with a view on hold and a view that is not', () => {
+    const holds = (views: unknown[]) => views.map((v) => (v as AccountView).financeHold?.onHold);
+    expect(holds(Object.values(views))).toEqual(expect.arrayContaining([true, false]));
+    expect(holds([card.acmeView(), card.acmeViewOnFinanceHold()])).toEqual([false, true]);
+    expect(holds([lwcData('accountView.json'), lwcData('accountViewFinanceHold.json')])).toEqual([false, true]);
   });
 });
 

@@ -1,8 +1,9 @@
-/** AccountView v2: the documented example is valid; section states are explicit; broken views fail with field paths. */
+/** AccountView v3: the documented example is valid; section states are explicit; the finance hold is the policy's verdict; broken views fail with field paths. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as m from '../../worker/model/index.js';
 import { AccountViewSchema, FreshnessEntrySchema, type AccountView } from '../../worker/model/index.js';
+import { financeHoldOf } from '../../worker/policies/automations/index.js';
 
 /** The JSON example in docs/account-view.md: the wire contract the UI surfaces are built on. */
 function documentedExample(): AccountView {
@@ -31,6 +32,7 @@ describe('AccountViewSchema', () => {
       contract: { state: 'unavailable', error: 'auth_expired' },
       health: { state: 'not_linked' }, onboarding: { state: 'not_linked' }, escalations: { state: 'not_linked' },
       risk: null,
+      financeHold: null,
       account: { ...example.account, legalName: null, taxId: null, currency: null, billTo: null, domain: null },
       freshness: { netsuite: { status: 'error', fetchedAt: null, ageSeconds: null, error: 'auth_expired' } },
       sourceLinks: {},
@@ -79,6 +81,17 @@ describe('AccountViewSchema', () => {
     expect(paths({ ...example, risk: { level: 'high', reasons: ['vibes'] } })).toEqual(['risk.reasons.0']);
   });
 
+  it('requires the finance hold (null when there are no receivables) and refuses a partial or negative one', () => {
+    const example = documentedExample();
+    const { financeHold, ...without } = example;
+    expect(financeHold).toEqual({ onHold: false, amount: 0, currency: 'USD', overdueDays: 60, minAmount: 1000 });
+    expect(paths(without)).toEqual(['financeHold']);
+    expect(paths({ ...example, financeHold: null })).toEqual([]);
+    expect(paths({ ...example, financeHold: { onHold: true, amount: 12480 } }).sort()).toEqual(['financeHold.currency', 'financeHold.minAmount', 'financeHold.overdueDays']);
+    expect(paths({ ...example, financeHold: { ...financeHold, amount: -1 } })).toEqual(['financeHold.amount']);
+    expect(paths({ ...example, financeHold: { ...financeHold, hold: true } })).toEqual(['financeHold']);
+  });
+
   it('requires an error code on failed sources', () => {
     expect(FreshnessEntrySchema.safeParse({ status: 'error', fetchedAt: null, ageSeconds: null }).success).toBe(false);
     expect(FreshnessEntrySchema.safeParse({ status: 'fresh', fetchedAt: '2026-11-26T06:00:00Z', ageSeconds: null }).success).toBe(false);
@@ -106,6 +119,7 @@ describe('building a view from canonical entities', () => {
       receivables: m.answered(receivables), contract: m.answered(contract), health: m.answered(health),
       onboarding: m.answered(onboarding), escalations: m.answered(escalations.length > 0 ? escalations : null),
       risk: m.assessRenewalRisk({ receivables, health, contract, escalations }, today),
+      financeHold: financeHoldOf(receivables),
       owners: { receivables: 'netsuite', contract: 'netsuite', health: 'vitally', onboarding: 'vitally', escalations: 'vitally' },
       freshness: { netsuite: { status: 'fresh', fetchedAt: '2026-11-26T06:00:00Z', ageSeconds: 12 } },
       sourceLinks: {},
@@ -114,6 +128,8 @@ describe('building a view from canonical entities', () => {
     expect(view.escalations).toEqual({ state: 'none' });
     expect(receivables.openInvoices[0]).toMatchObject({ status: 'overdue', daysOverdue: 56 });
     expect(view.risk).toEqual({ level: 'high', reasons: ['overdue_receivables', 'health_declining', 'renewal_within_90_days'] });
+    // 4,200 overdue for 56 days: past due, but not yet aged into a finance hold.
+    expect(view.financeHold).toEqual({ onHold: false, amount: 0, currency: 'USD', overdueDays: 60, minAmount: 1000 });
   });
 });
 

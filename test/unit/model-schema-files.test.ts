@@ -21,7 +21,7 @@ describe('manifests/schema', () => {
   it('are draft 2020-12 with a versioned $id and the zod descriptions', () => {
     const account = generated['account.schema.json'] as Record<string, unknown>;
     expect(account.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(account.$id).toBe('urn:concord:schema:v2:account');
+    expect(account.$id).toBe('urn:concord:schema:v3:account');
     expect(account.additionalProperties).toBe(false);
     const view = generated['account-view.schema.json'] as { description: string; required: string[] };
     expect(view.description).toBe(AccountViewSchema.description);

@@ -105,7 +105,7 @@ describe('Salesforce card view', () => {
     const res = await salesforceFetch(viewPath('Account', sfAccountId), secret);
     expect(res.status).toBe(200);
     const view = (await res.json()) as { tenant: string; account: { id: string }; schemaVersion: number };
-    expect(view).toMatchObject({ tenant: 'demo', schemaVersion: 2, account: { id: accountId } });
+    expect(view).toMatchObject({ tenant: 'demo', schemaVersion: 3, account: { id: accountId } });
   });
 
   it("serves the Account's view for one of its Opportunities", async () => {

@@ -206,7 +206,7 @@ describe('queue consumer', () => {
       testEnv.DB.prepare(`INSERT INTO identity_links (tenant_id, canonical_id, system, external_id, rule) VALUES ('demo', 'acc_webhooktest', 'hubspot', ?, 'manual')`).bind(objectId),
     ]);
     const key = cacheKey('demo', 'acc_webhooktest');
-    await testEnv.KV.put(key, JSON.stringify({ v: 2, view: {}, sources: {} }));
+    await testEnv.KV.put(key, JSON.stringify({ v: 3, view: {}, sources: {} }));
     await consume(EVENTS_QUEUE, [await change({ objectId: Number(objectId) })]);
     expect(await testEnv.KV.get(key)).toBeNull();
   });

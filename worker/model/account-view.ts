@@ -1,14 +1,16 @@
 /**
- * The AccountView (account 360) wire shape, schema version 2, exactly as documented in
+ * The AccountView (account 360) wire shape, schema version 3, exactly as documented in
  * docs/account-view.md. The HubSpot card, the Salesforce LWC and the Preact panel render it.
  *
  * Every source section states what it is (`ok`, `stale`, `none`, `unavailable`, `not_linked`;
- * see section-state.ts) instead of v1's `null` for both "failed" and "has none". Money is a
- * decimal in the section's currency; dates are YYYY-MM-DD; instants ISO-8601 UTC.
+ * see section-state.ts) instead of v1's `null` for both "failed" and "has none"; v3 adds the
+ * finance hold. Money is a decimal in the section's currency; dates are YYYY-MM-DD; instants
+ * ISO-8601 UTC.
  */
 import { z } from 'zod';
 import { AddressSchema } from './address.js';
 import { ContractStatusSchema } from './contract.js';
+import { FinanceHoldSchema } from './finance-hold.js';
 import { HealthPointSchema, HealthSignalSchema, HealthTrendSchema, ScoreSchema } from './health.js';
 import { InvoiceStatusSchema } from './invoice.js';
 import { CurrencyCodeSchema, NonNegativeAmountSchema } from './money.js';
@@ -206,6 +208,7 @@ export const AccountViewSchema = z
     onboarding: OnboardingStateSchema,
     escalations: EscalationsStateSchema,
     risk: RenewalRiskSchema.nullable().describe('Assessed from the sections that have data (ok or stale); null when none has.'),
+    financeHold: FinanceHoldSchema.nullable().describe('The finance hold policy on the receivables; null when the receivables section has no data (not ok or stale).'),
     owners: OwnersSectionSchema,
     freshness: FreshnessSectionSchema,
     sourceLinks: SourceLinksSchema,

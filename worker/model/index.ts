@@ -1,5 +1,5 @@
 /**
- * Canonical model v2 (SCHEMA_VERSION): zod schemas, inferred types and pure derivations shared by the broker,
+ * Canonical model v3 (SCHEMA_VERSION): zod schemas, inferred types and pure derivations shared by the broker,
  * the connectors' mappers and the UI surfaces. Imports nothing that does I/O.
  */
 export * from './primitives.js';
@@ -17,6 +17,7 @@ export * from './health.js';
 export * from './onboarding.js';
 export * from './support-case.js';
 export * from './renewal-risk.js';
+export * from './finance-hold.js';
 export * from './section-state.js';
 export * from './account-view.js';
 export * from './receivables.js';

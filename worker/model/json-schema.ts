@@ -8,6 +8,7 @@ import { AccountViewSchema } from './account-view.js';
 import { AddressSchema } from './address.js';
 import { ContactSchema } from './contact.js';
 import { ContractSchema } from './contract.js';
+import { FinanceHoldSchema } from './finance-hold.js';
 import { HealthScoreSchema } from './health.js';
 import { InvoiceSchema } from './invoice.js';
 import { MoneySchema } from './money.js';
@@ -36,13 +37,14 @@ export const ENTITY_SCHEMAS = {
   'onboarding-milestone': OnboardingMilestoneSchema,
   'support-case': SupportCaseSchema,
   'renewal-risk': RenewalRiskSchema,
+  'finance-hold': FinanceHoldSchema,
   'account-view': AccountViewSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** Name of an exported entity. */
 export type EntityName = keyof typeof ENTITY_SCHEMAS;
 
-/** The `$id` of an entity's schema; the version is part of it so v2 can live beside v1. */
+/** The `$id` of an entity's schema; the version is part of it so a new version can live beside the old. */
 export function schemaId(entity: string): string {
   return `urn:concord:schema:v${SCHEMA_VERSION}:${entity}`;
 }

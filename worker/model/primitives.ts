@@ -7,7 +7,7 @@
 import { z } from 'zod';
 
 /** Version of the canonical model; bumped on any breaking change to a schema in `worker/model`. */
-export const SCHEMA_VERSION = 2 as const;
+export const SCHEMA_VERSION = 3 as const;
 
 /** An identifier: non-empty, trimmed, at most 255 characters (fits D1 keys and vendor ids). */
 export const IdSchema = z

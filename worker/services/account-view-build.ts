@@ -30,10 +30,11 @@ import {
 } from '../model/index.js';
 import type { System } from '../storage/connections.js';
 import { getAccount } from '../storage/identity.js';
-import { ageSeconds, cacheKey, freshnessOf, readCache, type Cached, type SourceRecord, type SourceSections } from './account-view-cache.js';
+import { CACHE_VERSION, ageSeconds, cacheKey, freshnessOf, readCache, type Cached, type SourceRecord, type SourceSections } from './account-view-cache.js';
 import { openSource, readCs, readErp } from './account-view-sources.js';
 import { daysBetween, healthTrend, summarizeReceivables } from '../model/index.js';
 import { portsFor } from '../ports/registry.js';
+import { DEFAULT_FINANCE_HOLD, financeHoldOf } from '../policies/automations/finance-hold.js';
 import type { ServiceContext } from './context.js';
 
 /** The view only reads; its ports would refuse and record any write under this origin. */
@@ -224,6 +225,8 @@ export async function buildAccountView(env: Env, ctx: ServiceContext, accountId:
     onboarding,
     escalations,
     risk: anyData ? assessRenewalRisk(riskInputs, today) : null,
+    // The same policy and thresholds the change pipeline writes to the CRM as the financeHold property.
+    financeHold: financeHoldOf(riskInputs.receivables, DEFAULT_FINANCE_HOLD),
     owners: {
       receivables: netsuiteId ? 'netsuite' : null,
       contract: netsuiteId ? 'netsuite' : null,
@@ -245,7 +248,7 @@ export async function buildAccountView(env: Env, ctx: ServiceContext, accountId:
     // Off the critical path: the caller has the view; other isolates find it in KV once written.
     trace?.add('cache-write', trace.elapsed(), 0, 'KV put continues in the background');
     waitUntil(
-      env.KV.put(key, JSON.stringify({ v: 2, view: checked.data, sources } satisfies Cached), { expirationTtl: KEEP_SECONDS }).catch((err: unknown) =>
+      env.KV.put(key, JSON.stringify({ v: CACHE_VERSION, view: checked.data, sources } satisfies Cached), { expirationTtl: KEEP_SECONDS }).catch((err: unknown) =>
         ctx.log.warn('account_view.cache_write_failed', { error: err instanceof Error ? err.message : String(err) }),
       ),
     );

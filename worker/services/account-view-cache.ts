@@ -1,10 +1,11 @@
 /**
- * What the account view keeps in KV (`view:v2:<tenant>:<account>`) and how a cached view is
+ * What the account view keeps in KV (`view:v3:<tenant>:<account>`) and how a cached view is
  * served later: its freshness stamps recomputed for now, and its sections aged (an `ok` section
  * served after the freshness window becomes `stale` with its age).
  *
- * The key carries the view's schema version: a view cached by an older broker (v1, `null`
- * sections) is never read back and served under the v2 contract; it simply expires.
+ * The key carries the view's schema version: a view cached by an older broker (v1's `null`
+ * sections, v2 without the finance hold) is never read back and served under the v3 contract;
+ * it simply expires.
  */
 import { z } from 'zod';
 import {
@@ -21,8 +22,8 @@ import {
   type SystemName,
 } from '../model/index.js';
 
-/** Version of the cached record; part of the key so older records are never read. */
-const CACHE_VERSION = 2;
+/** Version of the cached record (the view's schema version); part of the key so older records are never read. */
+export const CACHE_VERSION = 3;
 
 /** What one source answered; `null` means the source answered and has none. */
 export interface SourceSections {
@@ -69,7 +70,7 @@ interface KvReader {
   get(key: string, type: 'json'): Promise<unknown>;
 }
 
-/** The cached record, or null when there is none (or it is not a v2 record). */
+/** The cached record, or null when there is none (or it is not a record of this version). */
 export async function readCache(env: { KV: KvReader }, key: string): Promise<Cached | null> {
   const parsed = CachedSchema.safeParse(await env.KV.get(key, 'json'));
   return parsed.success ? (parsed.data as unknown as Cached) : null;

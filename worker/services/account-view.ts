@@ -1,5 +1,5 @@
 /**
- * Serving the account 360 view from its cache (`view:v2:<tenant>:<account>` in KV, plus a
+ * Serving the account 360 view from its cache (`view:v3:<tenant>:<account>` in KV, plus a
  * per-isolate copy, account-view-hot.ts); building it lives in account-view-build.ts, the
  * background revalidation in account-view-revalidate.ts.
  *

@@ -25,7 +25,7 @@ import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { RenderedNodeType } from '@hubspot/ui-extensions/testing';
 import { describe, expect, it } from 'vitest';
 import { AccountReviewCard } from '../src/app/cards/AccountReviewCard.tsx';
-import { acmeView, acmeViewVitallyDown, acmeViewVitallyStale, birchViewNotInVitally, emberViewNothingYet } from './fixtures/account-view.ts';
+import { acmeView, acmeViewOnFinanceHold, acmeViewVitallyDown, acmeViewVitallyStale, birchViewNotInVitally, emberViewNothingYet } from './fixtures/account-view.ts';
 import { createFakeFetcher } from './fake-fetcher.ts';
 
 const VIEW_URL = 'https://concord.example.com/v1/cards/hubspot/view';
@@ -202,6 +202,41 @@ describe('Concord account review card', () => {
     expect(r.findByTestId(Text, 'not-linked-onboarding').text).toBe('This account is not linked to a customer-success account yet.');
     expect(r.maybeFindByTestId(Text, 'owner-health')).toBeNull();
     expect(statistic(r, 'ar-open')).toBe('$12,500.00');
+  });
+
+  it('finance hold: an alert in words above the risk, with the aged amount and what waits for it', async () => {
+    const r = setup();
+    r.fake.reply({ status: 200, json: acmeViewOnFinanceHold() });
+    r.start();
+    await r.waitFor(() => expect(r.maybeFind(LoadingSpinner)).toBeNull());
+
+    const hold = r.findByTestId(Alert, 'finance-hold');
+    expect(hold.props).toMatchObject({ variant: 'danger', title: 'Expansion quoting on hold' });
+    expect(textOf(hold)).toBe('Finance hold: $12,480.00 overdue more than 60 days. Expansion quotes wait until it is paid.');
+    // It comes before the risk alert: it stops an action, the risk only informs.
+    const alerts = r.findAll(Alert).map((a) => a.props.testId);
+    expect(alerts.indexOf('finance-hold')).toBeLessThan(alerts.indexOf('risk-alert'));
+    expect(r.maybeFindByTestId(Text, 'finance-hold-clear')).toBeNull();
+    // The disputed invoice is overdue too, but not part of the hold.
+    expect(statistic(r, 'ar-overdue')).toBe('$16,480.00');
+  });
+
+  it('no finance hold: nothing alarming, a quiet line under the receivables; no receivables: nothing at all', async () => {
+    const r = setup();
+    r.fake.reply({ status: 200, json: acmeView() });
+    r.start();
+    await r.waitFor(() => expect(r.maybeFind(LoadingSpinner)).toBeNull());
+    expect(r.maybeFindByTestId(Alert, 'finance-hold')).toBeNull();
+    expect(r.findByTestId(Text, 'finance-hold-clear').text).toBe('No finance hold: nothing overdue more than 60 days.');
+    expect(r.findByTestId(Text, 'finance-hold-clear').props.variant).toBe('microcopy');
+
+    const unknown = setup();
+    unknown.fake.reply({ status: 200, json: { ...acmeView(), receivables: { state: 'unavailable', error: 'upstream_timeout' }, financeHold: null } });
+    unknown.start();
+    await unknown.waitFor(() => expect(unknown.maybeFind(LoadingSpinner)).toBeNull());
+    expect(unknown.findByTestId(Text, 'unavailable-receivables')).toBeTruthy();
+    expect(unknown.maybeFindByTestId(Alert, 'finance-hold')).toBeNull();
+    expect(unknown.maybeFindByTestId(Text, 'finance-hold-clear')).toBeNull();
   });
 
   it('turns the renewal red inside 30 days, asks for a decision without auto-renew, and caps the invoice list', async () => {

@@ -1,6 +1,6 @@
 /** What the card prints for money, dates, ages and provenance across locales and edge cases. */
 import { describe, expect, it } from 'vitest';
-import { addDaysIso, formatAge, formatDate, formatMoney, freshnessLabel, riskReasonLabel } from '../src/app/cards/lib/format.ts';
+import { addDaysIso, financeHoldText, formatAge, formatDate, formatMoney, freshnessLabel, riskReasonLabel } from '../src/app/cards/lib/format.ts';
 
 describe('card formatting', () => {
   it('formats money in the section currency and the viewer locale', () => {
@@ -44,5 +44,14 @@ describe('card formatting', () => {
   it('turns unknown risk codes into readable text instead of hiding them', () => {
     expect(riskReasonLabel('overdue_receivables')).toBe('Overdue receivables');
     expect(riskReasonLabel('champion_left')).toBe('Champion left');
+  });
+
+  it('says the finance hold in a sentence: on hold, clear, or under the threshold', () => {
+    const hold = { onHold: true, amount: 12480, currency: 'USD', overdueDays: 60, minAmount: 1000 };
+    expect(financeHoldText(hold)).toBe('Finance hold: $12,480.00 overdue more than 60 days. Expansion quotes wait until it is paid.');
+    expect(financeHoldText({ ...hold, onHold: false, amount: 0 })).toBe('No finance hold: nothing overdue more than 60 days.');
+    expect(financeHoldText({ ...hold, onHold: false, amount: 480.5, currency: 'EUR' }, 'de-DE').replace(/\s/g, ' ')).toBe(
+      'No finance hold: 480,50 € overdue more than 60 days, under the 1.000,00 € threshold.',
+    );
   });
 });

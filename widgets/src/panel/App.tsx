@@ -8,6 +8,7 @@ import { describeError, type WidgetError } from '../shared/result.js';
 import { Badge } from '../shared/ui.js';
 import type { PanelDataService } from './service.js';
 import { Escalations } from './sections/Escalations.js';
+import { FinanceHoldAlert } from './sections/FinanceHold.js';
 import { Freshness } from './sections/Freshness.js';
 import { Health } from './sections/Health.js';
 import { Onboarding } from './sections/Onboarding.js';
@@ -128,6 +129,7 @@ function Ready(props: {
         ) : null}
         <Freshness freshness={view.freshness} now={props.now} />
       </header>
+      <FinanceHoldAlert view={view} locale={locale} />
       <div class="cc-grid">
         <Renewal view={view} hint={hint('contract')} locale={locale} />
         <ArSummary view={view} hint={hint('receivables')} locale={locale} />

@@ -9,7 +9,7 @@ import type { Result } from '../shared/result.js';
 import type { AccountView, AuditItem, Owners, Section, SourceLinks, SourceSectionKey } from './types.js';
 
 /** The AccountView schema version this bundle renders (docs/account-view.md). */
-export const VIEW_SCHEMA_VERSION = 2;
+export const VIEW_SCHEMA_VERSION = 3;
 
 /** Error code the panel gives a section whose answer it cannot read. */
 export const UNREADABLE = 'unreadable_section';
@@ -69,11 +69,18 @@ export function parseAccountView(body: unknown): Result<AccountView> {
     onboarding: parseSection(body['onboarding'], DATA.onboarding),
     escalations: parseSection(body['escalations'], DATA.escalations),
     risk: isRecord(risk) && isStr(risk['level']) && isArr(risk['reasons']) ? (risk as AccountView['risk']) : null,
+    financeHold: parseFinanceHold(body['financeHold']),
     owners: parseOwners(body['owners']),
     freshness: isRecord(body['freshness']) ? (body['freshness'] as AccountView['freshness']) : {},
     sourceLinks: parseSourceLinks(body['sourceLinks']),
   } as AccountView;
   return { ok: true, value: view };
+}
+
+/** The finance hold, or null when there is none or it cannot be read (the panel then claims nothing about it). */
+function parseFinanceHold(raw: unknown): AccountView['financeHold'] {
+  if (!isRecord(raw) || typeof raw['onHold'] !== 'boolean' || !isNum(raw['amount']) || !isStr(raw['currency']) || !isNum(raw['overdueDays']) || !isNum(raw['minAmount'])) return null;
+  return { onHold: raw['onHold'], amount: raw['amount'], currency: raw['currency'], overdueDays: raw['overdueDays'], minAmount: raw['minAmount'] };
 }
 
 /** Validate `{items:[{at, actor, action, summary}]}`; malformed items are skipped. */

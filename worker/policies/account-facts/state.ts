@@ -4,7 +4,7 @@
  * the CRM record are derived from it (derive.ts) and its changes become history lines
  * (worker/flows/account-changes/history.ts). Pure: built from canonical view sections.
  */
-import type { AgedBalance } from '../automations/finance-hold.js';
+import { agedBalances, type AgedBalance } from '../automations/finance-hold.js';
 import type { HealthEpisode } from '../automations/health-drop.js';
 import type { OnboardingEpisode, StalledMilestone } from '../automations/onboarding-stalled.js';
 import type { RenewalEpisode } from '../automations/renewal-risk.js';
@@ -72,7 +72,7 @@ export function erpDigest(fetchedAt: string, receivables: ReceivablesSection | n
           disputedTotal: receivables.disputedTotal,
           openInvoiceCount: receivables.openInvoiceCount,
           oldestOverdueDays: overdue.reduce((max, i) => Math.max(max, i.daysOverdue), 0),
-          overdue: overdue.map((i) => ({ days: i.daysOverdue, balance: i.balance, disputed: i.disputed })),
+          overdue: agedBalances(overdue),
         }
       : null,
     contract: contract ? { status: contract.status, endDate: contract.endDate, renewalDate: contract.renewalDate, arr: contract.arr, currency: contract.currency, autoRenew: contract.autoRenew } : null,

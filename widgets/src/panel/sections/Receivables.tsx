@@ -1,7 +1,8 @@
-/** AR summary (open / overdue / disputed totals) and the open invoices with status badges. */
+/** AR summary (open / overdue / disputed totals, whether there is no finance hold) and the open invoices with status badges. */
 import { formatDate, formatMoney } from '../../shared/format.js';
 import { Badge, Section, type Tone } from '../../shared/ui.js';
 import type { AccountView, InvoiceStatus, Receivables as ReceivablesData } from '../types.js';
+import { FinanceHoldNote } from './FinanceHold.js';
 import { SectionBody } from './SectionState.js';
 
 const STATUS: Record<InvoiceStatus, { label: string; tone: Tone }> = {
@@ -45,6 +46,7 @@ export function ArSummary(props: Props) {
           <p class="cc-muted">
             {r.openInvoiceCount} open {r.openInvoiceCount === 1 ? 'invoice' : 'invoices'}
           </p>
+          <FinanceHoldNote view={props.view} locale={props.locale} />
         </>
         )}
       </SectionBody>

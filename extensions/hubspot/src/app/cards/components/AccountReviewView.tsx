@@ -1,6 +1,6 @@
 /**
- * The loaded card: actions, risk, receivables, contract, health and onboarding, each with its
- * provenance. Pure: it renders what it is given and reports clicks through callbacks.
+ * The loaded card: actions, finance hold, risk, receivables, contract, health and onboarding,
+ * each with its provenance. Pure: it renders what it is given and reports clicks through callbacks.
  */
 import { Divider, Flex, LoadingButton, Text } from '@hubspot/ui-extensions';
 import type { ReactElement } from 'react';
@@ -8,6 +8,7 @@ import { sectionData, type AccountView, type Section as SectionState, type Secti
 import { sectionMeta } from '../lib/sections.ts';
 import { ArSummary } from './ArSummary.tsx';
 import { ContractSection } from './ContractSection.tsx';
+import { FinanceHoldAlert, FinanceHoldNote } from './FinanceHold.tsx';
 import { HealthSection } from './HealthSection.tsx';
 import { InvoicesTable } from './InvoicesTable.tsx';
 import { OnboardingSection } from './OnboardingSection.tsx';
@@ -59,6 +60,7 @@ export function AccountReviewView({ view, locale, refreshing, creatingTask, onRe
           </LoadingButton>
         </Flex>
       </Flex>
+      <FinanceHoldAlert hold={view.financeHold} locale={locale} />
       {view.risk ? <RiskAlert risk={view.risk} escalations={sectionData(view.escalations) ?? []} /> : null}
       <Section
         view={view}
@@ -67,6 +69,7 @@ export function AccountReviewView({ view, locale, refreshing, creatingTask, onRe
         render={(r) => (
           <>
             <ArSummary receivables={r} locale={locale} />
+            <FinanceHoldNote hold={view.financeHold} locale={locale} />
             <InvoicesTable invoices={r.openInvoices} totalCount={r.openInvoiceCount} locale={locale} />
           </>
         )}

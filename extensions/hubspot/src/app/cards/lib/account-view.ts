@@ -1,5 +1,5 @@
 /**
- * The AccountView wire shape (schema version 2) as the card reads it from the broker.
+ * The AccountView wire shape (schema version 3) as the card reads it from the broker.
  *
  * The card is uploaded to HubSpot as its own bundle, so it cannot import the broker's
  * `worker/model`; this is a reader-side copy of docs/account-view.md that checks only the
@@ -93,6 +93,19 @@ export const RiskLevel = z.enum(['low', 'medium', 'high']);
 export const Risk = z.object({ level: RiskLevel, reasons: z.array(z.string()).default([]) });
 export type Risk = z.infer<typeof Risk>;
 
+/**
+ * The finance hold on expansion quoting: the broker's policy verdict on the receivables (the
+ * aged, undisputed balance and the thresholds applied); null when there are no receivables.
+ */
+export const FinanceHold = z.object({
+  onHold: z.boolean(),
+  amount: money.nonnegative(),
+  currency: z.string().length(3),
+  overdueDays: z.number().int().nonnegative(),
+  minAmount: money.nonnegative(),
+});
+export type FinanceHold = z.infer<typeof FinanceHold>;
+
 /** Per-source freshness stamp: `ageSeconds` is computed by the broker, so client clock skew does not matter. */
 export const Freshness = z.object({
   status: z.enum(['fresh', 'stale', 'error']),
@@ -146,7 +159,7 @@ const SourceLinks = z
   );
 
 export const AccountView = z.object({
-  schemaVersion: z.literal(2),
+  schemaVersion: z.literal(3),
   tenant: z.string(),
   account: z.object({
     id: z.string(),
@@ -160,6 +173,7 @@ export const AccountView = z.object({
   onboarding: sectionOf(Onboarding),
   escalations: sectionOf(z.array(Escalation)),
   risk: Risk.nullable(),
+  financeHold: FinanceHold.nullable(),
   owners: z.record(z.string(), SourceSystem.nullable()).default({}),
   freshness: z.record(z.string(), Freshness).default({}),
   sourceLinks: SourceLinks,

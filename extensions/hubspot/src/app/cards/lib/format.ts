@@ -4,7 +4,7 @@
  * Everything takes the viewer's locale from the HubSpot context and never reads the clock
  * itself, so the same input always renders the same text (and tests can pin it).
  */
-import type { Freshness, InvoiceStatus } from './account-view.ts';
+import type { FinanceHold, Freshness, InvoiceStatus } from './account-view.ts';
 
 /** The locale used when HubSpot does not tell us the user's. */
 export const DEFAULT_LOCALE = 'en-US';
@@ -129,4 +129,15 @@ export const RISK_REASONS: Record<string, string> = {
 /** Human text for a risk reason code; unknown codes are humanized rather than hidden. */
 export function riskReasonLabel(code: string): string {
   return RISK_REASONS[code] ?? humanize(code);
+}
+
+/**
+ * The finance hold in a sentence: on hold, what is overdue and that expansion quotes wait;
+ * otherwise that there is none, and how far the aged balance is from the threshold.
+ */
+export function financeHoldText(hold: FinanceHold, locale: string = DEFAULT_LOCALE): string {
+  const aged = `overdue more than ${hold.overdueDays} days`;
+  if (hold.onHold) return `Finance hold: ${formatMoney(hold.amount, hold.currency, locale)} ${aged}. Expansion quotes wait until it is paid.`;
+  if (hold.amount === 0) return `No finance hold: nothing ${aged}.`;
+  return `No finance hold: ${formatMoney(hold.amount, hold.currency, locale)} ${aged}, under the ${formatMoney(hold.minAmount, hold.currency, locale)} threshold.`;
 }

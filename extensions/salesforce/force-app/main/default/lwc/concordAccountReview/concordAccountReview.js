@@ -1,8 +1,8 @@
 /**
  * Concord Account Review: ERP (NetSuite) and customer-success (Vitally) truth on an Account or
  * Opportunity record page, fetched through Apex (ConcordController → signed callout to the
- * Concord broker). Shows receivables, invoices, contract and renewal, health, onboarding, risk
- * and per-source freshness; offers Refresh and "Create follow-up task". On an Opportunity it also
+ * Concord broker). Shows the finance hold on expansion quoting, receivables, invoices, contract
+ * and renewal, health, onboarding, risk and per-source freshness; offers Refresh and "Create follow-up task". On an Opportunity it also
  * shows the ERP order Concord's closed-won flow makes of it (asked again every few seconds while
  * it is being created) with Retry for a blocked or failed order.
  */

@@ -55,6 +55,22 @@ export function formatMoney(amount, currency, locale) {
 }
 
 /**
+ * The finance hold (AccountView `financeHold`) in a sentence: on hold, what is overdue and that
+ * expansion quotes wait; otherwise that there is none, and how far the aged balance is from the
+ * threshold. Money as everywhere else in the component.
+ */
+export function financeHoldText(hold, locale) {
+    const aged = `overdue more than ${hold.overdueDays} days`;
+    if (hold.onHold) {
+        return `Finance hold: ${formatMoney(hold.amount, hold.currency, locale)} ${aged}. Expansion quotes wait until it is paid.`;
+    }
+    if (!Number(hold.amount)) {
+        return `No finance hold: nothing ${aged}.`;
+    }
+    return `No finance hold: ${formatMoney(hold.amount, hold.currency, locale)} ${aged}, under the ${formatMoney(hold.minAmount, hold.currency, locale)} threshold.`;
+}
+
+/**
  * A `YYYY-MM-DD` date in the user's locale. Formatted in UTC because the date has no time zone:
  * formatting it in the browser's zone could show the previous day.
  */

@@ -1,10 +1,11 @@
 /**
- * Turns the AccountView JSON (docs/account-view.md, schemaVersion 2) into what the template
+ * Turns the AccountView JSON (docs/account-view.md, schemaVersion 3) into what the template
  * shows: formatted strings, badge styles, and per section either its data (with a note when it
  * is cached) or the sentence for its state (none, unavailable, not linked). LWC templates cannot
  * hold expressions, so every value the markup needs is computed here.
  */
 import {
+    financeHoldText,
     formatAge,
     formatDate,
     formatMoney,
@@ -65,7 +66,7 @@ const NONE = {
 const HTTPS_LINK = /^https:\/\/[^/?#@\s]+(\/[^?#@\s]*)?$/;
 
 /**
- * @param {object} view AccountView JSON (schema version 2) from ConcordController.getAccountView
+ * @param {object} view AccountView JSON (schema version 3) from ConcordController.getAccountView
  * @param {string} locale user locale (@salesforce/i18n/locale)
  */
 export function toViewModel(view, locale) {
@@ -75,6 +76,7 @@ export function toViewModel(view, locale) {
     return {
         accountName: (view.account && view.account.name) || 'Unnamed account',
         risk: risk(view.risk),
+        ...financeHold(view.financeHold, locale),
         receivables: section('receivables', receivables),
         contract: section('contract', contract),
         health: section('health', health),
@@ -140,6 +142,20 @@ function risk(value) {
         reasons: (value.reasons || []).map((code) => ({ key: code, label: reasonLabel(code) })),
         hasReasons: (value.reasons || []).length > 0
     };
+}
+
+/**
+ * `financeHoldAlert`: the sentence of the alert while expansion quoting is on hold;
+ * `financeHoldNote`: the quiet line under the receivables when it is not. Both empty when the
+ * view has no finance hold (no receivables data) or one this component cannot read.
+ */
+function financeHold(hold, locale) {
+    const none = { financeHoldAlert: '', financeHoldNote: '' };
+    if (!hold || typeof hold.onHold !== 'boolean' || typeof hold.amount !== 'number' || !hold.currency) {
+        return none;
+    }
+    const text = financeHoldText(hold, locale);
+    return hold.onHold ? { ...none, financeHoldAlert: text } : { ...none, financeHoldNote: text };
 }
 
 function receivables(r, locale) {

@@ -8,6 +8,8 @@ import getAccountView from '@salesforce/apex/ConcordController.getAccountView';
 import createFollowUpTask from '@salesforce/apex/ConcordController.createFollowUpTask';
 
 const VIEW = require('./data/accountView.json');
+/** Cobalt Freight: 12,480.00 USD undisputed and overdue more than 60 days, so on finance hold. */
+const ON_HOLD = require('./data/accountViewFinanceHold.json');
 const RECORD_ID = '001000000000001AAA';
 
 jest.mock('@salesforce/apex/ConcordController.getAccountView', () => ({ default: jest.fn() }), { virtual: true });
@@ -108,6 +110,42 @@ describe('c-concord-account-review', () => {
         ]);
         // An all-ok view has no cached notes and no placeholder sentences.
         expect(el.shadowRoot.querySelectorAll('[data-id$="-stale"], [data-id$="-none"], [data-id$="-unavailable"], [data-id$="-not-linked"]')).toHaveLength(0);
+    });
+
+    it('finance hold: a status box in words before the risk, with the aged amount and what waits for it', async () => {
+        getAccountView.mockResolvedValue({ status: 'linked', view: clone(ON_HOLD) });
+        const el = await mount();
+
+        const hold = $(el, 'finance-hold');
+        expect(hold.getAttribute('role')).toBe('status');
+        expect(text(hold.querySelector('h3'))).toBe('Expansion quoting on hold');
+        expect(text($(el, 'finance-hold-text'))).toBe('Finance hold: $12,480.00 overdue more than 60 days. Expansion quotes wait until it is paid.');
+        // Placed before the risk and the receivables: it stops an action.
+        expect(hold.compareDocumentPosition($(el, 'risk-section')) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+        expect(hold.compareDocumentPosition($(el, 'receivables')) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+        expect($(el, 'finance-hold-clear')).toBeNull();
+        // The older disputed invoice is overdue too, but not part of the hold.
+        expect(text($(el, 'ar-overdue'))).toBe('$15,480.00');
+    });
+
+    it('no finance hold: nothing alarming, a quiet line under the receivables; no receivables: nothing at all', async () => {
+        getAccountView.mockResolvedValue({ status: 'linked', view: clone(VIEW) });
+        const el = await mount();
+        expect($(el, 'finance-hold')).toBeNull();
+        const note = $(el, 'finance-hold-clear');
+        expect(text(note)).toBe('No finance hold: nothing overdue more than 60 days.');
+        expect(note.className).toContain('slds-text-color_weak');
+        expect($(el, 'receivables').contains(note)).toBe(true);
+
+        const unknown = clone(VIEW);
+        unknown.receivables = { state: 'unavailable', error: 'upstream_timeout' };
+        unknown.financeHold = null;
+        getAccountView.mockResolvedValue({ status: 'linked', view: unknown });
+        document.body.removeChild(el);
+        const again = await mount();
+        expect(text($(again, 'receivables-unavailable'))).toBe('Receivables unavailable from NetSuite (Upstream timeout).');
+        expect($(again, 'finance-hold')).toBeNull();
+        expect($(again, 'finance-hold-clear')).toBeNull();
     });
 
     it('unavailable: explains a section whose source failed instead of hiding it', async () => {

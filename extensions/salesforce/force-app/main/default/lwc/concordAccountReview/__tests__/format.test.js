@@ -1,5 +1,5 @@
 /** Formatting rules the review relies on: ages, renewal countdowns, money and dates. */
-import { errorMessage, formatAge, formatDate, formatMoney, reasonLabel, renewalCountdown, sourceName } from '../format';
+import { errorMessage, financeHoldText, formatAge, formatDate, formatMoney, reasonLabel, renewalCountdown, sourceName } from '../format';
 
 describe('formatAge', () => {
     it.each([
@@ -60,5 +60,16 @@ describe('labels', () => {
         expect(errorMessage({ body: [{ message: 'a' }, { message: 'b' }] })).toBe('a, b');
         expect(errorMessage(new Error('boom'))).toBe('boom');
         expect(errorMessage(undefined)).toBe('Unknown error');
+    });
+});
+
+describe('financeHoldText', () => {
+    const hold = { onHold: true, amount: 12480, currency: 'USD', overdueDays: 60, minAmount: 1000 };
+    it('on hold: the aged amount and that expansion quotes wait', () => {
+        expect(financeHoldText(hold, 'en-US')).toBe('Finance hold: $12,480.00 overdue more than 60 days. Expansion quotes wait until it is paid.');
+    });
+    it('not on hold: nothing aged, or the aged amount under the threshold', () => {
+        expect(financeHoldText({ ...hold, onHold: false, amount: 0 }, 'en-US')).toBe('No finance hold: nothing overdue more than 60 days.');
+        expect(financeHoldText({ ...hold, onHold: false, amount: 480.5 }, 'en-US')).toBe('No finance hold: $480.50 overdue more than 60 days, under the $1,000.00 threshold.');
     });
 });
