@@ -147,7 +147,7 @@ describe('console Automations section', () => {
     await openConsole(() => automations().locator('[data-automation="billing-on-go-live"]').waitFor());
     const item = async (key: string) => (await automations().locator(`[data-automation="${key}"]`).innerText()).replace(/\s+/g, ' ').trim();
     expect(await item('finance-hold')).toBe(
-      'Finance hold On When More than 1,000 (invoice currency) overdue for more than 60 days, disputed invoices not counted ' +
+      'Finance hold On When 1,000 or more (invoice currency) overdue for more than 60 days, disputed invoices not counted ' +
         'Does Sets the finance hold on the HubSpot company and the Salesforce Account; lifted by the change that brings the balance under',
     );
     expect(await item('health-drop')).toMatch(/^Health drop On When The health score falls by 15 points or more between two readings, or to below 40 Does Files one support review task/);
