@@ -84,7 +84,7 @@ export interface IncrementalResult extends SyncStats {
  * to every connected system only has its evidence refreshed.
  */
 export async function linkCrmCompanies(env: Env, ctx: ServiceContext, crmSystem: System, externalIds: readonly string[]): Promise<IncrementalResult> {
-  const stats: IncrementalResult = { candidates: {}, crmRecords: 0, accountsCreated: 0, linksCreated: {}, duplicatesFolded: 0, reviews: 0, skippedSystems: [], missing: [], accountsTouched: [] };
+  const stats = emptyResult();
   const ids = [...new Set(externalIds)];
   if (ids.length === 0) return stats;
   const crms: System[] = [];
@@ -123,12 +123,40 @@ export async function linkCrmCompanies(env: Env, ctx: ServiceContext, crmSystem:
   return stats;
 }
 
+const emptyResult = (): IncrementalResult => ({ candidates: {}, crmRecords: 0, accountsCreated: 0, linksCreated: {}, duplicatesFolded: 0, reviews: 0, skippedSystems: [], missing: [], accountsTouched: [] });
+
+/**
+ * The CRM companies the scorer finds for these ERP or CS records (match or review), linked again
+ * by the CRM linker: the company's account takes the record by the sync's rule, or a review case
+ * is raised. Shared by the ERP and CS sides of continuous linking.
+ */
+async function relinkCompaniesOf(
+  env: Env,
+  ctx: ServiceContext,
+  system: System,
+  records: readonly StoredRecord[],
+  acc: { crms: System[]; thresholds: IdentityThresholds; stats: IncrementalResult; touched: Set<string> },
+): Promise<void> {
+  const companies = new Map<System, Set<string>>();
+  for (const r of records) {
+    const res = await resolveCandidate(env.DB, ctx.tenantId, r.fields, { systems: acc.crms, ref: { system, externalId: r.externalId }, thresholds: acc.thresholds });
+    if (res.decision === 'new') continue;
+    for (const m of res.matches) companies.set(m.record.system, (companies.get(m.record.system) ?? new Set<string>()).add(m.record.externalId));
+  }
+  for (const [crmSystem, companyIds] of companies) {
+    const linked = await linkCrmCompanies(env, ctx, crmSystem, [...companyIds]);
+    acc.stats.crmRecords += linked.crmRecords;
+    acc.stats.reviews += linked.reviews;
+    for (const id of linked.accountsTouched) acc.touched.add(id);
+  }
+}
+
 /**
  * Resolves and links the given customers of the ERP now (continuous linking of the ERP side).
  * Idempotent: a customer already in an account only has its evidence refreshed.
  */
 export async function linkErpCustomers(env: Env, ctx: ServiceContext, erpSystem: System, externalIds: readonly string[]): Promise<IncrementalResult> {
-  const stats: IncrementalResult = { candidates: {}, crmRecords: 0, accountsCreated: 0, linksCreated: {}, duplicatesFolded: 0, reviews: 0, skippedSystems: [], missing: [], accountsTouched: [] };
+  const stats = emptyResult();
   const ids = [...new Set(externalIds)];
   if (ids.length === 0) return stats;
   const erp = await portsFor(env, ctx, { flow: 'identity-link', actor: 'system:identity-link' }).erp();
@@ -153,21 +181,7 @@ export async function linkErpCustomers(env: Env, ctx: ServiceContext, erpSystem:
     stats.candidates[erpSystem] = (stats.candidates[erpSystem] ?? 0) + stored.length;
     // The CRM companies that may be these customers, linked again by the CRM linker: a confident
     // match takes the customer into the company's account, a doubtful one raises a review case.
-    const companies = new Map<System, Set<string>>();
-    for (const r of stored) {
-      const res = await resolveCandidate(env.DB, ctx.tenantId, r.fields, { systems: crms, ref: { system: erpSystem, externalId: r.externalId }, thresholds });
-      if (res.decision === 'new') continue;
-      for (const m of res.matches) {
-        const set = companies.get(m.record.system) ?? new Set<string>();
-        companies.set(m.record.system, set.add(m.record.externalId));
-      }
-    }
-    for (const [crmSystem, companyIds] of companies) {
-      const linked = await linkCrmCompanies(env, ctx, crmSystem, [...companyIds]);
-      stats.crmRecords += linked.crmRecords;
-      stats.reviews += linked.reviews;
-      for (const id of linked.accountsTouched) touched.add(id);
-    }
+    await relinkCompaniesOf(env, ctx, erpSystem, stored, { crms, thresholds, stats, touched });
     // Customers no company took: an account of their own (with their CS account), unless a
     // review case about them waits for a person.
     for (const r of stored) forgetLinkLookup(ctx.tenantId, erpSystem, r.externalId);
@@ -187,7 +201,7 @@ export async function linkErpCustomers(env: Env, ctx: ServiceContext, erpSystem:
  * see the module header). Idempotent: an account already linked only has its evidence refreshed.
  */
 export async function linkCsAccounts(env: Env, ctx: ServiceContext, csSystem: System, externalIds: readonly string[]): Promise<IncrementalResult> {
-  const stats: IncrementalResult = { candidates: {}, crmRecords: 0, accountsCreated: 0, linksCreated: {}, duplicatesFolded: 0, reviews: 0, skippedSystems: [], missing: [], accountsTouched: [] };
+  const stats = emptyResult();
   const ids = [...new Set(externalIds)];
   if (ids.length === 0) return stats;
   const cs = await portsFor(env, ctx, { flow: 'identity-link', actor: 'system:identity-link' }).cs();
@@ -216,18 +230,7 @@ export async function linkCsAccounts(env: Env, ctx: ServiceContext, csSystem: Sy
       if (!(await accountIdFor(env.DB, ctx.tenantId, csSystem, r.externalId))) unlinked.push(r);
     }
     // The CRM companies that may be this customer, linked again: their account takes it.
-    const companies = new Map<System, Set<string>>();
-    for (const r of unlinked) {
-      const res = await resolveCandidate(env.DB, ctx.tenantId, r.fields, { systems: crms, ref: { system: csSystem, externalId: r.externalId }, thresholds });
-      if (res.decision === 'new') continue;
-      for (const m of res.matches) companies.set(m.record.system, (companies.get(m.record.system) ?? new Set<string>()).add(m.record.externalId));
-    }
-    for (const [crmSystem, companyIds] of companies) {
-      const linked = await linkCrmCompanies(env, ctx, crmSystem, [...companyIds]);
-      stats.crmRecords += linked.crmRecords;
-      stats.reviews += linked.reviews;
-      for (const id of linked.accountsTouched) touched.add(id);
-    }
+    await relinkCompaniesOf(env, ctx, csSystem, unlinked, { crms, thresholds, stats, touched });
     // Still unlinked: the account of the ERP customer it is, when that account has no CS account.
     for (const r of unlinked) {
       forgetLinkLookup(ctx.tenantId, csSystem, r.externalId);
