@@ -169,4 +169,42 @@ describe('timing on every view and card answer', () => {
     expect(res.headers.get('server-timing')).toMatch(/^auth;dur=[\d.]+, link;dur=[\d.]+, cache;dur=/);
     expect(res.headers.get('x-concord-round-trips')).toMatch(/before-upstream=[1-5]/);
   });
+
+  it('a warm HubSpot card makes one round trip, the view\'s KV read: the view confirms the record\'s link, so no link is read; a split is seen at once', async () => {
+    const account = fresh();
+    const company = account.links.find((l) => l.system === 'hubspot')!.externalId;
+    const card = async () => {
+      const res = await hubspotFetch('GET', hubspotViewPath('companies', company));
+      expect(res.status).toBe(200);
+      return { res, body: (await res.json()) as AccountView };
+    };
+    expect((await card()).body.account.id).toBe(account.id);
+    // The cached view made stale in KV, and this isolate's own copy left to expire (HOT_MS, 2 s).
+    const k = cacheKey(TENANT, account.id);
+    const record = (await brokerEnv.KV.get(k, 'json')) as { sources: Record<string, { fetchedAt: string }>; view: AccountView };
+    const old = new Date(Date.now() - 120_000).toISOString();
+    for (const s of Object.values(record.sources)) s.fetchedAt = old;
+    for (const f of Object.values(record.view.freshness)) if (f) f.fetchedAt = old;
+    await brokerEnv.KV.put(k, JSON.stringify(record));
+    await new Promise((r) => setTimeout(r, 2_100));
+
+    const stale = await card();
+    expect(stale.body.account.id).toBe(account.id);
+    expect(stale.body.receivables.state).toBe('stale');
+    // No `link` phase: the record -> account link was not read, the view said it.
+    expect(stale.res.headers.get('server-timing')).toMatch(/^auth;dur=[\d.]+, cache;dur=[\d.]+;desc="kv, stale: revalidating in the background"/);
+    expect(stale.res.headers.get('x-concord-round-trips')).toMatch(/^sequential=1, before-upstream=none, kv=1, d1=0, do=0,/);
+    await until('the view to be revalidated', async () => (await view(account.id)).body.receivables.state === 'ok');
+
+    // The company is split off its account: its card now shows the company's own new account,
+    // never the old one's invoices, though this isolate had remembered the old link.
+    const split = await api(`/v1/tenants/${TENANT}/identity/split`, { method: 'POST', key, body: JSON.stringify({ accountId: account.id, system: 'hubspot', externalId: company }) });
+    expect(split.status).toBe(200);
+    const { newAccountId } = (await split.json()) as { newAccountId: string };
+    // The old account's view, rebuilt without the company, is what this isolate finds first.
+    expect((await view(account.id)).body.links.some((l) => l.system === 'hubspot' && l.externalId === company)).toBe(false);
+    const after = await card();
+    expect(after.body.account.id).toBe(newAccountId);
+    expect(after.body.account.id).not.toBe(account.id);
+  });
 });

@@ -30,39 +30,81 @@ export interface ViewOptions {
   refresh?: boolean;
   /** Keeps a background revalidation alive after the response (ExecutionContext.waitUntil). */
   waitUntil?: (promise: Promise<unknown>) => void;
+  /**
+   * The caller has just looked in the cache for this account and found nothing
+   * (`cachedAccountView` answered `miss`): build without asking KV a second time.
+   */
+  knownMiss?: boolean;
+}
+
+/** What the cache holds for an account, served (fresh, or stale and revalidating) or not. */
+type CacheAnswer = { served: AccountView } | { cached: Servable | null };
+
+/**
+ * The cache step shared by `accountView` and `cachedAccountView`: this isolate's copy, else one
+ * KV read. A fresh copy is served; a stale one is served and revalidated in the background when
+ * the caller can keep that alive (`waitUntil`); `accept` may refuse a copy before either happens.
+ */
+async function fromCache(env: Env, ctx: ServiceContext, accountId: string, opts: ViewOptions, accept?: (view: AccountView) => boolean): Promise<CacheAnswer | { refused: true }> {
+  const trace = ctx.trace;
+  const key = cacheKey(ctx.tenantId, accountId);
+  const started = trace?.elapsed() ?? 0;
+  const note = (what: string) => trace?.add('cache', started, trace.elapsed() - started, what);
+  let cached: Servable | null = hotCopy(key) ?? null;
+  const where = cached ? 'memory' : 'kv';
+  if (!cached) {
+    cached = await readCache(env, key);
+    if (cached) remember(key, cached);
+  }
+  if (cached && accept && !accept(cached.view)) {
+    note(`${where}, not this record's`);
+    return { refused: true };
+  }
+  if (cached && isFresh(cached)) {
+    note(`${where}, fresh`);
+    return { served: servedFromCache(cached, 'fresh') };
+  }
+  if (cached && opts.waitUntil) {
+    // Queued in this isolate's background; the request waits for none of it.
+    revalidateInBackground(env, ctx, accountId, opts.waitUntil);
+    note(`${where}, stale: revalidating in the background`);
+    return { served: servedFromCache(cached, 'stale') };
+  }
+  note(cached ? `${where}, stale` : `${where}, miss`);
+  return { cached };
 }
 
 /** Serve the account 360 view: from cache when fresh, stale-while-revalidate, or built now. */
 export async function accountView(env: Env, ctx: ServiceContext, accountId: string, opts: ViewOptions = {}): Promise<AccountView> {
-  const trace = ctx.trace;
-  const key = cacheKey(ctx.tenantId, accountId);
   let cached: Servable | null = null;
-  if (!opts.refresh) {
-    const started = trace?.elapsed() ?? 0;
-    const note = (what: string) => trace?.add('cache', started, trace.elapsed() - started, what);
-    cached = hotCopy(key) ?? null;
-    const where = cached ? 'memory' : 'kv';
-    if (!cached) {
-      cached = await readCache(env, key);
-      if (cached) remember(key, cached);
-    }
-    if (cached && isFresh(cached)) {
-      note(`${where}, fresh`);
-      return servedFromCache(cached, 'fresh');
-    }
-    if (cached && opts.waitUntil) {
-      // Queued in this isolate's background; the request waits for none of it.
-      revalidateInBackground(env, ctx, accountId, opts.waitUntil);
-      note(`${where}, stale: revalidating in the background`);
-      return servedFromCache(cached, 'stale');
-    }
-    note(cached ? `${where}, stale` : `${where}, miss`);
+  if (!opts.refresh && !opts.knownMiss) {
+    const answer = await fromCache(env, ctx, accountId, opts);
+    if ('served' in answer) return answer.served;
+    if ('cached' in answer) cached = answer.cached;
   }
   const request = { mode: opts.refresh ? ('refresh' as const) : ('cold' as const), ...(!opts.refresh && !cached ? { noCachedView: true } : {}) };
   const build = () => coordinatedBuild(env, ctx, accountId, request);
-  const view = await (trace ? trace.span('coordinator', build) : build());
-  remember(key, servableFromView(view));
+  const view = await (ctx.trace ? ctx.trace.span('coordinator', build) : build());
+  remember(cacheKey(ctx.tenantId, accountId), servableFromView(view));
   return view;
+}
+
+/**
+ * The account's cached view, served as `accountView` serves it (fresh, or stale and revalidated
+ * in the background), but only if `accept` approves the cached copy: `refused` when it does not,
+ * `miss` when nothing is cached. Builds nothing. Cards use it to serve a remembered record -> account link with no link read: the view
+ * lists the account's records, so it confirms the link itself (services/crm-record.ts `rememberedRecord`).
+ */
+export async function cachedAccountView(
+  env: Env,
+  ctx: ServiceContext,
+  accountId: string,
+  accept: (view: AccountView) => boolean,
+  opts: Required<Pick<ViewOptions, 'waitUntil'>>,
+): Promise<{ view: AccountView } | { miss: true } | { refused: true }> {
+  const answer = await fromCache(env, ctx, accountId, opts, accept);
+  if ('served' in answer) return { view: answer.served };
+  return 'refused' in answer ? answer : { miss: true };
 }
 
 /**

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { HubSpotCardObject } from '../connectors/hubspot/map.js';
 import type { Env } from '../env.js';
 import { accountIdFor } from '../storage/identity.js';
+import { TtlMemo } from '../storage/memo.js';
 import { portsFor } from '../ports/registry.js';
 import type { ServiceContext } from './context.js';
 import { to18 } from './salesforce-ids.js';
@@ -43,18 +44,50 @@ async function cachedParents(env: Env, key: string, load: () => Promise<string[]
   return parents;
 }
 
-/** Resolve a CRM record to its canonical account (never another tenant's). */
-export async function resolveCrmRecord(env: Env, ctx: ServiceContext, ref: CrmRecordRef): Promise<ResolvedRecord> {
+/**
+ * Card records resolved in this isolate (CRM record -> account and the company/Account it stands
+ * for), kept as long as a deal's companies are (PARENT_TTL_SECONDS). A remembered answer is only
+ * used together with the account's cached view, and only while that view still lists the
+ * company/Account among its records (card-view.ts): a link split or moved drops the account's
+ * view everywhere (identity `afterLinkChange`), so the next card read finds no view or a view
+ * without the record, forgets the answer and reads the link again. The card's warm path thus
+ * makes one storage round trip (the view's KV read), or none from this isolate's copy.
+ */
+const remembered = new TtlMemo<{ accountId: string; crmAccountId: string }>(PARENT_TTL_SECONDS * 1000, 2_000);
+const recordKey = (tenantId: string, ref: CrmRecordRef) =>
+  ref.system === 'hubspot' ? `${tenantId}:hubspot:${ref.objectType}:${ref.objectId}` : `${tenantId}:salesforce:${ref.objectType}:${to18(ref.recordId)}`;
+
+/** What this isolate resolved the record to before, if it still remembers (see `remembered`). */
+export function rememberedRecord(tenantId: string, ref: CrmRecordRef): { accountId: string; crmAccountId: string } | undefined {
+  return remembered.peek(recordKey(tenantId, ref));
+}
+
+/** Forget a remembered answer the account's view contradicted. */
+export function forgetRecord(tenantId: string, ref: CrmRecordRef): void {
+  remembered.delete(recordKey(tenantId, ref));
+}
+
+/**
+ * Resolve a CRM record to its canonical account (never another tenant's). `fresh`: a remembered
+ * answer was just contradicted, so the link is read from D1, not from this isolate's memo.
+ */
+export async function resolveCrmRecord(env: Env, ctx: ServiceContext, ref: CrmRecordRef, opts: { fresh?: boolean } = {}): Promise<ResolvedRecord> {
+  const resolved = await resolve(env, ctx, ref, opts);
+  if (resolved.accountId && resolved.crmAccountId) remembered.set(recordKey(ctx.tenantId, ref), { accountId: resolved.accountId, crmAccountId: resolved.crmAccountId });
+  return resolved;
+}
+
+async function resolve(env: Env, ctx: ServiceContext, ref: CrmRecordRef, opts: { fresh?: boolean }): Promise<ResolvedRecord> {
   if (ref.system === 'hubspot') {
     if (ref.objectType === 'companies') {
-      return { accountId: await accountIdFor(env.DB, ctx.tenantId, 'hubspot', ref.objectId), crmAccountId: ref.objectId };
+      return { accountId: await accountIdFor(env.DB, ctx.tenantId, 'hubspot', ref.objectId, opts), crmAccountId: ref.objectId };
     }
     const companies = await cachedParents(env, parentKey(ctx.tenantId, 'hubspot', 'deals', ref.objectId), async () =>
       (await portsFor(env, ctx, CARD_READER).crm('hubspot', { interactive: true })).companiesOfDeal!(ref.objectId),
     );
     // Primary company first; if it is not linked, a secondary company that is still gives a view.
     for (const companyId of companies) {
-      const accountId = await accountIdFor(env.DB, ctx.tenantId, 'hubspot', companyId);
+      const accountId = await accountIdFor(env.DB, ctx.tenantId, 'hubspot', companyId, opts);
       if (accountId) return { accountId, crmAccountId: companyId };
     }
     return { accountId: null, crmAccountId: companies[0] ?? null };
@@ -70,5 +103,5 @@ export async function resolveCrmRecord(env: Env, ctx: ServiceContext, ref: CrmRe
     sfAccountId = parents[0] ?? null;
   }
   if (!sfAccountId) return { accountId: null, crmAccountId: null };
-  return { accountId: await accountIdFor(env.DB, ctx.tenantId, 'salesforce', sfAccountId), crmAccountId: sfAccountId };
+  return { accountId: await accountIdFor(env.DB, ctx.tenantId, 'salesforce', sfAccountId, opts), crmAccountId: sfAccountId };
 }

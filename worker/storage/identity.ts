@@ -191,7 +191,9 @@ export async function getAccount(db: D1Database, tenantId: string, id: string): 
 const linked = new TtlMemo<string | null>(30_000);
 
 /** The canonical account a system record is linked to (e.g. a HubSpot company id). */
-export async function accountIdFor(db: D1Database, tenantId: string, system: System, externalId: string): Promise<string | null> {
+export async function accountIdFor(db: D1Database, tenantId: string, system: System, externalId: string, opts: { fresh?: boolean } = {}): Promise<string | null> {
+  // `fresh`: what this isolate remembers was just contradicted; ask D1 and remember its answer.
+  if (opts.fresh) linked.delete(`${tenantId}:${system}:${externalId}`);
   // Only found links are remembered: a record linked a moment ago must show at once.
   return linked.get(`${tenantId}:${system}:${externalId}`, () => lookupAccountId(db, tenantId, system, externalId), (id) => id !== null);
 }

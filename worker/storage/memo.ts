@@ -23,6 +23,18 @@ export class TtlMemo<T> {
     return value;
   }
 
+  /** The remembered value while it is younger than the TTL, without loading anything. */
+  peek(key: string): T | undefined {
+    const hit = this.entries.get(key);
+    return hit && hit.until > Date.now() ? hit.value : undefined;
+  }
+
+  /** Remembers `value` under `key` for the TTL from now. */
+  set(key: string, value: T): void {
+    if (this.entries.size >= this.max) this.entries.clear();
+    this.entries.set(key, { value, until: Date.now() + this.ttlMs });
+  }
+
   /** Drops one entry (the value it remembered is no longer true). */
   delete(key: string): void {
     this.entries.delete(key);

@@ -6,8 +6,9 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { fail } from '../../errors.js';
-import { accountView } from '../../services/account-view.js';
-import { resolveCrmRecord, type CrmRecordRef } from '../../services/crm-record.js';
+import type { AccountView } from '../../model/index.js';
+import { accountView, cachedAccountView } from '../../services/account-view.js';
+import { forgetRecord, rememberedRecord, resolveCrmRecord, type CrmRecordRef } from '../../services/crm-record.js';
 import type { CardEnv } from '../middleware/card-context.js';
 import { serviceContext } from '../../services/context.js';
 import { linkCrmCompanies } from '../../services/identity/incremental.js';
@@ -23,8 +24,33 @@ export async function serveCardView(c: Context<CardEnv>, ref: CrmRecordRef, refr
   const trace = c.get('trace');
   trace?.authenticated();
   const ctx = serviceContext(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log'), trace }, { maxWaitMs: 3_000 });
+  const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+  // Views carry customer financials: never cached by browsers or proxies between HubSpot and us.
+  const answer = (view: AccountView) => {
+    c.header('cache-control', 'no-store');
+    return c.json(view);
+  };
+
+  // A record this isolate resolved before: its account's cached view, if that view still lists
+  // the record (the view confirms the link, so the warm path reads no link: one KV read at most).
+  const known = refresh ? undefined : rememberedRecord(ctx.tenantId, ref);
+  let fresh = false;
+  let knownMiss: string | null = null;
+  if (known) {
+    const lists = (view: AccountView) => view.links.some((l) => l.system === ref.system && l.externalId === known.crmAccountId);
+    const cached = await cachedAccountView(c.env, ctx, known.accountId, lists, { waitUntil });
+    if ('view' in cached) return answer(cached.view);
+    if ('refused' in cached) {
+      // The account no longer lists the record: read the link itself, not this isolate's memo.
+      forgetRecord(ctx.tenantId, ref);
+      fresh = true;
+    } else {
+      knownMiss = known.accountId;
+    }
+  }
+
   // The CRM record's account: the identity link (per-isolate memo, else one D1 read).
-  const resolve = () => resolveCrmRecord(c.env, ctx, ref);
+  const resolve = () => resolveCrmRecord(c.env, ctx, ref, { fresh });
   const { accountId, crmAccountId } = await (trace ? trace.span('link', resolve) : resolve());
   if (!accountId) {
     if (!crmAccountId) fail({ kind: 'not_found', entity: 'account', code: 'account_not_linked' });
@@ -33,8 +59,6 @@ export async function serveCardView(c: Context<CardEnv>, ref: CrmRecordRef, refr
     if (why.unseen) c.executionCtx.waitUntil(linkCrmCompanies(c.env, ctx, ref.system, [crmAccountId]).catch((err: unknown) => ctx.log.warn('identity_link.card_failed', { error: err instanceof Error ? err.message : String(err) })));
     fail({ kind: 'not_found', entity: 'account', code: 'account_not_linked', detail: why.detail });
   }
-  const view = await accountView(c.env, ctx, accountId, { refresh, waitUntil: (p) => c.executionCtx.waitUntil(p) });
-  // Views carry customer financials: never cached by browsers or proxies between HubSpot and us.
-  c.header('cache-control', 'no-store');
-  return c.json(view);
+  // The cache was just asked for this very account and had nothing: build without asking again.
+  return answer(await accountView(c.env, ctx, accountId, { refresh, waitUntil, knownMiss: knownMiss === accountId }));
 }
