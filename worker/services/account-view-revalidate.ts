@@ -2,7 +2,7 @@
  * Rebuilding views through the account's ViewCoordinator, and the background revalidation of
  * stale ones. Per isolate, a revalidation runs at most once per account at a time (another stale
  * read of the account joins it), at most BACKGROUND_MAX (one) at once, begun after the stale
- * answer is written (the rest wait in a queue that costs nothing, so a burst of stale reads does
+ * answer has been written out (the route's `written` signal, http/view-answer.ts) (the rest wait in a queue that costs nothing, so a burst of stale reads does
  * not turn into a burst of builds competing with the requests being served), and after one in
  * which a source failed, the account is not revalidated again for FAILED_SOURCE_PAUSE_MS: a slow
  * or failing vendor never multiplies rebuilds. Each one first looks in KV (another isolate may
@@ -73,12 +73,12 @@ async function revalidate(env: Env, ctx: ServiceContext, accountId: string, key:
  * Revalidate the account's view in the background (kept alive by `waitUntil`). Returns at once;
  * does nothing when a revalidation of the account is running or paused.
  */
-export function revalidateInBackground(env: Env, ctx: ServiceContext, accountId: string, waitUntil: (p: Promise<unknown>) => void): void {
+export function revalidateInBackground(env: Env, ctx: ServiceContext, accountId: string, waitUntil: (p: Promise<unknown>) => void, written?: Promise<void>): void {
   const key = cacheKey(ctx.tenantId, accountId);
   if (running.has(key) || (pausedUntil.get(key) ?? 0) > Date.now()) return;
   const background: ServiceContext = { tenantId: ctx.tenantId, correlationId: ctx.correlationId, log: ctx.log };
-  // Begun on a later turn of the event loop: the stale answer is written out first.
-  const job = new Promise<void>((resolve) => setTimeout(resolve, 0))
+  // Begun once the stale answer has been written out (http/view-answer.ts), else on a later turn of the event loop.
+  const job = (written ?? new Promise<void>((resolve) => setTimeout(resolve, 0)))
     .then(() => inTurn(() => revalidate(rawEnv(env), background, accountId, key)))
     .catch((err: unknown) => {
       pause(key);

@@ -30,6 +30,8 @@ export interface ViewOptions {
   refresh?: boolean;
   /** Keeps a background revalidation alive after the response (ExecutionContext.waitUntil). */
   waitUntil?: (promise: Promise<unknown>) => void;
+  /** Resolves when the answer has been written out; a background revalidation starts then (http/view-answer.ts). */
+  written?: Promise<void>;
   /**
    * The caller has just looked in the cache for this account and found nothing
    * (`cachedAccountView` answered `miss`): build without asking KV a second time.
@@ -66,7 +68,7 @@ async function fromCache(env: Env, ctx: ServiceContext, accountId: string, opts:
   }
   if (cached && opts.waitUntil) {
     // Queued in this isolate's background; the request waits for none of it.
-    revalidateInBackground(env, ctx, accountId, opts.waitUntil);
+    revalidateInBackground(env, ctx, accountId, opts.waitUntil, opts.written);
     note(`${where}, stale: revalidating in the background`);
     return { served: servedFromCache(cached, 'stale') };
   }
@@ -100,7 +102,7 @@ export async function cachedAccountView(
   ctx: ServiceContext,
   accountId: string,
   accept: (view: AccountView) => boolean,
-  opts: Required<Pick<ViewOptions, 'waitUntil'>>,
+  opts: Required<Pick<ViewOptions, 'waitUntil'>> & Pick<ViewOptions, 'written'>,
 ): Promise<{ view: AccountView } | { miss: true } | { refused: true }> {
   const answer = await fromCache(env, ctx, accountId, opts, accept);
   if ('served' in answer) return { view: answer.served };

@@ -10,6 +10,7 @@ import { accountView } from '../../services/account-view.js';
 import type { AppEnv } from '../context.js';
 import { parseWith, query } from '../validate.js';
 import { serviceContext } from '../../services/context.js';
+import { viewAnswer } from '../view-answer.js';
 
 const AccountIdSchema = z.string().regex(/^acc_[a-f0-9]{32}$/, 'an account id like acc_<32 hex>');
 
@@ -60,11 +61,14 @@ export function accountRoutes() {
     const q = query(c, ViewQuery);
     const trace = c.get('trace');
     trace?.authenticated();
+    // Background work (a stale view's revalidation) starts once the answer is written out.
+    const out = viewAnswer(c);
     const view = await accountView(c.env, serviceContext(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log'), trace }, { maxWaitMs: 3_000 }), id, {
       refresh: q.refresh === '1' || q.refresh === 'true',
-      waitUntil: (p) => c.executionCtx.waitUntil(p),
+      waitUntil: out.waitUntil,
+      written: out.written,
     });
-    return c.json(view);
+    return out.json(view);
   });
   return r;
 }

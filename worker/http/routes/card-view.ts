@@ -13,6 +13,7 @@ import type { CardEnv } from '../middleware/card-context.js';
 import { serviceContext } from '../../services/context.js';
 import { linkCrmCompanies } from '../../services/identity/incremental.js';
 import { whyNotLinked } from '../../services/identity/why-unlinked.js';
+import { viewAnswer } from '../view-answer.js';
 
 /** `refresh=1` (HubSpot card) or `refresh=true` (Salesforce component) bypasses the view cache. */
 export const RefreshParam = z
@@ -24,12 +25,10 @@ export async function serveCardView(c: Context<CardEnv>, ref: CrmRecordRef, refr
   const trace = c.get('trace');
   trace?.authenticated();
   const ctx = serviceContext(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log'), trace }, { maxWaitMs: 3_000 });
-  const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
-  // Views carry customer financials: never cached by browsers or proxies between HubSpot and us.
-  const answer = (view: AccountView) => {
-    c.header('cache-control', 'no-store');
-    return c.json(view);
-  };
+  // Background work (a stale view's revalidation) starts once the answer is written out.
+  const out = viewAnswer(c);
+  const background = { waitUntil: out.waitUntil, written: out.written };
+  const answer = (view: AccountView) => out.json(view);
 
   // A record this isolate resolved before: its account's cached view, if that view still lists
   // the record (the view confirms the link, so the warm path reads no link: one KV read at most).
@@ -38,7 +37,7 @@ export async function serveCardView(c: Context<CardEnv>, ref: CrmRecordRef, refr
   let knownMiss: string | null = null;
   if (known) {
     const lists = (view: AccountView) => view.links.some((l) => l.system === ref.system && l.externalId === known.crmAccountId);
-    const cached = await cachedAccountView(c.env, ctx, known.accountId, lists, { waitUntil });
+    const cached = await cachedAccountView(c.env, ctx, known.accountId, lists, background);
     if ('view' in cached) return answer(cached.view);
     if ('refused' in cached) {
       // The account no longer lists the record: read the link itself, not this isolate's memo.
@@ -60,5 +59,5 @@ export async function serveCardView(c: Context<CardEnv>, ref: CrmRecordRef, refr
     fail({ kind: 'not_found', entity: 'account', code: 'account_not_linked', detail: why.detail });
   }
   // The cache was just asked for this very account and had nothing: build without asking again.
-  return answer(await accountView(c.env, ctx, accountId, { refresh, waitUntil, knownMiss: knownMiss === accountId }));
+  return answer(await accountView(c.env, ctx, accountId, { refresh, ...background, knownMiss: knownMiss === accountId }));
 }

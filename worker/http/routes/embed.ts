@@ -19,6 +19,7 @@ import type { AppEnv } from '../context.js';
 import { TIMING_HEADERS } from '../middleware/server-timing.js';
 import { parseWith, query } from '../validate.js';
 import { serviceContext } from '../../services/context.js';
+import { viewAnswer } from '../view-answer.js';
 
 const AccountId = z.string().regex(/^acc_[a-f0-9]{32}$/, 'an account id like acc_<32 hex>');
 const ViewQuery = z.object({ refresh: z.enum(['0', '1', 'true', 'false']).optional() });
@@ -59,12 +60,14 @@ export function embedRoutes() {
     const q = query(c, ViewQuery);
     const trace = c.get('trace');
     trace?.authenticated();
+    // Background work (a stale view's revalidation) starts once the answer is written out.
+    const out = viewAnswer(c);
     const view = await accountView(c.env, serviceContext(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log'), trace }, { maxWaitMs: 3_000 }), c.req.param('id'), {
       refresh: q.refresh === '1' || q.refresh === 'true',
-      waitUntil: (p) => c.executionCtx.waitUntil(p),
+      waitUntil: out.waitUntil,
+      written: out.written,
     });
-    c.header('cache-control', 'no-store');
-    return c.json(view);
+    return out.json(view);
   });
 
   r.get('/accounts/:id/audit', async (c) => {
