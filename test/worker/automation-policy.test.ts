@@ -96,6 +96,13 @@ async function companyProperty(companyId: string, name: string): Promise<string 
   return ((await res.json()) as { properties: Record<string, string | null> }).properties[name] ?? null;
 }
 
+/** The account's history lines, newest first. */
+async function history(accountId: string): Promise<string[]> {
+  const res = await api(`/v1/tenants/${TENANT}/audit?entityType=account&entityId=${accountId}`, { key });
+  const body = (await res.json()) as { items: { after: { summary?: string } | null }[] };
+  return body.items.map((i) => i.after?.summary).filter((s): s is string => typeof s === 'string');
+}
+
 /** The account's view, built now (`?refresh=1`). */
 async function freshView(accountId: string): Promise<AccountView> {
   const res = await api(`/v1/tenants/${TENANT}/accounts/${accountId}/view?refresh=1`, { key });
@@ -172,12 +179,14 @@ describe('the tenant policy decides what the change pipeline does', () => {
     expect(held.amount).toBeCloseTo(overdue, 2);
     await changeEffects(a.id, { erp: true, cs: false });
     expect(await companyProperty(a.records.hubspot!, 'concord_finance_hold')).toBe('true');
+    expect((await history(a.id)).filter((l) => l.startsWith('Finance hold set'))).toEqual([expect.stringMatching(/ overdue for more than 0 days$/)]);
 
     await putPolicy({ financeHold: { enabled: false, overdueDays: 0, minAmount: 0.01 } });
     expect((await freshView(a.id)).financeHold).toBeNull();
     // Off: Concord holds no account; the hold it set is lifted with the account's next change.
     await changeEffects(a.id, { erp: true, cs: false });
     expect(await companyProperty(a.records.hubspot!, 'concord_finance_hold')).toBe('false');
+    expect(await history(a.id)).toContain('Finance hold lifted: the finance hold automation is switched off');
     await putPolicy({});
   });
 });
