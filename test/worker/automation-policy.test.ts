@@ -13,6 +13,7 @@ import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Env } from '../../worker/env.js';
 import { runAccountEffects } from '../../worker/flows/account-changes/consume.js';
+import { dueSweep } from '../../worker/flows/account-changes/due-sweep.js';
 import type { AccountView } from '../../worker/model/index.js';
 import { createLogger } from '../../worker/ops/log.js';
 import type { AccountState } from '../../worker/policies/account-facts/index.js';
@@ -188,5 +189,54 @@ describe('the tenant policy decides what the change pipeline does', () => {
     expect(await companyProperty(a.records.hubspot!, 'concord_finance_hold')).toBe('false');
     expect(await history(a.id)).toContain('Finance hold lifted: the finance hold automation is switched off');
     await putPolicy({});
+  });
+});
+
+describe('onboarding that falls due with nothing happening', () => {
+  it('is read again by the poll\'s due-date sweep, which files the stalled-onboarding task once; not with the automation switched off', async () => {
+    await putPolicy({});
+    // An account whose onboarding has a milestone not done, with a due date, and nothing stalled yet.
+    let found: { id: string; company: string; vitally: string; milestone: { id: string; name: string } } | null = null;
+    for (let tries = 0; tries < 40 && !found; tries++) {
+      const a = await linkedAccount(['hubspot', 'vitally']);
+      await changeEffects(a.id, { erp: false, cs: true });
+      const cs = (await loadStates<AccountState>(env.DB, TENANT, [a.id])).get(a.id)?.state.cs;
+      if (!cs?.onboarding || cs.onboarding.stalled || !cs.onboarding.nextDue) continue;
+      const v = await freshView(a.id);
+      const open = v.onboarding.state === 'ok' ? v.onboarding.data.milestones.filter((m) => m.status !== 'completed' && m.status !== 'skipped' && m.status !== 'blocked' && m.dueDate) : [];
+      const first = open.sort((x, y) => x.dueDate!.localeCompare(y.dueDate!))[0];
+      if (first) found = { id: a.id, company: a.records.hubspot!, vitally: a.records.vitally!, milestone: { id: first.id, name: first.name } };
+    }
+    expect(found, 'an account with an onboarding milestone due later').not.toBeNull();
+    const f = found!;
+    const today = new Date().toISOString().slice(0, 10);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+
+    // A day passes: the milestone was due yesterday and is still not done. The clock cannot be
+    // moved here, so the milestone's due date becomes yesterday in Vitally, and the account's
+    // digest is put back to what a read yesterday would have stored (due yesterday, not stalled).
+    const token = await sandboxToken('vitally');
+    const moved = await fetch(`${S}/vitally/resources/tasks/${f.milestone.id}`, { method: 'PUT', headers: { authorization: `Basic ${btoa(`${token}:`)}`, 'content-type': 'application/json' }, body: JSON.stringify({ dueDate: yesterday }) });
+    expect(moved.status, await moved.clone().text()).toBe(200);
+    const stored = (await loadStates<AccountState>(env.DB, TENANT, [f.id])).get(f.id)!;
+    const before: AccountState = { ...stored.state, cs: { ...stored.state.cs!, fetchedAt: `${yesterday}T12:00:00.000Z`, onboarding: { ...stored.state.cs!.onboarding!, stalled: null, nextDue: yesterday } } };
+    await env.DB.batch(await saveStateStatements(env.DB, { tenantId: TENANT, accountId: f.id, previous: stored.version, state: before, history: [], actor: 'test', correlationId: 'seed-due' }));
+
+    // Switched off: the sweep reads nothing.
+    await putPolicy({ onboardingStalled: { enabled: false } });
+    expect(await dueSweep(brokerEnv, TENANT, log, 'due-sweep-off')).not.toContain(f.id);
+    await putPolicy({});
+
+    expect(await dueSweep(brokerEnv, TENANT, log, 'due-sweep-1')).toContain(f.id);
+    const after = (await loadStates<AccountState>(env.DB, TENANT, [f.id])).get(f.id)!.state;
+    expect(after.cs?.fetchedAt.slice(0, 10)).toBe(today);
+    expect(after.cs?.onboarding?.stalled).toMatchObject({ id: f.milestone.id, reason: 'past_due' });
+    expect(after.onboardingEpisode?.milestone.id).toBe(f.milestone.id);
+    const stalledTasks = () => companyTasks(f.company).then((all) => all.filter((s) => s.startsWith(`Onboarding stalled: ${f.milestone.name}`)));
+    expect(await stalledTasks()).toHaveLength(1);
+
+    // Read today and stalled: the next minute's sweep leaves it alone, and no second task is filed.
+    expect(await dueSweep(brokerEnv, TENANT, log, 'due-sweep-2')).not.toContain(f.id);
+    expect(await stalledTasks()).toHaveLength(1);
   });
 });

@@ -39,6 +39,13 @@ export interface CsDigest {
     completed: string[];
     /** The milestone onboarding is stalled on (blocked first, else the earliest past due), null when none; absent in digests stored before it. */
     stalled?: StalledMilestone | null;
+    /**
+     * The earliest due date (YYYY-MM-DD) of a milestone not done, null when none has one: once it
+     * passes with no change in the CS system, the onboarding has stalled though nothing said so,
+     * and the poll's due-date sweep reads the account again (flows/account-changes/due-sweep.ts).
+     * Absent in digests stored before it.
+     */
+    nextDue?: string | null;
   } | null;
   /** Open escalations (id, subject, priority). */
   escalations: Pick<Escalation, 'id' | 'subject' | 'priority' | 'status'>[];
@@ -101,6 +108,12 @@ export function stalledMilestone(onboarding: OnboardingSection, today: string, p
   return late ? { id: late.id, name: late.name, reason: 'past_due', dueDate: late.dueDate } : null;
 }
 
+/** The earliest due date of a milestone not done (completed or skipped), null when none has one. */
+export function nextDueDate(onboarding: OnboardingSection): string | null {
+  const due = onboarding.milestones.filter((m) => m.status !== 'completed' && m.status !== 'skipped' && m.dueDate !== null).map((m) => m.dueDate!);
+  return due.length > 0 ? due.reduce((a, b) => (b < a ? b : a)) : null;
+}
+
 /** The CS digest of freshly read sections (`fetchedAt`'s date is the day a milestone is late by). */
 export function csDigest(fetchedAt: string, health: HealthSection | null, onboarding: OnboardingSection | null, escalations: readonly Escalation[] | null, pastDueGraceDays = 0): CsDigest {
   return {
@@ -112,6 +125,7 @@ export function csDigest(fetchedAt: string, health: HealthSection | null, onboar
           current: onboarding.milestones.find((m) => m.status !== 'completed' && m.status !== 'skipped')?.name ?? null,
           completed: onboarding.milestones.filter((m) => m.status === 'completed').map((m) => m.name),
           stalled: stalledMilestone(onboarding, fetchedAt.slice(0, 10), pastDueGraceDays),
+          nextDue: nextDueDate(onboarding),
         }
       : null,
     escalations: (escalations ?? []).map((e) => ({ id: e.id, subject: e.subject, priority: e.priority, status: e.status })),
