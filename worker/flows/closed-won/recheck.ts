@@ -14,7 +14,7 @@
  */
 import type { Env } from '../../env.js';
 import type { Logger } from '../../ops/log.js';
-import { validateOrder, type OrderIssue } from '../../policies/orders/index.js';
+import { problemKey, validateOrder, type OrderIssue } from '../../policies/orders/index.js';
 import { portsFor } from '../../ports/registry.js';
 import { serviceContext } from '../../services/context.js';
 import { loadReference } from '../../services/reference.js';
@@ -34,19 +34,6 @@ interface BlockedRun {
   record: string;
   exceptions: string | null;
   correlationId: string;
-}
-
-/**
- * The CRM-side problems a run shows, as `field|code`, to tell whether a re-check found other ones.
- * Problems fixed in the ERP are left out: the re-check reads the cached reference data, the run
- * refreshes it when woken, and the two must not disagree into a run woken every minute.
- */
-export function problemKey(issues: readonly Pick<OrderIssue, 'field' | 'code' | 'fixIn'>[]): string {
-  return issues
-    .filter((i) => i.fixIn !== 'erp')
-    .map((i) => `${i.field}|${i.code}`)
-    .sort()
-    .join(',');
 }
 
 function storedIssues(json: string | null): Pick<OrderIssue, 'field' | 'code' | 'fixIn'>[] {
