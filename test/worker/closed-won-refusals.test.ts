@@ -7,10 +7,11 @@
  * failure: the run is blocked at once (no retries, no dead letter) with NetSuite's reason, the
  * field it names, the CRM owner and the recommended action, shown on the deal's card, the CRM
  * record and the console's runs; once the item is active again a retry completes it with exactly
- * one sales order, as the sandbox counts them.
+ * one sales order, as the sandbox counts them. Likewise the customer create, refused for a
+ * subsidiary NetSuite does not have (an admin's typo in Concord's closed-won settings).
  */
 import { introspectWorkflow } from 'cloudflare:test';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { PORTAL, hubspotFetch } from './cards-helpers.js';
 import { brokerEnv, connectTenant, done, estate, getRun, startRun, waitForRun, type Fixtures } from './closed-won-helpers.js';
 import { api } from './helpers.js';
@@ -53,7 +54,7 @@ async function setItemInactive(sku: string, isInactive: boolean): Promise<void> 
   expect((await netsuiteItem(sku)).inactive).toBe(isInactive);
 }
 
-describe('NetSuite refuses the sales order', () => {
+describe('NetSuite refuses the order or its customer', () => {
   it('an item made inactive in NetSuite after Concord cached it: blocked with NetSuite\'s reason, its field, the owner and the action; reactivated, the retry makes exactly one order', async () => {
     await using wf = await introspectWorkflow(brokerEnv.CLOSED_WON);
     await wf.modifyAll(async (m) => {
@@ -117,5 +118,47 @@ describe('NetSuite refuses the sales order', () => {
     expect(ns.salesOrders.duplicates).toBe(0);
     expect(ns.customers.createdThroughApi).toBe(ns0.customers.createdThroughApi);
     expect((await e.hubspotDeal(c.dealId, ['concord_order_status'])).concord_order_status).toBe('created');
+  }, 150_000);
+
+  it('a subsidiary NetSuite does not have in the closed-won settings: the customer create is refused with NetSuite\'s words and fixed in Concord; the retry makes one customer and one order', async () => {
+    await using wf = await introspectWorkflow(brokerEnv.CLOSED_WON);
+    await wf.modifyAll(async (m) => {
+      await m.disableRetryDelays();
+    });
+    const c = fx.hubspot.valid.find((x) => x.netsuiteCustomerId === null)!;
+    expect(c).toBeDefined();
+    const settings = await e.json<Record<string, unknown>>(await api('/v1/tenants/demo/flows/settings/closed-won', { key }));
+    const put = (subsidiary: string | null) => api('/v1/tenants/demo/flows/settings/closed-won', { method: 'PUT', key, body: JSON.stringify({ ...settings, subsidiary }) });
+    // An admin's typo: NetSuite has subsidiaries 1 to 4.
+    expect((await put('9')).status).toBe(200);
+    onTestFinished(async () => {
+      await put((settings['subsidiary'] as string | null) ?? null);
+    });
+    const ns0 = await e.netsuiteStats();
+
+    await e.winHubSpotDeal(c.dealId);
+    const { runId } = await startRun('demo', key, 'hubspot', c.dealId);
+    const blocked = await waitForRun('demo', key, runId, done);
+    expect(blocked.status).toBe('blocked');
+    expect(blocked.step).toBe('resolve-customer');
+    const issue = (blocked.exceptions as Issue[]).find((x) => x.code === 'erp_refused')!;
+    expect(issue, JSON.stringify(blocked.exceptions)).toMatchObject({ field: 'settings.subsidiary', erpField: 'subsidiary', fixIn: 'concord' });
+    expect(issue.message).toMatch(/INVALID_KEY_OR_REF: Invalid subsidiary reference key 9/);
+    expect(issue.action).toMatch(/closed-won settings/);
+    expect(issue.owner?.email).toBeTruthy();
+    expect((await e.netsuiteStats()).customers.createdThroughApi).toBe(ns0.customers.createdThroughApi);
+    expect(await e.salesOrder(`hubspot-deal-${c.dealId}`)).toBeNull();
+
+    expect((await put('1')).status).toBe(200);
+    expect((await api(`/v1/tenants/demo/flows/runs/${runId}/retry`, { method: 'POST', key })).status).toBe(202);
+    const final = await waitForRun('demo', key, runId, (r) => r.status === 'completed' || r.status === 'failed', 90_000);
+    expect(final.status).toBe('completed');
+    expect(final.result!.customer).toBe('created');
+    const ns = await e.netsuiteStats();
+    expect(ns.customers.createdThroughApi - ns0.customers.createdThroughApi).toBe(1);
+    expect(ns.customers.duplicates).toBe(0);
+    expect(ns.salesOrders.createdThroughApi - ns0.salesOrders.createdThroughApi).toBe(1);
+    expect(ns.salesOrders.maxPerExternalId).toBe(1);
+    expect((await e.salesOrder(`hubspot-deal-${c.dealId}`))?.entity.id).toBe(final.result!.customerId);
   }, 150_000);
 });

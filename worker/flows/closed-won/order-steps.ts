@@ -44,7 +44,7 @@ function refused(err: unknown, what: 'customer' | 'sales order', order: Validate
   const system = SYSTEM_NAMES[r.system] ?? r.system;
   const at = r.path ? ` (${system} field ${r.path})` : '';
   const detail = r.detail.replace(/\.$/, '') || 'no reason given';
-  const base = { code: 'erp_refused' as const, fixIn: 'erp' as const, ...(r.path ? { erpField: r.path } : {}) };
+  const base = { code: 'erp_refused' as const, fixIn: 'erp' as ErpIssue['fixIn'], ...(r.path ? { erpField: r.path } : {}) };
   const line = /^lines\.(\d+)(?:\.(\w+))?$/.exec(r.field ?? '');
   const sold = line ? order.lines[Number(line[1])] : undefined;
   if (what === 'sales order' && line && sold) {
@@ -56,6 +56,13 @@ function refused(err: unknown, what: 'customer' | 'sales order', order: Validate
       };
     }
     return { ok: false, issue: { ...base, field: `lines.${line[1]}${line[2] ? `.${line[2]}` : ''}`, message: `${system} refused the sales order: ${detail}${at}. Line ${n} is SKU ${sold.sku}.`, action: `Correct line ${n} (SKU ${sold.sku}) on the deal or its item in ${system}, then retry.` } };
+  }
+  if (what === 'customer' && r.field === 'subsidiary') {
+    // The subsidiary comes from the tenant's closed-won settings, not from the CRM record.
+    return {
+      ok: false,
+      issue: { ...base, fixIn: 'concord', field: 'settings.subsidiary', message: `${system} refused the customer: ${detail}${at}. The subsidiary is Concord's closed-won setting.`, action: `Set the subsidiary in Concord's closed-won settings to one ${system} has (or none, for ${system}'s default), then retry.` },
+    };
   }
   const mapped = r.field ? (what === 'customer' ? COMPANY_FIELD : ORDER_FIELD)[r.field] : undefined;
   const field = mapped ?? (what === 'customer' ? 'company' : 'salesOrder');

@@ -16,7 +16,9 @@
  * - a stage that exhausts its retries makes the run `failed`, a dead letter with its stage and
  *   reason; the instance waits for `resume` (replay) and runs that stage again, not the ones
  *   before it (their results are the engine's cached step outputs).
- * Code outside `step.do` only decides; it writes nothing (the engine may replay it).
+ * Code outside `step.do` only decides; it writes nothing (the engine may replay it). That replay
+ * is also how a run interrupted by a restart of the broker continues (recovery.ts wakes the ones
+ * the local engine does not resume by itself): the interrupted stage runs again, by its keys.
  */
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from 'cloudflare:workers';
 import { NonRetryableError } from 'cloudflare:workflows';
