@@ -46,23 +46,23 @@ export async function wakeStalledRuns(env: Env, log: Logger, now = Date.now()): 
   const reports: WakeReport[] = [];
   for (const run of results) {
     let engine = 'unknown';
+    let woken = false;
     try {
       const instance = await env.CLOSED_WON.get(run.id);
       engine = (await instance.status()).status;
-      const woken = !FINISHED.has(engine);
+      woken = !FINISHED.has(engine);
       if (woken) await instance.sendEvent({ type: WAKE_EVENT, payload: { at: new Date(now).toISOString() } });
-      // Compare-and-set on updated_at: the next wake of this run waits a whole stall window, and a
-      // run that recorded a step meanwhile is left as it is.
-      await env.DB.batch([
-        env.DB.prepare(`UPDATE flow_runs SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE tenant_id = ? AND id = ? AND updated_at = ?`).bind(run.tenantId, run.id, run.updatedAt),
-        auditStatement(env.DB, { tenantId: run.tenantId, actor: 'cron:flow-recovery', action: woken ? 'flow.closed_won.woken' : 'flow.closed_won.engine_finished', entityType: 'flow_run', entityId: run.id, after: { engine, stalledSince: run.updatedAt }, correlationId: run.correlationId }),
-      ]);
-      reports.push({ runId: run.id, tenantId: run.tenantId, engine, woken });
     } catch (err) {
       // An instance the engine does not know (an intake that died before creating it) is started by the next intake.
       log.warn('flow.wake_failed', { tenant: run.tenantId, runId: run.id, engine, error: err instanceof Error ? err.message.slice(0, 200) : 'unknown' });
-      reports.push({ runId: run.id, tenantId: run.tenantId, engine, woken: false });
     }
+    // Compare-and-set on updated_at: the next look at this run waits a whole stall window (so runs
+    // that cannot be woken do not hold the sweep's first places), and a run that recorded a step
+    // meanwhile is left as it is.
+    const touch = env.DB.prepare(`UPDATE flow_runs SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE tenant_id = ? AND id = ? AND updated_at = ?`).bind(run.tenantId, run.id, run.updatedAt);
+    const audit = auditStatement(env.DB, { tenantId: run.tenantId, actor: 'cron:flow-recovery', action: woken ? 'flow.closed_won.woken' : 'flow.closed_won.not_woken', entityType: 'flow_run', entityId: run.id, after: { engine, stalledSince: run.updatedAt }, correlationId: run.correlationId });
+    await env.DB.batch([touch, audit]);
+    reports.push({ runId: run.id, tenantId: run.tenantId, engine, woken });
   }
   if (reports.length > 0) log.info('flow.wake_sweep', { runs: reports.length, woken: reports.filter((r) => r.woken).length });
   return reports;
