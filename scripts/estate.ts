@@ -59,6 +59,8 @@ export interface EstateOptions {
    * `wrangler dev --test-scheduled`), as Cloudflare does every minute; 0 turns it off.
    */
   cronIntervalMs?: number;
+  /** Run the broker in its own process group so `crashAndRestartBroker` can kill it whole (tests). */
+  crashable?: boolean;
 }
 
 export interface TenantInfo {
@@ -73,6 +75,8 @@ export interface Estate {
   tenants: Record<'demo' | 'other', TenantInfo>;
   /** wrangler's output so far (when not inherited), for diagnosing a failed start. */
   brokerOutput(): string;
+  /** Kill the broker as a crash would and start it again on the same state (estates started `crashable` only). */
+  crashAndRestartBroker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -239,17 +243,47 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
 
   let output = '';
   const launch = wranglerDevLaunch({ brokerPort: opts.brokerPort, persistDir: opts.persistDir, vars: { ...vars, ...brokerVars } });
-  const child = spawn(wrangler, launch.args, { cwd: ROOT, env, stdio: ['ignore', opts.inheritWranglerOutput ? 'inherit' : 'pipe', opts.inheritWranglerOutput ? 'inherit' : 'pipe'], detached: false });
-  child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
-  child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
+  const spawnBroker = (): ChildProcess => {
+    // A crashable broker leads its own process group (wrangler and its workerd), so a crash can
+    // take down both at once, as a machine failure would.
+    const c = spawn(wrangler, launch.args, { cwd: ROOT, env, stdio: ['ignore', opts.inheritWranglerOutput ? 'inherit' : 'pipe', opts.inheritWranglerOutput ? 'inherit' : 'pipe'], detached: opts.crashable === true });
+    c.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
+    c.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
+    return c;
+  };
+  let child = spawnBroker();
+  const brokerUrl = `http://127.0.0.1:${opts.brokerPort}`;
+  /**
+   * Crash the broker (SIGKILL to wrangler and workerd together: no shutdown, nothing flushed
+   * beyond what workerd already persisted) and start it again on the same persisted state.
+   */
+  const crashAndRestartBroker = async () => {
+    if (!opts.crashable || child.pid === undefined) throw new Error('the estate was not started crashable');
+    const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+    process.kill(-child.pid, 'SIGKILL');
+    await exited;
+    // workerd may outlive wrangler by a moment: the port is free once the whole group is gone.
+    for (const until = Date.now() + 10_000; !(await portIsFree(opts.brokerPort)); ) {
+      if (Date.now() > until) throw new Error(`port ${opts.brokerPort} still in use after the crash`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child = spawnBroker();
+    await waitFor(`${brokerUrl}/health`, child, 60_000, () => output);
+  };
   let cron: ReturnType<typeof setInterval> | undefined;
   const stop = async () => {
     if (cron) clearInterval(cron);
+    // A crashable broker's group holds workerd too: signal the whole group.
+    const kill = (signal: NodeJS.Signals) => (opts.crashable && child.pid !== undefined ? process.kill(-child.pid, signal) : child.kill(signal));
     if (child.exitCode === null) {
-      child.kill('SIGTERM');
+      kill('SIGTERM');
       await new Promise<void>((resolve) => {
         const t = setTimeout(() => {
-          child.kill('SIGKILL');
+          try {
+            kill('SIGKILL');
+          } catch {
+            // already gone
+          }
           resolve();
         }, 5000);
         child.once('exit', () => {
@@ -263,7 +297,6 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
   };
 
   try {
-    const brokerUrl = `http://127.0.0.1:${opts.brokerPort}`;
     await waitFor(`${brokerUrl}/health`, child, 60_000, () => output);
     log(`broker    ${brokerUrl}`);
 
@@ -315,7 +348,7 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
       cron.unref();
       log(`cron      /__scheduled every ${every / 1000} s (the ERP and CS change polls)`);
     }
-    return { brokerUrl, sandboxUrl: sandboxListener.url, tenants, brokerOutput: () => output, stop };
+    return { brokerUrl, sandboxUrl: sandboxListener.url, tenants, brokerOutput: () => output, crashAndRestartBroker, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -17,7 +17,12 @@ export type DomainError =
   | { kind: 'auth_expired'; system: string }
   | { kind: 'upstream'; system: string; status: number; detail: string }
   | { kind: 'timeout'; system: string; afterMs: number }
-  | { kind: 'upstream_validation'; system: string; detail: string }
+  /**
+   * The vendor refused the request's data (400/403/422). `path`: the request field the vendor
+   * names, in its own terms (NetSuite `o:errorPath`, e.g. `item.items[0].item`); `field`: that
+   * field in the port's canonical input (`lines.0.itemId`), when the connector knows it.
+   */
+  | { kind: 'upstream_validation'; system: string; detail: string; path?: string; field?: string }
   /** A business rule refuses the operation (data to fix, a policy): never retried. */
   | { kind: 'business'; code: string; message: string; issues?: FieldIssue[] }
   | { kind: 'internal'; message: string };

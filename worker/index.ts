@@ -1,8 +1,8 @@
 /**
  * Concord broker entry point (Cloudflare Worker): the HTTP app, the queue consumers (change
- * events and their dead-letter queue), the Cron Trigger (the ERP and CS change polls, every
- * minute), the Durable Object classes (view coordinator, rate limiter, token refresher) and the
- * Workflow classes (closed-won to order).
+ * events and their dead-letter queue), the Cron Trigger (every minute: the wake of stalled
+ * closed-won runs and the ERP and CS change polls), the Durable Object classes (view coordinator,
+ * rate limiter, token refresher) and the Workflow classes (closed-won to order).
  */
 import { createApp } from './http/app.js';
 import type { Env } from './env.js';
@@ -15,6 +15,7 @@ import { NIGHTLY_RECONCILE_CRON, startNightlyReconcile } from './services/sync-r
 import { loggerFor } from './queues/dead-letter.js';
 import { pollAll } from './flows/account-changes/poll.js';
 import { recheckBlockedOrders } from './flows/closed-won/recheck.js';
+import { wakeStalledRuns } from './flows/closed-won/recovery.js';
 
 export { ViewCoordinator } from './storage/objects/view-coordinator.js';
 export { RateLimiter } from './storage/objects/rate-limiter.js';
@@ -35,9 +36,10 @@ export default {
     batch.retryAll();
   },
   /**
-   * Cron Trigger (wrangler.toml `[triggers] crons`): the safety-net poll of every tenant's ERP and
-   * CS changes (worker/flows/account-changes/poll.ts), then the re-check of orders blocked on a
-   * record that may have been fixed (worker/flows/closed-won/recheck.ts). Locally `wrangler dev --test-scheduled`
+   * Cron Trigger (wrangler.toml `[triggers] crons`): every minute, the wake of stalled closed-won
+   * runs (worker/flows/closed-won/recovery.ts), the safety-net poll of every tenant's ERP and CS
+   * changes (worker/flows/account-changes/poll.ts), then the re-check of orders blocked on a record
+   * that may have been fixed (worker/flows/closed-won/recheck.ts). Locally `wrangler dev --test-scheduled`
    * serves `/__scheduled`, which the estate calls every minute (scripts/estate.ts).
    */
   async scheduled(controller, env) {
@@ -46,6 +48,8 @@ export default {
       await startNightlyReconcile(env, log, `cron-${controller.scheduledTime}`);
       return;
     }
+    // Runs the engine lost track of (the local engine after a restart) first: they are waiting already.
+    await wakeStalledRuns(env, log).catch((err: unknown) => log.error('flow.wake_sweep_failed', { error: err instanceof Error ? err.message.slice(0, 200) : 'unknown' }));
     await pollAll(env, log);
     // Orders blocked on a record that may have been fixed since (flows/closed-won/recheck.ts).
     await recheckBlockedOrders(env, log, `cron-${controller.scheduledTime}`).catch((err: unknown) =>

@@ -33,6 +33,7 @@ describe('console.js: closed-won orders', () => {
     expect(text).toContain('Customers in DE need a tax id (VAT/GST number) in the ERP.');
     expect(text).toContain('Fix in the CRM: Enter the company tax id (VAT number).');
     expect(text).toContain('Fix in the ERP: Create the item PLAT-ULTIMATE in the ERP (or correct the SKU on the CRM product), then retry.');
+    expect(text).toContain('Owner: Dana Reyes <dana.reyes@example.com>');
     expect(text).toContain('Started Nov 26, 2026, 10:00 AM UTC · blocked since Nov 26, 2026, 10:00 AM UTC');
 
     const failed = await runs.locator('[data-run="hubspot-24300001-deal-5000103"]').innerText();

@@ -40,6 +40,8 @@ declare module 'vitest' {
     closedWonFaultsSandboxUrl: string;
     /** Private to test/worker/closed-won-connectors.test.ts (creates records through the new port methods). */
     closedWonConnectorsSandboxUrl: string;
+    /** Private to test/worker/closed-won-refusals.test.ts (makes NetSuite items inactive, changes subsidiaries). */
+    closedWonRefusalsSandboxUrl: string;
     /**
      * A relay the sandbox's outgoing webhooks and callouts can reach (workerd in the test pool has
      * no listening address): it keeps each request, and the tests hand them to the broker.
@@ -57,6 +59,7 @@ const ESTATES = [
   'closedWonSandboxUrl',
   'closedWonFaultsSandboxUrl',
   'closedWonConnectorsSandboxUrl',
+  'closedWonRefusalsSandboxUrl',
   'accountViewSandboxUrl',
   'identityLinkSandboxUrl',
   'syncRunsSandboxUrl',

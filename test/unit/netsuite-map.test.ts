@@ -13,6 +13,7 @@ import {
   currentSubscription,
   customerBody,
   documentFromRecord,
+  inputFieldOf,
   invoiceFromRow,
   matchRecordFromRow,
   paymentBody,
@@ -144,11 +145,33 @@ describe('canonical -> REST bodies (the fields the fixtures show NetSuite readin
 });
 
 describe('error bodies', () => {
-  it('describeNetSuiteError keeps the code and the detail of each saved error', () => {
-    expect(describeNetSuiteError(fixture('error.invalid-query'))).toMatch(/^INVALID_PARAMETER: Invalid search query\. .*Unknown identifier 'not_existing_field'/);
-    expect(describeNetSuiteError(fixture('error.nonexistent-id'))).toBe('NONEXISTENT_ID: The record instance does not exist. Provide a valid record instance ID.');
-    expect(describeNetSuiteError(fixture('error.invalid-field'))).toMatch(/^INVALID_FIELD: /);
-    expect(describeNetSuiteError(fixture('error.invalid-login'))).toMatch(/^INVALID_LOGIN: Invalid login attempt/);
-    expect(describeNetSuiteError(fixture('error.concurrency-limit'))).toBe('CONCURRENCY_LIMIT_EXCEEDED: Concurrent request limit exceeded. Request blocked.');
+  it('describeNetSuiteError keeps the code and the detail of each saved error, and the body field it names', () => {
+    expect(describeNetSuiteError(fixture('error.invalid-query')).detail).toMatch(/^INVALID_PARAMETER: Invalid search query\. .*Unknown identifier 'not_existing_field'/);
+    // o:errorQueryParam and o:errorUrl name no body field.
+    expect(describeNetSuiteError(fixture('error.invalid-query')).path).toBeUndefined();
+    expect(describeNetSuiteError(fixture('error.nonexistent-id'))).toEqual({ detail: 'NONEXISTENT_ID: The record instance does not exist. Provide a valid record instance ID.' });
+    expect(describeNetSuiteError(fixture('error.invalid-field'))).toMatchObject({ detail: expect.stringMatching(/^INVALID_FIELD: /), path: 'colour' });
+    expect(describeNetSuiteError(fixture('error.invalid-login')).detail).toMatch(/^INVALID_LOGIN: Invalid login attempt/);
+    expect(describeNetSuiteError(fixture('error.concurrency-limit'))).toEqual({ detail: 'CONCURRENCY_LIMIT_EXCEEDED: Concurrent request limit exceeded. Request blocked.' });
+  });
+});
+
+describe('the field a NetSuite refusal names, in the port\'s terms', () => {
+  it('maps the bodies salesOrderBody and customerBody write back to their input fields', () => {
+    expect(inputFieldOf('salesOrder', 'item.items[2].item')).toBe('lines.2.itemId');
+    expect(inputFieldOf('salesOrder', 'item.items[0].rate')).toBe('lines.0.unitPrice');
+    expect(inputFieldOf('salesOrder', 'item.items')).toBe('lines');
+    expect(inputFieldOf('salesOrder', 'entity')).toBe('customerId');
+    expect(inputFieldOf('salesOrder', 'currency')).toBe('currency');
+    expect(inputFieldOf('customer', 'subsidiary')).toBe('subsidiary');
+    expect(inputFieldOf('customer', 'vatRegNumber')).toBe('taxId');
+    const billTo = { line1: 'Main St 1', city: 'Berlin', country: 'DE' };
+    expect(inputFieldOf('customer', 'addressBook.items[0].addressBookAddress.country', { billTo })).toBe('billTo.country');
+    expect(inputFieldOf('customer', 'addressBook.items[1].addressBookAddress.zip', { billTo, shipTo: billTo })).toBe('shipTo.postalCode');
+  });
+
+  it('answers null for a path those bodies do not write', () => {
+    expect(inputFieldOf('salesOrder', 'colour')).toBeNull();
+    expect(inputFieldOf('customer', 'custentity_x')).toBeNull();
   });
 });

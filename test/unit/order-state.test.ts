@@ -26,6 +26,9 @@ const run = (over: Partial<RunFacts>): RunFacts & Record<string, unknown> => ({
 
 const systems = { crm: 'hubspot', erp: 'netsuite', cs: 'vitally' };
 
+/** The deal owner a blocked run records with each issue. */
+const OWNER = { name: 'Dana Reyes', email: 'dana.reyes@example.com' };
+
 describe('orderState', () => {
   it('queued and running are "creating", with the step in words', () => {
     expect(orderState(run({ status: 'queued' }), systems)).toMatchObject({ state: 'creating', status: 'queued', stepLabel: 'Waiting to start' });
@@ -57,7 +60,7 @@ describe('orderState', () => {
         step: 'resolve-customer',
         exceptions: [
           { field: 'company', code: 'possible_duplicate', message: 'Acme could be any of 2 ERP customers.', fixIn: 'concord', action: 'Link it in the console.', candidates: [] },
-          { field: 'deal.currency', code: 'unknown_currency', message: 'The ERP has no currency XTS.', fixIn: 'erp', action: 'Enable XTS.' },
+          { field: 'deal.currency', code: 'unknown_currency', message: 'The ERP has no currency XTS.', fixIn: 'erp', action: 'Enable XTS.', owner: { name: 'Dana Reyes', email: 'dana@example.com' } },
           { field: 'x', message: 'no code' },
         ],
       }),
@@ -65,8 +68,8 @@ describe('orderState', () => {
     );
     expect(state).toMatchObject({ state: 'blocked', stepLabel: 'Finding or creating the ERP customer' });
     expect(state.state === 'blocked' && state.issues).toEqual([
-      { field: 'company', code: 'possible_duplicate', message: 'Acme could be any of 2 ERP customers.', fixIn: 'concord', fixInSystem: 'concord', action: 'Link it in the console.' },
-      { field: 'deal.currency', code: 'unknown_currency', message: 'The ERP has no currency XTS.', fixIn: 'erp', fixInSystem: null, action: 'Enable XTS.' },
+      { field: 'company', code: 'possible_duplicate', message: 'Acme could be any of 2 ERP customers.', fixIn: 'concord', fixInSystem: 'concord', action: 'Link it in the console.', owner: null },
+      { field: 'deal.currency', code: 'unknown_currency', message: 'The ERP has no currency XTS.', fixIn: 'erp', fixInSystem: null, action: 'Enable XTS.', owner: { name: 'Dana Reyes', email: 'dana@example.com' } },
     ]);
   });
 
@@ -110,8 +113,8 @@ describe('the saved order answers the surfaces are tested with', () => {
         step: 'validate',
         updatedAt: at(1),
         exceptions: [
-          { field: 'company.taxId', code: 'tax_id_required', message: 'Customers in DE need a tax id (VAT/GST number) in the ERP.', fixIn: 'crm', action: 'Enter the company tax id (VAT number).' },
-          { field: 'lines.0.sku', code: 'unmapped_sku', message: 'SKU PLAT-ULTIMATE (Platform Ultimate) has no ERP item.', fixIn: 'erp', action: 'Create the item PLAT-ULTIMATE in the ERP (or correct the SKU on the CRM product), then retry.' },
+          { field: 'company.taxId', code: 'tax_id_required', message: 'Customers in DE need a tax id (VAT/GST number) in the ERP.', fixIn: 'crm', action: 'Enter the company tax id (VAT number).', owner: OWNER },
+          { field: 'lines.0.sku', code: 'unmapped_sku', message: 'SKU PLAT-ULTIMATE (Platform Ultimate) has no ERP item.', fixIn: 'erp', action: 'Create the item PLAT-ULTIMATE in the ERP (or correct the SKU on the CRM product), then retry.', owner: OWNER },
         ],
       }),
       null,

@@ -107,8 +107,9 @@ describe('GET /v1/cards/hubspot/order', () => {
     const order = await hubspotOrder(dealId);
     expect(order).toMatchObject({ state: 'blocked', step: 'validate', stepLabel: "Checking the deal's data for NetSuite" });
     expect(order!['issues']).toEqual([
-      { ...TAX_ISSUE, fixInSystem: 'hubspot' },
-      { ...SKU_ISSUE, fixInSystem: 'netsuite' },
+      // Runs recorded before issues carried the deal owner show none.
+      { ...TAX_ISSUE, fixInSystem: 'hubspot', owner: null },
+      { ...SKU_ISSUE, fixInSystem: 'netsuite', owner: null },
     ]);
   });
 
@@ -169,7 +170,7 @@ describe('POST /v1/cards/hubspot/orders/retry', () => {
   it('wakes a blocked ClosedWonToOrder run: it shows as creating at once, re-checks the deal and records the outcome', async () => {
     const dealId = nextDeal();
     const runId = `hubspot-${PORTAL.demo}-deal-${dealId}`;
-    const source = { deal: { externalId: dealId, name: 'Retry test deal', won: true, amount: 1000, currency: 'EUR', closeDate: '2026-11-20', contractStart: null, contractEnd: null, paymentTerms: 'Net 30' }, company: null, owner: null, lines: [] };
+    const source = { deal: { externalId: dealId, name: 'Retry test deal', won: true, amount: 1000, currency: 'EUR', closeDate: '2026-11-20', contractStart: null, contractEnd: null, paymentTerms: 'Net 30' }, company: null, owner: { externalId: '501', email: 'ana.ortiz@example.com', name: 'Ana Ortiz' }, lines: [] };
     await using instance = await introspectWorkflowInstance(testEnv.CLOSED_WON, runId);
     await instance.modify(async (m) => {
       // The CRM read and the validation are the flow's own business (their tests are the flow's);
@@ -192,7 +193,8 @@ describe('POST /v1/cards/hubspot/orders/retry', () => {
 
     await instance.waitForStepResult({ name: 'validate#1' });
     const again = await until(() => hubspotOrder(dealId), (o) => o?.state === 'blocked' && (o['issues'] as { code: string }[])[0]?.code === 'unmapped_sku', 'the re-check to block on the SKU');
-    expect(again!['issues']).toEqual([{ ...SKU_ISSUE, fixInSystem: 'netsuite' }]);
+    // Each issue names the deal owner, who is asked to fix it.
+    expect(again!['issues']).toEqual([{ ...SKU_ISSUE, fixInSystem: 'netsuite', owner: { name: 'Ana Ortiz', email: 'ana.ortiz@example.com' } }]);
     expect((await runStatus(runId)).updatedAt > blocked.updatedAt).toBe(true);
     const audit = await env.DB.prepare(`SELECT actor FROM audit_log WHERE tenant_id = 'demo' AND entity_id = ? AND action = 'flow.closed_won.resumed'`).bind(runId).all<{ actor: string }>();
     expect(audit.results.map((a) => a.actor)).toEqual([`hubspot_user:${PORTAL.demo}:101`]);

@@ -15,6 +15,7 @@ declare module 'vitest' {
     closedWonSandboxUrl: string;
     closedWonFaultsSandboxUrl: string;
     closedWonConnectorsSandboxUrl: string;
+    closedWonRefusalsSandboxUrl: string;
     relayUrl: string;
   }
 }

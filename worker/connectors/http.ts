@@ -60,7 +60,7 @@ export interface UpstreamResult<T> {
 }
 
 /** Map an HTTP failure to its kind; `detail` is a short whitelisted excerpt, never the raw body. */
-export function classify(system: string, status: number, headers: HeaderSource, detail: string): DomainError {
+export function classify(system: string, status: number, headers: HeaderSource, detail: string, path?: string): DomainError {
   if (status === 429) return { kind: 'rate_limited', system, retryAfterMs: waitHint(system, headers) };
   // Salesforce answers 403 REQUEST_LIMIT_EXCEEDED for the daily allocation (then nothing helps
   // before the allocation rolls over) and for concurrent long-running requests (back off).
@@ -71,7 +71,7 @@ export function classify(system: string, status: number, headers: HeaderSource, 
   if (status === 401) return { kind: 'auth_expired', system };
   if (status === 404) return { kind: 'not_found', entity: `${system}_record` };
   if (status === 409) return { kind: 'conflict', message: `${system}: ${detail}` };
-  if (status === 400 || status === 403 || status === 422) return { kind: 'upstream_validation', system, detail };
+  if (status === 400 || status === 403 || status === 422) return { kind: 'upstream_validation', system, detail, ...(path ? { path } : {}) };
   return { kind: 'upstream', system, status, detail };
 }
 
@@ -98,7 +98,7 @@ export async function callUpstream<S extends z.ZodType>(
   ctx: CallContext,
   req: UpstreamRequest,
   schema: S,
-  describeError: (body: unknown) => string = () => '',
+  describeError: DescribeError = () => '',
 ): Promise<UpstreamResult<z.infer<S>>> {
   let authHeaders: Record<string, string> = {};
   const refresh = async (system: string): Promise<boolean> => {
@@ -122,8 +122,14 @@ export async function callUpstream<S extends z.ZodType>(
   return { data: parsed.data, status: answer.status, headers: answer.headers, ms: answer.ms };
 }
 
+/**
+ * A vendor's error body in a few whitelisted words: the detail, and where the vendor says the
+ * refused field is (its own path), when it says so.
+ */
+export type DescribeError = (body: unknown) => string | { detail: string; path?: string };
+
 /** One HTTP exchange, its failure classified (never thrown). */
-async function attemptOnce(ctx: CallContext, req: UpstreamRequest, describeError: (body: unknown) => string): Promise<AttemptResult<RawAnswer>> {
+async function attemptOnce(ctx: CallContext, req: UpstreamRequest, describeError: DescribeError): Promise<AttemptResult<RawAnswer>> {
   const timeoutMs = req.timeoutMs ?? 10_000;
   const started = Date.now();
   const headers: Record<string, string> = { accept: 'application/json', 'x-correlation-id': ctx.correlationId, ...req.headers };
@@ -156,9 +162,10 @@ async function attemptOnce(ctx: CallContext, req: UpstreamRequest, describeError
     }
   }
   if (!res.ok) {
-    const detail = describeError(body).slice(0, 300);
+    const described = describeError(body);
+    const { detail, path } = typeof described === 'string' ? { detail: described, path: undefined } : described;
     ctx.log.warn('upstream.error', { system: req.system, op: req.op, status: res.status, ms });
-    return { ok: false, error: classify(req.system, res.status, res.headers, detail), status: res.status, headers: res.headers };
+    return { ok: false, error: classify(req.system, res.status, res.headers, detail.slice(0, 300), path?.slice(0, 200)), status: res.status, headers: res.headers };
   }
   ctx.log.debug('upstream.ok', { system: req.system, op: req.op, status: res.status, ms });
   return { ok: true, value: { body, status: res.status, headers: res.headers, ms }, status: res.status, headers: res.headers };

@@ -43,6 +43,8 @@ export interface OrderIssueView {
   /** The system itself: `hubspot`, `salesforce`, `netsuite`, or `concord`; null when no such system is connected. */
   fixInSystem: string | null;
   action: string;
+  /** The CRM record owner, who is asked to fix it (null: the record has none). */
+  owner: { name: string | null; email: string | null } | null;
 }
 
 interface Common {
@@ -144,7 +146,9 @@ function issues(exceptions: unknown, systems: RunSystems): OrderIssueView[] {
     const [field, code, message, action] = [str(e['field']), str(e['code']), str(e['message']), str(e['action'])];
     if (!fixIn || !field || !code || !message || !action) return [];
     const fixInSystem = fixIn === 'crm' ? systems.crm : fixIn === 'erp' ? systems.erp : 'concord';
-    return [{ field, code, message, fixIn, fixInSystem, action }];
+    const o = isRecord(e['owner']) ? e['owner'] : null;
+    const owner = o && (str(o['name']) || str(o['email'])) ? { name: str(o['name']), email: str(o['email']) } : null;
+    return [{ field, code, message, fixIn, fixInSystem, action, owner }];
   });
 }
 

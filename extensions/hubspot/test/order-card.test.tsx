@@ -116,6 +116,8 @@ describe('the ERP order on a deal', () => {
     expect(textOf(r.findByTestId(Text, 'order-fix-0') as unknown as TextTree)).toBe('Fix in HubSpot: Enter the company tax id (VAT number).');
     expect(textOf(r.findByTestId(Text, 'order-issue-1') as unknown as TextTree)).toBe('SKU PLAT-ULTIMATE (Platform Ultimate) has no ERP item.');
     expect(textOf(r.findByTestId(Text, 'order-fix-1') as unknown as TextTree)).toBe('Fix in NetSuite: Create the item PLAT-ULTIMATE in the ERP (or correct the SKU on the CRM product), then retry.');
+    // The deal owner, asked to fix it.
+    expect(textOf(r.findByTestId(Text, 'order-owner-0') as unknown as TextTree)).toBe('Owner: Dana Reyes <dana.reyes@example.com>');
 
     const creating = answer('creating') as { order: Record<string, unknown> };
     r.fake.reply({ status: 202, json: { order: { ...creating.order, runId: 'hubspot-24300001-deal-5000102', step: 'validate', stepLabel: "Checking the deal's data for NetSuite" } } });

@@ -81,6 +81,7 @@ function Exception(props: { e: RunException }) {
       <span class="cc-item-title">{e.message ?? e.code}</span>{' '}
       {e.field ? <code>{e.field}</code> : null}
       <span class="cc-sub">{`Fix in ${FIX_IN[e.fixIn ?? ''] ?? e.fixIn ?? 'the source system'}: ${e.action ?? 'no action given'}`}</span>
+      {e.owner ? <span class="cc-sub">{`Owner: ${[e.owner.name, e.owner.email ? `<${e.owner.email}>` : null].filter(Boolean).join(' ')}`}</span> : null}
     </li>
   );
 }

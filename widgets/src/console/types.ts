@@ -71,6 +71,8 @@ export interface RunException {
   message?: string;
   fixIn?: string;
   action?: string;
+  /** The CRM record owner, asked to fix a business exception. */
+  owner?: { name: string | null; email: string | null } | null;
   step?: string;
   reason?: string;
 }

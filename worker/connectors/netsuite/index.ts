@@ -3,7 +3,7 @@
  * account view does not look currency ids up on every call. Writes are upserts by external id
  * (`PUT …/eid:`), so a retried or redelivered write never creates a second record.
  */
-import { fail } from '../../errors.js';
+import { ConcordError, fail } from '../../errors.js';
 import type { CurrencyCode, ReceivableInvoice } from '../../model/index.js';
 import { normalizeDomain } from '../../policies/identity/index.js';
 import type { ErpRecordType } from '../../model/changes.js';
@@ -40,6 +40,7 @@ import {
   currentSubscription,
   snapshotFromRows,
   customerBody,
+  inputFieldOf,
   documentFromRecord,
   invoiceFromRow,
   matchRecordFromRow,
@@ -175,14 +176,14 @@ export class NetSuiteErp implements ErpPort {
   async upsertCustomer(input: ErpCustomerInput): Promise<ErpWriteResult> {
     const c = checkCustomerInput(input);
     const currencyId = c.currency ? await this.currencyId(c.currency) : null;
-    const { id } = await this.client.upsert('customer', c.externalId, customerBody(c, currencyId));
+    const { id } = await namingRefusedField(() => this.client.upsert('customer', c.externalId, customerBody(c, currencyId)), (path) => inputFieldOf('customer', path, c));
     return { id, externalId: c.externalId };
   }
 
   async upsertSalesOrder(input: ErpSalesOrderInput): Promise<ErpWriteResult> {
     const o = checkSalesOrderInput(input);
     const currencyId = o.currency ? await this.currencyId(o.currency) : null;
-    const { id } = await this.client.upsert('salesOrder', o.externalId, salesOrderBody(o, currencyId));
+    const { id } = await namingRefusedField(() => this.client.upsert('salesOrder', o.externalId, salesOrderBody(o, currencyId)), (path) => inputFieldOf('salesOrder', path));
     return { id, externalId: o.externalId };
   }
 
@@ -286,5 +287,18 @@ export class NetSuiteErp implements ErpPort {
   async paymentTerms(): Promise<ErpTerm[]> {
     const rows = await this.client.suiteqlAll(suiteqlQueries.terms(), TermRowSchema);
     return rows.map((t) => ({ id: t.id, name: t.name, days: t.daysuntilnetdue ?? null }));
+  }
+}
+
+/** A refusal by NetSuite also names the refused field in the port's terms, so a flow can say which of its values it was. */
+async function namingRefusedField<T>(write: () => Promise<T>, fieldOf: (path: string) => string | null): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (err instanceof ConcordError && err.error.kind === 'upstream_validation' && err.error.path) {
+      const field = fieldOf(err.error.path);
+      if (field) throw new ConcordError({ ...err.error, field });
+    }
+    throw err;
   }
 }

@@ -229,6 +229,33 @@ export function salesOrderBody(input: ErpSalesOrderInput, currencyId: string | n
   };
 }
 
+/**
+ * The request field NetSuite names in a refusal (`o:errorPath`, in the bodies above) as the
+ * port's input field: `item.items[0].item` -> `lines.0.itemId`, `addressBook.items[0]
+ * .addressBookAddress.country` -> `billTo.country`. Null for a path these bodies do not write.
+ * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_1545222128.html (error responses)
+ */
+export function inputFieldOf(record: 'customer' | 'salesOrder', path: string, customer?: Pick<ErpCustomerInput, 'billTo' | 'shipTo'>): string | null {
+  if (record === 'salesOrder') {
+    const line = /^item\.items\[(\d+)\](?:\.(\w+))?/.exec(path);
+    if (line) {
+      const LINE: Record<string, string> = { item: 'itemId', quantity: 'quantity', rate: 'unitPrice', amount: 'unitPrice', description: 'description' };
+      return `lines.${line[1]}${line[2] ? `.${LINE[line[2]] ?? line[2]}` : ''}`;
+    }
+    const ORDER: Record<string, string> = { entity: 'customerId', tranDate: 'date', memo: 'memo', currency: 'currency', terms: 'terms', startDate: 'startDate', endDate: 'endDate', orderStatus: 'billingHold', item: 'lines', 'item.items': 'lines', externalId: 'externalId' };
+    return ORDER[path] ?? ORDER[path.split('.')[0]!] ?? null;
+  }
+  const address = /^addressBook\.items\[(\d+)\](?:\.addressBookAddress\.(\w+))?/.exec(path);
+  if (address) {
+    // The book holds billTo first when there is one (customerBody).
+    const which = address[1] === '0' && customer?.billTo ? 'billTo' : customer?.shipTo ? 'shipTo' : 'billTo';
+    const ADDRESS: Record<string, string> = { addr1: 'line1', addr2: 'line2', city: 'city', zip: 'postalCode', state: 'region', country: 'country' };
+    return address[2] ? `${which}.${ADDRESS[address[2]] ?? address[2]}` : which;
+  }
+  const CUSTOMER: Record<string, string> = { companyName: 'name', email: 'email', url: 'website', vatRegNumber: 'taxId', currency: 'currency', terms: 'terms', subsidiary: 'subsidiary', parent: 'parentId', externalId: 'externalId' };
+  return CUSTOMER[path.split('.')[0]!] ?? null;
+}
+
 export function paymentBody(input: ErpPaymentInput): Record<string, unknown> {
   return {
     customer: { id: input.customerId },

@@ -169,14 +169,24 @@ export const CustomerRecordSchema = z
   .passthrough();
 export type CustomerRecord = z.infer<typeof CustomerRecordSchema>;
 
-/** `{type, title, status, "o:errorDetails":[{detail, "o:errorCode"}]}` -> short detail for logs. */
-export function describeNetSuiteError(body: unknown): string {
+/**
+ * `{type, title, status, "o:errorDetails":[{detail, "o:errorCode", "o:errorPath"?}]}` -> a short
+ * detail (code and text) and the body field NetSuite names (`o:errorPath`, e.g.
+ * `item.items[0].item`), when it names one.
+ * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_1545222128.html (error responses)
+ */
+export function describeNetSuiteError(body: unknown): { detail: string; path?: string } {
   const parsed = z
-    .object({ title: z.string().optional(), 'o:errorDetails': z.array(z.object({ detail: z.string().optional(), 'o:errorCode': z.string().optional() })).optional() })
+    .object({
+      title: z.string().optional(),
+      'o:errorDetails': z.array(z.object({ detail: z.string().optional(), 'o:errorCode': z.string().optional(), 'o:errorPath': z.string().optional() })).optional(),
+    })
     .safeParse(body);
-  if (!parsed.success) return '';
+  if (!parsed.success) return { detail: '' };
   const first = parsed.data['o:errorDetails']?.[0];
-  return [first?.['o:errorCode'], first?.detail ?? parsed.data.title].filter(Boolean).join(': ');
+  const detail = [first?.['o:errorCode'], first?.detail ?? parsed.data.title].filter(Boolean).join(': ');
+  const path = first?.['o:errorPath'];
+  return path ? { detail, path } : { detail };
 }
 
 /** A record/v1 collection page: ids and links only (https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_156414087576.html). */

@@ -52,3 +52,10 @@ export function onboardingKeyFor(source: CrmSource, companyId: string): string {
 export const RESUME_EVENT = 'resume';
 export const ResumeSchema = z.object({ reason: z.enum(['record_changed', 'retry', 'replay']), by: z.string().max(200) }).strict();
 export type Resume = z.infer<typeof ResumeSchema>;
+
+/**
+ * The event the stalled-run sweep (recovery.ts) sends to a run whose engine may have lost it.
+ * No step waits for it: its only effect is that the engine loads the instance, and an engine that
+ * is not executing it (the local engine after a restart) replays it from its recorded steps.
+ */
+export const WAKE_EVENT = 'wake';

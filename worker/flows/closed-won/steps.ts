@@ -117,9 +117,15 @@ export function issueSummary(issues: readonly Pick<OrderIssue, 'message' | 'acti
   return `${first.message} ${first.action}${issues.length > 1 ? ` (+${issues.length - 1} more)` : ''}`;
 }
 
-/** A refusal by the ERP or CS system (a 400/422 about the data): a business exception, not a retry. */
-export function vendorRefusal(err: unknown): { system: string; detail: string } | null {
-  if (err instanceof ConcordError && err.error.kind === 'upstream_validation') return { system: err.error.system, detail: err.error.detail };
+/**
+ * A refusal by the ERP or CS system (a 400/422 about the data): a business exception, not a
+ * retry. `path`: the field as the vendor names it; `field`: as the port's input names it.
+ */
+export function vendorRefusal(err: unknown): { system: string; detail: string; path: string | null; field: string | null } | null {
+  if (err instanceof ConcordError && err.error.kind === 'upstream_validation') {
+    const e = err.error;
+    return { system: e.system, detail: e.detail, path: e.path ?? null, field: e.field ?? null };
+  }
   return null;
 }
 

@@ -7,15 +7,18 @@
  * write-back-order (the deal shows the order number as soon as it exists), provision-cs,
  * write-back-cs. Technical failures (5xx, 429, timeouts) are retried with backoff by the engine;
  * two kinds of failure end a stage differently:
- * - business exceptions (validation, an ambiguous customer, a refusal by the ERP or CS system)
- *   are not retried: the run is `blocked` with the reasons, the deal shows them, and the instance
+ * - business exceptions (validation, an ambiguous customer, a refusal by the ERP or CS system:
+ *   a 4xx about the data, with the field the vendor names) are not retried: the run is `blocked`
+ *   with the reasons and the CRM record owner, the deal shows them, and the instance
  *   waits for a `resume` event (the record changed, or a person pressed retry); after
  *   `escalateAfterHours` without one it tasks the deal owner and waits again; then it starts over
  *   from `load` (a re-check reads the deal and the ERP's reference data afresh);
  * - a stage that exhausts its retries makes the run `failed`, a dead letter with its stage and
  *   reason; the instance waits for `resume` (replay) and runs that stage again, not the ones
  *   before it (their results are the engine's cached step outputs).
- * Code outside `step.do` only decides; it writes nothing (the engine may replay it).
+ * Code outside `step.do` only decides; it writes nothing (the engine may replay it). That replay
+ * is also how a run interrupted by a restart of the broker continues (recovery.ts wakes the ones
+ * the local engine does not resume by itself): the interrupted stage runs again, by its keys.
  */
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from 'cloudflare:workers';
 import { NonRetryableError } from 'cloudflare:workflows';
@@ -54,6 +57,8 @@ interface Issue {
   message: string;
   fixIn: string;
   action: string;
+  /** The CRM record owner: who is asked to fix it (and tasked when the wait escalates). */
+  owner?: { name: string | null; email: string | null } | null;
 }
 
 /**
@@ -126,8 +131,10 @@ export class ClosedWonToOrder extends WorkflowEntrypoint<Env, ClosedWonStart> {
     };
 
     /** A business exception: record it, show it on the deal, wait (escalating) for a fix. */
-    const block = async (label: string, issues: Issue[], source: CrmOrderSource) => {
+    const block = async (label: string, found: Issue[], source: CrmOrderSource) => {
       const startedAt = new Date().toISOString();
+      const owner = source.owner ? { name: source.owner.name, email: source.owner.email } : null;
+      const issues = found.map((i) => ({ ...i, owner }));
       const created = orderCreated;
       await step.do(`${name(label)}:blocked`, BOOKKEEPING, async () => {
         await steps.record(env, p, runId, { step: name(label), startedAt, status: 'blocked', detail: { issues }, run: { status: 'blocked', step: label, exceptions: issues } });

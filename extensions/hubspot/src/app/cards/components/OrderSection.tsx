@@ -17,6 +17,13 @@ export interface OrderSectionProps {
   onRetry: () => void;
 }
 
+/** Who is asked to fix an issue, in words ("Owner: Dana Reyes <dana@example.com>"), or null. */
+export function ownerLabel(issue: OrderIssue): string | null {
+  const o = issue.owner;
+  const who = [o?.name, o?.email ? `<${o.email}>` : null].filter(Boolean).join(' ');
+  return who ? `Owner: ${who}` : null;
+}
+
 /** Where an issue is fixed, in words: "Fix in HubSpot", "Fix in NetSuite", "Fix in Concord". */
 export function fixInLabel(issue: OrderIssue): string {
   if (issue.fixInSystem === 'concord' || issue.fixIn === 'concord') return 'Fix in Concord';
@@ -73,6 +80,7 @@ export function OrderSection({ order, locale, retrying, onRetry }: OrderSectionP
                 <Flex key={`${issue.field}-${i}`} direction="column" gap="flush">
                   <Text format={{ fontWeight: 'bold' }} testId={`order-issue-${i}`}>{issue.message}</Text>
                   <Text testId={`order-fix-${i}`}>{`${fixInLabel(issue)}: ${issue.action}`}</Text>
+                  {ownerLabel(issue) ? <Text variant="microcopy" testId={`order-owner-${i}`}>{ownerLabel(issue)}</Text> : null}
                 </Flex>
               ))}
               {order.issues.length === 0 ? <Text>{`Concord stopped at: ${order.stepLabel}.`}</Text> : null}

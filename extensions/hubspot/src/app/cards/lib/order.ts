@@ -19,6 +19,8 @@ export const OrderIssue = z.object({
   /** `hubspot`, `netsuite`, `concord`; null when that kind of system is not connected. */
   fixInSystem: z.string().nullable(),
   action: z.string(),
+  /** The deal owner, asked to fix it (absent from brokers older than this field). */
+  owner: z.object({ name: z.string().nullable(), email: z.string().nullable() }).nullish(),
 });
 export type OrderIssue = z.infer<typeof OrderIssue>;
 

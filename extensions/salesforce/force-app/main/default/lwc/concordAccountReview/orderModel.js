@@ -26,6 +26,15 @@ export function formatInstant(instant, locale) {
 }
 
 /** "Fix in Salesforce", "Fix in NetSuite", "Fix in Concord". */
+/** Who is asked to fix an issue ("Owner: Dana Reyes <dana@example.com>"), or null. */
+export function ownerText(owner) {
+    if (!owner || typeof owner !== 'object') {
+        return null;
+    }
+    const who = [owner.name, owner.email ? `<${owner.email}>` : null].filter(Boolean).join(' ');
+    return who ? `Owner: ${who}` : null;
+}
+
 export function fixInLabel(issue) {
     if (issue.fixInSystem === 'concord' || issue.fixIn === 'concord') {
         return 'Fix in Concord';
@@ -72,7 +81,8 @@ export function toOrderModel(order, locale) {
         model.issues = (Array.isArray(order.issues) ? order.issues : []).map((issue, i) => ({
             key: `${issue.field}-${i}`,
             message: issue.message,
-            fixText: `${fixInLabel(issue)}: ${issue.action}`
+            fixText: `${fixInLabel(issue)}: ${issue.action}`,
+            ownerText: ownerText(issue.owner)
         }));
         model.hasIssues = model.issues.length > 0;
         model.stoppedText = `Concord stopped at: ${order.stepLabel}.`;

@@ -138,6 +138,8 @@ describe('c-concord-account-review: the ERP order of an Opportunity', () => {
             'Fix in Salesforce: Enter the company tax id (VAT number).',
             'Fix in NetSuite: Create the item PLAT-ULTIMATE in the ERP (or correct the SKU on the CRM product), then retry.'
         ]);
+        // The record owner, asked to fix each issue.
+        expect($$(el, 'order-owner').map(text)).toEqual(['Owner: Dana Reyes <dana.reyes@example.com>', 'Owner: Dana Reyes <dana.reyes@example.com>']);
 
         const creating = answer('creating');
         creating.order.step = 'validate';

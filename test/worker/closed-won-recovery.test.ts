@@ -1,0 +1,90 @@
+/**
+ * The stalled-run sweep (worker/flows/closed-won/recovery.ts) inside workerd: which runs it looks
+ * at (queued or running in D1, nothing recorded for the stall window), that a run it cannot wake
+ * is set aside for a window instead of holding the sweep's first places, and that a wake sent to
+ * an instance the engine is executing changes nothing for it. The restart it exists for is proven
+ * on the real estate: test/e2e/closed-won-restart.test.ts.
+ */
+import { env, introspectWorkflowInstance } from 'cloudflare:test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startClosedWon } from '../../worker/flows/closed-won/intake.js';
+import { STALL_AFTER_MS, wakeStalledRuns } from '../../worker/flows/closed-won/recovery.js';
+import type { Env } from '../../worker/env.js';
+import { createLogger } from '../../worker/ops/log.js';
+import { insertRun, setRunState, type RunStatus } from '../../worker/storage/flow-runs.js';
+import { brokerEnv } from './closed-won-helpers.js';
+import { provision } from './helpers.js';
+
+const TENANT = 'recovery';
+const log = createLogger('error');
+const workerEnv = env as unknown as Env;
+
+beforeAll(async () => {
+  await provision(TENANT);
+});
+
+async function seed(id: string, status: RunStatus, ageMs: number): Promise<void> {
+  await env.DB.batch([
+    insertRun(env.DB, TENANT, { id, flow: 'closed-won', sourceSystem: 'hubspot', sourceRecord: id.split('-').pop()!, correlationId: `test-${id}` }),
+    setRunState(env.DB, TENANT, id, { status, step: 'load' }),
+  ]);
+  await age(id, ageMs);
+}
+
+async function age(id: string, ageMs: number): Promise<void> {
+  await env.DB.prepare('UPDATE flow_runs SET updated_at = ? WHERE tenant_id = ? AND id = ?').bind(new Date(Date.now() - ageMs).toISOString(), TENANT, id).run();
+}
+
+async function audits(id: string): Promise<string[]> {
+  const { results } = await env.DB.prepare('SELECT action FROM audit_log WHERE tenant_id = ? AND entity_id = ? ORDER BY at').bind(TENANT, id).all<{ action: string }>();
+  return results.map((r) => r.action);
+}
+
+const mine = (reports: Awaited<ReturnType<typeof wakeStalledRuns>>) => reports.filter((r) => r.tenantId === TENANT);
+
+describe('the stalled-run sweep', () => {
+  it('looks only at queued and running runs stalled for its window; one it cannot wake waits a window before the next look', async () => {
+    await seed('hubspot-1-deal-910001', 'running', STALL_AFTER_MS + 60_000);
+    await seed('hubspot-1-deal-910002', 'queued', STALL_AFTER_MS + 60_000);
+    await seed('hubspot-1-deal-910003', 'running', 10_000);
+    await seed('hubspot-1-deal-910004', 'blocked', STALL_AFTER_MS + 60_000);
+    await seed('hubspot-1-deal-910005', 'failed', STALL_AFTER_MS + 60_000);
+
+    const first = mine(await wakeStalledRuns(workerEnv, log));
+    // No Workflow instance exists for these rows (the engine does not know them): nothing to wake.
+    expect(first.map((r) => r.runId).sort()).toEqual(['hubspot-1-deal-910001', 'hubspot-1-deal-910002']);
+    expect(first.every((r) => !r.woken)).toBe(true);
+    expect(await audits('hubspot-1-deal-910001')).toContain('flow.closed_won.not_woken');
+    expect(mine(await wakeStalledRuns(workerEnv, log))).toEqual([]);
+  });
+
+  it('a wake sent to an instance the engine is executing (here: waiting for a fix) changes nothing for it', async () => {
+    const dealId = '910010';
+    const runId = `hubspot-1-deal-${dealId}`;
+    const source = { deal: { externalId: dealId, name: 'Recovery test deal', won: true, amount: 1000, currency: 'EUR', closeDate: '2026-11-20', contractStart: null, contractEnd: null, paymentTerms: 'Net 30' }, company: null, owner: null, lines: [] };
+    const issue = { field: 'company.taxId', code: 'tax_id_required', message: 'Customers in DE need a tax id (VAT/GST number) in the ERP.', fixIn: 'crm', action: 'Enter the company tax id (VAT number).' };
+    await using instance = await introspectWorkflowInstance(brokerEnv.CLOSED_WON, runId);
+    await instance.modify(async (m) => {
+      await m.mockStepResult({ name: 'load#0' }, source);
+      await m.mockStepResult({ name: 'validate#0' }, { ok: false, issues: [issue] });
+    });
+    await startClosedWon(workerEnv, { tenantId: TENANT, source: 'hubspot', externalAccount: '1', dealId, correlationId: 'test-recovery', trigger: 'api' }, 'test');
+    await instance.waitForStepResult({ name: 'validate#0:settings' });
+    await expect.poll(async () => (await env.DB.prepare('SELECT status FROM flow_runs WHERE tenant_id = ? AND id = ?').bind(TENANT, runId).first<{ status: string }>())?.status, { timeout: 10_000, interval: 100 }).toBe('blocked');
+    const engine = await brokerEnv.CLOSED_WON.get(runId);
+    const before = (await engine.status()).status;
+    expect(['running', 'waiting']).toContain(before);
+    // D1 says running and stalled (as after a lost write of its state): the sweep wakes it.
+    await env.DB.prepare("UPDATE flow_runs SET status = 'running' WHERE tenant_id = ? AND id = ?").bind(TENANT, runId).run();
+    await age(runId, STALL_AFTER_MS + 60_000);
+    const [report] = mine(await wakeStalledRuns(workerEnv, log));
+    expect(report).toMatchObject({ runId, engine: before, woken: true });
+    expect(await audits(runId)).toContain('flow.closed_won.woken');
+
+    // Still waiting for its fix: the wake is not the `resume` it waits for, and no stage ran again.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await engine.status()).status).toBe(before);
+    const { results } = await env.DB.prepare('SELECT step FROM flow_steps WHERE tenant_id = ? AND run_id = ?').bind(TENANT, runId).all<{ step: string }>();
+    expect(results.map((s) => s.step)).not.toContain('load#1');
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * The stalled-run sweep: closed-won runs that D1 shows as `queued` or `running` but that have
+ * recorded nothing for `STALL_AFTER_MS` get a `wake` event (params.ts WAKE_EVENT), once per
+ * stall window, from the every-minute Cron Trigger.
+ *
+ * Why: Cloudflare's Workflows engine resumes a running instance by itself after a restart of the
+ * machine it ran on. The local engine (`wrangler dev`, miniflare 5) does not: it keeps an
+ * interrupted instance's state on disk as "running", but nothing executes it until something
+ * calls into it, and an event does (the engine then replays `run()` from its recorded step
+ * results and re-runs the interrupted step). Re-running a step is safe: every write is keyed
+ * (`eid:` upserts, Vitally by externalId, leases), so a resumed run makes no duplicate.
+ * On Cloudflare, and for a run that is merely slow (a step waiting for a permit, a backoff), the
+ * event is one the run never waits for: it changes nothing. docs/decisions.md has the entry.
+ */
+import type { Env } from '../../env.js';
+import type { Logger } from '../../ops/log.js';
+import { auditStatement } from '../../storage/audit.js';
+import { WAKE_EVENT } from './params.js';
+import { FLOW } from './settings.js';
+
+/** A run that recorded nothing for this long is woken (longer than a healthy step between records, mostly). */
+export const STALL_AFTER_MS = 2 * 60_000;
+/** At most this many runs per sweep, so a burst of slow runs costs the engine little. */
+const MAX_PER_SWEEP = 50;
+
+/** Engine states an instance can be woken from: anything not finished. */
+const FINISHED = new Set(['complete', 'errored', 'terminated']);
+
+export interface WakeReport {
+  runId: string;
+  tenantId: string;
+  engine: string;
+  woken: boolean;
+}
+
+/** Wake every stalled closed-won run (all tenants); what it did per run. */
+export async function wakeStalledRuns(env: Env, log: Logger, now = Date.now()): Promise<WakeReport[]> {
+  const before = new Date(now - STALL_AFTER_MS).toISOString();
+  // By tenant, so the (tenant_id, status, updated_at) index serves the lookup.
+  const { results } = await env.DB.prepare(
+    `SELECT tenant_id AS tenantId, id, updated_at AS updatedAt, correlation_id AS correlationId FROM flow_runs
+     WHERE tenant_id IN (SELECT id FROM tenants) AND status IN ('queued', 'running') AND updated_at < ? AND flow = ? ORDER BY updated_at LIMIT ?`,
+  )
+    .bind(before, FLOW, MAX_PER_SWEEP)
+    .all<{ tenantId: string; id: string; updatedAt: string; correlationId: string }>();
+  const reports: WakeReport[] = [];
+  for (const run of results) {
+    let engine = 'unknown';
+    let woken = false;
+    try {
+      const instance = await env.CLOSED_WON.get(run.id);
+      engine = (await instance.status()).status;
+      woken = !FINISHED.has(engine);
+      if (woken) await instance.sendEvent({ type: WAKE_EVENT, payload: { at: new Date(now).toISOString() } });
+    } catch (err) {
+      // An instance the engine does not know (an intake that died before creating it) is started by the next intake.
+      log.warn('flow.wake_failed', { tenant: run.tenantId, runId: run.id, engine, error: err instanceof Error ? err.message.slice(0, 200) : 'unknown' });
+    }
+    // Compare-and-set on updated_at: the next look at this run waits a whole stall window (so runs
+    // that cannot be woken do not hold the sweep's first places), and a run that recorded a step
+    // meanwhile is left as it is.
+    const touch = env.DB.prepare(`UPDATE flow_runs SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE tenant_id = ? AND id = ? AND updated_at = ?`).bind(run.tenantId, run.id, run.updatedAt);
+    const audit = auditStatement(env.DB, { tenantId: run.tenantId, actor: 'cron:flow-recovery', action: woken ? 'flow.closed_won.woken' : 'flow.closed_won.not_woken', entityType: 'flow_run', entityId: run.id, after: { engine, stalledSince: run.updatedAt }, correlationId: run.correlationId });
+    await env.DB.batch([touch, audit]);
+    reports.push({ runId: run.id, tenantId: run.tenantId, engine, woken });
+  }
+  if (reports.length > 0) log.info('flow.wake_sweep', { runs: reports.length, woken: reports.filter((r) => r.woken).length });
+  return reports;
+}
