@@ -2,7 +2,8 @@
  * The admin console's "Sync runs" section in real Chromium against the broker's saved answers
  * (test/fixtures/concord/sync-run*.json served by msw): each run with its progress bar, done /
  * total, rate and ETA, counts by outcome and who started it; a reconcile's drift report (what
- * differs, who owns the field, what was repaired, what is left for a person); starting a dry run,
+ * differs, master fields and Concord properties alike, who owns the field, what was repaired, what
+ * is left for a person); starting a dry run,
  * and the broker's 409 when a run of that kind is still in progress; and the list following a
  * running run by itself.
  */
@@ -53,7 +54,7 @@ describe('console Sync runs section', () => {
     expect(nightly).toMatch(/Reconcile\s+Completed/);
     expect(nightly).toContain('Done · 553 of 553 · 98.8 per second');
     expect(nightly).not.toContain('left');
-    expect(nightly).toContain('3 differences · 1 repaired · 2 for a person · 1 vendor write call');
+    expect(nightly).toContain('4 differences · 2 repaired · 2 for a person · 2 vendor write calls');
     expect(nightly).toContain('by the nightly schedule · finished after 6 s');
 
     const failed = await run(DRY_FAILED).innerText();
@@ -74,16 +75,24 @@ describe('console Sync runs section', () => {
     await report.waitFor();
     expect(requests('GET', `/v1/tenants/demo/sync/runs/${NIGHTLY}`).length).toBe(1);
     const rows = report.locator('tbody tr');
-    expect(await rows.count()).toBe(3);
+    expect(await rows.count()).toBe(4);
     const cells = async (key: string) => (await report.locator(`[data-drift="${key}"]`).locator('th, td').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
-    expect(await cells('hubspot-1000123-domain')).toEqual([
+    expect(await cells('hubspot-1000123-account.domain')).toEqual([
       'Domain',
       'HubSpot 1000123 account acc_3b8f0c1d2e4a45b6978c0d1e2f3a4b5c',
       'acme-analytics.io',
       'acmeanalytics.com ERP owns it (NetSuite)',
       'Repaired hubspot has "acme-analytics.io", the ERP (owner) "acmeanalytics.com": Concord writes the owner\'s value',
     ]);
-    const country = await cells('netsuite-4471-country');
+    // A Concord property a person changed on the company: Concord's value from the ERP written back.
+    expect(await cells('hubspot-1000123-facts.arr')).toEqual([
+      'ARR Concord property',
+      'HubSpot 1000123 account acc_3b8f0c1d2e4a45b6978c0d1e2f3a4b5c',
+      '150000',
+      '120000 ERP owns it (NetSuite)',
+      'Repaired hubspot has "150000", Concord "120000" from the ERP\'s receivables and contract: Concord writes its value again',
+    ]);
+    const country = await cells('netsuite-4471-account.billTo');
     expect(country[0]).toBe('Billing country');
     expect(country[3]).toBe('Germany CRM owns it (HubSpot)');
     expect(country[4]).toMatch(/^For a person netsuite has "AT"/);

@@ -4,7 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  ACCOUNT_FACT_PROPERTIES,
   ASSOCIATION_TYPE,
+  accountFactProperties,
+  accountFactsFromProperties,
   activityAssociations,
   associationsFromPage,
   companiesOfDeal,
@@ -172,5 +175,25 @@ describe('saved HubSpot payloads (test/fixtures/hubspot)', () => {
       { to: { id: '5125643781' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: ASSOCIATION_TYPE.taskToCompany }] },
       { to: { id: '9913425' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: ASSOCIATION_TYPE.taskToDeal }] },
     ]);
+  });
+});
+
+describe('Concord facts on a company, read back', () => {
+  it('reads the properties Concord writes back into the same facts (the inverse of the write mapping)', () => {
+    const facts = {
+      concordAccountId: 'acc_1', erpCustomerId: '4471', csAccountId: null, openAr: 12500.5, overdueAr: 0, oldestOverdueDays: 12, disputedAr: 0,
+      lastPaymentDate: '2026-10-01', contractEnd: null, renewalDate: '2027-03-31', arr: 120000, healthScore: 72, healthTrend: 'up' as const,
+      onboardingStage: 'Kickoff (stalled)', renewalRisk: 'low' as const, financeHold: false,
+    };
+    const written = accountFactProperties(facts);
+    expect(Object.keys(written).sort()).toEqual([...ACCOUNT_FACT_PROPERTIES].sort());
+    expect(accountFactsFromProperties(written)).toEqual(facts);
+    // HubSpot may answer a date property as midnight UTC; a property the portal lacks is left out.
+    const { concord_arr: _arr, ...rest } = written;
+    expect(accountFactsFromProperties({ ...rest, concord_renewal_date: '2027-03-31T00:00:00Z', concord_last_payment_date: String(Date.UTC(2026, 9, 1)) })).toEqual({
+      ...Object.fromEntries(Object.entries(facts).filter(([k]) => k !== 'arr')),
+    });
+    // Text a person typed into a number property stays text (so it shows as drift, not as 0).
+    expect(accountFactsFromProperties({ concord_arr: 'n/a', concord_finance_hold: '' })).toEqual({ arr: 'n/a', financeHold: null });
   });
 });

@@ -8,6 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   ACCOUNT_FIELDS,
+  accountFactsFromRow,
+  accountFactsRecord,
   CONTACT_FIELDS,
   DEAL_ACCOUNT_FIELDS,
   LINE_ITEM_FIELDS,
@@ -30,6 +32,7 @@ import {
   taskSubrequests,
 } from '../../worker/connectors/salesforce/map.js';
 import {
+  AccountFactsRowSchema,
   AccountRowSchema,
   CompositeAnswerSchema,
   ContactRowSchema,
@@ -156,5 +159,22 @@ describe('saved Salesforce payloads (test/fixtures/salesforce)', () => {
     expect(upserted.map((r) => r.created)).toEqual([true, false, false]);
     expect(UpsertAnswerSchema.parse(fixture('salesforce', 'sobject-upsert'))).toMatchObject({ id: '006D000000CUhHnIAL', created: true });
     expect(describeSalesforceError(fixture('salesforce', 'error-required-field'))).toBe('REQUIRED_FIELD_MISSING: Required fields are missing: [Name]');
+  });
+});
+
+describe('Concord fields on an Account, read back', () => {
+  it('reads the fields Concord writes back into the same facts, and queries exactly those fields', () => {
+    const facts = {
+      concordAccountId: 'acc_1', erpCustomerId: '4471', csAccountId: null, openAr: 12500.5, overdueAr: 0, oldestOverdueDays: 12, disputedAr: 0,
+      lastPaymentDate: '2026-10-01', contractEnd: null, renewalDate: '2027-03-31', arr: 120000, healthScore: 72, healthTrend: 'up' as const,
+      onboardingStage: 'Kickoff (stalled)', renewalRisk: 'low' as const, financeHold: true,
+    };
+    const record = accountFactsRecord('001D000000IqhSLIAZ', facts);
+    // The record as a query returns it (JSON types kept), through the row schema.
+    const row = AccountFactsRowSchema.parse({ attributes: { type: 'Account' }, ...record });
+    expect(accountFactsFromRow(row)).toEqual(facts);
+    const soql = SOQL.accountFacts(['001D000000IqhSLIAZ']);
+    for (const field of Object.keys(record)) expect(soql).toContain(field);
+    expect(soql).toMatch(/ FROM Account WHERE Id IN \('001D000000IqhSLIAZ'\)$/);
   });
 });

@@ -331,6 +331,26 @@ describe('writes through the official client', () => {
     expect(merged.properties).toMatchObject({ concord_health_score: '11', city: 'Lisbon' });
   });
 
+  it("reads Concord's facts back as they were written (the reconcile read): 100 ids per batch read, unknown ids left out", async () => {
+    const c = await crm();
+    await c.setUp();
+    const ids = (await sandboxGet<{ results: { id: string }[] }>('/crm/v3/objects/companies?limit=100&after=300')).results.map((r) => r.id);
+    const facts = {
+      concordAccountId: 'acc_facts', openAr: 12500.5, overdueAr: 0, lastPaymentDate: '2026-10-01', contractEnd: null, arr: 120000,
+      healthTrend: 'down' as const, onboardingStage: 'Kickoff (stalled)', renewalRisk: 'high' as const, financeHold: true,
+    };
+    expect(await c.writeAccountFacts([{ recordId: ids[0]!, facts }])).toMatchObject({ updated: 1, failed: [] });
+    const before = await counters();
+    const read = await c.accountFactsOf([...ids, '99999999']);
+    expect((await counters()).requests - before.requests).toBe(2);
+    expect(read.has('99999999')).toBe(false);
+    expect(read.size).toBe(ids.length);
+    expect(read.get(ids[0]!)).toMatchObject(facts);
+    // Every fact the app's properties hold is read, empty ones as null.
+    expect(Object.keys(read.get(ids[0]!)!)).toHaveLength(hubspotDescriptor.ownProperties.length);
+    expect(read.get(ids[0]!)!.disputedAr).toBeNull();
+  });
+
   it('installs the property group and properties once, concurrent installs included', async () => {
     const own = hubspotDescriptor.ownProperties.map((p) => p.name);
     const ownDeal = hubspotDescriptor.ownDealProperties.map((p) => p.name);

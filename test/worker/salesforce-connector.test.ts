@@ -101,6 +101,27 @@ describe('Salesforce connector on jsforce', () => {
     expect(seen.size).toBeGreaterThanOrEqual(100);
   });
 
+  it("reads Concord's fields back as they were written (the reconcile read): 200 ids per SOQL IN list, unknown ids left out", async () => {
+    const { crm, token } = await connector('demo');
+    const ids: string[] = [];
+    for await (const page of crm.client.query('SELECT Id FROM Account ORDER BY Id LIMIT 150', IdRow)) ids.push(...page.map((r) => r.Id));
+    expect(ids).toHaveLength(150);
+    const facts = {
+      concordAccountId: 'acc_facts', openAr: 12500.5, overdueAr: 0, lastPaymentDate: '2026-10-01', contractEnd: null, arr: 120000,
+      healthTrend: 'down' as const, onboardingStage: 'Kickoff (stalled)', renewalRisk: 'high' as const, financeHold: true,
+    };
+    expect(await crm.writeAccountFacts([{ recordId: ids[0]!, facts }])).toMatchObject({ updated: 1, failed: [] });
+    const before = (await stats(token)).routes['GET /query'] ?? 0;
+    // 150 Accounts and 60 ids the org does not have: two IN lists.
+    const unknown = Array.from({ length: 60 }, (_, i) => `001000000000${String(i).padStart(3, '0')}AAA`);
+    const read = await crm.accountFactsOf([...ids, ...unknown]);
+    expect(((await stats(token)).routes['GET /query'] ?? 0) - before).toBe(2);
+    expect(unknown.some((id) => read.has(id))).toBe(false);
+    expect(read.size).toBe(150);
+    expect(read.get(ids[0]!)).toMatchObject(facts);
+    expect(read.get(ids[0]!)!.disputedAr).toBeNull();
+  });
+
   it('a re-run of the same writes creates nothing new; per-record errors come back with their record', async () => {
     const { token, crm } = await connector('other');
     const accountId = await accountWithDeals(crm);

@@ -3,11 +3,19 @@
  * a backfill that links every record and writes Concord's link properties onto the CRM, resuming
  * after its step failed (HubSpot answering 5xx, as after a crash mid-run) without redoing the
  * steps before; a reconcile dry run that reports drift of an ERP-owned field changed in the CRM
- * and changes nothing; and the real run that repairs it through the write guard.
+ * and changes nothing; and the real run that repairs it through the write guard. Then Concord's own
+ * facts on a HubSpot company: the change pipeline writes them, a person edits the company's ARR and
+ * overdue amount in HubSpot, a dry run reports both (the CRM's and Concord's value, the ERP's
+ * truth) and changes nothing, the real run writes Concord's values back, and the next run finds
+ * no drift of that account's facts.
  */
 import { createScheduledController, env as testEnv } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Env } from '../../worker/env.js';
+import { runAccountEffects } from '../../worker/flows/account-changes/consume.js';
 import worker from '../../worker/index.js';
+import { createLogger } from '../../worker/ops/log.js';
+import { markDirtyStatement, writtenFacts } from '../../worker/storage/account-changes.js';
 import { api, provision } from './helpers.js';
 
 declare module 'vitest' {
@@ -179,6 +187,64 @@ describe('sync runs', () => {
     expect(norm((await sfAccount(sfPick!.accountId)).Website)).toBe(sfPick!.erpDomain);
     // A CRM-owned field the ERP disagrees on is never written into the ERP: an exception for a person.
     expect(real.drift.filter((d) => d.system === 'netsuite').every((d) => d.outcome === 'exception')).toBe(true);
+  });
+
+  it("reconcile: Concord's ARR and overdue amount edited on a HubSpot company are reported by a dry run, written back by the real run, and then agree", { timeout: 360_000 }, async () => {
+    const db = (testEnv as unknown as Env).DB;
+    const truth = (await (await fetch(`${SB}/__sandbox/truth?tenant=demo`)).json()) as Truth[];
+    const props = 'concord_arr,concord_overdue_ar,concord_account_id';
+    const company = async (id: string) => (await hubspot<{ properties: Record<string, string | null> }>('GET', `/crm/v3/objects/companies/${id}?properties=${props}`)).properties;
+    // An account linked to one HubSpot company and its ERP customer, whose contract has an ARR
+    // once the change pipeline has read it and written its facts onto the company.
+    let pick: { accountId: string; companyId: string; arr: number; overdue: number } | null = null;
+    for (const t of truth.filter((x) => x.traits.length === 0 && x.hubspotCompanyIds.length === 1 && x.netsuiteCustomerIds.length === 1).slice(0, 40)) {
+      const link = await db.prepare(`SELECT canonical_id AS id FROM identity_links WHERE tenant_id = 'demo' AND entity = 'account' AND system = 'hubspot' AND external_id = ?`).bind(t.hubspotCompanyIds[0]).first<{ id: string }>();
+      if (!link) continue;
+      const erp = await db.prepare(`SELECT 1 AS ok FROM identity_links WHERE tenant_id = 'demo' AND entity = 'account' AND canonical_id = ? AND system = 'netsuite' AND external_id = ?`).bind(link.id, t.netsuiteCustomerIds[0]).first();
+      if (!erp) continue;
+      await markDirtyStatement(db, 'demo', link.id, { erp: true, cs: true }).run();
+      const failed = await runAccountEffects(testEnv as unknown as Env, 'demo', [link.id], `facts-${link.id}`, createLogger('error'));
+      expect([...failed.values()].map(String)).toEqual([]);
+      const p = await company(t.hubspotCompanyIds[0]!);
+      expect(p['concord_account_id']).toBe(link.id);
+      if (p['concord_arr'] && p['concord_overdue_ar'] !== null) {
+        pick = { accountId: link.id, companyId: t.hubspotCompanyIds[0]!, arr: Number(p['concord_arr']), overdue: Number(p['concord_overdue_ar']) };
+        break;
+      }
+    }
+    expect(pick, 'a linked account with a contract ARR').not.toBeNull();
+    const { accountId, companyId, arr, overdue } = pick!;
+
+    // A person edits Concord's properties in HubSpot.
+    await hubspot('PATCH', `/crm/v3/objects/companies/${companyId}`, { properties: { concord_arr: String(arr + 12_345), concord_overdue_ar: String(overdue + 999.5) } });
+    const factsOf = (r: Run) => r.drift.filter((d) => d.accountId === accountId && d.field.startsWith('facts.'));
+
+    const dry = await finished(((await (await start({ kind: 'reconcile', dryRun: true })).json()) as Run).id);
+    expect(dry.status, dry.error ?? '').toBe('completed');
+    const dryFacts = factsOf(dry);
+    expect(dryFacts.map((d) => d.field).sort()).toEqual(['facts.arr', 'facts.overdueAr']);
+    const arrRow = dryFacts.find((d) => d.field === 'facts.arr')!;
+    expect(arrRow).toMatchObject({ system: 'hubspot', externalId: companyId, owner: 'erp', ownerSystem: 'netsuite', action: 'repair', outcome: 'would_repair' });
+    expect(Number(arrRow.value)).toBe(arr + 12_345);
+    expect(Number(arrRow.ownerValue)).toBe(arr);
+    const overdueRow = dryFacts.find((d) => d.field === 'facts.overdueAr')!;
+    expect([Number(overdueRow.value), Number(overdueRow.ownerValue), overdueRow.outcome]).toEqual([overdue + 999.5, overdue, 'would_repair']);
+    expect(dry.counts['wouldRepair']).toBeGreaterThanOrEqual(2);
+    // The dry run changed nothing.
+    expect(Number((await company(companyId))['concord_arr'])).toBe(arr + 12_345);
+
+    const real = await finished(((await (await start({ kind: 'reconcile' })).json()) as Run).id);
+    expect(real.status, real.error ?? '').toBe('completed');
+    expect(factsOf(real).map((d) => [d.field, d.outcome]).sort()).toEqual([['facts.arr', 'repaired'], ['facts.overdueAr', 'repaired']]);
+    const after = await company(companyId);
+    expect([Number(after['concord_arr']), Number(after['concord_overdue_ar'])]).toEqual([arr, overdue]);
+    // Recorded as written, like the pipeline's own writes (the next change does not resend them).
+    const written = (await writtenFacts(db, 'demo', [{ system: 'hubspot', recordId: companyId }])).get(`hubspot:${companyId}`)!.written;
+    expect([written['arr'], written['overdueAr']]).toEqual([arr, overdue]);
+
+    const again = await finished(((await (await start({ kind: 'reconcile' })).json()) as Run).id);
+    expect(again.status, again.error ?? '').toBe('completed');
+    expect(factsOf(again)).toEqual([]);
   });
 
   it('the nightly Cron Trigger starts a reconcile of the tenant, and a second one while it runs starts nothing', { timeout: 240_000 }, async () => {

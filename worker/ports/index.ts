@@ -440,6 +440,12 @@ export interface CrmPort {
   /** Write Concord's facts onto many companies / Accounts, batched and paced by the tenant's limiter. */
   writeAccountFacts?(updates: AccountFactsUpdate[], opts?: { concurrency?: number }): Promise<CompanyUpdateResult>;
   /**
+   * Concord's facts as the CRM records hold them now (batched reads; the inverse of
+   * `writeAccountFacts`'s mapping): what reconciliation compares with what Concord would write. A
+   * fact whose field the CRM does not have is left out; records the CRM does not know are absent.
+   */
+  accountFactsOf?(recordIds: string[]): Promise<Map<string, Partial<AccountFacts>>>;
+  /**
    * Write shared master fields (name, domain, country) onto companies, batched: the repair half of
    * reconciliation. Each update names the system its values come from (the field's owner), so the
    * write guard decides it like any other shared field.

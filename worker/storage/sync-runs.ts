@@ -122,10 +122,12 @@ export function advanceSyncRun(
 /** A drift report row. */
 export interface DriftRow {
   accountId: string;
+  /** The canonical field (`account.domain`), or `facts.<name>` for a Concord property on a CRM record. */
   field: string;
   system: string;
   externalId: string;
   value: string | null;
+  /** The owning role (`crm`, `erp`, `cs`), or `concord` for Concord's own links and verdicts. */
   owner: string;
   ownerSystem: string | null;
   ownerValue: string | null;

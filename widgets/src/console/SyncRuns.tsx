@@ -3,8 +3,9 @@
  * reconcile (three-way comparison of the linked accounts' CRM, ERP and CS records, repairing what
  * the ownership matrix allows), a dry run of it (reports, changes nothing) or a backfill (links
  * every record and writes Concord's link properties). Each run shows a progress bar with done /
- * total, rate and ETA, its counts by outcome and, for a reconcile, its drift report: what differs,
- * which system owns the field, what was repaired and what is left for a person. While a run is
+ * total, rate and ETA, its counts by outcome and, for a reconcile, its drift report: what differs
+ * (master fields, and the Concord properties on CRM records), which system owns the field or
+ * whose truth a Concord property reflects, what was repaired and what is left for a person. While a run is
  * queued or running the list refreshes itself.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
@@ -57,7 +58,28 @@ const OUTCOME: Record<DriftRow['outcome'], { label: string; tone: Tone }> = {
   exception: { label: 'For a person', tone: 'warn' },
 };
 
-const FIELDS: Record<string, string> = { name: 'Name', domain: 'Domain', country: 'Billing country' };
+/** The compared fields in words: master fields by canonical field, Concord's facts on CRM records as `facts.<name>`. */
+const FIELDS: Record<string, string> = {
+  'account.name': 'Name',
+  'account.domain': 'Domain',
+  'account.billTo': 'Billing country',
+  'facts.concordAccountId': 'Concord account id',
+  'facts.erpCustomerId': 'ERP customer id',
+  'facts.csAccountId': 'CS account id',
+  'facts.openAr': 'Open receivables',
+  'facts.overdueAr': 'Overdue receivables',
+  'facts.oldestOverdueDays': 'Oldest overdue invoice, days',
+  'facts.disputedAr': 'Disputed receivables',
+  'facts.lastPaymentDate': 'Last payment date',
+  'facts.contractEnd': 'Contract end',
+  'facts.renewalDate': 'Renewal date',
+  'facts.arr': 'ARR',
+  'facts.healthScore': 'Health score',
+  'facts.healthTrend': 'Health trend',
+  'facts.onboardingStage': 'Onboarding stage',
+  'facts.renewalRisk': 'Renewal risk',
+  'facts.financeHold': 'Finance hold',
+};
 
 /** How often the list is read again while a run is queued or running. */
 const POLL_MS = 3000;
@@ -118,7 +140,10 @@ function DriftReport(props: { run: SyncRunDetail }) {
             const outcome = OUTCOME[d.outcome] ?? { label: d.outcome, tone: 'neutral' as Tone };
             return (
               <tr key={i} data-drift={`${d.system}-${d.externalId}-${d.field}`}>
-                <th scope="row">{FIELDS[d.field] ?? d.field}</th>
+                <th scope="row">
+                  {FIELDS[d.field] ?? d.field}
+                  {d.field.startsWith('facts.') ? <span class="cc-sub">Concord property</span> : null}
+                </th>
                 <td>
                   {systemName(d.system)} <code>{d.externalId}</code>
                   <span class="cc-sub">account <code>{d.accountId}</code></span>

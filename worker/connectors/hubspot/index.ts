@@ -1,5 +1,6 @@
 /** HubSpot as Concord's CRM port. */
 import type {
+  AccountFacts,
   AccountFactsUpdate,
   CompanyFieldsUpdate,
   CompanyPropertyUpdate,
@@ -24,7 +25,9 @@ import { TtlMemo } from '../../storage/memo.js';
 import { HubSpotClient, type HubSpotClientOptions } from './client.js';
 import { hubspotDescriptor as d } from './descriptor.js';
 import {
+  ACCOUNT_FACT_PROPERTIES,
   accountFactProperties,
+  accountFactsFromProperties,
   activityAssociations,
   companiesOfDeal,
   contactFromHubSpot,
@@ -127,6 +130,17 @@ export class HubSpotCrm implements CrmPort {
       updates.map((u) => ({ externalId: u.recordId, properties: accountFactProperties(u.facts) })),
       opts,
     );
+  }
+
+  /**
+   * Concord's facts as the companies hold them now (batch reads of the app's properties, 100 ids
+   * per call under the limiter): what reconciliation compares with what Concord would write.
+   * Companies HubSpot does not know are left out.
+   */
+  async accountFactsOf(recordIds: string[]): Promise<Map<string, Partial<AccountFacts>>> {
+    const ids = recordIds.filter((id) => RecordId.safeParse(id).success);
+    const companies = ids.length ? await this.client.batchRead('companies', ids, [...ACCOUNT_FACT_PROPERTIES]) : [];
+    return new Map(companies.map((c) => [c.id, accountFactsFromProperties(c.properties)]));
   }
 
   /** Company name, domain and country (HubSpot's `name`, `domain`, `country`), batch-updated by id. */

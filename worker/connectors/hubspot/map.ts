@@ -248,6 +248,34 @@ function toProperties<F extends object>(facts: F, names: Readonly<Record<string,
 export const accountFactProperties = (facts: AccountFacts): Record<string, string> => toProperties(facts, ACCOUNT_FACT_PROPERTY);
 export const dealFactProperties = (facts: DealFacts): Record<string, string> => toProperties(facts, DEAL_FACT_PROPERTY);
 
+/** The company properties that hold Concord's account facts (read back by reconciliation). */
+export const ACCOUNT_FACT_PROPERTIES: readonly string[] = Object.values(ACCOUNT_FACT_PROPERTY);
+
+const NUMBER_FACTS = new Set<keyof AccountFacts>(['openAr', 'overdueAr', 'oldestOverdueDays', 'disputedAr', 'arr', 'healthScore']);
+const DATE_FACTS = new Set<keyof AccountFacts>(['lastPaymentDate', 'contractEnd', 'renewalDate']);
+
+/**
+ * A company's Concord properties -> facts, the inverse of `accountFactProperties`: an empty value
+ * is null (Concord clears with ''), numbers and booleans are parsed from their text, a date
+ * property is YYYY-MM-DD (HubSpot may answer midnight UTC as an instant or epoch milliseconds).
+ * A property the portal does not have (not in the answer) is left out: it cannot be compared.
+ * A value of the wrong kind (text in a number property) is kept as text, so it shows as drift.
+ * https://developers.hubspot.com/docs/api/crm/properties#property-type-and-fieldtype-values
+ */
+export function accountFactsFromProperties(properties: Record<string, string | null>): Partial<AccountFacts> {
+  const out: Record<string, unknown> = {};
+  for (const [fact, property] of Object.entries(ACCOUNT_FACT_PROPERTY) as [keyof AccountFacts, string][]) {
+    if (!(property in properties)) continue;
+    const raw = properties[property]?.trim() ?? '';
+    if (raw === '') out[fact] = null;
+    else if (NUMBER_FACTS.has(fact)) out[fact] = Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    else if (DATE_FACTS.has(fact)) out[fact] = /^\d{4}-\d{2}-\d{2}/.test(raw) ? raw.slice(0, 10) : /^\d{10,}$/.test(raw) ? new Date(Number(raw)).toISOString().slice(0, 10) : raw;
+    else if (fact === 'financeHold') out[fact] = raw === 'true' ? true : raw === 'false' ? false : raw;
+    else out[fact] = raw;
+  }
+  return out as Partial<AccountFacts>;
+}
+
 /** Deal properties closed-won reads (with the app's contract and payment-terms properties). */
 export const ORDER_DEAL_PROPERTIES = ['dealname', 'amount', 'deal_currency_code', 'dealstage', 'pipeline', 'closedate', 'hubspot_owner_id', 'concord_contract_start', 'concord_contract_end', 'concord_payment_terms'];
 /**

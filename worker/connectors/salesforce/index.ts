@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import { ConcordError, fail, type FieldIssue } from '../../errors.js';
 import type {
+  AccountFacts,
   AccountFactsUpdate,
   CompanyPropertyUpdate,
   CompanyUpdateResult,
@@ -34,6 +35,7 @@ import { salesforceDescriptor as d } from './descriptor.js';
 import {
   DEAL_ACCOUNT_FIELDS,
   SOBJECT,
+  accountFactsFromRow,
   accountFactsRecord,
   dealFactsRecord,
   SOQL,
@@ -52,6 +54,7 @@ import {
   taskSubrequests,
 } from './map.js';
 import {
+  AccountFactsRowSchema,
   AccountRowSchema,
   ContactRowSchema,
   DealAccountRowSchema,
@@ -138,6 +141,15 @@ export class SalesforceCrm implements CrmPort {
 
   companiesByIds(ids: string[]): Promise<MatchRecord[]> {
     return this.collect(ids, SOQL.accountsByIds, AccountRowSchema, matchRecordFromAccount);
+  }
+
+  /**
+   * Concord's fields on Accounts as they are now (SOQL by Id, 200 ids per `IN` list): what
+   * reconciliation compares with what Concord would write. Accounts not found are absent.
+   */
+  async accountFactsOf(recordIds: string[]): Promise<Map<string, Partial<AccountFacts>>> {
+    const rows = await this.collect(recordIds, SOQL.accountFacts, AccountFactsRowSchema, (r) => [r.Id, accountFactsFromRow(r)] as const);
+    return new Map(rows);
   }
 
   contactsByIds(ids: string[]): Promise<CrmContact[]> {

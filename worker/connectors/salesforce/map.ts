@@ -1,7 +1,7 @@
 /** Salesforce raw records <-> canonical. The only file that knows Salesforce field names. */
 import type { AccountFacts, CrmContact, CrmContactInput, CrmDeal, CrmDealInput, CrmDealLine, CrmDealLineInput, CrmOrderCompany, CrmOrderSource, DealFacts, MatchRecord } from '../../ports/index.js';
 import { salesforceDescriptor as d } from './descriptor.js';
-import type { AccountRow, CompositeSubrequest, ContactRow, LineItemRow, OpportunityRow, OrderAccountRow, OrderLineRow, OrderOpportunityRow } from './schemas.js';
+import type { AccountFactsRow, AccountRow, CompositeSubrequest, ContactRow, LineItemRow, OpportunityRow, OrderAccountRow, OrderLineRow, OrderOpportunityRow } from './schemas.js';
 
 export const ACCOUNT_FIELDS = 'Id, Name, Website, BillingStreet, BillingCity, BillingCountry';
 export const CONTACT_FIELDS = `Id, AccountId, FirstName, LastName, Email, Title, Phone, ${d.keyField}`;
@@ -23,6 +23,7 @@ export const SOQL = {
   dealsByIds: (ids: string[]) => `SELECT ${OPPORTUNITY_FIELDS} FROM Opportunity WHERE ${soqlIn('Id', ids)}`,
   dealsOfAccounts: (ids: string[]) => `SELECT ${OPPORTUNITY_FIELDS} FROM Opportunity WHERE ${soqlIn('AccountId', ids)} ORDER BY CloseDate DESC`,
   orderDeals: (ids: string[]) => `SELECT ${ORDER_OPPORTUNITY_FIELDS} FROM Opportunity WHERE ${soqlIn('Id', ids)}`,
+  accountFacts: (ids: string[]) => `SELECT Id, ${Object.values(ACCOUNT_FACT_FIELD).join(', ')} FROM Account WHERE ${soqlIn('Id', ids)}`,
   orderAccounts: (ids: string[]) => `SELECT ${ORDER_ACCOUNT_FIELDS} FROM Account WHERE ${soqlIn('Id', ids)}`,
   orderLines: (ids: string[]) => `SELECT ${ORDER_LINE_FIELDS} FROM OpportunityLineItem WHERE ${soqlIn('OpportunityId', ids)} ORDER BY Id`,
   linesOfDeals: (ids: string[]) => `SELECT ${LINE_ITEM_FIELDS} FROM OpportunityLineItem WHERE ${soqlIn('OpportunityId', ids)} ORDER BY Id`,
@@ -219,6 +220,19 @@ function factFields<F extends object>(facts: F, names: Readonly<Record<string, s
 /** A Collections update record for the Account's Concord fields. */
 export function accountFactsRecord(accountId: string, facts: AccountFacts): Record<string, unknown> {
   return { ...factFields(facts, ACCOUNT_FACT_FIELD), Id: accountId };
+}
+
+/**
+ * An Account's Concord fields -> facts, the inverse of `accountFactsRecord`: JSON types as the
+ * REST API returns them, dates cut to YYYY-MM-DD, an empty text field null.
+ */
+export function accountFactsFromRow(row: AccountFactsRow): AccountFacts {
+  const out: Record<string, unknown> = {};
+  for (const [fact, field] of Object.entries(ACCOUNT_FACT_FIELD) as [keyof AccountFacts, keyof AccountFactsRow][]) {
+    const value = row[field];
+    out[fact] = value === undefined || value === null || value === '' ? null : typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? value.slice(0, 10) : value;
+  }
+  return out as AccountFacts;
 }
 
 /** The Opportunity's Concord order fields. */

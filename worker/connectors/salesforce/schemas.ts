@@ -82,6 +82,31 @@ export const OrderAccountRowSchema = AccountRowSchema.extend({
 });
 export type OrderAccountRow = z.infer<typeof OrderAccountRowSchema>;
 
+/**
+ * An Account's Concord fields (the package's custom fields): currency and number fields are JSON
+ * numbers, dates YYYY-MM-DD, the checkbox a boolean, the rest text; an empty field is null.
+ */
+export const AccountFactsRowSchema = z.object({
+  Id: z.string(),
+  Concord_Account_Id__c: z.string().nullish(),
+  Concord_Erp_Customer_Id__c: z.string().nullish(),
+  Concord_Cs_Account_Id__c: z.string().nullish(),
+  Concord_Open_AR__c: z.number().nullish(),
+  Concord_Overdue_AR__c: z.number().nullish(),
+  Concord_Oldest_Overdue_Days__c: z.number().nullish(),
+  Concord_Disputed_AR__c: z.number().nullish(),
+  Concord_Last_Payment_Date__c: z.string().nullish(),
+  Concord_Contract_End__c: z.string().nullish(),
+  Concord_Renewal_Date__c: z.string().nullish(),
+  Concord_ARR__c: z.number().nullish(),
+  Concord_Health_Score__c: z.number().nullish(),
+  Concord_Health_Trend__c: z.string().nullish(),
+  Concord_Onboarding_Stage__c: z.string().nullish(),
+  Concord_Renewal_Risk__c: z.string().nullish(),
+  Concord_Finance_Hold__c: z.boolean().nullish(),
+});
+export type AccountFactsRow = z.infer<typeof AccountFactsRowSchema>;
+
 /** An OpportunityLineItem with its product's code (what maps it to an ERP item). */
 export const OrderLineRowSchema = z.object({
   Id: z.string(),

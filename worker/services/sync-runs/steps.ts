@@ -5,7 +5,9 @@
  *   a dry run links nothing;
  * - `accounts`: 100 accounts. Reconcile compares their records' master fields under the ownership
  *   matrix (policies/reconcile/drift.ts), repairs what the write guard allows in systems Concord
- *   writes master fields into (HubSpot companies) and files the rest as exceptions; backfill writes
+ *   writes master fields into (HubSpot companies, Salesforce Accounts) and files the rest as
+ *   exceptions; it then compares Concord's facts on the CRM records with what Concord would write
+ *   now and writes them again where they drifted (reconcile-facts.ts); backfill writes
  *   Concord's link properties (Concord account, ERP customer, CS account) onto every CRM record,
  *   batched 100 per HubSpot call.
  */
@@ -26,6 +28,7 @@ import { linkErpPage } from '../identity/link-erp.js';
 import type { SyncStats } from '../identity/link-page.js';
 import { refreshAccounts } from '../identity/survive.js';
 import { CRMS, ERPS, TARGETS, connected, ingest } from '../identity/sync.js';
+import { reconcileFacts } from './reconcile-facts.js';
 
 export const PAGE = 100;
 
@@ -160,7 +163,10 @@ async function backfillFacts(ports: Ports, accounts: AccountRow[], byAccount: Re
   return counts;
 }
 
-/** Reconcile: the drift of each account, repaired where allowed (not in a dry run), reported. */
+/**
+ * Reconcile: the drift of each account (master fields, then Concord's facts on its CRM records),
+ * repaired where allowed (not in a dry run), reported.
+ */
 async function reconcileAccounts(env: Env, ctx: ServiceContext, run: SyncRun, ports: Ports, accounts: AccountRow[], byAccount: Records): Promise<{ counts: SyncCounts; drift: DriftRow[] }> {
   const matrix = await tenantMatrix(env.DB, ctx.tenantId);
   const items: (DriftItem & { accountId: string })[] = [];
@@ -188,7 +194,7 @@ async function reconcileAccounts(env: Env, ctx: ServiceContext, run: SyncRun, po
       for (const d of mine) outcome.set(d, failed.has(d.externalId) ? 'failed' : refused.has(d.field) ? 'refused' : 'repaired');
     }
   }
-  const drift: DriftRow[] = items.map((d) => ({
+  const master: DriftRow[] = items.map((d) => ({
     accountId: d.accountId,
     field: d.canonicalField,
     system: d.system,
@@ -201,6 +207,7 @@ async function reconcileAccounts(env: Env, ctx: ServiceContext, run: SyncRun, po
     outcome: outcome.get(d) ?? 'exception',
     reason: d.reason,
   }));
+  const drift = [...master, ...(await reconcileFacts(env, ctx, run, ports, accounts, byAccount))];
   const count = (o: DriftRow['outcome']) => drift.filter((d) => d.outcome === o).length;
   return {
     drift,
