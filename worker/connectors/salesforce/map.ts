@@ -182,7 +182,7 @@ export function accountUpdateRecord(id: string, properties: Record<string, strin
  * Concord's facts -> the package's custom fields (extensions/salesforce objects metadata). Account
  * facts Concord writes on the Account, order facts on the Opportunity.
  */
-const ACCOUNT_FACT_FIELD: Readonly<Record<keyof AccountFacts, string>> = {
+export const ACCOUNT_FACT_FIELD: Readonly<Record<keyof AccountFacts, string>> = {
   concordAccountId: 'Concord_Account_Id__c',
   erpCustomerId: 'Concord_Erp_Customer_Id__c',
   csAccountId: 'Concord_Cs_Account_Id__c',
@@ -201,7 +201,7 @@ const ACCOUNT_FACT_FIELD: Readonly<Record<keyof AccountFacts, string>> = {
   financeHold: 'Concord_Finance_Hold__c',
 };
 
-const DEAL_FACT_FIELD: Readonly<Record<keyof DealFacts, string>> = {
+export const DEAL_FACT_FIELD: Readonly<Record<keyof DealFacts, string>> = {
   orderStatus: 'Concord_Order_Status__c',
   orderNumber: 'Concord_Order_Number__c',
   erpCustomerId: 'Concord_Erp_Customer_Id__c',

@@ -146,10 +146,9 @@ async function backfillFacts(ports: Ports, accounts: AccountRow[], byAccount: Re
         // The ERP and CS ids go on the account's primary CRM record only: HubSpot keeps
         // `concord_erp_customer_id` unique, and a folded CRM duplicate is not the customer's record.
         const links = r.externalId === main ? { erpCustomerId: erp ? primary(erp) : null, csAccountId: cs ? primary(cs) : null } : {};
-        // The Salesforce package has no Concord account id field on Account (only the ERP and CS ids).
-        const own = crm === 'hubspot' ? { concordAccountId: a.id } : {};
-        if (Object.keys(own).length + Object.keys(links).length === 0) continue;
-        updates.push({ recordId: r.externalId, accountId: a.id, facts: { ...own, ...links } });
+        // Every CRM record of the account carries its Concord account id (HubSpot
+        // `concord_account_id`, the package's `Concord_Account_Id__c` on Salesforce).
+        updates.push({ recordId: r.externalId, accountId: a.id, facts: { concordAccountId: a.id, ...links } });
       }
     }
     if (updates.length === 0) continue;
