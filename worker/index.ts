@@ -14,6 +14,7 @@ import { SYNC_QUEUE } from './services/sync-runs/index.js';
 import { NIGHTLY_RECONCILE_CRON, startNightlyReconcile } from './services/sync-runs/schedule.js';
 import { loggerFor } from './queues/dead-letter.js';
 import { pollAll } from './flows/account-changes/poll.js';
+import { recheckBlockedOrders } from './flows/closed-won/recheck.js';
 
 export { ViewCoordinator } from './storage/objects/view-coordinator.js';
 export { RateLimiter } from './storage/objects/rate-limiter.js';
@@ -35,7 +36,8 @@ export default {
   },
   /**
    * Cron Trigger (wrangler.toml `[triggers] crons`): the safety-net poll of every tenant's ERP and
-   * CS changes (worker/flows/account-changes/poll.ts). Locally `wrangler dev --test-scheduled`
+   * CS changes (worker/flows/account-changes/poll.ts), then the re-check of orders blocked on a
+   * record that may have been fixed (worker/flows/closed-won/recheck.ts). Locally `wrangler dev --test-scheduled`
    * serves `/__scheduled`, which the estate calls every minute (scripts/estate.ts).
    */
   async scheduled(controller, env) {
@@ -45,5 +47,9 @@ export default {
       return;
     }
     await pollAll(env, log);
+    // Orders blocked on a record that may have been fixed since (flows/closed-won/recheck.ts).
+    await recheckBlockedOrders(env, log, `cron-${controller.scheduledTime}`).catch((err: unknown) =>
+      log.error('closed_won.recheck_crashed', { error: err instanceof Error ? err.message : String(err) }),
+    );
   },
 } satisfies ExportedHandler<Env>;

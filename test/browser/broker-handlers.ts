@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { accountIdOf, answers, problems, views } from '../fixtures/concord/index.js';
+import { AutomationPolicySchema, describeAutomations, type AutomationPolicy } from '../../worker/policies/automations/index.js';
 
 /** The embed token the handlers accept. */
 export const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.embed-token-for-tests.signature0123456789';
@@ -130,6 +131,14 @@ export function brokerHandlers(distDir: string): HttpHandler[] {
     }),
     http.get(tenant('/ops/intake'), () => HttpResponse.json(answers.intake)),
     http.get(tenant('/ops/automations'), () => HttpResponse.json(answers.automations)),
+    // The broker answers the policy it stored with its sentences (worker/http/routes/automations.ts,
+    // worded by the broker's own describeAutomations), or refuses a drop over 100 points field by field.
+    http.put(tenant('/ops/automations'), async ({ request }) => {
+      const body = (await request.json()) as AutomationPolicy;
+      if (typeof body.healthDrop?.dropPoints === 'number' && body.healthDrop.dropPoints > 100) return problem(problems.automationsInvalid);
+      const policy = AutomationPolicySchema.parse(body);
+      return HttpResponse.json({ ...answers.automations, policy, automations: describeAutomations(policy, { releaseOnGoLive: false, goLive: 'Go-live' }) });
+    }),
     http.post(tenant('/identity/split'), async ({ request }) =>
       HttpResponse.json({ status: 'split', ...((await request.json()) as object), newAccountId: null, keptApartFrom: 1 })),
   ];

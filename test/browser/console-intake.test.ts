@@ -4,8 +4,8 @@
  * per source the last change with its record, both instants and the lag in words; each poll
  * stream's checkpoint, how far behind it is, its last run, what it found and its last error as an
  * error; the accounts waiting for their effects; the empty states a tenant with nothing yet sees;
- * a failed load with Retry; the automations on and off with the note that their thresholds are
- * fixed; and both sections at 360 px with AA contrast.
+ * a failed load with Retry (the Automations section unaffected); and both sections at 360 px with
+ * AA contrast. The Automations form itself: test/browser/console-automations.test.ts.
  */
 import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
@@ -138,35 +138,6 @@ describe('console Change intake section', () => {
     // The automations section loads on its own and is not affected.
     await automations().locator('[data-automation="billing-on-go-live"]').waitFor();
     expect(await automations().locator('[data-automation]').count()).toBe(5);
-  });
-});
-
-describe('console Automations section', () => {
-  it('lists each automation with on or off in words, when it acts and what it does, and says the thresholds are fixed', async () => {
-    const { page } = t;
-    await openConsole(() => automations().locator('[data-automation="billing-on-go-live"]').waitFor());
-    const item = async (key: string) => (await automations().locator(`[data-automation="${key}"]`).innerText()).replace(/\s+/g, ' ').trim();
-    expect(await item('finance-hold')).toBe(
-      'Finance hold On When 1,000 or more (invoice currency) overdue for more than 60 days, disputed invoices not counted ' +
-        'Does Sets the finance hold on the HubSpot company and the Salesforce Account; lifted by the change that brings the balance under',
-    );
-    expect(await item('health-drop')).toMatch(/^Health drop On When The health score falls by 15 points or more between two readings, or to below 40 Does Files one support review task/);
-    expect(await item('renewal-risk')).toMatch(/^Renewal at risk On When Renewal risk is high and the contract renews within 90 days/);
-    expect(await item('onboarding-stalled')).toMatch(/^Onboarding stalled On /);
-    expect(await item('billing-on-go-live')).toMatch(/^Billing waits for go-live Off When The onboarding milestone "Go-live" is completed in the CS system/);
-    expect(await automations().locator('.cc-automations-note').innerText()).toBe(
-      "The thresholds are Concord's fixed defaults at this version: they cannot be changed per tenant yet. Billing waits for go-live is switched on or off in the closed-won settings (Billing).",
-    );
-    expect(await contrastFailures(page, '.cc-automations')).toEqual([]);
-    expect(t.consoleErrors).toEqual([]);
-  });
-
-  it('a failed load says so with Retry', async () => {
-    const { broker } = t;
-    broker.use(http.get(`${ORIGIN}/v1/tenants/demo/ops/automations`, () => problem(problems.internalError)));
-    await openConsole(() => automations().getByRole('alert').waitFor());
-    expect(await automations().getByRole('alert').innerText()).toMatch(/^The automation list could not be loaded\.[\s\S]*Retry$/);
-    expect(await automations().locator('[data-automation]').count()).toBe(0);
   });
 });
 

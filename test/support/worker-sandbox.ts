@@ -25,6 +25,8 @@ declare module 'vitest' {
     accountViewSandboxUrl: string;
     /** Private to test/worker/identity-continuous.test.ts (it creates HubSpot companies the truth does not know). */
     identityLinkSandboxUrl: string;
+    /** Private to test/worker/automation-policy.test.ts (it sets Vitally health scores and files CRM tasks). */
+    automationPolicySandboxUrl: string;
     /** Private to test/worker/sync-runs.test.ts (it injects HubSpot faults and edits company domains). */
     syncRunsSandboxUrl: string;
     /**
@@ -58,6 +60,7 @@ const ESTATES = [
   'accountViewSandboxUrl',
   'identityLinkSandboxUrl',
   'syncRunsSandboxUrl',
+  'automationPolicySandboxUrl',
 ] as const;
 
 export default async function setup(project: TestProject) {

@@ -3,7 +3,7 @@
  * milestone and per renewal, whatever the number of changes that report the same situation.
  */
 import { describe, expect, it } from 'vitest';
-import { stalledMilestone } from '../../worker/policies/account-facts/index.js';
+import { nextDueDate, stalledMilestone } from '../../worker/policies/account-facts/index.js';
 import { onboardingEpisode, renewalEpisode } from '../../worker/policies/automations/index.js';
 import type { OnboardingSection } from '../../worker/model/index.js';
 
@@ -24,6 +24,23 @@ describe('the milestone an onboarding is stalled on', () => {
     expect(stalledMilestone(section(milestone('a', 'completed', '2026-11-01'), milestone('b', 'in_progress', '2026-11-20'), milestone('c', 'not_started', '2026-11-30')), '2026-12-02')).toMatchObject({ id: 'b', reason: 'past_due' });
     // Due today is not late; done and skipped milestones never are.
     expect(stalledMilestone(section(milestone('a', 'skipped', '2026-11-01'), milestone('b', 'in_progress', '2026-12-02'), milestone('c', 'not_started', null)), '2026-12-02')).toBeNull();
+  });
+});
+
+describe('the next due date the poll watches', () => {
+  const section = (...ms: ReturnType<typeof milestone>[]): OnboardingSection => ({ status: 'active', milestones: ms });
+  it('is the earliest due date of a milestone not done, whatever the order; none when no open milestone has one', () => {
+    expect(nextDueDate(section(milestone('a', 'completed', '2026-11-01'), milestone('b', 'not_started', '2026-12-20'), milestone('c', 'in_progress', '2026-12-10')))).toBe('2026-12-10');
+    expect(nextDueDate(section(milestone('a', 'skipped', '2026-11-01'), milestone('b', 'not_started', null)))).toBeNull();
+  });
+  it('falls due exactly when the stalled rule would call it late (the sweep and the rule agree)', () => {
+    const s = section(milestone('a', 'completed', '2026-11-01'), milestone('b', 'in_progress', '2026-12-01'), milestone('c', 'not_started', '2026-12-15'));
+    const due = nextDueDate(s)!;
+    // Not late on its due date, late the day after (grace 0) and after the grace.
+    expect(stalledMilestone(s, due)).toBeNull();
+    expect(stalledMilestone(s, '2026-12-02')).toMatchObject({ id: 'b', reason: 'past_due' });
+    expect(stalledMilestone(s, '2026-12-02', 1)).toBeNull();
+    expect(stalledMilestone(s, '2026-12-03', 1)).toMatchObject({ id: 'b' });
   });
 });
 

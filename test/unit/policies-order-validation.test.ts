@@ -1,6 +1,6 @@
 /** Pre-create validation of closed-won deals: each problem named by field, with who fixes it where. */
 import { describe, expect, it } from 'vitest';
-import { countryCode, validateOrder, type OrderRules } from '../../worker/policies/orders/index.js';
+import { countryCode, problemKey, validateOrder, type OrderRules } from '../../worker/policies/orders/index.js';
 import type { CrmOrderSource } from '../../worker/ports/index.js';
 
 const rules: OrderRules = { taxIdCountries: ['DE', 'GB'], termsMap: { 'net 30 days': '2' }, defaultTerms: null, defaultCurrency: null };
@@ -78,5 +78,18 @@ describe('countryCode', () => {
     expect(['DE', 'de', 'Germany', 'germany ', 'United Kingdom', 'UK', 'USA', 'United States', 'Côte d’Ivoire'].map(countryCode)).toEqual(['DE', 'DE', 'DE', 'DE', 'GB', 'GB', 'US', 'US', 'CI']);
     expect(countryCode('Atlantis')).toBeNull();
     expect(countryCode('XX')).toBeNull();
+  });
+});
+
+describe('problemKey (the blocked-order re-check compares it)', () => {
+  it('is the CRM-side problems by field and code, in any order; ERP-side ones and wording do not count', () => {
+    const a = problemKey([
+      { field: 'company.taxId', code: 'tax_id_required', fixIn: 'crm' },
+      { field: 'company.billTo.country', code: 'unknown_country', fixIn: 'crm' },
+      { field: 'lines.0.sku', code: 'unmapped_sku', fixIn: 'erp' },
+    ]);
+    expect(a).toBe(problemKey([{ field: 'company.billTo.country', code: 'unknown_country', fixIn: 'crm' }, { field: 'company.taxId', code: 'tax_id_required', fixIn: 'crm' }]));
+    expect(a).not.toBe(problemKey([{ field: 'company.taxId', code: 'tax_id_required', fixIn: 'crm' }]));
+    expect(problemKey([{ field: 'lines.0.sku', code: 'unmapped_sku', fixIn: 'erp' }])).toBe('');
   });
 });

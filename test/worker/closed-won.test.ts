@@ -24,6 +24,9 @@ import {
   type Fixtures,
 } from './closed-won-helpers.js';
 import { api } from './helpers.js';
+import type { Env } from '../../worker/env.js';
+import { recheckBlockedOrders } from '../../worker/flows/closed-won/recheck.js';
+import { createLogger } from '../../worker/ops/log.js';
 
 const e = estate(inject('closedWonSandboxUrl'));
 const relayUrl = inject('relayUrl');
@@ -354,5 +357,37 @@ describe('Salesforce: an Opportunity marked won', { timeout: RUN_TIMEOUT }, () =
 
     const opp = await e.salesforceRecord('Opportunity', c.dealId, ['Concord_Order_Status__c', 'Concord_Order_Number__c', 'Concord_Erp_Customer_Id__c']);
     expect(opp).toMatchObject({ Concord_Order_Status__c: 'created', Concord_Order_Number__c: final.result!.orderNumber, Concord_Erp_Customer_Id__c: final.result!.customerId });
+  });
+  it('an Opportunity blocked on its Account is woken by the every-minute re-check once the Account is fixed in Salesforce (no webhook says so), and not before', async () => {
+    const c = fx.salesforce.invalid.find((x) => x.reason === 'unknown_country' && !used.has(x.dealId));
+    if (!c) throw new Error('no unknown-country Opportunity in the fixtures');
+    used.add(c.dealId);
+    const [ns0, vi0] = [await e.netsuiteStats(), await e.vitallyStats()];
+    await e.winOpportunity(c.dealId);
+    await e.flushCallouts();
+    await deliverRelayed(relayUrl);
+    const [run] = await runOfDeal('demo', key, 'salesforce', c.dealId);
+    const blocked = await waitForRun('demo', key, run!.id, done);
+    expect(blocked.status).toBe('blocked');
+    expect(blocked.exceptions!.some((x) => x.code === 'unknown_country')).toBe(true);
+    const log = createLogger('error');
+
+    // Nothing changed on the Account: the re-check reads it and wakes nothing.
+    await recheckBlockedOrders(brokerEnv as unknown as Env, log, 'test-recheck-1');
+    expect((await getRun('demo', key, run!.id)).status).toBe('blocked');
+
+    // Fixed in Salesforce (a country Concord knows, which needs no tax id): the next re-check wakes the run.
+    const opp = await e.salesforceRecord('Opportunity', c.dealId, ['AccountId']);
+    const fixed = await e.vendor('salesforce', 'PATCH', `/services/data/v62.0/sobjects/Account/${opp.AccountId as string}`, { BillingCountry: 'United States' });
+    expect(fixed.status).toBe(204);
+    const woke = await recheckBlockedOrders(brokerEnv as unknown as Env, log, 'test-recheck-2');
+    expect(woke.resumed).toBeGreaterThanOrEqual(1);
+    const final = await waitForRun('demo', key, run!.id, (r) => r.status === 'completed' || r.status === 'failed');
+    expect(final.status).toBe('completed');
+    const [ns, vi] = [await e.netsuiteStats(), await e.vitallyStats()];
+    expect(ns.customers.createdThroughApi - ns0.customers.createdThroughApi).toBe(1);
+    expect(ns.salesOrders.createdThroughApi - ns0.salesOrders.createdThroughApi).toBe(1);
+    expect(ns.salesOrders.duplicates).toBe(0);
+    expect(vi.accounts.createdThroughApi - vi0.accounts.createdThroughApi).toBe(1);
   });
 });

@@ -5,11 +5,13 @@
  * per status, a retry, the write refusals, the closed-won settings and the field-by-field problem
  * a wrong settings body gets, a closed-won run's dead letter with its run and step, and the sync
  * runs list, one reconcile run with its drift report, a started run and the 409 of a second one;
- * the change intake (each source's last change and poll streams) and the lifecycle automations.
+ * the change intake (each source's last change and poll streams) and the lifecycle automations
+ * (the tenant's policy, a saved change and the field-by-field problem of a wrong one).
  */
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { insertRun, setRunState } from '../../worker/storage/flow-runs.js';
+import { insertAccount } from '../../worker/storage/identity.js';
 import { putDeadLetter } from '../../worker/storage/events.js';
 import { saveCheckpointStatement } from '../../worker/storage/poll-checkpoints.js';
 import { applyRecordChange } from '../../worker/storage/record-changes.js';
@@ -22,6 +24,7 @@ import deadLetters from '../fixtures/concord/dead-letters.json';
 import flowRunRetried from '../fixtures/concord/flow-run-retried.json';
 import flowRuns from '../fixtures/concord/flow-runs.json';
 import intake from '../fixtures/concord/intake.json';
+import automationsInvalid from '../fixtures/concord/problems/automations-invalid.json';
 import settingsInvalid from '../fixtures/concord/problems/settings-invalid.json';
 import syncRunActive from '../fixtures/concord/problems/sync-run-active.json';
 import syncRunReconcile from '../fixtures/concord/sync-run-reconcile.json';
@@ -35,7 +38,7 @@ const TENANT = 'console-t';
 let key: string;
 
 const answers = { flowRuns, flowRunRetried, writeRefusals, closedWonSettings, deadLetters } as Record<string, unknown>;
-const problems = { settingsInvalid, syncRunActive } as Record<string, unknown>;
+const problems = { settingsInvalid, syncRunActive, automationsInvalid } as Record<string, unknown>;
 
 type Run = { id: string; status: string } & Record<string, unknown>;
 const fixtureRuns = (answers['flowRuns'] as { items: Run[] }).items;
@@ -301,5 +304,51 @@ describe('saved change-intake and automation answers match the broker', () => {
     expect(items.map((a) => a.key)).toEqual(automations.automations.map((a) => a.key));
     for (const saved of automations.automations) expect(shapeDiff(saved, items.find((a) => a.key === saved.key)), saved.key).toEqual([]);
     expect(live.body).toEqual(automations);
+  });
+
+  it('PUT /ops/automations: saved, answered with the sentences of the new values, audited; a wrong value refused field by field', async () => {
+    const put = (body: unknown) => api(`/v1/tenants/${INTAKE_TENANT}/ops/automations`, { method: 'PUT', key: intakeKey, body: JSON.stringify(body) });
+    const policy = { ...automations.policy, healthDrop: { enabled: true, dropPoints: 25, below: 40 }, renewalRisk: { ...automations.policy.renewalRisk, enabled: false } };
+    const saved = await put(policy);
+    expect(saved.status).toBe(200);
+    const body = (await saved.json()) as typeof automations;
+    expect(shapeDiff({ ...automations, automations: [] }, { ...body, automations: [] })).toEqual([]);
+    for (const item of automations.automations) expect(shapeDiff(item, body.automations.find((a) => a.key === item.key)), item.key).toEqual([]);
+    expect(body.policy).toEqual(policy);
+    expect(body.automations.find((a) => a.key === 'health-drop')).toMatchObject({ enabled: true, dropPoints: 25, when: 'The health score falls by 25 points or more between two readings, or to below 40' });
+    expect(body.automations.find((a) => a.key === 'renewal-risk')).toMatchObject({ enabled: false });
+    expect((await getOps('/automations')).body).toEqual(body);
+    const audit = await env.DB.prepare("SELECT before_json AS b, after_json AS a FROM audit_log WHERE tenant_id = ? AND entity_type = 'flow_settings' AND entity_id = 'automations'").bind(INTAKE_TENANT).all<{ b: string; a: string }>();
+    expect(audit.results).toHaveLength(1);
+    expect(JSON.parse(audit.results[0]!.b)).toEqual(automations.policy);
+    expect(JSON.parse(audit.results[0]!.a)).toEqual(policy);
+
+    // What the console sends for a drop of 120 points.
+    const refused = await put({ ...policy, healthDrop: { ...policy.healthDrop, dropPoints: 120 } });
+    expect(refused.status).toBe(422);
+    const problem = (await refused.json()) as { errors: { path: string; message: string; code: string }[] };
+    expect(shapeDiff(problems['automationsInvalid'], problem)).toEqual([]);
+    const expected = problems['automationsInvalid'] as { errors: { path: string; message: string; code: string }[] };
+    expect(problem.errors.map((e) => [e.path, e.message, e.code])).toEqual(expected.errors.map((e) => [e.path, e.message, e.code]));
+    // Refused: nothing changed.
+    expect(((await getOps('/automations')).body as typeof automations).policy).toEqual(policy);
+    // Back to the defaults, so the saved GET answer above stays what a default tenant gets.
+    expect((await put({})).status).toBe(200);
+  });
+
+  it('PUT /ops/automations needs the tenant admin: no key, another tenant’s key or an embed token are refused, nothing is stored', async () => {
+    const other = await provision('console-other');
+    const body = JSON.stringify({ financeHold: { minAmount: 1 } });
+    const url = `/v1/tenants/${INTAKE_TENANT}/ops/automations`;
+    expect((await api(url, { method: 'PUT', body })).status).toBe(401);
+    expect((await api(url, { method: 'PUT', key: other, body })).status).toBe(403);
+    // A CSM's embed token (the panel's read-only grant on one account) is no admin key.
+    const accountId = `acc_${'a'.repeat(32)}`;
+    await insertAccount(env.DB, INTAKE_TENANT, accountId, 'Embed Co').run();
+    const minted = await api(`/v1/tenants/${INTAKE_TENANT}/embed-tokens`, { method: 'POST', key: intakeKey, body: JSON.stringify({ accountId }) });
+    expect(minted.status).toBe(201);
+    const { token: embed } = (await minted.json()) as { token: string };
+    expect((await api(url, { method: 'PUT', key: embed, body })).status).toBe(401);
+    expect(((await getOps('/automations')).body as typeof automations).policy.financeHold.minAmount).toBe(1000);
   });
 });

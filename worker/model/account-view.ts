@@ -208,7 +208,7 @@ export const AccountViewSchema = z
     onboarding: OnboardingStateSchema,
     escalations: EscalationsStateSchema,
     risk: RenewalRiskSchema.nullable().describe('Assessed from the sections that have data (ok or stale); null when none has.'),
-    financeHold: FinanceHoldSchema.nullable().describe('The finance hold policy on the receivables; null when the receivables section has no data (not ok or stale).'),
+    financeHold: FinanceHoldSchema.nullable().describe("The finance hold policy on the receivables, with the tenant's thresholds; null when the receivables section has no data (not ok or stale) or the tenant has the finance hold switched off."),
     owners: OwnersSectionSchema,
     freshness: FreshnessSectionSchema,
     sourceLinks: SourceLinksSchema,

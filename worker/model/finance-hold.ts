@@ -13,8 +13,8 @@ export const FinanceHoldSchema = z
     onHold: z.boolean().describe('Expansion quotes wait until the aged balance is paid (or under minAmount).'),
     amount: NonNegativeAmountSchema.describe('The undisputed balance overdue for more than overdueDays days: what the verdict weighs.'),
     currency: CurrencyCodeSchema.describe('The receivables currency (the amounts are in it).'),
-    overdueDays: z.number().int().min(0).describe('Balances overdue for more than this many days count.'),
-    minAmount: NonNegativeAmountSchema.describe('The hold starts at this aged, undisputed balance.'),
+    overdueDays: z.number().int().min(0).describe("Balances overdue for more than this many days count (the tenant's automation policy)."),
+    minAmount: NonNegativeAmountSchema.describe("The hold starts at this aged, undisputed balance (the tenant's automation policy)."),
   })
   .describe('Finance hold on expansion quoting: the policy verdict on the receivables section.');
 /** The finance hold on expansion quoting of an account. */

@@ -29,12 +29,13 @@ import {
   type Section,
 } from '../model/index.js';
 import type { System } from '../storage/connections.js';
-import { getAccount } from '../storage/identity.js';
+import { accountFromResults, accountStatements } from '../storage/identity.js';
+import { automationPolicyStatement, policyFromRow } from './automation-policy.js';
 import { CACHE_VERSION, ageSeconds, cacheKey, freshnessOf, readCache, type Cached, type SourceRecord, type SourceSections } from './account-view-cache.js';
 import { openSource, readCs, readErp } from './account-view-sources.js';
 import { daysBetween, healthTrend, summarizeReceivables } from '../model/index.js';
 import { portsFor } from '../ports/registry.js';
-import { DEFAULT_FINANCE_HOLD, financeHoldOf } from '../policies/automations/finance-hold.js';
+import { financeHoldOf } from '../policies/automations/finance-hold.js';
 import type { ServiceContext } from './context.js';
 
 /** The view only reads; its ports would refuse and record any write under this origin. */
@@ -135,7 +136,11 @@ export async function buildAccountView(env: Env, ctx: ServiceContext, accountId:
   const cachedRead = later(opts.noCachedView ? Promise.resolve(null) : readCache(env, key));
   const erpSource = openSource(ctx, timed('token-erp', ports.erp()));
   const csSource = openSource(ctx, timed('token-cs', ports.cs()));
-  const account = await timed('account', getAccount(env.DB, ctx.tenantId, accountId));
+  // The tenant's automation policy rides in the account's D1 batch: the finance hold below is
+  // judged with the tenant's thresholds at no extra round trip.
+  const [accountRows, linkRows, policyRow] = await timed('account', env.DB.batch([...accountStatements(env.DB, ctx.tenantId, accountId), automationPolicyStatement(env.DB, ctx.tenantId)]));
+  const account = accountFromResults(accountRows, linkRows);
+  const policy = policyFromRow(policyRow);
   if (!account) {
     erpSource.close(waitUntil);
     csSource.close(waitUntil);
@@ -225,8 +230,9 @@ export async function buildAccountView(env: Env, ctx: ServiceContext, accountId:
     onboarding,
     escalations,
     risk: anyData ? assessRenewalRisk(riskInputs, today) : null,
-    // The same policy and thresholds the change pipeline writes to the CRM as the financeHold property.
-    financeHold: financeHoldOf(riskInputs.receivables, DEFAULT_FINANCE_HOLD),
+    // The same policy and thresholds (the tenant's) the change pipeline writes to the CRM as the
+    // financeHold property; none while the tenant has the finance hold off.
+    financeHold: policy.financeHold.enabled ? financeHoldOf(riskInputs.receivables, policy.financeHold) : null,
     owners: {
       receivables: netsuiteId ? 'netsuite' : null,
       contract: netsuiteId ? 'netsuite' : null,

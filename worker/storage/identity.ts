@@ -165,9 +165,9 @@ export async function listAccounts(db: D1Database, tenantId: string, limit: numb
   return accounts.map((a) => ({ ...a, links: byAccount.get(a.id) ?? [] }));
 }
 
-/** One account with its links and surviving fields (null until identity sync or a review computed them). */
-export async function getAccount(db: D1Database, tenantId: string, id: string): Promise<(AccountRow & { fields: unknown }) | null> {
-  const [account, links] = await db.batch([
+/** The statements that read an account and its links (for a caller's own D1 batch; read them with {@link accountFromResults}). */
+export function accountStatements(db: D1Database, tenantId: string, id: string): [D1PreparedStatement, D1PreparedStatement] {
+  return [
     db.prepare('SELECT id, name, fields_json AS fieldsJson FROM accounts WHERE tenant_id = ? AND id = ?').bind(tenantId, id),
     db
       .prepare(
@@ -175,7 +175,11 @@ export async function getAccount(db: D1Database, tenantId: string, id: string): 
          WHERE tenant_id = ? AND entity = 'account' AND canonical_id = ? ORDER BY is_primary DESC, system, external_id`,
       )
       .bind(tenantId, id),
-  ]);
+  ];
+}
+
+/** The account of {@link accountStatements}' results; null when there is no such account. */
+export function accountFromResults(account: D1Result | undefined, links: D1Result | undefined): (AccountRow & { fields: unknown }) | null {
   const row = account!.results[0] as { id: string; name: string; fieldsJson: string | null } | undefined;
   if (!row) return null;
   const linkRows = links!.results as { system: System; externalId: string; rule: string; isPrimary: number }[];
@@ -185,6 +189,12 @@ export async function getAccount(db: D1Database, tenantId: string, id: string): 
     links: linkRows.map((l) => ({ system: l.system, externalId: l.externalId, rule: l.rule, isPrimary: l.isPrimary === 1 })),
     fields: row.fieldsJson ? (JSON.parse(row.fieldsJson) as unknown) : null,
   };
+}
+
+/** One account with its links and surviving fields (null until identity sync or a review computed them). */
+export async function getAccount(db: D1Database, tenantId: string, id: string): Promise<(AccountRow & { fields: unknown }) | null> {
+  const [account, links] = await db.batch(accountStatements(db, tenantId, id));
+  return accountFromResults(account, links);
 }
 
 /** Links found, remembered 30 s per isolate: a card asks for the same record again and again. */

@@ -151,7 +151,7 @@ export function ClosedWonSettings(props: { service: ConsoleService }) {
   };
 
   return (
-    <Section title="Closed-won settings" hint="What the closed-won flow checks and fills in" class="cc-settings">
+    <Section title="Closed-won settings" hint="What the closed-won flow checks and fills in" class="cc-settings" id="closed-won-settings">
       <form class="cc-form" onSubmit={(e) => void save(e)} noValidate aria-label="Closed-won settings">
         <Field id={`${id}-taxIdCountries`} label="Countries whose customers need a tax id" help="ISO country codes, e.g. DE, FR, GB" errors={errors['taxIdCountries']}>
           {(by, bad) => input('taxIdCountries', d.taxIdCountries, (v) => set({ taxIdCountries: v }), by, bad)}

@@ -4,7 +4,7 @@
  */
 import { isRecord } from '../shared/http.js';
 import type { Result } from '../shared/result.js';
-import { SYSTEMS, type Automation, type Automations, type ClosedWonSettings, type Connection, type DeadLetter, type DriftRow, type FlowRun, type Intake, type IntakeEvent, type IntakeSource, type IntakeStream, type OwnershipRule, type ReviewCase, type ReviewSide, type SyncRun, type SyncRunDetail, type SystemId, type WriteRefusal } from './types.js';
+import { SYSTEMS, type Automation, type AutomationPolicy, type Automations, type ClosedWonSettings, type Connection, type DeadLetter, type DriftRow, type FlowRun, type Intake, type IntakeEvent, type IntakeSource, type IntakeStream, type OwnershipRule, type ReviewCase, type ReviewSide, type SyncRun, type SyncRunDetail, type SystemId, type WriteRefusal } from './types.js';
 
 const isStr = (v: unknown): v is string => typeof v === 'string';
 
@@ -170,5 +170,8 @@ export function parseAutomations(body: unknown): Result<Automations> {
   const automations = list.filter(
     (a): a is Automation => isRecord(a) && isStr(a['key']) && isStr(a['name']) && typeof a['enabled'] === 'boolean' && isStr(a['when']) && isStr(a['does']),
   );
-  return { ok: true, value: { editable: (body as Record<string, unknown>)['editable'] === true, automations } };
+  const raw = (body as Record<string, unknown>)['policy'];
+  const parts = ['financeHold', 'healthDrop', 'onboardingStalled', 'renewalRisk'];
+  const policy = isRecord(raw) && parts.every((k) => isRecord(raw[k]) && typeof (raw[k] as Record<string, unknown>)['enabled'] === 'boolean') ? (raw as unknown as AutomationPolicy) : null;
+  return { ok: true, value: { editable: (body as Record<string, unknown>)['editable'] === true && policy !== null, policy, automations } };
 }

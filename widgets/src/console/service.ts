@@ -5,7 +5,7 @@
 import { joinUrl, requestJson, type FetchLike } from '../shared/http.js';
 import type { Result } from '../shared/result.js';
 import { parseAutomations, parseClosedWonSettings, parseConnections, parseDeadLetters, parseDecided, parseIntake, parseOwnership, parseRefusals, parseReviews, parseRuns, parseSyncRun, parseSyncRuns } from './parse.js';
-import type { Automations, ClosedWonSettings, Connection, DeadLetter, FlowRun, Intake, NetSuiteCredentials, NetSuiteTbaCredentials, OwnershipRule, ReviewCase, ReviewDecision, RunStatus, SyncKind, SyncRun, SyncRunDetail, SystemId, VitallyCredentials, WriteRefusal } from './types.js';
+import type { AutomationPolicy, Automations, ClosedWonSettings, Connection, DeadLetter, FlowRun, Intake, NetSuiteCredentials, NetSuiteTbaCredentials, OwnershipRule, ReviewCase, ReviewDecision, RunStatus, SyncKind, SyncRun, SyncRunDetail, SystemId, VitallyCredentials, WriteRefusal } from './types.js';
 
 /** What the console needs from the broker. */
 export interface ConsoleService {
@@ -39,8 +39,10 @@ export interface ConsoleService {
   startSyncRun(kind: SyncKind, dryRun: boolean): Promise<Result<SyncRun>>;
   /** Per change source (NetSuite, Vitally): the last change recorded with its lag, and the polls' checkpoints. */
   getIntake(): Promise<Result<Intake>>;
-  /** The lifecycle automations: when each acts, what it does, whether it is on. */
+  /** The lifecycle automations: the tenant's policy, when each acts, what it does, whether it is on. */
   getAutomations(): Promise<Result<Automations>>;
+  /** Saves the tenant's automation policy; answers the automations as saved (422 names each refused field). */
+  saveAutomations(policy: AutomationPolicy): Promise<Result<Automations>>;
 }
 
 /** Options for {@link createFetchConsoleService}. */
@@ -126,6 +128,10 @@ export function createFetchConsoleService(opts: FetchConsoleServiceOptions): Con
     },
     async getAutomations() {
       const r = await call('GET', '/ops/automations');
+      return r.ok ? parseAutomations(r.value) : r;
+    },
+    async saveAutomations(policy) {
+      const r = await call('PUT', '/ops/automations', policy);
       return r.ok ? parseAutomations(r.value) : r;
     },
   };

@@ -250,17 +250,28 @@ export interface Intake {
   accountsWaiting: number;
 }
 
-/** One lifecycle automation of `GET /ops/automations` (its thresholds are further fields). */
+/** One lifecycle automation of `GET /ops/automations`: its sentences and the tenant's thresholds (further fields, per automation). */
 export interface Automation {
   key: string;
   name: string;
   enabled: boolean;
   when: string;
   does: string;
+  [threshold: string]: unknown;
 }
 
-/** The automations and whether a tenant can change their thresholds (not at this version). */
+/** The tenant's automation policy: what `PUT /ops/automations` takes (worker/policies/automations/policy.ts). */
+export interface AutomationPolicy {
+  financeHold: { enabled: boolean; overdueDays: number; minAmount: number };
+  healthDrop: { enabled: boolean; dropPoints: number; below: number };
+  onboardingStalled: { enabled: boolean; pastDueGraceDays: number };
+  renewalRisk: { enabled: boolean; level: 'high' | 'medium'; withinDays: number };
+}
+
+/** `GET|PUT /ops/automations`: the policy, the automations in words, and whether the tenant can change them. */
 export interface Automations {
   editable: boolean;
+  /** Absent from a broker older than per-tenant policies (then the list is shown read-only). */
+  policy: AutomationPolicy | null;
   automations: Automation[];
 }

@@ -24,6 +24,8 @@ export interface SectionProps {
   /** Small hint under the heading, e.g. "Source of record: NetSuite". */
   hint?: string | undefined;
   class?: string;
+  /** Anchor id of the section, for links from elsewhere in the page. */
+  id?: string;
   children: ComponentChildren;
 }
 
@@ -31,7 +33,7 @@ export interface SectionProps {
 export function Section(props: SectionProps) {
   const id = useId();
   return (
-    <section class={`cc-card ${props.class ?? ''}`} aria-labelledby={id}>
+    <section class={`cc-card ${props.class ?? ''}`} aria-labelledby={id} {...(props.id ? { id: props.id } : {})}>
       <div class="cc-card-head">
         <h2 id={id}>{props.title}</h2>
         {props.hint ? <span class="cc-hint">{props.hint}</span> : null}

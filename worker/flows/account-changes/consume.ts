@@ -18,6 +18,7 @@ import { clearDirtyStatement, dirtyMarks, loadStates } from '../../storage/accou
 import { writeCrmFacts, type FactsToWrite } from './crm-facts.js';
 import { accountEffects, type AutomationSettings, type AutomationTask, type BillingRelease, type CrmTarget } from './effects.js';
 import { closedWonSettings } from '../closed-won/settings.js';
+import { loadAutomationPolicy } from '../../services/automation-policy.js';
 import { auditStatement } from '../../storage/audit.js';
 import { SYSTEM_LABEL } from '../../services/audit-summary.js';
 import { portsFor } from '../../ports/registry.js';
@@ -104,11 +105,15 @@ async function fileTasks(env: Env, ctx: ServiceContext, items: readonly { accoun
   return failed;
 }
 
-/** The automations' view of the tenant's settings: billing waits for go-live when closed-won says so. */
+/**
+ * The automations' view of the tenant's settings, read once per batch: its automation policy
+ * (which automations run, with which thresholds), and billing waits for go-live when the
+ * closed-won settings say so.
+ */
 async function automationSettings(db: D1Database, tenantId: string): Promise<AutomationSettings> {
-  const s = await closedWonSettings(db, tenantId);
-  if (!s.billing.releaseOnGoLive) return { goLiveMilestone: null };
-  return { goLiveMilestone: s.onboarding.milestones.find((m) => m.key === s.billing.goLiveMilestone)?.name ?? null };
+  const [s, policy] = await Promise.all([closedWonSettings(db, tenantId), loadAutomationPolicy(db, tenantId)]);
+  if (!s.billing.releaseOnGoLive) return { goLiveMilestone: null, policy };
+  return { goLiveMilestone: s.onboarding.milestones.find((m) => m.key === s.billing.goLiveMilestone)?.name ?? null, policy };
 }
 
 /** Concord's own orders (closed-won keys): an order someone else holds in the ERP is theirs to release. */

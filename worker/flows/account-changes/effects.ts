@@ -9,9 +9,11 @@
  * - The digest (policies/account-facts) is stored over the version that was read, with the
  *   history lines of what changed in it ("Health fell from 62 to 41"), in one batch.
  * - The facts derived from it go to the account's CRM records (crm-facts.ts), in batches.
- * - Lifecycle automations (policies/automations) see the previous and the new digest: the finance
- *   hold is a fact; health drop, stalled onboarding and renewal at risk are episodes kept in the
- *   digest, each filing one CRM task (consume.ts `fileTasks`) and one history line when it opens.
+ * - Lifecycle automations (policies/automations) see the previous and the new digest, under the
+ *   tenant's automation policy (which of them run, with which thresholds; read once per batch):
+ *   the finance hold is a fact; health drop, stalled onboarding and renewal at risk are episodes
+ *   kept in the digest, each filing one CRM task (consume.ts `fileTasks`) and one history line
+ *   when it opens.
  */
 import type { Env } from '../../env.js';
 import { ConcordError } from '../../errors.js';
@@ -19,15 +21,15 @@ import { addDays, sectionData, todayUtc, type AccountView } from '../../model/in
 import { csDigest, deriveFacts, erpDigest, renewalRiskOf, type AccountLinks, type AccountState } from '../../policies/account-facts/index.js';
 import type { AccountFacts } from '../../ports/facts.js';
 import {
-  DEFAULT_FINANCE_HOLD,
-  DEFAULT_HEALTH_DROP,
-  DEFAULT_RENEWAL_RISK,
+  DEFAULT_AUTOMATION_POLICY,
+  episodeUnder,
   financeHold,
   healthEpisode,
   onboardingEpisode,
   renewalEpisode,
   type HealthEpisode,
   type OnboardingEpisode,
+  type AutomationPolicy,
   type RenewalEpisode,
 } from '../../policies/automations/index.js';
 import { portsFor } from '../../ports/registry.js';
@@ -65,6 +67,8 @@ export interface AccountEffects {
 export interface AutomationSettings {
   /** Billing waits for go-live: the go-live milestone's name as the CS system shows it; null when billing does not wait. */
   goLiveMilestone: string | null;
+  /** Which automations run, with which thresholds (policies/automations/policy.ts). */
+  policy: AutomationPolicy;
 }
 
 /** Held orders of an ERP customer to release because its onboarding went live. */
@@ -165,8 +169,9 @@ export async function accountEffects(
   accountId: string,
   mark: DirtyMark,
   stored: StoredState<AccountState> | undefined,
-  settings: AutomationSettings = { goLiveMilestone: null },
+  settings: AutomationSettings = { goLiveMilestone: null, policy: DEFAULT_AUTOMATION_POLICY },
 ): Promise<AccountEffects | null> {
+  const { policy } = settings;
   const account = await getAccount(env.DB, ctx.tenantId, accountId);
   if (!account) return null;
   const primary = (system: System) => account.links.find((l) => l.system === system && l.isPrimary)?.externalId ?? account.links.find((l) => l.system === system)?.externalId ?? null;
@@ -186,6 +191,7 @@ export async function accountEffects(
     ...(previous?.onboardingEpisode ? { onboardingEpisode: previous.onboardingEpisode } : {}),
     ...(previous?.renewalEpisode ? { renewalEpisode: previous.renewalEpisode } : {}),
     ...(previous?.goLive ? { goLive: previous.goLive } : {}),
+    ...(previous?.financeHold !== undefined ? { financeHold: previous.financeHold } : {}),
   };
   if (read.erp && links.erpCustomerId) {
     const erp = await portsFor(env, ctx, { flow: FLOW, actor: 'concord' }).erp();
@@ -193,11 +199,14 @@ export async function accountEffects(
     next.erp = erpDigest(read.erp.fetchedAt, read.erp.receivables, read.erp.contract, lastPayment);
   }
   if (read.cs) {
-    next.cs = csDigest(read.cs.fetchedAt, read.cs.health, read.cs.onboarding, read.cs.escalations);
-    const episode = healthEpisode(previous?.healthEpisode, previous?.cs?.health?.score, next.cs.health?.score, read.cs.fetchedAt, accountId, DEFAULT_HEALTH_DROP);
+    next.cs = csDigest(read.cs.fetchedAt, read.cs.health, read.cs.onboarding, read.cs.escalations, policy.onboardingStalled.pastDueGraceDays);
+    // An automation switched off opens nothing new; an episode it had open may still close.
+    const judged = healthEpisode(previous?.healthEpisode, previous?.cs?.health?.score, next.cs.health?.score, read.cs.fetchedAt, accountId, policy.healthDrop);
+    const episode = episodeUnder(policy.healthDrop.enabled, previous?.healthEpisode, judged);
     if (episode) next.healthEpisode = episode;
     else delete next.healthEpisode;
-    const stalled = onboardingEpisode(previous?.onboardingEpisode, next.cs.onboarding ? next.cs.onboarding.stalled : null, read.cs.fetchedAt, accountId);
+    const judgedStall = onboardingEpisode(previous?.onboardingEpisode, next.cs.onboarding ? next.cs.onboarding.stalled : null, read.cs.fetchedAt, accountId);
+    const stalled = episodeUnder(policy.onboardingStalled.enabled, previous?.onboardingEpisode, judgedStall);
     if (stalled) next.onboardingEpisode = stalled;
     else delete next.onboardingEpisode;
     // Go-live is seen once: the first reading with that milestone completed.
@@ -206,20 +215,25 @@ export async function accountEffects(
     if (live && !next.goLive) next.goLive = { milestone: live, at: read.cs.fetchedAt };
   }
 
-  const facts = deriveFacts(next, links, today);
-  const before = previous ? deriveFacts(previous, links, today) : undefined;
+  const facts = deriveFacts(next, links, today, policy.financeHold);
+  if (typeof facts.financeHold === 'boolean') next.financeHold = facts.financeHold;
+  // The hold as last judged (a digest stored before verdicts were kept: judged again, now).
+  const before = previous ? deriveFacts(previous, links, today, policy.financeHold) : undefined;
+  const heldBefore = previous?.financeHold ?? before?.financeHold;
   // Renewal at risk: only once the risk is assessed (both linked sources read) and the ERP says when it renews.
   const risk = renewalRiskOf(next, links, today);
-  const renewal = renewalEpisode(previous?.renewalEpisode, risk, next.erp ? (next.erp.contract?.renewalDate ?? null) : undefined, today, new Date().toISOString(), accountId, DEFAULT_RENEWAL_RISK);
+  const judgedRenewal = renewalEpisode(previous?.renewalEpisode, risk, next.erp ? (next.erp.contract?.renewalDate ?? null) : undefined, today, new Date().toISOString(), accountId, policy.renewalRisk);
+  const renewal = episodeUnder(policy.renewalRisk.enabled, previous?.renewalEpisode, judgedRenewal);
   if (renewal) next.renewalEpisode = renewal;
   else delete next.renewalEpisode;
-  const aged = financeHold(next.erp?.receivables?.overdue ?? [], DEFAULT_FINANCE_HOLD);
+  const aged = financeHold(next.erp?.receivables?.overdue ?? [], policy.financeHold);
   const history = stateHistory(previous, next, { from: before?.renewalRisk, to: facts.renewalRisk }, SYSTEM_LABEL.vitally!, {
-    from: before?.financeHold,
+    from: heldBefore,
     to: facts.financeHold,
     amount: aged.amount,
     currency: next.erp?.receivables?.currency ?? null,
-    overdueDays: DEFAULT_FINANCE_HOLD.overdueDays,
+    overdueDays: policy.financeHold.overdueDays,
+    off: !policy.financeHold.enabled,
   });
   const episode = next.healthEpisode;
   if (episode && episode.key !== previous?.healthEpisode?.key) {
@@ -257,9 +271,10 @@ export async function accountEffects(
   const name = account.name ?? accountId;
   const young = (at: string) => Date.now() - Date.parse(at) < TASK_ENSURE_MS;
   const tasks: AutomationTask[] = [];
-  if (episode && young(episode.at)) tasks.push(healthTask(episode, name));
-  if (stalled && young(stalled.at)) tasks.push(onboardingTask(stalled, name));
-  if (renewal && young(renewal.at)) tasks.push(renewalTask(renewal, name));
+  // Only automations that are on file tasks (an episode kept open while off files none).
+  if (episode && policy.healthDrop.enabled && young(episode.at)) tasks.push(healthTask(episode, name));
+  if (stalled && policy.onboardingStalled.enabled && young(stalled.at)) tasks.push(onboardingTask(stalled, name));
+  if (renewal && policy.renewalRisk.enabled && young(renewal.at)) tasks.push(renewalTask(renewal, name));
   const release = settings.goLiveMilestone && next.goLive && links.erpCustomerId && young(next.goLive.at) ? { erpCustomerId: links.erpCustomerId, milestone: next.goLive.milestone, at: next.goLive.at } : undefined;
   return { accountId, facts, targets, statements, rebuilt: read.rebuilt, tasks, ...(release ? { release } : {}) };
 }

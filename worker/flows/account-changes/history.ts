@@ -106,7 +106,7 @@ export function stateHistory(
   next: AccountState,
   risk: { from: string | null | undefined; to: string | null | undefined },
   cs: string,
-  hold: { from: boolean | null | undefined; to: boolean | null | undefined; amount: number; currency: string | null; overdueDays: number } = { from: undefined, to: undefined, amount: 0, currency: null, overdueDays: 0 },
+  hold: { from: boolean | null | undefined; to: boolean | null | undefined; amount: number; currency: string | null; overdueDays: number; off?: boolean } = { from: undefined, to: undefined, amount: 0, currency: null, overdueDays: 0 },
 ): HistoryLine[] {
   const lines: HistoryLine[] = [];
   const add = (key: string, action: string, summary: string, detail: Record<string, string | number | boolean | null>) => lines.push({ key, action, summary, detail });
@@ -137,6 +137,8 @@ export function stateHistory(
   // The finance hold is an automation's verdict: set and lifted lines say why.
   if (hold.to === true && hold.from !== true) {
     add('finance-hold', 'account.finance_hold.set', `Finance hold set: ${money(hold.amount, hold.currency)} overdue for more than ${hold.overdueDays} days`, { amount: hold.amount, overdueDays: hold.overdueDays });
+  } else if (hold.to === false && hold.from === true && hold.off) {
+    add('finance-hold', 'account.finance_hold.lifted', 'Finance hold lifted: the finance hold automation is switched off', { amount: hold.amount, overdueDays: hold.overdueDays });
   } else if (hold.to === false && hold.from === true) {
     add('finance-hold', 'account.finance_hold.lifted', `Finance hold lifted: ${hold.amount > 0 ? `${money(hold.amount, hold.currency)} overdue for more than ${hold.overdueDays} days, under the threshold` : `nothing overdue for more than ${hold.overdueDays} days`}`, { amount: hold.amount, overdueDays: hold.overdueDays });
   }

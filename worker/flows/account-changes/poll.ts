@@ -27,6 +27,7 @@ import { serviceContext } from '../../services/context.js';
 import { leftBehind } from '../../storage/account-changes.js';
 import { checkpoints, claimedKeys, saveCheckpointStatement } from '../../storage/poll-checkpoints.js';
 import { runAccountEffects } from './consume.js';
+import { dueSweep } from './due-sweep.js';
 import { QUEUE_WAIT_MS } from './intake.js';
 
 /** How far before its checkpoint each poll reads again (late commits, clock skew between polls). */
@@ -49,6 +50,8 @@ export interface PollReport {
   streams: StreamReport[];
   /** Accounts whose effects the sweep ran again. */
   swept: number;
+  /** Accounts read again because an onboarding milestone fell due unnoticed (due-sweep.ts). */
+  fellDue: number;
 }
 
 /** The tenant's account at a vendor as messages name it: the connection's, else the tenant's own id. */
@@ -146,7 +149,7 @@ async function pollCs(env: Env, tenantId: string, log: Logger, correlationId: st
   return reports;
 }
 
-/** One tenant's poll (both sources when connected) and the sweep of accounts left marked. */
+/** One tenant's poll (both sources when connected), the sweep of accounts left marked, and of onboarding fallen due unnoticed. */
 export async function pollTenant(env: Env, tenantId: string, log: Logger, correlationId: string = crypto.randomUUID()): Promise<PollReport> {
   const started = Date.now();
   const systems = await env.DB.prepare("SELECT system FROM connections WHERE tenant_id = ? AND status = 'connected'").bind(tenantId).all<{ system: string }>();
@@ -157,8 +160,9 @@ export async function pollTenant(env: Env, tenantId: string, log: Logger, correl
   ];
   const stuck = await leftBehind(env.DB, tenantId, new Date(started - LEFT_BEHIND_MS).toISOString(), 200);
   if (stuck.length > 0) await runAccountEffects(env, tenantId, stuck, correlationId, log);
-  log.info('poll.done', { streams: streams.map((s) => `${s.source}.${s.stream}:${s.enqueued}/${s.seen}${s.error ? '!' : ''}`).join(' '), swept: stuck.length });
-  return { tenantId, streams, swept: stuck.length };
+  const fellDue = connected.has('vitally') ? await dueSweep(env, tenantId, log, correlationId, started) : [];
+  log.info('poll.done', { streams: streams.map((s) => `${s.source}.${s.stream}:${s.enqueued}/${s.seen}${s.error ? '!' : ''}`).join(' '), swept: stuck.length, fellDue: fellDue.length });
+  return { tenantId, streams, swept: stuck.length, fellDue: fellDue.length };
 }
 
 /** Every tenant with an ERP or CS connection, one after another (each failure its own). */

@@ -11,8 +11,9 @@
  * - `GET  /v1/tenants/:tenant/ops/intake`: per source, the last change recorded (pushed or
  *   polled) with its lag (recorded minus the vendor's stamp), the polls' checkpoints per stream
  *   (and how far behind now each is), and how many accounts wait for their change effects;
- * - `GET  /v1/tenants/:tenant/ops/automations`: the lifecycle automations and their thresholds
- *   (fixed defaults at this commit) and whether billing waits for go-live.
+ * - `GET|PUT /v1/tenants/:tenant/ops/automations`: the tenant's automation policy, each
+ *   automation with its thresholds and sentences, and whether billing waits for go-live
+ *   (routes/automations.ts).
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -25,9 +26,8 @@ import { serviceContext } from '../../services/context.js';
 import { auditStatement } from '../../storage/audit.js';
 import { checkpoints } from '../../storage/poll-checkpoints.js';
 import { pollTenant } from '../../flows/account-changes/poll.js';
-import { closedWonSettings } from '../../flows/closed-won/settings.js';
-import { DEFAULT_FINANCE_HOLD, DEFAULT_HEALTH_DROP, DEFAULT_RENEWAL_RISK } from '../../policies/automations/index.js';
 import type { AppEnv } from '../context.js';
+import { automationRoutes } from './automations.js';
 import { jsonBody, parseWith } from '../validate.js';
 
 const Amount = z.number().finite().min(0).max(1e12);
@@ -111,20 +111,7 @@ export function opsRoutes() {
     return c.json({ tenant: tenantId, sources, accountsWaiting: waiting?.n ?? 0 });
   });
 
-  r.get('/automations', async (c) => {
-    const settings = await closedWonSettings(c.env.DB, c.get('tenantId'));
-    const goLive = settings.onboarding.milestones.find((m) => m.key === settings.billing.goLiveMilestone)?.name ?? settings.billing.goLiveMilestone;
-    return c.json({
-      editable: false,
-      automations: [
-        { key: 'finance-hold', name: 'Finance hold', enabled: true, when: `${DEFAULT_FINANCE_HOLD.minAmount.toLocaleString('en-US')} or more (invoice currency) overdue for more than ${DEFAULT_FINANCE_HOLD.overdueDays} days, disputed invoices not counted`, does: 'Sets the finance hold on the HubSpot company and the Salesforce Account; lifted by the change that brings the balance under', ...DEFAULT_FINANCE_HOLD },
-        { key: 'health-drop', name: 'Health drop', enabled: true, when: `The health score falls by ${DEFAULT_HEALTH_DROP.dropPoints} points or more between two readings, or to below ${DEFAULT_HEALTH_DROP.below}`, does: 'Files one support review task on each CRM record per episode (until the score is back where it fell from)', ...DEFAULT_HEALTH_DROP },
-        { key: 'onboarding-stalled', name: 'Onboarding stalled', enabled: true, when: 'An onboarding milestone is blocked or past its due date', does: 'Files one task on each CRM record per stalled milestone' },
-        { key: 'renewal-risk', name: 'Renewal at risk', enabled: true, when: `Renewal risk is ${DEFAULT_RENEWAL_RISK.level} and the contract renews within ${DEFAULT_RENEWAL_RISK.withinDays} days`, does: 'Files one task on each CRM record per renewal date, due before the renewal', ...DEFAULT_RENEWAL_RISK },
-        { key: 'billing-on-go-live', name: 'Billing waits for go-live', enabled: settings.billing.releaseOnGoLive, when: `The onboarding milestone "${goLive}" is completed in the CS system`, does: 'Approves the held sales orders Concord created for the customer (closed-won settings, Billing)' },
-      ],
-    });
-  });
+  r.route('/automations', automationRoutes());
 
   r.post('/crm/company-updates', async (c) => {
     const tenantId = c.get('tenantId');

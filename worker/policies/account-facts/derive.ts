@@ -24,8 +24,12 @@ export function onboardingStage(onboarding: NonNullable<NonNullable<AccountState
   return onboarding.status === 'stalled' ? `${onboarding.current} (stalled)` : onboarding.current;
 }
 
-/** The facts of an account as of `today` (YYYY-MM-DD). */
-export function deriveFacts(state: AccountState, links: AccountLinks, today: string, hold: FinanceHoldPolicy = DEFAULT_FINANCE_HOLD): AccountFacts {
+/**
+ * The facts of an account as of `today` (YYYY-MM-DD), the finance hold judged with the tenant's
+ * thresholds (`hold`); with the finance hold switched off (`enabled: false`) Concord holds no
+ * account, so the fact is false (a hold it had set is lifted).
+ */
+export function deriveFacts(state: AccountState, links: AccountLinks, today: string, hold: FinanceHoldPolicy & { enabled?: boolean } = DEFAULT_FINANCE_HOLD): AccountFacts {
   const facts: AccountFacts = { concordAccountId: links.accountId, erpCustomerId: links.erpCustomerId, csAccountId: links.csAccountId };
   const erp = links.erpCustomerId ? state.erp : undefined;
   const cs = links.csAccountId ? state.cs : undefined;
@@ -42,7 +46,8 @@ export function deriveFacts(state: AccountState, links: AccountLinks, today: str
       arr: erp.contract?.arr ?? null,
     } satisfies AccountFacts);
     // A digest stored before invoice ages were kept says nothing about the hold: leave it unwritten.
-    if (!r || r.overdue) facts.financeHold = financeHold(r?.overdue ?? [], hold).hold;
+    if (hold.enabled === false) facts.financeHold = false;
+    else if (!r || r.overdue) facts.financeHold = financeHold(r?.overdue ?? [], hold).hold;
   }
   if (cs) {
     Object.assign(facts, {

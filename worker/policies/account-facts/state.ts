@@ -8,7 +8,7 @@ import { agedBalances, type AgedBalance } from '../automations/finance-hold.js';
 import type { HealthEpisode } from '../automations/health-drop.js';
 import type { OnboardingEpisode, StalledMilestone } from '../automations/onboarding-stalled.js';
 import type { RenewalEpisode } from '../automations/renewal-risk.js';
-import { toCents, type ContractSection, type Escalation, type HealthSection, type OnboardingSection, type ReceivablesSection } from '../../model/index.js';
+import { addDays, toCents, type ContractSection, type Escalation, type HealthSection, type OnboardingSection, type ReceivablesSection } from '../../model/index.js';
 
 export interface ErpDigest {
   fetchedAt: string;
@@ -39,6 +39,13 @@ export interface CsDigest {
     completed: string[];
     /** The milestone onboarding is stalled on (blocked first, else the earliest past due), null when none; absent in digests stored before it. */
     stalled?: StalledMilestone | null;
+    /**
+     * The earliest due date (YYYY-MM-DD) of a milestone not done, null when none has one: once it
+     * passes with no change in the CS system, the onboarding has stalled though nothing said so,
+     * and the poll's due-date sweep reads the account again (flows/account-changes/due-sweep.ts).
+     * Absent in digests stored before it.
+     */
+    nextDue?: string | null;
   } | null;
   /** Open escalations (id, subject, priority). */
   escalations: Pick<Escalation, 'id' | 'subject' | 'priority' | 'status'>[];
@@ -55,6 +62,12 @@ export interface AccountState {
   onboardingEpisode?: OnboardingEpisode;
   /** The renewal a renewal-at-risk task was filed for (policies/automations/renewal-risk.ts). */
   renewalEpisode?: RenewalEpisode;
+  /**
+   * The finance hold verdict last judged (with the tenant's thresholds of that time): a "set" or
+   * "lifted" history line compares with it, so a threshold change is not mistaken for no change.
+   * Absent in digests stored before it (the previous digest is judged again then).
+   */
+  financeHold?: boolean;
   /** When the pipeline first saw the onboarding's go-live milestone completed (billing is released then). */
   goLive?: { milestone: string; at: string };
 }
@@ -82,18 +95,27 @@ export function erpDigest(fetchedAt: string, receivables: ReceivablesSection | n
 
 /**
  * The milestone an onboarding is stalled on as of `today`: the first blocked one (in the
- * section's order, by due date), else the first not done whose due date has passed.
+ * section's order, by due date), else the first not done whose due date has passed by more than
+ * `pastDueGraceDays` days (the tenant's automation policy; 0: any day after the due date).
  */
-export function stalledMilestone(onboarding: OnboardingSection, today: string): StalledMilestone | null {
+export function stalledMilestone(onboarding: OnboardingSection, today: string, pastDueGraceDays = 0): StalledMilestone | null {
   const open = onboarding.milestones.filter((m) => m.status !== 'completed' && m.status !== 'skipped');
   const blocked = open.find((m) => m.status === 'blocked');
   if (blocked) return { id: blocked.id, name: blocked.name, reason: 'blocked', dueDate: blocked.dueDate };
-  const late = open.find((m) => m.dueDate !== null && m.dueDate < today);
+  // Late only once the tenant's grace after the due date has passed (0: the day after it).
+  const lastOnTime = addDays(today, -pastDueGraceDays);
+  const late = open.find((m) => m.dueDate !== null && m.dueDate < lastOnTime);
   return late ? { id: late.id, name: late.name, reason: 'past_due', dueDate: late.dueDate } : null;
 }
 
+/** The earliest due date of a milestone not done (completed or skipped), null when none has one. */
+export function nextDueDate(onboarding: OnboardingSection): string | null {
+  const due = onboarding.milestones.filter((m) => m.status !== 'completed' && m.status !== 'skipped' && m.dueDate !== null).map((m) => m.dueDate!);
+  return due.length > 0 ? due.reduce((a, b) => (b < a ? b : a)) : null;
+}
+
 /** The CS digest of freshly read sections (`fetchedAt`'s date is the day a milestone is late by). */
-export function csDigest(fetchedAt: string, health: HealthSection | null, onboarding: OnboardingSection | null, escalations: readonly Escalation[] | null): CsDigest {
+export function csDigest(fetchedAt: string, health: HealthSection | null, onboarding: OnboardingSection | null, escalations: readonly Escalation[] | null, pastDueGraceDays = 0): CsDigest {
   return {
     fetchedAt,
     health: health ? { score: health.score, trend: health.trend, asOf: health.asOf } : null,
@@ -102,7 +124,8 @@ export function csDigest(fetchedAt: string, health: HealthSection | null, onboar
           status: onboarding.status,
           current: onboarding.milestones.find((m) => m.status !== 'completed' && m.status !== 'skipped')?.name ?? null,
           completed: onboarding.milestones.filter((m) => m.status === 'completed').map((m) => m.name),
-          stalled: stalledMilestone(onboarding, fetchedAt.slice(0, 10)),
+          stalled: stalledMilestone(onboarding, fetchedAt.slice(0, 10), pastDueGraceDays),
+          nextDue: nextDueDate(onboarding),
         }
       : null,
     escalations: (escalations ?? []).map((e) => ({ id: e.id, subject: e.subject, priority: e.priority, status: e.status })),

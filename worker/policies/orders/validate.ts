@@ -115,3 +115,17 @@ export function validateOrder(source: CrmOrderSource, ref: Pick<ErpReference, 'p
   if (issues.length > 0 || !country || !currency) return { ok: false, issues };
   return { ok: true, order: { country, currency, termsId, lines } };
 }
+
+/**
+ * The CRM-side problems of a validation, as `field|code` in a stable order: the blocked-order
+ * re-check (flows/closed-won/recheck.ts) wakes a run only when they differ from those it shows.
+ * Problems fixed in the ERP are left out: the re-check reads the cached reference data, the run
+ * refreshes it when woken, and the two must not disagree into a run woken every minute.
+ */
+export function problemKey(issues: readonly Pick<OrderIssue, 'field' | 'code' | 'fixIn'>[]): string {
+  return issues
+    .filter((i) => i.fixIn !== 'erp')
+    .map((i) => `${i.field}|${i.code}`)
+    .sort()
+    .join(',');
+}

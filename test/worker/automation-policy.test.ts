@@ -1,0 +1,242 @@
+/**
+ * The tenant's automation policy changes what the change pipeline and the account view do, inside
+ * workerd against a private sandbox estate (its Vitally scores are set and its HubSpot companies get
+ * tasks): the same 20-point health fall files a support review task on the HubSpot company under
+ * the default policy and none with `dropPoints` 25; a finance hold threshold lowered by `PUT
+ * /ops/automations` puts an account on hold in the view and on its HubSpot company, and the finance
+ * hold switched off leaves the view with no verdict.
+ *
+ * The pipeline runs as the queue consumer runs it for a batch (`runAccountEffects` on accounts an
+ * ERP/CS change marked); the accounts are linked directly (no identity sync: its cost buys nothing here).
+ */
+import { env } from 'cloudflare:test';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Env } from '../../worker/env.js';
+import { runAccountEffects } from '../../worker/flows/account-changes/consume.js';
+import { dueSweep } from '../../worker/flows/account-changes/due-sweep.js';
+import type { AccountView } from '../../worker/model/index.js';
+import { createLogger } from '../../worker/ops/log.js';
+import type { AccountState } from '../../worker/policies/account-facts/index.js';
+import { loadStates, markDirtyStatement, saveStateStatements } from '../../worker/storage/account-changes.js';
+import type { System } from '../../worker/storage/connections.js';
+import { insertAccount, insertLink } from '../../worker/storage/identity.js';
+import { api, provision } from './helpers.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    automationPolicySandboxUrl: string;
+  }
+}
+
+const S = inject('automationPolicySandboxUrl');
+const TENANT = 'demo';
+const brokerEnv = env as unknown as Env;
+const log = createLogger('error');
+
+interface Truth {
+  key: string;
+  hubspotCompanyIds: string[];
+  netsuiteCustomerIds: string[];
+  vitallyAccountIds: string[];
+}
+
+let key = '';
+let customers: Truth[] = [];
+let next = 0;
+
+async function sandboxToken(vendor: string): Promise<string> {
+  const res = await fetch(`${S}/__sandbox/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor, tenant: 'demo' }) });
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+/** A new canonical account linked to the next unused real customer's records in `systems`. */
+async function linkedAccount(systems: System[], fits: (t: Truth) => boolean = () => true): Promise<{ id: string; records: Partial<Record<System, string>> }> {
+  const idOf = (t: Truth, s: System) => ({ hubspot: t.hubspotCompanyIds, netsuite: t.netsuiteCustomerIds, vitally: t.vitallyAccountIds })[s as 'hubspot']?.[0];
+  while (next < customers.length) {
+    const t = customers[next++]!;
+    if (!systems.every((s) => idOf(t, s)) || !fits(t)) continue;
+    const id = `acc_${(next.toString(16) + 'f'.repeat(32)).slice(0, 32)}`;
+    const records = Object.fromEntries(systems.map((s) => [s, idOf(t, s)!]));
+    await env.DB.batch([insertAccount(env.DB, TENANT, id, t.key), ...systems.map((s) => insertLink(env.DB, TENANT, id, { system: s, externalId: records[s]!, rule: 'manual', isPrimary: true }))]);
+    return { id, records };
+  }
+  throw new Error('no customer left with records in ' + systems.join(', '));
+}
+
+async function putPolicy(policy: unknown): Promise<void> {
+  const res = await api(`/v1/tenants/${TENANT}/ops/automations`, { method: 'PUT', key, body: JSON.stringify(policy) });
+  expect(res.status, await res.clone().text()).toBe(200);
+}
+
+/** Runs the account's change effects as the consumer does after an ERP/CS change marked it. */
+async function changeEffects(accountId: string, mark: { erp: boolean; cs: boolean }): Promise<void> {
+  await markDirtyStatement(env.DB, TENANT, accountId, mark).run();
+  const failed = await runAccountEffects(brokerEnv, TENANT, [accountId], `policy-test-${accountId}`, log);
+  expect([...failed.values()].map(String)).toEqual([]);
+}
+
+async function setHealth(vitallyId: string, score: number): Promise<void> {
+  const res = await fetch(`${S}/__sandbox/vitally/demo/accounts/${vitallyId}/health`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ score: score / 10 }) });
+  expect(res.status).toBe(200);
+}
+
+/** Subjects of the tasks associated with a HubSpot company. */
+async function companyTasks(companyId: string): Promise<string[]> {
+  const auth = { authorization: `Bearer ${await sandboxToken('hubspot')}` };
+  const assoc = (await (await fetch(`${S}/hubspot/crm/v4/objects/companies/${companyId}/associations/tasks`, { headers: auth })).json()) as { results: { toObjectId: string | number }[] };
+  const subjects: string[] = [];
+  for (const r of assoc.results) {
+    const task = (await (await fetch(`${S}/hubspot/crm/v3/objects/tasks/${r.toObjectId}?properties=hs_task_subject`, { headers: auth })).json()) as { properties: { hs_task_subject: string } };
+    subjects.push(task.properties.hs_task_subject);
+  }
+  return subjects;
+}
+
+async function companyProperty(companyId: string, name: string): Promise<string | null> {
+  const res = await fetch(`${S}/hubspot/crm/v3/objects/companies/${companyId}?properties=${name}`, { headers: { authorization: `Bearer ${await sandboxToken('hubspot')}` } });
+  return ((await res.json()) as { properties: Record<string, string | null> }).properties[name] ?? null;
+}
+
+/** The account's history lines, newest first. */
+async function history(accountId: string): Promise<string[]> {
+  const res = await api(`/v1/tenants/${TENANT}/audit?entityType=account&entityId=${accountId}`, { key });
+  const body = (await res.json()) as { items: { after: { summary?: string } | null }[] };
+  return body.items.map((i) => i.after?.summary).filter((s): s is string => typeof s === 'string');
+}
+
+/** The account's view, built now (`?refresh=1`). */
+async function freshView(accountId: string): Promise<AccountView> {
+  const res = await api(`/v1/tenants/${TENANT}/accounts/${accountId}/view?refresh=1`, { key });
+  expect(res.status).toBe(200);
+  return (await res.json()) as AccountView;
+}
+
+/** A health fall from 80 to 60 as the pipeline sees it: 80 was the last reading, Vitally now says 60. */
+async function healthFall(): Promise<{ id: string; company: string }> {
+  const a = await linkedAccount(['hubspot', 'vitally']);
+  const at = new Date(Date.now() - 3_600_000).toISOString();
+  const before: AccountState = { v: 1, cs: { fetchedAt: at, health: { score: 80, trend: 'flat', asOf: at.slice(0, 10) }, onboarding: null, escalations: [] } };
+  await env.DB.batch(await saveStateStatements(env.DB, { tenantId: TENANT, accountId: a.id, previous: 0, state: before, history: [], actor: 'test', correlationId: 'seed' }));
+  await setHealth(a.records.vitally!, 60);
+  return { id: a.id, company: a.records.hubspot! };
+}
+
+beforeAll(async () => {
+  key = await provision(TENANT);
+  for (const system of ['hubspot', 'netsuite', 'vitally'] as const) {
+    const token = await sandboxToken(system);
+    const credentials = system === 'vitally' ? { type: 'api_key', apiKey: token } : { type: 'bearer', accessToken: token };
+    const res = await api(`/v1/tenants/${TENANT}/connections/${system}`, { method: 'PUT', key, body: JSON.stringify({ baseUrl: `${S}/${system}`, credentials }) });
+    expect(res.ok, `connect ${system}`).toBe(true);
+  }
+  customers = (await (await fetch(`${S}/__sandbox/truth?tenant=demo`)).json()) as Truth[];
+});
+
+describe('the tenant policy decides what the change pipeline does', () => {
+  it('a 20-point health fall files a support review task under the defaults, and none with dropPoints raised to 25', async () => {
+    await putPolicy({ healthDrop: { dropPoints: 25 } });
+    const quiet = await healthFall();
+    await changeEffects(quiet.id, { erp: false, cs: true });
+    const quietState = (await loadStates<AccountState>(env.DB, TENANT, [quiet.id])).get(quiet.id)!.state;
+    expect(quietState.cs?.health?.score).toBe(60);
+    expect(quietState.healthEpisode).toBeUndefined();
+    expect((await companyTasks(quiet.company)).filter((s) => s.startsWith('Support review'))).toEqual([]);
+
+    await putPolicy({});
+    const loud = await healthFall();
+    await changeEffects(loud.id, { erp: false, cs: true });
+    expect((await loadStates<AccountState>(env.DB, TENANT, [loud.id])).get(loud.id)!.state.healthEpisode).toMatchObject({ from: 80, to: 60 });
+    expect((await companyTasks(loud.company)).filter((s) => s.startsWith('Support review'))).toEqual([expect.stringMatching(/^Support review: health fell from 80 to 60 /)]);
+  });
+
+  it('with the health drop switched off the same fall opens no episode and files no task', async () => {
+    await putPolicy({ healthDrop: { enabled: false } });
+    const off = await healthFall();
+    await changeEffects(off.id, { erp: false, cs: true });
+    expect((await loadStates<AccountState>(env.DB, TENANT, [off.id])).get(off.id)!.state.healthEpisode).toBeUndefined();
+    expect((await companyTasks(off.company)).filter((s) => s.startsWith('Support review'))).toEqual([]);
+    await putPolicy({});
+  });
+
+  it('a lowered finance hold threshold puts the account on hold in the view and on its HubSpot company; switched off, the view has no verdict', async () => {
+    await putPolicy({});
+    // A customer with some undisputed balance overdue but not on hold under the defaults (over 60 days, from 1,000).
+    let account: { id: string; records: Partial<Record<System, string>> } | null = null;
+    let overdue = 0;
+    for (let tries = 0; tries < 40 && !account; tries++) {
+      const a = await linkedAccount(['hubspot', 'netsuite']);
+      const v = await freshView(a.id);
+      const invoices = v.receivables.state === 'ok' ? v.receivables.data.openInvoices : [];
+      overdue = invoices.filter((i) => !i.disputed && i.daysOverdue > 0).reduce((sum, i) => sum + i.balance, 0);
+      if (overdue > 0 && v.financeHold?.onHold === false) account = a;
+    }
+    expect(account, 'a customer with an overdue balance under the default hold').not.toBeNull();
+    const a = account!;
+    expect((await freshView(a.id)).financeHold).toMatchObject({ onHold: false, overdueDays: 60, minAmount: 1000 });
+
+    await putPolicy({ financeHold: { overdueDays: 0, minAmount: 0.01 } });
+    const held = (await freshView(a.id)).financeHold!;
+    expect(held).toMatchObject({ onHold: true, overdueDays: 0, minAmount: 0.01 });
+    expect(held.amount).toBeCloseTo(overdue, 2);
+    await changeEffects(a.id, { erp: true, cs: false });
+    expect(await companyProperty(a.records.hubspot!, 'concord_finance_hold')).toBe('true');
+    expect((await history(a.id)).filter((l) => l.startsWith('Finance hold set'))).toEqual([expect.stringMatching(/ overdue for more than 0 days$/)]);
+
+    await putPolicy({ financeHold: { enabled: false, overdueDays: 0, minAmount: 0.01 } });
+    expect((await freshView(a.id)).financeHold).toBeNull();
+    // Off: Concord holds no account; the hold it set is lifted with the account's next change.
+    await changeEffects(a.id, { erp: true, cs: false });
+    expect(await companyProperty(a.records.hubspot!, 'concord_finance_hold')).toBe('false');
+    expect(await history(a.id)).toContain('Finance hold lifted: the finance hold automation is switched off');
+    await putPolicy({});
+  });
+});
+
+describe('onboarding that falls due with nothing happening', () => {
+  it('is read again by the poll\'s due-date sweep, which files the stalled-onboarding task once; not with the automation switched off', async () => {
+    await putPolicy({});
+    // An account whose onboarding has a milestone not done, with a due date, and nothing stalled yet.
+    let found: { id: string; company: string; vitally: string; milestone: { id: string; name: string } } | null = null;
+    for (let tries = 0; tries < 40 && !found; tries++) {
+      const a = await linkedAccount(['hubspot', 'vitally']);
+      await changeEffects(a.id, { erp: false, cs: true });
+      const cs = (await loadStates<AccountState>(env.DB, TENANT, [a.id])).get(a.id)?.state.cs;
+      if (!cs?.onboarding || cs.onboarding.stalled || !cs.onboarding.nextDue) continue;
+      const v = await freshView(a.id);
+      const open = v.onboarding.state === 'ok' ? v.onboarding.data.milestones.filter((m) => m.status !== 'completed' && m.status !== 'skipped' && m.status !== 'blocked' && m.dueDate) : [];
+      const first = open.sort((x, y) => x.dueDate!.localeCompare(y.dueDate!))[0];
+      if (first) found = { id: a.id, company: a.records.hubspot!, vitally: a.records.vitally!, milestone: { id: first.id, name: first.name } };
+    }
+    expect(found, 'an account with an onboarding milestone due later').not.toBeNull();
+    const f = found!;
+    const today = new Date().toISOString().slice(0, 10);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+
+    // A day passes: the milestone was due yesterday and is still not done. The clock cannot be
+    // moved here, so the milestone's due date becomes yesterday in Vitally, and the account's
+    // digest is put back to what a read yesterday would have stored (due yesterday, not stalled).
+    const token = await sandboxToken('vitally');
+    const moved = await fetch(`${S}/vitally/resources/tasks/${f.milestone.id}`, { method: 'PUT', headers: { authorization: `Basic ${btoa(`${token}:`)}`, 'content-type': 'application/json' }, body: JSON.stringify({ dueDate: yesterday }) });
+    expect(moved.status, await moved.clone().text()).toBe(200);
+    const stored = (await loadStates<AccountState>(env.DB, TENANT, [f.id])).get(f.id)!;
+    const before: AccountState = { ...stored.state, cs: { ...stored.state.cs!, fetchedAt: `${yesterday}T12:00:00.000Z`, onboarding: { ...stored.state.cs!.onboarding!, stalled: null, nextDue: yesterday } } };
+    await env.DB.batch(await saveStateStatements(env.DB, { tenantId: TENANT, accountId: f.id, previous: stored.version, state: before, history: [], actor: 'test', correlationId: 'seed-due' }));
+
+    // Switched off: the sweep reads nothing.
+    await putPolicy({ onboardingStalled: { enabled: false } });
+    expect(await dueSweep(brokerEnv, TENANT, log, 'due-sweep-off')).not.toContain(f.id);
+    await putPolicy({});
+
+    expect(await dueSweep(brokerEnv, TENANT, log, 'due-sweep-1')).toContain(f.id);
+    const after = (await loadStates<AccountState>(env.DB, TENANT, [f.id])).get(f.id)!.state;
+    expect(after.cs?.fetchedAt.slice(0, 10)).toBe(today);
+    expect(after.cs?.onboarding?.stalled).toMatchObject({ id: f.milestone.id, reason: 'past_due' });
+    expect(after.onboardingEpisode?.milestone.id).toBe(f.milestone.id);
+    const stalledTasks = () => companyTasks(f.company).then((all) => all.filter((s) => s.startsWith(`Onboarding stalled: ${f.milestone.name}`)));
+    expect(await stalledTasks()).toHaveLength(1);
+
+    // Read today and stalled: the next minute's sweep leaves it alone, and no second task is filed.
+    expect(await dueSweep(brokerEnv, TENANT, log, 'due-sweep-2')).not.toContain(f.id);
+    expect(await stalledTasks()).toHaveLength(1);
+  });
+});

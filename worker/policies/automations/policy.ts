@@ -1,0 +1,87 @@
+/**
+ * A tenant's automation policy, pure: whether each lifecycle automation runs and with which
+ * thresholds (D1 `flow_settings`, flow `automations`; edited with `PUT /ops/automations`). Every
+ * part has defaults, so a tenant that never saved one runs Concord's defaults (the DEFAULT_*
+ * constants of each automation), and a stored policy missing a part gets that part's defaults.
+ *
+ * What "off" means, per automation (docs/decisions.md 37): no new episode opens and no task is
+ * filed, not even the task of an episode opened before it was switched off; an open episode is
+ * still closed when its situation clears, so switching it on again starts from the account as it
+ * is. The finance hold is a fact, not an episode: off, Concord holds no account (the CRM property
+ * is written false with the account's next change, lifting a hold it had set) and the account view
+ * carries no verdict (`financeHold: null`).
+ */
+import { z } from 'zod';
+import { DEFAULT_FINANCE_HOLD } from './finance-hold.js';
+import { DEFAULT_HEALTH_DROP } from './health-drop.js';
+import { DEFAULT_RENEWAL_RISK } from './renewal-risk.js';
+
+/** The flow key the policy is stored under in `flow_settings`. */
+export const AUTOMATIONS_FLOW = 'automations';
+
+/** By default a milestone is past due the day after its due date. */
+export const DEFAULT_PAST_DUE_GRACE_DAYS = 0;
+
+const Days = (max: number) => z.number().int().min(0).max(max);
+
+export const AutomationPolicySchema = z
+  .object({
+    financeHold: z
+      .object({
+        enabled: z.boolean().default(true),
+        overdueDays: Days(3650).default(DEFAULT_FINANCE_HOLD.overdueDays),
+        minAmount: z.number().finite().min(0).max(1e12).default(DEFAULT_FINANCE_HOLD.minAmount),
+      })
+      .strict()
+      .default({ enabled: true, ...DEFAULT_FINANCE_HOLD }),
+    healthDrop: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Health scores are 0-100: a fall of 0 points would open an episode on every reading. */
+        dropPoints: z.number().int().min(1).max(100).default(DEFAULT_HEALTH_DROP.dropPoints),
+        below: z.number().int().min(0).max(100).default(DEFAULT_HEALTH_DROP.below),
+      })
+      .strict()
+      .default({ enabled: true, ...DEFAULT_HEALTH_DROP }),
+    onboardingStalled: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** A milestone not done counts as past due only this many days after its due date. */
+        pastDueGraceDays: Days(365).default(DEFAULT_PAST_DUE_GRACE_DAYS),
+      })
+      .strict()
+      .default({ enabled: true, pastDueGraceDays: DEFAULT_PAST_DUE_GRACE_DAYS }),
+    renewalRisk: z
+      .object({
+        enabled: z.boolean().default(true),
+        level: z.enum(['high', 'medium']).default(DEFAULT_RENEWAL_RISK.level),
+        withinDays: z.number().int().min(1).max(730).default(DEFAULT_RENEWAL_RISK.withinDays),
+      })
+      .strict()
+      .default({ enabled: true, ...DEFAULT_RENEWAL_RISK }),
+  })
+  .strict();
+
+export type AutomationPolicy = z.infer<typeof AutomationPolicySchema>;
+
+/** Concord's defaults: what a tenant that never saved a policy runs. */
+export const DEFAULT_AUTOMATION_POLICY: AutomationPolicy = AutomationPolicySchema.parse({});
+
+/**
+ * The policy of a stored value (null: never saved). A stored policy the schema no longer accepts
+ * (an older shape) falls back to the defaults rather than stopping the change pipeline.
+ */
+export function automationPolicyOf(stored: unknown): AutomationPolicy {
+  const parsed = AutomationPolicySchema.safeParse(stored ?? {});
+  return parsed.success ? parsed.data : DEFAULT_AUTOMATION_POLICY;
+}
+
+/**
+ * An episode under the policy: while the automation is on, the episode as the automation judged
+ * it; while it is off, only the episode that was already open (never a new one), and none once
+ * the automation closed it.
+ */
+export function episodeUnder<E extends { key: string }>(enabled: boolean, open: E | null | undefined, judged: E | null): E | null {
+  if (enabled) return judged;
+  return judged && open && judged.key === open.key ? judged : null;
+}
