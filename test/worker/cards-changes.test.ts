@@ -12,7 +12,7 @@ import { erpRecordHistory, stateHistory } from '../../worker/flows/account-chang
 import type { AccountState } from '../../worker/policies/account-facts/index.js';
 import { saveStateStatements } from '../../worker/storage/account-changes.js';
 import { applyRecordChange } from '../../worker/storage/record-changes.js';
-import { ORG, PORTAL, allAccounts, connectWithPortal, hubspotFetch, salesforceFetch, sandboxGet, syncIdentity, testEnv } from './cards-helpers.js';
+import { ORG, PORTAL, allAccounts, connectWithPortal, hubspotFetch, hubspotViewPath, salesforceFetch, sandboxGet, syncIdentity, testEnv } from './cards-helpers.js';
 import { api, connectAll, sandboxToken } from './helpers.js';
 
 interface Item {
@@ -180,7 +180,22 @@ describe('HubSpot card changes', () => {
     const res = await hubspotFetch('GET', hubspotChanges('companies', fresh.id));
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
-    expect(((await res.json()) as Problem).code).toBe('account_not_linked');
+    const problem = (await res.json()) as Problem & { detail?: string };
+    expect(problem.code).toBe('account_not_linked');
+    // The changes leave the search for a match to the view (the card asks for both at once).
+    expect(problem.detail).toMatch(/reading its account view looks for a match/);
+    await new Promise((ok) => setTimeout(ok, 1_000));
+    expect((await hubspotFetch('GET', hubspotChanges('companies', fresh.id))).status).toBe(404);
+    // The view starts it; once linked, the changes answer for the company's account.
+    let linked = 0;
+    for (const until = Date.now() + 20_000; Date.now() < until && linked !== 200; ) {
+      linked = (await hubspotFetch('GET', hubspotViewPath('companies', fresh.id))).status;
+      if (linked !== 200) await new Promise((ok) => setTimeout(ok, 100));
+    }
+    expect(linked).toBe(200);
+    const after = await hubspotFetch('GET', hubspotChanges('companies', fresh.id));
+    expect(after.status).toBe(200);
+    expect(((await after.json()) as Page).items.some((i) => i.action === 'account.create' && i.source === 'Concord')).toBe(true);
   });
 
   it('answers 400 naming the field for a bad limit, cursor or object type', async () => {

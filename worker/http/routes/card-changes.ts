@@ -21,7 +21,8 @@ export const ChangesPage = {
 
 export async function serveCardChanges(c: Context<CardEnv>, ref: CrmRecordRef, page: { limit: number; before?: HistoryCursor | undefined }): Promise<Response> {
   const ctx = serviceContext(c.env, { tenantId: c.get('tenantId'), correlationId: c.get('correlationId'), log: c.get('log') }, { maxWaitMs: 3_000 });
-  const accountId = await accountOfRecord(c, ctx, ref);
+  // The view, asked for beside this, starts the search for a company Concord has not seen yet.
+  const accountId = await accountOfRecord(c, ctx, ref, { findMatch: false });
   const history = await accountHistory(c.env.DB, ctx.tenantId, accountId, page);
   c.header('cache-control', 'no-store');
   // The actor stays out: it can name a CRM user or an API key label, and the card needs the source only.
