@@ -60,7 +60,12 @@ describe('panel.js: sections with data (ok)', () => {
     const escalations = await region('Open escalations').getByRole('listitem').allInnerTexts();
     expect(escalations[0]).toMatch(/Invoice dispute INV-000915\s+High priority/);
     const changes = region('Recent changes');
-    expect(await changes.getByRole('listitem').first().innerText()).toMatch(/HubSpot company name changed to "Acme Analytics"\n.*hubspot_portal:24300001 · Nov 25, 2026/);
+    const lines = await changes.getByRole('listitem').allInnerTexts();
+    // Each line says where the change came from; what an automation did is marked as such.
+    expect(lines[0]).toMatch(/HubSpot company name changed to "Acme Analytics"\n\s*HubSpot\s+hubspot_portal:24300001 · Nov 25, 2026/);
+    expect(lines[1]).toMatch(/Support review task raised in the CRM: health fell from 78 to 64\n\s*Concord automation\s+concord · Nov 25, 2026/);
+    expect(lines[2]).toMatch(/Invoice INV-000901: 4,200.00 USD still due after a payment in NetSuite\n\s*NetSuite\s/);
+    expect(await changes.getByText('Concord automation', { exact: true }).getAttribute('class')).toContain('cc-tone-info');
     expect(await page.getByTestId('freshness-netsuite').textContent()).toBe('NetSuite · just now');
     expect(await page.getByTestId('freshness-vitally').textContent()).toBe('Vitally · just now');
     expect(await region('Health').getByText('Source of record: Vitally').isVisible()).toBe(true);

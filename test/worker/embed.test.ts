@@ -66,12 +66,13 @@ describe('embed tokens', () => {
 
     const audit = await panel(`/accounts/${account.id}/audit`, token);
     expect(audit.status).toBe(200);
-    const body = (await audit.json()) as { items: { at: string; actor: string; action: string; summary: string }[] };
-    // Identity sync created and linked this account: the panel shows it in words.
+    const body = (await audit.json()) as { items: { at: string; actor: string; action: string; source: string; summary: string }[] };
+    // Identity sync created and linked this account: the panel shows it in words, Concord's own work.
     const created = body.items.find((i) => i.action === 'account.create');
     expect(created?.actor).toBe('system:identity-sync');
     expect(created?.summary).toBe(`Account created as "${account.name}"`);
-    expect(body.items.some((i) => i.action === 'identity.link' && /^Linked NetSuite record \S+/.test(i.summary))).toBe(true);
+    expect(created?.source).toBe('Concord');
+    expect(body.items.some((i) => i.action === 'identity.link' && /^Linked NetSuite record \S+/.test(i.summary) && i.source === 'Concord')).toBe(true);
   });
 
   it('answer CORS preflight for the Authorization header', async () => {

@@ -1,6 +1,7 @@
 /**
- * One-line, human summaries of audit entries for the CSM panel's history. Only whitelisted fields
- * of `after` are read (names, systems, ids, subjects), never raw payloads.
+ * One-line, human summaries of audit entries for an account's history (CSM panel, HubSpot card,
+ * Salesforce component), and the source each line came from. Only whitelisted fields of `after`
+ * are read (names, systems, ids, subjects), never raw payloads.
  */
 import type { AuditRow } from '../storage/audit.js';
 import type { LinkRow } from '../storage/identity.js';
@@ -33,8 +34,52 @@ function field(after: unknown, name: string): string | null {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
 }
 
-/** History lines of the change pipeline: their `summary` is the line shown. */
-const CHANGE_ACTIONS = new Set(['erp.record.changed', 'erp.record.deleted', 'cs.health.changed', 'cs.onboarding.changed', 'cs.escalation.changed', 'account.risk.changed', 'account.finance_hold.set', 'account.finance_hold.lifted', 'account.automation.health_task']);
+/**
+ * What the lifecycle automations do to an account (flows/account-changes effects.ts and
+ * consume.ts): the finance hold set and lifted, the CRM tasks they file, billing released.
+ */
+export function isAutomationAction(action: string): boolean {
+  return action.startsWith('account.automation.') || action === 'account.finance_hold.set' || action === 'account.finance_hold.lifted';
+}
+
+/** History lines of the change pipeline and its automations: their `summary` is the line shown. */
+const CHANGE_ACTIONS = new Set(['erp.record.changed', 'erp.record.deleted', 'cs.health.changed', 'cs.onboarding.changed', 'cs.escalation.changed', 'account.risk.changed']);
+const carriesLine = (action: string) => CHANGE_ACTIONS.has(action) || isAutomationAction(action);
+
+/** The source people see for Concord's own work that no automation did (linking, risk assessment, a person in the console). */
+export const CONCORD_SOURCE = 'Concord';
+/** The source of what a lifecycle automation did. */
+export const AUTOMATION_SOURCE = 'Concord automation';
+
+/** Actor prefixes of requests a CRM signed (http/middleware/*-signature.ts) and of the change pipeline's vendors. */
+const ACTOR_SYSTEM: readonly [RegExp, string][] = [
+  [/^hubspot(_user|_portal)?:/, 'hubspot'],
+  [/^salesforce(_user|_org)?:/, 'salesforce'],
+  [/^netsuite(_account)?:/, 'netsuite'],
+  [/^vitally(_account)?:/, 'vitally'],
+];
+
+/**
+ * Where an audit entry's change came from, in words ("NetSuite", "Vitally", "HubSpot",
+ * "Salesforce", "Concord automation", "Concord"). Read from what Concord recorded (the action, the
+ * system a change line names, the CRM record type, the actor Concord set from a verified
+ * signature), never from anything a caller sends.
+ */
+export function sourceOfAudit(row: Pick<AuditRow, 'action' | 'actor' | 'entityType' | 'after'>): string {
+  if (isAutomationAction(row.action)) return AUTOMATION_SOURCE;
+  // ERP and CS change lines name the system they were read from (the digest's lines are saved by 'concord').
+  if (CHANGE_ACTIONS.has(row.action)) {
+    const sys = field(row.after, 'system');
+    if (sys && SYSTEM_LABEL[sys]) return SYSTEM_LABEL[sys];
+  }
+  // A change applied from a CRM webhook is filed under the CRM record (`hubspot_company`).
+  if (row.action === 'crm.change.applied') {
+    const sys = row.entityType.split('_')[0] ?? '';
+    if (SYSTEM_LABEL[sys]) return SYSTEM_LABEL[sys];
+  }
+  for (const [pattern, sys] of ACTOR_SYSTEM) if (pattern.test(row.actor)) return SYSTEM_LABEL[sys]!;
+  return CONCORD_SOURCE;
+}
 
 const system = (after: unknown) => SYSTEM_LABEL[field(after, 'system') ?? ''] ?? field(after, 'system') ?? 'a system';
 
@@ -70,7 +115,7 @@ export function summarizeAudit(row: Pick<AuditRow, 'action' | 'entityType' | 'en
     default: {
       // ERP and CS changes carry their own line (flows/account-changes/history.ts).
       const line = field(a, 'summary');
-      if (line && CHANGE_ACTIONS.has(row.action)) return shown(line);
+      if (line && carriesLine(row.action)) return shown(line);
       return `${row.action.replace(/[._]/g, ' ')} (${row.entityType} ${row.entityId})`;
     }
   }

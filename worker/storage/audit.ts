@@ -32,6 +32,7 @@ export function auditStatement(db: D1Database, e: AuditEntry): D1PreparedStateme
 }
 
 export interface AuditRow {
+  id: string;
   at: string;
   actor: string;
   action: string;
@@ -54,6 +55,8 @@ export async function listAudit(
     /** Actions left out (e.g. changes that were recorded but not applied). */
     excludeActions?: readonly string[];
     before?: string;
+    /** Keyset cursor: entries after this one in the newest-first order (ties on `at` broken by id). */
+    beforeKey?: { at: string; id: string };
     limit: number;
   },
 ): Promise<AuditRow[]> {
@@ -70,10 +73,12 @@ export async function listAudit(
   }
   for (const action of (filter.excludeActions ?? []).slice(0, 10)) (where.push('action <> ?'), args.push(action));
   if (filter.before) (where.push('at < ?'), args.push(filter.before));
+  // Lines written in one batch share their instant: the id keeps a page boundary between them exact.
+  if (filter.beforeKey) (where.push('(at < ? OR (at = ? AND id < ?))'), args.push(filter.beforeKey.at, filter.beforeKey.at, filter.beforeKey.id));
   const { results } = await db
     .prepare(
-      `SELECT at, actor, action, entity_type AS entityType, entity_id AS entityId, before_json, after_json, correlation_id AS correlationId
-       FROM audit_log WHERE ${where.join(' AND ')} ORDER BY at DESC LIMIT ?`,
+      `SELECT id, at, actor, action, entity_type AS entityType, entity_id AS entityId, before_json, after_json, correlation_id AS correlationId
+       FROM audit_log WHERE ${where.join(' AND ')} ORDER BY at DESC, id DESC LIMIT ?`,
     )
     .bind(...args, filter.limit)
     .all<Omit<AuditRow, 'before' | 'after'> & { before_json: string | null; after_json: string | null }>();

@@ -35,6 +35,8 @@ const FIXED_NOW = () => new Date('2026-11-26T06:02:00Z');
 function setup(objectTypeId = '0-2', objectId = 1000123) {
   const renderer = createRenderer('crm.record.tab');
   const fake = createFakeFetcher();
+  // The account's recent changes are read beside the view (changes-card.test.tsx covers them).
+  fake.route('/v1/cards/hubspot/changes', { status: 200, json: { items: [], next: null } });
   const context: CrmContext = { ...renderer.mocks.context, crm: { objectTypeId, objectId } };
   const start = () =>
     renderer.render(<AccountReviewCard context={context} actions={renderer.mocks.actions} fetcher={fake.fetcher} now={FIXED_NOW} />);
@@ -337,7 +339,8 @@ describe('Concord account review card', () => {
 
     expect(r.fake.calls[1]!.url).toBe(`${VIEW_URL}?objectType=companies&objectId=1000123&refresh=1`);
     expect(statistic(r, 'ar-overdue')).toBe('$0.00');
-    expect(r.findByTestId(LoadingButton, 'refresh').props.loading).toBe(false);
+    // The button spins until everything Refresh re-reads is back (the view and the recent changes).
+    await r.waitFor(() => expect(r.findByTestId(LoadingButton, 'refresh').props.loading).toBe(false));
   });
 
   it('keeps the figures and raises an alert when a refresh fails', async () => {
@@ -403,5 +406,6 @@ describe('Concord account review card', () => {
     r.start();
     expect(r.find(EmptyState).props.title).toBe('Not available on this record type');
     expect(r.fake.calls).toHaveLength(0);
+    expect(r.fake.routed).toHaveLength(0);
   });
 });

@@ -1,6 +1,8 @@
 /**
  * A stand-in for `hubspot.fetch` (which the testing package does not mock): records every call
  * and answers from a queue of scripted replies, optionally held until the test releases them.
+ * A request the card sends beside the others (the recent changes, asked in parallel with the
+ * view) can be answered by a route instead, so the queue keeps the order of the rest.
  */
 import type { HubSpotFetchOptions } from '@hubspot/ui-extensions';
 import type { CardFetcher } from '../src/app/cards/lib/broker-client.ts';
@@ -24,6 +26,14 @@ export interface FakeFetcher {
   reply(r: Reply): void;
   /** Queue a reply that is sent only when the returned function is called. */
   replyLater(r: Reply): () => void;
+  /**
+   * Answer every call whose URL path is `path` (e.g. `/v1/cards/hubspot/changes`) with
+   * `r` (a function gets the call number, from 0), instead of the queue; such calls are
+   * recorded in `routed`, not `calls`.
+   */
+  route(path: string, r: Reply | ((n: number) => Reply)): void;
+  /** The calls answered by a route. */
+  routed: FetchCall[];
 }
 
 function toResponse(r: Reply): Response {
@@ -35,10 +45,20 @@ function toResponse(r: Reply): Response {
 /** Creates a fake fetcher; a call with nothing queued fails the test loudly. */
 export function createFakeFetcher(): FakeFetcher {
   const calls: FetchCall[] = [];
+  const routed: FetchCall[] = [];
   const queue: Array<() => Promise<Response>> = [];
+  const routes = new Map<string, { reply: Reply | ((n: number) => Reply); count: number }>();
   return {
     calls,
+    routed,
     fetcher: async (url, options) => {
+      const path = new URL(String(url)).pathname;
+      const route = routes.get(path);
+      if (route) {
+        routed.push({ url: String(url), options });
+        const n = route.count++;
+        return toResponse(typeof route.reply === 'function' ? route.reply(n) : route.reply);
+      }
       calls.push({ url: String(url), options });
       const next = queue.shift();
       if (!next) throw new Error(`unexpected fetch ${String(url)}`);
@@ -46,6 +66,9 @@ export function createFakeFetcher(): FakeFetcher {
     },
     reply(r) {
       queue.push(async () => toResponse(r));
+    },
+    route(path, r) {
+      routes.set(path, { reply: r, count: 0 });
     },
     replyLater(r) {
       let release!: () => void;

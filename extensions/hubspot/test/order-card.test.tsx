@@ -25,6 +25,8 @@ function answer(name: 'creating' | 'created' | 'blocked' | 'failed'): Record<str
 function setup(objectTypeId = '0-3') {
   const renderer = createRenderer('crm.record.tab');
   const fake = createFakeFetcher();
+  // The account's recent changes are read beside the view (changes-card.test.tsx covers them).
+  fake.route('/v1/cards/hubspot/changes', { status: 200, json: { items: [], next: null } });
   const context: CrmContext = { ...renderer.mocks.context, crm: { objectTypeId, objectId: 5000101 } };
   const start = () =>
     renderer.render(<AccountReviewCard context={context} actions={renderer.mocks.actions} fetcher={fake.fetcher} now={() => new Date('2026-11-26T10:05:00Z')} orderPollMs={20} />);

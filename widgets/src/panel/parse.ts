@@ -83,11 +83,13 @@ function parseFinanceHold(raw: unknown): AccountView['financeHold'] {
   return { onHold: raw['onHold'], amount: raw['amount'], currency: raw['currency'], overdueDays: raw['overdueDays'], minAmount: raw['minAmount'] };
 }
 
-/** Validate `{items:[{at, actor, action, summary}]}`; malformed items are skipped. */
+/** Validate `{items:[{at, actor, action, source, summary}]}`; malformed items are skipped, a missing source is null. */
 export function parseAudit(body: unknown): Result<AuditItem[]> {
   if (!isRecord(body) || !isArr(body['items'])) return { ok: false, error: { kind: 'invalid', message: 'audit has no items' } };
-  const items = body['items'].filter(
-    (i): i is AuditItem => isRecord(i) && isStr(i['at']) && isStr(i['actor']) && isStr(i['action']) && isStr(i['summary']),
+  const items = body['items'].flatMap((i): AuditItem[] =>
+    isRecord(i) && isStr(i['at']) && isStr(i['actor']) && isStr(i['action']) && isStr(i['summary'])
+      ? [{ at: i['at'], actor: i['actor'], action: i['action'], summary: i['summary'], source: isStr(i['source']) ? i['source'] : null }]
+      : [],
   );
   return { ok: true, value: items };
 }

@@ -24,4 +24,6 @@ export type { RiskReason } from '../../../worker/model/renewal-risk.js';
 /** One "recent change" from the audit log (`GET /v1/embed/accounts/:id/audit` → `{items}`). */
 export interface AuditItem {
   at: string; actor: string; action: string; summary: string;
+  /** Where the change came from, in words (NetSuite, Vitally, HubSpot, Salesforce, Concord automation, Concord); null if the broker sent none. */
+  source: string | null;
 }

@@ -10,7 +10,7 @@ import type { AccountView } from '../../model/index.js';
 import { accountView, cachedAccountView } from '../../services/account-view.js';
 import { forgetRecord, rememberedRecord, resolveCrmRecord, type CrmRecordRef } from '../../services/crm-record.js';
 import type { CardEnv } from '../middleware/card-context.js';
-import { serviceContext } from '../../services/context.js';
+import { serviceContext, type ServiceContext } from '../../services/context.js';
 import { linkCrmCompanies } from '../../services/identity/incremental.js';
 import { whyNotLinked } from '../../services/identity/why-unlinked.js';
 import { viewAnswer } from '../view-answer.js';
@@ -48,16 +48,28 @@ export async function serveCardView(c: Context<CardEnv>, ref: CrmRecordRef, refr
     }
   }
 
-  // The CRM record's account: the identity link (per-isolate memo, else one D1 read).
-  const resolve = () => resolveCrmRecord(c.env, ctx, ref, { fresh });
-  const { accountId, crmAccountId } = await (trace ? trace.span('link', resolve) : resolve());
-  if (!accountId) {
-    if (!crmAccountId) fail({ kind: 'not_found', entity: 'account', code: 'account_not_linked' });
-    // Say why, and resolve a company Concord has not seen yet in the background ("find a match").
-    const why = await whyNotLinked(c.env.DB, ctx.tenantId, ref.system, crmAccountId);
-    if (why.unseen) c.executionCtx.waitUntil(linkCrmCompanies(c.env, ctx, ref.system, [crmAccountId]).catch((err: unknown) => ctx.log.warn('identity_link.card_failed', { error: err instanceof Error ? err.message : String(err) })));
-    fail({ kind: 'not_found', entity: 'account', code: 'account_not_linked', detail: why.detail });
-  }
+  const accountId = await accountOfRecord(c, ctx, ref, { fresh, findMatch: true });
   // The cache was just asked for this very account and had nothing: build without asking again.
   return answer(await accountView(c.env, ctx, accountId, { refresh, ...background, knownMiss: knownMiss === accountId }));
+}
+
+/**
+ * The canonical account of a card's CRM record (the identity link: per-isolate memo, else one D1
+ * read), or 404 `account_not_linked` saying why. With `findMatch` (the view), a company Concord has
+ * not seen yet is looked for in the background, so the next card read can find it linked; the
+ * card's other reads, sent beside the view, leave that to the view instead of starting a second
+ * search for the same company.
+ */
+export async function accountOfRecord(c: Context<CardEnv>, ctx: ServiceContext, ref: CrmRecordRef, opts: { fresh?: boolean; findMatch?: boolean } = {}): Promise<string> {
+  const trace = c.get('trace');
+  const resolve = () => resolveCrmRecord(c.env, ctx, ref, { fresh: opts.fresh ?? false });
+  const { accountId, crmAccountId } = await (trace ? trace.span('link', resolve) : resolve());
+  if (accountId) return accountId;
+  if (!crmAccountId) fail({ kind: 'not_found', entity: 'account', code: 'account_not_linked' });
+  const why = await whyNotLinked(c.env.DB, ctx.tenantId, ref.system, crmAccountId);
+  if (why.unseen && !opts.findMatch) {
+    return fail({ kind: 'not_found', entity: 'account', code: 'account_not_linked', detail: 'Concord has not seen this company yet; reading its account view looks for a match. Try again in a few seconds.' });
+  }
+  if (why.unseen) c.executionCtx.waitUntil(linkCrmCompanies(c.env, ctx, ref.system, [crmAccountId]).catch((err: unknown) => ctx.log.warn('identity_link.card_failed', { error: err instanceof Error ? err.message : String(err) })));
+  return fail({ kind: 'not_found', entity: 'account', code: 'account_not_linked', detail: why.detail });
 }

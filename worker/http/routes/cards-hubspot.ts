@@ -1,6 +1,7 @@
 /**
  * HubSpot app card endpoints (extensions/hubspot, `broker-client.ts`), behind the v3 signature:
  * - GET  /v1/cards/hubspot/view?objectType=companies|deals&objectId=..[&refresh=1]  (+ HubSpot's portalId, userId, ...)
+ * - GET  /v1/cards/hubspot/changes?objectType=companies|deals&objectId=..[&limit=5][&before=<next>]  the account's latest changes with their source
  * - POST /v1/cards/hubspot/tasks  {objectType, objectId, subject, dueDate}
  * - GET  /v1/cards/hubspot/order?objectType=deals&objectId=..  the deal's ERP order (closed-won run)
  * - POST /v1/cards/hubspot/orders/retry  {objectType: 'deals', objectId}  retry a blocked or failed order
@@ -14,6 +15,7 @@ import { hubspotSignature } from '../middleware/hubspot-signature.js';
 import type { CardEnv } from '../middleware/card-context.js';
 import { parseJsonText, parseWith, query } from '../validate.js';
 import { RefreshParam, serveCardView } from './card-view.js';
+import { ChangesPage, serveCardChanges } from './card-changes.js';
 import { serviceContext } from '../../services/context.js';
 
 /** The card's `objectTypes` names; HubSpot's ids 0-2/0-3 and singular names are accepted too. */
@@ -24,6 +26,7 @@ const ObjectType = z.preprocess(
 const ObjectId = z.string().regex(/^\d{1,20}$/, 'a HubSpot record id (digits)');
 
 const ViewQuery = z.object({ objectType: ObjectType, objectId: ObjectId, refresh: RefreshParam });
+const ChangesQuery = z.object({ objectType: ObjectType, objectId: ObjectId, ...ChangesPage });
 
 function isRealDate(value: string): boolean {
   const d = new Date(`${value}T00:00:00Z`);
@@ -53,6 +56,11 @@ export function hubspotCardRoutes() {
   r.get('/view', async (c) => {
     const q = query(c, ViewQuery);
     return serveCardView(c, { system: 'hubspot', objectType: q.objectType, objectId: q.objectId }, q.refresh);
+  });
+
+  r.get('/changes', async (c) => {
+    const q = query(c, ChangesQuery);
+    return serveCardChanges(c, { system: 'hubspot', objectType: q.objectType, objectId: q.objectId }, q);
   });
 
   r.post('/tasks', async (c) => {

@@ -2,6 +2,7 @@
  * Salesforce component endpoints (extensions/salesforce `ConcordClient`), behind the org's HMAC
  * signature:
  * - GET  /v1/cards/salesforce/view?objectType=Account|Opportunity&recordId=..[&refresh=true]
+ * - GET  /v1/cards/salesforce/changes?objectType=Account|Opportunity&recordId=..[&limit=5][&before=<next>]  the account's latest changes with their source
  * - GET  /v1/cards/salesforce/order?recordId=006..   the Opportunity's ERP order (closed-won run)
  * - POST /v1/cards/salesforce/orders/retry  {recordId, userId?}  retry a blocked or failed order
  * The tenant is the org's; nothing in the query or body can choose it.
@@ -15,17 +16,18 @@ import { salesforceSignature } from '../middleware/salesforce-signature.js';
 import type { CardEnv } from '../middleware/card-context.js';
 import { parseJsonText, parseWith, query } from '../validate.js';
 import { RefreshParam, serveCardView } from './card-view.js';
+import { ChangesPage, serveCardChanges } from './card-changes.js';
 
 /** Standard key prefixes: https://help.salesforce.com/s/articleView?id=000385203 */
 const PREFIX = { Account: '001', Opportunity: '006', User: '005' } as const;
 
-const ViewQuery = z
-  .object({
-    objectType: z.enum(['Account', 'Opportunity']),
-    recordId: z.string().refine(isSalesforceId, 'a 15- or 18-character Salesforce id'),
-    refresh: RefreshParam,
-  })
-  .refine((q) => q.recordId.startsWith(PREFIX[q.objectType]), { path: ['recordId'], message: 'not an id of this object type' });
+const RecordFields = {
+  objectType: z.enum(['Account', 'Opportunity']),
+  recordId: z.string().refine(isSalesforceId, 'a 15- or 18-character Salesforce id'),
+};
+const ofItsType = (q: { objectType: keyof typeof PREFIX; recordId: string }) => q.recordId.startsWith(PREFIX[q.objectType]);
+const ViewQuery = z.object({ ...RecordFields, refresh: RefreshParam }).refine(ofItsType, { path: ['recordId'], message: 'not an id of this object type' });
+const ChangesQuery = z.object({ ...RecordFields, ...ChangesPage }).refine(ofItsType, { path: ['recordId'], message: 'not an id of this object type' });
 
 /** An Opportunity id (orders belong to Opportunities), widened to 18 characters as runs store it. */
 const OpportunityId = z
@@ -54,6 +56,11 @@ export function salesforceCardRoutes() {
   r.get('/view', async (c) => {
     const q = query(c, ViewQuery);
     return serveCardView(c, { system: 'salesforce', objectType: q.objectType, recordId: q.recordId }, q.refresh);
+  });
+
+  r.get('/changes', async (c) => {
+    const q = query(c, ChangesQuery);
+    return serveCardChanges(c, { system: 'salesforce', objectType: q.objectType, recordId: q.recordId }, q);
   });
 
   r.get('/order', async (c) => {

@@ -1,7 +1,8 @@
 /**
  * Read-only endpoints for the embeddable CSM account-review panel (widgets/), mounted at /v1/embed:
  * - GET /v1/embed/accounts/:id/view   -> the AccountView
- * - GET /v1/embed/accounts/:id/audit  -> {items:[{at, actor, action, summary}], next}
+ * - GET /v1/embed/accounts/:id/audit  -> {items:[{at, actor, action, source, summary}], next}
+ *   (the account's history, services/account-history.ts; `next` goes back as `before`)
  * Auth: `Authorization: Bearer <embed token>` (services/embed-token.ts); a token opens only the
  * account and tenant it names. CORS is open (any origin, no credentials): the panel is embedded in
  * customers' own pages, and the bearer token, not a cookie, is the credential.
@@ -11,10 +12,8 @@ import { cors } from 'hono/cors';
 import { z } from 'zod';
 import { fail } from '../../errors.js';
 import { accountView } from '../../services/account-view.js';
-import { crmRecordEntities, summarizeAudit } from '../../services/audit-summary.js';
+import { accountHistory, HistoryCursor } from '../../services/account-history.js';
 import { verifyEmbedToken } from '../../services/embed-token.js';
-import { listAudit } from '../../storage/audit.js';
-import { getAccount } from '../../storage/identity.js';
 import type { AppEnv } from '../context.js';
 import { TIMING_HEADERS } from '../middleware/server-timing.js';
 import { parseWith, query } from '../validate.js';
@@ -24,7 +23,7 @@ import { viewAnswer } from '../view-answer.js';
 const AccountId = z.string().regex(/^acc_[a-f0-9]{32}$/, 'an account id like acc_<32 hex>');
 const ViewQuery = z.object({ refresh: z.enum(['0', '1', 'true', 'false']).optional() });
 const AuditQuery = z.object({
-  before: z.string().datetime().optional(),
+  before: HistoryCursor.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
@@ -72,17 +71,9 @@ export function embedRoutes() {
 
   r.get('/accounts/:id/audit', async (c) => {
     const q = query(c, AuditQuery);
-    // The account's own entries, plus changes made in the CRM to its linked records (applied
-    // webhook changes are audited under the CRM record, see worker/storage/events.ts).
-    const accountId = c.req.param('id');
-    const account = await getAccount(c.env.DB, c.get('tenantId'), accountId);
-    const entities = [{ type: 'account', id: accountId }, ...crmRecordEntities(account?.links ?? [])];
-    const rows = await listAudit(c.env.DB, c.get('tenantId'), { entities, excludeActions: ['crm.change.superseded'], before: q.before, limit: q.limit });
+    const page = await accountHistory(c.env.DB, c.get('tenantId'), c.req.param('id'), q);
     c.header('cache-control', 'no-store');
-    return c.json({
-      items: rows.map((row) => ({ at: row.at, actor: row.actor, action: row.action, summary: summarizeAudit(row) })),
-      next: rows.length === q.limit ? rows[rows.length - 1]!.at : null,
-    });
+    return c.json(page);
   });
   return r;
 }

@@ -1,8 +1,15 @@
-/** "Recent changes" from the audit log: what changed, who did it, when. */
+/**
+ * "Recent changes" from the account's history: what changed, where it came from (NetSuite,
+ * Vitally, HubSpot, Salesforce, Concord automation, Concord: the broker derives it from what it
+ * recorded), who did it, when. What an automation did carries a badge of its own tone.
+ */
 import { formatInstant } from '../../shared/format.js';
 import { describeError, type WidgetError } from '../../shared/result.js';
-import { Section } from '../../shared/ui.js';
+import { Badge, Section } from '../../shared/ui.js';
 import type { AuditItem } from '../types.js';
+
+/** The broker's source of what a lifecycle automation did (worker/services/audit-summary.ts). */
+const AUTOMATION_SOURCE = 'Concord automation';
 
 /** Loading state of the audit list, independent of the main view. */
 export type AuditState = { phase: 'loading' } | { phase: 'ready'; items: AuditItem[] } | { phase: 'error'; error: WidgetError };
@@ -27,6 +34,13 @@ export function RecentChanges(props: { state: AuditState; limit?: number; locale
               <li key={`${i.at}-${i.action}-${i.summary}`}>
                 <span class="cc-item-title">{i.summary}</span>
                 <span class="cc-sub">
+                  {i.source ? (
+                    <>
+                      <Badge tone={i.source === AUTOMATION_SOURCE ? 'info' : 'neutral'} label={`Source: ${i.source}`}>
+                        {i.source}
+                      </Badge>{' '}
+                    </>
+                  ) : null}
                   {i.actor} · <time dateTime={i.at}>{formatInstant(i.at, props.locale)}</time>
                 </span>
               </li>

@@ -1,8 +1,9 @@
 /**
  * Entry point of the Concord app card (crm.record.tab on companies and deals).
  *
- * `AccountReviewCard` owns the card's state (loading → data | not linked | error), on a deal also
- * the deal's ERP order (polled while it is being created), and its actions (Refresh, Create
+ * `AccountReviewCard` owns the card's state (loading → data | not linked | error), the account's
+ * recent changes (read in parallel with the view), on a deal also the deal's ERP order (polled
+ * while it is being created), and its actions (Refresh, Create
  * follow-up task, Retry a blocked or failed order); everything it shows is drawn by the pure
  * components in ./components. The broker is reached only through an injected BrokerClient built
  * on `hubspot.fetch`, so tests can run the real component against a fake fetcher.
@@ -18,6 +19,7 @@ import { createBrokerClient } from './lib/broker-client.ts';
 import type { BrokerClient, CardError, CardFetcher, CardObjectType } from './lib/broker-client.ts';
 import { DEFAULT_LOCALE, addDaysIso, formatDate, riskReasonLabel } from './lib/format.ts';
 import type { Order } from './lib/order.ts';
+import type { ChangesState } from './components/RecentChanges.tsx';
 
 /** While a deal's order is being created, the card asks for its state this often. */
 export const ORDER_POLL_MS = 3_000;
@@ -107,6 +109,24 @@ export function AccountReviewCard({ context, actions, fetcher = hubspot.fetch, c
     [broker, objectType, objectId],
   );
 
+  const [changes, setChanges] = useState<ChangesState>({ status: 'loading' });
+  const changesSeq = useRef(0);
+
+  /**
+   * Reads the account's latest changes. Asked together with the view, never after it, so the
+   * card waits for the slower of the two, not their sum. A failed re-read keeps the list shown.
+   */
+  const loadChanges = useCallback(async () => {
+    if (!objectType) return;
+    const seq = ++changesSeq.current;
+    const result = await broker.getChanges(objectType, objectId);
+    if (seq !== changesSeq.current) return;
+    if (result.kind === 'ok') setChanges({ status: 'ready', items: result.items });
+    // Not linked: the view says so for the whole card; the list has nothing to add.
+    else if (result.kind === 'not_linked') setChanges({ status: 'ready', items: [] });
+    else setChanges((current) => (current.status === 'ready' ? current : { status: 'error', error: result.error }));
+  }, [broker, objectType, objectId]);
+
   const isDeal = objectType === 'deals';
   const [order, setOrder] = useState<OrderCardState>({ status: 'loading' });
   const [retryingOrder, setRetryingOrder] = useState(false);
@@ -124,8 +144,9 @@ export function AccountReviewCard({ context, actions, fetcher = hubspot.fetch, c
 
   useEffect(() => {
     void load(false, false);
+    void loadChanges();
     void loadOrder();
-  }, [load, loadOrder]);
+  }, [load, loadChanges, loadOrder]);
 
   // While the order is being created, ask again until it is created, blocked or failed.
   const creating = order.status === 'ready' && order.order?.state === 'creating';
@@ -155,18 +176,19 @@ export function AccountReviewCard({ context, actions, fetcher = hubspot.fetch, c
   // Retrying after an error or a "not linked" answer bypasses the broker's cache.
   const retry = useCallback(() => {
     setState({ status: 'loading' });
+    setChanges({ status: 'loading' });
     void load(true, false);
-  }, [load]);
+    void loadChanges();
+  }, [load, loadChanges]);
 
   const refresh = useCallback(async () => {
     setRefreshing(true);
     try {
-      if (isDeal) await Promise.all([load(true, true), loadOrder()]);
-      else await load(true, true);
+      await Promise.all([load(true, true), loadChanges(), ...(isDeal ? [loadOrder()] : [])]);
     } finally {
       setRefreshing(false);
     }
-  }, [load, loadOrder, isDeal]);
+  }, [load, loadChanges, loadOrder, isDeal]);
 
   const createTask = useCallback(async () => {
     if (state.status !== 'ready' || !objectType || creatingTask) return;
@@ -206,6 +228,7 @@ export function AccountReviewCard({ context, actions, fetcher = hubspot.fetch, c
         return (
           <AccountReviewView
             view={state.view}
+            changes={changes}
             locale={locale}
             refreshing={refreshing}
             creatingTask={creatingTask}

@@ -1,6 +1,6 @@
 /**
  * The loaded card: actions, finance hold, risk, receivables, contract, health and onboarding,
- * each with its provenance. Pure: it renders what it is given and reports clicks through callbacks.
+ * each with its provenance, then the account's recent changes with their sources. Pure: it renders what it is given and reports clicks through callbacks.
  */
 import { Divider, Flex, LoadingButton, Text } from '@hubspot/ui-extensions';
 import type { ReactElement } from 'react';
@@ -12,6 +12,7 @@ import { FinanceHoldAlert, FinanceHoldNote } from './FinanceHold.tsx';
 import { HealthSection } from './HealthSection.tsx';
 import { InvoicesTable } from './InvoicesTable.tsx';
 import { OnboardingSection } from './OnboardingSection.tsx';
+import { RecentChanges, type ChangesState } from './RecentChanges.tsx';
 import { RiskAlert } from './RiskAlert.tsx';
 import { SectionHeader } from './SectionHeader.tsx';
 import { SectionBody } from './SectionState.tsx';
@@ -19,6 +20,8 @@ import { SectionBody } from './SectionState.tsx';
 /** Props of {@link AccountReviewView}. */
 export interface AccountReviewViewProps {
   view: AccountView;
+  /** The account's latest changes (read beside the view). */
+  changes: ChangesState;
   locale: string;
   refreshing: boolean;
   creatingTask: boolean;
@@ -46,7 +49,7 @@ function Section<T>(props: { view: AccountView; id: Exclude<SectionKey, 'escalat
 }
 
 /** The whole data view of the card. */
-export function AccountReviewView({ view, locale, refreshing, creatingTask, onRefresh, onCreateTask }: AccountReviewViewProps) {
+export function AccountReviewView({ view, changes, locale, refreshing, creatingTask, onRefresh, onCreateTask }: AccountReviewViewProps) {
   return (
     <Flex direction="column" gap="md">
       <Flex direction="row" justify="between" align="center" wrap>
@@ -80,6 +83,8 @@ export function AccountReviewView({ view, locale, refreshing, creatingTask, onRe
       <Section view={view} id="health" data={view.health} render={(h) => <HealthSection health={h} locale={locale} />} />
       <Divider />
       <Section view={view} id="onboarding" data={view.onboarding} render={(o) => <OnboardingSection onboarding={o} locale={locale} />} />
+      <Divider />
+      <RecentChanges changes={changes} locale={locale} />
     </Flex>
   );
 }

@@ -1,6 +1,6 @@
 /**
- * The card's only door to the broker: loads the AccountView and a deal's ERP order, creates
- * follow-up tasks and retries a blocked or failed order.
+ * The card's only door to the broker: loads the AccountView, the account's latest changes and a
+ * deal's ERP order, creates follow-up tasks and retries a blocked or failed order.
  *
  * It takes the fetch function as a parameter (production passes `hubspot.fetch`, which signs
  * each request with X-HubSpot-Signature-v3 and appends portalId/userId/userEmail/appId; tests
@@ -11,6 +11,7 @@ import type { HubSpotFetchOptions } from '@hubspot/ui-extensions';
 import { z } from 'zod';
 import { AccountView } from './account-view.ts';
 import { BROKER_URL, FETCH_TIMEOUT_MS } from './config.ts';
+import { ChangesAnswer, CHANGES_SHOWN, type ChangeItem } from './changes.ts';
 import { OrderAnswer, type Order } from './order.ts';
 
 /** The `hubspot.fetch` signature; injected so the card is testable without HubSpot. */
@@ -32,6 +33,12 @@ export type ViewResult =
   | { kind: 'not_linked'; message: string | null }
   | { kind: 'error'; error: CardError };
 
+/** Outcome of loading the account's latest changes (newest first). */
+export type ChangesResult =
+  | { kind: 'ok'; items: ChangeItem[] }
+  | { kind: 'not_linked' }
+  | { kind: 'error'; error: CardError };
+
 /** Outcome of creating a follow-up task. */
 export type TaskResult = { kind: 'ok'; taskId: string | null } | { kind: 'error'; error: CardError };
 
@@ -50,6 +57,8 @@ export interface FollowUpTask {
 /** The service the card component depends on. */
 export interface BrokerClient {
   getView(objectType: CardObjectType, objectId: string, opts?: { refresh?: boolean }): Promise<ViewResult>;
+  /** The latest changes of the record's account, each with its source. */
+  getChanges(objectType: CardObjectType, objectId: string): Promise<ChangesResult>;
   createTask(task: FollowUpTask): Promise<TaskResult>;
   /** The ERP order of a deal (its closed-won run). */
   getOrder(dealId: string): Promise<OrderResult>;
@@ -154,6 +163,27 @@ export function createBrokerClient(fetcher: CardFetcher, baseUrl: string = BROKE
         };
       }
       return { kind: 'ok', view: view.data };
+    },
+
+    async getChanges(objectType, objectId) {
+      const query = new URLSearchParams({ objectType, objectId, limit: String(CHANGES_SHOWN) });
+      let res: Response;
+      try {
+        res = await fetcher(`${baseUrl}/v1/cards/hubspot/changes?${query.toString()}`, { method: 'GET', timeout: FETCH_TIMEOUT_MS });
+      } catch {
+        return { kind: 'error', error: NETWORK_ERROR };
+      }
+      const body = await readJson(res);
+      if (!res.ok) {
+        const error = problemToError(res, body);
+        if (res.status === 404 && error.code === 'account_not_linked') return { kind: 'not_linked' };
+        return { kind: 'error', error: res.status >= 500 ? { ...error, message: "Concord could not load this account's recent changes right now. Try again in a moment." } : error };
+      }
+      const parsed = ChangesAnswer.safeParse(body);
+      if (!parsed.success) {
+        return { kind: 'error', error: { code: 'invalid_changes', status: res.status, message: 'Concord sent changes this card cannot read. Updating the app may help.' } };
+      }
+      return { kind: 'ok', items: parsed.data.items };
     },
 
     async createTask(task) {

@@ -2,7 +2,9 @@
  * Concord Account Review: ERP (NetSuite) and customer-success (Vitally) truth on an Account or
  * Opportunity record page, fetched through Apex (ConcordController → signed callout to the
  * Concord broker). Shows the finance hold on expansion quoting, receivables, invoices, contract
- * and renewal, health, onboarding, risk and per-source freshness; offers Refresh and "Create follow-up task". On an Opportunity it also
+ * and renewal, health, onboarding, risk and per-source freshness, then the account's recent changes
+ * with their source (asked for beside the view, not after it); offers Refresh and "Create
+ * follow-up task". On an Opportunity it also
  * shows the ERP order Concord's closed-won flow makes of it (asked again every few seconds while
  * it is being created) with Retry for a blocked or failed order.
  */
@@ -11,9 +13,11 @@ import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import getAccountView from '@salesforce/apex/ConcordController.getAccountView';
 import createFollowUpTask from '@salesforce/apex/ConcordController.createFollowUpTask';
 import getOrder from '@salesforce/apex/ConcordController.getOrder';
+import getAccountChanges from '@salesforce/apex/ConcordController.getAccountChanges';
 import retryOrder from '@salesforce/apex/ConcordController.retryOrder';
 import LOCALE from '@salesforce/i18n/locale';
 import { errorMessage, reasonLabel } from './format';
+import { toChangesModel } from './changesModel';
 import { toOrderModel } from './orderModel';
 import { toViewModel } from './viewModel';
 
@@ -47,11 +51,17 @@ export default class ConcordAccountReview extends LightningElement {
     orderError = '';
     retryingOrder = false;
     orderTimer;
+    /** 'loading' | 'ready' | 'error': the recent changes, read beside the view. */
+    changesState = 'loading';
+    /** Display model of the account's recent changes, newest first. */
+    changes = [];
+    changesError = '';
     connected = false;
 
     connectedCallback() {
         this.connected = true;
         this.load(false);
+        this.loadChanges();
         this.loadOrder();
     }
 
@@ -86,6 +96,34 @@ export default class ConcordAccountReview extends LightningElement {
         if (this.order && this.order.isCreating && this.connected) {
             // eslint-disable-next-line @lwc/lwc/no-async-operation -- polling a state the broker changes
             this.orderTimer = setTimeout(() => this.loadOrder(), this.orderPollMs);
+        }
+    }
+
+    get changesLoading() {
+        return this.changesState === 'loading';
+    }
+
+    get changesFailed() {
+        return this.changesState === 'error';
+    }
+
+    get hasChanges() {
+        return this.changes.length > 0;
+    }
+
+    /** Reads the account's latest changes; a failed re-read keeps the list already shown. */
+    async loadChanges() {
+        try {
+            const result = await getAccountChanges({ recordId: this.recordId });
+            // Not linked: the view says so for the whole component; the list has nothing to add.
+            this.changes = toChangesModel(result && result.items, LOCALE);
+            this.changesState = 'ready';
+            this.changesError = '';
+        } catch (error) {
+            if (this.changesState !== 'ready') {
+                this.changesError = errorMessage(error);
+                this.changesState = 'error';
+            }
         }
     }
 
@@ -173,6 +211,7 @@ export default class ConcordAccountReview extends LightningElement {
     handleRefresh() {
         this.statusText = '';
         this.load(true);
+        this.loadChanges();
         this.loadOrder();
     }
 
