@@ -235,9 +235,19 @@ describe('resolve and thresholds', () => {
 
     // A same name in the same city and country reaches 0.8: linked by default, reviewed under a stricter tenant.
     const list = await json<{ items: Account[] }>(await api('/v1/tenants/demo/accounts?limit=200', { key }));
-    const acc = list.items.find((a) => a.links.some((l) => l.system === 'netsuite') && a.links.some((l) => l.system === 'hubspot'))!;
-    const facts = await json<{ account: { legalName: string; billTo: { city: string; country: string } } }>(await api(`/v1/tenants/demo/accounts/${acc.id}/view`, { key }));
-    const probe = { name: facts.account.legalName, city: facts.account.billTo.city, country: facts.account.billTo.country, systems: ['netsuite'] };
+    // The first linked customer whose ERP facts (legal name, billing city and country) the view has
+    // read: chosen by what it holds, since a view whose NetSuite read failed has no billing address.
+    type Facts = { account: { legalName: string | null; billTo: { city: string | null; country: string | null } | null } };
+    let facts: Facts | null = null;
+    for (const a of list.items.filter((x) => x.links.some((l) => l.system === 'netsuite') && x.links.some((l) => l.system === 'hubspot'))) {
+      const v = await json<Facts>(await api(`/v1/tenants/demo/accounts/${a.id}/view`, { key }));
+      if (v.account.legalName && v.account.billTo?.city && v.account.billTo.country) {
+        facts = v;
+        break;
+      }
+    }
+    expect(facts, 'a linked customer with its ERP billing address').not.toBeNull();
+    const probe = { name: facts!.account.legalName!, city: facts!.account.billTo!.city!, country: facts!.account.billTo!.country!, systems: ['netsuite'] };
     expect(await json(await resolve(probe))).toMatchObject({ decision: 'match' });
     const put = await api('/v1/tenants/demo/identity/settings', { method: 'PUT', key, body: JSON.stringify({ matchAt: 0.95, reviewAt: 0.5 }) });
     expect(put.status).toBe(200);
