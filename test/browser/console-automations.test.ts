@@ -71,7 +71,7 @@ describe('console Automations section', () => {
     expect(JSON.parse(put?.body ?? '{}')).toEqual({
       financeHold: { enabled: true, overdueDays: 60, minAmount: 2500.5 },
       healthDrop: { enabled: true, dropPoints: 25, below: 40 },
-      onboardingStalled: { enabled: true, pastDueGraceDays: 0 },
+      onboardingStalled: { enabled: true, pastDueGraceDays: 0, noProgressDays: 0 },
       renewalRisk: { enabled: false, level: 'medium', withinDays: 90 },
     });
     // The sentences are the saved answer's, built from the new values.

@@ -23,7 +23,7 @@ describe('automation policy schema', () => {
     expect(DEFAULT_AUTOMATION_POLICY).toEqual({
       financeHold: { enabled: true, ...DEFAULT_FINANCE_HOLD },
       healthDrop: { enabled: true, ...DEFAULT_HEALTH_DROP },
-      onboardingStalled: { enabled: true, pastDueGraceDays: 0 },
+      onboardingStalled: { enabled: true, pastDueGraceDays: 0, noProgressDays: 0 },
       renewalRisk: { enabled: true, ...DEFAULT_RENEWAL_RISK },
     });
     expect(DEFAULT_AUTOMATION_POLICY.financeHold).toMatchObject({ overdueDays: 60, minAmount: 1000 });
@@ -114,6 +114,8 @@ describe('the sentences the console shows', () => {
     expect(by['finance-hold']).toMatchObject({ enabled: true, overdueDays: 30, minAmount: 2500, when: '2,500 or more (invoice currency) overdue for more than 30 days, disputed invoices not counted' });
     expect(by['health-drop']!.when).toBe('The health score falls by 1 point or more between two readings, or to below 35');
     expect(by['onboarding-stalled']!.when).toBe('An onboarding milestone is blocked or more than 3 days past its due date');
+    const slow = describeAutomations(AutomationPolicySchema.parse({ onboardingStalled: { noProgressDays: 21 } }), billing).find((a) => a.key === 'onboarding-stalled')!;
+    expect(slow.when).toBe('An onboarding milestone is blocked or past its due date, or no milestone has been completed for more than 21 days');
     expect(by['renewal-risk']).toMatchObject({ enabled: false, when: 'Renewal risk is medium or high and the contract renews within 1 day' });
     expect(by['billing-on-go-live']).toMatchObject({ enabled: false, when: 'The onboarding milestone "Go-live" is completed in the CS system' });
   });

@@ -3,7 +3,7 @@
  * milestone and per renewal, whatever the number of changes that report the same situation.
  */
 import { describe, expect, it } from 'vitest';
-import { nextDueDate, stalledMilestone } from '../../worker/policies/account-facts/index.js';
+import { stallCheckDate, stalledMilestone } from '../../worker/policies/account-facts/index.js';
 import { onboardingEpisode, renewalEpisode } from '../../worker/policies/automations/index.js';
 import type { OnboardingSection } from '../../worker/model/index.js';
 
@@ -27,20 +27,33 @@ describe('the milestone an onboarding is stalled on', () => {
   });
 });
 
-describe('the next due date the poll watches', () => {
-  const section = (...ms: ReturnType<typeof milestone>[]): OnboardingSection => ({ status: 'active', milestones: ms });
-  it('is the earliest due date of a milestone not done, whatever the order; none when no open milestone has one', () => {
-    expect(nextDueDate(section(milestone('a', 'completed', '2026-11-01'), milestone('b', 'not_started', '2026-12-20'), milestone('c', 'in_progress', '2026-12-10')))).toBe('2026-12-10');
-    expect(nextDueDate(section(milestone('a', 'skipped', '2026-11-01'), milestone('b', 'not_started', null)))).toBeNull();
+describe('the day the poll reads an onboarding again (the stalled rule, if nothing changes)', () => {
+  const section = (...ms: OnboardingSection['milestones']): OnboardingSection => ({ status: 'active', milestones: ms });
+  const done = (id: string, day: string) => ({ ...milestone(id, 'completed', null), completedAt: `${day}T09:00:00.000Z` });
+  it('is the day after the earliest open due date (plus the grace), whatever the order; none when no open milestone has one', () => {
+    expect(stallCheckDate(section(milestone('a', 'completed', '2026-11-01'), milestone('b', 'not_started', '2026-12-20'), milestone('c', 'in_progress', '2026-12-10')))).toBe('2026-12-11');
+    expect(stallCheckDate(section(milestone('b', 'in_progress', '2026-12-10')), { pastDueGraceDays: 3 })).toBe('2026-12-14');
+    expect(stallCheckDate(section(milestone('a', 'skipped', '2026-11-01'), milestone('b', 'not_started', null)))).toBeNull();
   });
-  it('falls due exactly when the stalled rule would call it late (the sweep and the rule agree)', () => {
+  it('is exactly the first day the stalled rule calls it stalled (the sweep and the rule agree)', () => {
     const s = section(milestone('a', 'completed', '2026-11-01'), milestone('b', 'in_progress', '2026-12-01'), milestone('c', 'not_started', '2026-12-15'));
-    const due = nextDueDate(s)!;
-    // Not late on its due date, late the day after (grace 0) and after the grace.
-    expect(stalledMilestone(s, due)).toBeNull();
-    expect(stalledMilestone(s, '2026-12-02')).toMatchObject({ id: 'b', reason: 'past_due' });
-    expect(stalledMilestone(s, '2026-12-02', 1)).toBeNull();
-    expect(stalledMilestone(s, '2026-12-03', 1)).toMatchObject({ id: 'b' });
+    for (const rule of [{}, { pastDueGraceDays: 2 }]) {
+      const day = stallCheckDate(s, rule)!;
+      const before = new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+      expect(stalledMilestone(s, before, rule)).toBeNull();
+      expect(stalledMilestone(s, day, rule)).toMatchObject({ id: 'b', reason: 'past_due' });
+    }
+  });
+  it('with noProgressDays: stalled on the current milestone once nothing was completed for longer, and the check day says when', () => {
+    const s = section(done('a', '2026-11-10'), milestone('b', 'in_progress', null), milestone('c', 'not_started', null));
+    const rule = { noProgressDays: 14 };
+    expect(stallCheckDate(s, rule)).toBe('2026-11-25');
+    expect(stalledMilestone(s, '2026-11-24', rule)).toBeNull();
+    expect(stalledMilestone(s, '2026-11-25', rule)).toEqual({ id: 'b', name: 'Milestone b', reason: 'no_progress', dueDate: null, lastProgress: '2026-11-10' });
+    // Off by default, and not judged before a first milestone is completed.
+    expect(stalledMilestone(s, '2026-12-31')).toBeNull();
+    expect(stallCheckDate(s)).toBeNull();
+    expect(stalledMilestone(section(milestone('b', 'in_progress', null)), '2026-12-31', rule)).toBeNull();
   });
 });
 

@@ -201,7 +201,7 @@ describe('onboarding that falls due with nothing happening', () => {
       const a = await linkedAccount(['hubspot', 'vitally']);
       await changeEffects(a.id, { erp: false, cs: true });
       const cs = (await loadStates<AccountState>(env.DB, TENANT, [a.id])).get(a.id)?.state.cs;
-      if (!cs?.onboarding || cs.onboarding.stalled || !cs.onboarding.nextDue) continue;
+      if (!cs?.onboarding || cs.onboarding.stalled || !cs.onboarding.checkBy) continue;
       const v = await freshView(a.id);
       const open = v.onboarding.state === 'ok' ? v.onboarding.data.milestones.filter((m) => m.status !== 'completed' && m.status !== 'skipped' && m.status !== 'blocked' && m.dueDate) : [];
       const first = open.sort((x, y) => x.dueDate!.localeCompare(y.dueDate!))[0];
@@ -214,12 +214,13 @@ describe('onboarding that falls due with nothing happening', () => {
 
     // A day passes: the milestone was due yesterday and is still not done. The clock cannot be
     // moved here, so the milestone's due date becomes yesterday in Vitally, and the account's
-    // digest is put back to what a read yesterday would have stored (due yesterday, not stalled).
+    // digest is put back to what a read yesterday would have stored (due yesterday, not stalled,
+    // stalled from today on if nothing changes).
     const token = await sandboxToken('vitally');
     const moved = await fetch(`${S}/vitally/resources/tasks/${f.milestone.id}`, { method: 'PUT', headers: { authorization: `Basic ${btoa(`${token}:`)}`, 'content-type': 'application/json' }, body: JSON.stringify({ dueDate: yesterday }) });
     expect(moved.status, await moved.clone().text()).toBe(200);
     const stored = (await loadStates<AccountState>(env.DB, TENANT, [f.id])).get(f.id)!;
-    const before: AccountState = { ...stored.state, cs: { ...stored.state.cs!, fetchedAt: `${yesterday}T12:00:00.000Z`, onboarding: { ...stored.state.cs!.onboarding!, stalled: null, nextDue: yesterday } } };
+    const before: AccountState = { ...stored.state, cs: { ...stored.state.cs!, fetchedAt: `${yesterday}T12:00:00.000Z`, onboarding: { ...stored.state.cs!.onboarding!, stalled: null, checkBy: today } } };
     await env.DB.batch(await saveStateStatements(env.DB, { tenantId: TENANT, accountId: f.id, previous: stored.version, state: before, history: [], actor: 'test', correlationId: 'seed-due' }));
 
     // Switched off: the sweep reads nothing.

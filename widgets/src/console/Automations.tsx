@@ -31,7 +31,10 @@ const FIELDS: Record<Part, { field: string; label: string; decimals?: boolean }[
     { field: 'dropPoints', label: 'A fall of at least (points)' },
     { field: 'below', label: 'Or a fall to below (score)' },
   ],
-  onboardingStalled: [{ field: 'pastDueGraceDays', label: 'Past due only after (days past the due date)' }],
+  onboardingStalled: [
+    { field: 'pastDueGraceDays', label: 'Past due only after (days past the due date)' },
+    { field: 'noProgressDays', label: 'Stalled after no milestone completed for (days, 0: off)' },
+  ],
   renewalRisk: [{ field: 'withinDays', label: 'Renews within (days)' }],
 };
 

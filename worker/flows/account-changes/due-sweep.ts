@@ -1,17 +1,17 @@
 /**
  * Onboarding that stalls with nothing happening: a milestone's due date passes and nobody touches
  * it, so the CS system reports no change and neither its webhooks nor the `updatedAt` poll bring
- * the account back to the pipeline. The digest keeps the earliest due date of a milestone not done
- * (`nextDue`, policies/account-facts/state.ts); every poll (each minute) looks for accounts whose
- * `nextDue` is past the tenant's grace while their digest, read before today, says nothing is
- * stalled, marks them for a CS read and runs their effects. The same rule then opens the
+ * the account back to the pipeline (the same holds for onboarding with no milestone completed for
+ * the policy's `noProgressDays`). The digest keeps the first day on which the stalled rule would
+ * call the onboarding stalled if nothing changed (`checkBy`, policies/account-facts/state.ts);
+ * every poll (each minute) looks for accounts whose `checkBy` has come while their digest, read
+ * before today, says nothing is stalled, marks them for a CS read and runs their effects. The same rule then opens the
  * stalled-onboarding episode and files its task (policies/automations/onboarding-stalled.ts). A
  * digest read today is never picked, and a read that finds the stall records it, so an account is
  * read at most once a day by this sweep. Nothing runs while the tenant's policy has the
  * automation switched off.
  */
 import type { Env } from '../../env.js';
-import { addDays } from '../../model/index.js';
 import type { Logger } from '../../ops/log.js';
 import { loadAutomationPolicy } from '../../services/automation-policy.js';
 import { markDirtyStatement } from '../../storage/account-changes.js';
@@ -25,16 +25,15 @@ export async function dueSweep(env: Env, tenantId: string, log: Logger, correlat
   const policy = (await loadAutomationPolicy(env.DB, tenantId)).onboardingStalled;
   if (!policy.enabled) return [];
   const today = new Date(now).toISOString().slice(0, 10);
-  const lastOnTime = addDays(today, -policy.pastDueGraceDays);
   const { results } = await env.DB.prepare(
     `SELECT account_id AS id FROM account_states
       WHERE tenant_id = ?
-        AND json_extract(state_json, '$.cs.onboarding.nextDue') < ?
+        AND json_extract(state_json, '$.cs.onboarding.checkBy') <= ?
         AND json_extract(state_json, '$.cs.onboarding.stalled') IS NULL
         AND json_extract(state_json, '$.cs.fetchedAt') < ?
       ORDER BY account_id LIMIT ?`,
   )
-    .bind(tenantId, lastOnTime, today, MAX_PER_POLL)
+    .bind(tenantId, today, today, MAX_PER_POLL)
     .all<{ id: string }>();
   const ids = results.map((r) => r.id);
   if (ids.length === 0) return ids;

@@ -107,7 +107,8 @@ function healthTask(episode: HealthEpisode, name: string): AutomationTask {
 /** The task of a stalled-onboarding episode: due two days after the stall was seen. */
 function onboardingTask(episode: OnboardingEpisode, name: string): AutomationTask {
   const m = episode.milestone;
-  const why = m.reason === 'blocked' ? 'is blocked' : `is past its due date (${m.dueDate})`;
+  const why =
+    m.reason === 'blocked' ? 'is blocked' : m.reason === 'no_progress' ? `has not moved: no milestone completed since ${m.lastProgress}` : `is past its due date (${m.dueDate})`;
   return {
     key: episode.key,
     subject: `Onboarding stalled: ${m.name} (${name})`,
@@ -199,7 +200,7 @@ export async function accountEffects(
     next.erp = erpDigest(read.erp.fetchedAt, read.erp.receivables, read.erp.contract, lastPayment);
   }
   if (read.cs) {
-    next.cs = csDigest(read.cs.fetchedAt, read.cs.health, read.cs.onboarding, read.cs.escalations, policy.onboardingStalled.pastDueGraceDays);
+    next.cs = csDigest(read.cs.fetchedAt, read.cs.health, read.cs.onboarding, read.cs.escalations, policy.onboardingStalled);
     // An automation switched off opens nothing new; an episode it had open may still close.
     const judged = healthEpisode(previous?.healthEpisode, previous?.cs?.health?.score, next.cs.health?.score, read.cs.fetchedAt, accountId, policy.healthDrop);
     const episode = episodeUnder(policy.healthDrop.enabled, previous?.healthEpisode, judged);

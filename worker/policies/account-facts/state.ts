@@ -40,12 +40,13 @@ export interface CsDigest {
     /** The milestone onboarding is stalled on (blocked first, else the earliest past due), null when none; absent in digests stored before it. */
     stalled?: StalledMilestone | null;
     /**
-     * The earliest due date (YYYY-MM-DD) of a milestone not done, null when none has one: once it
-     * passes with no change in the CS system, the onboarding has stalled though nothing said so,
-     * and the poll's due-date sweep reads the account again (flows/account-changes/due-sweep.ts).
-     * Absent in digests stored before it.
+     * The first day (YYYY-MM-DD) on which the stalled rule would find this onboarding stalled if
+     * nothing changed (a milestone's due date plus the grace has passed, or no milestone was
+     * completed for longer than `noProgressDays`), null when none: on that day the CS system
+     * reports no change, so the poll's due-date sweep reads the account again
+     * (flows/account-changes/due-sweep.ts). Absent in digests stored before it.
      */
-    nextDue?: string | null;
+    checkBy?: string | null;
   } | null;
   /** Open escalations (id, subject, priority). */
   escalations: Pick<Escalation, 'id' | 'subject' | 'priority' | 'status'>[];
@@ -93,29 +94,62 @@ export function erpDigest(fetchedAt: string, receivables: ReceivablesSection | n
   };
 }
 
+/** How the tenant's policy judges a stall: the grace after a due date, and the days without progress (0: not judged). */
+export interface StallRule {
+  pastDueGraceDays?: number;
+  noProgressDays?: number;
+}
+
+const openMilestones = (onboarding: OnboardingSection) => onboarding.milestones.filter((m) => m.status !== 'completed' && m.status !== 'skipped');
+
+/** The day the last milestone was completed (YYYY-MM-DD), null when none was. */
+function lastProgress(onboarding: OnboardingSection): string | null {
+  const done = onboarding.milestones.flatMap((m) => (m.status === 'completed' && m.completedAt ? [m.completedAt.slice(0, 10)] : []));
+  return done.length > 0 ? done.reduce((a, b) => (b > a ? b : a)) : null;
+}
+
 /**
  * The milestone an onboarding is stalled on as of `today`: the first blocked one (in the
  * section's order, by due date), else the first not done whose due date has passed by more than
- * `pastDueGraceDays` days (the tenant's automation policy; 0: any day after the due date).
+ * `pastDueGraceDays` days (the tenant's automation policy; 0: any day after the due date), else,
+ * when the policy sets `noProgressDays`, the current milestone once no milestone has been
+ * completed for longer than that (judged only after a first milestone is completed: the CS
+ * system gives no project start to count from).
  */
-export function stalledMilestone(onboarding: OnboardingSection, today: string, pastDueGraceDays = 0): StalledMilestone | null {
-  const open = onboarding.milestones.filter((m) => m.status !== 'completed' && m.status !== 'skipped');
+export function stalledMilestone(onboarding: OnboardingSection, today: string, rule: StallRule | number = {}): StalledMilestone | null {
+  const { pastDueGraceDays = 0, noProgressDays = 0 } = typeof rule === 'number' ? { pastDueGraceDays: rule } : rule;
+  const open = openMilestones(onboarding);
   const blocked = open.find((m) => m.status === 'blocked');
   if (blocked) return { id: blocked.id, name: blocked.name, reason: 'blocked', dueDate: blocked.dueDate };
   // Late only once the tenant's grace after the due date has passed (0: the day after it).
   const lastOnTime = addDays(today, -pastDueGraceDays);
   const late = open.find((m) => m.dueDate !== null && m.dueDate < lastOnTime);
-  return late ? { id: late.id, name: late.name, reason: 'past_due', dueDate: late.dueDate } : null;
+  if (late) return { id: late.id, name: late.name, reason: 'past_due', dueDate: late.dueDate };
+  const last = lastProgress(onboarding);
+  const current = open[0];
+  if (noProgressDays > 0 && current && last && addDays(last, noProgressDays) < today) {
+    return { id: current.id, name: current.name, reason: 'no_progress', dueDate: current.dueDate, lastProgress: last };
+  }
+  return null;
 }
 
-/** The earliest due date of a milestone not done (completed or skipped), null when none has one. */
-export function nextDueDate(onboarding: OnboardingSection): string | null {
-  const due = onboarding.milestones.filter((m) => m.status !== 'completed' && m.status !== 'skipped' && m.dueDate !== null).map((m) => m.dueDate!);
-  return due.length > 0 ? due.reduce((a, b) => (b < a ? b : a)) : null;
+/**
+ * The first day on which `stalledMilestone` would find the onboarding stalled if nothing changed
+ * (null: never, as it stands): a due date plus the grace plus one day, or the last completion
+ * plus `noProgressDays` plus one day, whichever comes first.
+ */
+export function stallCheckDate(onboarding: OnboardingSection, rule: StallRule = {}): string | null {
+  const { pastDueGraceDays = 0, noProgressDays = 0 } = rule;
+  const open = openMilestones(onboarding);
+  const days = open.flatMap((m) => (m.dueDate ? [addDays(m.dueDate, pastDueGraceDays + 1)] : []));
+  const last = lastProgress(onboarding);
+  if (noProgressDays > 0 && open.length > 0 && last) days.push(addDays(last, noProgressDays + 1));
+  return days.length > 0 ? days.reduce((a, b) => (b < a ? b : a)) : null;
 }
 
 /** The CS digest of freshly read sections (`fetchedAt`'s date is the day a milestone is late by). */
-export function csDigest(fetchedAt: string, health: HealthSection | null, onboarding: OnboardingSection | null, escalations: readonly Escalation[] | null, pastDueGraceDays = 0): CsDigest {
+export function csDigest(fetchedAt: string, health: HealthSection | null, onboarding: OnboardingSection | null, escalations: readonly Escalation[] | null, rule: StallRule | number = {}): CsDigest {
+  const stall: StallRule = typeof rule === 'number' ? { pastDueGraceDays: rule } : rule;
   return {
     fetchedAt,
     health: health ? { score: health.score, trend: health.trend, asOf: health.asOf } : null,
@@ -124,8 +158,8 @@ export function csDigest(fetchedAt: string, health: HealthSection | null, onboar
           status: onboarding.status,
           current: onboarding.milestones.find((m) => m.status !== 'completed' && m.status !== 'skipped')?.name ?? null,
           completed: onboarding.milestones.filter((m) => m.status === 'completed').map((m) => m.name),
-          stalled: stalledMilestone(onboarding, fetchedAt.slice(0, 10), pastDueGraceDays),
-          nextDue: nextDueDate(onboarding),
+          stalled: stalledMilestone(onboarding, fetchedAt.slice(0, 10), stall),
+          checkBy: stallCheckDate(onboarding, stall),
         }
       : null,
     escalations: (escalations ?? []).map((e) => ({ id: e.id, subject: e.subject, priority: e.priority, status: e.status })),

@@ -30,9 +30,10 @@ export function describeAutomations(policy: AutomationPolicy, billing: { release
       key: 'onboarding-stalled',
       name: 'Onboarding stalled',
       when:
-        onboarding.pastDueGraceDays === 0
+        (onboarding.pastDueGraceDays === 0
           ? 'An onboarding milestone is blocked or past its due date'
-          : `An onboarding milestone is blocked or more than ${days(onboarding.pastDueGraceDays)} past its due date`,
+          : `An onboarding milestone is blocked or more than ${days(onboarding.pastDueGraceDays)} past its due date`) +
+        (onboarding.noProgressDays > 0 ? `, or no milestone has been completed for more than ${days(onboarding.noProgressDays)}` : ''),
       does: 'Files one task on each CRM record per stalled milestone',
       ...onboarding,
     },

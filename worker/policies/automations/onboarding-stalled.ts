@@ -11,9 +11,14 @@
 export interface StalledMilestone {
   id: string;
   name: string;
-  /** `blocked`: the CS system says so; `past_due`: not done and its due date has passed. */
-  reason: 'blocked' | 'past_due';
+  /**
+   * `blocked`: the CS system says so; `past_due`: not done and its due date has passed;
+   * `no_progress`: no milestone completed for longer than the tenant's `noProgressDays`.
+   */
+  reason: 'blocked' | 'past_due' | 'no_progress';
   dueDate: string | null;
+  /** `no_progress`: the day the last milestone was completed (YYYY-MM-DD). */
+  lastProgress?: string;
 }
 
 /** An open stalled-onboarding episode (kept in the account's digest). */

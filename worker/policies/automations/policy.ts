@@ -22,6 +22,9 @@ export const AUTOMATIONS_FLOW = 'automations';
 /** By default a milestone is past due the day after its due date. */
 export const DEFAULT_PAST_DUE_GRACE_DAYS = 0;
 
+/** By default onboarding is not judged by how long ago a milestone was completed (0: off). */
+export const DEFAULT_NO_PROGRESS_DAYS = 0;
+
 const Days = (max: number) => z.number().int().min(0).max(max);
 
 export const AutomationPolicySchema = z
@@ -48,9 +51,14 @@ export const AutomationPolicySchema = z
         enabled: z.boolean().default(true),
         /** A milestone not done counts as past due only this many days after its due date. */
         pastDueGraceDays: Days(365).default(DEFAULT_PAST_DUE_GRACE_DAYS),
+        /**
+         * Onboarding with no milestone completed for more than this many days (since the last one
+         * was) is stalled on its current milestone; 0 (the default): not judged by progress.
+         */
+        noProgressDays: Days(365).default(DEFAULT_NO_PROGRESS_DAYS),
       })
       .strict()
-      .default({ enabled: true, pastDueGraceDays: DEFAULT_PAST_DUE_GRACE_DAYS }),
+      .default({ enabled: true, pastDueGraceDays: DEFAULT_PAST_DUE_GRACE_DAYS, noProgressDays: DEFAULT_NO_PROGRESS_DAYS }),
     renewalRisk: z
       .object({
         enabled: z.boolean().default(true),
