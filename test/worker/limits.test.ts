@@ -68,6 +68,40 @@ describe('RateLimiter Durable Object', () => {
     expect(await stub.acquire({ system: 'netsuite', overrides: { netsuiteSlots: 10 } }, {})).toMatchObject({ ok: true });
   });
 
+  it('holds callers that may wait for a NetSuite slot in line and grants them in arrival order as slots come back', async () => {
+    const stub = limiterStub(limitEnv, 'do-line', 'netsuite')!;
+    const key = { system: 'netsuite' as const, overrides: { netsuiteSlots: 1 } };
+    const held = await stub.acquire(key, {});
+    expect(held).toMatchObject({ ok: true });
+    // Two callers join the line; the limiter answers neither while the one slot is taken.
+    const order: string[] = [];
+    const second = stub.acquire(key, { waitUpToMs: 20_000 }).then((g) => (order.push('second'), g));
+    await new Promise((r) => setTimeout(r, 50));
+    const third = stub.acquire(key, { waitUpToMs: 20_000 }).then((g) => (order.push('third'), g));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(order).toEqual([]);
+    // A caller that does not wait is told to ask again, even now: it cannot overtake the line.
+    expect(await stub.acquire(key, {})).toMatchObject({ ok: false });
+
+    await stub.observe(key, { status: 200, ...(held.ok && held.leaseId ? { leaseId: held.leaseId } : {}) });
+    const g2 = await second;
+    expect(g2).toMatchObject({ ok: true });
+    expect(order).toEqual(['second']);
+    await stub.observe(key, { status: 200, ...(g2.ok && g2.leaseId ? { leaseId: g2.leaseId } : {}) });
+    const g3 = await third;
+    expect(g3).toMatchObject({ ok: true });
+    expect(order).toEqual(['second', 'third']);
+    await stub.observe(key, { status: 200, ...(g3.ok && g3.leaseId ? { leaseId: g3.leaseId } : {}) });
+
+    // A wait that runs out is answered "ask again", and the caller leaves the line.
+    const blocker = await stub.acquire(key, {});
+    const t0 = Date.now();
+    expect(await stub.acquire(key, { waitUpToMs: 300 })).toMatchObject({ ok: false, exhausted: false });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+    await stub.observe(key, { status: 200, ...(blocker.ok && blocker.leaseId ? { leaseId: blocker.leaseId } : {}) });
+    expect(await stub.acquire(key, {})).toMatchObject({ ok: true });
+  });
+
   it('stops Salesforce calls before the daily cap with the wait until midnight UTC', async () => {
     const stub = limiterStub(limitEnv, 'do-daily', 'salesforce')!;
     await stub.observe({ system: 'salesforce' }, { status: 200, dailyUsed: 14_990, dailyMax: 15_000 });

@@ -20,6 +20,14 @@ export interface PermitRequest {
    * NetSuite slot, a window place) until the lease is settled. Fewer may be granted.
    */
   hold?: boolean;
+  /**
+   * How long the caller is willing to wait for a NetSuite slot inside this one request: a limiter
+   * that can hold requests (the `RateLimiter` object) then queues it, first come first served, and
+   * grants it the moment a slot is given back, instead of answering "ask again in a few ms". A
+   * burst of callers polling for slots would spend the slots' worth of limiter round trips, and a
+   * lucky poller would overtake ones that waited longer.
+   */
+  waitUpToMs?: number;
 }
 
 /** The limiter's answer. */

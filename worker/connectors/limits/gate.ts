@@ -98,19 +98,32 @@ export class PacedGate implements LimitGate {
     };
   }
 
+  /**
+   * What to add to a request for a concurrency limit: how long the limiter may hold it in its line
+   * (the rest of this caller's wait). Window and daily limits answer at once with the wait.
+   */
+  private line(waited: number): { waitUpToMs?: number } {
+    const left = (this.opts.maxWaitMs ?? 30_000) - waited;
+    return this.policy.kind === 'concurrency' && left > 0 ? { waitUpToMs: left } : {};
+  }
+
   /** Ask the limiter until it grants (sleeping what it says), or give up with rate_limited. */
   private async grant(req: PermitRequest): Promise<{ permits: number; leaseId?: string }> {
     const sleep = this.opts.sleep ?? realSleep;
+    const now = this.opts.now ?? Date.now;
     const maxWait = this.opts.maxWaitMs ?? 30_000;
+    const t0 = now();
+    // The wait counts what the limiter's line held the caller too, not only the sleeps.
     let waited = 0;
     for (;;) {
-      const grant = await this.backend.acquire({ ...req, ...(waited ? { waitedMs: waited } : {}) });
+      const grant = await this.backend.acquire({ ...req, ...(waited ? { waitedMs: waited } : {}), ...this.line(waited) });
+      waited = Math.max(waited, now() - t0);
       if (grant.ok) return { permits: grant.permits, ...(grant.leaseId ? { leaseId: grant.leaseId } : {}) };
       if (grant.exhausted || waited + grant.waitMs > maxWait) {
         throw new ConcordError({ kind: 'rate_limited', system: this.opts.system, retryAfterMs: grant.waitMs });
       }
       await sleep(grant.waitMs);
-      waited += grant.waitMs;
+      waited = Math.max(waited + grant.waitMs, now() - t0);
     }
   }
 
@@ -125,10 +138,12 @@ export class PacedGate implements LimitGate {
       this.reserved = this.reserved.filter((until) => until > now());
       if (this.reserved.shift() !== undefined) return this.permit();
     }
+    const t0 = now();
     let waited = 0;
     for (;;) {
       const want = canReserve && this.policy.kind === 'window' ? this.policy.reserve : 1;
-      const grant = await this.backend.acquire({ permits: want, ...(req.bucket ? { bucket: req.bucket } : {}), ...(waited ? { waitedMs: waited } : {}) });
+      const grant = await this.backend.acquire({ permits: want, ...(req.bucket ? { bucket: req.bucket } : {}), ...(waited ? { waitedMs: waited } : {}), ...this.line(waited) });
+      waited = Math.max(waited, now() - t0);
       if (grant.ok) {
         if (canReserve && this.policy.kind === 'window') {
           const until = now() + this.policy.reserveTtlMs;
@@ -140,7 +155,7 @@ export class PacedGate implements LimitGate {
         throw new ConcordError({ kind: 'rate_limited', system: this.opts.system, retryAfterMs: grant.waitMs });
       }
       await sleep(grant.waitMs);
-      waited += grant.waitMs;
+      waited = Math.max(waited + grant.waitMs, now() - t0);
     }
   }
 

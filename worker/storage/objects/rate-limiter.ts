@@ -17,9 +17,20 @@ export interface LimiterKey {
   overrides?: PolicyOverrides;
 }
 
+/** Longest one `acquire` is held in the line (the caller asks again after it, within its own wait). */
+export const LINE_WAIT_MAX_MS = 10_000;
+
+interface Waiter {
+  req: PermitRequest;
+  resolve: (g: Grant) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
 export class RateLimiter extends DurableObject {
   private core: LimiterCore | undefined;
   private saved: QuotaCounters | undefined;
+  /** Callers waiting for a NetSuite slot, oldest first (see `PermitRequest.waitUpToMs`). */
+  private line: Waiter[] = [];
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env as never);
@@ -38,19 +49,53 @@ export class RateLimiter extends DurableObject {
     return this.core;
   }
 
-  /** Ask for permits (see `LimiterCore.acquire`). */
+  /**
+   * Ask for permits (see `LimiterCore.acquire`). For a concurrency limit (NetSuite) a caller that
+   * may wait (`waitUpToMs`) joins the line when no slot is free, or when others wait already (no
+   * overtaking), and is answered when a slot comes back, or "ask again" after its wait.
+   */
   async acquire(key: LimiterKey, req: PermitRequest): Promise<Grant> {
     const core = this.coreFor(key);
-    const grant = core.acquire(req, Date.now());
-    if (grant.ok && req.waitedMs) this.persist(core);
-    return grant;
+    const queueable = core.policy.kind === 'concurrency' && (req.waitUpToMs ?? 0) > 0;
+    if (!(queueable && this.line.length > 0)) {
+      const grant = core.acquire(req, Date.now());
+      if (grant.ok && req.waitedMs) this.persist(core);
+      if (grant.ok || grant.exhausted || !queueable) return grant;
+    }
+    return new Promise<Grant>((resolve) => {
+      const waiter: Waiter = {
+        req,
+        resolve,
+        timer: setTimeout(() => {
+          this.line = this.line.filter((w) => w !== waiter);
+          resolve({ ok: false, waitMs: 1, exhausted: false });
+        }, Math.min(req.waitUpToMs ?? 0, LINE_WAIT_MAX_MS)),
+      };
+      this.line.push(waiter);
+      // A slot may have come back (or a lease lapsed) since the first look.
+      this.serveLine(core);
+    });
   }
 
-  /** Report one answer: release the slot, count it, learn the vendor's numbers. */
+  /** Report one answer: release the slot, count it, learn the vendor's numbers; serve the line. */
   async observe(key: LimiterKey, o: Observation): Promise<void> {
     const core = this.coreFor(key);
     core.observe(o, Date.now());
     this.persist(core);
+    this.serveLine(core);
+  }
+
+  /** Grant waiting callers, oldest first, while slots are free. */
+  private serveLine(core: LimiterCore): void {
+    while (this.line.length > 0) {
+      const head = this.line[0]!;
+      const grant = core.acquire(head.req, Date.now());
+      if (!grant.ok) return;
+      this.line.shift();
+      clearTimeout(head.timer);
+      if (head.req.waitedMs) this.persist(core);
+      head.resolve(grant);
+    }
   }
 
   /** Quota consumption for the ops view. */
