@@ -18,6 +18,8 @@ export interface Env extends OAuthBindings, LimiterEnv {
   CLOSED_WON: Workflow<import('./flows/closed-won/workflow.js').ClosedWonStart>;
   /** Canonical change events (webhooks and polls -> consumer); dead letters land in D1 `dead_letters`. */
   EVENTS: Queue<import('./queues/messages.js').ChangeMessage>;
+  /** Closed-won write-backs (flows/closed-won/writeback.ts); consumed like `EVENTS`. */
+  FLOW_WRITES: Queue<import('./queues/messages.js').ChangeMessage>;
   /** Steps of sync runs (reconcile, backfill): worker/queues/sync.ts. */
   SYNC: Queue<import('./services/sync-runs/index.js').SyncMessage>;
   /** Operator key for provisioning tenants (`PUT /v1/operator/tenants/:tenant`). */

@@ -1,6 +1,6 @@
 /**
  * Concord broker entry point (Cloudflare Worker): the HTTP app, the queue consumers (change
- * events and their dead-letter queue), the Cron Trigger (every minute: the wake of stalled
+ * events, closed-won write-backs, their dead-letter queue, sync runs), the Cron Trigger (every minute: the wake of stalled
  * closed-won runs and the ERP and CS change polls), the Durable Object classes (view coordinator,
  * rate limiter, token refresher) and the Workflow classes (closed-won to order).
  */
@@ -8,7 +8,7 @@ import { createApp } from './http/app.js';
 import type { Env } from './env.js';
 import { consumeEvents } from './queues/consumer.js';
 import { consumeDeadLetters } from './queues/dead-letter.js';
-import { EVENTS_DLQ, EVENTS_QUEUE } from './queues/messages.js';
+import { EVENTS_DLQ, EVENTS_QUEUE, FLOW_WRITES_QUEUE } from './queues/messages.js';
 import { consumeSync } from './queues/sync.js';
 import { SYNC_QUEUE } from './services/sync-runs/index.js';
 import { NIGHTLY_RECONCILE_CRON, startNightlyReconcile } from './services/sync-runs/schedule.js';
@@ -27,7 +27,8 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   async queue(batch, env) {
-    if (batch.queue === EVENTS_QUEUE) return consumeEvents(batch, env);
+    // Closed-won write-backs have a queue of their own, and the same consumer (it dispatches on kind).
+    if (batch.queue === EVENTS_QUEUE || batch.queue === FLOW_WRITES_QUEUE) return consumeEvents(batch, env);
     if (batch.queue === EVENTS_DLQ) return consumeDeadLetters(batch, env);
     if (batch.queue === SYNC_QUEUE) return consumeSync(batch, env);
     // A queue this Worker does not know: leave every message unacked so it is redelivered

@@ -26,6 +26,9 @@ import {
 import { api } from './helpers.js';
 import type { Env } from '../../worker/env.js';
 import { recheckBlockedOrders } from '../../worker/flows/closed-won/recheck.js';
+import { consumeWritebacks } from '../../worker/flows/closed-won/writeback.js';
+import type { FlowWriteback } from '../../worker/queues/messages.js';
+import { insertRun, mergeRunResult, setRunState } from '../../worker/storage/flow-runs.js';
 import { createLogger } from '../../worker/ops/log.js';
 
 const e = estate(inject('closedWonSandboxUrl'));
@@ -223,6 +226,60 @@ describe('HubSpot: two deals of one company won together', { timeout: RUN_TIMEOU
     expect(vi.accounts.createdThroughApi - vi0.accounts.createdThroughApi).toBe(1);
     expect(vi.projects.createdThroughApi - vi0.projects.createdThroughApi).toBe(1);
     expect(vi.projects.duplicates).toBe(0);
+  });
+});
+
+describe('HubSpot: the write-back of many runs', { timeout: RUN_TIMEOUT }, () => {
+  it("writes a batch of runs' deals and companies in one batched HubSpot call each, from each run's row as it is when written", async () => {
+    const cases = [pick(fx.hubspot.valid, () => true), pick(fx.hubspot.valid, () => true), pick(fx.hubspot.valid, () => true)];
+    const db = brokerEnv.DB;
+    const runIdOf = (dealId: string) => `hubspot-test-deal-${dealId}`;
+    // Three runs as the engine leaves them: two past their order, one of them blocked afterwards
+    // (its deal keeps the issue its stage wrote), one finished with its CS account.
+    for (const [i, c] of cases.entries()) {
+      await insertRun(db, 'demo', { id: runIdOf(c.dealId), flow: 'closed-won', sourceSystem: 'hubspot', sourceRecord: c.dealId, correlationId: `test-wb-${i}` }).run();
+      await mergeRunResult(db, 'demo', runIdOf(c.dealId), { customerId: `cust-${i}`, accountId: `acct-wb-${i}`, orderId: `so-${i}`, orderNumber: `SO-WB-${i}`, orderCreatedAt: '2026-12-01T10:00:00.000Z', ...(i === 2 ? { csAccountId: `cs-wb-${i}` } : {}) }).run();
+    }
+    await setRunState(db, 'demo', runIdOf(cases[0]!.dealId), { status: 'running', step: 'provision-cs' }).run();
+    await setRunState(db, 'demo', runIdOf(cases[1]!.dealId), { status: 'blocked', step: 'provision-cs', exceptions: [{ code: 'cs_refused' }] }).run();
+    await setRunState(db, 'demo', runIdOf(cases[2]!.dealId), { status: 'running', step: 'write-back-cs' }).run();
+    await e.vendor('hubspot', 'PATCH', `/crm/v3/objects/deals/${cases[1]!.dealId}`, { properties: { concord_order_issue: 'Vitally refused the account' } });
+
+    const at = new Date().toISOString();
+    const messages: FlowWriteback[] = cases.map((c, i) => ({
+      v: 1,
+      kind: 'flow.writeback',
+      tenantId: 'demo',
+      system: 'hubspot',
+      runId: runIdOf(c.dealId),
+      dealId: c.dealId,
+      companyId: c.companyId,
+      accountId: `acct-wb-${i}`,
+      stage: i === 2 ? 'cs' : 'order',
+      at,
+      correlationId: `test-wb-${i}`,
+      idempotencyKey: String(i).repeat(64),
+    }));
+    const errors = await consumeWritebacks(brokerEnv as unknown as Env, messages);
+    expect([...errors.values()]).toEqual([]);
+
+    const deals = await Promise.all(cases.map((c) => e.hubspotDeal(c.dealId, ['concord_order_status', 'concord_order_number', 'concord_erp_customer_id', 'concord_cs_account_id', 'concord_order_issue'])));
+    expect(deals[0]).toMatchObject({ concord_order_status: 'created', concord_order_number: 'SO-WB-0', concord_erp_customer_id: 'cust-0' });
+    expect(deals[0]!.concord_order_issue ?? '').toBe('');
+    // Blocked after its order: the order shows, the issue stays.
+    expect(deals[1]).toMatchObject({ concord_order_status: 'created', concord_order_number: 'SO-WB-1', concord_order_issue: 'Vitally refused the account' });
+    expect(deals[2]).toMatchObject({ concord_order_number: 'SO-WB-2', concord_cs_account_id: 'cs-wb-2' });
+    const company = await e.hubspotCompany(cases[2]!.companyId, ['concord_account_id', 'concord_erp_customer_id', 'concord_cs_account_id']);
+    expect(company).toMatchObject({ concord_erp_customer_id: 'cust-2', concord_cs_account_id: 'cs-wb-2' });
+
+    // Each run records the CRM write: three runs, one deal call and one company call for all.
+    const runs = await Promise.all(cases.map((c) => getRun('demo', key, runIdOf(c.dealId))));
+    for (const [i, run] of runs.entries()) {
+      const step = run.steps.find((st) => st.step === (i === 2 ? 'write-back-cs:crm' : 'write-back-order:crm'));
+      expect(step, `run ${i}`).toMatchObject({ status: 'done', detail: { batch: 3, calls: 2 } });
+    }
+    // The last write-back completes its run; the others keep their state.
+    expect(runs.map((r) => r.status)).toEqual(['running', 'blocked', 'completed']);
   });
 });
 

@@ -10,7 +10,8 @@
  * `consumeEvents` applies each CRM change exactly once (storage/events.ts `applyChange`), then
  * invalidates the cached account view of a changed company; ERP and CS changes go through the
  * change pipeline (flows/account-changes: record read back, claimed once, account view rebuilt,
- * facts written on the CRM records in batches). A failure is noted in D1 and the message retried
+ * facts written on the CRM records in batches); closed-won write-backs are written onto their
+ * deals and companies in batched CRM calls (flows/closed-won/writeback.ts). A failure is noted in D1 and the message retried
  * with backoff; a message that can never succeed (malformed, or a business failure) is
  * dead-lettered at once and acked (queues/dead-letter.ts).
  */
@@ -26,7 +27,8 @@ import { dealChangesIntake, isDealChange } from '../flows/closed-won/crm-intake.
 import { deadLetterId, failureReason, loggerFor, parseOrDeadLetter } from './dead-letter.js';
 import { companyChangesIntake, isCompanyIdentityChange } from './identity-intake.js';
 import { consumeAccountChanges, type PipelineItem } from '../flows/account-changes/consume.js';
-import { summarize, type ChangeMessage, type CrmChange } from './messages.js';
+import { consumeWritebacks, writebackDeadLettered } from '../flows/closed-won/writeback.js';
+import { summarize, type ChangeMessage, type CrmChange, type FlowWriteback } from './messages.js';
 
 /** Longest backoff between redeliveries of a failing message. */
 const MAX_DELAY_SECONDS = 300;
@@ -61,6 +63,7 @@ async function failed(env: Env, msg: Message<unknown>, m: ChangeMessage, err: un
     // A business failure does not heal by retrying: straight to the dead-letter store.
     log.warn('event.dead_lettered', { reason });
     await putDeadLetter(env.DB, { tenantId: m.tenantId, id: deadLetterId(m.idempotencyKey), kind: m.kind, summary: summarize(m), payload: m, error: reason, attempts: msg.attempts });
+    if (m.kind === 'flow.writeback') await env.DB.batch(writebackDeadLettered(env, m, reason));
     msg.ack();
     return;
   }
@@ -103,10 +106,15 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
   const deals: Grouped = new Map();
   const companies: Grouped = new Map();
   const pipeline = new Map<PipelineItem, Message<unknown>>();
+  const writebacks = new Map<FlowWriteback, { msg: Message<unknown>; log: Logger }>();
   for (const msg of batch.messages) {
     const m = await parseOrDeadLetter(env, msg);
     if (!m) continue;
     const log = loggerFor(env, { correlationId: m.correlationId, tenant: m.tenantId, eventKey: m.idempotencyKey.slice(0, 12), attempt: msg.attempts });
+    if (m.kind === 'flow.writeback') {
+      writebacks.set(m, { msg, log });
+      continue;
+    }
     if (m.kind !== 'crm.change') {
       pipeline.set({ m, log }, msg);
       continue;
@@ -138,6 +146,20 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
       const err = errors.get(item);
       if (err === undefined) msg.ack();
       else await failed(env, msg, item.m, err, item.log);
+    }
+  }
+  if (writebacks.size > 0) {
+    // Every run's write-back of this batch in a few batched CRM calls per tenant.
+    let errors: Map<FlowWriteback, unknown>;
+    try {
+      errors = await consumeWritebacks(env, [...writebacks.keys()]);
+    } catch (err) {
+      errors = new Map([...writebacks.keys()].map((m) => [m, err]));
+    }
+    for (const [m, { msg, log }] of writebacks) {
+      const err = errors.get(m);
+      if (err === undefined) msg.ack();
+      else await failed(env, msg, m, err, log);
     }
   }
   await runGroups(env, deals, (tenantId, changes) => dealChangesIntake(env, tenantId, changes));

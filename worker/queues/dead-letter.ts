@@ -13,6 +13,7 @@ import { ConcordError, toProblem } from '../errors.js';
 import { createLogger, type Logger } from '../ops/log.js';
 import { sha256Hex } from '../storage/crypto.js';
 import { isProcessed, lastFailure, putDeadLetter } from '../storage/events.js';
+import { writebackDeadLettered } from '../flows/closed-won/writeback.js';
 import { ChangeMessageSchema, summarize, type ChangeMessage } from './messages.js';
 
 /** Dead-letter id of a message: stable per change, so failing again reopens the same row. */
@@ -92,6 +93,8 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env)
         error: failure?.error ?? 'retries_exhausted',
         attempts: failure?.attempts ?? null,
       });
+      // A closed-won write-back that cannot be written shows on its run (replay completes it).
+      if (m.kind === 'flow.writeback') await env.DB.batch(writebackDeadLettered(env, m, failure?.error ?? 'retries_exhausted'));
       log.warn('event.dead_lettered', { deadLetter: deadLetterId(m.idempotencyKey), attempts: failure?.attempts });
       msg.ack();
     } catch (err) {

@@ -6,7 +6,10 @@
  * - `erp.change`: one ERP record changed (a NetSuite event script's push or a SuiteQL poll row).
  *   A pointer, never business data: the consumer reads the record back;
  * - `cs.change`: one customer-success record changed (a Vitally poll row or playbook webhook),
- *   also a pointer: the consumer reads the account's CS data again.
+ *   also a pointer: the consumer reads the account's CS data again;
+ * - `flow.writeback`: a closed-won run has something to show on its CRM deal and company (the
+ *   order, then the CS account). Also a pointer: the consumer writes what the run's row holds
+ *   then, for many runs in one batched CRM write (flows/closed-won/writeback.ts).
  */
 import { z } from 'zod';
 import { CS_OBJECT_TYPES, ERP_RECORD_TYPES, type CsObjectType, type ErpRecordType } from '../model/changes.js';
@@ -16,6 +19,7 @@ import { MAX_VALUE_BYTES, byteLength } from './size.js';
 /** Queue names as in wrangler.toml (the `queue()` handler dispatches on them). */
 export const EVENTS_QUEUE = 'concord-events';
 export const EVENTS_DLQ = 'concord-events-dlq';
+export const FLOW_WRITES_QUEUE = 'concord-flow-writes';
 
 /** One change of one CRM record. Strict: the broker is the only producer. */
 export const CrmChangeSchema = z
@@ -102,8 +106,31 @@ export const CsChangeSchema = z
 
 export type CsChange = z.infer<typeof CsChangeSchema>;
 
+/** A closed-won run's result to be written onto its CRM deal and company. Strict: the broker is the only producer. */
+export const FlowWritebackSchema = z
+  .object({
+    v: z.literal(1),
+    kind: z.literal('flow.writeback'),
+    tenantId: TenantId,
+    system: z.enum(['hubspot', 'salesforce']),
+    runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    dealId: z.string().regex(/^[A-Za-z0-9]{1,20}$/),
+    /** The deal's company / Account and its canonical account. */
+    companyId: z.string().regex(/^[A-Za-z0-9]{1,20}$/),
+    accountId: z.string().min(1).max(64),
+    /** Which stage asked: `order` (the order exists), `cs` (the CS account too: the run's last write). */
+    stage: z.enum(['order', 'cs']),
+    /** When the stage asked (ISO instant): the write-back's recorded step starts there. */
+    at: z.string().datetime(),
+    correlationId: z.string().min(1).max(128),
+    idempotencyKey: Key,
+  })
+  .strict();
+
+export type FlowWriteback = z.infer<typeof FlowWritebackSchema>;
+
 /** Every message the `EVENTS` queue carries. */
-export const ChangeMessageSchema = z.discriminatedUnion('kind', [CrmChangeSchema, ErpChangeSchema, CsChangeSchema]);
+export const ChangeMessageSchema = z.discriminatedUnion('kind', [CrmChangeSchema, ErpChangeSchema, CsChangeSchema, FlowWritebackSchema]);
 export type ChangeMessage = z.infer<typeof ChangeMessageSchema>;
 
 /** A record version in whole seconds: NetSuite's SuiteQL and record/v1 resolve no finer. */
@@ -154,5 +181,7 @@ export function summarize(m: ChangeMessage): string {
       return `${m.system} ${m.recordType} ${m.recordId}: ${m.eventType ?? 'changed'} (${m.via})`;
     case 'cs.change':
       return `${m.system} ${m.objectType} ${m.objectId}: changed (${m.via})`;
+    case 'flow.writeback':
+      return `closed-won ${m.system} deal ${m.dealId}: ${m.stage === 'order' ? 'order' : 'order and CS account'} onto the CRM record`;
   }
 }

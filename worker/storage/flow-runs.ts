@@ -33,12 +33,12 @@ const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 const parse = (v: string | null) => (v === null ? null : JSON.parse(v));
 
 /** Record a run when its intake starts it (a second intake of the same run changes nothing). */
-export function insertRun(db: D1Database, tenantId: string, r: { id: string; flow: string; sourceSystem: string; sourceRecord: string; correlationId: string }): D1PreparedStatement {
+export function insertRun(db: D1Database, tenantId: string, r: { id: string; flow: string; sourceSystem: string; sourceRecord: string; correlationId: string; trigger?: string }): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT OR IGNORE INTO flow_runs (tenant_id, id, flow, source_system, source_record, status, correlation_id) VALUES (?, ?, ?, ?, ?, 'queued', ?)`,
+      `INSERT OR IGNORE INTO flow_runs (tenant_id, id, flow, source_system, source_record, status, correlation_id, trigger_kind) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
     )
-    .bind(tenantId, r.id, r.flow, r.sourceSystem, r.sourceRecord, r.correlationId);
+    .bind(tenantId, r.id, r.flow, r.sourceSystem, r.sourceRecord, r.correlationId, r.trigger ?? null);
 }
 
 /**
@@ -149,4 +149,26 @@ export async function runsOfRecords(db: D1Database, tenantId: string, flow: stri
     .bind(tenantId, flow, sourceSystem, ...ids)
     .all<{ id: string; sourceRecord: string; status: RunStatus }>();
   return results;
+}
+
+/**
+ * Add what a run knows so far to its result (a JSON merge patch), without moving its status: the
+ * order number once the order exists, the CS account once provisioned. The CRM write-back
+ * (flows/closed-won/writeback.ts) derives what it writes onto the deal from this row.
+ */
+export function mergeRunResult(db: D1Database, tenantId: string, id: string, partial: Record<string, unknown>): D1PreparedStatement {
+  return db
+    .prepare(`UPDATE flow_runs SET result_json = json_patch(COALESCE(result_json, '{}'), ?), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE tenant_id = ? AND id = ?`)
+    .bind(JSON.stringify(partial), tenantId, id);
+}
+
+/** Runs by id (at most 95 per call: D1's bound-parameter limit). */
+export async function runsByIds(db: D1Database, tenantId: string, ids: readonly string[]): Promise<RunRow[]> {
+  if (ids.length === 0) return [];
+  const part = ids.slice(0, 95);
+  const { results } = await db
+    .prepare(`SELECT ${RUN_COLUMNS} FROM flow_runs WHERE tenant_id = ? AND id IN (${part.map(() => '?').join(', ')})`)
+    .bind(tenantId, ...part)
+    .all<RawRun>();
+  return results.map(toRun);
 }

@@ -14,6 +14,7 @@ import type { ErpIssue, SalesOrderResult } from './order-steps.js';
 import { onboardingKeyFor, runIdFor, type ClosedWonParams } from './params.js';
 import { closedWonSettings } from './settings.js';
 import { dateOnly, runPorts, vendorRefusal } from './steps.js';
+import { queueWriteback } from './writeback.js';
 
 export interface CsResult {
   csAccountId: string;
@@ -88,9 +89,11 @@ export async function provisionCs(env: Env, p: ClosedWonParams, source: CrmOrder
   }
 }
 
-/** Step `write-back-cs`: the CS account on the deal and the company (what the matrix allows). */
-export async function writeBackCs(env: Env, p: ClosedWonParams, source: CrmOrderSource, accountId: string, csAccountId: string): Promise<void> {
-  const crm = await runPorts(env, p).crm(p.source);
-  await crm.writeDealFacts!(p.dealId, { csAccountId }, accountId);
-  await crm.writeAccountFacts!([{ recordId: source.company!.externalId, accountId, facts: { csAccountId } }]);
+/**
+ * Step `write-back-cs`: the deal and the company are to show the CS account too; like the order's
+ * write-back, queued and batched (writeback.ts). Its write is the run's last: the run is
+ * `completed` once the CRM has it.
+ */
+export async function writeBackCs(env: Env, p: ClosedWonParams, source: CrmOrderSource, accountId: string, result: Record<string, unknown>): Promise<void> {
+  await queueWriteback(env, p, runIdFor(p), { stage: 'cs', companyId: source.company!.externalId, accountId, result });
 }

@@ -10,9 +10,10 @@ import type { CrmOrderSource } from '../../ports/index.js';
 import { invalidateAccountView } from '../../services/account-view.js';
 import { SYSTEM_NAMES } from '../../services/order-state.js';
 import { parentCompany, resolveCustomer, type CustomerResolution } from './customer.js';
-import { orderKeyFor, type ClosedWonParams } from './params.js';
+import { orderKeyFor, runIdFor, type ClosedWonParams } from './params.js';
 import { closedWonSettings } from './settings.js';
 import { dateOnly, runPorts, vendorRefusal } from './steps.js';
+import { queueWriteback } from './writeback.js';
 
 /** A business exception of an ERP step, shaped like a validation issue. */
 export interface ErpIssue {
@@ -133,12 +134,17 @@ export async function salesOrder(env: Env, p: ClosedWonParams, source: CrmOrderS
 }
 
 /**
- * Step `write-back-order`: the deal shows the order (created, its number, the ERP customer, when),
- * the company its Concord account and ERP customer: what the ownership matrix allows.
+ * Step `write-back-order`: the deal is to show the order (created, its number, the ERP customer,
+ * when), the company its Concord account and ERP customer: the run's row takes them and a
+ * write-back pointer is queued, written with other runs' in batched CRM calls, what the ownership
+ * matrix allows (writeback.ts).
  */
 export async function writeBackOrder(env: Env, p: ClosedWonParams, source: CrmOrderSource, accountId: string, customerId: string, order: SalesOrderResult): Promise<void> {
-  const crm = await runPorts(env, p).crm(p.source);
-  await crm.writeDealFacts!(p.dealId, { orderStatus: 'created', orderNumber: order.orderNumber, erpCustomerId: customerId, orderCreatedAt: order.createdAt, orderIssue: null }, accountId);
-  await crm.writeAccountFacts!([{ recordId: source.company!.externalId, accountId, facts: { concordAccountId: accountId, erpCustomerId: customerId } }]);
+  await queueWriteback(env, p, runIdFor(p), {
+    stage: 'order',
+    companyId: source.company!.externalId,
+    accountId,
+    result: { customerId, accountId, orderId: order.orderId, orderNumber: order.orderNumber, orderCreatedAt: order.createdAt },
+  });
   await invalidateAccountView(env, p.tenantId, accountId);
 }

@@ -5,7 +5,8 @@
  * Stages, one `step.do` each (steps.ts, order-steps.ts, cs-steps.ts), each idempotent and recorded
  * in `flow_steps` inside its own step: load, validate, resolve-customer, create-sales-order,
  * write-back-order (the deal shows the order number as soon as it exists), provision-cs,
- * write-back-cs. Technical failures (5xx, 429, timeouts) are retried with backoff by the engine;
+ * write-back-cs. The two write-backs queue their CRM write, batched with other runs'
+ * (writeback.ts); the run is `completed` once the CRM has the last one. Technical failures (5xx, 429, timeouts) are retried with backoff by the engine;
  * two kinds of failure end a stage differently:
  * - business exceptions (validation, an ambiguous customer, a refusal by the ERP or CS system:
  *   a 4xx about the data, with the field the vendor names) are not retried: the run is `blocked`
@@ -47,6 +48,8 @@ export interface ClosedWonResult {
   accountId: string;
   orderId: string;
   orderNumber: string;
+  /** When Concord confirmed the order in the ERP (ISO instant). */
+  orderCreatedAt: string;
   csAccountId: string;
   customer: 'linked' | 'matched' | 'created';
 }
@@ -174,8 +177,9 @@ export class ClosedWonToOrder extends WorkflowEntrypoint<Env, ClosedWonStart> {
         cs = await stage('provision-cs', () => provisionCs(env, p, source, accountId, customerId, salesOrder), (c) => (c.ok ? { status: 'running', step: 'provision-cs' } : null));
       }
       const csAccountId = cs.cs.csAccountId;
-      const result: ClosedWonResult = { customerId, accountId, orderId: salesOrder.orderId, orderNumber: salesOrder.orderNumber, csAccountId, customer: how };
-      await stage('write-back-cs', () => writeBackCs(env, p, source, accountId, csAccountId), () => ({ status: 'completed', step: null, exceptions: null, result }));
+      const result: ClosedWonResult = { customerId, accountId, orderId: salesOrder.orderId, orderNumber: salesOrder.orderNumber, orderCreatedAt: salesOrder.createdAt, csAccountId, customer: how };
+      // The run is `completed` when the CRM has this last write-back (writeback.ts), not before.
+      await stage('write-back-cs', () => writeBackCs(env, p, source, accountId, { ...result }), () => ({ status: 'running', step: 'write-back-cs' }));
       return result;
     }
   }
