@@ -58,6 +58,31 @@ describe('the stalled-run sweep', () => {
     expect(mine(await wakeStalledRuns(workerEnv, log))).toEqual([]);
   });
 
+  it('a queued run whose instance was never created (the intake died after its claim) is started with its claim\'s parameters', async () => {
+    const dealId = '910020';
+    const runId = `hubspot-1-deal-${dealId}`;
+    const source = { deal: { externalId: dealId, name: 'Recovery test deal', won: true, amount: 1000, currency: 'EUR', closeDate: '2026-11-20', contractStart: null, contractEnd: null, paymentTerms: 'Net 30' }, company: null, owner: null, lines: [] };
+    const issue = { field: 'company.taxId', code: 'tax_id_required', message: 'Customers in DE need a tax id (VAT/GST number) in the ERP.', fixIn: 'crm', action: 'Enter the company tax id (VAT number).' };
+    await using instance = await introspectWorkflowInstance(brokerEnv.CLOSED_WON, runId);
+    await instance.modify(async (m) => {
+      await m.mockStepResult({ name: 'load#0' }, source);
+      await m.mockStepResult({ name: 'validate#0' }, { ok: false, issues: [issue] });
+    });
+    // The claim as the intake writes it, and no instance: the engine does not know the run.
+    await insertRun(env.DB, TENANT, { id: runId, flow: 'closed-won', sourceSystem: 'hubspot', sourceRecord: dealId, correlationId: 'test-never-created', trigger: 'webhook' }).run();
+    await age(runId, STALL_AFTER_MS + 60_000);
+    await expect(brokerEnv.CLOSED_WON.get(runId).then((i) => i.status())).rejects.toThrow();
+
+    const report = mine(await wakeStalledRuns(workerEnv, log)).find((r) => r.runId === runId);
+    expect(report).toMatchObject({ engine: 'created', woken: true });
+    expect(await audits(runId)).toContain('flow.closed_won.started');
+    // The created instance runs the flow for that deal: here it blocks on the mocked validation.
+    await instance.waitForStepResult({ name: 'validate#0:settings' });
+    await expect.poll(async () => (await env.DB.prepare('SELECT status FROM flow_runs WHERE tenant_id = ? AND id = ?').bind(TENANT, runId).first<{ status: string }>())?.status, { timeout: 10_000, interval: 100 }).toBe('blocked');
+    // Started once: the next sweep finds nothing to do for it.
+    expect(mine(await wakeStalledRuns(workerEnv, log)).find((r) => r.runId === runId)).toBeUndefined();
+  });
+
   it('a wake sent to an instance the engine is executing (here: waiting for a fix) changes nothing for it', async () => {
     const dealId = '910010';
     const runId = `hubspot-1-deal-${dealId}`;

@@ -37,17 +37,33 @@ async function exists(env: Env, id: string): Promise<boolean> {
 export async function startClosedWon(env: Env, params: ClosedWonParams, actor: string, preloaded?: CrmOrderSource): Promise<Started> {
   const p = ClosedWonParamsSchema.parse(params);
   const runId = runIdFor(p);
-  const claim = await insertRun(env.DB, p.tenantId, { id: runId, flow: FLOW, sourceSystem: p.source, sourceRecord: p.dealId, correlationId: p.correlationId }).run();
+  const claim = await insertRun(env.DB, p.tenantId, { id: runId, flow: FLOW, sourceSystem: p.source, sourceRecord: p.dealId, correlationId: p.correlationId, trigger: p.trigger }).run();
   if (claim.meta.changes === 0 && (await exists(env, runId))) return { runId, started: false };
+  return { runId, started: await createInstance(env, p, actor, preloaded) };
+}
+
+/**
+ * Create the claimed run's Workflow instance, audited; false when it exists (a concurrent intake
+ * of the same deal got there first: `create` with an existing id fails).
+ */
+export async function createInstance(env: Env, p: ClosedWonParams, actor: string, preloaded?: CrmOrderSource): Promise<boolean> {
+  const runId = runIdFor(p);
   try {
     await env.CLOSED_WON.create({ id: runId, params: { ...p, ...(preloaded ? { preloaded } : {}) } });
   } catch (err) {
-    // `create` with an existing id fails: a concurrent intake of the same deal got there first.
-    if (await exists(env, runId)) return { runId, started: false };
+    if (await exists(env, runId)) return false;
     throw err;
   }
   await auditStatement(env.DB, { tenantId: p.tenantId, actor, action: 'flow.closed_won.started', entityType: 'flow_run', entityId: runId, after: { source: p.source, dealId: p.dealId, trigger: p.trigger }, correlationId: p.correlationId }).run();
-  return { runId, started: true };
+  return true;
+}
+
+/** The parameters a run was claimed with, from its `flow_runs` row (null when they cannot be told). */
+export function paramsOfRow(r: { tenantId: string; id: string; sourceSystem: string; sourceRecord: string; correlationId: string; trigger: string | null }): ClosedWonParams | null {
+  const m = /^(hubspot|salesforce)-([A-Za-z0-9]{1,20})-(?:deal|opp)-([A-Za-z0-9]{1,20})$/.exec(r.id);
+  if (!m || m[1] !== r.sourceSystem || m[3] !== r.sourceRecord) return null;
+  const parsed = ClosedWonParamsSchema.safeParse({ tenantId: r.tenantId, source: m[1], externalAccount: m[2], dealId: m[3], correlationId: r.correlationId, trigger: r.trigger });
+  return parsed.success ? parsed.data : null;
 }
 
 /**

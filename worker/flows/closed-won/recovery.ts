@@ -11,10 +11,14 @@
  * (`eid:` upserts, Vitally by externalId, leases), so a resumed run makes no duplicate.
  * On Cloudflare, and for a run that is merely slow (a step waiting for a permit, a backoff), the
  * event is one the run never waits for: it changes nothing. docs/decisions.md has the entry.
+ * A `queued` run the engine does not know was claimed by an intake that died before creating its
+ * instance: the sweep creates it with the parameters its claim recorded (`trigger_kind`, migration
+ * 0017; a row claimed before that migration stays for the deal's next intake).
  */
 import type { Env } from '../../env.js';
 import type { Logger } from '../../ops/log.js';
 import { auditStatement } from '../../storage/audit.js';
+import { createInstance, paramsOfRow } from './intake.js';
 import { WAKE_EVENT } from './params.js';
 import { FLOW } from './settings.js';
 
@@ -38,22 +42,37 @@ export async function wakeStalledRuns(env: Env, log: Logger, now = Date.now()): 
   const before = new Date(now - STALL_AFTER_MS).toISOString();
   // By tenant, so the (tenant_id, status, updated_at) index serves the lookup.
   const { results } = await env.DB.prepare(
-    `SELECT tenant_id AS tenantId, id, updated_at AS updatedAt, correlation_id AS correlationId FROM flow_runs
+    `SELECT tenant_id AS tenantId, id, status, source_system AS sourceSystem, source_record AS sourceRecord, updated_at AS updatedAt, correlation_id AS correlationId, trigger_kind AS trigger FROM flow_runs
      WHERE tenant_id IN (SELECT id FROM tenants) AND status IN ('queued', 'running') AND updated_at < ? AND flow = ? ORDER BY updated_at LIMIT ?`,
   )
     .bind(before, FLOW, MAX_PER_SWEEP)
-    .all<{ tenantId: string; id: string; updatedAt: string; correlationId: string }>();
+    .all<{ tenantId: string; id: string; status: string; sourceSystem: string; sourceRecord: string; updatedAt: string; correlationId: string; trigger: string | null }>();
   const reports: WakeReport[] = [];
   for (const run of results) {
     let engine = 'unknown';
     let woken = false;
+    let instance: WorkflowInstance | null = null;
     try {
-      const instance = await env.CLOSED_WON.get(run.id);
+      instance = await env.CLOSED_WON.get(run.id);
       engine = (await instance.status()).status;
-      woken = !FINISHED.has(engine);
-      if (woken) await instance.sendEvent({ type: WAKE_EVENT, payload: { at: new Date(now).toISOString() } });
+    } catch {
+      instance = null;
+    }
+    try {
+      if (instance) {
+        woken = !FINISHED.has(engine);
+        if (woken) await instance.sendEvent({ type: WAKE_EVENT, payload: { at: new Date(now).toISOString() } });
+      } else if (run.status === 'queued') {
+        // Claimed, never created (the intake died between the two): start it with its claim's
+        // parameters. The deal is read afresh; the claim keeps a second intake from starting it too.
+        const params = paramsOfRow(run);
+        if (params) {
+          await createInstance(env, params, 'cron:flow-recovery');
+          engine = 'created';
+          woken = true;
+        }
+      }
     } catch (err) {
-      // An instance the engine does not know (an intake that died before creating it) is started by the next intake.
       log.warn('flow.wake_failed', { tenant: run.tenantId, runId: run.id, engine, error: err instanceof Error ? err.message.slice(0, 200) : 'unknown' });
     }
     // Compare-and-set on updated_at: the next look at this run waits a whole stall window (so runs
