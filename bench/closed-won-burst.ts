@@ -58,7 +58,7 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
   const hs = (method: string, path: string, body?: unknown) =>
     fetch(`${sb}/hubspot${path}`, { method, headers: { authorization: `Bearer ${hsToken}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   const broker = (path: string) => fetch(`${estate.brokerUrl}/v1/tenants/demo${path}`, { headers: { authorization: `Bearer ${key}` } });
-  const counters = async () => (await json<{ netsuiteConcurrency: number; counters: { netsuite?: { demo?: Counters } } }>(await fetch(`${sb}/__sandbox/limits`)));
+  const counters = async () => (await json<{ netsuiteConcurrency: number; counters: { netsuite?: { demo?: Counters }; hubspot?: { demo?: Counters }; vitally?: { demo?: Counters } } }>(await fetch(`${sb}/__sandbox/limits`)));
   const nsStats = async () => json<NsStats>(await fetch(`${sb}/__sandbox/netsuite/demo/stats`));
   const viStats = async () => json<ViStats>(await fetch(`${sb}/__sandbox/vitally/demo/stats`));
 
@@ -116,7 +116,8 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
         continue;
       }
       const run = await json<{ status: string; steps: { step: string; status: string; finishedAt: string | null }[] }>(await broker(`/flows/runs/${runId}`));
-      const wrote = run.steps.find((s) => s.step.startsWith('write-back-order') && s.status === 'done');
+      // The order number reached the CRM record: the write-back's batched CRM write recorded.
+      const wrote = run.steps.find((s) => s.step === 'write-back-order:crm' && s.status === 'done');
       if (run.status === 'completed' || run.status === 'failed' || run.status === 'blocked') {
         if (wrote?.finishedAt) cycles.push(Date.parse(wrote.finishedAt) - t0);
         break;
@@ -165,7 +166,9 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
     await sleep(250);
   }
   const drainS = ((drainedAt ?? performance.now()) - started) / 1000;
-  const atDrain = (await counters()).counters.netsuite?.demo ?? { requests: 0, rateLimited: 0, serverErrors: 0, maxInFlight: 0 };
+  const none: Counters = { requests: 0, rateLimited: 0, serverErrors: 0, maxInFlight: 0 };
+  const drained = (await counters()).counters;
+  const atDrain = drained.netsuite?.demo ?? none;
 
   // Runs to their end (write-backs and CS provisioning follow the order).
   let completed = 0;
@@ -188,7 +191,36 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
     await sleep(5_000);
   }
   const runsS = (performance.now() - started) / 1000;
+
+  // Where a burst run's time goes: from the burst to the run's claim (webhook, queue, intake),
+  // then per step the wait before it (engine, permits, queue) and its own time; from the runs'
+  // recorded steps, a sample spread over the burst.
+  const startedIso = Date.now() - (performance.now() - started);
+  const burstSet = new Set(burstDeals);
+  const sample: string[] = [];
+  for (const [i, dealId] of burstDeals.entries()) if (i % Math.max(1, Math.floor(burstDeals.length / 60)) === 0) sample.push(dealId);
+  const phases = new Map<string, { wait: number[]; took: number[] }>();
+  const claim: number[] = [];
+  for (const dealId of sample) {
+    if (!burstSet.has(dealId)) continue;
+    const { items } = await json<{ items: { id: string }[] }>(await broker(`/flows/runs?source=hubspot&record=${dealId}`));
+    if (!items[0]) continue;
+    const run = await json<{ createdAt: string; steps: { step: string; startedAt: string; finishedAt: string }[] }>(await broker(`/flows/runs/${items[0].id}`));
+    claim.push(Date.parse(run.createdAt) - startedIso);
+    let last = Date.parse(run.createdAt);
+    for (const st of [...run.steps].sort((a, b) => a.finishedAt.localeCompare(b.finishedAt))) {
+      const name = st.step.replace(/#\d+/, '');
+      const ph = phases.get(name) ?? { wait: [], took: [] };
+      ph.wait.push(Math.max(0, Date.parse(st.startedAt) - last));
+      ph.took.push(Date.parse(st.finishedAt) - Date.parse(st.startedAt));
+      phases.set(name, ph);
+      last = Math.max(last, Date.parse(st.finishedAt));
+    }
+  }
   const [ns, vi, lim] = [await nsStats(), await viStats(), await counters()];
+  // The CRM and CS calls of the whole burst (intake, write-backs, provisioning), against their limits.
+  const hsCalls = lim.counters.hubspot?.demo ?? none;
+  const viCalls = lim.counters.vitally?.demo ?? none;
 
   const slots = lim.netsuiteConcurrency;
   const callsPerOrder = orders > 0 ? atDrain.requests / orders : NaN;
@@ -203,11 +235,21 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
   console.log(`  orders/s            ${rate.toFixed(2)}`);
   console.log(`  ceiling             ${ceiling.toFixed(2)} orders/s = ${slots} NetSuite slots / (${callsPerOrder.toFixed(2)} ERP calls per order x ${meanLatencyMs.toFixed(1)} ms mean ERP call latency, idle)   drain at ${((rate / ceiling) * 100).toFixed(1)} % of it`);
   console.log(`  NetSuite in flight  max ${atDrain.maxInFlight} (limit ${slots})   429s ${atDrain.rateLimited}   5xx ${atDrain.serverErrors}`);
+  console.log(
+    `  other vendors       HubSpot ${(hsCalls.requests / burstDeals.length).toFixed(2)} calls per order (${hsCalls.requests} in all, 429s ${hsCalls.rateLimited}; 110 calls / 10 s allow ${(11 / (hsCalls.requests / burstDeals.length)).toFixed(1)} orders/s)   Vitally ${(viCalls.requests / burstDeals.length).toFixed(2)} calls per order (${viCalls.requests} in all, 429s ${viCalls.rateLimited}; 1,000 / min allow ${(1000 / 60 / (viCalls.requests / burstDeals.length)).toFixed(1)} orders/s)`,
+  );
   console.log(`  duplicates          sales orders ${ns.salesOrders.duplicates} (max ${ns.salesOrders.maxPerExternalId} per externalId, ${ns.salesOrders.createdWithoutExternalId} without one)   customers ${ns.customers.duplicates} (created ${ns.customers.createdThroughApi - ns0.customers.createdThroughApi})   Vitally accounts ${vi.accounts.duplicates} (created ${vi.accounts.createdThroughApi - vi0.accounts.createdThroughApi})   projects ${vi.projects.duplicates}`);
   console.log(`  runs                ${completed} completed, ${blockedOrFailed} blocked or failed, of ${dealIds.length} (burst + cycle deals), after ${runsS.toFixed(1)} s`);
+  const c = summarize(claim);
+  console.log(`  where the time goes (${claim.length} burst runs sampled; ms, p50 / p95):`);
+  console.log(`    burst -> run claimed (webhook, queue, intake)   ${c.p50.toFixed(0)} / ${c.p95.toFixed(0)}`);
+  for (const [name, ph] of phases) {
+    const [w, t] = [summarize(ph.wait), summarize(ph.took)];
+    console.log(`    ${name.padEnd(26)} waited ${w.p50.toFixed(0).padStart(6)} / ${w.p95.toFixed(0).padStart(6)}   took ${t.p50.toFixed(0).padStart(6)} / ${t.p95.toFixed(0).padStart(6)}`);
+  }
   console.log(`  cycle time (idle)   won -> order number on the deal: n=${cycle.n} p50 ${cycle.p50.toFixed(0)} ms  p95 ${cycle.p95.toFixed(0)} ms  max ${cycle.max.toFixed(0)} ms`);
   console.log(
     `  targets             0 duplicates: ${duplicates === 0 ? 'MET' : 'NOT MET'}; 0 lost: ${lost === 0 ? 'MET' : 'NOT MET'}; drain >= 90 % of ceiling: ${rate / ceiling >= 0.9 ? 'MET' : 'NOT MET'}; in flight <= limit: ${atDrain.maxInFlight <= slots ? 'MET' : 'NOT MET'}; cycle p95 <= 5 s: ${cycle.p95 <= 5000 ? 'MET' : 'NOT MET'}`,
   );
-  return { orders, lost, drainS, rate, ceiling, callsPerOrder, meanLatencyMs, maxInFlight: atDrain.maxInFlight, rateLimited: atDrain.rateLimited, duplicates, completed, cycleP95: cycle.p95 };
+  return { orders, lost, drainS, rate, ceiling, callsPerOrder, meanLatencyMs, maxInFlight: atDrain.maxInFlight, rateLimited: atDrain.rateLimited, duplicates, completed, cycleP95: cycle.p95, hubspotCallsPerOrder: hsCalls.requests / burstDeals.length, vitallyCallsPerOrder: viCalls.requests / burstDeals.length };
 }
