@@ -10,7 +10,11 @@
  * Targets (issue 10): 0 duplicates, 0 lost, drain >= 90 % of the ceiling, in-flight never above
  * the limit, cycle p95 <= 5 s. Prints; never fails on a number.
  *   BENCH_BURST_DEALS (default 1000), BENCH_CYCLE_DEALS (default 10),
- *   BENCH_BURST_WAIT_MS (default 600000: how long to wait for the orders and the runs)
+ *   BENCH_BURST_WAIT_MS (default 600000: how long to wait for the orders and the runs),
+ *   BENCH_BURST_ERP_LATENCY_MS (default 0: NetSuite answers this much later during the latency
+ *   measurement and the burst, as a production NetSuite does; its slots are then the limit).
+ * Also printed: the ceiling at the latency NetSuite had during the burst (the sandbox's own time
+ * per request, which grows when the machine is busy), and how busy NetSuite's pool was.
  */
 import type { Estate } from '../scripts/estate.js';
 import { summarize } from './lib/stats.js';
@@ -31,6 +35,8 @@ interface Counters {
   rateLimited: number;
   serverErrors: number;
   maxInFlight: number;
+  /** NetSuite: milliseconds its requests held a concurrency slot, summed. */
+  slotMs?: number;
 }
 interface NsStats {
   concurrency: { limit: number; maxInFlight: number };
@@ -44,7 +50,7 @@ interface ViStats {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function benchClosedWonBurst(estate: Estate, opts: { deals: number; cycleDeals: number; waitMs: number }): Promise<Record<string, unknown>> {
+export async function benchClosedWonBurst(estate: Estate, opts: { deals: number; cycleDeals: number; waitMs: number; erpLatencyMs?: number }): Promise<Record<string, unknown>> {
   const key = estate.tenants.demo.apiKey;
   const sb = estate.sandboxUrl;
   const json = async <T>(res: Response): Promise<T> => {
@@ -126,6 +132,11 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
   }
   const cycle = summarize(cycles);
 
+  // With BENCH_BURST_ERP_LATENCY_MS, NetSuite answers that much later (holding its slot), for the
+  // idle measurement and the burst: a production-like latency, where NetSuite's pool is the limit.
+  const erpLatency = opts.erpLatencyMs ?? 0;
+  if (erpLatency > 0) await fetch(`${sb}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ netsuite: { latencyMs: erpLatency } }) });
+
   // 2. Mean ERP call latency, idle: the calls an order makes (a SuiteQL query, a record read).
   const anyOrder = await json<{ items: { id: string }[] }>(
     await fetch(`${sb}/netsuite/services/rest/query/v1/suiteql?limit=1`, { method: 'POST', headers: { authorization: `Bearer ${nsToken}`, 'content-type': 'application/json', prefer: 'transient' }, body: JSON.stringify({ q: "SELECT id FROM transaction WHERE type = 'SalesOrd'" }) }),
@@ -166,6 +177,7 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
     await sleep(250);
   }
   const drainS = ((drainedAt ?? performance.now()) - started) / 1000;
+  if (erpLatency > 0) await fetch(`${sb}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   const none: Counters = { requests: 0, rateLimited: 0, serverErrors: 0, maxInFlight: 0 };
   const drained = (await counters()).counters;
   const atDrain = drained.netsuite?.demo ?? none;
@@ -225,15 +237,21 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
   const slots = lim.netsuiteConcurrency;
   const callsPerOrder = orders > 0 ? atDrain.requests / orders : NaN;
   const ceiling = slots / (callsPerOrder * (meanLatencyMs / 1000));
+  // The latency NetSuite had during the burst (time its requests held a slot, per request), the
+  // ceiling at that latency, and how busy its pool was while the burst drained.
+  const burstLatencyMs = atDrain.requests > 0 ? (atDrain.slotMs ?? 0) / atDrain.requests : NaN;
+  const burstCeiling = slots / (callsPerOrder * (burstLatencyMs / 1000));
+  const poolBusy = (atDrain.slotMs ?? 0) / (slots * drainS * 1000);
   const rate = orders / drainS;
   const lost = burstDeals.length - orders;
   const duplicates = ns.salesOrders.duplicates + ns.customers.duplicates + vi.accounts.duplicates + vi.projects.duplicates;
 
-  console.log(`\nClosed-won burst (${burstDeals.length} HubSpot deals won in ${Math.ceil(burstDeals.length / BATCH)} batch updates; webhook -> queue -> Workflow -> NetSuite on wrangler dev)`);
+  console.log(`\nClosed-won burst (${burstDeals.length} HubSpot deals won in ${Math.ceil(burstDeals.length / BATCH)} batch updates; webhook -> queue -> Workflow -> NetSuite on wrangler dev${erpLatency > 0 ? `; NetSuite +${erpLatency} ms per call` : ''})`);
   console.log(`  orders in NetSuite  ${orders} of ${burstDeals.length}   lost ${lost}`);
   console.log(`  time to drain       ${drainS.toFixed(1)} s${drainedAt === null ? ' (not drained: stopped waiting)' : ''}`);
   console.log(`  orders/s            ${rate.toFixed(2)}`);
   console.log(`  ceiling             ${ceiling.toFixed(2)} orders/s = ${slots} NetSuite slots / (${callsPerOrder.toFixed(2)} ERP calls per order x ${meanLatencyMs.toFixed(1)} ms mean ERP call latency, idle)   drain at ${((rate / ceiling) * 100).toFixed(1)} % of it`);
+  console.log(`  in-burst ceiling    ${burstCeiling.toFixed(2)} orders/s at the ${burstLatencyMs.toFixed(1)} ms NetSuite took per call during the burst   drain at ${((rate / burstCeiling) * 100).toFixed(1)} % of it   NetSuite's pool busy ${(poolBusy * 100).toFixed(0)} % of the drain`);
   console.log(`  NetSuite in flight  max ${atDrain.maxInFlight} (limit ${slots})   429s ${atDrain.rateLimited}   5xx ${atDrain.serverErrors}`);
   console.log(
     `  other vendors       HubSpot ${(hsCalls.requests / burstDeals.length).toFixed(2)} calls per order (${hsCalls.requests} in all, 429s ${hsCalls.rateLimited}; 110 calls / 10 s allow ${(11 / (hsCalls.requests / burstDeals.length)).toFixed(1)} orders/s)   Vitally ${(viCalls.requests / burstDeals.length).toFixed(2)} calls per order (${viCalls.requests} in all, 429s ${viCalls.rateLimited}; 1,000 / min allow ${(1000 / 60 / (viCalls.requests / burstDeals.length)).toFixed(1)} orders/s)`,
@@ -251,5 +269,5 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
   console.log(
     `  targets             0 duplicates: ${duplicates === 0 ? 'MET' : 'NOT MET'}; 0 lost: ${lost === 0 ? 'MET' : 'NOT MET'}; drain >= 90 % of ceiling: ${rate / ceiling >= 0.9 ? 'MET' : 'NOT MET'}; in flight <= limit: ${atDrain.maxInFlight <= slots ? 'MET' : 'NOT MET'}; cycle p95 <= 5 s: ${cycle.p95 <= 5000 ? 'MET' : 'NOT MET'}`,
   );
-  return { orders, lost, drainS, rate, ceiling, callsPerOrder, meanLatencyMs, maxInFlight: atDrain.maxInFlight, rateLimited: atDrain.rateLimited, duplicates, completed, cycleP95: cycle.p95, hubspotCallsPerOrder: hsCalls.requests / burstDeals.length, vitallyCallsPerOrder: viCalls.requests / burstDeals.length };
+  return { orders, lost, drainS, rate, ceiling, callsPerOrder, meanLatencyMs, maxInFlight: atDrain.maxInFlight, rateLimited: atDrain.rateLimited, duplicates, completed, cycleP95: cycle.p95, burstLatencyMs, burstCeiling, poolBusy, erpLatency, hubspotCallsPerOrder: hsCalls.requests / burstDeals.length, vitallyCallsPerOrder: viCalls.requests / burstDeals.length };
 }

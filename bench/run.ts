@@ -5,7 +5,7 @@
  *   BENCH_ACCOUNTS (default 100), BENCH_WARM_ROUNDS (default 5), BENCH_CARD_ACCOUNTS (default 50),
  *   BENCH_STALE_WAIT_MS (default 61000: how long the card bench lets views go stale),
  *   BENCH_WRITE_RECORDS (default 10000), BENCH_BURST_DEALS (default 1000), BENCH_CYCLE_DEALS
- *   (default 10), BENCH_BURST_WAIT_MS (default 600000), BENCH_SYNC_SCALES (e.g. 10,100: sync runs on
+ *   (default 10), BENCH_BURST_WAIT_MS (default 600000), BENCH_BURST_ERP_LATENCY_MS (default 0), BENCH_SYNC_SCALES (e.g. 10,100: sync runs on
  *   estates of that scale), BENCH_FRESHNESS_CHANGES (default 30), BENCH_FRESHNESS_INTERVAL_MS
  *   (default 500), BENCH_FRESHNESS_POLL_CHANGES (default 5), BENCH_FRESHNESS_BURST (default 100)
  *   BENCH_SCENARIOS (or BENCH_ONLY): a comma list of account-view (view), card, write-throughput
@@ -61,6 +61,7 @@ try {
       deals: Number(process.env.BENCH_BURST_DEALS ?? 1000),
       cycleDeals: Number(process.env.BENCH_CYCLE_DEALS ?? 10),
       waitMs: Number(process.env.BENCH_BURST_WAIT_MS ?? 600_000),
+      erpLatencyMs: Number(process.env.BENCH_BURST_ERP_LATENCY_MS ?? 0),
     });
   }
   console.log(`\nBench end: ${new Date().toISOString()}, ${load()}`);

@@ -26,6 +26,12 @@ export interface LimitCounters {
   expired: number;
   /** Most requests in flight at once (NetSuite's concurrency pool is about this). */
   maxInFlight: number;
+  /**
+   * Milliseconds requests held a place in the vendor's concurrency pool, summed (NetSuite only):
+   * divided by the requests it is the mean latency the vendor had; divided by slots x elapsed
+   * time, how busy the pool was.
+   */
+  slotMs: number;
 }
 
 /** Per-state limit runtime. */
@@ -73,7 +79,7 @@ export function countersFor(state: SandboxState, vendor: Vendor, tenant: string)
   const key = `${vendor}|${tenant}`;
   let c = rt.counters.get(key);
   if (!c) {
-    c = { requests: 0, rateLimited: 0, serverErrors: 0, expired: 0, maxInFlight: 0 };
+    c = { requests: 0, rateLimited: 0, serverErrors: 0, expired: 0, maxInFlight: 0, slotMs: 0 };
     rt.counters.set(key, c);
   }
   return c;

@@ -42,10 +42,12 @@ export const netsuiteLimits: VendorLimitProfile = {
     rt.inFlight.set(tenant, live + 1);
     const counters = countersFor(state, 'netsuite', tenant);
     counters.maxInFlight = Math.max(counters.maxInFlight, live + 1);
+    const started = performance.now();
     try {
       await next();
     } finally {
       rt.inFlight.set(tenant, (rt.inFlight.get(tenant) ?? 1) - 1);
+      counters.slotMs += performance.now() - started;
     }
   },
 };

@@ -112,7 +112,11 @@ describe('vendor limits enforced by the sandbox', () => {
     const statuses = await Promise.all(Array.from({ length: 4 }, () => suiteql(token).then((r) => r.status)));
     expect(statuses.filter((s) => s === 200)).toHaveLength(2);
     expect(statuses.filter((s) => s === 429)).toHaveLength(2);
-    expect(await sb.counters('netsuite')).toMatchObject({ rateLimited: 2, maxInFlight: 2 });
+    const seen = await sb.counters('netsuite');
+    expect(seen).toMatchObject({ rateLimited: 2, maxInFlight: 2 });
+    // The two answered requests each held a slot through their 300 ms; the refused ones none.
+    expect(seen.slotMs).toBeGreaterThanOrEqual(2 * 290);
+    expect(seen.slotMs).toBeLessThan(2 * 300 + 1_000);
   });
 
   it('Vitally reports its 1,000/min window in RateLimit-* headers', async () => {
