@@ -8,8 +8,8 @@
  * every change (a new value is tried, and refused, again).
  *
  * Never echoed back as a change: HubSpot's webhook subscriptions the app declares
- * (extensions/hubspot webhooks-hsmeta.json) name no `concord_*` property, and Salesforce has no
- * change intake for its Concord_* fields.
+ * (extensions/hubspot webhooks-hsmeta.json) name no `concord_*` property, and the Salesforce
+ * Account poll (crm-poll.ts) turns only changed identity fields into changes, never Concord_* ones.
  */
 import type { Env } from '../../env.js';
 import { ConcordError } from '../../errors.js';
