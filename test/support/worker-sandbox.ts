@@ -25,6 +25,8 @@ declare module 'vitest' {
     accountViewSandboxUrl: string;
     /** Private to test/worker/identity-continuous.test.ts (it creates HubSpot companies the truth does not know). */
     identityLinkSandboxUrl: string;
+    /** Private to test/worker/identity-salesforce-poll.test.ts (it creates Salesforce Accounts and NetSuite customers the truth does not know). */
+    identitySalesforcePollSandboxUrl: string;
     /** Private to test/worker/automation-policy.test.ts (it sets Vitally health scores and files CRM tasks). */
     automationPolicySandboxUrl: string;
     /** Private to test/worker/sync-runs.test.ts (it injects HubSpot faults and edits company domains). */
@@ -62,6 +64,7 @@ const ESTATES = [
   'closedWonRefusalsSandboxUrl',
   'accountViewSandboxUrl',
   'identityLinkSandboxUrl',
+  'identitySalesforcePollSandboxUrl',
   'syncRunsSandboxUrl',
   'automationPolicySandboxUrl',
 ] as const;

@@ -2,7 +2,8 @@
  * Continuous linking inside workerd: a HubSpot company created (or renamed) after the first
  * identity sync is resolved from its change event, with the scorer sync uses, and joins the
  * account of its ERP customer and CS account; a NetSuite customer created after the first sync
- * joins the account of its HubSpot company from its change event (or gets one of its own). Runs
+ * joins the account of its HubSpot company from its change event (or gets one of its own); a
+ * customer an open review case is about is left to it until who it is changes. Runs
  * on a private sandbox estate, because it creates records the shared estate's truth does not know.
  */
 import { createExecutionContext, createMessageBatch, env as testEnv, getQueueResult } from 'cloudflare:test';
@@ -11,6 +12,10 @@ import worker from '../../worker/index.js';
 import { HubSpotWebhookEventSchema, hubspotChange } from '../../worker/connectors/hubspot/webhooks.js';
 import { EVENTS_QUEUE, erpVersionKey, type CsChange, type ErpChange } from '../../worker/queues/messages.js';
 import { sha256Hex } from '../../worker/storage/crypto.js';
+import type { Env } from '../../worker/env.js';
+import { createLogger } from '../../worker/ops/log.js';
+import { serviceContext } from '../../worker/services/context.js';
+import { linkErpCustomers } from '../../worker/services/identity/incremental.js';
 import { api, provision } from './helpers.js';
 
 declare module 'vitest' {
@@ -251,6 +256,38 @@ describe('continuous linking from NetSuite customer events', () => {
     await deliverErp([customerId], 'edit');
     expect((await accountOf('netsuite', customerId))!.links).toHaveLength(joined!.links.length);
     expect((await accountOf('netsuite', lonelyId))!.id).toBe(lonely!.id);
+  });
+});
+
+describe('continuous linking leaves a customer under review to the case', () => {
+  it('a NetSuite customer waiting on an open review case is not scored again on each save, until who it is changes', { timeout: 60_000 }, async () => {
+    for (const [name, domain, country, city] of [['Marlowe Tannery GmbH', 'marlowe-tannery.de', 'Germany', 'Berlin'], ['Marlowe Tannery Ltd', 'marlowe-tannery.co.uk', 'United Kingdom', 'London']] as const) {
+      const company = await hubspot<{ id: string }>('POST', '/crm/v3/objects/companies', { properties: { name, domain, country, city } });
+      await deliver([{ objectId: company.id, subscriptionType: 'company.creation' }]);
+    }
+    // A bare brand name in the ERP fits both legal entities: a person is asked.
+    const customerId = await netsuiteCustomer({ companyName: 'Marlowe Tannery' });
+    expect((await deliverErp([customerId])).retryMessages).toEqual([]);
+    const open = ((await (await api('/v1/tenants/demo/identity/reviews?status=open&limit=200', { key })).json()) as { items: { subject: { system: string; externalId: string }; candidate: { system: string; externalId: string } }[] }).items;
+    expect(open.filter((c) => [c.subject, c.candidate].some((s) => s.system === 'netsuite' && s.externalId === customerId)).length).toBeGreaterThan(0);
+
+    // Saved again with nothing changed about who it is (NetSuite pushes every save): left to the case.
+    const ctx = serviceContext(testEnv as unknown as Env, { tenantId: 'demo', correlationId: 'corr-review-wait', log: createLogger('error') });
+    const again = await linkErpCustomers(testEnv as unknown as Env, ctx, 'netsuite', [customerId]);
+    expect([again.crmRecords, again.reviews, again.accountsTouched]).toEqual([0, 0, []]);
+    expect(again.waiting).toEqual([customerId]);
+
+    // Renamed into one of the legal entities: scored again, and it joins that company's account.
+    const patched = await fetch(`${SB}/netsuite/services/rest/record/v1/customer/${customerId}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${await token('netsuite')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ companyName: 'Marlowe Tannery GmbH', url: 'https://www.marlowe-tannery.de' }),
+    });
+    expect(patched.status).toBe(204);
+    const changed = await linkErpCustomers(testEnv as unknown as Env, ctx, 'netsuite', [customerId]);
+    expect(changed.waiting).toEqual([]);
+    expect(changed.crmRecords).toBeGreaterThan(0);
+    expect((await accountOf('netsuite', customerId))?.links.some((l) => l.system === 'hubspot')).toBe(true);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * Sync runs inside workerd on the `concord-sync` queue, against a private sandbox estate:
- * a backfill that links every record and writes Concord's link properties onto the CRM, resuming
+ * a backfill that links every record and writes Concord's properties (links, receivables, ARR,
+ * health...) onto HubSpot companies and Salesforce Accounts, nothing again on a second run, resuming
  * after its step failed (HubSpot answering 5xx, as after a crash mid-run) without redoing the
  * steps before; a reconcile dry run that reports drift of an ERP-owned field changed in the CRM
  * and changes nothing; and the real run that repairs it through the write guard. Then Concord's own
@@ -76,6 +77,25 @@ async function finished(id: string, timeoutMs = 150_000): Promise<Run> {
   }
 }
 
+interface FactsView { receivables: { state: string; data: { openTotal: number; overdueTotal: number } }; health: { state: string; data: { score: number } | null }; contract: { state: string; data: { arr: number | null } | null } }
+
+/**
+ * A CRM record of an account linked one-to-one to its ERP customer and CS account, whose ERP has
+ * open invoices and whose CS system a health score, with the account view (what the data imply).
+ */
+async function withFacts(truth: Truth[], crm: 'hubspotCompanyIds' | 'salesforceAccountIds'): Promise<{ recordId: string; accountId: string; view: FactsView & { health: { data: { score: number } } } }> {
+  const db = (testEnv as unknown as Env).DB;
+  const system = crm === 'hubspotCompanyIds' ? 'hubspot' : 'salesforce';
+  for (const t of truth.filter((x) => x.traits.length === 0 && x[crm].length === 1 && x.netsuiteCustomerIds.length === 1 && x.vitallyAccountIds.length === 1)) {
+    const recordId = t[crm][0]!;
+    const link = await db.prepare(`SELECT canonical_id AS id FROM identity_links WHERE tenant_id = 'demo' AND entity = 'account' AND system = ? AND external_id = ?`).bind(system, recordId).first<{ id: string }>();
+    if (!link) continue;
+    const view = (await (await api(`/v1/tenants/demo/accounts/${link.id}/view`, { key })).json()) as FactsView;
+    if (view.receivables.state === 'ok' && view.receivables.data.openTotal > 0 && view.health.state === 'ok' && view.health.data) return { recordId, accountId: link.id, view: view as FactsView & { health: { data: { score: number } } } };
+  }
+  throw new Error(`no ${system} record of an account with open invoices and a health score`);
+}
+
 const norm = (d: string | null | undefined) => (d ?? '').toLowerCase().replace(/^https?:\/\//, '').replace(/^www\./, '').replace(/\/.*$/, '');
 
 beforeAll(async () => {
@@ -97,7 +117,7 @@ describe('sync runs', () => {
     expect(missing.status).toBe(404);
   });
 
-  it('backfills: links every record, writes the link properties onto HubSpot, and resumes after a failed step', { timeout: 240_000 }, async () => {
+  it('backfills: links every record, writes the link and financial properties onto HubSpot and Salesforce, and resumes after a failed step', { timeout: 480_000 }, async () => {
     // HubSpot answers 5xx: the run gets past NetSuite and Vitally, then its HubSpot step fails and is retried.
     await faults({ hubspot: { errorRate: 1 } });
     const res = await start({ kind: 'backfill' });
@@ -112,7 +132,8 @@ describe('sync runs', () => {
     await new Promise((ok) => setTimeout(ok, 1500));
     await faults({});
 
-    const done = await finished(id);
+    // Reading every account's ERP and CS data is paced by the vendors' limits (Vitally's 1,000 calls a minute).
+    const done = await finished(id, 360_000);
     expect(done.status, done.error ?? '').toBe('completed');
     expect(done.progress).toMatchObject({ percent: 100, etaSeconds: 0 });
     expect(done.progress.done).toBe(done.progress.total);
@@ -132,6 +153,30 @@ describe('sync runs', () => {
     const company = await hubspot<{ properties: Record<string, string | null> }>('GET', `/crm/v3/objects/companies/${linked.hubspotCompanyIds[0]}?properties=concord_account_id,concord_erp_customer_id`);
     expect(company.properties['concord_erp_customer_id']).toBe(linked.netsuiteCustomerIds[0]);
     expect(company.properties['concord_account_id']).toMatch(/^acc_/);
+
+    // And the financial facts the change pipeline writes, as the account's ERP and CS data imply
+    // them (read back through the account view): on a HubSpot company and on a Salesforce Account.
+    const hs = await withFacts(truth, 'hubspotCompanyIds');
+    const hsProps = (await hubspot<{ properties: Record<string, string | null> }>('GET', `/crm/v3/objects/companies/${hs.recordId}?properties=concord_account_id,concord_open_ar,concord_overdue_ar,concord_arr,concord_health_score,concord_renewal_risk`)).properties;
+    expect(hsProps['concord_account_id']).toBe(hs.accountId);
+    expect(Number(hsProps['concord_open_ar'])).toBeCloseTo(hs.view.receivables.data.openTotal, 2);
+    expect(Number(hsProps['concord_overdue_ar'])).toBeCloseTo(hs.view.receivables.data.overdueTotal, 2);
+    expect(Number(hsProps['concord_health_score'])).toBe(Math.round(hs.view.health.data.score));
+    if (hs.view.contract.data?.arr != null) expect(Number(hsProps['concord_arr'])).toBeCloseTo(hs.view.contract.data.arr, 2);
+    expect(hsProps['concord_renewal_risk']).toMatch(/^(low|medium|high)$/);
+    const sf = await withFacts(truth, 'salesforceAccountIds');
+    const sfToken = await token('salesforce');
+    const soql = `SELECT Concord_Account_Id__c, Concord_Open_AR__c, Concord_Overdue_AR__c, Concord_Health_Score__c FROM Account WHERE Id = '${sf.recordId}'`;
+    const sfRow = ((await (await fetch(`${SB}/salesforce/services/data/v62.0/query?q=${encodeURIComponent(soql)}`, { headers: { authorization: `Bearer ${sfToken}` } })).json()) as { records: Record<string, unknown>[] }).records[0]!;
+    expect(sfRow['Concord_Account_Id__c']).toBe(sf.accountId);
+    expect(Number(sfRow['Concord_Open_AR__c'])).toBeCloseTo(sf.view.receivables.data.openTotal, 2);
+    expect(Number(sfRow['Concord_Overdue_AR__c'])).toBeCloseTo(sf.view.receivables.data.overdueTotal, 2);
+    expect(Number(sfRow['Concord_Health_Score__c'])).toBe(Math.round(sf.view.health.data.score));
+
+    // A second backfill finds every fact written already: nothing is sent again.
+    const again = await finished(((await (await start({ kind: 'backfill' })).json()) as Run).id);
+    expect(again.status, again.error ?? '').toBe('completed');
+    expect([again.counts['written'], again.counts['failed']]).toEqual([0, 0]);
   });
 
   it('reconcile: a dry run reports an ERP-owned domain changed in HubSpot and changes nothing; the real run repairs it there and in Salesforce', { timeout: 240_000 }, async () => {

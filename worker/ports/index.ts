@@ -426,6 +426,13 @@ export interface CrmWriteResult {
   replayed: boolean;
 }
 
+/** A CRM company as the change poll reads it: its identity fields and when it was created and last changed. */
+export interface CrmCompanyChange {
+  record: MatchRecord;
+  createdAt: number;
+  modifiedAt: number;
+}
+
 /**
  * Where idempotent writes record "key -> created id", so a retried write returns the first
  * result instead of creating a second object (the D1 implementation is in services/card-task.ts).
@@ -459,6 +466,12 @@ export interface CrmPort {
   companiesOfDeal?(dealId: string): Promise<string[]>;
   /** Companies by id (batched reads); unknown ids are left out. */
   companiesByIds?(ids: string[]): Promise<MatchRecord[]>;
+  /**
+   * Companies changed after `since` (any field: the vendor stamps every change), oldest first,
+   * page by page, each with its creation and modification instants (epoch ms): the poll that
+   * links CRM records created or renamed when no change event reaches Concord (Salesforce).
+   */
+  companiesChangedSince?(since: Date): AsyncIterable<CrmCompanyChange[]>;
   /** Contacts by id (batched reads); unknown ids are left out. */
   contactsByIds?(ids: string[]): Promise<CrmContact[]>;
   /** Deals by id (batched reads), each with its canonical `won` flag; unknown ids are left out. */

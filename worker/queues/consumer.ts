@@ -44,7 +44,8 @@ async function apply(env: Env, sent: CrmChange, log: Logger): Promise<CrmChange 
     log.info('event.duplicate', { why: 'value reference already applied' });
     return null;
   }
-  const outcome = await applyChange(env.DB, m, `${m.system}_portal:${m.externalAccount}`);
+  // The vendor account that reported the change: a HubSpot portal, a Salesforce org (its poll).
+  const outcome = await applyChange(env.DB, m, `${m.system}_${m.system === 'salesforce' ? 'org' : 'portal'}:${m.externalAccount}`);
   if (sent.valueRef) await dropPayload(env.DB, m.tenantId, sent.valueRef);
   log.info(outcome.claimed ? `event.${outcome.status}` : 'event.duplicate', { objectType: m.objectType, objectId: m.objectId, change: m.change, property: m.property });
   // Also on a duplicate of an applied change: the first delivery may have failed right here.

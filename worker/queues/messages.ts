@@ -2,7 +2,8 @@
  * The canonical change events: what the webhook routes and the scheduled polls put on the
  * `EVENTS` queue and what the consumer, the dead-letter store and replay handle. Vendor-neutral,
  * one zod union discriminated on `kind`:
- * - `crm.change`: one HubSpot webhook event (a property of a CRM record, with its value);
+ * - `crm.change`: one HubSpot webhook event (a property of a CRM record, with its value), or one
+ *   identity field of a Salesforce Account the company poll found changed (flows/account-changes/crm-poll.ts);
  * - `erp.change`: one ERP record changed (a NetSuite event script's push or a SuiteQL poll row).
  *   A pointer, never business data: the consumer reads the record back;
  * - `cs.change`: one customer-success record changed (a Vitally poll row or playbook webhook),
@@ -27,10 +28,10 @@ export const CrmChangeSchema = z
     v: z.literal(1),
     kind: z.literal('crm.change'),
     tenantId: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/),
-    system: z.enum(['hubspot']),
-    /** The vendor account the change happened in (HubSpot portal id). */
+    system: z.enum(['hubspot', 'salesforce']),
+    /** The vendor account the change happened in (HubSpot portal id, Salesforce org id). */
     externalAccount: z.string().min(1).max(64),
-    /** Singular object name: company, contact, deal, ticket, or the vendor's type id. */
+    /** Singular object name: company, contact, deal, ticket, or the vendor's type id (Salesforce: company). */
     objectType: z.string().min(1).max(64),
     objectId: z.string().min(1).max(64),
     /** propertyChange, creation, deletion, merge, restore, associationChange, privacyDeletion. */
@@ -153,6 +154,15 @@ export function erpVersionKey(v: { externalAccount: string; recordType: ErpRecor
  */
 export function csVersionKey(v: { externalAccount: string; objectType: CsObjectType; objectId: string; updatedAt: number; csAccountId: string }): Promise<string> {
   return sha256Hex(JSON.stringify(['cs', v.externalAccount, v.objectType, v.objectId, v.updatedAt, v.csAccountId]));
+}
+
+/**
+ * The dedupe key of one identity field of one version of a polled CRM company: (system, org,
+ * object, id, modification stamp, field or null for a creation). Every poll that re-reads the
+ * version in its overlap window computes the same key; the consumer claims it once.
+ */
+export function crmVersionKey(v: { system: string; externalAccount: string; objectType: string; objectId: string; modifiedAt: number; property: string | null }): Promise<string> {
+  return sha256Hex(JSON.stringify(['crm-poll', v.system, v.externalAccount, v.objectType, v.objectId, v.modifiedAt, v.property]));
 }
 
 /**

@@ -149,6 +149,19 @@ export async function recordsPage(db: D1Database, tenantId: string, system: Syst
   return results.map((r) => ({ externalId: r.externalId, fields: JSON.parse(r.fieldsJson) as IdentityFields, hint: r.hintSystem && r.hintId ? { system: r.hintSystem, externalId: r.hintId } : null }));
 }
 
+/** Stored records' fields by id (90 ids per query, under D1's 100 bound parameters); unknown ids are absent. */
+export async function recordsFields(db: D1Database, tenantId: string, system: System, externalIds: readonly string[]): Promise<Map<string, IdentityFields>> {
+  const out = new Map<string, IdentityFields>();
+  for (const part of chunks([...new Set(externalIds)], 90)) {
+    const { results } = await db
+      .prepare(`SELECT external_id AS externalId, fields_json AS fieldsJson FROM identity_records WHERE tenant_id = ? AND system = ? AND external_id IN (${part.map(() => '?').join(', ')})`)
+      .bind(tenantId, system, ...part)
+      .all<{ externalId: string; fieldsJson: string }>();
+    for (const r of results) out.set(r.externalId, JSON.parse(r.fieldsJson) as IdentityFields);
+  }
+  return out;
+}
+
 /** A stored record's fields, or null. */
 export async function recordFields(db: D1Database, tenantId: string, system: System, externalId: string): Promise<IdentityFields | null> {
   const row = await db

@@ -110,6 +110,27 @@ function fromRow(r: Row): ReviewCase {
   };
 }
 
+/**
+ * The record's fields as each open case about it recorded them when it was raised (the record as
+ * subject or as candidate), by record id; records no open case is about are absent.
+ */
+export async function openCaseFields(db: D1Database, tenantId: string, system: System, externalIds: readonly string[]): Promise<Map<string, IdentityFields[]>> {
+  const out = new Map<string, IdentityFields[]>();
+  if (externalIds.length === 0) return out;
+  const { results } = await db
+    .prepare(
+      `SELECT subject_id AS id, subject_json AS fields FROM review_cases
+         WHERE tenant_id = ?1 AND status = 'open' AND subject_system = ?2 AND subject_id IN (SELECT value FROM json_each(?3))
+       UNION ALL
+       SELECT candidate_id AS id, candidate_json AS fields FROM review_cases
+         WHERE tenant_id = ?1 AND status = 'open' AND candidate_system = ?2 AND candidate_id IN (SELECT value FROM json_each(?3))`,
+    )
+    .bind(tenantId, system, JSON.stringify([...new Set(externalIds)]))
+    .all<{ id: string; fields: string }>();
+  for (const r of results) out.set(r.id, [...(out.get(r.id) ?? []), JSON.parse(r.fields) as IdentityFields]);
+  return out;
+}
+
 /** Cases in `statuses`, oldest first for open work, `limit` per page after the case `after` (id cursor). */
 export async function listReviewCases(db: D1Database, tenantId: string, opts: { statuses: readonly ReviewStatus[]; limit: number; after?: string | null }): Promise<ReviewCase[]> {
   const { results } = await db

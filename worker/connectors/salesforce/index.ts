@@ -14,6 +14,7 @@ import type {
   CompanyUpdateResult,
   CompanyFieldsUpdate,
   CrmActivityTarget,
+  CrmCompanyChange,
   CrmBatchWriteResult,
   CrmContact,
   CrmContactInput,
@@ -49,6 +50,7 @@ import {
   lineCreateRecord,
   lineUpdateRecord,
   matchRecordFromAccount,
+  salesforceInstant,
   orderSourceFromRows,
   concordKey,
   taskSubrequests,
@@ -56,6 +58,7 @@ import {
 import {
   AccountFactsRowSchema,
   AccountRowSchema,
+  ChangedAccountRowSchema,
   ContactRowSchema,
   DealAccountRowSchema,
   KeyedIdRowSchema,
@@ -141,6 +144,13 @@ export class SalesforceCrm implements CrmPort {
 
   companiesByIds(ids: string[]): Promise<MatchRecord[]> {
     return this.collect(ids, SOQL.accountsByIds, AccountRowSchema, matchRecordFromAccount);
+  }
+
+  /** Accounts whose SystemModstamp is later than `since`, oldest first (SOQL, paged). */
+  async *companiesChangedSince(since: Date): AsyncIterable<CrmCompanyChange[]> {
+    for await (const page of this.client.query(SOQL.accountsChangedSince(since), ChangedAccountRowSchema)) {
+      yield page.map((r) => ({ record: matchRecordFromAccount(r), createdAt: salesforceInstant(r.CreatedDate), modifiedAt: salesforceInstant(r.SystemModstamp) }));
+    }
   }
 
   /**

@@ -18,6 +18,13 @@ export const SOBJECT = { account: 'Account', contact: 'Contact', deal: 'Opportun
 export const SOQL = {
   accounts: () => `SELECT ${ACCOUNT_FIELDS} FROM Account ORDER BY Id`,
   accountsByIds: (ids: string[]) => `SELECT ${ACCOUNT_FIELDS} FROM Account WHERE ${soqlIn('Id', ids)}`,
+  /**
+   * Accounts whose SystemModstamp (moved by every change, system ones included; indexed) is later
+   * than `since`, oldest first; a dateTime literal goes unquoted in UTC.
+   * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_dateformats.htm
+   * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/system_fields.htm
+   */
+  accountsChangedSince: (since: Date) => `SELECT ${ACCOUNT_FIELDS}, CreatedDate, SystemModstamp FROM Account WHERE SystemModstamp > ${soqlDateTime(since)} ORDER BY SystemModstamp, Id`,
   contactsByIds: (ids: string[]) => `SELECT ${CONTACT_FIELDS} FROM Contact WHERE ${soqlIn('Id', ids)}`,
   contactsOfAccounts: (ids: string[]) => `SELECT ${CONTACT_FIELDS} FROM Contact WHERE ${soqlIn('AccountId', ids)} ORDER BY Id`,
   dealsByIds: (ids: string[]) => `SELECT ${OPPORTUNITY_FIELDS} FROM Opportunity WHERE ${soqlIn('Id', ids)}`,
@@ -62,6 +69,16 @@ const SOQL_ESCAPES: Record<string, string> = { '\\': '\\\\', "'": "\\'", '"': '\
  */
 export function soqlString(value: string): string {
   return `'${value.replace(/[\\'"\n\r\t\b\f]/g, (ch) => SOQL_ESCAPES[ch]!)}'`;
+}
+
+/** A SOQL dateTime literal (UTC, whole seconds: `2026-12-03T11:00:00Z`). */
+export function soqlDateTime(at: Date): string {
+  return `${at.toISOString().slice(0, 19)}Z`;
+}
+
+/** A Salesforce dateTime (`2026-12-03T11:00:00.000+0000`) as epoch ms; NaN when unreadable. */
+export function salesforceInstant(value: string | null | undefined): number {
+  return value ? Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : Number.NaN;
 }
 
 /** `WHERE <field> IN (...)` over ids or keys. */

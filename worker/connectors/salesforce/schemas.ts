@@ -18,6 +18,9 @@ export const AccountRowSchema = z.object({
 });
 export type AccountRow = z.infer<typeof AccountRowSchema>;
 
+/** An Account read by the change poll, with its creation and modification stamps. */
+export const ChangedAccountRowSchema = AccountRowSchema.extend({ CreatedDate: z.string(), SystemModstamp: z.string() });
+
 export const ContactRowSchema = z.object({
   Id: z.string(),
   AccountId: z.string().nullish(),

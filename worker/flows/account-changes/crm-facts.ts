@@ -8,8 +8,8 @@
  * every change (a new value is tried, and refused, again).
  *
  * Never echoed back as a change: HubSpot's webhook subscriptions the app declares
- * (extensions/hubspot webhooks-hsmeta.json) name no `concord_*` property, and Salesforce has no
- * change intake for its Concord_* fields.
+ * (extensions/hubspot webhooks-hsmeta.json) name no `concord_*` property, and the Salesforce
+ * Account poll (crm-poll.ts) turns only changed identity fields into changes, never Concord_* ones.
  */
 import type { Env } from '../../env.js';
 import { ConcordError } from '../../errors.js';
@@ -36,12 +36,16 @@ export interface CrmWriteReport {
   systems: Record<string, { records: number; calls: number; refused: string[] }>;
 }
 
-export async function writeCrmFacts(env: Env, ctx: ServiceContext, items: readonly FactsToWrite[]): Promise<CrmWriteReport> {
+/**
+ * Writes the changed facts of `items`; `by` names the flow and actor the write guard records and
+ * the audit line carries (the change pipeline by default; a backfill run passes its own).
+ */
+export async function writeCrmFacts(env: Env, ctx: ServiceContext, items: readonly FactsToWrite[], by: { flow: string; actor: string } = { flow: FLOW, actor: 'concord' }): Promise<CrmWriteReport> {
   const report: CrmWriteReport = { failedAccounts: new Map(), systems: {} };
   const targets = items.flatMap((i) => i.targets.map((t) => ({ ...t, accountId: i.accountId, facts: i.facts })));
   if (targets.length === 0) return report;
   const last = await writtenFacts(env.DB, ctx.tenantId, targets);
-  const ports = portsFor(env, ctx, { flow: FLOW, actor: 'concord' });
+  const ports = portsFor(env, ctx, { flow: by.flow, actor: by.actor });
   const statements: D1PreparedStatement[] = [];
 
   for (const system of new Set<System>(targets.map((t) => t.system))) {
@@ -72,11 +76,11 @@ export async function writeCrmFacts(env: Env, ctx: ServiceContext, items: readon
     statements.push(
       auditStatement(env.DB, {
         tenantId: ctx.tenantId,
-        actor: 'concord',
+        actor: by.actor,
         action: 'crm.facts.write',
         entityType: 'connection',
         entityId: system,
-        after: { flow: FLOW, records: updates.length, updated: result.updated, failed: failed.size, calls: result.calls, refused: [...refused] },
+        after: { flow: by.flow, records: updates.length, updated: result.updated, failed: failed.size, calls: result.calls, refused: [...refused] },
         correlationId: ctx.correlationId,
       }),
     );

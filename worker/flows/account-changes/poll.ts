@@ -7,6 +7,8 @@
  *   on `lastmodifieddate`);
  * - the CS platform: accounts (health), tasks (onboarding milestones) and conversations
  *   (escalations) updated since their checkpoint minus the overlap (Vitally: lists by `updatedAt`);
+ * - the CRM companies a CRM without company events (Salesforce) created or changed in who they
+ *   are since the checkpoint, for continuous linking (crm-poll.ts);
  * - accounts a failed delivery left marked for their effects.
  * Every record version found becomes the same canonical message a push would (keyed by record
  * and last modified), minus the versions already claimed: the overlap window re-reads the last
@@ -20,30 +22,21 @@ import type { Env } from '../../env.js';
 import { CS_OBJECT_TYPES, ERP_RECORD_TYPES } from '../../model/changes.js';
 import type { Logger } from '../../ops/log.js';
 import { portsFor } from '../../ports/registry.js';
-import { enqueueChanges } from '../../queues/enqueue.js';
-import { csVersionKey, erpVersionKey, wholeSeconds, type ChangeMessage, type CsChange, type ErpChange } from '../../queues/messages.js';
+import { csVersionKey, erpVersionKey, wholeSeconds, type CsChange, type ErpChange } from '../../queues/messages.js';
 import { failureReason } from '../../queues/dead-letter.js';
 import { serviceContext } from '../../services/context.js';
 import { leftBehind } from '../../storage/account-changes.js';
-import { checkpoints, claimedKeys, saveCheckpointStatement } from '../../storage/poll-checkpoints.js';
+import { checkpoints, saveCheckpointStatement } from '../../storage/poll-checkpoints.js';
 import { runAccountEffects } from './consume.js';
 import { dueSweep } from './due-sweep.js';
+import { POLLED_CRMS, pollCrmCompanies } from './crm-poll.js';
 import { QUEUE_WAIT_MS } from './intake.js';
+import { OVERLAP_MS, accountOf, enqueueUnclaimed, type StreamReport } from './poll-common.js';
 
-/** How far before its checkpoint each poll reads again (late commits, clock skew between polls). */
-export const OVERLAP_MS = 2 * 60_000;
+export { OVERLAP_MS, type StreamReport } from './poll-common.js';
+
 /** A mark older than this was left behind by a delivery that failed after its claim. */
 const LEFT_BEHIND_MS = 2 * 60_000;
-
-export interface StreamReport {
-  source: string;
-  stream: string;
-  /** Record versions the query returned (overlap included). */
-  seen: number;
-  /** Of those, enqueued (not claimed before). */
-  enqueued: number;
-  error?: string;
-}
 
 export interface PollReport {
   tenantId: string;
@@ -52,21 +45,6 @@ export interface PollReport {
   swept: number;
   /** Accounts read again because an onboarding milestone fell due unnoticed (due-sweep.ts). */
   fellDue: number;
-}
-
-/** The tenant's account at a vendor as messages name it: the connection's, else the tenant's own id. */
-async function accountOf(db: D1Database, tenantId: string, system: string): Promise<string> {
-  const row = await db.prepare('SELECT external_account AS a FROM connections WHERE tenant_id = ? AND system = ?').bind(tenantId, system).first<{ a: string | null }>();
-  return row?.a ?? tenantId;
-}
-
-/** Keeps the messages whose version nobody claimed yet; enqueues them. */
-async function enqueueUnclaimed(env: Env, tenantId: string, messages: ChangeMessage[]): Promise<number> {
-  const unique = [...new Map(messages.map((m) => [m.idempotencyKey, m])).values()];
-  const claimed = await claimedKeys(env.DB, tenantId, unique.map((m) => m.idempotencyKey));
-  const fresh = unique.filter((m) => !claimed.has(m.idempotencyKey));
-  if (fresh.length > 0) await enqueueChanges(env, fresh);
-  return fresh.length;
 }
 
 async function pollErp(env: Env, tenantId: string, log: Logger, correlationId: string, started: number): Promise<StreamReport[]> {
@@ -158,6 +136,8 @@ export async function pollTenant(env: Env, tenantId: string, log: Logger, correl
     ...(connected.has('netsuite') ? await pollErp(env, tenantId, log, correlationId, started) : []),
     ...(connected.has('vitally') ? await pollCs(env, tenantId, log, correlationId, started) : []),
   ];
+  // CRM companies created or renamed where no company event reaches Concord (crm-poll.ts).
+  for (const crm of POLLED_CRMS) if (connected.has(crm)) streams.push(...(await pollCrmCompanies(env, tenantId, crm, log, correlationId, started)));
   const stuck = await leftBehind(env.DB, tenantId, new Date(started - LEFT_BEHIND_MS).toISOString(), 200);
   if (stuck.length > 0) await runAccountEffects(env, tenantId, stuck, correlationId, log);
   const fellDue = connected.has('vitally') ? await dueSweep(env, tenantId, log, correlationId, started) : [];
@@ -165,9 +145,9 @@ export async function pollTenant(env: Env, tenantId: string, log: Logger, correl
   return { tenantId, streams, swept: stuck.length, fellDue: fellDue.length };
 }
 
-/** Every tenant with an ERP or CS connection, one after another (each failure its own). */
+/** Every tenant with an ERP, CS or polled CRM connection, one after another (each failure its own). */
 export async function pollAll(env: Env, log: Logger): Promise<PollReport[]> {
-  const { results } = await env.DB.prepare("SELECT DISTINCT tenant_id AS t FROM connections WHERE status = 'connected' AND system IN ('netsuite', 'vitally') ORDER BY tenant_id").all<{ t: string }>();
+  const { results } = await env.DB.prepare("SELECT DISTINCT tenant_id AS t FROM connections WHERE status = 'connected' AND system IN ('netsuite', 'vitally', 'salesforce') ORDER BY tenant_id").all<{ t: string }>();
   const reports: PollReport[] = [];
   for (const { t } of results) {
     try {

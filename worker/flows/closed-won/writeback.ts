@@ -19,7 +19,7 @@
  * The `cs` pointer is the run's last write: once it has been written the run is `completed`.
  * A pointer that exhausts its retries is a dead letter like any change (replay re-sends it); the
  * `cs` one also marks the run failed at `write-back-cs`, so it does not wait unseen.
- * docs/decisions.md, "Closed-won write-back through the queue".
+ * docs/decisions.md, decision 46.
  */
 import type { Env } from '../../env.js';
 import { createLogger } from '../../ops/log.js';

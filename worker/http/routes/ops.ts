@@ -6,7 +6,7 @@
  *   onto CRM companies / Accounts (batched per the CRM's limit, paced by the tenant's limiter),
  *   through the write guard like every vendor write, and audited. At most 2,000 updates per
  *   request; send several in parallel, the limiter paces them together;
- * - `POST /v1/tenants/:tenant/ops/poll`: run the ERP and CS change poll of this tenant now (what
+ * - `POST /v1/tenants/:tenant/ops/poll`: run the ERP, CS and Salesforce Account change poll of this tenant now (what
  *   the Cron Trigger does every minute), answering what each stream found;
  * - `GET  /v1/tenants/:tenant/ops/intake`: per source, the last change recorded (pushed or
  *   polled) with its lag (recorded minus the vendor's stamp), the polls' checkpoints per stream
@@ -87,7 +87,7 @@ export function opsRoutes() {
     const tenantId = c.get('tenantId');
     const now = Date.now();
     const sources = [];
-    for (const source of ['netsuite', 'vitally']) {
+    for (const source of ['netsuite', 'vitally', 'salesforce']) {
       const [cps, last] = await Promise.all([
         checkpoints(c.env.DB, tenantId, source),
         c.env.DB.prepare('SELECT object_type AS objectType, object_id AS objectId, occurred_at AS occurredAt, recorded_at AS recordedAt, status FROM events WHERE tenant_id = ? AND system = ? ORDER BY recorded_at DESC LIMIT 1')

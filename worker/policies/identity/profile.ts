@@ -54,3 +54,18 @@ export function profileOf(fields: IdentityFields): IdentityProfile {
     address: normalizeAddress(fields.address),
   };
 }
+
+/** The fields that say who a company is, as `sameIdentityFields` compares them. */
+const IDENTIFYING: readonly (keyof Omit<IdentityFields, 'emails'>)[] = ['name', 'domain', 'taxId', 'country', 'city', 'address'];
+
+/**
+ * Whether two readings of one record carry the same identifying fields (as written: a change of
+ * spelling counts, absent equals empty; e-mails as a set). A record whose fields did not change
+ * since a person was asked about it has nothing new to score.
+ */
+export function sameIdentityFields(a: IdentityFields, b: IdentityFields): boolean {
+  const v = (x: string | null | undefined) => x?.trim() || null;
+  if (IDENTIFYING.some((k) => v(a[k]) !== v(b[k]))) return false;
+  const mails = (x: IdentityFields) => [...new Set((x.emails ?? []).map((e) => e.trim().toLowerCase()).filter(Boolean))].sort().join(' ');
+  return mails(a) === mails(b);
+}

@@ -12,7 +12,9 @@
  * first sync, named by the change pipeline, is read back by id and stored; the CRM companies the
  * scorer finds for it are linked again through the CRM linker, so the customer joins its
  * company's account by the same rule; a customer no company claims becomes an account of its own
- * with its CS account, as in the ERP pass of identity sync (link-erp.ts).
+ * with its CS account, as in the ERP pass of identity sync (link-erp.ts). A customer an open
+ * review case is about is left to that case (its evidence refreshed, nothing scored) unless its
+ * identifying fields changed since the case was raised.
  *
  * The CS side (`linkCsAccounts`): a CS account created after the first sync (a CSM adding a
  * customer in Vitally), named by the change pipeline, is read back by id and stored; the CRM
@@ -27,10 +29,11 @@ import { portsFor } from '../../ports/registry.js';
 import type { System } from '../../storage/connections.js';
 import { auditStatement } from '../../storage/audit.js';
 import { accountIdFor, deleteEmptyAccount, forgetLinkLookup, insertLink, linkedRecord, linksOf, moveLinks } from '../../storage/identity.js';
-import type { IdentityThresholds } from '../../policies/identity/index.js';
+import { sameIdentityFields, type IdentityThresholds } from '../../policies/identity/index.js';
 import type { StoredRecord } from '../../storage/identity-records.js';
 import { upsertRecords } from '../../storage/identity-records.js';
 import { loadThresholds } from '../../storage/identity-settings.js';
+import { openCaseFields } from '../../storage/reviews.js';
 import { tenantMatrix } from '../../storage/ownership.js';
 import { invalidateAccountView } from '../account-view.js';
 import type { ServiceContext } from '../context.js';
@@ -75,6 +78,8 @@ async function joinFromSingleton(env: Env, ctx: ServiceContext, system: System, 
 export interface IncrementalResult extends SyncStats {
   /** Ids the CRM no longer has (deleted or merged away): nothing to link. */
   missing: string[];
+  /** Records left to the open review case about them (unchanged since it was raised): not scored again. */
+  waiting: string[];
   /** Accounts whose links changed. */
   accountsTouched: string[];
 }
@@ -119,11 +124,11 @@ export async function linkCrmCompanies(env: Env, ctx: ServiceContext, crmSystem:
   await refreshAccounts(env.DB, ctx.tenantId, touched, matrix);
   await Promise.all([...touched].map((accountId) => invalidateAccountView(env, ctx.tenantId, accountId)));
   stats.accountsTouched = [...touched];
-  ctx.log.info('identity_link.done', { system: crmSystem, ...stats, accountsTouched: touched.size, missing: stats.missing.length });
+  ctx.log.info('identity_link.done', { system: crmSystem, ...stats, accountsTouched: touched.size, missing: stats.missing.length, waiting: stats.waiting.length });
   return stats;
 }
 
-const emptyResult = (): IncrementalResult => ({ candidates: {}, crmRecords: 0, accountsCreated: 0, linksCreated: {}, duplicatesFolded: 0, reviews: 0, skippedSystems: [], missing: [], accountsTouched: [] });
+const emptyResult = (): IncrementalResult => ({ candidates: {}, crmRecords: 0, accountsCreated: 0, linksCreated: {}, duplicatesFolded: 0, reviews: 0, skippedSystems: [], missing: [], waiting: [], accountsTouched: [] });
 
 /**
  * The CRM companies the scorer finds for these ERP or CS records (match or review), linked again
@@ -176,9 +181,18 @@ export async function linkErpCustomers(env: Env, ctx: ServiceContext, erpSystem:
     const found = new Set(records.map((r) => r.externalId));
     stats.missing.push(...part.filter((id) => !found.has(id)));
     if (records.length === 0) continue;
-    const stored = records.map((r) => storedRecord(erpSystem, r));
-    await env.DB.batch(upsertRecords(env.DB, ctx.tenantId, erpSystem, stored, new Date().toISOString()));
-    stats.candidates[erpSystem] = (stats.candidates[erpSystem] ?? 0) + stored.length;
+    const read = records.map((r) => storedRecord(erpSystem, r));
+    await env.DB.batch(upsertRecords(env.DB, ctx.tenantId, erpSystem, read, new Date().toISOString()));
+    stats.candidates[erpSystem] = (stats.candidates[erpSystem] ?? 0) + read.length;
+    // A customer a person is asked about waits for that decision: scoring it again on each save
+    // would only raise the same question again. Unless who it is changed since the case was raised.
+    const asked = await openCaseFields(env.DB, ctx.tenantId, erpSystem, read.map((r) => r.externalId));
+    const stored = read.filter((r) => {
+      const then = asked.get(r.externalId);
+      return !then || then.some((f) => !sameIdentityFields(f, r.fields));
+    });
+    stats.waiting.push(...read.filter((r) => !stored.includes(r)).map((r) => r.externalId));
+    if (stored.length === 0) continue;
     // The CRM companies that may be these customers, linked again by the CRM linker: a confident
     // match takes the customer into the company's account, a doubtful one raises a review case.
     await relinkCompaniesOf(env, ctx, erpSystem, stored, { crms, thresholds, stats, touched });
@@ -192,7 +206,7 @@ export async function linkErpCustomers(env: Env, ctx: ServiceContext, erpSystem:
   await refreshAccounts(env.DB, ctx.tenantId, touched, matrix);
   await Promise.all([...touched].map((accountId) => invalidateAccountView(env, ctx.tenantId, accountId)));
   stats.accountsTouched = [...touched];
-  ctx.log.info('identity_link.erp_done', { system: erpSystem, ...stats, accountsTouched: touched.size, missing: stats.missing.length });
+  ctx.log.info('identity_link.erp_done', { system: erpSystem, ...stats, accountsTouched: touched.size, missing: stats.missing.length, waiting: stats.waiting.length });
   return stats;
 }
 
@@ -259,6 +273,6 @@ export async function linkCsAccounts(env: Env, ctx: ServiceContext, csSystem: Sy
   await refreshAccounts(env.DB, ctx.tenantId, touched, matrix);
   await Promise.all([...touched].map((accountId) => invalidateAccountView(env, ctx.tenantId, accountId)));
   stats.accountsTouched = [...touched];
-  ctx.log.info('identity_link.cs_done', { system: csSystem, ...stats, accountsTouched: touched.size, missing: stats.missing.length });
+  ctx.log.info('identity_link.cs_done', { system: csSystem, ...stats, accountsTouched: touched.size, missing: stats.missing.length, waiting: stats.waiting.length });
   return stats;
 }

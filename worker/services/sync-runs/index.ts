@@ -73,7 +73,9 @@ export async function runSyncStep(env: Env, m: SyncMessage): Promise<void> {
   const run = await getSyncRun(env.DB, m.tenantId, m.runId);
   if (!run || run.step !== m.step || run.status === 'completed' || run.status === 'failed') return;
   const log = createLogger('info', { correlationId: run.correlationId, tenant: m.tenantId, syncRun: run.id, step: m.step });
-  const ctx = serviceContext(env, { tenantId: m.tenantId, correlationId: run.correlationId, log }, { maxWaitMs: 30_000 });
+  // Batch work waits for its permits: longer than one vendor window (Vitally's is a minute), so a
+  // backfill reading every account's CS data is paced by the limiter instead of failing its step.
+  const ctx = serviceContext(env, { tenantId: m.tenantId, correlationId: run.correlationId, log }, { maxWaitMs: 90_000 });
   const sys = await connectedSystems(env, m.tenantId);
   const phase = run.cursor.phase;
   const result: StepResult =

@@ -7,14 +7,14 @@
  *   matrix (policies/reconcile/drift.ts), repairs what the write guard allows in systems Concord
  *   writes master fields into (HubSpot companies, Salesforce Accounts) and files the rest as
  *   exceptions; it then compares Concord's facts on the CRM records with what Concord would write
- *   now and writes them again where they drifted (reconcile-facts.ts); backfill writes
- *   Concord's link properties (Concord account, ERP customer, CS account) onto every CRM record,
- *   batched 100 per HubSpot call.
+ *   now and writes them again where they drifted (reconcile-facts.ts); backfill writes every
+ *   Concord property the change pipeline writes (links, receivables, contract, health...) onto
+ *   every CRM record, only what differs from what was last written (backfill-facts.ts).
  */
 import type { Env } from '../../env.js';
 import type { SystemName } from '../../model/primitives.js';
 import { accountDrift, type DriftItem } from '../../policies/reconcile/drift.js';
-import type { AccountFactsUpdate, CompanyFieldsUpdate } from '../../ports/index.js';
+import type { CompanyFieldsUpdate } from '../../ports/index.js';
 import { portsFor } from '../../ports/registry.js';
 import type { System } from '../../storage/connections.js';
 import { linkedRecords, listAccounts, toLinkedRecords, type AccountRow } from '../../storage/identity.js';
@@ -28,6 +28,7 @@ import { linkErpPage } from '../identity/link-erp.js';
 import type { SyncStats } from '../identity/link-page.js';
 import { refreshAccounts } from '../identity/survive.js';
 import { CRMS, ERPS, TARGETS, connected, ingest } from '../identity/sync.js';
+import { backfillAccountFacts } from './backfill-facts.js';
 import { reconcileFacts } from './reconcile-facts.js';
 
 export const PAGE = 100;
@@ -124,43 +125,12 @@ export async function accountsStep(env: Env, ctx: ServiceContext, run: SyncRun, 
   const byAccount = new Map<string, typeof records>();
   for (const r of records) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
   const ports = portsFor(env, ctx, { flow: `sync-${run.kind}`, actor: `sync:${run.id}` });
-  if (run.kind === 'backfill') return { next, done: accounts.length, counts: await backfillFacts(ports, accounts, byAccount, sys) };
+  if (run.kind === 'backfill') return { next, done: accounts.length, counts: await backfillAccountFacts(env, ctx, run, accounts, byAccount) };
   return { next, done: accounts.length, ...(await reconcileAccounts(env, ctx, run, ports, accounts, byAccount)) };
 }
 
 type Ports = ReturnType<typeof portsFor>;
 type Records = Map<string, ReturnType<typeof toLinkedRecords>>;
-
-/** Backfill: Concord's link properties on every CRM record of the page's accounts, batched per CRM. */
-async function backfillFacts(ports: Ports, accounts: AccountRow[], byAccount: Records, sys: Systems): Promise<SyncCounts> {
-  const counts: SyncCounts = { written: 0, calls: 0, failed: 0, refused: 0 };
-  for (const crm of sys.crms) {
-    const updates: AccountFactsUpdate[] = [];
-    for (const a of accounts) {
-      const recs = byAccount.get(a.id) ?? [];
-      const primary = (system: System) => recs.find((r) => r.system === system && r.isPrimary)?.externalId ?? recs.find((r) => r.system === system)?.externalId ?? null;
-      const erp = sys.targets.find((t) => ERPS.includes(t));
-      const cs = sys.targets.find((t) => !ERPS.includes(t));
-      const main = primary(crm);
-      for (const r of recs.filter((x) => x.system === crm)) {
-        // The ERP and CS ids go on the account's primary CRM record only: HubSpot keeps
-        // `concord_erp_customer_id` unique, and a folded CRM duplicate is not the customer's record.
-        const links = r.externalId === main ? { erpCustomerId: erp ? primary(erp) : null, csAccountId: cs ? primary(cs) : null } : {};
-        // Every CRM record of the account carries its Concord account id (HubSpot
-        // `concord_account_id`, the package's `Concord_Account_Id__c` on Salesforce).
-        updates.push({ recordId: r.externalId, accountId: a.id, facts: { concordAccountId: a.id, ...links } });
-      }
-    }
-    if (updates.length === 0) continue;
-    const port = await ports.crm(crm);
-    const res = await port.writeAccountFacts!(updates);
-    counts.written! += res.updated;
-    counts.calls! += res.calls;
-    counts.failed! += res.failed.length;
-    counts.refused! += res.refused?.length ?? 0;
-  }
-  return counts;
-}
 
 /**
  * Reconcile: the drift of each account (master fields, then Concord's facts on its CRM records),

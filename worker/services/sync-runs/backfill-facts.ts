@@ -1,0 +1,118 @@
+/**
+ * Backfill's writes, per page of accounts: every Concord property the change pipeline writes
+ * (links, receivables, payments, contract dates and ARR, health, onboarding, renewal risk, finance
+ * hold) onto each linked HubSpot company and Salesforce Account, so a first install or a newly
+ * connected system does not wait for each account's next change.
+ *
+ * The values are the pipeline's own: an account whose digest (`account_states`) already holds
+ * every linked source has its facts derived from it under the tenant's policy, as reconcile does
+ * (reconcile-facts.ts); one the pipeline never read, or read before a system was connected, is
+ * read through the pipeline's effects (flows/account-changes/effects.ts: the parts never read, the
+ * view rebuilt if cached, the digest stored as the baseline of later history lines). Lifecycle
+ * automations open no episode and file no task here, and billing is not released: those follow
+ * from a change, and the account's next change opens them as it would have.
+ *
+ * The writes go through the pipeline's writer (flows/account-changes/crm-facts.ts): the guarded
+ * `writeAccountFacts`, one batched call set per CRM for the page (HubSpot batch updates of 100,
+ * Salesforce Collections of 200), only the facts that differ from what `crm_fact_writes` records,
+ * recorded there after. The ERP and CS ids go on each CRM's primary record only (HubSpot keeps
+ * `concord_erp_customer_id` unique; a folded duplicate is not the customer's record).
+ *
+ * An account whose source answers a business error (a customer deleted since the link) is counted
+ * failed and the page goes on; a technical failure (rate limit, 5xx, timeout) fails the step after
+ * the page's other writes, and its retry resumes the page (what was written is not resent).
+ */
+import type { Env } from '../../env.js';
+import { ConcordError, decisionFor } from '../../errors.js';
+import { todayUtc } from '../../model/index.js';
+import { writeCrmFacts, type FactsToWrite } from '../../flows/account-changes/crm-facts.js';
+import { accountEffects, type AutomationSettings } from '../../flows/account-changes/effects.js';
+import { deriveFacts, type AccountLinks, type AccountState } from '../../policies/account-facts/index.js';
+import type { AutomationPolicy } from '../../policies/automations/index.js';
+import type { AccountFacts } from '../../ports/facts.js';
+import { loadStates, type StoredState } from '../../storage/account-changes.js';
+import type { System } from '../../storage/connections.js';
+import type { AccountRow, LinkedRecord } from '../../storage/identity.js';
+import type { SyncCounts, SyncRun } from '../../storage/sync-runs.js';
+import { loadAutomationPolicy } from '../automation-policy.js';
+import type { ServiceContext } from '../context.js';
+
+/** The CRMs whose records carry Concord's facts. */
+const CRM_SYSTEMS: readonly System[] = ['hubspot', 'salesforce'];
+
+/** Accounts read at once (each read holds vendor slots; the tenant's limiter paces the rest). */
+const CONCURRENCY = 6;
+
+/** The policy with its episode automations off: a backfill reads, it does not act. */
+function readOnly(policy: AutomationPolicy): AutomationPolicy {
+  return {
+    ...policy,
+    healthDrop: { ...policy.healthDrop, enabled: false },
+    onboardingStalled: { ...policy.onboardingStalled, enabled: false },
+    renewalRisk: { ...policy.renewalRisk, enabled: false },
+  };
+}
+
+/** A business failure (the record is gone, refused): counted, the page goes on. Anything else fails the step. */
+function isBusiness(err: unknown): boolean {
+  return err instanceof ConcordError && decisionFor(err.error, 0).action === 'stop';
+}
+
+/** The facts of one account: from its complete digest, else read through the pipeline's effects (digest stored). */
+async function factsOf(env: Env, ctx: ServiceContext, account: AccountRow, recs: readonly LinkedRecord[], settings: AutomationSettings, stored: StoredState<AccountState> | undefined): Promise<AccountFacts | null> {
+  const primaryOf = (system: System) => recs.find((r) => r.system === system && r.isPrimary)?.externalId ?? recs.find((r) => r.system === system)?.externalId ?? null;
+  const links: AccountLinks = { accountId: account.id, erpCustomerId: primaryOf('netsuite'), csAccountId: primaryOf('vitally') };
+  const complete = (!links.erpCustomerId || stored?.state.erp) && (!links.csAccountId || stored?.state.cs);
+  if (complete) return deriveFacts(stored?.state ?? { v: 1 }, links, todayUtc(), settings.policy.financeHold);
+  const effects = await accountEffects(env, ctx, account.id, { erp: false, cs: false, seq: 0 }, stored, settings);
+  if (!effects) return null;
+  await env.DB.batch(effects.statements);
+  return effects.facts;
+}
+
+/** Writes the page's facts; answers the counts (records written, calls, failed accounts, refused facts). */
+export async function backfillAccountFacts(env: Env, ctx: ServiceContext, run: SyncRun, accounts: readonly AccountRow[], byAccount: ReadonlyMap<string, LinkedRecord[]>): Promise<SyncCounts> {
+  const counts: SyncCounts = { written: 0, calls: 0, failed: 0, refused: 0 };
+  const withCrm = accounts.filter((a) => (byAccount.get(a.id) ?? []).some((r) => CRM_SYSTEMS.includes(r.system)));
+  if (withCrm.length === 0) return counts;
+  const [states, policy] = await Promise.all([loadStates<AccountState>(env.DB, ctx.tenantId, withCrm.map((a) => a.id)), loadAutomationPolicy(env.DB, ctx.tenantId)]);
+  const settings: AutomationSettings = { goLiveMilestone: null, policy: readOnly(policy) };
+
+  const items: FactsToWrite[] = [];
+  const failures: unknown[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < withCrm.length) {
+      const account = withCrm[next++]!;
+      const recs = byAccount.get(account.id) ?? [];
+      try {
+        const facts = await factsOf(env, ctx, account, recs, settings, states.get(account.id));
+        if (!facts) continue;
+        for (const crm of CRM_SYSTEMS) {
+          const mine = recs.filter((r) => r.system === crm);
+          const main = mine.find((r) => r.isPrimary) ?? mine[0];
+          if (!main) continue;
+          items.push({ accountId: account.id, facts, targets: [{ system: crm, recordId: main.externalId }] });
+          const { erpCustomerId: _erp, csAccountId: _cs, ...rest } = facts;
+          const others = mine.filter((r) => r !== main).map((r) => ({ system: crm, recordId: r.externalId }));
+          if (others.length) items.push({ accountId: account.id, facts: rest, targets: others });
+        }
+      } catch (err) {
+        failures.push(err);
+        counts.failed!++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, withCrm.length) }, lane));
+
+  const report = await writeCrmFacts(env, ctx, items, { flow: `sync-${run.kind}`, actor: `sync:${run.id}` });
+  for (const s of Object.values(report.systems)) {
+    counts.written! += s.records;
+    counts.calls! += s.calls;
+    counts.refused! += s.refused.length;
+  }
+  counts.failed! += report.failedAccounts.size;
+  const technical = [...failures, ...report.failedAccounts.values()].find((e) => !isBusiness(e));
+  if (technical !== undefined) throw technical;
+  return counts;
+}
