@@ -20,7 +20,8 @@ const t = useWidgetBrowser();
 const intake = () => t.page.getByRole('region', { name: 'Change intake' });
 const automations = () => t.page.getByRole('region', { name: 'Automations' });
 const source = (s: string) => intake().locator(`[data-intake-source="${s}"]`);
-const streamRow = (s: string, stream: string) => source(s).getByRole('region', { name: `${s === 'netsuite' ? 'NetSuite' : 'Vitally'} poll streams` }).locator(`tr[data-stream="${stream}"]`);
+const VENDOR: Record<string, string> = { netsuite: 'NetSuite', vitally: 'Vitally', salesforce: 'Salesforce' };
+const streamRow = (s: string, stream: string) => source(s).getByRole('region', { name: `${VENDOR[s]} poll streams` }).locator(`tr[data-stream="${stream}"]`);
 const cells = async (s: string, stream: string) => (await streamRow(s, stream).locator('th, td').allInnerTexts()).map((x) => x.replace(/\s+/g, ' ').trim());
 const facts = async (s: string) => {
   const dl = source(s).locator('dl.cc-facts');
@@ -80,6 +81,10 @@ describe('console Change intake section', () => {
     ]);
     expect(await cells('vitally', 'accounts')).toEqual(['Accounts (health) accounts', 'Nov 26, 2026, 10:57 AM UTC', '5 min', 'Nov 26, 2026, 11:01 AM UTC', '1', 'None']);
     expect(await streamRow('netsuite', 'credit_memo').locator('.cc-badge').innerText()).toBe('Failed');
+    // Salesforce, listed by this answer: its Account poll (identity changes) and its last change.
+    expect(await source('salesforce').getByRole('heading', { level: 3 }).innerText()).toBe('Salesforce');
+    expect((await facts('salesforce'))['Last change']).toBe('Account 001000000000123AAA');
+    expect(await cells('salesforce', 'account')).toEqual(['Accounts (name, website, address) account', 'Nov 26, 2026, 11:00 AM UTC', '49 s', 'Nov 26, 2026, 11:01 AM UTC', '1', 'None']);
 
     const waiting = await intake().locator('.cc-intake-waiting').innerText();
     expect(waiting).toContain('Accounts waiting for their effects: 3');
@@ -102,6 +107,8 @@ describe('console Change intake section', () => {
     expect(text).toContain('Accounts waiting for their effects: 0');
     expect(text).toContain('Every applied change has rebuilt its account view and written its CRM properties.');
     expect(await intake().locator('table').count()).toBe(0);
+    // A source only some tenants have (Salesforce's Account poll) is not shown when the answer omits it.
+    expect(await source('salesforce').count()).toBe(0);
 
     // Refresh: NetSuite polled but nothing recorded from it yet, Vitally not in the answer at all.
     const saved = answers.intake as { sources: { source: string; streams: unknown[] }[] };

@@ -1,10 +1,12 @@
 /**
- * "Change intake": how NetSuite's and Vitally's changes reach Concord (`GET /ops/intake`). Per
+ * "Change intake": how NetSuite's and Vitally's changes reach Concord, and Salesforce Accounts'
+ * identity changes once its Account poll has run (`GET /ops/intake`). Per
  * source, the newest change Concord recorded (pushed or polled) with the lag between the vendor's
  * stamp and Concord's record, and the change poll's streams: each one's checkpoint (the newest
  * change that poll has seen), how far behind now it lies, its last run, what that run found and
- * why it failed if it did. Both sources are always shown, so a source that sent nothing yet says
- * so instead of disappearing; the accounts still waiting for their change effects are counted.
+ * why it failed if it did. NetSuite and Vitally are always shown, so a source that sent nothing yet
+ * says so instead of disappearing (Salesforce only when the answer lists it: a tenant without it has
+ * no Account poll); the accounts still waiting for their change effects are counted.
  */
 import { useCallback } from 'preact/hooks';
 import { formatInstant, freshnessErrorText, humanize, sentence, systemName } from '../shared/format.js';
@@ -17,17 +19,21 @@ import { useLoad } from './useLoad.js';
 
 /** The sources shown, in this order, whether the answer lists them or not. */
 const SOURCES: IntakeSource[] = ['netsuite', 'vitally'];
+/** Sources shown only when the answer lists them. */
+const LISTED: IntakeSource[] = ['salesforce'];
 
 /** Record types (NetSuite) and objects (Vitally) of a change, in words. */
 const RECORDS: Record<string, string> = {
   invoice: 'Invoice', payment: 'Customer payment', credit_memo: 'Credit memo', sales_order: 'Sales order', contract: 'Contract', customer: 'Customer',
   account: 'Account', task: 'Task', conversation: 'Conversation',
+  company: 'Account',
 };
 
 /** Poll streams (worker/flows/account-changes/poll.ts), in words. */
 const STREAMS: Record<string, string> = {
   invoice: 'Invoices', payment: 'Customer payments', credit_memo: 'Credit memos', sales_order: 'Sales orders', contract: 'Contracts', customer: 'Customers',
   accounts: 'Accounts (health)', tasks: 'Tasks (onboarding milestones)', conversations: 'Conversations (escalations)',
+  account: 'Accounts (name, website, address)',
 };
 
 /** A lag or an age in words: "0.4 s", "2.1 s", "42 s", "4 min", "1 h 5 min", "3 days". */
@@ -142,7 +148,7 @@ export function ChangeIntake(props: { service: ConsoleService }) {
                 : `${count(state.value.accountsWaiting, 'account has', 'accounts have')} an applied change whose view rebuild and CRM writes are not done yet.`}
             </span>
           </p>
-          {SOURCES.map((source) => {
+          {[...SOURCES, ...LISTED.filter((l) => state.value.sources.some((s) => s.source === l))].map((source) => {
             const found = state.value.sources.find((s) => s.source === source);
             return (
               <div key={source} class="cc-intake-source" data-intake-source={source}>

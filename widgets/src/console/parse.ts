@@ -133,7 +133,7 @@ export function parseSyncRun(body: unknown): Result<SyncRunDetail> {
   };
 }
 
-const INTAKE_SOURCES: IntakeSource[] = ['netsuite', 'vitally'];
+const INTAKE_SOURCES: IntakeSource[] = ['netsuite', 'vitally', 'salesforce'];
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 function intakeEvent(e: unknown): IntakeEvent | null {

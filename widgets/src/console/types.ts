@@ -212,7 +212,7 @@ export interface SyncRunDetail extends SyncRun {
 }
 
 /** A source whose changes Concord takes in (pushed and polled). */
-export type IntakeSource = 'netsuite' | 'vitally';
+export type IntakeSource = 'netsuite' | 'vitally' | 'salesforce';
 
 /** The newest change Concord recorded from a source (`events`, worker/storage/record-changes.ts). */
 export interface IntakeEvent {
