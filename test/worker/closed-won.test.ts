@@ -27,6 +27,7 @@ import { api } from './helpers.js';
 import type { Env } from '../../worker/env.js';
 import { recheckBlockedOrders } from '../../worker/flows/closed-won/recheck.js';
 import { consumeWritebacks } from '../../worker/flows/closed-won/writeback.js';
+import { STALL_AFTER_MS, wakeStalledRuns } from '../../worker/flows/closed-won/recovery.js';
 import type { FlowWriteback } from '../../worker/queues/messages.js';
 import { insertRun, mergeRunResult, setRunState } from '../../worker/storage/flow-runs.js';
 import { createLogger } from '../../worker/ops/log.js';
@@ -280,6 +281,28 @@ describe('HubSpot: the write-back of many runs', { timeout: RUN_TIMEOUT }, () =>
     }
     // The last write-back completes its run; the others keep their state.
     expect(runs.map((r) => r.status)).toEqual(['running', 'blocked', 'completed']);
+  });
+});
+
+describe('HubSpot: a finished run whose last write-back was lost', { timeout: RUN_TIMEOUT }, () => {
+  it('is found by the stalled-run sweep, which sends the write-back again: the deal shows the CS account and the run completes', async () => {
+    const c = pick(fx.hubspot.valid, () => true);
+    await e.winHubSpotDeal(c.dealId);
+    const { runId } = await startRun('demo', key, 'hubspot', c.dealId);
+    const final = await waitForRun('demo', key, runId, done);
+    expect(final.status).toBe('completed');
+    // As after a local queue lost the pointer in a restart: the engine finished, D1 shows the run
+    // still writing back, and the deal never got its CS account.
+    await brokerEnv.DB.prepare("UPDATE flow_runs SET status = 'running', step = 'write-back-cs', completed_at = NULL, updated_at = ? WHERE tenant_id = 'demo' AND id = ?")
+      .bind(new Date(Date.now() - STALL_AFTER_MS - 60_000).toISOString(), runId)
+      .run();
+    await e.vendor('hubspot', 'PATCH', `/crm/v3/objects/deals/${c.dealId}`, { properties: { concord_cs_account_id: '' } });
+
+    const report = (await wakeStalledRuns(brokerEnv as unknown as Env, createLogger('error'))).find((r) => r.runId === runId);
+    expect(report).toMatchObject({ woken: true, engine: 'complete (write-back sent again)' });
+    const again = await waitForRun('demo', key, runId, done);
+    expect(again.status).toBe('completed');
+    expect((await e.hubspotDeal(c.dealId, ['concord_cs_account_id'])).concord_cs_account_id).toBe(final.result!.csAccountId);
   });
 });
 

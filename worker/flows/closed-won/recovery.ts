@@ -13,13 +13,16 @@
  * event is one the run never waits for: it changes nothing. docs/decisions.md has the entry.
  * A `queued` run the engine does not know was claimed by an intake that died before creating its
  * instance: the sweep creates it with the parameters its claim recorded (`trigger_kind`, migration
- * 0017; a row claimed before that migration stays for the deal's next intake).
+ * 0017; a row claimed before that migration stays for the deal's next intake). A run the engine
+ * finished while D1 still shows it `running` lost its last CRM write-back (writeback.ts): the sweep
+ * sends that write-back again, which completes the run.
  */
 import type { Env } from '../../env.js';
 import type { Logger } from '../../ops/log.js';
 import { auditStatement } from '../../storage/audit.js';
 import { createInstance, paramsOfRow } from './intake.js';
 import { WAKE_EVENT } from './params.js';
+import { resendLastWriteback } from './writeback.js';
 import { FLOW } from './settings.js';
 
 /** A run that recorded nothing for this long is woken (longer than a healthy step between records, mostly). */
@@ -42,11 +45,11 @@ export async function wakeStalledRuns(env: Env, log: Logger, now = Date.now()): 
   const before = new Date(now - STALL_AFTER_MS).toISOString();
   // By tenant, so the (tenant_id, status, updated_at) index serves the lookup.
   const { results } = await env.DB.prepare(
-    `SELECT tenant_id AS tenantId, id, status, source_system AS sourceSystem, source_record AS sourceRecord, updated_at AS updatedAt, correlation_id AS correlationId, trigger_kind AS trigger FROM flow_runs
+    `SELECT tenant_id AS tenantId, id, status, source_system AS sourceSystem, source_record AS sourceRecord, updated_at AS updatedAt, correlation_id AS correlationId, trigger_kind AS trigger, result_json AS resultJson FROM flow_runs
      WHERE tenant_id IN (SELECT id FROM tenants) AND status IN ('queued', 'running') AND updated_at < ? AND flow = ? ORDER BY updated_at LIMIT ?`,
   )
     .bind(before, FLOW, MAX_PER_SWEEP)
-    .all<{ tenantId: string; id: string; status: string; sourceSystem: string; sourceRecord: string; updatedAt: string; correlationId: string; trigger: string | null }>();
+    .all<{ tenantId: string; id: string; status: string; sourceSystem: string; sourceRecord: string; updatedAt: string; correlationId: string; trigger: string | null; resultJson: string | null }>();
   const reports: WakeReport[] = [];
   for (const run of results) {
     let engine = 'unknown';
@@ -59,7 +62,11 @@ export async function wakeStalledRuns(env: Env, log: Logger, now = Date.now()): 
       instance = null;
     }
     try {
-      if (instance) {
+      if (instance && engine === 'complete' && run.status === 'running') {
+        // The engine finished the run but its last CRM write-back never landed: send it again.
+        woken = await resendLastWriteback(env, { ...run, result: run.resultJson ? JSON.parse(run.resultJson) : null });
+        if (woken) engine = 'complete (write-back sent again)';
+      } else if (instance) {
         woken = !FINISHED.has(engine);
         if (woken) await instance.sendEvent({ type: WAKE_EVENT, payload: { at: new Date(now).toISOString() } });
       } else if (run.status === 'queued') {

@@ -51,23 +51,29 @@ export async function queueWriteback(
   runId: string,
   w: { stage: FlowWriteback['stage']; companyId: string; accountId: string; result: Record<string, unknown> },
 ): Promise<void> {
-  await mergeRunResult(env.DB, p.tenantId, runId, w.result).run();
+  // The company is kept with the result too: the stalled-run sweep can then send the pointer again.
+  await mergeRunResult(env.DB, p.tenantId, runId, { ...w.result, companyId: w.companyId }).run();
+  await sendWriteback(env, { tenantId: p.tenantId, system: p.source, runId, dealId: p.dealId, companyId: w.companyId, accountId: w.accountId, stage: w.stage, correlationId: p.correlationId });
+}
+
+async function sendWriteback(env: Env, w: Omit<FlowWriteback, 'v' | 'kind' | 'at' | 'idempotencyKey'>): Promise<void> {
   const at = new Date().toISOString();
-  const message: FlowWriteback = {
-    v: 1,
-    kind: 'flow.writeback',
-    tenantId: p.tenantId,
-    system: p.source,
-    runId,
-    dealId: p.dealId,
-    companyId: w.companyId,
-    accountId: w.accountId,
-    stage: w.stage,
-    at,
-    correlationId: p.correlationId,
-    idempotencyKey: await sha256Hex(JSON.stringify(['flow.writeback', p.tenantId, runId, w.stage, at])),
-  };
+  const message: FlowWriteback = { v: 1, kind: 'flow.writeback', ...w, at, idempotencyKey: await sha256Hex(JSON.stringify(['flow.writeback', w.tenantId, w.runId, w.stage, at])) };
   await env.FLOW_WRITES.send(message, { contentType: 'json' });
+}
+
+/**
+ * Send a finished run's last write-back again (the stalled-run sweep: the engine finished the run,
+ * D1 still shows it running, so its `cs` pointer was lost, e.g. with a local queue's memory in a
+ * restart). False when the row does not name its deal's company and account (nothing to write).
+ */
+export async function resendLastWriteback(env: Env, run: { tenantId: string; id: string; sourceSystem: string; sourceRecord: string; correlationId: string; result: unknown }): Promise<boolean> {
+  const r = run.result !== null && typeof run.result === 'object' ? (run.result as Record<string, unknown>) : {};
+  const companyId = str(r['companyId']);
+  const accountId = str(r['accountId']);
+  if (!companyId || !accountId || (run.sourceSystem !== 'hubspot' && run.sourceSystem !== 'salesforce')) return false;
+  await sendWriteback(env, { tenantId: run.tenantId, system: run.sourceSystem, runId: run.id, dealId: run.sourceRecord, companyId, accountId, stage: 'cs', correlationId: run.correlationId });
+  return true;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
