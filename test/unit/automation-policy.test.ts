@@ -23,7 +23,7 @@ describe('automation policy schema', () => {
     expect(DEFAULT_AUTOMATION_POLICY).toEqual({
       financeHold: { enabled: true, ...DEFAULT_FINANCE_HOLD },
       healthDrop: { enabled: true, ...DEFAULT_HEALTH_DROP },
-      onboardingStalled: { enabled: true, pastDueGraceDays: 0, noProgressDays: 0 },
+      onboardingStalled: { enabled: true, pastDueGraceDays: 0, noProgressDays: 0, hold: 'none' },
       renewalRisk: { enabled: true, ...DEFAULT_RENEWAL_RISK },
     });
     expect(DEFAULT_AUTOMATION_POLICY.financeHold).toMatchObject({ overdueDays: 60, minAmount: 1000 });

@@ -39,7 +39,7 @@ const FIELDS: Record<Part, { field: string; label: string; decimals?: boolean }[
 };
 
 /** The form's editable copy: numbers as typed. */
-type Draft = { [P in Part]: { enabled: boolean; level?: string; values: Record<string, string> } };
+type Draft = { [P in Part]: { enabled: boolean; level?: string; hold?: string; values: Record<string, string> } };
 
 function toDraft(p: AutomationPolicy): Draft {
   const part = <P extends Part>(name: P) => {
@@ -49,7 +49,7 @@ function toDraft(p: AutomationPolicy): Draft {
   return {
     financeHold: part('financeHold'),
     healthDrop: part('healthDrop'),
-    onboardingStalled: part('onboardingStalled'),
+    onboardingStalled: { ...part('onboardingStalled'), hold: p.onboardingStalled.hold },
     renewalRisk: { ...part('renewalRisk'), level: p.renewalRisk.level },
   };
 }
@@ -63,7 +63,7 @@ export function fromDraft(d: Draft): AutomationPolicy {
   return {
     financeHold: part('financeHold') as AutomationPolicy['financeHold'],
     healthDrop: part('healthDrop') as AutomationPolicy['healthDrop'],
-    onboardingStalled: part('onboardingStalled') as AutomationPolicy['onboardingStalled'],
+    onboardingStalled: { ...part('onboardingStalled'), hold: d.onboardingStalled.hold } as AutomationPolicy['onboardingStalled'],
     renewalRisk: { ...part('renewalRisk'), level: d.renewalRisk.level } as AutomationPolicy['renewalRisk'],
   };
 }
@@ -171,7 +171,7 @@ export function Automations(props: { service: ConsoleService }) {
     const first = Object.keys(byField)[0];
     if (first) document.getElementById(`${id}-${first}`)?.focus();
   };
-  const known = new Set((Object.keys(FIELDS) as Part[]).flatMap((p) => [`${p}.enabled`, `${p}.level`, ...FIELDS[p].map((f) => `${p}.${f.field}`)]));
+  const known = new Set((Object.keys(FIELDS) as Part[]).flatMap((p) => [`${p}.enabled`, `${p}.level`, `${p}.hold`, ...FIELDS[p].map((f) => `${p}.${f.field}`)]));
 
   return section(
     <form class="cc-form" onSubmit={(e) => void save(e)} noValidate aria-label="Automations">
@@ -200,6 +200,18 @@ export function Automations(props: { service: ConsoleService }) {
                         <option value="medium">Medium or high</option>
                       </select>
                       {errOf('level') ? <span id={`${fieldId('level')}-err`} class="cc-field-error">{errOf('level')!.join(' ')}</span> : null}
+                    </div>
+                  ) : null}
+                  {part === 'onboardingStalled' ? (
+                    <div class="cc-field">
+                      <label for={fieldId('hold')}>While onboarding is stalled, also hold</label>
+                      <select id={fieldId('hold')} name="onboardingStalled.hold" value={d.onboardingStalled.hold} aria-invalid={errOf('hold') ? 'true' : undefined}
+                        {...(errOf('hold') ? { 'aria-describedby': `${fieldId('hold')}-err` } : {})} onChange={(e) => setPart('onboardingStalled', { hold: e.currentTarget.value })}>
+                        <option value="none">Nothing (a task only)</option>
+                        <option value="billing">Billing: open sales orders back to pending approval in the ERP</option>
+                        <option value="renewal">Renewal automations: the renewal hold property on the CRM records</option>
+                      </select>
+                      {errOf('hold') ? <span id={`${fieldId('hold')}-err`} class="cc-field-error">{errOf('hold')!.join(' ')}</span> : null}
                     </div>
                   ) : null}
                   {FIELDS[part].map((f) => {

@@ -266,7 +266,7 @@ export interface Automation {
 export interface AutomationPolicy {
   financeHold: { enabled: boolean; overdueDays: number; minAmount: number };
   healthDrop: { enabled: boolean; dropPoints: number; below: number };
-  onboardingStalled: { enabled: boolean; pastDueGraceDays: number; noProgressDays: number };
+  onboardingStalled: { enabled: boolean; pastDueGraceDays: number; noProgressDays: number; hold: 'none' | 'billing' | 'renewal' };
   renewalRisk: { enabled: boolean; level: 'high' | 'medium'; withinDays: number };
 }
 

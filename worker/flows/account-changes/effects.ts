@@ -24,6 +24,7 @@ import {
   DEFAULT_AUTOMATION_POLICY,
   episodeUnder,
   financeHold,
+  stallHoldOf,
   healthEpisode,
   onboardingEpisode,
   renewalEpisode,
@@ -39,7 +40,9 @@ import { SYSTEM_LABEL } from '../../services/audit-summary.js';
 import type { ServiceContext } from '../../services/context.js';
 import { saveStateStatements, type DirtyMark, type StoredState } from '../../storage/account-changes.js';
 import type { System } from '../../storage/connections.js';
+import type { HistoryLine } from '../../storage/record-changes.js';
 import { getAccount } from '../../storage/identity.js';
+import type { BillingHoldWanted } from './billing-hold.js';
 import { FLOW } from './intake.js';
 import { stateHistory } from './history.js';
 
@@ -61,6 +64,8 @@ export interface AccountEffects {
   tasks: AutomationTask[];
   /** Onboarding went live and the tenant's billing waits for it: release the customer's held orders (consume.ts). */
   release?: BillingRelease;
+  /** ERP-linked accounts: whether a stall holds the customer's billing now (billing-hold.ts holds or lifts). */
+  billingHold?: BillingHoldWanted;
 }
 
 /** The tenant's settings the automations read (once per batch). */
@@ -129,6 +134,20 @@ function renewalTask(episode: RenewalEpisode, name: string): AutomationTask {
   };
 }
 
+/** The history line of a renewal hold set or lifted (the fact goes to the CRM records with the others). */
+function renewalHoldHistory(before: boolean, next: AccountState): HistoryLine[] {
+  const after = next.renewalHold ?? before;
+  if (after === before) return [];
+  const episode = next.onboardingEpisode;
+  // Keyed by the moment: a hold set, lifted and set again in one episode is three lines.
+  const now = new Date().toISOString();
+  if (after) {
+    return [{ key: `renewal-hold-set:${now}`, action: 'account.automation.renewal_hold_set', summary: `Renewal automation hold set in the CRM: onboarding stalled on ${episode?.milestone.name ?? 'a milestone'}`, detail: { milestone: episode?.milestone.name ?? null } }];
+  }
+  const why = episode ? 'the automation policy no longer holds renewals for a stall' : 'onboarding is no longer stalled';
+  return [{ key: `renewal-hold-lifted:${now}`, action: 'account.automation.renewal_hold_lifted', summary: `Renewal automation hold lifted in the CRM: ${why}`, detail: { reason: episode ? 'policy' : 'stall_ended' } }];
+}
+
 const CRM_SYSTEMS = new Set<System>(['hubspot', 'salesforce']);
 
 /** How long after an episode opens its task is still ensured (well inside the CRM ledgers' 24 h memory of a key). */
@@ -193,6 +212,7 @@ export async function accountEffects(
     ...(previous?.renewalEpisode ? { renewalEpisode: previous.renewalEpisode } : {}),
     ...(previous?.goLive ? { goLive: previous.goLive } : {}),
     ...(previous?.financeHold !== undefined ? { financeHold: previous.financeHold } : {}),
+    ...(previous?.renewalHold !== undefined ? { renewalHold: previous.renewalHold } : {}),
   };
   if (read.erp && links.erpCustomerId) {
     const erp = await portsFor(env, ctx, { flow: FLOW, actor: 'concord' }).erp();
@@ -216,8 +236,9 @@ export async function accountEffects(
     if (live && !next.goLive) next.goLive = { milestone: live, at: read.cs.fetchedAt };
   }
 
-  const facts = deriveFacts(next, links, today, policy.financeHold);
+  const facts = deriveFacts(next, links, today, policy.financeHold, policy.onboardingStalled);
   if (typeof facts.financeHold === 'boolean') next.financeHold = facts.financeHold;
+  if (typeof facts.renewalHold === 'boolean') next.renewalHold = facts.renewalHold;
   // The hold as last judged (a digest stored before verdicts were kept: judged again, now).
   const before = previous ? deriveFacts(previous, links, today, policy.financeHold) : undefined;
   const heldBefore = previous?.financeHold ?? before?.financeHold;
@@ -255,6 +276,7 @@ export async function accountEffects(
       detail: { milestone: m.name, reason: m.reason, dueDate: m.dueDate },
     });
   }
+  history.push(...renewalHoldHistory(previous?.renewalHold ?? false, next));
   if (renewal && renewal.key !== previous?.renewalEpisode?.key) {
     history.push({
       key: `renewal-task:${renewal.key}`,
@@ -276,6 +298,10 @@ export async function accountEffects(
   if (episode && policy.healthDrop.enabled && young(episode.at)) tasks.push(healthTask(episode, name));
   if (stalled && policy.onboardingStalled.enabled && young(stalled.at)) tasks.push(onboardingTask(stalled, name));
   if (renewal && policy.renewalRisk.enabled && young(renewal.at)) tasks.push(renewalTask(renewal, name));
+  const holdsBilling = stallHoldOf(policy.onboardingStalled, next.onboardingEpisode) === 'billing';
+  const billingHold: BillingHoldWanted | undefined = links.erpCustomerId
+    ? { accountId, erpCustomerId: links.erpCustomerId, episodeKey: holdsBilling ? next.onboardingEpisode!.key : null, milestone: next.onboardingEpisode?.milestone.name ?? null }
+    : undefined;
   const release = settings.goLiveMilestone && next.goLive && links.erpCustomerId && young(next.goLive.at) ? { erpCustomerId: links.erpCustomerId, milestone: next.goLive.milestone, at: next.goLive.at } : undefined;
-  return { accountId, facts, targets, statements, rebuilt: read.rebuilt, tasks, ...(release ? { release } : {}) };
+  return { accountId, facts, targets, statements, rebuilt: read.rebuilt, tasks, ...(release ? { release } : {}), ...(billingHold ? { billingHold } : {}) };
 }

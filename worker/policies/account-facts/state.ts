@@ -69,6 +69,8 @@ export interface AccountState {
    * Absent in digests stored before it (the previous digest is judged again then).
    */
   financeHold?: boolean;
+  /** The renewal hold last written (like `financeHold`: its "set" and "lifted" history lines compare with it). */
+  renewalHold?: boolean;
   /** When the pipeline first saw the onboarding's go-live milestone completed (billing is released then). */
   goLive?: { milestone: string; at: string };
 }
