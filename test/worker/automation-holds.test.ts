@@ -21,6 +21,12 @@ import type { System } from '../../worker/storage/connections.js';
 import { insertAccount, insertLink } from '../../worker/storage/identity.js';
 import { api, provision } from './helpers.js';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    automationHoldsSandboxUrl: string;
+  }
+}
+
 const S = inject('automationHoldsSandboxUrl');
 const TENANT = 'demo';
 const brokerEnv = env as unknown as Env;
