@@ -43,7 +43,7 @@ describe('the stalled-onboarding hold policy', () => {
 
 describe('the renewal hold fact', () => {
   const stalled: AccountState = { v: 1, cs, onboardingEpisode: episode };
-  const moving: AccountState = { v: 1, cs: { ...cs!, onboarding: { ...cs!.onboarding!, status: 'in_progress', stalled: null } } };
+  const moving: AccountState = { v: 1, cs: { ...cs!, onboarding: { ...cs!.onboarding!, status: 'active', stalled: null } } };
 
   it('is true while the stall lasts under the renewal hold, false once it ends', () => {
     expect(deriveFacts(stalled, links, '2026-12-02', undefined, policy({ hold: 'renewal' })).renewalHold).toBe(true);
