@@ -22,7 +22,7 @@ type Part = keyof AutomationPolicy;
 const KEY_OF: Record<Part, string> = { financeHold: 'finance-hold', healthDrop: 'health-drop', onboardingStalled: 'onboarding-stalled', renewalRisk: 'renewal-risk' };
 
 /** The thresholds of each part as the form shows them: field, label, whether decimals are allowed. */
-const FIELDS: Record<Part, { field: string; label: string; decimals?: boolean }[]> = {
+const FIELDS: Record<Part, { field: string; label: string; decimals?: boolean; text?: boolean }[]> = {
   financeHold: [
     { field: 'overdueDays', label: 'Overdue for more than (days)' },
     { field: 'minAmount', label: 'Hold from this aged balance (invoice currency)', decimals: true },
@@ -30,6 +30,8 @@ const FIELDS: Record<Part, { field: string; label: string; decimals?: boolean }[
   healthDrop: [
     { field: 'dropPoints', label: 'A fall of at least (points)' },
     { field: 'below', label: 'Or a fall to below (score)' },
+    { field: 'adoptionBelow', label: 'Or low adoption: health category under (score, 0: off)' },
+    { field: 'adoptionSignal', label: 'Health category that measures adoption', text: true },
   ],
   onboardingStalled: [
     { field: 'pastDueGraceDays', label: 'Past due only after (days past the due date)' },
@@ -59,7 +61,7 @@ const num = (v: string, decimals = false): number => ((decimals ? /^\s*-?\d+(\.\
 
 /** What is sent: the draft read back into the policy's wire shape (the broker validates every field). */
 export function fromDraft(d: Draft): AutomationPolicy {
-  const part = (name: Part) => ({ enabled: d[name].enabled, ...Object.fromEntries(FIELDS[name].map((f) => [f.field, num(d[name].values[f.field] ?? '', f.decimals)])) });
+  const part = (name: Part) => ({ enabled: d[name].enabled, ...Object.fromEntries(FIELDS[name].map((f) => [f.field, f.text ? (d[name].values[f.field] ?? '').trim() : num(d[name].values[f.field] ?? '', f.decimals)])) });
   return {
     financeHold: part('financeHold') as AutomationPolicy['financeHold'],
     healthDrop: part('healthDrop') as AutomationPolicy['healthDrop'],
@@ -219,7 +221,7 @@ export function Automations(props: { service: ConsoleService }) {
                     return (
                       <div class="cc-field" key={f.field}>
                         <label for={fieldId(f.field)}>{f.label}</label>
-                        <input id={fieldId(f.field)} name={`${part}.${f.field}`} value={d[part].values[f.field] ?? ''} inputMode={f.decimals ? 'decimal' : 'numeric'} size={10} spellcheck={false} autoComplete="off"
+                        <input id={fieldId(f.field)} name={`${part}.${f.field}`} value={d[part].values[f.field] ?? ''} inputMode={f.text ? 'text' : f.decimals ? 'decimal' : 'numeric'} size={f.text ? 20 : 10} spellcheck={false} autoComplete="off"
                           aria-invalid={err ? 'true' : undefined} {...(err ? { 'aria-describedby': `${fieldId(f.field)}-err` } : {})}
                           onInput={(e) => setPart(part, { values: { ...d[part].values, [f.field]: e.currentTarget.value } })} />
                         {err ? <span id={`${fieldId(f.field)}-err`} class="cc-field-error">{err.join(' ')}</span> : null}

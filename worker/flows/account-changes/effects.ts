@@ -22,12 +22,14 @@ import { csDigest, deriveFacts, erpDigest, renewalRiskOf, type AccountLinks, typ
 import type { AccountFacts } from '../../ports/facts.js';
 import {
   DEFAULT_AUTOMATION_POLICY,
+  adoptionEpisode,
   episodeUnder,
   financeHold,
   stallHoldOf,
   healthEpisode,
   onboardingEpisode,
   renewalEpisode,
+  type AdoptionEpisode,
   type HealthEpisode,
   type OnboardingEpisode,
   type AutomationPolicy,
@@ -106,6 +108,17 @@ function healthTask(episode: HealthEpisode, name: string): AutomationTask {
     subject: `Support review: health fell from ${Math.round(episode.from)} to ${Math.round(episode.to)} (${name})`,
     body: `Concord: the customer-success health score of ${name} fell from ${Math.round(episode.from)} to ${Math.round(episode.to)} (${episode.at}). Review recent support and adoption with the customer.`,
     dueDate: due,
+  };
+}
+
+/** The support review task of a low-adoption episode: due two days after it was seen. */
+function adoptionTask(episode: AdoptionEpisode, name: string): AutomationTask {
+  const score = Math.round(episode.score);
+  return {
+    key: episode.key,
+    subject: `Support review: low adoption, ${episode.signal} ${score} (below ${episode.below}) (${name})`,
+    body: `Concord: the "${episode.signal}" part of the customer-success health score of ${name} is ${score}, below ${episode.below} (${episode.at}). Review adoption with the customer: who uses the product, and what stops the others.`,
+    dueDate: dueAfter(episode.at, 2),
   };
 }
 
@@ -209,6 +222,7 @@ export async function accountEffects(
     ...(previous?.cs ? { cs: previous.cs } : {}),
     ...(previous?.healthEpisode ? { healthEpisode: previous.healthEpisode } : {}),
     ...(previous?.onboardingEpisode ? { onboardingEpisode: previous.onboardingEpisode } : {}),
+    ...(previous?.adoptionEpisode ? { adoptionEpisode: previous.adoptionEpisode } : {}),
     ...(previous?.renewalEpisode ? { renewalEpisode: previous.renewalEpisode } : {}),
     ...(previous?.goLive ? { goLive: previous.goLive } : {}),
     ...(previous?.financeHold !== undefined ? { financeHold: previous.financeHold } : {}),
@@ -226,6 +240,11 @@ export async function accountEffects(
     const episode = episodeUnder(policy.healthDrop.enabled, previous?.healthEpisode, judged);
     if (episode) next.healthEpisode = episode;
     else delete next.healthEpisode;
+    // Low adoption: the health drop's third trigger, an episode of its own (judged only with a threshold set).
+    const judgedAdoption = adoptionEpisode(previous?.adoptionEpisode, next.cs.health ? (next.cs.health.signals ?? undefined) : undefined, read.cs.fetchedAt, accountId, policy.healthDrop);
+    const adoption = episodeUnder(policy.healthDrop.enabled && policy.healthDrop.adoptionBelow > 0, previous?.adoptionEpisode, judgedAdoption);
+    if (adoption) next.adoptionEpisode = adoption;
+    else delete next.adoptionEpisode;
     const judgedStall = onboardingEpisode(previous?.onboardingEpisode, next.cs.onboarding ? next.cs.onboarding.stalled : null, read.cs.fetchedAt, accountId);
     const stalled = episodeUnder(policy.onboardingStalled.enabled, previous?.onboardingEpisode, judgedStall);
     if (stalled) next.onboardingEpisode = stalled;
@@ -266,6 +285,15 @@ export async function accountEffects(
       detail: { from: Math.round(episode.from), to: Math.round(episode.to) },
     });
   }
+  const lowAdoption = next.adoptionEpisode;
+  if (lowAdoption && lowAdoption.key !== previous?.adoptionEpisode?.key) {
+    history.push({
+      key: `adoption-task:${lowAdoption.key}`,
+      action: 'account.automation.adoption_task',
+      summary: `Support review task raised in the CRM: low adoption, ${lowAdoption.signal} ${Math.round(lowAdoption.score)} (below ${lowAdoption.below})`,
+      detail: { signal: lowAdoption.signal, score: Math.round(lowAdoption.score), below: lowAdoption.below },
+    });
+  }
   const stalled = next.onboardingEpisode;
   if (stalled && stalled.key !== previous?.onboardingEpisode?.key) {
     const m = stalled.milestone;
@@ -296,6 +324,7 @@ export async function accountEffects(
   const tasks: AutomationTask[] = [];
   // Only automations that are on file tasks (an episode kept open while off files none).
   if (episode && policy.healthDrop.enabled && young(episode.at)) tasks.push(healthTask(episode, name));
+  if (lowAdoption && policy.healthDrop.enabled && policy.healthDrop.adoptionBelow > 0 && young(lowAdoption.at)) tasks.push(adoptionTask(lowAdoption, name));
   if (stalled && policy.onboardingStalled.enabled && young(stalled.at)) tasks.push(onboardingTask(stalled, name));
   if (renewal && policy.renewalRisk.enabled && young(renewal.at)) tasks.push(renewalTask(renewal, name));
   const holdsBilling = stallHoldOf(policy.onboardingStalled, next.onboardingEpisode) === 'billing';

@@ -22,8 +22,13 @@ export function describeAutomations(policy: AutomationPolicy, billing: { release
     {
       key: 'health-drop',
       name: 'Health drop',
-      when: `The health score falls by ${health.dropPoints} ${health.dropPoints === 1 ? 'point' : 'points'} or more between two readings, or to below ${health.below}`,
-      does: 'Files one support review task on each CRM record per episode (until the score is back where it fell from)',
+      when:
+        `The health score falls by ${health.dropPoints} ${health.dropPoints === 1 ? 'point' : 'points'} or more between two readings, or to below ${health.below}` +
+        (health.adoptionBelow > 0 ? `; or adoption is low: its ${health.adoptionSignal} part is below ${health.adoptionBelow}` : ''),
+      does:
+        'Files one support review task on each CRM record per episode (until the score is back where it fell from' +
+        (health.adoptionBelow > 0 ? `, or ${health.adoptionSignal} back at ${health.adoptionBelow} or more` : '') +
+        ')',
       ...health,
     },
     {

@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import { DEFAULT_FINANCE_HOLD } from './finance-hold.js';
 import { DEFAULT_HEALTH_DROP } from './health-drop.js';
+import { DEFAULT_ADOPTION } from './low-adoption.js';
 import { DEFAULT_RENEWAL_RISK } from './renewal-risk.js';
 
 /** The flow key the policy is stored under in `flow_settings`. */
@@ -53,9 +54,13 @@ export const AutomationPolicySchema = z
         /** Health scores are 0-100: a fall of 0 points would open an episode on every reading. */
         dropPoints: z.number().int().min(1).max(100).default(DEFAULT_HEALTH_DROP.dropPoints),
         below: z.number().int().min(0).max(100).default(DEFAULT_HEALTH_DROP.below),
+        /** Low adoption (policies/automations/low-adoption.ts): the health category that measures it... */
+        adoptionSignal: z.string().trim().min(1).max(100).default(DEFAULT_ADOPTION.adoptionSignal),
+        /** ...and the category score (0-100) under which it is low; 0 (the default): not judged. */
+        adoptionBelow: z.number().int().min(0).max(100).default(DEFAULT_ADOPTION.adoptionBelow),
       })
       .strict()
-      .default({ enabled: true, ...DEFAULT_HEALTH_DROP }),
+      .default({ enabled: true, ...DEFAULT_HEALTH_DROP, ...DEFAULT_ADOPTION }),
     onboardingStalled: z
       .object({
         enabled: z.boolean().default(true),
