@@ -18,8 +18,8 @@ export interface Env extends OAuthBindings, LimiterEnv {
   CLOSED_WON: Workflow<import('./flows/closed-won/workflow.js').ClosedWonStart>;
   /** Canonical change events (webhooks and polls -> consumer); dead letters land in D1 `dead_letters`. */
   EVENTS: Queue<import('./queues/messages.js').ChangeMessage>;
-  /** Steps of sync runs (reconcile, backfill): worker/queues/sync.ts. */
-  SYNC: Queue<import('./services/sync-runs/index.js').SyncMessage>;
+  /** Steps of sync runs (reconcile, backfill) and pages of the accounts' re-judging after an automation policy change: worker/queues/sync.ts. */
+  SYNC: Queue<import('./services/sync-runs/index.js').SyncMessage | import('./flows/account-changes/rejudge.js').RejudgeMessage>;
   /** Operator key for provisioning tenants (`PUT /v1/operator/tenants/:tenant`). */
   CONCORD_OPERATOR_KEY?: string;
   /** Vault keys, `kid:base64url(32 bytes)` comma-separated; the first one seals new secrets. */

@@ -19,7 +19,7 @@ import type { AccountState } from '../../worker/policies/account-facts/index.js'
 import { loadStates, markDirtyStatement } from '../../worker/storage/account-changes.js';
 import type { System } from '../../worker/storage/connections.js';
 import { insertAccount, insertLink } from '../../worker/storage/identity.js';
-import { api, provision } from './helpers.js';
+import { api, provision, rejudged } from './helpers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -58,9 +58,11 @@ async function suiteql(q: string): Promise<Record<string, string>[]> {
   return ((await res.json()) as { items: Record<string, string>[] }).items;
 }
 
+/** Saves the policy and waits until every account was judged again under it (nothing runs behind the test's back). */
 async function putPolicy(policy: unknown): Promise<void> {
   const res = await api(`/v1/tenants/${TENANT}/ops/automations`, { method: 'PUT', key, body: JSON.stringify(policy) });
   expect(res.status, await res.clone().text()).toBe(200);
+  await rejudged(TENANT, res);
 }
 
 /** Runs the account's change effects as the consumer does after a CS change marked it. */
@@ -116,7 +118,7 @@ async function onboardingAccount(systems: System[], fits: (t: Truth) => boolean)
   while (next < customers.length) {
     const t = customers[next++]!;
     if (!systems.every((s) => idOf(t, s)) || !fits(t)) continue;
-    const id = `acc_${(next.toString(16) + 'e'.repeat(32)).slice(0, 32)}`;
+    const id = `acc_${next.toString(16).padStart(32, '0')}`;
     const records = Object.fromEntries(systems.map((s) => [s, idOf(t, s)!]));
     await env.DB.batch([insertAccount(env.DB, TENANT, id, t.key), ...systems.map((s) => insertLink(env.DB, TENANT, id, { system: s, externalId: records[s]!, rule: 'manual', isPrimary: true }))]);
     await csChange(id);
@@ -184,6 +186,32 @@ describe('a stalled onboarding holds what the tenant’s policy says', () => {
     for (const id of orders) expect(statuses.get(id), `order ${id} released`).toBe('B');
     expect((await history(a.id)).filter((l) => l.startsWith('Billing hold lifted in NetSuite'))).toHaveLength(orders.length);
     await putPolicy({});
+  });
+
+  it('turning the automation on files the task for an account already stalled, with no vendor change and no CS read; again, nothing more', async () => {
+    await putPolicy({ onboardingStalled: { enabled: false } });
+    const a = await onboardingAccount(['hubspot', 'vitally'], () => true);
+    await moveDueDate(a.milestone.id, day(-1));
+    await csChange(a.id);
+    // Stalled in the digest, but the automation is off: no episode, no task.
+    const off = (await loadStates<AccountState>(env.DB, TENANT, [a.id])).get(a.id)!.state;
+    expect(off.cs?.onboarding?.stalled).toMatchObject({ id: a.milestone.id, reason: 'past_due' });
+    expect(off.onboardingEpisode).toBeUndefined();
+    const stallTasks = () => companyTasks(a.records.hubspot!).then((all) => all.filter((s) => s.startsWith(`Onboarding stalled: ${a.milestone.name}`)));
+    expect(await stallTasks()).toEqual([]);
+
+    // Only the policy changes: the account is judged again from its stored digest.
+    await putPolicy({});
+    const on = (await loadStates<AccountState>(env.DB, TENANT, [a.id])).get(a.id)!.state;
+    expect(on.onboardingEpisode?.milestone.id).toBe(a.milestone.id);
+    expect(on.cs?.fetchedAt, 'judged from the digest, not read again').toBe(off.cs?.fetchedAt);
+    expect(await stallTasks()).toHaveLength(1);
+    expect(await history(a.id)).toContain(`Onboarding task raised in the CRM: ${a.milestone.name} is past due (${day(-1)})`);
+
+    // Saved again: the episode already has its task.
+    await putPolicy({});
+    expect((await loadStates<AccountState>(env.DB, TENANT, [a.id])).get(a.id)!.state.onboardingEpisode?.key).toBe(on.onboardingEpisode!.key);
+    expect(await stallTasks()).toHaveLength(1);
   });
 
   it('renewal: the renewal hold property is set on the HubSpot company while the stall lasts and cleared when it ends', async () => {

@@ -21,7 +21,7 @@ import type { AccountState } from '../../worker/policies/account-facts/index.js'
 import { loadStates, markDirtyStatement, saveStateStatements } from '../../worker/storage/account-changes.js';
 import type { System } from '../../worker/storage/connections.js';
 import { insertAccount, insertLink } from '../../worker/storage/identity.js';
-import { api, provision } from './helpers.js';
+import { api, provision, rejudged } from './helpers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -64,9 +64,11 @@ async function linkedAccount(systems: System[], fits: (t: Truth) => boolean = ()
   throw new Error('no customer left with records in ' + systems.join(', '));
 }
 
+/** Saves the policy and waits until every account was judged again under it (nothing runs behind the test's back). */
 async function putPolicy(policy: unknown): Promise<void> {
   const res = await api(`/v1/tenants/${TENANT}/ops/automations`, { method: 'PUT', key, body: JSON.stringify(policy) });
   expect(res.status, await res.clone().text()).toBe(200);
+  await rejudged(TENANT, res);
 }
 
 /** Runs the account's change effects as the consumer does after an ERP/CS change marked it. */

@@ -240,19 +240,26 @@ export async function accountEffects(
     const episode = episodeUnder(policy.healthDrop.enabled, previous?.healthEpisode, judged);
     if (episode) next.healthEpisode = episode;
     else delete next.healthEpisode;
-    // Low adoption: the health drop's third trigger, an episode of its own (judged only with a threshold set).
-    const judgedAdoption = adoptionEpisode(previous?.adoptionEpisode, next.cs.health ? (next.cs.health.signals ?? undefined) : undefined, read.cs.fetchedAt, accountId, policy.healthDrop);
-    const adoption = episodeUnder(policy.healthDrop.enabled && policy.healthDrop.adoptionBelow > 0, previous?.adoptionEpisode, judgedAdoption);
-    if (adoption) next.adoptionEpisode = adoption;
-    else delete next.adoptionEpisode;
-    const judgedStall = onboardingEpisode(previous?.onboardingEpisode, next.cs.onboarding ? next.cs.onboarding.stalled : null, read.cs.fetchedAt, accountId);
-    const stalled = episodeUnder(policy.onboardingStalled.enabled, previous?.onboardingEpisode, judgedStall);
-    if (stalled) next.onboardingEpisode = stalled;
-    else delete next.onboardingEpisode;
     // Go-live is seen once: the first reading with that milestone completed.
     const goLive = settings.goLiveMilestone?.toLowerCase();
     const live = goLive ? next.cs.onboarding?.completed.find((m) => m.toLowerCase() === goLive) : undefined;
     if (live && !next.goLive) next.goLive = { milestone: live, at: read.cs.fetchedAt };
+  }
+  if (next.cs) {
+    // Stalled onboarding and low adoption are states of the CS digest, judged on every run under
+    // the tenant's current policy, read or not: a run with no fresh CS reading (an ERP change, the
+    // re-judging after a policy change, rejudge.ts) opens the episode the new policy asks for, as
+    // of now. A health drop needs two readings, so it is judged only with a fresh one (above).
+    const judgedAt = read.cs?.fetchedAt ?? new Date().toISOString();
+    // Low adoption: the health drop's third trigger, an episode of its own (judged only with a threshold set).
+    const judgedAdoption = adoptionEpisode(previous?.adoptionEpisode, next.cs.health ? (next.cs.health.signals ?? undefined) : undefined, judgedAt, accountId, policy.healthDrop);
+    const adoption = episodeUnder(policy.healthDrop.enabled && policy.healthDrop.adoptionBelow > 0, previous?.adoptionEpisode, judgedAdoption);
+    if (adoption) next.adoptionEpisode = adoption;
+    else delete next.adoptionEpisode;
+    const judgedStall = onboardingEpisode(previous?.onboardingEpisode, next.cs.onboarding ? next.cs.onboarding.stalled : null, judgedAt, accountId);
+    const stalled = episodeUnder(policy.onboardingStalled.enabled, previous?.onboardingEpisode, judgedStall);
+    if (stalled) next.onboardingEpisode = stalled;
+    else delete next.onboardingEpisode;
   }
 
   const facts = deriveFacts(next, links, today, policy.financeHold, policy.onboardingStalled);
