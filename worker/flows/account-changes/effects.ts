@@ -11,9 +11,11 @@
  * - The facts derived from it go to the account's CRM records (crm-facts.ts), in batches.
  * - Lifecycle automations (policies/automations) see the previous and the new digest, under the
  *   tenant's automation policy (which of them run, with which thresholds; read once per batch):
- *   the finance hold is a fact; health drop, stalled onboarding and renewal at risk are episodes
- *   kept in the digest, each filing one CRM task (consume.ts `fileTasks`) and one history line
- *   when it opens.
+ *   the finance hold is a fact; health drop, low adoption, stalled onboarding and renewal at risk
+ *   are episodes kept in the digest, each filing one CRM task (consume.ts `fileTasks`) and one
+ *   history line when it opens. Stalled onboarding and low adoption are judged from the CS digest
+ *   on every run, read or not, so a policy change re-judges them (rejudge.ts). A stall holds what
+ *   the policy's `hold` says: the renewal hold is a fact; a billing hold is asked of billing-hold.ts.
  */
 import type { Env } from '../../env.js';
 import { ConcordError } from '../../errors.js';
