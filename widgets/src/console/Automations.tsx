@@ -210,8 +210,8 @@ export function Automations(props: { service: ConsoleService }) {
                       <select id={fieldId('hold')} name="onboardingStalled.hold" value={d.onboardingStalled.hold} aria-invalid={errOf('hold') ? 'true' : undefined}
                         {...(errOf('hold') ? { 'aria-describedby': `${fieldId('hold')}-err` } : {})} onChange={(e) => setPart('onboardingStalled', { hold: e.currentTarget.value })}>
                         <option value="none">Nothing (a task only)</option>
-                        <option value="billing">Billing: open sales orders back to pending approval in the ERP</option>
-                        <option value="renewal">Renewal automations: the renewal hold property on the CRM records</option>
+                        <option value="billing">Billing (ERP sales orders)</option>
+                        <option value="renewal">Renewals (CRM hold property)</option>
                       </select>
                       {errOf('hold') ? <span id={`${fieldId('hold')}-err`} class="cc-field-error">{errOf('hold')!.join(' ')}</span> : null}
                     </div>
