@@ -20,8 +20,8 @@ export interface Env extends OAuthBindings, LimiterEnv {
   EVENTS: Queue<import('./queues/messages.js').ChangeMessage>;
   /** Closed-won write-backs (flows/closed-won/writeback.ts); consumed like `EVENTS`. */
   FLOW_WRITES: Queue<import('./queues/messages.js').ChangeMessage>;
-  /** Steps of sync runs (reconcile, backfill): worker/queues/sync.ts. */
-  SYNC: Queue<import('./services/sync-runs/index.js').SyncMessage>;
+  /** Steps of sync runs (reconcile, backfill) and pages of the accounts' re-judging after an automation policy change: worker/queues/sync.ts. */
+  SYNC: Queue<import('./services/sync-runs/index.js').SyncMessage | import('./flows/account-changes/rejudge.js').RejudgeMessage>;
   /** Operator key for provisioning tenants (`PUT /v1/operator/tenants/:tenant`). */
   CONCORD_OPERATOR_KEY?: string;
   /** Vault keys, `kid:base64url(32 bytes)` comma-separated; the first one seals new secrets. */

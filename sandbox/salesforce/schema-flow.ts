@@ -102,6 +102,7 @@ export const FLOW_FIELDS: Partial<Record<SObjectType, FieldDef[]>> = {
     text('Concord_Onboarding_Stage__c', 'Concord Onboarding Stage', 120, { custom: true }),
     text('Concord_Renewal_Risk__c', 'Concord Renewal Risk', 20, { custom: true }),
     { ...fact('Concord_Finance_Hold__c', 'boolean', 'Concord Finance Hold'), defaultValue: false },
+    { ...fact('Concord_Renewal_Hold__c', 'boolean', 'Concord Renewal Hold'), defaultValue: false },
     text('Concord_Tax_Id__c', 'Tax Id / VAT Number', 32, { custom: true }),
   ],
 };

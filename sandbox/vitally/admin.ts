@@ -5,7 +5,8 @@
  *   GET    /webhooks?tenant=        the target (never the secret), pending count, every attempt
  *   DELETE /webhooks?tenant=        no more webhooks (only the broker's poll then sees changes)
  *   POST   /webhooks/flush          {tenant?, timeoutMs?} send what is pending and wait until idle
- *   POST   /:tenant/accounts/:id/health        {score}            a new health score (0-10, Vitally's scale)
+ *   POST   /:tenant/accounts/:id/health        {score, categories?} a new health score (0-10, Vitally's scale), with its
+ *                                                                  category scores (e.g. productUsage, the adoption signal)
  *   POST   /:tenant/tasks/:id/complete         {completedAt?}     an onboarding milestone completed
  *   POST   /:tenant/accounts/:id/escalations   {subject, priority?} an escalation (conversation) opened
  *   POST   /:tenant/conversations/:id/close    {}                 an escalation closed
@@ -25,7 +26,7 @@ import { vitallyWebhooksFor, webhookTargetSchema } from './webhooks.js';
 
 const tenantQuery = z.object({ tenant: z.enum(['demo', 'other']) });
 const flushBody = z.object({ tenant: z.enum(['demo', 'other']).optional(), timeoutMs: z.number().int().min(1).max(300_000).default(30_000) }).strict();
-const healthBody = z.object({ score: z.number().min(0).max(10) }).strict();
+const healthBody = z.object({ score: z.number().min(0).max(10), categories: z.record(z.string().min(1).max(100), z.number().min(0).max(10)).optional() }).strict();
 const completeBody = z.object({ completedAt: z.iso.datetime({ offset: true }).optional() }).strict();
 const escalationBody = z.object({ subject: z.string().trim().min(1).max(500), priority: z.enum(['low', 'normal', 'high', 'urgent']).default('high') }).strict();
 const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
@@ -96,8 +97,9 @@ export function vitallyChangesAdminApp(state: SandboxState): Hono {
       const score = Math.round(b.score * 10) / 10;
       // One score per day: today's point is replaced, as a rescoring of the same day would be.
       const point = ds.healthScores.find((h) => h.accountId === account.id && h.date === date);
-      if (point) point.score = score;
-      else ds.healthScores.push({ id: randomUUID(), accountId: account.id, score, categories: {}, date });
+      const categories = b.categories ?? {};
+      if (point) Object.assign(point, { score, categories });
+      else ds.healthScores.push({ id: randomUUID(), accountId: account.id, score, categories, date });
       account.healthScore = score;
       account.updatedAt = at;
       webhooks.emit(tenant, { type: 'account.health_score_changed', accountId: account.id, updatedAt: at });

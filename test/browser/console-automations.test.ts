@@ -48,8 +48,11 @@ describe('console Automations section', () => {
     expect(await form().getByLabel('Overdue for more than (days)').inputValue()).toBe('60');
     expect(await form().getByLabel('Hold from this aged balance (invoice currency)').inputValue()).toBe('1000');
     expect(await form().getByLabel('A fall of at least (points)').inputValue()).toBe('15');
+    expect(await form().getByLabel('Or low adoption: health category under (score, 0: off)').inputValue()).toBe('0');
+    expect(await form().getByLabel('Health category that measures adoption').inputValue()).toBe('productUsage');
     expect(await form().getByLabel('Past due only after (days past the due date)').inputValue()).toBe('0');
     expect(await form().getByLabel('Risk level that asks for a task').inputValue()).toBe('high');
+    expect(await form().getByLabel('While onboarding is stalled, also hold').inputValue()).toBe('none');
     expect(await form().getByLabel('Health drop on').isChecked()).toBe(true);
     const link = item('billing-on-go-live').getByRole('link', { name: 'closed-won settings (Billing)' });
     expect(await link.getAttribute('href')).toBe('#closed-won-settings');
@@ -65,19 +68,23 @@ describe('console Automations section', () => {
     await form().getByLabel('Hold from this aged balance (invoice currency)').fill('2500.50');
     await form().getByLabel('Renewal at risk on').uncheck();
     await form().getByLabel('Risk level that asks for a task').selectOption('medium');
+    await form().getByLabel('While onboarding is stalled, also hold').selectOption('billing');
+    await form().getByLabel('Or low adoption: health category under (score, 0: off)').fill('30');
     await form().getByRole('button', { name: 'Save automations' }).click();
     await form().getByText('Automations saved.').waitFor();
     const put = broker.requests.find((r) => r.method === 'PUT' && r.path === '/v1/tenants/demo/ops/automations');
     expect(JSON.parse(put?.body ?? '{}')).toEqual({
       financeHold: { enabled: true, overdueDays: 60, minAmount: 2500.5 },
-      healthDrop: { enabled: true, dropPoints: 25, below: 40 },
-      onboardingStalled: { enabled: true, pastDueGraceDays: 0, noProgressDays: 0 },
+      healthDrop: { enabled: true, dropPoints: 25, below: 40, adoptionBelow: 30, adoptionSignal: 'productUsage' },
+      onboardingStalled: { enabled: true, pastDueGraceDays: 0, noProgressDays: 0, hold: 'billing' },
       renewalRisk: { enabled: false, level: 'medium', withinDays: 90 },
     });
     // The sentences are the saved answer's, built from the new values.
-    expect(await said('health-drop')).toMatch(/^Health drop On When The health score falls by 25 points or more between two readings, or to below 40/);
+    expect(await said('health-drop')).toMatch(/^Health drop On When The health score falls by 25 points or more between two readings, or to below 40; or adoption is low: its productUsage part is below 30 Does/);
     expect(await said('finance-hold')).toMatch(/^Finance hold On When 2,500.5 or more \(invoice currency\) overdue for more than 60 days/);
     expect(await said('renewal-risk')).toMatch(/^Renewal at risk Off When Renewal risk is medium or high and the contract renews within 90 days/);
+    expect(await said('onboarding-stalled')).toMatch(/and holds billing while it is stalled: the customer's open sales orders go back to pending approval in the ERP/);
+    expect(await form().getByLabel('While onboarding is stalled, also hold').inputValue()).toBe('billing');
     expect(await form().getByLabel('A fall of at least (points)').inputValue()).toBe('25');
     await page.screenshot({ path: join(SHOTS, 'console-automations-saved.png'), fullPage: true });
   });

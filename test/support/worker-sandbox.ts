@@ -29,6 +29,8 @@ declare module 'vitest' {
     identitySalesforcePollSandboxUrl: string;
     /** Private to test/worker/automation-policy.test.ts (it sets Vitally health scores and files CRM tasks). */
     automationPolicySandboxUrl: string;
+    /** Private to test/worker/automation-holds.test.ts (it moves Vitally due dates and holds NetSuite sales orders). */
+    automationHoldsSandboxUrl: string;
     /** Private to test/worker/sync-runs.test.ts (it injects HubSpot faults and edits company domains). */
     syncRunsSandboxUrl: string;
     /**
@@ -67,6 +69,7 @@ const ESTATES = [
   'identitySalesforcePollSandboxUrl',
   'syncRunsSandboxUrl',
   'automationPolicySandboxUrl',
+  'automationHoldsSandboxUrl',
 ] as const;
 
 export default async function setup(project: TestProject) {

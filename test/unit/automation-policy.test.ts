@@ -22,8 +22,8 @@ describe('automation policy schema', () => {
   it('defaults to the automations’ own defaults, every automation on', () => {
     expect(DEFAULT_AUTOMATION_POLICY).toEqual({
       financeHold: { enabled: true, ...DEFAULT_FINANCE_HOLD },
-      healthDrop: { enabled: true, ...DEFAULT_HEALTH_DROP },
-      onboardingStalled: { enabled: true, pastDueGraceDays: 0, noProgressDays: 0 },
+      healthDrop: { enabled: true, ...DEFAULT_HEALTH_DROP, adoptionSignal: 'productUsage', adoptionBelow: 0 },
+      onboardingStalled: { enabled: true, pastDueGraceDays: 0, noProgressDays: 0, hold: 'none' },
       renewalRisk: { enabled: true, ...DEFAULT_RENEWAL_RISK },
     });
     expect(DEFAULT_AUTOMATION_POLICY.financeHold).toMatchObject({ overdueDays: 60, minAmount: 1000 });
@@ -31,7 +31,7 @@ describe('automation policy schema', () => {
 
   it('fills what a body leaves out with its defaults', () => {
     const p = AutomationPolicySchema.parse({ healthDrop: { dropPoints: 25 }, renewalRisk: { enabled: false } });
-    expect(p.healthDrop).toEqual({ enabled: true, dropPoints: 25, below: 40 });
+    expect(p.healthDrop).toEqual({ enabled: true, dropPoints: 25, below: 40, adoptionSignal: 'productUsage', adoptionBelow: 0 });
     expect(p.renewalRisk).toEqual({ enabled: false, level: 'high', withinDays: 90 });
     expect(p.financeHold).toEqual(DEFAULT_AUTOMATION_POLICY.financeHold);
   });

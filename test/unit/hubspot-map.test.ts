@@ -183,7 +183,7 @@ describe('Concord facts on a company, read back', () => {
     const facts = {
       concordAccountId: 'acc_1', erpCustomerId: '4471', csAccountId: null, openAr: 12500.5, overdueAr: 0, oldestOverdueDays: 12, disputedAr: 0,
       lastPaymentDate: '2026-10-01', contractEnd: null, renewalDate: '2027-03-31', arr: 120000, healthScore: 72, healthTrend: 'up' as const,
-      onboardingStage: 'Kickoff (stalled)', renewalRisk: 'low' as const, financeHold: false,
+      onboardingStage: 'Kickoff (stalled)', renewalRisk: 'low' as const, financeHold: false, renewalHold: true,
     };
     const written = accountFactProperties(facts);
     expect(Object.keys(written).sort()).toEqual([...ACCOUNT_FACT_PROPERTIES].sort());

@@ -167,7 +167,7 @@ describe('Concord fields on an Account, read back', () => {
     const facts = {
       concordAccountId: 'acc_1', erpCustomerId: '4471', csAccountId: null, openAr: 12500.5, overdueAr: 0, oldestOverdueDays: 12, disputedAr: 0,
       lastPaymentDate: '2026-10-01', contractEnd: null, renewalDate: '2027-03-31', arr: 120000, healthScore: 72, healthTrend: 'up' as const,
-      onboardingStage: 'Kickoff (stalled)', renewalRisk: 'low' as const, financeHold: true,
+      onboardingStage: 'Kickoff (stalled)', renewalRisk: 'low' as const, financeHold: true, renewalHold: false,
     };
     const record = accountFactsRecord('001D000000IqhSLIAZ', facts);
     // The record as a query returns it (JSON types kept), through the row schema.

@@ -4,7 +4,8 @@
  * tasks): the same 20-point health fall files a support review task on the HubSpot company under
  * the default policy and none with `dropPoints` 25; a finance hold threshold lowered by `PUT
  * /ops/automations` puts an account on hold in the view and on its HubSpot company, and the finance
- * hold switched off leaves the view with no verdict.
+ * hold switched off leaves the view with no verdict; with a low-adoption threshold set, the health
+ * score's productUsage category under it files one support review task per episode.
  *
  * The pipeline runs as the queue consumer runs it for a batch (`runAccountEffects` on accounts an
  * ERP/CS change marked); the accounts are linked directly (no identity sync: its cost buys nothing here).
@@ -20,7 +21,7 @@ import type { AccountState } from '../../worker/policies/account-facts/index.js'
 import { loadStates, markDirtyStatement, saveStateStatements } from '../../worker/storage/account-changes.js';
 import type { System } from '../../worker/storage/connections.js';
 import { insertAccount, insertLink } from '../../worker/storage/identity.js';
-import { api, provision } from './helpers.js';
+import { api, provision, rejudged } from './helpers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -63,9 +64,11 @@ async function linkedAccount(systems: System[], fits: (t: Truth) => boolean = ()
   throw new Error('no customer left with records in ' + systems.join(', '));
 }
 
+/** Saves the policy and waits until every account was judged again under it (nothing runs behind the test's back). */
 async function putPolicy(policy: unknown): Promise<void> {
   const res = await api(`/v1/tenants/${TENANT}/ops/automations`, { method: 'PUT', key, body: JSON.stringify(policy) });
   expect(res.status, await res.clone().text()).toBe(200);
+  await rejudged(TENANT, res);
 }
 
 /** Runs the account's change effects as the consumer does after an ERP/CS change marked it. */
@@ -75,8 +78,10 @@ async function changeEffects(accountId: string, mark: { erp: boolean; cs: boolea
   expect([...failed.values()].map(String)).toEqual([]);
 }
 
-async function setHealth(vitallyId: string, score: number): Promise<void> {
-  const res = await fetch(`${S}/__sandbox/vitally/demo/accounts/${vitallyId}/health`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ score: score / 10 }) });
+/** A new Vitally health score (0-100 here, Vitally's 0-10 there), with its category scores when given. */
+async function setHealth(vitallyId: string, score: number, categories?: Record<string, number>): Promise<void> {
+  const body = { score: score / 10, ...(categories ? { categories: Object.fromEntries(Object.entries(categories).map(([k, v]) => [k, v / 10])) } : {}) };
+  const res = await fetch(`${S}/__sandbox/vitally/demo/accounts/${vitallyId}/health`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   expect(res.status).toBe(200);
 }
 
@@ -189,6 +194,49 @@ describe('the tenant policy decides what the change pipeline does', () => {
     expect(await companyProperty(a.records.hubspot!, 'concord_finance_hold')).toBe('false');
     expect(await history(a.id)).toContain('Finance hold lifted: the finance hold automation is switched off');
     await putPolicy({});
+  });
+});
+
+describe('low adoption', () => {
+  it('files one support review task per episode: not per reading while it stays low, again once it recovered and fell again', async () => {
+    await putPolicy({ healthDrop: { adoptionBelow: 30 } });
+    const a = await linkedAccount(['hubspot', 'vitally']);
+    const at = new Date(Date.now() - 3_600_000).toISOString();
+    // The score itself stays at 60 throughout: only adoption moves, so no health-drop episode opens.
+    const before: AccountState = { v: 1, cs: { fetchedAt: at, health: { score: 60, trend: 'flat', asOf: at.slice(0, 10), signals: { productUsage: 70 } }, onboarding: null, escalations: [] } };
+    await env.DB.batch(await saveStateStatements(env.DB, { tenantId: TENANT, accountId: a.id, previous: 0, state: before, history: [], actor: 'test', correlationId: 'seed-adoption' }));
+    const adoptionTasks = () => companyTasks(a.records.hubspot!).then((all) => all.filter((s) => s.startsWith('Support review: low adoption')));
+
+    await setHealth(a.records.vitally!, 60, { productUsage: 20, support: 80 });
+    await changeEffects(a.id, { erp: false, cs: true });
+    const state = (await loadStates<AccountState>(env.DB, TENANT, [a.id])).get(a.id)!.state;
+    expect(state.adoptionEpisode).toMatchObject({ signal: 'productUsage', score: 20, below: 30 });
+    expect(state.healthEpisode).toBeUndefined();
+    expect(await adoptionTasks()).toEqual([expect.stringMatching(/^Support review: low adoption, productUsage 20 \(below 30\) /)]);
+    expect(await history(a.id)).toContain('Support review task raised in the CRM: low adoption, productUsage 20 (below 30)');
+
+    // Lower still: the same episode, no second task.
+    await setHealth(a.records.vitally!, 60, { productUsage: 10, support: 80 });
+    await changeEffects(a.id, { erp: false, cs: true });
+    expect(await adoptionTasks()).toHaveLength(1);
+
+    // Back above the threshold: the episode closes; falling again is a new episode with its own task.
+    await setHealth(a.records.vitally!, 60, { productUsage: 50, support: 80 });
+    await changeEffects(a.id, { erp: false, cs: true });
+    expect((await loadStates<AccountState>(env.DB, TENANT, [a.id])).get(a.id)!.state.adoptionEpisode).toBeUndefined();
+    await setHealth(a.records.vitally!, 60, { productUsage: 25, support: 80 });
+    await changeEffects(a.id, { erp: false, cs: true });
+    expect((await adoptionTasks()).sort()).toEqual([expect.stringMatching(/productUsage 20 /), expect.stringMatching(/productUsage 25 /)].sort());
+    await putPolicy({});
+  });
+
+  it('files nothing under the default policy (off)', async () => {
+    await putPolicy({});
+    const a = await linkedAccount(['hubspot', 'vitally']);
+    await setHealth(a.records.vitally!, 60, { productUsage: 5 });
+    await changeEffects(a.id, { erp: false, cs: true });
+    expect((await loadStates<AccountState>(env.DB, TENANT, [a.id])).get(a.id)!.state.adoptionEpisode).toBeUndefined();
+    expect((await companyTasks(a.records.hubspot!)).filter((s) => s.startsWith('Support review: low adoption'))).toEqual([]);
   });
 });
 

@@ -308,7 +308,7 @@ describe('saved change-intake and automation answers match the broker', () => {
 
   it('PUT /ops/automations: saved, answered with the sentences of the new values, audited; a wrong value refused field by field', async () => {
     const put = (body: unknown) => api(`/v1/tenants/${INTAKE_TENANT}/ops/automations`, { method: 'PUT', key: intakeKey, body: JSON.stringify(body) });
-    const policy = { ...automations.policy, healthDrop: { enabled: true, dropPoints: 25, below: 40 }, renewalRisk: { ...automations.policy.renewalRisk, enabled: false } };
+    const policy = { ...automations.policy, healthDrop: { ...automations.policy.healthDrop, dropPoints: 25 }, renewalRisk: { ...automations.policy.renewalRisk, enabled: false } };
     const saved = await put(policy);
     expect(saved.status).toBe(200);
     const body = (await saved.json()) as typeof automations;

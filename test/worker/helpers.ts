@@ -48,3 +48,20 @@ export async function connectAll(tenant: 'demo' | 'other'): Promise<string> {
   }
   return key;
 }
+
+/**
+ * Waits until the re-judging a saved automation policy started (`PUT /ops/automations`, answered
+ * with `res`) has gone through every account: its last page writes `automations.rejudge.complete`
+ * under the request's correlation id (flows/account-changes/rejudge.ts). Returns the accounts judged.
+ */
+export async function rejudged(tenant: string, res: Response, timeoutMs = 30_000): Promise<number> {
+  const correlationId = res.headers.get('x-correlation-id');
+  if (!correlationId) throw new Error('the PUT answered without a correlation id');
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const row = await env.DB.prepare("SELECT after_json AS a FROM audit_log WHERE tenant_id = ? AND action = 'automations.rejudge.complete' AND correlation_id = ?").bind(tenant, correlationId).first<{ a: string }>();
+    if (row) return (JSON.parse(row.a) as { accounts: number }).accounts;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the accounts were not judged again within ${timeoutMs} ms`);
+}

@@ -35,6 +35,8 @@ export interface AccountFacts {
   onboardingStage?: string | null;
   renewalRisk?: 'low' | 'medium' | 'high' | null;
   financeHold?: boolean | null;
+  /** Renewal automations wait: onboarding is stalled and the tenant's policy holds renewals for it. */
+  renewalHold?: boolean | null;
 }
 
 export const ACCOUNT_FACTS: Readonly<Record<keyof AccountFacts, FactSpec>> = {
@@ -55,6 +57,7 @@ export const ACCOUNT_FACTS: Readonly<Record<keyof AccountFacts, FactSpec>> = {
   // Concord's own verdicts over ERP and CS data (risk assessment, the finance-hold policy).
   renewalRisk: { field: 'concord.renewalRisk', from: 'concord' },
   financeHold: { field: 'concord.financeHold', from: 'concord' },
+  renewalHold: { field: 'concord.renewalHold', from: 'concord' },
 };
 
 /** What the closed-won flow writes back on the deal / Opportunity. */

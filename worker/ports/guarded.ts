@@ -13,13 +13,13 @@ import { ConcordError } from '../errors.js';
 import type { SystemRole } from '../model/primitives.js';
 import type { System } from '../storage/connections.js';
 import { ACCOUNT_FACTS, DEAL_FACTS, type AccountFacts, type DealFacts } from './facts.js';
-import type { AccountFactsUpdate, CompanyFieldsUpdate, CompanyUpdateResult, CsAccountInput, CsOnboardingInput, DealFactsUpdate, ErpCustomerInput, ErpOrderRelease, ErpSalesOrderInput } from './index.js';
+import type { AccountFactsUpdate, CompanyFieldsUpdate, CompanyUpdateResult, CsAccountInput, CsOnboardingInput, DealFactsUpdate, ErpCustomerInput, ErpOrderHold, ErpOrderRelease, ErpSalesOrderInput } from './index.js';
 import { pick, type GuardedAttribute, type WriteGuard } from './write-guard.js';
 
 /** Methods that only read: passed through unguarded. */
 const READS: Record<SystemRole, readonly string[]> = {
   crm: ['companies', 'companiesByIds', 'companiesChangedSince', 'accountFactsOf', 'contactsByIds', 'dealsByIds', 'contactsOfCompany', 'dealsOfCompany', 'dealLines', 'orderSource', 'orderSources', 'companiesOfDeal', 'deal', 'owner', 'wonStages', 'isWon', 'dealCompanyId'],
-  erp: ['accountSnapshot', 'customers', 'customersByIds', 'findCustomers', 'accountFacts', 'openInvoices', 'currentContract', 'currency', 'document', 'payment', 'products', 'referenceData', 'paymentTerms', 'customer', 'salesOrderByExternalId', 'terms', 'salesOrderUrl', 'changedRecord', 'changedSince', 'lastPaymentDate', 'heldSalesOrders'],
+  erp: ['accountSnapshot', 'customers', 'customersByIds', 'findCustomers', 'accountFacts', 'openInvoices', 'currentContract', 'currency', 'document', 'payment', 'products', 'referenceData', 'paymentTerms', 'customer', 'salesOrderByExternalId', 'terms', 'salesOrderUrl', 'changedRecord', 'changedSince', 'lastPaymentDate', 'heldSalesOrders', 'openSalesOrders'],
   cs: ['accountSnapshot', 'accounts', 'accountsByIds', 'health', 'onboarding', 'escalations', 'account', 'accountByExternalId', 'users', 'webAppUrl', 'changedSince'],
 };
 
@@ -77,6 +77,13 @@ const ORDER_FIELDS: Record<keyof ErpSalesOrderInput, string> = {
   // A hold Concord places on an order it creates, by the tenant's closed-won billing setting, and
   // lifts itself when onboarding goes live (`releaseSalesOrder`): Concord's own, not order data.
   billingHold: 'concord.billingHold',
+};
+
+/** Holding an open order for billing while onboarding is stalled (the tenant's automation policy). */
+const HOLD_FIELDS: Record<keyof ErpOrderHold, string> = {
+  id: 'concord.erpRecordId',
+  externalId: 'concord.externalId',
+  status: 'concord.billingHold',
 };
 
 /** Releasing Concord's billing hold on an order Concord created (go-live). */
@@ -253,6 +260,7 @@ const WRITES: Record<SystemRole, Record<string, Guarded>> = {
     upsertCustomer: objectWrite('upsertCustomer', 'customer', CUSTOMER_FIELDS, ['externalId', 'name']),
     upsertSalesOrder: objectWrite('upsertSalesOrder', 'salesOrder', ORDER_FIELDS, ['externalId', 'customerId', 'lines']),
     releaseSalesOrder: objectWrite('releaseSalesOrder', 'salesOrder', RELEASE_FIELDS, ['id', 'externalId', 'status']),
+    holdSalesOrder: objectWrite('holdSalesOrder', 'salesOrder', HOLD_FIELDS, ['id', 'status']),
   },
   cs: {
     writeAccountFacts: writeAccountFactsCs,

@@ -123,6 +123,17 @@ export interface ErpPort {
   heldSalesOrders?(customerId: string): Promise<ErpHeldOrder[]>;
   /** Release a held sales order for billing (NetSuite: approve it). Releasing a released order changes nothing. */
   releaseSalesOrder?(order: ErpOrderRelease): Promise<void>;
+  /** The customer's approved sales orders not yet fulfilled or billed (NetSuite: Pending Fulfillment), oldest first. */
+  openSalesOrders?(customerId: string): Promise<ErpHeldOrder[]>;
+  /** Hold an open sales order for billing (NetSuite: reset its approval to Pending Approval): the stalled-onboarding billing hold. */
+  holdSalesOrder?(order: ErpOrderHold): Promise<void>;
+}
+
+/** What holding an order writes: its status, on the order `id` (`externalId`, when it has one, names it in the write guard's record). */
+export interface ErpOrderHold {
+  id: string;
+  externalId: string | null;
+  status: 'held';
 }
 
 /** A sales order held for billing. */

@@ -22,7 +22,7 @@ type Part = keyof AutomationPolicy;
 const KEY_OF: Record<Part, string> = { financeHold: 'finance-hold', healthDrop: 'health-drop', onboardingStalled: 'onboarding-stalled', renewalRisk: 'renewal-risk' };
 
 /** The thresholds of each part as the form shows them: field, label, whether decimals are allowed. */
-const FIELDS: Record<Part, { field: string; label: string; decimals?: boolean }[]> = {
+const FIELDS: Record<Part, { field: string; label: string; decimals?: boolean; text?: boolean }[]> = {
   financeHold: [
     { field: 'overdueDays', label: 'Overdue for more than (days)' },
     { field: 'minAmount', label: 'Hold from this aged balance (invoice currency)', decimals: true },
@@ -30,6 +30,8 @@ const FIELDS: Record<Part, { field: string; label: string; decimals?: boolean }[
   healthDrop: [
     { field: 'dropPoints', label: 'A fall of at least (points)' },
     { field: 'below', label: 'Or a fall to below (score)' },
+    { field: 'adoptionBelow', label: 'Or low adoption: health category under (score, 0: off)' },
+    { field: 'adoptionSignal', label: 'Health category that measures adoption', text: true },
   ],
   onboardingStalled: [
     { field: 'pastDueGraceDays', label: 'Past due only after (days past the due date)' },
@@ -39,7 +41,7 @@ const FIELDS: Record<Part, { field: string; label: string; decimals?: boolean }[
 };
 
 /** The form's editable copy: numbers as typed. */
-type Draft = { [P in Part]: { enabled: boolean; level?: string; values: Record<string, string> } };
+type Draft = { [P in Part]: { enabled: boolean; level?: string; hold?: string; values: Record<string, string> } };
 
 function toDraft(p: AutomationPolicy): Draft {
   const part = <P extends Part>(name: P) => {
@@ -49,7 +51,7 @@ function toDraft(p: AutomationPolicy): Draft {
   return {
     financeHold: part('financeHold'),
     healthDrop: part('healthDrop'),
-    onboardingStalled: part('onboardingStalled'),
+    onboardingStalled: { ...part('onboardingStalled'), hold: p.onboardingStalled.hold },
     renewalRisk: { ...part('renewalRisk'), level: p.renewalRisk.level },
   };
 }
@@ -59,11 +61,11 @@ const num = (v: string, decimals = false): number => ((decimals ? /^\s*-?\d+(\.\
 
 /** What is sent: the draft read back into the policy's wire shape (the broker validates every field). */
 export function fromDraft(d: Draft): AutomationPolicy {
-  const part = (name: Part) => ({ enabled: d[name].enabled, ...Object.fromEntries(FIELDS[name].map((f) => [f.field, num(d[name].values[f.field] ?? '', f.decimals)])) });
+  const part = (name: Part) => ({ enabled: d[name].enabled, ...Object.fromEntries(FIELDS[name].map((f) => [f.field, f.text ? (d[name].values[f.field] ?? '').trim() : num(d[name].values[f.field] ?? '', f.decimals)])) });
   return {
     financeHold: part('financeHold') as AutomationPolicy['financeHold'],
     healthDrop: part('healthDrop') as AutomationPolicy['healthDrop'],
-    onboardingStalled: part('onboardingStalled') as AutomationPolicy['onboardingStalled'],
+    onboardingStalled: { ...part('onboardingStalled'), hold: d.onboardingStalled.hold } as AutomationPolicy['onboardingStalled'],
     renewalRisk: { ...part('renewalRisk'), level: d.renewalRisk.level } as AutomationPolicy['renewalRisk'],
   };
 }
@@ -171,7 +173,7 @@ export function Automations(props: { service: ConsoleService }) {
     const first = Object.keys(byField)[0];
     if (first) document.getElementById(`${id}-${first}`)?.focus();
   };
-  const known = new Set((Object.keys(FIELDS) as Part[]).flatMap((p) => [`${p}.enabled`, `${p}.level`, ...FIELDS[p].map((f) => `${p}.${f.field}`)]));
+  const known = new Set((Object.keys(FIELDS) as Part[]).flatMap((p) => [`${p}.enabled`, `${p}.level`, `${p}.hold`, ...FIELDS[p].map((f) => `${p}.${f.field}`)]));
 
   return section(
     <form class="cc-form" onSubmit={(e) => void save(e)} noValidate aria-label="Automations">
@@ -202,12 +204,24 @@ export function Automations(props: { service: ConsoleService }) {
                       {errOf('level') ? <span id={`${fieldId('level')}-err`} class="cc-field-error">{errOf('level')!.join(' ')}</span> : null}
                     </div>
                   ) : null}
+                  {part === 'onboardingStalled' ? (
+                    <div class="cc-field">
+                      <label for={fieldId('hold')}>While onboarding is stalled, also hold</label>
+                      <select id={fieldId('hold')} name="onboardingStalled.hold" value={d.onboardingStalled.hold} aria-invalid={errOf('hold') ? 'true' : undefined}
+                        {...(errOf('hold') ? { 'aria-describedby': `${fieldId('hold')}-err` } : {})} onChange={(e) => setPart('onboardingStalled', { hold: e.currentTarget.value })}>
+                        <option value="none">Nothing (a task only)</option>
+                        <option value="billing">Billing (ERP sales orders)</option>
+                        <option value="renewal">Renewals (CRM hold property)</option>
+                      </select>
+                      {errOf('hold') ? <span id={`${fieldId('hold')}-err`} class="cc-field-error">{errOf('hold')!.join(' ')}</span> : null}
+                    </div>
+                  ) : null}
                   {FIELDS[part].map((f) => {
                     const err = errOf(f.field);
                     return (
                       <div class="cc-field" key={f.field}>
                         <label for={fieldId(f.field)}>{f.label}</label>
-                        <input id={fieldId(f.field)} name={`${part}.${f.field}`} value={d[part].values[f.field] ?? ''} inputMode={f.decimals ? 'decimal' : 'numeric'} size={10} spellcheck={false} autoComplete="off"
+                        <input id={fieldId(f.field)} name={`${part}.${f.field}`} value={d[part].values[f.field] ?? ''} inputMode={f.text ? 'text' : f.decimals ? 'decimal' : 'numeric'} size={f.text ? 20 : 10} spellcheck={false} autoComplete="off"
                           aria-invalid={err ? 'true' : undefined} {...(err ? { 'aria-describedby': `${fieldId(f.field)}-err` } : {})}
                           onInput={(e) => setPart(part, { values: { ...d[part].values, [f.field]: e.currentTarget.value } })} />
                         {err ? <span id={`${fieldId(f.field)}-err`} class="cc-field-error">{err.join(' ')}</span> : null}

@@ -265,8 +265,8 @@ export interface Automation {
 /** The tenant's automation policy: what `PUT /ops/automations` takes (worker/policies/automations/policy.ts). */
 export interface AutomationPolicy {
   financeHold: { enabled: boolean; overdueDays: number; minAmount: number };
-  healthDrop: { enabled: boolean; dropPoints: number; below: number };
-  onboardingStalled: { enabled: boolean; pastDueGraceDays: number; noProgressDays: number };
+  healthDrop: { enabled: boolean; dropPoints: number; below: number; adoptionSignal: string; adoptionBelow: number };
+  onboardingStalled: { enabled: boolean; pastDueGraceDays: number; noProgressDays: number; hold: 'none' | 'billing' | 'renewal' };
   renewalRisk: { enabled: boolean; level: 'high' | 'medium'; withinDays: number };
 }
 

@@ -74,6 +74,7 @@ export const hubspotDescriptor = {
     { name: 'concord_arr', label: 'ARR (Concord)', type: 'number', fieldType: 'number' },
     { name: 'concord_onboarding_stage', label: 'Onboarding stage (Concord)', type: 'string', fieldType: 'text' },
     { name: 'concord_finance_hold', label: 'Finance hold (Concord)', type: 'enumeration', fieldType: 'booleancheckbox', options: ['true', 'false'] },
+    { name: 'concord_renewal_hold', label: 'Renewal automation hold (Concord)', type: 'enumeration', fieldType: 'booleancheckbox', options: ['true', 'false'] },
   ] as OwnProperty[],
   /** The deal properties the closed-won flow writes back (order state, ERP and CS links). */
   ownDealProperties: [

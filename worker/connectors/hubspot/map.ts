@@ -215,6 +215,7 @@ const ACCOUNT_FACT_PROPERTY: Readonly<Record<keyof AccountFacts, string>> = {
   onboardingStage: 'concord_onboarding_stage',
   renewalRisk: 'concord_renewal_risk',
   financeHold: 'concord_finance_hold',
+  renewalHold: 'concord_renewal_hold',
 };
 
 /** Concord's deal facts -> the app's deal properties (descriptor `ownDealProperties`). */
@@ -270,7 +271,7 @@ export function accountFactsFromProperties(properties: Record<string, string | n
     if (raw === '') out[fact] = null;
     else if (NUMBER_FACTS.has(fact)) out[fact] = Number.isFinite(Number(raw)) ? Number(raw) : raw;
     else if (DATE_FACTS.has(fact)) out[fact] = /^\d{4}-\d{2}-\d{2}/.test(raw) ? raw.slice(0, 10) : /^\d{10,}$/.test(raw) ? new Date(Number(raw)).toISOString().slice(0, 10) : raw;
-    else if (fact === 'financeHold') out[fact] = raw === 'true' ? true : raw === 'false' ? false : raw;
+    else if (fact === 'financeHold' || fact === 'renewalHold') out[fact] = raw === 'true' ? true : raw === 'false' ? false : raw;
     else out[fact] = raw;
   }
   return out as Partial<AccountFacts>;

@@ -14,6 +14,7 @@ import type {
   ErpRecordVersion,
   ErpDocument,
   ErpHeldOrder,
+  ErpOrderHold,
   ErpOrderRelease,
   ErpPayment,
   ErpPaymentInput,
@@ -226,6 +227,21 @@ export class NetSuiteErp implements ErpPort {
   /** Approve a Pending Approval order (`orderStatus` B, Pending Fulfillment): from then NetSuite fulfils and bills it. */
   async releaseSalesOrder(order: ErpOrderRelease): Promise<void> {
     await this.client.patch('salesOrder', internalId(order.id), { orderStatus: { id: 'B' } });
+  }
+
+  async openSalesOrders(customerId: string): Promise<ErpHeldOrder[]> {
+    const rows = await this.client.suiteqlAll(suiteqlQueries.openSalesOrders(customerId), HeldOrderRowSchema);
+    return rows.map((r) => ({ id: r.id, number: r.tranid ?? r.id, externalId: r.externalid ?? null }));
+  }
+
+  /**
+   * Reset an approved order to Pending Approval (`orderStatus` A): NetSuite neither fulfils nor
+   * bills it until it is approved again. "If you already approved the sales order but need to
+   * reset the approval status, send a PATCH request with the updated orderStatus":
+   * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_159795516182.html
+   */
+  async holdSalesOrder(order: ErpOrderHold): Promise<void> {
+    await this.client.patch('salesOrder', internalId(order.id), { orderStatus: { id: 'A' } });
   }
 
   /** Items through record/v1: each collection page of ids, then the items themselves. */

@@ -128,5 +128,8 @@ export const suiteqlQueries = {
   /** The customer's sales orders Pending Approval (held for billing), oldest first. */
   heldSalesOrders: (customerId: string) =>
     `SELECT id, tranid, externalid FROM transaction WHERE type = 'SalesOrd' AND status = 'A' AND entity = ${internalId(customerId)} ORDER BY id`,
+  /** The customer's approved sales orders Pending Fulfillment (the ones a billing hold can reset), oldest first. */
+  openSalesOrders: (customerId: string) =>
+    `SELECT id, tranid, externalid FROM transaction WHERE type = 'SalesOrd' AND status = 'B' AND entity = ${internalId(customerId)} ORDER BY id`,
   lastPayment: (customerId: string) => `SELECT id, ${isoDate('trandate')} FROM transaction WHERE type = 'CustPymt' AND entity = ${internalId(customerId)} ORDER BY trandate DESC, id DESC`,
 } as const;

@@ -216,6 +216,7 @@ export const ACCOUNT_FACT_FIELD: Readonly<Record<keyof AccountFacts, string>> = 
   onboardingStage: 'Concord_Onboarding_Stage__c',
   renewalRisk: 'Concord_Renewal_Risk__c',
   financeHold: 'Concord_Finance_Hold__c',
+  renewalHold: 'Concord_Renewal_Hold__c',
 };
 
 export const DEAL_FACT_FIELD: Readonly<Record<keyof DealFacts, string>> = {

@@ -107,6 +107,7 @@ export const AccountFactsRowSchema = z.object({
   Concord_Onboarding_Stage__c: z.string().nullish(),
   Concord_Renewal_Risk__c: z.string().nullish(),
   Concord_Finance_Hold__c: z.boolean().nullish(),
+  Concord_Renewal_Hold__c: z.boolean().nullish(),
 });
 export type AccountFactsRow = z.infer<typeof AccountFactsRowSchema>;
 

@@ -15,6 +15,7 @@ import type { AccountState } from '../../policies/account-facts/index.js';
 import type { CsChange, ErpChange } from '../../queues/messages.js';
 import { serviceContext } from '../../services/context.js';
 import { clearDirtyStatement, dirtyMarks, loadStates } from '../../storage/account-changes.js';
+import { applyBillingHolds, type BillingHoldWanted } from './billing-hold.js';
 import { writeCrmFacts, type FactsToWrite } from './crm-facts.js';
 import { accountEffects, type AutomationSettings, type AutomationTask, type BillingRelease, type CrmTarget } from './effects.js';
 import { closedWonSettings } from '../closed-won/settings.js';
@@ -54,6 +55,7 @@ export async function runAccountEffects(env: Env, tenantId: string, accountIds: 
   const marked = [...marks.keys()];
   const [states, settings] = await Promise.all([loadStates<AccountState>(env.DB, tenantId, marked), automationSettings(env.DB, tenantId)]);
   const releases: { accountId: string; release: BillingRelease }[] = [];
+  const billingHolds: BillingHoldWanted[] = [];
   const toWrite: FactsToWrite[] = [];
   const tasks: { accountId: string; task: AutomationTask; targets: CrmTarget[] }[] = [];
   const done: string[] = [];
@@ -65,6 +67,7 @@ export async function runAccountEffects(env: Env, tenantId: string, accountIds: 
         toWrite.push({ accountId, facts: effects.facts, targets: effects.targets });
         for (const task of effects.tasks) tasks.push({ accountId, task, targets: effects.targets });
         if (effects.release) releases.push({ accountId, release: effects.release });
+        if (effects.billingHold) billingHolds.push(effects.billingHold);
       }
       done.push(accountId);
     } catch (err) {
@@ -75,6 +78,7 @@ export async function runAccountEffects(env: Env, tenantId: string, accountIds: 
   for (const [accountId, err] of written.failedAccounts) failed.set(accountId, err);
   for (const [accountId, err] of await fileTasks(env, ctx, tasks)) failed.set(accountId, err);
   for (const [accountId, err] of await releaseBilling(env, ctx, releases)) failed.set(accountId, err);
+  for (const [accountId, err] of await applyBillingHolds(env, ctx, billingHolds)) failed.set(accountId, err);
   const cleared = done.filter((a) => !failed.has(a)).map((a) => clearDirtyStatement(env.DB, tenantId, a, marks.get(a)!.seq));
   for (let i = 0; i < cleared.length; i += 50) await env.DB.batch(cleared.slice(i, i + 50));
   log.info('account_changes.effects', { accounts: marked.length, failed: failed.size, crm: written.systems });

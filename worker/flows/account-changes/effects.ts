@@ -11,9 +11,11 @@
  * - The facts derived from it go to the account's CRM records (crm-facts.ts), in batches.
  * - Lifecycle automations (policies/automations) see the previous and the new digest, under the
  *   tenant's automation policy (which of them run, with which thresholds; read once per batch):
- *   the finance hold is a fact; health drop, stalled onboarding and renewal at risk are episodes
- *   kept in the digest, each filing one CRM task (consume.ts `fileTasks`) and one history line
- *   when it opens.
+ *   the finance hold is a fact; health drop, low adoption, stalled onboarding and renewal at risk
+ *   are episodes kept in the digest, each filing one CRM task (consume.ts `fileTasks`) and one
+ *   history line when it opens. Stalled onboarding and low adoption are judged from the CS digest
+ *   on every run, read or not, so a policy change re-judges them (rejudge.ts). A stall holds what
+ *   the policy's `hold` says: the renewal hold is a fact; a billing hold is asked of billing-hold.ts.
  */
 import type { Env } from '../../env.js';
 import { ConcordError } from '../../errors.js';
@@ -22,11 +24,14 @@ import { csDigest, deriveFacts, erpDigest, renewalRiskOf, type AccountLinks, typ
 import type { AccountFacts } from '../../ports/facts.js';
 import {
   DEFAULT_AUTOMATION_POLICY,
+  adoptionEpisode,
   episodeUnder,
   financeHold,
+  stallHoldOf,
   healthEpisode,
   onboardingEpisode,
   renewalEpisode,
+  type AdoptionEpisode,
   type HealthEpisode,
   type OnboardingEpisode,
   type AutomationPolicy,
@@ -39,7 +44,9 @@ import { SYSTEM_LABEL } from '../../services/audit-summary.js';
 import type { ServiceContext } from '../../services/context.js';
 import { saveStateStatements, type DirtyMark, type StoredState } from '../../storage/account-changes.js';
 import type { System } from '../../storage/connections.js';
+import type { HistoryLine } from '../../storage/record-changes.js';
 import { getAccount } from '../../storage/identity.js';
+import type { BillingHoldWanted } from './billing-hold.js';
 import { FLOW } from './intake.js';
 import { stateHistory } from './history.js';
 
@@ -61,6 +68,8 @@ export interface AccountEffects {
   tasks: AutomationTask[];
   /** Onboarding went live and the tenant's billing waits for it: release the customer's held orders (consume.ts). */
   release?: BillingRelease;
+  /** ERP-linked accounts: whether a stall holds the customer's billing now (billing-hold.ts holds or lifts). */
+  billingHold?: BillingHoldWanted;
 }
 
 /** The tenant's settings the automations read (once per batch). */
@@ -104,6 +113,17 @@ function healthTask(episode: HealthEpisode, name: string): AutomationTask {
   };
 }
 
+/** The support review task of a low-adoption episode: due two days after it was seen. */
+function adoptionTask(episode: AdoptionEpisode, name: string): AutomationTask {
+  const score = Math.round(episode.score);
+  return {
+    key: episode.key,
+    subject: `Support review: low adoption, ${episode.signal} ${score} (below ${episode.below}) (${name})`,
+    body: `Concord: the "${episode.signal}" part of the customer-success health score of ${name} is ${score}, below ${episode.below} (${episode.at}). Review adoption with the customer: who uses the product, and what stops the others.`,
+    dueDate: dueAfter(episode.at, 2),
+  };
+}
+
 /** The task of a stalled-onboarding episode: due two days after the stall was seen. */
 function onboardingTask(episode: OnboardingEpisode, name: string): AutomationTask {
   const m = episode.milestone;
@@ -127,6 +147,20 @@ function renewalTask(episode: RenewalEpisode, name: string): AutomationTask {
     body: `Concord: the renewal of ${name} on ${episode.renewalDate} is at ${episode.level} risk${episode.reasons.length ? ` (${episode.reasons.join(', ').replaceAll('_', ' ')})` : ''} (seen ${episode.at}). Plan the renewal conversation before then.`,
     dueDate: earliest < seen ? seen : earliest,
   };
+}
+
+/** The history line of a renewal hold set or lifted (the fact goes to the CRM records with the others). */
+function renewalHoldHistory(before: boolean, next: AccountState): HistoryLine[] {
+  const after = next.renewalHold ?? before;
+  if (after === before) return [];
+  const episode = next.onboardingEpisode;
+  // Keyed by the moment: a hold set, lifted and set again in one episode is three lines.
+  const now = new Date().toISOString();
+  if (after) {
+    return [{ key: `renewal-hold-set:${now}`, action: 'account.automation.renewal_hold_set', summary: `Renewal automation hold set in the CRM: onboarding stalled on ${episode?.milestone.name ?? 'a milestone'}`, detail: { milestone: episode?.milestone.name ?? null } }];
+  }
+  const why = episode ? 'the automation policy no longer holds renewals for a stall' : 'onboarding is no longer stalled';
+  return [{ key: `renewal-hold-lifted:${now}`, action: 'account.automation.renewal_hold_lifted', summary: `Renewal automation hold lifted in the CRM: ${why}`, detail: { reason: episode ? 'policy' : 'stall_ended' } }];
 }
 
 const CRM_SYSTEMS = new Set<System>(['hubspot', 'salesforce']);
@@ -190,9 +224,11 @@ export async function accountEffects(
     ...(previous?.cs ? { cs: previous.cs } : {}),
     ...(previous?.healthEpisode ? { healthEpisode: previous.healthEpisode } : {}),
     ...(previous?.onboardingEpisode ? { onboardingEpisode: previous.onboardingEpisode } : {}),
+    ...(previous?.adoptionEpisode ? { adoptionEpisode: previous.adoptionEpisode } : {}),
     ...(previous?.renewalEpisode ? { renewalEpisode: previous.renewalEpisode } : {}),
     ...(previous?.goLive ? { goLive: previous.goLive } : {}),
     ...(previous?.financeHold !== undefined ? { financeHold: previous.financeHold } : {}),
+    ...(previous?.renewalHold !== undefined ? { renewalHold: previous.renewalHold } : {}),
   };
   if (read.erp && links.erpCustomerId) {
     const erp = await portsFor(env, ctx, { flow: FLOW, actor: 'concord' }).erp();
@@ -206,18 +242,31 @@ export async function accountEffects(
     const episode = episodeUnder(policy.healthDrop.enabled, previous?.healthEpisode, judged);
     if (episode) next.healthEpisode = episode;
     else delete next.healthEpisode;
-    const judgedStall = onboardingEpisode(previous?.onboardingEpisode, next.cs.onboarding ? next.cs.onboarding.stalled : null, read.cs.fetchedAt, accountId);
-    const stalled = episodeUnder(policy.onboardingStalled.enabled, previous?.onboardingEpisode, judgedStall);
-    if (stalled) next.onboardingEpisode = stalled;
-    else delete next.onboardingEpisode;
     // Go-live is seen once: the first reading with that milestone completed.
     const goLive = settings.goLiveMilestone?.toLowerCase();
     const live = goLive ? next.cs.onboarding?.completed.find((m) => m.toLowerCase() === goLive) : undefined;
     if (live && !next.goLive) next.goLive = { milestone: live, at: read.cs.fetchedAt };
   }
+  if (next.cs) {
+    // Stalled onboarding and low adoption are states of the CS digest, judged on every run under
+    // the tenant's current policy, read or not: a run with no fresh CS reading (an ERP change, the
+    // re-judging after a policy change, rejudge.ts) opens the episode the new policy asks for, as
+    // of now. A health drop needs two readings, so it is judged only with a fresh one (above).
+    const judgedAt = read.cs?.fetchedAt ?? new Date().toISOString();
+    // Low adoption: the health drop's third trigger, an episode of its own (judged only with a threshold set).
+    const judgedAdoption = adoptionEpisode(previous?.adoptionEpisode, next.cs.health ? (next.cs.health.signals ?? undefined) : undefined, judgedAt, accountId, policy.healthDrop);
+    const adoption = episodeUnder(policy.healthDrop.enabled && policy.healthDrop.adoptionBelow > 0, previous?.adoptionEpisode, judgedAdoption);
+    if (adoption) next.adoptionEpisode = adoption;
+    else delete next.adoptionEpisode;
+    const judgedStall = onboardingEpisode(previous?.onboardingEpisode, next.cs.onboarding ? next.cs.onboarding.stalled : null, judgedAt, accountId);
+    const stalled = episodeUnder(policy.onboardingStalled.enabled, previous?.onboardingEpisode, judgedStall);
+    if (stalled) next.onboardingEpisode = stalled;
+    else delete next.onboardingEpisode;
+  }
 
-  const facts = deriveFacts(next, links, today, policy.financeHold);
+  const facts = deriveFacts(next, links, today, policy.financeHold, policy.onboardingStalled);
   if (typeof facts.financeHold === 'boolean') next.financeHold = facts.financeHold;
+  if (typeof facts.renewalHold === 'boolean') next.renewalHold = facts.renewalHold;
   // The hold as last judged (a digest stored before verdicts were kept: judged again, now).
   const before = previous ? deriveFacts(previous, links, today, policy.financeHold) : undefined;
   const heldBefore = previous?.financeHold ?? before?.financeHold;
@@ -245,6 +294,15 @@ export async function accountEffects(
       detail: { from: Math.round(episode.from), to: Math.round(episode.to) },
     });
   }
+  const lowAdoption = next.adoptionEpisode;
+  if (lowAdoption && lowAdoption.key !== previous?.adoptionEpisode?.key) {
+    history.push({
+      key: `adoption-task:${lowAdoption.key}`,
+      action: 'account.automation.adoption_task',
+      summary: `Support review task raised in the CRM: low adoption, ${lowAdoption.signal} ${Math.round(lowAdoption.score)} (below ${lowAdoption.below})`,
+      detail: { signal: lowAdoption.signal, score: Math.round(lowAdoption.score), below: lowAdoption.below },
+    });
+  }
   const stalled = next.onboardingEpisode;
   if (stalled && stalled.key !== previous?.onboardingEpisode?.key) {
     const m = stalled.milestone;
@@ -255,6 +313,7 @@ export async function accountEffects(
       detail: { milestone: m.name, reason: m.reason, dueDate: m.dueDate },
     });
   }
+  history.push(...renewalHoldHistory(previous?.renewalHold ?? false, next));
   if (renewal && renewal.key !== previous?.renewalEpisode?.key) {
     history.push({
       key: `renewal-task:${renewal.key}`,
@@ -274,8 +333,13 @@ export async function accountEffects(
   const tasks: AutomationTask[] = [];
   // Only automations that are on file tasks (an episode kept open while off files none).
   if (episode && policy.healthDrop.enabled && young(episode.at)) tasks.push(healthTask(episode, name));
+  if (lowAdoption && policy.healthDrop.enabled && policy.healthDrop.adoptionBelow > 0 && young(lowAdoption.at)) tasks.push(adoptionTask(lowAdoption, name));
   if (stalled && policy.onboardingStalled.enabled && young(stalled.at)) tasks.push(onboardingTask(stalled, name));
   if (renewal && policy.renewalRisk.enabled && young(renewal.at)) tasks.push(renewalTask(renewal, name));
+  const holdsBilling = stallHoldOf(policy.onboardingStalled, next.onboardingEpisode) === 'billing';
+  const billingHold: BillingHoldWanted | undefined = links.erpCustomerId
+    ? { accountId, erpCustomerId: links.erpCustomerId, episodeKey: holdsBilling ? next.onboardingEpisode!.key : null, milestone: next.onboardingEpisode?.milestone.name ?? null }
+    : undefined;
   const release = settings.goLiveMilestone && next.goLive && links.erpCustomerId && young(next.goLive.at) ? { erpCustomerId: links.erpCustomerId, milestone: next.goLive.milestone, at: next.goLive.at } : undefined;
-  return { accountId, facts, targets, statements, rebuilt: read.rebuilt, tasks, ...(release ? { release } : {}) };
+  return { accountId, facts, targets, statements, rebuilt: read.rebuilt, tasks, ...(release ? { release } : {}), ...(billingHold ? { billingHold } : {}) };
 }

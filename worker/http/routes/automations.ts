@@ -9,14 +9,17 @@
  *   like the GET. Admin API key or console session only, like every tenant route.
  *
  * A saved policy applies to the next change batch and the next view build (services/
- * automation-policy.ts); a cached account view keeps the finance hold it was built with until it
- * is rebuilt, at most 60 s later for any view that is read (docs/decisions.md 37).
+ * automation-policy.ts), and every account the change pipeline knows is judged again under it from
+ * its stored digest (flows/account-changes/rejudge.ts, docs/decisions.md 49); a cached account
+ * view keeps the finance hold it was built with until it is rebuilt, at most 60 s later for any
+ * view that is read (docs/decisions.md 37).
  */
 import { Hono } from 'hono';
 import type { Env } from '../../env.js';
 import { closedWonSettings } from '../../flows/closed-won/settings.js';
 import { describeAutomations } from '../../policies/automations/describe.js';
 import { AUTOMATIONS_FLOW, AutomationPolicySchema, type AutomationPolicy } from '../../policies/automations/policy.js';
+import { startRejudge } from '../../flows/account-changes/rejudge.js';
 import { loadAutomationPolicy, saveAutomationPolicyStatement } from '../../services/automation-policy.js';
 import { auditStatement } from '../../storage/audit.js';
 import type { AppEnv } from '../context.js';
@@ -44,6 +47,8 @@ export function automationRoutes() {
       saveAutomationPolicyStatement(c.env.DB, tenantId, policy),
       auditStatement(c.env.DB, { tenantId, actor: c.get('actor'), action: 'flow.settings.update', entityType: 'flow_settings', entityId: AUTOMATIONS_FLOW, before, after: policy, correlationId: c.get('correlationId') }),
     ]);
+    // Every account is judged again under the saved policy, page by page on the sync queue.
+    await startRejudge(c.env, tenantId, c.get('correlationId'));
     return c.json(await answer(c.env, tenantId, policy));
   });
   return r;

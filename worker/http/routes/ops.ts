@@ -52,6 +52,7 @@ export const AccountFactsSchema = z
     onboardingStage: z.string().min(1).max(64).nullable(),
     renewalRisk: z.enum(['low', 'medium', 'high']).nullable(),
     financeHold: z.boolean().nullable(),
+    renewalHold: z.boolean().nullable(),
   } satisfies Record<keyof typeof ACCOUNT_FACTS, z.ZodType>)
   .partial()
   .strict()

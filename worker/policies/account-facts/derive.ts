@@ -3,11 +3,13 @@
  * of it (state.ts): what is written on the HubSpot company and the Salesforce Account. A fact is
  * left out (undefined: not written) when its source was never read, so a source that is down or
  * not yet read never clears a CRM property; it is null when the source says there is none.
- * The finance hold is the finance hold policy's verdict (policies/automations) on the receivables.
+ * The finance hold is the finance hold policy's verdict (policies/automations) on the receivables;
+ * the renewal hold is the stalled-onboarding policy's (an open episode while `hold` is `renewal`).
  */
 import { assessRenewalRisk, type RenewalRisk } from '../../model/index.js';
 import type { AccountFacts } from '../../ports/facts.js';
 import { DEFAULT_FINANCE_HOLD, financeHold, type FinanceHoldPolicy } from '../automations/finance-hold.js';
+import { stallHoldOf, type AutomationPolicy } from '../automations/policy.js';
 import type { AccountState } from './state.js';
 
 /** Which records of other systems the account is linked to (null: not linked). */
@@ -27,9 +29,17 @@ export function onboardingStage(onboarding: NonNullable<NonNullable<AccountState
 /**
  * The facts of an account as of `today` (YYYY-MM-DD), the finance hold judged with the tenant's
  * thresholds (`hold`); with the finance hold switched off (`enabled: false`) Concord holds no
- * account, so the fact is false (a hold it had set is lifted).
+ * account, so the fact is false (a hold it had set is lifted). With the stalled-onboarding policy
+ * (`stall`), the renewal hold is judged once the CS source was read: true while a stall episode is
+ * open and the policy holds renewals for it; without `stall` the fact is left out.
  */
-export function deriveFacts(state: AccountState, links: AccountLinks, today: string, hold: FinanceHoldPolicy & { enabled?: boolean } = DEFAULT_FINANCE_HOLD): AccountFacts {
+export function deriveFacts(
+  state: AccountState,
+  links: AccountLinks,
+  today: string,
+  hold: FinanceHoldPolicy & { enabled?: boolean } = DEFAULT_FINANCE_HOLD,
+  stall?: Pick<AutomationPolicy['onboardingStalled'], 'enabled' | 'hold'>,
+): AccountFacts {
   const facts: AccountFacts = { concordAccountId: links.accountId, erpCustomerId: links.erpCustomerId, csAccountId: links.csAccountId };
   const erp = links.erpCustomerId ? state.erp : undefined;
   const cs = links.csAccountId ? state.cs : undefined;
@@ -58,6 +68,7 @@ export function deriveFacts(state: AccountState, links: AccountLinks, today: str
   }
   const risk = renewalRiskOf(state, links, today);
   if (risk) facts.renewalRisk = risk.level;
+  if (cs && stall) facts.renewalHold = stallHoldOf(stall, state.onboardingEpisode) === 'renewal';
   return facts;
 }
 

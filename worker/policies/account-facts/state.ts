@@ -6,6 +6,7 @@
  */
 import { agedBalances, type AgedBalance } from '../automations/finance-hold.js';
 import type { HealthEpisode } from '../automations/health-drop.js';
+import type { AdoptionEpisode } from '../automations/low-adoption.js';
 import type { OnboardingEpisode, StalledMilestone } from '../automations/onboarding-stalled.js';
 import type { RenewalEpisode } from '../automations/renewal-risk.js';
 import { addDays, toCents, type ContractSection, type Escalation, type HealthSection, type OnboardingSection, type ReceivablesSection } from '../../model/index.js';
@@ -30,7 +31,11 @@ export interface ErpDigest {
 
 export interface CsDigest {
   fetchedAt: string;
-  health: Pick<HealthSection, 'score' | 'trend' | 'asOf'> | null;
+  /**
+   * `signals`: the latest score's categories (name -> 0-100), what the low-adoption rule reads;
+   * absent in digests stored before it.
+   */
+  health: (Pick<HealthSection, 'score' | 'trend' | 'asOf'> & { signals?: Record<string, number> }) | null;
   onboarding: {
     status: OnboardingSection['status'];
     /** The milestone being worked on (first not completed, in order), null when none is left. */
@@ -59,6 +64,8 @@ export interface AccountState {
   cs?: CsDigest;
   /** An open health-drop episode (policies/automations/health-drop.ts): its CRM task is ensured until it closes. */
   healthEpisode?: HealthEpisode;
+  /** An open low-adoption episode (policies/automations/low-adoption.ts): its support review task is ensured until it closes. */
+  adoptionEpisode?: AdoptionEpisode;
   /** An open stalled-onboarding episode (policies/automations/onboarding-stalled.ts). */
   onboardingEpisode?: OnboardingEpisode;
   /** The renewal a renewal-at-risk task was filed for (policies/automations/renewal-risk.ts). */
@@ -69,6 +76,8 @@ export interface AccountState {
    * Absent in digests stored before it (the previous digest is judged again then).
    */
   financeHold?: boolean;
+  /** The renewal hold last written (like `financeHold`: its "set" and "lifted" history lines compare with it). */
+  renewalHold?: boolean;
   /** When the pipeline first saw the onboarding's go-live milestone completed (billing is released then). */
   goLive?: { milestone: string; at: string };
 }
@@ -152,7 +161,7 @@ export function csDigest(fetchedAt: string, health: HealthSection | null, onboar
   const stall: StallRule = typeof rule === 'number' ? { pastDueGraceDays: rule } : rule;
   return {
     fetchedAt,
-    health: health ? { score: health.score, trend: health.trend, asOf: health.asOf } : null,
+    health: health ? { score: health.score, trend: health.trend, asOf: health.asOf, signals: Object.fromEntries(health.signals.map((s) => [s.name, s.score])) } : null,
     onboarding: onboarding
       ? {
           status: onboarding.status,

@@ -22,8 +22,13 @@ export function describeAutomations(policy: AutomationPolicy, billing: { release
     {
       key: 'health-drop',
       name: 'Health drop',
-      when: `The health score falls by ${health.dropPoints} ${health.dropPoints === 1 ? 'point' : 'points'} or more between two readings, or to below ${health.below}`,
-      does: 'Files one support review task on each CRM record per episode (until the score is back where it fell from)',
+      when:
+        `The health score falls by ${health.dropPoints} ${health.dropPoints === 1 ? 'point' : 'points'} or more between two readings, or to below ${health.below}` +
+        (health.adoptionBelow > 0 ? `; or adoption is low: its ${health.adoptionSignal} part is below ${health.adoptionBelow}` : ''),
+      does:
+        'Files one support review task on each CRM record per episode (until the score is back where it fell from' +
+        (health.adoptionBelow > 0 ? `, or ${health.adoptionSignal} back at ${health.adoptionBelow} or more` : '') +
+        ')',
       ...health,
     },
     {
@@ -34,7 +39,13 @@ export function describeAutomations(policy: AutomationPolicy, billing: { release
           ? 'An onboarding milestone is blocked or past its due date'
           : `An onboarding milestone is blocked or more than ${days(onboarding.pastDueGraceDays)} past its due date`) +
         (onboarding.noProgressDays > 0 ? `, or no milestone has been completed for more than ${days(onboarding.noProgressDays)}` : ''),
-      does: 'Files one task on each CRM record per stalled milestone',
+      does:
+        'Files one task on each CRM record per stalled milestone' +
+        (onboarding.hold === 'billing'
+          ? ", and holds billing while it is stalled: the customer's open sales orders go back to pending approval in the ERP, approved again when the stall ends"
+          : onboarding.hold === 'renewal'
+            ? ', and sets the renewal automation hold on the HubSpot company and the Salesforce Account while it is stalled, lifted when the stall ends'
+            : ''),
       ...onboarding,
     },
     {

@@ -1,5 +1,6 @@
 export * from './finance-hold.js';
 export * from './health-drop.js';
+export * from './low-adoption.js';
 export * from './onboarding-stalled.js';
 export * from './renewal-risk.js';
 export * from './policy.js';

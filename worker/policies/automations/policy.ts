@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import { DEFAULT_FINANCE_HOLD } from './finance-hold.js';
 import { DEFAULT_HEALTH_DROP } from './health-drop.js';
+import { DEFAULT_ADOPTION } from './low-adoption.js';
 import { DEFAULT_RENEWAL_RISK } from './renewal-risk.js';
 
 /** The flow key the policy is stored under in `flow_settings`. */
@@ -24,6 +25,16 @@ export const DEFAULT_PAST_DUE_GRACE_DAYS = 0;
 
 /** By default onboarding is not judged by how long ago a milestone was completed (0: off). */
 export const DEFAULT_NO_PROGRESS_DAYS = 0;
+
+/**
+ * What a stalled onboarding holds besides filing its task: `none` (the default: a stall is the
+ * CSM's to work, not a reason to stop money), `billing` (the customer's open sales orders go back
+ * to Pending Approval in the ERP until the stall ends), `renewal` (the renewal-automation hold
+ * property on the CRM records, for a HubSpot workflow or Salesforce flow that renews to respect).
+ */
+export const STALL_HOLDS = ['none', 'billing', 'renewal'] as const;
+export type StallHold = (typeof STALL_HOLDS)[number];
+export const DEFAULT_STALL_HOLD: StallHold = 'none';
 
 const Days = (max: number) => z.number().int().min(0).max(max);
 
@@ -43,9 +54,13 @@ export const AutomationPolicySchema = z
         /** Health scores are 0-100: a fall of 0 points would open an episode on every reading. */
         dropPoints: z.number().int().min(1).max(100).default(DEFAULT_HEALTH_DROP.dropPoints),
         below: z.number().int().min(0).max(100).default(DEFAULT_HEALTH_DROP.below),
+        /** Low adoption (policies/automations/low-adoption.ts): the health category that measures it... */
+        adoptionSignal: z.string().trim().min(1).max(100).default(DEFAULT_ADOPTION.adoptionSignal),
+        /** ...and the category score (0-100) under which it is low; 0 (the default): not judged. */
+        adoptionBelow: z.number().int().min(0).max(100).default(DEFAULT_ADOPTION.adoptionBelow),
       })
       .strict()
-      .default({ enabled: true, ...DEFAULT_HEALTH_DROP }),
+      .default({ enabled: true, ...DEFAULT_HEALTH_DROP, ...DEFAULT_ADOPTION }),
     onboardingStalled: z
       .object({
         enabled: z.boolean().default(true),
@@ -56,9 +71,11 @@ export const AutomationPolicySchema = z
          * was) is stalled on its current milestone; 0 (the default): not judged by progress.
          */
         noProgressDays: Days(365).default(DEFAULT_NO_PROGRESS_DAYS),
+        /** What a stall holds while it lasts (see {@link STALL_HOLDS}); lifted when the stall ends. */
+        hold: z.enum(STALL_HOLDS).default(DEFAULT_STALL_HOLD),
       })
       .strict()
-      .default({ enabled: true, pastDueGraceDays: DEFAULT_PAST_DUE_GRACE_DAYS, noProgressDays: DEFAULT_NO_PROGRESS_DAYS }),
+      .default({ enabled: true, pastDueGraceDays: DEFAULT_PAST_DUE_GRACE_DAYS, noProgressDays: DEFAULT_NO_PROGRESS_DAYS, hold: DEFAULT_STALL_HOLD }),
     renewalRisk: z
       .object({
         enabled: z.boolean().default(true),
@@ -82,6 +99,15 @@ export const DEFAULT_AUTOMATION_POLICY: AutomationPolicy = AutomationPolicySchem
 export function automationPolicyOf(stored: unknown): AutomationPolicy {
   const parsed = AutomationPolicySchema.safeParse(stored ?? {});
   return parsed.success ? parsed.data : DEFAULT_AUTOMATION_POLICY;
+}
+
+/**
+ * The hold a stalled-onboarding episode asks for under the policy: the policy's `hold` while the
+ * automation is on and an episode is open; `none` otherwise (switched off, or set back to `none`,
+ * lifts what the stall held, like the finance hold switched off).
+ */
+export function stallHoldOf(policy: Pick<AutomationPolicy['onboardingStalled'], 'enabled' | 'hold'>, episode: { key: string } | null | undefined): StallHold {
+  return policy.enabled && episode ? policy.hold : 'none';
 }
 
 /**

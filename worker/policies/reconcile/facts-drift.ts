@@ -38,6 +38,7 @@ const KIND: Readonly<Record<FactName, FactKind>> = {
   onboardingStage: 'text',
   renewalRisk: 'text',
   financeHold: 'bool',
+  renewalHold: 'bool',
 };
 
 /** The facts that link a record to the account's other systems: compared on the primary record only. */

@@ -51,7 +51,7 @@ export async function reconcileFacts(env: Env, ctx: ServiceContext, run: SyncRun
     const recs = byAccount.get(a.id) ?? [];
     const primaryOf = (system: System) => recs.find((r) => r.system === system && r.isPrimary)?.externalId ?? recs.find((r) => r.system === system)?.externalId ?? null;
     const links: AccountLinks = { accountId: a.id, erpCustomerId: primaryOf('netsuite'), csAccountId: primaryOf('vitally') };
-    const expected = deriveFacts(stored.state, links, today, policy.financeHold);
+    const expected = deriveFacts(stored.state, links, today, policy.financeHold, policy.onboardingStalled);
     const systemOf = (role: 'erp' | 'cs') => (recs.find((r) => SYSTEM_ROLE[r.system] === role)?.system ?? null) as SystemName | null;
     for (const crm of CRM_SYSTEMS) {
       const main = primaryOf(crm);
