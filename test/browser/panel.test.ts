@@ -223,7 +223,7 @@ describe('panel.js: renewal hold', () => {
     const panel = await openPanel(STALLED, 'Dune Logistics');
     const hold = panel.getByRole('status').filter({ hasText: 'Renewal on hold' });
     expect(await hold.innerText()).toMatch(
-      /^Renewal on hold\s+Renewal on hold: onboarding stalled at Data migration \(blocked\) since 20 Nov 2026\. Renewal automation waits until onboarding moves again\.$/,
+      /^Renewal on hold\s+Renewal on hold: onboarding stalled at Data migration \(blocked\) since Nov 20, 2026\. Renewal automation waits until onboarding moves again\.$/,
     );
     expect(await page.locator('.cc-panel > *').evaluateAll((els) => els.map((el) => el.className))).toEqual(['cc-header', 'cc-hold cc-hold-renewal', 'cc-grid']);
     // No finance hold on this account: its quiet line stays in the receivables.
