@@ -215,6 +215,49 @@ describe('panel.js: finance hold', () => {
   });
 });
 
+describe('panel.js: renewal hold', () => {
+  const STALLED = accountIdOf(views.renewalHold);
+
+  it('on hold: a status box in words above the sections, naming the stalled milestone and since when', async () => {
+    const { page } = t;
+    const panel = await openPanel(STALLED, 'Dune Logistics');
+    const hold = panel.getByRole('status').filter({ hasText: 'Renewal on hold' });
+    expect(await hold.innerText()).toMatch(
+      /^Renewal on hold\s+Renewal on hold: onboarding stalled at Data migration \(blocked\) since Nov 20, 2026\. Renewal automation waits until onboarding moves again\.$/,
+    );
+    expect(await page.locator('.cc-panel > *').evaluateAll((els) => els.map((el) => el.className))).toEqual(['cc-header', 'cc-hold cc-hold-renewal', 'cc-grid']);
+    // No finance hold on this account: its quiet line stays in the receivables.
+    expect(await panel.getByTestId('finance-hold').count()).toBe(0);
+    expect(await region('Receivables').getByTestId('finance-hold-clear').count()).toBe(1);
+    expect(await contrastFailures(page, '.cc-panel')).toEqual([]);
+    expect(t.consoleErrors).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'panel-renewal-hold.png'), fullPage: true });
+  });
+
+  it('with the finance hold: both boxes, the finance hold first; fits a 360 px wide screen', async () => {
+    const { page } = t;
+    await page.setViewportSize({ width: 360, height: 800 });
+    const view = { ...views.financeHold, renewalHold: views.renewalHold['renewalHold'] };
+    t.broker.use(http.get(`${ORIGIN}/v1/embed/accounts/:id/view`, () => HttpResponse.json(view)));
+    await openPanel(accountIdOf(views.financeHold), 'Cobalt Freight');
+    expect(await page.locator('.cc-panel > *').evaluateAll((els) => els.map((el) => el.className))).toEqual(['cc-header', 'cc-hold', 'cc-hold cc-hold-renewal', 'cc-grid']);
+    expect(await page.getByTestId('renewal-hold').isVisible()).toBe(true);
+    expect(await horizontalOverflow(page)).toBe(0);
+    expect(await overflowingElements(page, '.cc-panel')).toEqual([]);
+  });
+
+  it('not on hold, no renewal policy, or a view from before the field: nothing about it', async () => {
+    for (const renewalHold of [{ onHold: false, milestone: null, reason: null, dueDate: null, since: null }, null, undefined]) {
+      const view: Record<string, unknown> = { ...views.renewalHold, renewalHold };
+      if (renewalHold === undefined) delete view['renewalHold'];
+      t.broker.use(http.get(`${ORIGIN}/v1/embed/accounts/:id/view`, () => HttpResponse.json(view)));
+      const panel = await openPanel(STALLED, 'Dune Logistics');
+      expect(await panel.getByTestId('renewal-hold').count()).toBe(0);
+      expect(await panel.innerText()).not.toMatch(/renewal on hold/i);
+    }
+  });
+});
+
 describe('panel.js: errors and embeds', () => {
   it('shows an error with a Retry button reachable by Tab, and Retry recovers', async () => {
     const { page } = t;

@@ -27,8 +27,10 @@ const ALL = {
   'hubspot card/ember': card.emberViewNothingYet(),
   'hubspot card/birchwood': card.birchViewNotInVitally(),
   'hubspot card/acme on finance hold': card.acmeViewOnFinanceHold(),
+  'hubspot card/acme on renewal hold': card.acmeViewOnRenewalHold(),
   'salesforce lwc/acme': lwcData('accountView.json'),
   'salesforce lwc/cobalt on finance hold': lwcData('accountViewFinanceHold.json'),
+  'salesforce lwc/acme on renewal hold': lwcData('accountViewRenewalHold.json'),
 };
 
 const TODAY = '2026-11-26';
@@ -80,6 +82,25 @@ describe('finance hold fixtures', () => {
     expect(holds(Object.values(views))).toEqual(expect.arrayContaining([true, false]));
     expect(holds([card.acmeView(), card.acmeViewOnFinanceHold()])).toEqual([false, true]);
     expect(holds([lwcData('accountView.json'), lwcData('accountViewFinanceHold.json')])).toEqual([false, true]);
+  });
+});
+
+describe('renewal hold fixtures', () => {
+  it('each surface is tested with a view on renewal hold, and the broker\'s saved one is what the LWC reads', () => {
+    const holds = (views: unknown[]) => views.map((v) => (v as AccountView).renewalHold?.onHold ?? null);
+    expect(holds([card.acmeView(), card.acmeViewOnRenewalHold()])).toEqual([null, true]);
+    expect(holds([lwcData('accountView.json'), lwcData('accountViewRenewalHold.json')])).toEqual([null, true]);
+    expect(lwcData('accountViewRenewalHold.json')).toEqual(views.renewalHold);
+  });
+
+  it.each(Object.entries(ALL).filter(([, v]) => (v as AccountView).renewalHold?.onHold))('%s: the held milestone is stalled in its onboarding section', (_name, raw) => {
+    const view = AccountViewSchema.parse(raw);
+    const hold = view.renewalHold!;
+    const milestone = sectionData(view.onboarding)?.milestones.find((m) => m.name === hold.milestone);
+    expect(milestone).toBeDefined();
+    if (hold.reason === 'blocked') expect(milestone!.status).toBe('blocked');
+    expect(milestone!.completedAt).toBeNull();
+    expect(Date.parse(hold.since!)).toBeLessThanOrEqual(Date.parse(`${TODAY}T23:59:59Z`));
   });
 });
 

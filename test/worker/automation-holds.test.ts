@@ -95,6 +95,13 @@ async function companyProperty(companyId: string, name: string): Promise<string 
   return (await hubspot<{ properties: Record<string, string | null> }>(`/crm/v3/objects/companies/${companyId}?properties=${name}`)).properties[name] ?? null;
 }
 
+/** The account's view as the card asks for it (from the cache unless `refresh`). */
+async function view(accountId: string, refresh = false): Promise<AccountView> {
+  const res = await api(`/v1/tenants/${TENANT}/accounts/${accountId}/view${refresh ? '?refresh=1' : ''}`, { key });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return (await res.json()) as AccountView;
+}
+
 /** The account's history lines, oldest first. */
 async function history(accountId: string): Promise<string[]> {
   const res = await api(`/v1/tenants/${TENANT}/audit?entityType=account&entityId=${accountId}`, { key });
@@ -219,16 +226,25 @@ describe('a stalled onboarding holds what the tenant’s policy says', () => {
     const a = await onboardingAccount(['hubspot', 'vitally'], () => true);
     const company = a.records.hubspot!;
     expect(await companyProperty(company, 'concord_renewal_hold')).toBe('false');
+    // The view says what the property says: not on hold (the policy holds renewals, nothing stalled).
+    expect((await view(a.id)).renewalHold).toEqual({ onHold: false, milestone: null, reason: null, dueDate: null, since: null });
 
     await moveDueDate(a.milestone.id, day(-1));
     await csChange(a.id);
     expect(await companyProperty(company, 'concord_renewal_hold')).toBe('true');
     expect(await history(a.id)).toContain(`Renewal automation hold set in the CRM: onboarding stalled on ${a.milestone.name}`);
+    // Served from the cache the change left (no refresh): on hold, with the milestone and the stall's start as the digest keeps them.
+    const episode = (await loadStates<AccountState>(env.DB, TENANT, [a.id])).get(a.id)?.state.onboardingEpisode;
+    expect((await view(a.id)).renewalHold).toEqual({ onHold: true, milestone: a.milestone.name, reason: 'past_due', dueDate: day(-1), since: episode!.at });
 
     await moveDueDate(a.milestone.id, day(30));
     await csChange(a.id);
     expect(await companyProperty(company, 'concord_renewal_hold')).toBe('false');
     expect(await history(a.id)).toContain('Renewal automation hold lifted in the CRM: onboarding is no longer stalled');
+    expect((await view(a.id)).renewalHold).toMatchObject({ onHold: false });
+
+    // A policy that holds no renewals: the view claims nothing about it.
     await putPolicy({});
+    expect((await view(a.id, true)).renewalHold).toBeNull();
   });
 });

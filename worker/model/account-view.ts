@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { AddressSchema } from './address.js';
 import { ContractStatusSchema } from './contract.js';
 import { FinanceHoldSchema } from './finance-hold.js';
+import { RenewalHoldSchema } from './renewal-hold.js';
 import { HealthPointSchema, HealthSignalSchema, HealthTrendSchema, ScoreSchema } from './health.js';
 import { InvoiceStatusSchema } from './invoice.js';
 import { CurrencyCodeSchema, NonNegativeAmountSchema } from './money.js';
@@ -209,6 +210,11 @@ export const AccountViewSchema = z
     escalations: EscalationsStateSchema,
     risk: RenewalRiskSchema.nullable().describe('Assessed from the sections that have data (ok or stale); null when none has.'),
     financeHold: FinanceHoldSchema.nullable().describe("The finance hold policy on the receivables, with the tenant's thresholds; null when the receivables section has no data (not ok or stale) or the tenant has the finance hold switched off."),
+    renewalHold: RenewalHoldSchema.nullable()
+      .optional()
+      .describe(
+        "The renewal-automation hold of a stalled onboarding (the CRM fact renewalHold); null when the tenant's stall policy holds no renewals, the account has no customer-success link or the change pipeline has not judged it yet. Optional within schema version 3: a view built before it was added has no such field, which means the same as null.",
+      ),
     owners: OwnersSectionSchema,
     freshness: FreshnessSectionSchema,
     sourceLinks: SourceLinksSchema,

@@ -18,6 +18,7 @@ export * from './onboarding.js';
 export * from './support-case.js';
 export * from './renewal-risk.js';
 export * from './finance-hold.js';
+export * from './renewal-hold.js';
 export * from './section-state.js';
 export * from './account-view.js';
 export * from './receivables.js';

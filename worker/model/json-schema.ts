@@ -9,6 +9,7 @@ import { AddressSchema } from './address.js';
 import { ContactSchema } from './contact.js';
 import { ContractSchema } from './contract.js';
 import { FinanceHoldSchema } from './finance-hold.js';
+import { RenewalHoldSchema } from './renewal-hold.js';
 import { HealthScoreSchema } from './health.js';
 import { InvoiceSchema } from './invoice.js';
 import { MoneySchema } from './money.js';
@@ -38,6 +39,7 @@ export const ENTITY_SCHEMAS = {
   'support-case': SupportCaseSchema,
   'renewal-risk': RenewalRiskSchema,
   'finance-hold': FinanceHoldSchema,
+  'renewal-hold': RenewalHoldSchema,
   'account-view': AccountViewSchema,
 } as const satisfies Record<string, z.ZodType>;
 

@@ -36,6 +36,9 @@ import { openSource, readCs, readErp } from './account-view-sources.js';
 import { daysBetween, healthTrend, summarizeReceivables } from '../model/index.js';
 import { portsFor } from '../ports/registry.js';
 import { financeHoldOf } from '../policies/automations/finance-hold.js';
+import { renewalHoldOf } from '../policies/automations/renewal-hold.js';
+import type { AccountState } from '../policies/account-facts/state.js';
+import { accountStateStatement, stateFromResult } from '../storage/account-changes.js';
 import type { ServiceContext } from './context.js';
 
 /** The view only reads; its ports would refuse and record any write under this origin. */
@@ -136,11 +139,16 @@ export async function buildAccountView(env: Env, ctx: ServiceContext, accountId:
   const cachedRead = later(opts.noCachedView ? Promise.resolve(null) : readCache(env, key));
   const erpSource = openSource(ctx, timed('token-erp', ports.erp()));
   const csSource = openSource(ctx, timed('token-cs', ports.cs()));
-  // The tenant's automation policy rides in the account's D1 batch: the finance hold below is
-  // judged with the tenant's thresholds at no extra round trip.
-  const [accountRows, linkRows, policyRow] = await timed('account', env.DB.batch([...accountStatements(env.DB, ctx.tenantId, accountId), automationPolicyStatement(env.DB, ctx.tenantId)]));
+  // The tenant's automation policy and the change pipeline's digest of the account ride in the
+  // account's D1 batch: the finance hold below is judged with the tenant's thresholds, and the
+  // renewal hold read from the digest the CRM fact is written from, at no extra round trip.
+  const [accountRows, linkRows, policyRow, stateRow] = await timed(
+    'account',
+    env.DB.batch([...accountStatements(env.DB, ctx.tenantId, accountId), automationPolicyStatement(env.DB, ctx.tenantId), accountStateStatement(env.DB, ctx.tenantId, accountId)]),
+  );
   const account = accountFromResults(accountRows, linkRows);
   const policy = policyFromRow(policyRow);
+  const state = stateFromResult<AccountState>(stateRow);
   if (!account) {
     erpSource.close(waitUntil);
     csSource.close(waitUntil);
@@ -233,6 +241,8 @@ export async function buildAccountView(env: Env, ctx: ServiceContext, accountId:
     // The same policy and thresholds (the tenant's) the change pipeline writes to the CRM as the
     // financeHold property; none while the tenant has the finance hold off.
     financeHold: policy.financeHold.enabled ? financeHoldOf(riskInputs.receivables, policy.financeHold) : null,
+    // What the pipeline wrote as the renewalHold property (same digest, same rule), with why.
+    renewalHold: renewalHoldOf(policy.onboardingStalled, state, Boolean(vitallyId)),
     owners: {
       receivables: netsuiteId ? 'netsuite' : null,
       contract: netsuiteId ? 'netsuite' : null,

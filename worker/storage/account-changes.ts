@@ -65,6 +65,20 @@ export interface StoredState<S> {
   version: number;
 }
 
+/**
+ * One account's digest as a statement, to ride in another D1 batch (the account view's, which
+ * shows the renewal hold the pipeline judged from it); read it with {@link stateFromResult}.
+ */
+export function accountStateStatement(db: D1Database, tenantId: string, accountId: string): D1PreparedStatement {
+  return db.prepare('SELECT state_json FROM account_states WHERE tenant_id = ? AND account_id = ?').bind(tenantId, accountId);
+}
+
+/** The digest of {@link accountStateStatement}'s result; null when the pipeline has none for the account. */
+export function stateFromResult<S>(result: D1Result | undefined): S | null {
+  const row = result?.results[0] as { state_json?: string } | undefined;
+  return row?.state_json ? (JSON.parse(row.state_json) as S) : null;
+}
+
 export async function loadStates<S>(db: D1Database, tenantId: string, accountIds: readonly string[]): Promise<Map<string, StoredState<S>>> {
   const out = new Map<string, StoredState<S>>();
   for (const part of chunks([...new Set(accountIds)])) {

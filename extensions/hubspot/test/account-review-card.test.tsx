@@ -25,7 +25,7 @@ import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { RenderedNodeType } from '@hubspot/ui-extensions/testing';
 import { describe, expect, it } from 'vitest';
 import { AccountReviewCard } from '../src/app/cards/AccountReviewCard.tsx';
-import { acmeView, acmeViewOnFinanceHold, acmeViewVitallyDown, acmeViewVitallyStale, birchViewNotInVitally, emberViewNothingYet } from './fixtures/account-view.ts';
+import { acmeView, acmeViewOnFinanceHold, acmeViewOnRenewalHold, acmeViewVitallyDown, acmeViewVitallyStale, birchViewNotInVitally, emberViewNothingYet } from './fixtures/account-view.ts';
 import { createFakeFetcher } from './fake-fetcher.ts';
 
 const VIEW_URL = 'https://concord.example.com/v1/cards/hubspot/view';
@@ -239,6 +239,43 @@ describe('Concord account review card', () => {
     expect(unknown.findByTestId(Text, 'unavailable-receivables')).toBeTruthy();
     expect(unknown.maybeFindByTestId(Alert, 'finance-hold')).toBeNull();
     expect(unknown.maybeFindByTestId(Text, 'finance-hold-clear')).toBeNull();
+  });
+
+  it('renewal hold: an alert in words next to the finance hold, naming the stalled milestone and since when', async () => {
+    const r = setup();
+    r.fake.reply({ status: 200, json: acmeViewOnRenewalHold() });
+    r.start();
+    await r.waitFor(() => expect(r.maybeFind(LoadingSpinner)).toBeNull());
+
+    const hold = r.findByTestId(Alert, 'renewal-hold');
+    expect(hold.props).toMatchObject({ variant: 'warning', title: 'Renewal on hold' });
+    expect(textOf(hold)).toBe('Renewal on hold: onboarding stalled at Data migration (blocked) since Nov 20, 2026. Renewal automation waits until onboarding moves again.');
+    // Beside the finance hold (not on hold here: its quiet line stays), before the risk.
+    const alerts = r.findAll(Alert).map((a) => a.props.testId);
+    expect(alerts.indexOf('renewal-hold')).toBeLessThan(alerts.indexOf('risk-alert'));
+    expect(r.maybeFindByTestId(Alert, 'finance-hold')).toBeNull();
+    expect(r.findByTestId(Text, 'finance-hold-clear')).toBeTruthy();
+
+    // Both holds at once: finance first (it stops a quote), then renewal.
+    const both = setup();
+    both.fake.reply({ status: 200, json: { ...acmeViewOnFinanceHold(), renewalHold: acmeViewOnRenewalHold()['renewalHold'] } });
+    both.start();
+    await both.waitFor(() => expect(both.maybeFind(LoadingSpinner)).toBeNull());
+    const order = both.findAll(Alert).map((a) => a.props.testId);
+    expect(order.slice(0, 2)).toEqual(['finance-hold', 'renewal-hold']);
+  });
+
+  it('no renewal hold: nothing when the stall is over, the policy holds no renewals, or a view predates the field', async () => {
+    for (const renewalHold of [{ onHold: false, milestone: null, reason: null, dueDate: null, since: null }, null, undefined]) {
+      const r = setup();
+      const json: Record<string, unknown> = { ...acmeViewOnRenewalHold(), renewalHold };
+      if (renewalHold === undefined) delete json['renewalHold'];
+      r.fake.reply({ status: 200, json });
+      r.start();
+      await r.waitFor(() => expect(r.maybeFind(LoadingSpinner)).toBeNull());
+      expect(r.maybeFindByTestId(Alert, 'renewal-hold')).toBeNull();
+      expect(r.findByTestId(Text, 'finance-hold-clear').text).toBe('No finance hold: nothing overdue more than 60 days.');
+    }
   });
 
   it('turns the renewal red inside 30 days, asks for a decision without auto-renew, and caps the invoice list', async () => {

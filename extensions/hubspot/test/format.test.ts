@@ -1,6 +1,6 @@
 /** What the card prints for money, dates, ages and provenance across locales and edge cases. */
 import { describe, expect, it } from 'vitest';
-import { addDaysIso, financeHoldText, formatAge, formatDate, formatMoney, freshnessLabel, riskReasonLabel } from '../src/app/cards/lib/format.ts';
+import { addDaysIso, financeHoldText, formatAge, formatDate, formatMoney, freshnessLabel, renewalHoldText, riskReasonLabel } from '../src/app/cards/lib/format.ts';
 
 describe('card formatting', () => {
   it('formats money in the section currency and the viewer locale', () => {
@@ -44,6 +44,15 @@ describe('card formatting', () => {
   it('turns unknown risk codes into readable text instead of hiding them', () => {
     expect(riskReasonLabel('overdue_receivables')).toBe('Overdue receivables');
     expect(riskReasonLabel('champion_left')).toBe('Champion left');
+  });
+
+  it('says the renewal hold in a sentence: milestone, how it stalled, since when; nothing when not held', () => {
+    const hold = { onHold: true, milestone: 'Data migration', reason: 'past_due' as const, dueDate: '2026-11-10', since: '2026-11-20T23:30:00Z' };
+    expect(renewalHoldText(hold)).toBe('Renewal on hold: onboarding stalled at Data migration (past due) since Nov 20, 2026. Renewal automation waits until onboarding moves again.');
+    expect(renewalHoldText({ ...hold, reason: 'no_progress' }, 'en-GB')).toBe(
+      'Renewal on hold: onboarding stalled at Data migration (no progress) since 20 Nov 2026. Renewal automation waits until onboarding moves again.',
+    );
+    expect(renewalHoldText({ onHold: false, milestone: null, reason: null, dueDate: null, since: null })).toBe('');
   });
 
   it('says the finance hold in a sentence: on hold, clear, or under the threshold', () => {

@@ -9,6 +9,7 @@ import { Badge } from '../shared/ui.js';
 import type { PanelDataService } from './service.js';
 import { Escalations } from './sections/Escalations.js';
 import { FinanceHoldAlert } from './sections/FinanceHold.js';
+import { RenewalHoldAlert } from './sections/RenewalHold.js';
 import { Freshness } from './sections/Freshness.js';
 import { Health } from './sections/Health.js';
 import { Onboarding } from './sections/Onboarding.js';
@@ -130,6 +131,7 @@ function Ready(props: {
         <Freshness freshness={view.freshness} now={props.now} />
       </header>
       <FinanceHoldAlert view={view} locale={locale} />
+      <RenewalHoldAlert view={view} locale={locale} />
       <div class="cc-grid">
         <Renewal view={view} hint={hint('contract')} locale={locale} />
         <ArSummary view={view} hint={hint('receivables')} locale={locale} />

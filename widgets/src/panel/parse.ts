@@ -70,6 +70,7 @@ export function parseAccountView(body: unknown): Result<AccountView> {
     escalations: parseSection(body['escalations'], DATA.escalations),
     risk: isRecord(risk) && isStr(risk['level']) && isArr(risk['reasons']) ? (risk as AccountView['risk']) : null,
     financeHold: parseFinanceHold(body['financeHold']),
+    renewalHold: parseRenewalHold(body['renewalHold']),
     owners: parseOwners(body['owners']),
     freshness: isRecord(body['freshness']) ? (body['freshness'] as AccountView['freshness']) : {},
     sourceLinks: parseSourceLinks(body['sourceLinks']),
@@ -81,6 +82,19 @@ export function parseAccountView(body: unknown): Result<AccountView> {
 function parseFinanceHold(raw: unknown): AccountView['financeHold'] {
   if (!isRecord(raw) || typeof raw['onHold'] !== 'boolean' || !isNum(raw['amount']) || !isStr(raw['currency']) || !isNum(raw['overdueDays']) || !isNum(raw['minAmount'])) return null;
   return { onHold: raw['onHold'], amount: raw['amount'], currency: raw['currency'], overdueDays: raw['overdueDays'], minAmount: raw['minAmount'] };
+}
+
+const STALL_REASONS = ['blocked', 'past_due', 'no_progress'] as const;
+const strOrNull = (v: unknown): string | null => (isStr(v) ? v : null);
+
+/**
+ * The renewal hold, or null when there is none, it cannot be read, or the view predates it (the
+ * panel then claims nothing about it). A hold on without a milestone is still shown as a hold.
+ */
+function parseRenewalHold(raw: unknown): AccountView['renewalHold'] {
+  if (!isRecord(raw) || typeof raw['onHold'] !== 'boolean') return null;
+  const reason = STALL_REASONS.find((r) => r === raw['reason']) ?? null;
+  return { onHold: raw['onHold'], milestone: strOrNull(raw['milestone']), reason, dueDate: strOrNull(raw['dueDate']), since: strOrNull(raw['since']) };
 }
 
 /** Validate `{items:[{at, actor, action, source, summary}]}`; malformed items are skipped, a missing source is null. */

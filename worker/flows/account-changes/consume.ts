@@ -14,6 +14,7 @@ import type { Logger } from '../../ops/log.js';
 import type { AccountState } from '../../policies/account-facts/index.js';
 import type { CsChange, ErpChange } from '../../queues/messages.js';
 import { serviceContext } from '../../services/context.js';
+import { invalidateAccountView } from '../../services/account-view.js';
 import { clearDirtyStatement, dirtyMarks, loadStates } from '../../storage/account-changes.js';
 import { applyBillingHolds, type BillingHoldWanted } from './billing-hold.js';
 import { writeCrmFacts, type FactsToWrite } from './crm-facts.js';
@@ -64,6 +65,8 @@ export async function runAccountEffects(env: Env, tenantId: string, accountIds: 
       const effects = await accountEffects(env, ctx, accountId, marks.get(accountId)!, states.get(accountId), settings);
       if (effects) {
         await env.DB.batch(effects.statements);
+        // The view shows the renewal hold from the digest just stored: the one it was built with is gone.
+        if (effects.renewalHoldMoved) await invalidateAccountView(env, tenantId, accountId);
         toWrite.push({ accountId, facts: effects.facts, targets: effects.targets });
         for (const task of effects.tasks) tasks.push({ accountId, task, targets: effects.targets });
         if (effects.release) releases.push({ accountId, release: effects.release });

@@ -64,6 +64,11 @@ export interface AccountEffects {
   statements: D1PreparedStatement[];
   /** The view rebuilt (null when none was cached). */
   rebuilt: boolean;
+  /**
+   * The renewal hold moved with this run (set, lifted, or another stall holding it): the view,
+   * built before the digest was judged, shows the old one, so consume.ts drops it once stored.
+   */
+  renewalHoldMoved: boolean;
   /** The CRM tasks the account's open automation episodes ask for on its CRM records (each created once, by key). */
   tasks: AutomationTask[];
   /** Onboarding went live and the tenant's billing waits for it: release the customer's held orders (consume.ts). */
@@ -341,5 +346,6 @@ export async function accountEffects(
     ? { accountId, erpCustomerId: links.erpCustomerId, episodeKey: holdsBilling ? next.onboardingEpisode!.key : null, milestone: next.onboardingEpisode?.milestone.name ?? null }
     : undefined;
   const release = settings.goLiveMilestone && next.goLive && links.erpCustomerId && young(next.goLive.at) ? { erpCustomerId: links.erpCustomerId, milestone: next.goLive.milestone, at: next.goLive.at } : undefined;
-  return { accountId, facts, targets, statements, rebuilt: read.rebuilt, tasks, ...(release ? { release } : {}), ...(billingHold ? { billingHold } : {}) };
+  const renewalHoldMoved = (previous?.renewalHold ?? false) !== (next.renewalHold ?? false) || (next.renewalHold === true && previous?.onboardingEpisode?.key !== next.onboardingEpisode?.key);
+  return { accountId, facts, targets, statements, rebuilt: read.rebuilt, renewalHoldMoved, tasks, ...(release ? { release } : {}), ...(billingHold ? { billingHold } : {}) };
 }

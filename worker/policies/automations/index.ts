@@ -1,4 +1,5 @@
 export * from './finance-hold.js';
+export * from './renewal-hold.js';
 export * from './health-drop.js';
 export * from './low-adoption.js';
 export * from './onboarding-stalled.js';

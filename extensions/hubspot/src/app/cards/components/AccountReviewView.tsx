@@ -1,5 +1,5 @@
 /**
- * The loaded card: actions, finance hold, risk, receivables, contract, health and onboarding,
+ * The loaded card: actions, finance and renewal holds, risk, receivables, contract, health and onboarding,
  * each with its provenance, then the account's recent changes with their sources. Pure: it renders what it is given and reports clicks through callbacks.
  */
 import { Divider, Flex, LoadingButton, Text } from '@hubspot/ui-extensions';
@@ -12,6 +12,7 @@ import { FinanceHoldAlert, FinanceHoldNote } from './FinanceHold.tsx';
 import { HealthSection } from './HealthSection.tsx';
 import { InvoicesTable } from './InvoicesTable.tsx';
 import { OnboardingSection } from './OnboardingSection.tsx';
+import { RenewalHoldAlert } from './RenewalHold.tsx';
 import { RecentChanges, type ChangesState } from './RecentChanges.tsx';
 import { RiskAlert } from './RiskAlert.tsx';
 import { SectionHeader } from './SectionHeader.tsx';
@@ -64,6 +65,7 @@ export function AccountReviewView({ view, changes, locale, refreshing, creatingT
         </Flex>
       </Flex>
       <FinanceHoldAlert hold={view.financeHold} locale={locale} />
+      <RenewalHoldAlert hold={view.renewalHold} locale={locale} />
       {view.risk ? <RiskAlert risk={view.risk} escalations={sectionData(view.escalations) ?? []} /> : null}
       <Section
         view={view}

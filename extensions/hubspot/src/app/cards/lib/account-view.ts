@@ -106,6 +106,16 @@ export const FinanceHold = z.object({
 });
 export type FinanceHold = z.infer<typeof FinanceHold>;
 
+/** The renewal-automation hold of a stalled onboarding (absent from views built before it existed). */
+export const RenewalHold = z.object({
+  onHold: z.boolean(),
+  milestone: z.string().nullable(),
+  reason: z.enum(['blocked', 'past_due', 'no_progress']).nullable(),
+  dueDate: z.string().nullable(),
+  since: z.string().nullable(),
+});
+export type RenewalHold = z.infer<typeof RenewalHold>;
+
 /** Per-source freshness stamp: `ageSeconds` is computed by the broker, so client clock skew does not matter. */
 export const Freshness = z.object({
   status: z.enum(['fresh', 'stale', 'error']),
@@ -174,6 +184,7 @@ export const AccountView = z.object({
   escalations: sectionOf(z.array(Escalation)),
   risk: Risk.nullable(),
   financeHold: FinanceHold.nullable(),
+  renewalHold: RenewalHold.nullish().transform((h) => h ?? null),
   owners: z.record(z.string(), SourceSystem.nullable()).default({}),
   freshness: z.record(z.string(), Freshness).default({}),
   sourceLinks: SourceLinks,

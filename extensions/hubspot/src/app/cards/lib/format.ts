@@ -4,7 +4,7 @@
  * Everything takes the viewer's locale from the HubSpot context and never reads the clock
  * itself, so the same input always renders the same text (and tests can pin it).
  */
-import type { FinanceHold, Freshness, InvoiceStatus } from './account-view.ts';
+import type { FinanceHold, Freshness, InvoiceStatus, RenewalHold } from './account-view.ts';
 
 /** The locale used when HubSpot does not tell us the user's. */
 export const DEFAULT_LOCALE = 'en-US';
@@ -140,4 +140,17 @@ export function financeHoldText(hold: FinanceHold, locale: string = DEFAULT_LOCA
   if (hold.onHold) return `Finance hold: ${formatMoney(hold.amount, hold.currency, locale)} ${aged}. Expansion quotes wait until it is paid.`;
   if (hold.amount === 0) return `No finance hold: nothing ${aged}.`;
   return `No finance hold: ${formatMoney(hold.amount, hold.currency, locale)} ${aged}, under the ${formatMoney(hold.minAmount, hold.currency, locale)} threshold.`;
+}
+
+const STALL_REASONS: Record<string, string> = { blocked: 'blocked', past_due: 'past due', no_progress: 'no progress' };
+
+/**
+ * The renewal hold in a sentence a CSM reads: which milestone stalled, how, since when, and that
+ * the renewal automation waits; empty when the account is not on hold.
+ */
+export function renewalHoldText(hold: RenewalHold, locale: string = DEFAULT_LOCALE): string {
+  if (!hold.onHold) return '';
+  const how = hold.reason ? ` (${STALL_REASONS[hold.reason] ?? humanize(hold.reason)})` : '';
+  const since = hold.since ? ` since ${formatDate(hold.since.slice(0, 10), locale)}` : '';
+  return `Renewal on hold: onboarding stalled at ${hold.milestone ?? 'a milestone'}${how}${since}. Renewal automation waits until onboarding moves again.`;
 }

@@ -70,6 +70,21 @@ export function financeHoldText(hold, locale) {
     return `No finance hold: ${formatMoney(hold.amount, hold.currency, locale)} ${aged}, under the ${formatMoney(hold.minAmount, hold.currency, locale)} threshold.`;
 }
 
+const STALL_REASONS = { blocked: 'blocked', past_due: 'past due', no_progress: 'no progress' };
+
+/**
+ * The renewal hold (AccountView `renewalHold`) in a sentence: which onboarding milestone stalled,
+ * how, since when, and that the renewal automation waits; empty when not on hold.
+ */
+export function renewalHoldText(hold, locale) {
+    if (!hold || !hold.onHold) {
+        return '';
+    }
+    const how = hold.reason ? ` (${STALL_REASONS[hold.reason] || humanize(hold.reason).toLowerCase()})` : '';
+    const since = hold.since ? ` since ${formatDate(hold.since, locale)}` : '';
+    return `Renewal on hold: onboarding stalled at ${hold.milestone || 'a milestone'}${how}${since}. Renewal automation waits until onboarding moves again.`;
+}
+
 /**
  * A `YYYY-MM-DD` date in the user's locale. Formatted in UTC because the date has no time zone:
  * formatting it in the browser's zone could show the previous day.

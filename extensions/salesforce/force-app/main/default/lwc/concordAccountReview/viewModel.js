@@ -6,6 +6,7 @@
  */
 import {
     financeHoldText,
+    renewalHoldText,
     formatAge,
     formatDate,
     formatMoney,
@@ -77,6 +78,7 @@ export function toViewModel(view, locale) {
         accountName: (view.account && view.account.name) || 'Unnamed account',
         risk: risk(view.risk),
         ...financeHold(view.financeHold, locale),
+        renewalHoldAlert: renewalHold(view.renewalHold, locale),
         receivables: section('receivables', receivables),
         contract: section('contract', contract),
         health: section('health', health),
@@ -156,6 +158,18 @@ function financeHold(hold, locale) {
     }
     const text = financeHoldText(hold, locale);
     return hold.onHold ? { ...none, financeHoldAlert: text } : { ...none, financeHoldNote: text };
+}
+
+/**
+ * `renewalHoldAlert`: the sentence of the alert while a stalled onboarding holds the renewal
+ * automation; empty when it does not, when the tenant's policy holds no renewals (null), or for a
+ * view built before the field existed (absent).
+ */
+function renewalHold(hold, locale) {
+    if (!hold || hold.onHold !== true) {
+        return '';
+    }
+    return renewalHoldText(hold, locale);
 }
 
 function receivables(r, locale) {

@@ -10,6 +10,8 @@ import createFollowUpTask from '@salesforce/apex/ConcordController.createFollowU
 const VIEW = require('./data/accountView.json');
 /** Cobalt Freight: 12,480.00 USD undisputed and overdue more than 60 days, so on finance hold. */
 const ON_HOLD = require('./data/accountViewFinanceHold.json');
+/** Dune Logistics under a policy that holds renewals for a stall: Data migration blocked since Nov 20. */
+const RENEWAL_HOLD = require('./data/accountViewRenewalHold.json');
 const RECORD_ID = '001000000000001AAA';
 
 jest.mock('@salesforce/apex/ConcordController.getAccountView', () => ({ default: jest.fn() }), { virtual: true });
@@ -146,6 +148,47 @@ describe('c-concord-account-review', () => {
         expect(text($(again, 'receivables-unavailable'))).toBe('Receivables unavailable from NetSuite (Upstream timeout).');
         expect($(again, 'finance-hold')).toBeNull();
         expect($(again, 'finance-hold-clear')).toBeNull();
+    });
+
+    it('renewal hold: a status box in words next to the finance hold, naming the stalled milestone and since when', async () => {
+        getAccountView.mockResolvedValue({ status: 'linked', view: clone(RENEWAL_HOLD) });
+        const el = await mount();
+
+        const hold = $(el, 'renewal-hold');
+        expect(hold.getAttribute('role')).toBe('status');
+        expect(text(hold.querySelector('h3'))).toBe('Renewal on hold');
+        expect(text($(el, 'renewal-hold-text'))).toBe(
+            'Renewal on hold: onboarding stalled at Data migration (blocked) since Nov 20, 2026. Renewal automation waits until onboarding moves again.'
+        );
+        expect(hold.compareDocumentPosition($(el, 'risk-section')) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+        // No finance hold on this account: its quiet line stays where it is.
+        expect($(el, 'finance-hold')).toBeNull();
+        expect($(el, 'finance-hold-clear')).not.toBeNull();
+
+        // Both holds: the finance hold first (it stops a quote), the renewal hold right after it.
+        const both = clone(ON_HOLD);
+        both.renewalHold = clone(RENEWAL_HOLD.renewalHold);
+        getAccountView.mockResolvedValue({ status: 'linked', view: both });
+        document.body.removeChild(el);
+        const again = await mount();
+        expect($(again, 'finance-hold').compareDocumentPosition($(again, 'renewal-hold')) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    });
+
+    it('no renewal hold: nothing when the stall is over, the policy holds no renewals, or the view predates the field', async () => {
+        const cases = [{ onHold: false, milestone: null, reason: null, dueDate: null, since: null }, null, undefined];
+        for (const renewalHold of cases) {
+            const view = clone(RENEWAL_HOLD);
+            if (renewalHold === undefined) {
+                delete view.renewalHold;
+            } else {
+                view.renewalHold = renewalHold;
+            }
+            getAccountView.mockResolvedValue({ status: 'linked', view });
+            const el = await mount();
+            expect(text($(el, 'account-name'))).toBe('Dune Logistics');
+            expect($(el, 'renewal-hold')).toBeNull();
+            document.body.removeChild(el);
+        }
     });
 
     it('unavailable: explains a section whose source failed instead of hiding it', async () => {

@@ -1,5 +1,5 @@
 /** Formatting rules the review relies on: ages, renewal countdowns, money and dates. */
-import { errorMessage, financeHoldText, formatAge, formatDate, formatMoney, reasonLabel, renewalCountdown, sourceName } from '../format';
+import { errorMessage, financeHoldText, renewalHoldText, formatAge, formatDate, formatMoney, reasonLabel, renewalCountdown, sourceName } from '../format';
 
 describe('formatAge', () => {
     it.each([
@@ -71,5 +71,21 @@ describe('financeHoldText', () => {
     it('not on hold: nothing aged, or the aged amount under the threshold', () => {
         expect(financeHoldText({ ...hold, onHold: false, amount: 0 }, 'en-US')).toBe('No finance hold: nothing overdue more than 60 days.');
         expect(financeHoldText({ ...hold, onHold: false, amount: 480.5 }, 'en-US')).toBe('No finance hold: $480.50 overdue more than 60 days, under the $1,000.00 threshold.');
+    });
+});
+
+describe('renewalHoldText', () => {
+    const hold = { onHold: true, milestone: 'Data migration', reason: 'past_due', dueDate: '2026-11-10', since: '2026-11-20T23:30:00Z' };
+    it('on hold: the milestone, how it stalled and since when (a UTC day), and that the renewal automation waits', () => {
+        expect(renewalHoldText(hold, 'en-US')).toBe(
+            'Renewal on hold: onboarding stalled at Data migration (past due) since Nov 20, 2026. Renewal automation waits until onboarding moves again.'
+        );
+        expect(renewalHoldText({ ...hold, reason: 'no_progress' }, 'en-GB')).toBe(
+            'Renewal on hold: onboarding stalled at Data migration (no progress) since 20 Nov 2026. Renewal automation waits until onboarding moves again.'
+        );
+    });
+    it('not on hold, or no hold at all: empty', () => {
+        expect(renewalHoldText({ onHold: false, milestone: null, reason: null, dueDate: null, since: null }, 'en-US')).toBe('');
+        expect(renewalHoldText(null, 'en-US')).toBe('');
     });
 });
