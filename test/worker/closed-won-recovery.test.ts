@@ -40,6 +40,22 @@ async function audits(id: string): Promise<string[]> {
   return results.map((r) => r.action);
 }
 
+/** The run's instance, its first load and validation mocked so it blocks on a missing tax id. */
+async function blockedOnValidation(runId: string, dealId: string) {
+  const source = { deal: { externalId: dealId, name: 'Recovery test deal', won: true, amount: 1000, currency: 'EUR', closeDate: '2026-11-20', contractStart: null, contractEnd: null, paymentTerms: 'Net 30' }, company: null, owner: null, lines: [] };
+  const issue = { field: 'company.taxId', code: 'tax_id_required', message: 'Customers in DE need a tax id (VAT/GST number) in the ERP.', fixIn: 'crm', action: 'Enter the company tax id (VAT number).' };
+  const instance = await introspectWorkflowInstance(brokerEnv.CLOSED_WON, runId);
+  await instance.modify(async (m) => {
+    await m.mockStepResult({ name: 'load#0' }, source);
+    await m.mockStepResult({ name: 'validate#0' }, { ok: false, issues: [issue] });
+  });
+  return instance;
+}
+
+async function statusOf(runId: string): Promise<string | undefined> {
+  return (await env.DB.prepare('SELECT status FROM flow_runs WHERE tenant_id = ? AND id = ?').bind(TENANT, runId).first<{ status: string }>())?.status;
+}
+
 const mine = (reports: Awaited<ReturnType<typeof wakeStalledRuns>>) => reports.filter((r) => r.tenantId === TENANT);
 
 describe('the stalled-run sweep', () => {
@@ -61,13 +77,7 @@ describe('the stalled-run sweep', () => {
   it('a queued run whose instance was never created (the intake died after its claim) is started with its claim\'s parameters', async () => {
     const dealId = '910020';
     const runId = `hubspot-1-deal-${dealId}`;
-    const source = { deal: { externalId: dealId, name: 'Recovery test deal', won: true, amount: 1000, currency: 'EUR', closeDate: '2026-11-20', contractStart: null, contractEnd: null, paymentTerms: 'Net 30' }, company: null, owner: null, lines: [] };
-    const issue = { field: 'company.taxId', code: 'tax_id_required', message: 'Customers in DE need a tax id (VAT/GST number) in the ERP.', fixIn: 'crm', action: 'Enter the company tax id (VAT number).' };
-    await using instance = await introspectWorkflowInstance(brokerEnv.CLOSED_WON, runId);
-    await instance.modify(async (m) => {
-      await m.mockStepResult({ name: 'load#0' }, source);
-      await m.mockStepResult({ name: 'validate#0' }, { ok: false, issues: [issue] });
-    });
+    await using instance = await blockedOnValidation(runId, dealId);
     // The claim as the intake writes it, and no instance: the engine does not know the run.
     await insertRun(env.DB, TENANT, { id: runId, flow: 'closed-won', sourceSystem: 'hubspot', sourceRecord: dealId, correlationId: 'test-never-created', trigger: 'webhook' }).run();
     await age(runId, STALL_AFTER_MS + 60_000);
@@ -78,7 +88,7 @@ describe('the stalled-run sweep', () => {
     expect(await audits(runId)).toContain('flow.closed_won.started');
     // The created instance runs the flow for that deal: here it blocks on the mocked validation.
     await instance.waitForStepResult({ name: 'validate#0:settings' });
-    await expect.poll(async () => (await env.DB.prepare('SELECT status FROM flow_runs WHERE tenant_id = ? AND id = ?').bind(TENANT, runId).first<{ status: string }>())?.status, { timeout: 10_000, interval: 100 }).toBe('blocked');
+    await expect.poll(() => statusOf(runId), { timeout: 10_000, interval: 100 }).toBe('blocked');
     // Started once: the next sweep finds nothing to do for it.
     expect(mine(await wakeStalledRuns(workerEnv, log)).find((r) => r.runId === runId)).toBeUndefined();
   });
@@ -86,16 +96,10 @@ describe('the stalled-run sweep', () => {
   it('a wake sent to an instance the engine is executing (here: waiting for a fix) changes nothing for it', async () => {
     const dealId = '910010';
     const runId = `hubspot-1-deal-${dealId}`;
-    const source = { deal: { externalId: dealId, name: 'Recovery test deal', won: true, amount: 1000, currency: 'EUR', closeDate: '2026-11-20', contractStart: null, contractEnd: null, paymentTerms: 'Net 30' }, company: null, owner: null, lines: [] };
-    const issue = { field: 'company.taxId', code: 'tax_id_required', message: 'Customers in DE need a tax id (VAT/GST number) in the ERP.', fixIn: 'crm', action: 'Enter the company tax id (VAT number).' };
-    await using instance = await introspectWorkflowInstance(brokerEnv.CLOSED_WON, runId);
-    await instance.modify(async (m) => {
-      await m.mockStepResult({ name: 'load#0' }, source);
-      await m.mockStepResult({ name: 'validate#0' }, { ok: false, issues: [issue] });
-    });
+    await using instance = await blockedOnValidation(runId, dealId);
     await startClosedWon(workerEnv, { tenantId: TENANT, source: 'hubspot', externalAccount: '1', dealId, correlationId: 'test-recovery', trigger: 'api' }, 'test');
     await instance.waitForStepResult({ name: 'validate#0:settings' });
-    await expect.poll(async () => (await env.DB.prepare('SELECT status FROM flow_runs WHERE tenant_id = ? AND id = ?').bind(TENANT, runId).first<{ status: string }>())?.status, { timeout: 10_000, interval: 100 }).toBe('blocked');
+    await expect.poll(() => statusOf(runId), { timeout: 10_000, interval: 100 }).toBe('blocked');
     const engine = await brokerEnv.CLOSED_WON.get(runId);
     const before = (await engine.status()).status;
     expect(['running', 'waiting']).toContain(before);
