@@ -102,6 +102,21 @@ describe('RateLimiter Durable Object', () => {
     expect(await stub.acquire(key, {})).toMatchObject({ ok: true });
   });
 
+  it('serves a waiting NetSuite caller when the pause after a 429 ends, with nothing in flight to answer', async () => {
+    const stub = limiterStub(limitEnv, `do-line-429-${crypto.randomUUID()}`, 'netsuite')!;
+    const key = { system: 'netsuite' as const, overrides: { netsuiteSlots: 2 } };
+    const first = await stub.acquire(key, {});
+    expect(first).toMatchObject({ ok: true });
+    // The only call in flight comes back 429 (another integration holds the account's slots):
+    // the limiter pauses briefly, and no other answer is coming to wake the line.
+    await stub.observe(key, { status: 429, rateLimited: true, ...(first.ok && first.leaseId ? { leaseId: first.leaseId } : {}) });
+    const t0 = Date.now();
+    const waiting = await stub.acquire(key, { waitUpToMs: 20_000 });
+    expect(waiting).toMatchObject({ ok: true });
+    // Granted when the pause ends, not when the caller's own 10 s turn in the line runs out.
+    expect(Date.now() - t0).toBeLessThan(5_000);
+  });
+
   it('stops Salesforce calls before the daily cap with the wait until midnight UTC', async () => {
     const stub = limiterStub(limitEnv, 'do-daily', 'salesforce')!;
     await stub.observe({ system: 'salesforce' }, { status: 200, dailyUsed: 14_990, dailyMax: 15_000 });

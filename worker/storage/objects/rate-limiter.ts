@@ -31,6 +31,8 @@ export class RateLimiter extends DurableObject {
   private saved: QuotaCounters | undefined;
   /** Callers waiting for a NetSuite slot, oldest first (see `PermitRequest.waitUpToMs`). */
   private line: Waiter[] = [];
+  /** One timer that serves the line again when a pause ends without an answer to wake it. */
+  private wake: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env as never);
@@ -85,12 +87,27 @@ export class RateLimiter extends DurableObject {
     this.serveLine(core);
   }
 
-  /** Grant waiting callers, oldest first, while slots are free. */
+  /**
+   * Grant waiting callers, oldest first, while slots are free. Most slots come back with an
+   * answer (`observe`), but some refusals end with time alone: the short pause after a 429 (slots
+   * taken by another integration) or a lease that lapsed. When nothing is in flight no answer will
+   * come, so the line sets itself one timer for the moment the limiter says to look again.
+   */
   private serveLine(core: LimiterCore): void {
+    if (this.wake !== undefined) {
+      clearTimeout(this.wake);
+      this.wake = undefined;
+    }
     while (this.line.length > 0) {
       const head = this.line[0]!;
       const grant = core.acquire(head.req, Date.now());
-      if (!grant.ok) return;
+      if (!grant.ok) {
+        this.wake = setTimeout(() => {
+          this.wake = undefined;
+          if (this.core) this.serveLine(this.core);
+        }, Math.max(1, grant.waitMs));
+        return;
+      }
       this.line.shift();
       clearTimeout(head.timer);
       if (head.req.waitedMs) this.persist(core);
