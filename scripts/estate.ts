@@ -128,15 +128,29 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs: number, outp
   throw new Error(`broker did not answer ${url} within ${timeoutMs} ms:\n${output().slice(-3000)}`);
 }
 
+/**
+ * wrangler dev's proxy answers 503 "Your worker restarted mid-request" (never sent to the worker)
+ * when its connection to workerd fails; it retries only GET and HEAD itself. Seen after the
+ * minutes-long identity sync of a scaled estate (SANDBOX_SCALE=10): the setup call that follows
+ * is sent again, a few times, before the start is given up.
+ */
+const PROXY_RESTART = /restarted mid-request/;
+
 async function call(method: string, url: string, token: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url} -> ${res.status}: ${text.slice(0, 500)}`);
-  return text ? JSON.parse(text) : null;
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(url, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (res.status === 503 && PROXY_RESTART.test(text) && attempt < 5) {
+      await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+      continue;
+    }
+    if (!res.ok) throw new Error(`${method} ${url} -> ${res.status}: ${text.slice(0, 500)}`);
+    return text ? JSON.parse(text) : null;
+  }
 }
 
 /**
