@@ -32,7 +32,7 @@ type Change = { kind: 'pay' | 'dispute' | 'health'; target: Target; health?: num
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function benchFreshness(estate: Estate, opts: { changes: number; intervalMs: number; pollChanges: number; burst: number }): Promise<void> {
+export async function benchFreshness(estate: Estate, opts: { changes: number; intervalMs: number; pollChanges: number; burst: number; burstWaitMs: number }): Promise<void> {
   const key = estate.tenants.demo.apiKey;
   const broker = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
     const res = await fetch(`${estate.brokerUrl}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } });
@@ -189,7 +189,7 @@ export async function benchFreshness(estate: Estate, opts: { changes: number; in
   const started = performance.now();
   await broker('/v1/tenants/demo/ops/poll', { method: 'POST' });
   let done = 0;
-  while (performance.now() - started < 180_000) {
+  while (performance.now() - started < opts.burstWaitMs) {
     const w = await crmWrites();
     done = w.hubspot.records - writesBefore.hubspot.records;
     if (done >= burst.length) break;
@@ -199,6 +199,6 @@ export async function benchFreshness(estate: Estate, opts: { changes: number; in
   const hsCalls = w.hubspot.calls - writesBefore.hubspot.calls;
   const sfCalls = w.salesforce.calls - writesBefore.salesforce.calls;
   console.log(
-    `  burst of ${burst.length} changed accounts: HubSpot ${done} records in ${hsCalls} calls (${(done / Math.max(1, hsCalls)).toFixed(1)} per call, ${((hsCalls / Math.max(1, done)) * 100).toFixed(1)} calls per 100 accounts); Salesforce ${w.salesforce.records - writesBefore.salesforce.records} records in ${sfCalls} calls; ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `  burst of ${burst.length} changed accounts: HubSpot ${done} records in ${hsCalls} calls (${(done / Math.max(1, hsCalls)).toFixed(1)} per call, ${((hsCalls / Math.max(1, done)) * 100).toFixed(1)} calls per 100 accounts); Salesforce ${w.salesforce.records - writesBefore.salesforce.records} records in ${sfCalls} calls; ${((performance.now() - started) / 1000).toFixed(1)} s (${(done / ((performance.now() - started) / 1000)).toFixed(1)} accounts/s)${done < burst.length ? `; NOT WRITTEN within ${opts.burstWaitMs / 1000} s: ${burst.length - done}` : ''}`,
   );
 }

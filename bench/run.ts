@@ -7,7 +7,7 @@
  *   BENCH_WRITE_RECORDS (default 10000), BENCH_BURST_DEALS (default 1000), BENCH_CYCLE_DEALS
  *   (default 10), BENCH_BURST_WAIT_MS (default 600000), BENCH_BURST_ERP_LATENCY_MS (default 0), BENCH_SYNC_SCALES (e.g. 10,100: sync runs on
  *   estates of that scale), BENCH_FRESHNESS_CHANGES (default 30), BENCH_FRESHNESS_INTERVAL_MS
- *   (default 500), BENCH_FRESHNESS_POLL_CHANGES (default 5), BENCH_FRESHNESS_BURST (default 100)
+ *   (default 500), BENCH_FRESHNESS_POLL_CHANGES (default 5), BENCH_FRESHNESS_BURST (default 100), BENCH_FRESHNESS_BURST_WAIT_MS (default 600000)
  *   BENCH_SCENARIOS (or BENCH_ONLY): a comma list of account-view (view), card, write-throughput
  *   (write), freshness, sync-runs, closed-won (default all)
  */
@@ -52,6 +52,7 @@ try {
       intervalMs: Number(process.env.BENCH_FRESHNESS_INTERVAL_MS ?? 500),
       pollChanges: Number(process.env.BENCH_FRESHNESS_POLL_CHANGES ?? 5),
       burst: Number(process.env.BENCH_FRESHNESS_BURST ?? 100),
+      burstWaitMs: Number(process.env.BENCH_FRESHNESS_BURST_WAIT_MS ?? 600_000),
     });
   }
   if (wanted('sync-runs')) await benchSyncRuns(estate, Number(process.env.SANDBOX_SCALE ?? 1));
