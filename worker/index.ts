@@ -15,7 +15,7 @@ import { NIGHTLY_RECONCILE_CRON, startNightlyReconcile } from './services/sync-r
 import { loggerFor } from './queues/dead-letter.js';
 import { pollAll } from './flows/account-changes/poll.js';
 import { recheckBlockedOrders } from './flows/closed-won/recheck.js';
-import { wakeStalledRuns } from './flows/closed-won/recovery.js';
+import { wakeOverdueEscalations, wakeStalledRuns } from './flows/closed-won/recovery.js';
 
 export { ViewCoordinator } from './storage/objects/view-coordinator.js';
 export { RateLimiter } from './storage/objects/rate-limiter.js';
@@ -51,6 +51,7 @@ export default {
     }
     // Runs the engine lost track of (the local engine after a restart) first: they are waiting already.
     await wakeStalledRuns(env, log).catch((err: unknown) => log.error('flow.wake_sweep_failed', { error: err instanceof Error ? err.message.slice(0, 200) : 'unknown' }));
+    await wakeOverdueEscalations(env, log).catch((err: unknown) => log.error('flow.escalation_sweep_failed', { error: err instanceof Error ? err.message.slice(0, 200) : 'unknown' }));
     await pollAll(env, log);
     // Orders blocked on a record that may have been fixed since (flows/closed-won/recheck.ts).
     await recheckBlockedOrders(env, log, `cron-${controller.scheduledTime}`).catch((err: unknown) =>

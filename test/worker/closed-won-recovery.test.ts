@@ -8,7 +8,7 @@
 import { env, introspectWorkflowInstance } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startClosedWon } from '../../worker/flows/closed-won/intake.js';
-import { STALL_AFTER_MS, wakeStalledRuns } from '../../worker/flows/closed-won/recovery.js';
+import { ESCALATION_GRACE_MS, STALL_AFTER_MS, wakeOverdueEscalations, wakeStalledRuns } from '../../worker/flows/closed-won/recovery.js';
 import type { Env } from '../../worker/env.js';
 import { createLogger } from '../../worker/ops/log.js';
 import { insertRun, setRunState, type RunStatus } from '../../worker/storage/flow-runs.js';
@@ -115,5 +115,43 @@ describe('the stalled-run sweep', () => {
     expect((await engine.status()).status).toBe(before);
     const { results } = await env.DB.prepare('SELECT step FROM flow_steps WHERE tenant_id = ? AND run_id = ?').bind(TENANT, runId).all<{ step: string }>();
     expect(results.map((s) => s.step)).not.toContain('load#1');
+  });
+
+  it('a blocked run whose escalation is overdue with none recorded is woken once a round; one escalated on time is left alone', async () => {
+    const dealId = '910030';
+    const runId = `hubspot-1-deal-${dealId}`;
+    await using instance = await blockedOnValidation(runId, dealId);
+    await startClosedWon(workerEnv, { tenantId: TENANT, source: 'hubspot', externalAccount: '1', dealId, correlationId: 'test-escalation', trigger: 'api' }, 'test');
+    await instance.waitForStepResult({ name: 'validate#0:settings' });
+    await expect.poll(() => statusOf(runId), { timeout: 10_000, interval: 100 }).toBe('blocked');
+    const day = 3_600_000 * 24;
+    const escalations = (r: Awaited<ReturnType<typeof wakeOverdueEscalations>>) => r.filter((x) => x.runId === runId);
+
+    // Blocked for most of the default 72 h, or just past it (within the grace): not overdue.
+    await age(runId, 3 * day - 60_000);
+    expect(escalations(await wakeOverdueEscalations(workerEnv, log))).toEqual([]);
+    await age(runId, 3 * day + ESCALATION_GRACE_MS - 60_000);
+    expect(escalations(await wakeOverdueEscalations(workerEnv, log))).toEqual([]);
+
+    // Overdue and nothing escalated (the engine lost the timer): woken, once for this round.
+    await age(runId, 3 * day + ESCALATION_GRACE_MS + 60_000);
+    const [report] = escalations(await wakeOverdueEscalations(workerEnv, log));
+    expect(report).toMatchObject({ runId, woken: true });
+    expect(['running', 'waiting']).toContain(report!.engine);
+    expect(await audits(runId)).toContain('flow.closed_won.escalation_woken');
+    expect(escalations(await wakeOverdueEscalations(workerEnv, log))).toEqual([]);
+
+    // Three days on, the second round is overdue too. The first escalation was recorded late
+    // (after the wake); the second was not: woken again. Once the second is recorded, nothing.
+    const later = Date.now() + 3 * day;
+    const blockedAt = Date.parse((await env.DB.prepare('SELECT updated_at AS at FROM flow_runs WHERE tenant_id = ? AND id = ?').bind(TENANT, runId).first<{ at: string }>())!.at);
+    const escalated = (afterHours: number) =>
+      env.DB.prepare("INSERT INTO audit_log (tenant_id, id, at, actor, action, entity_type, entity_id, correlation_id) VALUES (?, ?, ?, 'workflow', 'flow.closed_won.escalated', 'flow_run', ?, 'test')")
+        .bind(TENANT, crypto.randomUUID(), new Date(blockedAt + afterHours * 3_600_000).toISOString(), runId)
+        .run();
+    await escalated(72.5);
+    expect(escalations(await wakeOverdueEscalations(workerEnv, log, later))).toMatchObject([{ runId, woken: true }]);
+    await escalated(144.5);
+    expect(escalations(await wakeOverdueEscalations(workerEnv, log, later + 60_000))).toEqual([]);
   });
 });

@@ -117,6 +117,45 @@ describe('RateLimiter Durable Object', () => {
     expect(Date.now() - t0).toBeLessThan(5_000);
   });
 
+  it('hands a NetSuite slot from call to call in one isolate, and still serves the object\'s line in turn', async () => {
+    const tenant = `do-handoff-${crypto.randomUUID()}`;
+    const key = { system: 'netsuite' as const, overrides: { netsuiteSlots: 1 } };
+    const gate = limitsFor(limitEnv, tenant, { overrides: { netsuiteSlots: 1 } })('netsuite')!;
+    const stub = limiterStub(limitEnv, tenant, 'netsuite')!;
+    const held = await gate.acquire();
+    // Two more calls of this isolate: the first waits here for the slot, the second joins the object's line.
+    const order: string[] = [];
+    const local = gate.acquire().then((p) => (order.push('local'), p));
+    await new Promise((r) => setTimeout(r, 50));
+    const lined = gate.acquire().then((p) => (order.push('lined'), p));
+    await new Promise((r) => setTimeout(r, 50));
+    // A caller of another isolate waits in the object's line, after it.
+    const other = stub.acquire(key, { waitUpToMs: 20_000 }).then((g) => (order.push('other'), g));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(order).toEqual([]);
+
+    await held.settle({ status: 200 });
+    const second = await local;
+    expect(order).toEqual(['local']);
+    // The object still sees one slot in use (handed on, not given back) and counted the answered call.
+    let snap = await stub.snapshot(key);
+    expect(snap.inFlight).toBe(1);
+    expect(snap.calls).toBe(1);
+
+    // Nobody else waits here: the slot goes back to the object, whose line is served in arrival order.
+    await second.settle({ status: 200 });
+    const third = await lined;
+    expect(order).toEqual(['local', 'lined']);
+    await third.settle({ status: 200 });
+    const g = await other;
+    expect(g).toMatchObject({ ok: true });
+    expect(order).toEqual(['local', 'lined', 'other']);
+    await stub.observe(key, { status: 200, ...(g.ok && g.leaseId ? { leaseId: g.leaseId } : {}) });
+    snap = await stub.snapshot(key);
+    expect(snap.inFlight).toBe(0);
+    expect(snap.calls).toBe(4);
+  });
+
   it('stops Salesforce calls before the daily cap with the wait until midnight UTC', async () => {
     const stub = limiterStub(limitEnv, 'do-daily', 'salesforce')!;
     await stub.observe({ system: 'salesforce' }, { status: 200, dailyUsed: 14_990, dailyMax: 15_000 });

@@ -49,6 +49,11 @@ export interface Observation {
   dailyMax?: number;
   /** A NetSuite slot to give back. */
   leaseId?: string;
+  /**
+   * A NetSuite slot whose call answered and that a caller of the same isolate now uses
+   * (handoff.ts): the call counts, the lease stays and runs for another `leaseMs`.
+   */
+  renewLeaseId?: string;
   /** The answer was the vendor telling us to slow down (429, Salesforce 403 REQUEST_LIMIT_EXCEEDED). */
   rateLimited?: boolean;
   /** The extra window the call used (HubSpot `search`). */
@@ -197,7 +202,11 @@ export class LimiterCore {
   private readonly pending = new Map<string, { at: number; entries: Entry[] }>();
   private blockedUntil = 0;
   private daily: { used: number; max: number; pending: number } | null = null;
-  private nextLease = 1;
+  /**
+   * Lease ids are unique across instances of the object too (an evicted object starts again),
+   * since callers keep them (handoff.ts hands a lease on by its id).
+   */
+  private nextLease = Date.now() * 1000;
   counters: QuotaCounters;
 
   constructor(
@@ -308,6 +317,10 @@ export class LimiterCore {
         settle(p.entries, now);
       }
       this.pending.delete(o.leaseId);
+    }
+    if (o.renewLeaseId && this.policy.kind === 'concurrency') {
+      const lease = this.leases.get(o.renewLeaseId);
+      if (lease) lease.until = now + this.policy.leaseMs;
     }
     const c = this.counters;
     c.updatedAt = now;

@@ -7,6 +7,7 @@
 import type { RateLimiter, LimiterKey } from '../../storage/objects/rate-limiter.js';
 import type { Grant, Observation, PermitRequest } from './core.js';
 import { PacedGate, type GateOptions, type LimitGate, type LimiterBackend } from './gate.js';
+import { LOCAL_WAIT_MS, slotPoolFor, type SlotPool } from './handoff.js';
 import { policyFor, type LimitedSystem, type PolicyOverrides } from './policy.js';
 
 /** The binding this module needs (added to the broker's Env by wrangler.toml). */
@@ -23,18 +24,42 @@ export function limiterStub(env: LimiterEnv, tenantId: string, system: LimitedSy
   return ns ? ns.get(ns.idFromName(`${tenantId}:${system}`)) : undefined;
 }
 
-/** A limiter backend over RPC to the object. */
+/**
+ * A limiter backend over RPC to the object. With a slot pool (NetSuite), single-call slots are
+ * handed between callers of this isolate without a round trip in between (handoff.ts).
+ */
 export class DurableLimiter implements LimiterBackend {
   constructor(
     private readonly stub: DurableObjectStub<RateLimiter>,
     private readonly key: LimiterKey,
+    private readonly pool?: SlotPool,
   ) {}
 
   async acquire(req: PermitRequest): Promise<Grant> {
-    return (await this.stub.acquire(this.key, req)) as Grant;
+    const single = this.pool !== undefined && !req.hold && (req.permits ?? 1) === 1;
+    let ask = req;
+    if (single && (req.waitUpToMs ?? 0) > 0) {
+      const t0 = Date.now();
+      const handed = await this.pool!.wait(t0, Math.min(req.waitUpToMs!, LOCAL_WAIT_MS));
+      if (handed) return { ok: true, permits: 1, leaseId: handed };
+      // What the wait here took comes off the wait in the object's line.
+      const left = req.waitUpToMs! - (Date.now() - t0);
+      ask = { ...req, waitUpToMs: Math.max(1, left) };
+    }
+    const grant = (await this.stub.acquire(this.key, ask)) as Grant;
+    if (single && grant.ok && grant.leaseId && grant.permits === 1) this.pool!.adopt(grant.leaseId, Date.now());
+    return grant;
   }
 
   async observe(o: Observation): Promise<void> {
+    if (this.pool && o.leaseId && this.pool.owns(o.leaseId)) {
+      // A 429 or a call without an answer gives the slot back (the object pauses; NetSuite may still run it).
+      const { leaseId, ...rest } = o;
+      if (this.pool.pass(leaseId, Date.now(), !o.rateLimited && o.status > 0)) {
+        await this.stub.observe(this.key, { ...rest, renewLeaseId: leaseId });
+        return;
+      }
+    }
     await this.stub.observe(this.key, o);
   }
 }
@@ -53,7 +78,9 @@ export function limitsFor(env: LimiterEnv, tenantId: string, opts: { maxWaitMs?:
       if (!stub) return undefined;
       const key: LimiterKey = { system: system as LimitedSystem, ...(opts.overrides ? { overrides: opts.overrides } : {}) };
       const gateOpts: GateOptions = { system, ...(opts.maxWaitMs !== undefined ? { maxWaitMs: opts.maxWaitMs } : {}) };
-      gate = new PacedGate(new DurableLimiter(stub, key), policyFor(key.system, key.overrides), gateOpts);
+      const policy = policyFor(key.system, key.overrides);
+      const pool = policy.kind === 'concurrency' ? slotPoolFor(`${tenantId}:${system}:${policy.slots}`, policy.leaseMs) : undefined;
+      gate = new PacedGate(new DurableLimiter(stub, key, pool), policy, gateOpts);
       gates.set(system, gate);
     }
     return gate;
