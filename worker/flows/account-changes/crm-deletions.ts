@@ -41,7 +41,10 @@ export async function pollCrmDeletions(env: Env, tenantId: string, system: (type
   let enqueued = 0;
   let seen = 0;
   try {
-    const { removed, coveredUntil } = await crm.companiesDeletedBetween(new Date(start), new Date(started));
+    // Salesforce cuts the seconds off the end: an end of `started` would leave this minute's
+    // deletions to the next poll. Asking up to the next minute covers up to now, and the answer's
+    // `latestDateCovered` says where it really stopped (the checkpoint).
+    const { removed, coveredUntil } = await crm.companiesDeletedBetween(new Date(start), new Date(started + 60_000));
     seen = removed.length;
     // Only records Concord holds evidence of: one created and deleted between two polls was never linked.
     const known = await recordsFields(env.DB, tenantId, system, removed.map((r) => r.externalId));
