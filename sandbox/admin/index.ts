@@ -16,6 +16,7 @@ import { vitallyChangesAdminApp } from '../vitally/admin.js';
 import { installsAdminApp } from '../hubspot/installs.js';
 import { webhooksAdminApp } from '../hubspot/webhooks.js';
 import { flowAdminApp } from './flow.js';
+import { salesforceMergeAdminApp } from '../salesforce/merge.js';
 import { MAX_SCALE, isAnchorDate, isScale } from '../seed/generate.js';
 import { SANDBOX_TENANTS, type TenantDataset } from '../seed/types.js';
 
@@ -127,6 +128,10 @@ export function adminApp(state: SandboxState): Hono {
   // Vitally playbook webhooks (PUT|GET|DELETE /vitally/webhooks, POST /vitally/webhooks/flush) and what a
   // CSM does (POST /vitally/:tenant/accounts/:id/health|escalations, .../tasks/:id/complete, .../conversations/:id/close).
   app.route('/vitally', vitallyChangesAdminApp(state));
+
+  // Salesforce Account merges (SOAP merge(), not in jsforce's REST client): POST /salesforce/merge
+  // {tenant?, masterRecordId, recordToMergeIds, masterRecord?} (sandbox/salesforce/merge.ts).
+  app.route('/salesforce', salesforceMergeAdminApp(state));
 
   app.notFound((c) => problem(c, 404, 'not_found', 'No such sandbox admin endpoint', `${c.req.method} ${c.req.path}`));
   return app;

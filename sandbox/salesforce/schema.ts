@@ -93,6 +93,9 @@ export const FIELDS: Record<SObjectType, FieldDef[]> = {
     text('AccountNumber', 'Account Number', { length: 40 }),
     text('Site', 'Account Site', { length: 80 }),
     ref('ParentId', 'Parent Account ID', ['Account'], 'Parent'),
+    // Set on the losing records of a merge, pointing at the winner (read-only; queryAll sees it).
+    // https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_triggers_merge_statements.htm
+    ref('MasterRecordId', 'Master Record ID', ['Account'], 'MasterRecord', { writable: false }),
     { name: 'Type', type: 'picklist', label: 'Account Type', writable: true, length: 255, picklist: ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Channel Partner / Reseller', 'Installation Partner', 'Technology Partner', 'Other'] },
     ...address('Billing'),
     ...address('Shipping'),

@@ -2,10 +2,11 @@
  * The Salesforce emulator's REST surface as clients meet it: every supported API version answers
  * (jsforce's own default included) and `GET /services/data/` lists them as Salesforce does; the
  * replication resources `updated` / `deleted` answer in their documented shape and track
- * deletions; resources the emulator does not serve answer the plain 404 NOT_FOUND.
+ * deletions, a merge's included (loser deleted with `MasterRecordId`, its related records moved to
+ * the master); resources the emulator does not serve answer the plain 404 NOT_FOUND.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { VERSION, connect, errorCodeOf, errorsOf, instanceUrl, rest, salesforceToken } from './salesforce-support.js';
+import { VERSION, connect, errorCodeOf, errorsOf, instanceUrl, rest, salesforceToken, sandboxUrl } from './salesforce-support.js';
 
 let token: string;
 beforeAll(async () => {
@@ -86,6 +87,51 @@ describe('replication: sobjects/{type}/updated and /deleted', () => {
     const bad = await rest(token, `/services/data/v${VERSION}/sobjects/Contact/deleted/?start=yesterday&end=today`);
     expect(bad.status).toBe(400);
     expect((await errorsOf(bad))[0]!.errorCode).toBe('INVALID_REPLICATION_DATE');
+  });
+});
+
+describe('merging Accounts (POST /__sandbox/salesforce/merge, as SOAP merge())', () => {
+  const merge = (body: unknown) => fetch(`${sandboxUrl}/__sandbox/salesforce/merge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('deletes the loser with MasterRecordId set to the master, lists it in /deleted, and moves its Contacts to the master', async () => {
+    const conn = connect(token);
+    const start = new Date(Date.now() - 2 * 60_000);
+    const master = await conn.sobject('Account').create({ Name: 'Merge master' });
+    const loser = await conn.sobject('Account').create({ Name: 'Merge loser', Website: 'merge-loser.example' });
+    const contact = await conn.sobject('Contact').create({ LastName: 'Follows', AccountId: loser.id! });
+    const res = await merge({ masterRecordId: master.id, recordToMergeIds: [loser.id], masterRecord: { Website: 'merge-loser.example' } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ id: master.id, mergedRecordIds: [loser.id], updatedRelatedIds: [contact.id], success: true });
+
+    const deleted = await conn.sobject('Account').deleted(start, new Date(Date.now() + 2 * 60_000));
+    expect(deleted.deletedRecords.map((d) => d.id)).toContain(loser.id);
+    // query leaves the Recycle Bin out; queryAll shows where the loser went.
+    expect((await conn.query(`SELECT Id FROM Account WHERE Id = '${loser.id}'`)).records).toEqual([]);
+    const all = await conn.query<{ Id: string; IsDeleted: boolean; MasterRecordId: string | null }>(`SELECT Id, IsDeleted, MasterRecordId FROM Account WHERE Id IN ('${loser.id}', '${master.id}')`, { scanAll: true });
+    const byId = new Map(all.records.map((r) => [r.Id, r]));
+    expect(byId.get(loser.id!)).toMatchObject({ IsDeleted: true, MasterRecordId: master.id });
+    expect(byId.get(master.id!)).toMatchObject({ IsDeleted: false, MasterRecordId: null });
+    expect((await conn.sobject('Contact').retrieve(contact.id!)).AccountId).toBe(master.id);
+    expect((await conn.sobject('Account').retrieve(master.id!)).Website).toBe('merge-loser.example');
+    // The contact was moved, not deleted with its old Account.
+    expect((await conn.sobject('Contact').deleted(start, new Date(Date.now() + 2 * 60_000))).deletedRecords.map((d) => d.id)).not.toContain(contact.id);
+  });
+
+  it('refuses a merge with itself, a deleted record, more than two losers, and a bad body', async () => {
+    const conn = connect(token);
+    const a = await conn.sobject('Account').create({ Name: 'Merge refusals A' });
+    const b = await conn.sobject('Account').create({ Name: 'Merge refusals B' });
+    await conn.sobject('Account').destroy(b.id!);
+    const self = await merge({ masterRecordId: a.id, recordToMergeIds: [a.id] });
+    expect(self.status).toBe(400);
+    expect((await errorsOf(self))[0]!.errorCode).toBe('INVALID_OPERATION');
+    const gone = await merge({ masterRecordId: a.id, recordToMergeIds: [b.id] });
+    expect((await errorsOf(gone))[0]!.errorCode).toBe('ENTITY_IS_DELETED');
+    const many = await merge({ masterRecordId: a.id, recordToMergeIds: [b.id, b.id, b.id] });
+    expect(many.status).toBe(422);
+    const bad = await merge({ masterRecordId: a.id });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { detail: string }).detail).toContain('recordToMergeIds');
   });
 });
 

@@ -27,6 +27,8 @@ declare module 'vitest' {
     identityLinkSandboxUrl: string;
     /** Private to test/worker/identity-salesforce-poll.test.ts (it creates Salesforce Accounts and NetSuite customers the truth does not know). */
     identitySalesforcePollSandboxUrl: string;
+    /** Private to test/worker/identity-salesforce-removed.test.ts (it deletes and merges Salesforce Accounts). */
+    identitySalesforceRemovedSandboxUrl: string;
     /** Private to test/worker/automation-policy.test.ts (it sets Vitally health scores and files CRM tasks). */
     automationPolicySandboxUrl: string;
     /** Private to test/worker/automation-holds.test.ts (it moves Vitally due dates and holds NetSuite sales orders). */
@@ -67,6 +69,7 @@ const ESTATES = [
   'accountViewSandboxUrl',
   'identityLinkSandboxUrl',
   'identitySalesforcePollSandboxUrl',
+  'identitySalesforceRemovedSandboxUrl',
   'syncRunsSandboxUrl',
   'automationPolicySandboxUrl',
   'automationHoldsSandboxUrl',

@@ -6,14 +6,9 @@
  * match is ambiguous, re-scored when renamed. No card is opened. Runs on a private sandbox
  * estate, because it creates records the shared estate's truth does not know.
  */
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import worker from '../../worker/index.js';
-import type { Env } from '../../worker/env.js';
-import { pollTenant } from '../../worker/flows/account-changes/poll.js';
-import { createLogger } from '../../worker/ops/log.js';
-import { EVENTS_QUEUE, erpVersionKey, type ChangeMessage, type CrmChange, type ErpChange } from '../../worker/queues/messages.js';
-import { api, provision } from './helpers.js';
+import { api } from './helpers.js';
+import { salesforcePollHarness, type ReviewCaseRow as Case } from './salesforce-poll-helpers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,96 +17,12 @@ declare module 'vitest' {
   }
 }
 
-const SB = inject('identitySalesforcePollSandboxUrl');
-const SF = `${SB}/salesforce/services/data/v62.0`;
-
-interface Account { id: string; links: { system: string; externalId: string }[] }
-interface Case { id: string; status: string; subject: { system: string; externalId: string }; candidate: { system: string; externalId: string } }
-
+const { key: apiKey, salesforce, netsuiteCustomer, consume, erpCustomersLinked, poll, accountOf, reviews, setUp } = salesforcePollHarness(inject('identitySalesforcePollSandboxUrl'));
 let key: string;
-let netsuiteAccount: string;
-let n = 0;
-
-async function token(vendor: string): Promise<string> {
-  const res = await fetch(`${SB}/__sandbox/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor, tenant: 'demo' }) });
-  return ((await res.json()) as { accessToken: string }).accessToken;
-}
-
-/** A Salesforce REST write as a user's edit in the org would make it. */
-async function salesforce(method: 'POST' | 'PATCH', path: string, body: unknown): Promise<{ id?: string }> {
-  const res = await fetch(`${SF}${path}`, { method, headers: { authorization: `Bearer ${await token('salesforce')}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`salesforce ${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? {} : ((await res.json()) as { id: string });
-}
-
-async function netsuiteCustomer(name: string, url: string, city: string, country: string): Promise<string> {
-  const res = await fetch(`${SB}/netsuite/services/rest/record/v1/customer`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${await token('netsuite')}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ companyName: name, url, addressBook: { items: [{ defaultBilling: true, addressBookAddress: { city, country } }] } }),
-  });
-  if (res.status !== 204) throw new Error(`netsuite create customer: ${res.status} ${await res.text()}`);
-  return res.headers.get('location')!.split('/').pop()!;
-}
-
-async function consume(bodies: ChangeMessage[]) {
-  const batch = createMessageBatch(EVENTS_QUEUE, bodies.map((body, i) => ({ id: `sf-poll-${n++}-${i}`, timestamp: new Date(), attempts: 1, body })));
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  return getQueueResult(batch, ctx);
-}
-
-/** New NetSuite customers, linked as their change events (push) would link them. */
-async function erpCustomersLinked(ids: string[]): Promise<void> {
-  const lastModified = Math.floor(Date.now() / 1000) * 1000;
-  const bodies: ErpChange[] = await Promise.all(
-    ids.map(async (recordId, i) => ({
-      v: 1 as const, kind: 'erp.change' as const, tenantId: 'demo', system: 'netsuite' as const, externalAccount: netsuiteAccount, recordType: 'customer' as const, recordId, eventType: 'create' as const, lastModified, via: 'push' as const,
-      sourceEventId: `ns-${n}-${i}`, correlationId: `corr-sf-poll-${n}`, idempotencyKey: await erpVersionKey({ externalAccount: netsuiteAccount, recordType: 'customer', recordId, lastModified }),
-    })),
-  );
-  expect((await consume(bodies)).retryMessages).toEqual([]);
-}
-
-/**
- * The poll as the Cron Trigger runs it, its queue recorded: answers the Salesforce Account
- * changes it enqueued (the ERP and CS streams of the same poll are left aside) and its report.
- */
-async function poll(): Promise<{ changes: CrmChange[]; stream: { seen: number; enqueued: number; error?: string } | undefined }> {
-  const sent: ChangeMessage[] = [];
-  const queue = {
-    send: async (body: ChangeMessage) => void sent.push(body),
-    sendBatch: async (batch: Iterable<{ body: ChangeMessage }>) => void sent.push(...[...batch].map((m) => m.body)),
-  };
-  const report = await pollTenant({ ...env, EVENTS: queue } as unknown as Env, 'demo', createLogger('error'));
-  const changes = sent.filter((m): m is CrmChange => m.kind === 'crm.change' && m.system === 'salesforce');
-  return { changes, stream: report.streams.find((s) => s.source === 'salesforce' && s.stream === 'account') };
-}
-
-async function accountOf(system: string, externalId: string): Promise<Account | null> {
-  let cursor: string | null = null;
-  do {
-    const body = (await (await api(`/v1/tenants/demo/accounts?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { key })).json()) as { items: Account[]; next: string | null };
-    const hit = body.items.find((a) => a.links.some((l) => l.system === system && l.externalId === externalId));
-    if (hit) return hit;
-    cursor = body.next;
-  } while (cursor);
-  return null;
-}
 
 beforeAll(async () => {
-  key = await provision('demo');
-  for (const system of ['hubspot', 'salesforce', 'netsuite', 'vitally'] as const) {
-    const t = await token(system);
-    const credentials = system === 'vitally' ? { type: 'api_key', apiKey: t } : { type: 'bearer', accessToken: t };
-    const res = await api(`/v1/tenants/demo/connections/${system}`, { method: 'PUT', key, body: JSON.stringify({ baseUrl: `${SB}/${system}`, credentials }) });
-    if (!res.ok) throw new Error(`connect ${system}: ${res.status} ${await res.text()}`);
-  }
-  const conns = (await (await api('/v1/tenants/demo/connections', { key })).json()) as { items: { system: string; externalAccount: string | null }[] };
-  netsuiteAccount = (conns.items.find((c) => c.system === 'netsuite')!.externalAccount ?? 'demo').toUpperCase();
-  expect((await api('/v1/tenants/demo/identity/sync', { method: 'POST', key })).status).toBe(200);
-  // The first poll sets the checkpoint; the sync read everything older.
-  expect((await poll()).stream?.error).toBeUndefined();
+  await setUp();
+  key = apiKey();
 }, 240_000);
 
 describe('Salesforce Accounts linked by the change poll', () => {
@@ -172,7 +83,7 @@ describe('Salesforce Accounts linked by the change poll', () => {
 
     const account = await accountOf('salesforce', id!);
     expect(account?.links.some((l) => l.system === 'netsuite')).toBe(false);
-    const open = ((await (await api('/v1/tenants/demo/identity/reviews?status=open&limit=200', { key })).json()) as { items: Case[] }).items;
+    const open = await reviews();
     const mine = open.filter((c) => [c.subject, c.candidate].some((s) => s.system === 'salesforce' && s.externalId === id));
     const other = (c: Case) => (c.subject.system === 'salesforce' ? c.candidate : c.subject);
     expect(mine.map((c) => other(c).externalId).sort()).toEqual([de, uk].sort());

@@ -438,6 +438,14 @@ export interface CrmWriteResult {
 }
 
 /** A CRM company as the change poll reads it: its identity fields and when it was created and last changed. */
+/** A company that left the CRM: deleted, or merged into `mergedInto`. */
+export interface CrmCompanyRemoval {
+  externalId: string;
+  /** Epoch ms of the deletion. */
+  deletedAt: number;
+  mergedInto: string | null;
+}
+
 export interface CrmCompanyChange {
   record: MatchRecord;
   createdAt: number;
@@ -483,6 +491,12 @@ export interface CrmPort {
    * links CRM records created or renamed when no change event reaches Concord (Salesforce).
    */
   companiesChangedSince?(since: Date): AsyncIterable<CrmCompanyChange[]>;
+  /**
+   * Companies deleted in [start, end) (Salesforce's delete log, `sobjects/Account/deleted`), each
+   * with its deletion instant and the record a merge folded it into (null: a plain delete), and
+   * the instant the answer covers up to (where the next poll starts).
+   */
+  companiesDeletedBetween?(start: Date, end: Date): Promise<{ removed: CrmCompanyRemoval[]; coveredUntil: number }>;
   /** Contacts by id (batched reads); unknown ids are left out. */
   contactsByIds?(ids: string[]): Promise<CrmContact[]>;
   /** Deals by id (batched reads), each with its canonical `won` flag; unknown ids are left out. */

@@ -1,25 +1,41 @@
 /**
  * Continuous linking from CRM change events: a company created, or changed in a field that says
  * who it is (name, domain, place), is resolved and linked at once (services/identity/incremental.ts),
- * one batched CRM read per tenant and queue batch.
+ * one batched CRM read per tenant and queue batch. A Salesforce Account deleted or merged away
+ * (found by the change poll's `deleted` stream) loses its link (services/identity/removed.ts).
+ * HubSpot's company deletion and merge events are not acted on yet (decision 52).
  */
 import type { Env } from '../env.js';
 import { createLogger } from '../ops/log.js';
 import { serviceContext } from '../services/context.js';
 import { IDENTITY_PROPERTIES, linkCrmCompanies } from '../services/identity/incremental.js';
+import { removeCrmRecords } from '../services/identity/removed.js';
 import type { CrmChange } from './messages.js';
 
-/** A company change that can change which account the company belongs to. */
+/** Company changes that take a record out of the CRM: `deletion`, or `merge` (value: the winner). */
+const REMOVALS: ReadonlySet<string> = new Set(['deletion', 'merge']);
+
+/** A company change that removes it from the CRM (only the Salesforce poll's are acted on). */
+export function isCompanyRemoval(m: CrmChange): boolean {
+  return m.objectType === 'company' && m.system === 'salesforce' && REMOVALS.has(m.change);
+}
+
+/** A company change that can change which account the company belongs to (removals included). */
 export function isCompanyIdentityChange(m: CrmChange): boolean {
   if (m.objectType !== 'company') return false;
+  if (isCompanyRemoval(m)) return true;
   return m.change === 'creation' || m.change === 'restore' || (m.change === 'propertyChange' && m.property !== null && IDENTITY_PROPERTIES.has(m.property));
 }
 
-/** Links the changed companies of one tenant (all changes of one CRM). */
+/** Links the changed companies of one tenant (all changes of one CRM), then removes the ones gone. */
 export async function companyChangesIntake(env: Env, tenantId: string, changes: readonly CrmChange[]): Promise<void> {
   const first = changes[0];
   if (!first) return;
   const log = createLogger('info', { correlationId: first.correlationId, tenant: tenantId, flow: 'identity-link' });
   const ctx = serviceContext(env, { tenantId, correlationId: first.correlationId, log }, { maxWaitMs: 30_000 });
-  await linkCrmCompanies(env, ctx, first.system, changes.map((m) => m.objectId));
+  const removals = changes.filter(isCompanyRemoval);
+  const linked = changes.filter((m) => !isCompanyRemoval(m));
+  if (linked.length > 0) await linkCrmCompanies(env, ctx, first.system, linked.map((m) => m.objectId));
+  // After the links: a record created and deleted within one batch is read back gone either way.
+  if (removals.length > 0) await removeCrmRecords(env, ctx, first.system, removals.map((m) => ({ externalId: m.objectId, mergedInto: m.change === 'merge' ? m.value : null })));
 }

@@ -98,6 +98,12 @@ export function summarizeAudit(row: Pick<AuditRow, 'action' | 'entityType' | 'en
       const removed = a && typeof a === 'object' ? (a as Record<string, unknown>)['removed'] : null;
       return `Split ${system(removed)} record ${field(removed, 'externalId') ?? ''} off this account (kept apart from now on)`.replace(/\s+/g, ' ');
     }
+    case 'identity.unlink': {
+      const how = field(a, 'reason') === 'merged' ? `merged into ${field(a, 'mergedInto') ?? 'another record'}` : 'deleted';
+      return `Unlinked ${system(a)} record ${field(a, 'externalId') ?? ''}: ${how} in ${system(a)}`.replace(/\s+/g, ' ');
+    }
+    case 'account.delete':
+      return `Account deleted: its last record was ${field(a, 'reason')?.replace(/^last record /, '') ?? 'removed'}`;
     case 'identity.merge':
       return `Merged account ${field(a, 'mergedFrom') ?? ''} into this account`.replace(/\s+/g, ' ');
     case 'identity.fold_duplicate':
@@ -108,6 +114,8 @@ export function summarizeAudit(row: Pick<AuditRow, 'action' | 'entityType' | 'en
       const [sys = '', object = 'record'] = row.entityType.split('_');
       const where = `${SYSTEM_LABEL[sys] ?? sys} ${object}`;
       if (field(a, 'change') === 'creation') return `${where} ${row.entityId} created`;
+      if (field(a, 'change') === 'deletion') return `${where} ${row.entityId} deleted`;
+      if (field(a, 'change') === 'merge') return `${where} ${row.entityId} merged into ${field(a, 'value') ?? 'another record'}`;
       const property = field(a, 'property') ?? 'a property';
       const value = field(a, 'value');
       return value === null ? `${where} ${property} cleared` : `${where} ${property} changed to "${shown(value)}"`;

@@ -82,6 +82,15 @@ export function dropUnseenRecords(db: D1Database, tenantId: string, system: Syst
   ];
 }
 
+/** Statements that drop these records' evidence and keys (records the vendor deleted or merged away). */
+export function dropRecords(db: D1Database, tenantId: string, system: System, externalIds: readonly string[]): D1PreparedStatement[] {
+  const ids = JSON.stringify([...new Set(externalIds)]);
+  return [
+    db.prepare(`DELETE FROM identity_keys WHERE tenant_id = ?1 AND system = ?2 AND external_id IN (SELECT value FROM json_each(?3))`).bind(tenantId, system, ids),
+    db.prepare(`DELETE FROM identity_records WHERE tenant_id = ?1 AND system = ?2 AND external_id IN (SELECT value FROM json_each(?3))`).bind(tenantId, system, ids),
+  ];
+}
+
 /**
  * Candidates sharing at least one of `keys`, best-ranked first (identifying keys outweigh name
  * words), at most `limit`, optionally only of `systems`. One indexed read per key; the subject

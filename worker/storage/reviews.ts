@@ -6,7 +6,11 @@
 import type { IdentityFields, Reason } from '../policies/identity/index.js';
 import type { System } from './connections.js';
 
-/** Review case states. `superseded`: another decision made it moot (e.g. the subject was linked elsewhere). */
+/**
+ * Review case states. `superseded`: the question is moot: another decision answered it (the
+ * subject was linked elsewhere), one of its records changed who it is and was scored again, or a
+ * record left the CRM (deleted or merged away).
+ */
 export const REVIEW_STATUSES = ['open', 'approved', 'rejected', 'linked', 'superseded'] as const;
 /** A review case state. */
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
@@ -41,7 +45,8 @@ export function newReviewId(): string {
 
 /**
  * Statements that raise a case for a pair unless one exists (open or decided: a decided pair is
- * never raised again), auditing only a case actually created. Returns [audit, insert].
+ * never raised again; a superseded one does not count, its question was replaced), auditing only
+ * a case actually created. Returns [audit, insert].
  */
 export function raiseReviewCase(
   db: D1Database,
@@ -57,7 +62,8 @@ export function raiseReviewCase(
       .prepare(
         `INSERT INTO audit_log (tenant_id, id, at, actor, action, entity_type, entity_id, before_json, after_json, correlation_id)
          SELECT ?1, ?6, ?7, ?8, 'identity.review.raise', 'review_case', ?9, NULL, ?10, ?11
-         WHERE NOT EXISTS (SELECT 1 FROM review_cases WHERE tenant_id = ?1 AND subject_system = ?2 AND subject_id = ?3 AND candidate_system = ?4 AND candidate_id = ?5)`,
+         WHERE NOT EXISTS (SELECT 1 FROM review_cases WHERE tenant_id = ?1 AND subject_system = ?2 AND subject_id = ?3 AND candidate_system = ?4 AND candidate_id = ?5
+                             AND status <> 'superseded')`,
       )
       .bind(...pair, crypto.randomUUID(), new Date().toISOString(), audit.actor, id, after, audit.correlationId),
     db
@@ -108,6 +114,31 @@ function fromRow(r: Row): ReviewCase {
     decidedAt: r.decided_at,
     createdAt: r.created_at,
   };
+}
+
+/** An open case about a record, with the record's fields as the case recorded them. */
+export interface OpenCaseAbout {
+  caseId: string;
+  /** The record the case is about (subject or candidate). */
+  externalId: string;
+  side: 'subject' | 'candidate';
+  fields: IdentityFields;
+}
+
+/** The open cases about these records of one system (as subject or candidate), one D1 read. */
+export async function openCasesAbout(db: D1Database, tenantId: string, system: System, externalIds: readonly string[]): Promise<OpenCaseAbout[]> {
+  if (externalIds.length === 0) return [];
+  const { results } = await db
+    .prepare(
+      `SELECT id AS caseId, subject_id AS externalId, 'subject' AS side, subject_json AS fields FROM review_cases
+         WHERE tenant_id = ?1 AND status = 'open' AND subject_system = ?2 AND subject_id IN (SELECT value FROM json_each(?3))
+       UNION ALL
+       SELECT id, candidate_id, 'candidate', candidate_json FROM review_cases
+         WHERE tenant_id = ?1 AND status = 'open' AND candidate_system = ?2 AND candidate_id IN (SELECT value FROM json_each(?3))`,
+    )
+    .bind(tenantId, system, JSON.stringify([...new Set(externalIds)]))
+    .all<{ caseId: string; externalId: string; side: 'subject' | 'candidate'; fields: string }>();
+  return results.map((r) => ({ ...r, fields: JSON.parse(r.fields) as IdentityFields }));
 }
 
 /**

@@ -34,6 +34,7 @@ const STREAMS: Record<string, string> = {
   invoice: 'Invoices', payment: 'Customer payments', credit_memo: 'Credit memos', sales_order: 'Sales orders', contract: 'Contracts', customer: 'Customers',
   accounts: 'Accounts (health)', tasks: 'Tasks (onboarding milestones)', conversations: 'Conversations (escalations)',
   account: 'Accounts (name, website, address)',
+  'account-deleted': 'Accounts deleted or merged (delete log)',
 };
 
 /** A lag or an age in words: "0.4 s", "2.1 s", "42 s", "4 min", "1 h 5 min", "3 days". */
@@ -158,7 +159,7 @@ export function ChangeIntake(props: { service: ConsoleService }) {
               </div>
             );
           })}
-          <p class="cc-sub">A stream's checkpoint is the newest change its poll has seen; the next poll reads from there, with an overlap. A quiet stream's checkpoint stays at its last change.</p>
+          <p class="cc-sub">A stream's checkpoint is the newest change its poll has seen; the next poll reads from there, with an overlap. A quiet stream's checkpoint stays at its last change; the delete log's moves with the time Salesforce says it covered.</p>
         </>
       ) : null}
     </Section>

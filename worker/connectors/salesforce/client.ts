@@ -19,7 +19,7 @@ import { guarded, type AttemptResult } from '../limits/guard.js';
 import type { Connection } from '../../storage/connections.js';
 import { storedToken } from '../../services/oauth/refresh.js';
 import { salesforceDescriptor as d } from './descriptor.js';
-import { CompositeAnswerSchema, QueryPageSchema, SaveResultsSchema, UpsertAnswerSchema, errorItems, type CompositeSubrequest, type SalesforceErrorItem } from './schemas.js';
+import { CompositeAnswerSchema, DeletedAnswerSchema, QueryPageSchema, SaveResultsSchema, UpsertAnswerSchema, errorItems, type CompositeSubrequest, type SalesforceErrorItem } from './schemas.js';
 
 /** Options for tests and callers with tighter deadlines. */
 export interface SalesforceClientOptions {
@@ -190,12 +190,14 @@ export class SalesforceClient {
    * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm
    * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query_more_results.htm
    */
-  async *query<S extends z.ZodType>(soql: string, row: S, opts: { batchSize?: number } = {}): AsyncGenerator<z.infer<S>[]> {
+  async *query<S extends z.ZodType>(soql: string, row: S, opts: { batchSize?: number; includeDeleted?: boolean } = {}): AsyncGenerator<z.infer<S>[]> {
     const batch = Math.max(d.minQueryBatchSize, Math.min(d.queryBatchSize, opts.batchSize ?? d.queryBatchSize));
     const headers = { 'Sforce-Query-Options': `batchSize=${batch}` };
     // One page per call: no autoFetch; maxFetch above any page (Salesforce may answer more or
     // fewer rows than the batch size asked for, and jsforce would cut a page at maxFetch).
-    const pageOptions = { autoFetch: false, headers, maxFetch: Number.MAX_SAFE_INTEGER, scanAll: false, responseTarget: 'QueryResult' } as const;
+    // `includeDeleted`: `queryAll`, which also returns records in the Recycle Bin (IsDeleted, MasterRecordId).
+    // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm
+    const pageOptions = { autoFetch: false, headers, maxFetch: Number.MAX_SAFE_INTEGER, scanAll: opts.includeDeleted === true, responseTarget: 'QueryResult' } as const;
     let next: string | undefined;
     let first = true;
     while (first || next) {
@@ -210,6 +212,19 @@ export class SalesforceClient {
       yield page.records.map((r) => this.parse('soql.row', row, r) as z.infer<S>);
       next = page.done ? undefined : page.nextRecordsUrl;
     }
+  }
+
+  /**
+   * Records of `type` deleted in [start, end) (`GET /sobjects/{type}/deleted/?start=&end=`,
+   * jsforce `sobject(type).deleted`): ids with their deletion date, the earliest date the delete
+   * log still covers and the last date this answer covers (the next call's start). Salesforce
+   * cuts seconds off both ends, answers at most 15 days back and refuses a bad span with 400
+   * INVALID_REPLICATION_DATE.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getdeleted.htm
+   * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_getdeleted_getdeletedresult.htm
+   */
+  async deleted(type: string, start: Date, end: Date): Promise<z.infer<typeof DeletedAnswerSchema>> {
+    return this.parse('sobject.deleted', DeletedAnswerSchema, await this.run('sobject.deleted', (c) => c.sobject(type).deleted(start, end)));
   }
 
   /** `SELECT COUNT() FROM ...`: the number of matching rows. */

@@ -15,6 +15,7 @@ import type {
   CompanyFieldsUpdate,
   CrmActivityTarget,
   CrmCompanyChange,
+  CrmCompanyRemoval,
   CrmBatchWriteResult,
   CrmContact,
   CrmContactInput,
@@ -60,6 +61,7 @@ import {
   AccountRowSchema,
   ChangedAccountRowSchema,
   ContactRowSchema,
+  DeletedAccountRowSchema,
   DealAccountRowSchema,
   KeyedIdRowSchema,
   LineItemRowSchema,
@@ -151,6 +153,30 @@ export class SalesforceCrm implements CrmPort {
     for await (const page of this.client.query(SOQL.accountsChangedSince(since), ChangedAccountRowSchema)) {
       yield page.map((r) => ({ record: matchRecordFromAccount(r), createdAt: salesforceInstant(r.CreatedDate), modifiedAt: salesforceInstant(r.SystemModstamp) }));
     }
+  }
+
+  /**
+   * Accounts deleted in [start, end) from the delete log (`sobjects/Account/deleted`), then read
+   * from the Recycle Bin with `queryAll` for `MasterRecordId`: set to the winner on the losing
+   * records of a merge, empty for a plain delete. A record purged from the Recycle Bin since (not
+   * found by queryAll) counts as deleted.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getdeleted.htm
+   * https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_triggers_merge_statements.htm
+   */
+  async companiesDeletedBetween(start: Date, end: Date): Promise<{ removed: CrmCompanyRemoval[]; coveredUntil: number }> {
+    const answer = await this.client.deleted(SOBJECT.account, start, end);
+    const ids = answer.deletedRecords.map((r) => r.id);
+    const masters = new Map<string, string | null>();
+    for (const part of chunks([...new Set(ids.filter((id) => ID.test(id)))], d.soqlInChunk)) {
+      for await (const page of this.client.query(SOQL.deletedAccounts(part), DeletedAccountRowSchema, { includeDeleted: true })) {
+        for (const r of page) masters.set(r.Id, r.MasterRecordId ?? null);
+      }
+    }
+    const covered = answer.latestDateCovered ? salesforceInstant(answer.latestDateCovered) : NaN;
+    return {
+      removed: answer.deletedRecords.map((r) => ({ externalId: r.id, deletedAt: salesforceInstant(r.deletedDate), mergedInto: masters.get(r.id) ?? null })),
+      coveredUntil: Number.isFinite(covered) ? covered : end.getTime(),
+    };
   }
 
   /**

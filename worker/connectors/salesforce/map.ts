@@ -25,6 +25,11 @@ export const SOQL = {
    * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/system_fields.htm
    */
   accountsChangedSince: (since: Date) => `SELECT ${ACCOUNT_FIELDS}, CreatedDate, SystemModstamp FROM Account WHERE SystemModstamp > ${soqlDateTime(since)} ORDER BY SystemModstamp, Id`,
+  /**
+   * Deleted Accounts (queryAll reads the Recycle Bin) with the record a merge folded them into.
+   * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_merge.htm
+   */
+  deletedAccounts: (ids: string[]) => `SELECT Id, MasterRecordId FROM Account WHERE IsDeleted = true AND ${soqlIn('Id', ids)}`,
   contactsByIds: (ids: string[]) => `SELECT ${CONTACT_FIELDS} FROM Contact WHERE ${soqlIn('Id', ids)}`,
   contactsOfAccounts: (ids: string[]) => `SELECT ${CONTACT_FIELDS} FROM Contact WHERE ${soqlIn('AccountId', ids)} ORDER BY Id`,
   dealsByIds: (ids: string[]) => `SELECT ${OPPORTUNITY_FIELDS} FROM Opportunity WHERE ${soqlIn('Id', ids)}`,

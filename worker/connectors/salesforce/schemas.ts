@@ -21,6 +21,16 @@ export type AccountRow = z.infer<typeof AccountRowSchema>;
 /** An Account read by the change poll, with its creation and modification stamps. */
 export const ChangedAccountRowSchema = AccountRowSchema.extend({ CreatedDate: z.string(), SystemModstamp: z.string() });
 
+/** `sobjects/{type}/deleted` (getDeleted): deleted ids with their date, and the span the delete log covers. */
+export const DeletedAnswerSchema = z.object({
+  deletedRecords: z.array(z.object({ id: z.string(), deletedDate: z.string() })),
+  earliestDateAvailable: z.string().nullish(),
+  latestDateCovered: z.string().nullish(),
+});
+
+/** A deleted Account read with `queryAll`: where a merge sent it (`MasterRecordId`, null for a plain delete). */
+export const DeletedAccountRowSchema = z.object({ Id: z.string(), MasterRecordId: z.string().nullish() });
+
 export const ContactRowSchema = z.object({
   Id: z.string(),
   AccountId: z.string().nullish(),

@@ -30,6 +30,7 @@ import { checkpoints, saveCheckpointStatement } from '../../storage/poll-checkpo
 import { runAccountEffects } from './consume.js';
 import { dueSweep } from './due-sweep.js';
 import { POLLED_CRMS, pollCrmCompanies } from './crm-poll.js';
+import { pollCrmDeletions } from './crm-deletions.js';
 import { QUEUE_WAIT_MS } from './intake.js';
 import { OVERLAP_MS, accountOf, enqueueUnclaimed, type StreamReport } from './poll-common.js';
 
@@ -137,7 +138,13 @@ export async function pollTenant(env: Env, tenantId: string, log: Logger, correl
     ...(connected.has('vitally') ? await pollCs(env, tenantId, log, correlationId, started) : []),
   ];
   // CRM companies created or renamed where no company event reaches Concord (crm-poll.ts).
-  for (const crm of POLLED_CRMS) if (connected.has(crm)) streams.push(...(await pollCrmCompanies(env, tenantId, crm, log, correlationId, started)));
+  // ... and the ones deleted or merged away (crm-deletions.ts), after the changes: a merge's winner
+  // is read as it is now.
+  for (const crm of POLLED_CRMS) {
+    if (!connected.has(crm)) continue;
+    streams.push(...(await pollCrmCompanies(env, tenantId, crm, log, correlationId, started)));
+    streams.push(...(await pollCrmDeletions(env, tenantId, crm, log, correlationId, started)));
+  }
   const stuck = await leftBehind(env.DB, tenantId, new Date(started - LEFT_BEHIND_MS).toISOString(), 200);
   if (stuck.length > 0) await runAccountEffects(env, tenantId, stuck, correlationId, log);
   const fellDue = connected.has('vitally') ? await dueSweep(env, tenantId, log, correlationId, started) : [];

@@ -16,6 +16,10 @@
  * review case is about is left to that case (its evidence refreshed, nothing scored) unless its
  * identifying fields changed since the case was raised.
  *
+ * On every side, a record whose identifying fields changed since an open review case about it
+ * was raised has that case closed as superseded (supersede.ts) before it is scored again, so the
+ * queue never holds a question about a record as it no longer is.
+ *
  * The CS side (`linkCsAccounts`): a CS account created after the first sync (a CSM adding a
  * customer in Vitally), named by the change pipeline, is read back by id and stored; the CRM
  * companies the scorer finds for it are linked again (the company's account takes it as its CS
@@ -41,6 +45,7 @@ import { linkCrmPage } from './link-crm.js';
 import { linkErpPage } from './link-erp.js';
 import type { SyncStats } from './link-page.js';
 import { storedRecord } from './records.js';
+import { supersedeChangedCases } from './supersede.js';
 import { raiseReviews, resolveCandidate } from './resolve.js';
 import { refreshAccounts } from './survive.js';
 import { CRMS, ERPS, TARGETS, connected } from './sync.js';
@@ -112,6 +117,9 @@ export async function linkCrmCompanies(env: Env, ctx: ServiceContext, crmSystem:
     await env.DB.batch(upsertRecords(env.DB, ctx.tenantId, crmSystem, stored, new Date().toISOString()));
     stats.crmRecords += stored.length;
     stats.candidates[crmSystem] = (stats.candidates[crmSystem] ?? 0) + stored.length;
+    // A company renamed or re-addressed since a person was asked about it: that question is
+    // closed as superseded before the company is scored again (decision 52).
+    await supersedeChangedCases(env.DB, ctx, crmSystem, stored);
     for (const r of stored) {
       const joined = await joinFromSingleton(env, ctx, crmSystem, r, targets, crms.filter((c) => c !== crmSystem), thresholds);
       if (joined) touched.add(joined);
@@ -191,6 +199,8 @@ export async function linkErpCustomers(env: Env, ctx: ServiceContext, erpSystem:
       const then = asked.get(r.externalId);
       return !then || then.some((f) => !sameIdentityFields(f, r.fields));
     });
+    // Changed since the case was raised: that case is superseded and the customer scored again.
+    await supersedeChangedCases(env.DB, ctx, erpSystem, stored);
     stats.waiting.push(...read.filter((r) => !stored.includes(r)).map((r) => r.externalId));
     if (stored.length === 0) continue;
     // The CRM companies that may be these customers, linked again by the CRM linker: a confident
@@ -238,6 +248,7 @@ export async function linkCsAccounts(env: Env, ctx: ServiceContext, csSystem: Sy
     const stored = records.map((r) => storedRecord(csSystem, r));
     await env.DB.batch(upsertRecords(env.DB, ctx.tenantId, csSystem, stored, new Date().toISOString()));
     stats.candidates[csSystem] = (stats.candidates[csSystem] ?? 0) + stored.length;
+    await supersedeChangedCases(env.DB, ctx, csSystem, stored);
     const unlinked: StoredRecord[] = [];
     for (const r of stored) {
       forgetLinkLookup(ctx.tenantId, csSystem, r.externalId);

@@ -2,7 +2,9 @@
  * Review decisions: a person approves a case (link the two records), rejects it (keep them
  * apart, remembered so no sync raises the pair again), or links the subject to another account.
  * Each decision is one D1 batch with its audit entries; deciding a decided case again with the
- * same decision answers the stored result (idempotent), a different decision is a 409.
+ * same decision answers the stored result (idempotent), a different decision is a 409. A case
+ * superseded (one of its records changed or left the CRM, supersede.ts) is refused with 409
+ * `review_superseded`, whatever the decision.
  */
 import { z } from 'zod';
 import type { Env } from '../../env.js';
@@ -45,6 +47,12 @@ export interface DecisionResult {
 export async function decideReview(env: Env, ctx: DecisionContext, id: string, decision: ReviewDecision): Promise<{ case: ReviewCase; result: DecisionResult; replayed: boolean }> {
   const db = env.DB;
   const c = (await getReviewCase(db, ctx.tenantId, id)) ?? fail({ kind: 'not_found', entity: 'review_case', id, code: 'review_not_found' });
+  if (c.status === 'superseded') {
+    // Its question no longer stands (a record changed or left the CRM): deciding it would act on
+    // records as they no longer are. The open case raised since, if any, is the one to decide.
+    const why = (c.decision as { reason?: string } | null)?.reason ?? 'superseded';
+    fail({ kind: 'conflict', code: 'review_superseded', message: `Review case ${id} was superseded (${why.replace('_', ' ')}); decide the open case about these records instead.` });
+  }
   if (c.status !== 'open') {
     const stored = c.decision as DecisionResult | null;
     const same = c.status === CLOSED_AS[decision.decision] && (decision.decision !== 'link' || stored?.accountId === decision.accountId);
