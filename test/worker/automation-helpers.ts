@@ -3,7 +3,7 @@
  * carry its own copy: connect the tenant to the estate's HubSpot, NetSuite and Vitally, link a new
  * canonical account to the next unused real customer's records, save a policy and wait for the
  * re-judging it starts, run an account's change effects as the queue consumer does, set a Vitally
- * health score, and read back what a user sees (HubSpot tasks and properties, the account's
+ * health score or change a milestone, and read back what a user sees (HubSpot tasks and properties, the account's
  * history and view).
  */
 import { env } from 'cloudflare:test';
@@ -51,7 +51,16 @@ export function automationEstate(url: string, tenant = 'demo') {
   return {
     /** The tenant's API key (set by `setup`). */
     key: () => key,
+    /** The estate's customers and their records in each system (read by `setup`). */
+    truth: () => customers,
     sandboxToken,
+
+    /** Changes a Vitally task (an onboarding milestone) as Vitally's REST API does: its due date or completion. */
+    async putVitallyTask(taskId: string, body: { dueDate?: string; completedAt?: string }): Promise<void> {
+      const token = await sandboxToken('vitally');
+      const res = await fetch(`${url}/vitally/resources/tasks/${taskId}`, { method: 'PUT', headers: { authorization: `Basic ${btoa(`${token}:`)}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status, await res.clone().text()).toBe(200);
+    },
 
     /** Provisions the tenant, connects the three vendors of the estate, and reads its truth. */
     async setup(): Promise<void> {

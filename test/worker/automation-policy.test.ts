@@ -30,7 +30,7 @@ const TENANT = 'demo';
 const brokerEnv = env as unknown as Env;
 const log = createLogger('error');
 const estate = automationEstate(S, TENANT);
-const { sandboxToken, linkedAccount, putPolicy, changeEffects, setHealth, companyTasks, companyProperty, history, freshView } = estate;
+const { linkedAccount, putPolicy, changeEffects, setHealth, companyTasks, companyProperty, history, freshView } = estate;
 
 /** A health fall from 80 to 60 as the pipeline sees it: 80 was the last reading, Vitally now says 60. */
 async function healthFall(): Promise<{ id: string; company: string }> {
@@ -172,9 +172,7 @@ describe('onboarding that falls due with nothing happening', () => {
     // digest is put back to what a read yesterday would have stored (due yesterday, not stalled,
     // stalled from today on if nothing changes). Any run of its effects would now judge it stalled
     // from those stored milestones; with none, the sweep is what looks at it.
-    const token = await sandboxToken('vitally');
-    const moved = await fetch(`${S}/vitally/resources/tasks/${f.milestone.id}`, { method: 'PUT', headers: { authorization: `Basic ${btoa(`${token}:`)}`, 'content-type': 'application/json' }, body: JSON.stringify({ dueDate: yesterday }) });
-    expect(moved.status, await moved.clone().text()).toBe(200);
+    await estate.putVitallyTask(f.milestone.id, { dueDate: yesterday });
     const yesterdaysRead = async (correlationId: string) => {
       const stored = (await loadStates<AccountState>(env.DB, TENANT, [f.id])).get(f.id)!;
       const onboarding = stored.state.cs!.onboarding!;

@@ -26,12 +26,6 @@ const estate = automationEstate(S);
 const vitally = privateSandbox(S, 'vitally');
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
-async function putTask(taskId: string, body: { dueDate?: string; completedAt?: string }): Promise<void> {
-  const token = await estate.sandboxToken('vitally');
-  const res = await fetch(`${S}/vitally/resources/tasks/${taskId}`, { method: 'PUT', headers: { authorization: `Basic ${btoa(`${token}:`)}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(res.status, await res.clone().text()).toBe(200);
-}
-
 /**
  * An account whose onboarding has been quiet for five days in Vitally: its next milestone was the
  * last one completed (five days ago), the ones left are due in two months, none is blocked. Read
@@ -46,8 +40,8 @@ async function quietOnboarding(): Promise<Linked & { milestone: string }> {
     const open = ms.filter((m) => m.status !== 'completed' && m.status !== 'skipped');
     const recent = ms.some((m) => m.status === 'completed' && m.completedAt && m.completedAt.slice(0, 10) > day(-5));
     if (open.length < 2 || open.some((m) => m.status === 'blocked') || recent) continue;
-    await putTask(open[0]!.id, { completedAt: `${day(-5)}T09:00:00.000Z` });
-    for (const m of open.slice(1)) await putTask(m.id, { dueDate: day(60) });
+    await estate.putVitallyTask(open[0]!.id, { completedAt: `${day(-5)}T09:00:00.000Z` });
+    for (const m of open.slice(1)) await estate.putVitallyTask(m.id, { dueDate: day(60) });
     await estate.changeEffects(a.id, { erp: false, cs: true });
     return { ...a, milestone: open[1]!.name };
   }

@@ -270,7 +270,8 @@ export async function accountEffects(
     // Stalled onboarding and low adoption are states of the CS digest, judged on every run under
     // the tenant's current policy, read or not: a run with no fresh CS reading (an ERP change, the
     // re-judging after a policy change, rejudge.ts) opens the episode the new policy asks for, as
-    // of now. A health drop needs two readings, so it is judged only with a fresh one (above).
+    // of now. A health drop compares two readings (above), and the stored series when the
+    // thresholds are not those the digest was judged under (below).
     const judgedAt = read.cs?.fetchedAt ?? new Date().toISOString();
     // The stall judged from the stored milestones as of today under the policy now (a digest
     // without them keeps the verdict of its reading).
