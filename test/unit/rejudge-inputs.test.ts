@@ -23,6 +23,11 @@ describe('the health-drop rule over a score series', () => {
     expect(seriesFall(series(55), { dropPoints: 15, below: 60 })).toBeNull();
   });
 
+  it('is the CS system\'s series over the last 90 days up to the score\'s date, as the digest keeps it', () => {
+    const health = { score: 55, trend: 'down' as const, asOf: '2026-12-02', signals: [], history: [{ date: '2026-08-01', score: 90 }, { date: '2026-09-03', score: 70 }, { date: '2026-12-02', score: 55 }] };
+    expect(csDigest(AT, health, null, []).health?.history).toEqual([{ date: '2026-09-03', score: 70 }, { date: '2026-12-02', score: 55 }]);
+  });
+
   it('opens an episode only under thresholds other than those the digest was judged under, and never over an open one', () => {
     const s = series(70, 65, 55);
     expect(rejudgedEpisode(null, { dropPoints: 15, below: 60 }, { dropPoints: 15, below: 60 }, s, AT, 'acc')).toBeNull();
