@@ -33,6 +33,8 @@ declare module 'vitest' {
     automationPolicySandboxUrl: string;
     /** Private to test/worker/automation-holds.test.ts (it moves Vitally due dates and holds NetSuite sales orders). */
     automationHoldsSandboxUrl: string;
+    /** Private to test/worker/automation-rejudge.test.ts (it counts Vitally requests while policies are saved). */
+    automationRejudgeSandboxUrl: string;
     /** Private to test/worker/sync-runs.test.ts (it injects HubSpot faults and edits company domains). */
     syncRunsSandboxUrl: string;
     /**
@@ -73,6 +75,7 @@ const ESTATES = [
   'syncRunsSandboxUrl',
   'automationPolicySandboxUrl',
   'automationHoldsSandboxUrl',
+  'automationRejudgeSandboxUrl',
 ] as const;
 
 export default async function setup(project: TestProject) {

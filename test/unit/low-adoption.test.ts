@@ -43,7 +43,7 @@ describe('low adoption', () => {
 
   it('the CS digest keeps each health category by name', () => {
     const digest = csDigest(AT, { score: 61, trend: 'down', asOf: '2026-12-02', history: [], signals: [{ name: 'productUsage', score: 22 }, { name: 'support', score: 75 }] }, null, []);
-    expect(digest.health).toEqual({ score: 61, trend: 'down', asOf: '2026-12-02', signals: { productUsage: 22, support: 75 } });
+    expect(digest.health).toEqual({ score: 61, trend: 'down', asOf: '2026-12-02', signals: { productUsage: 22, support: 75 }, history: [] });
   });
 
   it('the console sentence names the category and the threshold only when it is on', () => {

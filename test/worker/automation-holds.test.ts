@@ -11,15 +11,13 @@
  */
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Env } from '../../worker/env.js';
-import { runAccountEffects } from '../../worker/flows/account-changes/consume.js';
 import type { AccountView } from '../../worker/model/index.js';
-import { createLogger } from '../../worker/ops/log.js';
 import type { AccountState } from '../../worker/policies/account-facts/index.js';
-import { loadStates, markDirtyStatement } from '../../worker/storage/account-changes.js';
+import { loadStates } from '../../worker/storage/account-changes.js';
 import type { System } from '../../worker/storage/connections.js';
 import { insertAccount, insertLink } from '../../worker/storage/identity.js';
-import { api, provision, rejudged } from './helpers.js';
+import { automationEstate, type Truth } from './automation-helpers.js';
+import { api } from './helpers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -29,24 +27,13 @@ declare module 'vitest' {
 
 const S = inject('automationHoldsSandboxUrl');
 const TENANT = 'demo';
-const brokerEnv = env as unknown as Env;
-const log = createLogger('error');
+const estate = automationEstate(S, TENANT);
+const { sandboxToken, putPolicy, companyTasks, companyProperty } = estate;
 
-interface Truth {
-  key: string;
-  hubspotCompanyIds: string[];
-  netsuiteCustomerIds: string[];
-  vitallyAccountIds: string[];
-}
-
-let key = '';
-let customers: Truth[] = [];
 let next = 0;
 
-async function sandboxToken(vendor: string): Promise<string> {
-  const res = await fetch(`${S}/__sandbox/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor, tenant: 'demo' }) });
-  return ((await res.json()) as { accessToken: string }).accessToken;
-}
+/** Runs the account's change effects as the consumer does after a CS change marked it. */
+const csChange = (accountId: string) => estate.changeEffects(accountId, { erp: false, cs: true });
 
 async function suiteql(q: string): Promise<Record<string, string>[]> {
   const res = await fetch(`${S}/netsuite/services/rest/query/v1/suiteql?limit=1000`, {
@@ -58,56 +45,17 @@ async function suiteql(q: string): Promise<Record<string, string>[]> {
   return ((await res.json()) as { items: Record<string, string>[] }).items;
 }
 
-/** Saves the policy and waits until every account was judged again under it (nothing runs behind the test's back). */
-async function putPolicy(policy: unknown): Promise<void> {
-  const res = await api(`/v1/tenants/${TENANT}/ops/automations`, { method: 'PUT', key, body: JSON.stringify(policy) });
-  expect(res.status, await res.clone().text()).toBe(200);
-  await rejudged(TENANT, res);
-}
-
-/** Runs the account's change effects as the consumer does after a CS change marked it. */
-async function csChange(accountId: string): Promise<void> {
-  await markDirtyStatement(env.DB, TENANT, accountId, { erp: false, cs: true }).run();
-  const failed = await runAccountEffects(brokerEnv, TENANT, [accountId], `holds-test-${accountId}-${Date.now()}`, log);
-  expect([...failed.values()].map(String)).toEqual([]);
-}
-
-async function moveDueDate(taskId: string, dueDate: string): Promise<void> {
-  const token = await sandboxToken('vitally');
-  const res = await fetch(`${S}/vitally/resources/tasks/${taskId}`, { method: 'PUT', headers: { authorization: `Basic ${btoa(`${token}:`)}`, 'content-type': 'application/json' }, body: JSON.stringify({ dueDate }) });
-  expect(res.status, await res.clone().text()).toBe(200);
-}
-
-async function hubspot<T>(path: string): Promise<T> {
-  const res = await fetch(`${S}/hubspot${path}`, { headers: { authorization: `Bearer ${await sandboxToken('hubspot')}` } });
-  return (await res.json()) as T;
-}
-
-/** Subjects of the tasks associated with a HubSpot company. */
-async function companyTasks(companyId: string): Promise<string[]> {
-  const assoc = await hubspot<{ results: { toObjectId: string | number }[] }>(`/crm/v4/objects/companies/${companyId}/associations/tasks`);
-  const subjects: string[] = [];
-  for (const r of assoc.results) subjects.push((await hubspot<{ properties: { hs_task_subject: string } }>(`/crm/v3/objects/tasks/${r.toObjectId}?properties=hs_task_subject`)).properties.hs_task_subject);
-  return subjects;
-}
-
-async function companyProperty(companyId: string, name: string): Promise<string | null> {
-  return (await hubspot<{ properties: Record<string, string | null> }>(`/crm/v3/objects/companies/${companyId}?properties=${name}`)).properties[name] ?? null;
-}
+const moveDueDate = (taskId: string, dueDate: string) => estate.putVitallyTask(taskId, { dueDate });
 
 /** The account's view as the card asks for it (from the cache unless `refresh`). */
 async function view(accountId: string, refresh = false): Promise<AccountView> {
-  const res = await api(`/v1/tenants/${TENANT}/accounts/${accountId}/view${refresh ? '?refresh=1' : ''}`, { key });
+  const res = await api(`/v1/tenants/${TENANT}/accounts/${accountId}/view${refresh ? '?refresh=1' : ''}`, { key: estate.key() });
   expect(res.status, await res.clone().text()).toBe(200);
   return (await res.json()) as AccountView;
 }
 
 /** The account's history lines, oldest first. */
-async function history(accountId: string): Promise<string[]> {
-  const res = await api(`/v1/tenants/${TENANT}/audit?entityType=account&entityId=${accountId}`, { key });
-  const body = (await res.json()) as { items: { after: { summary?: string } | null }[] };
-  return body.items.map((i) => i.after?.summary).filter((s): s is string => typeof s === 'string').reverse();
-}
+const history = async (accountId: string) => (await estate.history(accountId)).reverse();
 
 interface Candidate {
   id: string;
@@ -122,8 +70,8 @@ interface Candidate {
  */
 async function onboardingAccount(systems: System[], fits: (t: Truth) => boolean): Promise<Candidate> {
   const idOf = (t: Truth, s: System) => ({ hubspot: t.hubspotCompanyIds, netsuite: t.netsuiteCustomerIds, vitally: t.vitallyAccountIds })[s as 'hubspot']?.[0];
-  while (next < customers.length) {
-    const t = customers[next++]!;
+  while (next < estate.truth().length) {
+    const t = estate.truth()[next++]!;
     if (!systems.every((s) => idOf(t, s)) || !fits(t)) continue;
     const id = `acc_${next.toString(16).padStart(32, '0')}`;
     const records = Object.fromEntries(systems.map((s) => [s, idOf(t, s)!]));
@@ -131,8 +79,7 @@ async function onboardingAccount(systems: System[], fits: (t: Truth) => boolean)
     await csChange(id);
     const cs = (await loadStates<AccountState>(env.DB, TENANT, [id])).get(id)?.state.cs;
     if (!cs?.onboarding || cs.onboarding.stalled) continue;
-    const res = await api(`/v1/tenants/${TENANT}/accounts/${id}/view?refresh=1`, { key });
-    const v = (await res.json()) as AccountView;
+    const v = await estate.freshView(id);
     const open = v.onboarding.state === 'ok' ? v.onboarding.data.milestones.filter((m) => m.status !== 'completed' && m.status !== 'skipped' && m.status !== 'blocked' && m.dueDate) : [];
     const first = open.sort((x, y) => x.dueDate!.localeCompare(y.dueDate!))[0];
     if (first) return { id, records, milestone: { id: first.id, name: first.name, dueDate: first.dueDate! } };
@@ -142,16 +89,7 @@ async function onboardingAccount(systems: System[], fits: (t: Truth) => boolean)
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
-beforeAll(async () => {
-  key = await provision(TENANT);
-  for (const system of ['hubspot', 'netsuite', 'vitally'] as const) {
-    const token = await sandboxToken(system);
-    const credentials = system === 'vitally' ? { type: 'api_key', apiKey: token } : { type: 'bearer', accessToken: token };
-    const res = await api(`/v1/tenants/${TENANT}/connections/${system}`, { method: 'PUT', key, body: JSON.stringify({ baseUrl: `${S}/${system}`, credentials }) });
-    expect(res.ok, `connect ${system}`).toBe(true);
-  }
-  customers = (await (await fetch(`${S}/__sandbox/truth?tenant=demo`)).json()) as Truth[];
-});
+beforeAll(() => estate.setup());
 
 describe('a stalled onboarding holds what the tenant’s policy says', () => {
   it('billing: the customer’s approved sales orders go back to Pending Approval once per stall, and are approved again when it ends', async () => {

@@ -13,15 +13,11 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Env } from '../../worker/env.js';
-import { runAccountEffects } from '../../worker/flows/account-changes/consume.js';
 import { dueSweep } from '../../worker/flows/account-changes/due-sweep.js';
-import type { AccountView } from '../../worker/model/index.js';
 import { createLogger } from '../../worker/ops/log.js';
 import type { AccountState } from '../../worker/policies/account-facts/index.js';
-import { loadStates, markDirtyStatement, saveStateStatements } from '../../worker/storage/account-changes.js';
-import type { System } from '../../worker/storage/connections.js';
-import { insertAccount, insertLink } from '../../worker/storage/identity.js';
-import { api, provision, rejudged } from './helpers.js';
+import { loadStates, saveStateStatements } from '../../worker/storage/account-changes.js';
+import { automationEstate, type Linked } from './automation-helpers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,88 +29,8 @@ const S = inject('automationPolicySandboxUrl');
 const TENANT = 'demo';
 const brokerEnv = env as unknown as Env;
 const log = createLogger('error');
-
-interface Truth {
-  key: string;
-  hubspotCompanyIds: string[];
-  netsuiteCustomerIds: string[];
-  vitallyAccountIds: string[];
-}
-
-let key = '';
-let customers: Truth[] = [];
-let next = 0;
-
-async function sandboxToken(vendor: string): Promise<string> {
-  const res = await fetch(`${S}/__sandbox/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor, tenant: 'demo' }) });
-  return ((await res.json()) as { accessToken: string }).accessToken;
-}
-
-/** A new canonical account linked to the next unused real customer's records in `systems`. */
-async function linkedAccount(systems: System[], fits: (t: Truth) => boolean = () => true): Promise<{ id: string; records: Partial<Record<System, string>> }> {
-  const idOf = (t: Truth, s: System) => ({ hubspot: t.hubspotCompanyIds, netsuite: t.netsuiteCustomerIds, vitally: t.vitallyAccountIds })[s as 'hubspot']?.[0];
-  while (next < customers.length) {
-    const t = customers[next++]!;
-    if (!systems.every((s) => idOf(t, s)) || !fits(t)) continue;
-    const id = `acc_${(next.toString(16) + 'f'.repeat(32)).slice(0, 32)}`;
-    const records = Object.fromEntries(systems.map((s) => [s, idOf(t, s)!]));
-    await env.DB.batch([insertAccount(env.DB, TENANT, id, t.key), ...systems.map((s) => insertLink(env.DB, TENANT, id, { system: s, externalId: records[s]!, rule: 'manual', isPrimary: true }))]);
-    return { id, records };
-  }
-  throw new Error('no customer left with records in ' + systems.join(', '));
-}
-
-/** Saves the policy and waits until every account was judged again under it (nothing runs behind the test's back). */
-async function putPolicy(policy: unknown): Promise<void> {
-  const res = await api(`/v1/tenants/${TENANT}/ops/automations`, { method: 'PUT', key, body: JSON.stringify(policy) });
-  expect(res.status, await res.clone().text()).toBe(200);
-  await rejudged(TENANT, res);
-}
-
-/** Runs the account's change effects as the consumer does after an ERP/CS change marked it. */
-async function changeEffects(accountId: string, mark: { erp: boolean; cs: boolean }): Promise<void> {
-  await markDirtyStatement(env.DB, TENANT, accountId, mark).run();
-  const failed = await runAccountEffects(brokerEnv, TENANT, [accountId], `policy-test-${accountId}`, log);
-  expect([...failed.values()].map(String)).toEqual([]);
-}
-
-/** A new Vitally health score (0-100 here, Vitally's 0-10 there), with its category scores when given. */
-async function setHealth(vitallyId: string, score: number, categories?: Record<string, number>): Promise<void> {
-  const body = { score: score / 10, ...(categories ? { categories: Object.fromEntries(Object.entries(categories).map(([k, v]) => [k, v / 10])) } : {}) };
-  const res = await fetch(`${S}/__sandbox/vitally/demo/accounts/${vitallyId}/health`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(res.status).toBe(200);
-}
-
-/** Subjects of the tasks associated with a HubSpot company. */
-async function companyTasks(companyId: string): Promise<string[]> {
-  const auth = { authorization: `Bearer ${await sandboxToken('hubspot')}` };
-  const assoc = (await (await fetch(`${S}/hubspot/crm/v4/objects/companies/${companyId}/associations/tasks`, { headers: auth })).json()) as { results: { toObjectId: string | number }[] };
-  const subjects: string[] = [];
-  for (const r of assoc.results) {
-    const task = (await (await fetch(`${S}/hubspot/crm/v3/objects/tasks/${r.toObjectId}?properties=hs_task_subject`, { headers: auth })).json()) as { properties: { hs_task_subject: string } };
-    subjects.push(task.properties.hs_task_subject);
-  }
-  return subjects;
-}
-
-async function companyProperty(companyId: string, name: string): Promise<string | null> {
-  const res = await fetch(`${S}/hubspot/crm/v3/objects/companies/${companyId}?properties=${name}`, { headers: { authorization: `Bearer ${await sandboxToken('hubspot')}` } });
-  return ((await res.json()) as { properties: Record<string, string | null> }).properties[name] ?? null;
-}
-
-/** The account's history lines, newest first. */
-async function history(accountId: string): Promise<string[]> {
-  const res = await api(`/v1/tenants/${TENANT}/audit?entityType=account&entityId=${accountId}`, { key });
-  const body = (await res.json()) as { items: { after: { summary?: string } | null }[] };
-  return body.items.map((i) => i.after?.summary).filter((s): s is string => typeof s === 'string');
-}
-
-/** The account's view, built now (`?refresh=1`). */
-async function freshView(accountId: string): Promise<AccountView> {
-  const res = await api(`/v1/tenants/${TENANT}/accounts/${accountId}/view?refresh=1`, { key });
-  expect(res.status).toBe(200);
-  return (await res.json()) as AccountView;
-}
+const estate = automationEstate(S, TENANT);
+const { linkedAccount, putPolicy, changeEffects, setHealth, companyTasks, companyProperty, history, freshView } = estate;
 
 /** A health fall from 80 to 60 as the pipeline sees it: 80 was the last reading, Vitally now says 60. */
 async function healthFall(): Promise<{ id: string; company: string }> {
@@ -126,16 +42,7 @@ async function healthFall(): Promise<{ id: string; company: string }> {
   return { id: a.id, company: a.records.hubspot! };
 }
 
-beforeAll(async () => {
-  key = await provision(TENANT);
-  for (const system of ['hubspot', 'netsuite', 'vitally'] as const) {
-    const token = await sandboxToken(system);
-    const credentials = system === 'vitally' ? { type: 'api_key', apiKey: token } : { type: 'bearer', accessToken: token };
-    const res = await api(`/v1/tenants/${TENANT}/connections/${system}`, { method: 'PUT', key, body: JSON.stringify({ baseUrl: `${S}/${system}`, credentials }) });
-    expect(res.ok, `connect ${system}`).toBe(true);
-  }
-  customers = (await (await fetch(`${S}/__sandbox/truth?tenant=demo`)).json()) as Truth[];
-});
+beforeAll(() => estate.setup());
 
 describe('the tenant policy decides what the change pipeline does', () => {
   it('a 20-point health fall files a support review task under the defaults, and none with dropPoints raised to 25', async () => {
@@ -166,7 +73,7 @@ describe('the tenant policy decides what the change pipeline does', () => {
   it('a lowered finance hold threshold puts the account on hold in the view and on its HubSpot company; switched off, the view has no verdict', async () => {
     await putPolicy({});
     // A customer with some undisputed balance overdue but not on hold under the defaults (over 60 days, from 1,000).
-    let account: { id: string; records: Partial<Record<System, string>> } | null = null;
+    let account: Linked | null = null;
     let overdue = 0;
     for (let tries = 0; tries < 40 && !account; tries++) {
       const a = await linkedAccount(['hubspot', 'netsuite']);
@@ -263,18 +170,18 @@ describe('onboarding that falls due with nothing happening', () => {
     // A day passes: the milestone was due yesterday and is still not done. The clock cannot be
     // moved here, so the milestone's due date becomes yesterday in Vitally, and the account's
     // digest is put back to what a read yesterday would have stored (due yesterday, not stalled,
-    // stalled from today on if nothing changes).
-    const token = await sandboxToken('vitally');
-    const moved = await fetch(`${S}/vitally/resources/tasks/${f.milestone.id}`, { method: 'PUT', headers: { authorization: `Basic ${btoa(`${token}:`)}`, 'content-type': 'application/json' }, body: JSON.stringify({ dueDate: yesterday }) });
-    expect(moved.status, await moved.clone().text()).toBe(200);
-    const stored = (await loadStates<AccountState>(env.DB, TENANT, [f.id])).get(f.id)!;
-    const before: AccountState = { ...stored.state, cs: { ...stored.state.cs!, fetchedAt: `${yesterday}T12:00:00.000Z`, onboarding: { ...stored.state.cs!.onboarding!, stalled: null, checkBy: today } } };
-    await env.DB.batch(await saveStateStatements(env.DB, { tenantId: TENANT, accountId: f.id, previous: stored.version, state: before, history: [], actor: 'test', correlationId: 'seed-due' }));
-
-    // Switched off: the sweep reads nothing.
-    await putPolicy({ onboardingStalled: { enabled: false } });
-    expect(await dueSweep(brokerEnv, TENANT, log, 'due-sweep-off')).not.toContain(f.id);
-    await putPolicy({});
+    // stalled from today on if nothing changes). Any run of its effects would now judge it stalled
+    // from those stored milestones; with none, the sweep is what looks at it.
+    await estate.putVitallyTask(f.milestone.id, { dueDate: yesterday });
+    const yesterdaysRead = async (correlationId: string) => {
+      const stored = (await loadStates<AccountState>(env.DB, TENANT, [f.id])).get(f.id)!;
+      const onboarding = stored.state.cs!.onboarding!;
+      const milestones = onboarding.milestones!.map((m) => (m.id === f.milestone.id ? { ...m, dueDate: yesterday } : m));
+      const { onboardingEpisode: _episode, ...rest } = stored.state;
+      const before: AccountState = { ...rest, cs: { ...stored.state.cs!, fetchedAt: `${yesterday}T12:00:00.000Z`, onboarding: { ...onboarding, milestones, stalled: null, checkBy: today } } };
+      await env.DB.batch(await saveStateStatements(env.DB, { tenantId: TENANT, accountId: f.id, previous: stored.version, state: before, history: [], actor: 'test', correlationId }));
+    };
+    await yesterdaysRead('seed-due');
 
     expect(await dueSweep(brokerEnv, TENANT, log, 'due-sweep-1')).toContain(f.id);
     const after = (await loadStates<AccountState>(env.DB, TENANT, [f.id])).get(f.id)!.state;
@@ -287,5 +194,10 @@ describe('onboarding that falls due with nothing happening', () => {
     // Read today and stalled: the next minute's sweep leaves it alone, and no second task is filed.
     expect(await dueSweep(brokerEnv, TENANT, log, 'due-sweep-2')).not.toContain(f.id);
     expect(await stalledTasks()).toHaveLength(1);
+
+    // Switched off: the sweep reads nothing.
+    await putPolicy({ onboardingStalled: { enabled: false } });
+    await yesterdaysRead('seed-due-off');
+    expect(await dueSweep(brokerEnv, TENANT, log, 'due-sweep-off')).not.toContain(f.id);
   });
 });

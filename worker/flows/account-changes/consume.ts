@@ -46,15 +46,17 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) 
 
 /**
  * Runs the effects of `accountIds` (those still marked) and writes their facts; returns the
- * accounts that failed, with why. Also used by the scheduled sweep for marks left behind.
+ * accounts that failed, with why. Also used by the scheduled sweep for marks left behind, and by
+ * the re-judging after a policy save (`rejudge`: see effects.ts `AutomationSettings`).
  */
-export async function runAccountEffects(env: Env, tenantId: string, accountIds: readonly string[], correlationId: string, log: Logger): Promise<Map<string, unknown>> {
+export async function runAccountEffects(env: Env, tenantId: string, accountIds: readonly string[], correlationId: string, log: Logger, options: { rejudge?: boolean } = {}): Promise<Map<string, unknown>> {
   const failed = new Map<string, unknown>();
   if (accountIds.length === 0) return failed;
   const ctx = serviceContext(env, { tenantId, correlationId, log }, { maxWaitMs: QUEUE_WAIT_MS });
   const marks = await dirtyMarks(env.DB, tenantId, accountIds);
   const marked = [...marks.keys()];
-  const [states, settings] = await Promise.all([loadStates<AccountState>(env.DB, tenantId, marked), automationSettings(env.DB, tenantId)]);
+  const [states, tenantSettings] = await Promise.all([loadStates<AccountState>(env.DB, tenantId, marked), automationSettings(env.DB, tenantId)]);
+  const settings: AutomationSettings = options.rejudge ? { ...tenantSettings, rejudge: true } : tenantSettings;
   const releases: { accountId: string; release: BillingRelease }[] = [];
   const billingHolds: BillingHoldWanted[] = [];
   const toWrite: FactsToWrite[] = [];

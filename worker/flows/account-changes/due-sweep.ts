@@ -3,7 +3,9 @@
  * it, so the CS system reports no change and neither its webhooks nor the `updatedAt` poll bring
  * the account back to the pipeline (the same holds for onboarding with no milestone completed for
  * the policy's `noProgressDays`). The digest keeps the first day on which the stalled rule would
- * call the onboarding stalled if nothing changed (`checkBy`, policies/account-facts/state.ts);
+ * call the onboarding stalled if nothing changed (`checkBy`, policies/account-facts/state.ts),
+ * worked out again from the stored milestones under the tenant's policy on every effects run, so
+ * a policy save (rejudge.ts) moves it to the day the new grace or `noProgressDays` runs out;
  * every poll (each minute) looks for accounts whose `checkBy` has come while their digest, read
  * before today, says nothing is stalled, marks them for a CS read and runs their effects. The same rule then opens the
  * stalled-onboarding episode and files its task (policies/automations/onboarding-stalled.ts). A

@@ -14,13 +14,17 @@
  *   the finance hold is a fact; health drop, low adoption, stalled onboarding and renewal at risk
  *   are episodes kept in the digest, each filing one CRM task (consume.ts `fileTasks`) and one
  *   history line when it opens. Stalled onboarding and low adoption are judged from the CS digest
- *   on every run, read or not, so a policy change re-judges them (rejudge.ts). A stall holds what
- *   the policy's `hold` says: the renewal hold is a fact; a billing hold is asked of billing-hold.ts.
+ *   on every run, read or not, so a policy change re-judges them (rejudge.ts): the stall from the
+ *   stored milestones as of the run's day, with the policy's grace and `noProgressDays`. A health
+ *   drop compares two readings; when the thresholds differ from those the digest was judged under,
+ *   the stored score series is judged again as well (decision 53). A digest stored before those
+ *   inputs were kept has its CS source read once. A stall holds what the policy's `hold` says: the
+ *   renewal hold is a fact; a billing hold is asked of billing-hold.ts.
  */
 import type { Env } from '../../env.js';
 import { ConcordError } from '../../errors.js';
 import { addDays, sectionData, todayUtc, type AccountView } from '../../model/index.js';
-import { csDigest, deriveFacts, erpDigest, renewalRiskOf, type AccountLinks, type AccountState } from '../../policies/account-facts/index.js';
+import { csDigest, csInputsMissing, deriveFacts, erpDigest, judgeOnboarding, renewalRiskOf, type AccountLinks, type AccountState } from '../../policies/account-facts/index.js';
 import type { AccountFacts } from '../../ports/facts.js';
 import {
   DEFAULT_AUTOMATION_POLICY,
@@ -30,6 +34,7 @@ import {
   stallHoldOf,
   healthEpisode,
   onboardingEpisode,
+  rejudgedEpisode,
   renewalEpisode,
   type AdoptionEpisode,
   type HealthEpisode,
@@ -83,6 +88,13 @@ export interface AutomationSettings {
   goLiveMilestone: string | null;
   /** Which automations run, with which thresholds (policies/automations/policy.ts). */
   policy: AutomationPolicy;
+  /**
+   * The run is the re-judging after a policy save (rejudge.ts): a digest not known to have been
+   * judged under the health-drop thresholds now (stored before they were kept, or while the
+   * automation was off) is judged over its score series. Any other run takes such a digest as
+   * judged under the thresholds now, so this change files no task on its own.
+   */
+  rejudge?: boolean;
 }
 
 /** Held orders of an ERP customer to release because its onboarding went live. */
@@ -218,8 +230,10 @@ export async function accountEffects(
   const links: AccountLinks = { accountId, erpCustomerId: primary('netsuite'), csAccountId: primary('vitally') };
   const today = todayUtc();
   // A source never read for this account is read with the changed one: its facts (and the renewal
-  // risk, which weighs both) are then complete from the account's first change on.
-  const wanted: DirtyMark = { ...mark, erp: mark.erp || !stored?.state.erp, cs: mark.cs || !stored?.state.cs };
+  // risk, which weighs both) are then complete from the account's first change on. So is a CS
+  // digest stored before the rules' inputs were kept (milestones, score series): once.
+  const csOld = stored?.state.cs;
+  const wanted: DirtyMark = { ...mark, erp: mark.erp || !stored?.state.erp, cs: mark.cs || !csOld || (links.csAccountId !== null && csInputsMissing(csOld)) };
   const read = await freshSections(env, ctx, accountId, { erp: links.erpCustomerId, cs: links.csAccountId }, wanted, today);
 
   const previous = stored?.state;
@@ -256,8 +270,21 @@ export async function accountEffects(
     // Stalled onboarding and low adoption are states of the CS digest, judged on every run under
     // the tenant's current policy, read or not: a run with no fresh CS reading (an ERP change, the
     // re-judging after a policy change, rejudge.ts) opens the episode the new policy asks for, as
-    // of now. A health drop needs two readings, so it is judged only with a fresh one (above).
+    // of now. A health drop compares two readings (above), and the stored series when the
+    // thresholds are not those the digest was judged under (below).
     const judgedAt = read.cs?.fetchedAt ?? new Date().toISOString();
+    // The stall judged from the stored milestones as of today under the policy now (a digest
+    // without them keeps the verdict of its reading).
+    if (next.cs.onboarding) next.cs = { ...next.cs, onboarding: judgeOnboarding(next.cs.onboarding, today, policy.onboardingStalled) };
+    // The health drop under thresholds other than those the digest was judged under: the series again.
+    const rule = { dropPoints: policy.healthDrop.dropPoints, below: policy.healthDrop.below };
+    if (policy.healthDrop.enabled) {
+      // A first reading has nothing to judge again; a digest without a marker only when re-judging.
+      const judgedUnder = previous?.cs ? (previous.healthRule ?? (settings.rejudge ? undefined : rule)) : rule;
+      const episode = rejudgedEpisode(next.healthEpisode ?? null, judgedUnder, rule, next.cs.health?.history, judgedAt, accountId);
+      if (episode) next.healthEpisode = episode;
+      next.healthRule = rule;
+    }
     // Low adoption: the health drop's third trigger, an episode of its own (judged only with a threshold set).
     const judgedAdoption = adoptionEpisode(previous?.adoptionEpisode, next.cs.health ? (next.cs.health.signals ?? undefined) : undefined, judgedAt, accountId, policy.healthDrop);
     const adoption = episodeUnder(policy.healthDrop.enabled && policy.healthDrop.adoptionBelow > 0, previous?.adoptionEpisode, judgedAdoption);
@@ -314,8 +341,8 @@ export async function accountEffects(
     history.push({
       key: `onboarding-task:${stalled.key}`,
       action: 'account.automation.onboarding_task',
-      summary: `Onboarding task raised in the CRM: ${m.name} ${m.reason === 'blocked' ? 'is blocked' : `is past due (${m.dueDate})`}`,
-      detail: { milestone: m.name, reason: m.reason, dueDate: m.dueDate },
+      summary: `Onboarding task raised in the CRM: ${m.name} ${m.reason === 'blocked' ? 'is blocked' : m.reason === 'no_progress' ? `has not moved since ${m.lastProgress}` : `is past due (${m.dueDate})`}`,
+      detail: { milestone: m.name, reason: m.reason, dueDate: m.dueDate, ...(m.lastProgress ? { lastProgress: m.lastProgress } : {}) },
     });
   }
   history.push(...renewalHoldHistory(previous?.renewalHold ?? false, next));

@@ -8,7 +8,9 @@
  * of accounts the pipeline keeps a digest of (`account_states`, by id after the cursor), marks them
  * for effects with neither source to read again (`{erp: false, cs: false}`), runs their effects
  * from the stored digests under the policy now saved (effects.ts: facts, episodes, tasks, holds;
- * no vendor read, except a linked source the account never had read) and sends the page after it.
+ * every rule judged from the inputs the digest keeps, the stall from its milestones and the health
+ * drop from its score series; no vendor read, except a linked source the account never had read
+ * or a CS digest stored before those inputs were kept) and sends the page after it.
  * The last page writes the audit line `automations.rejudge.complete` with the count.
  *
  * Idempotent: an episode already open keeps its key, so its task is not filed a second time (and
@@ -55,7 +57,7 @@ export async function rejudgePage(env: Env, m: RejudgeMessage, log: Logger): Pro
   let failed = 0;
   if (ids.length > 0) {
     await env.DB.batch(ids.map((id) => markDirtyStatement(env.DB, m.tenantId, id, { erp: false, cs: false })));
-    failed = (await runAccountEffects(env, m.tenantId, ids, m.correlationId, log)).size;
+    failed = (await runAccountEffects(env, m.tenantId, ids, m.correlationId, log, { rejudge: true })).size;
   }
   const done = m.done + ids.length;
   log.info('automations.rejudge.page', { accounts: ids.length, failed, done });

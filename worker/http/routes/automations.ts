@@ -10,9 +10,9 @@
  *
  * A saved policy applies to the next change batch and the next view build (services/
  * automation-policy.ts), and every account the change pipeline knows is judged again under it from
- * its stored digest (flows/account-changes/rejudge.ts, docs/decisions.md 49); a cached account
- * view keeps the finance hold it was built with until it is rebuilt, at most 60 s later for any
- * view that is read (docs/decisions.md 37).
+ * the inputs its stored digest keeps (flows/account-changes/rejudge.ts, docs/decisions.md 49 and
+ * 51); a cached account view keeps the finance hold it was built with until it is rebuilt, at most
+ * 60 s later for any view that is read (docs/decisions.md 37).
  */
 import { Hono } from 'hono';
 import type { Env } from '../../env.js';

@@ -9,7 +9,7 @@ import type { HealthEpisode } from '../automations/health-drop.js';
 import type { AdoptionEpisode } from '../automations/low-adoption.js';
 import type { OnboardingEpisode, StalledMilestone } from '../automations/onboarding-stalled.js';
 import type { RenewalEpisode } from '../automations/renewal-risk.js';
-import { addDays, toCents, type ContractSection, type Escalation, type HealthSection, type OnboardingSection, type ReceivablesSection } from '../../model/index.js';
+import { addDays, toCents, type ContractSection, type Escalation, type HealthPoint, type HealthSection, type MilestoneView, type OnboardingSection, type ReceivablesSection } from '../../model/index.js';
 
 export interface ErpDigest {
   fetchedAt: string;
@@ -33,16 +33,30 @@ export interface CsDigest {
   fetchedAt: string;
   /**
    * `signals`: the latest score's categories (name -> 0-100), what the low-adoption rule reads;
-   * absent in digests stored before it.
+   * `history`: the CS system's score series over the last {@link HEALTH_SERIES_DAYS} days up to
+   * `asOf` (oldest first, the latest score its last point), what the health-drop rule is judged
+   * again from when its thresholds change (policies/automations/health-drop.ts `seriesEpisode`).
+   * Each absent in digests stored before it.
    */
-  health: (Pick<HealthSection, 'score' | 'trend' | 'asOf'> & { signals?: Record<string, number> }) | null;
+  health: (Pick<HealthSection, 'score' | 'trend' | 'asOf'> & { signals?: Record<string, number>; history?: HealthPoint[] }) | null;
   onboarding: {
     status: OnboardingSection['status'];
     /** The milestone being worked on (first not completed, in order), null when none is left. */
     current: string | null;
     /** Names of the completed milestones. */
     completed: string[];
-    /** The milestone onboarding is stalled on (blocked first, else the earliest past due), null when none; absent in digests stored before it. */
+    /**
+     * Every milestone as read (id, name, status, due date, completion time): the inputs the
+     * stalled rule is judged from on every run under the tenant's current policy, as of that day
+     * (`judgeOnboarding`), so a changed grace or `noProgressDays` applies without a CS read.
+     * Absent in digests stored before it (the CS source is then read once).
+     */
+    milestones?: MilestoneView[];
+    /**
+     * The milestone onboarding is stalled on (blocked first, else the earliest past due, else the
+     * current one after `noProgressDays` without progress), null when none, as last judged; absent
+     * in digests stored before it.
+     */
     stalled?: StalledMilestone | null;
     /**
      * The first day (YYYY-MM-DD) on which the stalled rule would find this onboarding stalled if
@@ -64,6 +78,12 @@ export interface AccountState {
   cs?: CsDigest;
   /** An open health-drop episode (policies/automations/health-drop.ts): its CRM task is ensured until it closes. */
   healthEpisode?: HealthEpisode;
+  /**
+   * The health-drop thresholds the health episode was last judged under (absent: not judged
+   * under any yet, or the automation was off): a run under other thresholds judges the rule
+   * again over the stored score series (policies/automations/health-drop.ts `seriesFall`).
+   */
+  healthRule?: { dropPoints: number; below: number };
   /** An open low-adoption episode (policies/automations/low-adoption.ts): its support review task is ensured until it closes. */
   adoptionEpisode?: AdoptionEpisode;
   /** An open stalled-onboarding episode (policies/automations/onboarding-stalled.ts). */
@@ -81,6 +101,9 @@ export interface AccountState {
   /** When the pipeline first saw the onboarding's go-live milestone completed (billing is released then). */
   goLive?: { milestone: string; at: string };
 }
+
+/** How far back the digest keeps the CS system's health score series (Vitally's is weekly: about 13 points). */
+export const HEALTH_SERIES_DAYS = 90;
 
 /** The ERP digest of freshly read sections. */
 export function erpDigest(fetchedAt: string, receivables: ReceivablesSection | null, contract: ContractSection | null, lastPaymentDate: string | null): ErpDigest {
@@ -109,10 +132,10 @@ export interface StallRule {
   noProgressDays?: number;
 }
 
-const openMilestones = (onboarding: OnboardingSection) => onboarding.milestones.filter((m) => m.status !== 'completed' && m.status !== 'skipped');
+const openMilestones = (onboarding: Pick<OnboardingSection, 'milestones'>) => onboarding.milestones.filter((m) => m.status !== 'completed' && m.status !== 'skipped');
 
 /** The day the last milestone was completed (YYYY-MM-DD), null when none was. */
-function lastProgress(onboarding: OnboardingSection): string | null {
+function lastProgress(onboarding: Pick<OnboardingSection, 'milestones'>): string | null {
   const done = onboarding.milestones.flatMap((m) => (m.status === 'completed' && m.completedAt ? [m.completedAt.slice(0, 10)] : []));
   return done.length > 0 ? done.reduce((a, b) => (b > a ? b : a)) : null;
 }
@@ -125,7 +148,7 @@ function lastProgress(onboarding: OnboardingSection): string | null {
  * completed for longer than that (judged only after a first milestone is completed: the CS
  * system gives no project start to count from).
  */
-export function stalledMilestone(onboarding: OnboardingSection, today: string, rule: StallRule | number = {}): StalledMilestone | null {
+export function stalledMilestone(onboarding: Pick<OnboardingSection, 'milestones'>, today: string, rule: StallRule | number = {}): StalledMilestone | null {
   const { pastDueGraceDays = 0, noProgressDays = 0 } = typeof rule === 'number' ? { pastDueGraceDays: rule } : rule;
   const open = openMilestones(onboarding);
   const blocked = open.find((m) => m.status === 'blocked');
@@ -147,7 +170,7 @@ export function stalledMilestone(onboarding: OnboardingSection, today: string, r
  * (null: never, as it stands): a due date plus the grace plus one day, or the last completion
  * plus `noProgressDays` plus one day, whichever comes first.
  */
-export function stallCheckDate(onboarding: OnboardingSection, rule: StallRule = {}): string | null {
+export function stallCheckDate(onboarding: Pick<OnboardingSection, 'milestones'>, rule: StallRule = {}): string | null {
   const { pastDueGraceDays = 0, noProgressDays = 0 } = rule;
   const open = openMilestones(onboarding);
   const days = open.flatMap((m) => (m.dueDate ? [addDays(m.dueDate, pastDueGraceDays + 1)] : []));
@@ -161,16 +184,41 @@ export function csDigest(fetchedAt: string, health: HealthSection | null, onboar
   const stall: StallRule = typeof rule === 'number' ? { pastDueGraceDays: rule } : rule;
   return {
     fetchedAt,
-    health: health ? { score: health.score, trend: health.trend, asOf: health.asOf, signals: Object.fromEntries(health.signals.map((s) => [s.name, s.score])) } : null,
+    health: health
+      ? {
+          score: health.score,
+          trend: health.trend,
+          asOf: health.asOf,
+          signals: Object.fromEntries(health.signals.map((s) => [s.name, s.score])),
+          history: health.history.filter((p) => p.date >= addDays(health.asOf, -HEALTH_SERIES_DAYS) && p.date <= health.asOf).map((p) => ({ date: p.date, score: p.score })),
+        }
+      : null,
     onboarding: onboarding
       ? {
           status: onboarding.status,
           current: onboarding.milestones.find((m) => m.status !== 'completed' && m.status !== 'skipped')?.name ?? null,
           completed: onboarding.milestones.filter((m) => m.status === 'completed').map((m) => m.name),
+          milestones: onboarding.milestones.map((m) => ({ id: m.id, name: m.name, status: m.status, dueDate: m.dueDate, completedAt: m.completedAt })),
           stalled: stalledMilestone(onboarding, fetchedAt.slice(0, 10), stall),
           checkBy: stallCheckDate(onboarding, stall),
         }
       : null,
     escalations: (escalations ?? []).map((e) => ({ id: e.id, subject: e.subject, priority: e.priority, status: e.status })),
   };
+}
+
+/**
+ * The CS digest's onboarding judged again from its stored milestones as of `today` under `rule`
+ * (the tenant's policy now): which milestone it is stalled on, and the day the sweep should look
+ * again. Unchanged when the digest predates stored milestones (it has nothing to judge from).
+ */
+export function judgeOnboarding(onboarding: NonNullable<CsDigest['onboarding']>, today: string, rule: StallRule): NonNullable<CsDigest['onboarding']> {
+  if (!onboarding.milestones) return onboarding;
+  const source = { milestones: onboarding.milestones };
+  return { ...onboarding, stalled: stalledMilestone(source, today, rule), checkBy: stallCheckDate(source, rule) };
+}
+
+/** Whether a CS digest lacks an input the rules are judged from (stored before it was kept): read the source once. */
+export function csInputsMissing(cs: CsDigest): boolean {
+  return (cs.onboarding !== null && !cs.onboarding.milestones) || (cs.health !== null && !cs.health.history);
 }

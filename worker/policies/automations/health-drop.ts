@@ -3,6 +3,11 @@
  * between two readings, or falls below `below`, an episode opens and the account gets one support
  * review task in the CRM. The episode stays open (no second task, however many changes follow,
  * even further drops) until the score is back at or above the score it fell from.
+ *
+ * Between two of Concord's readings the rule compares the two scores (`healthEpisode`). When the
+ * thresholds change, the rule is judged again over the CS system's score series kept in the
+ * digest (`seriesFall`): the fall the rule would have found, and not seen recovered, had the new
+ * thresholds always applied (docs/decisions.md 53).
  */
 
 export interface HealthDropPolicy {
@@ -42,4 +47,49 @@ export function healthEpisode(
   if (previous === null || previous === undefined) return null;
   const fell = previous - next >= policy.dropPoints || (previous >= policy.below && next < policy.below);
   return fell ? { key: `health-drop:${accountId}:${at}`, from: previous, to: next, at } : null;
+}
+
+/** A point of the CS system's health score series. */
+export interface ScorePoint {
+  date: string;
+  score: number;
+}
+
+/**
+ * The fall still open at the end of `series` (oldest first) had the rule judged each point after
+ * the one before it under `policy`: `from` the score it fell from, `to` the series' last score;
+ * null when no fall opened or the score came back to where it fell from.
+ */
+export function seriesFall(series: readonly ScorePoint[], policy: HealthDropPolicy = DEFAULT_HEALTH_DROP): { from: number; to: number } | null {
+  let open: number | null = null;
+  for (let i = 1; i < series.length; i++) {
+    const previous = series[i - 1]!.score;
+    const next = series[i]!.score;
+    if (open !== null) {
+      if (next >= open) open = null;
+      continue;
+    }
+    if (previous - next >= policy.dropPoints || (previous >= policy.below && next < policy.below)) open = previous;
+  }
+  return open === null ? null : { from: open, to: series.at(-1)!.score };
+}
+
+/**
+ * The episode after a run under `policy`, when the digest was last judged under `judgedUnder`
+ * (undefined: under none): with other thresholds and no episode open, the fall `seriesFall`
+ * finds in the stored series opens one as of `at`; otherwise `open` as it is. An open episode is
+ * never closed here: it closes when the score recovers, as on any reading.
+ */
+export function rejudgedEpisode(
+  open: HealthEpisode | null,
+  judgedUnder: HealthDropPolicy | undefined,
+  policy: HealthDropPolicy,
+  series: readonly ScorePoint[] | undefined,
+  at: string,
+  accountId: string,
+): HealthEpisode | null {
+  if (open || !series) return open;
+  if (judgedUnder && judgedUnder.dropPoints === policy.dropPoints && judgedUnder.below === policy.below) return open;
+  const fall = seriesFall(series, policy);
+  return fall ? { key: `health-drop:${accountId}:${at}`, ...fall, at } : null;
 }
