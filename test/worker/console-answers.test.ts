@@ -318,7 +318,8 @@ describe('saved change-intake and automation answers match the broker', () => {
     expect(body.automations.find((a) => a.key === 'health-drop')).toMatchObject({ enabled: true, dropPoints: 25, when: 'The health score falls by 25 points or more between two readings, or to below 40' });
     expect(body.automations.find((a) => a.key === 'renewal-risk')).toMatchObject({ enabled: false });
     expect((await getOps('/automations')).body).toEqual(body);
-    const audit = await env.DB.prepare("SELECT before_json AS b, after_json AS a FROM audit_log WHERE tenant_id = ? AND entity_type = 'flow_settings' AND entity_id = 'automations'").bind(INTAKE_TENANT).all<{ b: string; a: string }>();
+    // The save's own audit line (the re-judging it starts writes its own when it completes, at a time of its own).
+    const audit = await env.DB.prepare("SELECT before_json AS b, after_json AS a FROM audit_log WHERE tenant_id = ? AND entity_type = 'flow_settings' AND entity_id = 'automations' AND action = 'flow.settings.update'").bind(INTAKE_TENANT).all<{ b: string; a: string }>();
     expect(audit.results).toHaveLength(1);
     expect(JSON.parse(audit.results[0]!.b)).toEqual(automations.policy);
     expect(JSON.parse(audit.results[0]!.a)).toEqual(policy);

@@ -110,7 +110,7 @@ export async function getRun(db: D1Database, tenantId: string, id: string): Prom
 export async function listRuns(
   db: D1Database,
   tenantId: string,
-  filter: { flow?: string; sourceSystem?: string; sourceRecord?: string; status?: RunStatus; before?: string; limit: number },
+  filter: { flow?: string; sourceSystem?: string; sourceRecord?: string; status?: RunStatus; before?: { updatedAt: string; id?: string }; limit: number },
 ): Promise<RunRow[]> {
   const where = ['tenant_id = ?'];
   const args: unknown[] = [tenantId];
@@ -118,9 +118,11 @@ export async function listRuns(
   if (filter.sourceSystem) (where.push('source_system = ?'), args.push(filter.sourceSystem));
   if (filter.sourceRecord) (where.push('source_record = ?'), args.push(filter.sourceRecord));
   if (filter.status) (where.push('status = ?'), args.push(filter.status));
-  if (filter.before) (where.push('updated_at < ?'), args.push(filter.before));
+  // Keyset on (updated_at, id): runs of the same millisecond are neither skipped nor repeated.
+  if (filter.before?.id) (where.push('(updated_at < ? OR (updated_at = ? AND id < ?))'), args.push(filter.before.updatedAt, filter.before.updatedAt, filter.before.id));
+  else if (filter.before) (where.push('updated_at < ?'), args.push(filter.before.updatedAt));
   const { results } = await db
-    .prepare(`SELECT ${RUN_COLUMNS} FROM flow_runs WHERE ${where.join(' AND ')} ORDER BY updated_at DESC LIMIT ?`)
+    .prepare(`SELECT ${RUN_COLUMNS} FROM flow_runs WHERE ${where.join(' AND ')} ORDER BY updated_at DESC, id DESC LIMIT ?`)
     .bind(...args, filter.limit)
     .all<RawRun>();
   return results.map(toRun);

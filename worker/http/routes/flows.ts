@@ -32,7 +32,11 @@ const ListQuery = z
     source: CrmSourceSchema.optional(),
     record: z.string().regex(/^[A-Za-z0-9]{1,20}$/).optional(),
     status: z.enum(['queued', 'running', 'blocked', 'failed', 'completed']).optional(),
-    before: InstantSchema.optional(),
+    /**
+     * The `next` of the page before: `<updatedAt>~<runId>`. A bare instant (the older form) is
+     * still taken, but runs of that same millisecond are then skipped.
+     */
+    before: z.union([InstantSchema, z.string().regex(/^[^~]{1,40}~[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/, 'the next cursor of the previous page')]).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict();
@@ -44,8 +48,13 @@ export function flowRoutes() {
 
   r.get('/runs', async (c) => {
     const q = query(c, ListQuery);
-    const items = await listRuns(c.env.DB, c.get('tenantId'), { sourceSystem: q.source, sourceRecord: q.record, status: q.status, before: q.before, limit: q.limit });
-    return c.json({ items, next: items.length === q.limit ? items.at(-1)!.updatedAt : null });
+    const [at, id] = q.before?.split('~') ?? [];
+    if (at !== undefined && !InstantSchema.safeParse(at).success) fail({ kind: 'validation', status: 400, issues: [{ path: 'before', code: 'invalid_cursor', message: 'not a cursor this list returned' }] });
+    const before = at === undefined ? undefined : { updatedAt: at, ...(id ? { id } : {}) };
+    const items = await listRuns(c.env.DB, c.get('tenantId'), { sourceSystem: q.source, sourceRecord: q.record, status: q.status, before, limit: q.limit });
+    // Runs often share a millisecond (a burst): the cursor carries the id that breaks the tie.
+    const last = items.at(-1);
+    return c.json({ items, next: items.length === q.limit && last ? `${last.updatedAt}~${last.id}` : null });
   });
 
   r.get('/runs/:id', async (c) => {
