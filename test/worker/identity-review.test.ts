@@ -197,10 +197,21 @@ describe('resolve and thresholds', () => {
 
   it('answers with a decision and scored matches with reasons, for the body itself or {candidate}', async () => {
     const list = await json<{ items: Account[] }>(await api('/v1/tenants/demo/accounts?limit=200', { key }));
-    const acc = list.items.find((a) => a.links.some((l) => l.system === 'netsuite') && a.links.some((l) => l.system === 'hubspot'))!;
-    const facts = await json<{ account: { legalName?: string; domain?: string; taxId?: string; billTo?: { city: string; country: string; line1: string } } }>(
-      await api(`/v1/tenants/demo/accounts/${acc.id}/view`, { key }),
-    );
+    // A linked customer chosen by what its view holds (the list's order is no property): its ERP
+    // facts read (a view whose NetSuite read failed has no legal name or billing address), with a
+    // tax id and a domain, the evidence a match needs.
+    type Facts = { account: { legalName?: string; domain?: string; taxId?: string; billTo?: { city: string; country: string; line1: string } } };
+    let acc: Account | null = null;
+    let facts: Facts | null = null;
+    for (const a of list.items.filter((x) => x.links.some((l) => l.system === 'netsuite') && x.links.some((l) => l.system === 'hubspot'))) {
+      const v = await json<Facts>(await api(`/v1/tenants/demo/accounts/${a.id}/view`, { key }));
+      if (v.account.legalName && v.account.taxId && v.account.domain && v.account.billTo?.city && v.account.billTo.country) {
+        [acc, facts] = [a, v];
+        break;
+      }
+    }
+    expect(facts, 'a linked customer with its ERP facts, tax id and domain').not.toBeNull();
+    if (!acc || !facts) return;
     const candidate = { name: facts.account.legalName!, domain: facts.account.domain ? `https://WWW.${facts.account.domain.toUpperCase()}/` : null, taxId: facts.account.taxId ?? null, city: facts.account.billTo?.city ?? null, country: facts.account.billTo?.country ?? null };
     for (const body of [candidate, { candidate }]) {
       const res = await resolve(body);
