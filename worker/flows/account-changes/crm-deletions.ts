@@ -17,14 +17,13 @@
 import type { Env } from '../../env.js';
 import type { Logger } from '../../ops/log.js';
 import { portsFor } from '../../ports/registry.js';
-import { failureReason } from '../../queues/dead-letter.js';
 import { crmVersionKey, type CrmChange } from '../../queues/messages.js';
 import { serviceContext } from '../../services/context.js';
 import { recordsFields } from '../../storage/identity-records.js';
 import { checkpoints, saveCheckpointStatement } from '../../storage/poll-checkpoints.js';
 import type { POLLED_CRMS } from './crm-poll.js';
 import { QUEUE_WAIT_MS } from './intake.js';
-import { OVERLAP_MS, accountOf, enqueueUnclaimed, type StreamReport } from './poll-common.js';
+import { OVERLAP_MS, accountOf, enqueueUnclaimed, streamFailed, type StreamReport } from './poll-common.js';
 
 const STREAM = 'account-deleted';
 /** How far back Salesforce's delete log answers (a minute of margin for the clocks). */
@@ -63,9 +62,6 @@ export async function pollCrmDeletions(env: Env, tenantId: string, system: (type
     await saveCheckpointStatement(env.DB, { tenantId, source: system, stream: STREAM, checkpointMs, found: enqueued, error: null }).run();
     return [{ source: system, stream: STREAM, seen, enqueued }];
   } catch (err) {
-    const error = failureReason(err);
-    log.warn('poll.stream_failed', { source: system, stream: STREAM, error });
-    await saveCheckpointStatement(env.DB, { tenantId, source: system, stream: STREAM, checkpointMs: previous, found: enqueued, error: error.slice(0, 300) }).run();
-    return [{ source: system, stream: STREAM, seen, enqueued, error }];
+    return streamFailed(env, log, tenantId, { source: system, stream: STREAM, checkpointMs: previous, seen, enqueued }, err);
   }
 }

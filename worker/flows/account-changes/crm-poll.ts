@@ -19,14 +19,13 @@ import type { Logger } from '../../ops/log.js';
 import type { IdentityFields } from '../../policies/identity/index.js';
 import type { CrmCompanyChange } from '../../ports/index.js';
 import { portsFor } from '../../ports/registry.js';
-import { failureReason } from '../../queues/dead-letter.js';
 import { crmVersionKey, type CrmChange } from '../../queues/messages.js';
 import { serviceContext } from '../../services/context.js';
 import { storedRecord } from '../../services/identity/records.js';
 import { recordsFields } from '../../storage/identity-records.js';
 import { checkpoints, saveCheckpointStatement } from '../../storage/poll-checkpoints.js';
 import { QUEUE_WAIT_MS } from './intake.js';
-import { OVERLAP_MS, accountOf, enqueueUnclaimed, type StreamReport } from './poll-common.js';
+import { OVERLAP_MS, accountOf, enqueueUnclaimed, streamFailed, type StreamReport } from './poll-common.js';
 
 /** The CRMs polled for company changes (the others push them), and the stream name. */
 export const POLLED_CRMS = ['salesforce'] as const;
@@ -80,9 +79,6 @@ export async function pollCrmCompanies(env: Env, tenantId: string, system: (type
     await saveCheckpointStatement(env.DB, { tenantId, source: system, stream: STREAM, checkpointMs: newest, found: enqueued, error: null }).run();
     return [{ source: system, stream: STREAM, seen, enqueued }];
   } catch (err) {
-    const error = failureReason(err);
-    log.warn('poll.stream_failed', { source: system, stream: STREAM, error });
-    await saveCheckpointStatement(env.DB, { tenantId, source: system, stream: STREAM, checkpointMs: previous, found: enqueued, error: error.slice(0, 300) }).run();
-    return [{ source: system, stream: STREAM, seen, enqueued, error }];
+    return streamFailed(env, log, tenantId, { source: system, stream: STREAM, checkpointMs: previous, seen, enqueued }, err);
   }
 }

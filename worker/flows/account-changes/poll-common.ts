@@ -6,7 +6,9 @@
 import type { Env } from '../../env.js';
 import { enqueueChanges } from '../../queues/enqueue.js';
 import type { ChangeMessage } from '../../queues/messages.js';
-import { claimedKeys } from '../../storage/poll-checkpoints.js';
+import type { Logger } from '../../ops/log.js';
+import { failureReason } from '../../queues/dead-letter.js';
+import { claimedKeys, saveCheckpointStatement } from '../../storage/poll-checkpoints.js';
 
 /** How far before its checkpoint each poll reads again (late commits, clock skew between polls). */
 export const OVERLAP_MS = 2 * 60_000;
@@ -34,5 +36,16 @@ export async function enqueueUnclaimed(env: Env, tenantId: string, messages: Cha
   const fresh = unique.filter((m) => !claimed.has(m.idempotencyKey));
   if (fresh.length > 0) await enqueueChanges(env, fresh);
   return fresh.length;
+}
+
+/**
+ * A stream whose poll failed: logged, its checkpoint kept where it was (`checkpointMs`, so the
+ * next poll reads the window again) with the reason, and reported.
+ */
+export async function streamFailed(env: Env, log: Logger, tenantId: string, r: { source: string; stream: string; checkpointMs: number; seen: number; enqueued: number }, err: unknown): Promise<StreamReport[]> {
+  const error = failureReason(err);
+  log.warn('poll.stream_failed', { source: r.source, stream: r.stream, error });
+  await saveCheckpointStatement(env.DB, { tenantId, source: r.source, stream: r.stream, checkpointMs: r.checkpointMs, found: r.enqueued, error: error.slice(0, 300) }).run();
+  return [{ source: r.source, stream: r.stream, seen: r.seen, enqueued: r.enqueued, error }];
 }
 
