@@ -43,6 +43,16 @@ interface NsStats {
   customers: { createdThroughApi: number; duplicates: number };
   salesOrders: { createdThroughApi: number; duplicates: number; maxPerExternalId: number; createdWithoutExternalId: number };
 }
+/** The NetSuite limiter's slot accounting (worker/connectors/limits/core.ts SlotUse). */
+interface SlotUse {
+  leases: number;
+  objectMs: number;
+  calls: number;
+  callerMs: number;
+  callMs: number;
+  heldLeases: number;
+  heldMs: number;
+}
 interface ViStats {
   accounts: { createdThroughApi: number; duplicates: number };
   projects: { createdThroughApi: number; duplicates: number };
@@ -67,6 +77,10 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
   const counters = async () => (await json<{ netsuiteConcurrency: number; counters: { netsuite?: { demo?: Counters }; hubspot?: { demo?: Counters }; vitally?: { demo?: Counters } } }>(await fetch(`${sb}/__sandbox/limits`)));
   const nsStats = async () => json<NsStats>(await fetch(`${sb}/__sandbox/netsuite/demo/stats`));
   const viStats = async () => json<ViStats>(await fetch(`${sb}/__sandbox/vitally/demo/stats`));
+  const slotUse = async (): Promise<SlotUse> => {
+    const q = await json<{ vendors: { system: string; usage: { slotUse?: SlotUse } | null }[] }>(await broker('/ops/quota'));
+    return q.vendors.find((v) => v.system === 'netsuite')?.usage?.slotUse ?? { leases: 0, objectMs: 0, calls: 0, callerMs: 0, callMs: 0, heldLeases: 0, heldMs: 0 };
+  };
 
   // Templates: the seed's valid demo deals (picked by what they are, from the sandbox's truth).
   const fixtures = await json<{ hubspot: { valid: Fixture[] } }>(await fetch(`${sb}/__sandbox/truth/closed-won?tenant=demo`));
@@ -155,7 +169,7 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
 
   // 3. The burst.
   await fetch(`${sb}/__sandbox/limits`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reset: true }) });
-  const [ns0, vi0] = [await nsStats(), await viStats()];
+  const [ns0, vi0, su0] = [await nsStats(), await viStats(), await slotUse()];
   const started = performance.now();
   await Promise.all(
     Array.from({ length: Math.ceil(burstDeals.length / BATCH) }, (_, b) =>
@@ -181,6 +195,7 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
   const none: Counters = { requests: 0, rateLimited: 0, serverErrors: 0, maxInFlight: 0 };
   const drained = (await counters()).counters;
   const atDrain = drained.netsuite?.demo ?? none;
+  const su1 = await slotUse();
 
   // Runs to their end (write-backs and CS provisioning follow the order).
   let completed = 0;
@@ -252,6 +267,17 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
   console.log(`  orders/s            ${rate.toFixed(2)}`);
   console.log(`  ceiling             ${ceiling.toFixed(2)} orders/s = ${slots} NetSuite slots / (${callsPerOrder.toFixed(2)} ERP calls per order x ${meanLatencyMs.toFixed(1)} ms mean ERP call latency, idle)   drain at ${((rate / ceiling) * 100).toFixed(1)} % of it`);
   console.log(`  in-burst ceiling    ${burstCeiling.toFixed(2)} orders/s at the ${burstLatencyMs.toFixed(1)} ms NetSuite took per call during the burst   drain at ${((rate / burstCeiling) * 100).toFixed(1)} % of it   NetSuite's pool busy ${(poolBusy * 100).toFixed(0)} % of the drain`);
+  // Where the slots' time went during the drain (slot-seconds; the pool had slots x drain of them).
+  const slotS = (ms: number) => (ms / 1000).toFixed(1);
+  const d = { objectMs: su1.objectMs - su0.objectMs, callerMs: su1.callerMs - su0.callerMs, callMs: su1.callMs - su0.callMs, calls: su1.calls - su0.calls, leases: su1.leases - su0.leases, heldMs: su1.heldMs - su0.heldMs };
+  const pool = slots * drainS * 1000;
+  const pct = (ms: number) => `${((ms / pool) * 100).toFixed(0)} %`;
+  console.log(
+    `  slot time           pool ${slotS(pool)} slot-s: limiter counted leases ${slotS(d.objectMs)} (${pct(d.objectMs)}, ${d.leases} leases for ${d.calls} calls) + account-view holds ${slotS(d.heldMs)} (${pct(d.heldMs)}); callers held ${slotS(d.callerMs)} (${pct(d.callerMs)}), of which HTTP exchanges ${slotS(d.callMs)} (${pct(d.callMs)}); NetSuite busy ${slotS(atDrain.slotMs ?? 0)} (${pct(atDrain.slotMs ?? 0)})`,
+  );
+  console.log(
+    `                      per call, ms: in the limiter's lease ${(d.objectMs / Math.max(1, d.calls)).toFixed(1)}, held by the caller ${(d.callerMs / Math.max(1, d.calls)).toFixed(1)}, HTTP exchange ${(d.callMs / Math.max(1, d.calls)).toFixed(1)}, at NetSuite ${atDrain.requests > 0 ? ((atDrain.slotMs ?? 0) / atDrain.requests).toFixed(1) : '-'}`,
+  );
   console.log(`  NetSuite in flight  max ${atDrain.maxInFlight} (limit ${slots})   429s ${atDrain.rateLimited}   5xx ${atDrain.serverErrors}`);
   console.log(
     `  other vendors       HubSpot ${(hsCalls.requests / burstDeals.length).toFixed(2)} calls per order (${hsCalls.requests} in all, 429s ${hsCalls.rateLimited}; 110 calls / 10 s allow ${(11 / (hsCalls.requests / burstDeals.length)).toFixed(1)} orders/s)   Vitally ${(viCalls.requests / burstDeals.length).toFixed(2)} calls per order (${viCalls.requests} in all, 429s ${viCalls.rateLimited}; 1,000 / min allow ${(1000 / 60 / (viCalls.requests / burstDeals.length)).toFixed(1)} orders/s)`,

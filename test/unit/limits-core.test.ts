@@ -141,4 +141,35 @@ describe('NetSuite concurrency slots', () => {
     expect(core.acquire({}, 1000).ok).toBe(false);
     expect(core.acquire({}, 30_000).ok).toBe(true);
   });
+
+  it('accounts for slot time: the object\'s leases, what callers report holding and calling, held leases apart', () => {
+    const policy = policyFor('netsuite', { netsuiteSlots: 3 });
+    if (policy.kind !== 'concurrency') throw new Error('NetSuite is a concurrency limit');
+    const core = new LimiterCore(policy);
+    const leaseOf = (g: ReturnType<LimiterCore['acquire']>) => (g.ok && g.leaseId ? g.leaseId : expect.unreachable('granted with a lease'));
+    expect(core.snapshot(0).slotUse).toBeUndefined();
+    // A single call: granted at 0, the caller had it from 10, called for 250 ms, reported at 300.
+    const a = leaseOf(core.acquire({}, 0));
+    core.observe({ status: 200, leaseId: a, heldMs: 290, callMs: 250 }, 300);
+    // A lease handed on once (renewed at 400), given back at 700: one lease of 700 ms, two calls.
+    const b = leaseOf(core.acquire({}, 0));
+    core.observe({ status: 200, renewLeaseId: b, heldMs: 380, callMs: 300 }, 400);
+    core.observe({ status: 200, leaseId: b, heldMs: 290, callMs: 280 }, 700);
+    // An account-view build holding two slots for 100 ms.
+    const h = leaseOf(core.acquire({ permits: 2, hold: true }, 1000));
+    core.observe({ status: 200, calls: 2, leaseId: h }, 1100);
+    // A holder that never reports: its lease counts until it lapses.
+    core.acquire({}, 2000);
+    expect(core.snapshot(2000).slotUse).toMatchObject({ leases: 2, objectMs: 1000 });
+    core.acquire({}, 2000 + policy.leaseMs + 1); // finds the lapsed lease
+    expect(core.snapshot(40_000).slotUse).toEqual({
+      leases: 3,
+      objectMs: 1000 + policy.leaseMs,
+      calls: 3,
+      callerMs: 960,
+      callMs: 830,
+      heldLeases: 1,
+      heldMs: 200,
+    });
+  });
 });

@@ -60,6 +60,13 @@ export interface Observation {
   bucket?: string;
   /** Answers this observation reports (a held lease settles all its calls at once; default 1). */
   calls?: number;
+  /**
+   * How the caller used a single-call NetSuite slot, as it measured it: from the moment it had the
+   * slot (granted or handed on) to this report, and the HTTP exchange within that (signing, the
+   * request, the whole body). Summed into `QuotaCounters.slotUse`.
+   */
+  heldMs?: number;
+  callMs?: number;
   /** Held permits that were never used (they did not reach the vendor and leave the window). */
   unused?: number;
 }
@@ -78,7 +85,34 @@ export interface QuotaCounters {
   max: number | null;
   lastStatus: number | null;
   updatedAt: number | null;
+  /** Where a concurrency limit's slot time goes (NetSuite only; absent until a slot is used). */
+  slotUse?: SlotUse;
 }
+
+/**
+ * Slot time of a concurrency limit, in slot-milliseconds, so an operator (and the closed-won
+ * bench) can see where a slot's time goes between the limiter and the vendor:
+ * - `objectMs`: single-call leases as the limiter counted them, from grant to the report that gave
+ *   the slot back (a handed-on lease stays in use through its handoffs) or its lapse;
+ * - `callerMs`: the same calls as their callers measured them, from having the slot to reporting;
+ * - `callMs`: the HTTP exchanges within that (what the vendor, the network and the body took).
+ * `objectMs - callerMs` is the grants' and reports' travel and the handoffs; `callerMs - callMs`
+ * is what callers did while holding a slot besides calling. Held leases (an account-view build's
+ * permits) are counted apart in `heldMs` (slots x their lease time).
+ */
+export interface SlotUse {
+  leases: number;
+  objectMs: number;
+  calls: number;
+  callerMs: number;
+  callMs: number;
+  heldLeases: number;
+  heldMs: number;
+}
+
+const roundSlotUse = (u: SlotUse): SlotUse => ({ ...u, objectMs: Math.round(u.objectMs), callerMs: Math.round(u.callerMs), callMs: Math.round(u.callMs), heldMs: Math.round(u.heldMs) });
+
+const emptySlotUse = (): SlotUse => ({ leases: 0, objectMs: 0, calls: 0, callerMs: 0, callMs: 0, heldLeases: 0, heldMs: 0 });
 
 /** Quota consumption for the ops view: the counters plus live state, times as ISO instants. */
 export interface QuotaSnapshot extends Omit<QuotaCounters, 'updatedAt'> {
@@ -197,7 +231,7 @@ function settle(entries: Entry[], now: number): void {
 export class LimiterCore {
   private readonly windows = new Map<string, Window>();
   /** NetSuite slots in use: lease id -> when it lapses and how many slots it holds. */
-  private readonly leases = new Map<string, { until: number; slots: number }>();
+  private readonly leases = new Map<string, { until: number; slots: number; grantedAt: number; hold: boolean }>();
   /** Window calls granted and not yet answered, by lease id. */
   private readonly pending = new Map<string, { at: number; entries: Entry[] }>();
   private blockedUntil = 0;
@@ -236,7 +270,7 @@ export class LimiterCore {
       case 'daily':
         return this.acquireDaily(this.policy, now, req.hold ? (req.permits ?? 1) : 1);
       case 'concurrency':
-        return this.acquireSlot(this.policy, now, req.hold ? (req.permits ?? 1) : 1);
+        return this.acquireSlot(this.policy, now, req.hold ? (req.permits ?? 1) : 1, req.hold === true);
     }
   }
 
@@ -279,13 +313,28 @@ export class LimiterCore {
   private slotsInUse(now: number): number {
     let used = 0;
     for (const [id, lease] of this.leases) {
-      if (lease.until <= now) this.leases.delete(id);
-      else used += lease.slots;
+      if (lease.until <= now) {
+        this.leases.delete(id);
+        this.countLease(lease, lease.until);
+      } else used += lease.slots;
     }
     return used;
   }
 
-  private acquireSlot(p: ConcurrencyPolicy, now: number, want: number): Grant {
+  /** A lease ended (given back at `end`, or lapsed): its slot time goes into `slotUse`. */
+  private countLease(lease: { slots: number; grantedAt: number; hold: boolean }, end: number): void {
+    const u = (this.counters.slotUse ??= emptySlotUse());
+    const ms = Math.max(0, end - lease.grantedAt) * lease.slots;
+    if (lease.hold) {
+      u.heldLeases += 1;
+      u.heldMs += ms;
+    } else {
+      u.leases += 1;
+      u.objectMs += ms;
+    }
+  }
+
+  private acquireSlot(p: ConcurrencyPolicy, now: number, want: number, hold: boolean): Grant {
     const free = p.slots - this.slotsInUse(now);
     if (free <= 0) {
       const soonest = Math.min(...[...this.leases.values()].map((l) => l.until));
@@ -294,7 +343,7 @@ export class LimiterCore {
     }
     const slots = Math.min(want, free);
     const leaseId = `l${this.nextLease++}`;
-    this.leases.set(leaseId, { until: now + p.leaseMs, slots });
+    this.leases.set(leaseId, { until: now + p.leaseMs, slots, grantedAt: now, hold });
     return { ok: true, permits: slots, leaseId };
   }
 
@@ -307,7 +356,11 @@ export class LimiterCore {
   /** Learn from one answer: give back the slot, count it, follow the vendor's own numbers. */
   observe(o: Observation, now: number): void {
     if (o.leaseId) {
-      this.leases.delete(o.leaseId);
+      const lease = this.leases.get(o.leaseId);
+      if (lease) {
+        this.leases.delete(o.leaseId);
+        this.countLease(lease, now);
+      }
       const p = this.pending.get(o.leaseId);
       if (p) {
         // Held permits never used did not reach the vendor: they leave the window.
@@ -323,6 +376,12 @@ export class LimiterCore {
       if (lease) lease.until = now + this.policy.leaseMs;
     }
     const c = this.counters;
+    if (this.policy.kind === 'concurrency' && o.heldMs !== undefined && o.callMs !== undefined) {
+      const u = (c.slotUse ??= emptySlotUse());
+      u.calls += 1;
+      u.callerMs += Math.max(0, o.heldMs);
+      u.callMs += Math.max(0, o.callMs);
+    }
     c.updatedAt = now;
     c.lastStatus = o.status;
     c.calls += o.calls ?? (o.status > 0 ? 1 : 0);
@@ -366,6 +425,7 @@ export class LimiterCore {
       lastStatus: c.lastStatus,
       blockedUntil: this.blockedUntil > now ? new Date(this.blockedUntil).toISOString() : null,
       updatedAt: c.updatedAt === null ? null : new Date(c.updatedAt).toISOString(),
+      ...(c.slotUse ? { slotUse: roundSlotUse(c.slotUse) } : {}),
     };
   }
 }

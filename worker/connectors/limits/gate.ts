@@ -78,7 +78,9 @@ export class PacedGate implements LimitGate {
     if (!h) return;
     this.held = null;
     const unused = h.reusable ? 0 : h.total - h.used;
-    await this.backend.observe({ ...(h.last ?? { status: 0 }), calls: h.calls, unused, ...(h.leaseId ? { leaseId: h.leaseId } : {}) });
+    // The last call's own slot timing is not the held lease's (the limiter counts held leases apart).
+    const { heldMs: _heldMs, callMs: _callMs, ...last } = h.last ?? { status: 0 };
+    await this.backend.observe({ ...last, calls: h.calls, unused, ...(h.leaseId ? { leaseId: h.leaseId } : {}) });
   }
 
   /** A permit from the held ones, or null when none is free. */
@@ -93,7 +95,10 @@ export class PacedGate implements LimitGate {
         if (o.status > 0) h.calls += 1;
         h.last = o;
         // A "slow down" is news the limiter needs now, not when the build ends.
-        if (o.rateLimited) await this.backend.observe({ ...o, calls: 0 });
+        if (o.rateLimited) {
+          const { heldMs: _heldMs, callMs: _callMs, ...news } = o;
+          await this.backend.observe({ ...news, calls: 0 });
+        }
       },
     };
   }

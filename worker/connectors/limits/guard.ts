@@ -56,9 +56,13 @@ export async function guarded<T>(spec: GuardSpec, deps: GuardDeps, attempt: () =
   const perKind = new Map<DomainError['kind'], number>();
   for (let n = 0; ; n++) {
     const permit = await deps.gate?.acquire(spec.bucket ? { bucket: spec.bucket } : {});
+    // How this call used its permit (a NetSuite slot): had it, then the exchange within (core.ts SlotUse).
+    const had = Date.now();
+    let callMs = 0;
     let result: AttemptResult<T>;
     try {
       result = await attempt();
+      callMs = Date.now() - had;
     } catch (err) {
       // An attempt should return failures, but a thrown ConcordError is classified all the same.
       if (!(err instanceof ConcordError)) {
@@ -68,7 +72,13 @@ export async function guarded<T>(spec: GuardSpec, deps: GuardDeps, attempt: () =
       result = { ok: false, error: err.error, status: 0, headers: {} };
     }
     const observed = readLimitHeaders(spec.system, result.status, result.headers);
-    await permit?.settle({ ...observed, rateLimited: !result.ok && result.error.kind === 'rate_limited', ...(spec.bucket ? { bucket: spec.bucket } : {}) });
+    await permit?.settle({
+      ...observed,
+      rateLimited: !result.ok && result.error.kind === 'rate_limited',
+      ...(spec.bucket ? { bucket: spec.bucket } : {}),
+      heldMs: Date.now() - had,
+      callMs,
+    });
     if (result.ok) return result.value;
 
     const error = result.error;
