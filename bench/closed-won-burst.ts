@@ -17,6 +17,8 @@
  * per request, which grows when the machine is busy), and how busy NetSuite's pool was.
  */
 import type { Estate } from '../scripts/estate.js';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { cpuSeconds } from './lib/processes.js';
 import { summarize } from './lib/stats.js';
 
 const BATCH = 100;
@@ -170,6 +172,11 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
   // 3. The burst.
   await fetch(`${sb}/__sandbox/limits`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reset: true }) });
   const [ns0, vi0, su0] = [await nsStats(), await viStats(), await slotUse()];
+  // How busy the machine's two sides were: CPU of the broker (workerd) and of this process (the
+  // sandbox), and how late this process's event loop ran (a late loop answers NetSuite late).
+  const cpu0 = cpuSeconds();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: Math.ceil(burstDeals.length / BATCH) }, (_, b) =>
@@ -196,6 +203,8 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
   const drained = (await counters()).counters;
   const atDrain = drained.netsuite?.demo ?? none;
   const su1 = await slotUse();
+  const cpu1 = cpuSeconds();
+  loopDelay.disable();
 
   // Runs to their end (write-backs and CS provisioning follow the order).
   let completed = 0;
@@ -277,6 +286,10 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
   );
   console.log(
     `                      per call, ms: in the limiter's lease ${(d.objectMs / Math.max(1, d.calls)).toFixed(1)}, held by the caller ${(d.callerMs / Math.max(1, d.calls)).toFixed(1)}, HTTP exchange ${(d.callMs / Math.max(1, d.calls)).toFixed(1)}, at NetSuite ${atDrain.requests > 0 ? ((atDrain.slotMs ?? 0) / atDrain.requests).toFixed(1) : '-'}`,
+  );
+  const core = (a: number | null, b: number | null) => (a === null || b === null ? 'n/a' : `${(((b - a) / drainS) * 100).toFixed(0)} % of a core`);
+  console.log(
+    `  machine             broker (workerd) ${core(cpu0.broker, cpu1.broker)}, sandbox + bench (this process) ${core(cpu0.sandbox, cpu1.sandbox)} during the drain; this process's event loop late p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`,
   );
   console.log(`  NetSuite in flight  max ${atDrain.maxInFlight} (limit ${slots})   429s ${atDrain.rateLimited}   5xx ${atDrain.serverErrors}`);
   console.log(

@@ -8,7 +8,7 @@
  * workerd, from /proc). Prints; never fails on a number. `npm run bench` runs it at the current
  * scale; `BENCH_SYNC_SCALES=10,100 npm run bench` adds estates at those scales.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { workerdRssMb } from './lib/processes.js';
 import type { Estate } from '../scripts/estate.js';
 
 interface Run {
@@ -24,38 +24,6 @@ type Counters = Record<string, Record<string, { requests: number; rateLimited: n
 async function counters(estate: Estate): Promise<Counters> {
   const res = await fetch(`${estate.sandboxUrl}/__sandbox/limits`);
   return ((await res.json()) as { counters: Counters }).counters;
-}
-
-/** Parent pid of a process, from /proc/<pid>/stat (the field after the parenthesised name). */
-function parentOf(pid: string): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Resident memory (MB) of the broker: the workerd processes descending from this process (the
- * estate's `wrangler dev`), summed; null when /proc is not readable (not Linux).
- */
-function workerdRssMb(): number | null {
-  try {
-    const self = String(process.pid);
-    let kb = 0;
-    for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      if (!/^Name:\s*workerd/m.test(status)) continue;
-      let up: string | null = pid;
-      for (let hops = 0; up && up !== '1' && up !== self && hops < 20; hops++) up = parentOf(up);
-      if (up !== self) continue;
-      kb += Number(/^VmRSS:\s*(\d+)/m.exec(status)?.[1] ?? 0);
-    }
-    return kb ? Math.round(kb / 1024) : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Accounts of the demo tenant, counted page by page. */
