@@ -9,6 +9,9 @@
  * - a merge (HubSpot makes a new company both former ids read as) gives the new company the place
  *   of the merged ones: their two accounts become one, holding the ERP customer, no duplicate;
  * - a deletion delivered after the company was restored leaves it linked.
+ * And a full identity sync, like continuous linking, supersedes the open review cases about a
+ * company that changed since they were raised (one renamed with no change event, as when the
+ * webhook subscription was off) and asks about it as it is now.
  */
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -27,7 +30,7 @@ declare module 'vitest' {
 
 const SB = inject('identityHubspotRemovedSandboxUrl');
 // The harness connects every system, syncs once and links NetSuite customers by their events.
-const { key: apiKey, token, netsuiteCustomer, erpCustomersLinked, accountOf, setUp } = salesforcePollHarness(SB);
+const { key: apiKey, token, netsuiteCustomer, erpCustomersLinked, accountOf, reviews, setUp } = salesforcePollHarness(SB);
 let key: string;
 let seen = 0;
 let n = 0;
@@ -173,5 +176,33 @@ describe('HubSpot companies deleted or merged', () => {
     expect((await audit(linked!.id)).items.filter((i) => i.action === 'identity.unlink')).toEqual([]);
     await consume(events.filter((e) => e.subscriptionType === 'company.restore'));
     expect((await accountOf('hubspot', id))?.links.map((l) => l.system).sort()).toEqual(['hubspot', 'netsuite']);
+  });
+});
+
+describe('a full identity sync', () => {
+  it('supersedes the open cases about a company renamed since they were raised, and asks about it as it is now', { timeout: 120_000 }, async () => {
+    const de = await netsuiteCustomer('Hollowmere Kilns GmbH', 'https://hollowmere-kilns.de', 'Erfurt', 'DE');
+    const uk = await netsuiteCustomer('Hollowmere Kilns Ltd', 'https://hollowmere-kilns.co.uk', 'Stoke-on-Trent', 'GB');
+    await erpCustomersLinked([de, uk]);
+    const id = await companyCreated({ name: 'Hollowmere Kilns' });
+    const about = (c: { subject: { system: string; externalId: string }; candidate: { system: string; externalId: string } }) => [c.subject, c.candidate].some((r) => r.system === 'hubspot' && r.externalId === id);
+    const asked = (await reviews()).filter(about);
+    expect(asked.length).toBeGreaterThan(0);
+
+    // Renamed in HubSpot with no change event reaching Concord (it subscribes to no property change here).
+    await hubspot('PATCH', `/crm/v3/objects/companies/${id}`, { properties: { name: 'Hollowmere Kilns GmbH', domain: 'hollowmere-kilns.de', city: 'Erfurt', country: 'DE' } });
+    expect(await sentEvents()).toEqual([]);
+    expect((await reviews()).filter(about).map((c) => c.id).sort()).toEqual(asked.map((c) => c.id).sort());
+
+    expect((await api('/v1/tenants/demo/identity/sync', { method: 'POST', key })).status).toBe(200);
+    const all = await reviews('all');
+    for (const c of asked) expect(all.find((x) => x.id === c.id)?.status).toBe('superseded');
+    // The question asked now is about the company as it is: the German customer only, with the new name.
+    const now = (await reviews()).filter(about);
+    expect(now.every((c) => !asked.some((a) => a.id === c.id))).toBe(true);
+    expect(now.map((c) => [c.subject.externalId, c.candidate.externalId])).toEqual([[id, de]]);
+    expect((now[0] as unknown as { subject: { fields: { name: string } } }).subject.fields.name).toBe('Hollowmere Kilns GmbH');
+    const trail = (await (await api(`/v1/tenants/demo/audit?entityType=review_case&entityId=${asked[0]!.id}`, { key })).json()) as Audit;
+    expect(trail.items.find((i) => i.action === 'identity.review.supersede')?.after).toMatchObject({ reason: 'record_changed', record: { system: 'hubspot', externalId: id } });
   });
 });
