@@ -157,7 +157,9 @@ export function records(ds: HubSpotDataset, type: ObjectType): HubSpotObject[] {
 export function properties(ds: HubSpotDataset, type: ObjectType): HubSpotProperty[] {
   const own = type === 'tasks' || type === 'notes' ? extras(ds).engagementProperties[type] : commerceType(type) ? (ds.properties[type] ??= commerceProperties(type)) : ds.properties[type];
   const names = new Set(own.map((p) => p.name));
-  return [...own, ...SYSTEM_PROPERTIES(type === 'tasks' || type === 'notes' ? SINGULAR[type] : `${SINGULAR[type]}information`).filter((p) => !names.has(p.name))];
+  // Only records HubSpot merges carry the merged ids.
+  const system = SYSTEM_PROPERTIES(type === 'tasks' || type === 'notes' ? SINGULAR[type] : `${SINGULAR[type]}information`).filter((p) => p.name !== 'hs_merged_object_ids' || MERGEABLE.has(type));
+  return [...own, ...system.filter((p) => !names.has(p.name))];
 }
 
 /** Adds a custom property definition (the caller checked it is new). */
