@@ -28,14 +28,14 @@ interface SandboxSubscription {
 
 /**
  * The CRM object subscriptions the HubSpot app declares (extensions/hubspot webhooks-hsmeta.json),
- * in the sandbox's terms; kinds the sandbox does not send (deletion, merge) are left out.
+ * in the sandbox's terms (`object.deletion` of a company is `company.deletion`, ...).
  */
 export async function appWebhookSubscriptions(): Promise<SandboxSubscription[]> {
   const file = `${ROOT}/extensions/hubspot/src/app/webhooks/webhooks-hsmeta.json`;
   const meta = JSON.parse(await readFile(file, 'utf8')) as {
     config: { subscriptions: { crmObjects: { subscriptionType: string; objectType: string; propertyName?: string; active?: boolean }[] } };
   };
-  const kinds: Record<string, string> = { 'object.creation': 'creation', 'object.propertyChange': 'propertyChange' };
+  const kinds: Record<string, string> = { 'object.creation': 'creation', 'object.propertyChange': 'propertyChange', 'object.deletion': 'deletion', 'object.restore': 'restore', 'object.merge': 'merge' };
   return meta.config.subscriptions.crmObjects
     .filter((s) => s.active !== false && kinds[s.subscriptionType] && ['company', 'contact', 'deal'].includes(s.objectType))
     .map((s) => ({ subscriptionType: `${s.objectType}.${kinds[s.subscriptionType]}`, ...(s.propertyName ? { propertyName: s.propertyName } : {}) }));

@@ -14,6 +14,7 @@ import { tbaAdminApp } from '../netsuite/tba.js';
 import { netsuiteEventsAdminApp } from '../netsuite/events/admin.js';
 import { vitallyChangesAdminApp } from '../vitally/admin.js';
 import { installsAdminApp } from '../hubspot/installs.js';
+import { restoreAdminApp } from '../hubspot/restore.js';
 import { webhooksAdminApp } from '../hubspot/webhooks.js';
 import { flowAdminApp } from './flow.js';
 import { salesforceMergeAdminApp } from '../salesforce/merge.js';
@@ -120,6 +121,8 @@ export function adminApp(state: SandboxState): Hono {
 
   // HubSpot app uninstalls: POST /hubspot/uninstall {tenant} (as from HubSpot's UI), GET /hubspot/uninstalls.
   app.route('/hubspot', installsAdminApp(state));
+  // HubSpot's "restore a deleted record" (UI only): POST /hubspot/restore {tenant, objectType, id}.
+  app.route('/hubspot', restoreAdminApp(state));
 
   // Concord's NetSuite event script: target (PUT|GET|DELETE /netsuite/events, POST /netsuite/events/flush)
   // and what a finance user does (POST /netsuite/:tenant/invoices/:id/pay|dispute|credit, .../subscriptions/:id/amend).

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { HubSpotDataset, HubSpotObject } from '../seed/types.js';
 import { checkCommerceWrite } from './commerce.js';
 import { invalid, type HubSpotErrorDetail } from './errors.js';
-import { DEFAULT_PROPERTIES, LIST_DEFAULTS, SINGULAR, associatedIds, properties, type ObjectType } from './store.js';
+import { DEFAULT_PROPERTIES, LIST_DEFAULTS, READ_ONLY_PROPERTIES, SINGULAR, associatedIds, properties, type ObjectType } from './store.js';
 
 /** Property values a client may send; HubSpot stores them as strings. */
 export const propertyValuesSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
@@ -55,7 +55,7 @@ export function present(
   return out;
 }
 
-const READ_ONLY = new Set(DEFAULT_PROPERTIES);
+const READ_ONLY = READ_ONLY_PROPERTIES;
 
 /**
  * Checks a property write against the type's definitions and returns the string values to store.

@@ -79,7 +79,12 @@ const SYSTEM_PROPERTIES = (group: string): HubSpotProperty[] => [
   prop('createdate', 'Create Date', 'datetime', group),
   prop('hs_lastmodifieddate', 'Last Modified Date', 'datetime', group),
   prop('hubspot_owner_id', 'Owner', 'enumeration', group),
+  // Read-only: the ids merged into the record (https://knowledge.hubspot.com/records/merge-records).
+  prop('hs_merged_object_ids', 'Merged Record IDs', 'enumeration', group),
 ];
+
+/** System properties a write may not set. */
+export const READ_ONLY_PROPERTIES: ReadonlySet<string> = new Set([...DEFAULT_PROPERTIES, 'hs_merged_object_ids']);
 
 /** Engagement properties (tasks and notes are not seeded). */
 const ENGAGEMENT_PROPERTIES: Record<'tasks' | 'notes', HubSpotProperty[]> = {
@@ -117,6 +122,8 @@ interface Extras {
   groups: Partial<Record<ObjectType, PropertyGroup[]>>;
   associations: ExtraAssociation[];
   nextId: number;
+  /** A merged record's former id -> the record the merge made (`${type}:${id}` keys). */
+  mergedInto: Map<string, string>;
 }
 
 const extrasByDataset = new WeakMap<HubSpotDataset, Extras>();
@@ -132,6 +139,7 @@ function extras(ds: HubSpotDataset): Extras {
       groups: {},
       associations: [],
       nextId: maxId + 1,
+      mergedInto: new Map(),
     };
     extrasByDataset.set(ds, ex);
   }
@@ -149,7 +157,9 @@ export function records(ds: HubSpotDataset, type: ObjectType): HubSpotObject[] {
 export function properties(ds: HubSpotDataset, type: ObjectType): HubSpotProperty[] {
   const own = type === 'tasks' || type === 'notes' ? extras(ds).engagementProperties[type] : commerceType(type) ? (ds.properties[type] ??= commerceProperties(type)) : ds.properties[type];
   const names = new Set(own.map((p) => p.name));
-  return [...own, ...SYSTEM_PROPERTIES(type === 'tasks' || type === 'notes' ? SINGULAR[type] : `${SINGULAR[type]}information`).filter((p) => !names.has(p.name))];
+  // Only records HubSpot merges carry the merged ids.
+  const system = SYSTEM_PROPERTIES(type === 'tasks' || type === 'notes' ? SINGULAR[type] : `${SINGULAR[type]}information`).filter((p) => p.name !== 'hs_merged_object_ids' || MERGEABLE.has(type));
+  return [...own, ...system.filter((p) => !names.has(p.name))];
 }
 
 /** Adds a custom property definition (the caller checked it is new). */
@@ -218,13 +228,22 @@ export function requireUniqueValues(ds: HubSpotDataset, type: ObjectType, props:
   }
 }
 
-/** Finds a live record by id (or by a unique property when `idProperty` is given). */
+/**
+ * Finds a live record by id (or by a unique property when `idProperty` is given). A merged
+ * record's former id finds the record the merge made, as HubSpot answers it: "both of the
+ * previous IDs will point to the resulting merged record, so fetching any records using the
+ * original IDs will return the new merged record with the new ID"
+ * (https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies).
+ */
 export function findObject(ds: HubSpotDataset, type: ObjectType, id: string, idProperty?: string): HubSpotObject | undefined {
   const list = records(ds, type);
   if (idProperty && idProperty !== 'hs_object_id') {
     return list.find((o) => !o.archived && o.properties[idProperty] === id);
   }
-  return list.find((o) => !o.archived && o.id === id);
+  const merged = extras(ds).mergedInto;
+  let current = id;
+  for (let hops = 0; merged.has(`${type}:${current}`) && hops < 100; hops++) current = merged.get(`${type}:${current}`)!;
+  return list.find((o) => !o.archived && o.id === current);
 }
 
 /** Like findObject but throws HubSpot's 404. */
@@ -348,15 +367,110 @@ export function dissociate(ds: HubSpotDataset, from: ObjectType, fromId: string,
   );
 }
 
+/** Rewrites every association of (`type`, `from`) to (`type`, `to`), keeping its place in order. */
+function moveAssociations(ds: HubSpotDataset, type: ObjectType, from: string, to: string): void {
+  const seeded: [ObjectType, ObjectType, [string, string][]][] = [
+    ['contacts', 'companies', ds.associations.contactToCompany],
+    ['deals', 'companies', ds.associations.dealToCompany],
+    ['line_items', 'deals', (ds.associations.lineItemToDeal ??= [])],
+  ];
+  for (const [a, b, pairs] of seeded) {
+    for (const pair of pairs) {
+      if (a === type && pair[0] === from) pair[0] = to;
+      if (b === type && pair[1] === from) pair[1] = to;
+    }
+  }
+  for (const x of extras(ds).associations) {
+    if (x.fromType === type && x.fromId === from) x.fromId = to;
+    if (x.toType === type && x.toId === from) x.toId = to;
+  }
+}
+
+/** Object types HubSpot merges (and sends `merge` webhooks for) that the emulator serves. */
+export const MERGEABLE: ReadonlySet<ObjectType> = new Set(['companies', 'contacts', 'deals']);
+
+/**
+ * Merges `objectIdToMerge` into `primaryObjectId` as HubSpot does since its merge change for
+ * contacts and companies (https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies):
+ * a new record with a new id is made; its values are the primary's, with the other record's
+ * values where the primary has none; both records' associations move to it (the primary's
+ * first); `hs_merged_object_ids` lists every id merged into it (`;`-separated, as HubSpot's
+ * multi-value properties); both former records leave lists and search, and their ids read as the
+ * new record. Answers the new record and how many property values came from the merged one.
+ */
+export function mergeObjects(ds: HubSpotDataset, type: ObjectType, primaryId: string, mergeId: string, at: string): { merged: HubSpotObject; numberOfPropertiesMoved: number } {
+  if (!MERGEABLE.has(type)) throw invalid(`Merging ${type} is not supported.`);
+  if (primaryId === mergeId) throw invalid(`Cannot merge a ${SINGULAR[type]} with itself: ${primaryId}`);
+  const primary = getObject(ds, type, primaryId);
+  const other = getObject(ds, type, mergeId);
+  if (primary === other) throw invalid(`${SINGULAR[type]} ${mergeId} was already merged into ${primary.id}`);
+  const props: Record<string, string | null> = { ...primary.properties };
+  let moved = 0;
+  for (const [name, value] of Object.entries(other.properties)) {
+    if (value === null || value === '' || DEFAULT_PROPERTIES.includes(name) || name === 'hs_merged_object_ids') continue;
+    if (props[name] === undefined || props[name] === null || props[name] === '') {
+      props[name] = value;
+      moved += 1;
+    }
+  }
+  const previous = [primary, other].flatMap((o) => (o.properties.hs_merged_object_ids ?? '').split(';').filter(Boolean));
+  props.hs_merged_object_ids = [...new Set([...previous, primary.id, other.id])].join(';');
+  props.createdate = primary.properties.createdate ?? primary.createdAt;
+  props.hs_lastmodifieddate = at;
+  const merged: HubSpotObject = { id: nextObjectId(ds), properties: props, createdAt: primary.createdAt, updatedAt: at, archived: false };
+  records(ds, type).push(merged);
+  const ex = extras(ds);
+  // The primary's associations first, so its primary company stays the primary one.
+  for (const old of [primary, other]) {
+    moveAssociations(ds, type, old.id, merged.id);
+    old.archived = true;
+    old.updatedAt = at;
+    ex.mergedInto.set(`${type}:${old.id}`, merged.id);
+  }
+  notifyObjectChange(ds, { type, objectId: merged.id, kind: 'merge', properties: {}, merge: { primaryObjectId: primary.id, mergedObjectIds: [other.id], newObjectId: merged.id, numberOfPropertiesMoved: moved } });
+  return { merged, numberOfPropertiesMoved: moved };
+}
+
+/** Archives a live record by its own id (a merged former id is not archived); answers whether one was. */
+export function archiveObject(ds: HubSpotDataset, type: ObjectType, id: string, at: string): boolean {
+  const obj = records(ds, type).find((o) => o.id === id && !o.archived);
+  if (!obj) return false;
+  obj.archived = true;
+  obj.updatedAt = at;
+  notifyObjectChange(ds, { type, objectId: obj.id, kind: 'deletion', properties: {} });
+  return true;
+}
+
+/** Restores an archived record (not one archived by a merge), as a user does from the deleted records list. */
+export function restoreObject(ds: HubSpotDataset, type: ObjectType, id: string, at: string): HubSpotObject {
+  const obj = records(ds, type).find((o) => o.id === id && o.archived && !extras(ds).mergedInto.has(`${type}:${o.id}`));
+  if (!obj) throw notFound(type, id);
+  requireUniqueValues(ds, type, obj.properties, obj);
+  obj.archived = false;
+  obj.updatedAt = at;
+  notifyObjectChange(ds, { type, objectId: obj.id, kind: 'restore', properties: {} });
+  return obj;
+}
+
 // ------------------------------------------------------------------------------ change hook
+
+/** What a merge did, as HubSpot's merge webhook reports it. */
+export interface MergeDetails {
+  primaryObjectId: string;
+  mergedObjectIds: string[];
+  newObjectId: string;
+  numberOfPropertiesMoved: number;
+}
 
 /** A record change made through the emulated API (what HubSpot turns into webhook events). */
 export interface ObjectChange {
   type: ObjectType;
   objectId: string;
-  kind: 'creation' | 'propertyChange';
+  kind: 'creation' | 'propertyChange' | 'deletion' | 'merge' | 'restore';
   /** The properties the change set, with their new values (only those that changed). */
   properties: Record<string, string | null>;
+  /** `merge` only. */
+  merge?: MergeDetails;
 }
 
 type ChangeListener = (ds: HubSpotDataset, change: ObjectChange) => void;

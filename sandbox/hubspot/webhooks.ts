@@ -7,6 +7,12 @@
  * - events are batched briefly and sent as a JSON array of at most 100, each with `eventId,
  *   subscriptionId, portalId, appId, occurredAt (ms), subscriptionType, attemptNumber, objectId,
  *   propertyName, propertyValue, changeSource`;
+ * - subscription kinds `creation`, `propertyChange`, `deletion` (an archive, single or batch),
+ *   `restore` (the admin restore, as a user's restore of a deleted record) and `merge`, whose
+ *   event adds `primaryObjectId`, `mergedObjectIds`, `newObjectId` and `numberOfPropertiesMoved`
+ *   (https://developers.hubspot.com/changelog/new-subscription-types-for-webhooks); its
+ *   `objectId` is the record the merge made (HubSpot's documentation does not say which id it
+ *   is; Concord reads the named fields, not `objectId`);
  * - each request carries `X-HubSpot-Signature-v3` = base64(HMAC-SHA256(clientSecret, 'POST' +
  *   targetUrl + body + timestamp)) and `X-HubSpot-Request-Timestamp` (ms)
  *   (https://developers.hubspot.com/docs/apps/legacy-apps/authentication/validating-requests);
@@ -29,10 +35,10 @@ import { onObjectChange, type ObjectChange, type ObjectType } from './store.js';
 
 /** Objects that can be subscribed to, by HubSpot's singular name. */
 const OBJECT_NAMES: Partial<Record<ObjectType, string>> = { companies: 'company', contacts: 'contact', deals: 'deal' };
-const SUBSCRIPTION_TYPE = /^(company|contact|deal)\.(creation|propertyChange)$/;
+const SUBSCRIPTION_TYPE = /^(company|contact|deal)\.(creation|propertyChange|deletion|restore|merge)$/;
 
 const subscriptionInput = z.union([
-  z.string().regex(SUBSCRIPTION_TYPE, 'expected company|contact|deal . creation|propertyChange'),
+  z.string().regex(SUBSCRIPTION_TYPE, 'expected company|contact|deal . creation|propertyChange|deletion|restore|merge'),
   z
     .object({ subscriptionType: z.string().regex(SUBSCRIPTION_TYPE), propertyName: z.string().min(1).optional(), active: z.boolean().default(true) })
     .strict(),
@@ -80,6 +86,11 @@ export interface WebhookEvent {
   propertyName?: string;
   propertyValue?: string;
   changeSource: string;
+  /** Merge events only. */
+  primaryObjectId?: number;
+  mergedObjectIds?: number[];
+  newObjectId?: number;
+  numberOfPropertiesMoved?: number;
 }
 
 /** A delivery attempt, as `GET /__sandbox/webhooks` shows it. */
@@ -171,10 +182,19 @@ export class WebhookSender {
       if (!sub.active) continue;
       const [subObject, kind] = sub.subscriptionType.split('.') as [string, string];
       if (subObject !== objectName) continue;
-      if (kind === 'creation' && change.kind === 'creation') {
+      if (kind === change.kind && (kind === 'creation' || kind === 'deletion' || kind === 'restore')) {
         hooks.pending.push({ event: { ...base, eventId: this.nextEventId++, subscriptionId: sub.id, subscriptionType: sub.subscriptionType } });
       }
-      if (kind === 'propertyChange') {
+      if (kind === 'merge' && change.kind === 'merge' && change.merge) {
+        const m = change.merge;
+        hooks.pending.push({
+          event: {
+            ...base, eventId: this.nextEventId++, subscriptionId: sub.id, subscriptionType: sub.subscriptionType,
+            primaryObjectId: Number(m.primaryObjectId), mergedObjectIds: m.mergedObjectIds.map(Number), newObjectId: Number(m.newObjectId), numberOfPropertiesMoved: m.numberOfPropertiesMoved,
+          },
+        });
+      }
+      if (kind === 'propertyChange' && (change.kind === 'creation' || change.kind === 'propertyChange')) {
         // A creation sets its properties too: HubSpot reports those as property changes.
         for (const [name, value] of Object.entries(change.properties)) {
           if (value === null || (sub.propertyName && sub.propertyName !== name)) continue;

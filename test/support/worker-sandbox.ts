@@ -29,6 +29,8 @@ declare module 'vitest' {
     identitySalesforcePollSandboxUrl: string;
     /** Private to test/worker/identity-salesforce-removed.test.ts (it deletes and merges Salesforce Accounts). */
     identitySalesforceRemovedSandboxUrl: string;
+    /** Private to test/worker/identity-hubspot-removed.test.ts (it deletes and merges HubSpot companies and subscribes to their webhooks). */
+    identityHubspotRemovedSandboxUrl: string;
     /** Private to test/worker/automation-policy.test.ts (it sets Vitally health scores and files CRM tasks). */
     automationPolicySandboxUrl: string;
     /** Private to test/worker/automation-holds.test.ts (it moves Vitally due dates and holds NetSuite sales orders). */
@@ -72,6 +74,7 @@ const ESTATES = [
   'identityLinkSandboxUrl',
   'identitySalesforcePollSandboxUrl',
   'identitySalesforceRemovedSandboxUrl',
+  'identityHubspotRemovedSandboxUrl',
   'syncRunsSandboxUrl',
   'automationPolicySandboxUrl',
   'automationHoldsSandboxUrl',

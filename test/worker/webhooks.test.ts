@@ -1,5 +1,6 @@
 /**
- * HubSpot webhooks inside workerd: the v3 signature (refused and accepted), body validation with
+ * HubSpot webhooks inside workerd: the v3 signature (refused and accepted), a merge event enqueued
+ * as one change per company merged away, body validation with
  * paths and stable codes, portal -> tenant mapping, and the queue consumers: duplicates applied
  * once, an older change arriving late recorded as superseded, a failing change retried, then
  * dead-lettered by the DLQ consumer, listed per tenant and replayed into exactly one application.
@@ -121,6 +122,17 @@ describe('POST /v1/webhooks/hubspot: signature', () => {
     expect(await res.json()).toEqual({ received: 1, enqueued: 1, ignored: 0 });
     const rows = await waitForEvents(String(e.objectId), 1);
     expect(rows).toMatchObject([{ tenant_id: 'demo', value: e.propertyValue, status: 'applied' }]);
+  });
+
+  it('enqueues a merge event as one change per company merged away, valued with the company the merge made', async () => {
+    const [primary, merged, made] = [nextId + 100_001, nextId + 100_002, nextId + 100_003];
+    const e = event({ subscriptionType: 'company.merge', objectId: made, propertyName: undefined, propertyValue: undefined, primaryObjectId: primary, mergedObjectIds: [merged], newObjectId: made, numberOfPropertiesMoved: 3 });
+    const res = await deliver([e, event()]);
+    expect(res.status).toBe(200);
+    // Two events received, none ignored; three changes enqueued.
+    expect(await res.json()).toEqual({ received: 2, enqueued: 3, ignored: 0 });
+    for (const id of [primary, merged]) expect(await waitForEvents(String(id), 1)).toMatchObject([{ tenant_id: 'demo', value: String(made), status: 'applied' }]);
+    expect(await eventsOf(String(made))).toEqual([]);
   });
 });
 

@@ -1,9 +1,12 @@
 /**
- * Continuous linking from CRM change events: a company created, or changed in a field that says
- * who it is (name, domain, place), is resolved and linked at once (services/identity/incremental.ts),
- * one batched CRM read per tenant and queue batch. A Salesforce Account deleted or merged away
- * (found by the change poll's `deleted` stream) loses its link (services/identity/removed.ts).
- * HubSpot's company deletion and merge events are not acted on yet (decision 52).
+ * Continuous linking from CRM change events: a company created, restored, or changed in a field
+ * that says who it is (name, domain, place), is resolved and linked at once
+ * (services/identity/incremental.ts), one batched CRM read per tenant and queue batch. A company
+ * deleted or merged away loses its link, or hands it to the record it was merged into
+ * (services/identity/removed.ts): a HubSpot company by its `deletion` and `merge` webhooks (a
+ * merge arrives as one change per record merged away, connectors/hubspot/webhooks.ts), a
+ * Salesforce Account by the change poll's delete log (decisions 52 and 54). Each removed record
+ * is read back first, so one restored meanwhile is left alone.
  */
 import type { Env } from '../env.js';
 import { createLogger } from '../ops/log.js';
@@ -15,9 +18,9 @@ import type { CrmChange } from './messages.js';
 /** Company changes that take a record out of the CRM: `deletion`, or `merge` (value: the winner). */
 const REMOVALS: ReadonlySet<string> = new Set(['deletion', 'merge']);
 
-/** A company change that removes it from the CRM (only the Salesforce poll's are acted on). */
+/** A company change that removes it from the CRM (HubSpot webhook or Salesforce delete log). */
 export function isCompanyRemoval(m: CrmChange): boolean {
-  return m.objectType === 'company' && m.system === 'salesforce' && REMOVALS.has(m.change);
+  return m.objectType === 'company' && REMOVALS.has(m.change);
 }
 
 /** A company change that can change which account the company belongs to (removals included). */

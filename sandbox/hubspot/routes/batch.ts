@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { invalid } from '../errors.js';
 import { nowIso, readJson, type HubSpotEnv } from '../context.js';
 import { checkWrite, listParam, present } from '../shape.js';
-import { findObject, records, requireUniqueIdProperty, resolveType, type ObjectType } from '../store.js';
+import { archiveObject, findObject, requireUniqueIdProperty, resolveType, type ObjectType } from '../store.js';
 import { associationInputSchema, createObject, updateObject } from './objects.js';
 
 const MAX_INPUTS = 100;
@@ -139,8 +139,8 @@ export function batchRoutes(): Hono<HubSpotEnv> {
     const type = resolveType(c.req.param('type'));
     const ds = c.get('ds');
     const body = parse(z.object({ inputs: z.array(z.object({ id: idSchema })) }), await readJson(c));
-    const ids = new Set(body.inputs.map((i) => i.id));
-    for (const o of records(ds, type)) if (ids.has(o.id)) o.archived = true;
+    const at = nowIso();
+    for (const id of new Set(body.inputs.map((i) => i.id))) archiveObject(ds, type, id, at);
     return c.body(null, 204);
   });
 

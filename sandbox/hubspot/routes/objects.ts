@@ -1,6 +1,9 @@
 /**
- * CRM v3 basic object endpoints: list (paged), read, create, update, archive.
+ * CRM v3 basic object endpoints: list (paged), read, create, update, archive, merge.
  * https://developers.hubspot.com/docs/api/crm/companies (same shape for every object type)
+ * Merge: `POST /crm/v3/objects/{type}/merge` `{primaryObjectId, objectIdToMerge}`
+ * (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/companies/merge-companies),
+ * answered with the record the merge made (store.ts `mergeObjects`).
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -9,7 +12,7 @@ import { invalid } from '../errors.js';
 import { nowIso, readJson, type HubSpotEnv } from '../context.js';
 import { completeCommerceWrite } from '../commerce.js';
 import { checkWrite, listParam, present } from '../shape.js';
-import { REQUIRED_ON_CREATE, associate, getObject, nextObjectId, notifyObjectChange, records, requireUniqueIdProperty, requireUniqueValues, resolveType, targetTypeForAssociation, type ObjectType } from '../store.js';
+import { REQUIRED_ON_CREATE, archiveObject, associate, getObject, mergeObjects, nextObjectId, notifyObjectChange, records, requireUniqueIdProperty, requireUniqueValues, resolveType, targetTypeForAssociation, type ObjectType } from '../store.js';
 
 /** `associations` of a create body: `[{to:{id}, types:[{associationCategory, associationTypeId}]}]`. */
 export const associationInputSchema = z.array(
@@ -117,15 +120,19 @@ export function objectRoutes(): Hono<HubSpotEnv> {
     return c.json(present(ds, type, obj, Object.keys((body.data.properties as object | null) ?? {})));
   });
 
-  app.delete('/:type/:id', (c) => {
+  app.post('/:type/merge', async (c) => {
     const type = resolveType(c.req.param('type'));
     const ds = c.get('ds');
+    const id = z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative()]).transform(String);
+    const body = z.object({ primaryObjectId: id, objectIdToMerge: id }).safeParse(await readJson(c));
+    if (!body.success) throw invalid(`Invalid input JSON: ${body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const { merged } = mergeObjects(ds, type, body.data.primaryObjectId, body.data.objectIdToMerge, nowIso());
+    return c.json(present(ds, type, merged));
+  });
+
+  app.delete('/:type/:id', (c) => {
     // Archiving an unknown id answers 204 on HubSpot as well.
-    const obj = records(ds, type).find((o) => o.id === c.req.param('id') && !o.archived);
-    if (obj) {
-      obj.archived = true;
-      obj.updatedAt = nowIso();
-    }
+    archiveObject(c.get('ds'), resolveType(c.req.param('type')), c.req.param('id'), nowIso());
     return c.body(null, 204);
   });
 

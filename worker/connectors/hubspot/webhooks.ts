@@ -44,6 +44,17 @@ export const HubSpotWebhookEventSchema = z.object({
   propertyName: z.string().min(1).max(256).optional(),
   propertyValue: propertyValue.optional(),
   changeSource: z.string().max(64).optional(),
+  /**
+   * Merge events only (https://developers.hubspot.com/changelog/new-subscription-types-for-webhooks):
+   * the primary record, the records merged into it, and the record the merge resulted in. Since
+   * HubSpot's merge change for contacts and companies
+   * (https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies)
+   * that is a new record with a new id, and both former ids point to it.
+   */
+  primaryObjectId: numericId.optional(),
+  mergedObjectIds: z.array(numericId).max(100).optional(),
+  newObjectId: numericId.optional(),
+  numberOfPropertiesMoved: z.number().int().nonnegative().optional(),
 });
 
 /** The body HubSpot posts: 1..100 events. */
@@ -54,7 +65,26 @@ export type HubSpotWebhookEvent = z.infer<typeof HubSpotWebhookEventSchema>;
 /** https://developers.hubspot.com/docs/api/crm/understanding-the-crm#object-type-ids */
 const TYPE_IDS: Record<string, string> = { '0-1': 'contact', '0-2': 'company', '0-3': 'deal', '0-5': 'ticket', '0-7': 'product', '0-8': 'line_item' };
 
-/** The canonical change for one event of a portal that belongs to `tenantId`. */
+/**
+ * The canonical changes for one event of a portal that belongs to `tenantId`: one, except for a
+ * merge, which becomes one `merge` change per record that left the CRM (value: the record they
+ * all became). The winner is `newObjectId` (the merge's resulting record), else `primaryObjectId`;
+ * the losers are the primary and every merged id other than the winner, so a merge that kept the
+ * primary's id (HubSpot's behaviour before its change) loses only the merged ids. Each loser's
+ * change has its own idempotency key (its id and the winner are part of it), so a re-delivery of
+ * the event claims nothing twice.
+ */
+export async function hubspotChanges(e: HubSpotWebhookEvent, tenantId: string, correlationId: string): Promise<CrmChange[]> {
+  const [, change] = e.subscriptionType.split('.') as [string, string];
+  if (change !== 'merge') return [await hubspotChange(e, tenantId, correlationId)];
+  const winner = e.newObjectId ?? e.primaryObjectId ?? e.objectId;
+  const losers = [...new Set([e.primaryObjectId, ...(e.mergedObjectIds ?? [])])].filter((id): id is string => id !== undefined && id !== winner);
+  // A merge event naming no other record than its result: nothing left the CRM that can be named.
+  if (losers.length === 0) return [await hubspotChange({ ...e, propertyValue: winner }, tenantId, correlationId)];
+  return Promise.all(losers.map((loser) => hubspotChange({ ...e, objectId: loser, propertyName: undefined, propertyValue: winner }, tenantId, correlationId)));
+}
+
+/** The canonical change for one event of a portal that belongs to `tenantId` (a merge: see hubspotChanges). */
 export async function hubspotChange(e: HubSpotWebhookEvent, tenantId: string, correlationId: string): Promise<CrmChange> {
   const [prefix, change] = e.subscriptionType.split('.') as [string, string];
   const objectType = prefix === 'object' ? (e.objectTypeId ? (TYPE_IDS[e.objectTypeId] ?? e.objectTypeId) : 'object') : prefix;

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { fail, zodIssues, type FieldIssue } from '../../errors.js';
 import { tenantForExternalAccount } from '../../storage/external-accounts.js';
 import { enqueueChanges } from '../../queues/enqueue.js';
-import { HubSpotWebhookEventSchema, hubspotChange, type HubSpotWebhookEvent } from '../../connectors/hubspot/webhooks.js';
+import { HubSpotWebhookEventSchema, hubspotChanges, type HubSpotWebhookEvent } from '../../connectors/hubspot/webhooks.js';
 import type { CrmChange } from '../../queues/messages.js';
 import type { AppEnv } from '../context.js';
 import { verifyHubSpotV3 } from '../middleware/hubspot-signature.js';
@@ -59,9 +59,13 @@ export function webhookRoutes() {
     const portals = new Set([...events.map((e) => e.portalId), ...oversized.map((e) => oversizedPortal(e)!)]);
     for (const portal of portals) tenants.set(portal, await tenantForExternalAccount(c.env.DB, 'hubspot', portal));
     const messages: CrmChange[] = [];
+    // Events taken (a merge event becomes one message per record merged away).
+    let taken = 0;
     for (const e of events) {
       const tenantId = tenants.get(e.portalId);
-      if (tenantId) messages.push(await hubspotChange(e, tenantId, correlationId));
+      if (!tenantId) continue;
+      messages.push(...(await hubspotChanges(e, tenantId, correlationId)));
+      taken += 1;
     }
     let deadLettered = 0;
     for (const raw of oversized) {
@@ -74,10 +78,10 @@ export function webhookRoutes() {
     const unknown = [...tenants].filter(([, t]) => t === null).map(([p]) => p);
     // Events of a portal no tenant is connected to are not Concord's to apply; they are counted
     // and logged, and acknowledged so HubSpot does not retry them for a day.
-    if (unknown.length > 0) c.get('log').warn('hubspot_webhook.unknown_portal', { portals: unknown.slice(0, 10), events: received - messages.length - deadLettered });
+    if (unknown.length > 0) c.get('log').warn('hubspot_webhook.unknown_portal', { portals: unknown.slice(0, 10), events: received - taken - deadLettered });
     await enqueueChanges(c.env, messages);
     c.get('log').info('hubspot_webhook.enqueued', { events: messages.length, deadLettered, tenants: [...new Set(messages.map((m) => m.tenantId))] });
-    return c.json({ received, enqueued: messages.length, ignored: received - messages.length - deadLettered, ...(deadLettered > 0 ? { deadLettered } : {}) });
+    return c.json({ received, enqueued: messages.length, ignored: received - taken - deadLettered, ...(deadLettered > 0 ? { deadLettered } : {}) });
   });
 
   return r;

@@ -1,6 +1,8 @@
 /**
  * CRM companies that left the CRM: deleted, or merged into another record (Salesforce deletes a
- * merge's losing Accounts and sets their `MasterRecordId` to the winner). Concord must not keep
+ * merge's losing Accounts and sets their `MasterRecordId` to the winner; HubSpot's merge makes a
+ * new company that both former ids now answer for, so both are losers and the new one the
+ * winner). Concord must not keep
  * showing, or writing to, a record that is gone:
  * - a deleted record's link is removed from its account (audited `identity.unlink`); the account
  *   is kept while other records remain (it then shows no CRM record, its CRM section
@@ -11,8 +13,9 @@
  *   an account two records of one ERP or CS system, in which case the loser's account is kept,
  *   without its CRM record, for a person to split or link;
  * - the record's identity evidence is dropped and open review cases about it are superseded.
- * Each record is read back first: one the CRM still has (restored from the Recycle Bin, or a
- * late delivery) is left alone. Idempotent: a record already unlinked only has its leftovers
+ * Each record is read back first: one the CRM still has under its own id (restored from the
+ * Recycle Bin or HubSpot's deleted records, or a late delivery) is left alone; a merged HubSpot
+ * id reads back as the record it became, under that record's id, so it counts as gone. Idempotent: a record already unlinked only has its leftovers
  * dropped.
  */
 import type { Env } from '../../env.js';

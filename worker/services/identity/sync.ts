@@ -3,7 +3,8 @@
  *
  * 1. Ingest: page through every connected system's company records and store each one's fields
  *    and blocking keys (`identity_records`, `identity_keys`); records gone from a vendor are
- *    dropped once its pages are all read.
+ *    dropped once its pages are all read; open review cases about a record that changed since
+ *    they were raised are superseded, so the passes below score it as it is now.
  * 2. CRM pass (link-crm.ts): every CRM company (HubSpot, then Salesforce) joins a twin's account
  *    or becomes an account, and gets its ERP customer and CS account where the scorer matches.
  * 3. ERP pass (link-erp.ts): ERP customers no CRM company claimed become accounts of their own,
@@ -25,6 +26,7 @@ import { linkCrmPage } from './link-crm.js';
 import { linkErpPage } from './link-erp.js';
 import type { SyncStats } from './link-page.js';
 import { storedRecord } from './records.js';
+import { supersedeChangedCases } from './supersede.js';
 import { refreshAccounts } from './survive.js';
 
 export type { SyncStats } from './link-page.js';
@@ -46,6 +48,11 @@ async function eachPage(db: D1Database, tenantId: string, system: System, fn: (p
     after = page[page.length - 1]!.externalId;
     await fn(page);
   }
+}
+
+/** Whether any review case of the tenant is open (one indexed read). */
+async function hasOpenCases(db: D1Database, tenantId: string): Promise<boolean> {
+  return (await db.prepare(`SELECT 1 AS open FROM review_cases WHERE tenant_id = ? AND status = 'open' LIMIT 1`).bind(tenantId).first<{ open: number }>()) !== null;
 }
 
 /** Whether the tenant has `system` connected. */
@@ -73,15 +80,26 @@ async function recordPages(env: Env, ctx: ServiceContext, system: System): Promi
   }
 }
 
-/** Reads every record of one connected system and stores its identity evidence; drops records gone from the vendor. */
-export async function ingest(env: Env, ctx: ServiceContext, system: System): Promise<number> {
+/**
+ * Reads every record of one connected system and stores its identity evidence; drops records
+ * gone from the vendor. With `supersede` (every run that links afterwards; not a dry run), the
+ * open review cases about a record that recorded other identity fields than the record has now
+ * are closed as superseded, as continuous linking does (decision 52), so the link passes score
+ * the record as it is and may ask again; tenants with no open case skip that lookup.
+ */
+export async function ingest(env: Env, ctx: ServiceContext, system: System, opts: { supersede: boolean } = { supersede: true }): Promise<number> {
   const seenAt = new Date().toISOString();
+  const supersede = opts.supersede && (await hasOpenCases(env.DB, ctx.tenantId));
   let count = 0;
+  let superseded = 0;
   for await (const page of await recordPages(env, ctx, system)) {
     if (page.length === 0) continue;
-    await env.DB.batch(upsertRecords(env.DB, ctx.tenantId, system, page.map((r) => storedRecord(system, r)), seenAt));
+    const stored = page.map((r) => storedRecord(system, r));
+    await env.DB.batch(upsertRecords(env.DB, ctx.tenantId, system, stored, seenAt));
+    if (supersede) superseded += (await supersedeChangedCases(env.DB, ctx, system, stored)).size;
     count += page.length;
   }
+  if (superseded > 0) ctx.log.info('identity_sync.superseded', { system, records: superseded });
   // Only after every page was read: a record missing now is gone from the vendor.
   await env.DB.batch(dropUnseenRecords(env.DB, ctx.tenantId, system, seenAt));
   return count;

@@ -70,7 +70,8 @@ function after(run: SyncRun, phase: SyncCursor['phase']): SyncCursor {
 export async function ingestStep(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems): Promise<StepResult> {
   const system = sys.all[run.cursor.index];
   if (!system) return { next: after(run, 'ingest'), done: 0, counts: {} };
-  const n = await ingest(env, ctx, system);
+  // A dry run links nothing, so it leaves the review queue as it is too.
+  const n = await ingest(env, ctx, system, { supersede: !run.dryRun });
   const next = run.cursor.index + 1 < sys.all.length ? { phase: 'ingest' as const, index: run.cursor.index + 1, after: null } : after(run, 'ingest');
   return { next, done: 0, counts: { ingested: n } };
 }
