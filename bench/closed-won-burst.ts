@@ -39,6 +39,8 @@ interface Counters {
   maxInFlight: number;
   /** NetSuite: milliseconds its requests held a concurrency slot, summed. */
   slotMs?: number;
+  /** NetSuite: milliseconds from each request reaching the sandbox's HTTP server to its answer, summed. */
+  servedMs?: number;
 }
 interface NsStats {
   concurrency: { limit: number; maxInFlight: number };
@@ -285,7 +287,7 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
     `  slot time           pool ${slotS(pool)} slot-s: limiter counted leases ${slotS(d.objectMs)} (${pct(d.objectMs)}, ${d.leases} leases for ${d.calls} calls) + account-view holds ${slotS(d.heldMs)} (${pct(d.heldMs)}); callers held ${slotS(d.callerMs)} (${pct(d.callerMs)}), of which HTTP exchanges ${slotS(d.callMs)} (${pct(d.callMs)}); NetSuite busy ${slotS(atDrain.slotMs ?? 0)} (${pct(atDrain.slotMs ?? 0)})`,
   );
   console.log(
-    `                      per call, ms: in the limiter's lease ${(d.objectMs / Math.max(1, d.calls)).toFixed(1)}, held by the caller ${(d.callerMs / Math.max(1, d.calls)).toFixed(1)}, HTTP exchange ${(d.callMs / Math.max(1, d.calls)).toFixed(1)}, at NetSuite ${atDrain.requests > 0 ? ((atDrain.slotMs ?? 0) / atDrain.requests).toFixed(1) : '-'}`,
+    `                      per call, ms: in the limiter's lease ${(d.objectMs / Math.max(1, d.calls)).toFixed(1)}, held by the caller ${(d.callerMs / Math.max(1, d.calls)).toFixed(1)}, HTTP exchange ${(d.callMs / Math.max(1, d.calls)).toFixed(1)}, at NetSuite ${atDrain.requests > 0 ? ((atDrain.slotMs ?? 0) / atDrain.requests).toFixed(1) : '-'} (from reaching the sandbox's HTTP server to the answer ${atDrain.requests > 0 ? ((atDrain.servedMs ?? 0) / atDrain.requests).toFixed(1) : '-'})`,
   );
   const core = (a: number | null, b: number | null) => (a === null || b === null ? 'n/a' : `${(((b - a) / drainS) * 100).toFixed(0)} % of a core`);
   console.log(

@@ -7,7 +7,8 @@ import { serve } from '@hono/node-server';
 import type { ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { adminApp } from './admin/index.js';
-import { limitsAdminApp } from './core/limits.js';
+import type { IncomingMessage } from 'node:http';
+import { limitsAdminApp, markArrival } from './core/limits.js';
 import { applyFaults } from './core/faults.js';
 import { problem } from './core/http.js';
 import { createSandboxState, type SandboxState } from './core/state.js';
@@ -90,6 +91,8 @@ function listen(app: Hono, port: number, host: string): Promise<SandboxListener>
     });
     // Node closes idle keep-alive sockets after 5 s; a client that pauses longer (a broker busy
     // with D1 between two vendor calls) would then reuse a dead socket. Vendors keep them ~60 s.
+    // When each request reached this server (read by the NetSuite limit's counters, `servedMs`).
+    server.prependListener('request', (req: IncomingMessage) => markArrival(req));
     const http = server as ServerType & { keepAliveTimeout?: number; headersTimeout?: number };
     http.keepAliveTimeout = 65_000;
     http.headersTimeout = 66_000;

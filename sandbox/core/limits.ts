@@ -32,6 +32,11 @@ export interface LimitCounters {
    * time, how busy the pool was.
    */
   slotMs: number;
+  /**
+   * NetSuite: milliseconds from each request reaching the sandbox's HTTP server (Node's `request`
+   * event) to its answer being built, summed: `slotMs` plus any wait for this process's event loop.
+   */
+  servedMs?: number;
 }
 
 /** Per-state limit runtime. */
@@ -79,7 +84,7 @@ export function countersFor(state: SandboxState, vendor: Vendor, tenant: string)
   const key = `${vendor}|${tenant}`;
   let c = rt.counters.get(key);
   if (!c) {
-    c = { requests: 0, rateLimited: 0, serverErrors: 0, expired: 0, maxInFlight: 0, slotMs: 0 };
+    c = { requests: 0, rateLimited: 0, serverErrors: 0, expired: 0, maxInFlight: 0, slotMs: 0, servedMs: 0 };
     rt.counters.set(key, c);
   }
   return c;
@@ -151,4 +156,18 @@ export function limitsAdminApp(state: SandboxState): Hono {
     return c.json({ netsuiteConcurrency: rt.netsuiteConcurrency, tokenExpiry: rt.tokenExpiry });
   });
   return app;
+}
+
+/** When each request reached the sandbox's HTTP server (Node's `request` event), by request. */
+const arrivals = new WeakMap<object, number>();
+
+/** Note that `req` (Node's IncomingMessage) reached the server now. */
+export function markArrival(req: object): void {
+  arrivals.set(req, performance.now());
+}
+
+/** When the request of `c` reached the server (`@hono/node-server` puts it in `c.env.incoming`), if known. */
+export function arrivedAt(c: { env?: unknown }): number | undefined {
+  const incoming = (c.env as { incoming?: object } | undefined)?.incoming;
+  return incoming ? arrivals.get(incoming) : undefined;
 }

@@ -6,7 +6,7 @@
  * https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_162686838198.html
  */
 import type { Context } from 'hono';
-import { countersFor, limitRuntime, type VendorLimitProfile } from '../core/limits.js';
+import { arrivedAt, countersFor, limitRuntime, type VendorLimitProfile } from '../core/limits.js';
 import { expiresInMs } from '../core/tokens.js';
 import { nsError, nsUnauthorized } from './errors.js';
 
@@ -47,7 +47,9 @@ export const netsuiteLimits: VendorLimitProfile = {
       await next();
     } finally {
       rt.inFlight.set(tenant, (rt.inFlight.get(tenant) ?? 1) - 1);
-      counters.slotMs += performance.now() - started;
+      const end = performance.now();
+      counters.slotMs += end - started;
+      counters.servedMs = (counters.servedMs ?? 0) + end - (arrivedAt(c) ?? started);
     }
   },
 };
