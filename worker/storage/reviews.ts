@@ -20,8 +20,14 @@ export interface ReviewSide {
   system: System;
   externalId: string;
   fields: IdentityFields;
-  /** The account the record belonged to when the case was raised. */
+  /**
+   * The account the record belongs to: when raising a case, where it was then (stored); read back,
+   * where it is now (a sync or a later link may have placed it since), so the queue never shows a
+   * linked record as unlinked.
+   */
   accountId: string | null;
+  /** Read back: the account the record belonged to when the case was raised. */
+  accountWhenRaised?: string | null;
 }
 
 /** A stored review case. */
@@ -79,7 +85,13 @@ export function raiseReviewCase(
   ];
 }
 
+/** The account a case's record belongs to now (the stored `*_account_id` columns say where it was when the case was raised). */
+const accountNow = (side: 'subject' | 'candidate') =>
+  `(SELECT l.canonical_id FROM identity_links l WHERE l.tenant_id = review_cases.tenant_id AND l.entity = 'account'
+     AND l.system = review_cases.${side}_system AND l.external_id = review_cases.${side}_id) AS ${side}_account_now`;
+
 const COLUMNS = `id, subject_system, subject_id, candidate_system, candidate_id, subject_json, candidate_json, subject_account_id, candidate_account_id,
+  ${accountNow('subject')}, ${accountNow('candidate')},
   score, reasons_json, status, decision_json, decided_by, decided_at, created_at`;
 
 interface Row {
@@ -92,6 +104,8 @@ interface Row {
   candidate_json: string;
   subject_account_id: string | null;
   candidate_account_id: string | null;
+  subject_account_now: string | null;
+  candidate_account_now: string | null;
   score: number;
   reasons_json: string;
   status: ReviewStatus;
@@ -104,8 +118,8 @@ interface Row {
 function fromRow(r: Row): ReviewCase {
   return {
     id: r.id,
-    subject: { system: r.subject_system, externalId: r.subject_id, fields: JSON.parse(r.subject_json) as IdentityFields, accountId: r.subject_account_id },
-    candidate: { system: r.candidate_system, externalId: r.candidate_id, fields: JSON.parse(r.candidate_json) as IdentityFields, accountId: r.candidate_account_id },
+    subject: { system: r.subject_system, externalId: r.subject_id, fields: JSON.parse(r.subject_json) as IdentityFields, accountId: r.subject_account_now, accountWhenRaised: r.subject_account_id },
+    candidate: { system: r.candidate_system, externalId: r.candidate_id, fields: JSON.parse(r.candidate_json) as IdentityFields, accountId: r.candidate_account_now, accountWhenRaised: r.candidate_account_id },
     score: r.score,
     reasons: JSON.parse(r.reasons_json) as Reason[],
     status: r.status,

@@ -35,7 +35,9 @@ const STATUS_TEXT: Readonly<Record<Case['status'], string>> = {
 function splittable(c: Case): { accountId: string; record: { system: string; externalId: string; label: string } } | null {
   const accountId = c.decision?.accountId;
   if (!accountId) return null;
-  if (c.status === 'approved') return { accountId, record: c.candidate.accountId === accountId ? c.subject : c.candidate };
+  // The record that joined the other's account on approval is the one a split takes out again.
+  const was = (side: Case['subject']) => (side.accountWhenRaised !== undefined ? side.accountWhenRaised : side.accountId);
+  if (c.status === 'approved') return { accountId, record: was(c.candidate) === accountId ? c.subject : c.candidate };
   if (c.status === 'linked') return { accountId, record: c.subject };
   return null;
 }

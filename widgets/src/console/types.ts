@@ -143,7 +143,10 @@ export interface ReviewSide {
   externalId: string;
   /** "HubSpot company 1000123" */
   label: string;
+  /** The record's account now. */
   accountId: string | null;
+  /** Its account when the case was raised (which record joined which on approval). */
+  accountWhenRaised?: string | null;
   fields: ReviewFields;
 }
 

@@ -26,7 +26,7 @@ const CaseId = z.string().regex(/^rv_[a-f0-9]{24}$/);
 
 /** A case as the API shows it: each side with a label, its fields and its account. */
 export function reviewView(rc: ReviewCase) {
-  const side = (s: ReviewCase['subject']) => ({ system: s.system, externalId: s.externalId, label: recordLabel(s), accountId: s.accountId, fields: s.fields });
+  const side = (s: ReviewCase['subject']) => ({ system: s.system, externalId: s.externalId, label: recordLabel(s), accountId: s.accountId, accountWhenRaised: s.accountWhenRaised ?? null, fields: s.fields });
   return {
     id: rc.id,
     status: rc.status,
