@@ -14,7 +14,10 @@
  *   BENCH_BURST_ERP_LATENCY_MS (default 0: NetSuite answers this much later during the latency
  *   measurement and the burst, as a production NetSuite does; its slots are then the limit).
  * Also printed: the ceiling at the latency NetSuite had during the burst (the sandbox's own time
- * per request, which grows when the machine is busy), and how busy NetSuite's pool was.
+ * per request, which grows when the machine is busy), how busy NetSuite's pool was, where the
+ * slots' time went (the limiter's `slotUse` from ops/quota: leased, held by callers, in HTTP
+ * exchanges; the sandbox's time from a request reaching its HTTP server to the answer), and the
+ * CPU the broker and this process (the sandbox) spent during the drain, with this event loop's lag.
  */
 import type { Estate } from '../scripts/estate.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
