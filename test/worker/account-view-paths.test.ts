@@ -234,7 +234,9 @@ describe('timing on every view and card answer', () => {
     };
     expect((await card()).body.account.id).toBe(account.id);
     // The cached view made stale in KV, and this isolate's own copy left to expire (HOT_MS, 2 s).
+    // (The build writes KV once it has been answered: wait for that write.)
     const k = cacheKey(TENANT, account.id);
+    await until('the view to be written to KV', async () => (await brokerEnv.KV.get(k)) !== null);
     const record = (await brokerEnv.KV.get(k, 'json')) as { sources: Record<string, { fetchedAt: string }>; view: AccountView };
     const old = new Date(Date.now() - 120_000).toISOString();
     for (const s of Object.values(record.sources)) s.fetchedAt = old;
