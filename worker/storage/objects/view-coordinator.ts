@@ -7,11 +7,11 @@
  * after a pause, not once per stale read. The object keeps no durable state: the view itself
  * lives in KV.
  *
- * One object serves a shard of a tenant's accounts (`coordinatorFor`, view-shards.ts), not one account: a cold
- * view is by definition an account nobody asked for lately, and an object per account had to be
- * created for it on the cold path (measured in docs/performance.md: the hop to a new object cost
- * p50 6 ms, p95 17 ms, against 1 / 7 ms to one already running). A tenant's few shards stay
- * running while its cards are opened. Everything kept is per account inside the object.
+ * One object serves a shard of a tenant's accounts (`coordinatorFor`, view-shards.ts), not one
+ * account: a cold view is of an account nobody asked for lately, so an object per account had to
+ * be created for it on the cold path (docs/performance.md: the hop to a new object cost p50 6 ms,
+ * p95 17 ms, against 1 / 7 ms to one already running). A tenant's shards stay running while its
+ * cards are opened. Everything kept is per account inside the object (decision 54).
  */
 import { DurableObject } from 'cloudflare:workers';
 import { ConcordError, type DomainError } from '../../errors.js';
