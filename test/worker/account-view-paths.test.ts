@@ -205,7 +205,7 @@ describe('timing on every view and card answer', () => {
     const account = fresh();
     const cold = await view(account.id);
     const timing = cold.res.headers.get('server-timing') ?? '';
-    for (const phase of ['auth', 'cache', 'coordinator', 'token-erp', 'token-cs', 'account', 'permits-netsuite', 'permits-vitally', 'up-netsuite-suiteql', 'up-vitally-healthScores.list', 'assembly', 'cache-write', 'total']) {
+    for (const phase of ['auth', 'cache', 'coordinator', 'build', 'token-erp', 'token-cs', 'account', 'permits-netsuite', 'permits-vitally', 'up-netsuite-suiteql', 'up-vitally-healthScores.list', 'assembly', 'cache-write', 'total']) {
       expect(timing, phase).toMatch(new RegExp(`(^|, )${phase.replace('.', '\\.')};dur=\\d`));
     }
     expect(cold.res.headers.get('x-concord-round-trips')).toMatch(/^sequential=\d+, before-upstream=[1-4], kv=1, d1=1, do=\d+, auth=\d+$/);
