@@ -12,7 +12,7 @@ import type { OAuthBindings } from './services/oauth/config.js';
 export interface Env extends OAuthBindings, LimiterEnv {
   DB: D1Database;
   KV: KVNamespace;
-  /** One ViewCoordinator per (tenant, account): coalesces account-view builds. */
+  /** ViewCoordinators, a few per tenant (storage/objects/view-shards.ts): coalesce account-view builds per account. */
   VIEWS: DurableObjectNamespace<import('./storage/objects/view-coordinator.js').ViewCoordinator>;
   /** ClosedWonToOrder runs (worker/flows/closed-won), one per deal. */
   CLOSED_WON: Workflow<import('./flows/closed-won/workflow.js').ClosedWonStart>;

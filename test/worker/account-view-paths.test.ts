@@ -14,6 +14,7 @@ import type { AccountView } from '../../worker/model/index.js';
 import { buildAccountView } from '../../worker/services/account-view-build.js';
 import { cacheKey } from '../../worker/services/account-view-cache.js';
 import { createLogger } from '../../worker/ops/log.js';
+import { coordinatorFor, viewShard } from '../../worker/storage/objects/view-shards.js';
 import { hubspotFetch, hubspotViewPath, type AccountItem } from './cards-helpers.js';
 import { api, provision } from './helpers.js';
 import { privateSandbox } from './sandbox-helpers.js';
@@ -34,11 +35,11 @@ let key = '';
 let accounts: AccountItem[] = [];
 const used = new Set<string>();
 
-/** A fully linked account (HubSpot, NetSuite, Vitally) no other test here has touched. */
-function fresh(): AccountItem {
+/** A fully linked account (HubSpot, NetSuite, Vitally) no other test here has touched (of `shard`, when given). */
+function fresh(shard?: number): AccountItem {
   const systems = ['hubspot', 'netsuite', 'vitally'];
   const a = accounts
-    .filter((x) => !used.has(x.id) && systems.every((s) => x.links.some((l) => l.system === s)))
+    .filter((x) => !used.has(x.id) && systems.every((s) => x.links.some((l) => l.system === s)) && (shard === undefined || viewShard(x.id) === shard))
     .sort((x, y) => x.id.localeCompare(y.id))[0];
   if (!a) throw new Error('no fully linked account left');
   used.add(a.id);
@@ -146,12 +147,65 @@ describe('a cold build', () => {
   });
 });
 
+describe('the coordinators', () => {
+  it("build several accounts of one shard at once, each its own, and forget one account's build without the other's", async () => {
+    const a = fresh();
+    const b = fresh(viewShard(a.id));
+    await netsuite.post('/__sandbox/limits', { reset: true });
+    // NetSuite answers after 1.5 s: both builds are seen in flight in the same object together.
+    await netsuite.faults({ netsuite: { latencyMs: 1_500 } });
+    let answered = 0;
+    const counted = (p: ReturnType<typeof view>) => p.then((v) => ((answered += 1), v));
+    const both = Promise.all([counted(view(a.id)), counted(view(b.id))]);
+    await until('both accounts to reach NetSuite', async () => (await netsuite.counters()).requests >= 2);
+    expect(answered).toBe(0);
+    const [va, vb] = await both;
+    expect(va.body.account.id).toBe(a.id);
+    expect(vb.body.account.id).toBe(b.id);
+    expect(va.body.links).toEqual(expect.arrayContaining(a.links.map((l) => expect.objectContaining({ system: l.system, externalId: l.externalId }))));
+    expect(vb.body.links).toEqual(expect.arrayContaining(b.links.map((l) => expect.objectContaining({ system: l.system, externalId: l.externalId }))));
+    await netsuite.faults({});
+
+    // Within 5 s a cold build of either is answered from its last build (no vendor call); after
+    // `forget` of one account, that account alone is built again.
+    const stub = coordinatorFor(brokerEnv, TENANT, a.id);
+    const build = async (id: string) => {
+      const r = await stub.build({ tenantId: TENANT, accountId: id, correlationId: 'coordinator-test', mode: 'cold' });
+      if (!r.ok) throw new Error(`build ${id}: ${r.error.kind}`);
+      return r.view.account.id;
+    };
+    const before = (await netsuite.counters()).requests;
+    expect(await build(a.id)).toBe(a.id);
+    expect(await build(b.id)).toBe(b.id);
+    expect((await netsuite.counters()).requests).toBe(before);
+    await stub.forget(TENANT, a.id);
+    expect(await build(a.id)).toBe(a.id);
+    expect(await build(b.id)).toBe(b.id);
+    expect((await netsuite.counters()).requests).toBe(before + 1);
+  });
+
+  it('write the view to KV only once the build has been answered', async () => {
+    const account = fresh();
+    const k = cacheKey(TENANT, account.id);
+    const pending: Promise<unknown>[] = [];
+    let answer!: () => void;
+    const answered = new Promise<void>((r) => (answer = r));
+    const built = await buildAccountView(brokerEnv, { tenantId: TENANT, correlationId: 'kv-after-answer', log: createLogger('error') }, account.id, { waitUntil: (p) => pending.push(p), answered });
+    expect(built.account.id).toBe(account.id);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await brokerEnv.KV.get(k)).toBeNull();
+    answer();
+    await Promise.all(pending);
+    expect(((await brokerEnv.KV.get(k, 'json')) as { view: AccountView }).view.account.id).toBe(account.id);
+  });
+});
+
 describe('timing on every view and card answer', () => {
   it('names each phase of a cold build, and a warm answer makes no round trip after authentication', async () => {
     const account = fresh();
     const cold = await view(account.id);
     const timing = cold.res.headers.get('server-timing') ?? '';
-    for (const phase of ['auth', 'cache', 'coordinator', 'token-erp', 'token-cs', 'account', 'permits-netsuite', 'permits-vitally', 'up-netsuite-suiteql', 'up-vitally-healthScores.list', 'assembly', 'cache-write', 'total']) {
+    for (const phase of ['auth', 'cache', 'coordinator', 'build', 'token-erp', 'token-cs', 'account', 'permits-netsuite', 'permits-vitally', 'up-netsuite-suiteql', 'up-vitally-healthScores.list', 'assembly', 'cache-write', 'total']) {
       expect(timing, phase).toMatch(new RegExp(`(^|, )${phase.replace('.', '\\.')};dur=\\d`));
     }
     expect(cold.res.headers.get('x-concord-round-trips')).toMatch(/^sequential=\d+, before-upstream=[1-4], kv=1, d1=1, do=\d+, auth=\d+$/);
@@ -180,7 +234,9 @@ describe('timing on every view and card answer', () => {
     };
     expect((await card()).body.account.id).toBe(account.id);
     // The cached view made stale in KV, and this isolate's own copy left to expire (HOT_MS, 2 s).
+    // (The build writes KV once it has been answered: wait for that write.)
     const k = cacheKey(TENANT, account.id);
+    await until('the view to be written to KV', async () => (await brokerEnv.KV.get(k)) !== null);
     const record = (await brokerEnv.KV.get(k, 'json')) as { sources: Record<string, { fetchedAt: string }>; view: AccountView };
     const old = new Date(Date.now() - 120_000).toISOString();
     for (const s of Object.values(record.sources)) s.fetchedAt = old;

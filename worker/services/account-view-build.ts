@@ -112,6 +112,12 @@ export async function fetchVitally(env: Env, ctx: ServiceContext, accountId: str
 export interface BuildOptions {
   /** Lets the KV write and the limiter's reports finish after the view is returned (off the critical path). */
   waitUntil?: (p: Promise<unknown>) => void;
+  /**
+   * Resolves once the caller has the view: the KV write and the limiter's usage reports start
+   * then, so they do not compete with the answer (default: at once). A concurrency slot
+   * (NetSuite) still goes back the moment its read ends.
+   */
+  answered?: Promise<void>;
   /** The caller just found no cached view in KV: there is no last good answer to read back. */
   noCachedView?: boolean;
   /**
@@ -128,6 +134,8 @@ export interface BuildOptions {
  */
 export async function buildAccountView(env: Env, ctx: ServiceContext, accountId: string, opts: BuildOptions = {}): Promise<AccountView> {
   const waitUntil = opts.waitUntil ?? (() => {});
+  const afterAnswer = opts.answered ?? Promise.resolve();
+  const background = { waitUntil, answered: afterAnswer };
   const trace = ctx.trace;
   const timed = <T>(name: string, p: Promise<T>): Promise<T> => (trace ? trace.span(name, () => p) : p);
   const key = cacheKey(ctx.tenantId, accountId);
@@ -150,8 +158,8 @@ export async function buildAccountView(env: Env, ctx: ServiceContext, accountId:
   const policy = policyFromRow(policyRow);
   const state = stateFromResult<AccountState>(stateRow);
   if (!account) {
-    erpSource.close(waitUntil);
-    csSource.close(waitUntil);
+    erpSource.close(background);
+    csSource.close(background);
     fail({ kind: 'not_found', entity: 'account', id: accountId });
   }
   const primary = (system: System) => account.links.find((l) => l.system === system && l.isPrimary)?.externalId ?? account.links.find((l) => l.system === system)?.externalId;
@@ -168,11 +176,11 @@ export async function buildAccountView(env: Env, ctx: ServiceContext, accountId:
   };
   const nsReused = reused('netsuite');
   const vtReused = reused('vitally');
-  if (!netsuiteId || nsReused) erpSource.close(waitUntil);
-  if (!vitallyId || vtReused) csSource.close(waitUntil);
+  if (!netsuiteId || nsReused) erpSource.close(background);
+  if (!vitallyId || vtReused) csSource.close(background);
   const [ns, vt] = await Promise.allSettled([
-    netsuiteId ? (nsReused ? Promise.resolve(nsReused.sections) : readErp(erpSource, netsuiteId, today, waitUntil)) : Promise.resolve(null),
-    vitallyId ? (vtReused ? Promise.resolve(vtReused.sections) : readCs(csSource, vitallyId, waitUntil)) : Promise.resolve(null),
+    netsuiteId ? (nsReused ? Promise.resolve(nsReused.sections) : readErp(erpSource, netsuiteId, today, background)) : Promise.resolve(null),
+    vitallyId ? (vtReused ? Promise.resolve(vtReused.sections) : readCs(csSource, vitallyId, background)) : Promise.resolve(null),
   ]);
   const assemblyStart = trace?.elapsed() ?? 0;
   const cached = await cachedRead.catch(() => null);
@@ -261,12 +269,13 @@ export async function buildAccountView(env: Env, ctx: ServiceContext, accountId:
   }
   trace?.add('assembly', assemblyStart, trace.elapsed() - assemblyStart);
   if (Object.keys(sources).length > 0) {
-    // Off the critical path: the caller has the view; other isolates find it in KV once written.
-    trace?.add('cache-write', trace.elapsed(), 0, 'KV put continues in the background');
+    // Off the critical path: written once the caller has the view; other isolates find it in KV then.
+    trace?.add('cache-write', trace.elapsed(), 0, 'KV put after the answer');
+    const record: Cached = { v: CACHE_VERSION, view: checked.data, sources };
     waitUntil(
-      env.KV.put(key, JSON.stringify({ v: CACHE_VERSION, view: checked.data, sources } satisfies Cached), { expirationTtl: KEEP_SECONDS }).catch((err: unknown) =>
-        ctx.log.warn('account_view.cache_write_failed', { error: err instanceof Error ? err.message : String(err) }),
-      ),
+      afterAnswer
+        .then(() => env.KV.put(key, JSON.stringify(record), { expirationTtl: KEEP_SECONDS }))
+        .catch((err: unknown) => ctx.log.warn('account_view.cache_write_failed', { error: err instanceof Error ? err.message : String(err) })),
     );
   }
   return checked.data;

@@ -14,6 +14,7 @@ import { ConcordError } from '../errors.js';
 import type { AccountView } from '../model/index.js';
 import { rawEnv } from '../ops/traced-env.js';
 import type { BuildRequest } from '../storage/objects/view-coordinator.js';
+import { coordinatorFor } from '../storage/objects/view-shards.js';
 import { cacheKey, readCache } from './account-view-cache.js';
 import { FAILED_SOURCE_PAUSE_MS, hotCopy, isFresh, newestFetch, remember, servableFromView } from './account-view-hot.js';
 import { errorCode } from './account-view-build.js';
@@ -28,7 +29,7 @@ export const BACKGROUND_MAX = 1;
 
 /** Build through the account's coordinator so concurrent builds of one account coalesce. */
 export async function coordinatedBuild(env: Env, ctx: ServiceContext, accountId: string, opts: Pick<BuildRequest, 'mode' | 'noCachedView' | 'refetch'> = {}): Promise<AccountView> {
-  const stub = env.VIEWS.get(env.VIEWS.idFromName(`${ctx.tenantId}:${accountId}`));
+  const stub = coordinatorFor(env, ctx.tenantId, accountId);
   const result = await stub.build({ tenantId: ctx.tenantId, accountId, correlationId: ctx.correlationId, ...opts });
   if (!result.ok) throw new ConcordError(result.error);
   return result.view as AccountView;

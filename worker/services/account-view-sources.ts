@@ -19,7 +19,17 @@ export interface OpenSource<P> {
   port: Promise<Port<P>>;
   permits: Promise<void>;
   /** Give the permits back (the read is done, or the account is not linked to this source). */
-  close(background: (p: Promise<unknown>) => void): void;
+  close(background: Background): void;
+}
+
+/**
+ * A build's work after its reads: `waitUntil` keeps it alive past the answer
+ * (ExecutionContext.waitUntil); `answered` resolves once the caller has the view, so work it does
+ * not need (the KV write, the limiter's usage reports) does not compete with the answer.
+ */
+export interface Background {
+  waitUntil(p: Promise<unknown>): void;
+  answered: Promise<void>;
 }
 
 /** Calls the view's read of a port makes at once (its snapshot's, or the separate reads'). */
@@ -46,18 +56,20 @@ export function openSource<P extends { accountSnapshot?: unknown; snapshotCalls?
     permits,
     close(background) {
       // After the permits settle (the port, and so the system, is known by then); nothing to
-      // give back when they were never granted.
+      // give back when they were never granted. Slots others wait for go back at once; held
+      // window permits only report their use, which waits until the view has been answered.
+      const release = () => (system ? ctx.limits?.(system) : undefined)?.release?.().catch((err: unknown) => ctx.log.warn('limits.release_failed', { system, error: err instanceof Error ? err.message : String(err) }));
       const released = permits.then(
-        () => (system ? ctx.limits?.(system) : undefined)?.release?.().catch((err: unknown) => ctx.log.warn('limits.release_failed', { system, error: err instanceof Error ? err.message : String(err) })),
+        () => ((system ? ctx.limits?.(system) : undefined)?.holdsSlots ? release() : background.answered.then(release)),
         () => undefined,
       );
-      background(released);
+      background.waitUntil(released);
     },
   };
 }
 
 /** Run `read` under the source's held permits, then give them back in the background. */
-async function underPermits<P, T>(source: OpenSource<P>, background: (p: Promise<unknown>) => void, read: (port: Port<P>) => Promise<T>): Promise<T> {
+async function underPermits<P, T>(source: OpenSource<P>, background: Background, read: (port: Port<P>) => Promise<T>): Promise<T> {
   const port = await source.port;
   await source.permits;
   try {
@@ -68,7 +80,7 @@ async function underPermits<P, T>(source: OpenSource<P>, background: (p: Promise
 }
 
 /** ERP sections of the view: the snapshot in one call where the ERP can, else its three reads. */
-export function readErp(source: OpenSource<ErpPort>, customerId: string, today: string, background: (p: Promise<unknown>) => void): Promise<SourceSections['netsuite']> {
+export function readErp(source: OpenSource<ErpPort>, customerId: string, today: string, background: Background): Promise<SourceSections['netsuite']> {
   return underPermits(source, background, async (erp) => {
     let snapshot: ErpAccountSnapshot;
     if (erp.accountSnapshot) snapshot = await erp.accountSnapshot(customerId, today);
@@ -87,7 +99,7 @@ export function readErp(source: OpenSource<ErpPort>, customerId: string, today: 
 }
 
 /** CS sections of the view. */
-export function readCs(source: OpenSource<CsPort>, accountId: string, background: (p: Promise<unknown>) => void): Promise<SourceSections['vitally']> {
+export function readCs(source: OpenSource<CsPort>, accountId: string, background: Background): Promise<SourceSections['vitally']> {
   return underPermits(source, background, async (cs) => {
     const { health, onboarding, escalations } = cs.accountSnapshot
       ? await cs.accountSnapshot(accountId)

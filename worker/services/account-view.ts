@@ -18,6 +18,7 @@
  */
 import type { Env } from '../env.js';
 import type { AccountView } from '../model/index.js';
+import { coordinatorFor } from '../storage/objects/view-shards.js';
 import { cacheKey, readCache, servedFromCache, type Servable } from './account-view-cache.js';
 import { forget, hotCopy, isFresh, remember, servableFromView } from './account-view-hot.js';
 import { coordinatedBuild, revalidateInBackground } from './account-view-revalidate.js';
@@ -118,7 +119,7 @@ export async function cachedAccountView(
 export async function invalidateAccountView(env: Env, tenantId: string, accountId: string): Promise<void> {
   const key = cacheKey(tenantId, accountId);
   forget(key);
-  await Promise.all([env.KV.delete(key), env.VIEWS.get(env.VIEWS.idFromName(`${tenantId}:${accountId}`)).forget()]);
+  await Promise.all([env.KV.delete(key), coordinatorFor(env, tenantId, accountId).forget(tenantId, accountId)]);
 }
 
 /**

@@ -27,6 +27,12 @@ export interface LimitGate {
   hold?(n: number): Promise<number>;
   /** Report the held permits' answers and give back what is left (one round trip). */
   release?(): Promise<void>;
+  /**
+   * True when held permits are concurrency slots other callers wait for (NetSuite): they are
+   * given back the moment the calls end. Held window permits only report their use, which can
+   * wait until the caller has answered.
+   */
+  readonly holdsSlots?: boolean;
 }
 
 /** Permits held for a build (see LimitGate.hold). */
@@ -57,6 +63,9 @@ export interface GateOptions {
 
 /** A gate over any backend, with local reservations for window policies that allow them. */
 export class PacedGate implements LimitGate {
+  get holdsSlots(): boolean {
+    return this.policy.kind === 'concurrency';
+  }
   private reserved: number[] = []; // expiry times of permits granted but not yet used
   private held: Held | null = null;
 

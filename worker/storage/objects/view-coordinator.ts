@@ -1,11 +1,17 @@
 /**
- * ViewCoordinator: one Durable Object per (tenant, account) that builds the account view. A
- * build already in flight is shared by every caller that arrives meanwhile, so a burst of cold
- * requests for one account costs one upstream fetch per source, and there is never more than one
- * rebuild of an account at a time. A background revalidation is answered from the last build
- * while it is recent, and for longer when a source failed in it: a slow or failing vendor is
- * asked again after a pause, not once per stale read. The object keeps no durable state: the
- * view itself lives in KV.
+ * ViewCoordinator: builds account views, one build at a time per account. A build already in
+ * flight is shared by every caller that arrives meanwhile, so a burst of cold requests for one
+ * account costs one upstream fetch per source, and there is never more than one rebuild of an
+ * account at a time. A background revalidation is answered from the last build while it is
+ * recent, and for longer when a source failed in it: a slow or failing vendor is asked again
+ * after a pause, not once per stale read. The object keeps no durable state: the view itself
+ * lives in KV.
+ *
+ * One object serves a shard of a tenant's accounts (`coordinatorFor`, view-shards.ts), not one
+ * account: a cold view is of an account nobody asked for lately, so an object per account had to
+ * be created for it on the cold path (docs/performance.md: the hop to a new object cost p50 6 ms,
+ * p95 17 ms, against 1 / 7 ms to one already running). A tenant's shards stay running while its
+ * cards are opened. Everything kept is per account inside the object (decision 56).
  */
 import { DurableObject } from 'cloudflare:workers';
 import { ConcordError, type DomainError } from '../../errors.js';
@@ -44,6 +50,13 @@ export interface BuildRequest {
 /** How long a finished build answers late arrivals while its KV write settles. */
 const RECENT_MS = 5_000;
 
+/** What a finished build leaves for late arrivals. */
+interface Recent {
+  at: number;
+  view: AccountView;
+  degraded: boolean;
+}
+
 /**
  * Domain errors come back as values: exceptions thrown across RPC lose their kind. `timing` is
  * the build's trace (ops/trace.ts) for the caller's Server-Timing; `degraded` says a source failed.
@@ -56,49 +69,66 @@ function isDegraded(view: AccountView): boolean {
 }
 
 export class ViewCoordinator extends DurableObject<Env> {
-  private inflight: Promise<BuildResult> | null = null;
-  private recent: { at: number; view: AccountView; degraded: boolean } | null = null;
+  /** Builds in flight and the last finished build, per `<tenant>:<account>`. */
+  private readonly inflight = new Map<string, Promise<BuildResult>>();
+  private readonly recent = new Map<string, Recent>();
 
-  /** Drops the just-built copy: the account's links or sources changed, so it is no longer true. */
-  async forget(): Promise<void> {
-    this.recent = null;
+  /** Drops an account's just-built copy: its links or sources changed, so it is no longer true. */
+  async forget(tenantId: string, accountId: string): Promise<void> {
+    this.recent.delete(`${tenantId}:${accountId}`);
+  }
+
+  /** A finished build, kept while a caller could still be answered from it. */
+  private keep(key: string, recent: Recent): void {
+    this.recent.set(key, recent);
+    if (this.recent.size <= 256) return;
+    const oldest = Date.now() - Math.max(RECENT_MS, FAILED_SOURCE_PAUSE_MS);
+    for (const [k, r] of this.recent) if (r.at < oldest) this.recent.delete(k);
   }
 
   /** The view, built once for all concurrent callers. */
   async build(req: BuildRequest): Promise<BuildResult> {
     if (req.refetch) return this.rebuild(req, req.refetch);
+    const key = `${req.tenantId}:${req.accountId}`;
     const mode = req.refresh ? 'refresh' : (req.mode ?? 'cold');
-    if (!this.inflight && mode !== 'refresh' && this.recent) {
-      const age = Date.now() - this.recent.at;
-      const reusable = age < RECENT_MS || (mode === 'revalidate' && this.recent.degraded && age < FAILED_SOURCE_PAUSE_MS);
-      if (reusable) return { ok: true, view: this.recent.view, degraded: this.recent.degraded };
+    const inflight = this.inflight.get(key);
+    if (inflight) return inflight;
+    const recent = this.recent.get(key);
+    if (mode !== 'refresh' && recent) {
+      const age = Date.now() - recent.at;
+      const reusable = age < RECENT_MS || (mode === 'revalidate' && recent.degraded && age < FAILED_SOURCE_PAUSE_MS);
+      if (reusable) return { ok: true, view: recent.view, degraded: recent.degraded };
     }
-    if (!this.inflight) {
-      const log = createLogger(config(this.env).CONCORD_LOG_LEVEL, { correlationId: req.correlationId, tenant: req.tenantId });
-      const trace = new Trace({ authenticated: true });
-      const env = tracedEnv(this.env, trace);
-      const ctx = serviceContext(env, { tenantId: req.tenantId, correlationId: req.correlationId, log, trace }, { maxWaitMs: 3_000 });
-      this.inflight = buildAccountView(env, ctx, req.accountId, { waitUntil: (p) => this.ctx.waitUntil(p), ...(req.noCachedView ? { noCachedView: true } : {}) })
-        .then((view): BuildResult => {
-          const degraded = isDegraded(view);
-          this.recent = { at: Date.now(), view, degraded };
-          return { ok: true, view, degraded, timing: trace.export() };
-        })
-        .catch((err: unknown): BuildResult => {
-          if (err instanceof ConcordError) return { ok: false, error: err.error, timing: trace.export() };
-          log.error('account_view.build_crashed', { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
-          return { ok: false, error: { kind: 'internal', message: 'account view build failed' } };
-        })
-        .finally(() => {
-          this.inflight = null;
-        });
-    }
-    return this.inflight;
+    const log = createLogger(config(this.env).CONCORD_LOG_LEVEL, { correlationId: req.correlationId, tenant: req.tenantId });
+    const trace = new Trace({ authenticated: true });
+    const env = tracedEnv(this.env, trace);
+    const ctx = serviceContext(env, { tenantId: req.tenantId, correlationId: req.correlationId, log, trace }, { maxWaitMs: 3_000 });
+    // The KV write and the limiter's usage reports wait until this answer has gone out (see afterAnswer).
+    const answered = afterAnswer();
+    const run = trace
+      .span('build', () => buildAccountView(env, ctx, req.accountId, { waitUntil: (p) => this.ctx.waitUntil(p), answered: answered.promise, ...(req.noCachedView ? { noCachedView: true } : {}) }))
+      .then((view): BuildResult => {
+        const degraded = isDegraded(view);
+        this.keep(key, { at: Date.now(), view, degraded });
+        return { ok: true, view, degraded, timing: trace.export() };
+      })
+      .catch((err: unknown): BuildResult => {
+        if (err instanceof ConcordError) return { ok: false, error: err.error, timing: trace.export() };
+        log.error('account_view.build_crashed', { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+        return { ok: false, error: { kind: 'internal', message: 'account view build failed' } };
+      })
+      .finally(() => {
+        if (this.inflight.get(key) === run) this.inflight.delete(key);
+        answered.settle();
+      });
+    this.inflight.set(key, run);
+    return run;
   }
 
-  /** A change's rebuild: after any build in flight, fetching the changed sources, stored before it answers. */
+  /** A change's rebuild: after any build of the account in flight, fetching the changed sources, stored before it answers. */
   private async rebuild(req: BuildRequest, refetch: ('netsuite' | 'vitally')[]): Promise<BuildResult> {
-    while (this.inflight) await this.inflight;
+    const key = `${req.tenantId}:${req.accountId}`;
+    for (let running = this.inflight.get(key); running; running = this.inflight.get(key)) await running;
     const log = createLogger(config(this.env).CONCORD_LOG_LEVEL, { correlationId: req.correlationId, tenant: req.tenantId });
     const writes: Promise<unknown>[] = [];
     const ctx = serviceContext(this.env, { tenantId: req.tenantId, correlationId: req.correlationId, log }, { maxWaitMs: 30_000 });
@@ -106,7 +136,7 @@ export class ViewCoordinator extends DurableObject<Env> {
       .then(async (view): Promise<BuildResult> => {
         await Promise.all(writes);
         const degraded = isDegraded(view);
-        this.recent = { at: Date.now(), view, degraded };
+        this.keep(key, { at: Date.now(), view, degraded });
         return { ok: true, view, degraded };
       })
       .catch((err: unknown): BuildResult => {
@@ -115,9 +145,19 @@ export class ViewCoordinator extends DurableObject<Env> {
         return { ok: false, error: { kind: 'internal', message: 'account view rebuild failed' } };
       })
       .finally(() => {
-        if (this.inflight === run) this.inflight = null;
+        if (this.inflight.get(key) === run) this.inflight.delete(key);
       });
-    this.inflight = run;
+    this.inflight.set(key, run);
     return run;
   }
+}
+
+/**
+ * A signal for work that must not compete with a build's answer: settled when the build ends, it
+ * resolves on a later turn of the event loop, once the answer has been handed to the caller.
+ */
+function afterAnswer(): { promise: Promise<void>; settle(): void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, settle: () => void setTimeout(resolve, 0) };
 }
