@@ -85,10 +85,15 @@ function later<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
-/** The ERP's sections of one customer (also read by the change pipeline, worker/flows/account-changes). */
+/**
+ * The ERP's sections of one customer (the change pipeline's read when no view is cached,
+ * worker/flows/account-changes): the view's snapshot in one call where the ERP can, else its three reads.
+ */
 export async function fetchNetSuite(env: Env, ctx: ServiceContext, customerId: string, today: string): Promise<SourceSections['netsuite']> {
   const erp = await portsFor(env, ctx, VIEW_READER).erp();
-  const [facts, invoices, contract] = await Promise.all([erp.accountFacts(customerId), erp.openInvoices(customerId), erp.currentContract(customerId, today)]);
+  const { facts, invoices, contract } = erp.accountSnapshot
+    ? await erp.accountSnapshot(customerId, today)
+    : await Promise.all([erp.accountFacts(customerId), erp.openInvoices(customerId), erp.currentContract(customerId, today)]).then(([f, i, c]) => ({ facts: f, invoices: i, contract: c }));
   const currency = facts.currency ?? invoices[0]?.currency ?? contract?.currency;
   const receivables = currency ? summarizeReceivables(invoices, today, currency) : summarizeReceivables(invoices, today);
   return {

@@ -1,0 +1,150 @@
+/**
+ * What one pushed ERP change costs at the vendors, inside workerd against a private sandbox estate
+ * (its request counters are global to the sandbox): an invoice paid in NetSuite, reported by the
+ * event script as a new customer payment, delivered to the queue consumer as the webhook route
+ * enqueues it, reaches the cached account view, the HubSpot company's Concord properties and the
+ * account's history with a bounded number of NetSuite and Vitally requests; the same version found
+ * again (the poll a minute later, a duplicate push) costs no vendor request at all.
+ *
+ * The account has a cached view (a CSM opened its card), as in the freshness bench: the pipeline's
+ * rebuild reads the changed source and keeps the view's fresh answer of the other one.
+ * Breakdown and the numbers before this test existed: docs/performance.md, "Freshness".
+ */
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import worker from '../../worker/index.js';
+import { netsuiteChange } from '../../worker/connectors/netsuite/changes.js';
+import { parseNetSuiteEvent } from '../../worker/connectors/netsuite/events.js';
+import type { Env } from '../../worker/env.js';
+import type { AccountView } from '../../worker/model/index.js';
+import { createLogger } from '../../worker/ops/log.js';
+import { EVENTS_QUEUE, type ErpChange } from '../../worker/queues/messages.js';
+import { serviceContext } from '../../worker/services/context.js';
+import { loadReference } from '../../worker/services/reference.js';
+import { automationEstate, type Linked } from './automation-helpers.js';
+import { api } from './helpers.js';
+import { privateSandbox } from './sandbox-helpers.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    accountChangesCallsSandboxUrl: string;
+    relayUrl: string;
+  }
+}
+
+const S = inject('accountChangesCallsSandboxUrl');
+const TENANT = 'demo';
+const estate = automationEstate(S, TENANT);
+const netsuite = privateSandbox(S, 'netsuite');
+const vitally = privateSandbox(S, 'vitally');
+const hubspot = privateSandbox(S, 'hubspot');
+
+/** Upper bounds per pushed payment (docs/performance.md: 5 NetSuite and 4 Vitally before, with the reference data cached). */
+const MAX_NETSUITE = 4;
+const MAX_VITALLY = 0;
+
+let delivered = 0;
+
+/** Hands change messages to the queue consumer as one batch, as the EVENTS queue delivers them. */
+async function deliver(bodies: ErpChange[]) {
+  const batch = createMessageBatch(EVENTS_QUEUE, bodies.map((body, i) => ({ id: `calls-${delivered++}-${i}`, timestamp: new Date(), attempts: 1, body })));
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env as unknown as Env);
+  return getQueueResult(batch, ctx);
+}
+
+async function counts() {
+  const [ns, vt, hs] = await Promise.all([netsuite.counters(), vitally.counters(), hubspot.counters()]);
+  return { netsuite: ns.requests, vitally: vt.requests, hubspot: hs.requests };
+}
+
+async function suiteql(q: string): Promise<Record<string, string | number>[]> {
+  const res = await fetch(`${S}/netsuite/services/rest/query/v1/suiteql?limit=1000`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await estate.sandboxToken('netsuite')}`, 'content-type': 'application/json', prefer: 'transient' },
+    body: JSON.stringify({ q }),
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return ((await res.json()) as { items: Record<string, string | number>[] }).items;
+}
+
+/** The account's view as a card asks for it (from the cache). */
+async function cachedView(accountId: string): Promise<AccountView> {
+  const res = await api(`/v1/tenants/${TENANT}/accounts/${accountId}/view`, { key: estate.key() });
+  expect(res.status).toBe(200);
+  return (await res.json()) as AccountView;
+}
+
+let account: Linked;
+let invoice: { id: string; tranId: string; balance: number };
+let openBefore: number;
+
+beforeAll(async () => {
+  await estate.setup();
+  // The event script installed (its deliveries go to the relay; the test hands the event to the consumer itself).
+  const installed = await fetch(`${S}/__sandbox/netsuite/events`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ tenant: 'demo', url: `${inject('relayUrl')}/netsuite-events`, secret: 'calls-test-secret-0123456789abcdef' }),
+  });
+  expect(installed.status, await installed.clone().text()).toBe(200);
+  // A customer with an open, undisputed invoice, linked in HubSpot, NetSuite and Vitally.
+  const open = await suiteql("SELECT id, tranid, entity, foreignamountremaining FROM transaction WHERE type = 'CustInvc' AND foreignamountremaining > 0 AND custbody_concord_disputed = 'F'");
+  const byCustomer = new Map(open.map((r) => [String(r.entity), r]));
+  account = await estate.linkedAccount(['hubspot', 'netsuite', 'vitally'], (t) => byCustomer.has(t.netsuiteCustomerIds[0]!));
+  const row = byCustomer.get(account.records.netsuite!)!;
+  invoice = { id: String(row.id), tranId: String(row.tranid), balance: Number(row.foreignamountremaining) };
+  // The tenant's reference data (currencies by id, which a read-back names) is cached for hours:
+  // loaded here, so the counts below are those of a change, not of the tenant's first one.
+  await loadReference(env as unknown as Env, serviceContext(env as unknown as Env, { tenantId: TENANT, correlationId: 'calls-reference', log: createLogger('error') }));
+  // A CSM opened the account's card: its view is cached.
+  const view = await estate.freshView(account.id);
+  expect(view.receivables.state).toBe('ok');
+  expect(view.health.state).not.toBe('unavailable');
+  openBefore = view.receivables.state === 'ok' ? view.receivables.data.openTotal : 0;
+});
+
+describe('vendor requests per pushed change', () => {
+  let change: ErpChange;
+
+  it(`an invoice paid in NetSuite reaches the view, the HubSpot company and the history with at most ${MAX_NETSUITE} NetSuite and ${MAX_VITALLY} Vitally requests`, async () => {
+    const paid = await fetch(`${S}/__sandbox/netsuite/demo/invoices/${invoice.id}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(paid.status, await paid.clone().text()).toBe(201);
+    const events = ((await paid.json()) as { events: unknown[] }).events;
+    expect(events).toHaveLength(1);
+    const parsed = parseNetSuiteEvent(events[0]);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    expect(parsed.event.recordType).toBe('customerpayment');
+    change = await netsuiteChange(parsed.event, TENANT, `calls-${invoice.id}`);
+
+    const before = await counts();
+    const result = await deliver([change]);
+    const after = await counts();
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(result.retryMessages).toEqual([]);
+
+    // What a user sees: the view from the cache, the company's property, the history line.
+    const view = await cachedView(account.id);
+    expect(view.receivables.state).toBe('ok');
+    if (view.receivables.state === 'ok') expect(view.receivables.data.openInvoices.some((i) => i.id === invoice.id)).toBe(false);
+    const expected = Math.round((openBefore - invoice.balance) * 100) / 100;
+    expect(Number(await estate.companyProperty(account.records.hubspot!, 'concord_open_ar'))).toBe(expected);
+    expect(await estate.history(account.id)).toContain(`Invoice ${invoice.tranId} paid in NetSuite`);
+
+    const used = { netsuite: after.netsuite - before.netsuite, vitally: after.vitally - before.vitally, hubspot: after.hubspot - before.hubspot };
+    console.log(`one pushed payment: ${JSON.stringify(used)}`);
+    expect(used.netsuite, 'NetSuite requests').toBeLessThanOrEqual(MAX_NETSUITE);
+    expect(used.vitally, 'Vitally requests').toBeLessThanOrEqual(MAX_VITALLY);
+  });
+
+  it('the same version delivered again (the poll a minute later, a duplicate push) costs no vendor request', async () => {
+    expect(change).toBeDefined();
+    const before = await counts();
+    const result = await deliver([{ ...change, via: 'poll', eventType: null, sourceEventId: `poll-${change.recordId}` }, change]);
+    const after = await counts();
+    expect(result.explicitAcks).toHaveLength(2);
+    expect({ netsuite: after.netsuite - before.netsuite, vitally: after.vitally - before.vitally }).toEqual({ netsuite: 0, vitally: 0 });
+    // Nothing written twice: one history line for the payment.
+    expect((await estate.history(account.id)).filter((l) => l === `Invoice ${invoice.tranId} paid in NetSuite`)).toHaveLength(1);
+  });
+});
