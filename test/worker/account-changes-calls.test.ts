@@ -11,7 +11,7 @@
  * Breakdown and the numbers before this test existed: docs/performance.md, "Freshness".
  */
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import worker from '../../worker/index.js';
 import { netsuiteChange } from '../../worker/connectors/netsuite/changes.js';
 import { parseNetSuiteEvent } from '../../worker/connectors/netsuite/events.js';
@@ -28,7 +28,6 @@ import { privateSandbox } from './sandbox-helpers.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     accountChangesCallsSandboxUrl: string;
-    relayUrl: string;
   }
 }
 
@@ -94,11 +93,12 @@ async function pay(invoiceId: string, correlationId: string): Promise<ErpChange>
 
 beforeAll(async () => {
   await estate.setup();
-  // The event script installed (its deliveries go to the relay; the test hands the event to the consumer itself).
+  // The event script installed, so an action answers the event it reports; its own deliveries wait
+  // ten minutes (the test hands each event to the consumer itself; the estate is gone by then).
   const installed = await fetch(`${S}/__sandbox/netsuite/events`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ tenant: 'demo', url: `${inject('relayUrl')}/netsuite-events`, secret: 'calls-test-secret-0123456789abcdef' }),
+    body: JSON.stringify({ tenant: 'demo', url: 'http://127.0.0.1:9/v1/webhooks/netsuite', secret: 'calls-test-secret-0123456789abcdef', delayMs: 600_000, maxAttempts: 1 }),
   });
   expect(installed.status, await installed.clone().text()).toBe(200);
   // A customer with an open, undisputed invoice, linked in HubSpot, NetSuite and Vitally.
@@ -115,6 +115,12 @@ beforeAll(async () => {
   expect(view.receivables.state).toBe('ok');
   expect(view.health.state).not.toBe('unavailable');
   openBefore = view.receivables.state === 'ok' ? view.receivables.data.openTotal : 0;
+});
+
+// Uninstalled: the events waiting their ten minutes are dropped with their timer (or vitest would wait for it).
+afterAll(async () => {
+  const res = await fetch(`${S}/__sandbox/netsuite/events?tenant=demo`, { method: 'DELETE' });
+  expect(res.status).toBeLessThan(300);
 });
 
 describe('vendor requests per pushed change', () => {
@@ -172,6 +178,26 @@ describe('vendor requests per pushed change', () => {
     // payment date; Vitally's four reads, once, because the account has no digest of them yet.
     expect(used.netsuite, 'NetSuite requests').toBeLessThanOrEqual(4);
     expect(used.vitally, 'Vitally requests').toBeLessThanOrEqual(4);
+  });
+
+  it('a payment deleted in NetSuite is not read back: the event says so; only the account is read again', async () => {
+    expect(change).toBeDefined();
+    const payment = change.recordId;
+    const gone = await fetch(`${S}/netsuite/services/rest/record/v1/customerPayment/${payment}`, { method: 'DELETE', headers: { authorization: `Bearer ${await estate.sandboxToken('netsuite')}` } });
+    expect(gone.status, await gone.clone().text()).toBe(204);
+    // The event the script sends for the deletion (sandbox/netsuite/events/record-hook.ts): stamped now.
+    const parsed = parseNetSuiteEvent({ accountId: change.externalAccount, recordType: 'customerpayment', recordId: payment, eventType: 'delete', lastModified: new Date().toISOString(), eventId: crypto.randomUUID() });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    const deleted = await netsuiteChange(parsed.event, TENANT, `calls-delete-${payment}`);
+
+    const before = await counts();
+    const result = await deliver([deleted]);
+    const after = await counts();
+    expect(result.explicitAcks).toHaveLength(1);
+    expect((await estate.history(account.id)).some((l) => /^Payment .+ deleted in NetSuite$/.test(l))).toBe(true);
+    // The account's ERP sections and last payment date again; no read of the deleted record.
+    expect(after.netsuite - before.netsuite, 'NetSuite requests').toBeLessThanOrEqual(2);
+    expect(after.vitally - before.vitally, 'Vitally requests').toBe(0);
   });
 });
 

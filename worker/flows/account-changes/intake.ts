@@ -57,7 +57,9 @@ export async function intakeErpChange(env: Env, m: ErpChange, log: Logger): Prom
     log.info('erp_change.duplicate', { recordType: m.recordType, recordId: m.recordId, via: m.via, account: accountId, read: false });
     return { accountId, status: 'duplicate' };
   }
-  const version = await erp.changedRecord(m.recordType, m.recordId);
+  // A deletion the script reported (signed by the account's secret) is what the event says: NetSuite
+  // never gives a deleted record's id to a new one, so there is nothing to read back.
+  const version = m.eventType === 'delete' ? null : await erp.changedRecord(m.recordType, m.recordId);
   // A record that is gone is recorded at the instant the event reported; otherwise at its own.
   const versionMs = version ? wholeSeconds(Date.parse(version.lastModified)) : m.lastModified;
   const versionKey = version ? await erpVersionKey({ externalAccount: m.externalAccount, recordType: m.recordType, recordId: m.recordId, lastModified: versionMs }) : m.idempotencyKey;
