@@ -10,6 +10,7 @@
  * second, as NetSuite's do.
  */
 import { z } from 'zod';
+import { ConcordError } from '../../errors.js';
 import { roundMoney, type CurrencyCode } from '../../model/index.js';
 import type { ErpRecordType } from '../../model/changes.js';
 import type { ErpRecordVersion } from '../../ports/index.js';
@@ -17,7 +18,6 @@ import { erpVersionKey, wholeSeconds, type ErpChange } from '../../queues/messag
 import type { NetSuiteClient } from './client.js';
 import type { NetSuiteEvent } from './events.js';
 import { suiteqlQueries } from './queries.js';
-import { ConcordError } from '../../errors.js';
 import { SettlementRecordSchema, type SettlementRecord } from './schemas.js';
 
 /** SuiteScript record type (the script's `newRecord.type`) -> canonical record type. */
