@@ -15,10 +15,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import worker from '../../worker/index.js';
 import { netsuiteChange } from '../../worker/connectors/netsuite/changes.js';
 import { parseNetSuiteEvent } from '../../worker/connectors/netsuite/events.js';
+import { parseVitallyWebhook, vitallyChange } from '../../worker/connectors/vitally/webhooks.js';
 import type { Env } from '../../worker/env.js';
 import type { AccountView } from '../../worker/model/index.js';
 import { createLogger } from '../../worker/ops/log.js';
-import { EVENTS_QUEUE, type ErpChange } from '../../worker/queues/messages.js';
+import { EVENTS_QUEUE, type CsChange, type ErpChange } from '../../worker/queues/messages.js';
 import { serviceContext } from '../../worker/services/context.js';
 import { loadReference } from '../../worker/services/reference.js';
 import { automationEstate, type Linked } from './automation-helpers.js';
@@ -45,7 +46,7 @@ const MAX_VITALLY = 0;
 let delivered = 0;
 
 /** Hands change messages to the queue consumer as one batch, as the EVENTS queue delivers them. */
-async function deliver(bodies: ErpChange[]) {
+async function deliver(bodies: (ErpChange | CsChange)[]) {
   const batch = createMessageBatch(EVENTS_QUEUE, bodies.map((body, i) => ({ id: `calls-${delivered++}-${i}`, timestamp: new Date(), attempts: 1, body })));
   const ctx = createExecutionContext();
   await worker.queue(batch, env as unknown as Env);
@@ -198,6 +199,33 @@ describe('vendor requests per pushed change', () => {
     // The account's ERP sections and last payment date again; no read of the deleted record.
     expect(after.netsuite - before.netsuite, 'NetSuite requests').toBeLessThanOrEqual(2);
     expect(after.vitally - before.vitally, 'Vitally requests').toBe(0);
+  });
+
+  it('a health score changed in Vitally (playbook webhook) reads the health scores alone, and no NetSuite', async () => {
+    // The card open: the view built now, so the CS lists the change did not touch are fresh.
+    const before = await estate.freshView(account.id);
+    const from = before.health.state === 'ok' ? Math.round(before.health.data.score) : null;
+    const to = from !== null && from > 50 ? 31 : 83;
+    const set = await fetch(`${S}/__sandbox/vitally/demo/accounts/${account.records.vitally!}/health`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ score: to / 10 }) });
+    expect(set.status, await set.clone().text()).toBe(200);
+    const { accountId: vitallyId, updatedAt } = (await set.json()) as { accountId: string; updatedAt: string };
+    // The playbook webhook's event, as the route hands it to the queue (worker/http/routes/webhooks-vitally.ts).
+    const parsed = parseVitallyWebhook({ type: 'account.health_score_changed', timestamp: updatedAt, data: { accountId: vitallyId, updatedAt } });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    const health = await vitallyChange(parsed.event, `msg_${crypto.randomUUID()}`, TENANT, TENANT, `calls-health-${vitallyId}`);
+
+    const counted = await counts();
+    const result = await deliver([health]);
+    const after = await counts();
+    expect(result.explicitAcks).toHaveLength(1);
+    const view = await cachedView(account.id);
+    expect(view.health.state === 'ok' ? Math.round(view.health.data.score) : null).toBe(to);
+    expect(Number(await estate.companyProperty(account.records.hubspot!, 'concord_health_score'))).toBe(to);
+    if (from !== null) expect(await estate.history(account.id)).toContain(`Health ${to < from ? 'fell' : 'rose'} from ${from} to ${to}`);
+    const used = { netsuite: after.netsuite - counted.netsuite, vitally: after.vitally - counted.vitally };
+    console.log(`one health change: ${JSON.stringify(used)}`);
+    // Its health scores; its projects, tasks and conversations come from the fresh view.
+    expect(used).toEqual({ netsuite: 0, vitally: 1 });
   });
 });
 

@@ -195,7 +195,9 @@ export const TASK_ENSURE_MS = 12 * 3600 * 1000;
 async function freshSections(env: Env, ctx: ServiceContext, accountId: string, ids: { erp: string | null; cs: string | null }, changed: DirtyMark, wanted: DirtyMark, today: string) {
   const sources = [...(wanted.erp && ids.erp ? (['netsuite'] as const) : []), ...(wanted.cs && ids.cs ? (['vitally'] as const) : [])];
   const refetch = sources.filter((s) => (s === 'netsuite' ? changed.erp : changed.cs));
-  const view: AccountView | null = sources.length > 0 ? await rebuildAccountView(env, ctx, accountId, refetch) : null;
+  // A CS change that named its parts (a health score, a milestone, a conversation) reads only those.
+  const csParts = changed.cs && changed.csParts ? changed.csParts : undefined;
+  const view: AccountView | null = sources.length > 0 ? await rebuildAccountView(env, ctx, accountId, refetch, csParts) : null;
   if (view) {
     for (const s of sources) {
       // A source that failed during the rebuild: its change is not read yet, so retry.

@@ -15,6 +15,7 @@
  */
 import type { Env } from '../../env.js';
 import { fail } from '../../errors.js';
+import { CS_PART_OF } from '../../model/changes.js';
 import type { Logger } from '../../ops/log.js';
 import { portsFor } from '../../ports/registry.js';
 import { erpVersionKey, wholeSeconds, type CsChange, type ErpChange } from '../../queues/messages.js';
@@ -118,7 +119,7 @@ export async function intakeCsChange(env: Env, m: CsChange, log: Logger): Promis
     correlationId: m.correlationId,
     actor: `${m.system}:${m.externalAccount}`,
     accountId,
-    mark: { erp: false, cs: true },
+    mark: { erp: false, cs: true, csParts: [CS_PART_OF[m.objectType]] },
     history: [],
   });
   log.info(outcome.claimed ? `cs_change.${outcome.status}` : 'cs_change.duplicate', { objectType: m.objectType, objectId: m.objectId, via: m.via, account: accountId });
