@@ -4,7 +4,8 @@
  * event script as a new customer payment, delivered to the queue consumer as the webhook route
  * enqueues it, reaches the cached account view, the HubSpot company's Concord properties and the
  * account's history with a bounded number of NetSuite and Vitally requests; the same version found
- * again (the poll a minute later, a duplicate push) costs no vendor request at all.
+ * again (the poll a minute later, a duplicate push) costs no vendor request at all; a pushed
+ * deletion is not read back; a health score changed in Vitally reads the health scores alone.
  *
  * The account has a cached view (a CSM opened its card), as in the freshness bench: the pipeline's
  * rebuild reads the changed source and keeps the view's fresh answer of the other one.
