@@ -6,7 +6,8 @@
  * Vitally) at BENCH_FRESHNESS_INTERVAL_MS; then a burst of payments on BENCH_FRESHNESS_BURST
  * accounts at once, to see how the CRM writes batch. Prints change-to-visible latency
  * (p50/p95/max), vendor (NetSuite + Vitally) calls per change, and CRM write calls and records
- * per call from the broker's own audit of its writes. Targets (issue 12): push p95 <= 5 s to the
+ * per call from the broker's own audit of its writes. The pushed changes' accounts have a fresh
+ * cached view (their card is open), so the push's count is the change's own. Targets (issue 12): push p95 <= 5 s to the
  * view and <= 10 s to the CRM property; polling only p95 <= 75 s. Prints; never fails on a number.
  */
 import type { Estate } from '../scripts/estate.js';
@@ -42,7 +43,7 @@ export async function benchFreshness(estate: Estate, opts: { changes: number; in
   const sandbox = (method: string, path: string, body?: unknown) =>
     fetch(`${estate.sandboxUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   const hubspotToken = ((await (await sandbox('POST', '/__sandbox/tokens', { vendor: 'hubspot', tenant: 'demo' })).json()) as { accessToken: string }).accessToken;
-  const view = (id: string) => broker<View>(`/v1/tenants/demo/accounts/${id}/view`);
+  const view = (id: string, refresh = false) => broker<View>(`/v1/tenants/demo/accounts/${id}/view${refresh ? '?refresh=1' : ''}`);
   /**
    * The Concord properties of many companies in one batch read (HubSpot allows 110 calls / 10 s
    * per portal, shared with the broker's writes: the bench must not poll one company per call).
@@ -119,9 +120,9 @@ export async function benchFreshness(estate: Estate, opts: { changes: number; in
     watcher = null;
   };
 
-  /** Makes one change and measures until the view and the HubSpot property show it. */
-  const run = async (c: Change, timeoutMs: number): Promise<{ view: number | null; crm: number | null }> => {
-    const before = await view(c.target.accountId);
+  /** Makes one change and measures until the view and the HubSpot property show it (`warm`: the view just built). */
+  const run = async (c: Change, timeoutMs: number, warm?: View): Promise<{ view: number | null; crm: number | null }> => {
+    const before = warm ?? (await view(c.target.accountId));
     const t = c.target;
     const expectOpen = Math.round((before.receivables.data!.openTotal - t.invoice.balance) * 100) / 100;
     const expectDisputed = Math.round((before.receivables.data!.disputedTotal + t.invoice.balance) * 100) / 100;
@@ -163,10 +164,18 @@ export async function benchFreshness(estate: Estate, opts: { changes: number; in
     const kind = i % 3 === 0 ? 'pay' : i % 3 === 1 ? 'dispute' : target.vitallyId ? 'health' : 'pay';
     return { kind, target, ...(kind === 'health' ? { health: 20 + ((i * 7) % 60) } : {}) };
   });
+  // The stream's accounts have their card open: each view is built now, before the count starts,
+  // so the count and the times are the change's own. (Read stale, a view is served and rebuilt in
+  // the background: that rebuild, about 5 calls, is the card's cost, and before this warm-up it
+  // was counted as the change's; docs/performance.md, "Freshness".)
+  const warmed = new Map<string, View>();
+  for (let i = 0; i < stream.length; i += 4) {
+    await Promise.all(stream.slice(i, i + 4).map(async (c) => warmed.set(c.target.accountId, await view(c.target.accountId, true))));
+  }
   let calls = await vendorCalls();
   const pushed: Promise<{ view: number | null; crm: number | null }>[] = [];
   for (const c of stream) {
-    pushed.push(run(c, 30_000));
+    pushed.push(run(c, 30_000, warmed.get(c.target.accountId)));
     await sleep(opts.intervalMs);
   }
   report('push     ', await Promise.all(pushed), (await vendorCalls()) - calls);

@@ -37,6 +37,8 @@ declare module 'vitest' {
     automationHoldsSandboxUrl: string;
     /** Private to test/worker/automation-rejudge.test.ts (it counts Vitally requests while policies are saved). */
     automationRejudgeSandboxUrl: string;
+    /** Private to test/worker/account-changes-calls.test.ts (it counts NetSuite and Vitally requests per change). */
+    accountChangesCallsSandboxUrl: string;
     /** Private to test/worker/sync-runs.test.ts (it injects HubSpot faults and edits company domains). */
     syncRunsSandboxUrl: string;
     /**
@@ -79,6 +81,7 @@ const ESTATES = [
   'automationPolicySandboxUrl',
   'automationHoldsSandboxUrl',
   'automationRejudgeSandboxUrl',
+  'accountChangesCallsSandboxUrl',
 ] as const;
 
 export default async function setup(project: TestProject) {

@@ -29,6 +29,7 @@ import {
   InvoiceRowSchema,
   ItemRecordSchema,
   PaymentRecordSchema,
+  SettlementRecordSchema,
   SubscriptionRowSchema,
   SuiteQlPageSchema,
   TransactionRecordSchema,
@@ -111,6 +112,15 @@ describe('record/v1 records', () => {
       id: '88310', externalId: 'concord-pay-stripe-pi_3Q', number: 'PYMT-088310', customerId: '1042', date: '2026-10-15', amount: 12240, currency: 'USD',
       applied: [{ invoiceId: '88201', amount: 12240 }],
     });
+  });
+
+  it('SettlementRecordSchema: a payment read back by the change pipeline carries its version, customer, amount, status and apply list', () => {
+    const rec = SettlementRecordSchema.parse(fixture('customerPayment.get'));
+    expect({ id: rec.id, number: rec.tranId, customer: rec.customer?.id, currency: rec.currency?.id, amount: rec.payment, status: rec.status?.id, lastModified: rec.lastModifiedDate }).toEqual({
+      id: '88310', number: 'PYMT-088310', customer: '1042', currency: '1', amount: 12240, status: 'C', lastModified: '2026-10-15T16:03:11Z',
+    });
+    expect(rec.apply?.items.map((a) => ({ invoiceId: a.doc.id, amount: a.amount }))).toEqual([{ invoiceId: '88201', amount: 12240 }]);
+    expect(SettlementRecordSchema.safeParse({ ...(fixture('customerPayment.get') as object), lastModifiedDate: 'yesterday' }).success).toBe(false);
   });
 
   it('productFromRecord: base prices per currency for both item kinds', () => {

@@ -11,3 +11,9 @@ export type ErpRecordType = (typeof ERP_RECORD_TYPES)[number];
 /** CS records: the account (its health score), tasks (onboarding milestones), conversations (escalations). */
 export const CS_OBJECT_TYPES = ['account', 'task', 'conversation'] as const;
 export type CsObjectType = (typeof CS_OBJECT_TYPES)[number];
+
+/** The parts of an account's CS data, as the account view reads them: health scores, onboarding (projects and tasks), escalations (conversations). */
+export type CsPart = 'health' | 'onboarding' | 'escalations';
+
+/** Which part of an account's CS data a change of each CS record type changes. */
+export const CS_PART_OF: Readonly<Record<CsObjectType, CsPart>> = { account: 'health', task: 'onboarding', conversation: 'escalations' };

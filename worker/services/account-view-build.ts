@@ -28,6 +28,7 @@ import {
   type AccountView,
   type Section,
 } from '../model/index.js';
+import type { CsPart } from '../model/changes.js';
 import type { System } from '../storage/connections.js';
 import { accountFromResults, accountStatements } from '../storage/identity.js';
 import { automationPolicyStatement, policyFromRow } from './automation-policy.js';
@@ -85,10 +86,15 @@ function later<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
-/** The ERP's sections of one customer (also read by the change pipeline, worker/flows/account-changes). */
+/**
+ * The ERP's sections of one customer (the change pipeline's read when no view is cached,
+ * worker/flows/account-changes): the view's snapshot in one call where the ERP can, else its three reads.
+ */
 export async function fetchNetSuite(env: Env, ctx: ServiceContext, customerId: string, today: string): Promise<SourceSections['netsuite']> {
   const erp = await portsFor(env, ctx, VIEW_READER).erp();
-  const [facts, invoices, contract] = await Promise.all([erp.accountFacts(customerId), erp.openInvoices(customerId), erp.currentContract(customerId, today)]);
+  const { facts, invoices, contract } = erp.accountSnapshot
+    ? await erp.accountSnapshot(customerId, today)
+    : await Promise.all([erp.accountFacts(customerId), erp.openInvoices(customerId), erp.currentContract(customerId, today)]).then(([f, i, c]) => ({ facts: f, invoices: i, contract: c }));
   const currency = facts.currency ?? invoices[0]?.currency ?? contract?.currency;
   const receivables = currency ? summarizeReceivables(invoices, today, currency) : summarizeReceivables(invoices, today);
   return {
@@ -126,6 +132,12 @@ export interface BuildOptions {
    */
   refetch?: readonly (keyof SourceSections)[];
   freshMs?: number;
+  /**
+   * With `refetch` naming the CS source: only these parts of it changed. While its cached answer
+   * is fresh, only they are read again and the rest is kept, under the cached answer's fetch time
+   * (the oldest part's); otherwise the whole source is read.
+   */
+  csParts?: readonly CsPart[];
 }
 
 /**
@@ -176,11 +188,19 @@ export async function buildAccountView(env: Env, ctx: ServiceContext, accountId:
   };
   const nsReused = reused('netsuite');
   const vtReused = reused('vitally');
+  // A CS change naming its parts: the other parts kept from a fresh cached answer.
+  const vtPrev = previous?.sources.vitally as SourceRecord<'vitally'> | undefined;
+  const vtPartial =
+    opts.csParts && opts.refetch?.includes('vitally') && vtPrev && Date.now() - Date.parse(vtPrev.fetchedAt) < (opts.freshMs ?? 60_000) ? { parts: opts.csParts, previous: vtPrev } : null;
   if (!netsuiteId || nsReused) erpSource.close(background);
   if (!vitallyId || vtReused) csSource.close(background);
   const [ns, vt] = await Promise.allSettled([
     netsuiteId ? (nsReused ? Promise.resolve(nsReused.sections) : readErp(erpSource, netsuiteId, today, background)) : Promise.resolve(null),
-    vitallyId ? (vtReused ? Promise.resolve(vtReused.sections) : readCs(csSource, vitallyId, background)) : Promise.resolve(null),
+    vitallyId
+      ? vtReused
+        ? Promise.resolve(vtReused.sections)
+        : readCs(csSource, vitallyId, background, vtPartial ? { parts: vtPartial.parts, previous: vtPartial.previous.sections } : undefined)
+      : Promise.resolve(null),
   ]);
   const assemblyStart = trace?.elapsed() ?? 0;
   const cached = await cachedRead.catch(() => null);
@@ -192,8 +212,8 @@ export async function buildAccountView(env: Env, ctx: ServiceContext, accountId:
   const settle = <K extends keyof SourceSections>(system: K, linked: boolean, result: PromiseSettledResult<SourceSections[K] | null>): Outcome<SourceSections[K]> => {
     if (!linked) return { kind: 'not_linked' };
     if (result.status === 'fulfilled' && result.value) {
-      // A reused answer keeps the time it was fetched.
-      const at = (system === 'netsuite' ? nsReused : system === 'vitally' ? vtReused : null)?.fetchedAt ?? now;
+      // A reused answer keeps the time it was fetched, and so does one partly read again (its oldest part's).
+      const at = (system === 'netsuite' ? nsReused : system === 'vitally' ? (vtReused ?? vtPartial?.previous) : null)?.fetchedAt ?? now;
       (sources as Record<string, unknown>)[system] = { fetchedAt: at, sections: result.value };
       freshness[system] = freshnessOf(at, 'fresh');
       return { kind: 'answered', fetchedAt: at, sections: result.value };

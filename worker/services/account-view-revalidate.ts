@@ -28,7 +28,7 @@ import type { ServiceContext } from './context.js';
 export const BACKGROUND_MAX = 1;
 
 /** Build through the account's coordinator so concurrent builds of one account coalesce. */
-export async function coordinatedBuild(env: Env, ctx: ServiceContext, accountId: string, opts: Pick<BuildRequest, 'mode' | 'noCachedView' | 'refetch'> = {}): Promise<AccountView> {
+export async function coordinatedBuild(env: Env, ctx: ServiceContext, accountId: string, opts: Pick<BuildRequest, 'mode' | 'noCachedView' | 'refetch' | 'csParts'> = {}): Promise<AccountView> {
   const stub = coordinatorFor(env, ctx.tenantId, accountId);
   const result = await stub.build({ tenantId: ctx.tenantId, accountId, correlationId: ctx.correlationId, ...opts });
   if (!result.ok) throw new ConcordError(result.error);

@@ -6,6 +6,7 @@
  * When the account turns out not to be linked to the source, the permits go back unused. The
  * permits' answers go back to the limiter in one round trip after the read, off the critical path.
  */
+import type { CsPart } from '../model/changes.js';
 import { healthTrend, summarizeReceivables, daysBetween } from '../model/index.js';
 import type { CsPort, ErpAccountSnapshot, ErpPort } from '../ports/index.js';
 import type { System } from '../storage/connections.js';
@@ -98,9 +99,26 @@ export function readErp(source: OpenSource<ErpPort>, customerId: string, today: 
   });
 }
 
-/** CS sections of the view. */
-export function readCs(source: OpenSource<CsPort>, accountId: string, background: Background): Promise<SourceSections['vitally']> {
+/**
+ * CS sections of the view; with `partial`, only the parts a change named are read again and the
+ * others are taken from `partial.previous` (the view's last answer, which the caller checked is fresh).
+ */
+export function readCs(
+  source: OpenSource<CsPort>,
+  accountId: string,
+  background: Background,
+  partial?: { parts: readonly CsPart[]; previous: SourceSections['vitally'] },
+): Promise<SourceSections['vitally']> {
   return underPermits(source, background, async (cs) => {
+    if (partial) {
+      const wants = (p: CsPart) => partial.parts.includes(p);
+      const [health, onboarding, escalations] = await Promise.all([
+        wants('health') ? cs.health(accountId).then((h) => (h ? { ...h, trend: healthTrend(h.history) } : null)) : partial.previous.health,
+        wants('onboarding') ? cs.onboarding(accountId) : partial.previous.onboarding,
+        wants('escalations') ? cs.escalations(accountId).then((e) => (e.length > 0 ? e : null)) : partial.previous.escalations,
+      ]);
+      return { health, onboarding, escalations, webApp: cs.webAppUrl?.() ?? null };
+    }
     const { health, onboarding, escalations } = cs.accountSnapshot
       ? await cs.accountSnapshot(accountId)
       : await Promise.all([cs.health(accountId), cs.onboarding(accountId), cs.escalations(accountId)]).then(([h, o, e]) => ({ health: h, onboarding: o, escalations: e }));

@@ -17,6 +17,7 @@
  * `unavailable` with the code when there is nothing to fall back on (stale-if-error).
  */
 import type { Env } from '../env.js';
+import type { CsPart } from '../model/changes.js';
 import type { AccountView } from '../model/index.js';
 import { coordinatorFor } from '../storage/objects/view-shards.js';
 import { cacheKey, readCache, servedFromCache, type Servable } from './account-view-cache.js';
@@ -125,14 +126,15 @@ export async function invalidateAccountView(env: Env, tenantId: string, accountI
 /**
  * Rebuilds a cached view at once after a change in `sources` (the change pipeline, not a
  * request): this isolate's copy is dropped, and the account's coordinator fetches those sources
- * again, keeps the others' fresh answers and stores the result before answering. Null when no
+ * again (of the CS source only the `csParts` that changed, when given and the rest is fresh),
+ * keeps the others' fresh answers and stores the result before answering. Null when no
  * view of the account is cached: there is nothing to rebuild, the next request builds it.
  */
-export async function rebuildAccountView(env: Env, ctx: ServiceContext, accountId: string, sources: readonly ('netsuite' | 'vitally')[]): Promise<AccountView | null> {
+export async function rebuildAccountView(env: Env, ctx: ServiceContext, accountId: string, sources: readonly ('netsuite' | 'vitally')[], csParts?: readonly CsPart[]): Promise<AccountView | null> {
   const key = cacheKey(ctx.tenantId, accountId);
   forget(key);
   if (!(await readCache(env, key))) return null;
-  const view = await coordinatedBuild(env, ctx, accountId, { refetch: [...sources] });
+  const view = await coordinatedBuild(env, ctx, accountId, { refetch: [...sources], ...(csParts ? { csParts: [...csParts] } : {}) });
   remember(key, servableFromView(view));
   return view;
 }

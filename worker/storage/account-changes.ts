@@ -2,9 +2,10 @@
  * D1 side of an account's change effects (worker/flows/account-changes): the accounts marked for
  * effects (`account_dirty`), what the pipeline last knew of each account (`account_states`, the
  * baseline of its history lines and facts) and the facts last written on each CRM record
- * (`crm_fact_writes`). Tables: migration 0012, docs/storage.md.
+ * (`crm_fact_writes`). Tables: migrations 0012 and 0020, docs/storage.md.
  */
-import { historyId, type HistoryLine } from './record-changes.js';
+import type { CsPart } from '../model/changes.js';
+import { ALL_CS_PARTS, csPartBits, csPartsOf, historyId, type HistoryLine } from './record-changes.js';
 
 /** D1 binds at most 100 parameters per statement: lists are read in chunks. */
 const CHUNK = 90;
@@ -20,16 +21,18 @@ export interface DirtyMark {
   erp: boolean;
   cs: boolean;
   seq: number;
+  /** With `cs`: the parts of the CS data the marking changes named (`cs_parts`); absent means all. */
+  csParts?: readonly CsPart[];
 }
 
 export async function dirtyMarks(db: D1Database, tenantId: string, accountIds: readonly string[]): Promise<Map<string, DirtyMark>> {
   const out = new Map<string, DirtyMark>();
   for (const part of chunks([...new Set(accountIds)])) {
     const { results } = await db
-      .prepare(`SELECT account_id AS id, erp, cs, seq FROM account_dirty WHERE tenant_id = ? AND account_id IN (${part.map(() => '?').join(', ')})`)
+      .prepare(`SELECT account_id AS id, erp, cs, seq, cs_parts FROM account_dirty WHERE tenant_id = ? AND account_id IN (${part.map(() => '?').join(', ')})`)
       .bind(tenantId, ...part)
-      .all<{ id: string; erp: number; cs: number; seq: number }>();
-    for (const r of results) out.set(r.id, { erp: r.erp === 1, cs: r.cs === 1, seq: r.seq });
+      .all<{ id: string; erp: number; cs: number; seq: number; cs_parts: number }>();
+    for (const r of results) out.set(r.id, { erp: r.erp === 1, cs: r.cs === 1, seq: r.seq, ...(r.cs === 1 && r.cs_parts !== ALL_CS_PARTS ? { csParts: csPartsOf(r.cs_parts) } : {}) });
   }
   return out;
 }
@@ -47,11 +50,11 @@ export async function leftBehind(db: D1Database, tenantId: string, before: strin
 export function markDirtyStatement(db: D1Database, tenantId: string, accountId: string, mark: { erp: boolean; cs: boolean }): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO account_dirty (tenant_id, account_id, erp, cs, seq, marked_at) VALUES (?, ?, ?, ?, 1, ?)
+      `INSERT INTO account_dirty (tenant_id, account_id, erp, cs, seq, marked_at, cs_parts) VALUES (?, ?, ?, ?, 1, ?, ?)
        ON CONFLICT (tenant_id, account_id) DO UPDATE SET erp = MAX(account_dirty.erp, excluded.erp), cs = MAX(account_dirty.cs, excluded.cs),
-         seq = account_dirty.seq + 1, marked_at = excluded.marked_at`,
+         seq = account_dirty.seq + 1, marked_at = excluded.marked_at, cs_parts = account_dirty.cs_parts | excluded.cs_parts`,
     )
-    .bind(tenantId, accountId, mark.erp ? 1 : 0, mark.cs ? 1 : 0, new Date().toISOString());
+    .bind(tenantId, accountId, mark.erp ? 1 : 0, mark.cs ? 1 : 0, new Date().toISOString(), csPartBits(mark));
 }
 
 /** Clears the mark, unless a newer change marked the account while its effects ran. */

@@ -10,6 +10,7 @@
  * was applied. Newest wins per record: a version older than the newest applied one is recorded
  * as `superseded`, marks nothing and adds no history.
  */
+import type { CsPart } from '../model/changes.js';
 import type { ChangeStatus } from './events.js';
 
 /** One history line of an account (audit_log), written at most once: its id derives from `key`. */
@@ -42,8 +43,8 @@ export interface RecordChangeInput {
   actor: string;
   /** The canonical account the record belongs to; null when it is linked to none. */
   accountId: string | null;
-  /** Which parts of the account must be read again. */
-  mark: { erp: boolean; cs: boolean };
+  /** Which parts of the account must be read again (of the CS data, `csParts` when the change names them). */
+  mark: { erp: boolean; cs: boolean; csParts?: readonly CsPart[] };
   history: readonly HistoryLine[];
 }
 
@@ -51,6 +52,21 @@ export interface RecordChangeOutcome {
   status: ChangeStatus;
   /** False when another delivery had already claimed this version (a duplicate). */
   claimed: boolean;
+}
+
+/** `account_dirty.cs_parts` bits (migration 0020). */
+const CS_PART_BITS: Readonly<Record<CsPart, number>> = { health: 1, onboarding: 2, escalations: 4 };
+export const ALL_CS_PARTS = 7;
+
+/** The `account_dirty.cs_parts` bits of a mark: its named CS parts, or all of them (none without `cs`). */
+export function csPartBits(mark: { cs: boolean; csParts?: readonly CsPart[] }): number {
+  if (!mark.cs) return 0;
+  return mark.csParts ? mark.csParts.reduce((bits, p) => bits | CS_PART_BITS[p], 0) : ALL_CS_PARTS;
+}
+
+/** The CS parts of `cs_parts` bits. */
+export function csPartsOf(bits: number): CsPart[] {
+  return (Object.keys(CS_PART_BITS) as CsPart[]).filter((p) => (bits & CS_PART_BITS[p]) !== 0);
 }
 
 /** Deterministic id of a history line (hex of SHA-256 over tenant and key, 32 characters). */
@@ -102,12 +118,13 @@ export async function applyRecordChange(db: D1Database, c: RecordChangeInput): P
     statements.push(
       db
         .prepare(
-          `INSERT INTO account_dirty (tenant_id, account_id, erp, cs, seq, marked_at)
-           SELECT ?1, ?4, ?5, ?6, 1, ?7 WHERE ${CLAIMED} AND ${APPLIED}
+          `INSERT INTO account_dirty (tenant_id, account_id, erp, cs, seq, marked_at, cs_parts)
+           SELECT ?1, ?4, ?5, ?6, 1, ?7, ?8 WHERE ${CLAIMED} AND ${APPLIED}
            ON CONFLICT (tenant_id, account_id) DO UPDATE
-             SET erp = MAX(account_dirty.erp, excluded.erp), cs = MAX(account_dirty.cs, excluded.cs), seq = account_dirty.seq + 1, marked_at = excluded.marked_at`,
+             SET erp = MAX(account_dirty.erp, excluded.erp), cs = MAX(account_dirty.cs, excluded.cs), seq = account_dirty.seq + 1, marked_at = excluded.marked_at,
+               cs_parts = account_dirty.cs_parts | excluded.cs_parts`,
         )
-        .bind(...head, c.accountId, c.mark.erp ? 1 : 0, c.mark.cs ? 1 : 0, now),
+        .bind(...head, c.accountId, c.mark.erp ? 1 : 0, c.mark.cs ? 1 : 0, now, csPartBits(c.mark)),
     );
   }
   for (const line of c.history) {

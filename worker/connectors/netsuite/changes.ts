@@ -10,6 +10,7 @@
  * second, as NetSuite's do.
  */
 import { z } from 'zod';
+import { ConcordError } from '../../errors.js';
 import { roundMoney, type CurrencyCode } from '../../model/index.js';
 import type { ErpRecordType } from '../../model/changes.js';
 import type { ErpRecordVersion } from '../../ports/index.js';
@@ -17,7 +18,7 @@ import { erpVersionKey, wholeSeconds, type ErpChange } from '../../queues/messag
 import type { NetSuiteClient } from './client.js';
 import type { NetSuiteEvent } from './events.js';
 import { suiteqlQueries } from './queries.js';
-import { PaymentRecordSchema } from './schemas.js';
+import { SettlementRecordSchema, type SettlementRecord } from './schemas.js';
 
 /** SuiteScript record type (the script's `newRecord.type`) -> canonical record type. */
 export const SCRIPT_RECORD_TYPE: Readonly<Record<NetSuiteEvent['recordType'], ErpRecordType>> = {
@@ -174,12 +175,43 @@ export async function changedRecord(client: NetSuiteClient, currencyOf: Currency
       amount: null, balance: null, status: null, disputed: false, date: null, dueDate: null, applied: [],
     };
   }
+  if (type === 'payment' || type === 'credit_memo') return settlementVersion(client, code, type, recordId);
   const row = (await client.suiteqlAll(suiteqlQueries.transactionVersion(recordId), TransactionVersionSchema))[0];
   if (!row || row.type !== TRANSACTION_TYPE[type]) return null;
-  const version = transactionVersion(type, row, await code(row.currency));
-  if (type !== 'payment' && type !== 'credit_memo') return version;
-  // The apply sublist (record/v1), then the settled invoices as they are now.
-  const rec = await client.record(type === 'payment' ? 'customerPayment' : 'creditMemo', recordId, PaymentRecordSchema.partial({ customer: true, payment: true }), { expandSubResources: true });
+  return transactionVersion(type, row, await code(row.currency));
+}
+
+/**
+ * A payment or credit memo as it is now, from its record/v1 read alone (it carries the number,
+ * customer, amount, currency, status, last modified and the apply sublist, so no SuiteQL read of
+ * the same record is needed), then the invoices it settles as they are now, in one query. Null
+ * when NetSuite has no such record of this type (deleted, or the id is of another type: 404).
+ */
+async function settlementVersion(client: NetSuiteClient, code: (c: string | null | undefined) => Promise<CurrencyCode | null>, type: 'payment' | 'credit_memo', recordId: string): Promise<ErpRecordVersion | null> {
+  let rec: SettlementRecord;
+  try {
+    rec = await client.record(type === 'payment' ? 'customerPayment' : 'creditMemo', recordId, SettlementRecordSchema, { expandSubResources: true });
+  } catch (err) {
+    if (err instanceof ConcordError && err.error.kind === 'not_found') return null;
+    throw err;
+  }
+  const amount = type === 'payment' ? (rec.payment ?? rec.total) : (rec.total ?? rec.payment);
+  const version: ErpRecordVersion = {
+    recordType: type,
+    id: rec.id,
+    number: rec.tranId ?? null,
+    customerId: (type === 'payment' ? (rec.customer ?? rec.entity) : (rec.entity ?? rec.customer))?.id ?? null,
+    // record/v1 answers an instant; versions resolve to the second, as SuiteQL's do (suiteqlInstant).
+    lastModified: `${new Date(wholeSeconds(Date.parse(rec.lastModifiedDate))).toISOString().slice(0, 19)}Z`,
+    currency: await code(rec.currency?.id),
+    amount: amount == null ? null : roundMoney(amount),
+    balance: null,
+    status: rec.status?.id ?? null,
+    disputed: false,
+    date: rec.tranDate ?? null,
+    dueDate: null,
+    applied: [],
+  };
   const applied = (rec.apply?.items ?? []).filter((a) => a.apply !== false).map((a) => ({ invoiceId: a.doc.id, amount: roundMoney(a.amount) }));
   const invoices = applied.length === 0 ? [] : await client.suiteqlAll(suiteqlQueries.transactionsByIds(applied.map((a) => a.invoiceId)), TransactionVersionSchema);
   const byId = new Map(invoices.map((i) => [i.id, i]));

@@ -243,6 +243,26 @@ export const PaymentRecordSchema = z.object({
 });
 export type PaymentRecord = z.infer<typeof PaymentRecordSchema>;
 
+/**
+ * record/v1 customerPayment or creditMemo as the change pipeline reads one back: who (payment
+ * `customer`, credit memo `entity`), how much (`payment` / `total`), its currency and status, when
+ * it was last modified, and the apply sublist (with `expandSubResources=true`).
+ */
+export const SettlementRecordSchema = z.object({
+  id,
+  tranId: z.string().nullish(),
+  tranDate: isoDate.nullish(),
+  customer: ref.nullish(),
+  entity: ref.nullish(),
+  currency: ref.nullish(),
+  status: ref.nullish(),
+  payment: num.nullish(),
+  total: num.nullish(),
+  lastModifiedDate: z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'expected an ISO instant'),
+  apply: z.object({ items: z.array(z.object({ doc: ref, apply: z.boolean().optional(), amount: num })) }).nullish(),
+});
+export type SettlementRecord = z.infer<typeof SettlementRecordSchema>;
+
 /** record/v1 inventoryItem / nonInventorySaleItem with the pricing sublist. */
 export const ItemRecordSchema = z.object({
   id,

@@ -79,11 +79,17 @@ export async function runAccountEffects(env: Env, tenantId: string, accountIds: 
       failed.set(accountId, err);
     }
   });
-  const written = await writeCrmFacts(env, ctx, toWrite);
+  // The CRM facts, the CRM tasks and the ERP's billing are independent of one another: written
+  // at once, so the batch (and the one queued behind it) does not wait for them in turn. The go-live
+  // release and the stall's billing hold may touch the same sales order: those two stay in order.
+  const [written, taskFailures, billingFailures] = await Promise.all([
+    writeCrmFacts(env, ctx, toWrite),
+    fileTasks(env, ctx, tasks),
+    (async () => new Map([...(await releaseBilling(env, ctx, releases)), ...(await applyBillingHolds(env, ctx, billingHolds))]))(),
+  ]);
   for (const [accountId, err] of written.failedAccounts) failed.set(accountId, err);
-  for (const [accountId, err] of await fileTasks(env, ctx, tasks)) failed.set(accountId, err);
-  for (const [accountId, err] of await releaseBilling(env, ctx, releases)) failed.set(accountId, err);
-  for (const [accountId, err] of await applyBillingHolds(env, ctx, billingHolds)) failed.set(accountId, err);
+  for (const [accountId, err] of taskFailures) failed.set(accountId, err);
+  for (const [accountId, err] of billingFailures) failed.set(accountId, err);
   const cleared = done.filter((a) => !failed.has(a)).map((a) => clearDirtyStatement(env.DB, tenantId, a, marks.get(a)!.seq));
   for (let i = 0; i < cleared.length; i += 50) await env.DB.batch(cleared.slice(i, i + 50));
   log.info('account_changes.effects', { accounts: marked.length, failed: failed.size, crm: written.systems });
@@ -167,9 +173,21 @@ async function releaseBilling(env: Env, ctx: ServiceContext, items: readonly { a
 export async function consumeAccountChanges(env: Env, items: readonly PipelineItem[]): Promise<Map<PipelineItem, unknown>> {
   const errors = new Map<PipelineItem, unknown>();
   const outcomes = new Map<PipelineItem, IntakeOutcome>();
+  // One intake per version in the batch: a push and the poll that raced it, or a duplicate push,
+  // carry the same key, and the record is read back once for all of them (the others share its
+  // outcome as duplicates, and its failure: all are retried).
+  const firsts = new Map<string, Promise<IntakeOutcome>>();
+  const intake = (item: PipelineItem): Promise<IntakeOutcome> => {
+    const key = `${item.m.tenantId}:${item.m.idempotencyKey}`;
+    const first = firsts.get(key);
+    if (first) return first.then((o) => ({ accountId: o.accountId, status: 'duplicate' as const }));
+    const run = item.m.kind === 'erp.change' ? intakeErpChange(env, item.m, item.log) : intakeCsChange(env, item.m, item.log);
+    firsts.set(key, run);
+    return run;
+  };
   await eachLimited(items, CONCURRENCY, async (item) => {
     try {
-      outcomes.set(item, item.m.kind === 'erp.change' ? await intakeErpChange(env, item.m, item.log) : await intakeCsChange(env, item.m, item.log));
+      outcomes.set(item, await intake(item));
     } catch (err) {
       errors.set(item, err);
     }

@@ -185,13 +185,22 @@ const CRM_SYSTEMS = new Set<System>(['hubspot', 'salesforce']);
 /** How long after an episode opens its task is still ensured (well inside the CRM ledgers' 24 h memory of a key). */
 export const TASK_ENSURE_MS = 12 * 3600 * 1000;
 
-/** The changed sources' sections: from the rebuilt view, or read directly when none was cached. */
-async function freshSections(env: Env, ctx: ServiceContext, accountId: string, ids: { erp: string | null; cs: string | null }, mark: DirtyMark, today: string) {
-  const sources = [...(mark.erp && ids.erp ? (['netsuite'] as const) : []), ...(mark.cs && ids.cs ? (['vitally'] as const) : [])];
-  const view: AccountView | null = sources.length > 0 ? await rebuildAccountView(env, ctx, accountId, sources) : null;
+/**
+ * The sections of the sources `wanted` names: from the rebuilt view, or read directly when none
+ * was cached. Only the sources the change marked (`changed`) are fetched again by the rebuild; a
+ * source wanted only because the digest lacks it (the account's first change) is taken from the
+ * view's answer while that is fresh (the rebuild fetches it too when it is not), so an ERP change
+ * on an account whose card was just opened does not read the CS platform again, nor the reverse.
+ */
+async function freshSections(env: Env, ctx: ServiceContext, accountId: string, ids: { erp: string | null; cs: string | null }, changed: DirtyMark, wanted: DirtyMark, today: string) {
+  const sources = [...(wanted.erp && ids.erp ? (['netsuite'] as const) : []), ...(wanted.cs && ids.cs ? (['vitally'] as const) : [])];
+  const refetch = sources.filter((s) => (s === 'netsuite' ? changed.erp : changed.cs));
+  // A CS change that named its parts (a health score, a milestone, a conversation) reads only those.
+  const csParts = changed.cs && changed.csParts ? changed.csParts : undefined;
+  const view: AccountView | null = sources.length > 0 ? await rebuildAccountView(env, ctx, accountId, refetch, csParts) : null;
   if (view) {
     for (const s of sources) {
-      // A changed source that failed during the rebuild: its change is not read yet, so retry.
+      // A source that failed during the rebuild: its change is not read yet, so retry.
       const f = view.freshness[s];
       if (f?.status !== 'fresh') throw new ConcordError({ kind: 'upstream', system: s, status: 0, detail: `rebuild could not read ${s} (${f?.error ?? 'unknown'})` });
     }
@@ -214,6 +223,12 @@ async function freshSections(env: Env, ctx: ServiceContext, accountId: string, i
   };
 }
 
+/** The customer's last payment date; undefined when the ERP cannot say (the digest keeps what it had). */
+async function lastPaymentOf(env: Env, ctx: ServiceContext, customerId: string): Promise<string | null | undefined> {
+  const erp = await portsFor(env, ctx, { flow: FLOW, actor: 'concord' }).erp();
+  return erp.lastPaymentDate ? erp.lastPaymentDate(customerId) : undefined;
+}
+
 /** One marked account's effects (see the module header). Throws when a changed source cannot be read. */
 export async function accountEffects(
   env: Env,
@@ -234,7 +249,10 @@ export async function accountEffects(
   // digest stored before the rules' inputs were kept (milestones, score series): once.
   const csOld = stored?.state.cs;
   const wanted: DirtyMark = { ...mark, erp: mark.erp || !stored?.state.erp, cs: mark.cs || !csOld || (links.csAccountId !== null && csInputsMissing(csOld)) };
-  const read = await freshSections(env, ctx, accountId, { erp: links.erpCustomerId, cs: links.csAccountId }, wanted, today);
+  // The last payment date is not in the view: asked alongside the rebuild, not after it.
+  const lastPaymentRead = wanted.erp && links.erpCustomerId ? lastPaymentOf(env, ctx, links.erpCustomerId) : null;
+  lastPaymentRead?.catch(() => {});
+  const read = await freshSections(env, ctx, accountId, { erp: links.erpCustomerId, cs: links.csAccountId }, mark, wanted, today);
 
   const previous = stored?.state;
   const next: AccountState = {
@@ -250,8 +268,8 @@ export async function accountEffects(
     ...(previous?.renewalHold !== undefined ? { renewalHold: previous.renewalHold } : {}),
   };
   if (read.erp && links.erpCustomerId) {
-    const erp = await portsFor(env, ctx, { flow: FLOW, actor: 'concord' }).erp();
-    const lastPayment = erp.lastPaymentDate ? await erp.lastPaymentDate(links.erpCustomerId) : (previous?.erp?.lastPaymentDate ?? null);
+    const paid = lastPaymentRead ? await lastPaymentRead : undefined;
+    const lastPayment = paid === undefined ? (previous?.erp?.lastPaymentDate ?? null) : paid;
     next.erp = erpDigest(read.erp.fetchedAt, read.erp.receivables, read.erp.contract, lastPayment);
   }
   if (read.cs) {

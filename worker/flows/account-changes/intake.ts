@@ -9,17 +9,20 @@
  * - `cs.change`: the CS record's version is claimed and its account marked; what changed shows in
  *   the account's digest when the effects read the account's CS data again. A CS account no
  *   account holds yet is linked first (`linkCsAccounts`).
- * A duplicate (the same version claimed earlier) writes nothing; the caller still runs the
- * effects of an account left marked by a delivery that failed after its claim.
+ * A duplicate (the same version claimed earlier) writes nothing, and an ERP message whose own
+ * version is claimed already is not even read back; the caller still runs the effects of an
+ * account left marked by a delivery that failed after its claim.
  */
 import type { Env } from '../../env.js';
 import { fail } from '../../errors.js';
+import { CS_PART_OF } from '../../model/changes.js';
 import type { Logger } from '../../ops/log.js';
 import { portsFor } from '../../ports/registry.js';
 import { erpVersionKey, wholeSeconds, type CsChange, type ErpChange } from '../../queues/messages.js';
 import { SYSTEM_LABEL } from '../../services/audit-summary.js';
 import { serviceContext } from '../../services/context.js';
 import { linkCsAccounts, linkErpCustomers } from '../../services/identity/incremental.js';
+import { isProcessed } from '../../storage/events.js';
 import { accountIdFor } from '../../storage/identity.js';
 import { applyRecordChange, lastRecordSummary } from '../../storage/record-changes.js';
 import { erpRecordHistory, summaryOf, type RecordSummary } from './history.js';
@@ -42,11 +45,25 @@ export async function intakeErpChange(env: Env, m: ErpChange, log: Logger): Prom
   // The account's ERP must be the system that reported the change (a tenant switched ERPs meanwhile).
   if (erp.system !== m.system) fail({ kind: 'not_connected', system: m.system });
   if (!erp.changedRecord) fail({ kind: 'internal', message: `${erp.system} cannot read changed records back` });
-  const version = await erp.changedRecord(m.recordType, m.recordId);
+  const [claimed, previous] = await Promise.all([
+    isProcessed(env.DB, m.tenantId, m.idempotencyKey),
+    lastRecordSummary(env.DB, m.tenantId, m.system, m.recordType, m.recordId) as Promise<RecordSummary | null>,
+  ]);
+  if (claimed) {
+    // This version was claimed already (a duplicate push, the poll racing the push): nothing to
+    // read back. A later version of the record is its own push or poll row, claimed on its own.
+    // The account is still answered: a first delivery that failed after its claim left it marked.
+    const customerId = m.recordType === 'customer' ? m.recordId : (previous?.customerId ?? null);
+    const accountId = customerId ? await accountIdFor(env.DB, m.tenantId, m.system, customerId) : null;
+    log.info('erp_change.duplicate', { recordType: m.recordType, recordId: m.recordId, via: m.via, account: accountId, read: false });
+    return { accountId, status: 'duplicate' };
+  }
+  // A deletion the script reported (signed by the account's secret) is what the event says: NetSuite
+  // never gives a deleted record's id to a new one, so there is nothing to read back.
+  const version = m.eventType === 'delete' ? null : await erp.changedRecord(m.recordType, m.recordId);
   // A record that is gone is recorded at the instant the event reported; otherwise at its own.
   const versionMs = version ? wholeSeconds(Date.parse(version.lastModified)) : m.lastModified;
   const versionKey = version ? await erpVersionKey({ externalAccount: m.externalAccount, recordType: m.recordType, recordId: m.recordId, lastModified: versionMs }) : m.idempotencyKey;
-  const previous = (await lastRecordSummary(env.DB, m.tenantId, m.system, m.recordType, m.recordId)) as RecordSummary | null;
   const customerId = m.recordType === 'customer' ? m.recordId : (version?.customerId ?? previous?.customerId ?? null);
   let accountId = customerId ? await accountIdFor(env.DB, m.tenantId, m.system, customerId) : null;
   // A customer Concord has not linked (created in the ERP after the first sync): linked now, by
@@ -102,7 +119,7 @@ export async function intakeCsChange(env: Env, m: CsChange, log: Logger): Promis
     correlationId: m.correlationId,
     actor: `${m.system}:${m.externalAccount}`,
     accountId,
-    mark: { erp: false, cs: true },
+    mark: { erp: false, cs: true, csParts: [CS_PART_OF[m.objectType]] },
     history: [],
   });
   log.info(outcome.claimed ? `cs_change.${outcome.status}` : 'cs_change.duplicate', { objectType: m.objectType, objectId: m.objectId, via: m.via, account: accountId });

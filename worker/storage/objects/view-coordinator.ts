@@ -16,6 +16,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { ConcordError, type DomainError } from '../../errors.js';
 import type { AccountView } from '../../model/index.js';
+import type { CsPart } from '../../model/changes.js';
 import { config, type Env } from '../../env.js';
 import { createLogger } from '../../ops/log.js';
 import { Trace, type TraceExport } from '../../ops/trace.js';
@@ -45,6 +46,8 @@ export interface BuildRequest {
    * write is done before it answers, so the next request reads the new view.
    */
   refetch?: ('netsuite' | 'vitally')[];
+  /** With `refetch`: the parts of the CS data that changed (buildAccountView `csParts`). */
+  csParts?: CsPart[];
 }
 
 /** How long a finished build answers late arrivals while its KV write settles. */
@@ -88,7 +91,7 @@ export class ViewCoordinator extends DurableObject<Env> {
 
   /** The view, built once for all concurrent callers. */
   async build(req: BuildRequest): Promise<BuildResult> {
-    if (req.refetch) return this.rebuild(req, req.refetch);
+    if (req.refetch) return this.rebuild(req, req.refetch, req.csParts);
     const key = `${req.tenantId}:${req.accountId}`;
     const mode = req.refresh ? 'refresh' : (req.mode ?? 'cold');
     const inflight = this.inflight.get(key);
@@ -126,13 +129,13 @@ export class ViewCoordinator extends DurableObject<Env> {
   }
 
   /** A change's rebuild: after any build of the account in flight, fetching the changed sources, stored before it answers. */
-  private async rebuild(req: BuildRequest, refetch: ('netsuite' | 'vitally')[]): Promise<BuildResult> {
+  private async rebuild(req: BuildRequest, refetch: ('netsuite' | 'vitally')[], csParts?: CsPart[]): Promise<BuildResult> {
     const key = `${req.tenantId}:${req.accountId}`;
     for (let running = this.inflight.get(key); running; running = this.inflight.get(key)) await running;
     const log = createLogger(config(this.env).CONCORD_LOG_LEVEL, { correlationId: req.correlationId, tenant: req.tenantId });
     const writes: Promise<unknown>[] = [];
     const ctx = serviceContext(this.env, { tenantId: req.tenantId, correlationId: req.correlationId, log }, { maxWaitMs: 30_000 });
-    const run = buildAccountView(this.env, ctx, req.accountId, { waitUntil: (p) => void writes.push(p), refetch, freshMs: FRESH_MS })
+    const run = buildAccountView(this.env, ctx, req.accountId, { waitUntil: (p) => void writes.push(p), refetch, freshMs: FRESH_MS, ...(csParts ? { csParts } : {}) })
       .then(async (view): Promise<BuildResult> => {
         await Promise.all(writes);
         const degraded = isDegraded(view);
