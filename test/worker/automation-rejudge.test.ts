@@ -28,8 +28,8 @@ const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISO
 
 /**
  * An account whose onboarding has been quiet for five days in Vitally: its next milestone was the
- * last one completed (five days ago), the ones left are due in two months, none is blocked. Read
- * once, so its digest knows it.
+ * last one completed (five days ago), the ones left are due in two months (a day apart, in order),
+ * none is blocked. Read once, so its digest knows it.
  */
 async function quietOnboarding(): Promise<Linked & { milestone: string }> {
   for (let tries = 0; tries < 40; tries++) {
@@ -41,7 +41,9 @@ async function quietOnboarding(): Promise<Linked & { milestone: string }> {
     const recent = ms.some((m) => m.status === 'completed' && m.completedAt && m.completedAt.slice(0, 10) > day(-5));
     if (open.length < 2 || open.some((m) => m.status === 'blocked') || recent) continue;
     await estate.putVitallyTask(open[0]!.id, { completedAt: `${day(-5)}T09:00:00.000Z` });
-    for (const m of open.slice(1)) await estate.putVitallyTask(m.id, { dueDate: day(60) });
+    // Due in two months, a day apart in their present order, so the next one is open[1] by its
+    // due date (the onboarding section orders by due date; equal dates left the order to Vitally's list).
+    for (const [i, m] of open.slice(1).entries()) await estate.putVitallyTask(m.id, { dueDate: day(60 + i) });
     await estate.changeEffects(a.id, { erp: false, cs: true });
     return { ...a, milestone: open[1]!.name };
   }
