@@ -21,6 +21,7 @@
  */
 import type { Estate } from '../scripts/estate.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { SlotUse } from '../worker/connectors/limits/core.js';
 import { cpuSeconds } from './lib/processes.js';
 import { summarize } from './lib/stats.js';
 
@@ -49,16 +50,6 @@ interface NsStats {
   concurrency: { limit: number; maxInFlight: number };
   customers: { createdThroughApi: number; duplicates: number };
   salesOrders: { createdThroughApi: number; duplicates: number; maxPerExternalId: number; createdWithoutExternalId: number };
-}
-/** The NetSuite limiter's slot accounting (worker/connectors/limits/core.ts SlotUse). */
-interface SlotUse {
-  leases: number;
-  objectMs: number;
-  calls: number;
-  callerMs: number;
-  callMs: number;
-  heldLeases: number;
-  heldMs: number;
 }
 interface ViStats {
   accounts: { createdThroughApi: number; duplicates: number };
