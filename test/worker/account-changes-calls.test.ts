@@ -187,8 +187,11 @@ describe('vendor requests per pushed change', () => {
     const payment = change.recordId;
     const gone = await fetch(`${S}/netsuite/services/rest/record/v1/customerPayment/${payment}`, { method: 'DELETE', headers: { authorization: `Bearer ${await estate.sandboxToken('netsuite')}` } });
     expect(gone.status, await gone.clone().text()).toBe(204);
-    // The event the script sends for the deletion (sandbox/netsuite/events/record-hook.ts): stamped now.
-    const parsed = parseNetSuiteEvent({ accountId: change.externalAccount, recordType: 'customerpayment', recordId: payment, eventType: 'delete', lastModified: new Date().toISOString(), eventId: crypto.randomUUID() });
+    // The event the script sends for the deletion (sandbox/netsuite/events/record-hook.ts), stamped
+    // within the same second as the payment's last version: versions are whole seconds, and a
+    // deletion must still win that tie (it is final), whatever the two keys' order.
+    const sameSecond = new Date(change.lastModified + 500).toISOString();
+    const parsed = parseNetSuiteEvent({ accountId: change.externalAccount, recordType: 'customerpayment', recordId: payment, eventType: 'delete', lastModified: sameSecond, eventId: crypto.randomUUID() });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
     const deleted = await netsuiteChange(parsed.event, TENANT, `calls-delete-${payment}`);
 

@@ -142,10 +142,11 @@ export function wholeSeconds(ms: number): number {
 /**
  * The dedupe key of one version of an ERP record: (account, record type, id, last modified). A
  * push and a poll of the same version, and every re-delivery of either, share it; the consumer
- * claims it once (docs/decisions.md, "ERP and CS changes").
+ * claims it once (docs/decisions.md, "ERP and CS changes"). A deletion has a key of its own
+ * (`deleted`): it can share its second with the record's last edit, and is not that edit.
  */
-export function erpVersionKey(v: { externalAccount: string; recordType: ErpRecordType; recordId: string; lastModified: number }): Promise<string> {
-  return sha256Hex(JSON.stringify(['erp', v.externalAccount, v.recordType, v.recordId, wholeSeconds(v.lastModified)]));
+export function erpVersionKey(v: { externalAccount: string; recordType: ErpRecordType; recordId: string; lastModified: number; deleted?: boolean }): Promise<string> {
+  return sha256Hex(JSON.stringify(['erp', v.externalAccount, v.recordType, v.recordId, wholeSeconds(v.lastModified), ...(v.deleted ? ['deleted'] : [])]));
 }
 
 /**

@@ -53,6 +53,7 @@ export async function netsuiteChange(event: NetSuiteEvent, tenantId: string, cor
   const lastModified = wholeSeconds(Date.parse(event.lastModified));
   // NetSuite writes account ids in either case (1234567_SB1, tstdrv123); Concord keeps upper case.
   const account = event.accountId.toUpperCase();
+  const eventType = event.eventType === 'create' || event.eventType === 'delete' ? event.eventType : 'edit';
   return {
     v: 1,
     kind: 'erp.change',
@@ -61,12 +62,12 @@ export async function netsuiteChange(event: NetSuiteEvent, tenantId: string, cor
     externalAccount: account,
     recordType,
     recordId: event.recordId,
-    eventType: event.eventType === 'create' || event.eventType === 'delete' ? event.eventType : 'edit',
+    eventType,
     lastModified,
     via: 'push',
     sourceEventId: event.eventId,
     correlationId,
-    idempotencyKey: await erpVersionKey({ externalAccount: account, recordType, recordId: event.recordId, lastModified }),
+    idempotencyKey: await erpVersionKey({ externalAccount: account, recordType, recordId: event.recordId, lastModified, deleted: eventType === 'delete' }),
   };
 }
 

@@ -62,7 +62,11 @@ export async function intakeErpChange(env: Env, m: ErpChange, log: Logger): Prom
   // never gives a deleted record's id to a new one, so there is nothing to read back.
   const version = m.eventType === 'delete' ? null : await erp.changedRecord(m.recordType, m.recordId);
   // A record that is gone is recorded at the instant the event reported; otherwise at its own.
-  const versionMs = version ? wholeSeconds(Date.parse(version.lastModified)) : m.lastModified;
+  // Versions are whole seconds (NetSuite's precision), so a record edited and deleted within one
+  // second has both at the same instant, and the newest-wins order would fall to the keys. A
+  // deletion is final: it is recorded at the last millisecond of its second, after any version of
+  // that second (a later second cannot bring a version of a deleted record: ids are never reused).
+  const versionMs = version ? wholeSeconds(Date.parse(version.lastModified)) : wholeSeconds(m.lastModified) + 999;
   const versionKey = version ? await erpVersionKey({ externalAccount: m.externalAccount, recordType: m.recordType, recordId: m.recordId, lastModified: versionMs }) : m.idempotencyKey;
   const customerId = m.recordType === 'customer' ? m.recordId : (version?.customerId ?? previous?.customerId ?? null);
   let accountId = customerId ? await accountIdFor(env.DB, m.tenantId, m.system, customerId) : null;
