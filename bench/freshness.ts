@@ -65,11 +65,16 @@ export async function benchFreshness(estate: Estate, opts: { changes: number; in
     const body = (await (await sandbox('GET', '/__sandbox/limits')).json()) as { counters: Record<string, Record<string, { requests: number }>> };
     return (body.counters.netsuite?.demo?.requests ?? 0) + (body.counters.vitally?.demo?.requests ?? 0);
   };
+  const vendorCounters = async () => {
+    const body = (await (await sandbox('GET', '/__sandbox/limits')).json()) as { counters: Record<string, Record<string, { requests: number; rateLimited: number }>> };
+    const of = (v: string) => ({ requests: body.counters[v]?.demo?.requests ?? 0, rateLimited: body.counters[v]?.demo?.rateLimited ?? 0 });
+    return { netsuite: of('netsuite'), vitally: of('vitally'), hubspot: of('hubspot') };
+  };
   const crmWrites = async () => {
-    const out = { hubspot: { calls: 0, records: 0 }, salesforce: { calls: 0, records: 0 } };
+    const out = { hubspot: { calls: 0, records: 0, perWrite: new Map<string, number>() }, salesforce: { calls: 0, records: 0, perWrite: new Map<string, number>() } };
     let cursor: string | null = null;
     do {
-      const page: { items: { entityId: string; after: { calls?: number; records?: number; flow?: string } }[]; next: string | null } = await broker(
+      const page: { items: { id: string; entityId: string; after: { calls?: number; records?: number; flow?: string } }[]; next: string | null } = await broker(
         `/v1/tenants/demo/audit?entityType=connection&limit=200${cursor ? `&before=${encodeURIComponent(cursor)}` : ''}`,
       );
       for (const i of page.items) {
@@ -77,6 +82,7 @@ export async function benchFreshness(estate: Estate, opts: { changes: number; in
         if (sys && i.after?.flow === 'account-changes') {
           sys.calls += i.after.calls ?? 0;
           sys.records += i.after.records ?? 0;
+          sys.perWrite.set(i.id, i.after.records ?? 0);
         }
       }
       cursor = page.next;
@@ -203,6 +209,7 @@ export async function benchFreshness(estate: Estate, opts: { changes: number; in
   const burst = await take(opts.burst);
   console.log(`  burst: ${burst.length} accounts with an open invoice (wanted ${opts.burst})`);
   const writesBefore = await crmWrites();
+  const countersBefore = await vendorCounters();
   await Promise.all(burst.map((t) => sandbox('POST', `/__sandbox/netsuite/demo/invoices/${t.invoice.id}/pay`, {})));
   const started = performance.now();
   await broker('/v1/tenants/demo/ops/poll', { method: 'POST' });
@@ -216,6 +223,11 @@ export async function benchFreshness(estate: Estate, opts: { changes: number; in
   const w = await crmWrites();
   const hsCalls = w.hubspot.calls - writesBefore.hubspot.calls;
   const sfCalls = w.salesforce.calls - writesBefore.salesforce.calls;
+  const countersAfter = await vendorCounters();
+  // Each write is one queue batch's CRM write for the tenant (one audit line: its records and calls).
+  const sizes = [...w.hubspot.perWrite].filter(([id]) => !writesBefore.hubspot.perWrite.has(id)).map(([, n]) => n).sort((a, b) => b - a);
+  const used = (v: 'netsuite' | 'vitally' | 'hubspot') => `${countersAfter[v].requests - countersBefore[v].requests} (${countersAfter[v].rateLimited - countersBefore[v].rateLimited} answered 429)`;
+  console.log(`  burst: HubSpot records per batch write [${sizes.join(' ')}]; requests during the burst: NetSuite ${used('netsuite')}, Vitally ${used('vitally')}, HubSpot ${used('hubspot')}`);
   console.log(
     `  burst of ${burst.length} changed accounts: HubSpot ${done} records in ${hsCalls} calls (${(done / Math.max(1, hsCalls)).toFixed(1)} per call, ${((hsCalls / Math.max(1, done)) * 100).toFixed(1)} calls per 100 accounts); Salesforce ${w.salesforce.records - writesBefore.salesforce.records} records in ${sfCalls} calls; ${((performance.now() - started) / 1000).toFixed(1)} s (${(done / ((performance.now() - started) / 1000)).toFixed(1)} accounts/s)${done < burst.length ? `; NOT WRITTEN within ${opts.burstWaitMs / 1000} s: ${burst.length - done}` : ''}`,
   );
