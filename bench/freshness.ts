@@ -66,8 +66,8 @@ export async function benchFreshness(estate: Estate, opts: { changes: number; in
     return (body.counters.netsuite?.demo?.requests ?? 0) + (body.counters.vitally?.demo?.requests ?? 0);
   };
   const vendorCounters = async () => {
-    const body = (await (await sandbox('GET', '/__sandbox/limits')).json()) as { counters: Record<string, Record<string, { requests: number; rateLimited: number }>> };
-    const of = (v: string) => ({ requests: body.counters[v]?.demo?.requests ?? 0, rateLimited: body.counters[v]?.demo?.rateLimited ?? 0 });
+    const body = (await (await sandbox('GET', '/__sandbox/limits')).json()) as { counters: Record<string, Record<string, { requests: number; rateLimited: number; byRoute: Record<string, number> }>> };
+    const of = (v: string) => ({ requests: body.counters[v]?.demo?.requests ?? 0, rateLimited: body.counters[v]?.demo?.rateLimited ?? 0, byRoute: body.counters[v]?.demo?.byRoute ?? {} });
     return { netsuite: of('netsuite'), vitally: of('vitally'), hubspot: of('hubspot') };
   };
   const crmWrites = async () => {
@@ -228,6 +228,13 @@ export async function benchFreshness(estate: Estate, opts: { changes: number; in
   const sizes = [...w.hubspot.perWrite].filter(([id]) => !writesBefore.hubspot.perWrite.has(id)).map(([, n]) => n).sort((a, b) => b - a);
   const used = (v: 'netsuite' | 'vitally' | 'hubspot') => `${countersAfter[v].requests - countersBefore[v].requests} (${countersAfter[v].rateLimited - countersBefore[v].rateLimited} answered 429)`;
   console.log(`  burst: HubSpot records per batch write [${sizes.join(' ')}]; requests during the burst: NetSuite ${used('netsuite')}, Vitally ${used('vitally')}, HubSpot ${used('hubspot')}`);
+  for (const v of ['netsuite', 'vitally', 'hubspot'] as const) {
+    const routes = Object.entries(countersAfter[v].byRoute)
+      .map(([route, n]) => [route, n - (countersBefore[v].byRoute[route] ?? 0)] as const)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1]);
+    for (const [route, n] of routes.slice(0, 8)) console.log(`    ${v.padEnd(8)} ${String(n).padStart(6)}  ${route}`);
+  }
   console.log(
     `  burst of ${burst.length} changed accounts: HubSpot ${done} records in ${hsCalls} calls (${(done / Math.max(1, hsCalls)).toFixed(1)} per call, ${((hsCalls / Math.max(1, done)) * 100).toFixed(1)} calls per 100 accounts); Salesforce ${w.salesforce.records - writesBefore.salesforce.records} records in ${sfCalls} calls; ${((performance.now() - started) / 1000).toFixed(1)} s (${(done / ((performance.now() - started) / 1000)).toFixed(1)} accounts/s)${done < burst.length ? `; NOT WRITTEN within ${opts.burstWaitMs / 1000} s: ${burst.length - done}` : ''}`,
   );

@@ -19,7 +19,7 @@ import { Prng } from '../seed/prng.js';
 import type { Vendor } from '../seed/types.js';
 import { vitallyLimits } from '../vitally/limits.js';
 import { extractToken, oauth1Params } from './auth.js';
-import { countersFor, limitRuntime, sandboxNow, type VendorLimitProfile } from './limits.js';
+import { countRoute, countersFor, limitRuntime, sandboxNow, type VendorLimitProfile } from './limits.js';
 import type { SandboxState, VendorFaults } from './state.js';
 import { verifyTbaToken, verifyToken, type TokenClaims, opensApi } from './tokens.js';
 
@@ -138,6 +138,7 @@ export function applyFaults(state: SandboxState, vendor: Vendor): MiddlewareHand
     const tenant = claims?.tenant ?? '-';
     const counters = countersFor(state, vendor, tenant);
     counters.requests += 1;
+    countRoute(counters, c.req.method, c.req.url);
     const answer = (res: Response, kind?: 'rateLimited' | 'serverErrors' | 'expired'): Response => {
       if (kind) counters[kind] += 1;
       return res;

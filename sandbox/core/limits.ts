@@ -37,6 +37,45 @@ export interface LimitCounters {
    * event) to its answer being built, summed: `slotMs` plus any wait for this process's event loop.
    */
   servedMs?: number;
+  /**
+   * Requests by route: method and path with each id-like segment (digits, ids with digits,
+   * `eid:` keys) written `:id`, so a bench can say which calls a flow makes (bounded: at most
+   * ROUTE_KEYS routes, the rest counted under `other`).
+   */
+  byRoute: Record<string, number>;
+}
+
+/** Most routes counted apart per vendor and tenant (paths are normalised, so a vendor has a few dozen). */
+const ROUTE_KEYS = 200;
+
+/** `GET /services/rest/record/v1/invoice/:id` for `GET /services/rest/record/v1/invoice/5012?expandSubResources=true`. */
+export function routeKey(method: string, url: string): string {
+  const path = new URL(url, 'http://x').pathname
+    .split('/')
+    .map((seg) => (/^eid:|^\d+$|^(?=.*\d)[A-Za-z0-9_-]{6,}$/.test(seg) ? ':id' : seg))
+    .join('/');
+  return `${method} ${path}`;
+}
+
+/** Counts one request of `counters` under its route. */
+export function countRoute(counters: LimitCounters, method: string, url: string): void {
+  countKey(counters, routeKey(method, url));
+}
+
+/**
+ * Counts a query language request under its text from its first FROM, literals written `?`, cut
+ * at 120 characters (`SuiteQL FROM transaction t WHERE t.entity = ? AND …`), beside its route.
+ */
+export function countQuery(counters: LimitCounters, language: string, q: string): void {
+  const text = q.replace(/'(?:[^']|'')*'/g, '?').replace(/\b\d+(?:\.\d+)?\b/g, '?').replace(/\s+/g, ' ').trim();
+  const from = text.search(/\bFROM\b/i);
+  countKey(counters, `${language} ${text.slice(Math.max(0, from), Math.max(0, from) + 120)}`);
+}
+
+function countKey(counters: LimitCounters, key: string): void {
+  const known = key in counters.byRoute || Object.keys(counters.byRoute).length < ROUTE_KEYS;
+  const k = known ? key : 'other';
+  counters.byRoute[k] = (counters.byRoute[k] ?? 0) + 1;
 }
 
 /** Per-state limit runtime. */
@@ -84,7 +123,7 @@ export function countersFor(state: SandboxState, vendor: Vendor, tenant: string)
   const key = `${vendor}|${tenant}`;
   let c = rt.counters.get(key);
   if (!c) {
-    c = { requests: 0, rateLimited: 0, serverErrors: 0, expired: 0, maxInFlight: 0, slotMs: 0, servedMs: 0 };
+    c = { requests: 0, rateLimited: 0, serverErrors: 0, expired: 0, maxInFlight: 0, slotMs: 0, servedMs: 0, byRoute: {} };
     rt.counters.set(key, c);
   }
   return c;
@@ -138,7 +177,7 @@ export function limitsAdminApp(state: SandboxState): Hono {
     const counters: Record<string, Record<string, LimitCounters>> = {};
     for (const [key, value] of rt.counters) {
       const [vendor = '', tenant = ''] = key.split('|');
-      (counters[vendor] ??= {})[tenant] = { ...value };
+      (counters[vendor] ??= {})[tenant] = { ...value, byRoute: { ...value.byRoute } };
     }
     // NetSuite requests in flight right now, per tenant (maxInFlight in the counters is the peak).
     const netsuiteInFlight = Object.fromEntries(rt.inFlight);

@@ -37,7 +37,7 @@ export async function startLimitSandbox(): Promise<LimitSandbox> {
     },
     async counters(vendor, tenant = 'demo') {
       const body = (await (await fetch(`${url}/__sandbox/limits`)).json()) as { counters: Record<string, Record<string, LimitCounters>> };
-      return body.counters[vendor]?.[tenant] ?? { requests: 0, rateLimited: 0, serverErrors: 0, expired: 0, maxInFlight: 0, slotMs: 0 };
+      return body.counters[vendor]?.[tenant] ?? { requests: 0, rateLimited: 0, serverErrors: 0, expired: 0, maxInFlight: 0, slotMs: 0, byRoute: {} };
     },
     async faults(body) {
       const res = await post('/__sandbox/faults', body);

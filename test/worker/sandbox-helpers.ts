@@ -24,7 +24,7 @@ export function privateSandbox(url: string, vendor: Vendor): PrivateSandbox {
     post,
     async counters(tenant = 'demo') {
       const body = (await (await fetch(`${url}/__sandbox/limits`)).json()) as { counters: Record<string, Record<string, LimitCounters>> };
-      return body.counters[vendor]?.[tenant] ?? { requests: 0, rateLimited: 0, serverErrors: 0, expired: 0, maxInFlight: 0, slotMs: 0 };
+      return body.counters[vendor]?.[tenant] ?? { requests: 0, rateLimited: 0, serverErrors: 0, expired: 0, maxInFlight: 0, slotMs: 0, byRoute: {} };
     },
     async faults(body) {
       const res = await post('/__sandbox/faults', body);

@@ -9,6 +9,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { SandboxEnv } from '../../core/auth.js';
 import { readJson } from '../../core/http.js';
+import { countQuery, countersFor } from '../../core/limits.js';
 import type { SandboxState } from '../../core/state.js';
 import { NetSuiteError } from '../errors.js';
 import { pageLinks, paging, restBase } from '../records/routes.js';
@@ -29,6 +30,7 @@ export function suiteqlRoutes(state: SandboxState): Hono<SandboxEnv> {
     let result;
     try {
       const tenant = c.get('tenant');
+      countQuery(countersFor(state, 'netsuite', tenant), 'SuiteQL', parsed.data.q);
       result = runSuiteQl(parsed.data.q, state.dataset(tenant).netsuite, limit, offset, { prefs: state.netsuitePreferences[tenant], today: state.anchorDate });
     } catch (err) {
       if (err instanceof SuiteQlError) {
