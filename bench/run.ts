@@ -10,6 +10,8 @@
  *   (default 500), BENCH_FRESHNESS_POLL_CHANGES (default 5), BENCH_FRESHNESS_BURST (default 100), BENCH_FRESHNESS_BURST_WAIT_MS (default 600000)
  *   BENCH_SCENARIOS (or BENCH_ONLY): a comma list of account-view (view), card, write-throughput
  *   (write), freshness, sync-runs, closed-won (default all)
+ *   CONCORD_BROKER_LOG=<file> appends the broker's output there (with CONCORD_WRANGLER_LOG_LEVEL=info
+ *   for its log lines), for finding where a figure comes from.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';

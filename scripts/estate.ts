@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -261,8 +261,14 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
     // A crashable broker leads its own process group (wrangler and its workerd), so a crash can
     // take down both at once, as a machine failure would.
     const c = spawn(wrangler, launch.args, { cwd: ROOT, env, stdio: ['ignore', opts.inheritWranglerOutput ? 'inherit' : 'pipe', opts.inheritWranglerOutput ? 'inherit' : 'pipe'], detached: opts.crashable === true });
-    c.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
-    c.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
+    // CONCORD_BROKER_LOG=<file>: the broker's output is also appended there (benches, diagnosis).
+    const logFile = process.env.CONCORD_BROKER_LOG;
+    const keep = (d: Buffer) => {
+      output = (output + d.toString()).slice(-200_000);
+      if (logFile) appendFileSync(logFile, d);
+    };
+    c.stdout?.on('data', keep);
+    c.stderr?.on('data', keep);
     return c;
   };
   let child = spawnBroker();
