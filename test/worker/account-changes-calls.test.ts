@@ -20,8 +20,9 @@ import { parseVitallyWebhook, vitallyChange } from '../../worker/connectors/vita
 import type { Env } from '../../worker/env.js';
 import type { AccountView } from '../../worker/model/index.js';
 import { createLogger } from '../../worker/ops/log.js';
-import { EVENTS_QUEUE, type CsChange, type ErpChange } from '../../worker/queues/messages.js';
+import { EVENTS_QUEUE, FLOW_WRITES_QUEUE, type AccountFactsWrite, type CsChange, type ErpChange } from '../../worker/queues/messages.js';
 import { serviceContext } from '../../worker/services/context.js';
+import { sha256Hex } from '../../worker/storage/crypto.js';
 import { loadReference } from '../../worker/services/reference.js';
 import { automationEstate, type Linked } from './automation-helpers.js';
 import { api } from './helpers.js';
@@ -46,9 +47,9 @@ const MAX_VITALLY = 0;
 
 let delivered = 0;
 
-/** Hands change messages to the queue consumer as one batch, as the EVENTS queue delivers them. */
-async function deliver(bodies: (ErpChange | CsChange)[]) {
-  const batch = createMessageBatch(EVENTS_QUEUE, bodies.map((body, i) => ({ id: `calls-${delivered++}-${i}`, timestamp: new Date(), attempts: 1, body })));
+/** Hands change messages to the queue consumer as one batch, as the EVENTS queue (or `queue`) delivers them. */
+async function deliver(bodies: (ErpChange | CsChange | AccountFactsWrite)[], queue = EVENTS_QUEUE) {
+  const batch = createMessageBatch(queue, bodies.map((body, i) => ({ id: `calls-${delivered++}-${i}`, timestamp: new Date(), attempts: 1, body })));
   const ctx = createExecutionContext();
   await worker.queue(batch, env as unknown as Env);
   return getQueueResult(batch, ctx);
@@ -77,6 +78,8 @@ async function cachedView(accountId: string): Promise<AccountView> {
 }
 
 let account: Linked;
+/** A second account, changed without a cached view (its digest stored by that test). */
+let other: Linked | undefined;
 let invoice: { id: string; tranId: string; balance: number };
 let openBefore: number;
 let openInvoices: Record<string, string | number>[];
@@ -142,7 +145,8 @@ describe('vendor requests per pushed change', () => {
     expect(view.receivables.state).toBe('ok');
     if (view.receivables.state === 'ok') expect(view.receivables.data.openInvoices.some((i) => i.id === invoice.id)).toBe(false);
     const expected = Math.round((openBefore - invoice.balance) * 100) / 100;
-    expect(Number(await estate.companyProperty(account.records.hubspot!, 'concord_open_ar'))).toBe(expected);
+    // The facts go on through the writes queue (facts-writer.ts), batched with other accounts'.
+    await expect.poll(async () => Number(await estate.companyProperty(account.records.hubspot!, 'concord_open_ar')), { timeout: 15_000, interval: 200 }).toBe(expected);
     expect(await estate.history(account.id)).toContain(`Invoice ${invoice.tranId} paid in NetSuite`);
 
     const used = { netsuite: after.netsuite - before.netsuite, vitally: after.vitally - before.vitally, hubspot: after.hubspot - before.hubspot };
@@ -164,7 +168,7 @@ describe('vendor requests per pushed change', () => {
 
   it('without a cached view, and with the poll racing the push in one batch: the payment is read back once, Vitally once to complete the digest', async () => {
     const byCustomer = new Map(openInvoices.map((r) => [String(r.entity), r]));
-    const other = await estate.linkedAccount(['hubspot', 'netsuite', 'vitally'], (t) => byCustomer.has(t.netsuiteCustomerIds[0]!));
+    other = await estate.linkedAccount(['hubspot', 'netsuite', 'vitally'], (t) => byCustomer.has(t.netsuiteCustomerIds[0]!));
     const row = byCustomer.get(other.records.netsuite!)!;
     const pushed = await pay(String(row.id), `calls-${String(row.id)}`);
     const polled: ErpChange = { ...pushed, via: 'poll', eventType: null, sourceEventId: `poll-${pushed.recordId}` };
@@ -224,7 +228,7 @@ describe('vendor requests per pushed change', () => {
     expect(result.explicitAcks).toHaveLength(1);
     const view = await cachedView(account.id);
     expect(view.health.state === 'ok' ? Math.round(view.health.data.score) : null).toBe(to);
-    expect(Number(await estate.companyProperty(account.records.hubspot!, 'concord_health_score'))).toBe(to);
+    await expect.poll(async () => Number(await estate.companyProperty(account.records.hubspot!, 'concord_health_score')), { timeout: 15_000, interval: 200 }).toBe(to);
     if (from !== null) expect(await estate.history(account.id)).toContain(`Health ${to < from ? 'fell' : 'rose'} from ${from} to ${to}`);
     const used = { netsuite: after.netsuite - counted.netsuite, vitally: after.vitally - counted.vitally };
     console.log(`one health change: ${JSON.stringify(used)}`);
@@ -233,3 +237,48 @@ describe('vendor requests per pushed change', () => {
   });
 });
 
+describe('the facts writer (flows/account-changes/facts-writer.ts)', () => {
+  /** HubSpot batch updates of companies since the sandbox started (its counters by route). */
+  const companyBatchWrites = async () => (await hubspot.counters()).byRoute['POST /hubspot/crm/v3/objects/companies/batch/update'] ?? 0;
+
+  it('writes the pointers of accounts changed in separate change batches in one HubSpot call, each from its digest as stored now', async () => {
+    expect(other, 'the account changed without a cached view').toBeDefined();
+    const both = [account, other!];
+    // The changes' own pointers, queued by the pipeline, written first (they are consumed by the queue).
+    const expected = new Map<string, number>();
+    for (const a of both) {
+      const view = await estate.freshView(a.id);
+      expect(view.receivables.state).toBe('ok');
+      expected.set(a.id, view.receivables.state === 'ok' ? view.receivables.data.openTotal : -1);
+      await expect.poll(async () => Number(await estate.companyProperty(a.records.hubspot!, 'concord_open_ar')), { timeout: 15_000, interval: 200 }).toBe(expected.get(a.id));
+    }
+    // Someone overwrote the property in HubSpot, and Concord forgot what it wrote: the pointers
+    // must write the digest's value again.
+    for (const a of both) {
+      const res = await fetch(`${S}/hubspot/crm/v3/objects/companies/${a.records.hubspot}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${await estate.sandboxToken('hubspot')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ properties: { concord_open_ar: '123456.78' } }),
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+    }
+    await env.DB.prepare('DELETE FROM crm_fact_writes WHERE tenant_id = ? AND record_id IN (?, ?)').bind(TENANT, account.records.hubspot!, other!.records.hubspot!).run();
+
+    // Pointers as the pipeline sends them: one per account per change; an account's twice (a
+    // second change of it in another change batch) and one sent long ago (an old mark).
+    const pointer = async (accountId: string, seq: number): Promise<AccountFactsWrite> => ({
+      v: 1,
+      kind: 'account.facts',
+      tenantId: TENANT,
+      accountId,
+      correlationId: `calls-facts-${accountId}-${seq}`,
+      idempotencyKey: await sha256Hex(`facts-${accountId}-${seq}`),
+    });
+    const before = await companyBatchWrites();
+    const result = await deliver([await pointer(account.id, 1), await pointer(other!.id, 7), await pointer(account.id, 2)], FLOW_WRITES_QUEUE);
+    expect(result.explicitAcks).toHaveLength(3);
+    expect(result.retryMessages).toEqual([]);
+    expect((await companyBatchWrites()) - before, 'HubSpot batch update calls').toBe(1);
+    for (const a of both) expect(Number(await estate.companyProperty(a.records.hubspot!, 'concord_open_ar'))).toBe(expected.get(a.id));
+  });
+});

@@ -10,8 +10,9 @@
  * `consumeEvents` applies each CRM change exactly once (storage/events.ts `applyChange`), then
  * invalidates the cached account view of a changed company; ERP and CS changes go through the
  * change pipeline (flows/account-changes: record read back, claimed once, account view rebuilt,
- * facts written on the CRM records in batches); closed-won write-backs are written onto their
- * deals and companies in batched CRM calls (flows/closed-won/writeback.ts). A failure is noted in D1 and the message retried
+ * digest stored, a pointer queued for the account's facts); those pointers are written onto the
+ * CRM records in batched calls (flows/account-changes/facts-writer.ts), and closed-won
+ * write-backs onto their deals and companies (flows/closed-won/writeback.ts). A failure is noted in D1 and the message retried
  * with backoff; a message that can never succeed (malformed, or a business failure) is
  * dead-lettered at once and acked (queues/dead-letter.ts).
  */
@@ -28,7 +29,8 @@ import { deadLetterId, failureReason, loggerFor, parseOrDeadLetter } from './dea
 import { companyChangesIntake, isCompanyIdentityChange } from './identity-intake.js';
 import { consumeAccountChanges, type PipelineItem } from '../flows/account-changes/consume.js';
 import { consumeWritebacks, writebackDeadLettered } from '../flows/closed-won/writeback.js';
-import { summarize, type ChangeMessage, type CrmChange, type FlowWriteback } from './messages.js';
+import { consumeFactWrites } from '../flows/account-changes/facts-writer.js';
+import { summarize, type AccountFactsWrite, type ChangeMessage, type CrmChange, type FlowWriteback } from './messages.js';
 
 /** Longest backoff between redeliveries of a failing message. */
 const MAX_DELAY_SECONDS = 300;
@@ -108,12 +110,17 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
   const companies: Grouped = new Map();
   const pipeline = new Map<PipelineItem, Message<unknown>>();
   const writebacks = new Map<FlowWriteback, { msg: Message<unknown>; log: Logger }>();
+  const factWrites = new Map<AccountFactsWrite, { msg: Message<unknown>; log: Logger }>();
   for (const msg of batch.messages) {
     const m = await parseOrDeadLetter(env, msg);
     if (!m) continue;
     const log = loggerFor(env, { correlationId: m.correlationId, tenant: m.tenantId, eventKey: m.idempotencyKey.slice(0, 12), attempt: msg.attempts });
     if (m.kind === 'flow.writeback') {
       writebacks.set(m, { msg, log });
+      continue;
+    }
+    if (m.kind === 'account.facts') {
+      factWrites.set(m, { msg, log });
       continue;
     }
     if (m.kind !== 'crm.change') {
@@ -158,6 +165,20 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
       errors = new Map([...writebacks.keys()].map((m) => [m, err]));
     }
     for (const [m, { msg, log }] of writebacks) {
+      const err = errors.get(m);
+      if (err === undefined) msg.ack();
+      else await failed(env, msg, m, err, log);
+    }
+  }
+  if (factWrites.size > 0) {
+    // The changed accounts' facts of this delivery, in a few batched CRM calls per tenant.
+    let errors: Map<AccountFactsWrite, unknown>;
+    try {
+      errors = await consumeFactWrites(env, new Map([...factWrites].map(([m, { log }]) => [m, log])));
+    } catch (err) {
+      errors = new Map([...factWrites.keys()].map((m) => [m, err]));
+    }
+    for (const [m, { msg, log }] of factWrites) {
       const err = errors.get(m);
       if (err === undefined) msg.ack();
       else await failed(env, msg, m, err, log);

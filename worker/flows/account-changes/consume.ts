@@ -3,10 +3,13 @@
  * 1. intake, per message (intake.ts): the change claimed and recorded exactly once;
  * 2. effects, once per marked account of the batch however many of its changes arrived
  *    (effects.ts): view rebuilt, digest and history stored;
- * 3. CRM writes, once per tenant and CRM system for the whole batch (crm-facts.ts): a burst of
- *    changed accounts becomes a few full batch calls, not one call per account;
+ * 3. CRM writes: a pointer per account on the writes queue (facts-writer.ts), whose consumer
+ *    writes many accounts' facts per CRM batch call (crm-facts.ts), however many changes per
+ *    account a change batch held; the scheduled sweeps and re-judging write at once, per tenant
+ *    and CRM system for their accounts;
  * 4. each account's mark cleared unless a newer change marked it meanwhile.
- * A message is done when its intake and its account's effects and writes succeeded; otherwise the
+ * A message is done when its intake and its account's effects (digest stored, CRM tasks, billing
+ * steps, the facts' pointer sent) succeeded; otherwise the
  * caller retries it (its redelivery finds the change claimed and the account still marked).
  */
 import type { Env } from '../../env.js';
@@ -17,7 +20,8 @@ import { serviceContext } from '../../services/context.js';
 import { invalidateAccountView } from '../../services/account-view.js';
 import { clearDirtyStatement, dirtyMarks, loadStates } from '../../storage/account-changes.js';
 import { applyBillingHolds, type BillingHoldWanted } from './billing-hold.js';
-import { writeCrmFacts, type FactsToWrite } from './crm-facts.js';
+import { writeCrmFacts, type CrmWriteReport, type FactsToWrite } from './crm-facts.js';
+import { queueFactWrites } from './facts-writer.js';
 import { accountEffects, type AutomationSettings, type AutomationTask, type BillingRelease, type CrmTarget } from './effects.js';
 import { closedWonSettings } from '../closed-won/settings.js';
 import { loadAutomationPolicy } from '../../services/automation-policy.js';
@@ -49,7 +53,14 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) 
  * accounts that failed, with why. Also used by the scheduled sweep for marks left behind, and by
  * the re-judging after a policy save (`rejudge`: see effects.ts `AutomationSettings`).
  */
-export async function runAccountEffects(env: Env, tenantId: string, accountIds: readonly string[], correlationId: string, log: Logger, options: { rejudge?: boolean } = {}): Promise<Map<string, unknown>> {
+export async function runAccountEffects(
+  env: Env,
+  tenantId: string,
+  accountIds: readonly string[],
+  correlationId: string,
+  log: Logger,
+  options: { rejudge?: boolean; queueCrmWrites?: boolean } = {},
+): Promise<Map<string, unknown>> {
   const failed = new Map<string, unknown>();
   if (accountIds.length === 0) return failed;
   const ctx = serviceContext(env, { tenantId, correlationId, log }, { maxWaitMs: QUEUE_WAIT_MS });
@@ -82,8 +93,10 @@ export async function runAccountEffects(env: Env, tenantId: string, accountIds: 
   // The CRM facts, the CRM tasks and the ERP's billing are independent of one another: written
   // at once, so the batch (and the one queued behind it) does not wait for them in turn. The go-live
   // release and the stall's billing hold may touch the same sales order: those two stay in order.
+  // The queue's path hands the facts to the writes queue (facts-writer.ts), which batches them
+  // across change batches; sweeps and re-judging write them here.
   const [written, taskFailures, billingFailures] = await Promise.all([
-    writeCrmFacts(env, ctx, toWrite),
+    options.queueCrmWrites ? queueWrites(env, tenantId, toWrite.map((w) => ({ accountId: w.accountId, seq: marks.get(w.accountId)!.seq })), correlationId) : writeCrmFacts(env, ctx, toWrite),
     fileTasks(env, ctx, tasks),
     (async () => new Map([...(await releaseBilling(env, ctx, releases)), ...(await applyBillingHolds(env, ctx, billingHolds))]))(),
   ]);
@@ -94,6 +107,16 @@ export async function runAccountEffects(env: Env, tenantId: string, accountIds: 
   for (let i = 0; i < cleared.length; i += 50) await env.DB.batch(cleared.slice(i, i + 50));
   log.info('account_changes.effects', { accounts: marked.length, failed: failed.size, crm: written.systems });
   return failed;
+}
+
+/** The pointers of `accounts` on the writes queue; on failure every one of them is retried. */
+async function queueWrites(env: Env, tenantId: string, accounts: { accountId: string; seq: number }[], correlationId: string): Promise<CrmWriteReport> {
+  try {
+    if (accounts.length > 0) await queueFactWrites(env, tenantId, accounts, correlationId);
+    return { failedAccounts: new Map(), systems: { queued: { records: accounts.length, calls: 0, refused: [] } } };
+  } catch (err) {
+    return { failedAccounts: new Map(accounts.map((a) => [a.accountId, err])), systems: {} };
+  }
 }
 
 /**
@@ -198,7 +221,7 @@ export async function consumeAccountChanges(env: Env, items: readonly PipelineIt
     const accounts = [...new Set(group.map((i) => outcomes.get(i)!.accountId!))];
     let failed: Map<string, unknown>;
     try {
-      failed = await runAccountEffects(env, tenantId, accounts, group[0]!.m.correlationId, group[0]!.log.with({ accounts: accounts.length }));
+      failed = await runAccountEffects(env, tenantId, accounts, group[0]!.m.correlationId, group[0]!.log.with({ accounts: accounts.length }), { queueCrmWrites: true });
     } catch (err) {
       failed = new Map(accounts.map((a) => [a, err]));
     }
