@@ -10,6 +10,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, inject, it } from 'vitest';
 import type { Env } from '../../worker/env.js';
 import { pollTenant } from '../../worker/flows/account-changes/poll.js';
+import { REENQUEUE_AFTER_MS } from '../../worker/flows/account-changes/poll-common.js';
 import { createLogger } from '../../worker/ops/log.js';
 import type { ChangeMessage } from '../../worker/queues/messages.js';
 import { api, provision } from './helpers.js';
@@ -40,6 +41,10 @@ async function suiteql(q: string): Promise<Record<string, string>[]> {
 }
 
 describe('change poll checkpoints', () => {
+  /** The poll of the first test (its queue recorded), and the payment it found: the second test polls on. */
+  let pollAgain: (() => Promise<{ report: Awaited<ReturnType<typeof pollTenant>>; sent: ChangeMessage[] }>) | undefined;
+  let paymentId: string | undefined;
+
   it('never move past the poll itself, so a change made after a future-stamped record is still found', { timeout: 60_000 }, async () => {
     const key = await provision('demo');
     for (const system of ['netsuite', 'vitally'] as const) {
@@ -84,5 +89,22 @@ describe('change poll checkpoints', () => {
     const second = await poll();
     expect(second.report.streams.find((s) => s.stream === 'payment')!.error).toBeUndefined();
     expect(second.sent.filter((m) => m.kind === 'erp.change' && m.recordType === 'payment').map((m) => (m as { recordId: string }).recordId)).toContain(payment.id);
+    pollAgain = poll;
+    paymentId = payment.id;
+  });
+
+  it('leave a version waiting in the queue alone: the next polls read it in their overlap and do not enqueue it again until REENQUEUE_AFTER_MS has passed', async () => {
+    expect(pollAgain && paymentId, 'the first test polled and paid').toBeTruthy();
+    const payments = (sent: ChangeMessage[]) => sent.filter((m) => m.kind === 'erp.change' && m.recordType === 'payment').map((m) => (m as { recordId: string }).recordId);
+    // The payment's version is enqueued and not consumed (the queue here only records): unclaimed.
+    const third = await pollAgain!();
+    expect(third.report.streams.find((s) => s.stream === 'payment')!.seen, 'the overlap window reads it again').toBeGreaterThan(0);
+    expect(payments(third.sent)).not.toContain(paymentId);
+    expect(third.report.streams.find((s) => s.stream === 'payment')!.waiting, 'reported as waiting in the queue').toBeGreaterThanOrEqual(1);
+    // Still unclaimed after the interval: the queue lost it, so the poll enqueues it once more.
+    await env.DB.prepare('UPDATE poll_enqueued SET enqueued_ms = enqueued_ms - ? WHERE tenant_id = ?').bind(REENQUEUE_AFTER_MS + 1_000, 'demo').run();
+    const fourth = await pollAgain!();
+    expect(payments(fourth.sent)).toContain(paymentId);
+    expect(payments((await pollAgain!()).sent)).not.toContain(paymentId);
   });
 });

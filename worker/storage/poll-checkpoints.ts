@@ -34,14 +34,36 @@ export function saveCheckpointStatement(db: D1Database, c: { tenantId: string; s
 
 /** Of these idempotency keys, the ones already claimed (the poll's dedupe by record version). */
 export async function claimedKeys(db: D1Database, tenantId: string, keys: readonly string[]): Promise<Set<string>> {
+  return keysIn(db, 'SELECT idem_key AS k FROM processed_events WHERE tenant_id = ?1 AND idem_key IN (SELECT value FROM json_each(?2))', tenantId, keys);
+}
+
+/** Of these idempotency keys, the ones a poll enqueued at or after `since` (waiting in the queue unless claimed since). */
+export async function queuedKeys(db: D1Database, tenantId: string, keys: readonly string[], since: number): Promise<Set<string>> {
+  return keysIn(db, 'SELECT idem_key AS k FROM poll_enqueued WHERE tenant_id = ?1 AND idem_key IN (SELECT value FROM json_each(?2)) AND enqueued_ms >= ?3', tenantId, keys, since);
+}
+
+/** Runs `sql` over `keys` in parts of 500, each bound as one JSON array (D1 binds at most 100 parameters). */
+async function keysIn(db: D1Database, sql: string, tenantId: string, keys: readonly string[], ...more: unknown[]): Promise<Set<string>> {
   const out = new Set<string>();
-  for (let i = 0; i < keys.length; i += 90) {
-    const part = keys.slice(i, i + 90);
-    const { results } = await db
-      .prepare(`SELECT idem_key AS k FROM processed_events WHERE tenant_id = ? AND idem_key IN (${part.map(() => '?').join(', ')})`)
-      .bind(tenantId, ...part)
-      .all<{ k: string }>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const { results } = await db.prepare(sql).bind(tenantId, JSON.stringify(keys.slice(i, i + 500)), ...more).all<{ k: string }>();
     for (const r of results) out.add(r.k);
   }
   return out;
+}
+
+/** Notes `keys` as enqueued at `at`, and forgets notes older than `forgetBefore` (one batch). */
+export async function noteEnqueued(db: D1Database, tenantId: string, keys: readonly string[], at: number, forgetBefore: number): Promise<void> {
+  const statements: D1PreparedStatement[] = [db.prepare('DELETE FROM poll_enqueued WHERE tenant_id = ? AND enqueued_ms < ?').bind(tenantId, forgetBefore)];
+  for (let i = 0; i < keys.length; i += 500) {
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO poll_enqueued (tenant_id, idem_key, enqueued_ms) SELECT ?1, value, ?3 FROM json_each(?2) WHERE true
+           ON CONFLICT (tenant_id, idem_key) DO UPDATE SET enqueued_ms = excluded.enqueued_ms`,
+        )
+        .bind(tenantId, JSON.stringify(keys.slice(i, i + 500)), at),
+    );
+  }
+  await db.batch(statements);
 }

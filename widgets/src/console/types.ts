@@ -241,7 +241,7 @@ export interface IntakeStream {
   /** How long before the answer the checkpoint lies. */
   behindMs: number;
   lastRunAt: string;
-  /** Changes the last run enqueued (versions not claimed yet). */
+  /** Changes the last run enqueued (versions neither claimed nor waiting in the queue from an earlier poll). */
   lastFound: number;
   /** Why the last run failed (`code: detail`), null when it did not. */
   lastError: string | null;

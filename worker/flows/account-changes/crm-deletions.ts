@@ -57,10 +57,11 @@ export async function pollCrmDeletions(env: Env, tenantId: string, system: (type
         idempotencyKey: await crmVersionKey({ system, externalAccount, objectType: 'company', objectId: r.externalId, modifiedAt: occurredAt, property: '$deleted' }),
       });
     }
-    enqueued = await enqueueUnclaimed(env, tenantId, messages);
+    const sent = await enqueueUnclaimed(env, tenantId, messages);
+    enqueued = sent.enqueued;
     const checkpointMs = Math.max(previous, Math.min(coveredUntil, started));
     await saveCheckpointStatement(env.DB, { tenantId, source: system, stream: STREAM, checkpointMs, found: enqueued, error: null }).run();
-    return [{ source: system, stream: STREAM, seen, enqueued }];
+    return [{ source: system, stream: STREAM, seen, enqueued, waiting: sent.waiting }];
   } catch (err) {
     return streamFailed(env, log, tenantId, { source: system, stream: STREAM, checkpointMs: previous, seen, enqueued }, err);
   }

@@ -69,15 +69,18 @@ export async function pollCrmCompanies(env: Env, tenantId: string, system: (type
   let newest = previous;
   let seen = 0;
   let enqueued = 0;
+  let waiting = 0;
   try {
     for await (const page of crm.companiesChangedSince(new Date(previous - OVERLAP_MS))) {
       seen += page.length;
       for (const c of page) if (Number.isFinite(c.modifiedAt)) newest = Math.max(newest, Math.min(c.modifiedAt, started));
       // Enqueued page by page: a large page of changes never waits for the whole window.
-      enqueued += await enqueueUnclaimed(env, tenantId, await messagesOf(env, tenantId, externalAccount, correlationId, page));
+      const sent = await enqueueUnclaimed(env, tenantId, await messagesOf(env, tenantId, externalAccount, correlationId, page));
+      enqueued += sent.enqueued;
+      waiting += sent.waiting;
     }
     await saveCheckpointStatement(env.DB, { tenantId, source: system, stream: STREAM, checkpointMs: newest, found: enqueued, error: null }).run();
-    return [{ source: system, stream: STREAM, seen, enqueued }];
+    return [{ source: system, stream: STREAM, seen, enqueued, waiting }];
   } catch (err) {
     return streamFailed(env, log, tenantId, { source: system, stream: STREAM, checkpointMs: previous, seen, enqueued }, err);
   }

@@ -1,14 +1,14 @@
 /**
  * What the every-minute polls share (poll.ts for the ERP and CS, crm-poll.ts for Salesforce
  * Accounts): the overlap window, the report of one stream, the vendor account messages name and
- * the dedupe of record versions already claimed.
+ * the dedupe of record versions already claimed or already waiting in the queue.
  */
 import type { Env } from '../../env.js';
 import { enqueueChanges } from '../../queues/enqueue.js';
 import type { ChangeMessage } from '../../queues/messages.js';
 import type { Logger } from '../../ops/log.js';
 import { failureReason } from '../../queues/dead-letter.js';
-import { claimedKeys, saveCheckpointStatement } from '../../storage/poll-checkpoints.js';
+import { claimedKeys, noteEnqueued, queuedKeys, saveCheckpointStatement } from '../../storage/poll-checkpoints.js';
 
 /** How far before its checkpoint each poll reads again (late commits, clock skew between polls). */
 export const OVERLAP_MS = 2 * 60_000;
@@ -20,6 +20,8 @@ export interface StreamReport {
   seen: number;
   /** Of those, enqueued (not claimed before). */
   enqueued: number;
+  /** Of those, not claimed yet but enqueued by an earlier poll in the last REENQUEUE_AFTER_MS: waiting in the queue. */
+  waiting?: number;
   error?: string;
 }
 
@@ -29,13 +31,32 @@ export async function accountOf(db: D1Database, tenantId: string, system: string
   return row?.a ?? tenantId;
 }
 
-/** Keeps the messages whose version nobody claimed yet; enqueues them. */
-export async function enqueueUnclaimed(env: Env, tenantId: string, messages: ChangeMessage[]): Promise<number> {
+/**
+ * How long a version a poll enqueued is trusted to be waiting in the queue: the polls of the next
+ * minutes read it again in their overlap window and leave it alone. After this it is enqueued
+ * again if still unclaimed (a queue that lost it, e.g. a local queue's memory in a restart); a
+ * burst's backlog drains within it (docs/performance.md, "Freshness").
+ */
+export const REENQUEUE_AFTER_MS = 5 * 60_000;
+
+/**
+ * Keeps the messages whose version nobody claimed yet and no poll enqueued in the last
+ * REENQUEUE_AFTER_MS; enqueues them and notes them as enqueued. Answers how many it enqueued, and
+ * how many were left alone as waiting in the queue.
+ */
+export async function enqueueUnclaimed(env: Env, tenantId: string, messages: ChangeMessage[]): Promise<{ enqueued: number; waiting: number }> {
   const unique = [...new Map(messages.map((m) => [m.idempotencyKey, m])).values()];
-  const claimed = await claimedKeys(env.DB, tenantId, unique.map((m) => m.idempotencyKey));
-  const fresh = unique.filter((m) => !claimed.has(m.idempotencyKey));
-  if (fresh.length > 0) await enqueueChanges(env, fresh);
-  return fresh.length;
+  if (unique.length === 0) return { enqueued: 0, waiting: 0 };
+  const now = Date.now();
+  const keys = unique.map((m) => m.idempotencyKey);
+  const [claimed, queued] = await Promise.all([claimedKeys(env.DB, tenantId, keys), queuedKeys(env.DB, tenantId, keys, now - REENQUEUE_AFTER_MS)]);
+  const fresh = unique.filter((m) => !claimed.has(m.idempotencyKey) && !queued.has(m.idempotencyKey));
+  if (fresh.length > 0) {
+    await enqueueChanges(env, fresh);
+    // Noted once sent: a note that fails to be written costs a duplicate message later, never a lost one.
+    await noteEnqueued(env.DB, tenantId, fresh.map((m) => m.idempotencyKey), now, now - REENQUEUE_AFTER_MS);
+  }
+  return { enqueued: fresh.length, waiting: unique.filter((m) => !claimed.has(m.idempotencyKey) && queued.has(m.idempotencyKey)).length };
 }
 
 /**

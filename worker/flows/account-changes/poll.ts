@@ -72,8 +72,8 @@ async function pollErp(env: Env, tenantId: string, log: Logger, correlationId: s
           });
         }
       }
-      const enqueued = await enqueueUnclaimed(env, tenantId, messages);
-      reports.push({ source: erp.system, stream: type, seen: messages.length, enqueued });
+      const { enqueued, waiting } = await enqueueUnclaimed(env, tenantId, messages);
+      reports.push({ source: erp.system, stream: type, seen: messages.length, enqueued, waiting });
       saves.push(saveCheckpointStatement(env.DB, { tenantId, source: erp.system, stream: type, checkpointMs: newest, found: enqueued, error: null }));
     } catch (err) {
       const error = failureReason(err);
@@ -114,8 +114,8 @@ async function pollCs(env: Env, tenantId: string, log: Logger, correlationId: st
           }
         }
       }
-      const enqueued = await enqueueUnclaimed(env, tenantId, messages);
-      reports.push({ source: cs.system, stream, seen: messages.length, enqueued });
+      const { enqueued, waiting } = await enqueueUnclaimed(env, tenantId, messages);
+      reports.push({ source: cs.system, stream, seen: messages.length, enqueued, waiting });
       saves.push(saveCheckpointStatement(env.DB, { tenantId, source: cs.system, stream, checkpointMs: newest, found: enqueued, error: null }));
     } catch (err) {
       const error = failureReason(err);
