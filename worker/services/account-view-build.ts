@@ -11,8 +11,9 @@
  * Round trips before the first upstream call are what a cold view costs beyond the vendors, so
  * the build starts everything at once that does not depend on the account (the account and its
  * links in one D1 batch, both sources' connections and tokens and their limiter permits, one
- * round trip per vendor, the last good answers in KV) and starts both sources' calls together
- * the moment the account is read (docs/performance.md).
+ * round trip per vendor) and starts both sources' calls together the moment the account is read,
+ * or at once when the caller already read which records they are (a card's link read). The last
+ * good answers in KV are read only when a source failed (docs/performance.md).
  *
  * Runs inside the account's ViewCoordinator (one build at a time per account).
  */

@@ -5,8 +5,9 @@
  * answer has been written out (the route's `written` signal, http/view-answer.ts) (the rest wait in a queue that costs nothing, so a burst of stale reads does
  * not turn into a burst of builds competing with the requests being served), and after one in
  * which a source failed, the account is not revalidated again for FAILED_SOURCE_PAUSE_MS: a slow
- * or failing vendor never multiplies rebuilds. Each one first looks in KV unless this isolate read
- * it within HOT_MS (another isolate may have rebuilt the view already), then asks the coordinator, which runs one build per account
+ * or failing vendor never multiplies rebuilds. Each one first looks in KV (another isolate may
+ * have rebuilt the view already; not when this isolate read it within HOT_MS), then asks the
+ * coordinator, which runs one build per account
  * across isolates. It uses the bindings untraced: none of it is the request's work.
  */
 import type { Env } from '../env.js';
