@@ -7,23 +7,13 @@
  * normal (a stale view is served as fast as a fresh one); cold p95 <= 1.3 x the limit's p95;
  * 50 concurrent cold views cause one upstream fetch per source.
  */
-import { createHmac } from 'node:crypto';
 import { ensureDevVars } from '../scripts/dev-vars.js';
 import { ROOT, type Estate } from '../scripts/estate.js';
 import { demoAccounts, fullyLinked, linkOf, type AccountItem } from './lib/accounts.js';
+import { signedHeaders } from './lib/hubspot-card.js';
 import { limitPhase } from './lib/limit.js';
 import { fmt, summarize, timed, verdict } from './lib/stats.js';
 import { TimingLog } from './lib/timing.js';
-/** The escapes HubSpot decodes in the URI before signing (v3 rule). */
-const DECODED: [string, string][] = [['%3A', ':'], ['%2F', '/'], ['%3F', '?'], ['%40', '@'], ['%21', '!'], ['%24', '$'], ['%27', "'"], ['%28', '('], ['%29', ')'], ['%2A', '*'], ['%2C', ','], ['%3B', ';']];
-
-/** HubSpot's v3 signature: base64(HMAC-SHA256(secret, METHOD + URI + body + timestamp)). */
-function signedHeaders(secret: string, method: string, uri: string): Record<string, string> {
-  const timestamp = String(Date.now());
-  const signedUri = DECODED.reduce((acc, [from, to]) => acc.split(from).join(to), uri);
-  const signature = createHmac('sha256', secret).update(`${method}${signedUri}${timestamp}`).digest('base64');
-  return { 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': timestamp };
-}
 
 async function sandboxCounters(sandbox: string): Promise<Record<string, number>> {
   const res = (await (await fetch(`${sandbox}/__sandbox/limits`)).json()) as { counters: Record<string, Record<string, { requests: number }>> };

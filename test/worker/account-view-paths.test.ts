@@ -15,6 +15,7 @@ import { buildAccountView } from '../../worker/services/account-view-build.js';
 import { cacheKey } from '../../worker/services/account-view-cache.js';
 import { createLogger } from '../../worker/ops/log.js';
 import { coordinatorFor, viewShard } from '../../worker/storage/objects/view-shards.js';
+import { linkedAccountFor } from '../../worker/storage/identity.js';
 import { hubspotFetch, hubspotViewPath, type AccountItem } from './cards-helpers.js';
 import { api, provision } from './helpers.js';
 import { privateSandbox } from './sandbox-helpers.js';
@@ -147,6 +148,70 @@ describe('a cold build', () => {
   });
 });
 
+describe("a card's cold build", () => {
+  /** The broker's env with D1 batches held until `release` (the build's account read is one batch). */
+  function heldAccountRead(): { env: Env; release: () => void; held: () => number } {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let held = 0;
+    const db = brokerEnv.DB;
+    const DB = new Proxy(db, {
+      get(target, prop) {
+        if (prop === 'batch') return async (statements: D1PreparedStatement[]) => ((held += 1), await gate, target.batch(statements));
+        const value = Reflect.get(target, prop) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    return { env: { ...brokerEnv, DB }, release, held: () => held };
+  }
+
+  it('starts NetSuite and Vitally while its own account read is still out, with the record ids the link read gave', async () => {
+    const account = fresh();
+    const company = account.links.find((l) => l.system === 'hubspot')!.externalId;
+    // What the card's link read answers: the account, and the records its view reads.
+    const linked = await linkedAccountFor(brokerEnv.DB, TENANT, 'hubspot', company, { fresh: true });
+    expect(linked?.id).toBe(account.id);
+    await netsuite.post('/__sandbox/limits', { reset: true });
+    const { env: heldEnv, release, held } = heldAccountRead();
+    const pending: Promise<unknown>[] = [];
+    const built = buildAccountView(heldEnv, { tenantId: TENANT, correlationId: 'card-early-sources', log: createLogger('error') }, account.id, {
+      waitUntil: (p) => pending.push(p),
+      sourceIds: linked!.sourceIds,
+    });
+    built.catch(() => undefined);
+    try {
+      await until('both vendors to be called while the account read is held', async () => held() >= 1 && (await netsuite.counters()).requests >= 1 && (await vitally.counters()).requests >= 4, 5_000);
+    } finally {
+      release();
+    }
+    const view = await built;
+    await Promise.all(pending);
+    expect(view.account.id).toBe(account.id);
+    expect(view.receivables.state).toBe('ok');
+    expect(view.health.state).not.toBe('unavailable');
+  });
+
+  it("reads the account's own records when the ids it was given are no longer its links", async () => {
+    const account = fresh();
+    const other = fresh();
+    const log = createLogger('error');
+    const pending: Promise<unknown>[] = [];
+    const waitUntil = (p: Promise<unknown>) => void pending.push(p);
+    const own = await buildAccountView(brokerEnv, { tenantId: TENANT, correlationId: 'moved-own', log }, account.id, { waitUntil, noCachedView: true });
+    const others = await buildAccountView(brokerEnv, { tenantId: TENANT, correlationId: 'moved-other', log }, other.id, { waitUntil, noCachedView: true });
+    // (Two different ERP customers: the check below could not tell them apart otherwise.)
+    expect(others.account.legalName).not.toBe(own.account.legalName);
+    // A link read that named the other account's records (its links moved in between).
+    const stale = await linkedAccountFor(brokerEnv.DB, TENANT, 'hubspot', other.links.find((l) => l.system === 'hubspot')!.externalId, { fresh: true });
+    const view = await buildAccountView(brokerEnv, { tenantId: TENANT, correlationId: 'moved', log }, account.id, { waitUntil, noCachedView: true, sourceIds: stale!.sourceIds });
+    await Promise.all(pending);
+    expect(view.account.id).toBe(account.id);
+    expect(view.account.legalName).toBe(own.account.legalName);
+    expect(view.account.taxId).toBe(own.account.taxId);
+    expect(view.links).toEqual(own.links);
+  });
+});
+
 describe('the coordinators', () => {
   it("build several accounts of one shard at once, each its own, and forget one account's build without the other's", async () => {
     const a = fresh();
@@ -209,10 +274,21 @@ describe('timing on every view and card answer', () => {
       expect(timing, phase).toMatch(new RegExp(`(^|, )${phase.replace('.', '\\.')};dur=\\d`));
     }
     expect(cold.res.headers.get('x-concord-round-trips')).toMatch(/^sequential=\d+, before-upstream=[1-4], kv=1, d1=1, do=\d+, auth=\d+$/);
+    // The view route has no link read: its build reads the account first, then the sources.
+    expect(timing).toMatch(/(^|, )account;dur=[\d.]+(, |$)/);
 
     const warm = await view(account.id);
     expect(warm.res.headers.get('server-timing')).toMatch(/cache;dur=[\d.]+;desc="memory, fresh"/);
     expect(warm.res.headers.get('x-concord-round-trips')).toMatch(/^sequential=0, before-upstream=none, kv=0, d1=0, do=0,/);
+  });
+
+  it('a rebuild whose sources answer reads no last good answer from KV (only a failed source needs one)', async () => {
+    const account = fresh();
+    expect((await view(account.id)).body.receivables.state).toBe('ok');
+    const res = await api(`/v1/tenants/${TENANT}/accounts/${account.id}/view?refresh=1`, { key });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as AccountView).receivables.state).toBe('ok');
+    expect(res.headers.get('x-concord-round-trips')).toMatch(/, kv=0, d1=1, do=\d+,/);
   });
 
   it('on the HubSpot card too, with the record-to-account link as its own phase', async () => {
@@ -221,6 +297,8 @@ describe('timing on every view and card answer', () => {
     const res = await hubspotFetch('GET', hubspotViewPath('companies', company));
     expect(res.status).toBe(200);
     expect(res.headers.get('server-timing')).toMatch(/^auth;dur=[\d.]+, link;dur=[\d.]+, cache;dur=/);
+    // The link read named the account's ERP and CS records: the build called them alongside its account read.
+    expect(res.headers.get('server-timing')).toMatch(/(^|, )account;dur=[\d.]+;desc="upstream calls started alongside"/);
     expect(res.headers.get('x-concord-round-trips')).toMatch(/before-upstream=[1-5]/);
   });
 

@@ -11,8 +11,9 @@
  * Round trips before the first upstream call are what a cold view costs beyond the vendors, so
  * the build starts everything at once that does not depend on the account (the account and its
  * links in one D1 batch, both sources' connections and tokens and their limiter permits, one
- * round trip per vendor, the last good answers in KV) and starts both sources' calls together
- * the moment the account is read (docs/performance.md).
+ * round trip per vendor) and starts both sources' calls together the moment the account is read,
+ * or at once when the caller already read which records they are (a card's link read). The last
+ * good answers in KV are read only when a source failed (docs/performance.md).
  *
  * Runs inside the account's ViewCoordinator (one build at a time per account).
  */
@@ -29,8 +30,7 @@ import {
   type Section,
 } from '../model/index.js';
 import type { CsPart } from '../model/changes.js';
-import type { System } from '../storage/connections.js';
-import { accountFromResults, accountStatements } from '../storage/identity.js';
+import { accountFromResults, accountStatements, sourceIdOf, type LinkedAccount } from '../storage/identity.js';
 import { automationPolicyStatement, policyFromRow } from './automation-policy.js';
 import { CACHE_VERSION, ageSeconds, cacheKey, freshnessOf, readCache, type Cached, type SourceRecord, type SourceSections } from './account-view-cache.js';
 import { openSource, readCs, readErp } from './account-view-sources.js';
@@ -115,6 +115,9 @@ export async function fetchVitally(env: Env, ctx: ServiceContext, accountId: str
   };
 }
 
+/** The record ids a view reads from the ERP and the CS platform (null: not linked there). */
+export type SourceIds = LinkedAccount['sourceIds'];
+
 export interface BuildOptions {
   /** Lets the KV write and the limiter's reports finish after the view is returned (off the critical path). */
   waitUntil?: (p: Promise<unknown>) => void;
@@ -138,6 +141,13 @@ export interface BuildOptions {
    * (the oldest part's); otherwise the whole source is read.
    */
   csParts?: readonly CsPart[];
+  /**
+   * The account's ERP and CS record ids as the caller read them with a CRM record's link (a
+   * card, storage/identity.ts `linkedAccountFor`): their reads start at once, alongside the
+   * account read, not after it. The account read checks them: if the links changed in between,
+   * the early reads are dropped and the build starts again from the account it read.
+   */
+  sourceIds?: SourceIds;
 }
 
 /**
@@ -153,34 +163,52 @@ export async function buildAccountView(env: Env, ctx: ServiceContext, accountId:
   const key = cacheKey(ctx.tenantId, accountId);
   const ports = portsFor(env, ctx, VIEW_READER);
 
-  // Everything that does not need the account starts now, alongside the account read: the last
-  // good answers, both sources' connections and tokens, and their limiter permits (given back
-  // unused if the account is not linked to a source).
-  const cachedRead = later(opts.noCachedView ? Promise.resolve(null) : readCache(env, key));
+  // Everything that does not need the account starts now, alongside the account read: both
+  // sources' connections and tokens, and their limiter permits (given back unused if the account
+  // is not linked to a source). The last good answers in KV are read only when they are needed: a
+  // change's rebuild keeps the unchanged source's (read now), a failed source falls back on its
+  // own (read once it failed); a build whose sources answer reads no KV record at all.
+  let lastGood: Promise<Cached | null> | null = null;
+  const cachedRead = () => (lastGood ??= later(opts.noCachedView ? Promise.resolve(null) : readCache(env, key)));
+  if (opts.refetch) cachedRead();
   const erpSource = openSource(ctx, timed('token-erp', ports.erp()));
   const csSource = openSource(ctx, timed('token-cs', ports.cs()));
+  const today = todayUtc();
+  // The caller named the records to read (a card read them with its link): their calls start now.
+  const hint = opts.sourceIds && !opts.refetch ? opts.sourceIds : null;
+  const early = {
+    ns: hint?.netsuite ? later(readErp(erpSource, hint.netsuite, today, background)) : null,
+    vt: hint?.vitally ? later(readCs(csSource, hint.vitally, background)) : null,
+  };
+  // A source whose read never started gives its permits back here (a read gives them back itself).
+  const closeUnread = () => {
+    if (!early.ns) erpSource.close(background);
+    if (!early.vt) csSource.close(background);
+  };
   // The tenant's automation policy and the change pipeline's digest of the account ride in the
   // account's D1 batch: the finance hold below is judged with the tenant's thresholds, and the
   // renewal hold read from the digest the CRM fact is written from, at no extra round trip.
-  const [accountRows, linkRows, policyRow, stateRow] = await timed(
-    'account',
-    env.DB.batch([...accountStatements(env.DB, ctx.tenantId, accountId), automationPolicyStatement(env.DB, ctx.tenantId), accountStateStatement(env.DB, ctx.tenantId, accountId)]),
-  );
+  const accountRead = env.DB.batch([...accountStatements(env.DB, ctx.tenantId, accountId), automationPolicyStatement(env.DB, ctx.tenantId), accountStateStatement(env.DB, ctx.tenantId, accountId)]);
+  const [accountRows, linkRows, policyRow, stateRow] = await (trace ? trace.span('account', () => accountRead, hint ? 'upstream calls started alongside' : undefined) : accountRead);
   const account = accountFromResults(accountRows, linkRows);
   const policy = policyFromRow(policyRow);
   const state = stateFromResult<AccountState>(stateRow);
   if (!account) {
-    erpSource.close(background);
-    csSource.close(background);
+    closeUnread();
     fail({ kind: 'not_found', entity: 'account', id: accountId });
   }
-  const primary = (system: System) => account.links.find((l) => l.system === system && l.isPrimary)?.externalId ?? account.links.find((l) => l.system === system)?.externalId;
-  const today = todayUtc();
-  const netsuiteId = primary('netsuite');
-  const vitallyId = primary('vitally');
+  const netsuiteId = sourceIdOf(account.links, 'netsuite');
+  const vitallyId = sourceIdOf(account.links, 'vitally');
+  if (hint && (hint.netsuite !== netsuiteId || hint.vitally !== vitallyId)) {
+    // The links changed since the caller read them: what was started may be another record's.
+    closeUnread();
+    ctx.log.info('account_view.source_ids_changed', {});
+    const { sourceIds: _unused, ...rest } = opts;
+    return buildAccountView(env, ctx, accountId, rest);
+  }
 
   // A change's rebuild keeps the unchanged source's fresh answer instead of asking it again.
-  const previous = opts.refetch ? await cachedRead.catch(() => null) : null;
+  const previous = opts.refetch ? await cachedRead().catch(() => null) : null;
   const reused = <K extends keyof SourceSections>(system: K): SourceRecord<K> | null => {
     const prev = previous?.sources[system] as SourceRecord<K> | undefined;
     if (!opts.refetch || opts.refetch.includes(system) || !prev) return null;
@@ -192,18 +220,19 @@ export async function buildAccountView(env: Env, ctx: ServiceContext, accountId:
   const vtPrev = previous?.sources.vitally as SourceRecord<'vitally'> | undefined;
   const vtPartial =
     opts.csParts && opts.refetch?.includes('vitally') && vtPrev && Date.now() - Date.parse(vtPrev.fetchedAt) < (opts.freshMs ?? 60_000) ? { parts: opts.csParts, previous: vtPrev } : null;
-  if (!netsuiteId || nsReused) erpSource.close(background);
-  if (!vitallyId || vtReused) csSource.close(background);
+  if ((!netsuiteId || nsReused) && !early.ns) erpSource.close(background);
+  if ((!vitallyId || vtReused) && !early.vt) csSource.close(background);
   const [ns, vt] = await Promise.allSettled([
-    netsuiteId ? (nsReused ? Promise.resolve(nsReused.sections) : readErp(erpSource, netsuiteId, today, background)) : Promise.resolve(null),
+    netsuiteId ? (nsReused ? Promise.resolve(nsReused.sections) : (early.ns ?? readErp(erpSource, netsuiteId, today, background))) : Promise.resolve(null),
     vitallyId
       ? vtReused
         ? Promise.resolve(vtReused.sections)
-        : readCs(csSource, vitallyId, background, vtPartial ? { parts: vtPartial.parts, previous: vtPartial.previous.sections } : undefined)
+        : (early.vt ?? readCs(csSource, vitallyId, background, vtPartial ? { parts: vtPartial.parts, previous: vtPartial.previous.sections } : undefined))
       : Promise.resolve(null),
   ]);
   const assemblyStart = trace?.elapsed() ?? 0;
-  const cached = await cachedRead.catch(() => null);
+  const answeredNow = (linked: boolean, r: PromiseSettledResult<unknown>) => !linked || (r.status === 'fulfilled' && Boolean(r.value));
+  const cached = answeredNow(Boolean(netsuiteId), ns) && answeredNow(Boolean(vitallyId), vt) ? null : await cachedRead().catch(() => null);
 
   const now = new Date().toISOString();
   const sources: Cached['sources'] = {};

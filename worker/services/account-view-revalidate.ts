@@ -6,7 +6,8 @@
  * not turn into a burst of builds competing with the requests being served), and after one in
  * which a source failed, the account is not revalidated again for FAILED_SOURCE_PAUSE_MS: a slow
  * or failing vendor never multiplies rebuilds. Each one first looks in KV (another isolate may
- * have rebuilt the view already), then asks the coordinator, which runs one build per account
+ * have rebuilt the view already; not when this isolate read it within HOT_MS), then asks the
+ * coordinator, which runs one build per account
  * across isolates. It uses the bindings untraced: none of it is the request's work.
  */
 import type { Env } from '../env.js';
@@ -16,7 +17,7 @@ import { rawEnv } from '../ops/traced-env.js';
 import type { BuildRequest } from '../storage/objects/view-coordinator.js';
 import { coordinatorFor } from '../storage/objects/view-shards.js';
 import { cacheKey, readCache } from './account-view-cache.js';
-import { FAILED_SOURCE_PAUSE_MS, hotCopy, isFresh, newestFetch, remember, servableFromView } from './account-view-hot.js';
+import { FAILED_SOURCE_PAUSE_MS, hotCopy, isFresh, remember, servableFromView } from './account-view-hot.js';
 import { errorCode } from './account-view-build.js';
 import type { ServiceContext } from './context.js';
 
@@ -28,7 +29,7 @@ import type { ServiceContext } from './context.js';
 export const BACKGROUND_MAX = 1;
 
 /** Build through the account's coordinator so concurrent builds of one account coalesce. */
-export async function coordinatedBuild(env: Env, ctx: ServiceContext, accountId: string, opts: Pick<BuildRequest, 'mode' | 'noCachedView' | 'refetch' | 'csParts'> = {}): Promise<AccountView> {
+export async function coordinatedBuild(env: Env, ctx: ServiceContext, accountId: string, opts: Pick<BuildRequest, 'mode' | 'noCachedView' | 'refetch' | 'csParts' | 'sourceIds'> = {}): Promise<AccountView> {
   const stub = coordinatorFor(env, ctx.tenantId, accountId);
   const result = await stub.build({ tenantId: ctx.tenantId, accountId, correlationId: ctx.correlationId, ...opts });
   if (!result.ok) throw new ConcordError(result.error);
@@ -58,9 +59,12 @@ function pause(key: string): void {
 }
 
 async function revalidate(env: Env, ctx: ServiceContext, accountId: string, key: string): Promise<void> {
-  const kv = await readCache(env, key);
+  // KV is asked first only once this isolate's copy is older than HOT_MS, as when serving: a copy
+  // read from KV (or rebuilt here) in the last two seconds already says what KV has, and reading
+  // and parsing the record again only took the isolate's time from the answers it serves.
   const mine = hotCopy(key);
-  if (kv && isFresh(kv) && (!mine || newestFetch(kv) >= newestFetch(mine))) {
+  const kv = mine ? null : await readCache(env, key);
+  if (kv && isFresh(kv)) {
     remember(key, kv);
     return;
   }

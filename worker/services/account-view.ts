@@ -19,6 +19,7 @@
 import type { Env } from '../env.js';
 import type { CsPart } from '../model/changes.js';
 import type { AccountView } from '../model/index.js';
+import type { BuildRequest } from '../storage/objects/view-coordinator.js';
 import { coordinatorFor } from '../storage/objects/view-shards.js';
 import { cacheKey, readCache, servedFromCache, type Servable } from './account-view-cache.js';
 import { forget, hotCopy, isFresh, remember, servableFromView } from './account-view-hot.js';
@@ -39,6 +40,11 @@ export interface ViewOptions {
    * (`cachedAccountView` answered `miss`): build without asking KV a second time.
    */
   knownMiss?: boolean;
+  /**
+   * The account's ERP and CS record ids as the caller just read them with its link (a card): a
+   * build starts those calls at once, alongside its own account read, which checks them.
+   */
+  sourceIds?: BuildRequest['sourceIds'];
 }
 
 /** What the cache holds for an account, served (fresh, or stale and revalidating) or not. */
@@ -86,7 +92,11 @@ export async function accountView(env: Env, ctx: ServiceContext, accountId: stri
     if ('served' in answer) return answer.served;
     if ('cached' in answer) cached = answer.cached;
   }
-  const request = { mode: opts.refresh ? ('refresh' as const) : ('cold' as const), ...(!opts.refresh && !cached ? { noCachedView: true } : {}) };
+  const request = {
+    mode: opts.refresh ? ('refresh' as const) : ('cold' as const),
+    ...(!opts.refresh && !cached ? { noCachedView: true } : {}),
+    ...(opts.sourceIds ? { sourceIds: opts.sourceIds } : {}),
+  };
   const build = () => coordinatedBuild(env, ctx, accountId, request);
   const view = await (ctx.trace ? ctx.trace.span('coordinator', build) : build());
   remember(cacheKey(ctx.tenantId, accountId), servableFromView(view));

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { HubSpotCardObject } from '../connectors/hubspot/map.js';
 import type { Env } from '../env.js';
-import { accountIdFor } from '../storage/identity.js';
+import { linkedAccountFor, type LinkedAccount } from '../storage/identity.js';
 import { TtlMemo } from '../storage/memo.js';
 import { portsFor } from '../ports/registry.js';
 import type { ServiceContext } from './context.js';
@@ -28,6 +28,11 @@ export interface ResolvedRecord {
   accountId: string | null;
   /** The CRM company/Account the record stands for (a deal's company), null if it has none. */
   crmAccountId: string | null;
+  /**
+   * The ERP and CS record ids of the account, read with the link (same D1 read): a cold view
+   * starts its upstream calls with them while its own account read is under way, and checks them.
+   */
+  sourceIds?: LinkedAccount['sourceIds'];
 }
 
 /** Deal -> companies and Opportunity -> Account change rarely; cache them to keep cards fast. */
@@ -79,16 +84,14 @@ export async function resolveCrmRecord(env: Env, ctx: ServiceContext, ref: CrmRe
 
 async function resolve(env: Env, ctx: ServiceContext, ref: CrmRecordRef, opts: { fresh?: boolean }): Promise<ResolvedRecord> {
   if (ref.system === 'hubspot') {
-    if (ref.objectType === 'companies') {
-      return { accountId: await accountIdFor(env.DB, ctx.tenantId, 'hubspot', ref.objectId, opts), crmAccountId: ref.objectId };
-    }
+    if (ref.objectType === 'companies') return found(await linkedAccountFor(env.DB, ctx.tenantId, 'hubspot', ref.objectId, opts), ref.objectId);
     const companies = await cachedParents(env, parentKey(ctx.tenantId, 'hubspot', 'deals', ref.objectId), async () =>
       (await portsFor(env, ctx, CARD_READER).crm('hubspot', { interactive: true })).companiesOfDeal!(ref.objectId),
     );
     // Primary company first; if it is not linked, a secondary company that is still gives a view.
     for (const companyId of companies) {
-      const accountId = await accountIdFor(env.DB, ctx.tenantId, 'hubspot', companyId, opts);
-      if (accountId) return { accountId, crmAccountId: companyId };
+      const account = await linkedAccountFor(env.DB, ctx.tenantId, 'hubspot', companyId, opts);
+      if (account) return found(account, companyId);
     }
     return { accountId: null, crmAccountId: companies[0] ?? null };
   }
@@ -103,5 +106,9 @@ async function resolve(env: Env, ctx: ServiceContext, ref: CrmRecordRef, opts: {
     sfAccountId = parents[0] ?? null;
   }
   if (!sfAccountId) return { accountId: null, crmAccountId: null };
-  return { accountId: await accountIdFor(env.DB, ctx.tenantId, 'salesforce', sfAccountId, opts), crmAccountId: sfAccountId };
+  return found(await linkedAccountFor(env.DB, ctx.tenantId, 'salesforce', sfAccountId, opts), sfAccountId);
+}
+
+function found(account: LinkedAccount | null, crmAccountId: string): ResolvedRecord {
+  return account ? { accountId: account.id, crmAccountId, sourceIds: account.sourceIds } : { accountId: null, crmAccountId };
 }

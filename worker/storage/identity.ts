@@ -197,21 +197,53 @@ export async function getAccount(db: D1Database, tenantId: string, id: string): 
   return accountFromResults(account, links);
 }
 
+/**
+ * The record id an account's view reads from a source: the primary link of that system, else its
+ * first (links in {@link accountStatements}' order). The view's build and a card's link read
+ * (services/crm-record.ts) pick it the same way.
+ */
+export function sourceIdOf(links: readonly { system: System; externalId: string; isPrimary: boolean }[], system: System): string | null {
+  return links.find((l) => l.system === system && l.isPrimary)?.externalId ?? links.find((l) => l.system === system)?.externalId ?? null;
+}
+
+/** An account found by one of its records, with the record ids its view reads (a hint: the build checks them). */
+export interface LinkedAccount {
+  id: string;
+  sourceIds: { netsuite: string | null; vitally: string | null };
+}
+
 /** Links found, remembered 30 s per isolate: a card asks for the same record again and again. */
-const linked = new TtlMemo<string | null>(30_000);
+const linked = new TtlMemo<LinkedAccount | null>(30_000);
 
 /** The canonical account a system record is linked to (e.g. a HubSpot company id). */
 export async function accountIdFor(db: D1Database, tenantId: string, system: System, externalId: string, opts: { fresh?: boolean } = {}): Promise<string | null> {
+  return (await linkedAccountFor(db, tenantId, system, externalId, opts))?.id ?? null;
+}
+
+/**
+ * The canonical account a system record is linked to, with the ERP and CS record ids its view
+ * reads, in the same one D1 read: a card's cold view then starts its upstream calls without
+ * waiting for the build's own account read (services/account-view-build.ts `sourceIds`).
+ */
+export async function linkedAccountFor(db: D1Database, tenantId: string, system: System, externalId: string, opts: { fresh?: boolean } = {}): Promise<LinkedAccount | null> {
   // `fresh`: what this isolate remembers was just contradicted; ask D1 and remember its answer.
   if (opts.fresh) linked.delete(`${tenantId}:${system}:${externalId}`);
   // Only found links are remembered: a record linked a moment ago must show at once.
-  return linked.get(`${tenantId}:${system}:${externalId}`, () => lookupAccountId(db, tenantId, system, externalId), (id) => id !== null);
+  return linked.get(`${tenantId}:${system}:${externalId}`, () => lookupLinkedAccount(db, tenantId, system, externalId), (a) => a !== null);
 }
 
-async function lookupAccountId(db: D1Database, tenantId: string, system: System, externalId: string): Promise<string | null> {
-  const row = await db
-    .prepare(`SELECT canonical_id AS id FROM identity_links WHERE tenant_id = ? AND entity = 'account' AND system = ? AND external_id = ?`)
+async function lookupLinkedAccount(db: D1Database, tenantId: string, system: System, externalId: string): Promise<LinkedAccount | null> {
+  const { results } = await db
+    .prepare(
+      `SELECT canonical_id AS id, system, external_id AS externalId, is_primary AS isPrimary FROM identity_links
+       WHERE tenant_id = ?1 AND entity = 'account'
+         AND canonical_id = (SELECT canonical_id FROM identity_links WHERE tenant_id = ?1 AND entity = 'account' AND system = ?2 AND external_id = ?3)
+       ORDER BY is_primary DESC, system, external_id`,
+    )
     .bind(tenantId, system, externalId)
-    .first<{ id: string }>();
-  return row?.id ?? null;
+    .all<{ id: string; system: System; externalId: string; isPrimary: number }>();
+  const first = results[0];
+  if (!first) return null;
+  const links = results.map((l) => ({ system: l.system, externalId: l.externalId, isPrimary: l.isPrimary === 1 }));
+  return { id: first.id, sourceIds: { netsuite: sourceIdOf(links, 'netsuite'), vitally: sourceIdOf(links, 'vitally') } };
 }

@@ -8,12 +8,14 @@ import { z } from 'zod';
 import { fail } from '../../errors.js';
 import type { AccountView } from '../../model/index.js';
 import { accountView, cachedAccountView } from '../../services/account-view.js';
-import { forgetRecord, rememberedRecord, resolveCrmRecord, type CrmRecordRef } from '../../services/crm-record.js';
+import { forgetRecord, rememberedRecord, resolveCrmRecord, type CrmRecordRef, type ResolvedRecord } from '../../services/crm-record.js';
 import type { CardEnv } from '../middleware/card-context.js';
 import { serviceContext, type ServiceContext } from '../../services/context.js';
 import { linkCrmCompanies } from '../../services/identity/incremental.js';
 import { whyNotLinked } from '../../services/identity/why-unlinked.js';
 import { viewAnswer } from '../view-answer.js';
+
+type SourceIds = NonNullable<ResolvedRecord['sourceIds']>;
 
 /** `refresh=1` (HubSpot card) or `refresh=true` (Salesforce component) bypasses the view cache. */
 export const RefreshParam = z
@@ -48,9 +50,10 @@ export async function serveCardView(c: Context<CardEnv>, ref: CrmRecordRef, refr
     }
   }
 
-  const accountId = await accountOfRecord(c, ctx, ref, { fresh, findMatch: true });
+  const { accountId, sourceIds } = await linkOfRecord(c, ctx, ref, { fresh, findMatch: true });
   // The cache was just asked for this very account and had nothing: build without asking again.
-  return answer(await accountView(c.env, ctx, accountId, { refresh, ...background, knownMiss: knownMiss === accountId }));
+  // The link read named the account's ERP and CS records: a build starts their calls at once.
+  return answer(await accountView(c.env, ctx, accountId, { refresh, ...background, knownMiss: knownMiss === accountId, ...(sourceIds ? { sourceIds } : {}) }));
 }
 
 /**
@@ -61,10 +64,15 @@ export async function serveCardView(c: Context<CardEnv>, ref: CrmRecordRef, refr
  * search for the same company.
  */
 export async function accountOfRecord(c: Context<CardEnv>, ctx: ServiceContext, ref: CrmRecordRef, opts: { fresh?: boolean; findMatch?: boolean } = {}): Promise<string> {
+  return (await linkOfRecord(c, ctx, ref, opts)).accountId;
+}
+
+/** {@link accountOfRecord}, with the account's ERP and CS record ids read alongside the link (for its view's build). */
+async function linkOfRecord(c: Context<CardEnv>, ctx: ServiceContext, ref: CrmRecordRef, opts: { fresh?: boolean; findMatch?: boolean }): Promise<{ accountId: string; sourceIds?: SourceIds }> {
   const trace = c.get('trace');
   const resolve = () => resolveCrmRecord(c.env, ctx, ref, { fresh: opts.fresh ?? false });
-  const { accountId, crmAccountId } = await (trace ? trace.span('link', resolve) : resolve());
-  if (accountId) return accountId;
+  const { accountId, crmAccountId, sourceIds } = await (trace ? trace.span('link', resolve) : resolve());
+  if (accountId) return { accountId, ...(sourceIds ? { sourceIds } : {}) };
   if (!crmAccountId) fail({ kind: 'not_found', entity: 'account', code: 'account_not_linked' });
   const why = await whyNotLinked(c.env.DB, ctx.tenantId, ref.system, crmAccountId);
   if (why.unseen && !opts.findMatch) {

@@ -22,6 +22,7 @@ import { createLogger } from '../../ops/log.js';
 import { Trace, type TraceExport } from '../../ops/trace.js';
 import { tracedEnv } from '../../ops/traced-env.js';
 import { buildAccountView } from '../../services/account-view.js';
+import type { SourceIds } from '../../services/account-view-build.js';
 import { FAILED_SOURCE_PAUSE_MS, FRESH_MS } from '../../services/account-view-hot.js';
 import { serviceContext } from '../../services/context.js';
 
@@ -48,6 +49,8 @@ export interface BuildRequest {
   refetch?: ('netsuite' | 'vitally')[];
   /** With `refetch`: the parts of the CS data that changed (buildAccountView `csParts`). */
   csParts?: CsPart[];
+  /** The account's ERP and CS record ids as the caller read them with its link (buildAccountView `sourceIds`). */
+  sourceIds?: SourceIds;
 }
 
 /** How long a finished build answers late arrivals while its KV write settles. */
@@ -109,7 +112,7 @@ export class ViewCoordinator extends DurableObject<Env> {
     // The KV write and the limiter's usage reports wait until this answer has gone out (see afterAnswer).
     const answered = afterAnswer();
     const run = trace
-      .span('build', () => buildAccountView(env, ctx, req.accountId, { waitUntil: (p) => this.ctx.waitUntil(p), answered: answered.promise, ...(req.noCachedView ? { noCachedView: true } : {}) }))
+      .span('build', () => buildAccountView(env, ctx, req.accountId, { waitUntil: (p) => this.ctx.waitUntil(p), answered: answered.promise, ...(req.noCachedView ? { noCachedView: true } : {}), ...(req.sourceIds ? { sourceIds: req.sourceIds } : {}) }))
       .then((view): BuildResult => {
         const degraded = isDegraded(view);
         this.keep(key, { at: Date.now(), view, degraded });
