@@ -86,9 +86,22 @@ describe('change poll checkpoints', () => {
     const paid = await fetch(`${SB}/__sandbox/netsuite/demo/invoices/${open!['id']}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(paid.status).toBe(201);
     const payment = ((await paid.json()) as { payment: { id: string } }).payment;
+    // And an invoice of another customer paid too: two accounts with an invoice edit and a payment each.
+    const openRows = await suiteql(`SELECT id, entity FROM transaction WHERE type = 'CustInvc' AND foreignamountremaining > 0 AND custbody_concord_disputed = 'F' ORDER BY id`);
+    const paidEntity = (await suiteql(`SELECT entity FROM transaction WHERE id = ${open!['id']}`))[0]!['entity'];
+    const another = openRows.find((r) => r['entity'] !== paidEntity);
+    expect((await fetch(`${SB}/__sandbox/netsuite/demo/invoices/${another!['id']}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(201);
     const second = await poll();
     expect(second.report.streams.find((s) => s.stream === 'payment')!.error).toBeUndefined();
     expect(second.sent.filter((m) => m.kind === 'erp.change' && m.recordType === 'payment').map((m) => (m as { recordId: string }).recordId)).toContain(payment.id);
+    // Enqueued by customer, not by stream: the payment and the invoice it paid are one account's
+    // changes, and each customer's changes come one after another (so one change batch holds them).
+    const txns = second.sent.filter((m): m is ChangeMessage & { kind: 'erp.change' } => m.kind === 'erp.change' && ['invoice', 'payment', 'credit_memo', 'sales_order'].includes(m.recordType));
+    expect(txns.map((m) => m.recordId)).toEqual(expect.arrayContaining([payment.id, String(open!['id']), String(another!['id'])]));
+    const entities = new Map((await suiteql(`SELECT id, entity FROM transaction WHERE id IN (${txns.map((m) => m.recordId).join(', ')})`)).map((r) => [String(r['id']), String(r['entity'])]));
+    const order = txns.map((m) => entities.get(m.recordId));
+    const groups = order.filter((c, i) => i === 0 || c !== order[i - 1]);
+    expect(new Set(groups).size, `customers in enqueue order: ${order.join(' ')}`).toBe(groups.length);
     pollAgain = poll;
     paymentId = payment.id;
   });

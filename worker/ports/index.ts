@@ -116,7 +116,7 @@ export interface ErpPort {
   /** One record as it is now (the change pipeline reads a pushed pointer back); null when it is gone. */
   changedRecord?(type: ErpRecordType, id: string): Promise<ErpRecordVersion | null>;
   /** Records of `type` modified at or after `since` (ISO instant), oldest first, page by page: the poll. */
-  changedSince?(type: ErpRecordType, since: string): AsyncIterable<{ id: string; lastModified: string }[]>;
+  changedSince?(type: ErpRecordType, since: string): AsyncIterable<ErpChangedRow[]>;
   /** The date (YYYY-MM-DD) of the customer's latest payment, or null. */
   lastPaymentDate?(customerId: string): Promise<string | null>;
   /** The customer's sales orders held for billing (NetSuite: Pending Approval), oldest first. */
@@ -150,6 +150,13 @@ export interface ErpOrderRelease {
   id: string;
   externalId: string;
   status: 'released';
+}
+
+/** A record the ERP's poll found changed: its id, the customer it belongs to (when the ERP says), its last modified instant. */
+export interface ErpChangedRow {
+  id: string;
+  customerId: string | null;
+  lastModified: string;
 }
 
 /** One version of an ERP record, as the change pipeline reads it back (canonical terms). */

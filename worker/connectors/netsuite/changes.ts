@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { ConcordError } from '../../errors.js';
 import { roundMoney, type CurrencyCode } from '../../model/index.js';
 import type { ErpRecordType } from '../../model/changes.js';
-import type { ErpRecordVersion } from '../../ports/index.js';
+import type { ErpChangedRow, ErpRecordVersion } from '../../ports/index.js';
 import { erpVersionKey, wholeSeconds, type ErpChange } from '../../queues/messages.js';
 import type { NetSuiteClient } from './client.js';
 import type { NetSuiteEvent } from './events.js';
@@ -77,7 +77,7 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const instant = z.string().transform((t, ctx) => suiteqlInstant(t) ?? (ctx.addIssue({ code: 'custom', message: 'expected YYYY-MM-DD HH24:MI:SS' }), z.NEVER));
 
 /** A poll row: id and last modified. */
-export const ChangedRowSchema = z.object({ id, lastmodified: instant });
+export const ChangedRowSchema = z.object({ id, customerid: id.nullish(), lastmodified: instant });
 
 /** A transaction row as the read-back query answers it. */
 export const TransactionVersionSchema = z.object({
@@ -137,10 +137,10 @@ function transactionVersion(type: ErpRecordType, row: TransactionVersion, curren
   };
 }
 
-/** The records of `type` modified at or after `since`, oldest first (the poll's query). */
-export async function* changedSince(client: NetSuiteClient, type: ErpRecordType, since: string): AsyncIterable<{ id: string; lastModified: string }[]> {
+/** The records of `type` modified at or after `since`, oldest first, each with its customer (the poll's query). */
+export async function* changedSince(client: NetSuiteClient, type: ErpRecordType, since: string): AsyncIterable<ErpChangedRow[]> {
   for await (const page of client.suiteql(suiteqlQueries.changedSince(type, suiteqlTimestamp(since)), ChangedRowSchema)) {
-    yield page.map((r) => ({ id: r.id, lastModified: r.lastmodified }));
+    yield page.map((r) => ({ id: r.id, customerId: r.customerid ?? null, lastModified: r.lastmodified }));
   }
 }
 

@@ -12,6 +12,7 @@ import type {
   ErpAccountSnapshot,
   ErpCustomerInput,
   ErpRecordVersion,
+  ErpChangedRow,
   ErpDocument,
   ErpHeldOrder,
   ErpOrderHold,
@@ -211,7 +212,7 @@ export class NetSuiteErp implements ErpPort {
   }
 
   /** The poll: SuiteQL on `lastmodifieddate` for one record type. */
-  changedSince(type: ErpRecordType, since: string): AsyncIterable<{ id: string; lastModified: string }[]> {
+  changedSince(type: ErpRecordType, since: string): AsyncIterable<ErpChangedRow[]> {
     return changedSince(this.client, type, since);
   }
 

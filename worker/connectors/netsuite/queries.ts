@@ -10,13 +10,14 @@ import type { ErpRecordType } from '../../model/changes.js';
 import { internalId, isoDate, isoDateOf, sqlString } from './sql.js';
 
 /** Where the poll finds each record type: its SuiteQL table, and the transaction type for transactions. */
-const CHANGE_SOURCE: Readonly<Record<ErpRecordType, { table: string; type?: string }>> = {
-  invoice: { table: 'transaction', type: 'CustInvc' },
-  payment: { table: 'transaction', type: 'CustPymt' },
-  credit_memo: { table: 'transaction', type: 'CustCred' },
-  sales_order: { table: 'transaction', type: 'SalesOrd' },
-  contract: { table: 'subscription' },
-  customer: { table: 'customer' },
+/** Where the poll finds each record type, and the column naming the customer the record belongs to. */
+const CHANGE_SOURCE: Readonly<Record<ErpRecordType, { table: string; type?: string; customer: string }>> = {
+  invoice: { table: 'transaction', type: 'CustInvc', customer: 'entity' },
+  payment: { table: 'transaction', type: 'CustPymt', customer: 'entity' },
+  credit_memo: { table: 'transaction', type: 'CustCred', customer: 'entity' },
+  sales_order: { table: 'transaction', type: 'SalesOrd', customer: 'entity' },
+  contract: { table: 'subscription', customer: 'customer' },
+  customer: { table: 'customer', customer: 'id' },
 };
 
 /** A datetime column as `YYYY-MM-DD HH24:MI:SS` text under `alias` (the account's format otherwise). */
@@ -104,11 +105,11 @@ export const suiteqlQueries = {
   pricing: () => 'SELECT item, pricelevel, pricelevelname, currency, unitprice FROM pricing ORDER BY item',
   /** Payment terms, for mapping a closed-won deal's terms. */
   terms: () => 'SELECT id, name, daysuntilnetdue FROM term ORDER BY id',
-  /** The poll: records of one type modified at or after `since` (YYYY-MM-DD HH24:MI:SS), oldest first. */
+  /** The poll: records of one type modified at or after `since` (YYYY-MM-DD HH24:MI:SS), oldest first, with their customer. */
   changedSince: (type: ErpRecordType, since: string) => {
-    const { table, type: tranType } = CHANGE_SOURCE[type];
+    const { table, type: tranType, customer } = CHANGE_SOURCE[type];
     const where = [...(tranType ? [`type = ${sqlString(tranType)}`] : []), `lastmodifieddate >= ${timestampLiteral(since)}`].join(' AND ');
-    return `SELECT id, ${timestamp('lastmodifieddate', 'lastmodified')} FROM ${table} WHERE ${where} ORDER BY lastmodifieddate, id`;
+    return `SELECT id, ${customer === 'id' ? 'id AS customerid' : `${customer} AS customerid`}, ${timestamp('lastmodifieddate', 'lastmodified')} FROM ${table} WHERE ${where} ORDER BY lastmodifieddate, id`;
   },
   /** Read-back of one transaction (invoice, payment, credit memo, sales order) as it is now. */
   transactionVersion: (id: string) =>

@@ -41,12 +41,12 @@ export const REENQUEUE_AFTER_MS = 5 * 60_000;
 
 /**
  * Keeps the messages whose version nobody claimed yet and no poll enqueued in the last
- * REENQUEUE_AFTER_MS; enqueues them and notes them as enqueued. Answers how many it enqueued, and
- * how many were left alone as waiting in the queue.
+ * REENQUEUE_AFTER_MS; enqueues them in the order given and notes them as enqueued. Answers the
+ * keys it enqueued, and those left alone as waiting in the queue.
  */
-export async function enqueueUnclaimed(env: Env, tenantId: string, messages: ChangeMessage[]): Promise<{ enqueued: number; waiting: number }> {
+export async function enqueueUnclaimedKeys(env: Env, tenantId: string, messages: ChangeMessage[]): Promise<{ enqueued: Set<string>; waiting: Set<string> }> {
   const unique = [...new Map(messages.map((m) => [m.idempotencyKey, m])).values()];
-  if (unique.length === 0) return { enqueued: 0, waiting: 0 };
+  if (unique.length === 0) return { enqueued: new Set(), waiting: new Set() };
   const now = Date.now();
   const keys = unique.map((m) => m.idempotencyKey);
   const [claimed, queued] = await Promise.all([claimedKeys(env.DB, tenantId, keys), queuedKeys(env.DB, tenantId, keys, now - REENQUEUE_AFTER_MS)]);
@@ -56,7 +56,13 @@ export async function enqueueUnclaimed(env: Env, tenantId: string, messages: Cha
     // Noted once sent: a note that fails to be written costs a duplicate message later, never a lost one.
     await noteEnqueued(env.DB, tenantId, fresh.map((m) => m.idempotencyKey), now, now - REENQUEUE_AFTER_MS);
   }
-  return { enqueued: fresh.length, waiting: unique.filter((m) => !claimed.has(m.idempotencyKey) && queued.has(m.idempotencyKey)).length };
+  return { enqueued: new Set(fresh.map((m) => m.idempotencyKey)), waiting: new Set(keys.filter((k) => !claimed.has(k) && queued.has(k))) };
+}
+
+/** `enqueueUnclaimedKeys`, counted. */
+export async function enqueueUnclaimed(env: Env, tenantId: string, messages: ChangeMessage[]): Promise<{ enqueued: number; waiting: number }> {
+  const sent = await enqueueUnclaimedKeys(env, tenantId, messages);
+  return { enqueued: sent.enqueued.size, waiting: sent.waiting.size };
 }
 
 /**

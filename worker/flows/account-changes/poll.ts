@@ -32,7 +32,7 @@ import { dueSweep } from './due-sweep.js';
 import { POLLED_CRMS, pollCrmCompanies } from './crm-poll.js';
 import { pollCrmDeletions } from './crm-deletions.js';
 import { QUEUE_WAIT_MS } from './intake.js';
-import { OVERLAP_MS, accountOf, enqueueUnclaimed, type StreamReport } from './poll-common.js';
+import { OVERLAP_MS, accountOf, enqueueUnclaimed, enqueueUnclaimedKeys, type StreamReport } from './poll-common.js';
 
 export { OVERLAP_MS, type StreamReport } from './poll-common.js';
 
@@ -56,30 +56,56 @@ async function pollErp(env: Env, tenantId: string, log: Logger, correlationId: s
   const marks = await checkpoints(env.DB, tenantId, erp.system);
   const reports: StreamReport[] = [];
   const saves: D1PreparedStatement[] = [];
+  // Every stream read first, then enqueued at once ordered by customer: a payment is a new payment
+  // and an edited invoice, and an account's changes in one change batch run its effects once
+  // (by stream, a burst's invoices filled the first batches and its payments the later ones, and
+  // each account was read twice).
+  const read: { type: (typeof ERP_RECORD_TYPES)[number]; newest: number; messages: { m: ErpChange; customerId: string | null }[] }[] = [];
   for (const type of ERP_RECORD_TYPES) {
     const previous = marks.get(type)?.checkpointMs ?? started - OVERLAP_MS;
     let newest = previous;
-    const messages: ErpChange[] = [];
+    const messages: { m: ErpChange; customerId: string | null }[] = [];
     try {
       for await (const page of erp.changedSince(type, new Date(previous - OVERLAP_MS).toISOString())) {
         for (const row of page) {
           const lastModified = wholeSeconds(Date.parse(row.lastModified));
           newest = Math.max(newest, Math.min(lastModified, started));
           messages.push({
-            v: 1, kind: 'erp.change', tenantId, system: 'netsuite', externalAccount, recordType: type, recordId: row.id, eventType: null, lastModified, via: 'poll',
-            sourceEventId: `poll:${type}:${row.id}:${lastModified}`, correlationId,
-            idempotencyKey: await erpVersionKey({ externalAccount, recordType: type, recordId: row.id, lastModified }),
+            customerId: row.customerId,
+            m: {
+              v: 1, kind: 'erp.change', tenantId, system: 'netsuite', externalAccount, recordType: type, recordId: row.id, eventType: null, lastModified, via: 'poll',
+              sourceEventId: `poll:${type}:${row.id}:${lastModified}`, correlationId,
+              idempotencyKey: await erpVersionKey({ externalAccount, recordType: type, recordId: row.id, lastModified }),
+            },
           });
         }
       }
-      const { enqueued, waiting } = await enqueueUnclaimed(env, tenantId, messages);
-      reports.push({ source: erp.system, stream: type, seen: messages.length, enqueued, waiting });
-      saves.push(saveCheckpointStatement(env.DB, { tenantId, source: erp.system, stream: type, checkpointMs: newest, found: enqueued, error: null }));
+      read.push({ type, newest, messages });
     } catch (err) {
       const error = failureReason(err);
       log.warn('poll.stream_failed', { source: erp.system, stream: type, error });
       reports.push({ source: erp.system, stream: type, seen: messages.length, enqueued: 0, error });
       saves.push(saveCheckpointStatement(env.DB, { tenantId, source: erp.system, stream: type, checkpointMs: previous, found: 0, error: error.slice(0, 300) }));
+    }
+  }
+  const all = read.flatMap((r) => r.messages);
+  // By customer (rows that name none first), then oldest first.
+  all.sort((a, b) => (a.customerId ?? '').localeCompare(b.customerId ?? '') || a.m.lastModified - b.m.lastModified);
+  try {
+    const sent = await enqueueUnclaimedKeys(env, tenantId, all.map((x) => x.m));
+    for (const r of read) {
+      const enqueued = r.messages.filter((x) => sent.enqueued.has(x.m.idempotencyKey)).length;
+      const waiting = r.messages.filter((x) => sent.waiting.has(x.m.idempotencyKey)).length;
+      reports.push({ source: erp.system, stream: r.type, seen: r.messages.length, enqueued, waiting });
+      saves.push(saveCheckpointStatement(env.DB, { tenantId, source: erp.system, stream: r.type, checkpointMs: r.newest, found: enqueued, error: null }));
+    }
+  } catch (err) {
+    // Nothing is known to be enqueued: every stream read keeps its checkpoint and reads the window again.
+    const error = failureReason(err);
+    log.warn('poll.enqueue_failed', { source: erp.system, error });
+    for (const r of read) {
+      reports.push({ source: erp.system, stream: r.type, seen: r.messages.length, enqueued: 0, error });
+      saves.push(saveCheckpointStatement(env.DB, { tenantId, source: erp.system, stream: r.type, checkpointMs: marks.get(r.type)?.checkpointMs ?? started - OVERLAP_MS, found: 0, error: error.slice(0, 300) }));
     }
   }
   await env.DB.batch(saves);
