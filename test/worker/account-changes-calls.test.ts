@@ -237,6 +237,38 @@ describe('vendor requests per pushed change', () => {
   });
 });
 
+describe('a source wanted only to complete the digest', () => {
+  it('an ERP change on an account never read is applied while Vitally fails: the CS part waits for a later change, nothing is retried', { timeout: 60_000 }, async () => {
+    const byCustomer = new Map(openInvoices.map((r) => [String(r.entity), r]));
+    const third = await estate.linkedAccount(['hubspot', 'netsuite', 'vitally'], (t) => byCustomer.has(t.netsuiteCustomerIds[0]!) && t.netsuiteCustomerIds[0] !== account.records.netsuite && t.netsuiteCustomerIds[0] !== other?.records.netsuite);
+    const row = byCustomer.get(third.records.netsuite!)!;
+    const stateOf = async () => {
+      const r = await env.DB.prepare('SELECT state_json FROM account_states WHERE tenant_id = ? AND account_id = ?').bind(TENANT, third.id).first<{ state_json: string }>();
+      return r ? (JSON.parse(r.state_json) as { erp?: unknown; cs?: unknown }) : null;
+    };
+    expect(await stateOf(), 'an account the pipeline never read').toBeNull();
+    const pushed = await pay(String(row.id), `calls-deferred-${String(row.id)}`);
+    await vitally.faults({ vitally: { errorRate: 1 } });
+    let result;
+    try {
+      result = await deliver([pushed]);
+    } finally {
+      await vitally.faults({});
+    }
+    // Applied: acked, not retried (so not on its way to the dead-letter queue) ...
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(result.retryMessages).toEqual([]);
+    expect(await estate.history(third.id)).toContain(`Invoice ${String(row.tranid)} paid in NetSuite`);
+    // ... with the ERP part of the digest, and no CS part yet: the next change reads it.
+    const state = await stateOf();
+    expect(state?.erp).toBeTruthy();
+    expect(state?.cs).toBeUndefined();
+    const view = await estate.freshView(third.id);
+    const expected = view.receivables.state === 'ok' ? view.receivables.data.openTotal : -1;
+    await expect.poll(async () => Number(await estate.companyProperty(third.records.hubspot!, 'concord_open_ar')), { timeout: 15_000, interval: 200 }).toBe(expected);
+  });
+});
+
 describe('the facts writer (flows/account-changes/facts-writer.ts)', () => {
   /** HubSpot batch updates of companies since the sandbox started (its counters by route). */
   const companyBatchWrites = async () => (await hubspot.counters()).byRoute['POST /hubspot/crm/v3/objects/companies/batch/update'] ?? 0;

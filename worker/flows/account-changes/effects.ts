@@ -198,23 +198,39 @@ async function freshSections(env: Env, ctx: ServiceContext, accountId: string, i
   // A CS change that named its parts (a health score, a milestone, a conversation) reads only those.
   const csParts = changed.cs && changed.csParts ? changed.csParts : undefined;
   const view: AccountView | null = sources.length > 0 ? await rebuildAccountView(env, ctx, accountId, refetch, csParts) : null;
+  // A source the change marked must be read, or the change is retried. One wanted only to complete
+  // the digest is left for a later change when it cannot be read now (a CS platform at its rate
+  // limit must not hold an ERP change back, nor send it to the dead-letter queue after its retries).
+  // A run that marks nothing (backfill, a re-read) reads every source it wants, or fails.
+  const mustRead = (s: 'netsuite' | 'vitally') => refetch.length === 0 || refetch.includes(s);
+  const deferred = (s: 'netsuite' | 'vitally', why: string) => ctx.log.info('account_changes.source_deferred', { accountId, system: s, why });
   if (view) {
-    for (const s of sources) {
-      // A source that failed during the rebuild: its change is not read yet, so retry.
+    const read = sources.filter((s) => {
       const f = view.freshness[s];
-      if (f?.status !== 'fresh') throw new ConcordError({ kind: 'upstream', system: s, status: 0, detail: `rebuild could not read ${s} (${f?.error ?? 'unknown'})` });
-    }
+      if (f?.status === 'fresh') return true;
+      // A source that failed during the rebuild: its change is not read yet, so retry.
+      if (mustRead(s)) throw new ConcordError({ kind: 'upstream', system: s, status: 0, detail: `rebuild could not read ${s} (${f?.error ?? 'unknown'})` });
+      deferred(s, f?.error ?? 'unknown');
+      return false;
+    });
     const at = (s: 'netsuite' | 'vitally') => view.freshness[s]?.fetchedAt ?? new Date().toISOString();
     return {
-      erp: sources.includes('netsuite') ? { fetchedAt: at('netsuite'), receivables: sectionData(view.receivables), contract: sectionData(view.contract) } : null,
-      cs: sources.includes('vitally') ? { fetchedAt: at('vitally'), health: sectionData(view.health), onboarding: sectionData(view.onboarding), escalations: sectionData(view.escalations) } : null,
+      erp: read.includes('netsuite') ? { fetchedAt: at('netsuite'), receivables: sectionData(view.receivables), contract: sectionData(view.contract) } : null,
+      cs: read.includes('vitally') ? { fetchedAt: at('vitally'), health: sectionData(view.health), onboarding: sectionData(view.onboarding), escalations: sectionData(view.escalations) } : null,
       rebuilt: true,
     };
   }
   const now = new Date().toISOString();
+  const optional = <T,>(s: 'netsuite' | 'vitally', p: Promise<T>): Promise<T | null> =>
+    mustRead(s)
+      ? p
+      : p.catch((err: unknown) => {
+          deferred(s, err instanceof ConcordError ? err.error.kind : 'error');
+          return null;
+        });
   const [erp, cs] = await Promise.all([
-    sources.includes('netsuite') && ids.erp ? fetchNetSuite(env, ctx, ids.erp, today) : null,
-    sources.includes('vitally') && ids.cs ? fetchVitally(env, ctx, ids.cs) : null,
+    sources.includes('netsuite') && ids.erp ? optional('netsuite', fetchNetSuite(env, ctx, ids.erp, today)) : null,
+    sources.includes('vitally') && ids.cs ? optional('vitally', fetchVitally(env, ctx, ids.cs)) : null,
   ]);
   return {
     erp: erp ? { fetchedAt: now, receivables: erp.receivables, contract: erp.contract } : null,
