@@ -20,9 +20,11 @@ import { parseVitallyWebhook, vitallyChange } from '../../worker/connectors/vita
 import type { Env } from '../../worker/env.js';
 import type { AccountView } from '../../worker/model/index.js';
 import { createLogger } from '../../worker/ops/log.js';
-import { EVENTS_QUEUE, FLOW_WRITES_QUEUE, type AccountFactsWrite, type CsChange, type ErpChange } from '../../worker/queues/messages.js';
+import { EVENTS_QUEUE, FLOW_WRITES_QUEUE, type AccountEffectsRun, type CsChange, type ErpChange } from '../../worker/queues/messages.js';
 import { serviceContext } from '../../worker/services/context.js';
 import { sha256Hex } from '../../worker/storage/crypto.js';
+import { markDirtyStatement } from '../../worker/storage/account-changes.js';
+import { INLINE_EFFECTS_MAX } from '../../worker/flows/account-changes/effects-queue.js';
 import { loadReference } from '../../worker/services/reference.js';
 import { automationEstate, type Linked } from './automation-helpers.js';
 import { api } from './helpers.js';
@@ -48,7 +50,7 @@ const MAX_VITALLY = 0;
 let delivered = 0;
 
 /** Hands change messages to the queue consumer as one batch, as the EVENTS queue (or `queue`) delivers them. */
-async function deliver(bodies: (ErpChange | CsChange | AccountFactsWrite)[], queue = EVENTS_QUEUE) {
+async function deliver(bodies: (ErpChange | CsChange | AccountEffectsRun)[], queue = EVENTS_QUEUE) {
   const batch = createMessageBatch(queue, bodies.map((body, i) => ({ id: `calls-${delivered++}-${i}`, timestamp: new Date(), attempts: 1, body })));
   const ctx = createExecutionContext();
   await worker.queue(batch, env as unknown as Env);
@@ -145,8 +147,7 @@ describe('vendor requests per pushed change', () => {
     expect(view.receivables.state).toBe('ok');
     if (view.receivables.state === 'ok') expect(view.receivables.data.openInvoices.some((i) => i.id === invoice.id)).toBe(false);
     const expected = Math.round((openBefore - invoice.balance) * 100) / 100;
-    // The facts go on through the writes queue (facts-writer.ts), batched with other accounts'.
-    await expect.poll(async () => Number(await estate.companyProperty(account.records.hubspot!, 'concord_open_ar')), { timeout: 15_000, interval: 200 }).toBe(expected);
+    expect(Number(await estate.companyProperty(account.records.hubspot!, 'concord_open_ar'))).toBe(expected);
     expect(await estate.history(account.id)).toContain(`Invoice ${invoice.tranId} paid in NetSuite`);
 
     const used = { netsuite: after.netsuite - before.netsuite, vitally: after.vitally - before.vitally, hubspot: after.hubspot - before.hubspot };
@@ -228,7 +229,7 @@ describe('vendor requests per pushed change', () => {
     expect(result.explicitAcks).toHaveLength(1);
     const view = await cachedView(account.id);
     expect(view.health.state === 'ok' ? Math.round(view.health.data.score) : null).toBe(to);
-    await expect.poll(async () => Number(await estate.companyProperty(account.records.hubspot!, 'concord_health_score')), { timeout: 15_000, interval: 200 }).toBe(to);
+    expect(Number(await estate.companyProperty(account.records.hubspot!, 'concord_health_score'))).toBe(to);
     if (from !== null) expect(await estate.history(account.id)).toContain(`Health ${to < from ? 'fell' : 'rose'} from ${from} to ${to}`);
     const used = { netsuite: after.netsuite - counted.netsuite, vitally: after.vitally - counted.vitally };
     console.log(`one health change: ${JSON.stringify(used)}`);
@@ -265,27 +266,24 @@ describe('a source wanted only to complete the digest', () => {
     expect(state?.cs).toBeUndefined();
     const view = await estate.freshView(third.id);
     const expected = view.receivables.state === 'ok' ? view.receivables.data.openTotal : -1;
-    await expect.poll(async () => Number(await estate.companyProperty(third.records.hubspot!, 'concord_open_ar')), { timeout: 15_000, interval: 200 }).toBe(expected);
+    expect(Number(await estate.companyProperty(third.records.hubspot!, 'concord_open_ar'))).toBe(expected);
   });
 });
 
-describe('the facts writer (flows/account-changes/facts-writer.ts)', () => {
+describe('a burst\'s effects on the writes queue (flows/account-changes/effects-queue.ts)', () => {
   /** HubSpot batch updates of companies since the sandbox started (its counters by route). */
   const companyBatchWrites = async () => (await hubspot.counters()).byRoute['POST /hubspot/crm/v3/objects/companies/batch/update'] ?? 0;
 
-  it('writes the pointers of accounts changed in separate change batches in one HubSpot call, each from its digest as stored now', async () => {
+  it('runs the effects of accounts marked by separate change batches in one delivery: one HubSpot call, each account once, its mark cleared', async () => {
     expect(other, 'the account changed without a cached view').toBeDefined();
     const both = [account, other!];
-    // The changes' own pointers, queued by the pipeline, written first (they are consumed by the queue).
     const expected = new Map<string, number>();
     for (const a of both) {
       const view = await estate.freshView(a.id);
-      expect(view.receivables.state).toBe('ok');
       expected.set(a.id, view.receivables.state === 'ok' ? view.receivables.data.openTotal : -1);
-      await expect.poll(async () => Number(await estate.companyProperty(a.records.hubspot!, 'concord_open_ar')), { timeout: 15_000, interval: 200 }).toBe(expected.get(a.id));
     }
-    // Someone overwrote the property in HubSpot, and Concord forgot what it wrote: the pointers
-    // must write the digest's value again.
+    // Someone overwrote the property in HubSpot, and Concord forgot what it wrote there; then two
+    // change batches of a burst marked the accounts and sent their pointers (one account twice).
     for (const a of both) {
       const res = await fetch(`${S}/hubspot/crm/v3/objects/companies/${a.records.hubspot}`, {
         method: 'PATCH',
@@ -294,23 +292,57 @@ describe('the facts writer (flows/account-changes/facts-writer.ts)', () => {
       });
       expect(res.status, await res.clone().text()).toBe(200);
     }
-    await env.DB.prepare('DELETE FROM crm_fact_writes WHERE tenant_id = ? AND record_id IN (?, ?)').bind(TENANT, account.records.hubspot!, other!.records.hubspot!).run();
-
-    // Pointers as the pipeline sends them: one per account per change; an account's twice (a
-    // second change of it in another change batch) and one sent long ago (an old mark).
-    const pointer = async (accountId: string, seq: number): Promise<AccountFactsWrite> => ({
+    await env.DB.batch([
+      env.DB.prepare('DELETE FROM crm_fact_writes WHERE tenant_id = ? AND record_id IN (?, ?)').bind(TENANT, account.records.hubspot!, other!.records.hubspot!),
+      ...both.map((a) => markDirtyStatement(env.DB, TENANT, a.id, { erp: true, cs: false })),
+    ]);
+    const pointer = async (accountId: string, batch: number): Promise<AccountEffectsRun> => ({
       v: 1,
-      kind: 'account.facts',
+      kind: 'account.effects',
       tenantId: TENANT,
       accountId,
-      correlationId: `calls-facts-${accountId}-${seq}`,
-      idempotencyKey: await sha256Hex(`facts-${accountId}-${seq}`),
+      correlationId: `calls-burst-${batch}`,
+      idempotencyKey: await sha256Hex(`effects-${accountId}-${batch}`),
     });
-    const before = await companyBatchWrites();
-    const result = await deliver([await pointer(account.id, 1), await pointer(other!.id, 7), await pointer(account.id, 2)], FLOW_WRITES_QUEUE);
+    const before = await counts();
+    const writesBefore = await companyBatchWrites();
+    const result = await deliver([await pointer(account.id, 1), await pointer(other!.id, 2), await pointer(account.id, 2)], FLOW_WRITES_QUEUE);
+    const after = await counts();
     expect(result.explicitAcks).toHaveLength(3);
     expect(result.retryMessages).toEqual([]);
-    expect((await companyBatchWrites()) - before, 'HubSpot batch update calls').toBe(1);
+    expect((await companyBatchWrites()) - writesBefore, 'HubSpot batch update calls').toBe(1);
     for (const a of both) expect(Number(await estate.companyProperty(a.records.hubspot!, 'concord_open_ar'))).toBe(expected.get(a.id));
+    // Each account's ERP part read once (its cached view rebuilt), not once per pointer.
+    expect(after.netsuite - before.netsuite, 'NetSuite requests').toBeLessThanOrEqual(2 * 2);
+    const marks = await env.DB.prepare('SELECT COUNT(*) AS n FROM account_dirty WHERE tenant_id = ? AND account_id IN (?, ?)').bind(TENANT, account.id, other!.id).first<{ n: number }>();
+    expect(marks?.n).toBe(0);
+
+    // Delivered again (a duplicate, or late): the marks are cleared, nothing to run, nothing written.
+    const again = await counts();
+    const repeat = await deliver([await pointer(other!.id, 2)], FLOW_WRITES_QUEUE);
+    expect(repeat.explicitAcks).toHaveLength(1);
+    expect((await counts()).netsuite - again.netsuite).toBe(0);
+    expect((await companyBatchWrites()) - writesBefore).toBe(1);
+  });
+  it('a change batch that marks more than INLINE_EFFECTS_MAX accounts does its intake only and hands their effects to the queue', { timeout: 60_000 }, async () => {
+    const used = new Set([account.records.netsuite, other?.records.netsuite]);
+    const byCustomer = new Map(openInvoices.map((r) => [String(r.entity), r]));
+    const burst: { a: Linked; change: ErpChange }[] = [];
+    while (burst.length < INLINE_EFFECTS_MAX + 1) {
+      const a = await estate.linkedAccount(['hubspot', 'netsuite'], (t) => byCustomer.has(t.netsuiteCustomerIds[0]!) && !used.has(t.netsuiteCustomerIds[0]));
+      used.add(a.records.netsuite);
+      const row = byCustomer.get(a.records.netsuite!)!;
+      burst.push({ a, change: await pay(String(row.id), `calls-burst-${String(row.id)}`) });
+    }
+    const marked = async () =>
+      (await env.DB.prepare(`SELECT COUNT(*) AS n FROM account_dirty WHERE tenant_id = ? AND account_id IN (SELECT value FROM json_each(?))`).bind(TENANT, JSON.stringify(burst.map((b) => b.a.id))).first<{ n: number }>())!.n;
+    const result = await deliver(burst.map((b) => b.change));
+    expect(result.explicitAcks).toHaveLength(burst.length);
+    expect(result.retryMessages).toEqual([]);
+    // Claimed and marked; the effects wait for the writes queue (its batch window is a second).
+    expect(await marked()).toBe(burst.length);
+    for (const b of burst) expect(await estate.history(b.a.id)).toContain(`Invoice ${String(byCustomer.get(b.a.records.netsuite!)!.tranid)} paid in NetSuite`);
+    // The queue's delivery runs them: marks cleared, the facts on each company.
+    await expect.poll(marked, { timeout: 30_000, interval: 250 }).toBe(0);
   });
 });

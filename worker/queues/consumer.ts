@@ -10,9 +10,10 @@
  * `consumeEvents` applies each CRM change exactly once (storage/events.ts `applyChange`), then
  * invalidates the cached account view of a changed company; ERP and CS changes go through the
  * change pipeline (flows/account-changes: record read back, claimed once, account view rebuilt,
- * digest stored, a pointer queued for the account's facts); those pointers are written onto the
- * CRM records in batched calls (flows/account-changes/facts-writer.ts), and closed-won
- * write-backs onto their deals and companies (flows/closed-won/writeback.ts). A failure is noted in D1 and the message retried
+ * digest stored, facts written on the CRM records in batches; a burst's accounts are handed to the
+ * writes queue, whose consumer runs their effects many accounts at once,
+ * flows/account-changes/effects-queue.ts), and closed-won write-backs are written onto their
+ * deals and companies (flows/closed-won/writeback.ts). A failure is noted in D1 and the message retried
  * with backoff; a message that can never succeed (malformed, or a business failure) is
  * dead-lettered at once and acked (queues/dead-letter.ts).
  */
@@ -29,8 +30,8 @@ import { deadLetterId, failureReason, loggerFor, parseOrDeadLetter } from './dea
 import { companyChangesIntake, isCompanyIdentityChange } from './identity-intake.js';
 import { consumeAccountChanges, type PipelineItem } from '../flows/account-changes/consume.js';
 import { consumeWritebacks, writebackDeadLettered } from '../flows/closed-won/writeback.js';
-import { consumeFactWrites } from '../flows/account-changes/facts-writer.js';
-import { summarize, type AccountFactsWrite, type ChangeMessage, type CrmChange, type FlowWriteback } from './messages.js';
+import { consumeAccountEffects } from '../flows/account-changes/effects-queue.js';
+import { summarize, type AccountEffectsRun, type ChangeMessage, type CrmChange, type FlowWriteback } from './messages.js';
 
 /** Longest backoff between redeliveries of a failing message. */
 const MAX_DELAY_SECONDS = 300;
@@ -110,7 +111,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
   const companies: Grouped = new Map();
   const pipeline = new Map<PipelineItem, Message<unknown>>();
   const writebacks = new Map<FlowWriteback, { msg: Message<unknown>; log: Logger }>();
-  const factWrites = new Map<AccountFactsWrite, { msg: Message<unknown>; log: Logger }>();
+  const effects = new Map<AccountEffectsRun, { msg: Message<unknown>; log: Logger }>();
   for (const msg of batch.messages) {
     const m = await parseOrDeadLetter(env, msg);
     if (!m) continue;
@@ -119,8 +120,8 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
       writebacks.set(m, { msg, log });
       continue;
     }
-    if (m.kind === 'account.facts') {
-      factWrites.set(m, { msg, log });
+    if (m.kind === 'account.effects') {
+      effects.set(m, { msg, log });
       continue;
     }
     if (m.kind !== 'crm.change') {
@@ -170,15 +171,15 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
       else await failed(env, msg, m, err, log);
     }
   }
-  if (factWrites.size > 0) {
-    // The changed accounts' facts of this delivery, in a few batched CRM calls per tenant.
-    let errors: Map<AccountFactsWrite, unknown>;
+  if (effects.size > 0) {
+    // A burst's accounts, their effects run together: CRM facts in a few batched calls per tenant.
+    let errors: Map<AccountEffectsRun, unknown>;
     try {
-      errors = await consumeFactWrites(env, new Map([...factWrites].map(([m, { log }]) => [m, log])));
+      errors = await consumeAccountEffects(env, new Map([...effects].map(([m, { log }]) => [m, log])));
     } catch (err) {
-      errors = new Map([...factWrites.keys()].map((m) => [m, err]));
+      errors = new Map([...effects.keys()].map((m) => [m, err]));
     }
-    for (const [m, { msg, log }] of factWrites) {
+    for (const [m, { msg, log }] of effects) {
       const err = errors.get(m);
       if (err === undefined) msg.ack();
       else await failed(env, msg, m, err, log);

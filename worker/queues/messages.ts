@@ -11,9 +11,9 @@
  * - `flow.writeback`: a closed-won run has something to show on its CRM deal and company (the
  *   order, then the CS account). Also a pointer: the consumer writes what the run's row holds
  *   then, for many runs in one batched CRM write (flows/closed-won/writeback.ts);
- * - `account.facts`: an account's digest changed, so its CRM records should show its facts. Also a
- *   pointer: the consumer derives the facts from the digest stored then, for many accounts in one
- *   batched CRM write (flows/account-changes/facts-writer.ts).
+ * - `account.effects`: an account a burst's change batch marked, whose effects (view, digest, CRM
+ *   facts, automations) run on the writes queue, many accounts at once. Also a pointer: the
+ *   consumer runs what the account's mark says then (flows/account-changes/effects-queue.ts).
  */
 import { z } from 'zod';
 import { CS_OBJECT_TYPES, ERP_RECORD_TYPES, type CsObjectType, type ErpRecordType } from '../model/changes.js';
@@ -133,11 +133,11 @@ export const FlowWritebackSchema = z
 
 export type FlowWriteback = z.infer<typeof FlowWritebackSchema>;
 
-/** An account whose CRM records should show its stored digest's facts. Strict: the broker is the only producer. */
-export const AccountFactsSchema = z
+/** An account whose marked effects should run. Strict: the broker is the only producer. */
+export const AccountEffectsSchema = z
   .object({
     v: z.literal(1),
-    kind: z.literal('account.facts'),
+    kind: z.literal('account.effects'),
     tenantId: TenantId,
     accountId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
     correlationId: z.string().min(1).max(128),
@@ -145,10 +145,10 @@ export const AccountFactsSchema = z
   })
   .strict();
 
-export type AccountFactsWrite = z.infer<typeof AccountFactsSchema>;
+export type AccountEffectsRun = z.infer<typeof AccountEffectsSchema>;
 
 /** Every message the `EVENTS` queue carries. */
-export const ChangeMessageSchema = z.discriminatedUnion('kind', [CrmChangeSchema, ErpChangeSchema, CsChangeSchema, FlowWritebackSchema, AccountFactsSchema]);
+export const ChangeMessageSchema = z.discriminatedUnion('kind', [CrmChangeSchema, ErpChangeSchema, CsChangeSchema, FlowWritebackSchema, AccountEffectsSchema]);
 export type ChangeMessage = z.infer<typeof ChangeMessageSchema>;
 
 /** A record version in whole seconds: NetSuite's SuiteQL and record/v1 resolve no finer. */
@@ -211,7 +211,7 @@ export function summarize(m: ChangeMessage): string {
       return `${m.system} ${m.objectType} ${m.objectId}: changed (${m.via})`;
     case 'flow.writeback':
       return `closed-won ${m.system} deal ${m.dealId}: ${m.stage === 'order' ? 'order' : 'order and CS account'} onto the CRM record`;
-    case 'account.facts':
-      return `account ${m.accountId}: Concord's facts onto its CRM records`;
+    case 'account.effects':
+      return `account ${m.accountId}: its changes' effects (view, digest, CRM facts, automations)`;
   }
 }

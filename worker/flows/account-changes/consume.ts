@@ -3,14 +3,15 @@
  * 1. intake, per message (intake.ts): the change claimed and recorded exactly once;
  * 2. effects, once per marked account of the batch however many of its changes arrived
  *    (effects.ts): view rebuilt, digest and history stored;
- * 3. CRM writes: a pointer per account on the writes queue (facts-writer.ts), whose consumer
- *    writes many accounts' facts per CRM batch call (crm-facts.ts), however many changes per
- *    account a change batch held; the scheduled sweeps and re-judging write at once, per tenant
- *    and CRM system for their accounts;
+ * 3. CRM writes, once per tenant and CRM system for the whole batch (crm-facts.ts): a burst of
+ *    changed accounts becomes a few full batch calls, not one call per account;
  * 4. each account's mark cleared unless a newer change marked it meanwhile.
- * A message is done when its intake and its account's effects (digest stored, CRM tasks, billing
- * steps, the facts' pointer sent) succeeded; otherwise the
- * caller retries it (its redelivery finds the change claimed and the account still marked).
+ * Steps 2-4 run in the batch for up to INLINE_EFFECTS_MAX accounts; a batch that marks more (a
+ * burst) hands them to the writes queue (effects-queue.ts), whose deliveries run 100 accounts'
+ * effects at once, whatever number of changes per account the change batches held.
+ * A message is done when its intake and its account's effects succeeded, or, in a burst, when its
+ * intake succeeded and its account's pointer was sent; otherwise the caller retries it (its
+ * redelivery finds the change claimed and the account still marked).
  */
 import type { Env } from '../../env.js';
 import type { Logger } from '../../ops/log.js';
@@ -20,8 +21,8 @@ import { serviceContext } from '../../services/context.js';
 import { invalidateAccountView } from '../../services/account-view.js';
 import { clearDirtyStatement, dirtyMarks, loadStates } from '../../storage/account-changes.js';
 import { applyBillingHolds, type BillingHoldWanted } from './billing-hold.js';
-import { writeCrmFacts, type CrmWriteReport, type FactsToWrite } from './crm-facts.js';
-import { queueFactWrites } from './facts-writer.js';
+import { writeCrmFacts, type FactsToWrite } from './crm-facts.js';
+import { INLINE_EFFECTS_MAX, queueAccountEffects } from './effects-queue.js';
 import { accountEffects, type AutomationSettings, type AutomationTask, type BillingRelease, type CrmTarget } from './effects.js';
 import { closedWonSettings } from '../closed-won/settings.js';
 import { loadAutomationPolicy } from '../../services/automation-policy.js';
@@ -59,7 +60,7 @@ export async function runAccountEffects(
   accountIds: readonly string[],
   correlationId: string,
   log: Logger,
-  options: { rejudge?: boolean; queueCrmWrites?: boolean } = {},
+  options: { rejudge?: boolean } = {},
 ): Promise<Map<string, unknown>> {
   const failed = new Map<string, unknown>();
   if (accountIds.length === 0) return failed;
@@ -93,10 +94,8 @@ export async function runAccountEffects(
   // The CRM facts, the CRM tasks and the ERP's billing are independent of one another: written
   // at once, so the batch (and the one queued behind it) does not wait for them in turn. The go-live
   // release and the stall's billing hold may touch the same sales order: those two stay in order.
-  // The queue's path hands the facts to the writes queue (facts-writer.ts), which batches them
-  // across change batches; sweeps and re-judging write them here.
   const [written, taskFailures, billingFailures] = await Promise.all([
-    options.queueCrmWrites ? queueWrites(env, tenantId, toWrite.map((w) => ({ accountId: w.accountId, seq: marks.get(w.accountId)!.seq })), correlationId) : writeCrmFacts(env, ctx, toWrite),
+    writeCrmFacts(env, ctx, toWrite),
     fileTasks(env, ctx, tasks),
     (async () => new Map([...(await releaseBilling(env, ctx, releases)), ...(await applyBillingHolds(env, ctx, billingHolds))]))(),
   ]);
@@ -107,16 +106,6 @@ export async function runAccountEffects(
   for (let i = 0; i < cleared.length; i += 50) await env.DB.batch(cleared.slice(i, i + 50));
   log.info('account_changes.effects', { accounts: marked.length, failed: failed.size, crm: written.systems });
   return failed;
-}
-
-/** The pointers of `accounts` on the writes queue; on failure every one of them is retried. */
-async function queueWrites(env: Env, tenantId: string, accounts: { accountId: string; seq: number }[], correlationId: string): Promise<CrmWriteReport> {
-  try {
-    if (accounts.length > 0) await queueFactWrites(env, tenantId, accounts, correlationId);
-    return { failedAccounts: new Map(), systems: { queued: { records: accounts.length, calls: 0, refused: [] } } };
-  } catch (err) {
-    return { failedAccounts: new Map(accounts.map((a) => [a.accountId, err])), systems: {} };
-  }
 }
 
 /**
@@ -221,7 +210,13 @@ export async function consumeAccountChanges(env: Env, items: readonly PipelineIt
     const accounts = [...new Set(group.map((i) => outcomes.get(i)!.accountId!))];
     let failed: Map<string, unknown>;
     try {
-      failed = await runAccountEffects(env, tenantId, accounts, group[0]!.m.correlationId, group[0]!.log.with({ accounts: accounts.length }), { queueCrmWrites: true });
+      if (accounts.length > INLINE_EFFECTS_MAX) {
+        // A burst: the effects run on the writes queue, many change batches' accounts at once.
+        await queueAccountEffects(env, tenantId, accounts, group[0]!.m.correlationId);
+        failed = new Map();
+      } else {
+        failed = await runAccountEffects(env, tenantId, accounts, group[0]!.m.correlationId, group[0]!.log.with({ accounts: accounts.length }));
+      }
     } catch (err) {
       failed = new Map(accounts.map((a) => [a, err]));
     }

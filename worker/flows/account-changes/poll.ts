@@ -36,8 +36,12 @@ import { OVERLAP_MS, accountOf, enqueueUnclaimed, enqueueUnclaimedKeys, type Str
 
 export { OVERLAP_MS, type StreamReport } from './poll-common.js';
 
-/** A mark older than this was left behind by a delivery that failed after its claim. */
-const LEFT_BEHIND_MS = 2 * 60_000;
+/**
+ * A mark older than this was left behind by a delivery that failed after its claim. A burst's
+ * marks wait for their effects on the writes queue (effects-queue.ts) for minutes: the sweep
+ * leaves them to it (each pointer retries on its own, then goes to the dead-letter store).
+ */
+const LEFT_BEHIND_MS = 10 * 60_000;
 
 export interface PollReport {
   tenantId: string;
