@@ -16,7 +16,11 @@ import type { Env } from '../../worker/env.js';
 import { runAccountEffects } from '../../worker/flows/account-changes/consume.js';
 import worker from '../../worker/index.js';
 import { createLogger } from '../../worker/ops/log.js';
-import { markDirtyStatement, writtenFacts } from '../../worker/storage/account-changes.js';
+import { loadStates, markDirtyStatement, writtenFacts } from '../../worker/storage/account-changes.js';
+import { csDigest, type AccountState } from '../../worker/policies/account-facts/index.js';
+import { DEFAULT_AUTOMATION_POLICY } from '../../worker/policies/automations/index.js';
+import { fetchVitally } from '../../worker/services/account-view-build.js';
+import { serviceContext } from '../../worker/services/context.js';
 import { api, provision } from './helpers.js';
 
 declare module 'vitest' {
@@ -55,6 +59,12 @@ async function hubspot<T>(method: string, path: string, body?: unknown): Promise
   });
   if (!res.ok) throw new Error(`hubspot ${method} ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
+}
+
+/** Requests the sandbox's Vitally has answered for the demo tenant. */
+async function vitallyRequests(): Promise<number> {
+  const res = await fetch(`${SB}/__sandbox/limits`);
+  return ((await res.json()) as { counters: Record<string, Record<string, { requests: number }>> }).counters['vitally']?.['demo']?.requests ?? 0;
 }
 
 const faults = (body: unknown) => fetch(`${SB}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -120,6 +130,7 @@ describe('sync runs', () => {
   it('backfills: links every record, writes the link and financial properties onto HubSpot and Salesforce, and resumes after a failed step', { timeout: 480_000 }, async () => {
     // HubSpot answers 5xx: the run gets past NetSuite and Vitally, then its HubSpot step fails and is retried.
     await faults({ hubspot: { errorRate: 1 } });
+    const vitallyBefore = await vitallyRequests();
     const res = await start({ kind: 'backfill' });
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as Run;
@@ -143,6 +154,50 @@ describe('sync runs', () => {
     expect(done.counts['ingested']).toBe(count('hubspotCompanyIds') + count('salesforceAccountIds') + count('netsuiteCustomerIds') + count('vitallyAccountIds'));
     expect(done.counts['linked']).toBeGreaterThan(0);
     expect(done.counts['failed']).toBe(0);
+    // Vitally is read in bulk: its workspace-wide lists (accounts, projects, tasks, conversations)
+    // at 100 records a call, and per account only its score history (Vitally lists no histories
+    // workspace-wide), where each account's health, projects, tasks and conversations cost four
+    // calls (five without a score history).
+    const vitallyAccounts = count('vitallyAccountIds');
+    const vitallyCalls = (await vitallyRequests()) - vitallyBefore;
+    expect(vitallyCalls, `${vitallyCalls} Vitally requests for ${vitallyAccounts} Vitally accounts`).toBeLessThan(vitallyAccounts * 1.25);
+    expect(done.counts['csRecords']).toBeGreaterThan(vitallyAccounts);
+    // The bulk read is gone with the run.
+    const left = await (testEnv as unknown as Env).DB.prepare(`SELECT COUNT(*) AS n FROM sync_cs_items WHERE tenant_id = 'demo'`).first<{ n: number }>();
+    expect(left?.n).toBe(0);
+    // And what it stored of each account's CS data is what the account's own reads answer: health
+    // (score, trend, history, signals), onboarding milestones and open escalations, for accounts
+    // picked by what they have (a stalled or active onboarding, an open escalation, no score).
+    const db = (testEnv as unknown as Env).DB;
+    const { results: csLinks } = await db
+      .prepare(`SELECT canonical_id AS accountId, external_id AS csId FROM identity_links WHERE tenant_id = 'demo' AND entity = 'account' AND system = 'vitally' AND is_primary = 1`)
+      .all<{ accountId: string; csId: string }>();
+    const states = await loadStates<AccountState>(db, 'demo', csLinks.map((l) => l.accountId));
+    const kinds: ((cs: NonNullable<AccountState['cs']>) => boolean)[] = [
+      (cs) => cs.onboarding?.status === 'stalled',
+      (cs) => cs.onboarding?.status === 'active',
+      (cs) => cs.onboarding?.status === 'completed',
+      (cs) => cs.escalations.length > 1,
+      (cs) => cs.health === null,
+      (cs) => cs.health?.trend === 'down',
+    ];
+    const ctx = serviceContext(testEnv as unknown as Env, { tenantId: 'demo', correlationId: 'bulk-check', log: createLogger('error') }, { maxWaitMs: 90_000 });
+    let compared = 0;
+    for (const kind of kinds) {
+      for (const l of csLinks.filter((x) => { const cs = states.get(x.accountId)?.state.cs; return cs !== undefined && kind(cs); }).slice(0, 2)) {
+        const stored = states.get(l.accountId)!.state.cs!;
+        const direct = await fetchVitally(testEnv as unknown as Env, ctx, l.csId);
+        const digest = csDigest(stored.fetchedAt, direct.health, direct.onboarding, direct.escalations, DEFAULT_AUTOMATION_POLICY.onboardingStalled);
+        expect({ health: stored.health, milestones: stored.onboarding?.milestones ?? null, status: stored.onboarding?.status ?? null, escalations: stored.escalations }, l.csId).toEqual({
+          health: digest.health,
+          milestones: digest.onboarding?.milestones ?? null,
+          status: digest.onboarding?.status ?? null,
+          escalations: digest.escalations,
+        });
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(8);
     // Batched: a write call per CRM per page of 100 accounts (a page with folded CRM duplicates may
     // need one more), never one per record.
     expect(done.counts['written']).toBeGreaterThan(500);

@@ -44,6 +44,7 @@ import {
 } from '../../policies/automations/index.js';
 import { portsFor } from '../../ports/registry.js';
 import { fetchNetSuite, fetchVitally } from '../../services/account-view-build.js';
+import type { SourceSections } from '../../services/account-view-cache.js';
 import { rebuildAccountView } from '../../services/account-view.js';
 import { SYSTEM_LABEL } from '../../services/audit-summary.js';
 import type { ServiceContext } from '../../services/context.js';
@@ -95,6 +96,18 @@ export interface AutomationSettings {
    * judged under the thresholds now, so this change files no task on its own.
    */
   rejudge?: boolean;
+}
+
+/**
+ * The CS sections of an account already read by the caller (a backfill's bulk read,
+ * services/sync-runs/cs-stage.ts), with the time they were read: used instead of reading the CS
+ * source when the account's effects want it.
+ */
+export interface PrefetchedCs {
+  fetchedAt: string;
+  health: SourceSections['vitally']['health'];
+  onboarding: SourceSections['vitally']['onboarding'];
+  escalations: SourceSections['vitally']['escalations'];
 }
 
 /** Held orders of an ERP customer to release because its onboarding went live. */
@@ -192,8 +205,10 @@ export const TASK_ENSURE_MS = 12 * 3600 * 1000;
  * view's answer while that is fresh (the rebuild fetches it too when it is not), so an ERP change
  * on an account whose card was just opened does not read the CS platform again, nor the reverse.
  */
-async function freshSections(env: Env, ctx: ServiceContext, accountId: string, ids: { erp: string | null; cs: string | null }, changed: DirtyMark, wanted: DirtyMark, today: string) {
-  const sources = [...(wanted.erp && ids.erp ? (['netsuite'] as const) : []), ...(wanted.cs && ids.cs ? (['vitally'] as const) : [])];
+async function freshSections(env: Env, ctx: ServiceContext, accountId: string, ids: { erp: string | null; cs: string | null }, changed: DirtyMark, wanted: DirtyMark, today: string, prefetched?: PrefetchedCs) {
+  // CS sections the caller read already are taken as they are, not read again (nor through a rebuild).
+  const given = wanted.cs && ids.cs && prefetched ? { fetchedAt: prefetched.fetchedAt, health: prefetched.health, onboarding: prefetched.onboarding, escalations: prefetched.escalations } : null;
+  const sources = [...(wanted.erp && ids.erp ? (['netsuite'] as const) : []), ...(wanted.cs && ids.cs && !given ? (['vitally'] as const) : [])];
   const refetch = sources.filter((s) => (s === 'netsuite' ? changed.erp : changed.cs));
   // A CS change that named its parts (a health score, a milestone, a conversation) reads only those.
   const csParts = changed.cs && changed.csParts ? changed.csParts : undefined;
@@ -207,7 +222,7 @@ async function freshSections(env: Env, ctx: ServiceContext, accountId: string, i
     const at = (s: 'netsuite' | 'vitally') => view.freshness[s]?.fetchedAt ?? new Date().toISOString();
     return {
       erp: sources.includes('netsuite') ? { fetchedAt: at('netsuite'), receivables: sectionData(view.receivables), contract: sectionData(view.contract) } : null,
-      cs: sources.includes('vitally') ? { fetchedAt: at('vitally'), health: sectionData(view.health), onboarding: sectionData(view.onboarding), escalations: sectionData(view.escalations) } : null,
+      cs: given ?? (sources.includes('vitally') ? { fetchedAt: at('vitally'), health: sectionData(view.health), onboarding: sectionData(view.onboarding), escalations: sectionData(view.escalations) } : null),
       rebuilt: true,
     };
   }
@@ -218,7 +233,7 @@ async function freshSections(env: Env, ctx: ServiceContext, accountId: string, i
   ]);
   return {
     erp: erp ? { fetchedAt: now, receivables: erp.receivables, contract: erp.contract } : null,
-    cs: cs ? { fetchedAt: now, health: cs.health, onboarding: cs.onboarding, escalations: cs.escalations } : null,
+    cs: given ?? (cs ? { fetchedAt: now, health: cs.health, onboarding: cs.onboarding, escalations: cs.escalations } : null),
     rebuilt: false,
   };
 }
@@ -237,6 +252,7 @@ export async function accountEffects(
   mark: DirtyMark,
   stored: StoredState<AccountState> | undefined,
   settings: AutomationSettings = { goLiveMilestone: null, policy: DEFAULT_AUTOMATION_POLICY },
+  prefetched?: { cs?: PrefetchedCs },
 ): Promise<AccountEffects | null> {
   const { policy } = settings;
   const account = await getAccount(env.DB, ctx.tenantId, accountId);
@@ -252,7 +268,7 @@ export async function accountEffects(
   // The last payment date is not in the view: asked alongside the rebuild, not after it.
   const lastPaymentRead = wanted.erp && links.erpCustomerId ? lastPaymentOf(env, ctx, links.erpCustomerId) : null;
   lastPaymentRead?.catch(() => {});
-  const read = await freshSections(env, ctx, accountId, { erp: links.erpCustomerId, cs: links.csAccountId }, mark, wanted, today);
+  const read = await freshSections(env, ctx, accountId, { erp: links.erpCustomerId, cs: links.csAccountId }, mark, wanted, today, prefetched?.cs);
 
   const previous = stored?.state;
   const next: AccountState = {

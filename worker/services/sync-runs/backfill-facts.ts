@@ -26,10 +26,12 @@ import type { Env } from '../../env.js';
 import { ConcordError, decisionFor } from '../../errors.js';
 import { todayUtc } from '../../model/index.js';
 import { writeCrmFacts, type FactsToWrite } from '../../flows/account-changes/crm-facts.js';
-import { accountEffects, type AutomationSettings } from '../../flows/account-changes/effects.js';
-import { deriveFacts, type AccountLinks, type AccountState } from '../../policies/account-facts/index.js';
+import { accountEffects, type AutomationSettings, type PrefetchedCs } from '../../flows/account-changes/effects.js';
+import { csSectionsOf } from '../account-view-build.js';
+import { csInputsMissing, deriveFacts, type AccountLinks, type AccountState } from '../../policies/account-facts/index.js';
 import type { AutomationPolicy } from '../../policies/automations/index.js';
 import type { AccountFacts } from '../../ports/facts.js';
+import type { CsBulkItem, CsPort } from '../../ports/index.js';
 import { loadStates, type StoredState } from '../../storage/account-changes.js';
 import type { System } from '../../storage/connections.js';
 import type { AccountRow, LinkedRecord } from '../../storage/identity.js';
@@ -58,20 +60,40 @@ function isBusiness(err: unknown): boolean {
   return err instanceof ConcordError && decisionFor(err.error, 0).action === 'stop';
 }
 
+/** The CS platform's bulk read for the page (cs-stage.ts): its port and the stored records per CS account. */
+export interface BulkCs {
+  port: Pick<CsPort, 'snapshotFromBulk'>;
+  items: ReadonlyMap<string, { items: CsBulkItem[]; readAt: string }>;
+}
+
+/**
+ * The CS sections of an account from the bulk read, as the pipeline's own read makes them
+ * (`csSectionsOf`), under the time the oldest of its records was read; null when the bulk read
+ * did not find the account (created since: read as before).
+ */
+async function csFromBulk(bulk: BulkCs | undefined, csAccountId: string | null): Promise<PrefetchedCs | undefined> {
+  const held = csAccountId ? bulk?.items.get(csAccountId) : undefined;
+  if (!held || !held.items.some((i) => i.list === 'accounts')) return undefined;
+  return { fetchedAt: held.readAt, ...csSectionsOf(await bulk!.port.snapshotFromBulk!(csAccountId!, held.items), null) };
+}
+
 /** The facts of one account: from its complete digest, else read through the pipeline's effects (digest stored). */
-async function factsOf(env: Env, ctx: ServiceContext, account: AccountRow, recs: readonly LinkedRecord[], settings: AutomationSettings, stored: StoredState<AccountState> | undefined): Promise<AccountFacts | null> {
+async function factsOf(env: Env, ctx: ServiceContext, account: AccountRow, recs: readonly LinkedRecord[], settings: AutomationSettings, stored: StoredState<AccountState> | undefined, bulk?: BulkCs): Promise<AccountFacts | null> {
   const primaryOf = (system: System) => recs.find((r) => r.system === system && r.isPrimary)?.externalId ?? recs.find((r) => r.system === system)?.externalId ?? null;
   const links: AccountLinks = { accountId: account.id, erpCustomerId: primaryOf('netsuite'), csAccountId: primaryOf('vitally') };
   const complete = (!links.erpCustomerId || stored?.state.erp) && (!links.csAccountId || stored?.state.cs);
   if (complete) return deriveFacts(stored?.state ?? { v: 1 }, links, todayUtc(), settings.policy.financeHold);
-  const effects = await accountEffects(env, ctx, account.id, { erp: false, cs: false, seq: 0 }, stored, settings);
+  // The CS reading from the bulk read, when the pipeline would read the CS source (the digest lacks it or its inputs).
+  const csOld = stored?.state.cs;
+  const cs = csOld && !csInputsMissing(csOld) ? undefined : await csFromBulk(bulk, links.csAccountId);
+  const effects = await accountEffects(env, ctx, account.id, { erp: false, cs: false, seq: 0 }, stored, settings, cs ? { cs } : undefined);
   if (!effects) return null;
   await env.DB.batch(effects.statements);
   return effects.facts;
 }
 
 /** Writes the page's facts; answers the counts (records written, calls, failed accounts, refused facts). */
-export async function backfillAccountFacts(env: Env, ctx: ServiceContext, run: SyncRun, accounts: readonly AccountRow[], byAccount: ReadonlyMap<string, LinkedRecord[]>): Promise<SyncCounts> {
+export async function backfillAccountFacts(env: Env, ctx: ServiceContext, run: SyncRun, accounts: readonly AccountRow[], byAccount: ReadonlyMap<string, LinkedRecord[]>, bulk?: BulkCs): Promise<SyncCounts> {
   const counts: SyncCounts = { written: 0, calls: 0, failed: 0, refused: 0 };
   const withCrm = accounts.filter((a) => (byAccount.get(a.id) ?? []).some((r) => CRM_SYSTEMS.includes(r.system)));
   if (withCrm.length === 0) return counts;
@@ -86,7 +108,7 @@ export async function backfillAccountFacts(env: Env, ctx: ServiceContext, run: S
       const account = withCrm[next++]!;
       const recs = byAccount.get(account.id) ?? [];
       try {
-        const facts = await factsOf(env, ctx, account, recs, settings, states.get(account.id));
+        const facts = await factsOf(env, ctx, account, recs, settings, states.get(account.id), bulk);
         if (!facts) continue;
         for (const crm of CRM_SYSTEMS) {
           const mine = recs.filter((r) => r.system === crm);
