@@ -19,7 +19,7 @@ interface Run {
   counts: Record<string, number>;
 }
 
-type Counters = Record<string, Record<string, { requests: number; rateLimited: number }>>;
+type Counters = Record<string, Record<string, { requests: number; rateLimited: number; maxInFlight?: number; slotMs?: number }>>;
 
 async function counters(estate: Estate): Promise<Counters> {
   const res = await fetch(`${estate.sandboxUrl}/__sandbox/limits`);
@@ -46,6 +46,8 @@ async function accountCount(estate: Estate, key: string): Promise<number> {
 async function follow(estate: Estate, key: string, body: unknown, peak: { self: number; broker: number }, phases: Map<string, number>, vitallyByPhase: Map<string, number>): Promise<{ run: Run; seconds: number }> {
   const started = Date.now();
   let last = { phase: 'ingest', at: started, vitally: (await counters(estate))['vitally']?.['demo']?.requests ?? 0 };
+  const firstVitally = last.vitally;
+  let reported = started;
   const res = await fetch(`${estate.brokerUrl}/v1/tenants/demo/sync/runs`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (res.status !== 202) throw new Error(`start ${JSON.stringify(body)}: ${res.status} ${await res.text()}`);
   const { id } = (await res.json()) as Run;
@@ -59,6 +61,11 @@ async function follow(estate: Estate, key: string, body: unknown, peak: { self: 
     phases.set(last.phase, (phases.get(last.phase) ?? 0) + (now - last.at) / 1000);
     vitallyByPhase.set(last.phase, (vitallyByPhase.get(last.phase) ?? 0) + vitally - last.vitally);
     last = { phase: run.progress.phase, at: now, vitally };
+    // A long run says where it is every minute (a scale-100 backfill runs for an hour).
+    if (now - reported >= 60_000) {
+      reported = now;
+      console.log(`    [${((now - started) / 1000).toFixed(0)} s] ${run.progress.phase} ${run.progress.done}/${run.progress.total}, Vitally calls ${vitally - firstVitally}, broker workerd ${workerdRssMb() ?? 'n/a'} MB, bench process ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
+    }
     if (run.status === 'completed' || run.status === 'failed') return { run, seconds: (now - started) / 1000 };
   }
 }
@@ -83,6 +90,8 @@ export async function benchSyncRuns(estate: Estate, scale: number): Promise<void
     console.log(`  ${body.kind}: ${run.status}${run.error ? ` (${run.error})` : ''} in ${seconds.toFixed(1)} s: ${accounts} accounts, ${(accounts / seconds).toFixed(0)} accounts/s (${run.progress.done} records linked and accounts compared or written)`);
     console.log(`    counts: ${JSON.stringify(run.counts)}`);
     console.log(`    vendor calls (429s): ${calls.map((c) => `${c.v} ${c.requests} (${c.rateLimited})`).join(', ')}`);
+    const ns = { requests: calls.find((c) => c.v === 'netsuite')!.requests, slotMs: (after['netsuite']?.['demo']?.slotMs ?? 0) - (before['netsuite']?.['demo']?.slotMs ?? 0) };
+    console.log(`    NetSuite at the sandbox: ${ns.requests ? (ns.slotMs / ns.requests).toFixed(1) : '-'} ms a request, ${(ns.slotMs / 1000 / (5 * seconds) * 100).toFixed(0)}% of its 5 slots busy over the run, most in flight since the estate started ${after['netsuite']?.['demo']?.maxInFlight ?? '-'}`);
     console.log(`    phases (s, Vitally calls): ${[...phases].filter(([p]) => p !== 'done').map(([p, t]) => `${p} ${t.toFixed(1)} (${vitallyByPhase.get(p) ?? 0})`).join(', ')}`);
     if (body.kind === 'backfill') {
       const written = run.counts['written'] ?? 0;
