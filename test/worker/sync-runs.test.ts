@@ -17,9 +17,10 @@ import { runAccountEffects } from '../../worker/flows/account-changes/consume.js
 import worker from '../../worker/index.js';
 import { createLogger } from '../../worker/ops/log.js';
 import { loadStates, markDirtyStatement, writtenFacts } from '../../worker/storage/account-changes.js';
-import { csDigest, type AccountState } from '../../worker/policies/account-facts/index.js';
+import { csDigest, erpDigest, type AccountState } from '../../worker/policies/account-facts/index.js';
 import { DEFAULT_AUTOMATION_POLICY } from '../../worker/policies/automations/index.js';
-import { fetchVitally } from '../../worker/services/account-view-build.js';
+import { fetchNetSuite, fetchVitally } from '../../worker/services/account-view-build.js';
+import { portsFor } from '../../worker/ports/registry.js';
 import { serviceContext } from '../../worker/services/context.js';
 import { api, provision } from './helpers.js';
 
@@ -61,11 +62,12 @@ async function hubspot<T>(method: string, path: string, body?: unknown): Promise
   return (await res.json()) as T;
 }
 
-/** Requests the sandbox's Vitally has answered for the demo tenant. */
-async function vitallyRequests(): Promise<number> {
+/** Requests the sandbox's `vendor` has answered for the demo tenant. */
+async function vendorRequests(vendor: string): Promise<number> {
   const res = await fetch(`${SB}/__sandbox/limits`);
-  return ((await res.json()) as { counters: Record<string, Record<string, { requests: number }>> }).counters['vitally']?.['demo']?.requests ?? 0;
+  return ((await res.json()) as { counters: Record<string, Record<string, { requests: number }>> }).counters[vendor]?.['demo']?.requests ?? 0;
 }
+const vitallyRequests = () => vendorRequests('vitally');
 
 const faults = (body: unknown) => fetch(`${SB}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -131,6 +133,7 @@ describe('sync runs', () => {
     // HubSpot answers 5xx: the run gets past NetSuite and Vitally, then its HubSpot step fails and is retried.
     await faults({ hubspot: { errorRate: 1 } });
     const vitallyBefore = await vitallyRequests();
+    const netsuiteBefore = await vendorRequests('netsuite');
     const res = await start({ kind: 'backfill' });
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as Run;
@@ -160,6 +163,11 @@ describe('sync runs', () => {
     // calls (five without a score history).
     const vitallyAccounts = count('vitallyAccountIds');
     const vitallyCalls = (await vitallyRequests()) - vitallyBefore;
+    // NetSuite likewise, a page at a time: one query for the page's customers and one for their
+    // last payments (and their further pages), where each customer cost two queries.
+    const netsuiteCustomers = count('netsuiteCustomerIds');
+    const netsuiteCalls = (await vendorRequests('netsuite')) - netsuiteBefore;
+    expect(netsuiteCalls, `${netsuiteCalls} NetSuite requests for ${netsuiteCustomers} customers`).toBeLessThan(netsuiteCustomers * 0.25);
     expect(vitallyCalls, `${vitallyCalls} Vitally requests for ${vitallyAccounts} Vitally accounts`).toBeLessThan(vitallyAccounts * 1.25);
     expect(done.counts['csRecords']).toBeGreaterThan(vitallyAccounts);
     // The bulk read is gone with the run.
@@ -198,6 +206,33 @@ describe('sync runs', () => {
       }
     }
     expect(compared).toBeGreaterThanOrEqual(8);
+    // The same for the ERP digest read a page at a time: receivables, contract and last payment as
+    // the customer's own reads answer them, for customers picked by what they have.
+    const { results: erpLinks } = await db
+      .prepare(`SELECT canonical_id AS accountId, external_id AS customerId FROM identity_links WHERE tenant_id = 'demo' AND entity = 'account' AND system = 'netsuite' AND is_primary = 1`)
+      .all<{ accountId: string; customerId: string }>();
+    const erpStates = await loadStates<AccountState>(db, 'demo', erpLinks.map((l) => l.accountId));
+    const erpKinds: ((erp: NonNullable<AccountState['erp']>) => boolean)[] = [
+      (erp) => (erp.receivables?.overdueTotal ?? 0) > 0,
+      (erp) => (erp.receivables?.openInvoiceCount ?? 0) === 0,
+      (erp) => erp.contract === null,
+      (erp) => erp.contract?.autoRenew === true,
+      (erp) => erp.lastPaymentDate === null,
+      (erp) => erp.lastPaymentDate !== null,
+    ];
+    const erpPort = await portsFor(testEnv as unknown as Env, ctx, { flow: 'test', actor: 'test' }).erp();
+    let erpCompared = 0;
+    for (const kind of erpKinds) {
+      for (const l of erpLinks.filter((x) => { const erp = erpStates.get(x.accountId)?.state.erp; return erp !== undefined && kind(erp); }).slice(0, 2)) {
+        const stored = erpStates.get(l.accountId)!.state.erp!;
+        const today = stored.fetchedAt.slice(0, 10);
+        const direct = await fetchNetSuite(testEnv as unknown as Env, ctx, l.customerId, today);
+        const digest = erpDigest(stored.fetchedAt, direct.receivables, direct.contract, await erpPort.lastPaymentDate!(l.customerId));
+        expect(stored, l.customerId).toEqual(digest);
+        erpCompared++;
+      }
+    }
+    expect(erpCompared).toBeGreaterThanOrEqual(8);
     // Batched: a write call per CRM per page of 100 accounts (a page with folded CRM duplicates may
     // need one more), never one per record.
     expect(done.counts['written']).toBeGreaterThan(500);

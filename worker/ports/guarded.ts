@@ -19,7 +19,7 @@ import { pick, type GuardedAttribute, type WriteGuard } from './write-guard.js';
 /** Methods that only read: passed through unguarded. */
 const READS: Record<SystemRole, readonly string[]> = {
   crm: ['companies', 'companiesByIds', 'companiesChangedSince', 'companiesDeletedBetween', 'accountFactsOf', 'contactsByIds', 'dealsByIds', 'contactsOfCompany', 'dealsOfCompany', 'dealLines', 'orderSource', 'orderSources', 'companiesOfDeal', 'deal', 'owner', 'wonStages', 'isWon', 'dealCompanyId'],
-  erp: ['accountSnapshot', 'customers', 'customersByIds', 'findCustomers', 'accountFacts', 'openInvoices', 'currentContract', 'currency', 'document', 'payment', 'products', 'referenceData', 'paymentTerms', 'customer', 'salesOrderByExternalId', 'terms', 'salesOrderUrl', 'changedRecord', 'changedSince', 'lastPaymentDate', 'heldSalesOrders', 'openSalesOrders'],
+  erp: ['accountSnapshot', 'accountSnapshots', 'lastPaymentDates', 'customers', 'customersByIds', 'findCustomers', 'accountFacts', 'openInvoices', 'currentContract', 'currency', 'document', 'payment', 'products', 'referenceData', 'paymentTerms', 'customer', 'salesOrderByExternalId', 'terms', 'salesOrderUrl', 'changedRecord', 'changedSince', 'lastPaymentDate', 'heldSalesOrders', 'openSalesOrders'],
   cs: ['accountSnapshot', 'readBulkPage', 'snapshotFromBulk', 'accounts', 'accountsByIds', 'health', 'onboarding', 'escalations', 'account', 'accountByExternalId', 'users', 'webAppUrl', 'changedSince'],
 };
 

@@ -132,6 +132,13 @@ export interface ErpPort {
   changedSince?(type: ErpRecordType, since: string): AsyncIterable<{ id: string; lastModified: string }[]>;
   /** The date (YYYY-MM-DD) of the customer's latest payment, or null. */
   lastPaymentDate?(customerId: string): Promise<string | null>;
+  /**
+   * Bulk reading (a backfill's page of accounts): `accountSnapshot` of several customers in a few
+   * calls, keyed by customer id (a customer the ERP does not have is left out), and each one's
+   * `lastPaymentDate` (null: no payment).
+   */
+  accountSnapshots?(customerIds: readonly string[], today: string): Promise<Map<string, ErpAccountSnapshot>>;
+  lastPaymentDates?(customerIds: readonly string[]): Promise<Map<string, string | null>>;
   /** The customer's sales orders held for billing (NetSuite: Pending Approval), oldest first. */
   heldSalesOrders?(customerId: string): Promise<ErpHeldOrder[]>;
   /** Release a held sales order for billing (NetSuite: approve it). Releasing a released order changes nothing. */
