@@ -4,8 +4,8 @@
  * `GET .../sync/runs/:id` until it completes and prints: records and accounts, wall time,
  * accounts/s, vendor calls and 429s per vendor (counted by the sandbox), the HubSpot write
  * calls and records written next to HubSpot's write ceiling (110 calls / 10 s x 100 records),
- * and peak memory of this process (the sandbox runs in it) and of the broker (wrangler dev's
- * workerd, from /proc). Prints; never fails on a number. `npm run bench` runs it at the current
+ * the seconds each phase ran and the Vitally calls made in it, and peak memory of this process
+ * (the sandbox runs in it) and of the broker (wrangler dev's workerd, from /proc). Prints; never fails on a number. `npm run bench` runs it at the current
  * scale; `BENCH_SYNC_SCALES=10,100 npm run bench` adds estates at those scales.
  */
 import { workerdRssMb } from './lib/processes.js';
@@ -15,11 +15,11 @@ interface Run {
   id: string;
   status: string;
   error: string | null;
-  progress: { done: number; total: number; percent: number; ratePerSecond: number | null };
+  progress: { done: number; total: number; percent: number; ratePerSecond: number | null; phase: string };
   counts: Record<string, number>;
 }
 
-type Counters = Record<string, Record<string, { requests: number; rateLimited: number }>>;
+type Counters = Record<string, Record<string, { requests: number; rateLimited: number; maxInFlight?: number; slotMs?: number }>>;
 
 async function counters(estate: Estate): Promise<Counters> {
   const res = await fetch(`${estate.sandboxUrl}/__sandbox/limits`);
@@ -38,8 +38,16 @@ async function accountCount(estate: Estate, key: string): Promise<number> {
   return n;
 }
 
-async function follow(estate: Estate, key: string, body: unknown, peak: { self: number; broker: number }): Promise<{ run: Run; seconds: number }> {
+/**
+ * Follows a run to its end; `phases` gets the seconds each phase was seen running (polled every
+ * 500 ms, so each is within about half a second), and `vitallyByPhase` the sandbox's Vitally
+ * requests counted while it was.
+ */
+async function follow(estate: Estate, key: string, body: unknown, peak: { self: number; broker: number }, phases: Map<string, number>, vitallyByPhase: Map<string, number>): Promise<{ run: Run; seconds: number }> {
   const started = Date.now();
+  let last = { phase: 'ingest', at: started, vitally: (await counters(estate))['vitally']?.['demo']?.requests ?? 0 };
+  const firstVitally = last.vitally;
+  let reported = started;
   const res = await fetch(`${estate.brokerUrl}/v1/tenants/demo/sync/runs`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (res.status !== 202) throw new Error(`start ${JSON.stringify(body)}: ${res.status} ${await res.text()}`);
   const { id } = (await res.json()) as Run;
@@ -48,7 +56,17 @@ async function follow(estate: Estate, key: string, body: unknown, peak: { self: 
     peak.self = Math.max(peak.self, process.memoryUsage().rss);
     peak.broker = Math.max(peak.broker, workerdRssMb() ?? 0);
     const run = (await (await fetch(`${estate.brokerUrl}/v1/tenants/demo/sync/runs/${id}?driftLimit=0`, { headers: { authorization: `Bearer ${key}` } })).json()) as Run;
-    if (run.status === 'completed' || run.status === 'failed') return { run, seconds: (Date.now() - started) / 1000 };
+    const now = Date.now();
+    const vitally = (await counters(estate))['vitally']?.['demo']?.requests ?? 0;
+    phases.set(last.phase, (phases.get(last.phase) ?? 0) + (now - last.at) / 1000);
+    vitallyByPhase.set(last.phase, (vitallyByPhase.get(last.phase) ?? 0) + vitally - last.vitally);
+    last = { phase: run.progress.phase, at: now, vitally };
+    // A long run says where it is every minute (a scale-100 backfill runs for an hour).
+    if (now - reported >= 60_000) {
+      reported = now;
+      console.log(`    [${((now - started) / 1000).toFixed(0)} s] ${run.progress.phase} ${run.progress.done}/${run.progress.total}, Vitally calls ${vitally - firstVitally}, broker workerd ${workerdRssMb() ?? 'n/a'} MB, bench process ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
+    }
+    if (run.status === 'completed' || run.status === 'failed') return { run, seconds: (now - started) / 1000 };
   }
 }
 
@@ -63,17 +81,23 @@ export async function benchSyncRuns(estate: Estate, scale: number): Promise<void
   console.log(`\nSync runs at SANDBOX_SCALE=${scale}`);
   for (const body of [{ kind: 'backfill' }, { kind: 'reconcile' }]) {
     const before = await counters(estate);
-    const { run, seconds } = await follow(estate, key, body, peak);
+    const phases = new Map<string, number>();
+    const vitallyByPhase = new Map<string, number>();
+    const { run, seconds } = await follow(estate, key, body, peak, phases, vitallyByPhase);
     const after = await counters(estate);
     const calls = ['hubspot', 'salesforce', 'netsuite', 'vitally'].map((v) => ({ v, ...diff(before, after, v) }));
     const accounts = await accountCount(estate, key);
     console.log(`  ${body.kind}: ${run.status}${run.error ? ` (${run.error})` : ''} in ${seconds.toFixed(1)} s: ${accounts} accounts, ${(accounts / seconds).toFixed(0)} accounts/s (${run.progress.done} records linked and accounts compared or written)`);
     console.log(`    counts: ${JSON.stringify(run.counts)}`);
     console.log(`    vendor calls (429s): ${calls.map((c) => `${c.v} ${c.requests} (${c.rateLimited})`).join(', ')}`);
+    const ns = { requests: calls.find((c) => c.v === 'netsuite')!.requests, slotMs: (after['netsuite']?.['demo']?.slotMs ?? 0) - (before['netsuite']?.['demo']?.slotMs ?? 0) };
+    console.log(`    NetSuite at the sandbox: ${ns.requests ? (ns.slotMs / ns.requests).toFixed(1) : '-'} ms a request, ${(ns.slotMs / 1000 / (5 * seconds) * 100).toFixed(0)}% of its 5 slots busy over the run, most in flight since the estate started ${after['netsuite']?.['demo']?.maxInFlight ?? '-'}`);
+    console.log(`    phases (s, Vitally calls): ${[...phases].filter(([p]) => p !== 'done').map(([p, t]) => `${p} ${t.toFixed(1)} (${vitallyByPhase.get(p) ?? 0})`).join(', ')}`);
     if (body.kind === 'backfill') {
       const written = run.counts['written'] ?? 0;
       const hsCalls = run.counts['calls'] ?? 0;
-      console.log(`    CRM writes: ${written} records in ${hsCalls} calls (${hsCalls ? (written / hsCalls).toFixed(0) : '-'} per call); HubSpot write ceiling 1,100 records/s, achieved ${(written / seconds).toFixed(0)} records/s over the whole run (ingest and linking included)`);
+      const writing = phases.get('accounts') ?? 0;
+      console.log(`    CRM writes: ${written} records in ${hsCalls} calls (${hsCalls ? (written / hsCalls).toFixed(0) : '-'} per call); HubSpot write ceiling 1,100 records/s, achieved ${(written / seconds).toFixed(0)} records/s over the whole run (ingest and linking included), ${writing ? (written / writing).toFixed(0) : '-'} records/s in the accounts phase (${writing ? (accounts / writing).toFixed(0) : '-'} accounts/s)`);
     }
   }
   console.log(`  peak memory: bench process (sandbox) ${(peak.self / 1048576).toFixed(0)} MB, broker workerd ${peak.broker || 'n/a'} MB`);

@@ -131,7 +131,14 @@ const extrasByDataset = new WeakMap<HubSpotDataset, Extras>();
 function extras(ds: HubSpotDataset): Extras {
   let ex = extrasByDataset.get(ds);
   if (!ex) {
-    const maxId = Math.max(1_000_000, ...[...ds.companies, ...ds.contacts, ...ds.deals, ...(ds.products ?? []), ...(ds.line_items ?? [])].map((o) => Number(o.id)).filter(Number.isFinite));
+    // A loop, not Math.max(...ids): a scale-100 estate has more ids than a call takes arguments.
+    let maxId = 1_000_000;
+    for (const list of [ds.companies, ds.contacts, ds.deals, ds.products ?? [], ds.line_items ?? []]) {
+      for (const o of list) {
+        const n = Number(o.id);
+        if (Number.isFinite(n) && n > maxId) maxId = n;
+      }
+    }
     ex = {
       tasks: [],
       notes: [],

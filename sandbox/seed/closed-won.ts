@@ -90,7 +90,8 @@ function hubspotFixtures(ds: TenantDataset, plans: Map<string, CustomerPlan>, ca
   const nowhere = fresh.filter((t) => t !== needsTax)[size.hsNew];
   if (nowhere) picks.push({ t: nowhere, problem: 'unknown_country' });
 
-  let dealId = Math.max(...hs.deals.map((d) => Number(d.id))) + 1;
+  // A fold, not Math.max(...ids): a scale-100 estate has more deals than a call takes arguments.
+  let dealId = hs.deals.reduce((max, d) => Math.max(max, Number(d.id)), -Infinity) + 1;
   let lineId = LINE_ITEM_BASE_ID;
   const products = new Map((hs.products ?? []).map((p) => [p.properties.hs_sku!, p]));
   const out: ClosedWonFixtures = { valid: [], invalid: [] };

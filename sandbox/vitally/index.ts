@@ -15,7 +15,7 @@ import { requireVendorToken, type SandboxEnv } from '../core/auth.js';
 import { readJson } from '../core/http.js';
 import type { SandboxState } from '../core/state.js';
 import type { VitallyAccount, VitallyDataset } from '../seed/types.js';
-import { VitallyBadRequest, pageParams, paginate } from './paging.js';
+import { VitallyBadRequest, pageParams, paginate, sortedPage } from './paging.js';
 import { provisioningRoutes } from './provisioning.js';
 import { accountJson, conversationJson, noteJson, projectJson, taskJson } from './serialize.js';
 
@@ -65,12 +65,7 @@ export function vitallyApp(state: SandboxState): Hono<SandboxEnv> {
   };
 
   /** One page of serialized records in the order `sortBy` asks (updatedAt by default). */
-  const list = (c: Context<SandboxEnv>, rows: Record<string, unknown>[]) => {
-    const { limit, from } = pageParams(c);
-    const sortBy = c.req.query('sortBy') ?? 'updatedAt';
-    if (sortBy !== 'createdAt' && sortBy !== 'updatedAt') throw new VitallyBadRequest('sortBy must be createdAt or updatedAt');
-    return c.json(paginate(rows, (r) => `${String(r[sortBy] ?? '')}|${String(r.id)}`, limit, from, 'desc'));
-  };
+  const list = (c: Context<SandboxEnv>, rows: Record<string, unknown>[]) => c.json(sortedPage(c, rows));
 
   app.get('/resources/accounts', (c) => list(c, ds(c).accounts.map(accountJson)));
 

@@ -47,3 +47,15 @@ export function paginate<T>(rows: readonly T[], key: (row: T) => string, limit: 
   const last = page[page.length - 1];
   return { results: page.map((p) => p.row), next: sorted.length > limit && last ? encode(last.k) : null };
 }
+
+/**
+ * One page of a list endpoint's serialized records in the order `sortBy` asks (`updatedAt`, the
+ * default, or `createdAt`), newest first, as every Vitally list pages
+ * (https://docs.vitally.io/pushing-data-to-vitally/rest-api, Pagination: "sortBy").
+ */
+export function sortedPage(c: Context, rows: readonly Record<string, unknown>[]): { results: Record<string, unknown>[]; next: string | null } {
+  const { limit, from } = pageParams(c);
+  const sortBy = c.req.query('sortBy') ?? 'updatedAt';
+  if (sortBy !== 'createdAt' && sortBy !== 'updatedAt') throw new VitallyBadRequest('sortBy must be createdAt or updatedAt');
+  return paginate(rows, (r) => `${String(r[sortBy] ?? '')}|${String(r.id)}`, limit, from, 'desc');
+}

@@ -18,7 +18,7 @@
  *   tasks and the tasks of projects. https://docs.vitally.io/en/articles/9880855-rest-api-tasks
  * Errors: 400 `{error:"Bad request", message}`, 404 `{error:"Not found", message}`.
  */
-import { taskJson } from './serialize.js';
+import { projectJson, taskJson } from './serialize.js';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { SandboxEnv } from '../core/auth.js';
@@ -26,7 +26,7 @@ import { readJson } from '../core/http.js';
 import type { SandboxState } from '../core/state.js';
 import { addDays } from '../seed/prng.js';
 import type { VitallyAccount, VitallyAccountTask, VitallyDataset, VitallyProject, VitallyTask } from '../seed/types.js';
-import { pageParams, paginate } from './paging.js';
+import { pageParams, paginate, sortedPage } from './paging.js';
 import { vitallyWebhooksFor } from './webhooks.js';
 
 const traits = z.record(z.string().min(1).max(200), z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]));
@@ -163,10 +163,8 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
     return c.json(project);
   });
 
-  app.get('/resources/projects', (c) => {
-    const { limit, from } = pageParams(c);
-    return c.json(paginate(ds(c).projects, (p) => `${p.updatedAt ?? p.createdAt}|${p.id}`, limit, from, 'desc'));
-  });
+  // Every project of the workspace, in the Project shape the account's list answers (serialize.ts).
+  app.get('/resources/projects', (c) => c.json(sortedPage(c, ds(c).projects.map(projectJson))));
 
   app.get('/resources/projects/:id', (c) => {
     const project = ds(c).projects.find((p) => p.id === c.req.param('id'));
@@ -229,10 +227,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
     return missing(c, `Task ${id} not found`);
   });
 
-  app.get('/resources/tasks', (c) => {
-    const { limit, from } = pageParams(c);
-    return c.json(paginate(allTasks(ds(c)), (t) => `${String(t.updatedAt)}|${String(t.id)}`, limit, from, 'desc'));
-  });
+  app.get('/resources/tasks', (c) => c.json(sortedPage(c, allTasks(ds(c)))));
 
   app.get('/resources/tasks/:id', (c) => {
     const task = allTasks(ds(c)).find((t) => t.id === c.req.param('id') || (t.externalId !== null && t.externalId === c.req.param('id')));
@@ -242,8 +237,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
   app.get('/resources/accounts/:id/tasks', (c) => {
     const account = ds(c).accounts.find((a) => a.id === c.req.param('id')) ?? ds(c).accounts.find((a) => a.externalId === c.req.param('id'));
     if (!account) return missing(c, `Account ${c.req.param('id')} not found`);
-    const { limit, from } = pageParams(c);
-    return c.json(paginate(allTasks(ds(c)).filter((t) => t.accountId === account.id), (t) => `${String(t.updatedAt)}|${String(t.id)}`, limit, from, 'desc'));
+    return c.json(sortedPage(c, allTasks(ds(c)).filter((t) => t.accountId === account.id)));
   });
 
   return app;

@@ -124,6 +124,37 @@ describe('account details', () => {
     expect(found).toBe(true);
   });
 
+  it("lists every project, task and conversation of the workspace, paged by createdAt, each in the shape its account's list answers", async () => {
+    const all = async <T extends { id: string; createdAt: string }>(path: string): Promise<T[]> => {
+      const out: T[] = [];
+      let from: string | null = null;
+      do {
+        const page: Page<T> = await get(`${path}?limit=100&sortBy=createdAt${from ? `&from=${encodeURIComponent(from)}` : ''}`);
+        out.push(...page.results);
+        from = page.next;
+      } while (from);
+      return out;
+    };
+    const projects = await all<{ id: string; createdAt: string; accountId: string; tasks?: unknown }>('/projects');
+    expect(projects.length).toBeGreaterThan(100);
+    expect(new Set(projects.map((p) => p.id)).size).toBe(projects.length);
+    const stamps = projects.map((p) => p.createdAt);
+    expect(stamps).toEqual([...stamps].sort().reverse());
+    // The account's own list answers the same records, field for field.
+    const one = projects.find((p) => p.accountId)!;
+    const own = await get<Page<Record<string, unknown>>>(`/accounts/${one.accountId}/projects`);
+    expect(own.results.find((p) => p['id'] === one.id)).toEqual(one);
+    expect(one.tasks).toBeUndefined();
+    const tasks = await all<{ id: string; createdAt: string; accountId: string; projects: { id: string }[] }>('/tasks');
+    const ownTasks = await get<Page<{ id: string }>>(`/accounts/${one.accountId}/tasks?limit=100`);
+    expect(tasks.filter((t) => t.accountId === one.accountId).map((t) => t.id).sort()).toEqual(ownTasks.results.map((t) => t.id).sort());
+    const conversations = await all<{ id: string; createdAt: string; accounts: { id: string }[] }>('/conversations');
+    expect(conversations.length).toBeGreaterThan(0);
+    expect(conversations.every((c) => c.accounts.length > 0)).toBe(true);
+    const bad = await fetch(`${base}/projects?sortBy=name`, { headers: basic });
+    expect(bad.status).toBe(400);
+  });
+
   it('stores a note (POST /resources/notes with accountId), upserts it by externalId and lists it back', async () => {
     const externalId = `contract-note-${Date.now()}`;
     const body = { accountId: account.id, externalId, subject: 'Renewal risk', note: 'Invoice INV-000123 disputed; CFO escalated.', noteDate: '2026-11-25T10:00:00.000Z' };

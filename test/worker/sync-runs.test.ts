@@ -16,7 +16,12 @@ import type { Env } from '../../worker/env.js';
 import { runAccountEffects } from '../../worker/flows/account-changes/consume.js';
 import worker from '../../worker/index.js';
 import { createLogger } from '../../worker/ops/log.js';
-import { markDirtyStatement, writtenFacts } from '../../worker/storage/account-changes.js';
+import { loadStates, markDirtyStatement, writtenFacts } from '../../worker/storage/account-changes.js';
+import { csDigest, erpDigest, type AccountState } from '../../worker/policies/account-facts/index.js';
+import { DEFAULT_AUTOMATION_POLICY } from '../../worker/policies/automations/index.js';
+import { fetchNetSuite, fetchVitally } from '../../worker/services/account-view-build.js';
+import { portsFor } from '../../worker/ports/registry.js';
+import { serviceContext } from '../../worker/services/context.js';
 import { api, provision } from './helpers.js';
 
 declare module 'vitest' {
@@ -56,6 +61,13 @@ async function hubspot<T>(method: string, path: string, body?: unknown): Promise
   if (!res.ok) throw new Error(`hubspot ${method} ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
+
+/** Requests the sandbox's `vendor` has answered for the demo tenant. */
+async function vendorRequests(vendor: string): Promise<number> {
+  const res = await fetch(`${SB}/__sandbox/limits`);
+  return ((await res.json()) as { counters: Record<string, Record<string, { requests: number }>> }).counters[vendor]?.['demo']?.requests ?? 0;
+}
+const vitallyRequests = () => vendorRequests('vitally');
 
 const faults = (body: unknown) => fetch(`${SB}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -120,6 +132,8 @@ describe('sync runs', () => {
   it('backfills: links every record, writes the link and financial properties onto HubSpot and Salesforce, and resumes after a failed step', { timeout: 480_000 }, async () => {
     // HubSpot answers 5xx: the run gets past NetSuite and Vitally, then its HubSpot step fails and is retried.
     await faults({ hubspot: { errorRate: 1 } });
+    const vitallyBefore = await vitallyRequests();
+    const netsuiteBefore = await vendorRequests('netsuite');
     const res = await start({ kind: 'backfill' });
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as Run;
@@ -143,6 +157,82 @@ describe('sync runs', () => {
     expect(done.counts['ingested']).toBe(count('hubspotCompanyIds') + count('salesforceAccountIds') + count('netsuiteCustomerIds') + count('vitallyAccountIds'));
     expect(done.counts['linked']).toBeGreaterThan(0);
     expect(done.counts['failed']).toBe(0);
+    // Vitally is read in bulk: its workspace-wide lists (accounts, projects, tasks, conversations)
+    // at 100 records a call, and per account only its score history (Vitally lists no histories
+    // workspace-wide), where each account's health, projects, tasks and conversations cost four
+    // calls (five without a score history).
+    const vitallyAccounts = count('vitallyAccountIds');
+    const vitallyCalls = (await vitallyRequests()) - vitallyBefore;
+    // NetSuite likewise, a page at a time: one query for the page's customers and one for their
+    // last payments (and their further pages), where each customer cost two queries.
+    const netsuiteCustomers = count('netsuiteCustomerIds');
+    const netsuiteCalls = (await vendorRequests('netsuite')) - netsuiteBefore;
+    expect(netsuiteCalls, `${netsuiteCalls} NetSuite requests for ${netsuiteCustomers} customers`).toBeLessThan(netsuiteCustomers * 0.25);
+    expect(vitallyCalls, `${vitallyCalls} Vitally requests for ${vitallyAccounts} Vitally accounts`).toBeLessThan(vitallyAccounts * 1.25);
+    expect(done.counts['csRecords']).toBeGreaterThan(vitallyAccounts);
+    // The bulk read is gone with the run.
+    const left = await (testEnv as unknown as Env).DB.prepare(`SELECT COUNT(*) AS n FROM sync_cs_items WHERE tenant_id = 'demo'`).first<{ n: number }>();
+    expect(left?.n).toBe(0);
+    // And what it stored of each account's CS data is what the account's own reads answer: health
+    // (score, trend, history, signals), onboarding milestones and open escalations, for accounts
+    // picked by what they have (a stalled or active onboarding, an open escalation, no score).
+    const db = (testEnv as unknown as Env).DB;
+    const { results: csLinks } = await db
+      .prepare(`SELECT canonical_id AS accountId, external_id AS csId FROM identity_links WHERE tenant_id = 'demo' AND entity = 'account' AND system = 'vitally' AND is_primary = 1`)
+      .all<{ accountId: string; csId: string }>();
+    const states = await loadStates<AccountState>(db, 'demo', csLinks.map((l) => l.accountId));
+    const kinds: ((cs: NonNullable<AccountState['cs']>) => boolean)[] = [
+      (cs) => cs.onboarding?.status === 'stalled',
+      (cs) => cs.onboarding?.status === 'active',
+      (cs) => cs.onboarding?.status === 'completed',
+      (cs) => cs.escalations.length > 1,
+      (cs) => cs.health === null,
+      (cs) => cs.health?.trend === 'down',
+    ];
+    const ctx = serviceContext(testEnv as unknown as Env, { tenantId: 'demo', correlationId: 'bulk-check', log: createLogger('error') }, { maxWaitMs: 90_000 });
+    let compared = 0;
+    for (const kind of kinds) {
+      for (const l of csLinks.filter((x) => { const cs = states.get(x.accountId)?.state.cs; return cs !== undefined && kind(cs); }).slice(0, 2)) {
+        const stored = states.get(l.accountId)!.state.cs!;
+        const direct = await fetchVitally(testEnv as unknown as Env, ctx, l.csId);
+        const digest = csDigest(stored.fetchedAt, direct.health, direct.onboarding, direct.escalations, DEFAULT_AUTOMATION_POLICY.onboardingStalled);
+        expect({ health: stored.health, milestones: stored.onboarding?.milestones ?? null, status: stored.onboarding?.status ?? null, escalations: stored.escalations }, l.csId).toEqual({
+          health: digest.health,
+          milestones: digest.onboarding?.milestones ?? null,
+          status: digest.onboarding?.status ?? null,
+          escalations: digest.escalations,
+        });
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(8);
+    // The same for the ERP digest read a page at a time: receivables, contract and last payment as
+    // the customer's own reads answer them, for customers picked by what they have.
+    const { results: erpLinks } = await db
+      .prepare(`SELECT canonical_id AS accountId, external_id AS customerId FROM identity_links WHERE tenant_id = 'demo' AND entity = 'account' AND system = 'netsuite' AND is_primary = 1`)
+      .all<{ accountId: string; customerId: string }>();
+    const erpStates = await loadStates<AccountState>(db, 'demo', erpLinks.map((l) => l.accountId));
+    const erpKinds: ((erp: NonNullable<AccountState['erp']>) => boolean)[] = [
+      (erp) => (erp.receivables?.overdueTotal ?? 0) > 0,
+      (erp) => (erp.receivables?.openInvoiceCount ?? 0) === 0,
+      (erp) => erp.contract === null,
+      (erp) => erp.contract?.autoRenew === true,
+      (erp) => erp.lastPaymentDate === null,
+      (erp) => erp.lastPaymentDate !== null,
+    ];
+    const erpPort = await portsFor(testEnv as unknown as Env, ctx, { flow: 'test', actor: 'test' }).erp();
+    let erpCompared = 0;
+    for (const kind of erpKinds) {
+      for (const l of erpLinks.filter((x) => { const erp = erpStates.get(x.accountId)?.state.erp; return erp !== undefined && kind(erp); }).slice(0, 2)) {
+        const stored = erpStates.get(l.accountId)!.state.erp!;
+        const today = stored.fetchedAt.slice(0, 10);
+        const direct = await fetchNetSuite(testEnv as unknown as Env, ctx, l.customerId, today);
+        const digest = erpDigest(stored.fetchedAt, direct.receivables, direct.contract, await erpPort.lastPaymentDate!(l.customerId));
+        expect(stored, l.customerId).toEqual(digest);
+        erpCompared++;
+      }
+    }
+    expect(erpCompared).toBeGreaterThanOrEqual(8);
     // Batched: a write call per CRM per page of 100 accounts (a page with folded CRM duplicates may
     // need one more), never one per record.
     expect(done.counts['written']).toBeGreaterThan(500);

@@ -19,8 +19,8 @@ import { pick, type GuardedAttribute, type WriteGuard } from './write-guard.js';
 /** Methods that only read: passed through unguarded. */
 const READS: Record<SystemRole, readonly string[]> = {
   crm: ['companies', 'companiesByIds', 'companiesChangedSince', 'companiesDeletedBetween', 'accountFactsOf', 'contactsByIds', 'dealsByIds', 'contactsOfCompany', 'dealsOfCompany', 'dealLines', 'orderSource', 'orderSources', 'companiesOfDeal', 'deal', 'owner', 'wonStages', 'isWon', 'dealCompanyId'],
-  erp: ['accountSnapshot', 'customers', 'customersByIds', 'findCustomers', 'accountFacts', 'openInvoices', 'currentContract', 'currency', 'document', 'payment', 'products', 'referenceData', 'paymentTerms', 'customer', 'salesOrderByExternalId', 'terms', 'salesOrderUrl', 'changedRecord', 'changedSince', 'lastPaymentDate', 'heldSalesOrders', 'openSalesOrders'],
-  cs: ['accountSnapshot', 'accounts', 'accountsByIds', 'health', 'onboarding', 'escalations', 'account', 'accountByExternalId', 'users', 'webAppUrl', 'changedSince'],
+  erp: ['accountSnapshot', 'accountSnapshots', 'lastPaymentDates', 'customers', 'customersByIds', 'findCustomers', 'accountFacts', 'openInvoices', 'currentContract', 'currency', 'document', 'payment', 'products', 'referenceData', 'paymentTerms', 'customer', 'salesOrderByExternalId', 'terms', 'salesOrderUrl', 'changedRecord', 'changedSince', 'lastPaymentDate', 'heldSalesOrders', 'openSalesOrders'],
+  cs: ['accountSnapshot', 'readBulkPage', 'snapshotFromBulk', 'accounts', 'accountsByIds', 'health', 'onboarding', 'escalations', 'account', 'accountByExternalId', 'users', 'webAppUrl', 'changedSince'],
 };
 
 /** Concord-authored records and setup: written without a field check (callers audit them). */

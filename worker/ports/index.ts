@@ -63,6 +63,19 @@ export interface CsAccountSnapshot {
   escalations: Escalation[];
 }
 
+/**
+ * One record of a CS workspace-wide list read in bulk (a backfill reads every account's CS data
+ * this way instead of account by account): the list it came from, its id, the CS accounts it
+ * belongs to, and what the connector keeps of it (opaque to everyone else; given back to
+ * `snapshotFromBulk`).
+ */
+export interface CsBulkItem {
+  list: string;
+  id: string;
+  accountIds: string[];
+  data: Record<string, unknown>;
+}
+
 export interface ErpPort {
   /**
    * Facts, open invoices and current contract in as few calls as the ERP allows (NetSuite: one
@@ -119,6 +132,13 @@ export interface ErpPort {
   changedSince?(type: ErpRecordType, since: string): AsyncIterable<ErpChangedRow[]>;
   /** The date (YYYY-MM-DD) of the customer's latest payment, or null. */
   lastPaymentDate?(customerId: string): Promise<string | null>;
+  /**
+   * Bulk reading (a backfill's page of accounts): `accountSnapshot` of several customers in a few
+   * calls, keyed by customer id (a customer the ERP does not have is left out), and each one's
+   * `lastPaymentDate` (null: no payment).
+   */
+  accountSnapshots?(customerIds: readonly string[], today: string): Promise<Map<string, ErpAccountSnapshot>>;
+  lastPaymentDates?(customerIds: readonly string[]): Promise<Map<string, string | null>>;
   /** The customer's sales orders held for billing (NetSuite: Pending Approval), oldest first. */
   heldSalesOrders?(customerId: string): Promise<ErpHeldOrder[]>;
   /** Release a held sales order for billing (NetSuite: approve it). Releasing a released order changes nothing. */
@@ -331,6 +351,16 @@ export interface CsPort {
   accountSnapshot?(accountId: string): Promise<CsAccountSnapshot>;
   /** How many upstream calls accountSnapshot makes at once (see ErpPort.snapshotCalls). */
   readonly snapshotCalls?: number;
+  /**
+   * Bulk reading (a backfill): the workspace-wide lists that hold what `accountSnapshot` reads per
+   * account, read page by page with `readBulkPage` (cursor null: the first page; `next` null: the
+   * last), and the snapshot of one account from its records of those lists (`snapshotFromBulk`;
+   * it may still read what no list holds, e.g. a score history). An account with no record of
+   * the list named first (the accounts) is not in the bulk read: read it with `accountSnapshot`.
+   */
+  readonly bulkLists?: readonly string[];
+  readBulkPage?(list: string, cursor: string | null): Promise<{ items: CsBulkItem[]; next: string | null }>;
+  snapshotFromBulk?(accountId: string, items: readonly CsBulkItem[]): Promise<CsAccountSnapshot>;
   accounts(): AsyncIterable<MatchRecord[]>;
   /** Some accounts by id, as `accounts` reads them (an id the CS system no longer has is left out). */
   accountsByIds?(ids: readonly string[]): Promise<MatchRecord[]>;

@@ -36,6 +36,7 @@ import { CACHE_VERSION, ageSeconds, cacheKey, freshnessOf, readCache, type Cache
 import { openSource, readCs, readErp } from './account-view-sources.js';
 import { daysBetween, healthTrend, summarizeReceivables } from '../model/index.js';
 import { portsFor } from '../ports/registry.js';
+import type { CsAccountSnapshot, ErpAccountSnapshot } from '../ports/index.js';
 import { financeHoldOf } from '../policies/automations/finance-hold.js';
 import { renewalHoldOf } from '../policies/automations/renewal-hold.js';
 import type { AccountState } from '../policies/account-facts/state.js';
@@ -92,9 +93,14 @@ function later<T>(p: Promise<T>): Promise<T> {
  */
 export async function fetchNetSuite(env: Env, ctx: ServiceContext, customerId: string, today: string): Promise<SourceSections['netsuite']> {
   const erp = await portsFor(env, ctx, VIEW_READER).erp();
-  const { facts, invoices, contract } = erp.accountSnapshot
+  const snapshot = erp.accountSnapshot
     ? await erp.accountSnapshot(customerId, today)
     : await Promise.all([erp.accountFacts(customerId), erp.openInvoices(customerId), erp.currentContract(customerId, today)]).then(([f, i, c]) => ({ facts: f, invoices: i, contract: c }));
+  return erpSectionsOf(snapshot, today);
+}
+
+/** The ERP sections of what the ERP port read of a customer (one read, or a backfill's page read at once). */
+export function erpSectionsOf({ facts, invoices, contract }: ErpAccountSnapshot, today: string): SourceSections['netsuite'] {
   const currency = facts.currency ?? invoices[0]?.currency ?? contract?.currency;
   const receivables = currency ? summarizeReceivables(invoices, today, currency) : summarizeReceivables(invoices, today);
   return {
@@ -107,11 +113,17 @@ export async function fetchNetSuite(env: Env, ctx: ServiceContext, customerId: s
 export async function fetchVitally(env: Env, ctx: ServiceContext, accountId: string): Promise<SourceSections['vitally']> {
   const cs = await portsFor(env, ctx, VIEW_READER).cs();
   const [health, onboarding, escalations] = await Promise.all([cs.health(accountId), cs.onboarding(accountId), cs.escalations(accountId)]);
+  return csSectionsOf({ health, onboarding, escalations }, cs.webAppUrl?.() ?? null);
+}
+
+/** The CS sections of what the CS port read of an account (one read, or a backfill's bulk read). */
+export function csSectionsOf(snapshot: CsAccountSnapshot, webApp: string | null): SourceSections['vitally'] {
+  const { health, onboarding, escalations } = snapshot;
   return {
     health: health ? { ...health, trend: healthTrend(health.history) } : null,
     onboarding,
     escalations: escalations.length > 0 ? escalations : null,
-    webApp: cs.webAppUrl?.() ?? null,
+    webApp,
   };
 }
 

@@ -10,15 +10,15 @@ export type SyncKind = (typeof SYNC_KINDS)[number];
 
 /** Where a run is: the phase and the page cursor within it. */
 export const CursorSchema = z.object({
-  phase: z.enum(['ingest', 'link-crm', 'link-erp', 'accounts', 'done']),
-  /** Index into the phase's systems (ingest: every connected system; link-crm: the CRMs). */
+  phase: z.enum(['ingest', 'link-crm', 'link-erp', 'cs-stage', 'accounts', 'done']),
+  /** Index into the phase's systems (ingest: every connected system; link-crm: the CRMs) or lists (cs-stage: the CS connector's bulk lists). */
   index: z.number().int().min(0).default(0),
-  /** The last record / account id of the previous page. */
+  /** The last record / account id of the previous page (cs-stage: the CS list's cursor of the next page). */
   after: z.string().nullable().default(null),
 });
 export type SyncCursor = z.infer<typeof CursorSchema>;
 
-export type SyncCounts = Partial<Record<'ingested' | 'linked' | 'accountsCreated' | 'reviews' | 'drift' | 'repaired' | 'wouldRepair' | 'refused' | 'exceptions' | 'written' | 'calls' | 'failed', number>>;
+export type SyncCounts = Partial<Record<'ingested' | 'linked' | 'accountsCreated' | 'reviews' | 'drift' | 'repaired' | 'wouldRepair' | 'refused' | 'exceptions' | 'written' | 'calls' | 'failed' | 'csRecords', number>>;
 
 export interface SyncRun {
   id: string;

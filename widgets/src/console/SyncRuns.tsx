@@ -30,6 +30,7 @@ const PHASES: Record<string, string> = {
   ingest: 'Reading records from the connected systems',
   'link-crm': 'Linking CRM records',
   'link-erp': 'Linking ERP records',
+  'cs-stage': 'Reading the customer-success platform in bulk',
   accounts: 'Comparing and writing accounts',
   done: 'Done',
 };
@@ -40,6 +41,7 @@ const COUNTS: [string, string, string][] = [
   ['linked', 'linked', 'linked'],
   ['accountsCreated', 'account created', 'accounts created'],
   ['reviews', 'review case', 'review cases'],
+  ['csRecords', 'CS record read in bulk', 'CS records read in bulk'],
   ['written', 'CRM record written', 'CRM records written'],
   ['drift', 'difference', 'differences'],
   ['repaired', 'repaired', 'repaired'],

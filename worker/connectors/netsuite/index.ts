@@ -33,6 +33,12 @@ import { NetSuiteClient } from './client.js';
 import { changedRecord, changedSince, lastPaymentDate } from './changes.js';
 import { suiteqlQueries } from './queries.js';
 import { internalId } from './sql.js';
+import { z } from 'zod';
+
+/** Customers per bulk query (a backfill's page of accounts). */
+const BULK_CUSTOMERS = 100;
+/** A payment's customer and date (`suiteqlQueries.lastPayments`). */
+const PaymentDateRowSchema = z.object({ entity: z.union([z.string(), z.number().transform(String)]), trandate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
 import { checkCustomerInput, checkPaymentInput, checkSalesOrderInput } from './inputs.js';
 import {
   DOCUMENT_RECORD,
@@ -101,6 +107,35 @@ export class NetSuiteErp implements ErpPort {
     const rows = await this.client.suiteqlAll(suiteqlQueries.accountSnapshot(customerId), AccountSnapshotRowSchema);
     if (rows.length === 0) fail({ kind: 'not_found', entity: 'netsuite_record', id: customerId });
     return snapshotFromRows(rows, today, normalizeDomain);
+  }
+
+  /**
+   * `accountSnapshot` of up to 100 customers per SuiteQL query (a backfill's page of accounts),
+   * the rows grouped by customer: one query (and its pages) instead of one per customer. A
+   * customer NetSuite does not have (deleted, or not an internal id) is left out.
+   */
+  async accountSnapshots(customerIds: readonly string[], today: string): Promise<Map<string, ErpAccountSnapshot>> {
+    const valid = [...new Set(customerIds)].filter((id) => /^\d{1,18}$/.test(id));
+    const out = new Map<string, ErpAccountSnapshot>();
+    for (let i = 0; i < valid.length; i += BULK_CUSTOMERS) {
+      const rows = await this.client.suiteqlAll(suiteqlQueries.accountSnapshots(valid.slice(i, i + BULK_CUSTOMERS)), AccountSnapshotRowSchema);
+      const byCustomer = new Map<string, typeof rows>();
+      for (const r of rows) byCustomer.set(r.id, [...(byCustomer.get(r.id) ?? []), r]);
+      for (const [id, mine] of byCustomer) out.set(id, snapshotFromRows(mine, today, normalizeDomain));
+    }
+    return out;
+  }
+
+  /** `lastPaymentDate` of up to 100 customers per query (null: no payment). */
+  async lastPaymentDates(customerIds: readonly string[]): Promise<Map<string, string | null>> {
+    const valid = [...new Set(customerIds)].filter((id) => /^\d{1,18}$/.test(id));
+    const out = new Map<string, string | null>(valid.map((id) => [id, null]));
+    for (let i = 0; i < valid.length; i += BULK_CUSTOMERS) {
+      const rows = await this.client.suiteqlAll(suiteqlQueries.lastPayments(valid.slice(i, i + BULK_CUSTOMERS)), PaymentDateRowSchema);
+      // Each customer's payments come newest first: its first row is its last payment.
+      for (const r of rows) if (out.get(r.entity) === null) out.set(r.entity, r.trandate);
+    }
+    return out;
   }
 
   /**

@@ -29,6 +29,29 @@ function timestampLiteral(text: string): string {
   return `TO_DATE(${sqlString(text)}, 'YYYY-MM-DD HH24:MI:SS')`;
 }
 
+/** The view's ERP sections of the customers `where` picks, joined (see `accountSnapshot`). */
+function snapshotQuery(where: string, orderBy: string): string {
+  return `SELECT c.id, c.companyname, c.url, c.vatregnumber, cur.symbol AS currency,
+        ba.addr1 AS billaddr1, ba.addr2 AS billaddr2, ba.city AS billcity, ba.state AS billstate, ba.zip AS billzip, ba.country AS billcountry,
+        sa.addr1 AS shipaddr1, sa.addr2 AS shipaddr2, sa.city AS shipcity, sa.state AS shipstate, sa.zip AS shipzip, sa.country AS shipcountry,
+        t.id AS invoiceid, t.tranid, ${isoDateOf('t.trandate', 'trandate')}, ${isoDateOf('t.duedate', 'duedate')}, t.status AS invoicestatus,
+        t.foreigntotal, t.foreignamountremaining, tcur.symbol AS invoicecurrency, t.custbody_concord_disputed,
+        s.id AS subscriptionid, s.name AS subscriptionname, ${isoDateOf('s.startdate', 'startdate')}, ${isoDateOf('s.enddate', 'enddate')},
+        s.status AS subscriptionstatus, scur.symbol AS subscriptioncurrency, s.autorenewal, s.custrecord_concord_arr
+      FROM customer c
+        LEFT JOIN currency cur ON cur.id = c.currency
+        LEFT JOIN customeraddressbook bab ON bab.entity = c.id AND bab.defaultbilling = 'T'
+        LEFT JOIN customeraddressbookentityaddress ba ON ba.nkey = bab.addressbookaddress
+        LEFT JOIN customeraddressbook sab ON sab.entity = c.id AND sab.defaultshipping = 'T'
+        LEFT JOIN customeraddressbookentityaddress sa ON sa.nkey = sab.addressbookaddress
+        LEFT JOIN transaction t ON t.entity = c.id AND t.type = 'CustInvc' AND t.foreignamountremaining > 0
+        LEFT JOIN currency tcur ON tcur.id = t.currency
+        LEFT JOIN subscription s ON s.customer = c.id
+        LEFT JOIN currency scur ON scur.id = s.currency
+      WHERE ${where}
+      ORDER BY ${orderBy}`;
+}
+
 export const suiteqlQueries = {
   /** Credential probe: one cheap authenticated read. */
   probe: () => 'SELECT id FROM customer',
@@ -75,26 +98,10 @@ export const suiteqlQueries = {
    * their product (max(1, invoices) x max(1, subscriptions)); the connector takes each invoice and
    * each subscription once by id. Ordered by ids so paging is stable.
    */
-  accountSnapshot: (customerId: string) =>
-    `SELECT c.id, c.companyname, c.url, c.vatregnumber, cur.symbol AS currency,
-        ba.addr1 AS billaddr1, ba.addr2 AS billaddr2, ba.city AS billcity, ba.state AS billstate, ba.zip AS billzip, ba.country AS billcountry,
-        sa.addr1 AS shipaddr1, sa.addr2 AS shipaddr2, sa.city AS shipcity, sa.state AS shipstate, sa.zip AS shipzip, sa.country AS shipcountry,
-        t.id AS invoiceid, t.tranid, ${isoDateOf('t.trandate', 'trandate')}, ${isoDateOf('t.duedate', 'duedate')}, t.status AS invoicestatus,
-        t.foreigntotal, t.foreignamountremaining, tcur.symbol AS invoicecurrency, t.custbody_concord_disputed,
-        s.id AS subscriptionid, s.name AS subscriptionname, ${isoDateOf('s.startdate', 'startdate')}, ${isoDateOf('s.enddate', 'enddate')},
-        s.status AS subscriptionstatus, scur.symbol AS subscriptioncurrency, s.autorenewal, s.custrecord_concord_arr
-      FROM customer c
-        LEFT JOIN currency cur ON cur.id = c.currency
-        LEFT JOIN customeraddressbook bab ON bab.entity = c.id AND bab.defaultbilling = 'T'
-        LEFT JOIN customeraddressbookentityaddress ba ON ba.nkey = bab.addressbookaddress
-        LEFT JOIN customeraddressbook sab ON sab.entity = c.id AND sab.defaultshipping = 'T'
-        LEFT JOIN customeraddressbookentityaddress sa ON sa.nkey = sab.addressbookaddress
-        LEFT JOIN transaction t ON t.entity = c.id AND t.type = 'CustInvc' AND t.foreignamountremaining > 0
-        LEFT JOIN currency tcur ON tcur.id = t.currency
-        LEFT JOIN subscription s ON s.customer = c.id
-        LEFT JOIN currency scur ON scur.id = s.currency
-      WHERE c.id = ${internalId(customerId)}
-      ORDER BY t.id, s.id`,
+  accountSnapshot: (customerId: string) => snapshotQuery(`c.id = ${internalId(customerId)}`, 't.id, s.id'),
+  /** The same rows for several customers at once (a backfill's page), each customer's rows together. */
+  accountSnapshots: (customerIds: readonly string[]) => snapshotQuery(`c.id IN (${customerIds.map(internalId).join(', ')})`, 'c.id, t.id, s.id'),
+
   /** One customer's currency. */
   customerCurrency: (customerId: string) => `SELECT id, companyname, currency FROM customer WHERE id = ${internalId(customerId)}`,
   /** The NetSuite id of an ISO currency code. */
@@ -133,4 +140,7 @@ export const suiteqlQueries = {
   openSalesOrders: (customerId: string) =>
     `SELECT id, tranid, externalid FROM transaction WHERE type = 'SalesOrd' AND status = 'B' AND entity = ${internalId(customerId)} ORDER BY id`,
   lastPayment: (customerId: string) => `SELECT id, ${isoDate('trandate')} FROM transaction WHERE type = 'CustPymt' AND entity = ${internalId(customerId)} ORDER BY trandate DESC, id DESC`,
+  /** The payments of several customers, each customer's newest first (the first row per customer is its last payment). */
+  lastPayments: (customerIds: readonly string[]) =>
+    `SELECT entity, id, ${isoDate('trandate')} FROM transaction WHERE type = 'CustPymt' AND entity IN (${customerIds.map(internalId).join(', ')}) ORDER BY entity, trandate DESC, id DESC`,
 } as const;

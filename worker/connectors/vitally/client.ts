@@ -47,6 +47,17 @@ export class VitallyClient {
     } while (from);
   }
 
+  /**
+   * One page of a cursor-paged collection (`from` null: the first), ordered by `createdAt`:
+   * Vitally's advice for a full list read over time ("setting sortBy to createdAt will ensure you
+   * return a full list every time", https://docs.vitally.io/pushing-data-to-vitally/rest-api, Pagination).
+   */
+  async listPage<S extends z.ZodType>(op: string, path: string, item: S, from: string | null): Promise<{ results: z.infer<S>[]; next: string | null }> {
+    const cursor = from ? `&from=${encodeURIComponent(from)}` : '';
+    const data = (await this.get(op, `${path}?sortBy=createdAt&limit=${d.pageSize}${cursor}`, page(item))) as { results: z.infer<S>[]; next?: string | null };
+    return { results: data.results, next: data.next ?? null };
+  }
+
   async all<S extends z.ZodType>(op: string, path: string, item: S): Promise<z.infer<S>[]> {
     const out: z.infer<S>[] = [];
     for await (const p of this.pages(op, path, item)) out.push(...p);

@@ -34,6 +34,8 @@ export const TaskSchema = z
   .object({
     id: z.string(),
     name: z.string(),
+    /** The account the task is for (workspace-wide lists name it). */
+    accountId: z.string().nullable().optional(),
     createdAt: z.string().optional(),
     dueDate: z.string().nullable().optional(),
     completedAt: z.string().nullable().optional(),
@@ -49,6 +51,8 @@ export const ProjectSchema = z
   .object({
     id: z.string(),
     name: z.string(),
+    /** The account the project is for (workspace-wide lists name it). */
+    accountId: z.string().nullable().optional(),
     createdAt: z.string().optional(),
     actualStartDate: z.string().nullable().optional(),
     actualCompletionDate: z.string().nullable().optional(),
@@ -67,6 +71,8 @@ export const ConversationSchema = z
     status: z.string().nullable().optional(),
     createdAt: z.string(),
     traits: traits.nullable().optional(),
+    /** The conversation's accounts ("associated implicitly via Message to and from"). */
+    accounts: z.array(z.object({ id: z.string() }).passthrough()).nullable().optional(),
   })
   .passthrough();
 export type VitallyConversation = z.infer<typeof ConversationSchema>;

@@ -44,6 +44,7 @@ import {
 } from '../../policies/automations/index.js';
 import { portsFor } from '../../ports/registry.js';
 import { fetchNetSuite, fetchVitally } from '../../services/account-view-build.js';
+import type { SourceSections } from '../../services/account-view-cache.js';
 import { rebuildAccountView } from '../../services/account-view.js';
 import { SYSTEM_LABEL } from '../../services/audit-summary.js';
 import type { ServiceContext } from '../../services/context.js';
@@ -95,6 +96,26 @@ export interface AutomationSettings {
    * judged under the thresholds now, so this change files no task on its own.
    */
   rejudge?: boolean;
+}
+
+/**
+ * The CS sections of an account already read by the caller (a backfill's bulk read,
+ * services/sync-runs/cs-stage.ts), with the time they were read: used instead of reading the CS
+ * source when the account's effects want it.
+ */
+export interface PrefetchedCs {
+  fetchedAt: string;
+  health: SourceSections['vitally']['health'];
+  onboarding: SourceSections['vitally']['onboarding'];
+  escalations: SourceSections['vitally']['escalations'];
+}
+
+/** The ERP sections of an account already read by the caller (a backfill's page, one query for many customers), with its last payment date. */
+export interface PrefetchedErp {
+  fetchedAt: string;
+  receivables: SourceSections['netsuite']['receivables'];
+  contract: SourceSections['netsuite']['contract'];
+  lastPayment: string | null;
 }
 
 /** Held orders of an ERP customer to release because its onboarding went live. */
@@ -192,8 +213,13 @@ export const TASK_ENSURE_MS = 12 * 3600 * 1000;
  * view's answer while that is fresh (the rebuild fetches it too when it is not), so an ERP change
  * on an account whose card was just opened does not read the CS platform again, nor the reverse.
  */
-async function freshSections(env: Env, ctx: ServiceContext, accountId: string, ids: { erp: string | null; cs: string | null }, changed: DirtyMark, wanted: DirtyMark, today: string) {
-  const sources = [...(wanted.erp && ids.erp ? (['netsuite'] as const) : []), ...(wanted.cs && ids.cs ? (['vitally'] as const) : [])];
+async function freshSections(env: Env, ctx: ServiceContext, accountId: string, ids: { erp: string | null; cs: string | null }, changed: DirtyMark, wanted: DirtyMark, today: string, prefetched?: { cs?: PrefetchedCs; erp?: PrefetchedErp }) {
+  // Sections the caller read already are taken as they are, not read again (nor through a rebuild).
+  const pc = prefetched?.cs;
+  const given = wanted.cs && ids.cs && pc ? { fetchedAt: pc.fetchedAt, health: pc.health, onboarding: pc.onboarding, escalations: pc.escalations } : null;
+  const pe = prefetched?.erp;
+  const givenErp = wanted.erp && ids.erp && pe ? { fetchedAt: pe.fetchedAt, receivables: pe.receivables, contract: pe.contract } : null;
+  const sources = [...(wanted.erp && ids.erp && !givenErp ? (['netsuite'] as const) : []), ...(wanted.cs && ids.cs && !given ? (['vitally'] as const) : [])];
   const refetch = sources.filter((s) => (s === 'netsuite' ? changed.erp : changed.cs));
   // A CS change that named its parts (a health score, a milestone, a conversation) reads only those.
   const csParts = changed.cs && changed.csParts ? changed.csParts : undefined;
@@ -215,8 +241,8 @@ async function freshSections(env: Env, ctx: ServiceContext, accountId: string, i
     });
     const at = (s: 'netsuite' | 'vitally') => view.freshness[s]?.fetchedAt ?? new Date().toISOString();
     return {
-      erp: read.includes('netsuite') ? { fetchedAt: at('netsuite'), receivables: sectionData(view.receivables), contract: sectionData(view.contract) } : null,
-      cs: read.includes('vitally') ? { fetchedAt: at('vitally'), health: sectionData(view.health), onboarding: sectionData(view.onboarding), escalations: sectionData(view.escalations) } : null,
+      erp: givenErp ?? (read.includes('netsuite') ? { fetchedAt: at('netsuite'), receivables: sectionData(view.receivables), contract: sectionData(view.contract) } : null),
+      cs: given ?? (read.includes('vitally') ? { fetchedAt: at('vitally'), health: sectionData(view.health), onboarding: sectionData(view.onboarding), escalations: sectionData(view.escalations) } : null),
       rebuilt: true,
     };
   }
@@ -233,8 +259,8 @@ async function freshSections(env: Env, ctx: ServiceContext, accountId: string, i
     sources.includes('vitally') && ids.cs ? optional('vitally', fetchVitally(env, ctx, ids.cs)) : null,
   ]);
   return {
-    erp: erp ? { fetchedAt: now, receivables: erp.receivables, contract: erp.contract } : null,
-    cs: cs ? { fetchedAt: now, health: cs.health, onboarding: cs.onboarding, escalations: cs.escalations } : null,
+    erp: givenErp ?? (erp ? { fetchedAt: now, receivables: erp.receivables, contract: erp.contract } : null),
+    cs: given ?? (cs ? { fetchedAt: now, health: cs.health, onboarding: cs.onboarding, escalations: cs.escalations } : null),
     rebuilt: false,
   };
 }
@@ -253,6 +279,7 @@ export async function accountEffects(
   mark: DirtyMark,
   stored: StoredState<AccountState> | undefined,
   settings: AutomationSettings = { goLiveMilestone: null, policy: DEFAULT_AUTOMATION_POLICY },
+  prefetched?: { cs?: PrefetchedCs; erp?: PrefetchedErp },
 ): Promise<AccountEffects | null> {
   const { policy } = settings;
   const account = await getAccount(env.DB, ctx.tenantId, accountId);
@@ -266,9 +293,9 @@ export async function accountEffects(
   const csOld = stored?.state.cs;
   const wanted: DirtyMark = { ...mark, erp: mark.erp || !stored?.state.erp, cs: mark.cs || !csOld || (links.csAccountId !== null && csInputsMissing(csOld)) };
   // The last payment date is not in the view: asked alongside the rebuild, not after it.
-  const lastPaymentRead = wanted.erp && links.erpCustomerId ? lastPaymentOf(env, ctx, links.erpCustomerId) : null;
+  const lastPaymentRead = wanted.erp && links.erpCustomerId ? (prefetched?.erp ? Promise.resolve(prefetched.erp.lastPayment) : lastPaymentOf(env, ctx, links.erpCustomerId)) : null;
   lastPaymentRead?.catch(() => {});
-  const read = await freshSections(env, ctx, accountId, { erp: links.erpCustomerId, cs: links.csAccountId }, mark, wanted, today);
+  const read = await freshSections(env, ctx, accountId, { erp: links.erpCustomerId, cs: links.csAccountId }, mark, wanted, today, prefetched);
 
   const previous = stored?.state;
   const next: AccountState = {

@@ -8,7 +8,11 @@
  * every linked source has its facts derived from it under the tenant's policy, as reconcile does
  * (reconcile-facts.ts); one the pipeline never read, or read before a system was connected, is
  * read through the pipeline's effects (flows/account-changes/effects.ts: the parts never read, the
- * view rebuilt if cached, the digest stored as the baseline of later history lines). Lifecycle
+ * view rebuilt if cached, the digest stored as the baseline of later history lines). What those
+ * reads would fetch account by account is fetched for the whole page first (decision 61): the ERP
+ * sections of the page's customers in one SuiteQL query and their last payments in another, and
+ * the CS sections from the run's bulk read of the CS platform (cs-stage.ts) plus each account's
+ * score history; an account neither bulk read found is read on its own as before. Lifecycle
  * automations open no episode and file no task here, and billing is not released: those follow
  * from a change, and the account's next change opens them as it would have.
  *
@@ -20,16 +24,20 @@
  *
  * An account whose source answers a business error (a customer deleted since the link) is counted
  * failed and the page goes on; a technical failure (rate limit, 5xx, timeout) fails the step after
- * the page's other writes, and its retry resumes the page (what was written is not resent).
+ * the page's other writes (a failed bulk read of the page's customers: before any), and its retry
+ * resumes the page (what was written is not resent).
  */
 import type { Env } from '../../env.js';
 import { ConcordError, decisionFor } from '../../errors.js';
 import { todayUtc } from '../../model/index.js';
 import { writeCrmFacts, type FactsToWrite } from '../../flows/account-changes/crm-facts.js';
-import { accountEffects, type AutomationSettings } from '../../flows/account-changes/effects.js';
-import { deriveFacts, type AccountLinks, type AccountState } from '../../policies/account-facts/index.js';
+import { accountEffects, type AutomationSettings, type PrefetchedCs, type PrefetchedErp } from '../../flows/account-changes/effects.js';
+import { csSectionsOf, erpSectionsOf } from '../account-view-build.js';
+import { portsFor } from '../../ports/registry.js';
+import { csInputsMissing, deriveFacts, type AccountLinks, type AccountState } from '../../policies/account-facts/index.js';
 import type { AutomationPolicy } from '../../policies/automations/index.js';
 import type { AccountFacts } from '../../ports/facts.js';
+import type { CsBulkItem, CsPort } from '../../ports/index.js';
 import { loadStates, type StoredState } from '../../storage/account-changes.js';
 import type { System } from '../../storage/connections.js';
 import type { AccountRow, LinkedRecord } from '../../storage/identity.js';
@@ -58,25 +66,72 @@ function isBusiness(err: unknown): boolean {
   return err instanceof ConcordError && decisionFor(err.error, 0).action === 'stop';
 }
 
+/** The CS platform's bulk read for the page (cs-stage.ts): its port and the stored records per CS account. */
+export interface BulkCs {
+  port: Pick<CsPort, 'snapshotFromBulk'>;
+  items: ReadonlyMap<string, { items: CsBulkItem[]; readAt: string }>;
+}
+
+/**
+ * The CS sections of an account from the bulk read, as the pipeline's own read makes them
+ * (`csSectionsOf`), under the time the oldest of its records was read; null when the bulk read
+ * did not find the account (created since: read as before).
+ */
+async function csFromBulk(bulk: BulkCs | undefined, csAccountId: string | null): Promise<PrefetchedCs | undefined> {
+  const held = csAccountId ? bulk?.items.get(csAccountId) : undefined;
+  if (!held || !held.items.some((i) => i.list === 'accounts')) return undefined;
+  return { fetchedAt: held.readAt, ...csSectionsOf(await bulk!.port.snapshotFromBulk!(csAccountId!, held.items), null) };
+}
+
+const primaryIn = (recs: readonly LinkedRecord[], system: System) => recs.find((r) => r.system === system && r.isPrimary)?.externalId ?? recs.find((r) => r.system === system)?.externalId ?? null;
+
+/**
+ * The ERP sections of the page's accounts whose digest lacks them, read at once (NetSuite: one
+ * SuiteQL query for the page's customers and one for their last payments, instead of two per
+ * account), keyed by customer id; a customer the ERP did not answer is read per account as before.
+ */
+async function erpInBulk(env: Env, ctx: ServiceContext, run: SyncRun, accounts: readonly AccountRow[], byAccount: ReadonlyMap<string, LinkedRecord[]>, states: ReadonlyMap<string, StoredState<AccountState>>): Promise<Map<string, PrefetchedErp>> {
+  const out = new Map<string, PrefetchedErp>();
+  const ids = accounts.filter((a) => !states.get(a.id)?.state.erp).flatMap((a) => primaryIn(byAccount.get(a.id) ?? [], 'netsuite') ?? []);
+  if (ids.length === 0) return out;
+  const ports = portsFor(env, ctx, { flow: `sync-${run.kind}`, actor: `sync:${run.id}` });
+  if ((await ports.systemFor('erp', 'netsuite')) !== 'netsuite') return out;
+  const erp = await ports.erp();
+  if (!erp.accountSnapshots || !erp.lastPaymentDates) return out;
+  const fetchedAt = new Date().toISOString();
+  const today = todayUtc();
+  const [snapshots, payments] = await Promise.all([erp.accountSnapshots(ids, today), erp.lastPaymentDates(ids)]);
+  for (const [id, snapshot] of snapshots) {
+    const sections = erpSectionsOf(snapshot, today);
+    out.set(id, { fetchedAt, receivables: sections.receivables, contract: sections.contract, lastPayment: payments.get(id) ?? null });
+  }
+  return out;
+}
+
 /** The facts of one account: from its complete digest, else read through the pipeline's effects (digest stored). */
-async function factsOf(env: Env, ctx: ServiceContext, account: AccountRow, recs: readonly LinkedRecord[], settings: AutomationSettings, stored: StoredState<AccountState> | undefined): Promise<AccountFacts | null> {
+async function factsOf(env: Env, ctx: ServiceContext, account: AccountRow, recs: readonly LinkedRecord[], settings: AutomationSettings, stored: StoredState<AccountState> | undefined, bulk?: BulkCs, erpRead?: ReadonlyMap<string, PrefetchedErp>): Promise<AccountFacts | null> {
   const primaryOf = (system: System) => recs.find((r) => r.system === system && r.isPrimary)?.externalId ?? recs.find((r) => r.system === system)?.externalId ?? null;
   const links: AccountLinks = { accountId: account.id, erpCustomerId: primaryOf('netsuite'), csAccountId: primaryOf('vitally') };
   const complete = (!links.erpCustomerId || stored?.state.erp) && (!links.csAccountId || stored?.state.cs);
   if (complete) return deriveFacts(stored?.state ?? { v: 1 }, links, todayUtc(), settings.policy.financeHold);
-  const effects = await accountEffects(env, ctx, account.id, { erp: false, cs: false, seq: 0 }, stored, settings);
+  // The CS reading from the bulk read, when the pipeline would read the CS source (the digest lacks it or its inputs).
+  const csOld = stored?.state.cs;
+  const cs = csOld && !csInputsMissing(csOld) ? undefined : await csFromBulk(bulk, links.csAccountId);
+  const erp = links.erpCustomerId ? erpRead?.get(links.erpCustomerId) : undefined;
+  const effects = await accountEffects(env, ctx, account.id, { erp: false, cs: false, seq: 0 }, stored, settings, { ...(cs ? { cs } : {}), ...(erp ? { erp } : {}) });
   if (!effects) return null;
   await env.DB.batch(effects.statements);
   return effects.facts;
 }
 
 /** Writes the page's facts; answers the counts (records written, calls, failed accounts, refused facts). */
-export async function backfillAccountFacts(env: Env, ctx: ServiceContext, run: SyncRun, accounts: readonly AccountRow[], byAccount: ReadonlyMap<string, LinkedRecord[]>): Promise<SyncCounts> {
+export async function backfillAccountFacts(env: Env, ctx: ServiceContext, run: SyncRun, accounts: readonly AccountRow[], byAccount: ReadonlyMap<string, LinkedRecord[]>, bulk?: BulkCs): Promise<SyncCounts> {
   const counts: SyncCounts = { written: 0, calls: 0, failed: 0, refused: 0 };
   const withCrm = accounts.filter((a) => (byAccount.get(a.id) ?? []).some((r) => CRM_SYSTEMS.includes(r.system)));
   if (withCrm.length === 0) return counts;
   const [states, policy] = await Promise.all([loadStates<AccountState>(env.DB, ctx.tenantId, withCrm.map((a) => a.id)), loadAutomationPolicy(env.DB, ctx.tenantId)]);
   const settings: AutomationSettings = { goLiveMilestone: null, policy: readOnly(policy) };
+  const erpRead = await erpInBulk(env, ctx, run, withCrm, byAccount, states);
 
   const items: FactsToWrite[] = [];
   const failures: unknown[] = [];
@@ -86,7 +141,7 @@ export async function backfillAccountFacts(env: Env, ctx: ServiceContext, run: S
       const account = withCrm[next++]!;
       const recs = byAccount.get(account.id) ?? [];
       try {
-        const facts = await factsOf(env, ctx, account, recs, settings, states.get(account.id));
+        const facts = await factsOf(env, ctx, account, recs, settings, states.get(account.id), bulk, erpRead);
         if (!facts) continue;
         for (const crm of CRM_SYSTEMS) {
           const mine = recs.filter((r) => r.system === crm);

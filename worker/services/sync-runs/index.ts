@@ -24,7 +24,7 @@ import {
   type SyncRun,
 } from '../../storage/sync-runs.js';
 import { serviceContext } from '../context.js';
-import { accountsStep, connectedSystems, ingestStep, linkCrmStep, linkErpStep, type StepResult } from './steps.js';
+import { accountsStep, connectedSystems, csStageStep, ingestStep, linkCrmStep, linkErpStep, type StepResult } from './steps.js';
 
 export const SYNC_QUEUE = 'concord-sync';
 
@@ -82,6 +82,7 @@ export async function runSyncStep(env: Env, m: SyncMessage): Promise<void> {
     phase === 'ingest' ? await ingestStep(env, ctx, run, sys)
     : phase === 'link-crm' ? await linkCrmStep(env, ctx, run, sys)
     : phase === 'link-erp' ? await linkErpStep(env, ctx, run, sys)
+    : phase === 'cs-stage' ? await csStageStep(env, ctx, run, sys)
     : phase === 'accounts' ? await accountsStep(env, ctx, run, sys)
     : { next: run.cursor, done: 0, counts: {} };
   const finished = result.next.phase === 'done';
@@ -92,6 +93,7 @@ export async function runSyncStep(env: Env, m: SyncMessage): Promise<void> {
   if (phase !== 'accounts' && result.next.phase === 'accounts') total = done + (await accountCount(env, m.tenantId));
   const counts = add(run.counts, result.counts);
   const statements = [advanceSyncRun(env.DB, m.tenantId, run.id, m.step, { cursor: result.next, done, total: finished ? done : Math.max(total, done), counts, status: finished ? 'completed' : 'running' })];
+  if (result.statements) statements.push(...result.statements);
   if (result.drift?.length) statements.push(...insertDrift(env.DB, m.tenantId, run.id, counts.drift! - result.drift.length, result.drift));
   if (finished) statements.push(auditStatement(env.DB, { tenantId: m.tenantId, actor: `sync:${run.id}`, action: `sync.${run.kind}.complete`, entityType: 'sync_run', entityId: run.id, after: counts, correlationId: run.correlationId }));
   const [advanced] = await env.DB.batch(statements);

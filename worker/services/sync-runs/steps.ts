@@ -29,9 +29,14 @@ import type { SyncStats } from '../identity/link-page.js';
 import { refreshAccounts } from '../identity/survive.js';
 import { CRMS, ERPS, TARGETS, connected, ingest } from '../identity/sync.js';
 import { backfillAccountFacts } from './backfill-facts.js';
+import { bulkCs, stageCsPages } from './cs-stage.js';
+import { csItemsOf, deleteCsItemsOf, deleteRunCsItems } from '../../storage/sync-cs-items.js';
 import { reconcileFacts } from './reconcile-facts.js';
 
 export const PAGE = 100;
+
+/** CS systems (their port may read in bulk: cs-stage.ts). */
+const CS_SYSTEMS: readonly System[] = ['vitally'];
 
 /** Systems Concord writes master fields into (the connector has `writeCompanyFields`). */
 const REPAIRABLE: ReadonlySet<SystemName> = new Set(['hubspot', 'salesforce']);
@@ -42,6 +47,8 @@ export interface StepResult {
   done: number;
   counts: SyncCounts;
   drift?: DriftRow[];
+  /** Run in the batch that records the step (e.g. the bulk-read rows the step used, deleted). */
+  statements?: D1PreparedStatement[];
 }
 
 export interface Systems {
@@ -61,10 +68,18 @@ export async function connectedSystems(env: Env, tenantId: string): Promise<Syst
 const emptyStats = (): SyncStats => ({ candidates: {}, crmRecords: 0, accountsCreated: 0, linksCreated: {}, duplicatesFolded: 0, reviews: 0, skippedSystems: [] });
 const linkedCount = (s: SyncStats) => Object.values(s.linksCreated).reduce((a, b) => a + (b ?? 0), 0);
 
-/** The phase after `phase` for this run. */
+/** The phase after `phase` for this run (a backfill reads the CS platform in bulk before its accounts). */
 function after(run: SyncRun, phase: SyncCursor['phase']): SyncCursor {
-  const order: SyncCursor['phase'][] = run.dryRun ? ['ingest', 'accounts', 'done'] : ['ingest', 'link-crm', 'link-erp', 'accounts', 'done'];
+  const order: SyncCursor['phase'][] = run.dryRun ? ['ingest', 'accounts', 'done'] : run.kind === 'backfill' ? ['ingest', 'link-crm', 'link-erp', 'cs-stage', 'accounts', 'done'] : ['ingest', 'link-crm', 'link-erp', 'accounts', 'done'];
   return { phase: order[order.indexOf(phase) + 1] ?? 'done', index: 0, after: null };
+}
+
+/** Backfill: a few pages of the CS platform's workspace-wide lists stored for the accounts phase (cs-stage.ts). */
+export async function csStageStep(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems): Promise<StepResult> {
+  const cs = await bulkCs(env, ctx, run, sys.targets.some((t) => CS_SYSTEMS.includes(t)));
+  if (!cs) return { next: after(run, 'cs-stage'), done: 0, counts: {} };
+  const { next, records } = await stageCsPages(env, ctx, run, cs);
+  return { next: next ? { phase: 'cs-stage', ...next } : after(run, 'cs-stage'), done: 0, counts: { csRecords: records } };
 }
 
 export async function ingestStep(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems): Promise<StepResult> {
@@ -121,12 +136,22 @@ async function accountPage(env: Env, tenantId: string, afterId: string | null): 
 
 export async function accountsStep(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems): Promise<StepResult> {
   const { accounts, records } = await accountPage(env, ctx.tenantId, run.cursor.after);
-  if (accounts.length === 0) return { next: after(run, 'accounts'), done: 0, counts: {} };
+  if (accounts.length === 0) {
+    // What is left of the backfill's bulk read (CS accounts no account is linked to) goes with the run.
+    return { next: after(run, 'accounts'), done: 0, counts: {}, ...(run.kind === 'backfill' ? { statements: [deleteRunCsItems(env.DB, ctx.tenantId, run.id)] } : {}) };
+  }
   const next: SyncCursor = { phase: 'accounts', index: 0, after: accounts[accounts.length - 1]!.id };
   const byAccount = new Map<string, typeof records>();
   for (const r of records) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
   const ports = portsFor(env, ctx, { flow: `sync-${run.kind}`, actor: `sync:${run.id}` });
-  if (run.kind === 'backfill') return { next, done: accounts.length, counts: await backfillAccountFacts(env, ctx, run, accounts, byAccount) };
+  if (run.kind === 'backfill') {
+    // The page's CS accounts as the bulk read found them (cs-stage.ts); deleted once the page is written.
+    const csIds = records.filter((r) => CS_SYSTEMS.includes(r.system)).map((r) => r.externalId);
+    const cs = await bulkCs(env, ctx, run, sys.targets.some((t) => CS_SYSTEMS.includes(t)));
+    const bulk = cs && csIds.length > 0 ? { port: cs, items: await csItemsOf(env.DB, ctx.tenantId, run.id, csIds) } : undefined;
+    const counts = await backfillAccountFacts(env, ctx, run, accounts, byAccount, bulk);
+    return { next, done: accounts.length, counts, ...(csIds.length > 0 ? { statements: [deleteCsItemsOf(env.DB, ctx.tenantId, run.id, csIds)] } : {}) };
+  }
   return { next, done: accounts.length, ...(await reconcileAccounts(env, ctx, run, ports, accounts, byAccount)) };
 }
 
