@@ -7,10 +7,9 @@
  * normal (a stale view is served as fast as a fresh one); cold p95 <= 1.3 x the limit's p95;
  * 50 concurrent cold views cause one upstream fetch per source.
  */
-import { ensureDevVars } from '../scripts/dev-vars.js';
-import { ROOT, type Estate } from '../scripts/estate.js';
+import type { Estate } from '../scripts/estate.js';
 import { demoAccounts, fullyLinked, linkOf, type AccountItem } from './lib/accounts.js';
-import { signedHeaders } from './lib/hubspot-card.js';
+import { hubspotCard } from './lib/hubspot-card.js';
 import { limitPhase } from './lib/limit.js';
 import { fmt, summarize, timed, verdict } from './lib/stats.js';
 import { TimingLog } from './lib/timing.js';
@@ -26,13 +25,7 @@ async function faults(sandbox: string, body: unknown): Promise<void> {
 }
 
 export async function benchCard(estate: Estate, opts: { accounts: number; warmRounds: number; staleWaitMs: number; skip: number }): Promise<void> {
-  const { vars } = ensureDevVars(ROOT);
-  const secret = vars.HUBSPOT_CLIENT_SECRET!;
-  // hubspot.fetch appends the app's id; the broker refuses another one.
-  const appId = vars.HUBSPOT_APP_ID ?? '4242001';
-  const portal = ((await (
-    await fetch(`${estate.sandboxUrl}/__sandbox/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor: 'hubspot', tenant: 'demo' }) })
-  ).json()) as { externalAccount: string }).externalAccount;
+  const readCard = await hubspotCard(estate);
   const accounts = (await demoAccounts(estate))
     .filter((a) => fullyLinked(a) && a.links.some((l) => l.system === 'hubspot'))
     // Skip the accounts the account-view bench already warmed.
@@ -47,14 +40,8 @@ export async function benchCard(estate: Estate, opts: { accounts: number; warmRo
   const controls = accounts.slice(opts.accounts * 2 + 1, opts.accounts * 2 + 11);
   if (controls.length === 0) throw new Error('not enough linked accounts for the fresh controls of the stale phase');
 
-  const card = (a: AccountItem, log?: TimingLog) => {
-    const companyId = linkOf(a, 'hubspot');
-    const uri = `${estate.brokerUrl}/v1/cards/hubspot/view?objectType=companies&objectId=${companyId}&portalId=${portal}&userId=1&userEmail=csm%40example.com&appId=${appId}`;
-    return fetch(uri, { headers: signedHeaders(secret, 'GET', uri) }).then(async (r) => {
-      await r.arrayBuffer();
-      if (!r.ok) throw new Error(`card ${companyId}: ${r.status}`);
-      log?.record(r);
-    });
+  const card = async (a: AccountItem, log?: TimingLog) => {
+    log?.record(await readCard(a));
   };
   const round = async (set: AccountItem[], log?: TimingLog) => {
     const out: number[] = [];
