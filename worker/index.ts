@@ -10,7 +10,7 @@ import { consumeEvents } from './queues/consumer.js';
 import { consumeDeadLetters } from './queues/dead-letter.js';
 import { EVENTS_DLQ, EVENTS_QUEUE, FLOW_WRITES_QUEUE } from './queues/messages.js';
 import { consumeSync } from './queues/sync.js';
-import { SYNC_QUEUE } from './services/sync-runs/index.js';
+import { SYNC_QUEUE, resendStalledSyncRuns } from './services/sync-runs/index.js';
 import { NIGHTLY_RECONCILE_CRON, startNightlyReconcile } from './services/sync-runs/schedule.js';
 import { loggerFor } from './queues/dead-letter.js';
 import { pollAll } from './flows/account-changes/poll.js';
@@ -38,7 +38,8 @@ export default {
   },
   /**
    * Cron Trigger (wrangler.toml `[triggers] crons`): every minute, the wake of stalled closed-won
-   * runs (worker/flows/closed-won/recovery.ts), the safety-net poll of every tenant's ERP and CS
+   * runs (worker/flows/closed-won/recovery.ts), the re-send of stalled sync runs' steps
+   * (worker/services/sync-runs), the safety-net poll of every tenant's ERP and CS
    * changes (worker/flows/account-changes/poll.ts), then the re-check of orders blocked on a record
    * that may have been fixed (worker/flows/closed-won/recheck.ts). Locally `wrangler dev --test-scheduled`
    * serves `/__scheduled`, which the estate calls every minute (scripts/estate.ts).
@@ -52,6 +53,8 @@ export default {
     // Runs the engine lost track of (the local engine after a restart) first: they are waiting already.
     await wakeStalledRuns(env, log).catch((err: unknown) => log.error('flow.wake_sweep_failed', { error: err instanceof Error ? err.message.slice(0, 200) : 'unknown' }));
     await wakeOverdueEscalations(env, log).catch((err: unknown) => log.error('flow.escalation_sweep_failed', { error: err instanceof Error ? err.message.slice(0, 200) : 'unknown' }));
+    // Sync runs whose next step's message was lost (services/sync-runs: SYNC_STALLED_MS).
+    await resendStalledSyncRuns(env, log).catch((err: unknown) => log.error('sync.sweep_failed', { error: err instanceof Error ? err.message.slice(0, 200) : 'unknown' }));
     await pollAll(env, log);
     // Orders blocked on a record that may have been fixed since (flows/closed-won/recheck.ts).
     await recheckBlockedOrders(env, log, `cron-${controller.scheduledTime}`).catch((err: unknown) =>

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import type { Env } from '../../env.js';
 import { fail } from '../../errors.js';
-import { createLogger } from '../../ops/log.js';
+import { createLogger, type Logger } from '../../ops/log.js';
 import { auditStatement } from '../../storage/audit.js';
 import {
   SYNC_KINDS,
@@ -100,6 +100,40 @@ export async function runSyncStep(env: Env, m: SyncMessage): Promise<void> {
   if ((advanced!.meta.changes ?? 0) === 0) return; // another delivery got there first
   log.info('sync.step', { phase, next: result.next.phase, done, counts });
   if (!finished) await env.SYNC.send({ v: 1, tenantId: m.tenantId, runId: run.id, step: m.step + 1 });
+}
+
+/**
+ * A running run whose row has not moved for this long is taken as stalled: its step's message
+ * was lost after the previous step recorded its advance (the send failed, or the isolate ended
+ * between the two), and every later delivery of that previous step finds the run past it and
+ * does nothing. A step's own work is bounded well below this (a page of accounts, its permits
+ * waited for up to 90 s each, its retries' backoff).
+ */
+export const SYNC_STALLED_MS = 15 * 60_000;
+
+/**
+ * The every-minute sweep of stalled runs: each running run not updated for SYNC_STALLED_MS gets
+ * its current step's message again, once per interval (the row is touched with the send, and the
+ * step's own conditional advance makes a duplicate delivery a no-op). Answers the runs re-sent.
+ */
+export async function resendStalledSyncRuns(env: Env, log: Logger, now = Date.now()): Promise<string[]> {
+  const before = new Date(now - SYNC_STALLED_MS).toISOString();
+  const { results } = await env.DB.prepare(`SELECT tenant_id AS tenantId, id, step, correlation_id AS correlationId FROM sync_runs WHERE status = 'running' AND updated_at < ? ORDER BY updated_at LIMIT 50`)
+    .bind(before)
+    .all<{ tenantId: string; id: string; step: number; correlationId: string }>();
+  const resent: string[] = [];
+  for (const r of results) {
+    // Touched only if still stalled at the same step (a delivery may have moved it meanwhile).
+    const touched = await env.DB.prepare(`UPDATE sync_runs SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE tenant_id = ? AND id = ? AND step = ? AND status = 'running' AND updated_at < ?`)
+      .bind(r.tenantId, r.id, r.step, before)
+      .run();
+    if ((touched.meta.changes ?? 0) === 0) continue;
+    await env.SYNC.send({ v: 1, tenantId: r.tenantId, runId: r.id, step: r.step });
+    await auditStatement(env.DB, { tenantId: r.tenantId, actor: 'cron:sync-sweep', action: 'sync.step_resent', entityType: 'sync_run', entityId: r.id, after: { step: r.step, stalledSince: before }, correlationId: r.correlationId }).run();
+    log.warn('sync.step_resent', { tenant: r.tenantId, syncRun: r.id, step: r.step });
+    resent.push(r.id);
+  }
+  return resent;
 }
 
 /** Marks a run failed after its step exhausted its retries (the reason is kept for the console). */
