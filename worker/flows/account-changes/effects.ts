@@ -51,7 +51,7 @@ import type { ServiceContext } from '../../services/context.js';
 import { saveStateStatements, type DirtyMark, type StoredState } from '../../storage/account-changes.js';
 import type { System } from '../../storage/connections.js';
 import type { HistoryLine } from '../../storage/record-changes.js';
-import { getAccount } from '../../storage/identity.js';
+import { getAccount, sourceIdOf } from '../../storage/identity.js';
 import type { BillingHoldWanted } from './billing-hold.js';
 import { FLOW } from './intake.js';
 import { stateHistory } from './history.js';
@@ -284,8 +284,7 @@ export async function accountEffects(
   const { policy } = settings;
   const account = await getAccount(env.DB, ctx.tenantId, accountId);
   if (!account) return null;
-  const primary = (system: System) => account.links.find((l) => l.system === system && l.isPrimary)?.externalId ?? account.links.find((l) => l.system === system)?.externalId ?? null;
-  const links: AccountLinks = { accountId, erpCustomerId: primary('netsuite'), csAccountId: primary('vitally') };
+  const links: AccountLinks = { accountId, erpCustomerId: sourceIdOf(account.links, 'netsuite'), csAccountId: sourceIdOf(account.links, 'vitally') };
   const today = todayUtc();
   // A source never read for this account is read with the changed one: its facts (and the renewal
   // risk, which weighs both) are then complete from the account's first change on. So is a CS

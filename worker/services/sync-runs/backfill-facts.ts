@@ -40,7 +40,7 @@ import type { AccountFacts } from '../../ports/facts.js';
 import type { CsBulkItem, CsPort } from '../../ports/index.js';
 import { loadStates, type StoredState } from '../../storage/account-changes.js';
 import type { System } from '../../storage/connections.js';
-import type { AccountRow, LinkedRecord } from '../../storage/identity.js';
+import { sourceIdOf, type AccountRow, type LinkedRecord } from '../../storage/identity.js';
 import type { SyncCounts, SyncRun } from '../../storage/sync-runs.js';
 import { loadAutomationPolicy } from '../automation-policy.js';
 import type { ServiceContext } from '../context.js';
@@ -83,8 +83,6 @@ async function csFromBulk(bulk: BulkCs | undefined, csAccountId: string | null):
   return { fetchedAt: held.readAt, ...csSectionsOf(await bulk!.port.snapshotFromBulk!(csAccountId!, held.items), null) };
 }
 
-const primaryIn = (recs: readonly LinkedRecord[], system: System) => recs.find((r) => r.system === system && r.isPrimary)?.externalId ?? recs.find((r) => r.system === system)?.externalId ?? null;
-
 /**
  * The ERP sections of the page's accounts whose digest lacks them, read at once (NetSuite: one
  * SuiteQL query for the page's customers and one for their last payments, instead of two per
@@ -92,7 +90,7 @@ const primaryIn = (recs: readonly LinkedRecord[], system: System) => recs.find((
  */
 async function erpInBulk(env: Env, ctx: ServiceContext, run: SyncRun, accounts: readonly AccountRow[], byAccount: ReadonlyMap<string, LinkedRecord[]>, states: ReadonlyMap<string, StoredState<AccountState>>): Promise<Map<string, PrefetchedErp>> {
   const out = new Map<string, PrefetchedErp>();
-  const ids = accounts.filter((a) => !states.get(a.id)?.state.erp).flatMap((a) => primaryIn(byAccount.get(a.id) ?? [], 'netsuite') ?? []);
+  const ids = accounts.filter((a) => !states.get(a.id)?.state.erp).flatMap((a) => sourceIdOf(byAccount.get(a.id) ?? [], 'netsuite') ?? []);
   if (ids.length === 0) return out;
   const ports = portsFor(env, ctx, { flow: `sync-${run.kind}`, actor: `sync:${run.id}` });
   if ((await ports.systemFor('erp', 'netsuite')) !== 'netsuite') return out;
@@ -110,8 +108,7 @@ async function erpInBulk(env: Env, ctx: ServiceContext, run: SyncRun, accounts: 
 
 /** The facts of one account: from its complete digest, else read through the pipeline's effects (digest stored). */
 async function factsOf(env: Env, ctx: ServiceContext, account: AccountRow, recs: readonly LinkedRecord[], settings: AutomationSettings, stored: StoredState<AccountState> | undefined, bulk?: BulkCs, erpRead?: ReadonlyMap<string, PrefetchedErp>): Promise<AccountFacts | null> {
-  const primaryOf = (system: System) => recs.find((r) => r.system === system && r.isPrimary)?.externalId ?? recs.find((r) => r.system === system)?.externalId ?? null;
-  const links: AccountLinks = { accountId: account.id, erpCustomerId: primaryOf('netsuite'), csAccountId: primaryOf('vitally') };
+  const links: AccountLinks = { accountId: account.id, erpCustomerId: sourceIdOf(recs, 'netsuite'), csAccountId: sourceIdOf(recs, 'vitally') };
   const complete = (!links.erpCustomerId || stored?.state.erp) && (!links.csAccountId || stored?.state.cs);
   if (complete) return deriveFacts(stored?.state ?? { v: 1 }, links, todayUtc(), settings.policy.financeHold);
   // The CS reading from the bulk read, when the pipeline would read the CS source (the digest lacks it or its inputs).

@@ -23,7 +23,7 @@ import type { portsFor } from '../../ports/registry.js';
 import { loadStates, recordWrittenStatement, writtenFacts } from '../../storage/account-changes.js';
 import { auditStatement } from '../../storage/audit.js';
 import type { System } from '../../storage/connections.js';
-import type { AccountRow, LinkedRecord } from '../../storage/identity.js';
+import { sourceIdOf, type AccountRow, type LinkedRecord } from '../../storage/identity.js';
 import { tenantMatrix } from '../../storage/ownership.js';
 import type { DriftRow, SyncRun } from '../../storage/sync-runs.js';
 import { loadAutomationPolicy } from '../automation-policy.js';
@@ -49,12 +49,11 @@ export async function reconcileFacts(env: Env, ctx: ServiceContext, run: SyncRun
     const stored = states.get(a.id);
     if (!stored) continue;
     const recs = byAccount.get(a.id) ?? [];
-    const primaryOf = (system: System) => recs.find((r) => r.system === system && r.isPrimary)?.externalId ?? recs.find((r) => r.system === system)?.externalId ?? null;
-    const links: AccountLinks = { accountId: a.id, erpCustomerId: primaryOf('netsuite'), csAccountId: primaryOf('vitally') };
+    const links: AccountLinks = { accountId: a.id, erpCustomerId: sourceIdOf(recs, 'netsuite'), csAccountId: sourceIdOf(recs, 'vitally') };
     const expected = deriveFacts(stored.state, links, today, policy.financeHold, policy.onboardingStalled);
     const systemOf = (role: 'erp' | 'cs') => (recs.find((r) => SYSTEM_ROLE[r.system] === role)?.system ?? null) as SystemName | null;
     for (const crm of CRM_SYSTEMS) {
-      const main = primaryOf(crm);
+      const main = sourceIdOf(recs, crm);
       for (const r of recs.filter((x) => x.system === crm)) targets.push({ accountId: a.id, system: crm, externalId: r.externalId, primary: r.externalId === main, expected, systemOf });
     }
   }
