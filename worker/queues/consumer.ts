@@ -157,34 +157,30 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
       else await failed(env, msg, item.m, err, item.log);
     }
   }
-  if (writebacks.size > 0) {
-    // Every run's write-back of this batch in a few batched CRM calls per tenant.
-    let errors: Map<FlowWriteback, unknown>;
-    try {
-      errors = await consumeWritebacks(env, [...writebacks.keys()]);
-    } catch (err) {
-      errors = new Map([...writebacks.keys()].map((m) => [m, err]));
-    }
-    for (const [m, { msg, log }] of writebacks) {
-      const err = errors.get(m);
-      if (err === undefined) msg.ack();
-      else await failed(env, msg, m, err, log);
-    }
-  }
-  if (effects.size > 0) {
-    // A burst's accounts, their effects run together: CRM facts in a few batched calls per tenant.
-    let errors: Map<AccountEffectsRun, unknown>;
-    try {
-      errors = await consumeAccountEffects(env, new Map([...effects].map(([m, { log }]) => [m, log])));
-    } catch (err) {
-      errors = new Map([...effects.keys()].map((m) => [m, err]));
-    }
-    for (const [m, { msg, log }] of effects) {
-      const err = errors.get(m);
-      if (err === undefined) msg.ack();
-      else await failed(env, msg, m, err, log);
-    }
-  }
+  // Every run's write-back of this batch in a few batched CRM calls per tenant.
+  await settle(env, writebacks, (ms) => consumeWritebacks(env, ms));
+  // A burst's accounts, their effects run together: CRM facts in a few batched calls per tenant.
+  await settle(env, effects, (ms) => consumeAccountEffects(env, new Map(ms.map((m) => [m, effects.get(m)!.log]))));
   await runGroups(env, deals, (tenantId, changes) => dealChangesIntake(env, tenantId, changes));
   await runGroups(env, companies, (tenantId, changes) => companyChangesIntake(env, tenantId, changes));
+}
+
+/**
+ * Runs one batched step over `items` (the messages it answers for) and acks each message whose
+ * step succeeded; the others are retried or dead-lettered with their error. A step that throws
+ * fails all of them.
+ */
+async function settle<M extends ChangeMessage>(env: Env, items: ReadonlyMap<M, { msg: Message<unknown>; log: Logger }>, step: (ms: M[]) => Promise<Map<M, unknown>>): Promise<void> {
+  if (items.size === 0) return;
+  let errors: Map<M, unknown>;
+  try {
+    errors = await step([...items.keys()]);
+  } catch (err) {
+    errors = new Map([...items.keys()].map((m) => [m, err]));
+  }
+  for (const [m, { msg, log }] of items) {
+    const err = errors.get(m);
+    if (err === undefined) msg.ack();
+    else await failed(env, msg, m, err, log);
+  }
 }
