@@ -200,6 +200,8 @@ export const CollectionPageSchema = z.object({
 });
 
 const ref = z.object({ id, refName: z.string().optional() });
+/** A payment's or credit memo's apply sublist (record/v1 with `expandSubResources=true`): the invoices it settles. */
+const applySublist = z.object({ items: z.array(z.object({ doc: ref, apply: z.boolean().optional(), amount: num })) }).nullish();
 
 /** record/v1 salesOrder and invoice, the fields Concord reads. */
 export const TransactionRecordSchema = z.object({
@@ -239,7 +241,7 @@ export const PaymentRecordSchema = z.object({
   customer: ref,
   currency: ref.nullish(),
   payment: num,
-  apply: z.object({ items: z.array(z.object({ doc: ref, apply: z.boolean().optional(), amount: num })) }).nullish(),
+  apply: applySublist,
 });
 export type PaymentRecord = z.infer<typeof PaymentRecordSchema>;
 
@@ -259,7 +261,7 @@ export const SettlementRecordSchema = z.object({
   payment: num.nullish(),
   total: num.nullish(),
   lastModifiedDate: z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'expected an ISO instant'),
-  apply: z.object({ items: z.array(z.object({ doc: ref, apply: z.boolean().optional(), amount: num })) }).nullish(),
+  apply: applySublist,
 });
 export type SettlementRecord = z.infer<typeof SettlementRecordSchema>;
 

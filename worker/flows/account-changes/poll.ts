@@ -64,7 +64,7 @@ async function pollErp(env: Env, tenantId: string, log: Logger, correlationId: s
   // and an edited invoice, and an account's changes in one change batch run its effects once
   // (by stream, a burst's invoices filled the first batches and its payments the later ones, and
   // each account was read twice).
-  const read: { type: (typeof ERP_RECORD_TYPES)[number]; newest: number; messages: { m: ErpChange; customerId: string | null }[] }[] = [];
+  const read: { type: (typeof ERP_RECORD_TYPES)[number]; previous: number; newest: number; messages: { m: ErpChange; customerId: string | null }[] }[] = [];
   for (const type of ERP_RECORD_TYPES) {
     const previous = marks.get(type)?.checkpointMs ?? started - OVERLAP_MS;
     let newest = previous;
@@ -84,7 +84,7 @@ async function pollErp(env: Env, tenantId: string, log: Logger, correlationId: s
           });
         }
       }
-      read.push({ type, newest, messages });
+      read.push({ type, previous, newest, messages });
     } catch (err) {
       const error = failureReason(err);
       log.warn('poll.stream_failed', { source: erp.system, stream: type, error });
@@ -109,7 +109,7 @@ async function pollErp(env: Env, tenantId: string, log: Logger, correlationId: s
     log.warn('poll.enqueue_failed', { source: erp.system, error });
     for (const r of read) {
       reports.push({ source: erp.system, stream: r.type, seen: r.messages.length, enqueued: 0, error });
-      saves.push(saveCheckpointStatement(env.DB, { tenantId, source: erp.system, stream: r.type, checkpointMs: marks.get(r.type)?.checkpointMs ?? started - OVERLAP_MS, found: 0, error: error.slice(0, 300) }));
+      saves.push(saveCheckpointStatement(env.DB, { tenantId, source: erp.system, stream: r.type, checkpointMs: r.previous, found: 0, error: error.slice(0, 300) }));
     }
   }
   await env.DB.batch(saves);
