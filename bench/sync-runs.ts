@@ -21,9 +21,29 @@ interface Run {
 
 type Counters = Record<string, Record<string, { requests: number; rateLimited: number; maxInFlight?: number; slotMs?: number }>>;
 
+/**
+ * A GET that survives a dropped connection: wrangler dev's proxy sometimes closes a connection
+ * mid-request under a long run's load ("other side closed"; docs/performance.md), which used to
+ * end an hour-long scale-100 bench. A read is asked again (up to 5 times), and every retry is
+ * counted in `dropped` and printed with the run's figures, so the hiccups stay visible.
+ */
+export const dropped = { count: 0 };
+async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await fetch(url, init);
+      return (await res.json()) as T;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      dropped.count += 1;
+      console.log(`    (GET ${new URL(url).pathname} failed: ${err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err)}; asked again)`);
+      await new Promise((ok) => setTimeout(ok, 1_000 * (attempt + 1)));
+    }
+  }
+}
+
 async function counters(estate: Estate): Promise<Counters> {
-  const res = await fetch(`${estate.sandboxUrl}/__sandbox/limits`);
-  return ((await res.json()) as { counters: Counters }).counters;
+  return (await getJson<{ counters: Counters }>(`${estate.sandboxUrl}/__sandbox/limits`)).counters;
 }
 
 /** Accounts of the demo tenant, counted page by page. */
@@ -31,7 +51,7 @@ async function accountCount(estate: Estate, key: string): Promise<number> {
   let n = 0;
   let cursor: string | null = null;
   do {
-    const page = (await (await fetch(`${estate.brokerUrl}/v1/tenants/demo/accounts?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${key}` } })).json()) as { items: unknown[]; next: string | null };
+    const page = await getJson<{ items: unknown[]; next: string | null }>(`${estate.brokerUrl}/v1/tenants/demo/accounts?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${key}` } });
     n += page.items.length;
     cursor = page.next;
   } while (cursor);
@@ -55,7 +75,7 @@ async function follow(estate: Estate, key: string, body: unknown, peak: { self: 
     await new Promise((ok) => setTimeout(ok, 500));
     peak.self = Math.max(peak.self, process.memoryUsage().rss);
     peak.broker = Math.max(peak.broker, workerdRssMb() ?? 0);
-    const run = (await (await fetch(`${estate.brokerUrl}/v1/tenants/demo/sync/runs/${id}?driftLimit=0`, { headers: { authorization: `Bearer ${key}` } })).json()) as Run;
+    const run = await getJson<Run>(`${estate.brokerUrl}/v1/tenants/demo/sync/runs/${id}?driftLimit=0`, { headers: { authorization: `Bearer ${key}` } });
     const now = Date.now();
     const vitally = (await counters(estate))['vitally']?.['demo']?.requests ?? 0;
     phases.set(last.phase, (phases.get(last.phase) ?? 0) + (now - last.at) / 1000);
@@ -101,4 +121,5 @@ export async function benchSyncRuns(estate: Estate, scale: number): Promise<void
     }
   }
   console.log(`  peak memory: bench process (sandbox) ${(peak.self / 1048576).toFixed(0)} MB, broker workerd ${peak.broker || 'n/a'} MB`);
+  console.log(`  progress reads dropped by wrangler dev's proxy and asked again: ${dropped.count}`);
 }
