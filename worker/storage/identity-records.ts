@@ -92,9 +92,21 @@ export function dropRecords(db: D1Database, tenantId: string, system: System, ex
 }
 
 /**
+ * A key shared by more records than this identifies nothing (a 4-letter prefix or a name word
+ * every tenth company has) and is left out of a lookup, like a stop word. Without the cap a
+ * lookup read every record of each of its keys' blocks: at SANDBOX_SCALE=100 the largest blocks
+ * held about 3,000 records, and the CRM linking pass slowed from about 1,000 records a second
+ * (scale 10) to 33 (scale 100), quadratic in the tenant's size (docs/performance.md). Identifying
+ * keys (hint, tax id, domain) have blocks of a few records and are never near it; below it
+ * (every block of the demo estate up to SANDBOX_SCALE=10) nothing changes.
+ */
+export const KEY_BLOCK_MAX = 500;
+
+/**
  * Candidates sharing at least one of `keys`, best-ranked first (identifying keys outweigh name
- * words), at most `limit`, optionally only of `systems`. One indexed read per key; the subject
- * itself is among them when stored.
+ * words), at most `limit`, optionally only of `systems`. One indexed read per key, of at most
+ * {@link KEY_BLOCK_MAX} + 1 entries for a key too common to count; the subject itself is among
+ * them when stored.
  */
 export function candidatesByKeys(db: D1Database, tenantId: string, keys: readonly string[], opts: { systems?: readonly System[] | null; limit?: number } = {}): D1PreparedStatement {
   return db
@@ -103,10 +115,14 @@ export function candidatesByKeys(db: D1Database, tenantId: string, keys: readonl
       // the tenant's keys (which the GROUP BY would otherwise tempt it into).
       // Keys are weighed by how much they identify: a shared hint, tax number or domain ranks a
       // candidate above any number of shared name words (a brand's many companies share those).
-      `WITH hits AS (
+      // The block of each key is counted up to KEY_BLOCK_MAX + 1 (a bounded index read) first.
+      `WITH usable AS (
+         SELECT j.value AS key FROM json_each(?2) j
+         WHERE (SELECT count(*) FROM (SELECT 1 FROM identity_keys b WHERE b.tenant_id = ?1 AND b.key = j.value LIMIT ?5 + 1)) <= ?5),
+       hits AS (
          SELECT k.system, k.external_id,
                 SUM(CASE substr(k.key, 1, 2) WHEN 'h:' THEN 1000 WHEN 't:' THEN 300 WHEN 'd:' THEN 300 WHEN 'f:' THEN 30 WHEN 'b:' THEN 10 ELSE 1 END) AS n
-         FROM json_each(?2) j CROSS JOIN identity_keys k ON k.tenant_id = ?1 AND k.key = j.value
+         FROM usable j CROSS JOIN identity_keys k ON k.tenant_id = ?1 AND k.key = j.key
          WHERE ?3 IS NULL OR k.system IN (SELECT value FROM json_each(?3))
          GROUP BY k.system, k.external_id ORDER BY n DESC, k.system, k.external_id LIMIT ?4)
        SELECT r.system, r.external_id AS externalId, r.fields_json AS fieldsJson, r.hint_system AS hintSystem, r.hint_id AS hintId,
@@ -117,7 +133,7 @@ export function candidatesByKeys(db: D1Database, tenantId: string, keys: readonl
        LEFT JOIN identity_links hl ON hl.tenant_id = ?1 AND hl.entity = 'account' AND hl.system = r.hint_system AND hl.external_id = r.hint_id
        ORDER BY hits.n DESC, r.system, r.external_id`,
     )
-    .bind(tenantId, JSON.stringify(keys), opts.systems ? JSON.stringify(opts.systems) : null, opts.limit ?? 40);
+    .bind(tenantId, JSON.stringify(keys), opts.systems ? JSON.stringify(opts.systems) : null, opts.limit ?? 40, KEY_BLOCK_MAX);
 }
 
 interface RawCandidate {
