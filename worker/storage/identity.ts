@@ -143,8 +143,9 @@ export function forgetLinkLookup(tenantId: string, system: System, externalId: s
 /** Accounts in id order, `limit` per page, `after` = last id of the previous page. */
 export async function listAccounts(db: D1Database, tenantId: string, limit: number, after: string | null): Promise<AccountRow[]> {
   const { results: accounts } = await db
-    .prepare(`SELECT id, name FROM accounts WHERE tenant_id = ? AND (? IS NULL OR id > ?) ORDER BY id LIMIT ?`)
-    .bind(tenantId, after, after, limit)
+    // `id > ''` for the first page (ids are never empty): a seek to the cursor, where `? IS NULL OR id > ?` read every account before it on every page.
+    .prepare(`SELECT id, name FROM accounts WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?`)
+    .bind(tenantId, after ?? '', limit)
     .all<{ id: string; name: string }>();
   if (accounts.length === 0) return [];
   const first = accounts[0]!.id;
