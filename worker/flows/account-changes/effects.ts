@@ -51,7 +51,7 @@ import type { ServiceContext } from '../../services/context.js';
 import { saveStateStatements, type DirtyMark, type StoredState } from '../../storage/account-changes.js';
 import type { System } from '../../storage/connections.js';
 import type { HistoryLine } from '../../storage/record-changes.js';
-import { getAccount, sourceIdOf } from '../../storage/identity.js';
+import { getAccount, sourceIdOf, type AccountRow } from '../../storage/identity.js';
 import type { BillingHoldWanted } from './billing-hold.js';
 import { FLOW } from './intake.js';
 import { stateHistory } from './history.js';
@@ -285,10 +285,11 @@ export async function accountEffects(
   mark: DirtyMark,
   stored: StoredState<AccountState> | undefined,
   settings: AutomationSettings = { goLiveMilestone: null, policy: DEFAULT_AUTOMATION_POLICY },
-  prefetched?: { cs?: PrefetchedCs; erp?: PrefetchedErp },
+  prefetched?: { cs?: PrefetchedCs; erp?: PrefetchedErp; account?: AccountRow },
 ): Promise<AccountEffects | null> {
   const { policy } = settings;
-  const account = await getAccount(env.DB, ctx.tenantId, accountId);
+  // The account with its links as the caller read them (a backfill's page), else read now.
+  const account = prefetched?.account ?? (await getAccount(env.DB, ctx.tenantId, accountId));
   if (!account) return null;
   const links: AccountLinks = { accountId, erpCustomerId: sourceIdOf(account.links, 'netsuite'), csAccountId: sourceIdOf(account.links, 'vitally') };
   const today = todayUtc();

@@ -132,7 +132,7 @@ export type BackfillPass = 'accounts' | 'history';
  * (digest stored). In the `history` pass a digest holding the current score without its series
  * is read again with the series; `pending` says the facts still lack what the series implies.
  */
-async function factsOf(env: Env, ctx: ServiceContext, account: AccountRow, recs: readonly LinkedRecord[], settings: AutomationSettings, stored: StoredState<AccountState> | undefined, pass: BackfillPass, bulk?: BulkCs, erpRead?: ReadonlyMap<string, PrefetchedErp>): Promise<{ facts: AccountFacts; pending: boolean; seriesRead: boolean } | null> {
+async function factsOf(env: Env, ctx: ServiceContext, account: AccountRow, recs: readonly LinkedRecord[], settings: AutomationSettings, stored: StoredState<AccountState> | undefined, pass: BackfillPass, digests: D1PreparedStatement[], bulk?: BulkCs, erpRead?: ReadonlyMap<string, PrefetchedErp>): Promise<{ facts: AccountFacts; pending: boolean; seriesRead: boolean } | null> {
   const links: AccountLinks = { accountId: account.id, erpCustomerId: sourceIdOf(recs, 'netsuite'), csAccountId: sourceIdOf(recs, 'vitally') };
   // Pending: the score is known, its series (trend, and the renewal risk that weighs it) not yet.
   const pendingOf = (facts: AccountFacts) => links.csAccountId !== null && facts.healthScore !== undefined && facts.healthTrend === undefined;
@@ -154,9 +154,10 @@ async function factsOf(env: Env, ctx: ServiceContext, account: AccountRow, recs:
   const csOld = stored?.state.cs;
   const cs = csOld && !csInputsMissing(csOld) ? undefined : await csFromBulk(bulk, links.csAccountId, pass === 'history');
   const erp = links.erpCustomerId ? erpRead?.get(links.erpCustomerId) : undefined;
-  const effects = await accountEffects(env, ctx, account.id, { erp: false, cs: false, seq: 0 }, stored, settings, { ...(cs ? { cs } : {}), ...(erp ? { erp } : {}) });
+  const effects = await accountEffects(env, ctx, account.id, { erp: false, cs: false, seq: 0 }, stored, settings, { account, ...(cs ? { cs } : {}), ...(erp ? { erp } : {}) });
   if (!effects) return null;
-  await env.DB.batch(effects.statements);
+  // Stored with the page's other digests in one batch, before the page's CRM writes.
+  digests.push(...effects.statements);
   const pending = pendingOf(effects.facts);
   return { facts: effects.facts, pending, seriesRead: seriesDue && !pending };
 }
@@ -178,6 +179,7 @@ export async function backfillAccountFacts(env: Env, ctx: ServiceContext, run: S
   const erpRead = await erpInBulk(env, ctx, run, withCrm, byAccount, states);
 
   const items: FactsToWrite[] = [];
+  const digests: D1PreparedStatement[] = [];
   const failures: unknown[] = [];
   let next = 0;
   const lane = async () => {
@@ -185,7 +187,7 @@ export async function backfillAccountFacts(env: Env, ctx: ServiceContext, run: S
       const account = withCrm[next++]!;
       const recs = byAccount.get(account.id) ?? [];
       try {
-        const got = await factsOf(env, ctx, account, recs, settings, states.get(account.id), pass, bulk, erpRead);
+        const got = await factsOf(env, ctx, account, recs, settings, states.get(account.id), pass, digests, bulk, erpRead);
         if (!got) continue;
         const { facts } = got;
         if (pass === 'accounts') counts[got.pending ? 'historyPending' : 'accountsCompleted']!++;
@@ -206,6 +208,8 @@ export async function backfillAccountFacts(env: Env, ctx: ServiceContext, run: S
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, withCrm.length) }, lane));
+  // The digests read (one batch for the page, each under its version's compare-and-set), then the writes.
+  if (digests.length > 0) await env.DB.batch(digests);
 
   const report = await writeCrmFacts(env, ctx, items, { flow: `sync-${run.kind}`, actor: `sync:${run.id}` });
   for (const s of Object.values(report.systems)) {
