@@ -117,7 +117,13 @@ export async function benchSyncRuns(estate: Estate, scale: number): Promise<void
       const written = run.counts['written'] ?? 0;
       const hsCalls = run.counts['calls'] ?? 0;
       const writing = phases.get('accounts') ?? 0;
-      console.log(`    CRM writes: ${written} records in ${hsCalls} calls (${hsCalls ? (written / hsCalls).toFixed(0) : '-'} per call); HubSpot write ceiling 1,100 records/s, achieved ${(written / seconds).toFixed(0)} records/s over the whole run (ingest and linking included), ${writing ? (written / writing).toFixed(0) : '-'} records/s in the accounts phase (${writing ? (accounts / writing).toFixed(0) : '-'} accounts/s)`);
+      console.log(`    CRM writes: ${written} records in ${hsCalls} calls (${hsCalls ? (written / hsCalls).toFixed(0) : '-'} per call); HubSpot write ceiling 1,100 records/s, achieved ${(written / seconds).toFixed(0)} records/s over the whole run (ingest and linking included), ${writing ? (written / writing).toFixed(0) : '-'} records/s in the accounts phase (${writing ? (accounts / writing).toFixed(0) : '-'} accounts/s, ${writing ? ((written / writing / 1100) * 100).toFixed(0) : '-'} % of the ceiling)`);
+      // The trailing phase: accounts whose health trend waited for their Vitally score series.
+      const history = phases.get('cs-history') ?? 0;
+      const pending = run.counts['historyPending'] ?? 0;
+      if (pending > 0 || history > 0) {
+        console.log(`    accounts completed: ${run.counts['accountsCompleted'] ?? 0} in the accounts phase, ${run.counts['historyCompleted'] ?? 0} of ${pending} left for the cs-history phase in ${history.toFixed(1)} s (${history ? ((run.counts['historyCompleted'] ?? 0) / history).toFixed(1) : '-'} accounts/s, ${vitallyByPhase.get('cs-history') ?? 0} Vitally calls); ${run.counts['historyWritten'] ?? 0} CRM records written there in ${run.counts['historyCalls'] ?? 0} calls`);
+      }
     }
   }
   console.log(`  peak memory: bench process (sandbox) ${(peak.self / 1048576).toFixed(0)} MB, broker workerd ${peak.broker || 'n/a'} MB`);

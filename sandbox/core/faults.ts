@@ -19,7 +19,7 @@ import { Prng } from '../seed/prng.js';
 import type { Vendor } from '../seed/types.js';
 import { vitallyLimits } from '../vitally/limits.js';
 import { extractToken, oauth1Params } from './auth.js';
-import { countRoute, countersFor, limitRuntime, sandboxNow, type VendorLimitProfile } from './limits.js';
+import { countRoute, countersFor, limitRuntime, routeKey, sandboxNow, type VendorLimitProfile } from './limits.js';
 import type { SandboxState, VendorFaults } from './state.js';
 import { verifyTbaToken, verifyToken, type TokenClaims, opensApi } from './tokens.js';
 
@@ -43,6 +43,11 @@ export const vendorFaultsSchema = z
     hangMs: z.number().int().min(1).max(120_000).optional(),
     /** Makes the draws deterministic (same sequence of faults for the same request order). */
     seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+    /**
+     * Only requests of these routes meet the latency and the request faults above, each written as
+     * `GET /__sandbox/limits` counts it (`GET /resources/accounts/:id/healthScores`); absent: every route.
+     */
+    routes: z.array(z.string().min(1).max(200)).max(50).optional(),
     /** Outgoing webhooks (sandbox/hubspot/webhooks.ts): share of events sent again later, same eventId. */
     webhookDuplicateRate: rate.optional(),
     /** Outgoing webhooks: shuffle each batch and hold some events back for a later batch. */
@@ -154,7 +159,7 @@ export function applyFaults(state: SandboxState, vendor: Vendor): MiddlewareHand
     let fault: 'timeout' | 'error' | 'limit' | undefined;
     const faulted = async (): Promise<void> => {
       const f = state.faults[vendor] as SandboxFaults | undefined;
-      if (f) {
+      if (f && (!f.routes || f.routes.includes(routeKey(c.req.method, c.req.url)))) {
         if (f.latencyMs) await new Promise((resolve) => setTimeout(resolve, f.latencyMs));
         const random = randomFor(f);
         // Always three draws, so one knob's value does not shift the others' seeded sequences.

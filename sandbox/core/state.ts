@@ -21,6 +21,8 @@ export interface VendorFaults {
   netsuiteEventLossRate?: number;
   /** Makes the draws deterministic. */
   seed?: number;
+  /** Only requests of these routes (`GET /resources/accounts/:id/healthScores`, as `GET /__sandbox/limits` counts them) meet the request faults. */
+  routes?: string[];
   salesforceCalloutDuplicateRate?: number;
   salesforceCalloutReorder?: boolean;
 }

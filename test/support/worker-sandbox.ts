@@ -41,6 +41,8 @@ declare module 'vitest' {
     accountChangesCallsSandboxUrl: string;
     /** Private to test/worker/sync-runs.test.ts (it injects HubSpot faults and edits company domains). */
     syncRunsSandboxUrl: string;
+    /** Private to test/worker/sync-runs-history.test.ts (it fails Vitally score-history reads and counts them). */
+    syncHistorySandboxUrl: string;
     /**
      * Private to test/worker/poll-checkpoints.test.ts: anchored two days ahead (UTC), so some
      * seeded records are stamped later than the real clock whatever the time of day.
@@ -78,6 +80,7 @@ const ESTATES = [
   'identitySalesforceRemovedSandboxUrl',
   'identityHubspotRemovedSandboxUrl',
   'syncRunsSandboxUrl',
+  'syncHistorySandboxUrl',
   'automationPolicySandboxUrl',
   'automationHoldsSandboxUrl',
   'automationRejudgeSandboxUrl',

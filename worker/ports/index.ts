@@ -61,6 +61,12 @@ export interface CsAccountSnapshot {
   health: Omit<HealthSection, 'trend'> | null;
   onboarding: OnboardingSection | null;
   escalations: Escalation[];
+  /**
+   * `health` holds the account's current score only: its score series was not read, so the trend,
+   * the score's categories and the history are unknown (their empty values in `health` mean
+   * nothing). Set by `snapshotFromBulk` without the score history (a backfill's accounts phase).
+   */
+  scoreOnly?: true;
 }
 
 /**
@@ -355,12 +361,13 @@ export interface CsPort {
    * Bulk reading (a backfill): the workspace-wide lists that hold what `accountSnapshot` reads per
    * account, read page by page with `readBulkPage` (cursor null: the first page; `next` null: the
    * last), and the snapshot of one account from its records of those lists (`snapshotFromBulk`;
-   * it may still read what no list holds, e.g. a score history). An account with no record of
-   * the list named first (the accounts) is not in the bulk read: read it with `accountSnapshot`.
+   * it may still read what no list holds, e.g. a score history, unless told `scoreHistory: false`:
+   * then it reads nothing and answers the current score only, `scoreOnly`). An account with no
+   * record of the list named first (the accounts) is not in the bulk read: read it with `accountSnapshot`.
    */
   readonly bulkLists?: readonly string[];
   readBulkPage?(list: string, cursor: string | null): Promise<{ items: CsBulkItem[]; next: string | null }>;
-  snapshotFromBulk?(accountId: string, items: readonly CsBulkItem[]): Promise<CsAccountSnapshot>;
+  snapshotFromBulk?(accountId: string, items: readonly CsBulkItem[], opts?: { scoreHistory?: boolean }): Promise<CsAccountSnapshot>;
   accounts(): AsyncIterable<MatchRecord[]>;
   /** Some accounts by id, as `accounts` reads them (an id the CS system no longer has is left out). */
   accountsByIds?(ids: readonly string[]): Promise<MatchRecord[]>;

@@ -10,7 +10,7 @@ export type SyncKind = (typeof SYNC_KINDS)[number];
 
 /** Where a run is: the phase and the page cursor within it. */
 export const CursorSchema = z.object({
-  phase: z.enum(['ingest', 'link-crm', 'link-erp', 'cs-stage', 'accounts', 'done']),
+  phase: z.enum(['ingest', 'link-crm', 'link-erp', 'cs-stage', 'accounts', 'cs-history', 'done']),
   /** Index into the phase's systems (ingest: every connected system; link-crm: the CRMs) or lists (cs-stage: the CS connector's bulk lists). */
   index: z.number().int().min(0).default(0),
   /** The last record / account id of the previous page (cs-stage: the CS list's cursor of the next page). */
@@ -18,7 +18,35 @@ export const CursorSchema = z.object({
 });
 export type SyncCursor = z.infer<typeof CursorSchema>;
 
-export type SyncCounts = Partial<Record<'ingested' | 'linked' | 'accountsCreated' | 'reviews' | 'drift' | 'repaired' | 'wouldRepair' | 'refused' | 'exceptions' | 'written' | 'calls' | 'failed' | 'csRecords', number>>;
+/**
+ * Outcome counts of a run. A backfill's accounts phase counts `written` and `calls` (CRM records
+ * and write calls), `accountsCompleted` (every fact known and written) and `historyPending`
+ * (written but for what the CS score series implies); its `cs-history` phase `historyCompleted`
+ * (the series read, what depends on it written), `historyWritten` and `historyCalls`.
+ */
+export type SyncCounts = Partial<
+  Record<
+    | 'ingested'
+    | 'linked'
+    | 'accountsCreated'
+    | 'reviews'
+    | 'drift'
+    | 'repaired'
+    | 'wouldRepair'
+    | 'refused'
+    | 'exceptions'
+    | 'written'
+    | 'calls'
+    | 'failed'
+    | 'csRecords'
+    | 'accountsCompleted'
+    | 'historyPending'
+    | 'historyCompleted'
+    | 'historyWritten'
+    | 'historyCalls',
+    number
+  >
+>;
 
 export interface SyncRun {
   id: string;

@@ -32,6 +32,7 @@ const PHASES: Record<string, string> = {
   'link-erp': 'Linking ERP records',
   'cs-stage': 'Reading the customer-success platform in bulk',
   accounts: 'Comparing and writing accounts',
+  'cs-history': 'Reading health score histories and writing what depends on them',
   done: 'Done',
 };
 
@@ -43,6 +44,10 @@ const COUNTS: [string, string, string][] = [
   ['reviews', 'review case', 'review cases'],
   ['csRecords', 'CS record read in bulk', 'CS records read in bulk'],
   ['written', 'CRM record written', 'CRM records written'],
+  ['accountsCompleted', 'account completed in the accounts phase', 'accounts completed in the accounts phase'],
+  ['historyPending', 'account left for the health-history phase', 'accounts left for the health-history phase'],
+  ['historyCompleted', 'account completed from its health history', 'accounts completed from their health history'],
+  ['historyWritten', 'CRM record written from health histories', 'CRM records written from health histories'],
   ['drift', 'difference', 'differences'],
   ['repaired', 'repaired', 'repaired'],
   ['wouldRepair', 'would be repaired', 'would be repaired'],
@@ -50,6 +55,7 @@ const COUNTS: [string, string, string][] = [
   ['exceptions', 'for a person', 'for a person'],
   ['failed', 'failed', 'failed'],
   ['calls', 'vendor write call', 'vendor write calls'],
+  ['historyCalls', 'vendor write call for health histories', 'vendor write calls for health histories'],
 ];
 
 const OUTCOME: Record<DriftRow['outcome'], { label: string; tone: Tone }> = {

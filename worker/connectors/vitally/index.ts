@@ -39,7 +39,7 @@ export class VitallyCs implements CsPort {
    * The workspace-wide lists a backfill reads instead of each account's projects, tasks and
    * conversations (about one call per 100 records of the workspace instead of three per account).
    * Vitally has no workspace-wide list of score histories: `snapshotFromBulk` reads each
-   * account's (one call), as `health` does.
+   * account's (one call), as `health` does, or answers the listed current score only.
    */
   readonly bulkLists = ['accounts', 'projects', 'tasks', 'conversations'] as const;
 
@@ -93,17 +93,19 @@ export class VitallyCs implements CsPort {
   /**
    * The account's snapshot from its records of the bulk lists, as `accountSnapshot` reads it: the
    * score history is read now (one call; the account's own score when it has none, from its
-   * listed record), onboarding and escalations come from the lists.
+   * listed record), onboarding and escalations come from the lists. With `scoreHistory: false`
+   * nothing is read: the health is the current score of the listed record (Vitally's account
+   * `healthScore`, the latest point of its history), marked `scoreOnly` (trend, categories and
+   * history unknown).
    */
-  async snapshotFromBulk(accountId: string, items: readonly CsBulkItem[]): Promise<CsAccountSnapshot> {
+  async snapshotFromBulk(accountId: string, items: readonly CsBulkItem[], opts: { scoreHistory?: boolean } = {}): Promise<CsAccountSnapshot> {
     const of = (list: string) => items.filter((i) => i.list === list).map((i) => i.data);
     const account = of('accounts').map((a) => AccountSchema.parse(a))[0] ?? null;
+    const onboarding = onboardingFromProjects(of('projects').map((p) => ProjectSchema.parse(p)), of('tasks').map((t) => TaskSchema.parse(t)));
+    const escalations = escalationsFromConversations(of('conversations').map((c) => ConversationSchema.parse(c)));
+    if (opts.scoreHistory === false) return { health: healthFromScores([], account), onboarding, escalations, scoreOnly: true };
     const scores = await this.client.healthScores(accountId);
-    return {
-      health: healthFromScores(scores, scores.length > 0 ? null : account),
-      onboarding: onboardingFromProjects(of('projects').map((p) => ProjectSchema.parse(p)), of('tasks').map((t) => TaskSchema.parse(t))),
-      escalations: escalationsFromConversations(of('conversations').map((c) => ConversationSchema.parse(c))),
-    };
+    return { health: healthFromScores(scores, scores.length > 0 ? null : account), onboarding, escalations };
   }
 
   webAppUrl(): string | null {

@@ -24,7 +24,7 @@
 import type { Env } from '../../env.js';
 import { ConcordError } from '../../errors.js';
 import { addDays, sectionData, todayUtc, type AccountView } from '../../model/index.js';
-import { csDigest, csInputsMissing, deriveFacts, erpDigest, judgeOnboarding, renewalRiskOf, type AccountLinks, type AccountState } from '../../policies/account-facts/index.js';
+import { csDigest, csInputsMissing, deriveFacts, erpDigest, judgeOnboarding, renewalRiskOf, scoreOnly, type AccountLinks, type AccountState } from '../../policies/account-facts/index.js';
 import type { AccountFacts } from '../../ports/facts.js';
 import {
   DEFAULT_AUTOMATION_POLICY,
@@ -51,7 +51,7 @@ import type { ServiceContext } from '../../services/context.js';
 import { saveStateStatements, type DirtyMark, type StoredState } from '../../storage/account-changes.js';
 import type { System } from '../../storage/connections.js';
 import type { HistoryLine } from '../../storage/record-changes.js';
-import { getAccount, sourceIdOf } from '../../storage/identity.js';
+import { getAccount, sourceIdOf, type AccountRow } from '../../storage/identity.js';
 import type { BillingHoldWanted } from './billing-hold.js';
 import { FLOW } from './intake.js';
 import { stateHistory } from './history.js';
@@ -108,6 +108,12 @@ export interface PrefetchedCs {
   health: SourceSections['vitally']['health'];
   onboarding: SourceSections['vitally']['onboarding'];
   escalations: SourceSections['vitally']['escalations'];
+  /**
+   * `health` is the current score only (its series not read: a backfill's accounts phase): the
+   * digest keeps the score without trend, categories or history (policies/account-facts
+   * `healthSeriesPending`), so nothing derived from the series is written until it is read.
+   */
+  scoreOnly?: boolean;
 }
 
 /** The ERP sections of an account already read by the caller (a backfill's page, one query for many customers), with its last payment date. */
@@ -216,7 +222,7 @@ export const TASK_ENSURE_MS = 12 * 3600 * 1000;
 async function freshSections(env: Env, ctx: ServiceContext, accountId: string, ids: { erp: string | null; cs: string | null }, changed: DirtyMark, wanted: DirtyMark, today: string, prefetched?: { cs?: PrefetchedCs; erp?: PrefetchedErp }) {
   // Sections the caller read already are taken as they are, not read again (nor through a rebuild).
   const pc = prefetched?.cs;
-  const given = wanted.cs && ids.cs && pc ? { fetchedAt: pc.fetchedAt, health: pc.health, onboarding: pc.onboarding, escalations: pc.escalations } : null;
+  const given = wanted.cs && ids.cs && pc ? { fetchedAt: pc.fetchedAt, health: pc.health, onboarding: pc.onboarding, escalations: pc.escalations, scoreOnly: pc.scoreOnly === true } : null;
   const pe = prefetched?.erp;
   const givenErp = wanted.erp && ids.erp && pe ? { fetchedAt: pe.fetchedAt, receivables: pe.receivables, contract: pe.contract } : null;
   const sources = [...(wanted.erp && ids.erp && !givenErp ? (['netsuite'] as const) : []), ...(wanted.cs && ids.cs && !given ? (['vitally'] as const) : [])];
@@ -279,10 +285,11 @@ export async function accountEffects(
   mark: DirtyMark,
   stored: StoredState<AccountState> | undefined,
   settings: AutomationSettings = { goLiveMilestone: null, policy: DEFAULT_AUTOMATION_POLICY },
-  prefetched?: { cs?: PrefetchedCs; erp?: PrefetchedErp },
+  prefetched?: { cs?: PrefetchedCs; erp?: PrefetchedErp; account?: AccountRow },
 ): Promise<AccountEffects | null> {
   const { policy } = settings;
-  const account = await getAccount(env.DB, ctx.tenantId, accountId);
+  // The account with its links as the caller read them (a backfill's page), else read now.
+  const account = prefetched?.account ?? (await getAccount(env.DB, ctx.tenantId, accountId));
   if (!account) return null;
   const links: AccountLinks = { accountId, erpCustomerId: sourceIdOf(account.links, 'netsuite'), csAccountId: sourceIdOf(account.links, 'vitally') };
   const today = todayUtc();
@@ -316,6 +323,8 @@ export async function accountEffects(
   }
   if (read.cs) {
     next.cs = csDigest(read.cs.fetchedAt, read.cs.health, read.cs.onboarding, read.cs.escalations, policy.onboardingStalled);
+    // A reading of the current score only keeps the score: its trend, categories and series are not known.
+    if ('scoreOnly' in read.cs && read.cs.scoreOnly) next.cs = { ...next.cs, health: scoreOnly(next.cs.health) };
     // An automation switched off opens nothing new; an episode it had open may still close.
     const judged = healthEpisode(previous?.healthEpisode, previous?.cs?.health?.score, next.cs.health?.score, read.cs.fetchedAt, accountId, policy.healthDrop);
     const episode = episodeUnder(policy.healthDrop.enabled, previous?.healthEpisode, judged);

@@ -2,7 +2,9 @@
  * Concord's facts about an account (ports/facts.ts), derived from what the change pipeline knows
  * of it (state.ts): what is written on the HubSpot company and the Salesforce Account. A fact is
  * left out (undefined: not written) when its source was never read, so a source that is down or
- * not yet read never clears a CRM property; it is null when the source says there is none.
+ * not yet read never clears a CRM property; it is null when the source says there is none. The
+ * health trend and the renewal risk are left out likewise while the CS digest holds the current
+ * score without its series (state.ts `healthSeriesPending`).
  * The finance hold is the finance hold policy's verdict (policies/automations) on the receivables;
  * the renewal hold is the stalled-onboarding policy's (an open episode while `hold` is `renewal`).
  */
@@ -10,7 +12,7 @@ import { assessRenewalRisk, type RenewalRisk } from '../../model/index.js';
 import type { AccountFacts } from '../../ports/facts.js';
 import { DEFAULT_FINANCE_HOLD, financeHold, type FinanceHoldPolicy } from '../automations/finance-hold.js';
 import { stallHoldOf, type AutomationPolicy } from '../automations/policy.js';
-import type { AccountState } from './state.js';
+import { healthSeriesPending, type AccountState } from './state.js';
 
 /** Which records of other systems the account is linked to (null: not linked). */
 export interface AccountLinks {
@@ -62,9 +64,10 @@ export function deriveFacts(
   if (cs) {
     Object.assign(facts, {
       healthScore: cs.health ? Math.round(cs.health.score) : null,
-      healthTrend: cs.health?.trend ?? null,
       onboardingStage: cs.onboarding ? onboardingStage(cs.onboarding) : null,
     } satisfies AccountFacts);
+    // A score read without its series has no known trend yet: left out, not guessed.
+    if (!healthSeriesPending(cs)) facts.healthTrend = cs.health?.trend ?? null;
   }
   const risk = renewalRiskOf(state, links, today);
   if (risk) facts.renewalRisk = risk.level;
@@ -81,11 +84,13 @@ export function renewalRiskOf(state: AccountState, links: AccountLinks, today: s
   const cs = links.csAccountId ? state.cs : undefined;
   const complete = (!links.erpCustomerId || erp) && (!links.csAccountId || cs);
   if (!complete || (!erp && !cs)) return undefined;
+  // The risk weighs the health trend: unknown while the score series is not read.
+  if (healthSeriesPending(cs)) return undefined;
   return assessRenewalRisk(
     {
       receivables: erp?.receivables ?? null,
       contract: erp?.contract ?? null,
-      health: cs?.health ?? null,
+      health: cs?.health ? { score: cs.health.score, trend: cs.health.trend! } : null,
       escalations: cs?.escalations ?? [],
     },
     today,

@@ -37,8 +37,12 @@ export interface CsDigest {
    * `asOf` (oldest first, the latest score its last point), what the health-drop rule is judged
    * again from when its thresholds change (policies/automations/health-drop.ts `seriesEpisode`).
    * Each absent in digests stored before it.
+   * `trend` is absent (with `signals` and `history`) when the reading had the current score only
+   * (a backfill's accounts phase, services/sync-runs/backfill-facts.ts): what the series implies is
+   * not known yet, so nothing derived from it is written ({@link healthSeriesPending}); the
+   * backfill's `cs-history` phase, or the account's next CS reading, completes it.
    */
-  health: (Pick<HealthSection, 'score' | 'trend' | 'asOf'> & { signals?: Record<string, number>; history?: HealthPoint[] }) | null;
+  health: (Pick<HealthSection, 'score' | 'asOf'> & { trend?: HealthSection['trend']; signals?: Record<string, number>; history?: HealthPoint[] }) | null;
   onboarding: {
     status: OnboardingSection['status'];
     /** The milestone being worked on (first not completed, in order), null when none is left. */
@@ -221,4 +225,19 @@ export function judgeOnboarding(onboarding: NonNullable<CsDigest['onboarding']>,
 /** Whether a CS digest lacks an input the rules are judged from (stored before it was kept): read the source once. */
 export function csInputsMissing(cs: CsDigest): boolean {
   return (cs.onboarding !== null && !cs.onboarding.milestones) || (cs.health !== null && !cs.health.history);
+}
+
+/**
+ * Whether the CS digest holds the current health score only (its series not read yet): the trend,
+ * the renewal risk that weighs it and the score's categories are unknown, so they are not derived
+ * (derive.ts leaves them out). `csInputsMissing` is true for such a digest too: the account's next
+ * CS reading completes it.
+ */
+export function healthSeriesPending(cs: CsDigest | undefined): boolean {
+  return !!cs?.health && cs.health.trend === undefined;
+}
+
+/** The digest's health as a reading of the current score only (see {@link healthSeriesPending}). */
+export function scoreOnly(health: CsDigest['health']): CsDigest['health'] {
+  return health ? { score: health.score, asOf: health.asOf } : null;
 }

@@ -11,8 +11,21 @@
  * view rebuilt if cached, the digest stored as the baseline of later history lines). What those
  * reads would fetch account by account is fetched for the whole page first (decision 61): the ERP
  * sections of the page's customers in one SuiteQL query and their last payments in another, and
- * the CS sections from the run's bulk read of the CS platform (cs-stage.ts) plus each account's
- * score history; an account neither bulk read found is read on its own as before. Lifecycle
+ * the CS sections from the run's bulk read of the CS platform (cs-stage.ts); an account neither
+ * bulk read found is read on its own as before.
+ *
+ * The accounts pass reads no vendor per account: Vitally lists no score histories workspace-wide,
+ * so its CS reading holds each account's current score (from the bulk-read account record) without
+ * its series. Its digest keeps the score without trend (policies/account-facts
+ * `healthSeriesPending`), and what the series implies (the health trend, and the renewal risk,
+ * which weighs it) is left unwritten rather than guessed (counted `historyPending`). The run's
+ * trailing `cs-history` phase (the history pass) then pages through the accounts again: each
+ * account whose digest still lacks the series has it read (one Vitally call, within Vitally's
+ * budget) with the same bulk records, its digest stored complete and the facts that now differ
+ * written by the same writer; every other account's facts are derived from its digest, so a write
+ * that failed in an earlier attempt of the page is made and nothing written is sent again. An
+ * account changed meanwhile was completed by the change pipeline (its digest holds the series) and
+ * is not read again. Lifecycle
  * automations open no episode and file no task here, and billing is not released: those follow
  * from a change, and the account's next change opens them as it would have.
  *
@@ -34,7 +47,7 @@ import { writeCrmFacts, type FactsToWrite } from '../../flows/account-changes/cr
 import { accountEffects, type AutomationSettings, type PrefetchedCs, type PrefetchedErp } from '../../flows/account-changes/effects.js';
 import { csSectionsOf, erpSectionsOf } from '../account-view-build.js';
 import { portsFor } from '../../ports/registry.js';
-import { csInputsMissing, deriveFacts, type AccountLinks, type AccountState } from '../../policies/account-facts/index.js';
+import { csInputsMissing, deriveFacts, healthSeriesPending, type AccountLinks, type AccountState } from '../../policies/account-facts/index.js';
 import type { AutomationPolicy } from '../../policies/automations/index.js';
 import type { AccountFacts } from '../../ports/facts.js';
 import type { CsBulkItem, CsPort } from '../../ports/index.js';
@@ -77,10 +90,11 @@ export interface BulkCs {
  * (`csSectionsOf`), under the time the oldest of its records was read; null when the bulk read
  * did not find the account (created since: read as before).
  */
-async function csFromBulk(bulk: BulkCs | undefined, csAccountId: string | null): Promise<PrefetchedCs | undefined> {
+async function csFromBulk(bulk: BulkCs | undefined, csAccountId: string | null, scoreHistory: boolean): Promise<PrefetchedCs | undefined> {
   const held = csAccountId ? bulk?.items.get(csAccountId) : undefined;
   if (!held || !held.items.some((i) => i.list === 'accounts')) return undefined;
-  return { fetchedAt: held.readAt, ...csSectionsOf(await bulk!.port.snapshotFromBulk!(csAccountId!, held.items), null) };
+  const snapshot = await bulk!.port.snapshotFromBulk!(csAccountId!, held.items, { scoreHistory });
+  return { fetchedAt: held.readAt, ...csSectionsOf(snapshot, null), ...(snapshot.scoreOnly ? { scoreOnly: true } : {}) };
 }
 
 /**
@@ -106,24 +120,58 @@ async function erpInBulk(env: Env, ctx: ServiceContext, run: SyncRun, accounts: 
   return out;
 }
 
-/** The facts of one account: from its complete digest, else read through the pipeline's effects (digest stored). */
-async function factsOf(env: Env, ctx: ServiceContext, account: AccountRow, recs: readonly LinkedRecord[], settings: AutomationSettings, stored: StoredState<AccountState> | undefined, bulk?: BulkCs, erpRead?: ReadonlyMap<string, PrefetchedErp>): Promise<AccountFacts | null> {
+/**
+ * Which phase of the backfill writes: `accounts` reads no score history (the CS reading is the
+ * bulk read's, with the current score only), `history` reads the score series of each account
+ * whose digest still lacks it and writes what depends on it.
+ */
+export type BackfillPass = 'accounts' | 'history';
+
+/**
+ * The facts of one account: from its complete digest, else read through the pipeline's effects
+ * (digest stored). In the `history` pass a digest holding the current score without its series
+ * is read again with the series; `pending` says the facts still lack what the series implies.
+ */
+async function factsOf(env: Env, ctx: ServiceContext, account: AccountRow, recs: readonly LinkedRecord[], settings: AutomationSettings, stored: StoredState<AccountState> | undefined, pass: BackfillPass, digests: D1PreparedStatement[], bulk?: BulkCs, erpRead?: ReadonlyMap<string, PrefetchedErp>): Promise<{ facts: AccountFacts; pending: boolean; seriesRead: boolean } | null> {
   const links: AccountLinks = { accountId: account.id, erpCustomerId: sourceIdOf(recs, 'netsuite'), csAccountId: sourceIdOf(recs, 'vitally') };
+  // Pending: the score is known, its series (trend, and the renewal risk that weighs it) not yet.
+  const pendingOf = (facts: AccountFacts) => links.csAccountId !== null && facts.healthScore !== undefined && facts.healthTrend === undefined;
   const complete = (!links.erpCustomerId || stored?.state.erp) && (!links.csAccountId || stored?.state.cs);
-  if (complete) return deriveFacts(stored?.state ?? { v: 1 }, links, todayUtc(), settings.policy.financeHold);
-  // The CS reading from the bulk read, when the pipeline would read the CS source (the digest lacks it or its inputs).
+  const seriesDue = pass === 'history' && links.csAccountId !== null && healthSeriesPending(stored?.state.cs);
+  if (complete && !seriesDue) {
+    const facts = deriveFacts(stored?.state ?? { v: 1 }, links, todayUtc(), settings.policy.financeHold);
+    const pending = pendingOf(facts);
+    // Completed by an earlier, failed attempt of this page: its digest is this run's bulk reading
+    // with a score (the accounts pass stores such a reading without its series, so only this pass
+    // completes one).
+    const cs = stored?.state.cs;
+    const held = links.csAccountId ? bulk?.items.get(links.csAccountId) : undefined;
+    const earlier = pass === 'history' && !pending && !!cs?.health && held !== undefined && cs.fetchedAt === held.readAt;
+    return { facts, pending, seriesRead: earlier };
+  }
+  // The CS reading from the bulk read, when the pipeline would read the CS source (the digest lacks
+  // it or its inputs): the accounts pass without the score history (no call), the history pass with it.
   const csOld = stored?.state.cs;
-  const cs = csOld && !csInputsMissing(csOld) ? undefined : await csFromBulk(bulk, links.csAccountId);
+  const cs = csOld && !csInputsMissing(csOld) ? undefined : await csFromBulk(bulk, links.csAccountId, pass === 'history');
   const erp = links.erpCustomerId ? erpRead?.get(links.erpCustomerId) : undefined;
-  const effects = await accountEffects(env, ctx, account.id, { erp: false, cs: false, seq: 0 }, stored, settings, { ...(cs ? { cs } : {}), ...(erp ? { erp } : {}) });
+  const effects = await accountEffects(env, ctx, account.id, { erp: false, cs: false, seq: 0 }, stored, settings, { account, ...(cs ? { cs } : {}), ...(erp ? { erp } : {}) });
   if (!effects) return null;
-  await env.DB.batch(effects.statements);
-  return effects.facts;
+  // Stored with the page's other digests in one batch, before the page's CRM writes.
+  digests.push(...effects.statements);
+  const pending = pendingOf(effects.facts);
+  return { facts: effects.facts, pending, seriesRead: seriesDue && !pending };
 }
 
-/** Writes the page's facts; answers the counts (records written, calls, failed accounts, refused facts). */
-export async function backfillAccountFacts(env: Env, ctx: ServiceContext, run: SyncRun, accounts: readonly AccountRow[], byAccount: ReadonlyMap<string, LinkedRecord[]>, bulk?: BulkCs): Promise<SyncCounts> {
-  const counts: SyncCounts = { written: 0, calls: 0, failed: 0, refused: 0 };
+/**
+ * Writes the page's facts; answers the counts: CRM records written and calls (`written`, `calls`
+ * in the accounts pass, `historyWritten`, `historyCalls` in the history pass), failed accounts,
+ * refused facts, and the accounts completed (`accountsCompleted`: every fact known, or
+ * `historyPending`: the facts that need the score series left for the history pass; in the
+ * history pass `historyCompleted`: the series read and what depends on it written, counted once
+ * by the attempt of the page that succeeds, also for accounts an earlier failed attempt completed).
+ */
+export async function backfillAccountFacts(env: Env, ctx: ServiceContext, run: SyncRun, accounts: readonly AccountRow[], byAccount: ReadonlyMap<string, LinkedRecord[]>, bulk?: BulkCs, pass: BackfillPass = 'accounts'): Promise<SyncCounts> {
+  const counts: SyncCounts = pass === 'accounts' ? { written: 0, calls: 0, failed: 0, refused: 0, accountsCompleted: 0, historyPending: 0 } : { historyWritten: 0, historyCalls: 0, failed: 0, refused: 0, historyCompleted: 0 };
   const withCrm = accounts.filter((a) => (byAccount.get(a.id) ?? []).some((r) => CRM_SYSTEMS.includes(r.system)));
   if (withCrm.length === 0) return counts;
   const [states, policy] = await Promise.all([loadStates<AccountState>(env.DB, ctx.tenantId, withCrm.map((a) => a.id)), loadAutomationPolicy(env.DB, ctx.tenantId)]);
@@ -131,6 +179,7 @@ export async function backfillAccountFacts(env: Env, ctx: ServiceContext, run: S
   const erpRead = await erpInBulk(env, ctx, run, withCrm, byAccount, states);
 
   const items: FactsToWrite[] = [];
+  const digests: D1PreparedStatement[] = [];
   const failures: unknown[] = [];
   let next = 0;
   const lane = async () => {
@@ -138,8 +187,11 @@ export async function backfillAccountFacts(env: Env, ctx: ServiceContext, run: S
       const account = withCrm[next++]!;
       const recs = byAccount.get(account.id) ?? [];
       try {
-        const facts = await factsOf(env, ctx, account, recs, settings, states.get(account.id), bulk, erpRead);
-        if (!facts) continue;
+        const got = await factsOf(env, ctx, account, recs, settings, states.get(account.id), pass, digests, bulk, erpRead);
+        if (!got) continue;
+        const { facts } = got;
+        if (pass === 'accounts') counts[got.pending ? 'historyPending' : 'accountsCompleted']!++;
+        else if (got.seriesRead) counts.historyCompleted!++;
         for (const crm of CRM_SYSTEMS) {
           const mine = recs.filter((r) => r.system === crm);
           const main = mine.find((r) => r.isPrimary) ?? mine[0];
@@ -156,11 +208,13 @@ export async function backfillAccountFacts(env: Env, ctx: ServiceContext, run: S
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, withCrm.length) }, lane));
+  // The digests read (one batch for the page, each under its version's compare-and-set), then the writes.
+  if (digests.length > 0) await env.DB.batch(digests);
 
   const report = await writeCrmFacts(env, ctx, items, { flow: `sync-${run.kind}`, actor: `sync:${run.id}` });
   for (const s of Object.values(report.systems)) {
-    counts.written! += s.records;
-    counts.calls! += s.calls;
+    counts[pass === 'accounts' ? 'written' : 'historyWritten']! += s.records;
+    counts[pass === 'accounts' ? 'calls' : 'historyCalls']! += s.calls;
     counts.refused! += s.refused.length;
   }
   counts.failed! += report.failedAccounts.size;

@@ -24,7 +24,7 @@ import {
   type SyncRun,
 } from '../../storage/sync-runs.js';
 import { serviceContext } from '../context.js';
-import { accountsStep, connectedSystems, csStageStep, ingestStep, linkCrmStep, linkErpStep, type StepResult } from './steps.js';
+import { accountsStep, connectedSystems, csHistoryStep, csStageStep, ingestStep, linkCrmStep, linkErpStep, type StepResult } from './steps.js';
 
 export const SYNC_QUEUE = 'concord-sync';
 
@@ -84,6 +84,7 @@ export async function runSyncStep(env: Env, m: SyncMessage): Promise<void> {
     : phase === 'link-erp' ? await linkErpStep(env, ctx, run, sys)
     : phase === 'cs-stage' ? await csStageStep(env, ctx, run, sys)
     : phase === 'accounts' ? await accountsStep(env, ctx, run, sys)
+    : phase === 'cs-history' ? await csHistoryStep(env, ctx, run, sys)
     : { next: run.cursor, done: 0, counts: {} };
   const finished = result.next.phase === 'done';
   const done = run.done + result.done;
@@ -91,6 +92,8 @@ export async function runSyncStep(env: Env, m: SyncMessage): Promise<void> {
   // Totals are known once ingest is done; entering the accounts phase re-counts the accounts (linking adds some).
   if (phase === 'ingest' && result.next.phase !== 'ingest') total = await totals(env, m.tenantId, run);
   if (phase !== 'accounts' && result.next.phase === 'accounts') total = done + (await accountCount(env, m.tenantId));
+  // A backfill's cs-history phase pages through the accounts again when some wait for their score series.
+  if (phase === 'accounts' && result.next.phase === 'cs-history' && (run.counts.historyPending ?? 0) > 0) total = done + (await accountCount(env, m.tenantId));
   const counts = add(run.counts, result.counts);
   const statements = [advanceSyncRun(env.DB, m.tenantId, run.id, m.step, { cursor: result.next, done, total: finished ? done : Math.max(total, done), counts, status: finished ? 'completed' : 'running' })];
   if (result.statements) statements.push(...result.statements);

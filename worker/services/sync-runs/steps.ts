@@ -9,7 +9,10 @@
  *   exceptions; it then compares Concord's facts on the CRM records with what Concord would write
  *   now and writes them again where they drifted (reconcile-facts.ts); backfill writes every
  *   Concord property the change pipeline writes (links, receivables, contract, health...) onto
- *   every CRM record, only what differs from what was last written (backfill-facts.ts).
+ *   every CRM record, only what differs from what was last written (backfill-facts.ts), except
+ *   what needs an account's CS score series, which the accounts phase does not read;
+ * - `cs-history` (backfill): 100 accounts again; each whose digest lacks its score series has it
+ *   read, and the facts depending on it (health trend, renewal risk) written (backfill-facts.ts).
  */
 import type { Env } from '../../env.js';
 import type { SystemName } from '../../model/primitives.js';
@@ -28,7 +31,7 @@ import { linkErpPage } from '../identity/link-erp.js';
 import type { SyncStats } from '../identity/link-page.js';
 import { refreshAccounts } from '../identity/survive.js';
 import { CRMS, ERPS, TARGETS, connected, ingest } from '../identity/sync.js';
-import { backfillAccountFacts } from './backfill-facts.js';
+import { backfillAccountFacts, type BackfillPass } from './backfill-facts.js';
 import { bulkCs, stageCsPages } from './cs-stage.js';
 import { csItemsOf, deleteCsItemsOf, deleteRunCsItems } from '../../storage/sync-cs-items.js';
 import { reconcileFacts } from './reconcile-facts.js';
@@ -70,7 +73,7 @@ const linkedCount = (s: SyncStats) => Object.values(s.linksCreated).reduce((a, b
 
 /** The phase after `phase` for this run (a backfill reads the CS platform in bulk before its accounts). */
 function after(run: SyncRun, phase: SyncCursor['phase']): SyncCursor {
-  const order: SyncCursor['phase'][] = run.dryRun ? ['ingest', 'accounts', 'done'] : run.kind === 'backfill' ? ['ingest', 'link-crm', 'link-erp', 'cs-stage', 'accounts', 'done'] : ['ingest', 'link-crm', 'link-erp', 'accounts', 'done'];
+  const order: SyncCursor['phase'][] = run.dryRun ? ['ingest', 'accounts', 'done'] : run.kind === 'backfill' ? ['ingest', 'link-crm', 'link-erp', 'cs-stage', 'accounts', 'cs-history', 'done'] : ['ingest', 'link-crm', 'link-erp', 'accounts', 'done'];
   return { phase: order[order.indexOf(phase) + 1] ?? 'done', index: 0, after: null };
 }
 
@@ -134,25 +137,51 @@ async function accountPage(env: Env, tenantId: string, afterId: string | null): 
   return { accounts, records: toLinkedRecords(results) };
 }
 
+/** A page of the backfill's accounts with their CS accounts as the bulk read found them (cs-stage.ts): its CRM facts written in `pass`. */
+async function backfillPage(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems, accounts: AccountRow[], records: ReturnType<typeof toLinkedRecords>, pass: BackfillPass): Promise<{ counts: SyncCounts; csIds: string[] }> {
+  const byAccount = new Map<string, typeof records>();
+  for (const r of records) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
+  const csIds = records.filter((r) => CS_SYSTEMS.includes(r.system)).map((r) => r.externalId);
+  const cs = await bulkCs(env, ctx, run, sys.targets.some((t) => CS_SYSTEMS.includes(t)));
+  const bulk = cs && csIds.length > 0 ? { port: cs, items: await csItemsOf(env.DB, ctx.tenantId, run.id, csIds) } : undefined;
+  return { counts: await backfillAccountFacts(env, ctx, run, accounts, byAccount, bulk, pass), csIds };
+}
+
 export async function accountsStep(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems): Promise<StepResult> {
   const { accounts, records } = await accountPage(env, ctx.tenantId, run.cursor.after);
-  if (accounts.length === 0) {
-    // What is left of the backfill's bulk read (CS accounts no account is linked to) goes with the run.
-    return { next: after(run, 'accounts'), done: 0, counts: {}, ...(run.kind === 'backfill' ? { statements: [deleteRunCsItems(env.DB, ctx.tenantId, run.id)] } : {}) };
-  }
+  if (accounts.length === 0) return { next: after(run, 'accounts'), done: 0, counts: {} };
   const next: SyncCursor = { phase: 'accounts', index: 0, after: accounts[accounts.length - 1]!.id };
+  if (run.kind === 'backfill') {
+    // The bulk read's records stay for the cs-history phase, which reads the same accounts' score series.
+    const { counts } = await backfillPage(env, ctx, run, sys, accounts, records, 'accounts');
+    return { next, done: accounts.length, counts };
+  }
   const byAccount = new Map<string, typeof records>();
   for (const r of records) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
   const ports = portsFor(env, ctx, { flow: `sync-${run.kind}`, actor: `sync:${run.id}` });
-  if (run.kind === 'backfill') {
-    // The page's CS accounts as the bulk read found them (cs-stage.ts); deleted once the page is written.
-    const csIds = records.filter((r) => CS_SYSTEMS.includes(r.system)).map((r) => r.externalId);
-    const cs = await bulkCs(env, ctx, run, sys.targets.some((t) => CS_SYSTEMS.includes(t)));
-    const bulk = cs && csIds.length > 0 ? { port: cs, items: await csItemsOf(env.DB, ctx.tenantId, run.id, csIds) } : undefined;
-    const counts = await backfillAccountFacts(env, ctx, run, accounts, byAccount, bulk);
-    return { next, done: accounts.length, counts, ...(csIds.length > 0 ? { statements: [deleteCsItemsOf(env.DB, ctx.tenantId, run.id, csIds)] } : {}) };
-  }
   return { next, done: accounts.length, ...(await reconcileAccounts(env, ctx, run, ports, accounts, byAccount)) };
+}
+
+/**
+ * Backfill, after its accounts: the pages of accounts again, each account whose digest holds its
+ * health score without the score series read with it (one Vitally call each, paced by the
+ * limiter) and the facts that depend on it written (backfill-facts.ts, history pass). A page
+ * retried after a failure reads only what its failed attempt did not complete. Skipped when the
+ * accounts phase left nothing pending. The page's bulk-read records go with the page, what is
+ * left of them (CS accounts no account is linked to) with the phase.
+ */
+export async function csHistoryStep(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems): Promise<StepResult> {
+  const cleanup = () => ({ next: after(run, 'cs-history'), done: 0, counts: {}, statements: [deleteRunCsItems(env.DB, ctx.tenantId, run.id)] });
+  if ((run.counts.historyPending ?? 0) === 0) return cleanup();
+  const { accounts, records } = await accountPage(env, ctx.tenantId, run.cursor.after);
+  if (accounts.length === 0) return cleanup();
+  const { counts, csIds } = await backfillPage(env, ctx, run, sys, accounts, records, 'history');
+  return {
+    next: { phase: 'cs-history', index: 0, after: accounts[accounts.length - 1]!.id },
+    done: accounts.length,
+    counts,
+    ...(csIds.length > 0 ? { statements: [deleteCsItemsOf(env.DB, ctx.tenantId, run.id, csIds)] } : {}),
+  };
 }
 
 type Ports = ReturnType<typeof portsFor>;
