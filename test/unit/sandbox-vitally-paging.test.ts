@@ -1,0 +1,48 @@
+/**
+ * The sandbox Vitally's cursor paging (sandbox/vitally/paging.ts) selects each page in one pass
+ * instead of sorting the whole list per call; it must page exactly as a full sort does: same
+ * rows, same order, every row once, `next` null on the last page, in both orders.
+ */
+import { describe, expect, it } from 'vitest';
+import { paginate } from '../../sandbox/vitally/paging.js';
+
+/** The reference: sort everything, take the page after the cursor. */
+function bySort(rows: readonly string[], after: string | null, limit: number, order: 'asc' | 'desc'): string[] {
+  const sorted = rows.filter((k) => after === null || (order === 'asc' ? k > after : k < after)).sort();
+  if (order === 'desc') sorted.reverse();
+  return sorted.slice(0, limit);
+}
+
+/** A deterministic shuffle of `n` distinct keys (some sharing a prefix, as `updatedAt|id` keys do). */
+function keys(n: number): string[] {
+  const out = Array.from({ length: n }, (_, i) => `2026-12-${String(1 + (i % 7)).padStart(2, '0')}|${String(i).padStart(5, '0')}`);
+  let seed = 7;
+  for (let i = out.length - 1; i > 0; i--) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    const j = seed % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+describe('sandbox Vitally paging', () => {
+  for (const order of ['asc', 'desc'] as const) {
+    for (const [n, limit] of [[0, 20], [1, 20], [20, 20], [21, 20], [257, 100], [1000, 7]] as const) {
+      it(`${order}, ${n} rows, limit ${limit}: the pages a full sort gives, each row once`, () => {
+        const rows = keys(n);
+        const seen: string[] = [];
+        let from: string | null = null;
+        let after: string | null = null;
+        for (let pages = 0; pages <= n + 1; pages++) {
+          const page = paginate(rows, (k) => k, limit, from, order);
+          expect(page.results).toEqual(bySort(rows, after, limit, order));
+          seen.push(...page.results);
+          if (page.next === null) break;
+          from = page.next;
+          after = page.results[page.results.length - 1]!;
+        }
+        expect(seen).toEqual(bySort(rows, null, n, order));
+      });
+    }
+  }
+});
