@@ -15,9 +15,9 @@ import { requireVendorToken, type SandboxEnv } from '../core/auth.js';
 import { readJson } from '../core/http.js';
 import type { SandboxState } from '../core/state.js';
 import type { VitallyAccount, VitallyDataset } from '../seed/types.js';
-import { VitallyBadRequest, pageParams, paginate, sortedPage } from './paging.js';
+import { VitallyBadRequest, pageParams, paginate, sortedPage, sortedPageOf } from './paging.js';
 import { provisioningRoutes } from './provisioning.js';
-import { accountJson, conversationJson, noteJson, projectJson, taskJson } from './serialize.js';
+import { accountJson, conversationJson, conversationStamp, noteJson, projectJson, taskJson } from './serialize.js';
 
 const traitValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
 const accountPatch = z.object({
@@ -89,7 +89,7 @@ export function vitallyApp(state: SandboxState): Hono<SandboxEnv> {
   /** One page of serialized records in the order `sortBy` asks (updatedAt by default). */
   const list = (c: Context<SandboxEnv>, rows: Record<string, unknown>[]) => c.json(sortedPage(c, rows));
 
-  app.get('/resources/accounts', (c) => list(c, ds(c).accounts.map(accountJson)));
+  app.get('/resources/accounts', (c) => c.json(sortedPageOf(c, ds(c).accounts, (a) => ({ id: a.id, createdAt: a.createdAt, updatedAt: a.updatedAt }), accountJson)));
 
   app.get('/resources/accounts/:id', (c) => c.json(accountJson(account(c))));
 
@@ -115,8 +115,10 @@ export function vitallyApp(state: SandboxState): Hono<SandboxEnv> {
 
   // Every conversation of the workspace (https://docs.vitally.io/en/articles/9880665-rest-api-conversations).
   app.get('/resources/conversations', (c) => {
-    const byId = new Map(ds(c).accounts.map((a) => [a.id, a]));
-    return list(c, ds(c).conversations.map((x) => conversationJson(x, byId.get(x.accountId))));
+    const page = sortedPageOf(c, ds(c).conversations, conversationStamp, (x) => x);
+    const wanted = new Set(page.results.map((x) => x.accountId));
+    const byId = new Map(ds(c).accounts.filter((a) => wanted.has(a.id)).map((a) => [a.id, a]));
+    return c.json({ results: page.results.map((x) => conversationJson(x, byId.get(x.accountId))), next: page.next });
   });
 
   app.get('/resources/accounts/:id/notes', (c) => {

@@ -18,7 +18,7 @@
  *   tasks and the tasks of projects. https://docs.vitally.io/en/articles/9880855-rest-api-tasks
  * Errors: 400 `{error:"Bad request", message}`, 404 `{error:"Not found", message}`.
  */
-import { projectJson, taskJson } from './serialize.js';
+import { projectJson, projectStamp, taskJson, taskStamp } from './serialize.js';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { SandboxEnv } from '../core/auth.js';
@@ -26,7 +26,7 @@ import { readJson } from '../core/http.js';
 import type { SandboxState } from '../core/state.js';
 import { addDays } from '../seed/prng.js';
 import type { VitallyAccount, VitallyAccountTask, VitallyDataset, VitallyProject, VitallyTask } from '../seed/types.js';
-import { pageParams, paginate, sortedPage } from './paging.js';
+import { pageParams, paginate, sortedPage, sortedPageOf, type Stamp } from './paging.js';
 import { vitallyWebhooksFor } from './webhooks.js';
 
 const traits = z.record(z.string().min(1).max(200), z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]));
@@ -86,14 +86,19 @@ function accountTask(t: VitallyAccountTask): Record<string, unknown> {
   return { ...t, organizationId: null, projects: [] };
 }
 
-/** Every task of the dataset in the API's shape: account tasks, then project milestones. */
-function allTasks(ds: VitallyDataset): Record<string, unknown>[] {
-  return [...(ds.tasks ?? []).map(accountTask), ...ds.projects.flatMap((p) => p.tasks.map((t) => taskJson(p, t)))];
+/** A task of the dataset before serializing: an account task, or a project's milestone (account tasks first). */
+type TaskRow = { p: null; t: VitallyAccountTask } | { p: VitallyProject; t: VitallyTask };
+
+function taskRows(ds: VitallyDataset): TaskRow[] {
+  return [...(ds.tasks ?? []).map((t): TaskRow => ({ p: null, t })), ...ds.projects.flatMap((p) => p.tasks.map((t): TaskRow => ({ p, t })))];
 }
 
+const taskRowStamp = (r: TaskRow): Stamp => (r.p ? taskStamp(r.p, r.t) : { id: r.t.id, createdAt: r.t.createdAt, updatedAt: r.t.updatedAt });
+const taskRowJson = (r: TaskRow): Record<string, unknown> => (r.p ? taskJson(r.p, r.t) : accountTask(r.t));
+
 /**
- * One account's tasks, as `allTasks(ds).filter(accountId)` would give them, without serializing
- * every task of the dataset first (about 200,000 at SANDBOX_SCALE=100, for each card's read).
+ * One account's tasks in the API's shape, without serializing every task of the dataset first
+ * (about 200,000 at SANDBOX_SCALE=100, for each card's read).
  */
 function accountTasks(ds: VitallyDataset, accountId: string): Record<string, unknown>[] {
   return [...(ds.tasks ?? []).filter((t) => t.accountId === accountId).map(accountTask), ...ds.projects.filter((p) => p.accountId === accountId).flatMap((p) => p.tasks.map((t) => taskJson(p, t)))];
@@ -172,7 +177,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
   });
 
   // Every project of the workspace, in the Project shape the account's list answers (serialize.ts).
-  app.get('/resources/projects', (c) => c.json(sortedPage(c, ds(c).projects.map(projectJson))));
+  app.get('/resources/projects', (c) => c.json(sortedPageOf(c, ds(c).projects, projectStamp, projectJson)));
 
   app.get('/resources/projects/:id', (c) => {
     const project = ds(c).projects.find((p) => p.id === c.req.param('id'));
@@ -235,11 +240,13 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
     return missing(c, `Task ${id} not found`);
   });
 
-  app.get('/resources/tasks', (c) => c.json(sortedPage(c, allTasks(ds(c)))));
+  app.get('/resources/tasks', (c) => c.json(sortedPageOf(c, taskRows(ds(c)), taskRowStamp, taskRowJson)));
 
   app.get('/resources/tasks/:id', (c) => {
-    const task = allTasks(ds(c)).find((t) => t.id === c.req.param('id') || (t.externalId !== null && t.externalId === c.req.param('id')));
-    return task ? c.json(task) : missing(c, `Task ${c.req.param('id')} not found`);
+    const id = c.req.param('id');
+    // A milestone has no externalId (taskJson); an account task may.
+    const row = taskRows(ds(c)).find((r) => r.t.id === id || (r.p === null && r.t.externalId !== null && r.t.externalId === id));
+    return row ? c.json(taskRowJson(row)) : missing(c, `Task ${id} not found`);
   });
 
   app.get('/resources/accounts/:id/tasks', (c) => {

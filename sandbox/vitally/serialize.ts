@@ -62,11 +62,31 @@ export function accountJson(a: VitallyAccount): Json {
   };
 }
 
+/** A project's last milestone completion, or null. */
+function lastCompletionOf(p: VitallyProject): string | null {
+  return p.tasks.map((t) => t.completedAt).filter((d): d is string => d !== null).sort().pop() ?? null;
+}
+
+/** The sort fields of `projectJson(p)`, without serializing it (list paging). */
+export function projectStamp(p: VitallyProject): { id: string; createdAt: string; updatedAt: string } {
+  return { id: p.id, createdAt: p.createdAt, updatedAt: lastCompletionOf(p) ?? p.createdAt };
+}
+
+/** The sort fields of `taskJson(p, t)`. */
+export function taskStamp(p: VitallyProject, t: VitallyTask): { id: string; createdAt: string; updatedAt: string } {
+  return { id: t.id, createdAt: p.createdAt, updatedAt: t.updatedAt ?? t.completedAt ?? p.createdAt };
+}
+
+/** The sort fields of `conversationJson(c)`. */
+export function conversationStamp(c: VitallyConversation): { id: string; createdAt: string; updatedAt: string } {
+  return { id: c.id, createdAt: c.createdAt, updatedAt: c.updatedAt ?? c.createdAt };
+}
+
 /** GET /resources/accounts/:id/projects. */
 export function projectJson(p: VitallyProject): Json {
   const started = p.tasks.some((t) => t.status !== 'not_started');
   const done = p.status === 'completed' || (p.tasks.length > 0 && p.tasks.every((t) => t.status === 'completed'));
-  const lastCompletion = p.tasks.map((t) => t.completedAt).filter((d): d is string => d !== null).sort().pop() ?? null;
+  const lastCompletion = lastCompletionOf(p);
   const lastDue = p.tasks.map((t) => t.dueDate).filter((d): d is string => d !== null).sort().pop() ?? null;
   return {
     id: p.id,

@@ -1,10 +1,13 @@
 /**
  * The sandbox Vitally's cursor paging (sandbox/vitally/paging.ts) selects each page in one pass
- * instead of sorting the whole list per call; it must page exactly as a full sort does: same
- * rows, same order, every row once, `next` null on the last page, in both orders.
+ * instead of sorting the whole list per call, and sorts records by stamps without serializing
+ * them; it must page exactly as a full sort of the JSON does: same rows, same order, every row
+ * once, `next` null on the last page, in both orders.
  */
 import { describe, expect, it } from 'vitest';
+import { generateTenant } from '../../sandbox/seed/generate.js';
 import { paginate } from '../../sandbox/vitally/paging.js';
+import { conversationJson, conversationStamp, projectJson, projectStamp, taskJson, taskStamp } from '../../sandbox/vitally/serialize.js';
 
 /** The reference: sort everything, take the page after the cursor. */
 function bySort(rows: readonly string[], after: string | null, limit: number, order: 'asc' | 'desc'): string[] {
@@ -45,4 +48,21 @@ describe('sandbox Vitally paging', () => {
       });
     }
   }
+});
+
+describe('sandbox Vitally list stamps', () => {
+  // A list is sorted by each record's stamp and only the page is serialized: a stamp must say
+  // what the record's JSON says, or the pages would come in another order than the records show.
+  const vitally = generateTenant('demo', '2026-12-04').vitally;
+  const fields = (j: Record<string, unknown>) => ({ id: j['id'], createdAt: j['createdAt'], updatedAt: j['updatedAt'] });
+
+  it('projects, milestones and conversations: the stamp is the JSON', () => {
+    expect(vitally.projects.length).toBeGreaterThan(0);
+    for (const p of vitally.projects) {
+      expect(projectStamp(p)).toEqual(fields(projectJson(p)));
+      for (const t of p.tasks) expect(taskStamp(p, t)).toEqual(fields(taskJson(p, t)));
+    }
+    expect(vitally.conversations.length).toBeGreaterThan(0);
+    for (const c of vitally.conversations) expect(conversationStamp(c)).toEqual(fields(conversationJson(c)));
+  });
 });
