@@ -197,7 +197,27 @@ async function registerOAuthClients(sandboxUrl: string, v: Record<string, string
 /** How the estate starts `wrangler dev`: its arguments, and `cleanup` for the env file they name. */
 export interface WranglerDevLaunch {
   args: string[];
+  /** Variables for the `wrangler dev` process itself (not the Worker's). */
+  env: Record<string, string>;
   cleanup(): void;
+}
+
+/**
+ * Turns off wrangler dev's DevTools inspector proxy (CONCORD_DEVTOOLS=1 keeps it, to attach
+ * Chrome DevTools). wrangler dev (4.86) always starts an inspector proxy Worker in a second
+ * workerd process: it attaches to the broker's V8 inspector with `Network.enable` and, for every
+ * message the broker's isolate sends it (one per console line and several per subrequest:
+ * NetSuite, HubSpot and Vitally calls, Durable Object and Workflow calls), posts a debug-log
+ * request to wrangler's Node process and buffers the message until a DevTools window connects,
+ * which under the bench never happens. Under a closed-won burst that is thousands of local
+ * connections a second, held open while wrangler's Node process falls behind (docs/performance.md,
+ * "Closed-won burst (issue 10)": the proxy process reached this machine's 20,000 descriptors and
+ * the broker, served through that same process, stopped answering). wrangler has no flag for it;
+ * it skips the inspector proxy when VSCODE_INSPECTOR_OPTIONS is set (its own check for a VS Code
+ * JavaScript Debug Terminal, where VS Code attaches instead), which is what this sets.
+ */
+export function inspectorProxyOff(devtools: string | undefined = process.env.CONCORD_DEVTOOLS): Record<string, string> {
+  return devtools === '1' ? {} : { VSCODE_INSPECTOR_OPTIONS: '{}' };
 }
 
 /** dotenv line: single quotes keep the value literal (no expansion); a value with a quote or newline is refused. */
@@ -220,6 +240,7 @@ export function wranglerDevLaunch(opts: { brokerPort: number; persistDir: string
   return {
     // --test-scheduled: wrangler dev serves /__scheduled (the Cron Trigger), which the estate calls.
     args: ['dev', '--ip', '127.0.0.1', '--port', String(opts.brokerPort), '--persist-to', opts.persistDir, '--show-interactive-dev-session=false', '--log-level', process.env.CONCORD_WRANGLER_LOG_LEVEL ?? 'warn', '--test-scheduled', '--env-file', file],
+    env: inspectorProxyOff(),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -266,7 +287,7 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
   const spawnBroker = (): ChildProcess => {
     // A crashable broker leads its own process group (wrangler and its workerd), so a crash can
     // take down both at once, as a machine failure would.
-    const c = spawn(wrangler, launch.args, { cwd: ROOT, env, stdio: ['ignore', opts.inheritWranglerOutput ? 'inherit' : 'pipe', opts.inheritWranglerOutput ? 'inherit' : 'pipe'], detached: opts.crashable === true });
+    const c = spawn(wrangler, launch.args, { cwd: ROOT, env: { ...env, ...launch.env }, stdio: ['ignore', opts.inheritWranglerOutput ? 'inherit' : 'pipe', opts.inheritWranglerOutput ? 'inherit' : 'pipe'], detached: opts.crashable === true });
     // CONCORD_BROKER_LOG=<file>: the broker's output is also appended there (benches, diagnosis).
     const logFile = process.env.CONCORD_BROKER_LOG;
     const keep = (d: Buffer) => {

@@ -5,7 +5,7 @@
  */
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { wranglerDevLaunch } from '../../scripts/estate.js';
+import { inspectorProxyOff, wranglerDevLaunch } from '../../scripts/estate.js';
 
 describe('wrangler dev launch', () => {
   it('passes secrets in a private env file, not on the command line', () => {
@@ -26,6 +26,21 @@ describe('wrangler dev launch', () => {
       launch.cleanup();
     }
     expect(() => statSync(launch.args[launch.args.indexOf('--env-file') + 1]!)).toThrow();
+    rmSync('/tmp/x', { recursive: true, force: true });
+  });
+
+  // Issue 10: wrangler dev's inspector proxy posted one request to wrangler's Node process per
+  // message of the broker's V8 inspector (every console line, every subrequest); under a burst its
+  // workerd process ran out of descriptors and the broker stopped answering (docs/performance.md).
+  it('starts wrangler dev without its DevTools inspector proxy unless CONCORD_DEVTOOLS=1', () => {
+    const launch = wranglerDevLaunch({ brokerPort: 9999, persistDir: '/tmp/x', vars: {} });
+    try {
+      expect(launch.env).toEqual({ VSCODE_INSPECTOR_OPTIONS: '{}' });
+    } finally {
+      launch.cleanup();
+    }
+    expect(inspectorProxyOff('1')).toEqual({});
+    expect(inspectorProxyOff(undefined)).toEqual({ VSCODE_INSPECTOR_OPTIONS: '{}' });
     rmSync('/tmp/x', { recursive: true, force: true });
   });
 });
