@@ -69,8 +69,16 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
     (await json<{ accessToken: string }>(await fetch(`${sb}/__sandbox/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor, tenant: 'demo' }) }))).accessToken;
   const hsToken = await token('hubspot');
   const nsToken = await token('netsuite');
-  const hs = (method: string, path: string, body?: unknown) =>
-    fetch(`${sb}/hubspot${path}`, { method, headers: { authorization: `Bearer ${hsToken}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  // The bench's own HubSpot calls share HubSpot's 110 calls / 10 s with the broker's reads of the
+  // creation webhooks: on a 429 it waits for the window to move, as a HubSpot client would.
+  const hs = async (method: string, path: string, body?: unknown): Promise<Response> => {
+    for (let attempt = 1; ; attempt++) {
+      const res = await fetch(`${sb}/hubspot${path}`, { method, headers: { authorization: `Bearer ${hsToken}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      if (res.status !== 429 || attempt >= 10) return res;
+      await res.arrayBuffer();
+      await sleep(2_000);
+    }
+  };
   const broker = (path: string) => fetch(`${estate.brokerUrl}/v1/tenants/demo${path}`, { headers: { authorization: `Bearer ${key}` } });
   const counters = async () => (await json<{ netsuiteConcurrency: number; counters: { netsuite?: { demo?: Counters }; hubspot?: { demo?: Counters }; vitally?: { demo?: Counters } } }>(await fetch(`${sb}/__sandbox/limits`)));
   const nsStats = async () => json<NsStats>(await fetch(`${sb}/__sandbox/netsuite/demo/stats`));

@@ -161,6 +161,8 @@ function fold(profile: Profile, n: number): void {
 }
 
 const persistDir = mkdtempSync(join(tmpdir(), 'concord-cpu-'));
+// The profile is taken through wrangler dev's inspector proxy, which the estate turns off otherwise.
+process.env.CONCORD_DEVTOOLS = '1';
 const estate = await startEstate({ brokerPort: await freePort(), sandboxPort: await freePort(), persistDir, cronIntervalMs: 0, log: () => {} });
 try {
   const card = await hubspotCard(estate);
