@@ -1,7 +1,8 @@
 /**
  * FROM and JOIN: the joined rows a query's WHERE then filters. The first table's rows come from
- * the id-equality index when the WHERE pins one of its id columns to a literal (one customer's
- * invoices are found without scanning every transaction). Each further table is joined by hash on
+ * the id-equality index when the WHERE pins one of its id columns to a literal or a list of
+ * literals (one customer's invoices, or a page of customers', are found without scanning every
+ * transaction). Each further table is joined by hash on
  * an equality between one of its columns and the tables before it (`t.entity = c.id`, from ON or,
  * for non-ANSI joins, from WHERE), else by nested loop. The full ON/WHERE condition still runs on
  * every candidate, so an index or a hash only ever saves work, never changes an answer.
@@ -17,7 +18,7 @@ import type { Row } from './tables.js';
 export const MAX_JOINED_ROWS = 2_000_000;
 
 const INDEX_MAX_AGE_MS = 1000;
-const indexes = new WeakMap<readonly Row[], { builtAt: number; length: number; byColumn: Map<string, Map<string, Row[]>> }>();
+const indexes = new WeakMap<readonly Row[], { builtAt: number; length: number; byColumn: Map<string, Map<string, Row[]>>; position?: Map<Row, number> }>();
 
 /** Ids compare as numbers when they look like numbers ('0042' = 42), as text otherwise. */
 export const idKey = (v: unknown): string => {
@@ -36,10 +37,23 @@ function sourceOf(scope: Scope, e: Expr): { index: number; name: string; kind: s
   }
 }
 
-/** Rows of the first table worth joining: by index when WHERE has `idColumn = literal`. */
+/**
+ * Rows of the first table worth joining: by index when WHERE has `idColumn = literal` or
+ * `idColumn IN (literal, ...)` (a page of customers, as a backfill asks: at SANDBOX_SCALE=100 a
+ * scan of 500,000 transactions tested against 100 ids took about a second a query).
+ */
 function firstRows(q: SelectQuery, scope: Scope, rows: readonly Row[]): readonly Row[] {
   if (rows.length < 256) return rows;
   for (const cond of conjuncts(q.where)) {
+    if (cond.kind === 'in' && !cond.negated && cond.list.length > 0 && cond.list.every((l) => l.kind === 'literal' && l.value !== null)) {
+      const ref = sourceOf(scope, cond.operand);
+      if (!ref || ref.index !== 0 || ref.kind !== 'id') continue;
+      const picked = new Set<Row>();
+      for (const lit of cond.list) for (const row of lookup(rows, ref.name, idKey((lit as { value: string | number }).value))) picked.add(row);
+      // In the table's own order, as a scan would give them.
+      const position = positions(rows);
+      return [...picked].sort((a, b) => position.get(a)! - position.get(b)!);
+    }
     if (cond.kind !== 'compare' || cond.op !== '=') continue;
     const [col, lit] = cond.left.kind === 'column' ? [cond.left, cond.right] : [cond.right, cond.left];
     if (lit.kind !== 'literal' || lit.value === null) continue;
@@ -50,12 +64,24 @@ function firstRows(q: SelectQuery, scope: Scope, rows: readonly Row[]): readonly
   return rows;
 }
 
-function lookup(rows: readonly Row[], column: string, key: string): readonly Row[] {
+function indexOf(rows: readonly Row[]): { builtAt: number; length: number; byColumn: Map<string, Map<string, Row[]>>; position?: Map<Row, number> } {
   let idx = indexes.get(rows);
   if (!idx || idx.length !== rows.length || Date.now() - idx.builtAt > INDEX_MAX_AGE_MS) {
     idx = { builtAt: Date.now(), length: rows.length, byColumn: new Map() };
     indexes.set(rows, idx);
   }
+  return idx;
+}
+
+/** Each row's place in its table. */
+function positions(rows: readonly Row[]): Map<Row, number> {
+  const idx = indexOf(rows);
+  if (!idx.position) idx.position = new Map(rows.map((row, i) => [row, i]));
+  return idx.position;
+}
+
+function lookup(rows: readonly Row[], column: string, key: string): readonly Row[] {
+  const idx = indexOf(rows);
   let byValue = idx.byColumn.get(column);
   if (!byValue) {
     byValue = new Map();
