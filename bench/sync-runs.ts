@@ -51,7 +51,7 @@ async function accountCount(estate: Estate, key: string): Promise<number> {
   let n = 0;
   let cursor: string | null = null;
   do {
-    const page = await getJson<{ items: unknown[]; next: string | null }>(`${estate.brokerUrl}/v1/tenants/demo/accounts?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${key}` } });
+    const page: { items: unknown[]; next: string | null } = await getJson<{ items: unknown[]; next: string | null }>(`${estate.brokerUrl}/v1/tenants/demo/accounts?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${key}` } });
     n += page.items.length;
     cursor = page.next;
   } while (cursor);

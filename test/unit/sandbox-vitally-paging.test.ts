@@ -37,7 +37,7 @@ describe('sandbox Vitally paging', () => {
         let from: string | null = null;
         let after: string | null = null;
         for (let pages = 0; pages <= n + 1; pages++) {
-          const page = paginate(rows, (k) => k, limit, from, order);
+          const page: { results: string[]; next: string | null } = paginate(rows, (k) => k, limit, from, order);
           expect(page.results).toEqual(bySort(rows, after, limit, order));
           seen.push(...page.results);
           if (page.next === null) break;
