@@ -41,7 +41,8 @@ export class DurableLimiter implements LimiterBackend {
     if (single && (req.waitUpToMs ?? 0) > 0) {
       const t0 = Date.now();
       const handed = await this.pool!.wait(t0, Math.min(req.waitUpToMs!, LOCAL_WAIT_MS));
-      if (handed) return { ok: true, permits: 1, leaseId: handed };
+      // Not ours when it came too late (the caller that handed it on took it for gone): ask the object.
+      if (handed && this.pool!.take(handed)) return { ok: true, permits: 1, leaseId: handed.leaseId };
       // What the wait here took comes off the wait in the object's line.
       const left = req.waitUpToMs! - (Date.now() - t0);
       ask = { ...req, waitUpToMs: Math.max(1, left) };
@@ -57,10 +58,31 @@ export class DurableLimiter implements LimiterBackend {
       const { leaseId, ...rest } = o;
       if (this.pool.pass(leaseId, Date.now(), !o.rateLimited && o.status > 0)) {
         await this.stub.observe(this.key, { ...rest, renewLeaseId: leaseId });
+        await this.handedOnOrBack(leaseId);
         return;
       }
     }
     await this.stub.observe(this.key, o);
+  }
+
+  /**
+   * After a handoff and the report that renewed the lease: a waiter still alive has taken the
+   * slot by now (its continuation runs as soon as the offer resolves; the report took a round
+   * trip and this waits one more turn). One that has not is gone (handoff.ts): the slot goes to
+   * the next waiter here, or back to the object, instead of sitting leased to no one for
+   * `leaseMs`. A waiter merely late is safe: its `take` fails and it asks the object.
+   */
+  private async handedOnOrBack(leaseId: string): Promise<void> {
+    const pool = this.pool!;
+    for (;;) {
+      // One turn of the event loop: the waiter's continuation runs first when there is one.
+      await new Promise((r) => setTimeout(r, 0));
+      if (!pool.untaken(leaseId)) return;
+      if (!pool.pass(leaseId, Date.now(), true)) {
+        await this.stub.observe(this.key, { status: 0, calls: 0, leaseId });
+        return;
+      }
+    }
   }
 }
 

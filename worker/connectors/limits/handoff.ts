@@ -19,7 +19,15 @@
  * - a 429, a timeout or any answer without a status gives the slot back (the object pauses after
  *   a 429; a timed-out call may still run at NetSuite);
  * - a caller waits here at most `LOCAL_WAIT_MS`, then asks the object (a holder that died never
- *   gives its slot back; the object's lease lapses as before).
+ *   gives its slot back; the object's lease lapses as before);
+ * - a handoff is only an offer until the waiter takes it (`take`): a waiter whose caller is gone
+ *   (its request or run was cancelled: workerd then runs neither its continuation nor its timer)
+ *   never takes it, so the caller that handed it on, once its report to the object is back, finds
+ *   it untaken (`untaken`) and hands it to the next waiter or gives it back to the object
+ *   (`DurableLimiter.observe`). Without that, such a slot sat leased to no one for the object's
+ *   whole `leaseMs` (30 s), and the gone waiter, its timer never firing, stayed in the line to be
+ *   handed the next one too (issue 10, the 1,000-deal burst). A waiter past its own deadline is
+ *   never offered a slot for the same reason.
  */
 
 /** Handoffs of one lease before it goes back to the object's line. */
@@ -31,11 +39,21 @@ interface HeldLease {
   /** Granted or last handed on (the object's lease was renewed then). */
   since: number;
   handoffs: number;
+  /** The waiter it was last handed to, until that waiter takes it (`take`). */
+  offeredTo: LocalWaiter | null;
 }
 
 interface LocalWaiter {
-  resolve: (leaseId: string | null) => void;
+  resolve: (offer: Offer | null) => void;
   timer: ReturnType<typeof setTimeout>;
+  /** When its own wait ends: past it the caller has asked the object, or is gone. */
+  until: number;
+}
+
+/** A slot handed on to one waiter: it is the waiter's once `take` says so. */
+export interface Offer {
+  leaseId: string;
+  waiter: unknown;
 }
 
 /** The single-call NetSuite leases this isolate holds for one tenant, and its callers waiting for one. */
@@ -53,7 +71,34 @@ export class SlotPool {
 
   /** A lease the object granted to one call of this isolate. */
   adopt(leaseId: string, now: number): void {
-    this.held.set(leaseId, { since: now, handoffs: 0 });
+    this.held.set(leaseId, { since: now, handoffs: 0, offeredTo: null });
+  }
+
+  /** Waiters past their own deadline leave the line (their timer may never fire: see above). */
+  private dropLate(now: number): void {
+    const late = this.waiters.filter((w) => w.until <= now);
+    if (late.length === 0) return;
+    this.waiters = this.waiters.filter((w) => w.until > now);
+    for (const w of late) {
+      clearTimeout(w.timer);
+      w.resolve(null);
+    }
+  }
+
+  /**
+   * The waiter takes the slot it was handed: true when it is still its own (not yet handed to
+   * another waiter or given back because this one was taken for gone). Only then may it call.
+   */
+  take(offer: Offer): boolean {
+    const lease = this.held.get(offer.leaseId);
+    if (!lease || lease.offeredTo === null || lease.offeredTo !== offer.waiter) return false;
+    lease.offeredTo = null;
+    return true;
+  }
+
+  /** True when the last handoff of `leaseId` has not been taken (its waiter is gone). */
+  untaken(leaseId: string): boolean {
+    return this.held.get(leaseId)?.offeredTo != null;
   }
 
   owns(leaseId: string): boolean {
@@ -64,11 +109,13 @@ export class SlotPool {
    * Wait for a slot from a call of this isolate when one is coming back to this caller: resolves
    * to the lease, or null (time to ask the object). Null at once when no slot is coming back here.
    */
-  wait(now: number, maxMs: number): Promise<string | null> | null {
+  wait(now: number, maxMs: number): Promise<Offer | null> | null {
+    this.dropLate(now);
     if (maxMs <= 0 || this.waiters.length >= this.live(now)) return null;
     return new Promise((resolve) => {
       const waiter: LocalWaiter = {
         resolve,
+        until: now + maxMs,
         timer: setTimeout(() => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
           resolve(null);
@@ -85,12 +132,14 @@ export class SlotPool {
   pass(leaseId: string, now: number, mayPass: boolean): boolean {
     const lease = this.held.get(leaseId);
     if (!lease) return false;
+    this.dropLate(now);
     const next = mayPass && lease.handoffs < MAX_HANDOFFS ? this.waiters.shift() : undefined;
     if (next) {
       clearTimeout(next.timer);
       lease.handoffs += 1;
       lease.since = now;
-      next.resolve(leaseId);
+      lease.offeredTo = next;
+      next.resolve({ leaseId, waiter: next });
       return true;
     }
     this.held.delete(leaseId);
