@@ -129,18 +129,19 @@ export async function linkErpStep(env: Env, ctx: ServiceContext, run: SyncRun, s
   };
 }
 
-/** One page of accounts with their linked records (fields as last ingested). */
-async function accountPage(env: Env, tenantId: string, afterId: string | null): Promise<{ accounts: AccountRow[]; records: ReturnType<typeof toLinkedRecords> }> {
+/** One page of accounts with their linked records (fields as last ingested), also grouped by account. */
+async function accountPage(env: Env, tenantId: string, afterId: string | null): Promise<{ accounts: AccountRow[]; records: ReturnType<typeof toLinkedRecords>; byAccount: Records }> {
   const accounts = await listAccounts(env.DB, tenantId, PAGE, afterId);
-  if (accounts.length === 0) return { accounts, records: [] };
+  if (accounts.length === 0) return { accounts, records: [], byAccount: new Map() };
   const { results } = await linkedRecords(env.DB, tenantId, accounts.map((a) => a.id)).all();
-  return { accounts, records: toLinkedRecords(results) };
+  const records = toLinkedRecords(results);
+  const byAccount: Records = new Map();
+  for (const r of records) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
+  return { accounts, records, byAccount };
 }
 
 /** A page of the backfill's accounts with their CS accounts as the bulk read found them (cs-stage.ts): its CRM facts written in `pass`. */
-async function backfillPage(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems, accounts: AccountRow[], records: ReturnType<typeof toLinkedRecords>, pass: BackfillPass): Promise<{ counts: SyncCounts; csIds: string[] }> {
-  const byAccount = new Map<string, typeof records>();
-  for (const r of records) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
+async function backfillPage(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems, { accounts, records, byAccount }: Awaited<ReturnType<typeof accountPage>>, pass: BackfillPass): Promise<{ counts: SyncCounts; csIds: string[] }> {
   const csIds = records.filter((r) => CS_SYSTEMS.includes(r.system)).map((r) => r.externalId);
   const cs = await bulkCs(env, ctx, run, sys.targets.some((t) => CS_SYSTEMS.includes(t)));
   const bulk = cs && csIds.length > 0 ? { port: cs, items: await csItemsOf(env.DB, ctx.tenantId, run.id, csIds) } : undefined;
@@ -148,16 +149,15 @@ async function backfillPage(env: Env, ctx: ServiceContext, run: SyncRun, sys: Sy
 }
 
 export async function accountsStep(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems): Promise<StepResult> {
-  const { accounts, records } = await accountPage(env, ctx.tenantId, run.cursor.after);
+  const page = await accountPage(env, ctx.tenantId, run.cursor.after);
+  const { accounts, byAccount } = page;
   if (accounts.length === 0) return { next: after(run, 'accounts'), done: 0, counts: {} };
   const next: SyncCursor = { phase: 'accounts', index: 0, after: accounts[accounts.length - 1]!.id };
   if (run.kind === 'backfill') {
     // The bulk read's records stay for the cs-history phase, which reads the same accounts' score series.
-    const { counts } = await backfillPage(env, ctx, run, sys, accounts, records, 'accounts');
+    const { counts } = await backfillPage(env, ctx, run, sys, page, 'accounts');
     return { next, done: accounts.length, counts };
   }
-  const byAccount = new Map<string, typeof records>();
-  for (const r of records) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
   const ports = portsFor(env, ctx, { flow: `sync-${run.kind}`, actor: `sync:${run.id}` });
   return { next, done: accounts.length, ...(await reconcileAccounts(env, ctx, run, ports, accounts, byAccount)) };
 }
@@ -173,9 +173,10 @@ export async function accountsStep(env: Env, ctx: ServiceContext, run: SyncRun, 
 export async function csHistoryStep(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems): Promise<StepResult> {
   const cleanup = () => ({ next: after(run, 'cs-history'), done: 0, counts: {}, statements: [deleteRunCsItems(env.DB, ctx.tenantId, run.id)] });
   if ((run.counts.historyPending ?? 0) === 0) return cleanup();
-  const { accounts, records } = await accountPage(env, ctx.tenantId, run.cursor.after);
+  const page = await accountPage(env, ctx.tenantId, run.cursor.after);
+  const { accounts } = page;
   if (accounts.length === 0) return cleanup();
-  const { counts, csIds } = await backfillPage(env, ctx, run, sys, accounts, records, 'history');
+  const { counts, csIds } = await backfillPage(env, ctx, run, sys, page, 'history');
   return {
     next: { phase: 'cs-history', index: 0, after: accounts[accounts.length - 1]!.id },
     done: accounts.length,
