@@ -24,8 +24,8 @@ export async function provision(tenant: string): Promise<string> {
   return keyFor(tenant);
 }
 
-export async function sandboxToken(vendor: string, tenant: string): Promise<string> {
-  const res = await fetch(`${env.SANDBOX_URL}/__sandbox/tokens`, {
+export async function sandboxToken(vendor: string, tenant: string, sandboxUrl: string = env.SANDBOX_URL): Promise<string> {
+  const res = await fetch(`${sandboxUrl}/__sandbox/tokens`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ vendor, tenant }),
@@ -33,16 +33,16 @@ export async function sandboxToken(vendor: string, tenant: string): Promise<stri
   return ((await res.json()) as { accessToken: string }).accessToken;
 }
 
-/** Provision `tenant` and connect HubSpot, Salesforce, NetSuite and Vitally to the sandbox tenant of the same name. */
-export async function connectAll(tenant: 'demo' | 'other'): Promise<string> {
+/** Provisions `tenant` and connects HubSpot, Salesforce, NetSuite and Vitally to the sandbox tenant of the same name (the shared sandbox, or a test's own at `sandboxUrl`); answers its API key. */
+export async function connectAll(tenant: 'demo' | 'other', sandboxUrl: string = env.SANDBOX_URL): Promise<string> {
   const key = await provision(tenant);
   for (const system of ['hubspot', 'salesforce', 'netsuite', 'vitally'] as const) {
-    const token = await sandboxToken(system, tenant);
+    const token = await sandboxToken(system, tenant, sandboxUrl);
     const credentials = system === 'vitally' ? { type: 'api_key', apiKey: token } : { type: 'bearer', accessToken: token };
     const res = await api(`/v1/tenants/${tenant}/connections/${system}`, {
       method: 'PUT',
       key,
-      body: JSON.stringify({ baseUrl: `${env.SANDBOX_URL}/${system}`, credentials }),
+      body: JSON.stringify({ baseUrl: `${sandboxUrl}/${system}`, credentials }),
     });
     if (!res.ok) throw new Error(`connect ${system}: ${res.status} ${await res.text()}`);
   }

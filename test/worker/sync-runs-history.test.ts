@@ -18,7 +18,7 @@ import { DEFAULT_AUTOMATION_POLICY } from '../../worker/policies/automations/ind
 import { fetchVitally } from '../../worker/services/account-view-build.js';
 import { serviceContext } from '../../worker/services/context.js';
 import { loadStates } from '../../worker/storage/account-changes.js';
-import { api, provision } from './helpers.js';
+import { api, connectAll, sandboxToken } from './helpers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -41,10 +41,7 @@ interface Run {
 
 let key: string;
 
-async function token(vendor: string): Promise<string> {
-  const res = await fetch(`${SB}/__sandbox/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor, tenant: 'demo' }) });
-  return ((await res.json()) as { accessToken: string }).accessToken;
-}
+const token = (vendor: string) => sandboxToken(vendor, 'demo', SB);
 
 /** The sandbox's Vitally counters for the demo tenant: score-history requests, and requests answered 5xx or 429. */
 async function vitally(): Promise<{ history: number; errors: number }> {
@@ -107,13 +104,7 @@ async function linkedAccounts(): Promise<Linked[]> {
 }
 
 beforeAll(async () => {
-  key = await provision('demo');
-  for (const system of ['hubspot', 'salesforce', 'netsuite', 'vitally'] as const) {
-    const t = await token(system);
-    const credentials = system === 'vitally' ? { type: 'api_key', apiKey: t } : { type: 'bearer', accessToken: t };
-    const res = await api(`/v1/tenants/demo/connections/${system}`, { method: 'PUT', key, body: JSON.stringify({ baseUrl: `${SB}/${system}`, credentials }) });
-    if (!res.ok) throw new Error(`connect ${system}: ${res.status} ${await res.text()}`);
-  }
+  key = await connectAll('demo', SB);
 }, 120_000);
 
 describe('backfill: health score histories in a trailing phase', () => {

@@ -22,7 +22,7 @@ import { DEFAULT_AUTOMATION_POLICY } from '../../worker/policies/automations/ind
 import { fetchNetSuite, fetchVitally } from '../../worker/services/account-view-build.js';
 import { portsFor } from '../../worker/ports/registry.js';
 import { serviceContext } from '../../worker/services/context.js';
-import { api, provision } from './helpers.js';
+import { api, connectAll, sandboxToken } from './helpers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -47,10 +47,7 @@ interface Run {
 
 let key: string;
 
-async function token(vendor: string): Promise<string> {
-  const res = await fetch(`${SB}/__sandbox/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor, tenant: 'demo' }) });
-  return ((await res.json()) as { accessToken: string }).accessToken;
-}
+const token = (vendor: string) => sandboxToken(vendor, 'demo', SB);
 
 async function hubspot<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${SB}/hubspot${path}`, {
@@ -111,13 +108,7 @@ async function withFacts(truth: Truth[], crm: 'hubspotCompanyIds' | 'salesforceA
 const norm = (d: string | null | undefined) => (d ?? '').toLowerCase().replace(/^https?:\/\//, '').replace(/^www\./, '').replace(/\/.*$/, '');
 
 beforeAll(async () => {
-  key = await provision('demo');
-  for (const system of ['hubspot', 'salesforce', 'netsuite', 'vitally'] as const) {
-    const t = await token(system);
-    const credentials = system === 'vitally' ? { type: 'api_key', apiKey: t } : { type: 'bearer', accessToken: t };
-    const res = await api(`/v1/tenants/demo/connections/${system}`, { method: 'PUT', key, body: JSON.stringify({ baseUrl: `${SB}/${system}`, credentials }) });
-    if (!res.ok) throw new Error(`connect ${system}: ${res.status} ${await res.text()}`);
-  }
+  key = await connectAll('demo', SB);
 }, 120_000);
 
 describe('sync runs', () => {
