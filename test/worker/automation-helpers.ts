@@ -80,7 +80,7 @@ export function automationEstate(url: string, tenant = 'demo') {
       while (next < customers.length) {
         const t = customers[next++]!;
         if (!systems.every((s) => idOf(t, s)) || !fits(t)) continue;
-        const id = `acc_${(next.toString(16) + 'f'.repeat(32)).slice(0, 32)}`;
+        const id = `acc_${next.toString(16).padStart(32, '0')}`;
         const records = Object.fromEntries(systems.map((s) => [s, idOf(t, s)!]));
         await env.DB.batch([insertAccount(env.DB, tenant, id, t.key), ...systems.map((s) => insertLink(env.DB, tenant, id, { system: s, externalId: records[s]!, rule: 'manual', isPrimary: true }))]);
         return { id, records };
