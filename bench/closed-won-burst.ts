@@ -45,6 +45,8 @@ interface Counters {
   slotMs?: number;
   /** NetSuite: milliseconds from each request reaching the sandbox's HTTP server to its answer, summed. */
   servedMs?: number;
+  /** Requests per route (`GET /resources/accounts/:id`), as the sandbox counts them. */
+  byRoute?: Record<string, number>;
 }
 interface NsStats {
   concurrency: { limit: number; maxInFlight: number };
@@ -213,16 +215,29 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
   // Runs to their end (write-backs and CS provisioning follow the order).
   let completed = 0;
   let blockedOrFailed = 0;
+  /** The runs not completed, by status, step and reason (what held them). */
+  let held = new Map<string, number>();
   for (;;) {
     completed = 0;
     blockedOrFailed = 0;
-    for (const status of ['completed', 'blocked', 'failed'] as const) {
+    held = new Map();
+    for (const status of ['completed', 'blocked', 'failed', 'running', 'queued'] as const) {
       let before: string | null = null;
       for (;;) {
-        const page: { items: unknown[]; next: string | null } = await json(await broker(`/flows/runs?source=hubspot&status=${status}&limit=200${before ? `&before=${encodeURIComponent(before)}` : ''}`));
+        type Item = { step: string | null; exceptions: { code?: string; reason?: string; message?: string }[] | null };
+        const page: { items: Item[]; next: string | null } = await json(await broker(`/flows/runs?source=hubspot&status=${status}&limit=200${before ? `&before=${encodeURIComponent(before)}` : ''}`));
         const n = page.items.length;
         if (status === 'completed') completed += n;
-        else blockedOrFailed += n;
+        else if (status === 'blocked' || status === 'failed') blockedOrFailed += n;
+        if (status !== 'completed') {
+          for (const item of page.items) {
+            const x = item.exceptions?.[0];
+            const text = x?.reason ?? x?.message;
+            const why = x ? `${x.code ?? ''}${text ? `: ${text.slice(0, 90)}` : ''}` : '';
+            const k = `${status} at ${item.step ?? '-'}${why ? ` (${why})` : ''}`;
+            held.set(k, (held.get(k) ?? 0) + 1);
+          }
+        }
         if (!page.next) break;
         before = page.next;
       }
@@ -301,6 +316,9 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
   );
   console.log(`  duplicates          sales orders ${ns.salesOrders.duplicates} (max ${ns.salesOrders.maxPerExternalId} per externalId, ${ns.salesOrders.createdWithoutExternalId} without one)   customers ${ns.customers.duplicates} (created ${ns.customers.createdThroughApi - ns0.customers.createdThroughApi})   Vitally accounts ${vi.accounts.duplicates} (created ${vi.accounts.createdThroughApi - vi0.accounts.createdThroughApi})   projects ${vi.projects.duplicates}`);
   console.log(`  runs                ${completed} completed, ${blockedOrFailed} blocked or failed, of ${dealIds.length} (burst + cycle deals), after ${runsS.toFixed(1)} s`);
+  for (const [k, n] of [...held].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`                      not completed: ${n} ${k}`);
+  const routes = Object.entries(viCalls.byRoute ?? {}).sort((a, b) => b[1] - a[1]);
+  console.log(`  Vitally by route    ${routes.slice(0, 10).map(([r, n]) => `${r} ${(n / burstDeals.length).toFixed(2)}/order`).join('; ')}`);
   const c = summarize(claim);
   console.log(`  where the time goes (${claim.length} burst runs sampled; ms, p50 / p95):`);
   console.log(`    burst -> run claimed (webhook, queue, intake)   ${c.p50.toFixed(0)} / ${c.p95.toFixed(0)}`);
