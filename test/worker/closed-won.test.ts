@@ -229,6 +229,52 @@ describe('HubSpot: two deals of one company won together', { timeout: RUN_TIMEOU
     expect(vi.projects.createdThroughApi - vi0.projects.createdThroughApi).toBe(1);
     expect(vi.projects.duplicates).toBe(0);
   });
+
+  it("an expansion deal of a customer Concord already onboarded leaves its onboarding project as the CSM runs it", async () => {
+    const c = pick(fx.hubspot.valid, () => true);
+    const props = ['amount', 'deal_currency_code', 'closedate', 'hubspot_owner_id', 'concord_contract_start', 'concord_contract_end', 'concord_payment_terms'];
+    const template = await e.hubspotDeal(c.dealId, props);
+    const products = await e.json<{ results: { id: string; properties: { hs_sku: string | null } }[] }>(await e.vendor('hubspot', 'GET', '/crm/v3/objects/products?limit=100&properties=hs_sku'));
+    const expansion = async (name: string) => {
+      const made = await e.json<{ id: string }>(
+        await e.vendor('hubspot', 'POST', '/crm/v3/objects/deals', {
+          properties: { ...Object.fromEntries(Object.entries(template).filter(([k, v]) => v !== null && props.includes(k))), dealname: name, pipeline: 'default', dealstage: 'contractsent' },
+          associations: [{ to: { id: c.companyId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 5 }] }],
+        }),
+      );
+      for (const sku of c.skus) {
+        const product = products.results.find((p) => p.properties.hs_sku === sku)!;
+        const line = await e.vendor('hubspot', 'POST', '/crm/v3/objects/line_items', {
+          properties: { hs_product_id: product.id, quantity: '1', hs_line_item_currency_code: c.currency },
+          associations: [{ to: { id: made.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 20 }] }],
+        });
+        expect(line.status).toBe(201);
+      }
+      return made.id;
+    };
+    await e.winHubSpotDeal(c.dealId);
+    const first = await waitForRun('demo', key, (await startRun('demo', key, 'hubspot', c.dealId)).runId, done);
+    expect(first.status).toBe('completed');
+    const csAccountId = first.result!.csAccountId as string;
+    // The CSM moves a milestone of the onboarding Concord made.
+    type Task = { id: string; dueDate: string | null; projects?: { id: string }[] | null };
+    const tasksOf = async () => (await e.json<{ results: Task[] }>(await e.vendor('vitally', 'GET', `/resources/accounts/${csAccountId}/tasks?limit=100`))).results;
+    const milestone = (await tasksOf()).find((t) => (t.projects ?? []).length > 0 && t.dueDate);
+    expect(milestone, 'the onboarding project has milestone tasks').toBeDefined();
+    expect((await e.vendor('vitally', 'PUT', `/resources/tasks/${milestone!.id}`, { dueDate: '2031-01-15' })).status).toBe(200);
+    const vi0 = await e.vitallyStats();
+
+    const dealId = await expansion('Expansion (onboarded)');
+    await e.winHubSpotDeal(dealId);
+    const second = await waitForRun('demo', key, (await startRun('demo', key, 'hubspot', dealId)).runId, done);
+    expect(second.status).toBe('completed');
+    expect(second.result!.csAccountId).toBe(csAccountId);
+    // The same project, untouched: the CSM's date stands, no project made.
+    expect((await tasksOf()).find((t) => t.id === milestone!.id)!.dueDate?.slice(0, 10)).toBe('2031-01-15');
+    const vi = await e.vitallyStats();
+    expect(vi.projects.createdThroughApi).toBe(vi0.projects.createdThroughApi);
+    expect(vi.projects.duplicates).toBe(0);
+  });
 });
 
 describe('HubSpot: the write-back of many runs', { timeout: RUN_TIMEOUT }, () => {

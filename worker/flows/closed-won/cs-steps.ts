@@ -8,7 +8,7 @@ import type { Env } from '../../env.js';
 import { ConcordError } from '../../errors.js';
 import { addDays, daysBetween } from '../../model/index.js';
 import type { AccountFacts, CrmOrderSource } from '../../ports/index.js';
-import { releaseLease, takeLease } from '../../storage/flow-leases.js';
+import { onboardingMade, recordOnboarding, releaseLease, takeLease } from '../../storage/flow-leases.js';
 import { insertLink, linkedRecord } from '../../storage/identity.js';
 import type { ErpIssue, SalesOrderResult } from './order-steps.js';
 import { onboardingKeyFor, runIdFor, type ClosedWonParams } from './params.js';
@@ -49,8 +49,9 @@ async function leased(env: Env, p: ClosedWonParams, key: string): Promise<void> 
 
 /**
  * Step `provision-cs`: the CS account with Concord's facts (contract end, ARR, the ERP customer),
- * then the onboarding project, one per company (an expansion deal of a customer Concord already
- * onboarded finds the project it made), its milestones due after the contract start.
+ * then the onboarding project, one per company, its milestones due after the contract start. An
+ * expansion deal of a customer Concord already onboarded finds the project it made in D1 and
+ * leaves it (and its milestones) as the CSM runs it.
  */
 export async function provisionCs(env: Env, p: ClosedWonParams, source: CrmOrderSource, accountId: string, customerId: string, order: SalesOrderResult): Promise<CsStep> {
   const cs = await runPorts(env, p).cs();
@@ -66,18 +67,32 @@ export async function provisionCs(env: Env, p: ClosedWonParams, source: CrmOrder
     if (csAccountId) await cs.writeAccountFacts!(csAccountId, facts, accountId);
     else csAccountId = (await cs.upsertAccount!({ externalId: company.externalId, name: company.name, ownerEmail: owner, facts })).id;
     const key = onboardingKeyFor(p.source, company.externalId);
+    const link = insertLink(env.DB, p.tenantId, accountId, { system: cs.system, externalId: csAccountId, rule: 'closed_won_provision', isPrimary: true });
+    // A company Concord already onboarded (an earlier deal, or one won in the same burst) keeps
+    // its project as the CSM runs it: no CS read, no wait on the lease (decision 66).
+    const made = await onboardingMade(env.DB, p.tenantId, key);
+    if (made?.csAccountId === csAccountId) {
+      await link.run();
+      return { ok: true, cs: { csAccountId, projectId: made.projectId, projectCreated: false } };
+    }
     // One company's deals won together would otherwise each find no project and each create one.
     await leased(env, p, `onboarding:${key}`);
-    const plan = await cs.ensureOnboarding!(csAccountId, {
-      key,
-      name: `${settings.onboarding.name}: ${company.name}`.slice(0, 200),
-      template: settings.onboarding.template,
-      startDate: start,
-      ownerEmail: owner,
-      milestones: settings.onboarding.milestones.map((m) => ({ key: m.key, name: m.name, dueDate: addDays(start, m.dueAfterDays) })),
-    });
+    // The run that held the lease before this one may have made it.
+    const madeMeanwhile = await onboardingMade(env.DB, p.tenantId, key);
+    const plan =
+      madeMeanwhile?.csAccountId === csAccountId
+        ? { id: madeMeanwhile.projectId, created: false }
+        : await cs.ensureOnboarding!(csAccountId, {
+            key,
+            name: `${settings.onboarding.name}: ${company.name}`.slice(0, 200),
+            template: settings.onboarding.template,
+            startDate: start,
+            ownerEmail: owner,
+            milestones: settings.onboarding.milestones.map((m) => ({ key: m.key, name: m.name, dueDate: addDays(start, m.dueAfterDays) })),
+          });
     await env.DB.batch([
-      insertLink(env.DB, p.tenantId, accountId, { system: cs.system, externalId: csAccountId, rule: 'closed_won_provision', isPrimary: true }),
+      link,
+      recordOnboarding(env.DB, p.tenantId, key, { csAccountId, projectId: plan.id, runId: runIdFor(p) }),
       releaseLease(env.DB, p.tenantId, `onboarding:${key}`, runIdFor(p)),
     ]);
     return { ok: true, cs: { csAccountId, projectId: plan.id, projectCreated: plan.created } };
