@@ -3,7 +3,7 @@
  * leases, HubSpot windows learned from headers), the real connectors paced by it against the
  * sandbox estate, the bulk company-update path, and the ops quota view.
  */
-import { env } from 'cloudflare:test';
+import { env, runInDurableObject } from 'cloudflare:test';
 import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HubSpotCrm } from '../../worker/connectors/hubspot/index.js';
@@ -154,6 +154,30 @@ describe('RateLimiter Durable Object', () => {
     snap = await stub.snapshot(key);
     expect(snap.inFlight).toBe(0);
     expect(snap.calls).toBe(4);
+  });
+
+  it('saves its quota counters at most once a second and never holds its answers for that write', async () => {
+    const stub = limiterStub(limitEnv, 'do-persist', 'netsuite')!;
+    const puts: { key: string; options: unknown }[] = [];
+    // Every save the object makes, with its options (the output gate waits for a confirmed one).
+    await runInDurableObject(stub, (_instance, state) => {
+      const put = state.storage.put.bind(state.storage) as (k: string, v: unknown, o?: unknown) => Promise<void>;
+      (state.storage as unknown as { put: typeof put }).put = (k, v, o) => {
+        puts.push({ key: k, options: o });
+        return put(k, v, o);
+      };
+    });
+    for (let i = 0; i < 20; i++) {
+      const g = await stub.acquire({ system: 'netsuite' }, { waitedMs: 5 });
+      expect(g.ok).toBe(true);
+      await stub.observe({ system: 'netsuite' }, { status: 200, ...(g.ok && g.leaseId ? { leaseId: g.leaseId } : {}) });
+    }
+    // Nothing saved while the calls came (each would have held the object's next answer).
+    expect(puts).toEqual([]);
+    await new Promise((r) => setTimeout(r, 1_300));
+    expect(puts).toEqual([{ key: 'counters', options: { allowUnconfirmed: true } }]);
+    const saved = await runInDurableObject(stub, (_instance, state) => state.storage.get<{ calls: number }>('counters'));
+    expect(saved?.calls).toBe(20);
   });
 
   it('stops Salesforce calls before the daily cap with the wait until midnight UTC', async () => {

@@ -19,6 +19,8 @@ export interface LimiterKey {
 
 /** Longest one `acquire` is held in the line (the caller asks again after it, within its own wait). */
 export const LINE_WAIT_MAX_MS = 10_000;
+/** How often the quota counters are saved while they change. */
+export const PERSIST_EVERY_MS = 1_000;
 
 interface Waiter {
   req: PermitRequest;
@@ -33,6 +35,8 @@ export class RateLimiter extends DurableObject {
   private line: Waiter[] = [];
   /** One timer that serves the line again when a pause ends without an answer to wake it. */
   private wake: ReturnType<typeof setTimeout> | undefined;
+  /** The pending save of the counters (see `persist`). */
+  private persistTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env as never);
@@ -120,8 +124,17 @@ export class RateLimiter extends DurableObject {
     return this.coreFor(key).snapshot(Date.now());
   }
 
+  /**
+   * Save the counters, at most once per `PERSIST_EVERY_MS`, unconfirmed. They are the ops view's
+   * figures, not limiter state: a default `put` makes the output gate hold every reply the object
+   * sends until the write is durable, grants to waiting callers included, so under a burst each
+   * slot handed on waited for a SQLite commit. An eviction may lose the last second of counts.
+   */
   private persist(core: LimiterCore): void {
-    // Not awaited: the output gate holds the reply until the write is durable, and writes coalesce.
-    void this.ctx.storage.put('counters', core.counters);
+    if (this.persistTimer !== undefined) return;
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = undefined;
+      void this.ctx.storage.put('counters', (this.core ?? core).counters, { allowUnconfirmed: true });
+    }, PERSIST_EVERY_MS);
   }
 }
