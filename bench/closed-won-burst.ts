@@ -132,6 +132,9 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
   await sleep(12_000);
 
   // 1. Cycle time when nothing else runs: won -> order number on the deal, one deal at a time.
+  // Also what one NetSuite call costs the broker beyond NetSuite's own time when nothing else runs.
+  const nsNow = async () => (await counters()).counters.netsuite?.demo;
+  const [idleSu0, idleNs0] = [await slotUse(), await nsNow()];
   const cycles: number[] = [];
   for (const dealId of cycleDeals) {
     const t0 = Date.now();
@@ -153,6 +156,13 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
     }
   }
   const cycle = summarize(cycles);
+  const [idleSu1, idleNs1] = [await slotUse(), await nsNow()];
+  const idleCalls = idleSu1.calls - idleSu0.calls;
+  const idleNsCalls = (idleNs1?.requests ?? 0) - (idleNs0?.requests ?? 0);
+  const idle = {
+    exchangeMs: idleCalls > 0 ? (idleSu1.callMs - idleSu0.callMs) / idleCalls : NaN,
+    servedMs: idleNsCalls > 0 ? ((idleNs1?.servedMs ?? 0) - (idleNs0?.servedMs ?? 0)) / idleNsCalls : NaN,
+  };
 
   // With BENCH_BURST_ERP_LATENCY_MS, NetSuite answers that much later (holding its slot), for the
   // idle measurement and the burst: a production-like latency, where NetSuite's pool is the limit.
@@ -327,6 +337,7 @@ export async function benchClosedWonBurst(estate: Estate, opts: { deals: number;
     console.log(`    ${name.padEnd(26)} waited ${w.p50.toFixed(0).padStart(6)} / ${w.p95.toFixed(0).padStart(6)}   took ${t.p50.toFixed(0).padStart(6)} / ${t.p95.toFixed(0).padStart(6)}`);
   }
   console.log(`  cycle time (idle)   won -> order number on the deal: n=${cycle.n} p50 ${cycle.p50.toFixed(0)} ms  p95 ${cycle.p95.toFixed(0)} ms  max ${cycle.max.toFixed(0)} ms`);
+  console.log(`                      per NetSuite call of those runs, ms: HTTP exchange ${idle.exchangeMs.toFixed(1)}, at NetSuite ${idle.servedMs.toFixed(1)} (the exchange's cost beyond NetSuite with nothing else running)`);
   console.log(
     `  targets             0 duplicates: ${duplicates === 0 ? 'MET' : 'NOT MET'}; 0 lost: ${lost === 0 ? 'MET' : 'NOT MET'}; drain >= 90 % of ceiling: ${rate / ceiling >= 0.9 ? 'MET' : 'NOT MET'}; in flight <= limit: ${atDrain.maxInFlight <= slots ? 'MET' : 'NOT MET'}; cycle p95 <= 5 s: ${cycle.p95 <= 5000 ? 'MET' : 'NOT MET'}`,
   );
