@@ -30,7 +30,7 @@
  * from a change, and the account's next change opens them as it would have.
  *
  * The writes go through the pipeline's writer (flows/account-changes/crm-facts.ts): the guarded
- * `writeAccountFacts`, one batched call set per CRM for the page (HubSpot batch updates of 100,
+ * `writeAccountFacts`, one batched call set per CRM for the step's pages (HubSpot batch updates of 100,
  * Salesforce Collections of 200), only the facts that differ from what `crm_fact_writes` records,
  * recorded there after. The ERP and CS ids go on each CRM's primary record only (HubSpot keeps
  * `concord_erp_customer_id` unique; a folded duplicate is not the customer's record).
@@ -162,18 +162,49 @@ async function factsOf(env: Env, ctx: ServiceContext, account: AccountRow, recs:
   return { facts: effects.facts, pending, seriesRead: seriesDue && !pending };
 }
 
+/** One page's facts, gathered (its digests stored) and not yet written. */
+export interface PageFacts {
+  counts: SyncCounts;
+  items: FactsToWrite[];
+  failures: unknown[];
+}
+
 /**
- * Writes the page's facts; answers the counts: CRM records written and calls (`written`, `calls`
+ * Writes the facts of one or more pages gathered by `pageFacts` in one call set per CRM (a step
+ * of the accounts phase gathers a few pages at once, so their records fill HubSpot's batches of
+ * 100). Answers the pages' counts together: CRM records written and calls (`written`, `calls`
  * in the accounts pass, `historyWritten`, `historyCalls` in the history pass), failed accounts,
  * refused facts, and the accounts completed (`accountsCompleted`: every fact known, or
  * `historyPending`: the facts that need the score series left for the history pass; in the
  * history pass `historyCompleted`: the series read and what depends on it written, counted once
  * by the attempt of the page that succeeds, also for accounts an earlier failed attempt completed).
+ * A technical failure of any page fails the call after the other writes.
  */
-export async function backfillAccountFacts(env: Env, ctx: ServiceContext, run: SyncRun, accounts: readonly AccountRow[], byAccount: ReadonlyMap<string, LinkedRecord[]>, bulk?: BulkCs, pass: BackfillPass = 'accounts'): Promise<SyncCounts> {
+export async function writePagesFacts(env: Env, ctx: ServiceContext, run: SyncRun, pages: readonly PageFacts[], pass: BackfillPass): Promise<SyncCounts> {
+  const counts: SyncCounts = {};
+  for (const page of pages) for (const [k, v] of Object.entries(page.counts) as [keyof SyncCounts, number][]) counts[k] = (counts[k] ?? 0) + v;
+  const items = pages.flatMap((p) => p.items);
+  const failures = pages.flatMap((p) => p.failures);
+  if (items.length > 0) {
+    const report = await writeCrmFacts(env, ctx, items, { flow: `sync-${run.kind}`, actor: `sync:${run.id}` });
+    for (const s of Object.values(report.systems)) {
+      counts[pass === 'accounts' ? 'written' : 'historyWritten'] = (counts[pass === 'accounts' ? 'written' : 'historyWritten'] ?? 0) + s.records;
+      counts[pass === 'accounts' ? 'calls' : 'historyCalls'] = (counts[pass === 'accounts' ? 'calls' : 'historyCalls'] ?? 0) + s.calls;
+      counts.refused = (counts.refused ?? 0) + s.refused.length;
+    }
+    counts.failed = (counts.failed ?? 0) + report.failedAccounts.size;
+    failures.push(...report.failedAccounts.values());
+  }
+  const technical = failures.find((e) => !isBusiness(e));
+  if (technical !== undefined) throw technical;
+  return counts;
+}
+
+/** The facts of a page's accounts, read as the header says, with the page's digests stored; written by `writePagesFacts`. */
+export async function pageFacts(env: Env, ctx: ServiceContext, run: SyncRun, accounts: readonly AccountRow[], byAccount: ReadonlyMap<string, LinkedRecord[]>, bulk?: BulkCs, pass: BackfillPass = 'accounts'): Promise<PageFacts> {
   const counts: SyncCounts = pass === 'accounts' ? { written: 0, calls: 0, failed: 0, refused: 0, accountsCompleted: 0, historyPending: 0 } : { historyWritten: 0, historyCalls: 0, failed: 0, refused: 0, historyCompleted: 0 };
   const withCrm = accounts.filter((a) => (byAccount.get(a.id) ?? []).some((r) => CRM_SYSTEMS.includes(r.system)));
-  if (withCrm.length === 0) return counts;
+  if (withCrm.length === 0) return { counts, items: [], failures: [] };
   const [states, policy] = await Promise.all([loadStates<AccountState>(env.DB, ctx.tenantId, withCrm.map((a) => a.id)), loadAutomationPolicy(env.DB, ctx.tenantId)]);
   const settings: AutomationSettings = { goLiveMilestone: null, policy: readOnly(policy) };
   const erpRead = await erpInBulk(env, ctx, run, withCrm, byAccount, states);
@@ -208,17 +239,7 @@ export async function backfillAccountFacts(env: Env, ctx: ServiceContext, run: S
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, withCrm.length) }, lane));
-  // The digests read (one batch for the page, each under its version's compare-and-set), then the writes.
+  // The digests read (one batch for the page, each under its version's compare-and-set); the writes follow (writePagesFacts).
   if (digests.length > 0) await env.DB.batch(digests);
-
-  const report = await writeCrmFacts(env, ctx, items, { flow: `sync-${run.kind}`, actor: `sync:${run.id}` });
-  for (const s of Object.values(report.systems)) {
-    counts[pass === 'accounts' ? 'written' : 'historyWritten']! += s.records;
-    counts[pass === 'accounts' ? 'calls' : 'historyCalls']! += s.calls;
-    counts.refused! += s.refused.length;
-  }
-  counts.failed! += report.failedAccounts.size;
-  const technical = [...failures, ...report.failedAccounts.values()].find((e) => !isBusiness(e));
-  if (technical !== undefined) throw technical;
-  return counts;
+  return { counts, items, failures };
 }

@@ -31,12 +31,18 @@ import { linkErpPage } from '../identity/link-erp.js';
 import type { SyncStats } from '../identity/link-page.js';
 import { refreshAccounts } from '../identity/survive.js';
 import { CRMS, ERPS, TARGETS, connected, ingest } from '../identity/sync.js';
-import { backfillAccountFacts, type BackfillPass } from './backfill-facts.js';
+import { pageFacts, writePagesFacts, type BackfillPass, type PageFacts } from './backfill-facts.js';
 import { bulkCs, stageCsPages } from './cs-stage.js';
 import { csItemsOf, deleteCsItemsOf, deleteRunCsItems } from '../../storage/sync-cs-items.js';
 import { reconcileFacts } from './reconcile-facts.js';
 
 export const PAGE = 100;
+/**
+ * Pages of accounts a backfill's accounts step reads and writes at once: their reads overlap and
+ * their facts go out together, so HubSpot's batches of 100 are full (a page of 100 accounts holds
+ * about 56 HubSpot companies) and the run makes a third of the queue hops.
+ */
+export const BACKFILL_PAGES = 3;
 
 /** CS systems (their port may read in bulk: cs-stage.ts). */
 const CS_SYSTEMS: readonly System[] = ['vitally'];
@@ -140,24 +146,36 @@ async function accountPage(env: Env, tenantId: string, afterId: string | null): 
   return { accounts, records, byAccount };
 }
 
-/** A page of the backfill's accounts with their CS accounts as the bulk read found them (cs-stage.ts): its CRM facts written in `pass`. */
-async function backfillPage(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems, { accounts, records, byAccount }: Awaited<ReturnType<typeof accountPage>>, pass: BackfillPass): Promise<{ counts: SyncCounts; csIds: string[] }> {
+/** A page of the backfill's accounts with their CS accounts as the bulk read found them (cs-stage.ts): its CRM facts gathered in `pass`, to be written (writePagesFacts). */
+async function backfillPage(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems, { accounts, records, byAccount }: Awaited<ReturnType<typeof accountPage>>, pass: BackfillPass): Promise<{ facts: PageFacts; csIds: string[] }> {
   const csIds = records.filter((r) => CS_SYSTEMS.includes(r.system)).map((r) => r.externalId);
   const cs = await bulkCs(env, ctx, run, sys.targets.some((t) => CS_SYSTEMS.includes(t)));
   const bulk = cs && csIds.length > 0 ? { port: cs, items: await csItemsOf(env.DB, ctx.tenantId, run.id, csIds) } : undefined;
-  return { counts: await backfillAccountFacts(env, ctx, run, accounts, byAccount, bulk, pass), csIds };
+  return { facts: await pageFacts(env, ctx, run, accounts, byAccount, bulk, pass), csIds };
 }
 
 export async function accountsStep(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems): Promise<StepResult> {
+  if (run.kind === 'backfill') {
+    // A few pages at once, their facts written together (full HubSpot batches, one queue hop).
+    const pages: Awaited<ReturnType<typeof accountPage>>[] = [];
+    for (let cursor = run.cursor.after; pages.length < BACKFILL_PAGES; ) {
+      const page = await accountPage(env, ctx.tenantId, cursor);
+      if (page.accounts.length === 0) break;
+      pages.push(page);
+      if (page.accounts.length < PAGE) break;
+      cursor = page.accounts[page.accounts.length - 1]!.id;
+    }
+    if (pages.length === 0) return { next: after(run, 'accounts'), done: 0, counts: {} };
+    const last = pages[pages.length - 1]!.accounts;
+    // The bulk read's records stay for the cs-history phase, which reads the same accounts' score series.
+    const gathered = await Promise.all(pages.map(async (page) => (await backfillPage(env, ctx, run, sys, page, 'accounts')).facts));
+    const counts = await writePagesFacts(env, ctx, run, gathered, 'accounts');
+    return { next: { phase: 'accounts', index: 0, after: last[last.length - 1]!.id }, done: pages.reduce((n, p) => n + p.accounts.length, 0), counts };
+  }
   const page = await accountPage(env, ctx.tenantId, run.cursor.after);
   const { accounts, byAccount } = page;
   if (accounts.length === 0) return { next: after(run, 'accounts'), done: 0, counts: {} };
   const next: SyncCursor = { phase: 'accounts', index: 0, after: accounts[accounts.length - 1]!.id };
-  if (run.kind === 'backfill') {
-    // The bulk read's records stay for the cs-history phase, which reads the same accounts' score series.
-    const { counts } = await backfillPage(env, ctx, run, sys, page, 'accounts');
-    return { next, done: accounts.length, counts };
-  }
   const ports = portsFor(env, ctx, { flow: `sync-${run.kind}`, actor: `sync:${run.id}` });
   return { next, done: accounts.length, ...(await reconcileAccounts(env, ctx, run, ports, accounts, byAccount)) };
 }
@@ -176,7 +194,8 @@ export async function csHistoryStep(env: Env, ctx: ServiceContext, run: SyncRun,
   const page = await accountPage(env, ctx.tenantId, run.cursor.after);
   const { accounts } = page;
   if (accounts.length === 0) return cleanup();
-  const { counts, csIds } = await backfillPage(env, ctx, run, sys, page, 'history');
+  const { facts, csIds } = await backfillPage(env, ctx, run, sys, page, 'history');
+  const counts = await writePagesFacts(env, ctx, run, [facts], 'history');
   return {
     next: { phase: 'cs-history', index: 0, after: accounts[accounts.length - 1]!.id },
     done: accounts.length,
