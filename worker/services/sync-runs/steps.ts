@@ -38,9 +38,9 @@ import { reconcileFacts } from './reconcile-facts.js';
 
 export const PAGE = 100;
 /**
- * Pages of accounts a backfill's accounts step reads and writes at once: their reads overlap and
- * their facts go out together, so HubSpot's batches of 100 are full (a page of 100 accounts holds
- * about 56 HubSpot companies) and the run makes a third of the queue hops.
+ * Pages of accounts a backfill's accounts or cs-history step reads and writes at once: their reads
+ * overlap and their facts go out together, so HubSpot's batches of 100 are full (a page of 100
+ * accounts holds about 56 HubSpot companies) and the run makes a third of the queue hops.
  */
 export const BACKFILL_PAGES = 3;
 
@@ -146,6 +146,22 @@ async function accountPage(env: Env, tenantId: string, afterId: string | null): 
   return { accounts, records, byAccount };
 }
 
+/** Up to BACKFILL_PAGES pages of accounts after `afterId`, in order (fewer at the end). */
+async function backfillPages(env: Env, tenantId: string, afterId: string | null): Promise<Awaited<ReturnType<typeof accountPage>>[]> {
+  const pages: Awaited<ReturnType<typeof accountPage>>[] = [];
+  for (let cursor = afterId; pages.length < BACKFILL_PAGES; ) {
+    const page = await accountPage(env, tenantId, cursor);
+    if (page.accounts.length === 0) break;
+    pages.push(page);
+    if (page.accounts.length < PAGE) break;
+    cursor = page.accounts[page.accounts.length - 1]!.id;
+  }
+  return pages;
+}
+
+const accountsIn = (pages: readonly { accounts: readonly AccountRow[] }[]) => pages.reduce((n, p) => n + p.accounts.length, 0);
+const lastIdOf = (pages: readonly { accounts: readonly AccountRow[] }[]) => pages[pages.length - 1]!.accounts.at(-1)!.id;
+
 /** A page of the backfill's accounts with their CS accounts as the bulk read found them (cs-stage.ts): its CRM facts gathered in `pass`, to be written (writePagesFacts). */
 async function backfillPage(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems, { accounts, records, byAccount }: Awaited<ReturnType<typeof accountPage>>, pass: BackfillPass): Promise<{ facts: PageFacts; csIds: string[] }> {
   const csIds = records.filter((r) => CS_SYSTEMS.includes(r.system)).map((r) => r.externalId);
@@ -156,21 +172,12 @@ async function backfillPage(env: Env, ctx: ServiceContext, run: SyncRun, sys: Sy
 
 export async function accountsStep(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems): Promise<StepResult> {
   if (run.kind === 'backfill') {
-    // A few pages at once, their facts written together (full HubSpot batches, one queue hop).
-    const pages: Awaited<ReturnType<typeof accountPage>>[] = [];
-    for (let cursor = run.cursor.after; pages.length < BACKFILL_PAGES; ) {
-      const page = await accountPage(env, ctx.tenantId, cursor);
-      if (page.accounts.length === 0) break;
-      pages.push(page);
-      if (page.accounts.length < PAGE) break;
-      cursor = page.accounts[page.accounts.length - 1]!.id;
-    }
+    const pages = await backfillPages(env, ctx.tenantId, run.cursor.after);
     if (pages.length === 0) return { next: after(run, 'accounts'), done: 0, counts: {} };
-    const last = pages[pages.length - 1]!.accounts;
     // The bulk read's records stay for the cs-history phase, which reads the same accounts' score series.
     const gathered = await Promise.all(pages.map(async (page) => (await backfillPage(env, ctx, run, sys, page, 'accounts')).facts));
     const counts = await writePagesFacts(env, ctx, run, gathered, 'accounts');
-    return { next: { phase: 'accounts', index: 0, after: last[last.length - 1]!.id }, done: pages.reduce((n, p) => n + p.accounts.length, 0), counts };
+    return { next: { phase: 'accounts', index: 0, after: lastIdOf(pages) }, done: accountsIn(pages), counts };
   }
   const page = await accountPage(env, ctx.tenantId, run.cursor.after);
   const { accounts, byAccount } = page;
@@ -191,14 +198,15 @@ export async function accountsStep(env: Env, ctx: ServiceContext, run: SyncRun, 
 export async function csHistoryStep(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems): Promise<StepResult> {
   const cleanup = () => ({ next: after(run, 'cs-history'), done: 0, counts: {}, statements: [deleteRunCsItems(env.DB, ctx.tenantId, run.id)] });
   if ((run.counts.historyPending ?? 0) === 0) return cleanup();
-  const page = await accountPage(env, ctx.tenantId, run.cursor.after);
-  const { accounts } = page;
-  if (accounts.length === 0) return cleanup();
-  const { facts, csIds } = await backfillPage(env, ctx, run, sys, page, 'history');
-  const counts = await writePagesFacts(env, ctx, run, [facts], 'history');
+  const pages = await backfillPages(env, ctx.tenantId, run.cursor.after);
+  if (pages.length === 0) return cleanup();
+  // The pages' reads together: more of them wait on Vitally's limiter at once, fewer on a page's slowest.
+  const gathered = await Promise.all(pages.map((page) => backfillPage(env, ctx, run, sys, page, 'history')));
+  const counts = await writePagesFacts(env, ctx, run, gathered.map((g) => g.facts), 'history');
+  const csIds = gathered.flatMap((g) => g.csIds);
   return {
-    next: { phase: 'cs-history', index: 0, after: accounts[accounts.length - 1]!.id },
-    done: accounts.length,
+    next: { phase: 'cs-history', index: 0, after: lastIdOf(pages) },
+    done: accountsIn(pages),
     counts,
     ...(csIds.length > 0 ? { statements: [deleteCsItemsOf(env.DB, ctx.tenantId, run.id, csIds)] } : {}),
   };
