@@ -19,7 +19,7 @@ import { Prng } from '../seed/prng.js';
 import type { Vendor } from '../seed/types.js';
 import { vitallyLimits } from '../vitally/limits.js';
 import { extractToken, oauth1Params } from './auth.js';
-import { countRoute, countersFor, limitRuntime, routeKey, sandboxNow, type VendorLimitProfile } from './limits.js';
+import { countRoute, countersFor, limitRuntime, noteRequestCounters, routeKey, sandboxNow, type VendorLimitProfile } from './limits.js';
 import type { SandboxState, VendorFaults } from './state.js';
 import { verifyTbaToken, verifyToken, type TokenClaims, opensApi } from './tokens.js';
 
@@ -144,6 +144,7 @@ export function applyFaults(state: SandboxState, vendor: Vendor): MiddlewareHand
     const counters = countersFor(state, vendor, tenant);
     counters.requests += 1;
     countRoute(counters, c.req.method, c.req.url);
+    noteRequestCounters(c.req.raw, counters);
     const answer = (res: Response, kind?: 'rateLimited' | 'serverErrors' | 'expired'): Response => {
       if (kind) counters[kind] += 1;
       return res;

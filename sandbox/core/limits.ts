@@ -72,10 +72,28 @@ export function countQuery(counters: LimitCounters, language: string, q: string)
   countKey(counters, `${language} ${text.slice(Math.max(0, from), Math.max(0, from) + 120)}`);
 }
 
-function countKey(counters: LimitCounters, key: string): void {
+/** The counters each request was counted under (set by the faults middleware), for handlers that count more. */
+const countedUnder = new WeakMap<Request, LimitCounters>();
+
+export function noteRequestCounters(req: Request, counters: LimitCounters): void {
+  countedUnder.set(req, counters);
+}
+
+/**
+ * Counts the records a batch request carried, under `records <route>` beside the route's own
+ * count (a bench reads records per call and per second from it).
+ */
+export function countBatchRecords(req: Request, n: number): void {
+  const counters = countedUnder.get(req);
+  if (!counters) return;
+  const key = `records ${routeKey(req.method, req.url)}`;
+  countKey(counters, key, n);
+}
+
+function countKey(counters: LimitCounters, key: string, n = 1): void {
   const known = key in counters.byRoute || Object.keys(counters.byRoute).length < ROUTE_KEYS;
   const k = known ? key : 'other';
-  counters.byRoute[k] = (counters.byRoute[k] ?? 0) + 1;
+  counters.byRoute[k] = (counters.byRoute[k] ?? 0) + n;
 }
 
 /** Per-state limit runtime. */

@@ -4,7 +4,7 @@
  * must stay bounded whatever paths callers send.
  */
 import { describe, expect, it } from 'vitest';
-import { countQuery, countRoute, routeKey, type LimitCounters } from '../../sandbox/core/limits.js';
+import { countBatchRecords, countQuery, countRoute, noteRequestCounters, routeKey, type LimitCounters } from '../../sandbox/core/limits.js';
 
 const fresh = (): LimitCounters => ({ requests: 0, rateLimited: 0, serverErrors: 0, expired: 0, maxInFlight: 0, slotMs: 0, servedMs: 0, byRoute: {} });
 
@@ -33,5 +33,17 @@ describe('route counts', () => {
     for (let i = 0; i < 250; i++) countRoute(c, 'GET', `http://h/path-${String.fromCharCode(97 + (i % 26))}${'z'.repeat(Math.floor(i / 26))}`);
     expect(Object.keys(c.byRoute)).toHaveLength(201);
     expect(c.byRoute.other).toBe(50);
+  });
+});
+
+describe('batch records', () => {
+  it("counts a batch request's records under `records <route>` of the counters it was counted under, and nothing for a request counted nowhere", () => {
+    const c = fresh();
+    const req = new Request('http://h/hubspot/crm/v3/objects/companies/batch/update', { method: 'POST' });
+    countRoute(c, req.method, req.url);
+    noteRequestCounters(req, c);
+    countBatchRecords(req, 87);
+    countBatchRecords(new Request('http://h/hubspot/crm/v3/objects/companies/batch/update', { method: 'POST' }), 5);
+    expect(c.byRoute).toEqual({ 'POST /hubspot/crm/v3/objects/companies/batch/update': 1, 'records POST /hubspot/crm/v3/objects/companies/batch/update': 87 });
   });
 });

@@ -10,6 +10,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { invalid } from '../errors.js';
+import { countBatchRecords } from '../../core/limits.js';
 import { nowIso, readJson, type HubSpotEnv } from '../context.js';
 import { checkWrite, listParam, present } from '../shape.js';
 import { archiveObject, findObject, requireUniqueIdProperty, resolveType, type ObjectType } from '../store.js';
@@ -93,6 +94,7 @@ export function batchRoutes(): Hono<HubSpotEnv> {
     for (const input of body.inputs) if (input.idProperty !== undefined) requireUniqueIdProperty(ds, type, input.idProperty);
     requireDistinctIds(body.inputs.map((i) => `${i.idProperty ?? ''}:${i.id}`.replace(/^:/, '')));
     for (const input of body.inputs) checkWrite(ds, type, input.properties);
+    countBatchRecords(c.req.raw, body.inputs.length);
     const results: unknown[] = [];
     const missing: string[] = [];
     for (const input of body.inputs) {
