@@ -66,6 +66,12 @@ export function servedAs(header: string | null): Served {
   return 'other';
 }
 
+/** Where a cached answer came from, per its `cache` entry: this isolate's copy, KV, or neither (a build). */
+export function servedFrom(header: string | null): 'memory' | 'kv' | '-' {
+  const cache = serverTimingDescs(header).get('cache') ?? '';
+  return parseServerTiming(header).has('coordinator') ? '-' : cache.startsWith('memory') ? 'memory' : cache.startsWith('kv') ? 'kv' : '-';
+}
+
 /** "48 fresh, 2 built" for a list of answers' kinds. */
 export function servedSummary(kinds: Served[]): string {
   const counts = new Map<Served, number>();
@@ -79,6 +85,8 @@ export class TimingLog {
   readonly phases: Map<string, number>[] = [];
   /** How each answer was served (`servedAs`), in order. */
   readonly served: Served[] = [];
+  /** Where each answer's cached copy came from (`servedFrom`), in order. */
+  readonly from: ('memory' | 'kv' | '-')[] = [];
 
   record(res: Response): void {
     const trips = parseRoundTrips(res.headers.get('x-concord-round-trips'));
@@ -86,6 +94,13 @@ export class TimingLog {
     const header = res.headers.get('server-timing');
     this.phases.push(parseServerTiming(header));
     this.served.push(servedAs(header));
+    this.from.push(servedFrom(header));
+  }
+
+  /** "50 stale (kv 50)": how the answers were served, and from where the cached ones came. */
+  servedLine(): string {
+    const where = (w: 'memory' | 'kv') => this.from.filter((f) => f === w).length;
+    return `${servedSummary(this.served)} (from this isolate's copy ${where('memory')}, from KV ${where('kv')})`;
   }
 
   /** Largest value of a round-trip count over the scenario (the structure, not a typical case). */
