@@ -6,6 +6,9 @@
  * Targets (docs/performance.md): warm p95 with the ERP +300 ms <= 1.2 x warm p95 with the ERP
  * normal (a stale view is served as fast as a fresh one); cold p95 <= 1.3 x the limit's p95;
  * 50 concurrent cold views cause one upstream fetch per source.
+ * Every answer is classed by its own Server-Timing (built, stale or fresh; from the isolate's copy
+ * or KV), so a phase says what it measured: the fresh controls of the stale phase count only fresh
+ * hits, and the warm phase is read once more from KV, the kind of read a stale one is.
  */
 import { countQuery, type LimitCounters } from '../sandbox/core/limits.js';
 import type { Estate } from '../scripts/estate.js';
