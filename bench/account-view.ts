@@ -9,7 +9,8 @@
 import type { Estate } from '../scripts/estate.js';
 import { demoAccounts, fullyLinked, linkOf } from './lib/accounts.js';
 import { limitPhase } from './lib/limit.js';
-import { fmt, summarize, timed, verdict } from './lib/stats.js';
+import { fmtLoops, watchLoops, type PhaseLoops } from './lib/loop.js';
+import { fmt, overlapping, sampled, summarize, timed, verdict, type Sample } from './lib/stats.js';
 import { TimingLog } from './lib/timing.js';
 
 export async function benchAccountView(estate: Estate, opts: { accounts: number; warmRounds: number }): Promise<Record<string, unknown>> {
@@ -28,13 +29,26 @@ export async function benchAccountView(estate: Estate, opts: { accounts: number;
   // Warm up the isolate (connections, reference data) with accounts not measured.
   for (const a of items.slice(-5)) await view(a.id);
 
-  const cold: number[] = [];
+  const loops: Record<string, PhaseLoops> = {};
+  const watched = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const w = await watchLoops(estate);
+    const v = await fn();
+    loops[name] = await w.stop();
+    return v;
+  };
+  const coldSamples: Sample[] = [];
   const coldLog = new TimingLog();
-  for (const a of linked) cold.push((await timed(() => view(a.id, coldLog)))[0]);
-  const limit = await limitPhase(estate.brokerUrl, estate.sandboxUrl, linked.map((a) => ({ netsuite: linkOf(a, 'netsuite'), vitally: linkOf(a, 'vitally') })));
-  const warm: number[] = [];
+  await watched('cold', async () => {
+    for (const a of linked) coldSamples.push((await sampled(() => view(a.id, coldLog)))[0]);
+  });
+  const cold = coldSamples.map((x) => x.ms);
+  const limit = await watched('limit', () => limitPhase(estate.brokerUrl, estate.sandboxUrl, linked.map((a) => ({ netsuite: linkOf(a, 'netsuite'), vitally: linkOf(a, 'vitally') }))));
+  const warmSamples: Sample[] = [];
   const warmLog = new TimingLog();
-  for (let round = 0; round < opts.warmRounds; round++) for (const a of linked) warm.push((await timed(() => view(a.id, warmLog)))[0]);
+  await watched('warm', async () => {
+    for (let round = 0; round < opts.warmRounds; round++) for (const a of linked) warmSamples.push((await sampled(() => view(a.id, warmLog)))[0]);
+  });
+  const warm = warmSamples.map((x) => x.ms);
 
   // The floor: what any request costs through wrangler dev's local proxy on this machine.
   const floor: number[] = [];
@@ -46,9 +60,15 @@ export async function benchAccountView(estate: Estate, opts: { accounts: number;
   const ratio = c.p95 / l.p95;
   const coldBefore = coldLog.max('beforeUpstream');
   const warmAfterAuth = warmLog.max('sequential');
+  const cron = estate.cronRuns();
+  const cronNote = (samples: Sample[]) => {
+    const n = overlapping(samples, cron);
+    return n > 0 ? `   (${n} overlapped a run of the estate's cron)` : '';
+  };
   console.log('\nAccount view (GET /v1/tenants/demo/accounts/:id/view via wrangler dev, sequential, loopback)');
-  console.log(`  cold, ERP normal     ${fmt(c)}`);
-  console.log(`  warm                 ${fmt(w)}`);
+  console.log(`  the sandbox runs ${estate.sandboxRuns}${estate.sandboxRuns === 'in a worker thread' ? ", off the measuring client's event loop (vendors are elsewhere in production)" : ", the measuring client's: its vendor answers delay the client's reads"}`);
+  console.log(`  cold, ERP normal     ${fmt(c)}${cronNote(coldSamples)}`);
+  console.log(`  warm                 ${fmt(w)}${cronNote(warmSamples)}`);
   console.log(`  GET /health (floor)  ${fmt(summarize(floor))}   (wrangler dev's own per-request cost here)`);
   console.log(`  physical limit       ${fmt(l)}   (floor + the same upstream calls issued all at once against the sandbox, per account)`);
   console.log(`  warm p95 target <= 15 ms: ${w.p95.toFixed(1)} ms ${verdict(w.p95 <= 15)}`);
@@ -57,5 +77,6 @@ export async function benchAccountView(estate: Estate, opts: { accounts: number;
   console.log(`  round trips, warm: at most ${warmAfterAuth} after authentication (target <= 1: ${verdict(warmAfterAuth !== null && warmAfterAuth <= 1)}); ${warmLog.kinds()}`);
   console.log(`  cold phases, p50 ms: ${coldLog.phaseSummary()}`);
   console.log(`  warm phases, p50 ms: ${warmLog.phaseSummary()}`);
+  for (const [name, l] of Object.entries(loops)) console.log(`  event loops, ${`${name}:`.padEnd(6)} ${fmtLoops(l)}`);
   return { cold: c, warm: w, floor: summarize(floor), limit: l, coldRatio: ratio };
 }

@@ -1,5 +1,6 @@
 /**
- * Starts the whole local estate: the sandbox (vendor emulators, in this process) and the broker
+ * Starts the whole local estate: the sandbox (vendor emulators, in this process: on its event loop,
+ * or in a worker thread with `sandboxThread`) and the broker
  * (`wrangler dev` on workerd, a child process), then provisions the sandbox tenants, connects
  * their systems with sandbox-issued tokens and links identities. Used by `npm start`, the e2e
  * tests' global setup and the benchmarks, so all three run exactly what a user runs.
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { SANDBOX_HUBSPOT_APP_ID } from '../sandbox/oauth/hubspot.js';
 import { scaleFromEnv } from '../sandbox/seed/generate.js';
 import { createSandbox, type SandboxOptions } from '../sandbox/server.js';
+import { startSandboxThread, type LoopDelay } from './sandbox-thread.js';
 import { buildWidgets } from './build-widgets.js';
 import { ensureDevVars } from './dev-vars.js';
 
@@ -67,6 +69,11 @@ export interface EstateOptions {
    * largest estates leave linking to the backfill's own paged steps.
    */
   identitySync?: boolean;
+  /**
+   * Run the sandbox in a worker thread (scripts/sandbox-thread.ts) instead of on this process's
+   * event loop: the benchmarks do, so the vendors' work does not delay the client timing them.
+   */
+  sandboxThread?: boolean;
 }
 
 export interface TenantInfo {
@@ -81,6 +88,16 @@ export interface Estate {
   tenants: Record<'demo' | 'other', TenantInfo>;
   /** wrangler's output so far (when not inherited), for diagnosing a failed start. */
   brokerOutput(): string;
+  /** Where the sandbox runs: on this process's event loop, or in a worker thread of its own (`sandboxThread`). */
+  sandboxRuns: 'in this event loop' | 'in a worker thread';
+  /** How late the sandbox thread's event loop ran since the last reset (estates with `sandboxThread` only). */
+  sandboxLoop?: { delay(): Promise<LoopDelay>; reset(): Promise<void> };
+  /**
+   * When the estate's Cron Trigger ran (`/__scheduled`, `performance.now()` ms; `end` null while
+   * running): its change polls run in wrangler dev's one workerd process beside the requests a
+   * bench times, so benches say which samples overlapped one.
+   */
+  cronRuns(): { start: number; end: number | null }[];
   /** Kill the broker as a crash would and start it again on the same state (estates started `crashable` only). */
   crashAndRestartBroker(): Promise<void>;
   stop(): Promise<void>;
@@ -267,9 +284,11 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
     if (!(await portIsFree(port))) throw new Error(`port ${port} on 127.0.0.1 is in use (another Concord still running?). Set CONCORD_PORT / SANDBOX_PORT to use others.`);
   }
 
-  const sandbox = createSandbox({ ...(process.env.SANDBOX_ANCHOR_DATE ? { anchorDate: process.env.SANDBOX_ANCHOR_DATE } : {}), scale: opts.sandbox?.scale ?? scaleFromEnv(process.env.SANDBOX_SCALE) });
-  const sandboxListener = await sandbox.listen(opts.sandboxPort);
-  log(`sandbox   ${sandboxListener.url} (estate "today" = ${sandbox.state.anchorDate})`);
+  const sandboxOpts: SandboxOptions = { ...(process.env.SANDBOX_ANCHOR_DATE ? { anchorDate: process.env.SANDBOX_ANCHOR_DATE } : {}), scale: opts.sandbox?.scale ?? scaleFromEnv(process.env.SANDBOX_SCALE) };
+  const thread = opts.sandboxThread ? await startSandboxThread(opts.sandboxPort, sandboxOpts) : null;
+  const inline = thread ? null : createSandbox(sandboxOpts);
+  const sandboxListener = thread ? { url: thread.url, close: () => thread.close() } : await inline!.listen(opts.sandboxPort);
+  log(`sandbox   ${sandboxListener.url} (estate "today" = ${thread ? thread.anchorDate : inline!.state.anchorDate}; ${thread ? 'in a worker thread' : 'in this event loop'})`);
   const brokerVars = oauthVarsFor(sandboxListener.url, vars, opts.vars ?? {});
   await registerOAuthClients(sandboxListener.url, brokerVars);
 
@@ -318,6 +337,7 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
     await waitFor(`${brokerUrl}/health`, child, 60_000, () => output);
   };
   let cron: ReturnType<typeof setInterval> | undefined;
+  const cronRuns: { start: number; end: number | null }[] = [];
   const stop = async () => {
     if (cron) clearInterval(cron);
     // A crashable broker's group holds workerd too: signal the whole group.
@@ -391,11 +411,29 @@ export async function startEstate(opts: EstateOptions): Promise<Estate> {
     const every = opts.cronIntervalMs ?? 60_000;
     if (every > 0) {
       // Cloudflare fires the Cron Trigger every minute; wrangler dev only when asked (/__scheduled).
-      cron = setInterval(() => void fetch(`${brokerUrl}/__scheduled?cron=${encodeURIComponent('* * * * *')}`).catch(() => undefined), every);
+      cron = setInterval(() => {
+        const run: { start: number; end: number | null } = { start: performance.now(), end: null };
+        cronRuns.push(run);
+        if (cronRuns.length > 1000) cronRuns.shift();
+        void fetch(`${brokerUrl}/__scheduled?cron=${encodeURIComponent('* * * * *')}`)
+          .then((r) => r.arrayBuffer())
+          .catch(() => undefined)
+          .finally(() => (run.end = performance.now()));
+      }, every);
       cron.unref();
       log(`cron      /__scheduled every ${every / 1000} s (the ERP and CS change polls)`);
     }
-    return { brokerUrl, sandboxUrl: sandboxListener.url, tenants, brokerOutput: () => output, crashAndRestartBroker, stop };
+    return {
+      brokerUrl,
+      sandboxUrl: sandboxListener.url,
+      tenants,
+      sandboxRuns: thread ? 'in a worker thread' : 'in this event loop',
+      ...(thread ? { sandboxLoop: { delay: () => thread.loopDelay(), reset: () => thread.loopReset() } } : {}),
+      brokerOutput: () => output,
+      cronRuns: () => cronRuns.map((r) => ({ ...r })),
+      crashAndRestartBroker,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

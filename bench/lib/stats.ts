@@ -30,4 +30,23 @@ export async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - t, v];
 }
 
+/** A timed sample: its duration and when it started and ended (`performance.now()` ms). */
+export interface Sample {
+  ms: number;
+  start: number;
+  end: number;
+}
+
+export async function sampled<T>(fn: () => Promise<T>): Promise<[Sample, T]> {
+  const start = performance.now();
+  const v = await fn();
+  const end = performance.now();
+  return [{ ms: end - start, start, end }, v];
+}
+
+/** How many samples ran while one of `runs` (e.g. the estate's cron runs) was running. */
+export function overlapping(samples: Sample[], runs: { start: number; end: number | null }[]): number {
+  return samples.filter((s) => runs.some((r) => s.end >= r.start && s.start <= (r.end ?? Infinity))).length;
+}
+
 export const verdict = (met: boolean) => (met ? 'MET' : 'NOT MET');

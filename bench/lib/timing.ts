@@ -20,10 +20,15 @@ export function parseRoundTrips(header: string | null): RoundTrips | null {
   return { sequential: n('sequential'), beforeUpstream: f['before-upstream'] === 'none' ? null : n('before-upstream'), kv: n('kv'), d1: n('d1'), do: n('do'), auth: n('auth') };
 }
 
+/** The header's entries: split on the commas outside quoted `desc` values ("memory, fresh"). */
+function entries(header: string | null): string[] {
+  return (header ?? '').match(/(?:[^,"]|"[^"]*")+/g) ?? [];
+}
+
 /** Phase name -> duration (ms); a repeated name (pages) is summed, `-2` suffixes folded. */
 export function parseServerTiming(header: string | null): Map<string, number> {
   const out = new Map<string, number>();
-  for (const part of (header ?? '').split(',')) {
+  for (const part of entries(header)) {
     const [rawName, ...params] = part.trim().split(';');
     if (!rawName) continue;
     const name = rawName.replace(/-\d+$/, '');
@@ -33,15 +38,69 @@ export function parseServerTiming(header: string | null): Map<string, number> {
   return out;
 }
 
+/** Phase name -> its `desc` (e.g. `cache` -> `memory, fresh`), for the phases that have one. */
+export function serverTimingDescs(header: string | null): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of entries(header)) {
+    const [rawName, ...params] = part.trim().split(/;(?=(?:[^"]*"[^"]*")*[^"]*$)/);
+    const desc = params.find((p) => p.startsWith('desc='))?.slice(5).replace(/^"|"$/g, '');
+    if (rawName && desc !== undefined && !out.has(rawName)) out.set(rawName, desc);
+  }
+  return out;
+}
+
+/**
+ * How the broker says it served an answer, from its `Server-Timing`: `fresh` (a cached copy
+ * younger than the freshness window, from the isolate or KV, no build on the request path),
+ * `stale` (a cached copy served while revalidated in the background), `built` (a build on the
+ * request path: the coordinator phase), or `other`.
+ */
+export type Served = 'fresh' | 'stale' | 'built' | 'other';
+
+export function servedAs(header: string | null): Served {
+  const phases = parseServerTiming(header);
+  if (phases.has('coordinator')) return 'built';
+  const cache = serverTimingDescs(header).get('cache') ?? '';
+  if (/\bstale\b/.test(cache)) return 'stale';
+  if (/\bfresh\b/.test(cache)) return 'fresh';
+  return 'other';
+}
+
+/** Where a cached answer came from, per its `cache` entry: this isolate's copy, KV, or neither (a build). */
+export function servedFrom(header: string | null): 'memory' | 'kv' | '-' {
+  const cache = serverTimingDescs(header).get('cache') ?? '';
+  return parseServerTiming(header).has('coordinator') ? '-' : cache.startsWith('memory') ? 'memory' : cache.startsWith('kv') ? 'kv' : '-';
+}
+
+/** "48 fresh, 2 built" for a list of answers' kinds. */
+export function servedSummary(kinds: Served[]): string {
+  const counts = new Map<Served, number>();
+  for (const k of kinds) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return [...counts.entries()].map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
+}
+
 /** Per-answer timings of one scenario. */
 export class TimingLog {
   readonly trips: RoundTrips[] = [];
   readonly phases: Map<string, number>[] = [];
+  /** How each answer was served (`servedAs`), in order. */
+  readonly served: Served[] = [];
+  /** Where each answer's cached copy came from (`servedFrom`), in order. */
+  readonly from: ('memory' | 'kv' | '-')[] = [];
 
   record(res: Response): void {
     const trips = parseRoundTrips(res.headers.get('x-concord-round-trips'));
     if (trips) this.trips.push(trips);
-    this.phases.push(parseServerTiming(res.headers.get('server-timing')));
+    const header = res.headers.get('server-timing');
+    this.phases.push(parseServerTiming(header));
+    this.served.push(servedAs(header));
+    this.from.push(servedFrom(header));
+  }
+
+  /** "50 stale (kv 50)": how the answers were served, and from where the cached ones came. */
+  servedLine(): string {
+    const where = (w: 'memory' | 'kv') => this.from.filter((f) => f === w).length;
+    return `${servedSummary(this.served)} (from this isolate's copy ${where('memory')}, from KV ${where('kv')})`;
   }
 
   /** Largest value of a round-trip count over the scenario (the structure, not a typical case). */
