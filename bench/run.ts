@@ -12,8 +12,8 @@
  *   (write), freshness, sync-runs, closed-won (default all)
  *   BENCH_SANDBOX=inline runs the sandbox on this process's event loop, the measuring client's
  *   (default: a worker thread of its own, scripts/sandbox-thread.ts)
- *   CONCORD_BROKER_LOG=<file> appends the broker's output there (with CONCORD_WRANGLER_LOG_LEVEL=info
- *   for its log lines), for finding where a figure comes from.
+ *   CONCORD_BROKER_LOG=<file> appends the broker's output there (with CONCORD_WRANGLER_LOG_LEVEL=log
+ *   for the Worker's own log lines: `info` shows only wrangler's request lines), for finding where a figure comes from.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
