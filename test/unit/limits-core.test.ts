@@ -97,6 +97,32 @@ describe('HubSpot window (110 / 10 s rolling, search 5 / s)', () => {
     expect(core.acquire({}, 1000)).toMatchObject({ ok: true });
   });
 
+  it("a fresh object (after an eviction) learns Vitally's full window from its headers as calls leaving it one by one, not all a minute from now", () => {
+    const now = 600_000;
+    // The vendor counts 1,000 calls in its minute, its oldest leaving in 1 s (RateLimit-Reset: 1).
+    const spread = new LimiterCore(policyFor('vitally'));
+    spread.observe({ status: 200, remaining: 0, max: 1000, intervalMs: 60_000, oldestLeavesInMs: 1000 }, now);
+    const g = spread.acquire({}, now);
+    expect(g.ok).toBe(false);
+    // The 10 kept back and the first places free within a few seconds, as the vendor's calls leave.
+    expect(!g.ok && g.waitMs).toBeLessThan(3_000);
+    let granted = 0;
+    for (let t = now; t <= now + 30_000; t += 10) {
+      const r = spread.acquire({}, t);
+      if (!r.ok) continue;
+      granted++;
+      spread.observe({ status: 200, ...(r.leaseId ? { leaseId: r.leaseId } : {}) }, t);
+    }
+    // Half the minute later, about half the vendor's calls have left: hundreds of places, not none.
+    expect(granted).toBeGreaterThan(400);
+    expect(granted).toBeLessThanOrEqual(500);
+    // Without the reset, the calls are counted as made now: a whole window to wait.
+    const blind = new LimiterCore(policyFor('vitally'));
+    blind.observe({ status: 200, remaining: 0, max: 1000, intervalMs: 60_000 }, now);
+    const b = blind.acquire({}, now);
+    expect(!b.ok && b.waitMs).toBeGreaterThan(59_000);
+  });
+
   it('honours Retry-After when the vendor sends one', () => {
     const core = new LimiterCore(policyFor('vitally'));
     core.observe({ status: 429, rateLimited: true, retryAfterMs: 4000 }, 0);

@@ -152,6 +152,8 @@ describe('classification of vendor answers', () => {
     // Vitally's documented form carries the window: "RateLimit-Limit: 1000, 1000;window=60".
     expect(readLimitHeaders('vitally', 200, new Headers({ 'RateLimit-Limit': '1000, 1000;window=60', 'RateLimit-Remaining': '7' }))).toMatchObject({ remaining: 7, max: 1000, intervalMs: 60_000 });
     expect(readLimitHeaders('vitally', 200, new Headers({ 'RateLimit-Limit': '500, 500;window=30', 'RateLimit-Remaining': '7' }))).toMatchObject({ max: 500, intervalMs: 30_000 });
+    // RateLimit-Reset: when the oldest counted call leaves the window (a fresh limiter spreads the vendor's count up to it).
+    expect(readLimitHeaders('vitally', 200, new Headers({ 'RateLimit-Limit': '1000, 1000;window=60', 'RateLimit-Remaining': '7', 'RateLimit-Reset': '3' }))).toMatchObject({ remaining: 7, oldestLeavesInMs: 3_000 });
     expect(readLimitHeaders('netsuite', 429, new Headers({ 'Retry-After': '2' }))).toMatchObject({ retryAfterMs: 2000 });
   });
 });

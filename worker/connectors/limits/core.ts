@@ -42,6 +42,8 @@ export interface Observation {
   remaining?: number;
   max?: number;
   intervalMs?: number;
+  /** How long until the oldest call the vendor counts leaves its window (Vitally `RateLimit-Reset`). */
+  oldestLeavesInMs?: number;
   /** Server-given wait (Retry-After, RateLimit-Reset), when the vendor sends one. */
   retryAfterMs?: number | null;
   /** Daily allocation (Salesforce). */
@@ -206,11 +208,21 @@ class Window {
     return this.log.length;
   }
 
-  /** The vendor has seen more than we did (someone else uses the account): count those too. */
-  catchUp(vendorUsed: number, now: number): void {
-    // Only the log: others' calls count against the cap but do not shift our own pacing.
+  /**
+   * The vendor has seen more than we did (someone else uses the account, or this object was
+   * evicted and lost its log): count those too. Only the log: others' calls count against the cap
+   * but do not shift our own pacing. When the vendor says when its oldest call leaves its window,
+   * the missing calls are spread from then to now, so they leave as the vendor's do; without it
+   * they are counted as made now. Stamping them all now after an eviction made every caller wait
+   * a whole window although the vendor's calls were leaving it one by one (the backfill's score
+   * reads ran at half of Vitally's rate: each minute's poll, the first call after the object's
+   * eviction, told the waiting callers to wait 59 s).
+   */
+  catchUp(vendorUsed: number, now: number, oldestLeavesInMs?: number): void {
     const missing = vendorUsed - this.used(now);
-    for (let i = 0; i < missing; i++) this.log.push({ t: now, open: false });
+    if (missing <= 0) return;
+    const from = oldestLeavesInMs === undefined ? now : Math.min(now, now - this.rule.intervalMs + Math.max(0, oldestLeavesInMs));
+    for (let i = 0; i < missing; i++) this.log.push({ t: from + ((now - from) * i) / missing, open: false });
   }
 
   /** After a 429: treat the window as full from now. */
@@ -397,7 +409,7 @@ export class LimiterCore {
       c.max = o.max;
       // A 429 that says when to come back (Vitally's bucket refills continuously) is followed
       // by that wait alone; reading "0 remaining" as a full window would wait a whole minute.
-      if (!(o.rateLimited && o.retryAfterMs != null)) main?.catchUp(o.max - o.remaining, now);
+      if (!(o.rateLimited && o.retryAfterMs != null)) main?.catchUp(o.max - o.remaining, now, o.oldestLeavesInMs);
     }
     if (o.rateLimited) {
       c.rateLimited += 1;

@@ -65,6 +65,7 @@ export function readLimitHeaders(system: string, status: number, h: HeaderSource
     const limit = rateLimitLimit(headerValue(h, 'ratelimit-limit'));
     if (remaining !== undefined && limit) Object.assign(o, { remaining, max: limit.max, intervalMs: limit.windowMs ?? 60_000 });
     const reset = int(headerValue(h, 'ratelimit-reset'));
+    if (reset !== undefined) o.oldestLeavesInMs = reset * 1000;
     if (status === 429 && o.retryAfterMs === null && reset !== undefined) o.retryAfterMs = Math.max(1000, reset * 1000);
   } else if (system === 'salesforce') {
     const usage = salesforceUsage(h);
