@@ -9,7 +9,7 @@
 import type { Estate } from '../scripts/estate.js';
 import { demoAccounts, fullyLinked, linkOf } from './lib/accounts.js';
 import { limitPhase } from './lib/limit.js';
-import { fmtLoops, watchLoops, type PhaseLoops } from './lib/loop.js';
+import { fmtLoops, phaseLoops } from './lib/loop.js';
 import { fmt, overlapping, sampled, summarize, timed, verdict, type Sample } from './lib/stats.js';
 import { TimingLog } from './lib/timing.js';
 
@@ -29,13 +29,7 @@ export async function benchAccountView(estate: Estate, opts: { accounts: number;
   // Warm up the isolate (connections, reference data) with accounts not measured.
   for (const a of items.slice(-5)) await view(a.id);
 
-  const loops: Record<string, PhaseLoops> = {};
-  const watched = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const w = await watchLoops(estate);
-    const v = await fn();
-    loops[name] = await w.stop();
-    return v;
-  };
+  const { loops, watched } = phaseLoops(estate);
   const coldSamples: Sample[] = [];
   const coldLog = new TimingLog();
   await watched('cold', async () => {

@@ -16,7 +16,7 @@ import { suiteqlQueries } from '../worker/connectors/netsuite/queries.js';
 import { demoAccounts, fullyLinked, linkOf, type AccountItem } from './lib/accounts.js';
 import { hubspotCard } from './lib/hubspot-card.js';
 import { limitPhase } from './lib/limit.js';
-import { fmtLoops, watchLoops, type PhaseLoops } from './lib/loop.js';
+import { fmtLoops, phaseLoops } from './lib/loop.js';
 import { fmt, overlapping, sampled, summarize, verdict, type Sample } from './lib/stats.js';
 import { servedSummary, TimingLog } from './lib/timing.js';
 
@@ -100,13 +100,7 @@ export async function benchCard(estate: Estate, opts: { accounts: number; warmRo
     return out;
   };
   const limitOf = (set: AccountItem[]) => limitPhase(estate.brokerUrl, estate.sandboxUrl, set.map((a) => ({ netsuite: linkOf(a, 'netsuite'), vitally: linkOf(a, 'vitally') })));
-  const loops: Record<string, PhaseLoops> = {};
-  const watched = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const w = await watchLoops(estate);
-    const v = await fn();
-    loops[name] = await w.stop();
-    return v;
-  };
+  const { loops, watched } = phaseLoops(estate);
 
   await faults(estate.sandboxUrl, {});
   const coldLog = new TimingLog();

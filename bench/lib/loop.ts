@@ -30,6 +30,23 @@ export async function watchLoops(estate: Estate): Promise<{ stop(): Promise<Phas
   };
 }
 
+/**
+ * Phases watched by name: `watched(name, fn)` runs `fn` with both loops watched and keeps how late
+ * they ran under `loops[name]`.
+ */
+export function phaseLoops(estate: Estate): { loops: Record<string, PhaseLoops>; watched<T>(name: string, fn: () => Promise<T>): Promise<T> } {
+  const loops: Record<string, PhaseLoops> = {};
+  return {
+    loops,
+    async watched<T>(name: string, fn: () => Promise<T>): Promise<T> {
+      const w = await watchLoops(estate);
+      const v = await fn();
+      loops[name] = await w.stop();
+      return v;
+    },
+  };
+}
+
 /** "client loop late p50 10.1 / p99 12.0 / max 20.3 ms; sandbox thread's 10.2 / 11.0 / 15.0 ms". */
 export function fmtLoops(l: PhaseLoops): string {
   const f = (x: { p50: number; p99: number; max: number }) => `p50 ${x.p50.toFixed(1)} / p99 ${x.p99.toFixed(1)} / max ${x.max.toFixed(1)} ms`;
