@@ -17,6 +17,7 @@ import { createLogger } from '../../worker/ops/log.js';
 import { serviceContext } from '../../worker/services/context.js';
 import { linkErpCustomers } from '../../worker/services/identity/incremental.js';
 import { api, provision } from './helpers.js';
+import { allAccounts } from './cards-helpers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -155,13 +156,7 @@ async function erpOnlyCustomers(): Promise<{ truth: Truth; name: string; url: st
  * leaves a few pairs to review, and an earlier test may have linked a company already.
  */
 async function linkedErpOnly(want: (c: Awaited<ReturnType<typeof erpOnlyCustomers>>[number]) => boolean = () => true) {
-  const accounts: Account[] = [];
-  let cursor: string | null = null;
-  do {
-    const body = (await (await api(`/v1/tenants/demo/accounts?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { key })).json()) as { items: Account[]; next: string | null };
-    accounts.push(...body.items);
-    cursor = body.next;
-  } while (cursor);
+  const accounts = await allAccounts('demo', key);
   return (await erpOnlyCustomers()).find((c) => {
     if (!want(c)) return false;
     const links = accounts.find((a) => a.links.some((l) => l.system === 'netsuite' && l.externalId === c.truth.netsuiteCustomerIds[0]))?.links ?? [];
