@@ -187,9 +187,10 @@ export async function writePagesFacts(env: Env, ctx: ServiceContext, run: SyncRu
   const failures = pages.flatMap((p) => p.failures);
   if (items.length > 0) {
     const report = await writeCrmFacts(env, ctx, items, { flow: `sync-${run.kind}`, actor: `sync:${run.id}` });
+    const [written, calls] = pass === 'accounts' ? (['written', 'calls'] as const) : (['historyWritten', 'historyCalls'] as const);
     for (const s of Object.values(report.systems)) {
-      counts[pass === 'accounts' ? 'written' : 'historyWritten'] = (counts[pass === 'accounts' ? 'written' : 'historyWritten'] ?? 0) + s.records;
-      counts[pass === 'accounts' ? 'calls' : 'historyCalls'] = (counts[pass === 'accounts' ? 'calls' : 'historyCalls'] ?? 0) + s.calls;
+      counts[written] = (counts[written] ?? 0) + s.records;
+      counts[calls] = (counts[calls] ?? 0) + s.calls;
       counts.refused = (counts.refused ?? 0) + s.refused.length;
     }
     counts.failed = (counts.failed ?? 0) + report.failedAccounts.size;
