@@ -3,13 +3,11 @@
  * estate, reads N cold cards one by one and then the same cards warm, and prints
  * - the CPU time (user + system, from /proc) each process of the estate spent per card: workerd
  *   (the Worker, its Durable Objects, D1 and KV), node (the sandbox and wrangler), esbuild;
- * - a V8 CPU profile of the Worker's isolate over the cold cards, taken through wrangler dev's
- *   inspector proxy (the `/ws` target on one of the estate's ports), folded per function and per
- *   call stack, in ms per card.
+ * - a V8 CPU profile of the Worker's isolate over the cold cards, taken through workerd's own
+ *   inspector (lib/inspector.ts; wrangler dev's inspector proxy stays off, decision 65), folded
+ *   per function and per call stack, in ms per card.
  * `npx tsx bench/cpu-profile.ts` (CPU_PROFILE_CARDS, default 40; CPU_PROFILE_OUT writes the raw
- * .cpuprofile for Chrome DevTools). Linux only (/proc, ss, pstree). Not part of `npm run bench`.
- * It talks to the inspector with `ws`, which wrangler installs (Node 20's own WebSocket is
- * refused by the inspector proxy).
+ * .cpuprofile for Chrome DevTools). Linux only (/proc, ss). Not part of `npm run bench`.
  */
 import { execSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,13 +16,7 @@ import { join } from 'node:path';
 import { freePort, startEstate } from '../scripts/estate.js';
 import { demoAccounts, fullyLinked } from './lib/accounts.js';
 import { hubspotCard } from './lib/hubspot-card.js';
-
-interface NodeWs {
-  once(event: 'open' | 'error', fn: (...args: unknown[]) => void): NodeWs;
-  on(event: 'message', fn: (data: unknown) => void): NodeWs;
-  send(data: string): void;
-  close(): void;
-}
+import { inspector, isolateInspectorUrl } from './lib/inspector.js';
 
 interface ProfileNode {
   id: number;
@@ -71,51 +63,6 @@ const perCard = (a: Record<string, number>, b: Record<string, number>, n: number
     .map(([k, v]) => `${k} ${((v - (a[k] ?? 0)) / n).toFixed(1)}`)
     .join(', ');
 
-/** The inspector of the estate's wrangler dev (its proxy's `/ws` target, on one of our own ports). */
-function inspectorUrl(): string {
-  const pids = execSync(`pstree -p ${process.pid} | grep -o '([0-9]*)' | tr -d '()'`).toString().split('\n').filter(Boolean);
-  const ports = execSync('ss -ltnp')
-    .toString()
-    .split('\n')
-    .filter((l) => pids.some((p) => l.includes(`pid=${p},`)))
-    .map((l) => /127\.0\.0\.1:(\d+)/.exec(l)?.[1])
-    .filter((p): p is string => Boolean(p));
-  for (const port of ports) {
-    try {
-      const targets = JSON.parse(execSync(`curl -s -m 2 http://127.0.0.1:${port}/json`).toString()) as { webSocketDebuggerUrl?: string }[];
-      const url = targets.find((t) => t.webSocketDebuggerUrl?.endsWith('/ws'))?.webSocketDebuggerUrl;
-      if (url) return url;
-    } catch {
-      // Not an inspector.
-    }
-  }
-  throw new Error('no inspector found among the estate ports');
-}
-
-async function inspector(url: string) {
-  // (Not a dependency of ours: typed here by what is used of it.)
-  const wsModule = 'ws';
-  const { WebSocket: Ws } = (await import(wsModule)) as { WebSocket: new (url: string) => NodeWs };
-  const ws = new Ws(url);
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  let id = 0;
-  const pending = new Map<number, (v: unknown) => void>();
-  ws.on('message', (m) => {
-    const msg = JSON.parse(String(m)) as { id?: number; result?: unknown };
-    if (msg.id !== undefined) pending.get(msg.id)?.(msg.result);
-  });
-  return {
-    send: <T>(method: string, params: object = {}) =>
-      new Promise<T>((resolve, reject) => {
-        const i = ++id;
-        pending.set(i, resolve as (v: unknown) => void);
-        ws.send(JSON.stringify({ id: i, method, params }));
-        setTimeout(() => reject(new Error(`inspector: no answer to ${method}`)), 15_000);
-      }),
-    close: () => ws.close(),
-  };
-}
-
 function fold(profile: Profile, n: number): void {
   const nodes = new Map(profile.nodes.map((x) => [x.id, x]));
   const parent = new Map<number, number>();
@@ -161,8 +108,6 @@ function fold(profile: Profile, n: number): void {
 }
 
 const persistDir = mkdtempSync(join(tmpdir(), 'concord-cpu-'));
-// The profile is taken through wrangler dev's inspector proxy, which the estate turns off otherwise.
-process.env.CONCORD_DEVTOOLS = '1';
 const estate = await startEstate({ brokerPort: await freePort(), sandboxPort: await freePort(), persistDir, cronIntervalMs: 0, log: () => {} });
 try {
   const card = await hubspotCard(estate);
@@ -170,7 +115,9 @@ try {
   // Warm the isolate (connections, tokens, reference data) with accounts not measured.
   for (const a of accounts.slice(-5)) await card(a);
   const set = accounts.slice(0, Number(process.env.CPU_PROFILE_CARDS ?? 40));
-  const ws = await inspector(inspectorUrl());
+  const url = isolateInspectorUrl();
+  if (!url) throw new Error("no inspector of Concord's isolate found among the broker's ports");
+  const ws = await inspector(url);
   await ws.send('Profiler.enable');
   await ws.send('Profiler.setSamplingInterval', { interval: 200 });
   await ws.send('Profiler.start');

@@ -5,9 +5,12 @@
  * accounts/s, vendor calls and 429s per vendor (counted by the sandbox), the HubSpot write
  * calls and records written next to HubSpot's write ceiling (110 calls / 10 s x 100 records),
  * the seconds each phase ran and the Vitally calls made in it, and peak memory of this process
- * (the sandbox runs in it) and of the broker (wrangler dev's workerd, from /proc). Prints; never fails on a number. `npm run bench` runs it at the current
+ * (the sandbox runs in it), of the broker (wrangler dev's workerd, from /proc) and of Concord's
+ * isolate in it after a full collection (workerd's own inspector, lib/inspector.ts). Prints; never
+ * fails on a number. `npm run bench` runs it at the current
  * scale; `BENCH_SYNC_SCALES=10,100 npm run bench` adds estates at those scales.
  */
+import { concordHeapMb } from './lib/inspector.js';
 import { workerdRssMb } from './lib/processes.js';
 import type { Estate } from '../scripts/estate.js';
 
@@ -75,7 +78,14 @@ async function accountCount(estate: Estate, key: string): Promise<number> {
  * 500 ms, so each is within about half a second), and `vitallyByPhase` the sandbox's Vitally
  * requests counted while it was.
  */
-async function follow(estate: Estate, key: string, body: unknown, peak: { self: number; broker: number }, phases: Map<string, number>, vitallyByPhase: Map<string, number>, hubspotByPhase: Map<string, { calls: number; records: number }>): Promise<{ run: Run; seconds: number }> {
+/** Peak memory over the runs: bytes of this process, MB of the broker's workerd, MB of Concord's isolate after GC. */
+interface Peak {
+  self: number;
+  broker: number;
+  heap: number | null;
+}
+
+async function follow(estate: Estate, key: string, body: unknown, peak: Peak, phases: Map<string, number>, vitallyByPhase: Map<string, number>, hubspotByPhase: Map<string, { calls: number; records: number }>): Promise<{ run: Run; seconds: number }> {
   const started = Date.now();
   const c0 = await counters(estate);
   let last = { phase: 'ingest', at: started, vitally: c0['vitally']?.['demo']?.requests ?? 0, hubspot: hubspotBatchWrites(c0) };
@@ -101,7 +111,9 @@ async function follow(estate: Estate, key: string, body: unknown, peak: { self: 
     // A long run says where it is every minute (a scale-100 backfill runs for an hour).
     if (now - reported >= 60_000) {
       reported = now;
-      console.log(`    [${((now - started) / 1000).toFixed(0)} s] ${run.progress.phase} ${run.progress.done}/${run.progress.total}, Vitally calls ${vitally - firstVitally}, broker workerd ${workerdRssMb() ?? 'n/a'} MB, bench process ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
+      const heap = await concordHeapMb();
+      if (heap !== null) peak.heap = Math.max(peak.heap ?? 0, heap);
+      console.log(`    [${((now - started) / 1000).toFixed(0)} s] ${run.progress.phase} ${run.progress.done}/${run.progress.total}, Vitally calls ${vitally - firstVitally}, broker workerd ${workerdRssMb() ?? 'n/a'} MB (Concord's isolate ${heap ?? 'n/a'} MB after GC), bench process ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
     }
     if (run.status === 'completed' || run.status === 'failed') return { run, seconds: (now - started) / 1000 };
   }
@@ -114,7 +126,8 @@ const diff = (a: Counters, b: Counters, vendor: string) => ({
 
 export async function benchSyncRuns(estate: Estate, scale: number): Promise<void> {
   const key = estate.tenants.demo.apiKey;
-  const peak = { self: process.memoryUsage().rss, broker: workerdRssMb() ?? 0 };
+  const startHeap = await concordHeapMb();
+  const peak: Peak = { self: process.memoryUsage().rss, broker: workerdRssMb() ?? 0, heap: startHeap };
   console.log(`\nSync runs at SANDBOX_SCALE=${scale}`);
   for (const body of [{ kind: 'backfill' }, { kind: 'reconcile' }]) {
     const before = await counters(estate);
@@ -123,6 +136,8 @@ export async function benchSyncRuns(estate: Estate, scale: number): Promise<void
     const hubspotByPhase = new Map<string, { calls: number; records: number }>();
     const { run, seconds } = await follow(estate, key, body, peak, phases, vitallyByPhase, hubspotByPhase);
     const after = await counters(estate);
+    const endHeap = await concordHeapMb();
+    if (endHeap !== null) peak.heap = Math.max(peak.heap ?? 0, endHeap);
     const calls = ['hubspot', 'salesforce', 'netsuite', 'vitally'].map((v) => ({ v, ...diff(before, after, v) }));
     const accounts = await accountCount(estate, key);
     console.log(`  ${body.kind}: ${run.status}${run.error ? ` (${run.error})` : ''} in ${seconds.toFixed(1)} s: ${accounts} accounts, ${(accounts / seconds).toFixed(0)} accounts/s (${run.progress.done} records linked and accounts compared or written)`);
@@ -148,5 +163,9 @@ export async function benchSyncRuns(estate: Estate, scale: number): Promise<void
     }
   }
   console.log(`  peak memory: bench process (sandbox) ${(peak.self / 1048576).toFixed(0)} MB, broker workerd ${peak.broker || 'n/a'} MB`);
+  // The workerd figure is the whole process: miniflare's simulators and SQLite's memory for the
+  // local D1 database grow with the estate's data. Concord's own isolate (the Worker and its
+  // Durable Objects) is read through workerd's inspector after a full collection.
+  console.log(`  Concord's isolate heap after GC: ${startHeap ?? 'n/a'} MB before the runs, peak ${peak.heap ?? 'n/a'} MB (read once a minute and after each run)`);
   console.log(`  progress reads dropped by wrangler dev's proxy and asked again: ${dropped.count}`);
 }

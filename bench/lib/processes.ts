@@ -42,6 +42,11 @@ function brokerProcesses(): { pid: string; status: string }[] | null {
   }
 }
 
+/** Pids of the broker's workerd processes, or null where /proc is unreadable. */
+export function brokerPids(): string[] | null {
+  return brokerProcesses()?.map((p) => p.pid) ?? null;
+}
+
 /** Resident memory (MB) of the broker's workerd processes, summed. */
 export function workerdRssMb(): number | null {
   const procs = brokerProcesses();
