@@ -65,6 +65,46 @@ describe('upsert keys', () => {
     expect(twice.code).toBe(400);
   });
 
+  it('keeps unique values unique across the inputs of one batch, as each input is applied in turn', async () => {
+    const groupName = (await demo.crm.properties.groupsApi.getAll('companies')).results[0]!.name;
+    const key = `batch_key_${randomBytes(3).toString('hex')}`;
+    await demo.crm.properties.coreApi.create('companies', { name: key, label: 'Batch key', type: 'string' as never, fieldType: 'text' as never, groupName, hasUniqueValue: true });
+    const made = await demo.crm.companies.batchApi.create({ inputs: ['A', 'B', 'C'].map((n) => ({ properties: { name: `Batch ${n}`, [key]: `U-${n}` }, associations: [] })) });
+    const id = (n: string) => made.results.find((r) => r.properties[key] === `U-${n}`)!.id;
+    const value = async (n: string) => (await demo.crm.companies.basicApi.getById(id(n), [key])).properties[key];
+
+    // Another record's value, in any case: refused, naming the holder.
+    const taken = await failure(demo.crm.companies.batchApi.update({ inputs: [{ id: id('B'), properties: { [key]: 'u-a' } }] }));
+    expect([taken.code, taken.body.category]).toEqual([409, 'CONFLICT']);
+    expect(String(taken.body.message)).toContain(`Existing ID: ${id('A')}`);
+    expect(await value('B')).toBe('U-B');
+
+    // A value an earlier input of the same batch gave up is free for a later one.
+    const swapped = await demo.crm.companies.batchApi.update({
+      inputs: [
+        { id: id('A'), properties: { [key]: 'U-A2' } },
+        { id: id('B'), properties: { [key]: 'U-A' } },
+      ],
+    });
+    expect(swapped.results).toHaveLength(2);
+    expect([await value('A'), await value('B')]).toEqual(['U-A2', 'U-A']);
+
+    // A value an earlier input of the same batch took is no longer free for a later one.
+    const twice = await failure(
+      demo.crm.companies.batchApi.update({
+        inputs: [
+          { id: id('C'), properties: { [key]: 'U-NEW' } },
+          { id: id('A'), properties: { [key]: 'U-NEW' } },
+        ],
+      }),
+    );
+    expect(twice.code).toBe(409);
+    expect(String(twice.body.message)).toContain(`Existing ID: ${id('C')}`);
+    expect(await value('A')).toBe('U-A2');
+    const created = await failure(demo.crm.companies.batchApi.create({ inputs: [1, 2].map((n) => ({ properties: { name: `Twin ${n}`, [key]: 'U-TWIN' }, associations: [] })) }));
+    expect(created.code).toBe(409);
+  });
+
   it("upserts contacts by email, HubSpot's own unique key", async () => {
     const email = `upsert.${randomBytes(3).toString('hex')}@contract.example`;
     const first = await demo.crm.contacts.batchApi.upsert({ inputs: [{ id: email, idProperty: 'email', properties: { firstname: 'Una' } }] });

@@ -18,7 +18,8 @@ import type { Row } from './tables.js';
 export const MAX_JOINED_ROWS = 2_000_000;
 
 const INDEX_MAX_AGE_MS = 1000;
-const indexes = new WeakMap<readonly Row[], { builtAt: number; length: number; byColumn: Map<string, Map<string, Row[]>>; position?: Map<Row, number> }>();
+const indexes = new WeakMap<readonly Row[], { builtAt: number; length: number; byColumn: Map<string, Map<string, Row[]>> }>();
+const placeIndexes = new WeakMap<readonly Row[], Map<Row, number>>();
 
 /** Ids compare as numbers when they look like numbers ('0042' = 42), as text otherwise. */
 export const idKey = (v: unknown): string => {
@@ -51,7 +52,7 @@ function firstRows(q: SelectQuery, scope: Scope, rows: readonly Row[]): readonly
       const picked = new Set<Row>();
       for (const lit of cond.list) for (const row of lookup(rows, ref.name, idKey((lit as { value: string | number }).value))) picked.add(row);
       // In the table's own order, as a scan would give them.
-      const position = positions(rows);
+      const position = positions(rows, picked);
       return [...picked].sort((a, b) => position.get(a)! - position.get(b)!);
     }
     if (cond.kind !== 'compare' || cond.op !== '=') continue;
@@ -64,7 +65,7 @@ function firstRows(q: SelectQuery, scope: Scope, rows: readonly Row[]): readonly
   return rows;
 }
 
-function indexOf(rows: readonly Row[]): { builtAt: number; length: number; byColumn: Map<string, Map<string, Row[]>>; position?: Map<Row, number> } {
+function indexOf(rows: readonly Row[]): { builtAt: number; length: number; byColumn: Map<string, Map<string, Row[]>> } {
   let idx = indexes.get(rows);
   if (!idx || idx.length !== rows.length || Date.now() - idx.builtAt > INDEX_MAX_AGE_MS) {
     idx = { builtAt: Date.now(), length: rows.length, byColumn: new Map() };
@@ -73,11 +74,23 @@ function indexOf(rows: readonly Row[]): { builtAt: number; length: number; byCol
   return idx;
 }
 
-/** Each row's place in its table. */
-function positions(rows: readonly Row[]): Map<Row, number> {
-  const idx = indexOf(rows);
-  if (!idx.position) idx.position = new Map(rows.map((row, i) => [row, i]));
-  return idx.position;
+/**
+ * Each row's place in its table, for the rows asked about. A row's place does not depend on its
+ * column values, so the map outlives the column indexes' one-second age: it is checked against
+ * the table for each row asked about and built again only when a row moved (rebuilding it every
+ * second was a tenth of the sandbox's time in a scale-100 backfill).
+ */
+function positions(rows: readonly Row[], asked: Iterable<Row>): Map<Row, number> {
+  let position = placeIndexes.get(rows);
+  const holds = (p: Map<Row, number>) => {
+    for (const row of asked) if (rows[p.get(row) ?? -1] !== row) return false;
+    return true;
+  };
+  if (!position || !holds(position)) {
+    position = new Map(rows.map((row, i) => [row, i]));
+    placeIndexes.set(rows, position);
+  }
+  return position;
 }
 
 function lookup(rows: readonly Row[], column: string, key: string): readonly Row[] {
