@@ -3,7 +3,18 @@ import { z } from 'zod';
 
 const traits = z.record(z.string(), z.unknown());
 
-export const page = <T extends z.ZodType>(item: T) => z.object({ results: z.array(item), next: z.string().nullable().optional() });
+const pageOf = <T extends z.ZodType>(item: T) => z.object({ results: z.array(item), next: z.string().nullable().optional() });
+const pages = new WeakMap<z.ZodType, z.ZodType>();
+
+/**
+ * A list page of `item`s, built once per item schema: zod builds a schema's parser on its first
+ * parse, so a schema made per call paid that again on every call.
+ */
+export function page<T extends z.ZodType>(item: T): ReturnType<typeof pageOf<T>> {
+  let schema = pages.get(item);
+  if (!schema) pages.set(item, (schema = pageOf(item)));
+  return schema as ReturnType<typeof pageOf<T>>;
+}
 
 export const AccountSchema = z
   .object({
