@@ -90,8 +90,12 @@ export async function concordHeapMb(): Promise<number | null> {
   try {
     const ws = await inspector(url);
     try {
+      // workerd answers collectGarbage only with the HeapProfiler domain enabled (seen after a
+      // broker restart: without it the call never answered).
+      await ws.send('HeapProfiler.enable');
       await ws.send('HeapProfiler.collectGarbage');
       const { usedSize } = await ws.send<{ usedSize: number }>('Runtime.getHeapUsage');
+      await ws.send('HeapProfiler.disable');
       return Math.round((usedSize / 1048576) * 10) / 10;
     } finally {
       ws.close();
