@@ -6,10 +6,16 @@
  * minified with external sourcemaps, plus widgets/public/*.html|css copied alongside and
  * widgets/public/_headers (frame-ancestors per page) at the assets root.
  *
+ * A file whose bytes did not change is not written again, and nothing is deleted first: every
+ * estate (`npm start`, the e2e tests, the benches) builds the widgets into the same directory,
+ * which a running `wrangler dev` of the same checkout watches as its assets. Rewriting it made
+ * that broker restart its workerd, losing the queue messages in flight (a scale-100 backfill
+ * stalled until the stalled-run sweep re-sent its step, docs/performance.md).
+ *
  * Usage: `npx tsx scripts/build-widgets.ts [--out <dir>]`; tests call `buildWidgets({ outDir })`.
  */
 import { build } from 'esbuild';
-import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -38,12 +44,12 @@ const ENTRIES = [
 export async function buildWidgets(opts: BuildWidgetsOptions = {}): Promise<BuiltFile[]> {
   const outRoot = resolve(opts.outDir ?? join(ROOT, 'widgets/dist'));
   const out = join(outRoot, 'widgets');
-  await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
 
-  await Promise.all(
+  const bundles = await Promise.all(
     ENTRIES.map((e) =>
       build({
+        write: false,
         entryPoints: [join(ROOT, e.entry)],
         outfile: join(out, `${e.name}.js`),
         bundle: true,
@@ -63,15 +69,20 @@ export async function buildWidgets(opts: BuildWidgetsOptions = {}): Promise<Buil
       }),
     ),
   );
+  const wanted = new Map<string, Uint8Array>();
+  for (const b of bundles) for (const f of b.outputFiles) wanted.set(f.path, f.contents);
 
   const publicDir = join(ROOT, 'widgets/public');
   for (const f of await readdir(publicDir)) {
-    if (/\.(html|css)$/.test(f)) await copyFile(join(publicDir, f), join(out, f));
+    if (/\.(html|css)$/.test(f)) wanted.set(join(out, f), await readFile(join(publicDir, f)));
   }
-
   // Response headers of the static assets (framing protection): Workers read `_headers` at the
   // root of the assets directory.
-  await copyFile(join(publicDir, '_headers'), join(outRoot, '_headers'));
+  wanted.set(join(outRoot, '_headers'), await readFile(join(publicDir, '_headers')));
+
+  for (const [file, bytes] of wanted) await writeIfChanged(file, bytes);
+  // What an earlier build left and this one no longer makes.
+  for (const f of await readdir(out)) if (!wanted.has(join(out, f))) await rm(join(out, f), { recursive: true, force: true });
 
   const files: BuiltFile[] = [];
   for (const f of (await readdir(out)).sort()) {
@@ -81,6 +92,13 @@ export async function buildWidgets(opts: BuildWidgetsOptions = {}): Promise<Buil
     for (const f of files) console.log(`${(f.bytes / 1024).toFixed(1).padStart(7)} KiB  ${f.file.slice(ROOT.length + 1)}`);
   }
   return files;
+}
+
+/** Writes `bytes` to `file` unless it already holds exactly them (its mtime is left alone then). */
+async function writeIfChanged(file: string, bytes: Uint8Array): Promise<void> {
+  const current = await readFile(file).catch(() => null);
+  if (current && Buffer.compare(current, bytes) === 0) return;
+  await writeFile(file, bytes);
 }
 
 // Run as a script: `tsx scripts/build-widgets.ts [--out dir]`.
