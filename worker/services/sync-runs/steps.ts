@@ -136,8 +136,14 @@ export async function linkErpStep(env: Env, ctx: ServiceContext, run: SyncRun, s
 }
 
 /** One page of accounts with their linked records (fields as last ingested), also grouped by account. */
-async function accountPage(env: Env, tenantId: string, afterId: string | null): Promise<{ accounts: AccountRow[]; records: ReturnType<typeof toLinkedRecords>; byAccount: Records }> {
-  const accounts = await listAccounts(env.DB, tenantId, PAGE, afterId);
+async function accountPage(env: Env, tenantId: string, afterId: string | null): Promise<AccountPage> {
+  return withRecords(env, tenantId, await listAccounts(env.DB, tenantId, PAGE, afterId));
+}
+
+type AccountPage = { accounts: AccountRow[]; records: ReturnType<typeof toLinkedRecords>; byAccount: Records };
+
+/** `accounts` with their linked records, in one read (a page of ids fits one statement's bound parameters). */
+async function withRecords(env: Env, tenantId: string, accounts: AccountRow[]): Promise<AccountPage> {
   if (accounts.length === 0) return { accounts, records: [], byAccount: new Map() };
   const { results } = await linkedRecords(env.DB, tenantId, accounts.map((a) => a.id)).all();
   const records = toLinkedRecords(results);
@@ -146,36 +152,37 @@ async function accountPage(env: Env, tenantId: string, afterId: string | null): 
   return { accounts, records, byAccount };
 }
 
-/** Up to BACKFILL_PAGES pages of accounts after `afterId`, in order (fewer at the end). */
-async function backfillPages(env: Env, tenantId: string, afterId: string | null): Promise<Awaited<ReturnType<typeof accountPage>>[]> {
-  const pages: Awaited<ReturnType<typeof accountPage>>[] = [];
-  for (let cursor = afterId; pages.length < BACKFILL_PAGES; ) {
-    const page = await accountPage(env, tenantId, cursor);
-    if (page.accounts.length === 0) break;
-    pages.push(page);
-    if (page.accounts.length < PAGE) break;
-    cursor = page.accounts[page.accounts.length - 1]!.id;
-  }
-  return pages;
+/**
+ * Up to BACKFILL_PAGES pages of accounts after `afterId`, in order (fewer at the end): the
+ * accounts in one read, each page's records in a read of its own, the pages' reads at once.
+ */
+async function backfillPages(env: Env, tenantId: string, afterId: string | null): Promise<AccountPage[]> {
+  const accounts = await listAccounts(env.DB, tenantId, PAGE * BACKFILL_PAGES, afterId);
+  const pages: AccountRow[][] = [];
+  for (let i = 0; i < accounts.length; i += PAGE) pages.push(accounts.slice(i, i + PAGE));
+  return Promise.all(pages.map((page) => withRecords(env, tenantId, page)));
 }
 
 const accountsIn = (pages: readonly { accounts: readonly AccountRow[] }[]) => pages.reduce((n, p) => n + p.accounts.length, 0);
 const lastIdOf = (pages: readonly { accounts: readonly AccountRow[] }[]) => pages[pages.length - 1]!.accounts.at(-1)!.id;
 
 /** A page of the backfill's accounts with their CS accounts as the bulk read found them (cs-stage.ts): its CRM facts gathered in `pass`, to be written (writePagesFacts). */
-async function backfillPage(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems, { accounts, records, byAccount }: Awaited<ReturnType<typeof accountPage>>, pass: BackfillPass): Promise<{ facts: PageFacts; csIds: string[] }> {
+async function backfillPage(env: Env, ctx: ServiceContext, run: SyncRun, cs: Awaited<ReturnType<typeof bulkCs>>, { accounts, records, byAccount }: AccountPage, pass: BackfillPass): Promise<{ facts: PageFacts; csIds: string[] }> {
   const csIds = records.filter((r) => CS_SYSTEMS.includes(r.system)).map((r) => r.externalId);
-  const cs = await bulkCs(env, ctx, run, sys.targets.some((t) => CS_SYSTEMS.includes(t)));
   const bulk = cs && csIds.length > 0 ? { port: cs, items: await csItemsOf(env.DB, ctx.tenantId, run.id, csIds) } : undefined;
   return { facts: await pageFacts(env, ctx, run, accounts, byAccount, bulk, pass), csIds };
 }
+
+/** The CS port a backfill step's pages read their staged records through (one per step), or null. */
+const stepCs = (env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems) => bulkCs(env, ctx, run, sys.targets.some((t) => CS_SYSTEMS.includes(t)));
 
 export async function accountsStep(env: Env, ctx: ServiceContext, run: SyncRun, sys: Systems): Promise<StepResult> {
   if (run.kind === 'backfill') {
     const pages = await backfillPages(env, ctx.tenantId, run.cursor.after);
     if (pages.length === 0) return { next: after(run, 'accounts'), done: 0, counts: {} };
+    const cs = await stepCs(env, ctx, run, sys);
     // The bulk read's records stay for the cs-history phase, which reads the same accounts' score series.
-    const gathered = await Promise.all(pages.map(async (page) => (await backfillPage(env, ctx, run, sys, page, 'accounts')).facts));
+    const gathered = await Promise.all(pages.map(async (page) => (await backfillPage(env, ctx, run, cs, page, 'accounts')).facts));
     const counts = await writePagesFacts(env, ctx, run, gathered, 'accounts');
     return { next: { phase: 'accounts', index: 0, after: lastIdOf(pages) }, done: accountsIn(pages), counts };
   }
@@ -200,8 +207,9 @@ export async function csHistoryStep(env: Env, ctx: ServiceContext, run: SyncRun,
   if ((run.counts.historyPending ?? 0) === 0) return cleanup();
   const pages = await backfillPages(env, ctx.tenantId, run.cursor.after);
   if (pages.length === 0) return cleanup();
+  const cs = await stepCs(env, ctx, run, sys);
   // The pages' reads together: more of them wait on Vitally's limiter at once, fewer on a page's slowest.
-  const gathered = await Promise.all(pages.map((page) => backfillPage(env, ctx, run, sys, page, 'history')));
+  const gathered = await Promise.all(pages.map((page) => backfillPage(env, ctx, run, cs, page, 'history')));
   const counts = await writePagesFacts(env, ctx, run, gathered.map((g) => g.facts), 'history');
   const csIds = gathered.flatMap((g) => g.csIds);
   return {
