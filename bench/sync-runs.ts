@@ -11,7 +11,7 @@
  * scale; `BENCH_SYNC_SCALES=10,100 npm run bench` adds estates at those scales.
  */
 import { concordHeapMb } from './lib/inspector.js';
-import { workerdRssMb } from './lib/processes.js';
+import { cpuSeconds, workerdRssMb } from './lib/processes.js';
 import type { Estate } from '../scripts/estate.js';
 
 interface Run {
@@ -85,10 +85,13 @@ interface Peak {
   heap: number | null;
 }
 
-async function follow(estate: Estate, key: string, body: unknown, peak: Peak, phases: Map<string, number>, vitallyByPhase: Map<string, number>, hubspotByPhase: Map<string, { calls: number; records: number }>): Promise<{ run: Run; seconds: number }> {
+/** CPU seconds spent while a phase ran: by the broker's workerd processes (Concord, miniflare, the local D1) and by the bench process (the sandbox). */
+type PhaseCpu = Map<string, { broker: number; sandbox: number }>;
+
+async function follow(estate: Estate, key: string, body: unknown, peak: Peak, phases: Map<string, number>, vitallyByPhase: Map<string, number>, hubspotByPhase: Map<string, { calls: number; records: number }>, cpuByPhase: PhaseCpu): Promise<{ run: Run; seconds: number }> {
   const started = Date.now();
   const c0 = await counters(estate);
-  let last = { phase: 'ingest', at: started, vitally: c0['vitally']?.['demo']?.requests ?? 0, hubspot: hubspotBatchWrites(c0) };
+  let last = { phase: 'ingest', at: started, vitally: c0['vitally']?.['demo']?.requests ?? 0, hubspot: hubspotBatchWrites(c0), cpu: cpuSeconds() };
   const firstVitally = last.vitally;
   let reported = started;
   const res = await fetch(`${estate.brokerUrl}/v1/tenants/demo/sync/runs`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -103,11 +106,14 @@ async function follow(estate: Estate, key: string, body: unknown, peak: Peak, ph
     const c = await counters(estate);
     const vitally = c['vitally']?.['demo']?.requests ?? 0;
     const hubspot = hubspotBatchWrites(c);
+    const cpu = cpuSeconds();
+    const spent = cpuByPhase.get(last.phase) ?? { broker: 0, sandbox: 0 };
+    cpuByPhase.set(last.phase, { broker: spent.broker + (cpu.broker ?? 0) - (last.cpu.broker ?? 0), sandbox: spent.sandbox + cpu.sandbox - last.cpu.sandbox });
     phases.set(last.phase, (phases.get(last.phase) ?? 0) + (now - last.at) / 1000);
     vitallyByPhase.set(last.phase, (vitallyByPhase.get(last.phase) ?? 0) + vitally - last.vitally);
     const hs = hubspotByPhase.get(last.phase) ?? { calls: 0, records: 0 };
     hubspotByPhase.set(last.phase, { calls: hs.calls + hubspot.calls - last.hubspot.calls, records: hs.records + hubspot.records - last.hubspot.records });
-    last = { phase: run.progress.phase, at: now, vitally, hubspot };
+    last = { phase: run.progress.phase, at: now, vitally, hubspot, cpu };
     // A long run says where it is every minute (a scale-100 backfill runs for an hour).
     if (now - reported >= 60_000) {
       reported = now;
@@ -134,7 +140,8 @@ export async function benchSyncRuns(estate: Estate, scale: number): Promise<void
     const phases = new Map<string, number>();
     const vitallyByPhase = new Map<string, number>();
     const hubspotByPhase = new Map<string, { calls: number; records: number }>();
-    const { run, seconds } = await follow(estate, key, body, peak, phases, vitallyByPhase, hubspotByPhase);
+    const cpuByPhase: PhaseCpu = new Map();
+    const { run, seconds } = await follow(estate, key, body, peak, phases, vitallyByPhase, hubspotByPhase, cpuByPhase);
     const after = await counters(estate);
     const endHeap = await concordHeapMb();
     if (endHeap !== null) peak.heap = Math.max(peak.heap ?? 0, endHeap);
@@ -146,6 +153,9 @@ export async function benchSyncRuns(estate: Estate, scale: number): Promise<void
     const ns = { requests: calls.find((c) => c.v === 'netsuite')!.requests, slotMs: (after['netsuite']?.['demo']?.slotMs ?? 0) - (before['netsuite']?.['demo']?.slotMs ?? 0) };
     console.log(`    NetSuite at the sandbox: ${ns.requests ? (ns.slotMs / ns.requests).toFixed(1) : '-'} ms a request, ${(ns.slotMs / 1000 / (5 * seconds) * 100).toFixed(0)}% of its 5 slots busy over the run, most in flight since the estate started ${after['netsuite']?.['demo']?.maxInFlight ?? '-'}`);
     console.log(`    phases (s, Vitally calls): ${[...phases].filter(([p]) => p !== 'done').map(([p, t]) => `${p} ${t.toFixed(1)} (${vitallyByPhase.get(p) ?? 0})`).join(', ')}`);
+    // Whether a phase is bound by the machine: the CPU seconds each side spent in it (2 cores here
+    // hold the broker, the sandbox and this bench), and per account, so scales compare.
+    console.log(`    CPU per phase (s: broker workerd / bench process with the sandbox; ms per account): ${[...cpuByPhase].filter(([p]) => p !== 'done').map(([p, c]) => `${p} ${c.broker.toFixed(1)} / ${c.sandbox.toFixed(1)} (${((c.broker / accounts) * 1000).toFixed(2)} / ${((c.sandbox / accounts) * 1000).toFixed(2)})`).join(', ')}`);
     if (body.kind === 'backfill') {
       const written = run.counts['written'] ?? 0;
       const hsCalls = run.counts['calls'] ?? 0;
