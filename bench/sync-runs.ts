@@ -113,6 +113,11 @@ async function follow(estate: Estate, key: string, body: unknown, peak: Peak, ph
     vitallyByPhase.set(last.phase, (vitallyByPhase.get(last.phase) ?? 0) + vitally - last.vitally);
     const hs = hubspotByPhase.get(last.phase) ?? { calls: 0, records: 0 };
     hubspotByPhase.set(last.phase, { calls: hs.calls + hubspot.calls - last.hubspot.calls, records: hs.records + hubspot.records - last.hubspot.records });
+    // A phase that ends says what it cost at once (a scale-100 backfill's last phase runs for most of an hour).
+    if (run.progress.phase !== last.phase) {
+      const c = cpuByPhase.get(last.phase)!;
+      console.log(`    [${((now - started) / 1000).toFixed(0)} s] ${last.phase} ended after ${(phases.get(last.phase) ?? 0).toFixed(1)} s: CPU broker workerd ${c.broker.toFixed(1)} s, bench process (sandbox) ${c.sandbox.toFixed(1)} s, Vitally calls ${vitallyByPhase.get(last.phase) ?? 0}, HubSpot batch updates ${hubspotByPhase.get(last.phase)?.calls ?? 0} (${hubspotByPhase.get(last.phase)?.records ?? 0} records)`);
+    }
     last = { phase: run.progress.phase, at: now, vitally, hubspot, cpu };
     // A long run says where it is every minute (a scale-100 backfill runs for an hour).
     if (now - reported >= 60_000) {
