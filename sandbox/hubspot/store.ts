@@ -223,15 +223,14 @@ export function requireUniqueIdProperty(ds: HubSpotDataset, type: ObjectType, id
 /**
  * Unique-value properties keep one record per value: a write giving another live record's value
  * is refused with 409 CONFLICT, as HubSpot answers a second contact with an existing email
- * ("Contact already exists. Existing ID: 123"). Seeded duplicates are left as they are. A request
- * that writes many records (a batch of 100) passes one {@link UniqueValues} so the records are
- * read once per request, not once per input (at scale 100 the scan per input was most of the
- * sandbox's time in a backfill).
+ * ("Contact already exists. Existing ID: 123"). Seeded duplicates are left as they are. The
+ * holder is found through the type's index of values ({@link valuesOf}), not a scan of every
+ * record per input (at scale 100 the scans were most of the sandbox's time in a backfill).
  */
-export function requireUniqueValues(ds: HubSpotDataset, type: ObjectType, props: Record<string, string | null>, self?: HubSpotObject, index?: UniqueValues): void {
+export function requireUniqueValues(ds: HubSpotDataset, type: ObjectType, props: Record<string, string | null>, self?: HubSpotObject): void {
   for (const [name, value] of Object.entries(props)) {
     if (value === null || value === '' || !isUniqueProperty(ds, type, name)) continue;
-    const clash = index ? index.holder(name, value, self) : records(ds, type).find((o) => o !== self && !o.archived && o.properties[name]?.toLowerCase() === value.toLowerCase());
+    const clash = holderOf(records(ds, type), name, value, self);
     if (!clash) continue;
     const what = type === 'contacts' && name === 'email' ? 'Contact already exists.' : `A ${SINGULAR[type]} with ${name} ${value} already exists.`;
     throw new HubSpotError(409, 'CONFLICT', `${what} Existing ID: ${clash.id}`);
@@ -239,47 +238,44 @@ export function requireUniqueValues(ds: HubSpotDataset, type: ObjectType, props:
 }
 
 /**
- * The live records of one type by the (lower-cased) value of each unique property asked about,
- * built on first use within one request. Entries are checked against the record when read, so a
- * record whose value changed since is not taken for a holder; `written` adds a record's current
- * values after the request wrote it, so a later input of the same request sees them. Used only
- * within one synchronous pass over a request's inputs (nothing else writes meanwhile).
+ * Records of a type by the lower-cased value of a property, per records array and property,
+ * built on first use. Records are only appended (archiving and merging flag them), so an index
+ * takes in the records appended since its last use; a record whose value a write changed is
+ * added under its new value by {@link noteWritten} (every property write goes through
+ * `updateObject`). An entry may be stale (the record's value changed since, or it was archived),
+ * so every entry is checked against the record when read.
  */
-export class UniqueValues {
-  private readonly byName = new Map<string, Map<string, HubSpotObject[]>>();
+const valueIndexes = new WeakMap<HubSpotObject[], Map<string, { length: number; byValue: Map<string, HubSpotObject[]> }>>();
 
-  constructor(
-    private readonly ds: HubSpotDataset,
-    private readonly type: ObjectType,
-  ) {}
-
-  private values(name: string): Map<string, HubSpotObject[]> {
-    let byValue = this.byName.get(name);
-    if (!byValue) {
-      byValue = new Map();
-      for (const o of records(this.ds, this.type)) {
-        const v = o.properties[name];
-        if (!o.archived && v) add(byValue, v.toLowerCase(), o);
-      }
-      this.byName.set(name, byValue);
-    }
-    return byValue;
+function valuesOf(list: HubSpotObject[], name: string): Map<string, HubSpotObject[]> {
+  let byName = valueIndexes.get(list);
+  if (!byName) valueIndexes.set(list, (byName = new Map()));
+  let index = byName.get(name);
+  if (!index) byName.set(name, (index = { length: 0, byValue: new Map() }));
+  for (; index.length < list.length; index.length++) {
+    const o = list[index.length]!;
+    const v = o.properties[name];
+    if (v) add(index.byValue, v.toLowerCase(), o);
   }
+  return index.byValue;
+}
 
-  /** The first live record other than `self` whose `name` is `value` (any case), as the scan finds it. */
-  holder(name: string, value: string, self?: HubSpotObject): HubSpotObject | undefined {
-    const wanted = value.toLowerCase();
-    return this.values(name)
-      .get(wanted)
-      ?.find((o) => o !== self && !o.archived && o.properties[name]?.toLowerCase() === wanted);
-  }
+/** The first live record of `list` other than `self` whose `name` is `value` (any case). */
+function holderOf(list: HubSpotObject[], name: string, value: string, self?: HubSpotObject): HubSpotObject | undefined {
+  const wanted = value.toLowerCase();
+  return valuesOf(list, name)
+    .get(wanted)
+    ?.find((o) => o !== self && !o.archived && o.properties[name]?.toLowerCase() === wanted);
+}
 
-  /** `obj` was just created or updated: its values are found by the request's later checks. */
-  written(obj: HubSpotObject): void {
-    for (const [name, byValue] of this.byName) {
-      const v = obj.properties[name];
-      if (v && !byValue.get(v.toLowerCase())?.includes(obj)) add(byValue, v.toLowerCase(), obj);
-    }
+/** `obj` of `type` was just updated: its current values are found by later look-ups of every indexed property. */
+export function noteWritten(ds: HubSpotDataset, type: ObjectType, obj: HubSpotObject): void {
+  const list = records(ds, type);
+  for (const [name, index] of valueIndexes.get(list) ?? []) {
+    const v = obj.properties[name];
+    if (!v) continue;
+    const held = index.byValue.get(v.toLowerCase());
+    if (!held?.includes(obj)) add(index.byValue, v.toLowerCase(), obj);
   }
 }
 
@@ -316,7 +312,9 @@ function byId(list: HubSpotObject[]): Map<string, HubSpotObject[]> {
 export function findObject(ds: HubSpotDataset, type: ObjectType, id: string, idProperty?: string): HubSpotObject | undefined {
   const list = records(ds, type);
   if (idProperty && idProperty !== 'hs_object_id') {
-    return list.find((o) => !o.archived && o.properties[idProperty] === id);
+    return valuesOf(list, idProperty)
+      .get(id.toLowerCase())
+      ?.find((o) => !o.archived && o.properties[idProperty] === id);
   }
   const merged = extras(ds).mergedInto;
   let current = id;

@@ -67,10 +67,32 @@ export function sameId(a: string, b: string): boolean {
   return a.slice(0, 15) === b.slice(0, 15);
 }
 
+/**
+ * Records by their 15-character id, per records array: records are only appended (deleting flags
+ * them) and ids never change, so the index takes in the records appended since its last use
+ * instead of a scan per look-up (56,000 accounts at SANDBOX_SCALE=100).
+ */
+const idIndexes = new WeakMap<SalesforceRecord[], { length: number; byId: Map<string, SalesforceRecord[]> }>();
+
+function byId15(list: SalesforceRecord[]): Map<string, SalesforceRecord[]> {
+  let index = idIndexes.get(list);
+  if (!index) idIndexes.set(list, (index = { length: 0, byId: new Map() }));
+  for (; index.length < list.length; index.length++) {
+    const r = list[index.length]!;
+    const key = r.Id.slice(0, 15);
+    const held = index.byId.get(key);
+    if (held) held.push(r);
+    else index.byId.set(key, [r]);
+  }
+  return index.byId;
+}
+
 /** Finds a live record (or a deleted one when `includeDeleted`). */
 export function findRecord(ds: SalesforceDataset, type: SObjectType, id: string, includeDeleted = false): SalesforceRecord | undefined {
   if (!isWellFormedId(id)) return undefined;
-  return allRecords(ds, type).find((r) => sameId(r.Id, id) && (includeDeleted || !isDeleted(r)));
+  return byId15(allRecords(ds, type))
+    .get(id.slice(0, 15))
+    ?.find((r) => sameId(r.Id, id) && (includeDeleted || !isDeleted(r)));
 }
 
 /** Like findRecord, but a malformed id is 400 MALFORMED_ID and a missing one 404 NOT_FOUND. */

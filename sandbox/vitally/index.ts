@@ -14,9 +14,12 @@ import { z } from 'zod';
 import { requireVendorToken, type SandboxEnv } from '../core/auth.js';
 import { readJson } from '../core/http.js';
 import type { SandboxState } from '../core/state.js';
-import type { VitallyAccount, VitallyDataset } from '../seed/types.js';
+import type { VitallyDataset } from '../seed/types.js';
 import { VitallyBadRequest, pageParams, paginate, sortedPage, sortedPageOf } from './paging.js';
 import { provisioningRoutes } from './provisioning.js';
+import { accountById, findAccount, noteExternalId } from './accounts.js';
+
+export { findAccount };
 import { accountJson, conversationJson, conversationStamp, noteJson, projectJson, taskJson } from './serialize.js';
 
 const traitValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
@@ -40,10 +43,6 @@ const noteBody = z.object({
 
 class VitallyNotFound extends Error {}
 
-/** Find an account by Vitally id first, then by externalId. */
-export function findAccount(ds: VitallyDataset, key: string): VitallyAccount | undefined {
-  return ds.accounts.find((a) => a.id === key) ?? ds.accounts.find((a) => a.externalId === key);
-}
 
 const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
 
@@ -116,9 +115,7 @@ export function vitallyApp(state: SandboxState): Hono<SandboxEnv> {
   // Every conversation of the workspace (https://docs.vitally.io/en/articles/9880665-rest-api-conversations).
   app.get('/resources/conversations', (c) => {
     const page = sortedPageOf(c, ds(c).conversations, conversationStamp, (x) => x);
-    const wanted = new Set(page.results.map((x) => x.accountId));
-    const byId = new Map(ds(c).accounts.filter((a) => wanted.has(a.id)).map((a) => [a.id, a]));
-    return c.json({ results: page.results.map((x) => conversationJson(x, byId.get(x.accountId))), next: page.next });
+    return c.json({ results: page.results.map((x) => conversationJson(x, accountById(ds(c), x.accountId))), next: page.next });
   });
 
   app.get('/resources/accounts/:id/notes', (c) => {
@@ -132,7 +129,7 @@ export function vitallyApp(state: SandboxState): Hono<SandboxEnv> {
     const parsed = noteBody.safeParse(await body(c));
     if (!parsed.success) throw new VitallyBadRequest(issues(parsed.error));
     const b = parsed.data;
-    const a = ds(c).accounts.find((x) => x.id === b.accountId);
+    const a = accountById(ds(c), b.accountId);
     if (!a) throw new VitallyBadRequest(`accountId ${b.accountId} is not a Vitally account id`);
     const now = new Date().toISOString();
     const existing = b.externalId ? ds(c).notes.find((n) => n.externalId === b.externalId) : undefined;
@@ -155,7 +152,10 @@ export function vitallyApp(state: SandboxState): Hono<SandboxEnv> {
     const { name, externalId, traits } = parsed.data;
     if (externalId && ds(c).accounts.some((x) => x !== a && x.externalId === externalId)) throw new VitallyBadRequest(`externalId ${externalId} belongs to another account`);
     if (name !== undefined) a.name = name;
-    if (externalId !== undefined) a.externalId = externalId;
+    if (externalId !== undefined) {
+      a.externalId = externalId;
+      noteExternalId(ds(c), a);
+    }
     // Traits merge key by key, as Vitally's trait updates do; other traits stay.
     if (traits) Object.assign(a.traits, traits);
     a.updatedAt = new Date().toISOString();

@@ -19,6 +19,7 @@
  * Errors: 400 `{error:"Bad request", message}`, 404 `{error:"Not found", message}`.
  */
 import { projectJson, projectStamp, taskJson, taskStamp } from './serialize.js';
+import { accountById, accountByExternalId, findAccount } from './accounts.js';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { SandboxEnv } from '../core/auth.js';
@@ -122,7 +123,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
     const parsed = accountCreate.safeParse(raw.value);
     if (!parsed.success) return bad(c, issues(parsed.error));
     const b = parsed.data;
-    const existing = ds(c).accounts.find((a) => a.externalId === b.externalId);
+    const existing = accountByExternalId(ds(c), b.externalId);
     if (existing) {
       existing.name = b.name;
       if (b.traits) Object.assign(existing.traits, b.traits);
@@ -158,7 +159,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
     const b = parsed.data;
     if (b.organizationId) return bad(c, 'organizationId: Organizations are not enabled for this Vitally account; give accountId');
     if (!b.accountId) return bad(c, 'accountId: Required (or organizationId)');
-    const account = ds(c).accounts.find((a) => a.id === b.accountId);
+    const account = accountById(ds(c), b.accountId);
     if (!account) return missing(c, `Account ${b.accountId} not found`);
     const template = (ds(c).projectTemplates ?? []).find((t) => t.id === b.templateId);
     if (!template) return missing(c, `Project template ${b.templateId} not found`);
@@ -190,7 +191,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
     const parsed = taskCreate.safeParse(raw.value);
     if (!parsed.success) return bad(c, issues(parsed.error));
     const b = parsed.data;
-    if (!ds(c).accounts.some((a) => a.id === b.accountId)) return missing(c, `Account ${b.accountId} not found`);
+    if (!accountById(ds(c), b.accountId)) return missing(c, `Account ${b.accountId} not found`);
     const tasks = (ds(c).tasks ??= []);
     const at = now();
     const existing = b.externalId ? tasks.find((t) => t.externalId === b.externalId) : undefined;
@@ -250,7 +251,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
   });
 
   app.get('/resources/accounts/:id/tasks', (c) => {
-    const account = ds(c).accounts.find((a) => a.id === c.req.param('id')) ?? ds(c).accounts.find((a) => a.externalId === c.req.param('id'));
+    const account = findAccount(ds(c), c.req.param('id'));
     if (!account) return missing(c, `Account ${c.req.param('id')} not found`);
     return c.json(sortedPage(c, accountTasks(ds(c), account.id)));
   });

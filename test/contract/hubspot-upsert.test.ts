@@ -103,6 +103,17 @@ describe('upsert keys', () => {
     expect(await value('A')).toBe('U-A2');
     const created = await failure(demo.crm.companies.batchApi.create({ inputs: [1, 2].map((n) => ({ properties: { name: `Twin ${n}`, [key]: 'U-TWIN' }, associations: [] })) }));
     expect(created.code).toBe(409);
+
+    // Across requests: a value one request's single-record update gave is held in the next batch,
+    // and the value it gave up is free; an archived holder's value is free.
+    await demo.crm.companies.basicApi.update(id('B'), { properties: { [key]: 'U-B2' } });
+    const held = await failure(demo.crm.companies.batchApi.update({ inputs: [{ id: id('C'), properties: { [key]: 'u-b2' } }] }));
+    expect([held.code, String(held.body.message)]).toEqual([409, expect.stringContaining(`Existing ID: ${id('B')}`)]);
+    await demo.crm.companies.batchApi.update({ inputs: [{ id: id('C'), properties: { [key]: 'U-B' } }] });
+    expect(await value('C')).toBe('U-B');
+    await demo.crm.companies.basicApi.archive(id('A'));
+    await demo.crm.companies.batchApi.update({ inputs: [{ id: id('C'), properties: { [key]: 'U-A2' } }] });
+    expect(await value('C')).toBe('U-A2');
   });
 
   it("upserts contacts by email, HubSpot's own unique key", async () => {

@@ -13,7 +13,7 @@ import { invalid } from '../errors.js';
 import { countBatchRecords } from '../../core/limits.js';
 import { nowIso, readJson, type HubSpotEnv } from '../context.js';
 import { checkWrite, listParam, present } from '../shape.js';
-import { UniqueValues, archiveObject, findObject, requireUniqueIdProperty, resolveType, type ObjectType } from '../store.js';
+import { archiveObject, findObject, requireUniqueIdProperty, resolveType, type ObjectType } from '../store.js';
 import { associationInputSchema, createObject, updateObject } from './objects.js';
 
 const MAX_INPUTS = 100;
@@ -82,9 +82,7 @@ export function batchRoutes(): Hono<HubSpotEnv> {
     const body = parse(z.object({ inputs: z.array(z.object({ properties: z.unknown(), associations: associationInputSchema.optional() })) }), await readJson(c));
     // Validate every input before writing any, so a bad input leaves the portal unchanged.
     for (const input of body.inputs) checkWrite(ds, type, input.properties);
-    // One index of unique values for the whole batch: the records are read once, not per input.
-    const unique = new UniqueValues(ds, type);
-    const created = body.inputs.map((input) => createObject(ds, type, input.properties, input.associations, unique));
+    const created = body.inputs.map((input) => createObject(ds, type, input.properties, input.associations));
     return batchAnswer(c, 201, started, created.map((o) => present(ds, type, o, Object.keys(o.properties))), [], type);
   });
 
@@ -99,14 +97,13 @@ export function batchRoutes(): Hono<HubSpotEnv> {
     countBatchRecords(c.req.raw, body.inputs.length);
     const results: unknown[] = [];
     const missing: string[] = [];
-    const unique = new UniqueValues(ds, type);
     for (const input of body.inputs) {
       const obj = findObject(ds, type, input.id, input.idProperty);
       if (!obj) {
         missing.push(input.id);
         continue;
       }
-      updateObject(ds, type, obj, input.properties, unique);
+      updateObject(ds, type, obj, input.properties);
       // An update answers with the properties it set (and the ones every object returns).
       results.push(present(ds, type, obj, Object.keys(input.properties ?? {})));
     }
@@ -127,14 +124,13 @@ export function batchRoutes(): Hono<HubSpotEnv> {
     requireDistinctIds(body.inputs.map((i) => `${i.idProperty}:${i.id.toLowerCase()}`));
     for (const input of body.inputs) checkWrite(ds, type, input.properties);
     const results: unknown[] = [];
-    const unique = new UniqueValues(ds, type);
     for (const input of body.inputs) {
       const idProperty = input.idProperty!;
       const existing = findObject(ds, type, input.id, idProperty);
       if (existing) {
-        results.push({ ...present(ds, type, updateObject(ds, type, existing, input.properties, unique), [...Object.keys(input.properties), idProperty]), new: false });
+        results.push({ ...present(ds, type, updateObject(ds, type, existing, input.properties), [...Object.keys(input.properties), idProperty]), new: false });
       } else {
-        const obj = createObject(ds, type, { ...input.properties, [idProperty]: input.id }, undefined, unique);
+        const obj = createObject(ds, type, { ...input.properties, [idProperty]: input.id }, undefined);
         results.push({ ...present(ds, type, obj, Object.keys(obj.properties)), new: true });
       }
     }

@@ -12,7 +12,7 @@ import { invalid } from '../errors.js';
 import { nowIso, readJson, type HubSpotEnv } from '../context.js';
 import { completeCommerceWrite } from '../commerce.js';
 import { checkWrite, listParam, present } from '../shape.js';
-import { REQUIRED_ON_CREATE, archiveObject, associate, getObject, mergeObjects, nextObjectId, notifyObjectChange, records, requireUniqueIdProperty, requireUniqueValues, resolveType, targetTypeForAssociation, type ObjectType, type UniqueValues } from '../store.js';
+import { REQUIRED_ON_CREATE, archiveObject, associate, getObject, mergeObjects, nextObjectId, notifyObjectChange, records, requireUniqueIdProperty, requireUniqueValues, resolveType, noteWritten, targetTypeForAssociation, type ObjectType } from '../store.js';
 
 /** `associations` of a create body: `[{to:{id}, types:[{associationCategory, associationTypeId}]}]`. */
 export const associationInputSchema = z.array(
@@ -25,7 +25,7 @@ export const associationInputSchema = z.array(
 const createSchema = z.object({ properties: z.unknown(), associations: associationInputSchema.optional() });
 
 /** Creates an object (used by POST and the batch create/upsert endpoints). */
-export function createObject(ds: HubSpotDataset, type: ObjectType, rawProps: unknown, associations?: z.infer<typeof associationInputSchema>, unique?: UniqueValues): HubSpotObject {
+export function createObject(ds: HubSpotDataset, type: ObjectType, rawProps: unknown, associations?: z.infer<typeof associationInputSchema>): HubSpotObject {
   const props = completeCommerceWrite(ds, type, checkWrite(ds, type, rawProps));
   const absent = (REQUIRED_ON_CREATE[type] ?? []).filter((name) => !props[name]);
   if (absent.length) {
@@ -38,25 +38,24 @@ export function createObject(ds: HubSpotDataset, type: ObjectType, rawProps: unk
     getObject(ds, to, a.to.id); // 404 before anything is written
     return { to, id: a.to.id };
   });
-  requireUniqueValues(ds, type, props, undefined, unique);
+  requireUniqueValues(ds, type, props);
   const now = nowIso();
   const obj: HubSpotObject = { id: nextObjectId(ds), properties: { ...props, createdate: now, hs_lastmodifieddate: now }, createdAt: now, updatedAt: now, archived: false };
   records(ds, type).push(obj);
-  unique?.written(obj);
   for (const link of links) associate(ds, type, obj.id, link.to, link.id);
   notifyObjectChange(ds, { type, objectId: obj.id, kind: 'creation', properties: props });
   return obj;
 }
 
-/** Applies a property update to an object (`unique`: the request's index of unique values, for a batch). */
-export function updateObject(ds: HubSpotDataset, type: ObjectType, obj: HubSpotObject, rawProps: unknown, unique?: UniqueValues): HubSpotObject {
+/** Applies a property update to an object. */
+export function updateObject(ds: HubSpotDataset, type: ObjectType, obj: HubSpotObject, rawProps: unknown): HubSpotObject {
   const props = completeCommerceWrite(ds, type, checkWrite(ds, type, rawProps), obj);
-  requireUniqueValues(ds, type, props, obj, unique);
+  requireUniqueValues(ds, type, props, obj);
   const changed = Object.fromEntries(Object.entries(props).filter(([name, value]) => (obj.properties[name] ?? null) !== value));
   const now = nowIso();
   Object.assign(obj.properties, props, { hs_lastmodifieddate: now });
   obj.updatedAt = now;
-  unique?.written(obj);
+  noteWritten(ds, type, obj);
   if (Object.keys(changed).length > 0) notifyObjectChange(ds, { type, objectId: obj.id, kind: 'propertyChange', properties: changed });
   return obj;
 }
