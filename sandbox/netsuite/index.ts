@@ -13,6 +13,7 @@ import { recordEventHook } from './events/record-hook.js';
 import { recordRoutes } from './records/routes.js';
 import { suiteqlRoutes } from './suiteql/route.js';
 import { requireNetSuiteAuth } from './tba.js';
+import { netsuiteChanged } from './version.js';
 
 /** Largest request body accepted (bytes). */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -25,6 +26,14 @@ export function netsuiteApp(state: SandboxState): Hono<SandboxEnv> {
   app.use('/services/rest/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => nsError(c, 413, 'INVALID_CONTENT', `The request body exceeds ${MAX_BODY_BYTES} bytes.`) }));
   // Concord's event script, emulated: record writes are reported to its target when installed.
   app.use('/services/rest/record/v1/*', recordEventHook(state));
+  // A record write changes what SuiteQL answers: its kept indexes are dropped (version.ts).
+  app.use('/services/rest/record/v1/*', async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const ds = state.dataset(c.get('tenant')).netsuite;
+    netsuiteChanged(ds);
+    await next();
+    netsuiteChanged(ds);
+  });
   app.route('/services/rest/record/v1', recordRoutes(state));
   app.route('/services/rest/query/v1', suiteqlRoutes(state));
   app.notFound((c) => nsError(c, 404, 'INVALID_PARAMETER', `No REST resource at ${c.req.method} ${c.req.path}.`));

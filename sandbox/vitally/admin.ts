@@ -22,6 +22,7 @@ import type { SandboxState } from '../core/state.js';
 import { isSandboxTenant } from '../core/tokens.js';
 import type { SandboxTenant, VitallyDataset } from '../seed/types.js';
 import { findAccount } from './index.js';
+import { workspaceChanged } from './paging.js';
 import { vitallyWebhooksFor, webhookTargetSchema } from './webhooks.js';
 
 const tenantQuery = z.object({ tenant: z.enum(['demo', 'other']) });
@@ -80,7 +81,12 @@ export function vitallyChangesAdminApp(state: SandboxState): Hono {
       const parsed = schema.safeParse(body.value);
       if (!parsed.success) return problem(c, 422, 'invalid_action', 'Invalid request', issues(parsed.error));
       try {
-        return c.json(change(state.dataset(tenant).vitally, tenant, c.req.param('id') ?? '', parsed.data));
+        const workspace = state.dataset(tenant).vitally;
+        try {
+          return c.json(change(workspace, tenant, c.req.param('id') ?? '', parsed.data));
+        } finally {
+          workspaceChanged(workspace);
+        }
       } catch (err) {
         if (err instanceof NotFound) return problem(c, 404, 'not_found', err.message);
         throw err;

@@ -15,7 +15,7 @@ import { requireVendorToken, type SandboxEnv } from '../core/auth.js';
 import { readJson } from '../core/http.js';
 import type { SandboxState } from '../core/state.js';
 import type { VitallyDataset } from '../seed/types.js';
-import { VitallyBadRequest, pageParams, paginate, sortedPage, sortedPageOf } from './paging.js';
+import { VitallyBadRequest, keptPageOf, pageParams, paginate, sortedPage, workspaceChanged } from './paging.js';
 import { provisioningRoutes } from './provisioning.js';
 import { accountById, findAccount, noteExternalId } from './accounts.js';
 
@@ -74,6 +74,14 @@ export function vitallyApp(state: SandboxState): Hono<SandboxEnv> {
   app.use('/resources/*', requireVendorToken('vitally', (c) => c.json({ error: 'Unauthorized', message: 'Provide your API key as the Basic auth user name.' }, 401)));
   app.use('/resources/*', bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ error: 'Payload too large', message: 'Request bodies are limited to 1 MiB' }, 413) }));
   const ds = (c: Context<SandboxEnv>) => state.dataset(c.get('tenant')).vitally;
+  // Every write may change what a list holds or its order: the kept orders (keptPageOf) are dropped.
+  app.use('/resources/*', async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const workspace = ds(c);
+    workspaceChanged(workspace);
+    await next();
+    workspaceChanged(workspace);
+  });
   const account = (c: Context<SandboxEnv>) => {
     const a = findAccount(ds(c), c.req.param('id') ?? '');
     if (!a) throw new VitallyNotFound(`Account ${c.req.param('id')} not found`);
@@ -88,7 +96,7 @@ export function vitallyApp(state: SandboxState): Hono<SandboxEnv> {
   /** One page of serialized records in the order `sortBy` asks (updatedAt by default). */
   const list = (c: Context<SandboxEnv>, rows: Record<string, unknown>[]) => c.json(sortedPage(c, rows));
 
-  app.get('/resources/accounts', (c) => c.json(sortedPageOf(c, ds(c).accounts, (a) => ({ id: a.id, createdAt: a.createdAt, updatedAt: a.updatedAt }), accountJson)));
+  app.get('/resources/accounts', (c) => c.json(keptPageOf(c, ds(c), 'accounts', () => ds(c).accounts, (a) => ({ id: a.id, createdAt: a.createdAt, updatedAt: a.updatedAt }), accountJson)));
 
   app.get('/resources/accounts/:id', (c) => c.json(accountJson(account(c))));
 
@@ -114,7 +122,7 @@ export function vitallyApp(state: SandboxState): Hono<SandboxEnv> {
 
   // Every conversation of the workspace (https://docs.vitally.io/en/articles/9880665-rest-api-conversations).
   app.get('/resources/conversations', (c) => {
-    const page = sortedPageOf(c, ds(c).conversations, conversationStamp, (x) => x);
+    const page = keptPageOf(c, ds(c), 'conversations', () => ds(c).conversations, conversationStamp, (x) => x);
     return c.json({ results: page.results.map((x) => conversationJson(x, accountById(ds(c), x.accountId))), next: page.next });
   });
 

@@ -27,7 +27,7 @@ import { readJson } from '../core/http.js';
 import type { SandboxState } from '../core/state.js';
 import { addDays } from '../seed/prng.js';
 import type { VitallyAccount, VitallyAccountTask, VitallyDataset, VitallyProject, VitallyTask } from '../seed/types.js';
-import { pageParams, paginate, sortedPage, sortedPageOf, type Stamp } from './paging.js';
+import { keptPageOf, pageParams, paginate, sortedPage, type Stamp } from './paging.js';
 import { vitallyWebhooksFor } from './webhooks.js';
 
 const traits = z.record(z.string().min(1).max(200), z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]));
@@ -178,7 +178,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
   });
 
   // Every project of the workspace, in the Project shape the account's list answers (serialize.ts).
-  app.get('/resources/projects', (c) => c.json(sortedPageOf(c, ds(c).projects, projectStamp, projectJson)));
+  app.get('/resources/projects', (c) => c.json(keptPageOf(c, ds(c), 'projects', () => ds(c).projects, projectStamp, projectJson)));
 
   app.get('/resources/projects/:id', (c) => {
     const project = ds(c).projects.find((p) => p.id === c.req.param('id'));
@@ -241,7 +241,7 @@ export function provisioningRoutes(state: SandboxState): Hono<SandboxEnv> {
     return missing(c, `Task ${id} not found`);
   });
 
-  app.get('/resources/tasks', (c) => c.json(sortedPageOf(c, taskRows(ds(c)), taskRowStamp, taskRowJson)));
+  app.get('/resources/tasks', (c) => c.json(keptPageOf(c, ds(c), 'tasks', () => taskRows(ds(c)), taskRowStamp, taskRowJson)));
 
   app.get('/resources/tasks/:id', (c) => {
     const id = c.req.param('id');

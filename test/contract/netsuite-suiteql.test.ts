@@ -133,3 +133,26 @@ describe('the SQL integrations send', () => {
     expect(((await unknownTable.json()) as { 'o:errorDetails': { detail: string }[] })['o:errorDetails'][0]!.detail).toBe('Invalid search query. Detailed unprocessed description follows. Invalid search type: customers.');
   });
 });
+
+describe('a record write shows in the next query', () => {
+  // SuiteQL keeps its indexes and derived tables (transaction lines, addresses) between queries
+  // while the account's records are unchanged; a REST write must drop them at once.
+  it("an invoice's new lines and memo and its customer's new name are read back at once, by id and through joins", async () => {
+    const [inv] = (await suiteql("SELECT t.id, t.entity FROM transaction t WHERE t.type = 'CustInvc' AND t.foreignamountremaining = t.foreigntotal ORDER BY t.id FETCH FIRST 1 ROWS ONLY")).items;
+    const id = String(inv!.id);
+    const entity = String(inv!.entity);
+    const lines = `SELECT tl.linesequencenumber, tl.foreignamount FROM transactionline tl WHERE tl.transaction = ${id} AND tl.mainline = 'F' ORDER BY tl.linesequencenumber`;
+    const joined = `SELECT c.companyname, t.memo FROM customer c JOIN transaction t ON t.entity = c.id WHERE c.id = ${entity} AND t.id = ${id}`;
+    // Build what is kept: the lines table, the id index, the join's hash on transaction.entity.
+    await suiteql(lines);
+    await suiteql(joined);
+    const patch = (path: string, body: unknown) => fetch(`${base}/record/v1/${path}`, { method: 'PATCH', headers, body: JSON.stringify(body) });
+    expect((await patch(`invoice/${id}`, { memo: 'Read me back', item: { items: [{ item: { id: '201' }, quantity: 2, rate: 7777 }, { item: { id: '201' }, quantity: 1, rate: 1 }] } })).status).toBe(204);
+    expect((await patch(`customer/${entity}`, { companyName: 'Renamed Right Away Ltd' })).status).toBe(204);
+    expect(strip((await suiteql(lines)).items)).toEqual([
+      { linesequencenumber: 1, foreignamount: 15554 },
+      { linesequencenumber: 2, foreignamount: 1 },
+    ]);
+    expect((await suiteql(joined)).items).toMatchObject([{ companyname: 'Renamed Right Away Ltd', memo: 'Read me back' }]);
+  });
+});

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateTenant } from '../../sandbox/seed/generate.js';
-import { paginate } from '../../sandbox/vitally/paging.js';
+import type { Context } from 'hono';
+import { keptPageOf, paginate, sortedPageOf, workspaceChanged } from '../../sandbox/vitally/paging.js';
 import { conversationJson, conversationStamp, projectJson, projectStamp, taskJson, taskStamp } from '../../sandbox/vitally/serialize.js';
 
 /** The reference: sort everything, take the page after the cursor. */
@@ -64,5 +65,46 @@ describe('sandbox Vitally list stamps', () => {
     }
     expect(vitally.conversations.length).toBeGreaterThan(0);
     for (const c of vitally.conversations) expect(conversationStamp(c)).toEqual(fields(conversationJson(c)));
+  });
+});
+
+describe('sandbox Vitally kept list orders', () => {
+  // A workspace-wide list keeps its sorted order between page reads until the workspace changes;
+  // its pages must be what the one-pass selection (`sortedPageOf`) gives, before and after a change.
+  type Rec = { id: string; createdAt: string; updatedAt: string };
+  const context = (query: Record<string, string>) => ({ req: { query: (k: string) => query[k] } }) as unknown as Context;
+  const stamp = (r: Rec) => r;
+  const walk = (read: (from: string | null) => { results: Rec[]; next: string | null }) => {
+    const pages: string[][] = [];
+    let from: string | null = null;
+    for (let i = 0; i < 100; i++) {
+      const page = read(from);
+      pages.push(page.results.map((r) => r.id));
+      if (page.next === null) break;
+      from = page.next;
+    }
+    return pages;
+  };
+
+  it('pages as sortedPageOf does, in both sort orders, and again after the workspace changed', () => {
+    // Some records share an updatedAt (the id breaks the tie), as seeded records do.
+    const rows: Rec[] = keys(257).map((k, i) => ({ id: `r${String(i).padStart(4, '0')}`, createdAt: k.slice(0, 10) + `T00:00:0${i % 3}Z`, updatedAt: k.slice(0, 10) + 'T12:00:00Z' }));
+    const ds = { rows };
+    for (const sortBy of ['updatedAt', 'createdAt']) {
+      for (const limit of ['7', '100']) {
+        const q = (from: string | null) => ({ limit, sortBy, ...(from ? { from } : {}) });
+        const kept = walk((from) => keptPageOf(context(q(from)), ds, 'rows', () => ds.rows, stamp, (r) => r));
+        expect(kept).toEqual(walk((from) => sortedPageOf(context(q(from)), ds.rows, stamp, (r) => r)));
+        expect(kept.flat()).toHaveLength(257);
+      }
+    }
+    // A record updated and one added: seen once the workspace says it changed.
+    rows[5]!.updatedAt = '2027-01-01T00:00:00Z';
+    rows.push({ id: 'new', createdAt: '2027-01-02T00:00:00Z', updatedAt: '2027-01-02T00:00:00Z' });
+    workspaceChanged(ds);
+    const first = keptPageOf(context({ limit: '2' }), ds, 'rows', () => ds.rows, stamp, (r) => r);
+    expect(first.results.map((r) => r.id)).toEqual(['new', 'r0005']);
+    const all = walk((from) => keptPageOf(context({ limit: '50', ...(from ? { from } : {}) }), ds, 'rows', () => ds.rows, stamp, (r) => r));
+    expect(all).toEqual(walk((from) => sortedPageOf(context({ limit: '50', ...(from ? { from } : {}) }), ds.rows, stamp, (r) => r)));
   });
 });

@@ -22,6 +22,7 @@ import type { NetSuiteSubscription, NetSuiteTransaction, SandboxTenant } from '.
 import { NetSuiteError } from '../errors.js';
 import { ActionError, amendSubscription, creditInvoice, disputeInvoice, payInvoice, type InvoiceActionResult } from './actions.js';
 import { eventTargetSchema, netsuiteEventsFor, type NetSuiteEvent, type RecordChange } from './sender.js';
+import { netsuiteChanged } from '../version.js';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const money = z.number().positive().max(1e10);
@@ -103,7 +104,13 @@ export function netsuiteEventsAdminApp(state: SandboxState): Hono {
       const parsed = schema.safeParse(body.value);
       if (!parsed.success) return problem(c, 422, 'invalid_action', 'Invalid request', issues(parsed.error));
       try {
-        const { status, json, change } = run(c, tenant, parsed.data);
+        let answer: ReturnType<typeof run>;
+        try {
+          answer = run(c, tenant, parsed.data);
+        } finally {
+          netsuiteChanged(state.dataset(tenant).netsuite);
+        }
+        const { status, json, change } = answer;
         const event: NetSuiteEvent | null = change ? sender.recordChanged(tenant, change) : null;
         return c.json({ ...json, events: event ? [event] : [] }, status);
       } catch (err) {

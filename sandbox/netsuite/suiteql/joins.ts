@@ -13,12 +13,16 @@ import type { Compiler } from './compile.js';
 import { SuiteQlError } from './errors.js';
 import { resolveColumn, type JRow, type Scope } from './scope.js';
 import type { Row } from './tables.js';
+import { netsuiteVersion } from '../version.js';
 
 /** Refuse joins that would build more rows than this (a missing join condition, usually). */
 export const MAX_JOINED_ROWS = 2_000_000;
 
-const INDEX_MAX_AGE_MS = 1000;
-const indexes = new WeakMap<readonly Row[], { builtAt: number; length: number; byColumn: Map<string, Map<string, Row[]>> }>();
+/**
+ * Column indexes per table rows, kept while the account's records are unchanged (the version of
+ * ../version.ts, bumped by every write) and the table holds as many rows.
+ */
+const indexes = new WeakMap<readonly Row[], { version: number; length: number; byColumn: Map<string, Map<string, Row[]>> }>();
 const placeIndexes = new WeakMap<readonly Row[], Map<Row, number>>();
 
 /** Ids compare as numbers when they look like numbers ('0042' = 42), as text otherwise. */
@@ -43,14 +47,14 @@ function sourceOf(scope: Scope, e: Expr): { index: number; name: string; kind: s
  * `idColumn IN (literal, ...)` (a page of customers, as a backfill asks: at SANDBOX_SCALE=100 a
  * scan of 500,000 transactions tested against 100 ids took about a second a query).
  */
-function firstRows(q: SelectQuery, scope: Scope, rows: readonly Row[]): readonly Row[] {
+function firstRows(q: SelectQuery, scope: Scope, rows: readonly Row[], version: number): readonly Row[] {
   if (rows.length < 256) return rows;
   for (const cond of conjuncts(q.where)) {
     if (cond.kind === 'in' && !cond.negated && cond.list.length > 0 && cond.list.every((l) => l.kind === 'literal' && l.value !== null)) {
       const ref = sourceOf(scope, cond.operand);
       if (!ref || ref.index !== 0 || ref.kind !== 'id') continue;
       const picked = new Set<Row>();
-      for (const lit of cond.list) for (const row of lookup(rows, ref.name, idKey((lit as { value: string | number }).value))) picked.add(row);
+      for (const lit of cond.list) for (const row of lookup(rows, version, ref.name, idKey((lit as { value: string | number }).value))) picked.add(row);
       // In the table's own order, as a scan would give them.
       const position = positions(rows, picked);
       return [...picked].sort((a, b) => position.get(a)! - position.get(b)!);
@@ -60,15 +64,15 @@ function firstRows(q: SelectQuery, scope: Scope, rows: readonly Row[]): readonly
     if (lit.kind !== 'literal' || lit.value === null) continue;
     const ref = sourceOf(scope, col);
     if (!ref || ref.index !== 0 || ref.kind !== 'id') continue;
-    return lookup(rows, ref.name, idKey(lit.value));
+    return lookup(rows, version, ref.name, idKey(lit.value));
   }
   return rows;
 }
 
-function indexOf(rows: readonly Row[]): { builtAt: number; length: number; byColumn: Map<string, Map<string, Row[]>> } {
+function indexOf(rows: readonly Row[], version: number): { version: number; length: number; byColumn: Map<string, Map<string, Row[]>> } {
   let idx = indexes.get(rows);
-  if (!idx || idx.length !== rows.length || Date.now() - idx.builtAt > INDEX_MAX_AGE_MS) {
-    idx = { builtAt: Date.now(), length: rows.length, byColumn: new Map() };
+  if (!idx || idx.length !== rows.length || idx.version !== version) {
+    idx = { version, length: rows.length, byColumn: new Map() };
     indexes.set(rows, idx);
   }
   return idx;
@@ -76,7 +80,7 @@ function indexOf(rows: readonly Row[]): { builtAt: number; length: number; byCol
 
 /**
  * Each row's place in its table, for the rows asked about. A row's place does not depend on its
- * column values, so the map outlives the column indexes' one-second age: it is checked against
+ * column values, so the map outlives the column indexes (dropped by every write): it is checked against
  * the table for each row asked about and built again only when a row moved (rebuilding it every
  * second was a tenth of the sandbox's time in a scale-100 backfill).
  */
@@ -93,8 +97,8 @@ function positions(rows: readonly Row[], asked: Iterable<Row>): Map<Row, number>
   return position;
 }
 
-function lookup(rows: readonly Row[], column: string, key: string): readonly Row[] {
-  const idx = indexOf(rows);
+function lookup(rows: readonly Row[], version: number, column: string, key: string): readonly Row[] {
+  const idx = indexOf(rows, version);
   let byValue = idx.byColumn.get(column);
   if (!byValue) {
     byValue = new Map();
@@ -127,7 +131,8 @@ function hashKey(scope: Scope, conds: Expr[], i: number): { column: string; othe
 /** Every joined row the query's tables give before WHERE (ON conditions already applied). */
 export function joinedRows(q: SelectQuery, c: Compiler, ds: NetSuiteDataset): JRow[] {
   const scope = c.scope;
-  let out: JRow[] = firstRows(q, scope, scope.sources[0]!.def.rows(ds)).map((row) => [row]);
+  const version = netsuiteVersion(ds);
+  let out: JRow[] = firstRows(q, scope, scope.sources[0]!.def.rows(ds), version).map((row) => [row]);
   const whereConds = conjuncts(q.where);
   for (let i = 1; i < scope.sources.length; i++) {
     const join = q.joins[i - 1];
@@ -137,7 +142,7 @@ export function joinedRows(q: SelectQuery, c: Compiler, ds: NetSuiteDataset): JR
     const key = hashKey(scope, conds, i);
     const next: JRow[] = [];
     for (const left of out) {
-      const candidates = key ? lookup(rows, key.column, idKey(left[key.other.index]?.[key.other.name] ?? '\u0000')) : rows;
+      const candidates = key ? lookup(rows, version, key.column, idKey(left[key.other.index]?.[key.other.name] ?? '\u0000')) : rows;
       let matched = false;
       for (const row of candidates) {
         const joined = [...left, row];

@@ -9,6 +9,7 @@
 import type { NetSuiteDataset, NetSuiteTransaction } from '../../seed/types.js';
 import { addressKey, entityAddressRows } from '../addresses.js';
 import { TERMS } from '../records/reference.js';
+import { netsuiteVersion } from '../version.js';
 
 /** A row as the evaluator sees it: lower-case column name to value. */
 export type Row = Readonly<Record<string, unknown>>;
@@ -48,11 +49,12 @@ const customerName: Display = (ds) => byId(ds.customer, (c) => c.entityid);
 const itemName: Display = (ds) => byId(ds.item, (i) => i.itemid);
 const fixed = (names: Readonly<Record<string, string>>): Display => () => (v) => names[v] ?? null;
 
-/** transactionline rows, rebuilt when the transactions change (writes replace or push rows). */
-const lineCache = new WeakMap<readonly NetSuiteTransaction[], { length: number; builtAt: number; rows: Row[] }>();
+/** transactionline rows, rebuilt when the transactions change (writes replace or push rows; every write bumps the version). */
+const lineCache = new WeakMap<readonly NetSuiteTransaction[], { length: number; version: number; rows: Row[] }>();
 function transactionLines(ds: NetSuiteDataset): readonly Row[] {
   const cached = lineCache.get(ds.transaction);
-  if (cached && cached.length === ds.transaction.length && Date.now() - cached.builtAt < 1000) return cached.rows;
+  const version = netsuiteVersion(ds);
+  if (cached && cached.length === ds.transaction.length && cached.version === version) return cached.rows;
   const rows: Row[] = [];
   for (const t of ds.transaction) {
     if (t.type === 'CustPymt') continue;
@@ -62,7 +64,7 @@ function transactionLines(ds: NetSuiteDataset): readonly Row[] {
       rows.push({ transaction: t.id, id: String(i + 1), linesequencenumber: i + 1, mainline: 'F', item: l.item, quantity: l.quantity, rate: l.rate, foreignamount: l.amount, netamount: l.amount, memo: l.description }),
     );
   }
-  lineCache.set(ds.transaction, { length: ds.transaction.length, builtAt: Date.now(), rows });
+  lineCache.set(ds.transaction, { length: ds.transaction.length, version, rows });
   return rows;
 }
 
@@ -72,10 +74,15 @@ function transactionLines(ds: NetSuiteDataset): readonly Row[] {
  * from the customers' address books; the rows are rebuilt whenever a customer or its address book
  * is replaced (writes do that), so a record write shows in the next query.
  */
-const addressRows = new WeakMap<readonly NetSuiteDataset['customer'][number][], { books: readonly unknown[]; book: Row[]; entity: Row[] }>();
+const addressRows = new WeakMap<readonly NetSuiteDataset['customer'][number][], { version: number; books: readonly unknown[]; book: Row[]; entity: Row[] }>();
 function addressTables(ds: NetSuiteDataset): { book: Row[]; entity: Row[] } {
   const cached = addressRows.get(ds.customer);
-  if (cached && cached.books.length === ds.customer.length && ds.customer.every((c, i) => cached.books[i] === c.addresses)) return cached;
+  const version = netsuiteVersion(ds);
+  // Unchanged records (same version): the rows stand without a pass over every customer.
+  if (cached && cached.books.length === ds.customer.length && (cached.version === version || ds.customer.every((c, i) => cached.books[i] === c.addresses))) {
+    cached.version = version;
+    return cached;
+  }
   const book: Row[] = [];
   const entity: Row[] = [];
   for (const c of ds.customer) {
@@ -85,9 +92,20 @@ function addressTables(ds: NetSuiteDataset): { book: Row[]; entity: Row[] } {
       entity.push({ nkey, addressee: a.addressee ?? null, addr1: a.addr1, addr2: a.addr2 ?? null, city: a.city, state: a.state ?? null, zip: a.zip, country: a.country });
     });
   }
-  const built = { books: ds.customer.map((c) => c.addresses), book, entity };
+  const built = { version, books: ds.customer.map((c) => c.addresses), book, entity };
   addressRows.set(ds.customer, built);
   return built;
+}
+
+/** `entityaddress` rows (the customers' addresses), kept while the records are unchanged, so its column indexes are too. */
+const entityAddressCache = new WeakMap<readonly NetSuiteDataset['customer'][number][], { version: number; length: number; rows: Row[] }>();
+function entityAddresses(ds: NetSuiteDataset): readonly Row[] {
+  const version = netsuiteVersion(ds);
+  const cached = entityAddressCache.get(ds.customer);
+  if (cached && cached.version === version && cached.length === ds.customer.length) return cached.rows;
+  const rows = entityAddressRows(ds.customer) as Row[];
+  entityAddressCache.set(ds.customer, { version, length: ds.customer.length, rows });
+  return rows;
 }
 
 /** Tables by SuiteQL name. */
@@ -103,7 +121,7 @@ export const TABLES: Readonly<Record<string, TableDef>> = {
   },
   entityaddress: {
     columns: { nkey: 'id', addressee: 'text', addr1: 'text', city: 'text', zip: 'text', country: 'text' },
-    rows: (ds) => entityAddressRows(ds.customer),
+    rows: entityAddresses,
   },
   transaction: {
     columns: {
