@@ -4,7 +4,8 @@
  * `GET .../sync/runs/:id` until it completes and prints: records and accounts, wall time,
  * accounts/s, vendor calls and 429s per vendor (counted by the sandbox), the HubSpot write
  * calls and records written next to HubSpot's write ceiling (110 calls / 10 s x 100 records),
- * the seconds each phase ran and the Vitally calls made in it, and peak memory of this process
+ * the seconds each phase ran and the Vitally calls made in it, the CPU seconds the broker's workerd
+ * and this process spent in each phase (printed as the phase ends), and peak memory of this process
  * (the sandbox runs in it), of the broker (wrangler dev's workerd, from /proc) and of Concord's
  * isolate in it after a full collection (workerd's own inspector, lib/inspector.ts). Prints; never
  * fails on a number. `npm run bench` runs it at the current
