@@ -123,6 +123,40 @@ describe('a stale view never waits for its rebuild', () => {
   });
 });
 
+/** Caches a real view of `account` in KV as if built two minutes ago (never in this isolate's memory). */
+async function staleInKv(account: AccountItem): Promise<void> {
+  const pending: Promise<unknown>[] = [];
+  await buildAccountView(brokerEnv, { tenantId: TENANT, correlationId: 'perf-stale-seed', log: createLogger('error') }, account.id, { waitUntil: (p) => pending.push(p) });
+  await Promise.all(pending);
+  const k = cacheKey(TENANT, account.id);
+  const record = (await brokerEnv.KV.get(k, 'json')) as { sources: Record<string, { fetchedAt: string }>; view: AccountView };
+  const old = new Date(Date.now() - 120_000).toISOString();
+  for (const s of Object.values(record.sources)) s.fetchedAt = old;
+  for (const f of Object.values(record.view.freshness)) if (f) f.fetchedAt = old;
+  await brokerEnv.KV.put(k, JSON.stringify(record));
+}
+
+describe('background revalidations that wait their turn', () => {
+  // One runs at a time per isolate; the others wait. Each runs in the waitUntil of the request that
+  // found its view stale, and workerd cancels a continuation woken from another request's context,
+  // so a revalidation woken by the one before it never ran, and its account stayed marked running.
+  it('a second stale account, read while the first one\'s rebuild is held by the ERP, is revalidated once that rebuild ends', async () => {
+    const [a, b] = [fresh(), fresh()];
+    await staleInKv(a);
+    await staleInKv(b);
+    await netsuite.post('/__sandbox/limits', { reset: true });
+    // NetSuite answers after 1.5 s: A's rebuild holds the turn while B is read.
+    await netsuite.faults({ netsuite: { latencyMs: 1_500 } });
+    expect((await view(a.id)).body.receivables.state).toBe('stale');
+    await until("A's rebuild to reach NetSuite", async () => ((await limits()).netsuiteInFlight['demo'] ?? 0) >= 1);
+    expect((await view(b.id)).body.receivables.state).toBe('stale');
+    await netsuite.faults({});
+    // Both rebuilt in the background (and kept in KV), B after A, without another read asking for it.
+    const fetchedAt = async (id: string) => Date.parse(((await brokerEnv.KV.get(cacheKey(TENANT, id), 'json')) as { view: AccountView }).view.freshness.netsuite?.fetchedAt ?? '');
+    await until('both views to be rebuilt', async () => (await fetchedAt(a.id)) > Date.now() - 60_000 && (await fetchedAt(b.id)) > Date.now() - 60_000);
+  });
+});
+
 describe('a cold build', () => {
   it('starts its NetSuite and Vitally calls before either answers', async () => {
     const account = fresh();

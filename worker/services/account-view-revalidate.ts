@@ -2,8 +2,9 @@
  * Rebuilding views through the account's ViewCoordinator, and the background revalidation of
  * stale ones. Per isolate, a revalidation runs at most once per account at a time (another stale
  * read of the account joins it), at most BACKGROUND_MAX (one) at once, begun after the stale
- * answer has been written out (the route's `written` signal, http/view-answer.ts) (the rest wait in a queue that costs nothing, so a burst of stale reads does
- * not turn into a burst of builds competing with the requests being served), and after one in
+ * answer has been written out (the route's `written` signal, http/view-answer.ts) (the rest wait
+ * their turn on their own timers, `inTurn`, so a burst of stale reads does not turn into a burst
+ * of builds competing with the requests being served), and after one in
  * which a source failed, the account is not revalidated again for FAILED_SOURCE_PAUSE_MS: a slow
  * or failing vendor never multiplies rebuilds. Each one first looks in KV (another isolate may
  * have rebuilt the view already; not when this isolate read it within HOT_MS), then asks the
@@ -38,17 +39,24 @@ export async function coordinatedBuild(env: Env, ctx: ServiceContext, accountId:
 
 const running = new Map<string, Promise<void>>();
 const pausedUntil = new Map<string, number>();
-const waiting: (() => void)[] = [];
 let active = 0;
 
+/**
+ * Runs `fn` once fewer than BACKGROUND_MAX revalidations run. A waiting revalidation checks again
+ * on its own timers (5 ms, doubling to 100 ms) rather than being woken by the one that ends: each
+ * runs in the `waitUntil` of the request that found its view stale, and workerd cancels the
+ * continuation of a promise resolved from another request's context ("A promise was resolved or
+ * rejected from a different request context"). A queue of resolvers therefore dropped every
+ * revalidation that had to wait, and left its account marked running in the isolate for good,
+ * so that account was never revalidated there again.
+ */
 async function inTurn<T>(fn: () => Promise<T>): Promise<T> {
-  if (active >= BACKGROUND_MAX) await new Promise<void>((resolve) => waiting.push(resolve));
+  for (let wait = 5; active >= BACKGROUND_MAX; wait = Math.min(wait * 2, 100)) await new Promise((resolve) => setTimeout(resolve, wait));
   active += 1;
   try {
     return await fn();
   } finally {
     active -= 1;
-    waiting.shift()?.();
   }
 }
 
