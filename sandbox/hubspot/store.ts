@@ -6,6 +6,7 @@
 import type { HubSpotDataset, HubSpotObject, HubSpotProperty } from '../seed/types.js';
 import { HubSpotError, invalid, notFound } from './errors.js';
 import { lineItemProperties, productProperties } from '../seed/catalog.js';
+import { AppendIndex } from '../core/append-index.js';
 
 /** Products and line items: their property lists live on the dataset (seeded by sandbox/seed/catalog.ts). */
 function commerceType(type: ObjectType): type is 'products' | 'line_items' {
@@ -238,26 +239,18 @@ export function requireUniqueValues(ds: HubSpotDataset, type: ObjectType, props:
 }
 
 /**
- * Records of a type by the lower-cased value of a property, per records array and property,
- * built on first use. Records are only appended (archiving and merging flag them), so an index
- * takes in the records appended since its last use; a record whose value a write changed is
- * added under its new value by {@link noteWritten} (every property write goes through
- * `updateObject`). An entry may be stale (the record's value changed since, or it was archived),
- * so every entry is checked against the record when read.
+ * Records of a type by the lower-cased value of a property, per records array and property
+ * (../core/append-index.ts), built on first use; a record whose value a write changed is added
+ * under its new value by {@link noteWritten} (every property write goes through `updateObject`).
+ * An entry may be stale (the record's value changed since, or it was archived), so every entry is
+ * checked against the record when read.
  */
-const valueIndexes = new WeakMap<HubSpotObject[], Map<string, { length: number; byValue: Map<string, HubSpotObject[]> }>>();
+const valueIndexes = new Map<string, AppendIndex<HubSpotObject>>();
 
 function valuesOf(list: HubSpotObject[], name: string): Map<string, HubSpotObject[]> {
-  let byName = valueIndexes.get(list);
-  if (!byName) valueIndexes.set(list, (byName = new Map()));
-  let index = byName.get(name);
-  if (!index) byName.set(name, (index = { length: 0, byValue: new Map() }));
-  for (; index.length < list.length; index.length++) {
-    const o = list[index.length]!;
-    const v = o.properties[name];
-    if (v) add(index.byValue, v.toLowerCase(), o);
-  }
-  return index.byValue;
+  let index = valueIndexes.get(name);
+  if (!index) valueIndexes.set(name, (index = new AppendIndex((o) => o.properties[name]?.toLowerCase())));
+  return index.of(list);
 }
 
 /** The first live record of `list` other than `self` whose `name` is `value` (any case). */
@@ -271,36 +264,15 @@ function holderOf(list: HubSpotObject[], name: string, value: string, self?: Hub
 /** `obj` of `type` was just updated: its current values are found by later look-ups of every indexed property. */
 export function noteWritten(ds: HubSpotDataset, type: ObjectType, obj: HubSpotObject): void {
   const list = records(ds, type);
-  for (const [name, index] of valueIndexes.get(list) ?? []) {
+  for (const [name, index] of valueIndexes) {
     const v = obj.properties[name];
-    if (!v) continue;
-    const held = index.byValue.get(v.toLowerCase());
-    if (!held?.includes(obj)) add(index.byValue, v.toLowerCase(), obj);
+    if (v) index.add(list, v.toLowerCase(), obj);
   }
 }
 
-function add(byValue: Map<string, HubSpotObject[]>, value: string, o: HubSpotObject): void {
-  const list = byValue.get(value);
-  if (list) list.push(o);
-  else byValue.set(value, [o]);
-}
 
-/**
- * Records of a type by id, per records array. Records are only ever appended (archiving and
- * merging flag them; ids never change), so the index covers a list's first `length` records and
- * takes in the ones appended since on its next use.
- */
-const idIndexes = new WeakMap<HubSpotObject[], { length: number; byId: Map<string, HubSpotObject[]> }>();
-
-function byId(list: HubSpotObject[]): Map<string, HubSpotObject[]> {
-  let index = idIndexes.get(list);
-  if (!index) {
-    index = { length: 0, byId: new Map() };
-    idIndexes.set(list, index);
-  }
-  for (; index.length < list.length; index.length++) add(index.byId, list[index.length]!.id, list[index.length]!);
-  return index.byId;
-}
+/** Records of a type by id, per records array (ids never change). */
+const idIndex = new AppendIndex<HubSpotObject>((o) => o.id);
 
 /**
  * Finds a live record by id (or by a unique property when `idProperty` is given). A merged
@@ -319,7 +291,8 @@ export function findObject(ds: HubSpotDataset, type: ObjectType, id: string, idP
   const merged = extras(ds).mergedInto;
   let current = id;
   for (let hops = 0; merged.has(`${type}:${current}`) && hops < 100; hops++) current = merged.get(`${type}:${current}`)!;
-  return byId(list)
+  return idIndex
+    .of(list)
     .get(current)
     ?.find((o) => !o.archived && o.id === current);
 }

@@ -82,19 +82,23 @@ afterEach(async () => {
   await netsuite.faults({});
 });
 
+/** Caches a real view of `account` in KV as if built two minutes ago (never in this isolate's memory). */
+async function staleInKv(account: AccountItem): Promise<void> {
+  const pending: Promise<unknown>[] = [];
+  await buildAccountView(brokerEnv, { tenantId: TENANT, correlationId: 'perf-stale-seed', log: createLogger('error') }, account.id, { waitUntil: (p) => pending.push(p) });
+  await Promise.all(pending);
+  const k = cacheKey(TENANT, account.id);
+  const record = (await brokerEnv.KV.get(k, 'json')) as { sources: Record<string, { fetchedAt: string }>; view: AccountView };
+  const old = new Date(Date.now() - 120_000).toISOString();
+  for (const s of Object.values(record.sources)) s.fetchedAt = old;
+  for (const f of Object.values(record.view.freshness)) if (f) f.fetchedAt = old;
+  await brokerEnv.KV.put(k, JSON.stringify(record));
+}
+
 describe('a stale view never waits for its rebuild', () => {
   it('answers while the rebuild is held open by the ERP, and a second stale read starts no second rebuild', async () => {
     const account = fresh();
-    // A real view of the account, cached in KV as if built two minutes ago (never in this isolate's memory).
-    const pending: Promise<unknown>[] = [];
-    await buildAccountView(brokerEnv, { tenantId: TENANT, correlationId: 'perf-stale-seed', log: createLogger('error') }, account.id, { waitUntil: (p) => pending.push(p) });
-    await Promise.all(pending);
-    const k = cacheKey(TENANT, account.id);
-    const record = (await brokerEnv.KV.get(k, 'json')) as { sources: Record<string, { fetchedAt: string }>; view: AccountView };
-    const old = new Date(Date.now() - 120_000).toISOString();
-    for (const s of Object.values(record.sources)) s.fetchedAt = old;
-    for (const f of Object.values(record.view.freshness)) if (f) f.fetchedAt = old;
-    await brokerEnv.KV.put(k, JSON.stringify(record));
+    await staleInKv(account);
 
     // NetSuite now holds every request open (then answers 504).
     await netsuite.post('/__sandbox/limits', { reset: true });
@@ -122,19 +126,6 @@ describe('a stale view never waits for its rebuild', () => {
     await until('the view to be revalidated', async () => (await view(account.id)).body.receivables.state === 'ok');
   });
 });
-
-/** Caches a real view of `account` in KV as if built two minutes ago (never in this isolate's memory). */
-async function staleInKv(account: AccountItem): Promise<void> {
-  const pending: Promise<unknown>[] = [];
-  await buildAccountView(brokerEnv, { tenantId: TENANT, correlationId: 'perf-stale-seed', log: createLogger('error') }, account.id, { waitUntil: (p) => pending.push(p) });
-  await Promise.all(pending);
-  const k = cacheKey(TENANT, account.id);
-  const record = (await brokerEnv.KV.get(k, 'json')) as { sources: Record<string, { fetchedAt: string }>; view: AccountView };
-  const old = new Date(Date.now() - 120_000).toISOString();
-  for (const s of Object.values(record.sources)) s.fetchedAt = old;
-  for (const f of Object.values(record.view.freshness)) if (f) f.fetchedAt = old;
-  await brokerEnv.KV.put(k, JSON.stringify(record));
-}
 
 describe('background revalidations that wait their turn', () => {
   // One runs at a time per isolate; the others wait. Each runs in the waitUntil of the request that

@@ -130,7 +130,7 @@ export function batchRoutes(): Hono<HubSpotEnv> {
       if (existing) {
         results.push({ ...present(ds, type, updateObject(ds, type, existing, input.properties), [...Object.keys(input.properties), idProperty]), new: false });
       } else {
-        const obj = createObject(ds, type, { ...input.properties, [idProperty]: input.id }, undefined);
+        const obj = createObject(ds, type, { ...input.properties, [idProperty]: input.id });
         results.push({ ...present(ds, type, obj, Object.keys(obj.properties)), new: true });
       }
     }
