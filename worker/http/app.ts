@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { ConcordError, toProblem, type Problem } from '../errors.js';
 import { createLogger } from '../ops/log.js';
 import type { AppEnv } from './context.js';
+import { drainUnread } from './body.js';
 import { correlation } from './middleware/correlation.js';
 import { tenantAuth } from './middleware/tenant-auth.js';
 import { serverTiming } from './middleware/server-timing.js';
@@ -43,6 +44,12 @@ export function problemResponse(problem: Problem, correlationId: string | undefi
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', correlation());
+  // A body the route did not read (it takes none, or refused the request first) is dropped before
+  // the answer goes out, so the caller reads the answer instead of a broken connection (http/body.ts).
+  app.use('*', async (c, next) => {
+    await next();
+    await drainUnread(c.req.raw);
+  });
 
   app.get('/health', (c) => c.json({ ok: true, service: 'concord-broker' }));
   app.route('/v1/operator', operatorRoutes());
