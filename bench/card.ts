@@ -17,7 +17,7 @@ import { demoAccounts, fullyLinked, linkOf, type AccountItem } from './lib/accou
 import { hubspotCard } from './lib/hubspot-card.js';
 import { limitPhase } from './lib/limit.js';
 import { fmtLoops, phaseLoops } from './lib/loop.js';
-import { fmt, overlapping, sampled, summarize, verdict, type Sample } from './lib/stats.js';
+import { fmt, intervalVerdict, overlapping, ratioInterval, sampled, summarize, verdict, type Sample } from './lib/stats.js';
 import { servedSummary, TimingLog } from './lib/timing.js';
 
 /** The sandbox's route key of the view's NetSuite read (one SuiteQL snapshot per account), as `GET /__sandbox/limits` counts it. */
@@ -194,15 +194,15 @@ export async function benchCard(estate: Estate, opts: { accounts: number; warmRo
     `  fresh, read in turn with the stale ones ${fmt(ctl)}   (fresh hits only: ${freshControls.length} of ${control.length} reads served fresh from cache per Server-Timing, ${controlLog.from.filter((f, i) => f === 'kv' && controlLog.served[i] === 'fresh').length} of them from KV${freshControls.length < control.length ? `; left out: ${servedSummary(controlLog.served.filter((k) => k !== 'fresh'))}` : ''}; built before the phase: ${controlBuildLog.servedLine()}, read again 2.5 s later: ${controlCheck.servedLine()}${controlCron > 0 ? `, ${controlCron} of those builds and reads overlapped a cron run` : ''})${cronNote(freshControls)}`,
   );
   const stale = ws.p95 / w.p95;
-  console.log(`  warm p95, ERP +300 ms / ERP normal = ${ws.p95.toFixed(1)} / ${w.p95.toFixed(1)} ms = ${stale.toFixed(2)} (target <= 1.2: ${verdict(stale <= 1.2)})`);
+  console.log(`  warm p95, ERP +300 ms / ERP normal = ${ws.p95.toFixed(1)} / ${w.p95.toFixed(1)} ms = ${stale.toFixed(2)} (target <= 1.2: ${verdict(stale <= 1.2)}; ${intervalVerdict(ratioInterval(ms(warmSlow), ms(warm)), 1.2)})`);
   // The same ratio, each side one KV read: the stale reads against the warm reads made once the
   // isolate's copies had lapsed.
   const wk = summarize(ms(warmKv));
-  console.log(`  warm p95, ERP +300 ms / ERP normal, both one KV read = ${ws.p95.toFixed(1)} / ${wk.p95.toFixed(1)} ms = ${(ws.p95 / wk.p95).toFixed(2)} (p50 ${ws.p50.toFixed(1)} / ${wk.p50.toFixed(1)} ms)`);
+  console.log(`  warm p95, ERP +300 ms / ERP normal, both one KV read = ${ws.p95.toFixed(1)} / ${wk.p95.toFixed(1)} ms = ${(ws.p95 / wk.p95).toFixed(2)} (p50 ${ws.p50.toFixed(1)} / ${wk.p50.toFixed(1)} ms; against 1.2, ${intervalVerdict(ratioInterval(ms(warmSlow), ms(warmKv)), 1.2)})`);
   const inTurn = ws.p95 / ctl.p95;
-  console.log(`  stale p95 / fresh p95, read in turn = ${ws.p95.toFixed(1)} / ${ctl.p95.toFixed(1)} ms = ${inTurn.toFixed(2)} (p50 ${ws.p50.toFixed(1)} / ${ctl.p50.toFixed(1)} ms; the same comparison without the minutes between the two phases)`);
-  console.log(`  cold p95 / limit p95, ERP normal  = ${c.p95.toFixed(1)} / ${cl.p95.toFixed(1)} ms = ${(c.p95 / cl.p95).toFixed(2)} (target <= 1.3: ${verdict(c.p95 / cl.p95 <= 1.3)})`);
-  console.log(`  cold p95 / limit p95, ERP +300 ms = ${cs.p95.toFixed(1)} / ${csl.p95.toFixed(1)} ms = ${(cs.p95 / csl.p95).toFixed(2)} (target <= 1.3: ${verdict(cs.p95 / csl.p95 <= 1.3)})`);
+  console.log(`  stale p95 / fresh p95, read in turn = ${ws.p95.toFixed(1)} / ${ctl.p95.toFixed(1)} ms = ${inTurn.toFixed(2)} (p50 ${ws.p50.toFixed(1)} / ${ctl.p50.toFixed(1)} ms; the same comparison without the minutes between the two phases; against 1.2, ${intervalVerdict(ratioInterval(ms(warmSlow), ms(freshControls)), 1.2)})`);
+  console.log(`  cold p95 / limit p95, ERP normal  = ${c.p95.toFixed(1)} / ${cl.p95.toFixed(1)} ms = ${(c.p95 / cl.p95).toFixed(2)} (target <= 1.3: ${verdict(c.p95 / cl.p95 <= 1.3)}; ${intervalVerdict(ratioInterval(ms(cold), coldLimit), 1.3)})`);
+  console.log(`  cold p95 / limit p95, ERP +300 ms = ${cs.p95.toFixed(1)} / ${csl.p95.toFixed(1)} ms = ${(cs.p95 / csl.p95).toFixed(2)} (target <= 1.3: ${verdict(cs.p95 / csl.p95 <= 1.3)}; ${intervalVerdict(ratioInterval(ms(coldSlow), coldSlowLimit), 1.3)})`);
   const beforeUp = Math.max(coldLog.max('beforeUpstream') ?? Infinity, coldSlowLog.max('beforeUpstream') ?? 0);
   const warmTrips = Math.max(warmLog.max('sequential') ?? Infinity, warmSlowLog.max('sequential') ?? 0);
   console.log(`  round trips, cold: at most ${beforeUp} sequential before the first upstream call (target <= 4: ${verdict(beforeUp <= 4)}), ${Math.max(coldLog.max('sequential') ?? 0, coldSlowLog.max('sequential') ?? 0)} in all; ${coldLog.kinds()}`);

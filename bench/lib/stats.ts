@@ -50,3 +50,48 @@ export function overlapping(samples: Sample[], runs: { start: number; end: numbe
 }
 
 export const verdict = (met: boolean) => (met ? 'MET' : 'NOT MET');
+
+/** A small seeded generator (mulberry32), so a run's intervals can be reproduced from its samples. */
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * How far a ratio of two percentiles could move from this run's samples alone: a percentile
+ * bootstrap of `p`(a) / `p`(b), each side resampled with replacement `rounds` times; the central
+ * `level` share of the ratios. A p95 of 50 samples is the third-slowest of them, so one run's
+ * ratio says less than its two decimals suggest; the interval says how much less.
+ */
+export function ratioInterval(a: number[], b: number[], opts: { p?: number; level?: number; rounds?: number; seed?: number } = {}): [number, number] {
+  const { p = 95, level = 0.9, rounds = 2000, seed = 1 } = opts;
+  if (a.length === 0 || b.length === 0) return [NaN, NaN];
+  const random = seeded(seed);
+  const resampled = (xs: number[]) => {
+    const out = new Array<number>(xs.length);
+    for (let i = 0; i < xs.length; i++) out[i] = xs[Math.floor(random() * xs.length)]!;
+    return percentile(out.sort((x, y) => x - y), p);
+  };
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r++) ratios.push(resampled(a) / resampled(b));
+  ratios.sort((x, y) => x - y);
+  const tail = ((1 - level) / 2) * 100;
+  return [percentile(ratios, tail), percentile(ratios, 100 - tail)];
+}
+
+/**
+ * "met", "not met" or "not decided" by a ratio's interval against a target (at most `target`):
+ * decided only when the whole interval is on one side.
+ */
+export function intervalVerdict([low, high]: [number, number], target: number): string {
+  const range = `90 % bootstrap interval ${low.toFixed(2)}–${high.toFixed(2)}`;
+  if (high <= target) return `${range}: met whatever the resampling`;
+  if (low > target) return `${range}: not met whatever the resampling`;
+  return `${range}: this run does not decide it`;
+}
