@@ -281,6 +281,17 @@ const idIndex = new AppendIndex<HubSpotObject>((o) => o.id);
  * original IDs will return the new merged record with the new ID"
  * (https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies).
  */
+/** An archived object by id or unique property (the newest archived holder of the value). */
+function findArchived(ds: HubSpotDataset, type: ObjectType, id: string, idProperty?: string): HubSpotObject | undefined {
+  const list = records(ds, type);
+  const byProperty = idProperty && idProperty !== 'hs_object_id';
+  for (let i = list.length - 1; i >= 0; i--) {
+    const o = list[i]!;
+    if (o.archived && (byProperty ? o.properties[idProperty] === id : o.id === id)) return o;
+  }
+  return undefined;
+}
+
 export function findObject(ds: HubSpotDataset, type: ObjectType, id: string, idProperty?: string): HubSpotObject | undefined {
   const list = records(ds, type);
   if (idProperty && idProperty !== 'hs_object_id') {
@@ -298,8 +309,13 @@ export function findObject(ds: HubSpotDataset, type: ObjectType, id: string, idP
 }
 
 /** Like findObject but throws HubSpot's 404. */
-export function getObject(ds: HubSpotDataset, type: ObjectType, id: string, idProperty?: string): HubSpotObject {
-  const found = findObject(ds, type, id, idProperty);
+/**
+ * An object by id (or a unique property). `archived: true` (`?archived=true` on a read, as the
+ * official client's `getById(..., archived)` sends it) finds only archived objects, as HubSpot
+ * does; otherwise archived ones are not found.
+ */
+export function getObject(ds: HubSpotDataset, type: ObjectType, id: string, idProperty?: string, archived = false): HubSpotObject {
+  const found = archived ? findArchived(ds, type, id, idProperty) : findObject(ds, type, id, idProperty);
   if (!found) throw notFound(type, id);
   return found;
 }

@@ -98,6 +98,12 @@ describe('company archive', () => {
     expect(await named(name)).toEqual([]);
     const archived = await demo.crm.companies.basicApi.getPage(100, undefined, ['name'], undefined, undefined, true);
     expect(archived.results.find((r) => r.id === id)?.archived).toBe(true);
+    // Read by id with archived=true, as the client's getById(..., archived) asks: the archived
+    // record itself; a live company is not found that way.
+    const byId = await demo.crm.companies.basicApi.getById(id, ['name'], undefined, undefined, true);
+    expect(byId).toMatchObject({ id, archived: true, properties: { name } });
+    const live = await company({ name: `Live ${tag}`, domain: `live-${tag}.example` });
+    expect((await failure(demo.crm.companies.basicApi.getById(live, ['name'], undefined, undefined, true))).code).toBe(404);
     // Archiving again (or an unknown id) answers 204 and sends nothing new.
     await demo.crm.companies.basicApi.archive(id);
 

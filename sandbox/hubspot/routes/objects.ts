@@ -95,7 +95,7 @@ export function objectRoutes(): Hono<HubSpotEnv> {
   app.get('/:type/:id', (c) => {
     const type = resolveType(c.req.param('type'));
     const ds = c.get('ds');
-    const obj = getObject(ds, type, c.req.param('id'), c.req.query('idProperty'));
+    const obj = getObject(ds, type, c.req.param('id'), c.req.query('idProperty'), c.req.query('archived') === 'true');
     return c.json(present(ds, type, obj, listParam(c.req.queries('properties')), listParam(c.req.queries('associations'))?.map(resolveType)));
   });
 
