@@ -44,6 +44,8 @@ export function present(
     else if (properties(ds, type).some((p) => p.name === name)) props[name] = null;
   }
   const out: Record<string, unknown> = { id: obj.id, properties: props, createdAt: obj.createdAt, updatedAt: obj.updatedAt, archived: obj.archived };
+  // HubSpot names when an archived record was archived (archiving is its last update here).
+  if (obj.archived) out.archivedAt = obj.updatedAt;
   if (associations?.length) {
     const assoc: Record<string, unknown> = {};
     for (const to of associations) {

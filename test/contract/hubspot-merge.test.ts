@@ -102,6 +102,7 @@ describe('company archive', () => {
     // record itself; a live company is not found that way.
     const byId = await demo.crm.companies.basicApi.getById(id, ['name'], undefined, undefined, true);
     expect(byId).toMatchObject({ id, archived: true, properties: { name } });
+    expect(byId.archivedAt).toBeInstanceOf(Date);
     const live = await company({ name: `Live ${tag}`, domain: `live-${tag}.example` });
     expect((await failure(demo.crm.companies.basicApi.getById(live, ['name'], undefined, undefined, true))).code).toBe(404);
     // Archiving again (or an unknown id) answers 204 and sends nothing new.
