@@ -177,6 +177,30 @@ export function addProperty(ds: HubSpotDataset, type: ObjectType, property: HubS
   else ds.properties[type].push(property);
 }
 
+/** Custom properties archived (moved to HubSpot's recycling bin), per type. */
+const archivedProperties = new WeakMap<HubSpotDataset, Map<ObjectType, (HubSpotProperty & { archivedAt: string })[]>>();
+
+/** The archived custom properties of a type (`GET /crm/v3/properties/{type}?archived=true`). */
+export function archivedPropertiesOf(ds: HubSpotDataset, type: ObjectType): (HubSpotProperty & { archivedAt: string })[] {
+  return archivedProperties.get(ds)?.get(type) ?? [];
+}
+
+/**
+ * Archives a custom property: it leaves the type's definitions (writes naming it are refused as
+ * for any unknown property) and is listed with `archived=true`. Answers the property, or
+ * undefined when the type has no live property of that name.
+ */
+export function archiveProperty(ds: HubSpotDataset, type: ObjectType, name: string, at: string): HubSpotProperty | undefined {
+  const own = type === 'tasks' || type === 'notes' ? extras(ds).engagementProperties[type] : commerceType(type) ? (ds.properties[type] ??= commerceProperties(type)) : ds.properties[type];
+  const i = own.findIndex((p) => p.name === name);
+  if (i < 0) return undefined;
+  const [gone] = own.splice(i, 1);
+  let byType = archivedProperties.get(ds);
+  if (!byType) archivedProperties.set(ds, (byType = new Map()));
+  byType.set(type, [...(byType.get(type) ?? []), { ...gone!, archivedAt: at }]);
+  return gone;
+}
+
 /** Property groups of a type: the ones implied by existing properties plus created ones. */
 export function groups(ds: HubSpotDataset, type: ObjectType): PropertyGroup[] {
   const ex = extras(ds);

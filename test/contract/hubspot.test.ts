@@ -114,6 +114,29 @@ describe('HubSpot emulator with @hubspot/api-client', () => {
     expect(patched.properties.concord_contract_tier).toBe('gold');
   });
 
+  it('updates and archives a custom property; HubSpot-defined ones keep their definition', async () => {
+    const groupName = (await demo.crm.properties.groupsApi.getAll('companies')).results[0]!.name;
+    const name = `concord_probe_${Math.random().toString(36).slice(2, 8)}`;
+    await demo.crm.properties.coreApi.create('companies', { name, label: 'Probe', type: 'string' as never, fieldType: 'text' as never, groupName });
+    const updated = await demo.crm.properties.coreApi.update('companies', name, { label: 'Probe, renamed', description: 'kept' });
+    expect(updated).toMatchObject({ name, label: 'Probe, renamed', description: 'kept', archived: false });
+    expect((await demo.crm.properties.coreApi.getByName('companies', name)).label).toBe('Probe, renamed');
+
+    await demo.crm.properties.coreApi.archive('companies', name);
+    expect((await demo.crm.properties.coreApi.getAll('companies')).results.map((p) => p.name)).not.toContain(name);
+    const archived = await demo.crm.properties.coreApi.getAll('companies', true);
+    expect(archived.results.find((p) => p.name === name)).toMatchObject({ archived: true });
+    expect((await failure(demo.crm.properties.coreApi.getByName('companies', name))).code).toBe(404);
+    const company = (await demo.crm.companies.basicApi.getPage(1)).results[0]!;
+    const refused = await failure(demo.crm.companies.basicApi.update(company.id, { properties: { [name]: 'x' } }));
+    expect(refused.code).toBe(400);
+    expect(String(refused.body.message)).toContain('does not exist');
+
+    expect((await failure(demo.crm.properties.coreApi.archive('companies', 'domain'))).code).toBe(400);
+    expect((await failure(demo.crm.properties.coreApi.update('companies', 'domain', { label: 'Web address' }))).code).toBe(400);
+    expect((await failure(demo.crm.properties.coreApi.update('companies', 'no_such_property', { label: 'x' }))).code).toBe(404);
+  });
+
   it('lists deal pipelines with a closed-won stage', async () => {
     const pipelines = await demo.crm.pipelines.pipelinesApi.getAll('deals');
     const def = pipelines.results.find((p) => p.id === 'default')!;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { HubSpotProperty } from '../../seed/types.js';
 import { HubSpotError, invalid } from '../errors.js';
 import { nowIso, readJson, type HubSpotEnv } from '../context.js';
-import { addGroup, addProperty, groups, properties, resolveType } from '../store.js';
+import { addGroup, addProperty, archiveProperty, archivedPropertiesOf, groups, properties, resolveType } from '../store.js';
 
 const optionSchema = z.object({ label: z.string(), value: z.string(), displayOrder: z.number().int().default(0), hidden: z.boolean().default(false), description: z.string().optional() });
 
@@ -25,12 +25,15 @@ const createPropertySchema = z.object({
   formField: z.boolean().optional(),
 });
 
+/** What `PATCH /crm/v3/properties/{type}/{name}` may change (the name is the property's key). */
+const updatePropertySchema = createPropertySchema.omit({ name: true, hasUniqueValue: true }).partial().strict();
+
 const createGroupSchema = z.object({ name: z.string().regex(/^[a-z][a-z0-9_]*$/).max(100), label: z.string().min(1), displayOrder: z.number().int().default(-1) });
 
 const SEEDED_AT = '2024-01-01T00:00:00.000Z';
 
 /** A stored property as the API returns it, with HubSpot's default flags. */
-function presentProperty(p: HubSpotProperty & { hasUniqueValue?: boolean; displayOrder?: number; hidden?: boolean; createdAt?: string }): Record<string, unknown> {
+function presentProperty(p: HubSpotProperty & { hasUniqueValue?: boolean; displayOrder?: number; hidden?: boolean; createdAt?: string; updatedAt?: string; archivedAt?: string }): Record<string, unknown> {
   const hubspotDefined = p.hubspotDefined ?? false;
   return {
     name: p.name,
@@ -49,8 +52,9 @@ function presentProperty(p: HubSpotProperty & { hasUniqueValue?: boolean; displa
     modificationMetadata: { archivable: !hubspotDefined, readOnlyDefinition: hubspotDefined, readOnlyValue: ['hs_object_id', 'createdate', 'hs_lastmodifieddate'].includes(p.name) },
     formField: true,
     createdAt: p.createdAt ?? SEEDED_AT,
-    updatedAt: p.createdAt ?? SEEDED_AT,
-    archived: false,
+    updatedAt: p.updatedAt ?? p.createdAt ?? SEEDED_AT,
+    archived: p.archivedAt !== undefined,
+    ...(p.archivedAt ? { archivedAt: p.archivedAt } : {}),
   };
 }
 
@@ -89,7 +93,22 @@ export function propertyRoutes(): Hono<HubSpotEnv> {
 
   app.get('/:type', (c) => {
     const type = resolveType(c.req.param('type'));
-    return c.json({ results: properties(c.get('ds'), type).map(presentProperty) });
+    // archived=true lists the archived ones only, as HubSpot does.
+    const list = c.req.query('archived') === 'true' ? archivedPropertiesOf(c.get('ds'), type) : properties(c.get('ds'), type);
+    return c.json({ results: list.map(presentProperty) });
+  });
+
+  // Archive properties in a batch: 204 whatever each one's state (HubSpot's documented answer).
+  app.post('/:type/batch/archive', async (c) => {
+    const type = resolveType(c.req.param('type'));
+    const ds = c.get('ds');
+    const parsed = z.object({ inputs: z.array(z.object({ name: z.string() })).max(100) }).safeParse(await readJson(c));
+    if (!parsed.success) throw invalid(`Invalid input: ${issues(parsed.error)}`);
+    for (const { name } of parsed.data.inputs) {
+      const found = properties(ds, type).find((p) => p.name === name);
+      if (found && !found.hubspotDefined) archiveProperty(ds, type, name, nowIso());
+    }
+    return c.body(null, 204);
   });
 
   app.get('/:type/:name', (c) => {
@@ -97,6 +116,36 @@ export function propertyRoutes(): Hono<HubSpotEnv> {
     const found = properties(c.get('ds'), type).find((p) => p.name === c.req.param('name'));
     if (!found) throw new HubSpotError(404, 'OBJECT_NOT_FOUND', `Unable to find property ${c.req.param('name')} for ${type}`);
     return c.json(presentProperty(found));
+  });
+
+  app.patch('/:type/:name', async (c) => {
+    const type = resolveType(c.req.param('type'));
+    const ds = c.get('ds');
+    const name = c.req.param('name');
+    const found = properties(ds, type).find((p) => p.name === name);
+    if (!found) throw new HubSpotError(404, 'OBJECT_NOT_FOUND', `Unable to find property ${name} for ${type}`);
+    const parsed = updatePropertySchema.safeParse(await readJson(c));
+    if (!parsed.success) throw invalid(`Invalid property update: ${issues(parsed.error)}`);
+    // A HubSpot-defined property has a read-only definition (modificationMetadata.readOnlyDefinition).
+    if (found.hubspotDefined) throw invalid(`Property ${name} is a HubSpot-defined property; its definition cannot be changed.`);
+    const update = parsed.data;
+    if (update.groupName !== undefined && !groups(ds, type).some((g) => g.name === update.groupName)) throw invalid(`Property group ${update.groupName} does not exist.`);
+    const type2 = update.type ?? found.type;
+    if (type2 === 'enumeration' && !(update.options ?? found.options)?.length) throw invalid('Enumeration properties need at least one option.');
+    Object.assign(found, update, { updatedAt: nowIso() });
+    return c.json(presentProperty(found));
+  });
+
+  app.delete('/:type/:name', (c) => {
+    const type = resolveType(c.req.param('type'));
+    const ds = c.get('ds');
+    const name = c.req.param('name');
+    const found = properties(ds, type).find((p) => p.name === name);
+    if (!found) throw new HubSpotError(404, 'OBJECT_NOT_FOUND', `Unable to find property ${name} for ${type}`);
+    // modificationMetadata.archivable is false for HubSpot's own properties.
+    if (found.hubspotDefined) throw invalid(`Property ${name} is a HubSpot-defined property and cannot be archived.`);
+    archiveProperty(ds, type, name, nowIso());
+    return c.body(null, 204);
   });
 
   app.post('/:type', async (c) => {
