@@ -63,6 +63,12 @@ function properties(): HubSpotDataset['properties'] {
       prop('phone', 'Phone number', 'string', 'phonenumber', 'companyinformation'),
       prop('lifecyclestage', 'Lifecycle stage', 'enumeration', 'radio', 'companyinformation', ['lead', 'opportunity', 'customer', 'other']),
       prop('annualrevenue', 'Annual revenue', 'number', 'number', 'companyinformation'),
+      // More of HubSpot's default company properties (unset in the seed), so a portal's usual writes are accepted.
+      prop('description', 'Description', 'string', 'textarea', 'companyinformation'),
+      prop('website', 'Website URL', 'string', 'text', 'companyinformation'),
+      prop('state', 'State/Region', 'string', 'text', 'companyinformation'),
+      prop('zip', 'Postal code', 'string', 'text', 'companyinformation'),
+      prop('numberofemployees', 'Number of employees', 'number', 'number', 'companyinformation'),
       prop('hubspot_owner_id', 'Company owner', 'enumeration', 'select', 'companyinformation', HUBSPOT_OWNER_IDS),
       // An earlier integration's key: a unique-value property, so upserts may key on it.
       prop('concord_erp_customer_id', 'ERP customer id (Concord)', 'string', 'text', 'concord', undefined, false, true),
@@ -82,6 +88,7 @@ function properties(): HubSpotDataset['properties'] {
       prop('pipeline', 'Pipeline', 'enumeration', 'select', 'dealinformation', ['default', CUSTOM_PIPELINE_ID]),
       prop('closedate', 'Close date', 'datetime', 'date', 'dealinformation'),
       prop('deal_currency_code', 'Currency', 'enumeration', 'select', 'dealinformation', ['USD', 'EUR', 'GBP', 'CAD']),
+      prop('description', 'Deal description', 'string', 'textarea', 'dealinformation'),
       prop('concord_erp_order_id', 'ERP sales order id (Concord)', 'string', 'text', 'concord', undefined, false),
     ],
   };
