@@ -11,6 +11,7 @@ import { demoAccounts, fullyLinked, linkOf } from './lib/accounts.js';
 import { limitPhase } from './lib/limit.js';
 import { fmtLoops, phaseLoops } from './lib/loop.js';
 import { fmt, intervalVerdict, overlapping, ratioInterval, sampled, summarize, timed, verdict, type Sample } from './lib/stats.js';
+import { saveSamples } from './lib/samples-out.js';
 import { TimingLog } from './lib/timing.js';
 
 export async function benchAccountView(estate: Estate, opts: { accounts: number; warmRounds: number }): Promise<Record<string, unknown>> {
@@ -48,6 +49,7 @@ export async function benchAccountView(estate: Estate, opts: { accounts: number;
   const floor: number[] = [];
   for (let i = 0; i < 200; i++) floor.push((await timed(() => fetch(`${estate.brokerUrl}/health`).then((r) => r.arrayBuffer())))[0]);
 
+  saveSamples('account-view', { cold, limit, warm, floor });
   const c = summarize(cold);
   const w = summarize(warm);
   const l = summarize(limit);

@@ -18,6 +18,7 @@ import { hubspotCard } from './lib/hubspot-card.js';
 import { limitPhase } from './lib/limit.js';
 import { fmtLoops, phaseLoops } from './lib/loop.js';
 import { fmt, intervalVerdict, overlapping, ratioInterval, sampled, summarize, verdict, type Sample } from './lib/stats.js';
+import { saveSamples } from './lib/samples-out.js';
 import { servedSummary, TimingLog } from './lib/timing.js';
 
 /** The sandbox's route key of the view's NetSuite read (one SuiteQL snapshot per account), as `GET /__sandbox/limits` counts it. */
@@ -193,6 +194,7 @@ export async function benchCard(estate: Estate, opts: { accounts: number; warmRo
   console.log(
     `  fresh, read in turn with the stale ones ${fmt(ctl)}   (fresh hits only: ${freshControls.length} of ${control.length} reads served fresh from cache per Server-Timing, ${controlLog.from.filter((f, i) => f === 'kv' && controlLog.served[i] === 'fresh').length} of them from KV${freshControls.length < control.length ? `; left out: ${servedSummary(controlLog.served.filter((k) => k !== 'fresh'))}` : ''}; built before the phase: ${controlBuildLog.servedLine()}, read again 2.5 s later: ${controlCheck.servedLine()}${controlCron > 0 ? `, ${controlCron} of those builds and reads overlapped a cron run` : ''})${cronNote(freshControls)}`,
   );
+  saveSamples('card', { cold: ms(cold), limit: coldLimit, warm: ms(warm), warmKv: ms(warmKv), stale: ms(warmSlow), freshInTurn: ms(freshControls), coldSlow: ms(coldSlow), limitSlow: coldSlowLimit });
   const stale = ws.p95 / w.p95;
   console.log(`  warm p95, ERP +300 ms / ERP normal = ${ws.p95.toFixed(1)} / ${w.p95.toFixed(1)} ms = ${stale.toFixed(2)} (target <= 1.2: ${verdict(stale <= 1.2)}; ${intervalVerdict(ratioInterval(ms(warmSlow), ms(warm)), 1.2)})`);
   // The same ratio, each side one KV read: the stale reads against the warm reads made once the
