@@ -42,6 +42,6 @@ for (const scenario of ['account-view', 'card'] as const) {
     if (a.length === 0 || b.length === 0) continue;
     const perRun = runs.map((r) => (r.phases[num] && r.phases[den] ? (p95(r.phases[num]!) / p95(r.phases[den]!)).toFixed(2) : '-')).join(', ');
     const ratio = p95(a) / p95(b);
-    console.log(`  ${label} = ${p95(a).toFixed(1)} / ${p95(b).toFixed(1)} ms = ${ratio.toFixed(2)} over ${a.length} / ${b.length} reads (target <= ${target}; ${intervalVerdict(ratioInterval(a, b), target)}); per run: ${perRun}`);
+    console.log(`  ${label} = ${p95(a).toFixed(1)} / ${p95(b).toFixed(1)} ms = ${ratio.toFixed(2)} over ${a.length} / ${b.length} reads (target <= ${target}; ${intervalVerdict(ratioInterval(a, b), target, 'the pool')}); per run: ${perRun}`);
   }
 }

@@ -89,9 +89,9 @@ export function ratioInterval(a: number[], b: number[], opts: { p?: number; leve
  * "met", "not met" or "not decided" by a ratio's interval against a target (at most `target`):
  * decided only when the whole interval is on one side.
  */
-export function intervalVerdict([low, high]: [number, number], target: number): string {
+export function intervalVerdict([low, high]: [number, number], target: number, what = 'this run'): string {
   const range = `90 % bootstrap interval ${low.toFixed(2)}–${high.toFixed(2)}`;
   if (high <= target) return `${range}: met whatever the resampling`;
   if (low > target) return `${range}: not met whatever the resampling`;
-  return `${range}: this run does not decide it`;
+  return `${range}: ${what} does not decide it`;
 }
