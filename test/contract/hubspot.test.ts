@@ -100,6 +100,18 @@ describe('HubSpot emulator with @hubspot/api-client', () => {
     expect(tooMany.code).toBe(400);
   });
 
+  it("accepts writes to HubSpot's usual default company and deal properties", async () => {
+    const company = (await demo.crm.companies.basicApi.getPage(1)).results[0]!;
+    const values = { description: 'Probe description', website: 'https://probe.example', state: 'TX', zip: '78701', numberofemployees: '120' };
+    const updated = await demo.crm.companies.basicApi.update(company.id, { properties: values });
+    expect(updated.properties).toMatchObject(values);
+    const deal = (await demo.crm.deals.basicApi.getPage(1)).results[0]!;
+    expect((await demo.crm.deals.basicApi.update(deal.id, { properties: { description: 'Two-year renewal' } })).properties.description).toBe('Two-year renewal');
+    const names = (await demo.crm.properties.coreApi.getAll('companies')).results.filter((p) => Object.keys(values).includes(p.name));
+    expect(names.every((p) => p.hubspotDefined)).toBe(true);
+    expect(names).toHaveLength(5);
+  });
+
   it('creates a custom property, reads it back, and refuses a duplicate with 409', async () => {
     const groups = await demo.crm.properties.groupsApi.getAll('companies');
     const groupName = groups.results[0]!.name;
