@@ -62,8 +62,7 @@ export async function readBodyLimited(req: Request, maxBytes: number): Promise<s
   if (!req.body) return '';
   const declared = Number(req.headers.get('content-length') ?? '0');
   if (Number.isFinite(declared) && declared > maxBytes) {
-    if (declared > DRAIN_MAX_BYTES) await req.body.cancel().catch(() => {});
-    else await drain(req.body.getReader());
+    await drainUnread(req);
     return null;
   }
   const reader = req.body.getReader();
