@@ -161,9 +161,14 @@ export function records(ds: HubSpotDataset, type: ObjectType): HubSpotObject[] {
   return ds[type];
 }
 
+/** The definitions a type keeps itself (seeded, engagement or commerce ones, and created ones); not the system ones. */
+function ownProperties(ds: HubSpotDataset, type: ObjectType): HubSpotProperty[] {
+  return type === 'tasks' || type === 'notes' ? extras(ds).engagementProperties[type] : commerceType(type) ? (ds.properties[type] ??= commerceProperties(type)) : ds.properties[type];
+}
+
 /** Property definitions of a type: seeded ones, engagement ones and the system ones. */
 export function properties(ds: HubSpotDataset, type: ObjectType): HubSpotProperty[] {
-  const own = type === 'tasks' || type === 'notes' ? extras(ds).engagementProperties[type] : commerceType(type) ? (ds.properties[type] ??= commerceProperties(type)) : ds.properties[type];
+  const own = ownProperties(ds, type);
   const names = new Set(own.map((p) => p.name));
   // Only records HubSpot merges carry the merged ids.
   const system = SYSTEM_PROPERTIES(type === 'tasks' || type === 'notes' ? SINGULAR[type] : `${SINGULAR[type]}information`).filter((p) => p.name !== 'hs_merged_object_ids' || MERGEABLE.has(type));
@@ -172,9 +177,7 @@ export function properties(ds: HubSpotDataset, type: ObjectType): HubSpotPropert
 
 /** Adds a custom property definition (the caller checked it is new). */
 export function addProperty(ds: HubSpotDataset, type: ObjectType, property: HubSpotProperty): void {
-  if (type === 'tasks' || type === 'notes') extras(ds).engagementProperties[type].push(property);
-  else if (commerceType(type)) (ds.properties[type] ??= commerceProperties(type)).push(property);
-  else ds.properties[type].push(property);
+  ownProperties(ds, type).push(property);
 }
 
 /** Custom properties archived (moved to HubSpot's recycling bin), per type. */
@@ -191,7 +194,7 @@ export function archivedPropertiesOf(ds: HubSpotDataset, type: ObjectType): (Hub
  * undefined when the type has no live property of that name.
  */
 export function archiveProperty(ds: HubSpotDataset, type: ObjectType, name: string, at: string): HubSpotProperty | undefined {
-  const own = type === 'tasks' || type === 'notes' ? extras(ds).engagementProperties[type] : commerceType(type) ? (ds.properties[type] ??= commerceProperties(type)) : ds.properties[type];
+  const own = ownProperties(ds, type);
   const i = own.findIndex((p) => p.name === name);
   if (i < 0) return undefined;
   const [gone] = own.splice(i, 1);
@@ -305,17 +308,6 @@ const idIndex = new AppendIndex<HubSpotObject>((o) => o.id);
  * original IDs will return the new merged record with the new ID"
  * (https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies).
  */
-/** An archived object by id or unique property (the newest archived holder of the value). */
-function findArchived(ds: HubSpotDataset, type: ObjectType, id: string, idProperty?: string): HubSpotObject | undefined {
-  const list = records(ds, type);
-  const byProperty = idProperty && idProperty !== 'hs_object_id';
-  for (let i = list.length - 1; i >= 0; i--) {
-    const o = list[i]!;
-    if (o.archived && (byProperty ? o.properties[idProperty] === id : o.id === id)) return o;
-  }
-  return undefined;
-}
-
 export function findObject(ds: HubSpotDataset, type: ObjectType, id: string, idProperty?: string): HubSpotObject | undefined {
   const list = records(ds, type);
   if (idProperty && idProperty !== 'hs_object_id') {
@@ -332,9 +324,20 @@ export function findObject(ds: HubSpotDataset, type: ObjectType, id: string, idP
     ?.find((o) => !o.archived && o.id === current);
 }
 
-/** Like findObject but throws HubSpot's 404. */
+/** An archived object by id or unique property (the newest archived holder of the value), through the same indexes. */
+function findArchived(ds: HubSpotDataset, type: ObjectType, id: string, idProperty?: string): HubSpotObject | undefined {
+  const list = records(ds, type);
+  const byProperty = idProperty !== undefined && idProperty !== 'hs_object_id';
+  const held = byProperty ? valuesOf(list, idProperty).get(id.toLowerCase()) : idIndex.of(list).get(id);
+  for (let i = (held?.length ?? 0) - 1; i >= 0; i--) {
+    const o = held![i]!;
+    if (o.archived && (byProperty ? o.properties[idProperty] === id : o.id === id)) return o;
+  }
+  return undefined;
+}
+
 /**
- * An object by id (or a unique property). `archived: true` (`?archived=true` on a read, as the
+ * Like findObject, but throws HubSpot's 404. `archived: true` (`?archived=true` on a read, as the
  * official client's `getById(..., archived)` sends it) finds only archived objects, as HubSpot
  * does; otherwise archived ones are not found.
  */

@@ -101,11 +101,12 @@ describe('HubSpot emulator with @hubspot/api-client', () => {
   });
 
   it("accepts writes to HubSpot's usual default company and deal properties", async () => {
-    const company = (await demo.crm.companies.basicApi.getPage(1)).results[0]!;
+    const tag = Math.random().toString(36).slice(2, 8);
+    const company = await demo.crm.companies.basicApi.create({ properties: { name: `Defaults ${tag}` }, associations: [] });
     const values = { description: 'Probe description', website: 'https://probe.example', state: 'TX', zip: '78701', numberofemployees: '120' };
     const updated = await demo.crm.companies.basicApi.update(company.id, { properties: values });
     expect(updated.properties).toMatchObject(values);
-    const deal = (await demo.crm.deals.basicApi.getPage(1)).results[0]!;
+    const deal = await demo.crm.deals.basicApi.create({ properties: { dealname: `Defaults ${tag}`, pipeline: 'default', dealstage: 'appointmentscheduled' }, associations: [] });
     expect((await demo.crm.deals.basicApi.update(deal.id, { properties: { description: 'Two-year renewal' } })).properties.description).toBe('Two-year renewal');
     const names = (await demo.crm.properties.coreApi.getAll('companies')).results.filter((p) => Object.keys(values).includes(p.name));
     expect(names.every((p) => p.hubspotDefined)).toBe(true);
@@ -139,7 +140,7 @@ describe('HubSpot emulator with @hubspot/api-client', () => {
     const archived = await demo.crm.properties.coreApi.getAll('companies', true);
     expect(archived.results.find((p) => p.name === name)).toMatchObject({ archived: true });
     expect((await failure(demo.crm.properties.coreApi.getByName('companies', name))).code).toBe(404);
-    const company = (await demo.crm.companies.basicApi.getPage(1)).results[0]!;
+    const company = await demo.crm.companies.basicApi.create({ properties: { name: `Archived property ${name}` }, associations: [] });
     const refused = await failure(demo.crm.companies.basicApi.update(company.id, { properties: { [name]: 'x' } }));
     expect(refused.code).toBe(400);
     expect(String(refused.body.message)).toContain('does not exist');

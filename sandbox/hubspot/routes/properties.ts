@@ -130,8 +130,7 @@ export function propertyRoutes(): Hono<HubSpotEnv> {
     if (found.hubspotDefined) throw invalid(`Property ${name} is a HubSpot-defined property; its definition cannot be changed.`);
     const update = parsed.data;
     if (update.groupName !== undefined && !groups(ds, type).some((g) => g.name === update.groupName)) throw invalid(`Property group ${update.groupName} does not exist.`);
-    const type2 = update.type ?? found.type;
-    if (type2 === 'enumeration' && !(update.options ?? found.options)?.length) throw invalid('Enumeration properties need at least one option.');
+    if ((update.type ?? found.type) === 'enumeration' && !(update.options ?? found.options)?.length) throw invalid('Enumeration properties need at least one option.');
     Object.assign(found, update, { updatedAt: nowIso() });
     return c.json(presentProperty(found));
   });
